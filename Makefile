@@ -1,0 +1,38 @@
+# Two commands: `make demo` renders the sample report, `make test` runs every check.
+# Both create .venv with the machine's python3 and install the project into it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test install browser lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Headless Chromium for the browser tests (Debian packages); tests skip with a reason if it cannot be had.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) ; } \
+	  || echo "chromium could not be installed: browser tests will be skipped"
+
+demo: install
+	$(BIN)/support-toolkit report --demo --out reports
+
+lint: install
+	$(BIN)/ruff check toolkit tests benchmarks
+
+test: install browser lint
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --nbval-lax notebooks -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) reports

@@ -1,0 +1,6 @@
+"""Plotly figures drawn from the tidy frames that compute functions return.
+
+One module per capability (``plots.ops``, ``plots.survey``, ``plots.maturity``,
+``plots.duplicates``); each function takes a frame and column names and returns a
+``plotly.graph_objects.Figure``. Nothing here computes beyond what drawing needs.
+"""

@@ -1,0 +1,1 @@
+"""ipywidgets front-ends for analysts: the duplicate explorer and the maturity questionnaire."""
