@@ -366,8 +366,8 @@ class _Conformer:
             dup = key.notna() & key.duplicated(keep="first") & ~self.bad
             self._reject(dup, self.spec.key, key, f"duplicate {self.spec.key} (the first occurrence is kept)")
         kept = result[~self.bad].reset_index(drop=True)
-        rejected = (pd.concat(self.rejections, ignore_index=True) if self.rejections
-                    else pd.DataFrame(columns=REJECTED_COLUMNS))
+        rejected = (pd.concat(self.rejections, ignore_index=True).sort_values("row", kind="stable")
+                    .reset_index(drop=True) if self.rejections else pd.DataFrame(columns=REJECTED_COLUMNS))
         return Conformed(kept, rejected, self.notes)
 
     def _check_columns(self) -> None:
