@@ -31,8 +31,7 @@ lint: install
 	$(BIN)/ruff check toolkit tests benchmarks
 
 test: install browser lint
-	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval-lax notebooks -p no:cacheprovider
+	$(BIN)/python -m pytest --nbval-lax tests $(wildcard notebooks/*.ipynb)
 
 clean:
 	rm -rf $(VENV) reports
