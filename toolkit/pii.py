@@ -1,0 +1,174 @@
+"""Mask personal data in free text before anyone outside the engagement sees it.
+
+:func:`redact` replaces e-mail addresses, phone numbers, payment card numbers
+(Luhn-checked), IBANs (mod-97-checked), IP addresses and the values of URL query
+parameters (tokens, session ids, signed links) with a short placeholder such as
+``[email]``. It takes one string or a pandas Series of strings and returns the
+same type, so reports, clustering views and widgets can call it on whatever they
+are about to show.
+
+The patterns are tuned to leave the things support text is full of alone:
+version numbers (``2.10.3``), bug-tracker keys (``APP-1234``), order ids
+(``#4820193``, ``ORD-2026-004512``), dates and times, amounts (``1 250 000``).
+A candidate card number or IBAN that fails its checksum is left as it is; that is
+also why this is a handful of compiled regular expressions with small checks and
+not a general-purpose NER model: it is fast on a million texts and predictable.
+
+Examples
+--------
+>>> redact("Mail jane.doe@example.com or call +44 20 7946 0958 about v2.10.3")
+'Mail [email] or call [phone] about v2.10.3'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+import pandas as pd
+
+from toolkit.errors import ConfigError
+
+KINDS = ("url_token", "email", "iban", "card", "ip", "phone")
+"""Every kind :func:`redact` knows, in the order they are applied."""
+
+DEFAULT_KINDS: tuple[str, ...] = KINDS
+"""The kinds masked unless ``kinds`` says otherwise: all of them."""
+
+PLACEHOLDER = "[{kind}]"
+"""Default replacement text; ``{kind}`` becomes the kind's label (email, phone, card, iban, ip, token)."""
+
+_LABELS = {"url_token": "token", "email": "email", "iban": "iban", "card": "card", "ip": "ip", "phone": "phone"}
+
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}\b")
+_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"'()\[\]]+", re.IGNORECASE)
+_QUERY_VALUE = re.compile(r"([?&;#][^=&#\s]+=)([^&#\s]+)")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
+_CARD = re.compile(r"(?<![\w.+-])\d(?:[ -]?\d){12,18}(?![\w-]|\.\d)")
+_IPV4 = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}"
+_IPV6 = (r"(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}"
+         r"|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4}"
+         r"|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?!\w)|::1\b")
+_IP = re.compile(rf"(?<![\w.:])(?:{_IPV4}(?![\w]|\.\d)|{_IPV6})(?![\w:])")
+_PHONE = re.compile(r"(?<![\w.+/:-])(?:\+|00|\(\+?)?\d{1,15}(?:\)?[ .-]\(?\d{1,6}|\)\d{1,6}){0,5}\)?(?![\w/:-]|\.\d)")
+_DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}-\d{2}")
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def _iban_valid(candidate: str) -> bool:
+    text = candidate.replace(" ", "")
+    if not 15 <= len(text) <= 34:
+        return False
+    moved = text[4:] + text[:4]
+    number = "".join(str(int(ch, 36)) for ch in moved)
+    return int(number) % 97 == 1
+
+
+def _phone_like(candidate: str) -> bool:
+    """Whether a digit run with separators is a phone number rather than a date, amount or id."""
+    digits = re.sub(r"\D", "", candidate)
+    if not 7 <= len(digits) <= 15:
+        return False
+    international = candidate.startswith(("+", "00"))
+    if _DATE_LIKE.fullmatch(candidate) or _DATE_LIKE.match(candidate) and not international:
+        return False
+    groups = re.split(r"[ .()-]+", candidate.strip("+()"))
+    groups = [g for g in groups if g]
+    if len(groups) == 1:
+        # a bare digit run is an id or an amount unless written internationally
+        return international and len(digits) >= 9
+    if not international and "(" not in candidate and all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:
+        return False  # 1 250 000 / 12.500.000: an amount with thousands separators
+    # national numbers have 10+ digits (020 7946 0958, (555) 123-4567); shorter runs are ids
+    return international or len(digits) >= 10
+
+
+# A cheap test per kind (run by pyarrow's RE2 on string columns) that a text might hold a match; only those
+# texts go through the Python-level patterns, which is most of the speed on a million tickets.
+_HINTS = {"url_token": r"://[^\s]*[?&#;][^\s]*=", "email": "@", "iban": r"[A-Z]{2}\d\d",
+          "card": r"\d[ -]?\d[ -]?\d[ -]?\d",
+          "ip": r"\d\.\d|[0-9a-fA-F]:[0-9a-fA-F:]", "phone": r"\d[ .)-]?\d[ .)-]?\d"}
+
+
+def _replacer(kind: str, placeholder: str) -> tuple[re.Pattern, Callable[[re.Match], str] | str]:
+    label = placeholder.format(kind=_LABELS[kind])
+    if kind == "email":
+        return _EMAIL, label
+    if kind == "ip":
+        return _IP, label
+    if kind == "url_token":
+        def mask_query(m: re.Match) -> str:
+            return _QUERY_VALUE.sub(lambda q: q.group(1) + label, m.group(0))
+        return _URL, mask_query
+    if kind == "iban":
+        return _IBAN, lambda m: label if _iban_valid(m.group(0)) else m.group(0)
+    if kind == "card":
+        def mask_card(m: re.Match) -> str:
+            digits = re.sub(r"\D", "", m.group(0))
+            return label if 13 <= len(digits) <= 19 and _luhn(digits) else m.group(0)
+        return _CARD, mask_card
+    if kind == "phone":
+        return _PHONE, lambda m: label if _phone_like(m.group(0)) else m.group(0)
+    raise AssertionError(kind)
+
+
+def _check_kinds(kinds: Iterable[str]) -> list[str]:
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    chosen = list(kinds)
+    unknown = [k for k in chosen if k not in KINDS]
+    if unknown:
+        raise ConfigError(f"unknown PII kind {unknown[0]!r}", key="kinds", fix=f"use some of {', '.join(KINDS)}")
+    return [k for k in KINDS if k in chosen]  # fixed order: URL tokens before e-mails, IBANs before cards
+
+
+def redact(text: str | pd.Series | None, *, kinds: Iterable[str] = DEFAULT_KINDS,
+           placeholder: str = PLACEHOLDER) -> str | pd.Series | None:
+    """Mask personal data in ``text``; return the same type (missing values stay missing).
+
+    Parameters
+    ----------
+    text : one string, or a pandas Series of strings (any index; dtype kept).
+    kinds : which kinds to mask, any of ``url_token`` (values of URL query parameters),
+        ``email``, ``iban`` (mod-97 valid), ``card`` (13-19 digits, Luhn valid), ``ip``
+        (IPv4 and IPv6), ``phone`` (7-15 digits with separators or a leading ``+``/``00``).
+        Default: all.
+    placeholder : replacement text; ``{kind}`` becomes token, email, iban, card, ip or phone.
+
+    Returns
+    -------
+    The text with each match replaced by its placeholder, e.g. ``[email]``.
+    """
+    chosen = _check_kinds(kinds)
+    rules = [_replacer(kind, placeholder) for kind in chosen]
+    if text is None:
+        return None
+    if isinstance(text, pd.Series):
+        if text.empty:
+            return text.copy()
+        out = text.astype("str") if text.dtype != object and not isinstance(text.dtype, pd.StringDtype) else text.copy()
+        as_text = out.astype("str")
+        for kind, (pattern, repl) in zip(chosen, rules, strict=True):
+            hint = as_text.str.contains(_HINTS[kind], regex=True, na=False) & out.notna()
+            if hint.any():
+                out[hint] = out[hint].astype("str").str.replace(pattern, repl, regex=True).to_numpy()
+                as_text = out.astype("str")
+        return out
+    if not isinstance(text, str):
+        raise ConfigError(f"expected a string or a pandas Series, got {type(text).__name__}", key="text",
+                          fix="pass the text column, e.g. redact(tickets['description'])")
+    for pattern, repl in rules:
+        text = pattern.sub(repl, text)
+    return text
