@@ -19,6 +19,8 @@ from toolkit.errors import ToolkitError
 # name -> "module:attribute" of a click command; add one line per sub-command.
 COMMANDS = {
     "schema": "toolkit.cli:schema",
+    "maturity": "toolkit.maturity.cli:maturity",
+    "report": "toolkit.report.cli:report",
 }
 
 

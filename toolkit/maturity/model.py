@@ -177,7 +177,9 @@ def check_model(data: Any, *, file: str | None = None) -> None:
     validator = jsonschema.Draft202012Validator(model_schema())
     errors = list(validator.iter_errors(data))
     if errors:
-        first = min(errors, key=lambda e: _document_order(data, list(e.absolute_path)) + [len(e.absolute_path)])
+        # The first problem in the file; at the same place an unknown key (a typo) explains a missing one.
+        first = min(errors, key=lambda e: (_document_order(data, list(e.absolute_path)), len(e.absolute_path),
+                                           e.validator != "additionalProperties"))
         raise _schema_error(first, data, file)
     _check_references(data, file)
 

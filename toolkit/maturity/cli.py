@@ -1,0 +1,101 @@
+"""``support-toolkit maturity``: validate a model, score interview answers into tidy CSVs.
+
+    support-toolkit maturity validate MODEL.yaml
+    support-toolkit maturity score --answers ANSWERS [--model MODEL.yaml] --out DIR
+
+Mistakes (a broken model, unknown question ids) end with the message on stderr and
+exit code 2, through :func:`toolkit.cli.main`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import yaml
+
+from toolkit.errors import ConfigError
+
+
+@click.group()
+def maturity() -> None:
+    """Maturity assessment: validate models, score interview answers, build the roadmap."""
+
+
+@maturity.command()
+@click.argument("model_file", metavar="MODEL.yaml", type=click.Path(dir_okay=False))
+def validate(model_file: str) -> None:
+    """Check a maturity model file; print a one-line summary when it is valid."""
+    from toolkit.maturity.model import load_model
+
+    click.echo(load_model(model_file).summary())
+
+
+@maturity.command()
+@click.option("--answers", "answers_path", required=True, type=click.Path(),
+              help="Answers file (CSV or YAML) or a folder of them.")
+@click.option("--model", "model_file", type=click.Path(dir_okay=False), default=None,
+              help="Maturity model YAML (default: the shipped model).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the CSVs.")
+@click.option("--targets", "targets_file", type=click.Path(dir_okay=False), default=None,
+              help="YAML mapping of dimension_id to the client's target level (default: the model's targets).")
+@click.option("--combine", type=click.Choice(["median", "mean", "min", "max"]), default="median", show_default=True,
+              help="How several respondents' levels are combined.")
+@click.option("--portfolio", "portfolio_path", type=click.Path(), default=None,
+              help="CSV file or folder of earlier engagements' scores, for percentiles.")
+def score(answers_path: str, model_file: str | None, out_dir: str, targets_file: str | None, combine: str,
+          portfolio_path: str | None) -> None:
+    """Score interview answers and write tidy CSVs.
+
+    Writes question_scores.csv, dimension_scores.csv, overall_scores.csv, respondent_scores.csv,
+    disagreements.csv and roadmap.csv (and portfolio.csv with --portfolio) into --out.
+    """
+    from toolkit.maturity.answers import read_answers
+    from toolkit.maturity.model import load_model
+    from toolkit.maturity.roadmap import roadmap_from_scores
+    from toolkit.maturity.scoring import (
+        disagreements,
+        score_dimensions,
+        score_overall,
+        score_questions,
+        score_respondents,
+    )
+
+    model = load_model(model_file)
+    answers = read_answers(answers_path, model)
+    targets = _read_targets(targets_file) if targets_file else None
+    questions = score_questions(answers, model, combine=combine)
+    dimensions = score_dimensions(answers, model, combine=combine, targets=targets)
+    tables = {
+        "question_scores": questions,
+        "dimension_scores": dimensions,
+        "overall_scores": score_overall(dimensions, answers),
+        "respondent_scores": score_respondents(answers, model),
+        "disagreements": disagreements(answers, model),
+        "roadmap": roadmap_from_scores(questions, dimensions, model),
+    }
+    if portfolio_path:
+        from toolkit.maturity.portfolio import portfolio_percentiles, read_portfolio
+
+        tables["portfolio"] = portfolio_percentiles(dimensions, read_portfolio(portfolio_path))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.round(6).to_csv(out / f"{name}.csv", index=False)
+    overall = tables["overall_scores"].iloc[0]
+    flagged = int(tables["disagreements"]["flagged"].sum())
+    click.echo(f"overall {overall['score']:.2f} (target {overall['target']:.2f}, coverage {overall['coverage']:.0%}, "
+               f"{int(overall['respondents'])} respondents); {flagged} disagreements flagged; "
+               f"{len(tables['roadmap'])} roadmap steps; wrote {len(tables)} CSVs to {out}")
+
+
+def _read_targets(path: str) -> dict[str, float]:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read targets ({str(exc).splitlines()[0]})", file=path,
+                          fix="write a YAML mapping such as `outcomes: 4`") from None
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping of dimension_id to target level", file=path,
+                          fix="write one `dimension_id: level` line per dimension")
+    return data

@@ -1,0 +1,96 @@
+"""Portfolio comparison: where the client stands among earlier engagements, per dimension.
+
+Earlier engagements' scores are kept anonymised in CSV files, either long
+(``engagement, dimension_id, score`` plus any descriptive columns such as year or
+segment) or wide (``engagement`` and one column per dimension id). A folder of such
+files is read as one portfolio.
+
+Percentile definition: the share of earlier engagements scoring below the client on
+that dimension, counting ties as half (scipy's ``percentileofscore(kind="mean")``), in
+percent. 50 means the client is in the middle of the portfolio.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from toolkit.errors import DataError
+
+PORTFOLIO_COLUMNS = ["dimension_id", "dimension", "score", "portfolio_engagements", "portfolio_p25",
+                     "portfolio_median", "portfolio_p75", "percentile"]
+
+
+def read_portfolio(path: str | Path) -> pd.DataFrame:
+    """Read earlier engagements' anonymised dimension scores from a CSV file or a folder of CSV files.
+
+    Returns
+    -------
+    Long DataFrame: engagement, dimension_id, score, and any other columns of the files.
+    """
+    path = Path(path)
+    files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
+    if not files or not files[0].is_file():
+        raise DataError("portfolio file or folder not found, or the folder holds no .csv files", file=str(path),
+                        fix="pass a CSV of earlier engagements' scores (engagement, dimension_id, score)")
+    frames = []
+    for file in files:
+        try:
+            raw = pd.read_csv(file)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            raise DataError(f"cannot be read as CSV ({str(exc).splitlines()[0]})", file=str(file),
+                            fix="save it as UTF-8 CSV with a header row") from None
+        frames.append(_long(raw, str(file)))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _long(raw: pd.DataFrame, file: str) -> pd.DataFrame:
+    if "engagement" not in raw.columns:
+        raise DataError("required column is missing", file=file, column="engagement",
+                        fix="add an `engagement` column with an anonymised id per earlier engagement")
+    if "dimension_id" not in raw.columns:
+        raw = raw.melt(id_vars=["engagement"], var_name="dimension_id", value_name="score")
+    if "score" not in raw.columns:
+        raise DataError("required column is missing", file=file, column="score",
+                        fix="add the engagement's dimension score (1-5) in a `score` column")
+    score = pd.to_numeric(raw["score"], errors="coerce")
+    bad = raw.index[score.isna() | (score < 1) | (score > 5)]
+    if len(bad):
+        raise DataError("score is not a number from 1 to 5", file=file, column="score",
+                        rows=[i + 2 for i in bad], values=raw.loc[bad, "score"].tolist(),
+                        fix="correct or remove these rows")
+    return raw.assign(engagement=raw["engagement"].astype("str"), dimension_id=raw["dimension_id"].astype("str"),
+                      score=score.astype("float64"))
+
+
+def portfolio_percentiles(dimension_scores: pd.DataFrame, portfolio: pd.DataFrame) -> pd.DataFrame:
+    """The client's percentile among earlier engagements, per dimension.
+
+    Parameters
+    ----------
+    dimension_scores : from :func:`~toolkit.maturity.scoring.score_dimensions` (dimension_id, dimension, score).
+    portfolio : from :func:`read_portfolio` (engagement, dimension_id, score).
+
+    Returns
+    -------
+    DataFrame, one row per client dimension: dimension_id, dimension, score, portfolio_engagements,
+    portfolio_p25, portfolio_median, portfolio_p75, percentile (NaN when the client's score or the
+    portfolio for that dimension is missing).
+    """
+    rows = []
+    for dim in dimension_scores.itertuples(index=False):
+        others = portfolio.loc[portfolio["dimension_id"] == dim.dimension_id, "score"].dropna().to_numpy()
+        has = len(others) > 0
+        rows.append({
+            "dimension_id": dim.dimension_id, "dimension": dim.dimension, "score": dim.score,
+            "portfolio_engagements": len(others),
+            "portfolio_p25": np.percentile(others, 25) if has else np.nan,
+            "portfolio_median": np.median(others) if has else np.nan,
+            "portfolio_p75": np.percentile(others, 75) if has else np.nan,
+            "percentile": (stats.percentileofscore(others, dim.score, kind="mean")
+                           if has and not np.isnan(dim.score) else np.nan),
+        })
+    return pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS)

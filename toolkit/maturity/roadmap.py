@@ -1,0 +1,106 @@
+"""From gaps to a prioritised roadmap: which recommendations, in which order, in which phase.
+
+Which steps
+-----------
+Only dimensions below their target (gap > 0) get steps. For each scored question of
+such a dimension whose combined level is below the dimension's target, every level
+transition between its current level and the target is a step, with the model's
+recommendation for reaching that level. Unanswered questions get no steps (they show
+as missing coverage instead).
+
+Gap closed
+----------
+How much the step raises the dimension score: the question's share of the
+dimension's scored weight times the part of the step that lies between the current
+score and the target, ``share * (min(to, target) - max(to - 1, score))``.
+
+Ordering rule (documented because clients ask "why this first?")
+----------------------------------------------------------------
+1. **Phase** from ``effort rank + step index``: effort low = 0, medium = 1, high = 2
+   (a step without a recommendation counts as high); the step index is 0 for the
+   next level of a question, 1 for the level after, and so on, because a question
+   cannot reach level 4 before level 3. Rank 0 is *first 90 days*, 1 is *3-6 months*,
+   2 is *6-12 months*, 3 or more is *after 12 months*. So quick wins (low effort, next
+   level) come first, and big or dependent steps later.
+2. Within a phase: lower effort first, then larger gap closed, then the dimension with
+   the larger gap, then model order (question, level).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from toolkit.maturity.model import MaturityModel, load_model
+from toolkit.maturity.scoring import score_dimensions, score_questions
+
+PHASES = ("first 90 days", "3-6 months", "6-12 months", "after 12 months")
+EFFORT_RANK = {"low": 0, "medium": 1, "high": 2, "unknown": 2}
+
+ROADMAP_COLUMNS = ["priority", "phase", "dimension_id", "dimension", "question_id", "from_level", "to_level",
+                   "recommendation", "effort", "gap_closed", "dimension_gap", "question_score", "target"]
+
+
+def build_roadmap(answers: pd.DataFrame, model: MaturityModel | None = None, *, combine: str = "median",
+                  targets: Mapping[str, float] | float | None = None) -> pd.DataFrame:
+    """A prioritised roadmap of recommendations that close the gaps to the targets.
+
+    Parameters
+    ----------
+    answers : canonical maturity answers.
+    model : the maturity model (default: the shipped one).
+    combine : how respondents are combined (see :func:`~toolkit.maturity.scoring.score_questions`).
+    targets : client-chosen targets (see :func:`~toolkit.maturity.scoring.resolve_targets`).
+
+    Returns
+    -------
+    DataFrame, one row per step, in priority order (see the module docstring): priority (1 = first),
+    phase, dimension_id, dimension, question_id, from_level, to_level, recommendation, effort
+    (low/medium/high, or unknown when the model has no recommendation for the step), gap_closed,
+    dimension_gap, question_score, target.
+    """
+    model = load_model(model)
+    questions = score_questions(answers, model, combine=combine)
+    dimensions = score_dimensions(answers, model, combine=combine, targets=targets)
+    return roadmap_from_scores(questions, dimensions, model)
+
+
+def roadmap_from_scores(question_scores: pd.DataFrame, dimension_scores: pd.DataFrame,
+                        model: MaturityModel) -> pd.DataFrame:
+    """The roadmap from already computed question and dimension scores (see :func:`build_roadmap`)."""
+    dims = dimension_scores.loc[dimension_scores["gap"] > 0, ["dimension_id", "dimension", "target", "gap"]]
+    q = question_scores[question_scores["status"] == "scored"].merge(dims, on="dimension_id", suffixes=("", "_d"))
+    # Shares must be of the dimension's whole scored weight, including questions already at target.
+    scored_weight = question_scores[question_scores["status"] == "scored"].groupby("dimension_id")["weight"].sum()
+    q["share"] = q["weight"] / q["dimension_id"].map(scored_weight)
+    q = q[q["score"] < q["target"]]
+    if q.empty:
+        return pd.DataFrame(columns=ROADMAP_COLUMNS)
+    first = np.floor(q["score"]).astype("int64") + 1
+    last = np.ceil(q["target"]).astype("int64")
+    counts = (last - first + 1).clip(lower=0)
+    steps = q.loc[q.index.repeat(counts)].copy()
+    steps["step"] = steps.groupby(level=0).cumcount()
+    steps["to_level"] = first.loc[steps.index].to_numpy() + steps["step"].to_numpy()
+    steps["from_level"] = steps["to_level"] - 1
+    low = np.maximum(steps["from_level"], steps["score"])
+    high = np.minimum(steps["to_level"], steps["target"])
+    steps["gap_closed"] = steps["share"] * (high - low)
+    recs = model.recommendations[["question_id", "to_level", "action", "effort"]]
+    steps = steps.reset_index(drop=True).merge(recs, on=["question_id", "to_level"], how="left")
+    steps["effort"] = steps["effort"].fillna("unknown")
+    steps["recommendation"] = steps["action"].fillna(
+        "(the model has no recommendation for this step: write one)")
+    rank = steps["effort"].map(EFFORT_RANK) + steps["step"]
+    steps["phase_rank"] = rank.clip(upper=len(PHASES) - 1)
+    steps["phase"] = steps["phase_rank"].map(dict(enumerate(PHASES)))
+    steps["effort_rank"] = steps["effort"].map(EFFORT_RANK)
+    order = model.questions.set_index("question_id")["order"]
+    steps["q_order"] = steps["question_id"].map(order)
+    steps = steps.sort_values(["phase_rank", "effort_rank", "gap_closed", "gap", "q_order", "to_level"],
+                              ascending=[True, True, False, False, True, True], kind="stable")
+    steps["priority"] = np.arange(1, len(steps) + 1)
+    steps = steps.rename(columns={"gap": "dimension_gap", "score": "question_score"})
+    return steps[ROADMAP_COLUMNS].reset_index(drop=True)
