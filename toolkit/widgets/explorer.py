@@ -1,0 +1,871 @@
+"""The duplicate explorer: an ipywidgets front-end where analysts work through ticket clusters.
+
+:class:`DuplicateExplorer` shows the clusters of a ticket set in a sortable table,
+lets the analyst filter them (date range, team, channel, product, text search),
+re-cluster (threshold, minimum cluster size), open a cluster (its tickets,
+PII-redacted and with the distinctive terms highlighted, a weekly timeline, the
+bug keys mentioned, the most similar neighbouring clusters) and act on it:
+rename, merge, split off tickets, move tickets, set a status with a note. Every
+action is saved at once to a labels file next to the data
+(:class:`~toolkit.widgets.labels.LabelStore`, atomic writes), and labels are
+carried onto recomputed clusters by member overlap
+(:func:`~toolkit.widgets.labels.carry_labels`). "Find similar" takes a text or a
+ticket id and lists the closest tickets with their clusters.
+
+The clustering itself comes from a :class:`ClusterEngine`; by default
+:class:`FinderEngine`, which wraps :class:`toolkit.duplicates.DuplicateFinder`.
+Tests inject a small fake engine.
+
+Cluster evidence shown in the table (:func:`cluster_evidence`)
+---------------------------------------------------------------
+tickets : tickets in the cluster within the current filters.
+customers : distinct organisations (requesters when there are no organisations).
+weekly : ticket counts in each of the last ``weeks`` weeks before the end of the data.
+recent / baseline : tickets in the last 28 days / the 28-day rate over the 90 days before them.
+emerging : ``recent >= 3`` and ``recent > 2 * baseline`` (more than twice its own 90-day rate).
+effort : agent replies written on the cluster's tickets (sum of ``agent_replies``).
+csat / csat_impact : share of satisfied ratings (good, or 4-5 on 1-5) in the cluster, and its difference
+    from all other rated tickets in percentage points (negative = the cluster hurts CSAT).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+from IPython.display import display
+
+from toolkit.errors import ConfigError, DataError
+from toolkit.pii import redact
+from toolkit.schema import has_values
+from toolkit.widgets.labels import (
+    STATUSES,
+    Carried,
+    LabelStore,
+    atomic_write_text,
+    carry_labels,
+    jira_bug_candidates,
+    labelled_clusters,
+    labels_path_for,
+    write_jira_csv,
+)
+
+Progress = Callable[[str, float], None]
+"""A progress callback: ``progress(step, fraction_done)``."""
+
+_BUG_KEY = re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d{1,6}\b|(?<![\w&])#\d{3,7}\b")
+_SPARK = "▁▂▃▄▅▆▇█"
+
+
+# ===================================================================== engine
+class ClusterEngine(Protocol):
+    """What the explorer needs from a clustering method.
+
+    ``fit`` returns one row per ticket with ticket_id and cluster_id (NA or negative =
+    unclustered); the other methods are asked about sets of ticket ids so that they
+    also work for clusters the analyst merged or split.
+    """
+
+    def fit(self, tickets: pd.DataFrame, *, threshold: float, min_cluster_size: int,
+            progress: Progress | None = None) -> pd.DataFrame: ...
+
+    def cluster_names(self) -> dict[str, str]: ...
+
+    def distinctive_terms(self, ticket_ids: Sequence[str], k: int = 8) -> list[str]: ...
+
+    def neighbours(self, ticket_ids: Sequence[str], groups: pd.Series, k: int = 5) -> pd.DataFrame: ...
+
+    def similar(self, query: str, k: int = 10) -> pd.DataFrame: ...
+
+
+class FinderEngine:
+    """:class:`toolkit.duplicates.DuplicateFinder` behind the :class:`ClusterEngine` interface."""
+
+    def __init__(self, seed: int = 0, **finder_params) -> None:
+        self.seed = seed
+        self.finder_params = finder_params
+        self.finder_ = None
+
+    def fit(self, tickets, *, threshold, min_cluster_size, progress=None):
+        from toolkit.duplicates import DuplicateFinder
+
+        finder = self.finder_
+        if finder is not None and hasattr(finder, "regroup") and finder.tickets_n_ == len(tickets):
+            finder.regroup(threshold=threshold, min_cluster_size=min_cluster_size)
+        else:
+            finder = DuplicateFinder(threshold=threshold, min_cluster_size=min_cluster_size, seed=self.seed,
+                                     **self.finder_params).fit(tickets)
+            finder.tickets_n_ = len(tickets)
+        self.finder_ = finder
+        return finder.assignments_[["ticket_id", "cluster_id"]]
+
+    def cluster_names(self):
+        clusters = self.finder_.clusters_
+        name = "name" if "name" in clusters.columns else "label"
+        return dict(zip(clusters["cluster_id"].astype("str"), clusters[name].astype("str"), strict=True))
+
+    def distinctive_terms(self, ticket_ids, k=8):
+        return list(self.finder_.distinctive_terms(list(ticket_ids), k=k))
+
+    def neighbours(self, ticket_ids, groups, k=5):
+        return self.finder_.neighbours_of_tickets(list(ticket_ids), groups, k=k)
+
+    def similar(self, query, k=10):
+        return self.finder_.similar(query, k=k)[["ticket_id", "similarity"]]
+
+
+# ===================================================================== compute
+EVIDENCE_COLUMNS = ["cluster", "tickets", "customers", "first_seen", "last_seen", "weekly", "recent", "baseline",
+                    "growth", "emerging", "effort", "csat", "csat_impact"]
+
+
+def cluster_evidence(tickets: pd.DataFrame, cluster: pd.Series, *, weeks: int = 12,
+                     end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Evidence per cluster for the explorer's table (definitions in the module docstring).
+
+    Parameters
+    ----------
+    tickets : canonical tickets (already filtered to what is shown).
+    cluster : cluster key per ticket, aligned with ``tickets`` (NA = unclustered, left out).
+    weeks : how many weeks the ``weekly`` counts cover.
+    end : end of the data (default: the latest ``created_at`` in ``tickets``).
+
+    Returns
+    -------
+    One row per cluster with columns :data:`EVIDENCE_COLUMNS`; ``weekly`` holds a list of ``weeks``
+    counts, oldest first; ``customers``, ``effort`` and the CSAT columns are NA when the data lack them.
+    """
+    keys = pd.Series(cluster.to_numpy(), index=tickets.index, dtype="str")
+    mask = keys.notna().to_numpy()
+    frame = tickets.loc[mask]
+    keys = keys[mask]
+    if not len(frame):
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    end = frame["created_at"].max() if end is None else end
+    codes, uniques = pd.factorize(keys, sort=True)
+    n = len(uniques)
+    created = frame["created_at"]
+    out = pd.DataFrame({"cluster": uniques.astype("str")})
+    out["tickets"] = np.bincount(codes, minlength=n)
+    who = "organization_id" if has_values(frame, "organization_id") else "requester_id"
+    if has_values(frame, who):
+        out["customers"] = (pd.DataFrame({"c": codes, "w": frame[who].to_numpy()}).dropna()
+                            .groupby("c")["w"].nunique().reindex(range(n), fill_value=0).to_numpy())
+        out["customers"] = out["customers"].astype("Int64")
+    else:
+        out["customers"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
+    grouped = pd.Series(created.to_numpy()).groupby(codes)
+    out["first_seen"] = grouped.min().to_numpy()
+    out["last_seen"] = grouped.max().to_numpy()
+    age_days = ((end - created).dt.total_seconds() / 86400).to_numpy()
+    week = np.floor(age_days / 7).astype(int)
+    inside = (week >= 0) & (week < weeks)
+    counts = np.bincount(codes[inside] * weeks + (weeks - 1 - week[inside]), minlength=n * weeks).reshape(n, weeks)
+    out["weekly"] = list(counts)
+    recent = np.bincount(codes[(age_days >= 0) & (age_days < 28)], minlength=n)
+    before = np.bincount(codes[(age_days >= 28) & (age_days < 118)], minlength=n)
+    out["recent"] = recent
+    out["baseline"] = before * 28 / 90
+    out["growth"] = out["recent"] / out["baseline"].where(out["baseline"] > 0)
+    out["emerging"] = (out["recent"] >= 3) & (out["recent"] > 2 * out["baseline"])
+    if has_values(frame, "agent_replies"):
+        out["effort"] = (pd.Series(frame["agent_replies"].to_numpy(dtype="float64", na_value=np.nan))
+                         .groupby(codes).sum().reindex(range(n), fill_value=0).to_numpy())
+    else:
+        out["effort"] = np.nan
+    out["csat"], out["csat_impact"] = np.nan, np.nan
+    if has_values(tickets, "satisfaction"):
+        satisfied = tickets["satisfaction"].map({"good": 1.0, "bad": 0.0, "5": 1.0, "4": 1.0, "3": 0.0, "2": 0.0,
+                                                 "1": 0.0}).astype("float64")
+        rated_all, good_all = satisfied.notna().sum(), satisfied.sum()
+        sat = pd.Series(satisfied[mask].to_numpy())
+        rated = sat.notna().groupby(codes).sum().reindex(range(n), fill_value=0).to_numpy()
+        good = sat.groupby(codes).sum().reindex(range(n), fill_value=0).to_numpy()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            csat = np.where(rated > 0, good / np.maximum(rated, 1), np.nan)
+            rest = np.where(rated_all - rated > 0, (good_all - good) / np.maximum(rated_all - rated, 1), np.nan)
+        out["csat"] = csat
+        out["csat_impact"] = (csat - rest) * 100
+    return out[EVIDENCE_COLUMNS]
+
+
+def sparkline(counts: Sequence[int]) -> str:
+    """Weekly counts as a row of block characters, scaled to the largest week."""
+    counts = np.asarray(counts, dtype=float)
+    if not len(counts) or counts.max() <= 0:
+        return _SPARK[0] * len(counts)
+    idx = np.ceil(counts / counts.max() * (len(_SPARK) - 1)).astype(int)
+    return "".join(_SPARK[i] for i in idx)
+
+
+def bug_keys(texts: pd.Series) -> list[str]:
+    """Bug-tracker keys (``APP-1234``) and issue numbers (``#1234``) mentioned in ``texts``, most frequent first."""
+    found = texts.dropna().astype("str").str.findall(_BUG_KEY).explode().dropna()
+    return found.value_counts().index.tolist() if len(found) else []
+
+
+def highlight(text: str, terms: Sequence[str]) -> str:
+    """``text`` HTML-escaped, with whole-word matches of ``terms`` wrapped in ``<mark>``."""
+    escaped = html.escape(text)
+    words = sorted({html.escape(t) for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not words:
+        return escaped
+    pattern = re.compile(r"(?<![\w&])(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+    return pattern.sub(r"<mark>\1</mark>", escaped)
+
+
+# ===================================================================== widget
+PAGE_SIZE = 15
+ALL = "(all)"
+SORT_COLUMNS = {"name": "Cluster", "tickets": "Tickets", "customers": "Customers", "recent": "Trend (12 wk)",
+                "growth": "Growth", "effort": "Effort", "csat_impact": "CSAT Δ", "status": "Status"}
+_GRID = "minmax(240px, 3fr) 64px 84px 120px 88px 72px 72px minmax(120px, 1fr)"
+
+_CSS = """<style>
+.stk-explorer {font-size: 13px;}
+.stk-explorer .stk-cell {padding: 0 6px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}
+.stk-explorer .stk-num {text-align: right; font-variant-numeric: tabular-nums;}
+.stk-explorer .stk-spark {font-family: monospace; letter-spacing: -1px; color: #1f77b4;}
+.stk-explorer .stk-row-name button, .stk-explorer button.stk-row-name {text-align: left; overflow: hidden;
+  text-overflow: ellipsis; white-space: nowrap;}
+.stk-explorer .stk-tickets table {border-collapse: collapse; width: 100%;}
+.stk-explorer .stk-tickets td, .stk-explorer .stk-tickets th {border-bottom: 1px solid #ddd; padding: 3px 6px;
+  vertical-align: top; text-align: left;}
+.stk-explorer .stk-tickets td.stk-text {white-space: normal; overflow-wrap: anywhere;}
+.stk-explorer mark {background: #fff3b0; padding: 0 1px;}
+.stk-explorer .stk-emerging {color: #b00020; font-weight: 600;}
+.stk-explorer .stk-conflict {background: #fff4e5; border-left: 4px solid #f0a020; padding: 4px 8px;}
+.stk-explorer .stk-saved {color: #2e7d32;}
+.stk-explorer .stk-error {color: #b00020;}
+</style>"""
+
+
+def _fmt_int(v) -> str:
+    return "" if pd.isna(v) else f"{int(v):,}"
+
+
+def _fmt_growth(v, emerging) -> str:
+    if emerging:
+        text = "new" if pd.isna(v) else f"×{v:.1f}"
+        return f"<span class='stk-emerging' title='emerging: more than twice its 90-day rate'>▲ {text}</span>"
+    return "" if pd.isna(v) else f"×{v:.1f}"
+
+
+def _fmt_pp(v) -> str:
+    return "" if pd.isna(v) else f"{v:+.0f} pp"
+
+
+class DuplicateExplorer:
+    """Interactive explorer of duplicate-ticket clusters, with labels saved after every action.
+
+    Parameters
+    ----------
+    tickets : canonical tickets (toolkit.schema TICKETS).
+    labels_path : the labels file; default ``duplicate_labels.json`` next to ``data_path``.
+    data_path : the data file or folder the tickets came from (to place the labels file).
+    engine : the clustering (:class:`ClusterEngine`); default :class:`FinderEngine`.
+    threshold, min_cluster_size : initial clustering parameters.
+    threshold_range : (min, max, step) of the threshold slider.
+    redact_text : show ticket text PII-redacted (default True).
+    weeks : weeks in the trend column and timeline.
+
+    Use ``explorer.widget`` (or just display the explorer) in a notebook. Tests and scripts can drive the
+    same controls: set ``explorer.threshold.value``, call ``explorer.select(key)``, ``explorer.rename(...)``.
+    """
+
+    def __init__(self, tickets: pd.DataFrame, *, labels_path: str | Path | None = None,
+                 data_path: str | Path | None = None, engine: ClusterEngine | None = None,
+                 threshold: float = 0.5, min_cluster_size: int = 3,
+                 threshold_range: tuple[float, float, float] = (0.2, 0.9, 0.05), redact_text: bool = True,
+                 weeks: int = 12, page_size: int = PAGE_SIZE) -> None:
+        if labels_path is None and data_path is None:
+            raise ConfigError("the explorer needs a place for its labels file", key="labels_path",
+                              fix="pass labels_path=... or data_path=... (the labels go next to the data)")
+        missing = [c for c in ("ticket_id", "created_at") if c not in tickets.columns]
+        if missing:
+            raise DataError("tickets lack required columns", table="tickets", column=", ".join(missing),
+                            fix="load tickets with toolkit.io or conform them with toolkit.schema.validate")
+        self.tickets = tickets.reset_index(drop=True)
+        self.tickets["ticket_id"] = self.tickets["ticket_id"].astype("str")
+        self.engine = engine if engine is not None else FinderEngine()
+        self.store = LabelStore(labels_path if labels_path is not None else labels_path_for(data_path),
+                                autosave=False)
+        self.redact_text = redact_text
+        self.weeks = weeks
+        self.page_size = page_size
+        self._text = (self.tickets.get("subject", pd.Series("", index=self.tickets.index)).fillna("").astype("str")
+                      + " — " + self.tickets.get("description", pd.Series("", index=self.tickets.index))
+                      .fillna("").astype("str"))
+        self._lower = self._text.str.lower()
+        self._row_of = pd.Series(np.arange(len(self.tickets)), index=self.tickets["ticket_id"])
+        self.data_end = self.tickets["created_at"].max()
+        self.selected: str | None = None
+        self.sort_by, self.ascending = "tickets", False
+        self.page = 0
+        self.carried: Carried | None = None
+        self.table = pd.DataFrame()
+        self.messages: list[str] = []
+        self.last_timeline = None
+        self._busy = False
+        self._build_controls(threshold, min_cluster_size, threshold_range)
+        self._build_layout()
+        self.recluster()
+
+    # ----------------------------------------------------------------- controls
+    def _build_controls(self, threshold, min_cluster_size, threshold_range) -> None:
+        lo, hi, step = threshold_range
+        narrow = widgets.Layout(width="250px")
+        style = {"description_width": "90px"}
+        self.threshold = widgets.FloatSlider(value=threshold, min=lo, max=hi, step=step, description="Threshold",
+                                             continuous_update=False, readout_format=".2f", layout=narrow,
+                                             style=style, tooltip="higher = tighter, smaller clusters")
+        self.min_size = widgets.IntSlider(value=min_cluster_size, min=2, max=50, description="Min size",
+                                          continuous_update=False, layout=narrow, style=style)
+        months = pd.date_range(self.tickets["created_at"].min().floor("D").replace(day=1),
+                               self.data_end.floor("D").replace(day=1), freq="MS")
+        self._months = list(months)
+        self.dates = widgets.SelectionRangeSlider(options=[(m.strftime("%Y-%m"), m) for m in months],
+                                                  index=(0, len(months) - 1), description="Dates",
+                                                  continuous_update=False, layout=widgets.Layout(width="360px"),
+                                                  style={"description_width": "50px"})
+        self.filters: dict[str, widgets.Dropdown] = {}
+        for col in ("team", "channel", "product"):
+            values = sorted(self.tickets[col].dropna().astype("str").unique()) if has_values(self.tickets, col) else []
+            self.filters[col] = widgets.Dropdown(options=[ALL, *values], value=ALL, description=col.capitalize(),
+                                                 disabled=not values, layout=widgets.Layout(width="220px"),
+                                                 style={"description_width": "60px"})
+        self.search = widgets.Text(placeholder="search ticket text…", description="Search", continuous_update=False,
+                                   layout=widgets.Layout(width="300px"), style={"description_width": "50px"})
+        self.status_filter = widgets.Dropdown(options=[("any status", ALL), *[(v, k) for k, v in STATUSES.items()]],
+                                              value=ALL, layout=widgets.Layout(width="200px"))
+        self.progress = widgets.FloatProgress(value=0, min=0, max=1, layout=widgets.Layout(width="160px",
+                                                                                           visibility="hidden"))
+        self.status_line = widgets.HTML(layout=widgets.Layout(width="auto"))
+        for w in (self.threshold, self.min_size):
+            w.observe(lambda _c: self.recluster(), names="value")
+        for w in (self.dates, self.search, self.status_filter, *self.filters.values()):
+            w.observe(lambda _c: self._refresh(reset_page=True), names="value")
+
+        # table
+        self.sort_buttons = {}
+        header = []
+        for key, text in SORT_COLUMNS.items():
+            b = widgets.Button(description=text, layout=widgets.Layout(width="auto"), tooltip=f"sort by {text}")
+            b.add_class(f"stk-sort-{key}")
+            b.on_click(lambda _b, key=key: self.sort(key))
+            self.sort_buttons[key] = b
+            header.append(b)
+        self._rows = []
+        cells = list(header)
+        for i in range(self.page_size):
+            name = widgets.Button(layout=widgets.Layout(width="auto"))
+            name.add_class("stk-row-name")
+            name.on_click(lambda _b, i=i: self._click_row(i))
+            row = [name] + [widgets.HTML(layout=widgets.Layout(width="auto")) for _ in range(len(SORT_COLUMNS) - 1)]
+            for c in row[1:]:
+                c.add_class("stk-cell")
+            for j in (1, 2, 4, 5, 6):
+                row[j].add_class("stk-num")
+            row[3].add_class("stk-spark")
+            self._rows.append(row)
+            cells.extend(row)
+        self.grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns=_GRID, grid_gap="2px 4px",
+                                                                 width="100%", overflow="hidden"))
+        self.prev_page = widgets.Button(description="◀ Prev", layout=widgets.Layout(width="80px"))
+        self.next_page = widgets.Button(description="Next ▶", layout=widgets.Layout(width="80px"))
+        self.prev_page.on_click(lambda _b: self._turn(-1))
+        self.next_page.on_click(lambda _b: self._turn(1))
+        self.page_label = widgets.HTML()
+        self.conflict_box = widgets.HTML()
+
+        # detail
+        self.title = widgets.HTML()
+        self.facts = widgets.HTML()
+        self.ticket_html = widgets.HTML(layout=widgets.Layout(max_height="340px", overflow="auto", width="100%"))
+        self.ticket_html.add_class("stk-tickets")
+        self.ticket_pick = widgets.SelectMultiple(options=[], rows=6, description="Tickets",
+                                                  layout=widgets.Layout(width="100%"),
+                                                  style={"description_width": "60px"})
+        self.timeline = widgets.Output(layout=widgets.Layout(width="100%", min_height="220px"))
+        self.neighbour_html = widgets.HTML()
+        self.rename_text = widgets.Text(placeholder="new name", layout=widgets.Layout(width="260px"))
+        self.rename_text.add_class("stk-rename-text")
+        self.rename_button = widgets.Button(description="Rename", button_style="primary",
+                                            layout=widgets.Layout(width="100px"))
+        self.rename_button.add_class("stk-rename-button")
+        self.rename_button.on_click(lambda _b: self._act(lambda: self.rename(self.rename_text.value)))
+        self.merge_pick = widgets.Dropdown(options=[], layout=widgets.Layout(width="260px"))
+        self.merge_button = widgets.Button(description="Merge into this", layout=widgets.Layout(width="130px"))
+        self.merge_button.on_click(lambda _b: self._act(lambda: self.merge([self.merge_pick.value])))
+        self.split_name = widgets.Text(placeholder="name for the split-off tickets", layout=widgets.Layout(
+            width="260px"))
+        self.split_button = widgets.Button(description="Split off selected", layout=widgets.Layout(width="150px"))
+        self.split_button.on_click(lambda _b: self._act(lambda: self.split(list(self.ticket_pick.value),
+                                                                            self.split_name.value)))
+        self.move_pick = widgets.Dropdown(options=[], layout=widgets.Layout(width="260px"))
+        self.move_button = widgets.Button(description="Move selected to", layout=widgets.Layout(width="150px"))
+        self.move_button.on_click(lambda _b: self._act(lambda: self.move(list(self.ticket_pick.value),
+                                                                          self.move_pick.value)))
+        self.status_pick = widgets.Dropdown(options=[(v, k) for k, v in STATUSES.items()],
+                                            layout=widgets.Layout(width="260px"))
+        self.status_pick.add_class("stk-status-pick")
+        self.tracker_key = widgets.Text(placeholder="tracker key, e.g. APP-1234", layout=widgets.Layout(
+            width="200px"))
+        self.note = widgets.Textarea(placeholder="note (why, what to do)", layout=widgets.Layout(width="100%",
+                                                                                                height="60px"))
+        self.status_button = widgets.Button(description="Save status", button_style="primary",
+                                            layout=widgets.Layout(width="110px"))
+        self.status_button.on_click(lambda _b: self._act(lambda: self.set_status(
+            self.status_pick.value, tracker_key=self.tracker_key.value, note=self.note.value)))
+        self.action_result = widgets.HTML()
+        self.action_result.add_class("stk-action-result")
+
+        # find similar & export
+        self.similar_text = widgets.Textarea(placeholder="paste a ticket text or a ticket id",
+                                             layout=widgets.Layout(width="100%", height="60px"))
+        self.similar_button = widgets.Button(description="Find similar", layout=widgets.Layout(width="110px"))
+        self.similar_button.on_click(lambda _b: self._act(lambda: self.find_similar(self.similar_text.value),
+                                                          saves=False))
+        self.similar_html = widgets.HTML(layout=widgets.Layout(max_height="300px", overflow="auto", width="100%"))
+        self.similar_html.add_class("stk-tickets")
+        self.export_button = widgets.Button(description="Export bug candidates + labels",
+                                            layout=widgets.Layout(width="240px"))
+        self.export_button.on_click(lambda _b: self._act(self.export, saves=False))
+        self.export_html = widgets.HTML()
+
+    def _build_layout(self) -> None:
+        box = widgets.Layout
+        controls = widgets.VBox([
+            widgets.HBox([self.threshold, self.min_size, self.dates], layout=box(flex_flow="row wrap")),
+            widgets.HBox([*self.filters.values(), self.status_filter], layout=box(flex_flow="row wrap")),
+            widgets.HBox([self.search, self.progress, self.status_line], layout=box(flex_flow="row wrap",
+                                                                                     align_items="center")),
+        ])
+        pager = widgets.HBox([self.prev_page, self.next_page, self.page_label], layout=box(align_items="center"))
+        actions = widgets.VBox([
+            widgets.HBox([self.rename_text, self.rename_button]),
+            widgets.HBox([self.merge_pick, self.merge_button]),
+            widgets.HBox([self.split_name, self.split_button]),
+            widgets.HBox([self.move_pick, self.move_button]),
+            widgets.HBox([self.status_pick, self.tracker_key, self.status_button], layout=box(flex_flow="row wrap")),
+            self.note,
+            self.action_result,
+        ], layout=box(width="100%"))
+        left = widgets.VBox([self.facts, self.timeline, widgets.HTML("<b>Most similar clusters</b>"),
+                             self.neighbour_html], layout=box(width="50%", min_width="320px", padding="0 8px 0 0"))
+        right = widgets.VBox([widgets.HTML("<b>Act on this cluster</b>"), actions, self.ticket_pick],
+                             layout=box(width="50%", min_width="320px"))
+        self.detail = widgets.VBox([self.title, widgets.HBox([left, right], layout=box(width="100%")),
+                                    widgets.HTML("<b>Tickets</b> (PII-redacted; distinctive terms highlighted)"),
+                                    self.ticket_html],
+                                   layout=box(border="1px solid #ddd", padding="8px", width="100%",
+                                              display="none"))
+        tools = widgets.Accordion(children=[
+            widgets.VBox([self.similar_text, self.similar_button, self.similar_html]),
+            widgets.VBox([self.export_button, self.export_html]),
+        ], layout=box(width="100%"))
+        tools.set_title(0, "Find similar tickets")
+        tools.set_title(1, "Export")
+        self.widget = widgets.VBox([widgets.HTML(_CSS), controls, self.conflict_box, self.grid, pager, self.detail,
+                                    tools], layout=box(width="100%", max_width="1400px", overflow="hidden"))
+        self.widget.add_class("stk-explorer")
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)
+
+    # ----------------------------------------------------------------- state
+    def _progress(self, step: str, fraction: float) -> None:
+        self.progress.layout.visibility = "visible"
+        self.progress.value = max(0.0, min(1.0, fraction))
+        self.status_line.value = html.escape(step)
+
+    def recluster(self) -> None:
+        """Cluster all tickets with the current threshold and minimum size, then carry the labels over."""
+        started = time.perf_counter()
+        self._progress("clustering…", 0.05)
+        try:
+            assignments = self.engine.fit(self.tickets, threshold=float(self.threshold.value),
+                                          min_cluster_size=int(self.min_size.value), progress=self._progress)
+        finally:
+            self.progress.layout.visibility = "hidden"
+        ids = assignments["ticket_id"].astype("str")
+        if not ids.isin(self._row_of.index).all():
+            raise DataError("the clustering returned ticket ids that are not in the tickets", table="tickets",
+                            column="ticket_id", fix="cluster the same tickets the explorer shows")
+        self.machine = assignments.assign(ticket_id=ids)
+        self.machine_names = self.engine.cluster_names()
+        self._carry()
+        self._refresh(reset_page=True)
+        self.status_line.value = (f"{self.machine['cluster_id'].nunique()} clusters in "
+                                  f"{time.perf_counter() - started:.1f} s")
+
+    def _carry(self) -> None:
+        created = pd.Series(self.tickets["created_at"].to_numpy(), index=self.tickets["ticket_id"])
+        self.carried = carry_labels(self.machine, self.store, created_at=created)
+        eff = self.carried.assignments
+        key = eff["label_id"].where(eff["label_id"].notna(), "c" + eff["cluster_id"])
+        self.cluster_of = pd.Series(key.to_numpy(), index=eff["ticket_id"].to_numpy(), dtype="str")
+        conflicts = self.carried.conflicts
+        self.conflict_box.value = "" if not len(conflicts) else (
+            "<div class='stk-conflict'><b>Labels that need a decision</b><ul>"
+            + "".join(f"<li>{html.escape(m)}</li>" for m in conflicts["message"])
+            + "</ul></div>")
+
+    def _name(self, key: str) -> str:
+        if key in self.store.labels:
+            return self.store.labels[key].name
+        cid = key[1:]
+        return self.machine_names.get(cid) or f"cluster {cid}"
+
+    def _status(self, key: str) -> str:
+        return self.store.labels[key].status if key in self.store.labels else "unreviewed"
+
+    def visible_mask(self) -> np.ndarray:
+        """Which tickets pass the date, team/channel/product and search filters."""
+        t = self.tickets
+        start, stop = self.dates.value
+        created = t["created_at"]
+        mask = (created >= start.tz_localize(created.dt.tz) if start.tzinfo is None else created >= start)
+        stop = stop + pd.offsets.MonthBegin(1)
+        mask &= created < (stop.tz_localize(created.dt.tz) if stop.tzinfo is None else stop)
+        for col, w in self.filters.items():
+            if w.value != ALL:
+                mask &= t[col].astype("str") == w.value
+        return mask.to_numpy(dtype=bool)
+
+    def _refresh(self, reset_page: bool = False) -> None:
+        """Recompute the cluster table for the current filters and redraw it."""
+        mask = self.visible_mask()
+        keys = pd.Series(self.cluster_of.reindex(self.tickets["ticket_id"]).to_numpy(), index=self.tickets.index)
+        self._visible = mask
+        ev = cluster_evidence(self.tickets.loc[mask], keys[mask], weeks=self.weeks, end=self.data_end)
+        query = self.search.value.strip().lower()
+        if query:
+            hit = self._lower[mask].str.contains(query, regex=False).to_numpy()
+            ev = ev[ev["cluster"].isin(set(keys[mask][hit].dropna()))]
+        ev = ev.assign(name=[self._name(k) for k in ev["cluster"]],
+                       status=[self._status(k) for k in ev["cluster"]])
+        if self.status_filter.value != ALL:
+            ev = ev[ev["status"] == self.status_filter.value]
+        self.table = self._sorted(ev)
+        if reset_page:
+            self.page = 0
+        self._draw_table()
+        if self.selected is not None:
+            self._show_detail()
+
+    def _sorted(self, ev: pd.DataFrame) -> pd.DataFrame:
+        by = self.sort_by
+        key = None
+        if by in ("name", "status"):
+            key = lambda s: s.str.lower()
+        ordered = ev.sort_values([by, "cluster"], ascending=[self.ascending, True], key=key, na_position="last")
+        return ordered.reset_index(drop=True)
+
+    def sort(self, column: str) -> None:
+        """Sort the table by ``column`` (a key of :data:`SORT_COLUMNS`); sorting again reverses the order."""
+        if column not in SORT_COLUMNS:
+            raise ConfigError(f"cannot sort by {column!r}", key="column", fix=f"use one of {', '.join(SORT_COLUMNS)}")
+        if self.sort_by == column:
+            self.ascending = not self.ascending
+        else:
+            self.sort_by, self.ascending = column, column in ("name", "status", "csat_impact")
+        self.table = self._sorted(self.table)
+        self.page = 0
+        self._draw_table()
+
+    def _turn(self, step: int) -> None:
+        pages = max(1, -(-len(self.table) // self.page_size))
+        self.page = min(max(0, self.page + step), pages - 1)
+        self._draw_table()
+
+    def _draw_table(self) -> None:
+        for key, b in self.sort_buttons.items():
+            arrow = (" ▲" if self.ascending else " ▼") if key == self.sort_by else ""
+            b.description = SORT_COLUMNS[key] + arrow
+        start = self.page * self.page_size
+        rows = self.table.iloc[start:start + self.page_size]
+        for i, cells in enumerate(self._rows):
+            visible = i < len(rows)
+            for c in cells:
+                c.layout.display = None if visible else "none"
+            if not visible:
+                continue
+            r = rows.iloc[i]
+            cells[0].description = r["name"]
+            cells[0].tooltip = f"{r['cluster']}: {r['name']}"
+            cells[0].button_style = "info" if r["cluster"] == self.selected else ""
+            cells[1].value = _fmt_int(r["tickets"])
+            cells[2].value = _fmt_int(r["customers"])
+            cells[3].value = f"<span title='weekly tickets, last {self.weeks} weeks'>{sparkline(r['weekly'])}</span>"
+            cells[4].value = _fmt_growth(r["growth"], r["emerging"])
+            cells[5].value = _fmt_int(r["effort"])
+            cells[6].value = _fmt_pp(r["csat_impact"])
+            cells[7].value = html.escape(STATUSES[r["status"]])
+        n = len(self.table)
+        self.page_label.value = (f"&nbsp;{start + 1}–{min(start + self.page_size, n)} of {n} clusters"
+                                 if n else "&nbsp;no clusters match the filters")
+        self.prev_page.disabled = self.page == 0
+        self.next_page.disabled = start + self.page_size >= n
+
+    def _click_row(self, i: int) -> None:
+        idx = self.page * self.page_size + i
+        if idx < len(self.table):
+            self.select(self.table.iloc[idx]["cluster"])
+
+    # ----------------------------------------------------------------- detail
+    def members(self, key: str, visible_only: bool = False) -> list[str]:
+        """Ticket ids of the cluster ``key`` (all data, or only those passing the filters)."""
+        ids = self.cluster_of.index[self.cluster_of.to_numpy() == key]
+        if visible_only:
+            rows = self._row_of.reindex(ids).to_numpy()
+            ids = ids[self._visible[rows]]
+        return list(ids)
+
+    def select(self, key: str) -> None:
+        """Open cluster ``key`` (``L3`` for a label, ``c17`` for an unlabelled cluster)."""
+        if key not in set(self.cluster_of):
+            raise ConfigError(f"there is no cluster {key!r}", key="cluster", fix="pick one from the table")
+        self.selected = key
+        self._draw_table()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        key = self.selected
+        if key is None or key not in set(self.cluster_of):
+            self.selected = None
+            self.detail.layout.display = "none"
+            return
+        self.detail.layout.display = None
+        ids = self.members(key, visible_only=True) or self.members(key)
+        rows = self.tickets.iloc[self._row_of.reindex(ids).to_numpy()].sort_values("created_at")
+        label = self.store.labels.get(key)
+        name = self._name(key)
+        self.rename_text.value = name
+        self.terms = self.engine.distinctive_terms(self.members(key), k=8)
+        keys = bug_keys(self._text.iloc[self._row_of.reindex(self.members(key)).to_numpy()])
+        for col in ("problem_id", "parent_id"):
+            if col in rows.columns:
+                keys += [f"{col}:{v}" for v in rows[col].dropna().astype("str").unique()[:5]]
+        self.bug_keys_found = keys
+        status = STATUSES[label.status] if label else STATUSES["unreviewed"]
+        tracker = f" · {html.escape(label.tracker_key)}" if label and label.tracker_key else ""
+        self.title.value = (f"<h3 style='margin:4px 0'>{html.escape(name)} <small style='color:#666'>"
+                            f"{html.escape(key)} · {html.escape(status)}{tracker}</small></h3>")
+        ev = self.table[self.table["cluster"] == key]
+        customers = _fmt_int(ev["customers"].iloc[0]) if len(ev) else ""
+        first, last = rows["created_at"].min(), rows["created_at"].max()
+        self.facts.value = (
+            f"<b>{len(rows):,}</b> tickets shown of {len(self.members(key)):,}"
+            + (f" · <b>{customers}</b> customers" if customers else "")
+            + f"<br>first seen {first:%Y-%m-%d}, last seen {last:%Y-%m-%d}"
+            + "<br>distinctive terms: " + (", ".join(f"<mark>{html.escape(t)}</mark>" for t in self.terms) or "–")
+            + "<br>bug keys found: " + (html.escape(", ".join(keys[:12])) or "none")
+            + (f"<br>note: {html.escape(label.note)}" if label and label.note else ""))
+        self.status_pick.value = label.status if label else "unreviewed"
+        self.tracker_key.value = label.tracker_key if label else ""
+        self.note.value = label.note if label else ""
+        shown = rows.tail(50).iloc[::-1]
+        texts = self._display_text(shown.index)
+        body = "".join(
+            f"<tr><td>{html.escape(t)}</td><td>{c:%Y-%m-%d}</td><td>{html.escape(str(team))}</td>"
+            f"<td class='stk-text'>{highlight(x, self.terms)}</td></tr>"
+            for t, c, team, x in zip(shown["ticket_id"], shown["created_at"],
+                                     shown["team"].fillna("") if "team" in shown else [""] * len(shown), texts,
+                                     strict=True))
+        more = f"<p>newest 50 of {len(rows):,} shown</p>" if len(rows) > 50 else ""
+        self.ticket_html.value = ("<table><tr><th>Ticket</th><th>Created</th><th>Team</th><th>Text</th></tr>"
+                                  f"{body}</table>{more}")
+        options = [(f"{t} — {x[:70]}", t) for t, x in zip(shown["ticket_id"], texts, strict=True)]
+        self.ticket_pick.options = options
+        self._draw_neighbours(key)
+        self._draw_timeline(rows)
+
+    def _display_text(self, index) -> list[str]:
+        text = self._text.loc[index]
+        text = redact(text) if self.redact_text else text
+        return [" ".join(str(x).split())[:600] for x in text]
+
+    def _draw_neighbours(self, key: str) -> None:
+        groups = self.cluster_of
+        near = self.engine.neighbours(self.members(key), groups, k=6)
+        near = near[near["cluster"] != key].head(5) if len(near) else near
+        self.neighbours_found = near
+        self.neighbour_html.value = "<br>".join(
+            f"{html.escape(self._name(c))} <small>({html.escape(c)}, similarity {s:.2f})</small>"
+            for c, s in zip(near["cluster"], near["similarity"], strict=True)) or "none"
+        others = [k for k in self.table["cluster"] if k != key]
+        first = [c for c in near["cluster"] if c in set(others)]
+        order = first + [k for k in others if k not in set(first)]
+        options = [(f"{self._name(k)} ({k})", k) for k in order[:300]]
+        self.merge_pick.options = options
+        self.move_pick.options = options
+
+    def _draw_timeline(self, rows: pd.DataFrame) -> None:
+        import plotly.graph_objects as go
+
+        weekly = (rows.set_index("created_at").resample("W-MON", label="left", closed="left").size()
+                  .rename("tickets").reset_index())
+        fig = go.Figure(go.Bar(x=weekly["created_at"], y=weekly["tickets"], marker_color="#1f77b4",
+                               hovertemplate="week of %{x|%Y-%m-%d}: %{y} tickets<extra></extra>"))
+        fig.update_layout(height=220, margin=dict(l=40, r=10, t=28, b=30), title=dict(text="Tickets per week",
+                          font=dict(size=13)), template="plotly_white", bargap=0.1)
+        self.last_timeline = fig
+        # Set the output directly (not `with output: display(fig)`) so it works the same without a kernel.
+        bundle = json.loads(fig.to_json()) | {"config": {"displaylogo": False, "responsive": True}}
+        self.timeline.outputs = ({"output_type": "display_data", "metadata": {},
+                                  "data": {"application/vnd.plotly.v1+json": bundle,
+                                           "text/plain": f"timeline of {len(rows)} tickets"}},)
+
+    # ----------------------------------------------------------------- actions
+    def _act(self, action: Callable[[], object], saves: bool = True) -> None:
+        """Run a UI action, showing its outcome (or the user's mistake) instead of a traceback."""
+        try:
+            action()
+            if saves:
+                self.action_result.value = (f"<span class='stk-saved'>saved to {html.escape(str(self.store.path))}"
+                                            f" at {pd.Timestamp.now():%H:%M:%S}</span>")
+        except (ConfigError, DataError) as exc:
+            self.action_result.value = f"<span class='stk-error'>{html.escape(str(exc))}</span>"
+
+    def _label_for(self, key: str) -> str:
+        """The label id of cluster ``key``, labelling an unlabelled cluster first."""
+        if key in self.store.labels:
+            return key
+        if key not in set(self.cluster_of):
+            raise ConfigError(f"there is no cluster {key!r}", key="cluster", fix="pick one from the table")
+        return self.store.create(self.members(key), self._name(key), save=False).label_id
+
+    def _require_selection(self) -> str:
+        if self.selected is None:
+            raise ConfigError("no cluster is selected", key="cluster", fix="click a cluster in the table first")
+        return self.selected
+
+    def _commit(self, select: str, fallback: str | None = None) -> None:
+        """After an action: carry labels again, make members match what is shown, save, redraw."""
+        self._carry()
+        self.store.sync(self.carried.assignments, self.data_end.isoformat())
+        self.store.save()
+        self.selected = select if select in set(self.cluster_of) else fallback
+        self._refresh()
+
+    def rename(self, name: str) -> None:
+        """Rename the selected cluster."""
+        lid = self._label_for(self._require_selection())
+        self.store.rename(lid, name)
+        self._commit(lid)
+
+    def set_status(self, status: str, *, tracker_key: str = "", note: str | None = None) -> None:
+        """Set the selected cluster's status (a key of :data:`STATUSES`), tracker key and note."""
+        lid = self._label_for(self._require_selection())
+        self.store.set_status(lid, status, tracker_key=tracker_key, note=note)
+        self._commit(lid)
+
+    def merge(self, others: Sequence[str]) -> None:
+        """Merge the clusters ``others`` into the selected one."""
+        key = self._require_selection()
+        others = [o for o in others if o and o != key]
+        if not others:
+            raise ConfigError("no cluster chosen to merge", key="merge", fix="choose a cluster in the merge list")
+        lids = [self._label_for(k) for k in [key, *others]]
+        target = self.store.merge(lids, into=lids[0])
+        self._commit(target.label_id)
+
+    def split(self, tickets: Sequence[str], name: str) -> None:
+        """Split ``tickets`` off the selected cluster into a new cluster called ``name``."""
+        key = self._require_selection()
+        tickets = [str(t) for t in tickets]
+        if not tickets:
+            raise ConfigError("no tickets selected to split off", key="tickets", fix="select tickets in the list")
+        if not name.strip():
+            raise ConfigError("the new cluster needs a name", key="name", fix="type a name for the split-off tickets")
+        foreign = [t for t in tickets if self.cluster_of.get(t) != key]
+        if foreign:
+            raise ConfigError(f"tickets {', '.join(foreign[:5])} are not in this cluster", key="tickets",
+                              fix="select tickets of the open cluster")
+        lid = self._label_for(key)
+        new = self.store.split(lid, tickets, name)
+        self._commit(new.label_id)
+
+    def move(self, tickets: Sequence[str], to: str) -> None:
+        """Move ``tickets`` to cluster ``to``."""
+        key = self._require_selection()
+        tickets = [str(t) for t in tickets]
+        if not tickets:
+            raise ConfigError("no tickets selected to move", key="tickets", fix="select tickets in the list")
+        if not to or to == key:
+            raise ConfigError("choose another cluster to move the tickets to", key="to",
+                              fix="pick a cluster in the move list")
+        target = self._label_for(to)
+        self.store.move(tickets, target)
+        self._commit(key, fallback=target)
+
+    # ----------------------------------------------------------------- search & export
+    def find_similar(self, query: str, k: int = 10) -> pd.DataFrame:
+        """The ``k`` tickets closest to ``query`` (a text, or a ticket id whose text is used), with their clusters.
+
+        Returns columns ticket_id, similarity, cluster, cluster_name, text (redacted), and shows them.
+        """
+        query = query.strip()
+        if not query:
+            raise ConfigError("nothing to search for", key="query", fix="paste a ticket text or a ticket id")
+        own = None
+        if query in self._row_of.index:
+            own = query
+            query = self._text.iloc[self._row_of[own]]
+        found = self.engine.similar(query, k=k + (own is not None))
+        found = found[found["ticket_id"].astype("str") != own].head(k).copy()
+        found["ticket_id"] = found["ticket_id"].astype("str")
+        found["cluster"] = found["ticket_id"].map(self.cluster_of)
+        found["cluster_name"] = [self._name(c) if isinstance(c, str) else "(unclustered)" for c in found["cluster"]]
+        found["text"] = self._display_text(self._row_of.reindex(found["ticket_id"]).to_numpy())
+        body = "".join(f"<tr><td>{html.escape(t)}</td><td>{s:.2f}</td><td>{html.escape(n)}</td>"
+                       f"<td class='stk-text'>{html.escape(x[:300])}</td></tr>"
+                       for t, s, n, x in zip(found["ticket_id"], found["similarity"], found["cluster_name"],
+                                             found["text"], strict=True))
+        self.similar_html.value = ("<table><tr><th>Ticket</th><th>Similarity</th><th>Cluster</th><th>Text</th></tr>"
+                                   f"{body}</table>")
+        return found.reset_index(drop=True)
+
+    def labelled(self) -> pd.DataFrame:
+        """The labelled clusters with their evidence on all data (see :func:`labelled_clusters`)."""
+        keys = pd.Series(self.cluster_of.reindex(self.tickets["ticket_id"]).to_numpy(), index=self.tickets.index)
+        is_label = keys.isin(list(self.store.labels))
+        ev = cluster_evidence(self.tickets[is_label], keys[is_label], end=self.data_end)
+        ev = ev.rename(columns={"cluster": "label_id"})
+        ev["bug_keys"] = [", ".join(bug_keys(self._text.iloc[self._row_of.reindex(self.members(k)).to_numpy()])[:8])
+                          for k in ev["label_id"]]
+        ev["example_tickets"] = [", ".join(self.members(k)[:5]) for k in ev["label_id"]]
+        return labelled_clusters(self.store, ev)
+
+    def examples(self, per_cluster: int = 5) -> pd.DataFrame:
+        """Example tickets per label (newest first): label_id, ticket_id, subject (PII-redacted)."""
+        keys = self.cluster_of.reindex(self.tickets["ticket_id"]).to_numpy()
+        rows = self.tickets.assign(label_id=keys)
+        rows = rows[rows["label_id"].isin(list(self.store.labels))].sort_values("created_at", ascending=False)
+        rows = rows.groupby("label_id", sort=False).head(per_cluster)
+        subject = rows["subject"] if has_values(rows, "subject") else rows.get("description", "")
+        subject = redact(subject.fillna("").astype("str")) if self.redact_text else subject
+        return pd.DataFrame({"label_id": rows["label_id"].to_numpy(), "ticket_id": rows["ticket_id"].to_numpy(),
+                             "subject": np.asarray(subject, dtype=object)})
+
+    def export(self, folder: str | Path | None = None, *, tracker_url: str | None = None,
+               ticket_url: str | None = None) -> dict[str, Path]:
+        """Write ``bug_candidates_jira.csv`` and ``labelled_clusters.csv`` next to the labels file."""
+        folder = Path(folder) if folder is not None else self.store.path.parent
+        labelled = self.labelled()
+        jira = jira_bug_candidates(labelled, self.examples(), tracker_url=tracker_url, ticket_url=ticket_url)
+        paths = {"jira": write_jira_csv(jira, folder / "bug_candidates_jira.csv"),
+                 "labelled": folder / "labelled_clusters.csv"}
+        atomic_write_text(paths["labelled"], labelled.to_csv(index=False, lineterminator="\n"))
+        self.export_html.value = (f"{len(jira)} bug candidate(s) → {html.escape(str(paths['jira']))}<br>"
+                                  f"{len(labelled)} labelled cluster(s) → {html.escape(str(paths['labelled']))}")
+        return paths
