@@ -1,12 +1,24 @@
-"""Survey analysis: CSAT, NPS and CES with honest uncertainty, by segment and over time.
+"""Survey analysis: CSAT, NPS and CES with honest uncertainty, by segment, over time, and why.
 
-Scores (``scores``): :func:`nps`, :func:`nps_difference`, :func:`nps_sample_size`,
-:func:`csat`, :func:`ces`. Segments and time (``segments``, ``trends``):
-:func:`compare_segments`, :func:`survey_trend`, :func:`survey_summary`.
 Every function returns a tidy pandas DataFrame whose columns are documented in its
-docstring; the metric definitions are in :mod:`toolkit.survey.scores`.
+docstring; metric definitions are written once, in :mod:`toolkit.survey.scores`.
+
+- scores: :func:`nps`, :func:`nps_difference`, :func:`nps_sample_size`, :func:`csat`,
+  :func:`ces` (plus ``*_from_counts`` forms and :func:`nps_variance`).
+- segments and time: :func:`compare_segments` (Holm / Benjamini-Hochberg, small samples
+  flagged), :func:`survey_trend` (interval bands, supported changes), :func:`survey_summary`.
+- who answers: :func:`response_rates`, :func:`nonresponse_bias`,
+  :func:`nonresponse_adjusted_score`.
+- why: :func:`satisfaction_drivers` (logistic regression, odds ratios, sentences),
+  :func:`comment_themes` (detractors vs promoters, redacted quotes).
+- do the measures agree: :func:`metric_consistency`, :func:`consistency_correlations`.
+
+Figures for each view are in :mod:`toolkit.plots.survey`.
 """
 
+from toolkit.survey.consistency import consistency_correlations, metric_consistency
+from toolkit.survey.drivers import satisfaction_drivers, ticket_features
+from toolkit.survey.response import mark_responded, nonresponse_adjusted_score, nonresponse_bias, response_rates
 from toolkit.survey.scores import (
     ces,
     csat,
@@ -22,13 +34,20 @@ from toolkit.survey.scores import (
     wilson_interval,
 )
 from toolkit.survey.segments import adjust_p_values, compare_segments, survey_summary
+from toolkit.survey.themes import comment_themes
 from toolkit.survey.trends import survey_trend
 
 __all__ = [
     "adjust_p_values",
     "ces",
+    "comment_themes",
     "compare_segments",
+    "consistency_correlations",
     "csat",
+    "mark_responded",
+    "metric_consistency",
+    "nonresponse_adjusted_score",
+    "nonresponse_bias",
     "nps",
     "nps_categories",
     "nps_difference",
@@ -37,8 +56,11 @@ __all__ = [
     "nps_sample_size",
     "nps_variance",
     "proportion_difference",
+    "response_rates",
+    "satisfaction_drivers",
     "score_table",
     "survey_summary",
     "survey_trend",
+    "ticket_features",
     "wilson_interval",
 ]
