@@ -18,6 +18,7 @@ from toolkit.errors import ToolkitError
 
 # name -> "module:attribute" of a click command; add one line per sub-command.
 COMMANDS = {
+    "load": "toolkit.io.cli:load",
     "schema": "toolkit.cli:schema",
     "maturity": "toolkit.maturity.cli:maturity",
     "report": "toolkit.report.cli:report",

@@ -1,0 +1,393 @@
+"""The loaders: a client's export file in, a canonical table and its load report out.
+
+Each loader reads the file (:mod:`toolkit.io.read`), picks the source's mapping
+(detected from the header unless ``source=`` says), maps and parses the vendor
+columns (:mod:`toolkit.io.mapping`), resolves duplicate keys by the source's stated
+rule, and hands the result to :func:`toolkit.schema.conform`, which coerces the
+canonical types and rejects rows it cannot use. Every input row ends up either in
+the frame or in ``report.rejected`` with its row number and reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from toolkit.errors import ConfigError, DataError
+from toolkit.io.mapping import Spec, apply_spec, detect_source, find_spec, missing_column_error, norm, user_spec
+from toolkit.io.read import read_raw
+from toolkit.io.report import REJECTED_COLUMNS, LoadReport
+from toolkit.schema import SCALES, SURVEYS, conform, empty, get_table
+
+CACHE_DIR = ".support-toolkit-cache"
+"""Cached canonical tables live in this folder next to the source file."""
+
+DEFAULT_SCALES = {"nps": "0-10", "csat": "1-5", "ces": "1-7"}
+_CACHE_VERSION = "1"
+
+
+def load_tickets(path: str | os.PathLike, *, source: str | None = None, mapping=None, tz: str = "UTC",
+                 extra=(), metrics: str | os.PathLike | None = None, dayfirst: bool = False,
+                 sheet: str | int | None = None, encoding: str | None = None, delimiter: str | None = None,
+                 cache: bool = False) -> tuple[pd.DataFrame, LoadReport]:
+    """Load a helpdesk ticket export into the canonical ``tickets`` table.
+
+    Parameters
+    ----------
+    path : the export (CSV/TSV/XLSX/Parquet/JSON/JSONL, optionally gzipped).
+    source : ``zendesk``, ``zendesk_api``, ``freshdesk``, ``servicenow``, ``intercom``, ``helpscout``,
+        ``jira``, ``generic``; default: detected from the header.
+    mapping : a dict ``{canonical: vendor column}`` or a YAML file (see :mod:`toolkit.io.mapping`)
+        extending the source's mapping.
+    tz : the account's time zone, for timestamps written without an offset (e.g. ``Europe/London``).
+    extra : vendor columns (or ``fnmatch`` patterns) to keep in the ``extra`` mapping.
+    metrics : Zendesk ``ticket_metrics`` export to join (durations, reopens, replies) by ticket id.
+    dayfirst : read ambiguous dates like 03/04/2026 as 3 April.
+    sheet, encoding, delimiter : override detection.
+    cache : keep the canonical table as Parquet next to the file and reuse it while the file is unchanged.
+
+    Returns
+    -------
+    (tickets, report): the canonical frame (see ``docs/data-model.md``) and the :class:`LoadReport`.
+    Duplicate ticket ids keep one row by the source's rule (Zendesk: latest ``Updated at``; otherwise the
+    last row in the file); the others are rejected.
+    """
+    return _load(path, "tickets", source=source, mapping=mapping, tz=tz, extra=extra, metrics=metrics,
+                 dayfirst=dayfirst, sheet=sheet, encoding=encoding, delimiter=delimiter, cache=cache)
+
+
+def load_messages(path: str | os.PathLike, *, source: str | None = None, mapping=None, tz: str = "UTC",
+                  dayfirst: bool = False, sheet: str | int | None = None, encoding: str | None = None,
+                  delimiter: str | None = None, cache: bool = False) -> tuple[pd.DataFrame, LoadReport]:
+    """Load ticket conversations (Zendesk comments, Intercom conversation parts, generic) into ``messages``.
+
+    Parameters as for :func:`load_tickets`. Returns (messages, report).
+    """
+    return _load(path, "messages", source=source, mapping=mapping, tz=tz, dayfirst=dayfirst, sheet=sheet,
+                 encoding=encoding, delimiter=delimiter, cache=cache)
+
+
+def load_survey_responses(path: str | os.PathLike, *, survey: str | None = None, scale: str | None = None,
+                          source: str | None = None, mapping=None, tz: str = "UTC", dayfirst: bool = False,
+                          sheet: str | int | None = None, encoding: str | None = None,
+                          delimiter: str | None = None, cache: bool = False) -> tuple[pd.DataFrame, LoadReport]:
+    """Load answered surveys (Zendesk satisfaction ratings, generic NPS/CSAT/CES) into ``survey_responses``.
+
+    Parameters
+    ----------
+    survey : ``csat``, ``nps`` or ``ces`` when the file does not say (generic exports).
+    scale : ``0-10``, ``1-5``, ``1-7`` or ``binary``; default by survey (nps 0-10, csat 1-5, ces 1-7).
+    Others as for :func:`load_tickets`.
+
+    Scores outside the scale (NPS 11, CSAT 0 on 1-5) are rejected. Zendesk ratings that were offered
+    but not answered are set aside (they are invitations, see :func:`load_invitations`), as rejected
+    rows with that reason.
+    """
+    return _load(path, "survey_responses", source=source, mapping=mapping, tz=tz, dayfirst=dayfirst, sheet=sheet,
+                 encoding=encoding, delimiter=delimiter, cache=cache, survey=survey, scale=scale)
+
+
+def load_invitations(path: str | os.PathLike, *, survey: str | None = None, source: str | None = None,
+                     mapping=None, tz: str = "UTC", dayfirst: bool = False, sheet: str | int | None = None,
+                     encoding: str | None = None, delimiter: str | None = None,
+                     cache: bool = False) -> tuple[pd.DataFrame, LoadReport]:
+    """Load survey invitations (sent, answered or not) into ``survey_invitations``, for response rates.
+
+    A Zendesk satisfaction-ratings export works here too: every rating that was offered (answered
+    or not) is an invitation; ``unoffered`` rows are rejected with that reason.
+    """
+    return _load(path, "survey_invitations", source=source, mapping=mapping, tz=tz, dayfirst=dayfirst,
+                 sheet=sheet, encoding=encoding, delimiter=delimiter, cache=cache, survey=survey)
+
+
+# --- the pipeline ------------------------------------------------------------------------------------------------
+
+def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayfirst=False, sheet=None,
+          encoding=None, delimiter=None, cache=False, survey=None, scale=None):
+    _check_tz(tz)
+    if survey is not None and survey not in SURVEYS:
+        raise ConfigError(f"unknown survey {survey!r}", key="survey", fix=f"use one of {', '.join(SURVEYS)}")
+    if scale is not None and scale not in SCALES:
+        raise ConfigError(f"unknown scale {scale!r}", key="scale", fix=f"use one of {', '.join(SCALES)}")
+    file = str(path)
+    extra = [extra] if isinstance(extra, str) else list(extra)
+    key = None
+    if cache:
+        key = _cache_key(path, table, source, mapping, tz, extra, metrics, dayfirst, sheet, encoding, delimiter,
+                         survey, scale)
+        cached = _cache_path(path, table, key)
+        if cached.exists():
+            frame, report = _read_parquet(cached)
+            if report is not None:
+                report.notes = [*report.notes, f"read from cache {cached.name}"]
+                return frame, report
+    raw = read_raw(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
+    spec, detected = _choose_spec(raw, table, source, mapping, file)
+    if survey:
+        spec.constants["survey"] = survey
+    if scale:
+        spec.constants["scale"] = scale
+    error = missing_column_error(spec, raw.frame.columns, file=file)
+    if error is not None:
+        raise error
+    if raw.rows_read == 0:
+        raise DataError("the file has a header row but no data rows", file=file,
+                        fix="check the export's filters and date range, and export again")
+    mapped = apply_spec(raw, spec, tz=tz, dayfirst=dayfirst, extra=extra, file=file)
+    notes = list(raw.notes) + mapped.notes
+    keep = ~mapped.bad
+    frame = mapped.frame[keep].reset_index(drop=True)
+    rows = mapped.row_numbers[keep]
+    parts = [raw.rejected, mapped.rejected]
+    vendor = {t: cols[0] for t, cols in mapped.used.items() if cols}
+    if table == "survey_responses":
+        frame, rows, rej = _check_scales(frame, rows, vendor, notes)
+        parts.append(rej)
+    if metrics is not None and table == "tickets":
+        frame = _join_metrics(frame, metrics, tz=tz, notes=notes)
+    key_col = get_table(table).key
+    if key_col and key_col in frame.columns:
+        frame, rows, rej = _resolve_duplicates(frame, rows, key_col, spec, vendor)
+        parts.append(rej)
+    frame = frame[[c for c in frame.columns if not str(c).startswith("_")]]
+    conformed = conform(frame, table, tz=tz, file=file, row_numbers=rows)
+    rej = conformed.rejected.copy()
+    rej["column"] = rej["column"].map(lambda c: vendor.get(c, c))
+    parts.append(rej)
+    notes += conformed.notes
+    rejected = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else \
+        pd.DataFrame(columns=REJECTED_COLUMNS)
+    rejected = rejected[REJECTED_COLUMNS].sort_values("row", kind="stable").reset_index(drop=True)
+    rejected["row"] = rejected["row"].astype("int64")
+    out = conformed.frame
+    if "extra" in out.columns and not mapped.extra:
+        out["extra"] = [{} for _ in range(len(out))]
+    report = LoadReport(file=file, table=table, source=spec.source, source_detected=detected, format=raw.format,
+                        encoding=raw.encoding, delimiter=raw.delimiter, rows_read=raw.rows_read,
+                        rows_kept=len(out), rejected=rejected, notes=notes, columns_used=mapped.used,
+                        columns_ignored=mapped.ignored, columns_extra=mapped.extra)
+    if not report.balanced:  # a bug, not a user mistake: say so loudly rather than lose rows
+        raise AssertionError(f"load report does not balance: {report.rows_read} read, {report.rows_kept} kept, "
+                             f"{report.rows_rejected} rejected")
+    if cache:
+        target = _cache_path(path, table, key)
+        target.parent.mkdir(exist_ok=True)
+        write_table(out, target, table=table, report=report)
+    return out, report
+
+
+def _check_tz(tz: str) -> None:
+    try:
+        pd.Timestamp("2026-01-01").tz_localize(tz)
+    except Exception:  # pytz/zoneinfo raise different types for an unknown zone
+        raise ConfigError(f"unknown time zone {tz!r}", key="tz",
+                          fix="use an IANA name such as 'Europe/London', 'America/New_York' or 'UTC'") from None
+
+
+def _choose_spec(raw, table: str, source: str | None, mapping, file: str) -> tuple[Spec, bool]:
+    custom = user_spec(mapping)
+    detected = False
+    if source is None and custom is not None and custom.source != "custom":
+        source = custom.source
+    if source is None:
+        source = detect_source(raw.frame.columns, table)
+        detected = source is not None
+    if source is None:
+        if custom is None and not _has_canonical_required(raw.frame.columns, table):
+            from toolkit.io.mapping import sources
+
+            raise DataError(
+                "cannot tell which helpdesk or survey tool exported this file from its header (first columns: "
+                + ", ".join(f"`{c}`" for c in list(raw.frame.columns)[:8]) + ")",
+                file=file, table=table,
+                fix=f"pass source= one of {', '.join(sources(table))}, or a mapping "
+                    "{canonical column: your column}, e.g. mapping={'ticket_id': 'Case number', ...}")
+        source = "generic"
+        detected = custom is None
+    spec = find_spec(source, table)
+    if custom is not None:
+        spec = spec.extended(custom)
+    else:
+        import copy
+
+        spec = copy.deepcopy(spec)
+    return spec, detected
+
+
+def _has_canonical_required(columns, table: str) -> bool:
+    present = {norm(c) for c in columns}
+    return all(c in present for c in get_table(table).required if not (table == "maturity_answers"
+                                                                       and c == "status"))
+
+
+def _check_scales(frame, rows, vendor, notes):
+    """Reject scores outside their scale; fill a missing scale from the survey (nps 0-10, csat 1-5, ces 1-7)."""
+    if "survey" in frame.columns:
+        frame["survey"] = frame["survey"].astype("str").str.strip().str.lower().where(frame["survey"].notna())
+    if "scale" not in frame.columns:
+        frame["scale"] = np.nan
+    empty_scale = frame["scale"].isna() & frame.get("survey", pd.Series(index=frame.index)).isin(list(DEFAULT_SCALES))
+    if empty_scale.any():
+        frame["scale"] = frame["scale"].astype(object)
+        frame.loc[empty_scale, "scale"] = frame.loc[empty_scale, "survey"].map(DEFAULT_SCALES)
+        notes.append(f"`scale`: {int(empty_scale.sum())} empty values set from the survey "
+                     "(nps 0-10, csat 1-5, ces 1-7)")
+    bad = np.zeros(len(frame), dtype=bool)
+    reasons = np.empty(len(frame), dtype=object)
+    score = pd.to_numeric(frame.get("score"), errors="coerce") if "score" in frame.columns else None
+    if score is not None:
+        for name, (low, high) in SCALES.items():
+            wrong = (frame["scale"] == name) & score.notna() & ((score < low) | (score > high))
+            wrong = wrong.to_numpy() & ~bad
+            reasons[wrong] = f"score is outside the {name} scale ({low}-{high})"
+            bad |= wrong
+    if not bad.any():
+        return frame, rows, pd.DataFrame(columns=REJECTED_COLUMNS)
+    rej = pd.DataFrame({"row": rows[bad], "column": vendor.get("score", "score"),
+                        "value": score[bad].map(lambda v: f"{v:g}").to_numpy(), "reason": reasons[bad]})
+    return frame[~bad].reset_index(drop=True), rows[~bad], rej
+
+
+def _resolve_duplicates(frame, rows, key_col, spec: Spec, vendor):
+    """Keep one row per key by the source's rule; reject the others naming the kept row."""
+    key = frame[key_col]
+    dup = key.notna() & key.duplicated(keep=False)
+    if not dup.any():
+        return frame, rows, pd.DataFrame(columns=REJECTED_COLUMNS)
+    rule = spec.duplicates or {}
+    by = rule.get("by")
+    order = pd.DataFrame({"key": key, "pos": np.arange(len(frame))})
+    if rule.get("keep") == "latest" and by in frame.columns:
+        order["by"] = frame[by]
+        order = order.sort_values(["key", "by", "pos"], na_position="first", kind="stable")
+        how = f"the row with the latest `{vendor.get(by, by)}`"
+    elif rule.get("keep") == "first":
+        order = order.sort_values(["key", "pos"], ascending=[True, False], kind="stable")
+        how = "the first row in the file"
+    else:
+        order = order.sort_values(["key", "pos"], kind="stable")
+        how = "the last row in the file"
+    winner = order.drop_duplicates("key", keep="last").set_index("key")["pos"]
+    keep = np.zeros(len(frame), dtype=bool)
+    keep[winner.to_numpy()] = True
+    keep |= ~dup.to_numpy()
+    keep |= key.isna().to_numpy()
+    lose = ~keep
+    kept_row = key[lose].map(pd.Series(rows[winner.to_numpy()], index=winner.index))
+    rej = pd.DataFrame({"row": rows[lose], "column": vendor.get(key_col, key_col), "value": key[lose].to_numpy(),
+                        "reason": [f"duplicate {key_col}: {how} (row {r}) is kept" for r in kept_row]})
+    return frame[keep].reset_index(drop=True), rows[keep], rej
+
+
+def _join_metrics(frame: pd.DataFrame, metrics, *, tz: str, notes: list[str]) -> pd.DataFrame:
+    """Fill ticket durations and counts from a Zendesk ticket_metrics export, matched on ticket id."""
+    raw = read_raw(metrics)
+    spec = find_spec("zendesk_api_metrics", "tickets")
+    if not any(norm(c) in {norm(x) for x in raw.frame.columns} for c in spec.columns["ticket_id"]):
+        raise DataError(f"the metrics file has no ticket id column ({', '.join(spec.columns['ticket_id'])})",
+                        file=str(metrics), fix="pass the ticket_metrics export of the same account")
+    mapped = apply_spec(raw, spec, tz=tz)
+    m = mapped.frame[~mapped.bad].drop_duplicates("ticket_id", keep="last").set_index("ticket_id")
+    ids = frame["ticket_id"].astype("str")
+    matched = ids.isin(m.index)
+    filled = []
+    for col in m.columns:
+        if col == "extra":
+            continue
+        values = ids.map(m[col])
+        if col not in frame.columns:
+            frame[col] = values
+            filled.append(col)
+        else:
+            empty_now = frame[col].isna()
+            if empty_now.any():
+                frame[col] = frame[col].where(~empty_now, values)
+                filled.append(col)
+    notes.append(f"metrics from {Path(str(metrics)).name}: {int(matched.sum())} of {len(frame)} tickets matched; "
+                 f"filled {', '.join(filled)}")
+    return frame
+
+
+# --- Parquet cache -----------------------------------------------------------------------------------------------
+
+def _cache_key(path, *parts) -> str:
+    def stamp(p):
+        if p is None:
+            return None
+        st = os.stat(p)
+        return [str(Path(p).resolve()), st.st_size, st.st_mtime_ns]
+    text = json.dumps([_CACHE_VERSION, stamp(path), [stamp(parts[5]) if i == 5 else repr(x)
+                                                      for i, x in enumerate(parts)]], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _cache_path(path, table: str, key: str) -> Path:
+    p = Path(path)
+    return p.parent / CACHE_DIR / f"{p.name}.{table}.{key}.parquet"
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike, *, table: str | None = None,
+                report: LoadReport | None = None) -> Path:
+    """Write a canonical table to Parquet (the ``extra`` mapping as JSON text), with its load report.
+
+    :func:`read_table` restores it exactly, without re-parsing the source.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = frame.copy()
+    if "extra" in out.columns:
+        out["extra"] = out["extra"].map(lambda d: json.dumps(d, default=str) if isinstance(d, dict) else "{}")
+    if "tags" in out.columns:
+        out["tags"] = out["tags"].map(lambda v: [str(x) for x in v] if isinstance(v, list | tuple | np.ndarray)
+                                      else [])
+    arrow = pa.Table.from_pandas(out, preserve_index=False)
+    meta = dict(arrow.schema.metadata or {})
+    meta[b"support_toolkit.table"] = (table or "").encode()
+    if report is not None:
+        meta[b"support_toolkit.report"] = report.to_json().encode()
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(arrow.replace_schema_metadata(meta), tmp)
+    os.replace(tmp, path)  # never leave a half-written cache behind
+    return path
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a canonical table written by :func:`write_table` (or ``support-toolkit load --out``)."""
+    return _read_parquet(Path(path))[0]
+
+
+def read_report(path: str | os.PathLike) -> LoadReport | None:
+    """The load report stored with a table written by :func:`write_table`, if any."""
+    return _read_parquet(Path(path))[1]
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, LoadReport | None]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        arrow = pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise DataError(f"cannot read the Parquet table ({exc})", file=str(path),
+                        fix="write it again with support-toolkit load ... --out") from None
+    meta = arrow.schema.metadata or {}
+    frame = arrow.to_pandas()
+    table = meta.get(b"support_toolkit.table", b"").decode()
+    if "extra" in frame.columns:
+        frame["extra"] = frame["extra"].map(lambda s: json.loads(s) if isinstance(s, str) else {})
+    if "tags" in frame.columns:
+        frame["tags"] = frame["tags"].map(lambda v: [str(x) for x in v] if v is not None else [])
+    if table:
+        template = empty(table)
+        for col in template.columns:
+            if col in frame.columns and col not in ("tags", "extra"):
+                frame[col] = frame[col].astype(template[col].dtype)
+    report = meta.get(b"support_toolkit.report")
+    return frame, (LoadReport.from_json(report.decode()) if report else None)

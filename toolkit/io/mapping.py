@@ -1,0 +1,501 @@
+"""Vendor mappings kept as data: one YAML file per source and table in ``toolkit/io/mappings/``.
+
+A mapping says which vendor column feeds each canonical column, how to parse it,
+how vendor values translate to canonical ones, and which vendor columns to keep in
+``extra``. The keys of a mapping file (all optional except ``source``/``table``):
+
+``source``, ``label``, ``table``
+    the source's name (used in ``source=``), a human label, the canonical table.
+``aliases``
+    other names that select this mapping (``zendesk`` also finds the API mappings).
+``detect``
+    header columns that identify the source (all must be present, any case, extra columns allowed).
+``columns``
+    ``canonical: Vendor column`` or a list of candidates (the first non-empty value per row wins;
+    list columns combine all of them). Names starting with ``_`` are helpers (``_updated_at``) used by
+    ``duplicates``, ``derive`` or ``exclude`` and not kept; helpers ending in ``_at`` are timestamps.
+``parse``
+    per column: ``duration: minutes|hours|seconds|days``, ``date_format: '%d/%b/%y %I:%M %p'``,
+    ``epoch: s|ms``, ``split: ' '`` and ``key: name`` (lists), ``true``/``false``/``negate``/``combine: any``
+    (flags), ``html: true`` (strip tags from text).
+``values``
+    per column, ``vendor value: canonical value`` (case-insensitive; ``~`` means empty).
+``unknown``
+    per column, the value for vendor values not in ``values`` (else such rows are rejected).
+``defaults``
+    per column, the value when the column is absent or the cell empty.
+``constants``
+    per column, a value for every row (``survey: csat``).
+``exclude``
+    list of ``{column, values, reason}``: rows whose vendor value is one of ``values`` are set aside
+    with ``reason`` (e.g. a satisfaction survey offered but not answered is not a response).
+``derive``
+    per column, ``minutes_between: [start, end]``: computed where the vendor left it empty.
+``duplicates``
+    ``{keep: latest, by: _updated_at}``: which row of a duplicated key to keep.
+``extra``
+    vendor columns (``fnmatch`` patterns allowed, or ``{name: column}``) kept in the ``extra`` mapping.
+``hooks``
+    ``raw`` / ``mapped``: ``module:function`` for the few steps that need code.
+
+A user mapping (``mapping=`` a dict or a YAML path) uses the same keys; a plain dict of
+``{canonical: vendor column}`` is short for ``{'columns': {...}}``. It extends the detected
+source's mapping (or ``generic``), replacing the columns it names.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import importlib
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from toolkit.errors import ConfigError, DataError
+from toolkit.io import parse
+from toolkit.schema import get_table
+
+MAPPINGS_DIR = Path(__file__).parent / "mappings"
+_KEYS = {"source", "label", "table", "aliases", "detect", "columns", "parse", "values", "unknown", "defaults",
+         "constants", "exclude", "derive", "duplicates", "extra", "hooks", "extends", "notes"}
+
+
+def norm(name: str) -> str:
+    """Header names compared ignoring case, surrounding spaces and repeated spaces."""
+    return re.sub(r"\s+", " ", str(name).strip().lower())
+
+
+@dataclass
+class Spec:
+    """One source's mapping for one canonical table (see the module docstring for the keys)."""
+
+    source: str
+    table: str
+    label: str = ""
+    aliases: list[str] = field(default_factory=list)
+    detect: list[str] = field(default_factory=list)
+    columns: dict[str, list[str]] = field(default_factory=dict)
+    parse: dict[str, dict] = field(default_factory=dict)
+    values: dict[str, dict[str, object]] = field(default_factory=dict)
+    unknown: dict[str, object] = field(default_factory=dict)
+    defaults: dict[str, object] = field(default_factory=dict)
+    constants: dict[str, object] = field(default_factory=dict)
+    exclude: list[dict] = field(default_factory=list)
+    derive: dict[str, dict] = field(default_factory=dict)
+    duplicates: dict = field(default_factory=dict)
+    extra: list = field(default_factory=list)
+    hooks: dict[str, str] = field(default_factory=dict)
+    file: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict, *, file: str | None = None) -> Spec:
+        unknown = set(data) - _KEYS
+        if unknown:
+            raise ConfigError(f"unknown mapping key {sorted(unknown)[0]!r}", file=file, key=sorted(unknown)[0],
+                              fix=f"use some of {', '.join(sorted(_KEYS))}")
+        columns = {}
+        for target, cand in (data.get("columns") or {}).items():
+            if cand is None:
+                continue
+            if isinstance(cand, str):
+                cand = [cand]
+            if not isinstance(cand, list) or not all(isinstance(c, str) for c in cand):
+                raise ConfigError("a column mapping must be a column name or a list of names", file=file,
+                                  key=f"columns.{target}", fix=f"write e.g. {target}: 'Created at'")
+            columns[str(target)] = cand
+        values = {t: {norm(k): v for k, v in (m or {}).items()} for t, m in (data.get("values") or {}).items()}
+        return cls(source=str(data.get("source", "custom")), table=str(data.get("table", "tickets")),
+                   label=data.get("label", ""), aliases=list(data.get("aliases") or []),
+                   detect=list(data.get("detect") or []), columns=columns, parse=dict(data.get("parse") or {}),
+                   values=values, unknown=dict(data.get("unknown") or {}), defaults=dict(data.get("defaults") or {}),
+                   constants=dict(data.get("constants") or {}), exclude=list(data.get("exclude") or []),
+                   derive=dict(data.get("derive") or {}), duplicates=dict(data.get("duplicates") or {}),
+                   extra=list(data.get("extra") or []), hooks=dict(data.get("hooks") or {}), file=file)
+
+    def extended(self, other: Spec) -> Spec:
+        """This mapping with ``other``'s entries taking precedence."""
+        out = copy.deepcopy(self)
+        out.columns.update(other.columns)
+        for target in other.columns:
+            out.values.pop(target, None) if target not in other.values else None
+        for name in ("parse", "unknown", "defaults", "constants", "derive", "hooks"):
+            getattr(out, name).update(getattr(other, name))
+        for target, m in other.values.items():
+            out.values[target] = m
+        out.exclude += other.exclude
+        out.extra += other.extra
+        if other.duplicates:
+            out.duplicates = other.duplicates
+        out.file = other.file or out.file
+        return out
+
+
+@cache
+def builtin_specs() -> dict[tuple[str, str], Spec]:
+    """Every mapping shipped in ``toolkit/io/mappings``, keyed by (source, table)."""
+    specs = {}
+    for path in sorted(MAPPINGS_DIR.glob("*.yaml")):
+        spec = Spec.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")), file=path.name)
+        specs[(spec.source, spec.table)] = spec
+    return specs
+
+
+def sources(table: str | None = None) -> list[str]:
+    """Names of the built-in sources (for one canonical table, if given)."""
+    return sorted({s for s, t in builtin_specs() if table is None or t == table})
+
+
+def find_spec(source: str, table: str) -> Spec:
+    """The built-in mapping for ``source`` (or one of its aliases) and ``table``."""
+    specs = builtin_specs()
+    if (source, table) in specs:
+        return specs[(source, table)]
+    for spec in specs.values():
+        if spec.table == table and source in spec.aliases:
+            return spec
+    raise ConfigError(f"unknown source {source!r} for {table}", key="source",
+                      fix=f"use one of {', '.join(sources(table))}, or leave it out to detect it from the header")
+
+
+def user_spec(mapping: dict | str | os.PathLike | None) -> Spec | None:
+    """Turn ``mapping=`` (dict, or YAML file path) into a :class:`Spec`; None passes through."""
+    if mapping is None:
+        return None
+    file = None
+    if isinstance(mapping, str | os.PathLike):
+        file = str(mapping)
+        try:
+            mapping = yaml.safe_load(Path(mapping).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError("mapping file not found", file=file, fix="check the path") from None
+        except yaml.YAMLError as exc:
+            where = getattr(exc, "problem_mark", None)
+            line = f" at line {where.line + 1}" if where else ""
+            raise ConfigError(f"the mapping file is not valid YAML{line}", file=file,
+                              fix="check indentation and quoting (a value with ':' needs quotes)") from None
+    if not isinstance(mapping, dict):
+        raise ConfigError("a mapping must be a dict (or a YAML file holding one)", file=file, key="mapping",
+                          fix="pass e.g. mapping={'created_at': 'Creation date'}")
+    if not (set(mapping) & _KEYS):
+        mapping = {"columns": mapping}
+    return Spec.from_dict(mapping, file=file)
+
+
+def detect_source(columns, table: str = "tickets") -> str | None:
+    """Name the built-in source whose ``detect`` columns are all in ``columns`` (any case); None if none is.
+
+    When several match, the one naming the most columns wins (the most specific).
+    """
+    present = {norm(c) for c in columns}
+    best, best_n = None, 0
+    for (source, t), spec in sorted(builtin_specs().items()):
+        if t != table or not spec.detect:
+            continue
+        if all(norm(c) in present for c in spec.detect) and len(spec.detect) > best_n:
+            best, best_n = source, len(spec.detect)
+    return best
+
+
+def _hook(path: str):
+    module, attr = path.split(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+@dataclass
+class Mapped:
+    """Result of applying a :class:`Spec`: canonical-named frame (helpers kept), row rejections and notes."""
+
+    frame: pd.DataFrame
+    row_numbers: np.ndarray
+    rejected: pd.DataFrame
+    notes: list[str]
+    used: dict[str, list[str]]
+    ignored: list[str]
+    extra: list[str]
+    bad: np.ndarray
+
+
+class _Rejections:
+    """Rows rejected while mapping; each row once, with the first reason found."""
+
+    def __init__(self, row_numbers: np.ndarray) -> None:
+        self.rows = row_numbers
+        self.bad = np.zeros(len(row_numbers), dtype=bool)
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask, column: str, values, reason: str) -> None:
+        mask = np.asarray(mask, dtype=bool) & ~self.bad
+        if not mask.any():
+            return
+        self.bad |= mask
+        shown = np.asarray(pd.Series(values).astype(object).where(pd.Series(values).notna(), ""), dtype=object)
+        self.parts.append(pd.DataFrame({"row": self.rows[mask], "column": column,
+                                        "value": [str(v)[:200] for v in shown[mask]], "reason": reason}))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=["row", "column", "value", "reason"])
+        return pd.concat(self.parts, ignore_index=True)
+
+
+def _kind(table, target: str) -> str:
+    if target.startswith("_"):
+        return "datetime" if target.endswith("_at") else "text"
+    if table.name == "survey_responses" and target == "score":
+        return "score"
+    try:
+        return table.column(target).kind
+    except StopIteration:
+        return "text"
+
+
+def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), file: str | None = None) -> Mapped:
+    """Map a :class:`~toolkit.io.read.RawTable` through ``spec`` into canonical column names and types."""
+    table = get_table(spec.table)
+    if "raw" in spec.hooks:
+        raw = _hook(spec.hooks["raw"])(raw)
+    src = raw.frame.reset_index(drop=True)
+    rows = np.asarray(raw.row_numbers)
+    lookup: dict[str, str] = {}
+    for c in src.columns:
+        lookup.setdefault(norm(c), c)
+    rej = _Rejections(rows)
+    notes: list[str] = []
+    out: dict[str, pd.Series] = {}
+    used: dict[str, list[str]] = {}
+    for target, cands in spec.columns.items():
+        kind = _kind(table, target)
+        found = [lookup[norm(c)] for c in cands if norm(c) in lookup]
+        if kind == "list":  # Jira repeats a column (Labels, Labels (2), ...): take them all
+            found = [c for f in found for c in src.columns if c == f or re.fullmatch(re.escape(f) + r" \(\d+\)", c)]
+        if not found:
+            continue
+        used[target] = found
+        opts = spec.parse.get(target) or {}
+        label = found[0]
+        if kind == "list":
+            out[target] = _lists(src[found], opts)
+            continue
+        if kind == "bool" and opts.get("combine") == "any":
+            out[target] = _bools_any(src[found], opts, spec, target, rej, label)
+            continue
+        column = _coalesce(src[found])
+        out[target] = _convert(column, kind, target, opts, spec, tz=tz, dayfirst=dayfirst, rej=rej, label=label,
+                               notes=notes)
+    n = len(src)
+    for target, value in spec.constants.items():
+        out[target] = pd.Series([value] * n, dtype=object)
+        used.setdefault(target, [])
+    for target, value in spec.defaults.items():
+        if target not in out:
+            out[target] = pd.Series([value] * n, dtype=object)
+            if n:
+                notes.append(f"`{target}` is not in the file; set to {value!r} for every row")
+        else:
+            empty = out[target].isna()
+            if empty.any():
+                out[target] = out[target].astype(object).where(~empty, value)
+                notes.append(f"`{target}`: {int(empty.sum())} empty values set to {value!r}")
+    frame = pd.DataFrame(out, index=src.index) if out else pd.DataFrame(index=src.index)
+    for rule in spec.exclude:
+        target = rule["column"]
+        if target not in used or not used[target]:
+            continue
+        vendor = _coalesce(src[used[target]]).astype("str").str.strip().str.lower()
+        mask = vendor.isin([norm(v) for v in rule["values"]]).to_numpy()
+        rej.add(mask, used[target][0], _coalesce(src[used[target]]), rule["reason"])
+    for target, rule in spec.derive.items():
+        start, end = rule["minutes_between"]
+        if start not in frame or end not in frame:
+            continue
+        if target not in frame:
+            frame[target] = np.nan
+        fill = frame[target].isna() & frame[start].notna() & frame[end].notna()
+        if fill.any():
+            minutes = (frame.loc[fill, end] - frame.loc[fill, start]).dt.total_seconds() / 60
+            negative = minutes < 0
+            frame.loc[fill, target] = minutes.where(~negative)
+            note = f"`{target}`: {int(fill.sum())} values computed from {start} and {end}"
+            if negative.any():
+                note += f" ({int(negative.sum())} left empty because {end} is before {start})"
+            notes.append(note)
+    if "mapped" in spec.hooks:
+        frame = _hook(spec.hooks["mapped"])(frame, notes)
+    extra_cols = _extra_columns(src.columns, list(spec.extra) + list(extra), used)
+    if extra_cols:
+        frame["extra"] = _extra_dicts(src, extra_cols)
+    mapped_cols = {c for cols in used.values() for c in cols} | set(extra_cols.values())
+    ignored = [c for c in src.columns if c not in mapped_cols]
+    return Mapped(frame=frame, row_numbers=rows, rejected=rej.frame(), notes=notes, used=used, ignored=ignored,
+                  extra=list(extra_cols), bad=rej.bad)
+
+
+def _coalesce(columns: pd.DataFrame) -> pd.Series:
+    first = columns.iloc[:, 0]
+    for i in range(1, columns.shape[1]):
+        first = first.where(parse.present(first), columns.iloc[:, i])
+    return first
+
+
+def _lists(columns: pd.DataFrame, opts: dict) -> pd.Series:
+    split, key = opts.get("split"), opts.get("key")
+    result = None
+    for i in range(columns.shape[1]):
+        lists = columns.iloc[:, i].map(lambda v: parse.as_list(v, split=split, key=key))
+        result = lists if result is None else result + lists
+    return result
+
+
+def _bools_any(columns: pd.DataFrame, opts, spec, target, rej, label) -> pd.Series:
+    result = pd.Series(pd.NA, index=columns.index, dtype="boolean")
+    for i in range(columns.shape[1]):
+        values, bad = parse.parse_bools(columns.iloc[:, i], opts.get("true", []), opts.get("false", []))
+        if target in spec.unknown:
+            values = values.where(~bad, bool(spec.unknown[target]))
+        else:
+            rej.add(bad, columns.columns[i], columns.iloc[:, i], "value is not one of the known flag values")
+        result = (result | values) if i else values
+    return result
+
+
+def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, *, tz, dayfirst, rej, label,
+             notes) -> pd.Series:
+    has = parse.present(column)
+    if target in spec.values:
+        column, has = _translate(column, has, target, spec, rej, label, notes, kind)
+    if kind == "datetime":
+        values, bad, more = parse.parse_datetimes(column, tz=tz, date_format=opts.get("date_format"),
+                                                  dayfirst=opts.get("dayfirst", dayfirst), epoch=opts.get("epoch"))
+        notes += [f"`{label}`: {m}" for m in more]
+        rej.add(bad, label, column, "value is not a date")
+        return values
+    if kind in ("float", "int", "score"):
+        if "duration" in opts:
+            values, bad, more = parse.parse_durations(column, opts["duration"])
+            if opts["duration"] != "minutes":
+                more.append(f"converted from {opts['duration']} to minutes")
+        else:
+            values, bad, fixed = parse.parse_numbers(column)
+            more = [f"{fixed} numbers with thousands separators or decimal commas read"] if fixed else []
+        notes += [f"`{label}`: {m}" for m in more]
+        rej.add(bad, label, column, "value is not a number")
+        return values
+    if kind == "bool":
+        true = opts.get("true", ["true", "yes", "y", "1", "t"])
+        false = opts.get("false", ["false", "no", "n", "0", "f"])
+        values, bad = parse.parse_bools(column, true, false)
+        if target in spec.unknown:
+            values = values.where(~bad, bool(spec.unknown[target]))
+        else:
+            rej.add(bad, label, column, "value is not true/false")
+        if opts.get("negate"):
+            values = ~values
+            notes.append(f"`{target}` is the opposite of `{label}`")
+        return values
+    if kind == "id" and pd.api.types.is_float_dtype(column.dtype):
+        whole = column.dropna()
+        if (whole == np.round(whole)).all():
+            return column.astype("Int64").astype("str").where(column.notna())
+    if kind == "text" and opts.get("html"):
+        return _strip_html(column)
+    if column.dtype != object and not pd.api.types.is_string_dtype(column.dtype):
+        return column.astype("str").where(column.notna())
+    return column
+
+
+def _translate(column, has, target, spec, rej, label, notes, kind):
+    """Map vendor values to canonical ones; unknown values get the ``unknown`` value or stay for rejection."""
+    table = spec.values[target]
+    key = column.astype("str").str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
+    known = key.isin(list(table))
+    mapped = key.map(table)
+    result = column.astype(object).where(~known, mapped)
+    to_empty = known & mapped.isna() & has
+    if to_empty.any():
+        counts = column[to_empty].astype("str").value_counts()
+        notes.append(f"`{label}`: {int(to_empty.sum())} values meaning 'none' left empty ("
+                     + ", ".join(f"{v!r} {n}" for v, n in counts.head(5).items()) + ")")
+    unknown = has & ~known
+    if unknown.any() and target in spec.unknown:
+        result = result.where(~unknown, spec.unknown[target])
+        counts = column[unknown].astype("str").value_counts()
+        notes.append(f"`{label}`: {int(unknown.sum())} values not in the mapping set to "
+                     f"{spec.unknown[target]!r} (" + ", ".join(f"{v!r} {n}" for v, n in counts.head(5).items())
+                     + (", …" if len(counts) > 5 else "") + ")")
+    return result, has & ~to_empty
+
+
+def _strip_html(column: pd.Series) -> pd.Series:
+    import html
+
+    text = column.astype("str")
+    text = text.str.replace(r"(?i)<br\s*/?>|</p>|</div>|</li>", "\n", regex=True)
+    text = text.str.replace(r"<[^>]+>", "", regex=True)
+    text = text.map(html.unescape, na_action="ignore").str.strip()
+    return text.where(column.notna())
+
+
+def _extra_columns(columns, wanted, used) -> dict[str, str]:
+    """{name in extra: source column} for the ``extra`` entries (names, fnmatch patterns or {name: column})."""
+    taken = {c for cols in used.values() for c in cols}
+    out: dict[str, str] = {}
+    lookup = {norm(c): c for c in columns}
+    for entry in wanted:
+        if isinstance(entry, dict):
+            for name, col in entry.items():
+                if norm(col) in lookup:
+                    out[name] = lookup[norm(col)]
+            continue
+        if any(ch in entry for ch in "*?["):
+            for c in columns:
+                if fnmatch.fnmatch(norm(c), norm(entry)) and c not in taken:
+                    out[c] = c
+        elif norm(entry) in lookup:
+            out[lookup[norm(entry)]] = lookup[norm(entry)]
+    return out
+
+
+def _extra_dicts(src: pd.DataFrame, extra_cols: dict[str, str]) -> pd.Series:
+    part = src[list(extra_cols.values())].copy()
+    part.columns = list(extra_cols)
+    part = part.astype(object).where(part.notna(), None)
+    return pd.Series(part.to_dict("records"), index=src.index, dtype=object)
+
+
+def missing_column_error(spec: Spec, raw_columns, *, file: str | None) -> DataError | None:
+    """The error for a required canonical column that no vendor column feeds (None if all are fed)."""
+    import difflib
+
+    table = get_table(spec.table)
+    lookup = {norm(c) for c in raw_columns}
+    present = [str(c) for c in raw_columns]
+    for target in table.required:
+        if target in spec.constants or target in spec.defaults:
+            continue
+        if spec.table == "maturity_answers" and target == "status":
+            continue
+        cands = spec.columns.get(target, [target])
+        if any(norm(c) in lookup for c in cands):
+            continue
+        wanted = cands[0]
+        close = difflib.get_close_matches(norm(wanted), [norm(p) for p in present], n=3, cutoff=0.5)
+        close_names = [next(p for p in present if norm(p) == c) for c in close]
+        if not close_names:
+            words = set(re.findall(r"[a-z]+", norm(wanted))) - {"at", "id", "the"}
+            close_names = [p for p in present if words & set(re.findall(r"[a-z]+", norm(p)))][:3]
+        if close_names:
+            found = "found " + ", ".join(f"`{c}`" for c in close_names)
+            fix = f"pass mapping={{'{target}': '{close_names[0]}'}}"
+        else:
+            found = "the file has " + ", ".join(f"`{c}`" for c in present[:10]) + (" …" if len(present) > 10 else "")
+            fix = f"pass mapping={{'{target}': '<your column>'}} naming the column that holds {target}"
+        return DataError(f"is missing (needed for `{target}`); {found}", file=file, table=spec.table,
+                         column=wanted, fix=fix)
+    return None

@@ -1,0 +1,228 @@
+"""Vectorised parsers for the values exports are full of: dates, durations, numbers, flags, lists.
+
+Each parser takes a raw column (strings, or native values from Parquet/JSON) and
+returns ``(values, bad)``: the parsed column and a boolean mask of non-empty
+inputs it could not read, so the caller can reject those rows with a reason
+instead of silently treating them as missing.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from toolkit.schema import DATETIME_DTYPE
+
+_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d|\s(?:UTC|GMT))$", re.IGNORECASE)
+# Excel's day 0 is 1899-12-30 (it counts 1900 as a leap year); serials 20000-80000 are 1954-2119.
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
+_HMS = re.compile(r"^\s*(-)?(\d+):([0-5]?\d)(?::([0-5]?\d(?:\.\d+)?))?\s*$")
+DURATION_UNITS = {"seconds": 1 / 60, "minutes": 1.0, "hours": 60.0, "days": 1440.0}
+
+
+def present(raw: pd.Series) -> pd.Series:
+    """Non-missing, non-blank values."""
+    if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
+        text = raw.astype("str").str.strip()
+        return raw.notna() & ~text.isin(["", "nan", "NaN", "None", "<NA>", "NaT", "null", "NULL"])
+    return raw.notna()
+
+
+def localize(naive: pd.Series, tz: str) -> tuple[pd.Series, int]:
+    """Read naive timestamps as wall-clock time in ``tz``; return UTC and how many fell in a repeated hour.
+
+    Times in the hour repeated when summer time ends are read as the first (summer-time)
+    occurrence; times in the hour skipped when it starts are moved forward.
+    """
+    naive = pd.to_datetime(naive)
+    if naive.dt.tz is not None:
+        return naive.dt.tz_convert("UTC").astype(DATETIME_DTYPE), 0
+    local = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    ambiguous = local.isna() & naive.notna()
+    if ambiguous.any():
+        first = naive[ambiguous].dt.tz_localize(tz, ambiguous=np.ones(int(ambiguous.sum()), dtype=bool),
+                                                nonexistent="shift_forward")
+        local = local.astype(object)
+        local[ambiguous] = first
+        local = pd.to_datetime(local, utc=True)
+    return local.dt.tz_convert("UTC").astype(DATETIME_DTYPE), int(ambiguous.sum())
+
+
+def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None = None, dayfirst: bool = False,
+                    epoch: str | None = None) -> tuple[pd.Series, pd.Series, list[str]]:
+    """Parse timestamps to UTC: ISO 8601, offsets, ``date_format``, mixed formats, Excel serials, Unix epochs.
+
+    Naive values are wall-clock time in ``tz``. ``epoch`` ('s' or 'ms') reads numbers as Unix time.
+    Returns (values, bad, notes).
+    """
+    notes: list[str] = []
+    index = raw.index
+    out = pd.Series(pd.NaT, index=index, dtype=DATETIME_DTYPE)
+    has = present(raw)
+    if isinstance(raw.dtype, pd.DatetimeTZDtype):
+        return raw.dt.tz_convert("UTC").astype(DATETIME_DTYPE), pd.Series(False, index=index), notes
+    if pd.api.types.is_datetime64_dtype(raw.dtype):
+        values, amb = localize(raw, tz)
+        return values, pd.Series(False, index=index), notes + _ambiguous_note(amb, tz)
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        numbers = raw.astype("float64")
+        text = None
+    else:
+        text = raw.astype("str").str.strip().where(has)
+        numbers = pd.to_numeric(text.where(text.str.fullmatch(r"-?\d+(?:\.\d+)?", na=False)), errors="coerce")
+    todo = has.copy()
+    if numbers.notna().any():
+        if epoch:
+            unit = {"s": "s", "ms": "ms"}[epoch]
+            ok = numbers.notna()
+            out[ok] = pd.to_datetime(numbers[ok], unit=unit, utc=True).astype(DATETIME_DTYPE)
+            todo &= ~ok
+        else:
+            serial = numbers.between(20000, 80000) & (text is None or text.str.match(_SERIAL, na=False)) \
+                if text is not None else numbers.between(20000, 80000)
+            if serial.any():
+                naive = _EXCEL_EPOCH + pd.to_timedelta(numbers[serial] * 86400, unit="s").dt.round("s")
+                out[serial], amb = localize(naive, tz)
+                notes.append(f"{int(serial.sum())} Excel serial dates converted (e.g. {numbers[serial].iloc[0]:g})")
+                notes += _ambiguous_note(amb, tz)
+                todo &= ~serial
+    if text is None or not todo.any():
+        return out, has & out.isna(), notes
+    todo_text = text[todo]
+    with_offset = todo_text.str.contains(_OFFSET, na=False)
+    if with_offset.any():
+        cleaned = todo_text[with_offset].str.replace(r"\s(?:UTC|GMT)$", "+00:00", regex=True, case=False)
+        out[cleaned.index] = _to_datetime(cleaned, utc=True, date_format=date_format, dayfirst=dayfirst,
+                                               notes=notes)
+    naive_text = todo_text[~with_offset]
+    if len(naive_text):
+        parsed = _to_datetime(naive_text, utc=False, date_format=date_format, dayfirst=dayfirst, notes=notes)
+        ok = parsed.notna()
+        if ok.any():
+            values, amb = localize(parsed[ok], tz)
+            out[values.index] = values
+            notes += _ambiguous_note(amb, tz)
+    return out, has & out.isna(), notes
+
+
+def _ambiguous_note(count: int, tz: str) -> list[str]:
+    if not count:
+        return []
+    return [f"{count} times fell in the hour repeated when summer time ends in {tz}; read as the first occurrence"]
+
+
+def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirst: bool,
+                 notes: list[str] | None = None) -> pd.Series:
+    """One fast pass with one format; values it misses get ISO 8601, then per-value ('mixed') parsing."""
+    if date_format:
+        first = pd.to_datetime(text, errors="coerce", utc=utc, format=date_format)
+    else:
+        try:
+            first = pd.to_datetime(text, errors="coerce", utc=utc, dayfirst=dayfirst)
+        except (ValueError, TypeError):
+            first = pd.Series(pd.NaT, index=text.index)
+    retry = first.isna()
+    if retry.any():
+        n_retry, retried = int(retry.sum()), retry.copy()
+        first = first.astype(object)
+        for fmt in ("ISO8601", "mixed"):
+            if not retry.any():
+                break
+            try:
+                again = pd.to_datetime(text[retry], errors="coerce", utc=utc, format=fmt, dayfirst=dayfirst)
+            except (ValueError, TypeError):
+                continue
+            first[retry] = again
+            retry = pd.Series(pd.isna(first.to_numpy()), index=text.index)
+        first = pd.to_datetime(first, utc=utc, errors="coerce")
+        rescued = n_retry - int(first.isna().sum())
+        if rescued and notes is not None:
+            notes.append(f"{rescued} dates were written in another format than the rest and were read one by one "
+                         f"(e.g. {text[retried & first.notna()].iloc[0]!r}); check day/month order "
+                         f"({'day' if dayfirst else 'month'} first was assumed)")
+    if not utc and getattr(first.dt, "tz", None) is not None:
+        first = first.dt.tz_localize(None)
+    return first
+
+
+def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, int]:
+    """Numbers with thousands separators (``1,234.5``, ``1.234,5``, ``1 234``) or a decimal comma.
+
+    Returns (float values, bad mask, count of values whose separators were removed).
+    """
+    has = present(raw)
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        return raw.astype("float64"), pd.Series(False, index=raw.index), 0
+    text = raw.astype("str").str.strip().where(has)
+    values = pd.to_numeric(text, errors="coerce")
+    retry = has & values.isna()
+    fixed = 0
+    if retry.any():
+        t = text[retry].str.replace("\u00a0", " ").str.replace("\u202f", " ")
+        comma_thousands = t.str.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+        dot_thousands = t.str.fullmatch(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+        space_thousands = t.str.fullmatch(r"-?\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
+        decimal_comma = t.str.fullmatch(r"-?\d+,\d+")
+        cleaned = t.copy()
+        cleaned[comma_thousands] = t[comma_thousands].str.replace(",", "")
+        cleaned[dot_thousands] = t[dot_thousands].str.replace(".", "").str.replace(",", ".")
+        cleaned[space_thousands] = t[space_thousands].str.replace(" ", "").str.replace(",", ".")
+        cleaned[decimal_comma & ~comma_thousands] = t[decimal_comma & ~comma_thousands].str.replace(",", ".")
+        again = pd.to_numeric(cleaned, errors="coerce")
+        values[retry] = again
+        fixed = int(again.notna().sum())
+    return values.astype("float64"), has & values.isna(), fixed
+
+
+def parse_durations(raw: pd.Series, unit: str = "minutes") -> tuple[pd.Series, pd.Series, list[str]]:
+    """Durations in minutes from numbers in ``unit`` (seconds/minutes/hours/days) or ``[-]H:MM[:SS]`` text.
+
+    ``HH:MM:SS`` text is read as hours:minutes:seconds whatever the unit. Returns (minutes, bad, notes).
+    """
+    factor = DURATION_UNITS[unit]
+    notes: list[str] = []
+    if pd.api.types.is_timedelta64_dtype(raw.dtype):
+        return raw.dt.total_seconds() / 60, pd.Series(False, index=raw.index), notes
+    has = present(raw)
+    numbers, bad, fixed = parse_numbers(raw)
+    if fixed:
+        notes.append(f"{fixed} numbers with thousands separators or decimal commas read")
+    minutes = numbers * factor
+    if bad.any():
+        parts = raw[bad].astype("str").str.extract(_HMS)
+        ok = parts[1].notna()
+        if ok.any():
+            sign = np.where(parts[0] == "-", -1.0, 1.0)
+            value = (parts[1].astype("float64") * 60 + parts[2].astype("float64")
+                     + parts[3].astype("float64").fillna(0) / 60) * sign
+            minutes[parts.index[ok]] = value[ok]
+            notes.append(f"{int(ok.sum())} durations written as H:MM:SS read")
+        bad = has & minutes.isna()
+    return minutes.astype("float64"), bad, notes
+
+
+def parse_bools(raw: pd.Series, true_values, false_values) -> tuple[pd.Series, pd.Series]:
+    """Flags from words: values in ``true_values`` / ``false_values`` (case-insensitive)."""
+    has = present(raw)
+    text = raw.astype("str").str.strip().str.lower()
+    out = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    out[has & text.isin([str(v).lower() for v in true_values])] = True
+    out[has & text.isin([str(v).lower() for v in false_values])] = False
+    return out, has & out.isna()
+
+
+def as_list(value, split: str | None = None, key: str | None = None) -> list[str]:
+    """One value as a list of strings: JSON lists (of strings or of ``{key: ...}`` objects) or delimited text."""
+    if isinstance(value, list | tuple | np.ndarray):
+        items = [v.get(key) if isinstance(v, dict) and key else v for v in value]
+        return [str(v) for v in items if v is not None and str(v) != ""]
+    if isinstance(value, dict) and key:
+        inner = value.get(key + "s") or value.get(key) or []
+        return as_list(inner, key=key)
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return []
+    pattern = split if split else r"[,\s]+"
+    return [t.strip() for t in re.split(pattern, str(value).strip()) if t.strip()]

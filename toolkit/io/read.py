@@ -1,0 +1,512 @@
+"""Read any file a client hands over into a raw table of strings, saying how it was read.
+
+:func:`read_raw` opens CSV/TSV (any of ``,`` ``;`` tab ``|``), Excel ``.xlsx``,
+Parquet, JSON and JSON lines (also gzip-compressed), detects the encoding (UTF-8,
+UTF-8 with BOM, UTF-16, else cp1252/latin-1 via charset-normalizer) and the
+delimiter, and returns a :class:`RawTable`: the values, the row number of each
+record in the source file (the header is row 1, as a spreadsheet shows it), and
+the rows it could not use at all (blank rows, repeated header rows, rows with the
+wrong number of fields) with the reason. Nothing is interpreted here; mapping
+vendor columns to canonical ones happens in :mod:`toolkit.io.mapping`.
+
+Large CSV files go through pyarrow's multi-threaded reader; a file pyarrow cannot
+parse cleanly (ragged rows, a huge field) is re-read with the standard library's
+``csv`` module, which is slower but can say exactly which row is wrong.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from toolkit.errors import DataError
+
+DELIMITERS = (",", ";", "\t", "|")
+MAX_FIELD_BYTES = 16 * 1024 * 1024
+"""A single field larger than this is taken as a broken file (an unclosed quote), not data."""
+
+SAMPLE_BYTES = 1 << 20
+_RECORD_KEYS = ("tickets", "ticket_metrics", "satisfaction_ratings", "comments", "ticket_comments", "conversations",
+                "conversation_parts", "incidents", "issues", "results", "records", "result", "data", "items",
+                "responses", "invitations", "messages")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+@dataclass
+class RawTable:
+    """A file as read, before any mapping: values, source row numbers and unusable rows.
+
+    ``frame`` holds the data rows (strings for text formats; native values for
+    Parquet and JSON); ``row_numbers`` gives each row's number in the file;
+    ``rejected`` lists rows dropped while reading (row, column, value, reason);
+    ``rows_read`` counts data rows, the dropped ones included.
+    """
+
+    file: str
+    frame: pd.DataFrame
+    row_numbers: np.ndarray
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["row", "column", "value", "reason"]))
+    notes: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+
+def read_raw(path: str | os.PathLike, *, sheet: str | int | None = None, encoding: str | None = None,
+             delimiter: str | None = None) -> RawTable:
+    """Read ``path`` into a :class:`RawTable`, detecting format, encoding and delimiter.
+
+    Parameters
+    ----------
+    path : the file (CSV, TSV, TXT, XLSX, Parquet, JSON, JSONL/NDJSON; ``.gz`` allowed).
+    sheet : Excel sheet name or 0-based index (default: the first sheet with data).
+    encoding, delimiter : override detection.
+
+    Raises
+    ------
+    DataError : the file is missing, empty, binary, or cannot be parsed at all.
+    """
+    file = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise DataError("file not found", file=file, fix="check the path (relative paths start from the current "
+                        f"folder, {os.getcwd()})")
+    if p.is_dir():
+        raise DataError("this is a folder, not a file", file=file, fix="pass the export file inside it")
+    with open(p, "rb") as fh:
+        data = fh.read()
+    return read_bytes(data, file=file, suffix=_suffix(p.name), sheet=sheet, encoding=encoding, delimiter=delimiter)
+
+
+def _suffix(name: str) -> str:
+    name = name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return Path(name).suffix.lstrip(".")
+
+
+def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | None = None,
+               encoding: str | None = None, delimiter: str | None = None) -> RawTable:
+    """Like :func:`read_raw` for bytes already in memory (``file`` is used in messages)."""
+    if len(data) == 0 or not data.strip():
+        raise DataError("the file is empty", file=file, fix="export the data again; the file has no content")
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise DataError(f"the gzip file is damaged ({exc})", file=file, fix="compress or export it again") from None
+        return read_bytes(data, file=file, suffix=suffix, sheet=sheet, encoding=encoding, delimiter=delimiter)
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data, file=file, sheet=sheet)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise DataError("this is an old binary Excel (.xls) file", file=file,
+                        fix="open it in Excel and save as .xlsx or CSV (UTF-8)")
+    if data[:4] == b"PAR1":
+        return _read_parquet(data, file=file)
+    text_encoding, data, notes = _decode(data, file=file, encoding=encoding)
+    head = data[:4096].lstrip()
+    if suffix in ("json", "jsonl", "ndjson") or head[:1] in (b"{", b"["):
+        raw = _read_json(data, file=file)
+    else:
+        raw = _read_csv(data, file=file, delimiter=delimiter)
+    raw.encoding = text_encoding
+    raw.notes = notes + raw.notes
+    return raw
+
+
+# --- encodings ---------------------------------------------------------------------------------------------------
+
+def _decode(data: bytes, *, file: str, encoding: str | None) -> tuple[str, bytes, list[str]]:
+    """Return (encoding name, UTF-8 bytes without BOM, notes)."""
+    if encoding:
+        try:
+            return encoding, data.decode(encoding).encode("utf-8"), [f"encoding {encoding} (as given)"]
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise DataError(f"the file cannot be read as {encoding} ({exc})", file=file,
+                            fix="leave the encoding out to have it detected") from None
+    if data[:3] == codecs.BOM_UTF8:
+        data = data[3:]
+        if _valid_utf8(data):
+            return "utf-8-sig", data, []
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        try:
+            return "utf-16", data.decode("utf-16").encode("utf-8"), ["encoding UTF-16 (Excel 'Unicode text')"]
+        except UnicodeDecodeError:
+            pass
+    sample = data[:SAMPLE_BYTES]
+    if b"\x00" in sample:
+        raise DataError("this looks like a binary file, not a text export (it contains NUL bytes)", file=file,
+                        fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
+    if _valid_utf8(data):
+        return "utf-8", data, []
+    from charset_normalizer import from_bytes
+
+    # Look where UTF-8 fails as well as at the start, so a lone 'é' deep in the file is seen.
+    bad = _first_invalid_utf8(data)
+    probe = sample + data[max(0, bad - 2048): bad + 2048]
+    best = from_bytes(probe, cp_isolation=["cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850"]).best()
+    if best is None:
+        best = from_bytes(probe).best()
+    if best is None or _binaryish(data[:SAMPLE_BYTES]):
+        raise DataError("this looks like a binary file, not a text export", file=file,
+                        fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
+    name = best.encoding
+    text = data.decode(name, errors="replace")
+    notes = [f"encoding {name} detected (not UTF-8); text converted to UTF-8"]
+    if "\ufffd" in text:
+        notes.append(f"{text.count(chr(0xFFFD))} characters could not be decoded and were replaced by '\ufffd'")
+    return name, text.encode("utf-8"), notes
+
+
+def _valid_utf8(data: bytes) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 24
+    try:
+        for start in range(0, len(data), step):
+            decoder.decode(data[start:start + step], final=start + step >= len(data))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _first_invalid_utf8(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0
+
+
+def _binaryish(sample: bytes) -> bool:
+    control = sum(sample.count(bytes([c])) for c in (*range(0, 9), 11, 12, *range(14, 32)))
+    return control > max(8, len(sample) // 100)
+
+
+# --- CSV ---------------------------------------------------------------------------------------------------------
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """Pick the delimiter that splits the header into the most fields, consistently over the first lines."""
+    best, best_score = ",", 0.0
+    for delim in DELIMITERS:
+        try:
+            rows = list(csv.reader(lines, delimiter=delim))
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        width = len(rows[0])
+        if width < 2:
+            continue
+        same = sum(len(r) == width for r in rows[1:] if r) / max(1, sum(1 for r in rows[1:] if r))
+        score = width * (0.5 + same)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Make header names unique: a second ``Labels`` becomes ``Labels (2)`` (Jira repeats columns)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        name = name.strip() or "(unnamed)"
+        key = name.lower()
+        if key in seen:
+            seen[key] += 1
+            out.append(f"{name} ({seen[key]})")
+        else:
+            seen[key] = 1
+            out.append(name)
+    return out
+
+
+def _read_csv(data: bytes, *, file: str, delimiter: str | None) -> RawTable:
+    notes: list[str] = []
+    head_text = data[:65536].decode("utf-8", errors="replace")
+    lines = head_text.splitlines()[:50]
+    skip = 0
+    if lines and re.fullmatch(r"sep=(.)", lines[0].strip()):
+        delimiter = delimiter or lines[0].strip()[4]
+        skip = 1
+        lines = lines[1:]
+        notes.append("first line 'sep=…' (an Excel hint) skipped")
+    if delimiter is None:
+        delimiter = _sniff_delimiter(lines)
+    try:
+        header = next(csv.reader(io.StringIO(head_text.split("\n", skip)[-1] if skip else head_text),
+                                 delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        header = []
+    header = [h.strip() for h in header]
+    if not header or not any(header):
+        raise DataError("the file has no header row", file=file,
+                        fix="export with column names in the first row")
+    if len(header) == 1 and len(header[0]) > 200:
+        raise DataError("the first line is not a header row (one field of "
+                        f"{len(header[0])} characters)", file=file,
+                        fix="export the data as CSV with a header row, or check that this is the right file")
+    names = _unique(header)
+    if len(set(h.lower() for h in header if h)) < len([h for h in header if h]):
+        repeated = sorted({h for h in header if h and [x.lower() for x in header].count(h.lower()) > 1})
+        notes.append(f"repeated column names numbered: {', '.join(repeated)}")
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1 + skip, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=True, null_values=[""],
+                                                 quoted_strings_can_be_null=True),
+        )
+        frame = table.to_pandas()
+        numbers = np.arange(2 + skip, 2 + skip + len(frame))
+        rejected: list[pd.DataFrame] = []
+    except (pa.ArrowInvalid, pa.ArrowException, OverflowError):
+        frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
+    raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="csv" if delimiter != "\t" else "tsv",
+                   delimiter=delimiter, notes=notes)
+    raw.rows_read = len(frame) + sum(len(r) for r in rejected)
+    _drop_unusable(raw, header, rejected)
+    return raw
+
+
+def _read_csv_exactly(data: bytes, *, file: str, delimiter: str, names: list[str], skip: int):
+    """The slow, exact path: every record with its row number; ragged rows rejected, not guessed."""
+    csv.field_size_limit(MAX_FIELD_BYTES)
+    text = io.StringIO(data.decode("utf-8"), newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    width = len(names)
+    good, good_rows, bad_rows, bad_values, bad_reasons = [], [], [], [], []
+    record = 0
+    try:
+        for _ in range(1 + skip):
+            next(reader, None)
+        record = 1 + skip
+        for fields in reader:
+            if not fields:
+                continue  # an empty line is not a record (pyarrow skips it too)
+            record += 1
+            if len(fields) == width:
+                good.append(fields)
+                good_rows.append(record)
+            elif len(fields) < width and not any(f.strip() for f in fields):
+                good.append(fields + [""] * (width - len(fields)))
+                good_rows.append(record)
+            else:
+                bad_rows.append(record)
+                bad_values.append(delimiter.join(fields)[:80])
+                bad_reasons.append(f"row has {len(fields)} fields, the header has {width} "
+                                   "(an unquoted delimiter or a broken quote)")
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise DataError(f"a field after row {record} is larger than {MAX_FIELD_BYTES // 2**20} MB, which usually "
+                            "means a quote (\") is never closed", file=file, rows=[record + 1],
+                            fix="check the quoting around that row, or export the file again") from None
+        raise DataError(f"the file cannot be parsed as CSV near row {record + 1} ({exc})", file=file,
+                        rows=[record + 1], fix="export the file again as CSV, or check its quoting") from None
+    frame = pd.DataFrame(good, columns=names, dtype="str") if good else pd.DataFrame(
+        {n: pd.Series(dtype="str") for n in names})
+    frame = frame.replace("", np.nan) if len(frame) else frame
+    rejected = []
+    if bad_rows:
+        rejected.append(pd.DataFrame({"row": bad_rows, "column": "", "value": bad_values, "reason": bad_reasons}))
+    return frame, np.asarray(good_rows, dtype=np.int64), rejected
+
+
+def _drop_unusable(raw: RawTable, header: list[str], rejected: list[pd.DataFrame]) -> None:
+    """Reject blank rows and header rows repeated mid-file (concatenated exports), in place."""
+    frame = raw.frame
+    if len(frame):
+        all_blank = frame.isna().all(axis=1).to_numpy()
+        # Cheap first pass on two columns, full comparison only for the few candidate rows.
+        named = [(col, name.lower()) for col, name in zip(frame.columns, header, strict=False) if name]
+        candidate = np.zeros(len(frame), dtype=bool)
+        for col, name in named[:2]:
+            candidate |= (frame[col].astype("str").str.strip().str.lower() == name).to_numpy()
+        repeated = np.zeros(len(frame), dtype=bool)
+        if candidate.any():
+            sub = frame[candidate]
+            matches = sum((sub[col].astype("str").str.strip().str.lower() == name).to_numpy() for col, name in named)
+            repeated[np.flatnonzero(candidate)] = matches >= max(2, len(named) // 2)
+        first = frame.iloc[:, 0]
+        blank_text = ~all_blank & (first.isna() | (first.astype("str").str.strip() == "")).to_numpy()
+        if blank_text.any():
+            # whitespace-only rows (",  , ,") count as blank too; checked only where the first value is blank
+            sub = frame[blank_text]
+            ws = sub.apply(lambda c: c.isna() | (c.astype("str").str.strip() == ""))
+            all_blank[np.flatnonzero(blank_text)] = ws.all(axis=1).to_numpy()
+        for mask, reason in ((all_blank, "row is blank"), (repeated, "repeated header row (files joined together?)")):
+            if mask.any():
+                rejected.append(pd.DataFrame({"row": raw.row_numbers[mask], "column": "", "value": "",
+                                              "reason": reason}))
+        keep = ~(all_blank | repeated)
+        if not keep.all():
+            raw.frame = frame[keep].reset_index(drop=True)
+            raw.row_numbers = raw.row_numbers[keep]
+    if rejected:
+        raw.rejected = pd.concat(rejected, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
+
+
+# --- Excel, Parquet, JSON ----------------------------------------------------------------------------------------
+
+def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise DataError(f"the file cannot be opened as an Excel workbook ({type(exc).__name__})", file=file,
+                        fix="open it in Excel and save it again as .xlsx, or export CSV") from None
+    except Exception as exc:  # openpyxl raises its own InvalidFileException and friends
+        raise DataError(f"the file cannot be opened as an Excel workbook ({exc})", file=file,
+                        fix="open it in Excel and save it again as .xlsx, or export CSV") from None
+    try:
+        if sheet is None:
+            ws = next((w for w in book.worksheets if (w.max_row or 0) > 0), book.worksheets[0])
+        elif isinstance(sheet, int):
+            ws = book.worksheets[sheet]
+        else:
+            ws = book[sheet]
+    except (KeyError, IndexError):
+        raise DataError(f"there is no sheet {sheet!r}", file=file,
+                        fix=f"use one of {', '.join(repr(n) for n in book.sheetnames)}") from None
+    rows = ws.iter_rows(values_only=True)
+    header, header_row = None, 0
+    for i, values in enumerate(rows, start=1):
+        if values and any(v is not None and str(v).strip() for v in values):
+            header, header_row = [("" if v is None else str(v)).strip() for v in values], i
+            break
+    if header is None:
+        raise DataError(f"the sheet {ws.title!r} is empty", file=file, fix="choose the sheet that holds the data")
+    while header and not header[-1]:
+        header.pop()
+    names = _unique(header)
+    width = len(names)
+    body = [list(v[:width]) + [None] * (width - len(v[:width])) for v in rows]
+    book.close()
+    while body and all(v is None or (isinstance(v, str) and not v.strip()) for v in body[-1]):
+        body.pop()  # Excel keeps formatted but empty rows at the end of a sheet
+    frame = pd.DataFrame(body, columns=names, dtype=object)
+    frame = frame.apply(_excel_text)
+    numbers = np.arange(header_row + 1, header_row + 1 + len(frame))
+    raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="xlsx",
+                   notes=[f"sheet {ws.title!r}"] if len(book.sheetnames) > 1 else [])
+    raw.rows_read = len(frame)
+    _drop_unusable(raw, header, [])
+    return raw
+
+
+def _excel_text(col: pd.Series) -> pd.Series:
+    """Excel cells as text: dates in ISO form, whole numbers without '.0'; unformatted date serials stay numbers."""
+    def one(v):
+        if v is None:
+            return np.nan
+        if isinstance(v, pd.Timestamp | np.datetime64) or hasattr(v, "isoformat"):
+            return v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+    return col.map(one).astype("str")
+
+
+def _read_parquet(data: bytes, *, file: str) -> RawTable:
+    import pyarrow.parquet as pq
+
+    try:
+        frame = pq.read_table(io.BytesIO(data)).to_pandas()
+    except (pa.ArrowException, OSError) as exc:
+        raise DataError(f"the Parquet file cannot be read ({exc})", file=file, fix="write it again") from None
+    frame.columns = _unique([str(c) for c in frame.columns])
+    raw = RawTable(file=file, frame=frame.reset_index(drop=True), row_numbers=np.arange(1, len(frame) + 1),
+                   format="parquet")
+    raw.rows_read = len(frame)
+    return raw
+
+
+def _unwrap(record):
+    """Airbyte and Singer wrap each record; return the record itself (None for Singer SCHEMA/STATE)."""
+    if isinstance(record, dict):
+        if "_airbyte_data" in record:
+            inner = record["_airbyte_data"]
+            return json.loads(inner) if isinstance(inner, str) else inner
+        if record.get("type") == "RECORD" and isinstance(record.get("record"), dict):
+            return record["record"]
+        if record.get("type") in ("SCHEMA", "STATE", "ACTIVATE_VERSION") and "stream" in record or \
+                record.get("type") == "STATE":
+            return None
+    return record
+
+
+def _read_json(data: bytes, *, file: str) -> RawTable:
+    text = data.decode("utf-8")
+    records: list = []
+    numbers: list[int] = []
+    bad_rows, bad_values = [], []
+    try:
+        whole = json.loads(text)
+        lines = False
+    except json.JSONDecodeError:
+        lines = True
+    if not lines:
+        if isinstance(whole, dict):
+            key = next((k for k in _RECORD_KEYS if isinstance(whole.get(k), list)), None)
+            if key is None:
+                key = next((k for k, v in whole.items() if isinstance(v, list) and v and isinstance(v[0], dict)), None)
+            whole = whole[key] if key is not None else [whole]
+        if not isinstance(whole, list):
+            raise DataError("the JSON holds no list of records", file=file,
+                            fix="export a JSON array of objects, or one object per line (JSON lines)")
+        records, numbers = whole, list(range(1, len(whole) + 1))
+    else:
+        for i, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+                numbers.append(i)
+            except json.JSONDecodeError as exc:
+                bad_rows.append(i)
+                bad_values.append(line[:80])
+                if len(bad_rows) == 1:
+                    first_error = exc
+        if not records:
+            raise DataError(f"the file is not valid JSON or JSON lines ({first_error})", file=file,
+                            rows=bad_rows[:5], total=len(bad_rows),
+                            fix="export as JSON (an array of objects) or JSON lines (one object per line)")
+    unwrapped = [_unwrap(r) for r in records]
+    skipped = sum(r is None for r in unwrapped)
+    keep = [i for i, r in enumerate(unwrapped) if isinstance(r, dict)]
+    not_objects = [numbers[i] for i, r in enumerate(unwrapped) if r is not None and not isinstance(r, dict)]
+    records = [unwrapped[i] for i in keep]
+    numbers = [numbers[i] for i in keep]
+    frame = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
+    frame.columns = _unique([str(c) for c in frame.columns])
+    raw = RawTable(file=file, frame=frame, row_numbers=np.asarray(numbers, dtype=np.int64),
+                   format="jsonl" if lines else "json")
+    rejected = []
+    if bad_rows:
+        rejected.append(pd.DataFrame({"row": bad_rows, "column": "", "value": bad_values,
+                                      "reason": "line is not valid JSON"}))
+    if not_objects:
+        rejected.append(pd.DataFrame({"row": not_objects, "column": "", "value": "",
+                                      "reason": "record is not a JSON object"}))
+    if skipped:
+        raw.notes.append(f"{skipped} Singer SCHEMA/STATE messages skipped (not records)")
+    raw.rows_read = len(frame) + len(bad_rows) + len(not_objects)
+    if rejected:
+        raw.rejected = pd.concat(rejected, ignore_index=True)
+    return raw
