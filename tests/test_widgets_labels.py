@@ -1,0 +1,315 @@
+"""The label store: actions, atomic persistence, reload, carry-over by overlap, and exports."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pandas as pd
+import pytest
+
+from toolkit.errors import ConfigError, DataError
+from toolkit.widgets.labels import (
+    JIRA_COLUMNS,
+    LabelStore,
+    atomic_write_text,
+    carry_labels,
+    jira_bug_candidates,
+    labelled_clusters,
+    labels_path_for,
+    write_jira_csv,
+)
+
+
+def ids(*nums):
+    return [f"T{n}" for n in nums]
+
+
+def assignments(mapping: dict[str, list[int]]) -> pd.DataFrame:
+    rows = [(f"T{n}", cid) for cid, nums in mapping.items() for n in nums]
+    return pd.DataFrame(rows, columns=["ticket_id", "cluster_id"])
+
+
+# ----------------------------------------------------------------------------- store actions and persistence
+def test_actions_keep_members_disjoint_and_save_each_time(tmp_path):
+    path = tmp_path / "labels.json"
+    store = LabelStore(path)
+    a = store.create(ids(1, 2, 3), "Export fails")
+    assert json.loads(path.read_text())["labels"][0]["members"] == ids(1, 2, 3)
+    b = store.create(ids(3, 4), "Login loop")  # takes T3 from a
+    assert a.members == ids(1, 2) and b.members == ids(3, 4)
+    store.rename(a.label_id, "  Export   times out ")
+    assert store.labels["L1"].name == "Export times out"
+    store.set_status("L2", "known_issue", tracker_key=" APP-9 ", note="fix in 4.2")
+    merged = store.merge(["L1", "L2"])
+    assert merged.label_id == "L1" and sorted(merged.members) == ids(1, 2, 3, 4)
+    assert (merged.status, merged.tracker_key, merged.note) == ("known_issue", "APP-9", "fix in 4.2")
+    new = store.split("L1", ids(4), "Only T4")
+    assert new.label_id == "L3" and store.labels["L1"].members == ids(1, 2, 3)
+    store.move(ids(1), "L3")
+    assert store.labels["L3"].members == ids(4, 1)
+    saved = json.loads(path.read_text())
+    assert saved["format"] == "support-toolkit duplicate labels" and saved["version"] == 1
+    assert [lab["label_id"] for lab in saved["labels"]] == ["L1", "L3"]
+    assert [h["action"] for h in saved["history"]] == ["create", "create", "rename", "status", "merge", "split",
+                                                       "move"]
+    # reload on start: same labels, next id continues
+    again = LabelStore(path)
+    assert {k: (v.name, sorted(v.members)) for k, v in again.labels.items()} == {
+        "L1": ("Export times out", ids(2, 3)), "L3": ("Only T4", ids(1, 4))}
+    assert again.create(ids(9), "x").label_id == "L4"
+
+
+def test_moving_the_last_ticket_removes_the_empty_label(tmp_path):
+    store = LabelStore(tmp_path / "l.json")
+    store.create(ids(1), "a")
+    store.create(ids(2), "b")
+    store.move(ids(1), "L2")
+    assert list(store.labels) == ["L2"]
+
+
+def test_mistakes_raise_config_errors(tmp_path):
+    store = LabelStore(tmp_path / "l.json")
+    store.create(ids(1, 2), "a")
+    with pytest.raises(ConfigError, match="`status`: unknown status 'bug'. Fix: use one of unreviewed, upstream_bug"):
+        store.set_status("L1", "bug")
+    with pytest.raises(ConfigError, match="a known issue needs its tracker key"):
+        store.set_status("L1", "known_issue")
+    with pytest.raises(ConfigError, match="there is no label 'L7'. Fix: use one of L1"):
+        store.rename("L7", "x")
+    with pytest.raises(ConfigError, match="merging needs at least two clusters"):
+        store.merge(["L1"])
+    with pytest.raises(ConfigError, match="tickets T5 are not in L1"):
+        store.split("L1", ids(5), "x")
+    with pytest.raises(ConfigError, match="the name is empty"):
+        store.create(ids(3), " ")
+
+
+def test_unreadable_or_foreign_files_are_errors_not_overwritten(tmp_path):
+    path = tmp_path / "l.json"
+    path.write_text("{not json")
+    with pytest.raises(DataError, match=r"file .*l.json: the labels file cannot be read .*Fix: restore it"):
+        LabelStore(path)
+    path.write_text('{"hello": 1}')
+    with pytest.raises(DataError, match="this is not a duplicate-labels file"):
+        LabelStore(path)
+    path.write_text(json.dumps({"format": "support-toolkit duplicate labels", "version": 1, "labels": [
+        {"label_id": "L1", "name": "a", "members": ["T1"]}, {"label_id": "L2", "name": "b", "members": ["T1"]}]}))
+    with pytest.raises(DataError, match="ticket T1 belongs to both L1 and L2"):
+        LabelStore(path)
+    assert "L2" in path.read_text()  # untouched
+
+
+def test_atomic_write_leaves_no_temporaries_and_store_cleans_stale_ones(tmp_path):
+    path = tmp_path / "l.json"
+    atomic_write_text(path, "one")
+    atomic_write_text(path, "two")
+    assert path.read_text() == "two" and sorted(p.name for p in tmp_path.iterdir()) == ["l.json"]
+    (tmp_path / ".l.json.abc.tmp").write_text("half")
+    path.write_text(LabelStore(tmp_path / "other.json").to_json())
+    LabelStore(path)
+    assert not (tmp_path / ".l.json.abc.tmp").exists()
+
+
+def test_labels_path_goes_next_to_the_data(tmp_path):
+    (tmp_path / "tickets.csv").write_text("x")
+    assert labels_path_for(tmp_path / "tickets.csv") == tmp_path / "duplicate_labels.json"
+    assert labels_path_for(tmp_path) == tmp_path / "duplicate_labels.json"
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from toolkit.widgets.labels import LabelStore
+    store = LabelStore(sys.argv[1])
+    while True:
+        n = store._next
+        # big labels, so that each write takes a while and a kill often lands in the middle of one
+        store.create([f"T{n}-{i}" for i in range(2000)], f"label {n}", note="x" * 5000)
+""")
+
+
+def test_killing_a_writer_never_leaves_a_partial_file(tmp_path):
+    path = tmp_path / "labels.json"
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    seen = []
+    for delay in (0.6, 0.9, 1.3, 1.7):
+        proc = subprocess.Popen([sys.executable, str(script), str(path)], env=env)
+        try:
+            deadline = time.monotonic() + 30
+            while not path.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(delay)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+        data = json.loads(path.read_text())  # always complete JSON
+        labels = data["labels"]
+        assert [lab["label_id"] for lab in labels] == [f"L{i}" for i in range(1, len(labels) + 1)]
+        assert all(len(lab["members"]) == 2000 for lab in labels)
+        assert len(data["history"]) == len(labels)
+        store = LabelStore(path)  # reloads, and removes the killed writer's temporary file
+        assert len(store.labels) == len(labels)
+        assert not list(tmp_path.glob(".labels.json.*.tmp"))
+        seen.append(len(labels))
+    assert seen == sorted(seen) and seen[-1] > seen[0]  # every run continued the previous file
+
+
+RAW_WRITER = textwrap.dedent("""
+    import json, sys
+    from toolkit.widgets.labels import atomic_write_text
+    n = 0
+    while True:  # ~8 MB per write: most of the time is spent inside the write
+        n += 1
+        atomic_write_text(sys.argv[1], json.dumps({"n": n, "pad": str(n % 10) * 8_000_000}))
+""")
+
+
+def test_killing_a_raw_atomic_write_keeps_the_previous_or_the_next_version(tmp_path):
+    path = tmp_path / "blob.json"
+    script = tmp_path / "raw.py"
+    script.write_text(RAW_WRITER)
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    for delay in (0.3, 0.55, 0.8):
+        proc = subprocess.Popen([sys.executable, str(script), str(path)], env=env)
+        try:
+            deadline = time.monotonic() + 30
+            while not path.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(delay)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+        data = json.loads(path.read_text())
+        assert data["pad"] == str(data["n"] % 10) * 8_000_000
+        for tmp in tmp_path.glob(".blob.json.*.tmp"):  # what a killed writer leaves is never the real file
+            tmp.unlink()
+
+
+# ----------------------------------------------------------------------------- carry-over
+def make_store(tmp_path, groups: dict[str, list[int]], data_until="2026-01-31T00:00:00+00:00"):
+    store = LabelStore(tmp_path / "l.json", autosave=False)
+    for name, nums in groups.items():
+        store.create(ids(*nums), name, save=False)
+    store.data_until = data_until
+    return store
+
+
+def test_same_clustering_new_ids_carries_everything(tmp_path):
+    store = make_store(tmp_path, {"export": [1, 2, 3, 4]})
+    result = carry_labels(assignments({"7": [1, 2, 3, 4, 5], "8": [6, 7]}), store)
+    got = result.assignments.set_index("ticket_id")
+    assert got.loc[ids(1, 2, 3, 4, 5), "label_id"].tolist() == ["L1"] * 5
+    assert got.loc["T5", "how"] == "carried" and got.loc["T1", "how"] == "member"
+    assert got.loc[ids(6, 7), "label_id"].isna().all()
+    m = result.matches.iloc[0]
+    assert (m["label_id"], m["cluster_id"], m["shared"], m["jaccard"], m["carried"]) == ("L1", "7", 4, 0.8, True)
+    assert result.conflicts.empty and result.lost.empty
+
+
+def test_new_tickets_do_not_count_against_the_overlap(tmp_path):
+    store = make_store(tmp_path, {"export": [1, 2]})
+    created = pd.Series(pd.to_datetime(["2026-01-01"] * 2 + ["2026-02-15"] * 4, utc=True), index=ids(1, 2, 3, 4, 5, 6))
+    result = carry_labels(assignments({"3": [1, 2, 3, 4, 5, 6]}), store, created_at=created)
+    assert result.matches["jaccard"].tolist() == [1.0]  # 4 new tickets left out of the denominator
+    assert result.assignments["label_id"].tolist() == ["L1"] * 6
+    without = carry_labels(assignments({"3": [1, 2, 3, 4, 5, 6]}), store)  # all counted as known
+    assert without.matches["jaccard"].round(3).tolist() == [0.333]
+    assert without.assignments["label_id"].notna().sum() == 2
+
+
+def test_merged_labels_absorb_both_recomputed_clusters(tmp_path):
+    store = make_store(tmp_path, {"merged": [1, 2, 3, 4, 5, 6]})
+    created = pd.Series(pd.to_datetime(["2026-01-01"] * 6 + ["2026-02-15"] * 2, utc=True),
+                        index=ids(1, 2, 3, 4, 5, 6, 10, 11))
+    result = carry_labels(assignments({"1": [1, 2, 3, 10], "2": [4, 5, 6, 11]}), store, created_at=created)
+    assert result.matches["share_of_cluster"].tolist() == [1.0, 1.0]
+    assert result.matches["jaccard"].tolist() == [0.5, 0.5]
+    assert result.assignments.set_index("ticket_id").loc[["T10", "T11"], "label_id"].tolist() == ["L1", "L1"]
+
+
+def test_a_cluster_spanning_two_labels_is_a_conflict(tmp_path):
+    store = make_store(tmp_path, {"a": [1, 2, 3], "b": [4, 5, 6]})
+    result = carry_labels(assignments({"9": [1, 2, 3, 4, 5, 6, 7, 8]}), store)
+    got = result.assignments.set_index("ticket_id")["label_id"]
+    assert got[ids(7, 8)].isna().all() and got["T1"] == "L1" and got["T4"] == "L2"
+    [c] = result.conflicts.to_dict("records")
+    assert (c["cluster_id"], c["label_ids"], c["shares"], c["unlabelled"]) == ("9", ["L1", "L2"], [0.375, 0.375], 2)
+    assert c["message"] == ("recomputed cluster 9 overlaps a (L1, 38%) and b (L2, 38%); its 2 unlabelled ticket(s) "
+                            "were left unlabelled: merge it into one of them or move the tickets")
+    assert not result.matches["carried"].any()
+
+
+def test_unclustered_and_lost(tmp_path):
+    store = make_store(tmp_path, {"a": [1, 2], "gone": [50, 51]})
+    frame = pd.DataFrame({"ticket_id": ids(1, 2, 3, 4), "cluster_id": [-1, None, "-1", "5"]})
+    result = carry_labels(frame, store)
+    got = result.assignments.set_index("ticket_id")
+    assert got["cluster_id"].isna().tolist() == [True, True, True, False]
+    assert got.loc[ids(1, 2), "label_id"].tolist() == ["L1", "L1"] and pd.isna(got.loc["T4", "label_id"])
+    assert result.lost.to_dict("records") == [{"label_id": "L2", "name": "gone", "members": 2}]
+
+
+def test_sync_pins_carried_tickets_and_keeps_other_data(tmp_path):
+    store = make_store(tmp_path, {"a": [1, 2, 99]})
+    result = carry_labels(assignments({"1": [1, 2, 3]}), store)
+    store.sync(result.assignments, "2026-03-01T00:00:00+00:00")
+    assert sorted(store.labels["L1"].members) == ids(1, 2, 3, 99) and store.data_until.startswith("2026-03-01")
+
+
+# ----------------------------------------------------------------------------- exports
+def test_labelled_clusters_table_and_jira_rows(tmp_path):
+    store = make_store(tmp_path, {"Export times out": [1, 2, 3], "Login loop": [4, 5], "Typo": [6]})
+    store.set_status("L1", "upstream_bug", note="since 4.1")
+    store.set_status("L2", "known_issue", tracker_key="APP-77")
+    summary = pd.DataFrame({"label_id": ["L1", "L2"], "tickets": [60, 2], "customers": [12, 1],
+                            "first_seen": pd.to_datetime(["2026-01-02", "2026-01-05"], utc=True),
+                            "last_seen": pd.to_datetime(["2026-03-01", "2026-01-06"], utc=True),
+                            "bug_keys": [["APP-1234", "#55"], []], "example_tickets": [ids(1, 2), ids(4)]})
+    table = labelled_clusters(store, summary)
+    assert table.columns.tolist() == ["label_id", "name", "status", "status_text", "tracker_key", "note", "tickets",
+                                      "customers", "first_seen", "last_seen", "bug_keys", "example_tickets",
+                                      "updated_at"]
+    assert table["label_id"].tolist() == ["L1", "L2", "L3"]
+    assert table["tickets"].tolist() == [60, 2, 1] and table["bug_keys"].tolist() == ["APP-1234, #55", "", ""]
+    assert table["status_text"].tolist() == ["upstream bug", "known issue", "not reviewed"]
+
+    examples = pd.DataFrame({"label_id": ["L1", "L1", "L2"], "ticket_id": ids(3, 1, 4),
+                             "subject": ["Export  fails\non big report", "Export timeout", "Login"]})
+    jira = jira_bug_candidates(table, examples, statuses=("upstream_bug", "known_issue"),
+                               tracker_url="https://jira.example.com/browse/{key}",
+                               ticket_url="https://desk.example.com/tickets/{ticket_id}")
+    assert jira.columns.tolist() == JIRA_COLUMNS
+    assert jira["Summary"].tolist() == ["Export times out", "Login loop"]
+    assert jira["Priority"].tolist() == ["High", "Medium"]
+    assert jira["Labels"].tolist() == ["support-duplicates upstream-bug", "support-duplicates known-issue"]
+    assert jira["Link"].tolist() == ["https://desk.example.com/tickets/T3", "https://jira.example.com/browse/APP-77"]
+    assert jira["Description"].iloc[0] == (
+        "Support tickets about this problem: 60 from 12 customers.\n"
+        "First seen 2026-01-02, last seen 2026-03-01.\n"
+        "Bug keys mentioned in tickets: APP-1234, #55.\n"
+        "Analyst note: since 4.1\n"
+        "Example tickets:\n"
+        "- T3 (https://desk.example.com/tickets/T3): Export fails on big report\n"
+        "- T1 (https://desk.example.com/tickets/T1): Export timeout\n"
+        "Cluster L1 from the support-toolkit duplicate explorer.")
+    out = write_jira_csv(jira, tmp_path / "jira.csv")
+    back = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert back.equals(jira.astype(str))
+    assert out.read_text().startswith('"Summary","Issue Type","Priority","Description","Labels","Link"\n')
+
+
+def test_labelled_clusters_without_evidence_and_empty_store(tmp_path):
+    store = make_store(tmp_path, {"a": [1, 2]})
+    table = labelled_clusters(store)
+    assert table[["label_id", "tickets"]].to_dict("records") == [{"label_id": "L1", "tickets": 2}]
+    assert table["customers"].isna().all() and table["first_seen"].isna().all()
+    empty = labelled_clusters(LabelStore(tmp_path / "none.json"))
+    assert empty.empty and empty.columns.tolist()[:3] == ["label_id", "name", "status"]
+    assert jira_bug_candidates(empty).columns.tolist() == JIRA_COLUMNS
