@@ -1,0 +1,113 @@
+"""toolkit.report.batch and the CLI: many clients, one failure isolated, a summary, the right exit code."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.errors import ConfigError, DataError
+from toolkit.report.batch import job_from_options, read_engagements, run_batch, slug, summary_text
+from toolkit.report.cli import report
+from toolkit.report.render import RenderResult
+
+
+@pytest.fixture
+def folder(tmp_path):
+    for name in ("a.csv", "b.csv", "c.csv"):
+        (tmp_path / name).write_text("ticket_id,created_at,status,channel\n1,2026-01-01,open,email\n")
+    return tmp_path
+
+
+def _fake_render(params, out_dir, name, **kwargs):
+    if params.client_name == "Broken Data Ltd":
+        raise DataError("required column is missing", file=str(params.tickets_path), column="created_at")
+    if params.client_name == "Crashing Inc":
+        raise RuntimeError("kernel exploded")
+    html = Path(out_dir) / f"{name}.html"
+    html.parent.mkdir(parents=True, exist_ok=True)
+    html.write_text("x" * 2_000_000)
+    return RenderResult(html, html.with_suffix(".ipynb"), 1.0, html.stat().st_size)
+
+
+def test_one_failure_does_not_stop_the_others(folder):
+    (folder / "engagements.yaml").write_text(
+        "defaults:\n  timezone: Europe/London\n"
+        "engagements:\n"
+        "  - {client: Broken Data Ltd, tickets: a.csv}\n"
+        "  - {client: Missing File plc, tickets: nope.csv}\n"
+        "  - {client: Crashing Inc, tickets: a.csv}\n"
+        "  - just a string\n"
+        "  - {client: Good Co, tickets: b.csv, period: '2026-01-01:2026-03-31'}\n")
+    messages = []
+    summary = run_batch(folder / "engagements.yaml", folder / "out", render=_fake_render, echo=messages.append)
+    assert summary["client"].tolist() == ["Broken Data Ltd", "Missing File plc", "Crashing Inc", "engagement 4",
+                                          "Good Co"]
+    assert summary["status"].tolist() == ["failed", "failed", "failed", "failed", "ok"]
+    assert summary.loc[0, "error"] == f"file {folder / 'a.csv'}, column `created_at`: required column is missing"
+    assert summary.loc[1, "error"].startswith("`engagements[1].tickets`: file nope.csv does not exist")
+    assert summary.loc[2, "error"] == "RuntimeError: kernel exploded"
+    assert summary.loc[3, "error"].startswith(f"file {folder / 'engagements.yaml'}, `engagements[3]`: expected a "
+                                              "mapping")
+    assert summary.loc[4, "html"] == str(folder / "out" / "good-co-engagement.html")
+    assert summary.loc[4, "size_mb"] == 2.0
+    text = summary_text(summary)
+    assert "1 of 5 reports rendered." in text and "good-co-engagement.html" in text
+
+
+def test_job_from_options_resolves_paths_and_names_the_key(folder):
+    job = job_from_options({"client": "Good Co", "tickets": "b.csv", "period": "2026-01-01:",
+                            "accent": "#112233"}, base_dir=folder)
+    assert job.parameters.tickets_path == (folder / "b.csv").resolve()
+    assert job.name == "good-co-engagement" and str(job.parameters.period_start) == "2026-01-01"
+    with pytest.raises(ConfigError) as err:
+        job_from_options({"client": "X", "tickets": "b.csv", "acent": "#fff"}, base_dir=folder, where="engagements[0]")
+    assert str(err.value).startswith("`engagements[0].acent`: is not an engagement key. Fix: use some of client,")
+    with pytest.raises(ConfigError) as err:
+        job_from_options({"client": "X", "tickets": "b.csv", "accent": "red"}, base_dir=folder)
+    assert str(err.value) == "`accent`: 'red' is not a hex colour. Fix: write it as \"#RRGGBB\", e.g. \"#0b6e99\""
+    with pytest.raises(ConfigError, match=r"`period`: '2026' is not a period"):
+        job_from_options({"client": "X", "tickets": "b.csv", "period": "2026"}, base_dir=folder)
+    with pytest.raises(ConfigError, match="`tickets`: is missing"):
+        job_from_options({"client": "X"}, base_dir=folder)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("engagements:\n  - client: A\n   tickets: x", "is not valid YAML at line 3"),
+    ("clients: []", "`engagements`: expected a list of engagements"),
+    ("engagements: []", "`engagements`: expected a list of engagements"),
+])
+def test_bad_engagement_files(tmp_path, text, message):
+    path = tmp_path / "e.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        read_engagements(path)
+
+
+def test_slug():
+    assert slug("Northwind Cloud (UK) Ltd.") == "northwind-cloud-uk-ltd"
+    assert slug("!!!") == "client"
+
+
+def test_cli_batch_exits_1_when_a_client_failed(folder, monkeypatch):
+    monkeypatch.setattr("toolkit.report.batch.render_report", _fake_render)
+    (folder / "e.yaml").write_text("engagements:\n  - {client: Good Co, tickets: b.csv}\n"
+                                   "  - {client: Broken Data Ltd, tickets: a.csv}\n")
+    result = CliRunner().invoke(report, ["--batch", str(folder / "e.yaml"), "--out", str(folder / "out"), "--quiet"])
+    assert result.exit_code == 1
+    assert "1 of 2 reports rendered." in result.output
+    (folder / "ok.yaml").write_text("engagements:\n  - {client: Good Co, tickets: b.csv}\n")
+    result = CliRunner().invoke(report, ["--batch", str(folder / "ok.yaml"), "--out", str(folder / "out"), "--quiet"])
+    assert result.exit_code == 0, result.output
+
+
+def test_cli_user_mistakes_exit_2_with_a_message(folder):
+    out = subprocess.run([sys.executable, "-m", "toolkit", "report", "--client", "A", "--tickets", "nope.csv"],
+                         capture_output=True, text=True, cwd=folder)
+    assert out.returncode == 2
+    assert out.stderr.startswith("error: `tickets`: file nope.csv does not exist")
+    assert "Traceback" not in out.stderr
+    out = subprocess.run([sys.executable, "-m", "toolkit", "report", "--tickets", "a.csv"], capture_output=True,
+                         text=True, cwd=folder)
+    assert out.returncode == 2 and "`--client`: is missing" in out.stderr

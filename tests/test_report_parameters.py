@@ -1,0 +1,84 @@
+"""toolkit.report.parameters: every bad parameter is caught before a notebook runs, with a clear message."""
+
+from datetime import date
+
+import pytest
+
+from toolkit.errors import ConfigError
+from toolkit.report.parameters import ReportParameters, parse_period, validate_parameters
+
+
+@pytest.fixture
+def tickets(tmp_path):
+    path = tmp_path / "tickets.csv"
+    path.write_text("ticket_id,created_at,status,channel\n1,2026-01-01,open,email\n")
+    return path
+
+
+def test_valid_parameters_are_normalised(tmp_path, tickets):
+    params = validate_parameters({"client_name": " Acme ", "tickets_path": "tickets.csv", "period_start": "2026-01-01",
+                                  "period_end": "2026-06-30", "timezone": "Europe/London",
+                                  "sla_targets": {"urgent": 60}, "segments": ["team"], "redact_pii": "false",
+                                  "accent_colour": "#ABC"}, base_dir=tmp_path)
+    assert params.client_name == "Acme"
+    assert params.tickets_path == tickets.resolve()
+    assert params.messages_path is None
+    assert (params.period_start, params.period_end) == (date(2026, 1, 1), date(2026, 6, 30))
+    assert params.sla_targets == {"urgent": 60.0}
+    assert params.segments == ("team",)
+    assert params.redact_pii is False
+    notebook = params.as_notebook_parameters()
+    assert notebook["tickets_path"] == str(tickets.resolve()) and notebook["messages_path"] == ""
+    assert notebook["period_start"] == "2026-01-01" and notebook["segments"] == ["team"]
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"tickets_path": "missing.csv"},
+     "`tickets_path`: file missing.csv does not exist. Fix: check the path; relative paths are read from {tmp}"),
+    ({"tickets_path": "."},
+     "`tickets_path`: . is a folder, not a file. Fix: pass the path of the exported file itself"),
+    ({"tickets_path": 3}, '`tickets_path`: expected text, got int 3. Fix: pass a string, e.g. tickets_path="..."'),
+    ({"client_name": ""}, "`client_name`: is empty. Fix: pass a non-empty value"),
+    ({"period_start": "31/01/2026"}, "`period_start`: '31/01/2026' is not a date. Fix: write it as YYYY-MM-DD, "
+                                     "e.g. 2026-01-31"),
+    ({"period_start": "2026-06-30", "period_end": "2026-01-01"},
+     "`period_end`: the period ends (2026-01-01) before it starts (2026-06-30). Fix: swap period_start and period_end"),
+    ({"timezone": "Europe/Londres"}, "`timezone`: 'Europe/Londres' is not a known time zone. "
+                                     'Fix: use an IANA name such as "Europe/London" or "America/New_York"'),
+    ({"accent_colour": "blue"}, "`accent_colour`: 'blue' is not a hex colour. Fix: write it as \"#RRGGBB\", "
+                                'e.g. "#0b6e99"'),
+    ({"sla_targets": {"urgent": -5}}, "`sla_targets.urgent`: expected a positive number of minutes, got -5. "
+                                      "Fix: pass the first-reply target in calendar minutes, e.g. 240 for 4 hours"),
+    ({"sla_targets": {"critical": 5}}, "`sla_targets.critical`: is not a priority. Fix: use urgent, high, normal, low"),
+    ({"segments": ["region"]}, "`segments`: 'region' is not a segment column. "
+                               "Fix: use some of team, channel, priority, product, assignee, organization_id"),
+    ({"redact_pii": "maybe"}, "`redact_pii`: expected true or false, got 'maybe'. "
+                              "Fix: pass redact_pii=True or redact_pii=False"),
+    ({"tickts_path": "x"}, "`tickts_path`: is not a report parameter. Fix: did you mean `tickets_path`?"),
+    ({"logo_path": "tickets.csv"}, "`logo_path`: tickets.csv is not an image. Fix: use a PNG, JPEG or SVG file"),
+])
+def test_bad_parameters_raise_one_clear_error(tmp_path, tickets, values, message):
+    values = {"tickets_path": "tickets.csv", **values}
+    with pytest.raises(ConfigError) as err:
+        validate_parameters(values, base_dir=tmp_path)
+    assert str(err.value) == message.format(tmp=tmp_path.resolve())
+
+
+def test_tickets_are_required(tmp_path):
+    with pytest.raises(ConfigError, match="`tickets_path`: is empty"):
+        validate_parameters({}, base_dir=tmp_path)
+
+
+def test_parse_period():
+    assert parse_period("2026-01-01:2026-06-30") == (date(2026, 1, 1), date(2026, 6, 30))
+    assert parse_period("2026-01-01:") == (date(2026, 1, 1), None)
+    with pytest.raises(ConfigError) as err:
+        parse_period("2026-01-01..2026-06-30")
+    assert str(err.value) == ("`period`: '2026-01-01..2026-06-30' is not a period. Fix: write START:END as dates, "
+                              "e.g. 2026-01-01:2026-06-30 (either side may be empty)")
+    with pytest.raises(ConfigError, match=r"`period`: starts \(2026-06-30\) after it ends \(2026-01-01\)"):
+        parse_period("2026-06-30:2026-01-01")
+
+
+def test_defaults_are_the_dataclass_defaults():
+    assert ReportParameters().redact_pii is True

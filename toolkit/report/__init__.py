@@ -1,0 +1,62 @@
+"""Render parameterized notebooks into self-contained HTML reports for clients.
+
+The layers, read top to bottom:
+
+- :mod:`~toolkit.report.parameters`: the notebooks' parameters, validated before
+  anything runs (:func:`validate_parameters`).
+- :mod:`~toolkit.report.inputs`: the client's files loaded once into canonical tables
+  for the report period, every row accounted for (:func:`load_engagement`,
+  :func:`data_quality`).
+- :mod:`~toolkit.report.text`: safe HTML (PII redacted, escaped) for every piece of
+  client text a report shows (:func:`table`, :func:`safe_text`, ...).
+- :mod:`~toolkit.report.findings`: the executive summary's findings, computed from
+  the sections' result frames.
+- :mod:`~toolkit.report.render` and :mod:`~toolkit.report.export`: papermill
+  execution and nbconvert export with the offline ``report`` template
+  (:func:`render_report`).
+- :mod:`~toolkit.report.batch`: many clients from one YAML file.
+
+CLI: ``support-toolkit report`` (see :mod:`toolkit.report.cli`).
+"""
+
+from toolkit.report.inputs import Engagement, data_quality, load_engagement, rejection_reasons
+from toolkit.report.parameters import ReportParameters, parse_period, validate_parameters
+from toolkit.report.text import Html, bullet_list, callout, join, notes, paragraph, safe_text, table
+from toolkit.report.theme import use_theme
+
+__all__ = [
+    "Engagement",
+    "Html",
+    "ReportParameters",
+    "bullet_list",
+    "callout",
+    "cover_facts",
+    "data_quality",
+    "join",
+    "load_engagement",
+    "notes",
+    "paragraph",
+    "parse_period",
+    "rejection_reasons",
+    "safe_text",
+    "table",
+    "use_theme",
+    "validate_parameters",
+]
+
+
+class _CoverFacts:
+    """Displayed in a report notebook, tells the exporter what the first screen should say."""
+
+    def __init__(self, facts: dict[str, str]) -> None:
+        self.facts = facts
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from toolkit.report.export import COVER_MIMETYPE
+
+        return {COVER_MIMETYPE: self.facts, "text/plain": f"Report cover: {self.facts}"}
+
+
+def cover_facts(engagement: Engagement) -> _CoverFacts:
+    """Show this (in a cell tagged ``report-hide``) to put the data's real period on the report's first screen."""
+    return _CoverFacts({"period": engagement.period})

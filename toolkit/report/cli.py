@@ -1,0 +1,101 @@
+"""``support-toolkit report``: one client's report, a batch of clients, or the sample demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from toolkit.errors import ConfigError
+
+DEMO_NAME = "sample-engagement"
+
+
+def _demo_options() -> dict[str, str]:
+    """The sample client's files in data/samples (see toolkit.samples), as engagement options."""
+    from toolkit.report.parameters import SAMPLES
+
+    def first(*names: str) -> str | None:
+        return next((str(SAMPLES / n) for n in names if (SAMPLES / n).is_file()), None)
+
+    tickets = first("tickets.csv", "tickets.csv.gz")
+    if tickets is None:
+        raise ConfigError(f"the sample data is missing ({SAMPLES / 'tickets.csv'})", key="demo",
+                          fix="generate it with: support-toolkit samples --out data/samples")
+    options = {
+        "client": "Northwind Cloud",
+        "tickets": tickets,
+        "tickets_format": "canonical",
+        "messages": first("messages.csv.gz", "messages.csv"),
+        "messages_format": "canonical",
+        "survey": first("survey_responses.csv"),
+        "survey_format": "canonical",
+        "invitations": first("survey_invitations.csv"),
+        "maturity": first("maturity_answers.csv"),
+        "timezone": "Europe/London",
+        "name": DEMO_NAME,
+    }
+    return {k: v for k, v in options.items() if v is not None}
+
+
+@click.command()
+@click.option("--client", help="The client's name, shown on the report's first screen.")
+@click.option("--tickets", type=click.Path(), help="Ticket export (CSV/XLSX/JSON/Parquet).")
+@click.option("--tickets-format", default="auto", show_default=True,
+              help="Source format of the ticket export (auto-detected from its header by default).")
+@click.option("--messages", type=click.Path(), help="Message/comment export (optional).")
+@click.option("--survey", type=click.Path(), help="Survey responses: CSAT, NPS, CES (optional).")
+@click.option("--invitations", type=click.Path(), help="Survey invitations, for response rates (optional).")
+@click.option("--maturity", type=click.Path(), help="Maturity interview answers, CSV or YAML (optional).")
+@click.option("--period", help="START:END as dates, e.g. 2026-01-01:2026-06-30 (default: all the data).")
+@click.option("--timezone", default="UTC", show_default=True, help="The client's time zone, e.g. Europe/London.")
+@click.option("--logo", type=click.Path(), help="Logo (PNG/JPEG/SVG) for the first screen.")
+@click.option("--accent", default="#0b6e99", show_default=True, help="Accent colour as #RRGGBB.")
+@click.option("--no-redact", is_flag=True, help="Show e-mail addresses, phone numbers etc. in ticket text.")
+@click.option("--notebook", type=click.Path(), help="Render this notebook instead of the engagement report.")
+@click.option("--name", help="Output file name without extension (default: <client>-engagement).")
+@click.option("--out", default="reports", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the HTML report and the executed notebook.")
+@click.option("--batch", type=click.Path(), help="Render every engagement listed in this YAML file.")
+@click.option("--demo", is_flag=True, help="Render the sample client from data/samples.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def report(client, tickets, tickets_format, messages, survey, invitations, maturity, period, timezone, logo, accent,
+           no_redact, notebook, name, out, batch, demo, quiet) -> None:
+    """Render a client's HTML report from their exports.
+
+    \b
+    support-toolkit report --client "Acme" --tickets acme/tickets.csv --survey acme/nps.csv \\
+        --period 2026-01-01:2026-06-30 --out reports
+    support-toolkit report --batch engagements.yaml --out reports
+    support-toolkit report --demo
+
+    Writes OUT/NAME.html (self-contained, offline) and OUT/NAME.ipynb (the executed
+    notebook, for audit). Exit code 2 with a message for bad parameters or data; with
+    --batch, exit code 1 when any client failed (the others are still rendered).
+    """
+    from toolkit.report.batch import job_from_options, run_batch, summary_text
+    from toolkit.report.render import render_report
+
+    if batch:
+        summary = run_batch(batch, out, progress=not quiet, echo=lambda m: click.echo(m, err=True))
+        click.echo(summary_text(summary))
+        if (summary["status"] != "ok").any():
+            raise SystemExit(1)
+        return
+    if demo:
+        options = _demo_options()
+    else:
+        options = {"client": client, "tickets": tickets, "tickets_format": tickets_format, "messages": messages,
+                   "survey": survey, "invitations": invitations, "maturity": maturity, "period": period,
+                   "timezone": timezone, "logo": logo, "accent": accent, "redact_pii": not no_redact,
+                   "notebook": notebook, "name": name}
+        options = {k: v for k, v in options.items() if v is not None}
+        if not client:
+            raise ConfigError("is missing", key="--client", fix='name the client, e.g. --client "Acme"')
+        if not tickets:
+            raise ConfigError("is missing", key="--tickets", fix="give the path of the client's ticket export")
+    job = job_from_options(options, base_dir=Path.cwd())
+    result = render_report(job.parameters, out, job.name, notebook=job.notebook, title=job.title,
+                           progress=not quiet)
+    click.echo(f"wrote {result.html} ({result.size_bytes / 1e6:.1f} MB) and {result.notebook.name} "
+               f"in {result.seconds:.0f} s")

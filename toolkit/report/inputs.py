@@ -1,0 +1,138 @@
+"""An engagement's input files loaded once for a report, with every row accounted for.
+
+:func:`load_engagement` reads the files named in the report parameters into
+canonical tables, keeps the rows inside the report period, and records for every
+file how many rows were read, kept, rejected (and why) and left out as outside
+the period. :func:`data_quality` and :func:`rejection_reasons` turn that record
+into the data-quality appendix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit import schema
+from toolkit.report.export import period_label
+from toolkit.report.parameters import ReportParameters
+
+INPUT_COLUMNS = ["file", "table", "format", "rows_read", "rows_kept", "rows_rejected", "outside_period",
+                 "rows_used", "notes"]
+REASON_COLUMNS = ["file", "column", "reason", "rows", "first_rows"]
+
+# The canonical table each input parameter holds, and the time column that places a row in the period.
+_INPUTS = (
+    ("tickets_path", "tickets_format", "tickets", "created_at"),
+    ("messages_path", "messages_format", "messages", None),
+    ("survey_path", "survey_format", "survey_responses", "submitted_at"),
+    ("invitations_path", None, "survey_invitations", "sent_at"),
+    ("maturity_path", None, "maturity_answers", None),
+)
+
+
+@dataclass
+class Engagement:
+    """The canonical tables of one client for the report period, and how each file loaded.
+
+    Tables not given are ``None``. ``inputs`` has one row per file with the columns
+    of :data:`INPUT_COLUMNS`; ``rejected`` one row per rejected input row
+    (file, row, column, value, reason).
+    """
+
+    parameters: ReportParameters
+    tickets: pd.DataFrame
+    messages: pd.DataFrame | None = None
+    survey_responses: pd.DataFrame | None = None
+    survey_invitations: pd.DataFrame | None = None
+    maturity_answers: pd.DataFrame | None = None
+    inputs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INPUT_COLUMNS))
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", *schema.REJECTED_COLUMNS]))
+
+    @property
+    def period(self) -> str:
+        """The period the tickets really cover, in words (the report's first screen shows it)."""
+        created = self.tickets["created_at"]
+        if not len(created):
+            return period_label(self.parameters.period_start, self.parameters.period_end)
+        local = created.dt.tz_convert(self.parameters.timezone)
+        return period_label(self.parameters.period_start or local.min().date(),
+                            self.parameters.period_end or local.max().date())
+
+
+def _read(path: Path, table: str, fmt: str, tz: str) -> tuple[pd.DataFrame, pd.DataFrame, int, list[str]]:
+    """One file as (canonical frame, rejected rows, rows read, notes)."""
+    raw = pd.read_csv(path, dtype="str", keep_default_na=False)
+    conformed = schema.conform(raw, table, tz=tz, file=str(path), row_numbers=range(2, len(raw) + 2))
+    return conformed.frame, conformed.rejected, len(raw), list(conformed.notes)
+
+
+def _in_period(times: pd.Series, params: ReportParameters) -> pd.Series:
+    local_dates = times.dt.tz_convert(params.timezone).dt.date
+    keep = pd.Series(True, index=times.index)
+    if params.period_start:
+        keep &= local_dates >= params.period_start
+    if params.period_end:
+        keep &= local_dates <= params.period_end
+    return keep.fillna(False).astype(bool)
+
+
+def load_engagement(params: ReportParameters) -> Engagement:
+    """Load every input file named in ``params`` and keep the rows inside the report period.
+
+    Tickets are kept when created inside the period (in the client's time zone),
+    messages when their ticket is kept, survey responses and invitations when
+    submitted or sent inside the period; maturity answers are not dated.
+    """
+    tables: dict[str, pd.DataFrame | None] = {}
+    rows, rejected = [], []
+    for path_key, format_key, table, time_col in _INPUTS:
+        path = getattr(params, path_key)
+        if path is None:
+            tables[table] = None
+            continue
+        fmt = getattr(params, format_key) if format_key else "auto"
+        frame, bad, read, notes = _read(path, table, fmt, params.timezone)
+        if time_col is not None:
+            keep = _in_period(frame[time_col], params)
+        elif table == "messages" and tables.get("tickets") is not None:
+            keep = frame["ticket_id"].isin(tables["tickets"]["ticket_id"])
+        else:
+            keep = pd.Series(True, index=frame.index)
+        outside = int((~keep).sum())
+        tables[table] = frame[keep.to_numpy()].reset_index(drop=True)
+        rows.append({"file": path.name, "table": table, "format": fmt, "rows_read": read, "rows_kept": len(frame),
+                     "rows_rejected": len(bad), "outside_period": outside, "rows_used": len(frame) - outside,
+                     "notes": " ".join(notes)})
+        if len(bad):
+            rejected.append(bad.assign(file=path.name)[["file", *schema.REJECTED_COLUMNS]])
+    return Engagement(
+        parameters=params,
+        tickets=tables["tickets"],
+        messages=tables["messages"],
+        survey_responses=tables["survey_responses"],
+        survey_invitations=tables["survey_invitations"],
+        maturity_answers=tables["maturity_answers"],
+        inputs=pd.DataFrame(rows, columns=INPUT_COLUMNS),
+        rejected=(pd.concat(rejected, ignore_index=True) if rejected
+                  else pd.DataFrame(columns=["file", *schema.REJECTED_COLUMNS])),
+    )
+
+
+def data_quality(engagement: Engagement) -> pd.DataFrame:
+    """One row per input file: rows read, kept, rejected, outside the period, used; plus notes.
+
+    Rows read = rows kept + rows rejected; rows used = rows kept - outside period.
+    """
+    return engagement.inputs.copy()
+
+
+def rejection_reasons(engagement: Engagement, examples: int = 5) -> pd.DataFrame:
+    """Rejected rows grouped by file, column and reason: how many, and the first row numbers."""
+    bad = engagement.rejected
+    if not len(bad):
+        return pd.DataFrame(columns=REASON_COLUMNS)
+    grouped = bad.groupby(["file", "column", "reason"], sort=False)["row"]
+    out = grouped.agg(rows="size", first_rows=lambda r: ", ".join(str(v) for v in list(r)[:examples])).reset_index()
+    return out.sort_values(["file", "rows"], ascending=[True, False], kind="stable").reset_index(drop=True)

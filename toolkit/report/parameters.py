@@ -1,0 +1,220 @@
+"""The report notebooks' parameters: one list, checked before any notebook runs.
+
+papermill only warns about unknown parameters and never checks types, so a typo
+or a missing file would otherwise surface as a traceback halfway through a
+notebook. :func:`validate_parameters` checks everything first (types, files
+exist, dates parse, period start before end, time zone known, colour is a hex
+colour) and raises one :class:`~toolkit.errors.ConfigError` naming the parameter
+and the fix. Every notebook's ``parameters`` cell uses these names and defaults
+(a test keeps them equal).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from toolkit.errors import ConfigError
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+PRIORITIES = ("urgent", "high", "normal", "low")
+SEGMENT_COLUMNS = ("team", "channel", "priority", "product", "assignee", "organization_id")
+_HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+_LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
+_PATHS = ("tickets_path", "messages_path", "survey_path", "invitations_path", "maturity_path", "maturity_model",
+          "logo_path")
+
+
+@dataclass(frozen=True)
+class ReportParameters:
+    """Validated parameters of a report notebook.
+
+    Paths are absolute (or ``None`` when not given); dates are ``datetime.date``
+    (``None``: from the first / up to the last ticket).
+    """
+
+    client_name: str = "Northwind Cloud"
+    tickets_path: Path | None = None
+    tickets_format: str = "auto"
+    messages_path: Path | None = None
+    messages_format: str = "auto"
+    survey_path: Path | None = None
+    survey_format: str = "auto"
+    invitations_path: Path | None = None
+    maturity_path: Path | None = None
+    maturity_model: Path | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    timezone: str = "UTC"
+    sla_targets: dict[str, float] = field(default_factory=dict)
+    segments: tuple[str, ...] = ("team", "channel")
+    redact_pii: bool = True
+    logo_path: Path | None = None
+    accent_colour: str = "#0b6e99"
+
+    def as_notebook_parameters(self) -> dict[str, Any]:
+        """Plain values for papermill (paths and dates as strings, empty string for "not given")."""
+        out = {}
+        for name, value in asdict(self).items():
+            if value is None:
+                value = ""
+            elif isinstance(value, Path | date):
+                value = str(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[name] = value
+        return out
+
+
+NAMES = tuple(f.name for f in fields(ReportParameters))
+
+
+def _fail(key: str, problem: str, fix: str) -> ConfigError:
+    return ConfigError(problem, fix=fix, key=key)
+
+
+def _text(key: str, value: Any, *, allow_empty: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise _fail(key, f"expected text, got {type(value).__name__} {value!r}", f'pass a string, e.g. {key}="..."')
+    if not value.strip() and not allow_empty:
+        raise _fail(key, "is empty", "pass a non-empty value")
+    return value.strip()
+
+
+def _path(key: str, value: Any, base: Path, *, required: bool) -> Path | None:
+    if isinstance(value, Path):
+        value = str(value)
+    text = _text(key, value, allow_empty=not required)
+    if not text:
+        return None
+    path = Path(text).expanduser()
+    path = path if path.is_absolute() else (base / path)
+    path = path.resolve()
+    if not path.exists():
+        raise _fail(key, f"file {text} does not exist", "check the path" if Path(text).is_absolute()
+                    else f"check the path; relative paths are read from {base}")
+    if path.is_dir():
+        raise _fail(key, f"{text} is a folder, not a file", "pass the path of the exported file itself")
+    return path
+
+
+def parse_date(key: str, value: Any) -> date | None:
+    """An ISO date (``2026-03-31``) from text or a date; empty means "not given"."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value if type(value) is date else value.date()
+    text = _text(key, value)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _fail(key, f"{text!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-01-31") from None
+
+
+def parse_period(text: str) -> tuple[date | None, date | None]:
+    """``"2026-01-01:2026-06-30"`` as (start, end); either side may be empty (``"2026-01-01:"``)."""
+    if not isinstance(text, str) or text.count(":") != 1:
+        raise _fail("period", f"{text!r} is not a period",
+                    "write START:END as dates, e.g. 2026-01-01:2026-06-30 (either side may be empty)")
+    start_text, end_text = (part.strip() for part in text.split(":"))
+    start, end = parse_date("period", start_text), parse_date("period", end_text)
+    if start and end and start > end:
+        raise _fail("period", f"starts ({start}) after it ends ({end})", "swap the two dates")
+    return start, end
+
+
+def _targets(key: str, value: Any) -> dict[str, float]:
+    if value is None or value == "":
+        return {}
+    if not isinstance(value, Mapping):
+        raise _fail(key, f"expected a mapping of priority to minutes, got {type(value).__name__}",
+                    'pass e.g. {"urgent": 60, "high": 240, "normal": 480, "low": 1440}')
+    out = {}
+    for priority, minutes in value.items():
+        if priority not in PRIORITIES:
+            raise _fail(f"{key}.{priority}", "is not a priority", f"use {', '.join(PRIORITIES)}")
+        if isinstance(minutes, bool) or not isinstance(minutes, int | float) or not minutes > 0:
+            raise _fail(f"{key}.{priority}", f"expected a positive number of minutes, got {minutes!r}",
+                        "pass the first-reply target in calendar minutes, e.g. 240 for 4 hours")
+        out[priority] = float(minutes)
+    return out
+
+
+def _segments(key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise _fail(key, f"expected a list of column names, got {value!r}", 'pass e.g. ["team", "channel"]')
+    for name in value:
+        if name not in SEGMENT_COLUMNS:
+            raise _fail(key, f"{name!r} is not a segment column", f"use some of {', '.join(SEGMENT_COLUMNS)}")
+    return tuple(value)
+
+
+def _bool(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "yes", "no"):
+        return value.strip().lower() in ("true", "yes")
+    raise _fail(key, f"expected true or false, got {value!r}", f"pass {key}=True or {key}=False")
+
+
+def _timezone(key: str, value: Any) -> str:
+    text = _text(key, value)
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _fail(key, f"{text!r} is not a known time zone",
+                    'use an IANA name such as "Europe/London" or "America/New_York"') from None
+    return text
+
+
+def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = ".") -> ReportParameters:
+    """Check report parameters and return them normalised, or raise one :class:`ConfigError`.
+
+    Parameters
+    ----------
+    values : parameter name -> value, as in a notebook's ``parameters`` cell; names not
+        given take the :class:`ReportParameters` defaults.
+    base_dir : folder that relative paths are read from (the notebook's folder).
+
+    Raises
+    ------
+    ConfigError naming the parameter, e.g. ```tickets_path`: file x.csv does not exist``.
+    """
+    unknown = [k for k in values if k not in NAMES]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], NAMES, n=1)
+        fix = f"did you mean `{close[0]}`?" if close else f"known parameters: {', '.join(NAMES)}"
+        raise _fail(unknown[0], "is not a report parameter", fix)
+    base = Path(base_dir).resolve()
+    given = {**{f.name: getattr(ReportParameters(), f.name) for f in fields(ReportParameters)}, **values}
+    out: dict[str, Any] = {"client_name": _text("client_name", given["client_name"])}
+    for key in _PATHS:
+        out[key] = _path(key, given[key], base, required=key == "tickets_path")
+    if out["logo_path"] is not None and out["logo_path"].suffix.lower() not in _LOGO_SUFFIXES:
+        raise _fail("logo_path", f"{out['logo_path'].name} is not an image", "use a PNG, JPEG or SVG file")
+    for key in ("tickets_format", "messages_format", "survey_format"):
+        out[key] = _text(key, given[key] or "auto")
+    out["period_start"] = parse_date("period_start", given["period_start"])
+    out["period_end"] = parse_date("period_end", given["period_end"])
+    if out["period_start"] and out["period_end"] and out["period_start"] > out["period_end"]:
+        raise _fail("period_end", f"the period ends ({out['period_end']}) before it starts ({out['period_start']})",
+                    "swap period_start and period_end")
+    out["timezone"] = _timezone("timezone", given["timezone"])
+    out["sla_targets"] = _targets("sla_targets", given["sla_targets"])
+    out["segments"] = _segments("segments", given["segments"])
+    out["redact_pii"] = _bool("redact_pii", given["redact_pii"])
+    colour = _text("accent_colour", given["accent_colour"])
+    if not _HEX_COLOUR.fullmatch(colour):
+        raise _fail("accent_colour", f"{colour!r} is not a hex colour", 'write it as "#RRGGBB", e.g. "#0b6e99"')
+    out["accent_colour"] = colour
+    return ReportParameters(**out)

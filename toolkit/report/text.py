@@ -1,0 +1,160 @@
+"""Safe HTML for report notebooks: every piece of client text redacted and escaped at its source.
+
+The report is rendered without nbconvert's HTML sanitiser (it would break the
+plotly figures), so the text that reaches the page must already be safe. These
+helpers are the only way report notebooks show text and tables:
+
+- :func:`safe_text` redacts personal data with :func:`toolkit.pii.redact` (unless
+  ``redact_pii=False``) and then HTML-escapes, so a ticket subject like
+  ``<img src=x onerror=alert(1)>`` appears as text and never runs.
+- :func:`table` shows a DataFrame through a pandas ``Styler`` with ``escape="html"``
+  for cells and headers (the ``Styler`` does not escape unless told to) after
+  redacting every text column.
+- :class:`Html` marks markup built here as trusted; notebooks display it as the last
+  expression of a cell (it has ``_repr_html_``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from toolkit.pii import redact
+
+__all__ = ["Html", "bullet_list", "callout", "safe_text", "table", "notes", "paragraph", "join"]
+
+
+class Html(str):
+    """Markup built by these helpers from escaped parts; Jupyter shows it as HTML."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def safe_text(value: object, *, redact_pii: bool = True) -> str:
+    """``value`` as text, personal data masked (unless ``redact_pii`` is False), HTML-escaped.
+
+    Missing values (None, NA, NaN) become the empty string.
+
+    >>> safe_text("<b>mail me</b> at jo@example.com")
+    '&lt;b&gt;mail me&lt;/b&gt; at [email]'
+    """
+    if _missing(value):
+        return ""
+    text = str(value)
+    if redact_pii:
+        text = redact(text)
+    return html.escape(text, quote=True)
+
+
+def paragraph(text: object, *, redact_pii: bool = True, css_class: str = "") -> Html:
+    """One ``<p>`` of safe text."""
+    cls = f' class="{html.escape(css_class)}"' if css_class else ""
+    return Html(f"<p{cls}>{safe_text(text, redact_pii=redact_pii)}</p>")
+
+
+def callout(text: object, *, kind: str = "note", title: str = "", redact_pii: bool = True) -> Html:
+    """A highlighted box (``kind``: note, finding, warning) holding one safe sentence."""
+    kind = kind if kind in ("note", "finding", "warning") else "note"
+    head = f"<strong>{safe_text(title, redact_pii=False)}</strong> " if title else ""
+    return Html(f'<div class="callout callout-{kind}">{head}{safe_text(text, redact_pii=redact_pii)}</div>')
+
+
+def bullet_list(items: Iterable[object], *, redact_pii: bool = True, ordered: bool = False,
+                css_class: str = "") -> Html:
+    """A list of safe sentences; an empty iterable gives empty markup."""
+    rows = "".join(f"<li>{safe_text(item, redact_pii=redact_pii)}</li>" for item in items)
+    if not rows:
+        return Html("")
+    tag = "ol" if ordered else "ul"
+    cls = f' class="{html.escape(css_class)}"' if css_class else ""
+    return Html(f"<{tag}{cls}>{rows}</{tag}>")
+
+
+def notes(texts: Iterable[object], *, title: str = "Notes") -> Html:
+    """The caveats and skipped measures a computation reported, as a small muted list."""
+    items = [t for t in texts if not _missing(t) and str(t).strip()]
+    if not items:
+        return Html("")
+    return Html(f'<div class="notes"><span>{safe_text(title, redact_pii=False)}</span>'
+                f"{bullet_list(items, redact_pii=False)}</div>")
+
+
+def join(*parts: str) -> Html:
+    """Several pieces of trusted markup shown as one output."""
+    return Html("".join(str(p) for p in parts if p))
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    columns: Mapping[str, str] | Sequence[str] | None = None,
+    formats: Mapping[str, str] | None = None,
+    caption: str = "",
+    max_rows: int | None = 50,
+    redact_pii: bool = True,
+) -> Html:
+    """A DataFrame as a safe, readable HTML table.
+
+    Every text cell is redacted (unless ``redact_pii`` is False) and every cell and
+    header is HTML-escaped; floats get two decimals unless ``formats`` says otherwise.
+
+    Parameters
+    ----------
+    frame : the tidy result frame.
+    columns : columns to show, in order; a mapping also renames them for readers
+        (``{"sla_attainment": "SLA attainment"}``).
+    formats : per shown column, a format string such as ``"{:.0%}"`` or ``"{:,.0f}"``.
+    caption : a short line shown above the table.
+    max_rows : show at most this many rows (a note says how many were left out).
+    redact_pii : mask e-mail addresses, phone numbers and the like in text cells.
+    """
+    if columns is not None:
+        names = dict(columns) if isinstance(columns, Mapping) else {c: c for c in columns}
+        missing = [c for c in names if c not in frame.columns]
+        if missing:
+            raise KeyError(f"table(): the frame has no column(s) {', '.join(map(repr, missing))}")
+        shown = frame[list(names)].rename(columns=names)
+        formats = {names.get(k, k): v for k, v in (formats or {}).items()}
+    else:
+        shown = frame
+        formats = dict(formats or {})
+    total = len(shown)
+    if max_rows is not None and total > max_rows:
+        shown = shown.head(max_rows)
+    shown = shown.reset_index(drop=True).copy()
+    for col in shown.columns:
+        series = shown[col]
+        if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
+            shown[col] = series.dt.strftime("%Y-%m-%d").astype("str")
+        elif not (pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)):
+            text = series.map(lambda v: "" if _missing(v) else (", ".join(map(str, v)) if isinstance(v, list | tuple)
+                                                                   else str(v)))
+            shown[col] = redact(text.astype("str")) if redact_pii else text.astype("str")
+    shown.columns = [str(c) for c in shown.columns]
+    float_cols = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c].dtype) and c not in formats]
+    # A stable id (not pandas' random one) keeps the report deterministic for the same data.
+    uuid = hashlib.sha1(pd.util.hash_pandas_object(shown.astype("str"), index=False).values.tobytes()
+                        + "|".join(shown.columns).encode()).hexdigest()[:8]
+    styler = Styler(shown, uuid=uuid, cell_ids=False).hide(axis="index").format(escape="html", na_rep="–")
+    # (Styler.format with an empty dict would reset every column's format: only pass non-empty ones.)
+    per_column = {c: "{:,.2f}" for c in float_cols} | {c: f for c, f in formats.items() if c in shown.columns}
+    if per_column:
+        styler = styler.format(per_column, escape="html", na_rep="–")
+    styler = styler.format_index(escape="html", axis=1)
+    styler = styler.set_table_attributes('class="report-table"')
+    head = f'<p class="table-caption">{safe_text(caption, redact_pii=False)}</p>' if caption else ""
+    more = (f'<p class="table-more">Showing {len(shown):,} of {total:,} rows.</p>'
+            if total > len(shown) else "")
+    return Html(f'<div class="table-wrap">{head}{styler.to_html()}{more}</div>')
