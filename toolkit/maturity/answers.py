@@ -65,7 +65,8 @@ def read_answers(path: str | Path, model: MaturityModel | str | Path | None = No
         check_answers(answers, model, file=str(path))
         return answers
     answers = _read_one(path)
-    check_answers(answers, model, file=str(path))
+    # Rows of a CSV are named by their line in the file (the header is line 1).
+    check_answers(answers, model, file=str(path), first_row=2 if path.suffix.lower() == ".csv" else 1)
     return answers
 
 
@@ -115,8 +116,12 @@ def _yaml_rows(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["respondent", "role", "question_id", "level", "note"]).astype(object)
 
 
-def check_answers(answers: pd.DataFrame, model: MaturityModel, *, file: str | None = None) -> None:
-    """Raise :class:`DataError` for answers to unknown questions, repeated answers or respondents with two roles."""
+def check_answers(answers: pd.DataFrame, model: MaturityModel, *, file: str | None = None,
+                  first_row: int = 1) -> None:
+    """Raise :class:`DataError` for answers to unknown questions, repeated answers or respondents with two roles.
+
+    ``first_row`` is the number reported for the first row (2 for a CSV file: its line number).
+    """
     known = set(model.questions["question_id"])
     unknown = answers.index[~answers["question_id"].isin(known)]
     if len(unknown):
@@ -124,12 +129,13 @@ def check_answers(answers: pd.DataFrame, model: MaturityModel, *, file: str | No
         close = difflib.get_close_matches(values[0], sorted(known), n=1, cutoff=0.5)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise DataError(f"question ids not in model '{model.id}' version {model.version}", file=file,
-                        table="maturity_answers", column="question_id", rows=[i + 1 for i in unknown], values=values,
+                        table="maturity_answers", column="question_id", rows=[i + first_row for i in unknown],
+                        values=values,
                         fix=f"use the question ids of the model{hint}")
     repeated = answers.index[answers.duplicated(["respondent", "question_id"], keep="first")]
     if len(repeated):
         raise DataError("a respondent answered the same question more than once", file=file,
-                        table="maturity_answers", column="question_id", rows=[i + 1 for i in repeated],
+                        table="maturity_answers", column="question_id", rows=[i + first_row for i in repeated],
                         values=answers.loc[repeated, "question_id"].tolist(), fix="keep one answer per question")
     roles = answers.groupby("respondent")["role"].nunique()
     if (roles > 1).any():

@@ -234,7 +234,7 @@ def _schema_error(error: jsonschema.ValidationError, data: Any, file: str | None
         name = unknown[0] if unknown else "?"
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
         fix = f"did you mean `{close[0]}`? " if close else ""
-        fix += f"allowed keys here: {', '.join(allowed)}" if allowed else ""
+        fix += f"{'Allowed' if close else 'allowed'} keys here: {', '.join(allowed)}" if allowed else ""
         return ConfigError(f"unknown key `{name}`", file=file, key=yaml_path([*path, name]), fix=fix)
     expected = schema.get("description") or error.message
     return ConfigError(f"expected {expected}, found {_describe(error.instance)}", file=file, key=yaml_path(path))
@@ -272,12 +272,12 @@ def _check_references(data: dict, file: str | None) -> None:
         if rule["question"] not in seen_questions:
             close = difflib.get_close_matches(rule["question"], list(seen_questions), n=1, cutoff=0.6)
             raise ConfigError(f"unknown question {rule['question']!r}", file=file, key=f"evidence[{i}].question",
-                              fix=(f"did you mean {close[0]!r}? " if close else "") + "use a question id of this model")
+                              fix=f"did you mean {close[0]!r}?" if close else "use a question id of this model")
         if rule["indicator"] not in INDICATORS:
             close = difflib.get_close_matches(rule["indicator"], list(INDICATORS), n=1, cutoff=0.6)
             raise ConfigError(f"unknown indicator {rule['indicator']!r}", file=file, key=f"evidence[{i}].indicator",
-                              fix=(f"did you mean {close[0]!r}? " if close else "")
-                              + f"expected one of {', '.join(sorted(INDICATORS))}")
+                              fix=(f"did you mean {close[0]!r}? Known" if close else "use one of the known")
+                              + f" indicators: {', '.join(sorted(INDICATORS))}")
 
 
 def _unique(value: str, key: str, seen: dict[str, str], what: str, file: str | None) -> None:

@@ -16,12 +16,13 @@ score and the target, ``share * (min(to, target) - max(to - 1, score))``.
 
 Ordering rule (documented because clients ask "why this first?")
 ----------------------------------------------------------------
-1. **Phase** from ``effort rank + step index``: effort low = 0, medium = 1, high = 2
-   (a step without a recommendation counts as high); the step index is 0 for the
-   next level of a question, 1 for the level after, and so on, because a question
-   cannot reach level 4 before level 3. Rank 0 is *first 90 days*, 1 is *3-6 months*,
-   2 is *6-12 months*, 3 or more is *after 12 months*. So quick wins (low effort, next
-   level) come first, and big or dependent steps later.
+1. **Phase** from a rank: the step index (0 for the next level of a question, 1 for
+   the level after, ...) plus the highest effort rank among this step and the
+   question's earlier steps (effort low = 0, medium = 1, high = 2; a step without a
+   recommendation counts as high). Rank 0 is *first 90 days*, 1 is *3-6 months*, 2 is
+   *6-12 months*, 3 or more is *after 12 months*. So quick wins (low effort, next
+   level) come first, big steps later, and a step always lands in a later phase than
+   the step it builds on (a question cannot reach level 4 before level 3).
 2. Within a phase: lower effort first, then larger gap closed, then the dimension with
    the larger gap, then model order (question, level).
 """
@@ -71,6 +72,8 @@ def roadmap_from_scores(question_scores: pd.DataFrame, dimension_scores: pd.Data
                         model: MaturityModel) -> pd.DataFrame:
     """The roadmap from already computed question and dimension scores (see :func:`build_roadmap`)."""
     dims = dimension_scores.loc[dimension_scores["gap"] > 0, ["dimension_id", "dimension", "target", "gap"]]
+    if dims.empty:
+        return pd.DataFrame(columns=ROADMAP_COLUMNS)
     q = question_scores[question_scores["status"] == "scored"].merge(dims, on="dimension_id", suffixes=("", "_d"))
     # Shares must be of the dimension's whole scored weight, including questions already at target.
     scored_weight = question_scores[question_scores["status"] == "scored"].groupby("dimension_id")["weight"].sum()
@@ -93,10 +96,11 @@ def roadmap_from_scores(question_scores: pd.DataFrame, dimension_scores: pd.Data
     steps["effort"] = steps["effort"].fillna("unknown")
     steps["recommendation"] = steps["action"].fillna(
         "(the model has no recommendation for this step: write one)")
-    rank = steps["effort"].map(EFFORT_RANK) + steps["step"]
+    steps["effort_rank"] = steps["effort"].map(EFFORT_RANK)
+    # step + cummax(effort) == max(effort_i + i, previous rank + 1): each step lands after the one it builds on.
+    rank = steps["step"] + steps.groupby("question_id")["effort_rank"].cummax()
     steps["phase_rank"] = rank.clip(upper=len(PHASES) - 1)
     steps["phase"] = steps["phase_rank"].map(dict(enumerate(PHASES)))
-    steps["effort_rank"] = steps["effort"].map(EFFORT_RANK)
     order = model.questions.set_index("question_id")["order"]
     steps["q_order"] = steps["question_id"].map(order)
     steps = steps.sort_values(["phase_rank", "effort_rank", "gap_closed", "gap", "q_order", "to_level"],

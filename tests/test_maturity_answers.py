@@ -1,0 +1,105 @@
+"""Reading interview answers from CSV, YAML and folders; checks against the model; atomic saves."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from toolkit.errors import DataError
+from toolkit.maturity.answers import read_answers, save_answers
+from toolkit.maturity.model import load_model
+
+FIXTURES = Path(__file__).parent / "fixtures" / "maturity"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model(FIXTURES / "tiny.yaml")
+
+
+def _key(frame):
+    return frame.sort_values(["respondent", "question_id"]).reset_index(drop=True)
+
+
+def test_csv_and_yaml_give_the_same_canonical_answers(model):
+    from_csv = read_answers(FIXTURES / "tiny_answers.csv", model)
+    from_yaml = read_answers(FIXTURES / "tiny_answers.yaml", model)
+    assert list(from_csv.columns) == ["respondent", "role", "question_id", "level", "status", "note"]
+    assert str(from_csv["level"].dtype) == "Int64"
+    pd.testing.assert_frame_equal(_key(from_csv), _key(from_yaml))
+    row = from_csv[(from_csv["respondent"] == "Cy") & (from_csv["question_id"] == "A-2")].iloc[0]
+    assert row["status"] == "dont_know" and pd.isna(row["level"])
+
+
+def test_a_folder_of_files_is_combined(tmp_path, model):
+    answers = read_answers(FIXTURES / "tiny_answers.csv", model)
+    for name, part in answers.groupby("respondent"):
+        part.to_csv(tmp_path / f"{name}.csv", index=False)
+    pd.testing.assert_frame_equal(_key(read_answers(tmp_path, model)), _key(answers))
+
+
+def test_unknown_question_ids_name_file_rows_and_suggestion(tmp_path, model):
+    file = tmp_path / "a.csv"
+    file.write_text("respondent,role,question_id,level\nAnn,manager,A-1,3\nAnn,manager,B-9,2\n")
+    with pytest.raises(DataError) as info:
+        read_answers(file, model)
+    assert str(info.value) == (f"file {file}, table maturity_answers, column `question_id`: question ids not in "
+                               "model 'tiny' version 0.1 (row 3 ('B-9')). Fix: use the question ids of the model "
+                               "(did you mean 'B-3'?)")
+
+
+def test_bad_level_names_the_line_of_the_file(tmp_path, model):
+    file = tmp_path / "a.csv"
+    file.write_text("respondent,role,question_id,level\nAnn,manager,A-1,3\nAnn,manager,A-2,7\n")
+    with pytest.raises(DataError) as info:
+        read_answers(file, model)
+    assert str(info.value) == (f"file {file}, table maturity_answers, column `level`: value is outside the allowed "
+                               "range (<= 5) (row 3 ('7')). Fix: correct the values or check that the right column "
+                               "was mapped")
+
+
+def test_repeated_answers_and_two_roles_are_errors(tmp_path, model):
+    file = tmp_path / "a.csv"
+    file.write_text("respondent,role,question_id,level\nAnn,manager,A-1,3\nAnn,manager,A-1,2\n")
+    with pytest.raises(DataError, match="answered the same question more than once"):
+        read_answers(file, model)
+    file.write_text("respondent,role,question_id,level\nAnn,manager,A-1,3\nAnn,agent,A-2,2\n")
+    with pytest.raises(DataError, match="respondent 'Ann' is given more than one role"):
+        read_answers(file, model)
+
+
+def test_yaml_layout_errors(tmp_path, model):
+    file = tmp_path / "a.yaml"
+    file.write_text("who: Ann\n")
+    with pytest.raises(DataError, match="expected a top-level `respondents:` list"):
+        read_answers(file, model)
+    file.write_text("respondents:\n  - name: Ann\n    role: manager\n")
+    with pytest.raises(DataError, match=r"respondents\[0\] needs name, role and an `answers:` mapping"):
+        read_answers(file, model)
+    with pytest.raises(DataError, match="unsupported file type '.txt'"):
+        (tmp_path / "a.txt").write_text("x")
+        read_answers(tmp_path / "a.txt", model)
+
+
+def test_save_answers_round_trips_and_leaves_no_temp_files(tmp_path, model):
+    answers = read_answers(FIXTURES / "tiny_answers.csv", model)
+    target = tmp_path / "sub" / "answers.csv"
+    save_answers(answers, target)
+    pd.testing.assert_frame_equal(read_answers(target, model), answers)
+    assert [p.name for p in target.parent.iterdir()] == ["answers.csv"]
+
+
+def test_failed_save_keeps_the_previous_file(tmp_path, model, monkeypatch):
+    answers = read_answers(FIXTURES / "tiny_answers.csv", model)
+    target = tmp_path / "answers.csv"
+    save_answers(answers, target)
+    before = target.read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("toolkit.maturity.answers.os.replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        save_answers(answers.iloc[:2], target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["answers.csv"]
