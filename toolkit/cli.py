@@ -22,6 +22,7 @@ COMMANDS = {
     "schema": "toolkit.cli:schema",
     "maturity": "toolkit.maturity.cli:maturity",
     "report": "toolkit.report.cli:report",
+    "duplicates": "toolkit.duplicates.cli:duplicates",
 }
 
 

@@ -1,0 +1,64 @@
+"""``support-toolkit duplicates``: cluster a ticket export into duplicate-issue groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from toolkit.duplicates.representation import REPRESENTATIONS
+
+
+def summary_table(clusters: pd.DataFrame) -> pd.DataFrame:
+    """The cluster summary as written to CSV: list columns joined with spaces, weekly counts with commas."""
+    out = clusters.copy()
+    for col in ("bug_keys", "problem_links", "representative_ids", "terms"):
+        out[col] = [" ".join(map(str, v)) if col != "terms" else "; ".join(v) for v in out[col]]
+    out["weekly_counts"] = [",".join(map(str, v)) for v in out["weekly_counts"]]
+    return out
+
+
+@click.command()
+@click.argument("tickets", type=click.Path(exists=True, dir_okay=False))
+@click.option("--source", default=None, help="Helpdesk of the export (zendesk, freshdesk, ...); default: detected.")
+@click.option("--messages", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Messages export, to find bug keys quoted anywhere in the conversations.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="CSV with one row per ticket: ticket_id, cluster_id (-1 = unclustered), cluster_name.")
+@click.option("--summary", type=click.Path(dir_okay=False), default=None,
+              help="CSV with one row per cluster (default: next to --out, named *_summary.csv).")
+@click.option("--threshold", type=float, default=None, help="Similarity needed to link two tickets (0-1).")
+@click.option("--min-cluster-size", type=int, default=3, show_default=True, help="Smallest cluster reported.")
+@click.option("--representation", type=click.Choice(list(REPRESENTATIONS)), default="tfidf", show_default=True)
+@click.option("--tz", default="UTC", show_default=True, help="Time zone of timestamps without an offset.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--save-model", type=click.Path(dir_okay=False), default=None,
+              help="Also save the fitted model (reload with DuplicateFinder.load).")
+def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_size, representation, tz, seed,
+               save_model) -> None:
+    """Group TICKETS (a helpdesk export or canonical tickets file) into duplicate-issue clusters."""
+    from toolkit.duplicates.model import DuplicateFinder
+    from toolkit.io import load_messages, load_tickets
+
+    frame, _report = load_tickets(tickets, source=source, tz=tz)
+    conversation = load_messages(messages, tz=tz)[0] if messages else None
+    finder = DuplicateFinder(representation=representation, threshold=threshold, min_cluster_size=min_cluster_size,
+                             seed=seed).fit(frame, messages=conversation)
+    names = finder.clusters_.set_index("cluster_id")["name"]
+    rows = finder.assignments_.copy()
+    rows["cluster_name"] = rows["cluster_id"].map(names).fillna("")
+    out = Path(out)
+    rows.to_csv(out, index=False)
+    summary = Path(summary) if summary else out.with_name(f"{out.stem}_summary.csv")
+    summary_table(finder.clusters_).to_csv(summary, index=False)
+    if save_model:
+        finder.save(save_model)
+    clustered = int((rows["cluster_id"] >= 0).sum())
+    click.echo(f"{len(rows)} tickets: {len(finder.clusters_)} clusters holding {clustered} tickets, "
+               f"{len(rows) - clustered} unclustered. Wrote {out} and {summary}.")
+    for row in finder.clusters_.head(5).itertuples():
+        flag = " (emerging)" if row.emerging is True else ""
+        click.echo(f"  #{row.cluster_id} {row.name}: {row.tickets} tickets{flag}")
+    for note in finder.clusters_.attrs.get("notes", []):
+        click.echo(f"  note: {note}")

@@ -1,0 +1,484 @@
+"""The duplicate-issue model: clean, represent, link neighbours, group, label, rank.
+
+:class:`DuplicateFinder` chains the parts of this package the way a scikit-learn
+pipeline does; each part is a parameter and can be replaced by any object with the
+same methods. A fitted finder keeps the ticket vectors and the neighbour graph, so
+re-clustering at another threshold, on a subset, or after appending tickets does
+not vectorise again.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+
+from toolkit.duplicates.cleaning import TicketCleaner
+from toolkit.duplicates.grouping import GraphGrouping
+from toolkit.duplicates.labelling import (
+    TermWeights,
+    cluster_counts,
+    cluster_name,
+    extract_bug_keys,
+    representatives,
+)
+from toolkit.duplicates.neighbours import NearestNeighbours
+from toolkit.duplicates.ranking import cluster_evidence
+from toolkit.duplicates.representation import make_representation
+from toolkit.duplicates.search import TicketIndex
+from toolkit.errors import ConfigError, DataError
+from toolkit.schema import has_values
+
+KEPT_COLUMNS = ["ticket_id", "created_at", "subject", "requester_id", "organization_id", "agent_replies",
+                "full_resolution_minutes", "reopens", "satisfaction", "problem_id", "parent_id"]
+CLUSTER_COLUMNS = ["cluster_id", "name", "tickets", "customers", "organizations", "first_seen", "last_seen",
+                   "weekly_counts", "recent_tickets", "baseline_weekly", "growth", "emerging", "agent_replies_mean",
+                   "resolution_hours_median", "reopen_rate", "reopen_rate_rest", "csat", "csat_rest", "impact",
+                   "bug_keys", "problem_links", "representative_ids", "terms"]
+LABEL_SAMPLE = 300  # tickets per cluster read for its distinctive terms
+
+
+class DuplicateFinder(BaseEstimator):
+    """Find groups of tickets about the same problem, and rank them by impact.
+
+    Parameters
+    ----------
+    representation : ``"tfidf"`` (default), ``"tfidf-cosine"``, ``"semantic-static"``, ``"semantic"``,
+        or an object with ``fit``/``transform`` returning L2-normalised rows.
+    threshold : minimum cosine similarity for two tickets to be linked; None uses the
+        representation's default (0.3 for tfidf). Higher: fewer, tighter clusters, more unclustered.
+    min_cluster_size : smallest group reported as a cluster (smaller ones stay unclustered).
+    resolution : Leiden modularity resolution; higher splits topics more finely.
+    k : neighbours per ticket in the similarity graph.
+    cleaner : a :class:`TicketCleaner` (or any object whose ``transform(tickets)`` gives texts).
+    seed : seed for every random step; the same data and parameters give the same clusters.
+    progress : show progress bars on long steps.
+    """
+
+    def __init__(self, representation="tfidf", threshold: float | None = None, min_cluster_size: int = 3,
+                 resolution: float = 8.0, k: int = 15, cleaner=None, seed: int = 0, progress: bool = True) -> None:
+        self.representation = representation
+        self.threshold = threshold
+        self.min_cluster_size = min_cluster_size
+        self.resolution = resolution
+        self.k = k
+        self.cleaner = cleaner
+        self.seed = seed
+        self.progress = progress
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, tickets, messages: pd.DataFrame | None = None, previous=None) -> DuplicateFinder:
+        """Cluster ``tickets`` (canonical tickets frame, or a list/Series of texts).
+
+        ``messages`` (canonical messages) adds bug keys quoted anywhere in a conversation.
+        ``previous`` (a fitted finder or its ``assignments_``) keeps cluster ids stable: each new
+        cluster takes the id of the old cluster it shares most tickets with.
+        """
+        started = time.perf_counter()
+        frame = _as_tickets(tickets)
+        self.cleaner_ = self.cleaner if self.cleaner is not None else TicketCleaner()
+        texts = self.cleaner_.transform(frame)
+        self.texts_ = texts.reset_index(drop=True)
+        self.bug_keys_ = _bug_keys(frame, messages)
+        self.tickets_ = frame[[c for c in KEPT_COLUMNS if c in frame.columns]].reset_index(drop=True)
+        self.representation_ = make_representation(self.representation, seed=self.seed, progress=self.progress)
+        self.representation_.fit(self.texts_)
+        self.vectors_ = self.representation_.transform(self.texts_)
+        self.timings_ = {"vectorise_seconds": time.perf_counter() - started}
+        self.term_weights_ = TermWeights(seed=self.seed).fit(self.texts_)
+        self._link()
+        self._cluster(previous=_previous_assignments(previous))
+        self.timings_["total_seconds"] = time.perf_counter() - started
+        return self
+
+    @property
+    def threshold_(self) -> float:
+        if self.threshold is not None:
+            return float(self.threshold)
+        return float(getattr(self.representation_, "default_threshold", 0.3))
+
+    def _link(self) -> None:
+        started = time.perf_counter()
+        self.neighbours_ = NearestNeighbours(k=self.k, seed=self.seed, progress=self.progress).fit(self.vectors_)
+        self.graph_ = self.neighbours_.kneighbors()
+        self.index_ = TicketIndex(self.tickets_["ticket_id"].to_numpy(), self.vectors_, self.neighbours_)
+        self.timings_["neighbours_seconds"] = time.perf_counter() - started
+
+    def _cluster(self, previous: pd.Series | None = None) -> None:
+        started = time.perf_counter()
+        grouping = GraphGrouping(threshold=self.threshold_, min_cluster_size=self.min_cluster_size,
+                                 resolution=self.resolution, seed=self.seed)
+        labels = grouping.fit(*self.graph_).labels_
+        if previous is not None:
+            labels = _match_ids(labels, self.tickets_["ticket_id"], previous)
+        self._set_labels(labels)
+        self.timings_["grouping_seconds"] = time.perf_counter() - started
+
+    def _set_labels(self, labels: np.ndarray) -> None:
+        started = time.perf_counter()
+        self.labels_ = np.asarray(labels, dtype=np.int64)
+        self.assignments_ = pd.DataFrame({"ticket_id": self.tickets_["ticket_id"].to_numpy(),
+                                          "cluster_id": self.labels_})
+        self.clusters_ = self._summarise()
+        self.timings_["labelling_seconds"] = time.perf_counter() - started
+
+    def _summarise(self) -> pd.DataFrame:
+        labels = self.labels_
+        ids = self.tickets_["ticket_id"].to_numpy()
+        evidence = cluster_evidence(self.tickets_, labels)
+        sample = _label_sample(labels, LABEL_SAMPLE, self.seed)
+        self.terms_ = self.term_weights_.per_cluster(self.texts_, np.where(sample, labels, -1))
+        terms = self.terms_.groupby("cluster_id")["term"].agg(list)
+        links = _problem_links(self.tickets_)
+        extra = pd.DataFrame({
+            "terms": terms,
+            "representative_ids": representatives(self.vectors_, labels, ids),
+            "bug_keys": cluster_counts(self.bug_keys_, labels),
+            "problem_links": cluster_counts(links, labels),
+        })
+        out = evidence.join(extra, on="cluster_id")
+        for col in ("terms", "representative_ids", "bug_keys", "problem_links"):
+            out[col] = [v if isinstance(v, list) else [] for v in out[col]]
+        out["name"] = [cluster_name(t) for t in out["terms"]]
+        out = out[CLUSTER_COLUMNS]
+        out.attrs["notes"] = evidence.attrs.get("notes", [])
+        self._centroids = None
+        return out
+
+    # ------------------------------------------------------------------ re-using a fit
+    def regroup(self, threshold: float | None = None, min_cluster_size: int | None = None,
+                  resolution: float | None = None) -> DuplicateFinder:
+        """Group again with new parameters, re-using the vectors and the neighbour graph (fast).
+
+        Cluster ids follow the previous clustering where clusters overlap.
+        """
+        self._check_fitted()
+        if threshold is not None:
+            self.threshold = threshold
+        if min_cluster_size is not None:
+            self.min_cluster_size = min_cluster_size
+        if resolution is not None:
+            self.resolution = resolution
+        self._cluster(previous=_previous_assignments(self))
+        return self
+
+    def subset(self, ticket_ids, **params) -> DuplicateFinder:
+        """A new finder fitted on some of the tickets, re-using their vectors (no re-vectorising).
+
+        ``params`` override this finder's parameters (e.g. ``threshold=0.5``).
+        """
+        self._check_fitted()
+        wanted = pd.Index(pd.Series(list(ticket_ids), dtype="str"))
+        rows = np.flatnonzero(self.tickets_["ticket_id"].isin(wanted).to_numpy())
+        clone = DuplicateFinder(**{**self.get_params(), **params})
+        clone.cleaner_ = self.cleaner_
+        clone.representation_ = self.representation_
+        clone.term_weights_ = self.term_weights_
+        clone.tickets_ = self.tickets_.iloc[rows].reset_index(drop=True)
+        clone.texts_ = self.texts_.iloc[rows].reset_index(drop=True)
+        clone.bug_keys_ = self.bug_keys_.iloc[rows].reset_index(drop=True)
+        clone.vectors_ = self.vectors_[rows]
+        clone.timings_ = {}
+        clone._link()
+        clone._cluster()
+        return clone
+
+    def assign(self, tickets) -> pd.Series:
+        """Cluster id of each new ticket (an existing cluster, or -1 when none is close); the model is unchanged.
+
+        A new ticket joins the cluster with the largest summed similarity among its ``k`` nearest
+        fitted tickets that are at least ``threshold`` similar; with none, it is -1 (new).
+        """
+        self._check_fitted()
+        frame = _as_tickets(tickets, start=len(self.tickets_))
+        vectors = self.representation_.transform(self.cleaner_.transform(frame).reset_index(drop=True))
+        labels = self._vote(vectors)
+        return pd.DataFrame({"ticket_id": frame["ticket_id"].to_numpy(), "cluster_id": labels})
+
+    def _vote(self, vectors) -> np.ndarray:
+        idx, sim = self.index_.by_vectors(vectors, self.k)
+        m = idx.shape[0]
+        if idx.size == 0 or not (self.labels_ >= 0).any():
+            return np.full(m, -1, dtype=np.int64)
+        neighbour_labels = np.where(idx >= 0, self.labels_[np.maximum(idx, 0)], -1)
+        ok = (neighbour_labels >= 0) & (sim >= self.threshold_)
+        ok = ok.ravel()
+        rows = np.repeat(np.arange(m), idx.shape[1])[ok]
+        weights = sim.ravel()[ok].astype(np.float64)
+        votes = sp.coo_matrix((weights, (rows, neighbour_labels.ravel()[ok])),
+                              shape=(m, int(self.labels_.max()) + 1)).tocsr()
+        best = np.asarray(votes.argmax(axis=1)).ravel()
+        has = np.asarray(votes.max(axis=1).todense()).ravel() > 0
+        return np.where(has, best, -1).astype(np.int64)
+
+    def update(self, tickets, messages: pd.DataFrame | None = None) -> DuplicateFinder:
+        """Add new tickets without re-clustering the old ones; existing cluster ids never change.
+
+        Each new ticket joins an existing cluster as in :meth:`assign`; the tickets left over
+        (new ones that matched nothing, plus earlier unclustered ones) are grouped among
+        themselves, and any new cluster gets a fresh id after the largest existing one.
+        """
+        self._check_fitted()
+        frame = _as_tickets(tickets, start=len(self.tickets_))
+        clash = frame["ticket_id"].isin(self.tickets_["ticket_id"])
+        if clash.any():
+            raise DataError("some tickets are already in the model", table="tickets", column="ticket_id",
+                            rows=list(np.flatnonzero(clash.to_numpy()) + 1),
+                            values=frame.loc[clash, "ticket_id"].tolist(),
+                            fix="pass only tickets the model has not seen, or fit again")
+        texts = self.cleaner_.transform(frame).reset_index(drop=True)
+        vectors = self.representation_.transform(texts)
+        new_labels = self._vote(vectors)
+        self.tickets_ = pd.concat([self.tickets_, frame[[c for c in self.tickets_.columns if c in frame.columns]]],
+                                  ignore_index=True)
+        self.texts_ = pd.concat([self.texts_, texts], ignore_index=True)
+        self.bug_keys_ = pd.concat([self.bug_keys_, _bug_keys(frame, messages)], ignore_index=True)
+        self.vectors_ = sp.vstack([self.vectors_, vectors], format="csr") if sp.issparse(vectors) else np.vstack(
+            [self.vectors_, vectors])
+        labels = np.concatenate([self.labels_, new_labels])
+        self._link()
+        left = np.flatnonzero(labels < 0)
+        if len(left) >= self.min_cluster_size:
+            local = NearestNeighbours(k=self.k, seed=self.seed, progress=self.progress).fit(self.vectors_[left])
+            grouped = GraphGrouping(threshold=self.threshold_, min_cluster_size=self.min_cluster_size,
+                                    resolution=self.resolution, seed=self.seed).fit(*local.kneighbors()).labels_
+            start = int(self.labels_.max()) + 1 if (self.labels_ >= 0).any() else 0
+            labels[left] = np.where(grouped >= 0, grouped + start, -1)
+        self._set_labels(labels)
+        return self
+
+    # ------------------------------------------------------------------ questions
+    def similar(self, query, k: int = 10) -> pd.DataFrame:
+        """The ``k`` tickets most similar to a ticket id of the fitted set, or to a free text.
+
+        Returns ticket_id, similarity (cosine), rank, cluster_id, subject (PII-redacted).
+        """
+        self._check_fitted()
+        if str(query) in self.index_._position.index:
+            found = self.index_.by_id(query, k)
+        else:
+            text = self.cleaner_.transform(pd.Series([str(query)])).reset_index(drop=True)
+            found = self.index_.by_vector(self.representation_.transform(text), k)
+        return self._describe(found)
+
+    def _describe(self, found: pd.DataFrame) -> pd.DataFrame:
+        rows = self.index_._position.reindex(found["ticket_id"]).to_numpy()
+        found["cluster_id"] = self.labels_[rows]
+        if "subject" in self.tickets_.columns:
+            from toolkit.pii import redact
+
+            found["subject"] = redact(self.tickets_["subject"].iloc[rows].reset_index(drop=True))
+        return found
+
+    def cluster_centroids(self) -> np.ndarray:
+        """Unit-length centroid of every cluster, row ``c`` for cluster id ``c``."""
+        if getattr(self, "_centroids", None) is None:
+            n_clusters = int(self.labels_.max()) + 1 if (self.labels_ >= 0).any() else 0
+            mask = np.flatnonzero(self.labels_ >= 0)
+            member = sp.csr_matrix((np.ones(len(mask)), (self.labels_[mask], mask)),
+                                   shape=(n_clusters, len(self.labels_)))
+            self._centroids = _unit(_dense(member @ self.vectors_))
+        return self._centroids
+
+    def neighbours_of_cluster(self, cluster_id: int, k: int = 5) -> pd.DataFrame:
+        """The ``k`` clusters whose centroids are closest to this one's: cluster_id, name, tickets, similarity."""
+        self._check_cluster(cluster_id)
+        centroids = self.cluster_centroids()
+        sims = centroids @ centroids[int(cluster_id)]
+        sims[int(cluster_id)] = -np.inf
+        present = np.isin(np.arange(len(sims)), self.clusters_["cluster_id"].to_numpy())
+        sims[~present] = -np.inf
+        order = [i for i in np.lexsort((np.arange(len(sims)), -sims)) if np.isfinite(sims[i])][:k]
+        info = self.clusters_.set_index("cluster_id")
+        return pd.DataFrame({"cluster_id": np.asarray(order, dtype=np.int64),
+                             "name": info.loc[order, "name"].to_numpy() if order else [],
+                             "tickets": info.loc[order, "tickets"].to_numpy() if order else [],
+                             "similarity": sims[order].astype("float64")})
+
+    def distinctive_terms(self, cluster, k: int = 10) -> list[str]:
+        """The most distinctive words and phrases (c-TF-IDF) of a cluster id, or of any list of ticket ids.
+
+        Weights are in ``terms_`` for clusters; a list of ids (e.g. a cluster an analyst merged or
+        split) is weighed against the same background.
+        """
+        self._check_fitted()
+        if isinstance(cluster, int | np.integer):
+            self._check_cluster(cluster)
+            terms = self.terms_[self.terms_["cluster_id"] == int(cluster)]
+            return terms["term"].head(k).tolist()
+        rows = self._rows(cluster)
+        return self.term_weights_.top_terms(self.texts_.iloc[rows[:5000]], k=k)["term"].tolist()
+
+    def neighbours_of_tickets(self, ticket_ids, groups: pd.Series, k: int = 5) -> pd.DataFrame:
+        """The ``k`` groups closest to a set of tickets, by centroid cosine similarity.
+
+        ``groups`` maps ticket_id (index) to a group key (e.g. the analyst's cluster names); returns
+        columns cluster (group key), similarity, best first, the tickets' own group included.
+        """
+        self._check_fitted()
+        rows = self._rows(ticket_ids)
+        groups = pd.Series(groups).dropna()
+        groups.index = groups.index.astype("str")
+        position = self.index_._position.reindex(groups.index)
+        keep = position.notna().to_numpy()
+        pos = position.to_numpy()[keep].astype(np.int64)
+        codes, keys = pd.factorize(groups.to_numpy()[keep])
+        if len(rows) == 0 or len(keys) == 0:
+            return pd.DataFrame({"cluster": pd.Series(dtype="str"), "similarity": pd.Series(dtype="float64")})
+        member = sp.csr_matrix((np.ones(len(pos)), (codes, pos)), shape=(len(keys), len(self.labels_)))
+        centroids = _unit(_dense(member @ self.vectors_))
+        target = _unit(_dense(self.vectors_[rows].sum(axis=0)).reshape(1, -1))[0]
+        sims = centroids @ target
+        order = np.lexsort((np.arange(len(sims)), -sims))[:k]
+        return pd.DataFrame({"cluster": pd.array(np.asarray(keys, dtype=object)[order].astype(str), dtype="str"),
+                             "similarity": sims[order].astype("float64")})
+
+    def _rows(self, ticket_ids) -> np.ndarray:
+        ids = pd.Index(pd.Series(list(ticket_ids), dtype="str"))
+        pos = self.index_._position.reindex(ids)
+        return pos.dropna().to_numpy().astype(np.int64)
+
+    def tickets_of_cluster(self, cluster_id: int) -> pd.Index:
+        """Ids of the tickets in a cluster."""
+        self._check_cluster(cluster_id)
+        return pd.Index(self.tickets_["ticket_id"][self.labels_ == int(cluster_id)], name="ticket_id")
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path) -> Path:
+        """Write the fitted model to one file (joblib); :meth:`load` reads it back."""
+        self._check_fitted()
+        path = Path(path)
+        joblib.dump(self, path, compress=3)
+        return path
+
+    @classmethod
+    def load(cls, path) -> DuplicateFinder:
+        """Read a model written by :meth:`save`."""
+        path = Path(path)
+        if not path.exists():
+            raise ConfigError("no saved duplicate model at this path", file=str(path),
+                              fix="pass the file written by DuplicateFinder.save")
+        model = joblib.load(path)
+        if not isinstance(model, cls):
+            raise ConfigError(f"the file holds a {type(model).__name__}, not a DuplicateFinder", file=str(path),
+                              fix="pass the file written by DuplicateFinder.save")
+        return model
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "labels_"):
+            raise ConfigError("the duplicate finder is not fitted yet", fix="call fit(tickets) first")
+
+    def _check_cluster(self, cluster_id) -> None:
+        self._check_fitted()
+        if cluster_id not in set(self.clusters_["cluster_id"].tolist()):
+            raise ConfigError(f"there is no cluster {cluster_id!r}", key="cluster_id",
+                              fix="pass a cluster_id from clusters_")
+
+
+def _dense(matrix) -> np.ndarray:
+    return matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix)
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+def _as_tickets(tickets, start: int = 0) -> pd.DataFrame:
+    """A tickets frame with string ids; plain texts become tickets numbered from ``start``."""
+    if isinstance(tickets, pd.DataFrame):
+        if "ticket_id" not in tickets.columns:
+            raise DataError("the tickets have no ticket_id column", table="tickets", column="ticket_id",
+                            fix="pass a canonical tickets frame (toolkit.schema) or a list of texts")
+        frame = tickets.copy()
+        frame["ticket_id"] = frame["ticket_id"].astype("str")
+        dup = frame["ticket_id"].duplicated()
+        if dup.any():
+            raise DataError("ticket ids are not unique", table="tickets", column="ticket_id",
+                            rows=list(np.flatnonzero(dup.to_numpy()) + 1), values=frame.loc[dup, "ticket_id"].tolist(),
+                            fix="remove the duplicated tickets")
+        if has_values(frame, "created_at") and not isinstance(frame["created_at"].dtype, pd.DatetimeTZDtype):
+            frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
+        return frame
+    texts = pd.Series(list(tickets) if not isinstance(tickets, pd.Series) else tickets.to_numpy(), dtype="str")
+    return pd.DataFrame({"ticket_id": pd.array([str(i) for i in range(start, start + len(texts))], dtype="str"),
+                         "description": texts})
+
+
+def _bug_keys(frame: pd.DataFrame, messages: pd.DataFrame | None) -> pd.Series:
+    parts = [frame[c].fillna("").astype("str") for c in ("subject", "description") if c in frame.columns]
+    text = parts[0].str.cat(parts[1:], sep="\n") if parts else pd.Series("", index=frame.index, dtype="str")
+    keys = extract_bug_keys(text.reset_index(drop=True))
+    if messages is not None and len(messages) and {"ticket_id", "body"} <= set(messages.columns):
+        found = extract_bug_keys(messages["body"].reset_index(drop=True))
+        by_ticket = pd.DataFrame({"ticket_id": messages["ticket_id"].astype("str").to_numpy(), "key": found.to_numpy()})
+        by_ticket = by_ticket.explode("key").dropna(subset=["key"])
+        extra = by_ticket.groupby("ticket_id")["key"].agg(list)
+        more = extra.reindex(frame["ticket_id"].to_numpy())
+        keys = pd.Series([sorted(set(a) | set(b if isinstance(b, list) else []))
+                          for a, b in zip(keys, more, strict=True)], dtype=object)
+    return keys
+
+
+def _problem_links(tickets: pd.DataFrame) -> pd.Series:
+    cols = [c for c in ("problem_id", "parent_id") if has_values(tickets, c)]
+    if not cols:
+        return pd.Series([[] for _ in range(len(tickets))], dtype=object)
+    values = tickets[cols].astype("str").where(tickets[cols].notna())
+    return pd.Series([[f"{c}:{v}" for c, v in zip(cols, row, strict=True) if isinstance(v, str)]
+                      for row in values.itertuples(index=False)], dtype=object)
+
+
+def _label_sample(labels: np.ndarray, per_cluster: int, seed: int) -> np.ndarray:
+    """Mask of at most ``per_cluster`` tickets per cluster (random, seeded), so naming stays linear."""
+    order = np.random.default_rng(seed).permutation(len(labels))
+    rank = pd.Series(labels[order]).groupby(labels[order]).cumcount().to_numpy()
+    keep = np.zeros(len(labels), dtype=bool)
+    keep[order] = (rank < per_cluster) & (labels[order] >= 0)
+    return keep
+
+
+def _previous_assignments(previous) -> pd.Series | None:
+    if previous is None:
+        return None
+    if isinstance(previous, DuplicateFinder):
+        previous = previous.assignments_
+    if isinstance(previous, pd.DataFrame) and {"ticket_id", "cluster_id"} <= set(previous.columns):
+        return pd.Series(previous["cluster_id"].to_numpy(), index=previous["ticket_id"].astype("str").to_numpy())
+    if isinstance(previous, pd.Series):
+        return previous
+    raise ConfigError(f"previous must be a fitted DuplicateFinder or its assignments_, got {type(previous).__name__}",
+                      key="previous", fix="pass the earlier finder, or None")
+
+
+def _match_ids(labels: np.ndarray, ticket_ids: pd.Series, previous: pd.Series) -> np.ndarray:
+    """Renumber clusters so each takes the id of the previous cluster it overlaps most (greedy, largest first)."""
+    old = previous.reindex(ticket_ids.to_numpy()).fillna(-1).astype("int64").to_numpy()
+    pairs = pd.DataFrame({"new": labels, "old": old})
+    pairs = pairs[(pairs["new"] >= 0) & (pairs["old"] >= 0)]
+    counts = pairs.groupby(["new", "old"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["n", "new", "old"], ascending=[False, True, True], kind="stable")
+    mapping: dict[int, int] = {}
+    used: set[int] = set()
+    for new, old_id in zip(counts["new"].to_numpy(), counts["old"].to_numpy(), strict=True):
+        if new in mapping or old_id in used:
+            continue
+        mapping[int(new)] = int(old_id)
+        used.add(int(old_id))
+    next_id = int(max(previous.max() if len(previous) else -1, -1)) + 1
+    out = np.full(len(labels), -1, dtype=np.int64)
+    for new in np.unique(labels[labels >= 0]):
+        if int(new) not in mapping:
+            mapping[int(new)] = next_id
+            next_id += 1
+    valid = labels >= 0
+    lookup = np.full(int(labels.max()) + 1 if valid.any() else 0, -1, dtype=np.int64)
+    for new, old_id in mapping.items():
+        lookup[new] = old_id
+    out[valid] = lookup[labels[valid]]
+    return out

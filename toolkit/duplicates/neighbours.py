@@ -1,0 +1,169 @@
+"""The k most similar tickets of every ticket, without ever building an n x n matrix.
+
+Small sets (up to ``exact_limit`` rows) are searched exactly, a block of rows at a
+time. Large sets are searched in cells: k-means splits the vectors into cells of
+about ``cell_size`` rows, each ticket is compared with every ticket of its
+``probes`` nearest cells, so the cost is about ``n * probes * cell_size * dims``,
+linear in n. This is the inverted-file (IVF) scheme of approximate search libraries;
+it is written here with numpy and scikit-learn's k-means because it is short, needs
+no extra dependency, and its result is exact within the probed cells and
+deterministic given the seed. Near-duplicates sit in the same or a neighbouring
+cell, so recall on them is high (``benchmarks/duplicates_scale.py`` measures it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.cluster import MiniBatchKMeans
+from tqdm.auto import tqdm
+
+BLOCK_CELLS = 64_000_000  # similarity entries computed at once (256 MB of float32)
+
+
+class NearestNeighbours(BaseEstimator):
+    """Cosine k-nearest-neighbour search over L2-normalised rows (dense or sparse).
+
+    Parameters
+    ----------
+    k : neighbours kept per ticket.
+    exact_limit : sets up to this size are searched exactly; larger dense sets in cells.
+    cell_size : average rows per cell in the cell search.
+    probes : cells searched per ticket.
+    seed : seed of the k-means that makes the cells.
+
+    After ``fit(vectors)``: ``kneighbors()`` gives the graph of the fitted rows,
+    ``query(vectors, k)`` searches new rows.
+    """
+
+    def __init__(self, k: int = 15, exact_limit: int = 20_000, cell_size: int = 1_000, probes: int = 2,
+                 seed: int = 0, progress: bool = True) -> None:
+        self.k = k
+        self.exact_limit = exact_limit
+        self.cell_size = cell_size
+        self.probes = probes
+        self.seed = seed
+        self.progress = progress
+
+    def fit(self, vectors) -> NearestNeighbours:
+        self.vectors_ = vectors
+        n = vectors.shape[0]
+        self.exact_ = sp.issparse(vectors) or n <= self.exact_limit
+        if not self.exact_:
+            n_cells = int(np.ceil(n / self.cell_size))
+            sample = vectors
+            if n > 100 * n_cells:
+                pick = np.sort(np.random.default_rng(self.seed).choice(n, 100 * n_cells, replace=False))
+                sample = vectors[pick]
+            kmeans = MiniBatchKMeans(n_clusters=n_cells, random_state=self.seed, n_init=1, batch_size=4096,
+                                     max_iter=20).fit(sample)
+            self.centroids_ = kmeans.cluster_centers_.astype(np.float32)
+            self.cells_ = self._nearest_cells(vectors, self.probes)
+            self.order_ = np.argsort(self.cells_[:, 0], kind="stable")
+            self.bounds_ = np.searchsorted(self.cells_[self.order_, 0], np.arange(n_cells + 1))
+        return self
+
+    def _nearest_cells(self, vectors, probes: int) -> np.ndarray:
+        probes = min(probes, len(self.centroids_))
+        out = np.empty((vectors.shape[0], probes), dtype=np.int32)
+        step = max(1, BLOCK_CELLS // len(self.centroids_))
+        for start in range(0, vectors.shape[0], step):
+            sims = vectors[start:start + step] @ self.centroids_.T
+            top = np.argpartition(-sims, probes - 1, axis=1)[:, :probes]
+            order = np.argsort(-np.take_along_axis(sims, top, 1), axis=1, kind="stable")
+            out[start:start + step] = np.take_along_axis(top, order, 1)
+        return out
+
+    def kneighbors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Neighbours of every fitted row (itself excluded): indices (-1 when fewer exist) and similarities."""
+        n = self.vectors_.shape[0]
+        return self._search(self.vectors_, self.k, self_rows=np.arange(n), cells=None if self.exact_ else self.cells_)
+
+    def query(self, vectors, k: int | None = None, probes: int | None = None, exclude=None):
+        """The ``k`` fitted rows most similar to each row of ``vectors``.
+
+        ``exclude`` optionally gives, per query, a fitted row index to leave out (e.g. the query itself).
+        """
+        k = self.k if k is None else k
+        cells = None
+        if not self.exact_:
+            cells = self._nearest_cells(vectors, probes or max(self.probes, 3))
+        return self._search(vectors, k, self_rows=exclude, cells=cells)
+
+    def _search(self, queries, k: int, self_rows, cells):
+        n = self.vectors_.shape[0]
+        m = queries.shape[0]
+        k = int(max(0, min(k, n - (self_rows is not None))))
+        if k == 0 or m == 0:
+            return np.full((m, k), -1, dtype=np.int64), np.full((m, k), -np.inf, dtype=np.float32)
+        if cells is None:
+            return self._exact(queries, k, self_rows)
+        return self._cells(queries, k, self_rows, cells)
+
+    def _exact(self, queries, k: int, self_rows):
+        n = self.vectors_.shape[0]
+        m = queries.shape[0]
+        idx = np.empty((m, k), dtype=np.int64)
+        sim = np.empty((m, k), dtype=np.float32)
+        step = max(1, BLOCK_CELLS // max(n, 1))
+        starts = range(0, m, step)
+        for start in tqdm(starts, desc="neighbours (exact)", disable=not self.progress or m < 50_000):
+            block = queries[start:start + step] @ self.vectors_.T
+            block = block.toarray() if sp.issparse(block) else np.asarray(block)
+            block = block.astype(np.float32, copy=False)
+            if self_rows is not None:
+                rows = np.arange(block.shape[0])
+                own = np.asarray(self_rows[start:start + step])
+                ok = own >= 0
+                block[rows[ok], own[ok]] = -np.inf
+            i, s = _top_k(block, k)
+            idx[start:start + len(i)] = i
+            sim[start:start + len(i)] = s
+        return idx, sim
+
+    def _cells(self, queries, k: int, self_rows, cells):
+        m, probes = cells.shape
+        idx = np.full((m, probes * k), -1, dtype=np.int64)
+        sim = np.full((m, probes * k), -np.inf, dtype=np.float32)
+        slots = [(p, np.argsort(cells[:, p], kind="stable")) for p in range(probes)]
+        bounds = [np.searchsorted(cells[order, p], np.arange(len(self.centroids_) + 1)) for p, order in slots]
+        total = probes * len(self.centroids_)
+        with tqdm(total=total, desc="neighbours (cells)", disable=not self.progress or m < 50_000) as bar:
+            for (p, order), bound in zip(slots, bounds, strict=True):
+                for c in range(len(self.centroids_)):
+                    bar.update(1)
+                    q = order[bound[c]:bound[c + 1]]
+                    members = self.order_[self.bounds_[c]:self.bounds_[c + 1]]
+                    if len(q) == 0 or len(members) == 0:
+                        continue
+                    kk = min(k, len(members))
+                    step = max(1, BLOCK_CELLS // len(members))
+                    cand = self.vectors_[members]
+                    for start in range(0, len(q), step):
+                        rows = q[start:start + step]
+                        block = np.asarray(queries[rows] @ cand.T, dtype=np.float32)
+                        if self_rows is not None:
+                            own = np.asarray(self_rows)[rows]
+                            hit = members[np.newaxis, :] == own[:, np.newaxis]
+                            block[hit] = -np.inf
+                        i, s = _top_k(block, kk)
+                        idx[rows, p * k:p * k + kk] = members[i]
+                        sim[rows, p * k:p * k + kk] = s
+        keep = min(k, probes * k)
+        i, s = _top_k(sim, keep)
+        out = np.take_along_axis(idx, i, 1)
+        out[~np.isfinite(s)] = -1
+        return out, s
+
+
+def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column positions and values of the k largest entries per row, largest first (ties by position)."""
+    if k >= block.shape[1]:
+        top = np.tile(np.arange(block.shape[1]), (block.shape[0], 1))
+    else:
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+    vals = np.take_along_axis(block, top, 1)
+    order = np.lexsort((top, -vals), axis=1) if top.size else top
+    top = np.take_along_axis(top, order, 1)
+    return top, np.take_along_axis(block, top, 1)

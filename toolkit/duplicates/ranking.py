@@ -1,0 +1,172 @@
+"""Evidence for each duplicate cluster, and the impact score that orders them.
+
+:func:`cluster_evidence` returns one row per cluster with these columns (a measure
+whose source column is empty is left missing, with a note in ``frame.attrs["notes"]``):
+
+- ``tickets``; ``customers`` (distinct ``requester_id``); ``organizations`` (distinct
+  ``organization_id``); ``first_seen``, ``last_seen`` (``created_at``).
+- ``weekly_counts``: tickets per week (weeks start on Monday, UTC), one number per week from the
+  first to the last week of the whole data set, so lists line up across clusters.
+- ``recent_tickets``: tickets in the last ``recent_days`` (28) days up to ``as_of`` (the latest
+  ticket unless given); ``baseline_weekly``: weekly rate over the ``baseline_days`` (91) days
+  before that; ``growth`` = recent weekly rate / baseline weekly rate, the baseline counting
+  at least one ticket so a brand-new cluster has a finite growth.
+- ``emerging``: **rule** -- at least ``min_recent`` (5) recent tickets and a recent weekly rate of
+  at least ``emerging_factor`` (2) times the baseline rate (i.e. growth >= 2).
+- ``agent_replies_mean`` (mean public agent replies per ticket), ``resolution_hours_median``
+  (median ``full_resolution_minutes`` / 60): agent effort.
+- ``reopen_rate`` (share of tickets reopened at least once) and ``reopen_rate_rest`` (same,
+  over every ticket outside the cluster); ``csat`` (share of rated tickets rated good, or
+  4-5 on a 1-5 scale) and ``csat_rest``.
+- ``impact`` = ``tickets`` x effort factor x satisfaction factor x reopen factor, where the
+  effort factor is the cluster's mean agent replies over the overall mean, the satisfaction
+  factor is ``1 + max(0, csat_rest - csat)`` and the reopen factor is
+  ``1 + max(0, reopen_rate - reopen_rate_rest)``; a factor whose data is missing is 1.
+  So a cluster counts more when it is bigger, costs more replies per ticket, and hurts
+  satisfaction and first-time resolution more than the average ticket.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from toolkit.schema import has_values
+
+RECENT_DAYS = 28
+BASELINE_DAYS = 91
+
+
+def _week(created: pd.Series) -> pd.Series:
+    day = created.dt.tz_convert("UTC").dt.floor("D") if created.dt.tz is not None else created.dt.floor("D")
+    return day - pd.to_timedelta(day.dt.weekday, unit="D")
+
+
+def weekly_counts(tickets: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
+    """Tickets per cluster and week: columns cluster_id, week (Monday, UTC), tickets (zero weeks included)."""
+    labels = np.asarray(labels)
+    empty = pd.DataFrame({"cluster_id": pd.Series(dtype="int64"), "week": pd.Series(dtype="datetime64[us, UTC]"),
+                          "tickets": pd.Series(dtype="int64")})
+    if not has_values(tickets, "created_at") or not (labels >= 0).any():
+        return empty
+    week = _week(tickets["created_at"])
+    all_weeks = pd.date_range(week.min(), week.max(), freq="7D")
+    frame = pd.DataFrame({"cluster_id": labels, "week": week.to_numpy()})
+    frame = frame[(frame["cluster_id"] >= 0) & frame["week"].notna()]
+    counts = frame.groupby(["cluster_id", "week"]).size()
+    table = counts.unstack("week", fill_value=0).reindex(columns=all_weeks, fill_value=0)
+    out = table.stack().rename("tickets").reset_index()
+    out.columns = ["cluster_id", "week", "tickets"]
+    out["tickets"] = out["tickets"].astype("int64")
+    return out
+
+
+def cluster_evidence(tickets: pd.DataFrame, labels: np.ndarray, *, as_of: pd.Timestamp | None = None,
+                     recent_days: int = RECENT_DAYS, baseline_days: int = BASELINE_DAYS,
+                     emerging_factor: float = 2.0, min_recent: int = 5) -> pd.DataFrame:
+    """One row of evidence per cluster (see the module docstring for every column), sorted by impact."""
+    labels = np.asarray(labels)
+    notes: list[str] = []
+    frame = pd.DataFrame({"cluster_id": labels}, index=tickets.index)
+    clustered = frame["cluster_id"] >= 0
+    ids = np.unique(labels[labels >= 0])
+    out = pd.DataFrame(index=pd.Index(ids, name="cluster_id"))
+    grouped = frame.loc[clustered, "cluster_id"]
+    out["tickets"] = grouped.value_counts().reindex(ids).astype("int64")
+    for column, name in (("requester_id", "customers"), ("organization_id", "organizations")):
+        if has_values(tickets, column):
+            out[name] = tickets.loc[clustered, column].groupby(grouped).nunique().reindex(ids).astype("Int64")
+        else:
+            out[name] = pd.array([pd.NA] * len(ids), dtype="Int64")
+            notes.append(f"{name} not counted: the tickets have no {column}")
+    _time_evidence(out, tickets, labels, clustered, grouped, ids, notes, as_of=as_of, recent_days=recent_days,
+                   baseline_days=baseline_days, emerging_factor=emerging_factor, min_recent=min_recent)
+    _effort_and_outcomes(out, tickets, labels, ids, notes)
+    out = out.reset_index()
+    out = out.sort_values(["impact", "tickets", "cluster_id"], ascending=[False, False, True], kind="stable")
+    out = out.reset_index(drop=True)
+    out.attrs["notes"] = notes
+    return out
+
+
+def _time_evidence(out, tickets, labels, clustered, grouped, ids, notes, *, as_of, recent_days, baseline_days,
+                   emerging_factor, min_recent) -> None:
+    if not has_values(tickets, "created_at"):
+        for col in ("first_seen", "last_seen"):
+            out[col] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us, UTC]")
+        out["weekly_counts"] = [[] for _ in range(len(out))]
+        for col in ("recent_tickets", "baseline_weekly", "growth"):
+            out[col] = np.nan
+        out["emerging"] = pd.array([pd.NA] * len(out), dtype="boolean")
+        notes.append("trend and growth not computed: the tickets have no created_at")
+        return
+    created = tickets["created_at"]
+    out["first_seen"] = created[clustered].groupby(grouped).min().reindex(ids)
+    out["last_seen"] = created[clustered].groupby(grouped).max().reindex(ids)
+    weekly = weekly_counts(tickets, labels)
+    out["weekly_counts"] = weekly.groupby("cluster_id")["tickets"].agg(list).reindex(ids)
+    as_of = created.max() if as_of is None else pd.Timestamp(as_of)
+    recent_start = as_of - pd.Timedelta(days=recent_days)
+    baseline_start = recent_start - pd.Timedelta(days=baseline_days)
+    in_recent = (created > recent_start) & (created <= as_of)
+    in_baseline = (created > baseline_start) & (created <= recent_start)
+    recent = in_recent[clustered].groupby(grouped).sum().reindex(ids, fill_value=0)
+    baseline = in_baseline[clustered].groupby(grouped).sum().reindex(ids, fill_value=0)
+    recent_rate = recent / (recent_days / 7)
+    baseline_rate = np.maximum(baseline, 1) / (baseline_days / 7)
+    out["recent_tickets"] = recent.astype("int64")
+    out["baseline_weekly"] = baseline / (baseline_days / 7)
+    out["growth"] = recent_rate / baseline_rate
+    out["emerging"] = ((recent >= min_recent) & (out["growth"] >= emerging_factor)).astype("boolean")
+
+
+def _rate_vs_rest(flag: pd.Series, known: pd.Series, labels: np.ndarray, ids: np.ndarray):
+    """Share of ``flag`` among ``known`` tickets per cluster, and among all other tickets."""
+    flag = (flag & known).astype("int64")
+    known = known.astype("int64")
+    by_flag = flag.groupby(labels).sum().reindex(ids, fill_value=0)
+    by_known = known.groupby(labels).sum().reindex(ids, fill_value=0)
+    inside = by_flag / by_known.where(by_known > 0)
+    rest = (flag.sum() - by_flag) / (known.sum() - by_known).where(known.sum() - by_known > 0)
+    return inside.astype("float64"), rest.astype("float64")
+
+
+def _effort_and_outcomes(out, tickets, labels, ids, notes) -> None:
+    index = tickets.index
+    effort = pd.Series(1.0, index=out.index)
+    if has_values(tickets, "agent_replies"):
+        replies = tickets["agent_replies"].astype("float64")
+        out["agent_replies_mean"] = replies.groupby(labels).mean().reindex(ids)
+        overall = replies.mean()
+        if overall and overall > 0:
+            effort = (out["agent_replies_mean"] / overall).fillna(1.0)
+    else:
+        out["agent_replies_mean"] = np.nan
+        notes.append("agent effort (replies) not computed: the tickets have no agent_replies")
+    if has_values(tickets, "full_resolution_minutes"):
+        hours = tickets["full_resolution_minutes"].astype("float64") / 60
+        out["resolution_hours_median"] = hours.groupby(labels).median().reindex(ids)
+    else:
+        out["resolution_hours_median"] = np.nan
+        notes.append("resolution time not computed: the tickets have no full_resolution_minutes")
+    reopen_factor = pd.Series(1.0, index=out.index)
+    if has_values(tickets, "reopens"):
+        reopens = tickets["reopens"]
+        known = pd.Series(reopens.notna().to_numpy(), index=index)
+        flag = pd.Series((reopens.fillna(0) > 0).to_numpy(dtype=bool), index=index)
+        out["reopen_rate"], out["reopen_rate_rest"] = _rate_vs_rest(flag, known, labels, ids)
+        reopen_factor = 1 + (out["reopen_rate"] - out["reopen_rate_rest"]).clip(lower=0).fillna(0)
+    else:
+        out["reopen_rate"] = out["reopen_rate_rest"] = np.nan
+        notes.append("reopen rate not computed: the tickets have no reopens")
+    csat_factor = pd.Series(1.0, index=out.index)
+    if has_values(tickets, "satisfaction"):
+        rating = tickets["satisfaction"].astype("str").str.lower()
+        known = pd.Series(tickets["satisfaction"].notna().to_numpy(), index=index)
+        good = pd.Series(rating.isin(["good", "4", "5"]).to_numpy(), index=index)
+        out["csat"], out["csat_rest"] = _rate_vs_rest(good, known, labels, ids)
+        csat_factor = 1 + (out["csat_rest"] - out["csat"]).clip(lower=0).fillna(0)
+    else:
+        out["csat"] = out["csat_rest"] = np.nan
+        notes.append("CSAT not computed: the tickets have no satisfaction ratings")
+    out["impact"] = (out["tickets"] * effort * csat_factor * reopen_factor).astype("float64")

