@@ -198,17 +198,19 @@ def _choose_spec(raw, table: str, source: str | None, mapping, file: str) -> tup
         source = detect_source(raw.frame.columns, table)
         detected = source is not None
     if source is None:
-        if custom is None and not _has_canonical_required(raw.frame.columns, table):
-            from toolkit.io.mapping import sources
-
-            raise DataError(
-                "cannot tell which helpdesk or survey tool exported this file from its header (first columns: "
-                + ", ".join(f"`{c}`" for c in list(raw.frame.columns)[:8]) + ")",
-                file=file, table=table,
-                fix=f"pass source= one of {', '.join(sources(table))}, or a mapping "
-                    "{canonical column: your column}, e.g. mapping={'ticket_id': 'Case number', ...}")
         source = "generic"
         detected = custom is None
+        if custom is None:
+            probe = find_spec("generic", table)
+            if missing_column_error(probe, raw.frame.columns, file=file) is not None:
+                from toolkit.io.mapping import sources
+
+                raise DataError(
+                    "cannot tell which helpdesk or survey tool exported this file from its header (first columns: "
+                    + ", ".join(f"`{c}`" for c in list(raw.frame.columns)[:8]) + ")",
+                    file=file, table=table,
+                    fix=f"pass source= one of {', '.join(sources(table))}, or a mapping "
+                        "{canonical column: your column}, e.g. mapping={'ticket_id': 'Case number', ...}")
     spec = find_spec(source, table)
     if custom is not None:
         spec = spec.extended(custom)
@@ -217,12 +219,6 @@ def _choose_spec(raw, table: str, source: str | None, mapping, file: str) -> tup
 
         spec = copy.deepcopy(spec)
     return spec, detected
-
-
-def _has_canonical_required(columns, table: str) -> bool:
-    present = {norm(c) for c in columns}
-    return all(c in present for c in get_table(table).required if not (table == "maturity_answers"
-                                                                       and c == "status"))
 
 
 def _check_scales(frame, rows, vendor, notes):
@@ -244,7 +240,7 @@ def _check_scales(frame, rows, vendor, notes):
         for name, (low, high) in SCALES.items():
             wrong = (frame["scale"] == name) & score.notna() & ((score < low) | (score > high))
             wrong = wrong.to_numpy() & ~bad
-            reasons[wrong] = f"score is outside the {name} scale ({low}-{high})"
+            reasons[wrong] = f"score is outside the {name} scale" + (f" ({low}-{high})" if name == "binary" else "")
             bad |= wrong
     if not bad.any():
         return frame, rows, pd.DataFrame(columns=REJECTED_COLUMNS)

@@ -91,7 +91,7 @@ class Spec:
     derive: dict[str, dict] = field(default_factory=dict)
     duplicates: dict = field(default_factory=dict)
     extra: list = field(default_factory=list)
-    hooks: dict[str, str] = field(default_factory=dict)
+    hooks: dict = field(default_factory=dict)
     file: str | None = None
 
     @classmethod
@@ -113,7 +113,10 @@ class Spec:
         values = {t: {norm(k): v for k, v in (m or {}).items()} for t, m in (data.get("values") or {}).items()}
         return cls(source=str(data.get("source", "custom")), table=str(data.get("table", "tickets")),
                    label=data.get("label", ""), aliases=list(data.get("aliases") or []),
-                   detect=list(data.get("detect") or []), columns=columns, parse=dict(data.get("parse") or {}),
+                   detect=list(data.get("detect") or []), columns=columns,
+                   # YAML reads a bare `true:` key as a boolean: keys are names here
+                   parse={t: {str(k).lower(): v for k, v in (o or {}).items()}
+                          for t, o in (data.get("parse") or {}).items()},
                    values=values, unknown=dict(data.get("unknown") or {}), defaults=dict(data.get("defaults") or {}),
                    constants=dict(data.get("constants") or {}), exclude=list(data.get("exclude") or []),
                    derive=dict(data.get("derive") or {}), duplicates=dict(data.get("duplicates") or {}),
@@ -198,8 +201,10 @@ def detect_source(columns, table: str = "tickets") -> str | None:
     for (source, t), spec in sorted(builtin_specs().items()):
         if t != table or not spec.detect:
             continue
-        if all(norm(c) in present for c in spec.detect) and len(spec.detect) > best_n:
-            best, best_n = source, len(spec.detect)
+        alternatives = spec.detect if isinstance(spec.detect[0], list) else [spec.detect]
+        for names in alternatives:
+            if all(norm(c) in present for c in names) and len(names) > best_n:
+                best, best_n = source, len(names)
     return best
 
 
@@ -270,6 +275,13 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), fi
     notes: list[str] = []
     out: dict[str, pd.Series] = {}
     used: dict[str, list[str]] = {}
+    for rule in spec.exclude:  # before parsing, so an excluded 'offered' is not also 'not a number'
+        cols = [lookup[norm(c)] for c in spec.columns.get(rule["column"], []) if norm(c) in lookup]
+        if not cols:
+            continue
+        vendor = _coalesce(src[cols])
+        mask = vendor.astype("str").str.strip().str.lower().isin([norm(v) for v in rule["values"]]).to_numpy()
+        rej.add(mask, cols[0], vendor, rule["reason"])
     for target, cands in spec.columns.items():
         kind = _kind(table, target)
         found = [lookup[norm(c)] for c in cands if norm(c) in lookup]
@@ -304,13 +316,6 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), fi
                 out[target] = out[target].astype(object).where(~empty, value)
                 notes.append(f"`{target}`: {int(empty.sum())} empty values set to {value!r}")
     frame = pd.DataFrame(out, index=src.index) if out else pd.DataFrame(index=src.index)
-    for rule in spec.exclude:
-        target = rule["column"]
-        if target not in used or not used[target]:
-            continue
-        vendor = _coalesce(src[used[target]]).astype("str").str.strip().str.lower()
-        mask = vendor.isin([norm(v) for v in rule["values"]]).to_numpy()
-        rej.add(mask, used[target][0], _coalesce(src[used[target]]), rule["reason"])
     for target, rule in spec.derive.items():
         start, end = rule["minutes_between"]
         if start not in frame or end not in frame:
@@ -329,8 +334,12 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), fi
     if "mapped" in spec.hooks:
         frame = _hook(spec.hooks["mapped"])(frame, notes)
     extra_cols = _extra_columns(src.columns, list(spec.extra) + list(extra), used)
-    if extra_cols:
+    if extra_cols and "extra" in table.names:
         frame["extra"] = _extra_dicts(src, extra_cols)
+    elif extra_cols:  # tables without `extra` (surveys) keep vendor columns as plain columns: segments
+        for name, col in extra_cols.items():
+            if name not in frame.columns and name not in table.names:
+                frame[name] = src[col].to_numpy()
     mapped_cols = {c for cols in used.values() for c in cols} | set(extra_cols.values())
     ignored = [c for c in src.columns if c not in mapped_cols]
     return Mapped(frame=frame, row_numbers=rows, rejected=rej.frame(), notes=notes, used=used, ignored=ignored,
@@ -399,7 +408,7 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
             values = ~values
             notes.append(f"`{target}` is the opposite of `{label}`")
         return values
-    if kind == "id" and pd.api.types.is_float_dtype(column.dtype):
+    if kind in ("id", "category") and pd.api.types.is_float_dtype(column.dtype):
         whole = column.dropna()
         if (whole == np.round(whole)).all():
             return column.astype("Int64").astype("str").where(column.notna())
@@ -479,7 +488,9 @@ def missing_column_error(spec: Spec, raw_columns, *, file: str | None) -> DataEr
     for target in table.required:
         if target in spec.constants or target in spec.defaults:
             continue
-        if spec.table == "maturity_answers" and target == "status":
+        if (spec.table, target) in (("maturity_answers", "status"), ("survey_responses", "scale")):
+            continue  # derived from level / from the survey
+        if target in spec.hooks.get("provides", []):
             continue
         cands = spec.columns.get(target, [target])
         if any(norm(c) in lookup for c in cands):
@@ -490,6 +501,9 @@ def missing_column_error(spec: Spec, raw_columns, *, file: str | None) -> DataEr
         if not close_names:
             words = set(re.findall(r"[a-z]+", norm(wanted))) - {"at", "id", "the"}
             close_names = [p for p in present if words & set(re.findall(r"[a-z]+", norm(p)))][:3]
+        if target == "survey":
+            return DataError("is missing and no survey type was given", file=file, table=spec.table, column=wanted,
+                             fix="pass survey='nps', 'csat' or 'ces' (CLI: --survey nps)")
         if close_names:
             found = "found " + ", ".join(f"`{c}`" for c in close_names)
             fix = f"pass mapping={{'{target}': '{close_names[0]}'}}"

@@ -462,6 +462,8 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
     except json.JSONDecodeError:
         lines = True
     if not lines:
+        if isinstance(whole, dict) and isinstance(whole.get("_embedded"), dict):
+            whole = whole["_embedded"]  # HAL-style APIs (Help Scout) put the records one level down
         if isinstance(whole, dict):
             key = next((k for k in _RECORD_KEYS if isinstance(whole.get(k), list)), None)
             if key is None:
