@@ -206,7 +206,8 @@ def nonresponse_adjusted_score(invitations: pd.DataFrame, responses: pd.DataFram
                                confidence: float = 0.95, n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
     """Whether the satisfied are over-represented: observed vs expected share favourable among all invited.
 
-    A logistic regression (scikit-learn, default L2 penalty) of "favourable answer" on the
+    A logistic regression (scikit-learn; a weak L2 penalty, C = 100, keeps it finite when
+    attributes are collinear or separate the answers) of "favourable answer" on the
     ticket attributes of respondents (see :mod:`toolkit.survey.drivers`) predicts how the
     non-respondents would likely have answered, given their tickets. The all-invited
     estimate weights respondents' observed answers and non-respondents' predictions by
@@ -240,7 +241,7 @@ def nonresponse_adjusted_score(invitations: pd.DataFrame, responses: pd.DataFram
                         table="survey_invitations", fix="use invitations whose tickets are in the tickets table")
 
     def estimate(rows_resp: np.ndarray, rows_non: np.ndarray) -> tuple[float, float, float]:
-        model = LogisticRegression(max_iter=500).fit(x[rows_resp], favourable[rows_resp])
+        model = LogisticRegression(C=100.0, solver="newton-cholesky", max_iter=200).fit(x[rows_resp], favourable[rows_resp])
         observed = favourable[rows_resp].mean()
         expected = model.predict_proba(x[rows_non])[:, 1].mean()
         total = len(rows_resp) + len(rows_non)

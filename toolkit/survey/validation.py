@@ -135,11 +135,11 @@ def check_scale(scale: tuple[int, int] | str, key: str = "scale") -> tuple[int, 
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], table: str) -> None:
-    """Raise DataError if ``frame`` lacks any of ``columns`` or holds no values in them."""
+    """Raise DataError if ``frame`` lacks any of ``columns`` or, when it has rows, holds no values in them."""
     if not isinstance(frame, pd.DataFrame):
         raise DataError(f"expected a pandas DataFrame, got {type(frame).__name__}", table=table,
                         fix=f"pass the canonical {table} table, e.g. toolkit.samples.load_sample()['{table}']")
-    lacking = [c for c in columns if not has_values(frame, c)]
+    lacking = [c for c in columns if c not in frame.columns or (len(frame) and not has_values(frame, c))]
     if lacking:
         raise DataError(f"needs values in {', '.join(f'`{c}`' for c in lacking)}", table=table,
                         fix=f"load the {table} with these columns (see docs/data-model.md)")
