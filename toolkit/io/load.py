@@ -19,7 +19,16 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ConfigError, DataError
-from toolkit.io.mapping import Spec, apply_spec, detect_source, find_spec, missing_column_error, norm, user_spec
+from toolkit.io.mapping import (
+    Spec,
+    apply_spec,
+    closest_source,
+    detect_source,
+    find_spec,
+    missing_column_error,
+    norm,
+    user_spec,
+)
 from toolkit.io.read import read_raw
 from toolkit.io.report import REJECTED_COLUMNS, LoadReport
 from toolkit.schema import SCALES, SURVEYS, conform, empty, get_table
@@ -127,11 +136,9 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
                 report.notes = [*report.notes, f"read from cache {cached.name}"]
                 return frame, report
     raw = read_raw(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
-    spec, detected = _choose_spec(raw, table, source, mapping, file)
-    if survey:
-        spec.constants["survey"] = survey
-    if scale:
-        spec.constants["scale"] = scale
+    given = {k: v for k, v in (("survey", survey), ("scale", scale)) if v}
+    spec, detected = _choose_spec(raw, table, source, mapping, file, given)
+    spec.constants.update(given)
     error = missing_column_error(spec, raw.frame.columns, file=file)
     if error is not None:
         raise error
@@ -158,6 +165,8 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
     conformed = conform(frame, table, tz=tz, file=file, row_numbers=rows)
     rej = conformed.rejected.copy()
     rej["column"] = rej["column"].map(lambda c: vendor.get(c, c))
+    rej["value"] = rej["value"].map(lambda v: "" if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v))
+                                    else v)
     parts.append(rej)
     notes += conformed.notes
     rejected = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else \
@@ -189,7 +198,9 @@ def _check_tz(tz: str) -> None:
                           fix="use an IANA name such as 'Europe/London', 'America/New_York' or 'UTC'") from None
 
 
-def _choose_spec(raw, table: str, source: str | None, mapping, file: str) -> tuple[Spec, bool]:
+def _choose_spec(raw, table: str, source: str | None, mapping, file: str,
+                 constants: dict | None = None) -> tuple[Spec, bool]:
+    constants = constants or {}
     custom = user_spec(mapping)
     detected = False
     if source is None and custom is not None and custom.source != "custom":
@@ -197,12 +208,23 @@ def _choose_spec(raw, table: str, source: str | None, mapping, file: str) -> tup
     if source is None:
         source = detect_source(raw.frame.columns, table)
         detected = source is not None
+    if source is None and custom is None and missing_column_error(find_spec("generic", table), raw.frame.columns,
+                                                                  file=file) is not None:
+        # Mostly a known export with a renamed column: use it, so the error names the missing column.
+        source = closest_source(raw.frame.columns, table)
+        detected = source is not None
     if source is None:
         source = "generic"
         detected = custom is None
         if custom is None:
-            probe = find_spec("generic", table)
-            if missing_column_error(probe, raw.frame.columns, file=file) is not None:
+            import copy
+
+            probe = copy.deepcopy(find_spec("generic", table))
+            probe.constants.update(constants)
+            error = missing_column_error(probe, raw.frame.columns, file=file)
+            if error is not None and error.column == "survey":
+                raise error
+            if error is not None:
                 from toolkit.io.mapping import sources
 
                 raise DataError(
@@ -242,6 +264,9 @@ def _check_scales(frame, rows, vendor, notes):
             wrong = wrong.to_numpy() & ~bad
             reasons[wrong] = f"score is outside the {name} scale" + (f" ({low}-{high})" if name == "binary" else "")
             bad |= wrong
+            partial = ((frame["scale"] == name) & score.notna() & (score != np.round(score))).to_numpy() & ~bad
+            reasons[partial] = f"score is not a whole number on the {name} scale"
+            bad |= partial
     if not bad.any():
         return frame, rows, pd.DataFrame(columns=REJECTED_COLUMNS)
     rej = pd.DataFrame({"row": rows[bad], "column": vendor.get("score", "score"),

@@ -151,8 +151,9 @@ def builtin_specs() -> dict[tuple[str, str], Spec]:
 
 
 def sources(table: str | None = None) -> list[str]:
-    """Names of the built-in sources (for one canonical table, if given)."""
-    return sorted({s for s, t in builtin_specs() if table is None or t == table})
+    """Names of the built-in sources (for one canonical table, if given); helper mappings are left out."""
+    return sorted({s for (s, t), spec in builtin_specs().items()
+                   if (table is None or t == table) and (spec.detect or s == "generic")})
 
 
 def find_spec(source: str, table: str) -> Spec:
@@ -205,6 +206,21 @@ def detect_source(columns, table: str = "tickets") -> str | None:
         for names in alternatives:
             if all(norm(c) in present for c in names) and len(names) > best_n:
                 best, best_n = source, len(names)
+    return best
+
+
+def closest_source(columns, table: str = "tickets", threshold: float = 0.75) -> str | None:
+    """The source whose ``detect`` columns are mostly present (a renamed or missing column), or None."""
+    present = {norm(c) for c in columns}
+    best, best_share = None, threshold
+    for (source, t), spec in sorted(builtin_specs().items()):
+        if t != table or not spec.detect:
+            continue
+        alternatives = spec.detect if isinstance(spec.detect[0], list) else [spec.detect]
+        for names in alternatives:
+            share = sum(norm(c) in present for c in names) / len(names)
+            if share >= best_share and share < 1:
+                best, best_share = source, share
     return best
 
 
@@ -336,6 +352,9 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), fi
     extra_cols = _extra_columns(src.columns, list(spec.extra) + list(extra), used)
     if extra_cols and "extra" in table.names:
         frame["extra"] = _extra_dicts(src, extra_cols)
+    elif "extra" in table.names and "extra" in lookup and "extra" not in used:
+        frame["extra"] = src[lookup["extra"]].map(_json_dict)  # a canonical table written as CSV
+        extra_cols = {"extra": lookup["extra"]}
     elif extra_cols:  # tables without `extra` (surveys) keep vendor columns as plain columns: segments
         for name, col in extra_cols.items():
             if name not in frame.columns and name not in table.names:
@@ -469,6 +488,18 @@ def _extra_columns(columns, wanted, used) -> dict[str, str]:
         elif norm(entry) in lookup:
             out[lookup[norm(entry)]] = lookup[norm(entry)]
     return out
+
+
+def _json_dict(value) -> dict:
+    import json
+
+    if isinstance(value, dict):
+        return value
+    try:
+        parsed = json.loads(value) if isinstance(value, str) and value.strip().startswith("{") else {}
+    except ValueError:
+        parsed = {"extra": value}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def _extra_dicts(src: pd.DataFrame, extra_cols: dict[str, str]) -> pd.Series:
