@@ -20,6 +20,7 @@ from toolkit.errors import ToolkitError
 COMMANDS = {
     "load": "toolkit.io.cli:load",
     "schema": "toolkit.cli:schema",
+    "samples": "toolkit.samples.cli:samples",
     "maturity": "toolkit.maturity.cli:maturity",
     "report": "toolkit.report.cli:report",
     "duplicates": "toolkit.duplicates.cli:duplicates",
