@@ -241,7 +241,8 @@ def nonresponse_adjusted_score(invitations: pd.DataFrame, responses: pd.DataFram
                         table="survey_invitations", fix="use invitations whose tickets are in the tickets table")
 
     def estimate(rows_resp: np.ndarray, rows_non: np.ndarray) -> tuple[float, float, float]:
-        model = LogisticRegression(C=100.0, solver="newton-cholesky", max_iter=200).fit(x[rows_resp], favourable[rows_resp])
+        model = LogisticRegression(C=100.0, solver="newton-cholesky", max_iter=200)
+        model.fit(x[rows_resp], favourable[rows_resp])
         observed = favourable[rows_resp].mean()
         expected = model.predict_proba(x[rows_non])[:, 1].mean()
         total = len(rows_resp) + len(rows_non)

@@ -1,0 +1,72 @@
+"""toolkit.plots.survey: each figure draws the frame its survey function returns."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from toolkit.errors import ConfigError
+from toolkit.plots import survey as plots
+from toolkit.schema import validate
+from toolkit.survey import compare_segments, survey_trend
+
+
+def responses() -> pd.DataFrame:
+    scores = [10] * 40 + [3] * 10 + [9] * 20 + [2] * 30 + [8] * 5
+    region = ["north"] * 50 + ["south"] * 50 + ["west"] * 5
+    return validate(pd.DataFrame({
+        "response_id": [f"r{i}" for i in range(len(scores))], "survey": "nps", "score": scores, "scale": "0-10",
+        "submitted_at": [f"2026-0{1 + i % 4}-15T10:00Z" for i in range(len(scores))], "region": region}),
+        "survey_responses")
+
+
+def test_score_by_segment_marks_small_samples_and_significance():
+    frame = compare_segments(responses(), "region")
+    fig = plots.score_by_segment(frame)
+    assert isinstance(fig, go.Figure)
+    trace = fig.data[0]
+    assert list(trace.y) == ["west (n=5, too few)", "south (n=50)", "north (n=50)"]
+    assert list(trace.marker.symbol) == ["circle-open", "circle", "circle"]
+    assert list(trace.marker.color) == [plots.SMALL_COLOUR, plots.UNFAVOURABLE_COLOUR, plots.FAVOURABLE_COLOUR]
+    assert list(trace.error_x.array) == pytest.approx((frame["high"] - frame["score"]).iloc[::-1].tolist())
+    assert fig.layout.xaxis.range == (-100, 100)
+
+
+def test_score_trend_draws_band_and_line_per_segment():
+    fig = plots.score_trend(survey_trend(responses(), "nps", "month", min_n=5))
+    assert [t.mode for t in fig.data[:3]] == ["lines", "lines", "lines+markers"]
+    assert fig.data[1].fill == "tonexty"
+    by = survey_trend(responses(), "nps", "month", by="region", min_n=5)
+    assert len([t for t in plots.score_trend(by, segment="region").data if t.mode == "lines+markers"]) == 3
+
+
+def test_driver_forest_theme_response_and_consistency_figures():
+    drivers = pd.DataFrame({"label": ["tickets reopened at least once", "agent replies"], "kind": ["binary", "count"],
+                            "unit": ["yes vs no", "1 SD (about 2.0 more agent replies)"], "odds_ratio": [2.3, 0.8],
+                            "low": [1.9, 0.7], "high": [2.8, 0.9], "significant": [True, False]})
+    forest = plots.driver_forest(drivers)
+    assert forest.layout.xaxis.type == "log"
+    assert list(forest.data[0].y) == ["agent replies [1 SD (about 2.0 more agent replies)]",
+                                      "tickets reopened at least once"]
+    themes = pd.DataFrame({"label": ["refund / invoice", "friendly / agent"], "share_unfavourable": [60.0, 5.0],
+                           "share_favourable": [4.0, 70.0], "leans": ["detractors", "promoters"]})
+    themes.attrs["groups"] = ("detractors", "promoters")
+    bars = plots.theme_bars(themes)
+    assert [t.name for t in bars.data] == ["detractors", "promoters"]
+    assert list(bars.data[0].y) == ["friendly / agent ★", "refund / invoice ★"]
+    rates = pd.DataFrame({"team": ["a", "b"], "invited": [100, 10], "responded": [30, 2], "rate": [30.0, 20.0],
+                          "low": [22.0, 5.0], "high": [40.0, 50.0], "small_sample": [False, True]})
+    assert list(plots.response_rate_bars(rates).data[0].x) == ["a", "b"]
+    bias = pd.DataFrame({"attribute": ["reopens", "agent_replies", "channel"],
+                         "measure": ["share", "median", "category"],
+                         "respondents": [10.0, 2.0, 30.0], "nonrespondents": [25.0, 4.0, 20.0],
+                         "detail": ["", "", "chat"], "significant": [True, True, False]})
+    assert list(plots.nonresponse_bars(bias).data[0].x) == ["reopens ★", "channel chat"]
+    table = pd.DataFrame({"unit": ["x", "y"], "first_reply_hours": [0.2, 3.0], "csat": [40.0, 80.0],
+                          "csat_low": [30.0, 70.0], "csat_high": [50.0, 88.0], "watermelon": [True, False]})
+    scatter = plots.consistency_scatter(table, "first_reply_hours")
+    assert list(scatter.data[0].marker.color) == [plots.UNFAVOURABLE_COLOUR, plots.NEUTRAL_COLOUR]
+
+
+def test_plots_name_missing_columns():
+    with pytest.raises(ConfigError, match="driver_forest needs columns odds_ratio"):
+        plots.driver_forest(pd.DataFrame({"label": ["x"], "low": [1], "high": [2]}))
