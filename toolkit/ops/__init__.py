@@ -1,0 +1,75 @@
+"""Ticket operations: volume, seasonality, response times, conversation quality, hedging,
+workload concentration and the watermelon effect.
+
+Every measure is a plain function of canonical tables (``tickets``; ``messages`` and
+``survey_responses`` where given) that returns a tidy DataFrame with documented columns.
+Plot functions for each live in :mod:`toolkit.plots.ops`.
+
+Conventions shared by every function here
+-----------------------------------------
+- ``by``: segment columns — ``period``, ``team``, ``channel``, ``priority``, ``product``,
+  ``assignee``, ``organization_id`` (a string or a list). Results have a ``segment`` column
+  (the values joined with " | ", or "all") plus one column per grouping key. A grouping
+  column with no values at all is dropped from the grouping with a note; empty values in a
+  column that has some are labelled ``"(not set)"``, never dropped.
+- ``period``: day, week (starting Monday), month, quarter or year; ``tz``: the client's time
+  zone (e.g. "Europe/London"). Periods, weekdays and hours are taken in that zone.
+- ``small_sample``: True for segments below 30 tickets (or responses/replies, as each
+  function says). Such rows are shown but never ranked or flagged as reliable.
+- **Notes**: when an optional column is missing or empty, the affected measure is skipped
+  (its columns are left empty, or the frame has no rows) and a sentence saying so is added
+  to ``result.attrs["notes"]`` (a list of str; :func:`notes` reads it). Caveats (derived
+  values, rows left out) go there too. Nothing is silently dropped or guessed.
+- Missing *required* columns raise the canonical validator's :class:`~toolkit.errors.DataError`;
+  bad parameters raise :class:`~toolkit.errors.ConfigError` naming the argument.
+
+Defaults worth knowing: first-reply SLA targets urgent 60, high 240, normal 480, low 1440
+minutes (:data:`DEFAULT_FIRST_REPLY_TARGETS`); the hedging lexicon in
+``toolkit/ops/hedging_lexicon.yaml``.
+"""
+
+from toolkit.ops.conversations import (
+    conversation_summary,
+    incomplete_conversations,
+    reply_distribution,
+    too_quick,
+    too_quick_tickets,
+)
+from toolkit.ops.facts import DEFAULT_FIRST_REPLY_TARGETS
+from toolkit.ops.hedging import Lexicon, hedging, hedging_association, hedging_summary, load_lexicon
+from toolkit.ops.seasonality import month_of_year, period_effects, weekday_hour
+from toolkit.ops.segments import MIN_SAMPLE, notes
+from toolkit.ops.times import response_times, sla_attainment
+from toolkit.ops.volume import volume
+from toolkit.ops.watermelon import kiwi_or_watermelon, ops_experience_over_time, segment_metrics, watermelon
+from toolkit.ops.workload import agent_workload, gini, hard_tickets, workload_concentration
+
+__all__ = [
+    "DEFAULT_FIRST_REPLY_TARGETS",
+    "MIN_SAMPLE",
+    "Lexicon",
+    "agent_workload",
+    "conversation_summary",
+    "gini",
+    "hard_tickets",
+    "hedging",
+    "hedging_association",
+    "hedging_summary",
+    "incomplete_conversations",
+    "kiwi_or_watermelon",
+    "load_lexicon",
+    "month_of_year",
+    "notes",
+    "ops_experience_over_time",
+    "period_effects",
+    "reply_distribution",
+    "response_times",
+    "segment_metrics",
+    "sla_attainment",
+    "too_quick",
+    "too_quick_tickets",
+    "volume",
+    "watermelon",
+    "weekday_hour",
+    "workload_concentration",
+]

@@ -1,0 +1,479 @@
+"""Conversation quality: back-and-forth, one-touch and first-contact resolution, reopens,
+too-quick resolutions that came back, and incomplete problem sets (customers who left).
+
+Definitions (used by every function here and by :func:`toolkit.ops.watermelon`):
+
+- **exchanges**: public agent replies on a ticket; each answers the customer once, so a
+  ticket with 3 agent replies had 3 exchanges. From ``messages`` when given, else the
+  tickets' ``agent_replies``.
+- **one-touch resolution**: a solved ticket with exactly one agent reply.
+- **first-contact resolution (FCR)**: a one-touch ticket that was never reopened.
+- **long conversation**: more than ``long_after`` exchanges (default 4).
+- **reopen rate**: share of tickets solved at least once that were reopened.
+- **too quick**: a solved ticket whose resolution time is below the ``quantile`` (default
+  10th percentile) of resolution times for its priority (over all solved tickets when its
+  priority has fewer than 30), *and* that came back: it was reopened, or the same requester
+  opened a new ticket on the same topic within ``within_days`` after the solve.
+- **same topic**: every check that can be made passes, and at least one can be made: same
+  ``product`` (when both tickets have one), and subjects at least ``min_similarity`` alike
+  (Jaccard overlap of their word sets after lower-casing and dropping Re:/Fwd: prefixes,
+  numbers and English stop words; when both subjects have words).
+- **incomplete problem set**: a finished ticket (solved or closed) where the customer left
+  before the problem was worked through: *left before reply* (no public agent reply at all,
+  e.g. a chat abandoned in the queue) or *left after a question* (an agent asked something —
+  a public message containing "?", courtesy questions such as "anything else?" aside —
+  after the customer's last public message, and the customer never answered: the typical
+  abandoned chat). The second needs ``messages``; without it only the first is measured,
+  with a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from statsmodels.stats.proportion import proportion_confint
+
+from toolkit.errors import ConfigError
+from toolkit.ops.facts import ever_solved, is_solved, reopened, reply_counts, resolution_minutes, ticket_positions
+from toolkit.ops.segments import (
+    MIN_SAMPLE,
+    NOT_SET,
+    add_segment_label,
+    check_by,
+    check_period,
+    check_positive,
+    check_table,
+    check_tz,
+    flag_small,
+    segment_frame,
+    with_notes,
+)
+from toolkit.schema import has_values
+
+SUMMARY_COLUMNS = ["segment", "tickets", "solved", "mean_agent_replies", "median_agent_replies",
+                   "mean_customer_replies", "one_touch_rate", "fcr_rate", "long_conversation_rate", "reopen_rate",
+                   "small_sample"]
+INCOMPLETE_COLUMNS = ["segment", "finished", "incomplete", "incomplete_rate", "ci_low", "ci_high",
+                      "left_before_reply", "left_after_question", "small_sample"]
+TOO_QUICK_COLUMNS = ["segment", "solved", "fast", "fast_came_back", "too_quick_rate", "came_back_rate_fast",
+                     "came_back_rate_other", "small_sample"]
+
+
+def _grouped(frame: pd.DataFrame, used: list[str]):
+    return frame.groupby(used, sort=True) if used else frame.assign(_all=0).groupby("_all")
+
+
+def _finish(out: pd.DataFrame, used: list[str], period: str | None, count: str, notes: list[str],
+            columns: list[str]) -> pd.DataFrame:
+    out = out.reset_index()
+    if "_all" in out.columns:
+        out = out.drop(columns="_all")
+    out = flag_small(add_segment_label(out, used, period), count)
+    return with_notes(out[["segment", *used, *columns[1:]]], notes)
+
+
+def conversation_summary(
+    tickets: pd.DataFrame,
+    messages: pd.DataFrame | None = None,
+    by: str | Sequence[str] | None = None,
+    period: str | None = None,
+    tz: str = "UTC",
+    long_after: int = 4,
+) -> pd.DataFrame:
+    """Back-and-forth, one-touch resolution, FCR, long conversations and reopen rate per segment.
+
+    See the module docstring for the definitions. Rates are shares: ``one_touch_rate`` and
+    ``fcr_rate`` of solved tickets with known replies, ``long_conversation_rate`` of tickets
+    with known replies, ``reopen_rate`` of tickets solved at least once. A rate whose input
+    is missing (no replies, no ``reopens``) is left empty with a note.
+
+    Returns
+    -------
+    One row per segment with ``segment``, the ``by`` columns, ``tickets``, ``solved``,
+    ``mean_agent_replies``, ``median_agent_replies``, ``mean_customer_replies``,
+    ``one_touch_rate``, ``fcr_rate``, ``long_conversation_rate``, ``reopen_rate`` and
+    ``small_sample`` (< 30 tickets).
+    """
+    tickets = check_table(tickets, "tickets", argument="tickets")
+    check_tz(tz)
+    check_period(period)
+    check_positive(long_after, "long_after", integer=True)
+    keys, used, notes = segment_frame(tickets, check_by(by), period=period, tz=tz)
+    replies, reply_notes = reply_counts(tickets, messages)
+    notes += reply_notes
+    solved = is_solved(tickets)
+    agent = replies["agent_replies"]
+    known = agent.notna()
+    again = reopened(tickets)
+    if again is None:
+        notes.append("Reopen rate and FCR skipped: the tickets have no reopens values.")
+    frame = keys.assign(
+        tickets=1,
+        solved=solved.astype("int64").to_numpy(),
+        agent_replies=agent.to_numpy(),
+        customer_replies=replies["customer_replies"].to_numpy(),
+        one_touch=((agent == 1).astype("float64").where(solved & known)).to_numpy(),
+        fcr=(((agent == 1) & ~again).astype("float64").where(solved & known)).to_numpy() if again is not None
+        else np.nan,
+        long=((agent > long_after).astype("float64").where(known)).to_numpy(),
+        reopened=(again.astype("float64").where(ever_solved(tickets))).to_numpy() if again is not None else np.nan,
+    )
+    out = _grouped(frame, used).agg(
+        tickets=("tickets", "sum"), solved=("solved", "sum"), mean_agent_replies=("agent_replies", "mean"),
+        median_agent_replies=("agent_replies", "median"), mean_customer_replies=("customer_replies", "mean"),
+        one_touch_rate=("one_touch", "mean"), fcr_rate=("fcr", "mean"), long_conversation_rate=("long", "mean"),
+        reopen_rate=("reopened", "mean"))
+    if not solved.any():
+        notes.append("No solved tickets: one-touch and FCR rates are empty.")
+    return _finish(out, used, period, "tickets", notes, SUMMARY_COLUMNS)
+
+
+def reply_distribution(
+    tickets: pd.DataFrame,
+    messages: pd.DataFrame | None = None,
+    by: str | Sequence[str] | None = None,
+    cap: int = 10,
+    tz: str = "UTC",
+    period: str | None = None,
+) -> pd.DataFrame:
+    """How many tickets had 0, 1, 2, ... public replies, for agents and for customers.
+
+    Returns one row per segment x role x replies with ``segment``, the ``by`` columns,
+    ``role`` (agent / customer), ``replies`` (``cap`` stands for ``cap`` or more), ``tickets``
+    and ``share`` (of the segment's tickets with known replies for that role).
+    """
+    tickets = check_table(tickets, "tickets", argument="tickets")
+    check_tz(tz)
+    check_positive(cap, "cap", integer=True)
+    keys, used, notes = segment_frame(tickets, check_by(by), period=period, tz=tz)
+    replies, reply_notes = reply_counts(tickets, messages)
+    notes += reply_notes
+    parts = []
+    for role in ("agent", "customer"):
+        counts = replies[f"{role}_replies"]
+        frame = keys.assign(replies=counts.clip(upper=cap).to_numpy())[counts.notna().to_numpy()]
+        if frame.empty:
+            continue
+        frame["replies"] = frame["replies"].astype("int64")
+        dist = frame.groupby([*used, "replies"], sort=True).size().rename("tickets").reset_index()
+        dist.insert(len(used), "role", role)
+        parts.append(dist)
+    if not parts:
+        return with_notes(pd.DataFrame(columns=["segment", "role", "replies", "tickets", "share"]), notes)
+    out = pd.concat(parts, ignore_index=True)
+    totals = out.groupby([*used, "role"])["tickets"].transform("sum")
+    out["share"] = out["tickets"] / totals
+    out = add_segment_label(out, used, period)
+    return with_notes(out, notes)
+
+
+def too_quick_tickets(
+    tickets: pd.DataFrame,
+    quantile: float = 0.10,
+    within_days: float = 7,
+    min_similarity: float = 0.5,
+) -> pd.DataFrame:
+    """Per solved ticket: was it solved unusually fast, and did it come back?
+
+    Returns one row per solved ticket with a resolution time: ``ticket_id``, ``priority``,
+    ``resolution_minutes``, ``fast_threshold_minutes`` (the ``quantile`` of its priority),
+    ``fast``, ``reopened``, ``followup_ticket_id`` (the first new ticket from the same
+    requester on the same topic within ``within_days`` of the solve, else empty),
+    ``came_back`` (reopened or followed up) and ``too_quick`` (fast and came back).
+    """
+    tickets = check_table(tickets, "tickets", argument="tickets")
+    flags = _too_quick_flags(tickets, quantile, within_days, min_similarity)
+    measured = flags["resolution_minutes"].notna().to_numpy()
+    out = flags[measured].reset_index(drop=True)
+    if out.empty:
+        out = out.astype({"fast": bool, "reopened": bool, "came_back": bool, "too_quick": bool})
+    return with_notes(out, flags.attrs.get("notes", []))
+
+
+def _too_quick_flags(tickets: pd.DataFrame, quantile: float, within_days: float,
+                     min_similarity: float) -> pd.DataFrame:
+    """The too-quick columns for every ticket, aligned with ``tickets`` (unsolved rows empty)."""
+    if not 0 < quantile < 1:
+        raise ConfigError(f"quantile must be between 0 and 1, got {quantile!r}", key="quantile",
+                          fix="pass e.g. quantile=0.10 for the 10th percentile")
+    check_positive(within_days, "within_days")
+    if not 0 <= min_similarity <= 1:
+        raise ConfigError(f"min_similarity must be between 0 and 1, got {min_similarity!r}", key="min_similarity",
+                          fix="pass e.g. min_similarity=0.5")
+    minutes, notes = resolution_minutes(tickets)
+    measured = minutes.notna()
+    priority = (tickets["priority"].fillna(NOT_SET) if "priority" in tickets.columns
+                else pd.Series(NOT_SET, index=tickets.index)).astype("str")
+    threshold = pd.Series(np.nan, index=tickets.index)
+    followup = pd.Series(pd.NA, index=tickets.index, dtype="str")
+    again = reopened(tickets)
+    if not measured.any():
+        notes.append("Too-quick resolutions skipped: no solved ticket with a resolution time.")
+    else:
+        solved_minutes = minutes[measured]
+        by_priority = solved_minutes.groupby(priority[measured])
+        thresholds = by_priority.quantile(quantile)
+        thresholds[by_priority.size() < MIN_SAMPLE] = solved_minutes.quantile(quantile)
+        threshold = priority.map(thresholds).astype("float64")
+        if again is None:
+            notes.append("Reopens unknown (no reopens values): only follow-up tickets count as coming back.")
+        followup, follow_notes = _followups(tickets, minutes, within_days, min_similarity)
+        notes += follow_notes
+    if again is None:
+        again = pd.Series(False, index=tickets.index)
+    fast = (minutes < threshold) & measured
+    came_back = (again | followup.notna()) & measured
+    out = pd.DataFrame({
+        "ticket_id": tickets["ticket_id"], "priority": priority, "resolution_minutes": minutes,
+        "fast_threshold_minutes": threshold, "fast": fast, "reopened": again.astype(bool),
+        "followup_ticket_id": followup, "came_back": came_back, "too_quick": fast & came_back,
+    })
+    return with_notes(out, notes)
+
+
+def too_quick(
+    tickets: pd.DataFrame,
+    by: str | Sequence[str] | None = None,
+    period: str | None = None,
+    tz: str = "UTC",
+    quantile: float = 0.10,
+    within_days: float = 7,
+    min_similarity: float = 0.5,
+) -> pd.DataFrame:
+    """Too-quick resolutions per segment, and whether fast solves come back more than others.
+
+    Returns one row per segment with ``segment``, the ``by`` columns, ``solved`` (solved
+    tickets with a resolution time), ``fast``, ``fast_came_back``, ``too_quick_rate``
+    (fast_came_back / solved), ``came_back_rate_fast`` (fast_came_back / fast),
+    ``came_back_rate_other`` (came back among the other solved tickets) and
+    ``small_sample`` (< 30 solved). See :func:`too_quick_tickets` for the rule.
+    """
+    tickets = check_table(tickets, "tickets", argument="tickets")
+    check_tz(tz)
+    check_period(period)
+    keys, used, notes = segment_frame(tickets, check_by(by), period=period, tz=tz)
+    flags = _too_quick_flags(tickets, quantile, within_days, min_similarity)
+    notes += flags.attrs.get("notes", [])
+    measured = flags["resolution_minutes"].notna().to_numpy()
+    if not measured.any():
+        return with_notes(pd.DataFrame(columns=TOO_QUICK_COLUMNS), notes)
+    fast = flags["fast"].to_numpy()
+    back = flags["came_back"].to_numpy()
+    frame = keys[measured].assign(
+        solved=1, fast=fast[measured].astype("int64"), fast_came_back=(fast & back)[measured].astype("int64"),
+        other_back=np.where(fast, np.nan, back.astype("float64"))[measured])
+    out = _grouped(frame, used).agg(solved=("solved", "sum"), fast=("fast", "sum"),
+                                    fast_came_back=("fast_came_back", "sum"),
+                                    came_back_rate_other=("other_back", "mean"))
+    out["too_quick_rate"] = out["fast_came_back"] / out["solved"]
+    out["came_back_rate_fast"] = out["fast_came_back"] / out["fast"].replace(0, np.nan)
+    return _finish(out, used, period, "solved", notes, TOO_QUICK_COLUMNS)
+
+
+def _followups(tickets: pd.DataFrame, minutes: pd.Series, within_days: float, min_similarity: float,
+               lookahead: int = 5) -> tuple[pd.Series, list[str]]:
+    """First later ticket (id) from the same requester on the same topic within the window, per solved ticket.
+
+    Looks at the next ``lookahead`` tickets of the same requester (in creation order): linear
+    in the number of tickets, never pairwise over all of them.
+    """
+    result = pd.Series(pd.NA, index=tickets.index, dtype="str")
+    if not has_values(tickets, "requester_id"):
+        return result, ["Follow-up tickets skipped: the tickets have no requester_id values."]
+    use_product, use_subject = has_values(tickets, "product"), has_values(tickets, "subject")
+    notes = []
+    if not (use_product or use_subject):
+        notes.append("Topic unknown (no product or subject values): any new ticket from the same requester "
+                     "within the window counts as a follow-up.")
+    solved_time = tickets["created_at"] + pd.to_timedelta(minutes, unit="min")
+    order = pd.DataFrame({"requester": tickets["requester_id"].reset_index(drop=True),
+                          "created": tickets["created_at"].reset_index(drop=True),
+                          "solved": solved_time.reset_index(drop=True), "pos": np.arange(len(tickets))})
+    order = order[order["requester"].notna()].sort_values(["requester", "created"], kind="stable")
+    requester = pd.factorize(order["requester"])[0]
+    created = _naive_utc(order["created"])
+    solved = _naive_utc(order["solved"])
+    pos = order["pos"].to_numpy()
+    window = np.timedelta64(int(within_days * 86400 * 1e6), "us")
+    n = len(order)
+    found = np.full(n, -1, dtype=np.int64)
+    pairs_a, pairs_b, pairs_k = [], [], []
+    for k in range(1, lookahead + 1):  # a handful of vectorised passes, one per lookahead step
+        a = np.arange(n - k)
+        b = a + k
+        candidate = (requester[a] == requester[b]) & ~np.isnat(solved[a])
+        candidate &= (created[b] > solved[a]) & (created[b] <= solved[a] + window)
+        idx = np.flatnonzero(candidate)
+        pairs_a.append(idx)
+        pairs_b.append(idx + k)
+        pairs_k.append(np.full(idx.size, k))
+    a_all, b_all = np.concatenate(pairs_a), np.concatenate(pairs_b)
+    if a_all.size:
+        pa_pos, pb_pos = pos[a_all], pos[b_all]
+        product = tickets["product"].to_numpy(dtype=object) if use_product else None
+        involved = np.unique(np.concatenate([pa_pos, pb_pos]))
+        vectors = _subject_vectors(tickets["subject"].iloc[involved]) if use_subject else None
+        same = _same_topic(pa_pos, pb_pos, product, vectors, np.searchsorted(involved, pa_pos),
+                           np.searchsorted(involved, pb_pos), min_similarity)
+        hit_a, hit_b = a_all[same], b_all[same]
+        first = np.lexsort((hit_b, hit_a))  # earliest follow-up for each solved ticket
+        hit_a, hit_b = hit_a[first], hit_b[first]
+        keep = np.r_[True, hit_a[1:] != hit_a[:-1]] if hit_a.size else np.array([], dtype=bool)
+        found[hit_a[keep]] = hit_b[keep]
+    has = found >= 0
+    ids = tickets["ticket_id"].to_numpy(dtype=object)
+    values = np.full(len(tickets), None, dtype=object)
+    values[pos[has]] = ids[pos[found[has]]]
+    return pd.Series(values, index=tickets.index, dtype="str"), notes
+
+
+def _naive_utc(times: pd.Series) -> np.ndarray:
+    """datetime64[us] values in UTC (tz-aware columns would otherwise become slow object arrays)."""
+    times = pd.Series(times)
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    return times.to_numpy(dtype="datetime64[us]")
+
+
+_STOP_WORDS = pa.array(sorted(ENGLISH_STOP_WORDS))
+
+
+def _subject_vectors(subjects: pd.Series) -> sparse.csr_matrix:
+    """Binary word-presence rows for subjects (lower-cased, Re:/Fwd: and digits dropped, stop words removed).
+
+    Tokenised with Arrow's vectorised string kernels rather than scikit-learn's
+    CountVectorizer, whose per-document Python analyzer takes ~15 s per million subjects.
+    """
+    text = pc.utf8_lower(pa.array(subjects.fillna("").astype("str"), from_pandas=True))
+    text = pc.replace_substring_regex(text, r"^\s*((re|fwd?|aw|sv)\s*:\s*)+", "")
+    text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"[^\pL]+", " "))
+    tokens = pc.split_pattern(text, " ")
+    words = pc.list_flatten(tokens)
+    rows = pc.list_parent_indices(tokens)
+    keep = pc.and_(pc.greater_equal(pc.utf8_length(words), 2), pc.invert(pc.is_in(words, value_set=_STOP_WORDS)))
+    words, rows = pc.filter(words, keep), pc.filter(rows, keep)
+    codes = pc.dictionary_encode(words).indices.to_numpy(zero_copy_only=False)
+    rows = rows.to_numpy(zero_copy_only=False)
+    matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, codes)),
+                               shape=(len(subjects), int(codes.max()) + 1 if len(codes) else 1))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+def _same_topic(pa_pos: np.ndarray, pb_pos: np.ndarray, product, vectors, va: np.ndarray, vb: np.ndarray,
+                min_similarity: float) -> np.ndarray:
+    """Whether each pair (positions in tickets; ``va``/``vb`` rows in ``vectors``) is about the same topic."""
+    checked = np.zeros(len(pa_pos), dtype=bool)
+    ok = np.ones(len(pa_pos), dtype=bool)
+    if product is not None:
+        both = ~pd.isna(product[pa_pos]) & ~pd.isna(product[pb_pos])
+        checked |= both
+        ok &= ~both | (product[pa_pos] == product[pb_pos])
+    if vectors is not None:
+        xa, xb = vectors[va], vectors[vb]
+        inter = np.asarray(xa.multiply(xb).sum(axis=1)).ravel()
+        size_a, size_b = np.diff(xa.indptr), np.diff(xb.indptr)
+        both = (size_a > 0) & (size_b > 0)
+        union = size_a + size_b - inter
+        similarity = np.divide(inter, union, out=np.zeros(len(pa_pos)), where=union > 0)
+        checked |= both
+        ok &= ~both | (similarity >= min_similarity)
+    if product is None and vectors is None:
+        return ok
+    return ok & checked
+
+
+def incomplete_conversations(
+    tickets: pd.DataFrame,
+    messages: pd.DataFrame | None = None,
+    by: str | Sequence[str] | None = "channel",
+    period: str | None = None,
+    tz: str = "UTC",
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Incomplete problem sets: finished tickets where the customer left before a resolution.
+
+    See the module docstring for the rule. Compare channels (the default ``by``): a chat
+    channel with a much higher rate than e-mail loses customers midway.
+
+    Returns
+    -------
+    One row per segment with ``segment``, the ``by`` columns, ``finished`` (solved or closed
+    tickets), ``incomplete``, ``incomplete_rate`` with its Wilson ``ci_low``/``ci_high``,
+    ``left_before_reply``, ``left_after_question`` (empty without messages) and
+    ``small_sample`` (< 30 finished tickets).
+    """
+    tickets = check_table(tickets, "tickets", argument="tickets")
+    check_tz(tz)
+    check_period(period)
+    keys, used, notes = segment_frame(tickets, check_by(by), period=period, tz=tz)
+    finished = is_solved(tickets)
+    replies, reply_notes = reply_counts(tickets, messages)
+    agent = replies["agent_replies"]
+    if agent.isna().all():
+        out = pd.DataFrame(columns=INCOMPLETE_COLUMNS)
+        return with_notes(out, notes + reply_notes + ["Incomplete problem sets skipped: no replies known."])
+    before = (agent == 0) & finished
+    if messages is not None:
+        after = _left_after_question(tickets, messages) & finished & ~before
+    else:
+        after = pd.Series(np.nan, index=tickets.index)
+        notes.append("Without a messages table only customers who left before any agent reply are counted "
+                     "(left_after_question is empty).")
+    incomplete = before | (after.fillna(0).astype(bool))
+    frame = keys.assign(finished=finished.astype("int64").to_numpy(),
+                        incomplete=(incomplete & finished).astype("int64").to_numpy(),
+                        before=before.astype("int64").to_numpy(),
+                        after=after.astype("float64").where(finished).to_numpy())
+    out = _grouped(frame, used).agg(finished=("finished", "sum"), incomplete=("incomplete", "sum"),
+                                    left_before_reply=("before", "sum"), left_after_question=("after", "sum"))
+    if messages is None:
+        out["left_after_question"] = np.nan
+    out["incomplete_rate"] = out["incomplete"] / out["finished"].replace(0, np.nan)
+    low, high = proportion_confint(out["incomplete"].to_numpy(), out["finished"].clip(lower=1).to_numpy(),
+                                   alpha=1 - confidence, method="wilson")
+    out["ci_low"] = np.where(out["finished"] > 0, low, np.nan)
+    out["ci_high"] = np.where(out["finished"] > 0, high, np.nan)
+    return _finish(out, used, period, "finished", notes, INCOMPLETE_COLUMNS)
+
+
+_COURTESY_QUESTION = (r"[^.!?\n]*\b(?:anything else|any other questions?|any further questions?|anything more)\b"
+                      r"[^.!?\n]*\?")
+
+
+def _left_after_question(tickets: pd.DataFrame, messages: pd.DataFrame) -> pd.Series:
+    """True where an agent asked something after the customer's last public message.
+
+    A question is a public agent message containing "?" once courtesy questions ("Is there
+    anything else I can help with?") are removed. Follow-ups without a question mark ("I
+    haven't heard back, I'll close this chat") do not undo an unanswered question.
+    """
+    messages = check_table(messages, "messages", argument="messages")
+    position = ticket_positions(tickets, messages["ticket_id"])
+    public = messages["public"].fillna(False).astype(bool).to_numpy() & (position >= 0)
+    role = messages["author_role"].to_numpy()
+    times = _naive_utc(messages["created_at"]).view("int64")
+    agent = public & (role == "agent")
+    body = pa.array(messages["body"][agent].fillna("").astype("str"), from_pandas=True)
+    asks = pc.match_substring(body, "?").to_numpy(zero_copy_only=False).astype(bool)
+    courtesy = np.flatnonzero(asks)
+    if courtesy.size:  # the slower regex runs only on messages with a question mark
+        cleaned = pc.replace_substring_regex(pc.utf8_lower(pc.take(body, pa.array(courtesy))), _COURTESY_QUESTION, "")
+        asks[courtesy] = pc.match_substring(cleaned, "?").to_numpy(zero_copy_only=False)
+    question = np.zeros(len(messages), dtype=bool)
+    question[np.flatnonzero(agent)] = asks
+    n = len(tickets)
+    last_question = np.full(n, np.iinfo(np.int64).min)
+    last_customer = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(last_question, position[question], times[question])
+    customer = public & (role == "customer")
+    np.maximum.at(last_customer, position[customer], times[customer])
+    asked = last_question > np.iinfo(np.int64).min
+    return pd.Series(asked & (last_question > last_customer), index=tickets.index)

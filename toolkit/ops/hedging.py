@@ -1,0 +1,406 @@
+"""Certainty of language: hedging phrases in agent replies (seed 004, "On certainty in support").
+
+An agent reply is **hedged** when, after removing the lexicon's guard phrases ("should you
+need anything", "as it should", ...), it still contains one of the lexicon's hedging
+phrases ("should", "looks like", "I think", ...) as whole words, case-insensitively. The
+lexicon is data (``hedging_lexicon.yaml`` beside this module); pass your own file to extend
+it. Only public agent messages are replies; internal notes and customer messages are not
+looked at.
+
+Speed: guard removal and the hedged/not-hedged test are single vectorised regular
+expressions over the whole column (Arrow-backed strings); only the hedged replies are then
+scanned for which phrases matched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import yaml
+from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, test_proportions_2indep
+
+from toolkit.errors import ConfigError, DataError
+from toolkit.ops.facts import reopened, ticket_csat, ticket_positions
+from toolkit.ops.segments import MIN_SAMPLE, NOT_SET, check_positive, check_table, flag_small, with_notes
+from toolkit.pii import redact
+from toolkit.schema import has_values
+
+DEFAULT_LEXICON = Path(__file__).with_name("hedging_lexicon.yaml")
+REPLY_COLUMNS = ["ticket_id", "message_id", "author", "created_at", "hedged", "matched_phrases", "rewrite", "body"]
+SUMMARY_COLUMNS = ["segment", "replies", "hedged_replies", "hedged_share", "ci_low", "ci_high", "small_sample",
+                   "rank", "top_phrases", "example", "example_rewrite"]
+ASSOCIATION_COLUMNS = ["outcome", "hedged_first_reply", "certain_first_reply", "difference", "ci_low", "ci_high",
+                       "p_value", "tickets_hedged", "tickets_certain", "small_sample", "note"]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Hedging phrases, guard phrases and certain rewrites ({hedge: certain}), all lower-case."""
+
+    phrases: tuple[str, ...]
+    guards: tuple[str, ...]
+    rewrites: tuple[tuple[str, str], ...]
+
+    def _alternation(self, items: Sequence[str]) -> str:
+        ordered = sorted(set(items), key=lambda p: (-len(p), p))  # longest first: "should now be" before "should"
+        return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in ordered)
+
+    @property
+    def phrase_pattern(self) -> str:
+        return rf"\b(?:{self._alternation(self.phrases)})\b"
+
+    def single_pattern(self, phrase: str) -> str:
+        return rf"\b(?:{self._alternation([phrase])})\b"
+
+    @property
+    def guard_pattern(self) -> str | None:
+        return rf"\b(?:{self._alternation(self.guards)})\b" if self.guards else None
+
+    @property
+    def rewrite_pattern(self) -> str | None:
+        return rf"\b(?:{self._alternation([h for h, _ in self.rewrites])})\b" if self.rewrites else None
+
+
+def load_lexicon(path: str | Path | None = None) -> Lexicon:
+    """Read a hedging lexicon YAML file (default: the bundled ``hedging_lexicon.yaml``).
+
+    The file has ``phrases`` (list of strings, required), ``guards`` (list of strings) and
+    ``rewrites`` (list of {hedge, certain}). A malformed file raises :class:`ConfigError`
+    naming the key and the fix.
+    """
+    return _load_lexicon(str(path or DEFAULT_LEXICON))
+
+
+@lru_cache(maxsize=8)
+def _load_lexicon(path: str) -> Lexicon:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except OSError as exc:
+        raise ConfigError(f"cannot read the hedging lexicon ({exc.strerror})", file=path,
+                          fix="pass the path of an existing YAML file, or None for the bundled lexicon") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"the hedging lexicon is not valid YAML{where}", file=path,
+                          fix="check indentation and quoting; see toolkit/ops/hedging_lexicon.yaml") from None
+    if not isinstance(data, dict):
+        raise ConfigError("the hedging lexicon must be a mapping with `phrases`", file=path,
+                          fix="start the file with `phrases:` followed by a list")
+
+    def strings(key: str, required: bool) -> tuple[str, ...]:
+        values = data.get(key)
+        if values is None and not required:
+            return ()
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v.strip() for v in values):
+            raise ConfigError(f"`{key}` must be a non-empty list of phrases", file=path, key=key,
+                              fix=f"write `{key}:` followed by lines like `  - looks like`")
+        return tuple(" ".join(v.lower().split()) for v in values)
+
+    rewrites = data.get("rewrites") or []
+    if not isinstance(rewrites, list) or not all(
+            isinstance(r, dict) and isinstance(r.get("hedge"), str) and isinstance(r.get("certain"), str)
+            for r in rewrites):
+        raise ConfigError("`rewrites` must be a list of {hedge, certain} pairs", file=path, key="rewrites",
+                          fix="write entries like `  - hedge: should now be` / `    certain: is now`")
+    return Lexicon(strings("phrases", True), strings("guards", False),
+                   tuple((" ".join(r["hedge"].lower().split()), r["certain"]) for r in rewrites))
+
+
+def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None) -> pd.DataFrame:
+    """Mark each public agent reply as hedged or not, with the phrases that matched.
+
+    Parameters
+    ----------
+    messages : canonical messages.
+    lexicon : a :class:`Lexicon`, the path of a lexicon YAML file, or None for the bundled one.
+
+    Returns
+    -------
+    One row per public agent reply: ``ticket_id``, ``message_id``, ``author``, ``created_at``,
+    ``hedged`` (bool), ``matched_phrases`` (tuple of the lexicon phrases found, in lexicon
+    order; empty when not hedged), ``rewrite`` (the first certain rewrite that applies, e.g.
+    "should now be -> is now (after verifying)", else "") and ``body``.
+
+    Example
+    -------
+    >>> replies = hedging(messages)
+    >>> replies["hedged"].mean()   # share of agent replies that hedge
+    """
+    messages = check_table(messages, "messages", argument="messages")
+    lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
+    public = messages["public"].fillna(False).astype(bool)
+    replies = messages.loc[(messages["author_role"] == "agent") & public].reset_index(drop=True)
+    body = replies["body"].fillna("").astype("str")
+    text = pc.utf8_lower(pa.array(body, from_pandas=True))
+    hedged = pc.match_substring_regex(text, lex.phrase_pattern).to_numpy(zero_copy_only=False).astype(bool)
+    if lex.guard_pattern and hedged.any():
+        # Removing guards can only clear a match, so only the candidates need the second pass.
+        candidates = np.flatnonzero(hedged)
+        cleared = pc.replace_substring_regex(pc.take(text, pa.array(candidates)), lex.guard_pattern, " ")
+        still = pc.match_substring_regex(cleared, lex.phrase_pattern).to_numpy(zero_copy_only=False).astype(bool)
+        hedged[candidates[~still]] = False
+        text_hedged = pc.filter(cleared, pa.array(still))
+    else:
+        text_hedged = pc.filter(text, pa.array(hedged))
+    matched = np.empty(len(replies), dtype=object)
+    matched.fill(())  # one shared empty tuple: cheap for millions of unhedged replies
+    rewrite = np.full(len(replies), "", dtype=object)
+    if hedged.any():
+        hedged_text = text_hedged
+        # One vectorised pass per phrase (a cheap literal pre-filter, then the word-boundary
+        # regex on the candidates only), then one tuple per distinct combination of phrases.
+        found = np.column_stack([_phrase_present(hedged_text, p, lex.single_pattern(p)) for p in lex.phrases])
+        packed = np.packbits(found, axis=1)
+        width = -(-packed.shape[1] // 8) * 8
+        packed = np.pad(packed, ((0, 0), (0, width - packed.shape[1]))).view(np.uint64)
+        if packed.shape[1] == 1:
+            _, first_row, inverse = np.unique(packed[:, 0], return_index=True, return_inverse=True)
+        else:  # more than 64 phrases: compare rows of several words
+            _, first_row, inverse = np.unique(packed, axis=0, return_index=True, return_inverse=True)
+        combos = found[first_row]
+        names = pd.Series([tuple(p for p, on in zip(lex.phrases, row, strict=True) if on) for row in combos],
+                          dtype=object).to_numpy()
+        matched[hedged] = names[inverse.ravel()]
+        if lex.rewrite_pattern:
+            first = pc.struct_field(pc.extract_regex(hedged_text, f"(?P<hedge>{lex.rewrite_pattern})"), [0])
+            first = pc.replace_substring_regex(first, r"\s+", " ")
+            hedges = [h for h, _ in lex.rewrites]
+            suggestions = np.array([f"{h} -> {c} (after verifying)" for h, c in lex.rewrites] + [""], dtype=object)
+            which = pc.fill_null(pc.index_in(first, value_set=pa.array(hedges)), len(hedges))
+            rewrite[hedged] = suggestions[which.to_numpy(zero_copy_only=False)]
+    missing = pd.Series(pd.NA, index=replies.index, dtype="str")
+    out = pd.DataFrame({
+        "ticket_id": replies["ticket_id"], "message_id": replies.get("message_id", missing),
+        "author": replies.get("author", missing), "created_at": replies["created_at"], "hedged": hedged,
+        "matched_phrases": matched, "rewrite": pd.array(rewrite, dtype="str"), "body": body,
+    })
+    if out.empty:
+        with_notes(out, ["No public agent replies in the messages table."])
+    return out
+
+
+def _phrase_present(text: pa.Array, phrase: str, pattern: str) -> np.ndarray:
+    """Whether ``phrase`` occurs as whole words in each (lower-cased) text."""
+    candidate = pc.match_substring(text, phrase.split()[0]).to_numpy(zero_copy_only=False).astype(bool)
+    present = np.zeros(len(text), dtype=bool)
+    if candidate.any():
+        subset = pc.filter(text, pa.array(candidate))
+        present[candidate] = pc.match_substring_regex(subset, pattern).to_numpy(zero_copy_only=False)
+    return present
+
+
+def hedging_summary(
+    replies: pd.DataFrame,
+    tickets: pd.DataFrame | None = None,
+    by: str = "author",
+    min_replies: int = MIN_SAMPLE,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Share of hedged agent replies per agent or team, ranked, with a redacted example.
+
+    Parameters
+    ----------
+    replies : the frame :func:`hedging` returns.
+    tickets : canonical tickets, needed when ``by`` is a ticket column (``team``, ``channel``...).
+    by : ``author`` (the agent who wrote the reply) or a ticket column such as ``team``.
+    min_replies : segments with fewer replies are flagged ``small_sample`` and not ranked.
+
+    Returns
+    -------
+    One row per segment, most hedged first: ``segment``, ``replies``, ``hedged_replies``,
+    ``hedged_share`` with its Wilson ``ci_low``/``ci_high``, ``small_sample``, ``rank`` (1 =
+    most hedged among segments with enough replies; empty for small ones), ``top_phrases``
+    (e.g. "should (41), looks like (12)"), ``example`` (the sentence with the segment's
+    earliest hedge, PII-redacted) and ``example_rewrite`` (the certain rewrite for it).
+    """
+    _check_replies(replies)
+    check_positive(min_replies, "min_replies", integer=True)
+    notes: list[str] = []
+    if by == "author":
+        segment = replies["author"].astype("str").fillna(NOT_SET)
+        if not has_values(replies, "author"):
+            notes.append("Replies carry no author: all are grouped as one.")
+    else:
+        if tickets is None:
+            raise ConfigError(f"hedging by {by!r} needs the tickets table", key="tickets",
+                              fix="pass tickets=... or use by='author'")
+        tickets = check_table(tickets, "tickets", argument="tickets")
+        if by not in tickets.columns:
+            raise ConfigError(f"cannot group hedging by {by!r}", key="by",
+                              fix="use 'author' or a tickets column such as 'team' or 'channel'")
+        position = ticket_positions(tickets, replies["ticket_id"])
+        values = tickets[by].astype("str").fillna(NOT_SET).to_numpy(dtype=object)
+        segment = pd.Series(np.where(position >= 0, values[np.maximum(position, 0)], NOT_SET), index=replies.index,
+                            dtype="str")
+    frame = pd.DataFrame({"segment": segment.to_numpy(), "hedged": replies["hedged"].astype(bool).to_numpy()})
+    out = frame.groupby("segment", sort=True)["hedged"].agg(replies="size", hedged_replies="sum").reset_index()
+    out["hedged_replies"] = out["hedged_replies"].astype("int64")
+    out["hedged_share"] = out["hedged_replies"] / out["replies"]
+    low, high = proportion_confint(out["hedged_replies"], out["replies"], alpha=1 - confidence, method="wilson")
+    out["ci_low"], out["ci_high"] = np.asarray(low), np.asarray(high)
+    out = flag_small(out, "replies", min_replies)
+    out = out.sort_values(["small_sample", "hedged_share", "segment"], ascending=[True, False, True], kind="stable")
+    reliable = ~out["small_sample"]
+    out["rank"] = pd.array(np.where(reliable, np.cumsum(reliable), 0), dtype="Int64")
+    out.loc[~reliable, "rank"] = pd.NA
+    hedged_rows = replies[replies["hedged"].astype(bool).to_numpy()]
+    seg_hedged = segment[replies["hedged"].astype(bool).to_numpy()]
+    out["top_phrases"] = out["segment"].map(_top_phrases(hedged_rows, seg_hedged)).fillna("")
+    examples = _examples(hedged_rows, seg_hedged)
+    out["example"] = out["segment"].map(examples["example"]).fillna("")
+    out["example_rewrite"] = out["segment"].map(examples["rewrite"]).fillna("")
+    if by != "author":
+        out.insert(1, by, out["segment"])
+    if (~reliable).any():
+        notes.append(f"{int((~reliable).sum())} segments have fewer than {min_replies} replies: shown, not ranked.")
+    return with_notes(out.reset_index(drop=True), notes)
+
+
+def hedging_association(
+    replies: pd.DataFrame,
+    tickets: pd.DataFrame,
+    survey_responses: pd.DataFrame | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Do tickets whose first agent reply hedges go worse? Differences with confidence intervals.
+
+    The exposure is the *first* agent reply of each ticket (hedged or certain): using "any
+    reply hedged" would link hedging to long conversations merely because long conversations
+    have more replies to hedge in. Outcomes:
+
+    - ``additional_exchanges``: agent replies after the first (mean; Welch interval).
+    - ``reopen_rate``: share reopened (needs ``reopens``; Newcombe interval for the difference).
+    - ``csat``: share satisfied (ticket satisfaction or CSAT survey responses; Newcombe).
+
+    Returns one row per outcome with ``outcome``, ``hedged_first_reply``,
+    ``certain_first_reply``, ``difference`` (hedged - certain) with ``ci_low``/``ci_high``,
+    ``p_value``, ``tickets_hedged``, ``tickets_certain``, ``small_sample`` (either side < 30)
+    and ``note`` (why an outcome is empty). Association, not proof of cause.
+    """
+    _check_replies(replies)
+    tickets = check_table(tickets, "tickets", argument="tickets")
+    position = ticket_positions(tickets, replies["ticket_id"])
+    mine = position >= 0
+    times = replies["created_at"]
+    times = (times.dt.tz_convert("UTC").dt.tz_localize(None) if isinstance(times.dtype, pd.DatetimeTZDtype)
+             else times).to_numpy(dtype="datetime64[us]")[mine]
+    order = np.lexsort((times, position[mine]))  # by ticket, then time: the first reply leads each ticket
+    pos_sorted = position[mine][order]
+    lead = np.r_[True, pos_sorted[1:] != pos_sorted[:-1]] if len(pos_sorted) else np.array([], dtype=bool)
+    n = len(tickets)
+    known = np.zeros(n, dtype=bool)
+    hedged = np.zeros(n, dtype=bool)
+    known[pos_sorted[lead]] = True
+    hedged[pos_sorted[lead]] = replies["hedged"].to_numpy(dtype=bool)[mine][order][lead]
+    rows = []
+    exchanges = np.where(known, np.bincount(pos_sorted, minlength=n) - 1, np.nan).astype("float64")
+    rows.append(_mean_difference("additional_exchanges", exchanges, hedged, known, confidence))
+    again = reopened(tickets)
+    if again is None:
+        rows.append(_empty_row("reopen_rate", "skipped: the tickets have no reopens values"))
+    else:
+        rows.append(_rate_difference("reopen_rate", again.astype("float64").to_numpy(), hedged, known, confidence))
+    csat, csat_notes = ticket_csat(tickets, survey_responses)
+    if csat.isna().all():
+        rows.append(_empty_row("csat", csat_notes[0]))
+    else:
+        rows.append(_rate_difference("csat", csat.to_numpy(), hedged, known, confidence))
+    out = pd.DataFrame(rows, columns=ASSOCIATION_COLUMNS)
+    out["small_sample"] = (out["tickets_hedged"].fillna(0) < MIN_SAMPLE) | (out["tickets_certain"].fillna(0)
+                                                                             < MIN_SAMPLE)
+    return with_notes(out, [n for n in csat_notes if "skipped" not in n])
+
+
+def _check_replies(replies: pd.DataFrame) -> None:
+    needed = {"ticket_id", "hedged", "created_at"}
+    if not isinstance(replies, pd.DataFrame) or not needed <= set(replies.columns):
+        raise DataError("expected the frame returned by toolkit.ops.hedging(messages)", table="replies",
+                        fix="call replies = toolkit.ops.hedging(messages) and pass `replies`")
+
+
+def _top_phrases(hedged_rows: pd.DataFrame, segment: pd.Series, top: int = 3) -> pd.Series:
+    if hedged_rows.empty:
+        return pd.Series(dtype="str")
+    # Count each distinct combination first (few), then split combinations into phrases.
+    combos = pd.DataFrame({"segment": segment.to_numpy(), "phrase": hedged_rows["matched_phrases"].to_numpy()})
+    combos = combos.groupby(["segment", "phrase"], sort=False).size().rename("n").reset_index()
+    exploded = combos.explode("phrase").dropna()
+    counts = exploded.groupby(["segment", "phrase"])["n"].sum().reset_index()
+    counts = counts.sort_values(["segment", "n", "phrase"], ascending=[True, False, True]).groupby("segment").head(top)
+    counts["text"] = counts["phrase"] + " (" + counts["n"].astype("str") + ")"
+    return counts.groupby("segment")["text"].agg(", ".join)
+
+
+def _examples(hedged_rows: pd.DataFrame, segment: pd.Series) -> pd.DataFrame:
+    """The sentence holding the first hedge of each segment's earliest hedged reply, redacted."""
+    if hedged_rows.empty:
+        return pd.DataFrame({"example": pd.Series(dtype="str"), "rewrite": pd.Series(dtype="str")})
+    first = hedged_rows.assign(segment=segment.to_numpy()).sort_values(["created_at", "ticket_id"], kind="stable")
+    first = first.drop_duplicates("segment").set_index("segment")
+    sentences = [_hedged_sentence(body, phrases) for body, phrases in zip(first["body"], first["matched_phrases"],
+                                                                          strict=True)]
+    return pd.DataFrame({"example": redact_texts(pd.Series(sentences, index=first.index, dtype="str")),
+                         "rewrite": first["rewrite"]})
+
+
+def _hedged_sentence(body: str, phrases: Sequence[str], limit: int = 240) -> str:
+    pattern = re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases) + r")\b",
+                         re.IGNORECASE)
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", body):
+        if pattern.search(sentence):
+            sentence = " ".join(sentence.split())
+            return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+    return " ".join(body.split())[:limit]
+
+
+def redact_texts(texts: pd.Series) -> pd.Series:
+    """PII-redact ticket text before it is shown: e-mail addresses, phone numbers, cards... (``toolkit.pii``)."""
+    return redact(texts)
+
+
+def _empty_row(outcome: str, note: str) -> dict:
+    return {"outcome": outcome, "note": note}
+
+
+def _mean_difference(outcome: str, values: np.ndarray, hedged: np.ndarray, known: np.ndarray,
+                     confidence: float) -> dict:
+    a = values[known & hedged]
+    b = values[known & ~hedged]
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    row = {"outcome": outcome, "tickets_hedged": len(a), "tickets_certain": len(b), "note": ""}
+    if len(a) == 0 or len(b) == 0:
+        return {**row, "note": "needs tickets with hedged and with certain first replies"}
+    row.update(hedged_first_reply=a.mean(), certain_first_reply=b.mean(), difference=a.mean() - b.mean())
+    if len(a) > 1 and len(b) > 1 and (a.var() > 0 or b.var() > 0):
+        test = stats.ttest_ind(a, b, equal_var=False)
+        ci = test.confidence_interval(confidence_level=confidence)
+        row.update(ci_low=ci.low, ci_high=ci.high, p_value=test.pvalue)
+    return row
+
+
+def _rate_difference(outcome: str, values: np.ndarray, hedged: np.ndarray, known: np.ndarray,
+                     confidence: float) -> dict:
+    a = values[known & hedged]
+    b = values[known & ~hedged]
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    row = {"outcome": outcome, "tickets_hedged": len(a), "tickets_certain": len(b), "note": ""}
+    if len(a) == 0 or len(b) == 0:
+        return {**row, "note": "needs tickets with hedged and with certain first replies"}
+    ca, cb = int(a.sum()), int(b.sum())
+    row.update(hedged_first_reply=ca / len(a), certain_first_reply=cb / len(b), difference=ca / len(a) - cb / len(b))
+    low, high = confint_proportions_2indep(ca, len(a), cb, len(b), method="newcomb", compare="diff",
+                                           alpha=1 - confidence)
+    row.update(ci_low=low, ci_high=high)
+    if 0 < ca + cb < len(a) + len(b):
+        row["p_value"] = test_proportions_2indep(ca, len(a), cb, len(b), method="score").pvalue
+    return row
