@@ -21,10 +21,11 @@ CLI: ``support-toolkit report`` (see :mod:`toolkit.report.cli`).
 
 from toolkit.report.inputs import Engagement, data_quality, load_engagement, rejection_reasons
 from toolkit.report.parameters import ReportParameters, parse_period, validate_parameters
-from toolkit.report.text import Html, bullet_list, callout, join, notes, paragraph, safe_text, table
+from toolkit.report.text import Display, Html, bullet_list, callout, figure, join, notes, paragraph, safe_text, table
 from toolkit.report.theme import use_theme
 
 __all__ = [
+    "Display",
     "Engagement",
     "Html",
     "ReportParameters",
@@ -32,6 +33,7 @@ __all__ = [
     "callout",
     "cover_facts",
     "data_quality",
+    "figure",
     "join",
     "load_engagement",
     "notes",

@@ -17,10 +17,15 @@ import pandas as pd
 from toolkit import schema
 from toolkit.report.export import period_label
 from toolkit.report.parameters import ReportParameters
+from toolkit.schema import has_values
 
 INPUT_COLUMNS = ["file", "table", "format", "rows_read", "rows_kept", "rows_rejected", "outside_period",
                  "rows_used", "notes"]
 REASON_COLUMNS = ["file", "column", "reason", "rows", "first_rows"]
+
+# Free-text columns masked with toolkit.pii.redact at load when redact_pii is set, so no later step can show PII.
+TEXT_COLUMNS = {"tickets": ("subject", "description"), "messages": ("body",), "survey_responses": ("comment",),
+                "maturity_answers": ("note",)}
 
 # The canonical table each input parameter holds, and the time column that places a row in the period.
 _INPUTS = (
@@ -61,11 +66,34 @@ class Engagement:
                             self.parameters.period_end or local.max().date())
 
 
-def _read(path: Path, table: str, fmt: str, tz: str) -> tuple[pd.DataFrame, pd.DataFrame, int, list[str]]:
-    """One file as (canonical frame, rejected rows, rows read, notes)."""
-    raw = pd.read_csv(path, dtype="str", keep_default_na=False)
-    conformed = schema.conform(raw, table, tz=tz, file=str(path), row_numbers=range(2, len(raw) + 2))
-    return conformed.frame, conformed.rejected, len(raw), list(conformed.notes)
+def _read(path: Path, table: str, fmt: str, tz: str, model: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, int, str]:
+    """One file through its toolkit loader: (canonical frame, rejected rows, rows read, how it was read)."""
+    if table == "maturity_answers":
+        from toolkit.maturity.answers import read_answers
+
+        answers = read_answers(path, model)
+        return answers, pd.DataFrame(columns=schema.REJECTED_COLUMNS), len(answers), ""
+    from toolkit import io
+
+    loader = {"tickets": io.load_tickets, "messages": io.load_messages,
+              "survey_responses": io.load_survey_responses, "survey_invitations": io.load_invitations}[table]
+    frame, report = loader(path, source=None if fmt in ("auto", "canonical") else fmt, tz=tz)
+    how = f"{report.source} ({'detected' if report.source_detected else 'given'})"
+    notes = " ".join([how + ".", *report.notes])
+    return frame, report.rejected, report.rows_read, notes
+
+
+def _redact(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
+    """``frame`` with personal data masked in ``columns``, and how many values changed."""
+    from toolkit.pii import redact
+
+    changed = 0
+    for column in columns:
+        if has_values(frame, column):
+            masked = redact(frame[column])
+            changed += int((masked != frame[column]).fillna(False).sum())
+            frame[column] = masked
+    return frame, changed
 
 
 def _in_period(times: pd.Series, params: ReportParameters) -> pd.Series:
@@ -83,7 +111,9 @@ def load_engagement(params: ReportParameters) -> Engagement:
 
     Tickets are kept when created inside the period (in the client's time zone),
     messages when their ticket is kept, survey responses and invitations when
-    submitted or sent inside the period; maturity answers are not dated.
+    submitted or sent inside the period; maturity answers are not dated. With
+    ``redact_pii`` (the default) personal data in the free-text columns
+    (:data:`TEXT_COLUMNS`) is masked here, before any analysis sees the text.
     """
     tables: dict[str, pd.DataFrame | None] = {}
     rows, rejected = [], []
@@ -93,7 +123,7 @@ def load_engagement(params: ReportParameters) -> Engagement:
             tables[table] = None
             continue
         fmt = getattr(params, format_key) if format_key else "auto"
-        frame, bad, read, notes = _read(path, table, fmt, params.timezone)
+        frame, bad, read, notes = _read(path, table, fmt, params.timezone, params.maturity_model)
         if time_col is not None:
             keep = _in_period(frame[time_col], params)
         elif table == "messages" and tables.get("tickets") is not None:
@@ -101,10 +131,16 @@ def load_engagement(params: ReportParameters) -> Engagement:
         else:
             keep = pd.Series(True, index=frame.index)
         outside = int((~keep).sum())
-        tables[table] = frame[keep.to_numpy()].reset_index(drop=True)
-        rows.append({"file": path.name, "table": table, "format": fmt, "rows_read": read, "rows_kept": len(frame),
-                     "rows_rejected": len(bad), "outside_period": outside, "rows_used": len(frame) - outside,
-                     "notes": " ".join(notes)})
+        frame = frame[keep.to_numpy()].reset_index(drop=True)
+        if params.redact_pii:
+            frame, masked = _redact(frame, TEXT_COLUMNS.get(table, ()))
+            if masked:
+                notes = f"{notes} Personal data masked in {masked:,} text values.".strip()
+        tables[table] = frame
+        rows.append({"file": path.name, "table": table, "format": fmt, "rows_read": read,
+                     "rows_kept": len(frame) + outside, "rows_rejected": len(bad), "outside_period": outside,
+                     "rows_used": len(frame),
+                     "notes": notes})
         if len(bad):
             rejected.append(bad.assign(file=path.name)[["file", *schema.REJECTED_COLUMNS]])
     return Engagement(

@@ -26,6 +26,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 PRIORITIES = ("urgent", "high", "normal", "low")
 SEGMENT_COLUMNS = ("team", "channel", "priority", "product", "assignee", "organization_id")
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+_FOLDERS_ALLOWED = ("maturity_path",)  # a folder of answer files, one per respondent
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
 _PATHS = ("tickets_path", "messages_path", "survey_path", "invitations_path", "maturity_path", "maturity_model",
           "logo_path")
@@ -101,7 +102,7 @@ def _path(key: str, value: Any, base: Path, *, required: bool) -> Path | None:
     if not path.exists():
         raise _fail(key, f"file {text} does not exist", "check the path" if Path(text).is_absolute()
                     else f"check the path; relative paths are read from {base}")
-    if path.is_dir():
+    if path.is_dir() and key not in _FOLDERS_ALLOWED:
         raise _fail(key, f"{text} is a folder, not a file", "pass the path of the exported file itself")
     return path
 
@@ -167,6 +168,16 @@ def _bool(key: str, value: Any) -> bool:
     raise _fail(key, f"expected true or false, got {value!r}", f"pass {key}=True or {key}=False")
 
 
+def _source(key: str, value: Any, table: str) -> str:
+    from toolkit.io import sources
+
+    text = _text(key, value).lower()
+    known = ("auto", "canonical", "generic", *sources(table))
+    if text not in known:
+        raise _fail(key, f"{text!r} is not a known export format", f"use one of {', '.join(known)}")
+    return text
+
+
 def _timezone(key: str, value: Any) -> str:
     text = _text(key, value)
     try:
@@ -202,8 +213,9 @@ def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = "."
         out[key] = _path(key, given[key], base, required=key == "tickets_path")
     if out["logo_path"] is not None and out["logo_path"].suffix.lower() not in _LOGO_SUFFIXES:
         raise _fail("logo_path", f"{out['logo_path'].name} is not an image", "use a PNG, JPEG or SVG file")
-    for key in ("tickets_format", "messages_format", "survey_format"):
-        out[key] = _text(key, given[key] or "auto")
+    for key, table in (("tickets_format", "tickets"), ("messages_format", "messages"),
+                       ("survey_format", "survey_responses")):
+        out[key] = _source(key, given[key] or "auto", table)
     out["period_start"] = parse_date("period_start", given["period_start"])
     out["period_end"] = parse_date("period_end", given["period_end"])
     if out["period_start"] and out["period_end"] and out["period_start"] > out["period_end"]:

@@ -26,7 +26,7 @@ from pandas.io.formats.style import Styler
 
 from toolkit.pii import redact
 
-__all__ = ["Html", "bullet_list", "callout", "safe_text", "table", "notes", "paragraph", "join"]
+__all__ = ["Display", "Html", "bullet_list", "callout", "figure", "join", "notes", "paragraph", "safe_text", "table"]
 
 
 class Html(str):
@@ -97,15 +97,16 @@ def join(*parts: str) -> Html:
 
 
 def table(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | None,
     *,
     columns: Mapping[str, str] | Sequence[str] | None = None,
     formats: Mapping[str, str] | None = None,
     caption: str = "",
     max_rows: int | None = 50,
     redact_pii: bool = True,
+    missing: str = "Not available for this data.",
 ) -> Html:
-    """A DataFrame as a safe, readable HTML table.
+    """A DataFrame as a safe, readable HTML table (a short note instead when it is None or empty).
 
     Every text cell is redacted (unless ``redact_pii`` is False) and every cell and
     header is HTML-escaped; floats get two decimals unless ``formats`` says otherwise.
@@ -119,7 +120,10 @@ def table(
     caption : a short line shown above the table.
     max_rows : show at most this many rows (a note says how many were left out).
     redact_pii : mask e-mail addresses, phone numbers and the like in text cells.
+    missing : the note shown when there is nothing to tabulate.
     """
+    if frame is None or not len(frame):
+        return callout(missing)
     if columns is not None:
         names = dict(columns) if isinstance(columns, Mapping) else {c: c for c in columns}
         missing = [c for c in names if c not in frame.columns]
@@ -158,3 +162,52 @@ def table(
     more = (f'<p class="table-more">Showing {len(shown):,} of {total:,} rows.</p>'
             if total > len(shown) else "")
     return Html(f'<div class="table-wrap">{head}{styler.to_html()}{more}</div>')
+
+
+def figure(plot, frame: pd.DataFrame | None, *args, missing: str = "Not available for this data.", **kwargs):
+    """``plot(frame, *args, **kwargs)``, or a short note instead when ``frame`` is None or empty.
+
+    Lets a report notebook show a section's figure in one call whether or not the
+    client's data allowed the measure.
+    """
+    if frame is None or not len(frame):
+        return callout(missing)
+    return plot(frame, *args, **kwargs)
+
+
+class Display:
+    """The text helpers bound to one report's ``redact_pii`` setting, so notebooks state it once.
+
+    >>> show = Display(redact_pii=True)
+    >>> show.paragraph("Contact jo@example.com")
+    '<p>Contact [email]</p>'
+    """
+
+    def __init__(self, redact_pii: bool = True) -> None:
+        self.redact_pii = redact_pii
+
+    def table(self, frame: pd.DataFrame | None, **kwargs) -> Html:
+        """:func:`table` with this report's redaction."""
+        return table(frame, redact_pii=self.redact_pii, **kwargs)
+
+    def paragraph(self, text: object, **kwargs) -> Html:
+        """:func:`paragraph` with this report's redaction."""
+        return paragraph(text, redact_pii=self.redact_pii, **kwargs)
+
+    def callout(self, text: object, **kwargs) -> Html:
+        """:func:`callout` with this report's redaction."""
+        return callout(text, redact_pii=self.redact_pii, **kwargs)
+
+    def bullet_list(self, items: Iterable[object], **kwargs) -> Html:
+        """:func:`bullet_list` with this report's redaction."""
+        return bullet_list(items, redact_pii=self.redact_pii, **kwargs)
+
+    @staticmethod
+    def notes(texts: Iterable[object], **kwargs) -> Html:
+        """:func:`notes` (library notes hold no client text)."""
+        return notes(texts, **kwargs)
+
+    @staticmethod
+    def figure(plot, frame: pd.DataFrame | None, *args, **kwargs):
+        """:func:`figure`."""
+        return figure(plot, frame, *args, **kwargs)

@@ -1,0 +1,103 @@
+"""toolkit.report.findings: the executive summary's sentences, from small result frames with exact numbers."""
+
+import pandas as pd
+
+from toolkit.report.findings import (
+    executive_summary,
+    findings_html,
+    kpis_html,
+    maturity_findings,
+    survey_findings,
+)
+
+
+def _summary():
+    return pd.DataFrame({"survey": ["nps", "csat"], "n": [200, 400], "score": [-4.4, 77.7], "low": [-12.0, 73.4],
+                         "high": [3.2, 81.6]})
+
+
+def _segments():
+    return pd.DataFrame({
+        "team": ["Rapid", "Tiny", "Good", "Meh"],
+        "score": [49.8, 20.0, 89.0, 70.0], "low": [45.8, 5.0, 86.0, 60.0], "high": [53.8, 45.0, 92.0, 80.0],
+        "rest_score": [82.1, 80.0, 76.0, 78.0], "difference": [-32.3, -60.0, 13.0, -8.0],
+        "significant": [True, True, True, False], "direction": ["below", "below", "above", ""],
+        "small_sample": [False, True, False, False]})
+
+
+def test_survey_findings_write_sentences_with_numbers():
+    drivers = pd.DataFrame({"odds_ratio": [5.06, 9.0, 0.5], "significant": [True, False, True],
+                            "statement": ["Tickets reopened at least once have 5.1x the odds.", "not significant",
+                                          "protective"]})
+    rates = pd.DataFrame({"survey": ["csat", "nps"], "rate": [22.4, 57.0]})
+    bias = pd.DataFrame({"measure": ["median", "share"], "significant": [True, True],
+                         "statement": ["Agent replies: 2 vs 2.", "Reopened at least once: 7% vs 11%."]})
+    themes = pd.DataFrame({"label": ["bugs / slow", "easy / helpful", "price"], "leans": ["detractors", "promoters",
+                                                                                          "detractors"],
+                           "share_unfavourable": [31.2, 0.0, 10.0], "share_favourable": [0.0, 50.7, 2.0],
+                           "difference": [31.2, -50.7, 8.0]})
+    out = survey_findings(_summary(), {"team": _segments()}, drivers, rates, bias, themes)
+    assert out["finding"].tolist() == [
+        "Customers gave an NPS of −4 (95% CI −12 to +3, 200 answers) and 78% satisfied in CSAT "
+        "(95% CI 73–82%, 400 answers).",
+        "CSAT for team Rapid is 50% satisfied (95% CI 46–54%), 32 points below the rest (82%).",
+        "Strongest driver of dissatisfaction: Tickets reopened at least once have 5.1x the odds.",
+        "Only 22% of CSAT invitations were answered; respondents differ from the rest: Reopened at least once: "
+        "7% vs 11%.",
+        "The comment theme that most sets detractors apart is “bugs / slow”: 31% of detractors' comments vs 0% of "
+        "promoters'.",
+    ]
+    assert out["weight"].round(3).tolist() == [0.9, 0.9, 0.7, 0.6, 0.5]
+    assert set(out["area"]) == {"Customer experience"}
+
+
+def test_survey_findings_skip_what_is_missing_or_unsupported():
+    assert survey_findings(None).empty
+    quiet = _segments().assign(significant=False)
+    out = survey_findings(_summary().iloc[:0], {"team": quiet}, None, None, None, None)
+    assert out.empty
+
+
+def _dimensions():
+    return pd.DataFrame({"dimension": ["Strategy", "Upstream", "Voice"], "score": [2.17, 1.67, 3.0],
+                         "target": [3.0, 3.0, 3.0], "gap": [0.83, 1.33, 0.0]})
+
+
+def test_maturity_findings():
+    overall = pd.DataFrame({"score": [2.33], "target": [3.2], "coverage": [0.95], "respondents": [5]})
+    dis = pd.DataFrame({"dimension": ["Strategy", "Voice", "Outcomes"], "group_a": ["management"] * 3,
+                        "group_b": ["frontline"] * 3, "score_a": [2.7, 4.0, 4.0], "score_b": [2.0, 1.0, 2.0],
+                        "difference": [0.7, 3.0, 2.0], "flagged": [False, True, True]})
+    roadmap = pd.DataFrame({"phase": ["first 90 days", "first 90 days", "3-6 months"],
+                            "effort": ["low", "medium", "low"]})
+    out = maturity_findings(overall, _dimensions(), dis, roadmap)
+    assert out["finding"].tolist() == [
+        "Support maturity is 2.3 of 5 against a target of 3.2 from 5 interviews (95% of questions answered).",
+        "The largest maturity gaps are in Upstream (1.7 vs target 3.0) and Strategy (2.2 vs target 3.0).",
+        "Management and frontline disagree on 2 dimensions; most on Voice (4.0 vs 1.0).",
+        "The roadmap has 3 steps; the first phase (first 90 days) holds 2, 1 of them low effort.",
+    ]
+    assert maturity_findings(None).empty
+
+
+def test_executive_summary_keeps_the_heaviest_in_order():
+    a = pd.DataFrame({"area": ["A"] * 3, "finding": ["a1", "a2", "a3"], "weight": [0.5, 0.9, 0.1]})
+    b = pd.DataFrame({"area": ["B"] * 2, "finding": ["b1", "b2"], "weight": [0.9, 0.6]})
+    out = executive_summary(a, None, b, limit=3)
+    assert out["finding"].tolist() == ["a2", "b1", "b2"]
+    assert executive_summary().empty
+
+
+def test_findings_html_escapes_and_redacts():
+    summary = pd.DataFrame({"area": ["<b>x</b>"], "finding": ["Ask jo@example.com about <script>alert(1)</script>"],
+                            "weight": [1.0]})
+    out = findings_html(summary)
+    assert "<script>" not in out and "&lt;script&gt;" in out and "[email]" in out and "&lt;b&gt;" in out
+    assert "jo@example.com" in findings_html(summary, redact_pii=False)
+    assert "No findings" in findings_html(summary.iloc[:0])
+
+
+def test_kpis_html():
+    out = kpis_html([("+4", "NPS"), (float("nan"), "skipped"), ("<b>", "CSAT")])
+    assert out.count('class="kpi"') == 2 and "&lt;b&gt;" in out and "skipped" not in out
+    assert kpis_html([]) == ""

@@ -1,0 +1,185 @@
+"""The executive summary: the most important findings, computed from the sections' result frames.
+
+Each ``*_findings`` function reads the frames one capability returned and writes
+findings as sentences with their numbers. A finding is one row of a tidy frame:
+
+- ``area``: the report section it comes from (e.g. "Customer experience");
+- ``finding``: one sentence, with the numbers and their intervals where they have one;
+- ``weight``: how much it matters, 0-1, used only to choose and order the summary.
+
+Weights are stated rules, not a model: a watermelon segment (green metrics, red
+experience) 0.95; the headline scores 0.9 (context every reader needs); a segment
+significantly below the rest 0.7-0.9 (more for larger gaps); management/frontline
+disagreement 0.75; the largest maturity gaps 0.7; the strongest driver of
+dissatisfaction 0.7; non-response bias 0.6; comment themes 0.5. Findings without
+statistical support (small samples, non-significant differences) are never written.
+:func:`executive_summary` keeps the ``limit`` heaviest (8 by default).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from toolkit.report.text import Html, safe_text
+
+FINDING_COLUMNS = ["area", "finding", "weight"]
+CX = "Customer experience"
+MATURITY = "Maturity"
+OPERATIONS = "Operations"
+UPSTREAM = "Upstream problems"
+
+
+def _frame(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS).astype({"weight": "float64"})
+
+
+def _num(value: float, digits: int = 0) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _signed(value: float) -> str:
+    rounded = round(value)
+    return f"+{rounded}" if rounded > 0 else f"{rounded}".replace("-", "−")
+
+
+def _usable(frame: pd.DataFrame | None, *columns: str) -> bool:
+    return frame is not None and len(frame) > 0 and all(c in frame.columns for c in columns)
+
+
+def survey_findings(
+    summary: pd.DataFrame | None,
+    csat_by_segment: Mapping[str, pd.DataFrame] | None = None,
+    drivers: pd.DataFrame | None = None,
+    response_rates: pd.DataFrame | None = None,
+    nonresponse: pd.DataFrame | None = None,
+    themes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Findings from :mod:`toolkit.survey` results (frames as :class:`~toolkit.report.sections.CustomerExperience`).
+
+    - the headline NPS / CSAT / CES with intervals and answer counts;
+    - per segment column, the segment furthest significantly below the rest (not small samples);
+    - the significant driver with the largest odds ratio above 1;
+    - the CSAT response rate, with the significant non-response differences;
+    - the comment theme leaning most towards detractors.
+    """
+    rows: list[tuple[str, str, float]] = []
+    if _usable(summary, "survey", "score", "low", "high", "n"):
+        parts = []
+        for r in summary.itertuples():
+            if r.n == 0 or pd.isna(r.score):
+                continue
+            if r.survey == "nps":
+                parts.append(f"an NPS of {_signed(r.score)} (95% CI {_signed(r.low)} to {_signed(r.high)}, "
+                             f"{r.n:,} answers)")
+            elif r.survey == "csat":
+                parts.append(f"{_num(r.score)}% satisfied in CSAT (95% CI {_num(r.low)}–{_num(r.high)}%, "
+                             f"{r.n:,} answers)")
+            elif r.survey == "ces":
+                parts.append(f"{_num(r.score)}% finding it easy to get help in CES (95% CI {_num(r.low)}–"
+                             f"{_num(r.high)}%, {r.n:,} answers)")
+        if parts:
+            joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+            rows.append((CX, f"Customers gave {joined}.", 0.9))
+    for segment, frame in (csat_by_segment or {}).items():
+        if not _usable(frame, "score", "low", "high", "rest_score", "difference", "significant", "direction"):
+            continue
+        below = frame[frame["significant"].fillna(False).astype(bool) & (frame["direction"] == "below")]
+        if "small_sample" in below.columns:
+            below = below[~below["small_sample"].fillna(False).astype(bool)]
+        if not len(below):
+            continue
+        worst = below.sort_values("difference", kind="stable").iloc[0]
+        name = worst[segment] if segment in below.columns else worst.iloc[0]
+        gap = -float(worst["difference"])
+        rows.append((CX, f"CSAT for {segment.replace('_', ' ')} {name} is {_num(worst['score'])}% satisfied "
+                         f"(95% CI {_num(worst['low'])}–{_num(worst['high'])}%), {_num(gap)} points below the "
+                         f"rest ({_num(worst['rest_score'])}%).", min(0.9, 0.7 + gap / 100)))
+    if _usable(drivers, "odds_ratio", "significant", "statement"):
+        harmful = drivers[drivers["significant"].fillna(False).astype(bool) & (drivers["odds_ratio"] > 1)]
+        if len(harmful):
+            top = harmful.sort_values("odds_ratio", ascending=False, kind="stable").iloc[0]
+            rows.append((CX, f"Strongest driver of dissatisfaction: {top['statement']}", 0.7))
+    if _usable(response_rates, "survey", "rate"):
+        csat_rate = response_rates[response_rates["survey"] == "csat"]
+        if len(csat_rate):
+            rate = float(csat_rate["rate"].iloc[0])
+            text = f"Only {_num(rate)}% of CSAT invitations were answered" if rate < 40 else \
+                f"{_num(rate)}% of CSAT invitations were answered"
+            if _usable(nonresponse, "significant", "statement", "measure"):
+                real = nonresponse[nonresponse["significant"].fillna(False).astype(bool)
+                                   & (nonresponse["measure"] == "share")]
+                if len(real):
+                    text += f"; respondents differ from the rest: {real['statement'].iloc[0]}"
+            rows.append((CX, text.rstrip(".") + ".", 0.6))
+    if _usable(themes, "label", "leans", "share_unfavourable", "share_favourable", "difference"):
+        negative = themes[themes["leans"] == "detractors"]
+        if len(negative):
+            top = negative.sort_values("difference", ascending=False, kind="stable").iloc[0]
+            rows.append((CX, f"The comment theme that most sets detractors apart is “{top['label']}”: "
+                             f"{_num(top['share_unfavourable'])}% of detractors' comments vs "
+                             f"{_num(top['share_favourable'])}% of promoters'.", 0.5))
+    return _frame(rows)
+
+
+def maturity_findings(
+    overall: pd.DataFrame | None,
+    dimensions: pd.DataFrame | None = None,
+    disagreements: pd.DataFrame | None = None,
+    roadmap: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Findings from :mod:`toolkit.maturity` results: overall level, largest gaps, disagreements, quick wins."""
+    rows: list[tuple[str, str, float]] = []
+    if _usable(overall, "score", "target") and pd.notna(overall["score"].iloc[0]):
+        o = overall.iloc[0]
+        who = f" from {int(o['respondents'])} interviews" if "respondents" in overall.columns and o["respondents"] \
+            else ""
+        rows.append((MATURITY, f"Support maturity is {o['score']:.1f} of 5 against a target of {o['target']:.1f}{who} "
+                               f"({o['coverage']:.0%} of questions answered).", 0.85))
+    if _usable(dimensions, "dimension", "score", "target", "gap"):
+        gaps = dimensions[dimensions["gap"] > 0].sort_values("gap", ascending=False, kind="stable").head(2)
+        if len(gaps):
+            named = " and ".join(f"{r.dimension} ({r.score:.1f} vs target {r.target:.1f})" for r in gaps.itertuples())
+            rows.append((MATURITY, f"The largest maturity gaps are in {named}.", 0.7))
+    if _usable(disagreements, "dimension", "flagged", "score_a", "score_b", "group_a", "group_b"):
+        flagged = disagreements[disagreements["flagged"].fillna(False).astype(bool)]
+        if len(flagged):
+            top = flagged.reindex(flagged["difference"].abs().sort_values(ascending=False, kind="stable").index).iloc[0]
+            n = len(flagged)
+            rows.append((MATURITY, f"{str(top['group_a']).capitalize()} and {top['group_b']} disagree on {n} "
+                                   f"dimension{'s' if n != 1 else ''}; most on {top['dimension']} "
+                                   f"({top['score_a']:.1f} vs {top['score_b']:.1f}).", 0.75))
+    if _usable(roadmap, "phase", "effort"):
+        first = roadmap[roadmap["phase"] == roadmap["phase"].iloc[0]]
+        quick = int((first["effort"] == "low").sum())
+        rows.append((MATURITY, f"The roadmap has {len(roadmap)} steps; the first phase ({roadmap['phase'].iloc[0]}) "
+                               f"holds {len(first)}, {quick} of them low effort.", 0.4))
+    return _frame(rows)
+
+
+def executive_summary(*findings: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
+    """The ``limit`` heaviest findings of all areas, heaviest first (ties keep the given order)."""
+    frames = [f for f in findings if f is not None and len(f)]
+    if not frames:
+        return _frame([])
+    combined = pd.concat(frames, ignore_index=True)
+    return combined.sort_values("weight", ascending=False, kind="stable").head(limit).reset_index(drop=True)
+
+
+def findings_html(summary: pd.DataFrame, *, redact_pii: bool = True) -> Html:
+    """The executive summary as a numbered list, each finding labelled with its area."""
+    if not len(summary):
+        return Html('<div class="callout">No findings could be computed from the data provided.</div>')
+    items = "".join(f'<li><span class="finding-area">{safe_text(r.area, redact_pii=False)}</span>'
+                    f"{safe_text(r.finding, redact_pii=redact_pii)}</li>" for r in summary.itertuples())
+    return Html(f'<ol class="findings">{items}</ol>')
+
+
+def kpis_html(items: Iterable[tuple[str, str]]) -> Html:
+    """Headline figures as cards: (value, label) pairs, e.g. ("+4", "NPS")."""
+    cards = "".join(f'<div class="kpi"><div class="kpi-value">{safe_text(v, redact_pii=False)}</div>'
+                    f'<div class="kpi-label">{safe_text(label, redact_pii=False)}</div></div>'
+                    for v, label in items if v is not None and not (isinstance(v, float) and math.isnan(v)))
+    return Html(f'<div class="kpis">{cards}</div>') if cards else Html("")
