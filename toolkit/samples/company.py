@@ -82,7 +82,7 @@ ROUTING = np.array([
 # and agents who state outcomes with certainty ("is now fixed"). Everyone else mixes.
 HEDGING_AGENTS = ("Harry Patel", "Chloe Dupont", "Quentin Moreau")
 CERTAIN_AGENTS = ("Priya Nair", "Uma Rahman", "Maya Fischer")
-HEDGE_RATE = {"hedging": 0.75, "certain": 0.03, "mixed": 0.22}
+HEDGE_RATE = {"hedging": 0.8, "certain": 0.03, "mixed": 0.2}
 
 PLANS = ("Starter", "Business", "Enterprise")
 PLAN_WEIGHTS = (0.5, 0.37, 0.13)

@@ -71,6 +71,10 @@ KEY_NOTES = ("This was tracked as <key>.", "Engineering tracked this as <key>.",
 INTERNAL_NOTES = ("Known issue, linking to <key>.", "Same as the other reports this week, escalated to engineering.",
                   "Checked logs, nothing obvious. Asked the customer for a HAR file.",
                   "Customer is on the <plan> plan - keep them updated.", "Macro used: known issue update.")
+# Hedgers also hedge while investigating, not only when they solve.
+HEDGED_ASIDES = ("I think this might be related to a recent change.", "Looks like something on our side, possibly.",
+                 "Hopefully we can sort this quickly.", "It seems to be a known quirk, I believe.",
+                 "I think we're close.")
 ABANDON_AGENT = ("Are you still there?", "I haven't heard back, I'll close this chat for now.",
                  "Just checking you're still with me?")
 ABANDON_SYSTEM = ("Chat ended: the visitor left the chat.", "Chat closed automatically after 10 minutes of inactivity.")
@@ -130,11 +134,11 @@ def write_messages(writer: Writer, plan: pd.DataFrame, people: pd.DataFrame, sna
                                                   f"{agent} <{co.SUPPORT_EMAIL}>")
                 add(tid, start, "customer", True, text, "customer")
             if r["_abandoned"]:
-                add(tid, first_agent, "agent", True, _reply(writer, "question", channel, values, rapid), agent)
+                add(tid, first_agent, "agent", True, _reply(writer, "question", channel, values, rapid, style), agent)
                 for j in range(int(rounds)):
                     add(tid, first_agent + 6 * j + 2, "customer", True, _customer(writer, problem, values), "customer")
                     add(tid, first_agent + 6 * j + 4, "agent", True,
-                        _reply(writer, "question", channel, values, False), agent)
+                        _reply(writer, "question", channel, values, False, style), agent)
                 add(tid, end - 5, "agent", True, writer.pick(ABANDON_AGENT), agent)
                 add(tid, end, "system", False, writer.pick(ABANDON_SYSTEM), "system")
                 break
@@ -146,14 +150,14 @@ def write_messages(writer: Writer, plan: pd.DataFrame, people: pd.DataFrame, sna
                 add(tid, end, "agent", True, last_agent_text, agent)
             else:
                 kind = "ack" if rapid and k == 0 and writer.chance(0.8) else "question"
-                add(tid, first_agent, "agent", True, _reply(writer, kind, channel, values, rapid), agent)
+                add(tid, first_agent, "agent", True, _reply(writer, kind, channel, values, rapid, style), agent)
                 for j, minute in enumerate(between):
                     if j % 2 == 0:
                         add(tid, float(np.round(minute)), "customer", True, _customer(writer, problem, values),
                             "customer")
                     else:
                         add(tid, float(np.round(minute)), "agent", True,
-                            _reply(writer, "update", channel, values, rapid), agent)
+                            _reply(writer, "update", channel, values, rapid, style), agent)
                 last_agent_text, last_agent_minute = _resolution(writer, problem, r["_intent"], style, channel,
                                                                  values), end
                 add(tid, end, "agent", True, last_agent_text, agent)
@@ -171,12 +175,14 @@ def write_messages(writer: Writer, plan: pd.DataFrame, people: pd.DataFrame, sna
     return frame[["ticket_id", "created_at", "author_role", "public", "body", "message_id", "author"]]
 
 
-def _reply(writer: Writer, kind: str, channel: str, values: dict[str, str], rapid: bool) -> str:
+def _reply(writer: Writer, kind: str, channel: str, values: dict[str, str], rapid: bool, style: str) -> str:
     """A non-final agent reply: a canned acknowledgement, a question or a progress update."""
     bank = {"ack": CANNED_ACKS, "question": AGENT_QUESTIONS, "update": AGENT_UPDATES}[kind]
     core = writer.expand(writer.pick(bank), values)
     if rapid and kind == "update" and writer.chance(0.4):
         core = writer.expand(writer.pick(AGENT_QUESTIONS), values)  # asks again what was already answered
+    if kind != "ack" and writer.chance(co.HEDGE_RATE[style] * 0.6):
+        core = join([writer.pick(HEDGED_ASIDES), core])
     return _frame_agent(writer, core, channel, values)
 
 

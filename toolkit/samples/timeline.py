@@ -54,7 +54,7 @@ def is_business_day(index: pd.DatetimeIndex) -> np.ndarray:
 def season(index: pd.DatetimeIndex) -> np.ndarray:
     """Relative ticket volume for each day."""
     t = np.arange(len(index)) / max(len(index) - 1, 1)
-    w = WEEKDAY_FACTOR[index.weekday] * (1.0 + 0.15 * t)
+    w = WEEKDAY_FACTOR[index.day_of_week] * (1.0 + 0.15 * t)
     w = np.where(quarter_end_days(index), w * QUARTER_END_FACTOR, w)
     w = np.where(year_end_days(index), w * YEAR_END_FACTOR, w)
     holiday = np.isin(index.values.astype("datetime64[D]"), HOLIDAYS)
