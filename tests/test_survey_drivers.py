@@ -10,6 +10,7 @@ from scipy import stats
 
 from toolkit.errors import ConfigError, DataError
 from toolkit.schema import validate
+from toolkit.survey import drivers as survey_drivers
 from toolkit.survey import satisfaction_drivers, ticket_features
 
 Z = stats.norm.ppf(0.975)
@@ -103,3 +104,20 @@ def test_driver_errors():
         satisfaction_drivers(tickets, responses.iloc[:5])
     with pytest.raises(ConfigError, match="no ratings to model"):
         satisfaction_drivers(tickets, survey="nps")
+
+
+def test_hedging_comes_from_the_last_agent_reply():
+    tickets, responses = synthetic(400)
+    tickets = tickets.drop(columns="hedging")
+    rows = []
+    for i, ticket in enumerate(tickets["ticket_id"]):
+        rows.append((ticket, "2026-01-05T11:00Z", "agent", True, "Thanks, I'm on it."))
+        last = "This should be fixed now, hopefully." if i % 3 == 0 else "This is now fixed."
+        rows.append((ticket, "2026-01-05T12:00Z", "agent", True, last))
+    messages = validate(pd.DataFrame(rows, columns=["ticket_id", "created_at", "author_role", "public", "body"]),
+                        "messages")
+    hedged = survey_drivers.ticket_hedging(messages)
+    assert hedged.sum() == len(range(0, 400, 3))
+    result = satisfaction_drivers(tickets, responses, messages=messages).set_index("term")
+    assert "hedging" in result.index
+    assert "hedging" not in satisfaction_drivers(tickets, responses).set_index("term").index

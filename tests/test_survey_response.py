@@ -100,3 +100,15 @@ def test_no_bias_when_answering_does_not_depend_on_the_ticket():
     result = nonresponse_adjusted_score(invitations, responses, tickets, features=["reopened"], n_boot=50)
     assert not bool(result["over_represented"].item())
     assert result["gap"].item() == pytest.approx(0, abs=1)
+
+
+def test_quarterly_invitations_match_each_answer_once_within_the_window():
+    invitations = validate(pd.DataFrame({
+        "invitation_id": ["q1", "q2", "q3"], "survey": "nps", "requester_id": "u1",
+        "sent_at": ["2026-01-10T10:00Z", "2026-04-10T10:00Z", "2026-07-10T10:00Z"]}), "survey_invitations")
+    responses = validate(pd.DataFrame({
+        "response_id": ["a", "b"], "survey": "nps", "score": [9, 3], "scale": "0-10", "requester_id": "u1",
+        "submitted_at": ["2026-01-12T10:00Z", "2026-06-30T10:00Z"]}), "survey_responses")
+    # the June answer is 81 days after the April invitation: outside the 30-day window
+    assert mark_responded(invitations, responses)["responded"].tolist() == [True, False, False]
+    assert mark_responded(invitations, responses, window_days=90)["responded"].tolist() == [True, True, False]

@@ -152,7 +152,7 @@ def _statement(row: pd.Series, confidence: float) -> str:
         green = ", ".join(f"{OPS_MEASURES[m][3]} {row[m]:.1f}" for m in GREEN_MEASURES if m in row.index)
         worse = [s.upper() for s in SURVEY_MEASURES if row.get(f"{s}_vs_rest") == "below"]
         text = (f"{row['unit']}: watermelon — operations look green ({green}, better than most) while "
-                f"{' and '.join(worse)} is significantly below the rest: {scores}.")
+                f"{' and '.join(worse)} {'is' if len(worse) == 1 else 'are'} significantly below the rest: {scores}.")
         if "reopen_rate" in row.index and pd.notna(row["reopen_rate"]):
             text = text[:-1] + f"; reopened {row['reopen_rate']:.0f}%."
         return text

@@ -4,7 +4,8 @@ The model is one logistic regression (statsmodels) of "this rating was unfavoura
 (CSAT not top-2-box or "bad", NPS detractor, CES not agreeing) on ticket attributes:
 
 - yes/no attributes (reopened at least once, SLA breached, hedging wording) enter as 0/1,
-  so their odds ratio compares tickets with and without;
+  so their odds ratio compares tickets with and without; hedging is whether the ticket's
+  last public agent reply (usually the resolution) hedges, by :func:`toolkit.ops.hedging`;
 - counts (agent replies, i.e. back-and-forth) are standardised: the odds ratio is per
   standard deviation, and the statement says how many replies that is;
 - times (first reply, resolution) are skewed over orders of magnitude, so they enter as
@@ -147,16 +148,26 @@ def rated_tickets(tickets: pd.DataFrame, responses: pd.DataFrame | None, survey:
     return pd.Series(bad, index=tickets.index).where(tickets["satisfaction"].notna())
 
 
+def ticket_hedging(messages: pd.DataFrame) -> pd.Series:
+    """Whether each ticket's last public agent reply hedges (:func:`toolkit.ops.hedging`), indexed by ticket_id."""
+    from toolkit.ops.hedging import hedging
+
+    replies = hedging(messages).sort_values(["ticket_id", "created_at"], kind="stable")
+    return replies.drop_duplicates("ticket_id", keep="last").set_index("ticket_id")["hedged"].astype(bool)
+
+
 def satisfaction_drivers(tickets: pd.DataFrame, responses: pd.DataFrame | None = None, survey: str = "csat", *,
-                         features: Sequence[str] = DEFAULT_FEATURES, confidence: float = 0.95,
-                         correction: str = "holm", min_category: int = 20) -> pd.DataFrame:
+                         messages: pd.DataFrame | None = None, features: Sequence[str] = DEFAULT_FEATURES,
+                         confidence: float = 0.95, correction: str = "holm", min_category: int = 20) -> pd.DataFrame:
     """Odds ratios of an unfavourable rating for each ticket attribute, from one logistic regression.
 
     Parameters
     ----------
-    tickets : canonical ``tickets`` (add a ``hedging`` column to include hedging wording).
+    tickets : canonical ``tickets``.
     responses : canonical ``survey_responses`` joined on ``ticket_id``; without it the
         tickets' ``satisfaction`` column is used (CSAT).
+    messages : canonical ``messages``, for the ``hedging`` feature (else a ``hedging``
+        column on the tickets is used when present, else the feature is skipped).
     survey : which ratings: ``"csat"`` (unfavourable = not top-2-box / bad), ``"nps"``
         (detractor) or ``"ces"`` (not agreeing).
     features : any of ``reopened``, ``back_and_forth``, ``first_reply``, ``resolution``,
@@ -176,6 +187,8 @@ def satisfaction_drivers(tickets: pd.DataFrame, responses: pd.DataFrame | None =
     check_choice(survey, ("nps", "csat", "ces"), "survey")
     confidence = check_confidence(confidence)
     require_columns(tickets, ["ticket_id"], "tickets")
+    if messages is not None and "hedging" in features and not has_values(tickets, "hedging"):
+        tickets = tickets.assign(hedging=tickets["ticket_id"].map(ticket_hedging(messages)).astype("boolean"))
     outcome = rated_tickets(tickets, responses, survey)
     rated = tickets[outcome.notna()]
     design, terms, notes = ticket_features(rated, features, min_category=min_category)
@@ -222,5 +235,6 @@ def _statement(row, outcome: str, confidence: float) -> str:
     interval = f"({confidence:.0%} CI {_ratio(row.low)}-{_ratio(row.high)})"
     text = f"{row.subject} have {_ratio(row.odds_ratio)}x the odds of {outcome} {interval}"
     if not row.significant:
-        text += "; not distinguishable from no effect"
+        text += ("; not significant once corrected for the number of attributes tested"
+                 if row.p_value < 1 - confidence else "; not distinguishable from no effect")
     return text + "."

@@ -9,8 +9,9 @@ non-respondents would likely have been, given their tickets, and so whether the
 satisfied are over-represented among the answers.
 
 An invitation counts as answered when a response of the same survey exists for the
-same ``ticket_id``; invitations without a ticket id are matched on ``requester_id``
-(a response sent at or after the invitation).
+same ``ticket_id``; invitations without a ticket id (relationship NPS) are matched on
+``requester_id``: each answer belongs to that person's latest invitation to the same survey
+sent before it, within ``window_days`` (30).
 """
 
 from __future__ import annotations
@@ -42,8 +43,11 @@ BIAS_ATTRIBUTES = {
 }
 
 
-def mark_responded(invitations: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
-    """``invitations`` with a boolean ``responded`` column (see the module docstring for the matching rule)."""
+def mark_responded(invitations: pd.DataFrame, responses: pd.DataFrame, window_days: float = 30) -> pd.DataFrame:
+    """``invitations`` with a boolean ``responded`` column (see the module docstring for the matching rule).
+
+    ``window_days``: for invitations matched on ``requester_id``, how long after sending an answer still counts.
+    """
     require_columns(invitations, ["invitation_id", "survey"], "survey_invitations")
     require_columns(responses, ["survey"], "survey_responses")
     responded = pd.Series(False, index=invitations.index)
@@ -53,10 +57,16 @@ def mark_responded(invitations: pd.DataFrame, responses: pd.DataFrame) -> pd.Dat
         responded |= keys.isin(answered) & invitations["ticket_id"].notna().to_numpy()
     no_ticket = invitations["ticket_id"].isna() if "ticket_id" in invitations.columns else ~responded
     if no_ticket.any() and has_values(invitations, "requester_id") and has_values(responses, "requester_id"):
-        pairs = invitations.loc[no_ticket, ["survey", "requester_id", "sent_at"]].reset_index().merge(
-            responses[["survey", "requester_id", "submitted_at"]].dropna(), on=["survey", "requester_id"])
-        hit = pairs.loc[pairs["submitted_at"] >= pairs["sent_at"], "index"].unique()
-        responded[hit] = True
+        sent = invitations.loc[no_ticket & invitations["sent_at"].notna(), ["survey", "requester_id", "sent_at"]]
+        sent = sent.assign(position=np.flatnonzero((no_ticket & invitations["sent_at"].notna()).to_numpy()))
+        answers = responses.loc[responses["requester_id"].notna() & responses["submitted_at"].notna(),
+                                ["survey", "requester_id", "submitted_at"]]
+        # each answer belongs to the latest earlier invitation of that person to that survey, within the window
+        matched = pd.merge_asof(answers.sort_values("submitted_at"), sent.sort_values("sent_at"),
+                                left_on="submitted_at", right_on="sent_at", by=["survey", "requester_id"],
+                                direction="backward", tolerance=pd.Timedelta(days=window_days))
+        hit = matched["position"].dropna().astype(int).unique()
+        responded.iloc[hit] = True
     return invitations.assign(responded=responded.to_numpy())
 
 
