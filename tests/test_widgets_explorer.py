@@ -12,7 +12,7 @@ from toolkit.errors import ConfigError, DataError
 from toolkit.widgets.explorer import (
     DuplicateExplorer,
     bug_keys,
-    cluster_evidence,
+    cluster_table,
     highlight,
     sparkline,
 )
@@ -36,6 +36,7 @@ class FakeEngine:
 
     def fit(self, tickets, *, threshold, min_cluster_size, progress=None):
         self.fits.append((threshold, min_cluster_size))
+        self.threshold_ = threshold = 0.5 if threshold is None else threshold  # None: the engine's default
         self.tickets = tickets
         key = tickets["problem"].fillna("")
         if threshold >= 0.8:
@@ -80,7 +81,7 @@ def make_tickets() -> pd.DataFrame:
             n += 1
             text = PROBLEMS[problem] if problem else f"one-off question number {n}"
             rows.append({"ticket_id": f"T{n:03d}", "created_at": end - pd.Timedelta(days=d),
-                         "subject": f"{problem or 'misc'} #{n}",
+                         "subject": f"{problem or 'misc'} question {n}",
                          "description": f"{text}. Contact me at jane{n}@example.com",
                          "team": "Tier 1" if i % 2 else "Billing", "channel": "email" if i % 3 else "chat",
                          "product": "Reports", "organization_id": f"O{i % 4}", "requester_id": f"R{n}",
@@ -104,29 +105,31 @@ def key_of(ex, name):
 
 
 # ----------------------------------------------------------------------------- compute helpers
-def test_cluster_evidence_counts_trend_and_csat():
+def test_cluster_table_counts_trend_effort_and_csat():
     t = make_tickets()
-    ev = cluster_evidence(t, t["problem"], weeks=4, end=pd.Timestamp("2026-09-30 12:00", tz="UTC"))
-    ev = ev.set_index("cluster")
-    assert ev.loc["export", "tickets"] == 10
-    assert ev.loc["export", "customers"] == 4
-    # export: ages 1,2,3,5,8,10,15,20 in the last 28 days; 60 and 100 in the 90 days before
+    table = cluster_table(t, t["problem"], weeks=4)
+    ev = table.set_index("cluster")
+    assert list(table.columns) == ["cluster", "tickets", "customers", "first_seen", "last_seen", "weekly", "recent",
+                                   "growth", "emerging", "effort", "csat", "csat_rest", "csat_impact", "impact"]
+    assert ev["tickets"].to_dict() == {"export": 10, "invoice": 4, "login": 8}
+    assert ev.loc["export", "customers"] == 4  # organisations
+    # export: ages 1,2,3,5,8,10,15,20 days in the last 28 days; 60 and 100 in the 91 days before
     assert ev.loc["export", "recent"] == 8
-    assert ev.loc["export", "baseline"] == pytest.approx(2 * 28 / 90)
-    assert bool(ev.loc["export", "emerging"]) is True
-    assert bool(ev.loc["login", "emerging"]) is False
-    assert list(ev.loc["export", "weekly"]) == [0, 2, 2, 4]  # oldest week first: none | 20,15 | 10,8 | 5,3,2,1
+    assert ev.loc["export", "growth"] == pytest.approx((8 / 4) / (2 / 13))
+    assert ev["emerging"].to_dict() == {"export": True, "invoice": False, "login": False}
+    assert sum(ev.loc["export", "weekly"]) == 8 and len(ev.loc["export", "weekly"]) == 4
     assert ev.loc["export", "effort"] == 20
-    assert ev.loc["export", "csat"] == 0.0
+    assert ev.loc["export", "csat"] == 0.0 and ev.loc["export", "csat_rest"] == 1.0
     assert ev.loc["export", "csat_impact"] == pytest.approx(-100.0)
-    assert "misc" not in ev.index and len(ev) == 3
+    assert ev.loc["login", "csat_impact"] == pytest.approx((1 - 6 / 16) * 100)
 
 
-def test_cluster_evidence_without_optional_columns_leaves_them_empty():
+def test_cluster_table_without_optional_columns_leaves_them_empty():
     t = make_tickets().drop(columns=["organization_id", "requester_id", "agent_replies", "satisfaction"])
-    ev = cluster_evidence(t, t["problem"])
+    ev = cluster_table(t, t["problem"])
     assert ev["customers"].isna().all() and ev["effort"].isna().all() and ev["csat_impact"].isna().all()
     assert ev["tickets"].sum() == 22
+    assert cluster_table(t, pd.Series([None] * len(t))).empty
 
 
 def test_sparkline_highlight_and_bug_keys():
@@ -149,6 +152,11 @@ def test_opens_with_sorted_table_and_no_labels_file(explorer, tmp_path):
     assert "▲" in ex._rows[0][4].value  # export is emerging
     assert ex.page_label.value.endswith("1–3 of 3 clusters")
     assert not (tmp_path / "duplicate_labels.json").exists()
+
+
+def test_default_threshold_comes_from_the_engine_without_a_second_fit(tmp_path):
+    ex = DuplicateExplorer(make_tickets(), engine=FakeEngine(), data_path=tmp_path)
+    assert ex.engine.fits == [(None, 3)] and ex.threshold.value == 0.5
 
 
 def test_sorting_through_header_buttons(explorer):
@@ -181,6 +189,8 @@ def test_controls_recluster_and_filter(explorer):
     ex.dates.value = (ex._months[-1], ex._months[-1])  # September 2026 only
     assert dict(zip(ex.table["name"], ex.table["tickets"], strict=True)) == {
         "export problem": 8, "login problem": 2, "invoice problem": 1}
+    row = ex.table.set_index("name").loc["export problem"]  # growth still measured against the earlier months
+    assert (row["recent"], bool(row["emerging"])) == (8, True) and row["growth"] == pytest.approx(13.0)
 
 
 def test_select_shows_redacted_highlighted_tickets_timeline_keys_and_neighbours(explorer):
@@ -230,7 +240,7 @@ def test_set_status_merge_split_move(explorer, tmp_path):
     ex.merge_button.click()
     labels = saved(tmp_path)["labels"]
     assert len(labels) == 1 and len(labels[0]["members"]) == 12
-    assert list(ex.table["tickets"]) == [12, 10]
+    assert sorted(ex.table["tickets"]) == [10, 12]
 
     ex.ticket_pick.value = ("T019", "T020")  # the two newest invoice tickets
     ex.split_name.value = "VAT on invoices"
@@ -337,7 +347,7 @@ def test_export_writes_jira_csv_and_labelled_table(explorer, tmp_path):
     assert "Support tickets about this problem: 10 from 4 customers." in desc
     assert "First seen 2026-06-22, last seen 2026-09-29." in desc
     assert "Bug keys mentioned in tickets: APP-1234." in desc and "Analyst note: started after 4.1" in desc
-    assert "- T001: export #1" in desc and "example.com" not in desc
+    assert "- T001: export question 1" in desc and "example.com" not in desc
     labelled = pd.read_csv(tmp_path / "labelled_clusters.csv")
     assert list(labelled["name"]) == ["=Export times out", "login problem"]
     assert list(labelled["status_text"]) == ["upstream bug", "not a problem"]

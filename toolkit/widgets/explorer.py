@@ -16,16 +16,9 @@ The clustering itself comes from a :class:`ClusterEngine`; by default
 :class:`FinderEngine`, which wraps :class:`toolkit.duplicates.DuplicateFinder`.
 Tests inject a small fake engine.
 
-Cluster evidence shown in the table (:func:`cluster_evidence`)
----------------------------------------------------------------
-tickets : tickets in the cluster within the current filters.
-customers : distinct organisations (requesters when there are no organisations).
-weekly : ticket counts in each of the last ``weeks`` weeks before the end of the data.
-recent / baseline : tickets in the last 28 days / the 28-day rate over the 90 days before them.
-emerging : ``recent >= 3`` and ``recent > 2 * baseline`` (more than twice its own 90-day rate).
-effort : agent replies written on the cluster's tickets (sum of ``agent_replies``).
-csat / csat_impact : share of satisfied ratings (good, or 4-5 on 1-5) in the cluster, and its difference
-    from all other rated tickets in percentage points (negative = the cluster hurts CSAT).
+The numbers in the cluster table (tickets, customers, trend, growth and the emerging flag, effort,
+CSAT, impact) are defined once, in :mod:`toolkit.duplicates.ranking`; :func:`cluster_table` computes them
+for the analyst's clusters.
 """
 
 from __future__ import annotations
@@ -43,6 +36,8 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
+from toolkit.duplicates import extract_bug_keys
+from toolkit.duplicates.ranking import cluster_evidence as evidence_for
 from toolkit.errors import ConfigError, DataError
 from toolkit.pii import redact
 from toolkit.schema import has_values
@@ -61,7 +56,6 @@ from toolkit.widgets.labels import (
 Progress = Callable[[str, float], None]
 """A progress callback: ``progress(step, fraction_done)``."""
 
-_BUG_KEY = re.compile(r"\b[A-Z][A-Z0-9]{1,9}-\d{1,6}\b|(?<![\w&])#\d{3,7}\b")
 _SPARK = "▁▂▃▄▅▆▇█"
 
 
@@ -87,30 +81,46 @@ class ClusterEngine(Protocol):
 
 
 class FinderEngine:
-    """:class:`toolkit.duplicates.DuplicateFinder` behind the :class:`ClusterEngine` interface."""
+    """:class:`toolkit.duplicates.DuplicateFinder` behind the :class:`ClusterEngine` interface.
 
-    def __init__(self, seed: int = 0, **finder_params) -> None:
+    The first ``fit`` vectorises and links the tickets; later fits on the same tickets only regroup
+    (:meth:`DuplicateFinder.regroup`), which is what makes the threshold slider interactive.
+    ``finder`` may be an already fitted (e.g. loaded) finder for these tickets.
+    """
+
+    def __init__(self, finder=None, *, seed: int = 0, **finder_params) -> None:
         self.seed = seed
         self.finder_params = finder_params
-        self.finder_ = None
+        self.finder_ = finder
+        self._fitted_ids = None if finder is None else pd.Index(finder.assignments_["ticket_id"]
+                                                                 if isinstance(finder.assignments_, pd.DataFrame)
+                                                                 else finder.assignments_.index).astype("str")
 
     def fit(self, tickets, *, threshold, min_cluster_size, progress=None):
         from toolkit.duplicates import DuplicateFinder
 
-        finder = self.finder_
-        if finder is not None and hasattr(finder, "regroup") and finder.tickets_n_ == len(tickets):
-            finder.regroup(threshold=threshold, min_cluster_size=min_cluster_size)
+        ids = pd.Index(tickets["ticket_id"]).astype("str")
+        if self.finder_ is not None and self._fitted_ids is not None and self._fitted_ids.equals(ids):
+            if progress:
+                progress("regrouping", 0.5)
+            self.finder_.regroup(threshold=threshold, min_cluster_size=min_cluster_size)
         else:
-            finder = DuplicateFinder(threshold=threshold, min_cluster_size=min_cluster_size, seed=self.seed,
-                                     **self.finder_params).fit(tickets)
-            finder.tickets_n_ = len(tickets)
-        self.finder_ = finder
-        return finder.assignments_[["ticket_id", "cluster_id"]]
+            def told(step, done, total):
+                if progress:
+                    progress(f"{step}…", done / max(total, 1))
+
+            self.finder_ = DuplicateFinder(threshold=threshold, min_cluster_size=min_cluster_size, seed=self.seed,
+                                           progress=told, **self.finder_params).fit(tickets)
+            self._fitted_ids = ids
+        self.threshold_ = self.finder_.threshold_
+        found = self.finder_.assignments_
+        if isinstance(found, pd.Series):
+            found = found.rename("cluster_id").rename_axis("ticket_id").reset_index()
+        return found[["ticket_id", "cluster_id"]]
 
     def cluster_names(self):
         clusters = self.finder_.clusters_
-        name = "name" if "name" in clusters.columns else "label"
-        return dict(zip(clusters["cluster_id"].astype("str"), clusters[name].astype("str"), strict=True))
+        return dict(zip(clusters["cluster_id"].astype("str"), clusters["name"].astype("str"), strict=True))
 
     def distinctive_terms(self, ticket_ids, k=8):
         return list(self.finder_.distinctive_terms(list(ticket_ids), k=k))
@@ -121,80 +131,52 @@ class FinderEngine:
     def similar(self, query, k=10):
         return self.finder_.similar(query, k=k)[["ticket_id", "similarity"]]
 
+    def bug_keys(self, ticket_ids):
+        if not hasattr(self.finder_, "bug_keys"):
+            return None  # the explorer then reads the keys from the ticket text
+        return self.finder_.bug_keys(list(ticket_ids))
+
 
 # ===================================================================== compute
-EVIDENCE_COLUMNS = ["cluster", "tickets", "customers", "first_seen", "last_seen", "weekly", "recent", "baseline",
-                    "growth", "emerging", "effort", "csat", "csat_impact"]
+TABLE_COLUMNS = ["cluster", "tickets", "customers", "first_seen", "last_seen", "weekly", "recent", "growth",
+                 "emerging", "effort", "csat", "csat_rest", "csat_impact", "impact"]
 
 
-def cluster_evidence(tickets: pd.DataFrame, cluster: pd.Series, *, weeks: int = 12,
-                     end: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Evidence per cluster for the explorer's table (definitions in the module docstring).
+def cluster_table(tickets: pd.DataFrame, cluster: pd.Series, *, weeks: int = 12,
+                  as_of: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The explorer's cluster table: evidence for any grouping of tickets, e.g. after merges and splits.
+
+    The measures and the impact score are those of :func:`toolkit.duplicates.ranking.cluster_evidence`
+    (defined there, once); this adds the columns the table shows.
 
     Parameters
     ----------
     tickets : canonical tickets (already filtered to what is shown).
     cluster : cluster key per ticket, aligned with ``tickets`` (NA = unclustered, left out).
-    weeks : how many weeks the ``weekly`` counts cover.
-    end : end of the data (default: the latest ``created_at`` in ``tickets``).
+    weeks : how many of the latest weeks ``weekly`` keeps.
+    as_of : end of the data for the recent/baseline windows (default: the latest ticket).
 
     Returns
     -------
-    One row per cluster with columns :data:`EVIDENCE_COLUMNS`; ``weekly`` holds a list of ``weeks``
-    counts, oldest first; ``customers``, ``effort`` and the CSAT columns are NA when the data lack them.
+    One row per cluster: cluster (key), tickets, customers (distinct organisations, else requesters),
+    first_seen, last_seen, weekly (list of the last ``weeks`` weekly counts, oldest first), recent (tickets in
+    the last 28 days), growth, emerging, effort (agent replies written on the cluster's tickets: tickets x mean
+    replies), csat, csat_rest, csat_impact (csat - csat_rest in percentage points), impact.
     """
-    keys = pd.Series(cluster.to_numpy(), index=tickets.index, dtype="str")
+    keys = pd.Series(np.asarray(cluster, dtype=object), index=tickets.index).astype("str")
     mask = keys.notna().to_numpy()
-    frame = tickets.loc[mask]
-    keys = keys[mask]
-    if not len(frame):
-        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    end = frame["created_at"].max() if end is None else end
-    codes, uniques = pd.factorize(keys, sort=True)
-    n = len(uniques)
-    created = frame["created_at"]
-    out = pd.DataFrame({"cluster": uniques.astype("str")})
-    out["tickets"] = np.bincount(codes, minlength=n)
-    who = "organization_id" if has_values(frame, "organization_id") else "requester_id"
-    if has_values(frame, who):
-        out["customers"] = (pd.DataFrame({"c": codes, "w": frame[who].to_numpy()}).dropna()
-                            .groupby("c")["w"].nunique().reindex(range(n), fill_value=0).to_numpy())
-        out["customers"] = out["customers"].astype("Int64")
-    else:
-        out["customers"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
-    grouped = pd.Series(created.to_numpy()).groupby(codes)
-    out["first_seen"] = grouped.min().to_numpy()
-    out["last_seen"] = grouped.max().to_numpy()
-    age_days = ((end - created).dt.total_seconds() / 86400).to_numpy()
-    week = np.floor(age_days / 7).astype(int)
-    inside = (week >= 0) & (week < weeks)
-    counts = np.bincount(codes[inside] * weeks + (weeks - 1 - week[inside]), minlength=n * weeks).reshape(n, weeks)
-    out["weekly"] = list(counts)
-    recent = np.bincount(codes[(age_days >= 0) & (age_days < 28)], minlength=n)
-    before = np.bincount(codes[(age_days >= 28) & (age_days < 118)], minlength=n)
-    out["recent"] = recent
-    out["baseline"] = before * 28 / 90
-    out["growth"] = out["recent"] / out["baseline"].where(out["baseline"] > 0)
-    out["emerging"] = (out["recent"] >= 3) & (out["recent"] > 2 * out["baseline"])
-    if has_values(frame, "agent_replies"):
-        out["effort"] = (pd.Series(frame["agent_replies"].to_numpy(dtype="float64", na_value=np.nan))
-                         .groupby(codes).sum().reindex(range(n), fill_value=0).to_numpy())
-    else:
-        out["effort"] = np.nan
-    out["csat"], out["csat_impact"] = np.nan, np.nan
-    if has_values(tickets, "satisfaction"):
-        satisfied = tickets["satisfaction"].map({"good": 1.0, "bad": 0.0, "5": 1.0, "4": 1.0, "3": 0.0, "2": 0.0,
-                                                 "1": 0.0}).astype("float64")
-        rated_all, good_all = satisfied.notna().sum(), satisfied.sum()
-        sat = pd.Series(satisfied[mask].to_numpy())
-        rated = sat.notna().groupby(codes).sum().reindex(range(n), fill_value=0).to_numpy()
-        good = sat.groupby(codes).sum().reindex(range(n), fill_value=0).to_numpy()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            csat = np.where(rated > 0, good / np.maximum(rated, 1), np.nan)
-            rest = np.where(rated_all - rated > 0, (good_all - good) / np.maximum(rated_all - rated, 1), np.nan)
-        out["csat"] = csat
-        out["csat_impact"] = (csat - rest) * 100
-    return out[EVIDENCE_COLUMNS]
+    if not mask.any():
+        return pd.DataFrame(columns=TABLE_COLUMNS)
+    codes, uniques = pd.factorize(keys, sort=True)  # NA -> -1, "unclustered" for the ranking
+    ev = evidence_for(tickets, codes, as_of=as_of)
+    ev["cluster"] = np.asarray(uniques, dtype=object)[ev["cluster_id"].to_numpy()]
+    ev["customers"] = ev["organizations"] if ev["organizations"].notna().any() else ev["customers"]
+    ev["weekly"] = [list(w)[-weeks:] if isinstance(w, list) else [] for w in ev["weekly_counts"]]
+    ev["recent"] = ev["recent_tickets"]
+    ev["effort"] = (ev["tickets"] * ev["agent_replies_mean"]).round()
+    ev["csat_impact"] = (ev["csat"] - ev["csat_rest"]) * 100
+    ev["cluster"] = ev["cluster"].astype("str")
+    return ev[TABLE_COLUMNS].reset_index(drop=True)
 
 
 def sparkline(counts: Sequence[int]) -> str:
@@ -207,9 +189,10 @@ def sparkline(counts: Sequence[int]) -> str:
 
 
 def bug_keys(texts: pd.Series) -> list[str]:
-    """Bug-tracker keys (``APP-1234``) and issue numbers (``#1234``) mentioned in ``texts``, most frequent first."""
-    found = texts.dropna().astype("str").str.findall(_BUG_KEY).explode().dropna()
-    return found.value_counts().index.tolist() if len(found) else []
+    """Bug-tracker keys mentioned in ``texts`` (as :func:`toolkit.duplicates.extract_bug_keys` finds them),
+    most frequent first."""
+    found = extract_bug_keys(texts).explode().dropna()
+    return found.value_counts(sort=True).index.astype("str").tolist() if len(found) else []
 
 
 def highlight(text: str, terms: Sequence[str]) -> str:
@@ -226,8 +209,9 @@ def highlight(text: str, terms: Sequence[str]) -> str:
 PAGE_SIZE = 15
 ALL = "(all)"
 SORT_COLUMNS = {"name": "Cluster", "tickets": "Tickets", "customers": "Customers", "recent": "Trend (12 wk)",
-                "growth": "Growth", "effort": "Effort", "csat_impact": "CSAT Δ", "status": "Status"}
-_GRID = "minmax(240px, 3fr) 64px 84px 120px 88px 72px 72px minmax(120px, 1fr)"
+                "growth": "Growth", "effort": "Effort", "csat_impact": "CSAT Δ", "impact": "Impact",
+                "status": "Status"}
+_GRID = "minmax(220px, 3fr) 64px 88px 112px 84px 64px 72px 64px minmax(110px, 1fr)"
 
 _CSS = """<style>
 .stk-explorer {font-size: 13px;}
@@ -253,9 +237,9 @@ def _fmt_int(v) -> str:
 
 
 def _fmt_growth(v, emerging) -> str:
-    if emerging:
+    if not pd.isna(emerging) and bool(emerging):
         text = "new" if pd.isna(v) else f"×{v:.1f}"
-        return f"<span class='stk-emerging' title='emerging: more than twice its 90-day rate'>▲ {text}</span>"
+        return f"<span class='stk-emerging' title='emerging: at least twice its own baseline rate'>▲ {text}</span>"
     return "" if pd.isna(v) else f"×{v:.1f}"
 
 
@@ -272,7 +256,7 @@ class DuplicateExplorer:
     labels_path : the labels file; default ``duplicate_labels.json`` next to ``data_path``.
     data_path : the data file or folder the tickets came from (to place the labels file).
     engine : the clustering (:class:`ClusterEngine`); default :class:`FinderEngine`.
-    threshold, min_cluster_size : initial clustering parameters.
+    threshold, min_cluster_size : initial clustering parameters (threshold None: the engine's default).
     threshold_range : (min, max, step) of the threshold slider.
     redact_text : show ticket text PII-redacted (default True).
     weeks : weeks in the trend column and timeline.
@@ -283,7 +267,7 @@ class DuplicateExplorer:
 
     def __init__(self, tickets: pd.DataFrame, *, labels_path: str | Path | None = None,
                  data_path: str | Path | None = None, engine: ClusterEngine | None = None,
-                 threshold: float = 0.5, min_cluster_size: int = 3,
+                 threshold: float | None = None, min_cluster_size: int = 3,
                  threshold_range: tuple[float, float, float] = (0.2, 0.9, 0.05), redact_text: bool = True,
                  weeks: int = 12, page_size: int = PAGE_SIZE) -> None:
         if labels_path is None and data_path is None:
@@ -308,7 +292,7 @@ class DuplicateExplorer:
         self._row_of = pd.Series(np.arange(len(self.tickets)), index=self.tickets["ticket_id"])
         self.data_end = self.tickets["created_at"].max()
         self.selected: str | None = None
-        self.sort_by, self.ascending = "tickets", False
+        self.sort_by, self.ascending = "impact", False
         self.page = 0
         self.carried: Carried | None = None
         self.table = pd.DataFrame()
@@ -324,7 +308,10 @@ class DuplicateExplorer:
         lo, hi, step = threshold_range
         narrow = widgets.Layout(width="250px")
         style = {"description_width": "90px"}
-        self.threshold = widgets.FloatSlider(value=threshold, min=lo, max=hi, step=step, description="Threshold",
+        self._pending_threshold = threshold is None
+        self._syncing = False
+        self.threshold = widgets.FloatSlider(value=lo if threshold is None else threshold, min=lo, max=hi, step=step,
+                                             description="Threshold",
                                              continuous_update=False, readout_format=".2f", layout=narrow,
                                              style=style, tooltip="higher = tighter, smaller clusters")
         self.min_size = widgets.IntSlider(value=min_cluster_size, min=2, max=50, description="Min size",
@@ -350,7 +337,7 @@ class DuplicateExplorer:
                                                                                            visibility="hidden"))
         self.status_line = widgets.HTML(layout=widgets.Layout(width="auto"))
         for w in (self.threshold, self.min_size):
-            w.observe(lambda _c: self.recluster(), names="value")
+            w.observe(lambda _c: None if self._syncing else self.recluster(), names="value")
         for w in (self.dates, self.search, self.status_filter, *self.filters.values()):
             w.observe(lambda _c: self._refresh(reset_page=True), names="value")
 
@@ -372,7 +359,7 @@ class DuplicateExplorer:
             row = [name] + [widgets.HTML(layout=widgets.Layout(width="auto")) for _ in range(len(SORT_COLUMNS) - 1)]
             for c in row[1:]:
                 c.add_class("stk-cell")
-            for j in (1, 2, 4, 5, 6):
+            for j in (1, 2, 4, 5, 6, 7):
                 row[j].add_class("stk-num")
             row[3].add_class("stk-spark")
             self._rows.append(row)
@@ -492,10 +479,18 @@ class DuplicateExplorer:
         started = time.perf_counter()
         self._progress("clustering…", 0.05)
         try:
-            assignments = self.engine.fit(self.tickets, threshold=float(self.threshold.value),
+            threshold = None if self._pending_threshold else float(self.threshold.value)
+            assignments = self.engine.fit(self.tickets, threshold=threshold,
                                           min_cluster_size=int(self.min_size.value), progress=self._progress)
         finally:
             self.progress.layout.visibility = "hidden"
+        if self._pending_threshold and getattr(self.engine, "threshold_", None) is not None:
+            self._syncing = True  # show the engine's default without clustering again
+            try:
+                self.threshold.value = float(self.engine.threshold_)
+            finally:
+                self._syncing = False
+        self._pending_threshold = False
         ids = assignments["ticket_id"].astype("str")
         if not ids.isin(self._row_of.index).all():
             raise DataError("the clustering returned ticket ids that are not in the tickets", table="tickets",
@@ -528,25 +523,41 @@ class DuplicateExplorer:
     def _status(self, key: str) -> str:
         return self.store.labels[key].status if key in self.store.labels else "unreviewed"
 
-    def visible_mask(self) -> np.ndarray:
-        """Which tickets pass the date, team/channel/product and search filters."""
-        t = self.tickets
+    def _range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """Start and (exclusive) end of the date range control, in UTC."""
         start, stop = self.dates.value
-        created = t["created_at"]
-        mask = (created >= start.tz_localize(created.dt.tz) if start.tzinfo is None else created >= start)
         stop = stop + pd.offsets.MonthBegin(1)
-        mask &= created < (stop.tz_localize(created.dt.tz) if stop.tzinfo is None else stop)
+        return tuple(t.tz_localize("UTC") if t.tzinfo is None else t for t in (start, stop))
+
+    def visible_mask(self, *, dates: bool = True) -> np.ndarray:
+        """Which tickets pass the date range and team/channel/product filters (``dates=False``: all dates)."""
+        t = self.tickets
+        start, stop = self._range()
+        created = t["created_at"]
+        mask = (created >= start) & (created < stop) if dates else pd.Series(True, index=t.index)
         for col, w in self.filters.items():
             if w.value != ALL:
                 mask &= t[col].astype("str") == w.value
         return mask.to_numpy(dtype=bool)
 
     def _refresh(self, reset_page: bool = False) -> None:
-        """Recompute the cluster table for the current filters and redraw it."""
+        """Recompute the cluster table for the current filters and redraw it.
+
+        Counts, customers, effort and CSAT cover the date range; trend, growth and the emerging flag are
+        measured at the end of the range against the cluster's own history before it.
+        """
         mask = self.visible_mask()
         keys = pd.Series(self.cluster_of.reindex(self.tickets["ticket_id"]).to_numpy(), index=self.tickets.index)
         self._visible = mask
-        ev = cluster_evidence(self.tickets.loc[mask], keys[mask], weeks=self.weeks, end=self.data_end)
+        start, stop = self._range()
+        as_of = min(stop - pd.Timedelta(microseconds=1), self.data_end)
+        ev = cluster_table(self.tickets.loc[mask], keys[mask], weeks=self.weeks, as_of=as_of)
+        if start > self.tickets["created_at"].min():  # the range cuts history off: take the trend from all of it
+            history = self.visible_mask(dates=False) & (self.tickets["created_at"] < stop).to_numpy()
+            trend = cluster_table(self.tickets.loc[history], keys[history], weeks=self.weeks, as_of=as_of)
+            trend = trend.set_index("cluster").reindex(ev["cluster"])
+            for col in ("weekly", "recent", "growth", "emerging"):
+                ev[col] = trend[col].to_numpy()
         query = self.search.value.strip().lower()
         if query:
             hit = self._lower[mask].str.contains(query, regex=False).to_numpy()
@@ -609,7 +620,8 @@ class DuplicateExplorer:
             cells[4].value = _fmt_growth(r["growth"], r["emerging"])
             cells[5].value = _fmt_int(r["effort"])
             cells[6].value = _fmt_pp(r["csat_impact"])
-            cells[7].value = html.escape(STATUSES[r["status"]])
+            cells[7].value = _fmt_int(r["impact"])
+            cells[8].value = html.escape(STATUSES[r["status"]])
         n = len(self.table)
         self.page_label.value = (f"&nbsp;{start + 1}–{min(start + self.page_size, n)} of {n} clusters"
                                  if n else "&nbsp;no clusters match the filters")
@@ -651,7 +663,7 @@ class DuplicateExplorer:
         name = self._name(key)
         self.rename_text.value = name
         self.terms = self.engine.distinctive_terms(self.members(key), k=8)
-        keys = bug_keys(self._text.iloc[self._row_of.reindex(self.members(key)).to_numpy()])
+        keys = self._bug_keys(self.members(key))
         for col in ("problem_id", "parent_id"):
             if col in rows.columns:
                 keys += [f"{col}:{v}" for v in rows[col].dropna().astype("str").unique()[:5]]
@@ -688,6 +700,12 @@ class DuplicateExplorer:
         self.ticket_pick.options = options
         self._draw_neighbours(key)
         self._draw_timeline(rows)
+
+    def _bug_keys(self, ticket_ids: list[str]) -> list[str]:
+        found = self.engine.bug_keys(ticket_ids) if hasattr(self.engine, "bug_keys") else None
+        if found is not None:  # the engine may also have read the conversations
+            return list(found)
+        return bug_keys(self._text.iloc[self._row_of.reindex(ticket_ids).to_numpy()])
 
     def _display_text(self, index) -> list[str]:
         text = self._text.loc[index]
@@ -839,10 +857,9 @@ class DuplicateExplorer:
         """The labelled clusters with their evidence on all data (see :func:`labelled_clusters`)."""
         keys = pd.Series(self.cluster_of.reindex(self.tickets["ticket_id"]).to_numpy(), index=self.tickets.index)
         is_label = keys.isin(list(self.store.labels))
-        ev = cluster_evidence(self.tickets[is_label], keys[is_label], end=self.data_end)
+        ev = cluster_table(self.tickets[is_label], keys[is_label], as_of=self.data_end)
         ev = ev.rename(columns={"cluster": "label_id"})
-        ev["bug_keys"] = [", ".join(bug_keys(self._text.iloc[self._row_of.reindex(self.members(k)).to_numpy()])[:8])
-                          for k in ev["label_id"]]
+        ev["bug_keys"] = [", ".join(self._bug_keys(self.members(k))[:8]) for k in ev["label_id"]]
         ev["example_tickets"] = [", ".join(self.members(k)[:5]) for k in ev["label_id"]]
         return labelled_clusters(self.store, ev)
 
@@ -869,3 +886,44 @@ class DuplicateExplorer:
         self.export_html.value = (f"{len(jira)} bug candidate(s) → {html.escape(str(paths['jira']))}<br>"
                                   f"{len(labelled)} labelled cluster(s) → {html.escape(str(paths['labelled']))}")
         return paths
+
+
+TICKET_FILES = ("tickets.csv", "tickets.csv.gz", "tickets.parquet", "tickets.xlsx", "tickets.json")
+
+
+def open_explorer(data: str | Path, *, labels_path: str | Path | None = None, source: str | None = None,
+                  tz: str = "UTC", since: str | None = None, threshold: float | None = None,
+                  min_cluster_size: int = 3, redact_text: bool = True, seed: int = 0) -> DuplicateExplorer:
+    """Load a ticket export and open the explorer on it, with the labels file next to the data.
+
+    Parameters
+    ----------
+    data : a tickets export (any format :func:`toolkit.io.load_tickets` reads) or a folder holding
+        ``tickets.csv`` / ``tickets.csv.gz`` / ``tickets.parquet`` (e.g. ``data/samples``).
+    labels_path : the labels file; default ``duplicate_labels.json`` in the data's folder.
+    source, tz : passed to :func:`toolkit.io.load_tickets` (helpdesk and time zone of naive timestamps).
+    since : keep only tickets created on or after this date (e.g. ``"2026-07-01"``).
+    threshold, min_cluster_size, seed : clustering parameters (threshold None: the default).
+    redact_text : show ticket text PII-redacted.
+    """
+    from toolkit.io import load_tickets
+
+    path = Path(data)
+    if path.is_dir():
+        found = [path / name for name in TICKET_FILES if (path / name).exists()]
+        if not found:
+            raise DataError(f"no tickets file in {path}", file=str(path),
+                            fix=f"pass the export file itself, or put one of {', '.join(TICKET_FILES)} there")
+        path = found[0]
+    tickets, _report = load_tickets(path, source=source, tz=tz)
+    if since is not None:
+        try:
+            start = pd.Timestamp(since)
+        except ValueError:
+            raise ConfigError(f"since={since!r} is not a date", key="since", fix="write it as 2026-07-01") from None
+        start = start.tz_localize(tz) if start.tzinfo is None else start
+        tickets = tickets[tickets["created_at"] >= start]
+        if tickets.empty:
+            raise ConfigError(f"no tickets created on or after {since}", key="since", fix="choose an earlier date")
+    return DuplicateExplorer(tickets, labels_path=labels_path, data_path=path, engine=FinderEngine(seed=seed),
+                             threshold=threshold, min_cluster_size=min_cluster_size, redact_text=redact_text)
