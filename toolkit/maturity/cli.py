@@ -85,7 +85,7 @@ def score(answers_path: str, model_file: str | None, out_dir: str, targets_file:
     overall = tables["overall_scores"].iloc[0]
     flagged = int(tables["disagreements"]["flagged"].sum())
     click.echo(f"overall {overall['score']:.2f} (target {overall['target']:.2f}, coverage {overall['coverage']:.0%}, "
-               f"{int(overall['respondents'])} respondents); {flagged} disagreements flagged; "
+               f"{int(overall['respondents'])} respondents); {flagged} dimensions with disagreements; "
                f"{len(tables['roadmap'])} roadmap steps; wrote {len(tables)} CSVs to {out}")
 
 

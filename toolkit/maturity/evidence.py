@@ -37,12 +37,21 @@ class IndicatorUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Indicator:
-    """An indicator: its name, definition, unit and how to compute it from canonical tables."""
+    """An indicator: its name, definition, unit and how to compute it from canonical tables.
+
+    ``compute(data, tz)`` returns ``(value, detail)`` where ``detail`` is a short sentence with
+    the numbers behind the value, or raises :class:`IndicatorUnavailable` saying why it cannot.
+    """
 
     name: str
     meaning: str
     unit: str
-    compute: Callable[[Data], float]
+    compute: Callable[[Data, str], tuple[float, str]]
+
+
+OPEN_STATUSES = ("new", "open", "pending", "hold")
+ACTIVE_DAYS = 14
+MIN_CLUSTER_TICKETS = 10
 
 
 def _owned(module: str, attr: str) -> Callable:
@@ -64,116 +73,193 @@ def _table(data: Data, name: str, *columns: str) -> pd.DataFrame:
 
 
 def _scalar(value) -> float:
-    value = float(value)
+    value = float(value) if value is not None and value is not pd.NA else np.nan
     if np.isnan(value):
         raise IndicatorUnavailable("the indicator is undefined for this data (no eligible rows)")
     return value
 
 
-def _csat_response_rate(data: Data) -> float:
-    responses = _table(data, "survey_responses", "survey")
-    invitations = _table(data, "survey_invitations", "survey")
-    result = _owned("toolkit.survey", "response_rates")(responses, invitations)
-    row = result[result["survey"] == "csat"] if "survey" in result.columns else result
-    if row.empty:
-        raise IndicatorUnavailable("no CSAT invitations in the data")
-    return _scalar(row["response_rate"].iloc[0])
-
-
-def _csat_ci_width(data: Data) -> float:
+def _csat_responses(data: Data) -> pd.DataFrame:
     responses = _table(data, "survey_responses", "survey", "score")
-    result = _owned("toolkit.survey", "csat")(responses)
-    if result.empty:
+    csat = responses[responses["survey"] == "csat"]
+    if csat.empty:
         raise IndicatorUnavailable("no CSAT responses in the data")
-    return _scalar(result["ci_high"].iloc[0] - result["ci_low"].iloc[0])
+    return csat
 
 
-def _top_agent_share(data: Data) -> float:
+def _csat_response_rate(data: Data, tz: str) -> tuple[float, str]:
+    invitations = _table(data, "survey_invitations", "survey")
+    result = _owned("toolkit.survey", "response_rates")(invitations, _table(data, "survey_responses"),
+                                                         survey="csat")
+    if result.empty or not result["invited"].iloc[0]:
+        raise IndicatorUnavailable("no CSAT invitations in the data")
+    row = result.iloc[0]
+    return _scalar(row["rate"]) / 100, f"{int(row['responded']):,} of {int(row['invited']):,} CSAT invitations answered"
+
+
+def _csat_ci_width(data: Data, tz: str) -> tuple[float, str]:
+    csat = _csat_responses(data)
+    scales = csat["scale"].dropna().unique()
+    if len(scales) != 1:
+        raise IndicatorUnavailable(f"CSAT responses use {len(scales)} scales; compute the interval per scale")
+    row = _owned("toolkit.survey", "csat")(csat["score"], scale=str(scales[0])).iloc[0]
+    width = _scalar(row["high"] - row["low"])
+    return width, (f"CSAT {row['score']:.1f}% satisfied, 95% interval {row['low']:.1f}-{row['high']:.1f} "
+                   f"from {int(row['n']):,} ratings")
+
+
+def _workload(data: Data, tz: str) -> pd.Series:
     tickets = _table(data, "tickets", "assignee")
-    result = _owned("toolkit.ops", "workload_concentration")(tickets)
-    return _scalar(result["top_agent_share"].iloc[0])
+    return _owned("toolkit.ops", "workload_concentration")(tickets, data.get("messages"), tz=tz).iloc[0]
 
 
-def _reopen_rate(data: Data) -> float:
-    tickets = _table(data, "tickets", "reopens")
-    result = _owned("toolkit.ops", "reopen_rate")(tickets)
-    return _scalar(result["reopen_rate"].iloc[0])
+def _top_agents_ticket_share(data: Data, tz: str) -> tuple[float, str]:
+    row = _workload(data, tz)
+    return _scalar(row["top_agents_ticket_share"]), (
+        f"the busiest {int(row['top_agents'])} of {int(row['agents'])} agents handled "
+        f"{row['top_agents_ticket_share']:.1%} of {int(row['tickets']):,} tickets")
 
 
-def _median_agent_replies(data: Data) -> float:
-    tickets = _table(data, "tickets", "agent_replies")
-    result = _owned("toolkit.ops", "back_and_forth")(tickets)
-    return _scalar(result["median_agent_replies"].iloc[0])
+def _top_agents_hard_share(data: Data, tz: str) -> tuple[float, str]:
+    row = _workload(data, tz)
+    return _scalar(row["top_agents_hard_share"]), (
+        f"the {int(row['top_agents'])} agents with most hard tickets handled {row['top_agents_hard_share']:.1%} "
+        f"of {int(row['hard_tickets']):,} hard tickets ({int(row['agents'])} agents in all)")
 
 
-def _watermelon_teams(data: Data) -> float:
+def _conversations(data: Data, tz: str) -> pd.Series:
+    tickets = _table(data, "tickets", "status")
+    return _owned("toolkit.ops", "conversation_summary")(tickets, data.get("messages"), tz=tz).iloc[0]
+
+
+def _reopen_rate(data: Data, tz: str) -> tuple[float, str]:
+    row = _conversations(data, tz)
+    return _scalar(row["reopen_rate"]), f"{row['reopen_rate']:.1%} of {int(row['solved']):,} solved tickets reopened"
+
+
+def _fcr_rate(data: Data, tz: str) -> tuple[float, str]:
+    row = _conversations(data, tz)
+    return _scalar(row["fcr_rate"]), (f"{row['fcr_rate']:.1%} of solved tickets resolved with one agent reply "
+                                      "and never reopened")
+
+
+def _median_agent_replies(data: Data, tz: str) -> tuple[float, str]:
+    row = _conversations(data, tz)
+    return _scalar(row["median_agent_replies"]), (
+        f"median {row['median_agent_replies']:g} agent replies per ticket (mean {row['mean_agent_replies']:.2f}); "
+        f"{row['long_conversation_rate']:.1%} of tickets are long conversations")
+
+
+def _watermelon_teams(data: Data, tz: str) -> tuple[float, str]:
     tickets = _table(data, "tickets", "team")
-    result = _owned("toolkit.ops", "watermelon")(tickets, data.get("survey_responses"))
-    return float(result["watermelon"].fillna(False).astype(bool).sum())
+    result = _owned("toolkit.ops", "watermelon")(tickets, data.get("survey_responses"), by="team",
+                                                 messages=data.get("messages"), tz=tz)
+    flagged = result[result["flag"].fillna(False).astype(bool)]
+    detail = "; ".join(flagged["explanation"]) if len(flagged) else f"none of {len(result)} teams flagged"
+    return float(len(flagged)), detail
 
 
-def _open_problem_cluster_age_days(data: Data) -> float:
-    tickets = _table(data, "tickets", "status", "created_at")
-    result = _owned("toolkit.duplicates", "open_cluster_age")(tickets, data.get("clusters"))
-    return _scalar(result["age_days"].median())
+def _open_problem_cluster_age_days(data: Data, tz: str) -> tuple[float, str]:
+    tickets = _table(data, "tickets", "created_at")
+    assignments = data.get("duplicate_assignments")
+    if assignments is None or len(assignments) == 0:
+        raise IndicatorUnavailable(
+            "no duplicate clusters were given: pass DuplicateFinder(...).fit(tickets).assignments_ as "
+            "data['duplicate_assignments'] (clustering is not run here because it takes minutes)")
+    # Age of duplicate-issue clusters that are still happening: not a toolkit.duplicates metric, so defined here.
+    members = assignments.loc[assignments["cluster_id"] >= 0, ["ticket_id", "cluster_id"]].merge(
+        tickets[["ticket_id", "created_at", "status"]], on="ticket_id")
+    as_of = tickets["created_at"].max()
+    per_cluster = members.groupby("cluster_id").agg(
+        first=("created_at", "min"), last=("created_at", "max"), tickets=("ticket_id", "size"),
+        unsolved=("status", lambda s: int(s.isin(OPEN_STATUSES).sum())))
+    active = per_cluster[(per_cluster["tickets"] >= MIN_CLUSTER_TICKETS)
+                         & ((per_cluster["unsolved"] > 0)
+                            | (per_cluster["last"] >= as_of - pd.Timedelta(days=ACTIVE_DAYS)))]
+    if active.empty:
+        raise IndicatorUnavailable(f"no duplicate-issue cluster of {MIN_CLUSTER_TICKETS}+ tickets is still active")
+    ages = (as_of - active["first"]).dt.total_seconds() / 86400
+    return float(ages.median()), (f"{len(active)} duplicate-issue clusters of {MIN_CLUSTER_TICKETS}+ tickets are "
+                                  f"still active; median {ages.median():.0f} days since their first ticket")
 
 
-def _csat_change(data: Data) -> float:
-    responses = _table(data, "survey_responses", "survey", "score", "submitted_at")
-    result = _owned("toolkit.survey", "csat_trend")(responses)
-    return _scalar(result["csat"].iloc[-1] - result["csat"].iloc[0])
+def _csat_change(data: Data, tz: str) -> tuple[float, str]:
+    responses = _csat_responses(data)
+    if not has_values(responses, "submitted_at"):
+        raise IndicatorUnavailable("the survey_responses table has no values in `submitted_at`")
+    trend = _owned("toolkit.survey", "survey_trend")(data["survey_responses"], "csat", freq="quarter", tz=tz)
+    usable = trend[(trend["n"] > 0) & ~trend["small_sample"].astype(bool)]
+    if len(usable) < 2:
+        raise IndicatorUnavailable("fewer than two quarters with enough CSAT ratings")
+    first, last = usable.iloc[0], usable.iloc[-1]
+    change = float(last["score"] - first["score"])
+    return change, (f"CSAT {first['score']:.1f}% in the quarter from {first['period']:%Y-%m-%d}, "
+                    f"{last['score']:.1f}% in the quarter from {last['period']:%Y-%m-%d}")
 
 
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
-    Indicator("csat_response_rate", "CSAT responses divided by CSAT invitations sent.", "share", _csat_response_rate),
-    Indicator("csat_ci_width", "Width of the 95% confidence interval of the CSAT score.", "share", _csat_ci_width),
-    Indicator("top_agent_share", "Share of tickets handled by the busiest agent.", "share", _top_agent_share),
-    Indicator("reopen_rate", "Share of solved tickets reopened at least once.", "share", _reopen_rate),
-    Indicator("median_agent_replies", "Median public agent replies per solved ticket (back-and-forth).", "replies",
-              _median_agent_replies),
-    Indicator("watermelon_teams", "Teams whose SLA metrics are green while CSAT, reopens or back-and-forth are red.",
-              "teams", _watermelon_teams),
-    Indicator("open_problem_cluster_age_days", "Median age in days of duplicate-issue clusters that still have "
-              "open tickets.", "days", _open_problem_cluster_age_days),
-    Indicator("csat_change", "CSAT in the last period minus CSAT in the first period.", "points", _csat_change),
+    Indicator("csat_response_rate", "CSAT responses divided by CSAT invitations sent (toolkit.survey.response_rates).",
+              "share", _csat_response_rate),
+    Indicator("csat_ci_width", "Width of the 95% Wilson interval of CSAT % satisfied (toolkit.survey.csat).",
+              "points", _csat_ci_width),
+    Indicator("top_agents_ticket_share", "Share of tickets handled by the busiest 10% of agents "
+              "(toolkit.ops.workload_concentration).", "share", _top_agents_ticket_share),
+    Indicator("top_agents_hard_share", "Share of hard tickets handled by the 10% of agents who handle most of them "
+              "(toolkit.ops.workload_concentration).", "share", _top_agents_hard_share),
+    Indicator("reopen_rate", "Share of tickets solved at least once that were reopened "
+              "(toolkit.ops.conversation_summary).", "share", _reopen_rate),
+    Indicator("fcr_rate", "First-contact resolution: share of solved tickets with one agent reply, never reopened "
+              "(toolkit.ops.conversation_summary).", "share", _fcr_rate),
+    Indicator("median_agent_replies", "Median public agent replies per ticket, the back-and-forth "
+              "(toolkit.ops.conversation_summary).", "replies", _median_agent_replies),
+    Indicator("watermelon_teams", "Teams whose operational metrics are in the best tier while the experience is in "
+              "the worst (toolkit.ops.watermelon).", "teams", _watermelon_teams),
+    Indicator("open_problem_cluster_age_days", f"Median days since the first ticket of duplicate-issue clusters "
+              f"({MIN_CLUSTER_TICKETS}+ tickets) still active: an unsolved ticket or one in the last {ACTIVE_DAYS} "
+              "days (clusters from toolkit.duplicates).", "days", _open_problem_cluster_age_days),
+    Indicator("csat_change", "CSAT % satisfied in the last quarter minus the first quarter with enough ratings "
+              "(toolkit.survey.survey_trend).", "points", _csat_change),
 )}
 
 EVIDENCE_COLUMNS = [
     "rule_id", "question_id", "dimension_id", "claim", "claim_level", "indicator", "meaning", "unit", "value",
-    "direction", "threshold", "data_supports_claim", "answered_level", "claimed", "verdict", "claimed_by",
-    "contradicted_respondents", "note",
+    "detail", "direction", "threshold", "data_supports_claim", "answered_level", "claimed", "verdict", "claimed_by",
+    "contradicted_respondents", "finding", "note",
 ]
 
 
-def compute_indicators(data: Data, names: list[str] | None = None,
+def compute_indicators(data: Data, names: list[str] | None = None, *, tz: str = "UTC",
                        indicators: Mapping[str, Indicator] | None = None) -> pd.DataFrame:
     """Compute indicators from canonical tables.
 
     Parameters
     ----------
     data : canonical tables by name (``tickets``, ``messages``, ``survey_responses``,
-        ``survey_invitations``; optionally ``clusters``).
+        ``survey_invitations``), and optionally ``duplicate_assignments`` (ticket_id, cluster_id,
+        e.g. ``DuplicateFinder(...).fit(tickets).assignments_``).
     names : indicators to compute (default: all).
+    tz : the client's time zone (periods such as quarters begin in it).
     indicators : the registry to use (default :data:`INDICATORS`).
 
     Returns
     -------
-    DataFrame with one row per indicator: indicator, meaning, unit, value (NaN when skipped), note.
+    DataFrame with one row per indicator: indicator, meaning, unit, value (NaN when skipped),
+    detail (the numbers behind the value), note (why it was skipped).
     """
     registry = INDICATORS if indicators is None else indicators
     rows = []
     for name in names if names is not None else list(registry):
         ind = registry[name]
         try:
-            value, note = ind.compute(data), ""
+            (value, detail), note = ind.compute(data, tz), ""
         except IndicatorUnavailable as exc:
-            value, note = np.nan, f"skipped: {exc}"
+            value, detail, note = np.nan, "", f"skipped: {exc}"
         rows.append({"indicator": name, "meaning": ind.meaning, "unit": ind.unit, "value": float(value),
-                     "note": note})
-    return pd.DataFrame(rows, columns=["indicator", "meaning", "unit", "value", "note"])
+                     "detail": detail, "note": note})
+    return pd.DataFrame(rows, columns=["indicator", "meaning", "unit", "value", "detail", "note"])
 
 
-def evaluate_evidence(model, answers: pd.DataFrame, data: Data, *, combine: str = "median",
+def evaluate_evidence(model, answers: pd.DataFrame, data: Data, *, combine: str = "median", tz: str = "UTC",
                       indicators: Mapping[str, Indicator] | None = None) -> pd.DataFrame:
     """Test the interview answers against the model's evidence rules.
 
@@ -191,20 +277,22 @@ def evaluate_evidence(model, answers: pd.DataFrame, data: Data, *, combine: str 
     answers : canonical maturity answers.
     data : canonical tables by name (see :func:`compute_indicators`).
     combine : how respondents' levels are combined (median, mean, min, max).
+    tz : the client's time zone.
     indicators : the indicator registry (default :data:`INDICATORS`).
 
     Returns
     -------
     DataFrame with columns rule_id, question_id, dimension_id, claim, claim_level, indicator, meaning,
-    unit, value, direction, threshold, data_supports_claim, answered_level, claimed, verdict, claimed_by,
-    contradicted_respondents, note.
+    unit, value, detail, direction, threshold, data_supports_claim, answered_level, claimed, verdict,
+    claimed_by, contradicted_respondents, finding (one sentence for the report), note.
     """
     from toolkit.maturity.scoring import score_questions
 
     rules = model.evidence_rules
     if rules.empty:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    values = compute_indicators(data, sorted(set(rules["indicator"])), indicators).set_index("indicator")
+    values = compute_indicators(data, sorted(set(rules["indicator"])), tz=tz, indicators=indicators)
+    values = values.set_index("indicator")
     questions = score_questions(answers, model, combine=combine).set_index("question_id")
     answered = answers[answers["status"] == "answered"]
     rows = []
@@ -220,7 +308,8 @@ def evaluate_evidence(model, answers: pd.DataFrame, data: Data, *, combine: str 
             "dimension_id": questions.at[rule.question_id, "dimension_id"], "claim": rule.claim,
             "claim_level": rule.claim_level, "indicator": rule.indicator,
             "meaning": values.at[rule.indicator, "meaning"], "unit": values.at[rule.indicator, "unit"],
-            "value": value, "direction": rule.direction, "threshold": rule.threshold,
+            "value": value, "detail": values.at[rule.indicator, "detail"], "direction": rule.direction,
+            "threshold": rule.threshold,
             "data_supports_claim": pd.NA if np.isnan(value) else meets, "answered_level": level,
             "claimed": pd.NA if np.isnan(level) else bool(level >= rule.claim_level),
             "claimed_by": _people(claimers), "contradicted_respondents": _people(wrong),
@@ -233,11 +322,25 @@ def evaluate_evidence(model, answers: pd.DataFrame, data: Data, *, combine: str 
             row["note"] = "nobody answered this question with a level"
         else:
             row["verdict"] = "supports" if row["claimed"] == meets else "contradicts"
+        row["finding"] = _finding(row, rule)
         rows.append(row)
     frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
     frame["data_supports_claim"] = frame["data_supports_claim"].astype("boolean")
     frame["claimed"] = frame["claimed"].astype("boolean")
     return frame
+
+
+def _finding(row: dict, rule) -> str:
+    """One plain sentence: what the data says about the claim, and whose answers it contradicts."""
+    if row["verdict"] == "skipped":
+        return f"Not tested ({rule.question_id}, \"{rule.claim}\"): {row['note'].removeprefix('skipped: ')}."
+    sign = ">=" if rule.direction == "at_least" else "<="
+    says = "supports" if row["data_supports_claim"] else "does not support"
+    text = (f"The data {says} \"{rule.claim}\" ({rule.question_id}): {row['detail']}; "
+            f"the claim needs {rule.indicator} {sign} {rule.threshold:g}.")
+    if row["contradicted_respondents"]:
+        text += f" Answers contradicted: {row['contradicted_respondents']}."
+    return text
 
 
 def _people(frame: pd.DataFrame) -> str:
