@@ -14,7 +14,9 @@ scanned for which phrases matched.
 
 from __future__ import annotations
 
+import os
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -77,11 +79,17 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
     ``rewrites`` (list of {hedge, certain}). A malformed file raises :class:`ConfigError`
     naming the key and the fix.
     """
-    return _load_lexicon(str(path or DEFAULT_LEXICON))
+    path = str(path or DEFAULT_LEXICON)
+    try:
+        stamp = os.stat(path).st_mtime_ns
+    except OSError:
+        stamp = None  # let the reader raise the error with the fix
+    return _load_lexicon(path, stamp)
 
 
 @lru_cache(maxsize=8)
-def _load_lexicon(path: str) -> Lexicon:
+def _load_lexicon(path: str, stamp: int | None) -> Lexicon:
+    """Read and check one lexicon file (cached per path and modification time)."""
     try:
         with open(path, encoding="utf-8") as fh:
             data = yaml.safe_load(fh)
@@ -398,9 +406,11 @@ def _rate_difference(outcome: str, values: np.ndarray, hedged: np.ndarray, known
         return {**row, "note": "needs tickets with hedged and with certain first replies"}
     ca, cb = int(a.sum()), int(b.sum())
     row.update(hedged_first_reply=ca / len(a), certain_first_reply=cb / len(b), difference=ca / len(a) - cb / len(b))
-    low, high = confint_proportions_2indep(ca, len(a), cb, len(b), method="newcomb", compare="diff",
-                                           alpha=1 - confidence)
-    row.update(ci_low=low, ci_high=high)
-    if 0 < ca + cb < len(a) + len(b):
-        row["p_value"] = test_proportions_2indep(ca, len(a), cb, len(b), method="score").pvalue
+    with warnings.catch_warnings():  # statsmodels also computes ratios we do not use (0/0 at the extremes)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = confint_proportions_2indep(ca, len(a), cb, len(b), method="newcomb", compare="diff",
+                                               alpha=1 - confidence)
+        row.update(ci_low=low, ci_high=high)
+        if 0 < ca + cb < len(a) + len(b):
+            row["p_value"] = test_proportions_2indep(ca, len(a), cb, len(b), method="score").pvalue
     return row

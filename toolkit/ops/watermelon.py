@@ -14,8 +14,12 @@ the available ranks. Segments are then split into thirds by each score: ``best``
 above 2/3), ``middle``, ``worst`` (rank at or below 1/3). Tiers are relative to the other
 segments and need at least 3 reliable segments.
 
-**Flag.** A segment is a watermelon when its ops tier is ``best`` and its experience tier is
-``worst``. Small segments (< ``min_tickets`` tickets, or < ``min_tickets`` CSAT ratings when
+**Flag.** A segment is a watermelon when its ops tier is ``best``, its experience tier is
+``worst``, and its experience is measurably worse than the other segments together: CSAT
+lower or reopen rate higher, with a two-sided score test p-value below ``alpha`` (0.05;
+``experience_gap_p`` is the smaller of the two). Tiers are relative — some segment is always
+"best" — so the test keeps chance differences between equally good teams from being
+flagged. Small segments (< ``min_tickets`` tickets, or < ``min_tickets`` CSAT ratings when
 CSAT is known) are never flagged.
 
 **Kiwi or watermelon over time.** :func:`kiwi_or_watermelon` correlates an ops metric with
@@ -26,11 +30,13 @@ metrics hide the experience.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats.proportion import test_proportions_2indep
 
 from toolkit.errors import ConfigError
 from toolkit.ops.facts import (
@@ -59,7 +65,8 @@ OPS_METRICS = {"sla_attainment": True, "first_reply_median": False, "resolution_
 EXPERIENCE_METRICS = {"csat": True, "reopen_rate": False, "back_and_forth": False, "nps": True}
 WATERMELON_COLUMNS = ["segment", "tickets", "sla_attainment", "first_reply_median", "resolution_median", "csat",
                       "csat_responses", "reopen_rate", "back_and_forth", "nps", "ops_score", "experience_score",
-                      "ops_tier", "experience_tier", "small_sample", "flag", "explanation"]
+                      "ops_tier", "experience_tier", "experience_gap_p", "small_sample", "flag", "explanation"]
+_COUNTS = ["csat_satisfied", "reopened_tickets", "ever_solved"]
 TREND_COLUMNS = ["segment", "ops_metric", "periods", "correlation", "ci_low", "ci_high", "p_value", "verdict",
                  "sentence"]
 
@@ -78,7 +85,8 @@ def segment_metrics(
 
     Returns one row per segment: ``segment``, the grouping columns, ``tickets``,
     ``sla_attainment``, ``first_reply_median``, ``resolution_median``, ``csat``,
-    ``csat_responses``, ``reopen_rate``, ``back_and_forth``, ``nps``; a metric without
+    ``csat_responses``, ``reopen_rate``, ``back_and_forth``, ``nps``, and the counts behind
+    the rates (``csat_satisfied``, ``reopened_tickets``, ``ever_solved``); a metric without
     input data is empty and named in ``attrs["notes"]``.
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
@@ -118,7 +126,8 @@ def segment_metrics(
                       first_reply_median=("first_reply", "median"), resolution_median=("resolution", "median"),
                       csat=("satisfied", "mean"), csat_responses=("satisfied", "count"),
                       reopen_rate=("reopened", "mean"), back_and_forth=("agent_replies", "mean"),
-                      nps=("nps", "mean")).reset_index()
+                      nps=("nps", "mean"), csat_satisfied=("satisfied", "sum"),
+                      reopened_tickets=("reopened", "sum"), ever_solved=("reopened", "count")).reset_index()
     if "_all" in out.columns:
         out = out.drop(columns="_all")
     out = add_segment_label(out, used, period)
@@ -135,6 +144,7 @@ def watermelon(
     targets: Mapping[str, float] | None = None,
     tz: str = "UTC",
     min_tickets: int = MIN_SAMPLE,
+    alpha: float = 0.05,
 ) -> pd.DataFrame:
     """Flag segments whose operational metrics are in the best tier while the experience is in the worst.
 
@@ -150,6 +160,7 @@ def watermelon(
         normal 480, low 1440).
     tz : the client's time zone.
     min_tickets : segments with fewer tickets (or CSAT ratings) are ``small_sample``.
+    alpha : significance level of the experience-gap test that a flag also needs.
 
     Returns
     -------
@@ -157,7 +168,8 @@ def watermelon(
     ``sla_attainment``, ``first_reply_median``, ``resolution_median`` (minutes), ``csat``,
     ``csat_responses``, ``reopen_rate``, ``back_and_forth``, ``nps``, ``ops_score``,
     ``experience_score`` (0-1, higher is better), ``ops_tier``, ``experience_tier``
-    (best / middle / worst, empty when not tiered), ``small_sample``, ``flag`` (bool) and
+    (best / middle / worst, empty when not tiered), ``experience_gap_p``, ``small_sample``,
+    ``flag`` (bool) and
     ``explanation`` (one plain sentence with the numbers). Tiers and the flag rule are in
     the module docstring.
     """
@@ -186,9 +198,16 @@ def watermelon(
         else:
             notes.append(f"Watermelon flags need at least 3 segments with {min_tickets}+ tickets to form tiers; "
                          f"{int(reliable.sum())} found.")
-    out["flag"] = ((out["ops_tier"] == "best") & (out["experience_tier"] == "worst")).fillna(False).astype(bool)
+    out["experience_gap_p"] = _experience_gap(out)
+    out["flag"] = ((out["ops_tier"] == "best") & (out["experience_tier"] == "worst")
+                   & (out["experience_gap_p"] < alpha)).fillna(False).astype(bool)
+    tiered_bad = ((out["ops_tier"] == "best") & (out["experience_tier"] == "worst")).fillna(False).astype(bool)
+    if (tiered_bad & ~out["flag"]).any():
+        notes.append("Best-ops/worst-experience segments whose experience is not measurably worse than the rest "
+                     f"(p >= {alpha:g}) are not flagged: " + ", ".join(out.loc[tiered_bad & ~out["flag"], "segment"])
+                     + ".")
     out["explanation"] = [_explain(row, min_tickets, tierable) for row in out.to_dict("records")]
-    keys = [c for c in out.columns if c not in WATERMELON_COLUMNS]
+    keys = list(out.columns[1:out.columns.get_loc("tickets")])
     out = out[["segment", *keys, *WATERMELON_COLUMNS[1:]]]
     out = out.sort_values(["flag", "experience_score", "segment"], ascending=[False, True, True],
                           na_position="last", kind="stable").reset_index(drop=True)
@@ -299,6 +318,29 @@ def _account_nps(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None) -
     score = np.where(nps["score"] >= 9, 100.0, np.where(nps["score"] <= 6, -100.0, 0.0))
     by_org = pd.Series(score, index=nps["organization_id"].to_numpy()).groupby(level=0).mean()
     return tickets["organization_id"].map(by_org).astype("float64"), []
+
+
+def _experience_gap(frame: pd.DataFrame) -> pd.Series:
+    """Per segment: the smaller p-value of "CSAT lower" and "reopen rate higher" than all other segments.
+
+    Two-sided score tests for two proportions (statsmodels); a difference in the good
+    direction gives p = 1. NaN when neither can be tested.
+    """
+    result = pd.Series(np.nan, index=frame.index)
+    for good_high, count, total in ((True, "csat_satisfied", "csat_responses"),
+                                    (False, "reopened_tickets", "ever_solved")):
+        k, n = frame[count].fillna(0).to_numpy(), frame[total].fillna(0).to_numpy()
+        rest_k, rest_n = k.sum() - k, n.sum() - n
+        for i in range(len(frame)):  # one test per segment: segments are few
+            if n[i] == 0 or rest_n[i] == 0 or k.sum() in (0, n.sum()):
+                continue
+            own, other = k[i] / n[i], rest_k[i] / rest_n[i]
+            worse = own < other if good_high else own > other
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                p = test_proportions_2indep(k[i], n[i], rest_k[i], rest_n[i], method="score").pvalue if worse else 1.0
+            result.iloc[i] = np.fmin(result.iloc[i], p) if np.isfinite(result.iloc[i]) else p
+    return result
 
 
 def _score(frame: pd.DataFrame, metrics: Mapping[str, bool], known: list[str], reliable: pd.Series) -> pd.Series:
