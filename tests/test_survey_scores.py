@@ -257,3 +257,15 @@ def test_wilson_and_proportion_difference_match_statsmodels():
     z, p = proportions_ztest([40, 25], [100, 90])
     assert float(diff["p_value"].iloc[0]) == pytest.approx(p)
     assert float(diff["difference"].iloc[0]) == pytest.approx(100 * (0.4 - 25 / 90))
+
+
+def test_forgiving_spellings_and_types():
+    assert nps([9, 3], method="Adjusted Wald")["method"].iloc[0] == "adjusted-wald"
+    assert nps([9, 3], method="adjusted_wald")["method"].iloc[0] == "adjusted-wald"
+    assert float(csat([True, False, True, True])["score"]) == 75.0
+    flags = csat(pd.Series([True, None, False], dtype="boolean"))
+    assert (float(flags["score"]), int(flags["n"]), int(flags["missing"])) == (50.0, 2, 1)
+    assert float(nps(np.array([9, 10, 0]))["score"]) == pytest.approx(100 / 3)
+    assert float(nps(pd.Series(["9", "10", "0"]))["score"]) == pytest.approx(100 / 3)
+    with pytest.raises(DataError, match=r"^column `scores_b`: NPS answers are outside the 0-10 scale \(row 1 \(12\)\)"):
+        nps_difference([9], [12])

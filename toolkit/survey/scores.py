@@ -61,6 +61,13 @@ CES_COLUMNS = ["score", "low", "high", "n", "agree", "agree_low", "agree_high", 
 ADJUSTMENT = (0.75, 1.5, 0.75)
 
 
+def _method(method: str) -> str:
+    """The NPS interval method, accepting any case and ``_`` or spaces for ``-`` (``"Adjusted Wald"``)."""
+    if isinstance(method, str):
+        method = method.strip().lower().replace("_", "-").replace(" ", "-")
+    return check_choice(method, NPS_METHODS, "method")
+
+
 def _z(confidence: float) -> float:
     return float(stats.norm.ppf(0.5 + confidence / 2))
 
@@ -118,9 +125,12 @@ def _nps_intervals(d: np.ndarray, p: np.ndarray, r: np.ndarray, method: str, con
         return score, np.where(empty, np.nan, se), low, high
 
 
-def nps_categories(scores: Iterable | pd.Series) -> tuple[int, int, int, int]:
-    """Count (detractors, passives, promoters, missing) in 0-10 answers, after checking them."""
-    values, missing = numeric_answers(scores, name="scores", scale=(0, 10), what="NPS",
+def nps_categories(scores: Iterable | pd.Series, name: str = "scores") -> tuple[int, int, int, int]:
+    """Count (detractors, passives, promoters, missing) in 0-10 answers, after checking them.
+
+    ``name`` is how errors call the answers (the argument name).
+    """
+    values, missing = numeric_answers(scores, name=name, scale=(0, 10), what="NPS",
                                       scale_fix="NPS answers are whole numbers 0-10: correct or remove these rows")
     d = int((values <= 6).sum())
     r = int((values >= 9).sum())
@@ -153,7 +163,7 @@ def nps(scores: Iterable | pd.Series, method: str = "adjusted-wald", confidence:
     >>> round(float(r["score"]), 2), round(float(r["se"]), 1)
     (33.33, 30.4)
     """
-    check_choice(method, NPS_METHODS, "method")
+    method = _method(method)
     confidence = check_confidence(confidence)
     d, p, r, missing = nps_categories(scores)
     return nps_from_counts(d, p, r, method=method, confidence=confidence, n_boot=n_boot, seed=seed, missing=missing)
@@ -198,10 +208,10 @@ def nps_difference(scores_a: Iterable | pd.Series, scores_b: Iterable | pd.Serie
     ``n_a``, ``n_b``, ``method``, ``confidence``. NaN when either group has no answers;
     the Wald p-value is NaN when both groups have zero variance.
     """
-    check_choice(method, NPS_METHODS, "method")
+    method = _method(method)
     confidence = check_confidence(confidence)
-    da, pa, ra, _ = nps_categories(scores_a)
-    db, pb, rb, _ = nps_categories(scores_b)
+    da, pa, ra, _ = nps_categories(scores_a, "scores_a")
+    db, pb, rb, _ = nps_categories(scores_b, "scores_b")
     return nps_difference_from_counts((da, pa, ra), (db, pb, rb), method, confidence, n_boot=n_boot, seed=seed)
 
 
@@ -317,8 +327,8 @@ def csat(ratings: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 5), c
     Parameters
     ----------
     ratings : numeric ratings on ``scale`` (numbers or numeric strings), or binary
-        ``"good"``/``"bad"`` words (any case; also satisfied/unsatisfied, yes/no), in which
-        case ``scale`` is ignored. Missing values are left out.
+        ``"good"``/``"bad"`` words (any case; also satisfied/unsatisfied, yes/no) or
+        booleans (True = good), in which case ``scale`` is ignored. Missing values are left out.
     scale : (lowest, highest), or ``"1-5"``, ``"1-7"``, ``"0-10"``, ``"binary"`` (0 = bad, 1 = good).
     top_boxes : how many of the highest points count as satisfied (top-2-box: 4-5 on 1-5).
 
@@ -339,6 +349,9 @@ def csat(ratings: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 5), c
         raise ConfigError(f"top_boxes must be a positive whole number, got {top_boxes!r}", key="top_boxes",
                           fix="pass top_boxes=2 for top-2-box")
     series = as_series(ratings, "ratings")
+    present = series.dropna()
+    if len(present) and all(isinstance(v, bool | np.bool_) for v in present.tolist()):
+        series = series.map({True: "good", False: "bad"}, na_action="ignore")
     words = binary_answers(series, name="ratings")
     if words is not None:
         values, low_high, binary = words, (0, 1), True
