@@ -1,7 +1,5 @@
 """`support-toolkit maturity validate` and `score`: the interface outside checks use."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -86,14 +84,13 @@ def test_score_with_unknown_questions_exits_2(tmp_path, capsys):
                           "in model 'tiny' version 0.1 (row 2 ('ZZ-1'))")
 
 
-def test_the_installed_command_runs_the_sample(tmp_path):
+def test_score_on_the_sample_client(tmp_path, capsys):
     samples = Path(__file__).resolve().parents[1] / "data" / "samples"
     if not (samples / "maturity_answers.csv").exists():
         pytest.skip("no sample answers")
-    result = subprocess.run([sys.executable, "-m", "toolkit", "maturity", "score", "--answers",
-                             str(samples / "maturity_answers.csv"), "--out", str(tmp_path),
-                             "--portfolio", str(samples / "portfolio_scores.csv")],
-                            capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    assert "3 dimensions with disagreements" in result.stdout
+    code, out, err = run(["maturity", "score", "--answers", str(samples / "maturity_answers.csv"), "--out",
+                          str(tmp_path), "--portfolio", str(samples / "portfolio_scores.csv")], capsys)
+    assert (code, err) == (0, ""), err
+    assert "3 dimensions with disagreements" in out
     assert pd.read_csv(tmp_path / "portfolio.csv")["percentile"].notna().all()
+

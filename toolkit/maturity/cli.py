@@ -43,12 +43,16 @@ def validate(model_file: str) -> None:
               help="How several respondents' levels are combined.")
 @click.option("--portfolio", "portfolio_path", type=click.Path(), default=None,
               help="CSV file or folder of earlier engagements' scores, for percentiles.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder of the client's canonical tables (tickets.csv, survey_responses.csv, ...) for evidence.")
+@click.option("--tz", default="UTC", show_default=True, help="The client's time zone (for --data).")
 def score(answers_path: str, model_file: str | None, out_dir: str, targets_file: str | None, combine: str,
-          portfolio_path: str | None) -> None:
+          portfolio_path: str | None, data_dir: str | None, tz: str) -> None:
     """Score interview answers and write tidy CSVs.
 
     Writes question_scores.csv, dimension_scores.csv, overall_scores.csv, respondent_scores.csv,
-    disagreements.csv and roadmap.csv (and portfolio.csv with --portfolio) into --out.
+    disagreements.csv and roadmap.csv into --out; also portfolio.csv with --portfolio, and
+    evidence.csv (interview claims tested against the data) with --data.
     """
     from toolkit.maturity.answers import read_answers
     from toolkit.maturity.model import load_model
@@ -78,15 +82,24 @@ def score(answers_path: str, model_file: str | None, out_dir: str, targets_file:
         from toolkit.maturity.portfolio import portfolio_percentiles, read_portfolio
 
         tables["portfolio"] = portfolio_percentiles(dimensions, read_portfolio(portfolio_path))
+    if data_dir:
+        from toolkit.maturity.evidence import evaluate_evidence, read_tables
+
+        tables["evidence"] = evaluate_evidence(model, answers, read_tables(data_dir, tz=tz), combine=combine, tz=tz)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
         frame.round(6).to_csv(out / f"{name}.csv", index=False)
     overall = tables["overall_scores"].iloc[0]
     flagged = int(tables["disagreements"]["flagged"].sum())
+    contradicted = ""
+    if "evidence" in tables:
+        ev = tables["evidence"]
+        contradicted = (f"; evidence contradicts the combined answer on {int((ev['verdict'] == 'contradicts').sum())} "
+                        f"of {len(ev)} rules ({int((ev['verdict'] == 'skipped').sum())} skipped)")
     click.echo(f"overall {overall['score']:.2f} (target {overall['target']:.2f}, coverage {overall['coverage']:.0%}, "
                f"{int(overall['respondents'])} respondents); {flagged} dimensions with disagreements; "
-               f"{len(tables['roadmap'])} roadmap steps; wrote {len(tables)} CSVs to {out}")
+               f"{len(tables['roadmap'])} roadmap steps{contradicted}; wrote {len(tables)} CSVs to {out}")
 
 
 def _read_targets(path: str) -> dict[str, float]:

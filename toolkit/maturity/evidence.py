@@ -22,11 +22,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from toolkit.schema import has_values
+from toolkit.errors import DataError
+from toolkit.schema import has_values, validate
 
 Data = Mapping[str, pd.DataFrame]
 
@@ -165,7 +167,8 @@ def _open_problem_cluster_age_days(data: Data, tz: str) -> tuple[float, str]:
     if assignments is None or len(assignments) == 0:
         raise IndicatorUnavailable(
             "no duplicate clusters were given: pass DuplicateFinder(...).fit(tickets).assignments_ as "
-            "data['duplicate_assignments'] (clustering is not run here because it takes minutes)")
+            "data['duplicate_assignments'] or duplicate_assignments.csv in the data folder (clustering is not "
+            "run here because it takes minutes)")
     # Age of duplicate-issue clusters that are still happening: not a toolkit.duplicates metric, so defined here.
     members = assignments.loc[assignments["cluster_id"] >= 0, ["ticket_id", "cluster_id"]].merge(
         tickets[["ticket_id", "created_at", "status"]], on="ticket_id")
@@ -226,6 +229,43 @@ EVIDENCE_COLUMNS = [
     "detail", "direction", "threshold", "data_supports_claim", "answered_level", "claimed", "verdict", "claimed_by",
     "contradicted_respondents", "finding", "note",
 ]
+
+
+EVIDENCE_TABLES = ("tickets", "messages", "survey_responses", "survey_invitations")
+
+
+def read_tables(folder: str | Path, *, tz: str = "UTC") -> dict[str, pd.DataFrame]:
+    """Read canonical tables for evidence from a folder (e.g. ``data/samples`` or a loader's output).
+
+    Looks for ``<table>.csv``, ``<table>.csv.gz`` or ``<table>.parquet`` for tickets, messages,
+    survey_responses and survey_invitations (each optional), and ``duplicate_assignments.csv``
+    (ticket_id, cluster_id) from a duplicate clustering. Naive timestamps are read in ``tz``.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError("data folder not found", file=str(folder),
+                        fix="pass a folder holding tickets.csv(.gz) and the other canonical tables")
+    tables: dict[str, pd.DataFrame] = {}
+    for name in (*EVIDENCE_TABLES, "duplicate_assignments"):
+        for suffix in (".csv", ".csv.gz", ".parquet"):
+            file = folder / f"{name}{suffix}"
+            if not file.is_file():
+                continue
+            raw = (pd.read_parquet(file) if suffix == ".parquet"
+                   else pd.read_csv(file, dtype="str", keep_default_na=False, na_values=[""]))
+            if name == "duplicate_assignments":
+                if not {"ticket_id", "cluster_id"} <= set(raw.columns):
+                    raise DataError("expected columns ticket_id and cluster_id", file=str(file),
+                                    fix="write DuplicateFinder(...).fit(tickets).assignments_ to this file")
+                tables[name] = raw.assign(ticket_id=raw["ticket_id"].astype("str"),
+                                          cluster_id=pd.to_numeric(raw["cluster_id"]).astype("int64"))
+            else:
+                tables[name] = validate(raw, name, tz=tz, file=str(file))
+            break
+    if "tickets" not in tables and "survey_responses" not in tables:
+        raise DataError("no tickets or survey_responses table in the folder", file=str(folder),
+                        fix="name the files tickets.csv, survey_responses.csv, ... (canonical tables)")
+    return tables
 
 
 def compute_indicators(data: Data, names: list[str] | None = None, *, tz: str = "UTC",
@@ -336,7 +376,7 @@ def _finding(row: dict, rule) -> str:
         return f"Not tested ({rule.question_id}, \"{rule.claim}\"): {row['note'].removeprefix('skipped: ')}."
     sign = ">=" if rule.direction == "at_least" else "<="
     says = "supports" if row["data_supports_claim"] else "does not support"
-    text = (f"The data {says} \"{rule.claim}\" ({rule.question_id}): {row['detail']}; "
+    text = (f"The data {says} \"{rule.claim}\" ({rule.question_id}): {row['detail'].rstrip('.')}; "
             f"the claim needs {rule.indicator} {sign} {rule.threshold:g}.")
     if row["contradicted_respondents"]:
         text += f" Answers contradicted: {row['contradicted_respondents']}."
