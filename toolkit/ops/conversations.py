@@ -10,14 +10,19 @@ Definitions (used by every function here and by :func:`toolkit.ops.watermelon`):
 - **first-contact resolution (FCR)**: a one-touch ticket that was never reopened.
 - **long conversation**: more than ``long_after`` exchanges (default 4).
 - **reopen rate**: share of tickets solved at least once that were reopened.
-- **too quick**: a solved ticket whose resolution time is below the ``quantile`` (default
-  10th percentile) of resolution times for its priority (over all solved tickets when its
-  priority has fewer than 30), *and* that came back: it was reopened, or the same requester
-  opened a new ticket on the same topic within ``within_days`` after the solve.
-- **same topic**: every check that can be made passes, and at least one can be made: same
-  ``product`` (when both tickets have one), and subjects at least ``min_similarity`` alike
-  (Jaccard overlap of their word sets after lower-casing and dropping Re:/Fwd: prefixes,
-  numbers and English stop words; when both subjects have words).
+- **too quick**: a solved ticket whose *first* solve came faster than the ``quantile``
+  (default 10th percentile) of first-solve times of tickets with the same priority and
+  channel (falling back to the priority, then to all solved tickets, when a group has fewer
+  than 30), *and* that came back: it was reopened, or the same requester opened a new ticket
+  on the same topic within ``within_days`` after the solve. Speeds are compared within
+  priority and channel because a chat solved in 5 minutes is normal and an e-mail is not.
+  First-solve time: see :func:`toolkit.ops.facts.first_resolution_minutes`.
+- **same topic**: the new ticket's subject or description names the earlier ticket's id
+  (e.g. "#100183"); or else every check that can be made passes, and at least one can be
+  made: same ``product`` (when both tickets have one), and subjects at least
+  ``min_similarity`` alike (Jaccard overlap of their word sets after lower-casing and
+  dropping Re:/Fwd: prefixes, numbers, English stop words and support filler such as
+  "again", "urgent", "help"; when both subjects have words).
 - **incomplete problem set**: a finished ticket (solved or closed) where the customer left
   before the problem was worked through: *left before reply* (no public agent reply at all,
   e.g. a chat abandoned in the queue) or *left after a question* (an agent asked something —
@@ -40,7 +45,14 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from statsmodels.stats.proportion import proportion_confint
 
 from toolkit.errors import ConfigError
-from toolkit.ops.facts import ever_solved, is_solved, reopened, reply_counts, resolution_minutes, ticket_positions
+from toolkit.ops.facts import (
+    ever_solved,
+    first_resolution_minutes,
+    is_solved,
+    reopened,
+    reply_counts,
+    ticket_positions,
+)
 from toolkit.ops.segments import (
     MIN_SAMPLE,
     NOT_SET,
@@ -182,7 +194,8 @@ def too_quick_tickets(
     """Per solved ticket: was it solved unusually fast, and did it come back?
 
     Returns one row per solved ticket with a resolution time: ``ticket_id``, ``priority``,
-    ``resolution_minutes``, ``fast_threshold_minutes`` (the ``quantile`` of its priority),
+    ``resolution_minutes`` (to the first solve), ``fast_threshold_minutes`` (the ``quantile``
+    for its priority and channel),
     ``fast``, ``reopened``, ``followup_ticket_id`` (the first new ticket from the same
     requester on the same topic within ``within_days`` of the solve, else empty),
     ``came_back`` (reopened or followed up) and ``too_quick`` (fast and came back).
@@ -206,21 +219,18 @@ def _too_quick_flags(tickets: pd.DataFrame, quantile: float, within_days: float,
     if not 0 <= min_similarity <= 1:
         raise ConfigError(f"min_similarity must be between 0 and 1, got {min_similarity!r}", key="min_similarity",
                           fix="pass e.g. min_similarity=0.5")
-    minutes, notes = resolution_minutes(tickets)
+    minutes, notes = first_resolution_minutes(tickets)
     measured = minutes.notna()
     priority = (tickets["priority"].fillna(NOT_SET) if "priority" in tickets.columns
                 else pd.Series(NOT_SET, index=tickets.index)).astype("str")
+    channel = tickets["channel"].fillna(NOT_SET).astype("str")
     threshold = pd.Series(np.nan, index=tickets.index)
     followup = pd.Series(pd.NA, index=tickets.index, dtype="str")
     again = reopened(tickets)
     if not measured.any():
         notes.append("Too-quick resolutions skipped: no solved ticket with a resolution time.")
     else:
-        solved_minutes = minutes[measured]
-        by_priority = solved_minutes.groupby(priority[measured])
-        thresholds = by_priority.quantile(quantile)
-        thresholds[by_priority.size() < MIN_SAMPLE] = solved_minutes.quantile(quantile)
-        threshold = priority.map(thresholds).astype("float64")
+        threshold = _fast_thresholds(minutes, measured, priority, channel, quantile)
         if again is None:
             notes.append("Reopens unknown (no reopens values): only follow-up tickets count as coming back.")
         followup, follow_notes = _followups(tickets, minutes, within_days, min_similarity)
@@ -235,6 +245,23 @@ def _too_quick_flags(tickets: pd.DataFrame, quantile: float, within_days: float,
         "followup_ticket_id": followup, "came_back": came_back, "too_quick": fast & came_back,
     })
     return with_notes(out, notes)
+
+
+def _fast_thresholds(minutes: pd.Series, measured: pd.Series, priority: pd.Series, channel: pd.Series,
+                     quantile: float) -> pd.Series:
+    """The ``quantile`` of first-solve minutes per priority x channel, else per priority, else overall."""
+    solved = pd.DataFrame({"m": minutes[measured], "p": priority[measured], "c": channel[measured]})
+    overall = solved["m"].quantile(quantile)
+    result = pd.Series(overall, index=minutes.index, dtype="float64")
+    for keys in (["p"], ["p", "c"]):  # finer groups overwrite coarser ones where they have enough tickets
+        grouped = solved.groupby(keys)["m"]
+        cut = grouped.quantile(quantile)[grouped.size() >= MIN_SAMPLE]
+        if cut.empty:
+            continue
+        lookup = pd.MultiIndex.from_arrays([priority, channel][:len(keys)]) if len(keys) > 1 else priority
+        found = pd.Series(cut.reindex(lookup).to_numpy(), index=minutes.index)
+        result = found.fillna(result)
+    return result
 
 
 def too_quick(
@@ -321,6 +348,7 @@ def _followups(tickets: pd.DataFrame, minutes: pd.Series, within_days: float, mi
         vectors = _subject_vectors(tickets["subject"].iloc[involved]) if use_subject else None
         same = _same_topic(pa_pos, pb_pos, product, vectors, np.searchsorted(involved, pa_pos),
                            np.searchsorted(involved, pb_pos), min_similarity)
+        same |= _names_earlier_ticket(tickets, pa_pos, pb_pos)
         hit_a, hit_b = a_all[same], b_all[same]
         first = np.lexsort((hit_b, hit_a))  # earliest follow-up for each solved ticket
         hit_a, hit_b = hit_a[first], hit_b[first]
@@ -333,6 +361,33 @@ def _followups(tickets: pd.DataFrame, minutes: pd.Series, within_days: float, mi
     return pd.Series(values, index=tickets.index, dtype="str"), notes
 
 
+def _names_earlier_ticket(tickets: pd.DataFrame, pa_pos: np.ndarray, pb_pos: np.ndarray) -> np.ndarray:
+    """Whether ticket b's subject or description contains ticket a's id as a word ("#100183", "ticket 100183")."""
+    texts = []
+    for col in ("subject", "description"):
+        if has_values(tickets, col):
+            texts.append(tickets[col].fillna("").astype("str").to_numpy(dtype=object)[pb_pos])
+    if not texts:
+        return np.zeros(len(pa_pos), dtype=bool)
+    ids = tickets["ticket_id"].astype("str").to_numpy(dtype=object)[pa_pos]
+    # Candidate pairs are few (same requester, inside the window): a plain loop over them is cheap.
+    found = np.fromiter((any(_mentions(text[i], ids[i]) for text in texts) for i in range(len(ids))), dtype=bool,
+                        count=len(ids))
+    return found
+
+
+def _mentions(text: str, ticket_id: str) -> bool:
+    start = text.find(ticket_id)
+    while start >= 0:
+        before = text[start - 1] if start else " "
+        end = start + len(ticket_id)
+        after = text[end] if end < len(text) else " "
+        if not before.isalnum() and not after.isalnum():
+            return True
+        start = text.find(ticket_id, start + 1)
+    return False
+
+
 def _naive_utc(times: pd.Series) -> np.ndarray:
     """datetime64[us] values in UTC (tz-aware columns would otherwise become slow object arrays)."""
     times = pd.Series(times)
@@ -341,7 +396,11 @@ def _naive_utc(times: pd.Series) -> np.ndarray:
     return times.to_numpy(dtype="datetime64[us]")
 
 
-_STOP_WORDS = pa.array(sorted(ENGLISH_STOP_WORDS))
+# English stop words plus support filler that says nothing about the topic ("Again: ...", "Urgent").
+SUBJECT_FILLER = frozenset({"again", "still", "broken", "help", "issue", "problem", "question", "query", "request",
+                            "urgent", "please", "hi", "hello", "thanks", "ticket", "support", "follow", "followup",
+                            "update", "asap"})
+_STOP_WORDS = pa.array(sorted(ENGLISH_STOP_WORDS | SUBJECT_FILLER))
 
 
 def _subject_vectors(subjects: pd.Series) -> sparse.csr_matrix:

@@ -86,6 +86,44 @@ def resolution_minutes(tickets: pd.DataFrame) -> tuple[pd.Series, list[str]]:
         "Resolution time skipped: the tickets have neither full_resolution_minutes nor solved_at values."]
 
 
+FIRST_RESOLUTION_KEYS = ("first_resolution_minutes", "First resolution time in minutes")
+"""Where a first-solve time can come from: a ``first_resolution_minutes`` column, or that key (or
+Zendesk's "First resolution time in minutes") in the tickets' ``extra`` mapping."""
+
+
+def first_resolution_minutes(tickets: pd.DataFrame) -> tuple[pd.Series, list[str]]:
+    """Minutes from creation to the *first* solve (NaN when unknown), and notes.
+
+    A reopened ticket's final resolution time includes the time after it came back, so it
+    cannot show that the first solve was quick. The first-solve time is taken from a
+    ``first_resolution_minutes`` column or the ``extra`` mapping (Zendesk exports carry it);
+    otherwise tickets never reopened use their resolution time and reopened ones theirs too,
+    with a note that this undercounts quick first solves that were reopened.
+    """
+    minutes, notes = resolution_minutes(tickets)
+    solved = minutes.notna()
+    given = pd.Series(np.nan, index=tickets.index, dtype="float64")
+    if has_values(tickets, "first_resolution_minutes"):
+        given = pd.to_numeric(tickets["first_resolution_minutes"], errors="coerce").astype("float64")
+    elif "extra" in tickets.columns:
+        extra = tickets["extra"]
+        nonempty = extra.map(lambda d: isinstance(d, dict) and bool(d)).to_numpy(dtype=bool)
+        if nonempty.any():
+            def pick(d):
+                for key in FIRST_RESOLUTION_KEYS:
+                    if key in d and d[key] not in (None, ""):
+                        return d[key]
+                return None
+            given.loc[nonempty] = pd.to_numeric(extra[nonempty].map(pick), errors="coerce").astype("float64")
+    if given.notna().any():
+        return given.where(solved & (given >= 0)).fillna(minutes.where(given.isna())), notes
+    again = reopened(tickets)
+    if again is not None and (again & solved).any():
+        notes.append("First-solve times unknown (no first_resolution_minutes): reopened tickets are timed to their "
+                     "final solve, so quick first solves that were reopened are undercounted.")
+    return minutes, notes
+
+
 def reply_counts(tickets: pd.DataFrame, messages: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Public agent and customer replies per ticket, aligned with ``tickets`` (NaN when unknown), and notes.
 

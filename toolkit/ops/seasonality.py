@@ -106,10 +106,11 @@ def period_effects(
     because holidays usually dominate it). Both are compared with the remaining days.
 
     Method: daily ticket counts (every covered day, zeros included) are fitted with a Poisson
-    regression on weekday plus the two window indicators, with the dispersion estimated from
-    the data (quasi-Poisson), so the weekday mix of a window and day-to-day variation beyond
-    Poisson are allowed for. ``rate_ratio`` is the exponentiated window coefficient with its
-    ``confidence`` interval and Wald p-value; ``rate_in_window`` and ``rate_rest`` are the raw
+    regression on weekday, a linear trend over the covered days (growth or decline) and the two
+    window indicators, with the dispersion estimated from the data (quasi-Poisson), so the
+    weekday mix of a window, growth, and day-to-day variation beyond Poisson are allowed for.
+    ``rate_ratio`` is the exponentiated window coefficient with its ``confidence`` interval and
+    Wald p-value; ``rate_in_window`` and ``rate_rest`` are the raw
     tickets per day.
 
     Returns one row per segment x effect with :data:`EFFECT_COLUMNS`; ``sentence`` is the
@@ -169,7 +170,8 @@ def _effect_row(counts, days, windows, effect, mask, label, confidence, window_d
     reference = ~np.logical_or.reduce([m for _, m, _ in windows])
     weekday = pd.get_dummies(pd.Series(days.day_of_week), prefix="wd", drop_first=True, dtype="float64").to_numpy()
     indicators = np.column_stack([m.astype("float64") for _, m, _ in windows if m.any()])
-    design = np.column_stack([np.ones(len(days)), weekday, indicators])
+    trend = np.arange(len(days), dtype="float64") / max(len(days) - 1, 1)  # growth over the period
+    design = np.column_stack([np.ones(len(days)), weekday, indicators, trend])
     position = 1 + weekday.shape[1] + [e for e, m, _ in windows if m.any()].index(effect)
     tickets_in, tickets_rest = int(counts[mask].sum()), int(counts[reference].sum())
     days_in, days_rest = int(mask.sum()), int(reference.sum())
