@@ -35,6 +35,7 @@ def test_quick_wins_come_first(answers, model):
     assert plan["gap_closed"].tolist() == pytest.approx([0.5 * 0.5, 2 / 3 * 1, 0.5 * 1])
     assert plan["recommendation"].tolist() == ["B-3 to four", "A-1 to three", "B-1 to four"]
     assert plan["dimension_gap"].tolist() == pytest.approx([0.75, 3 - 7 / 3, 0.75])
+    assert plan.attrs["notes"] == ["Unanswered questions in dimensions below target get no steps: B-2."]
 
 
 def test_dependent_steps_land_in_later_phases(answers, model):
@@ -53,6 +54,8 @@ def test_dependent_steps_land_in_later_phases(answers, model):
 
 def test_no_gaps_no_roadmap(answers, model):
     assert build_roadmap(answers, model, targets=1).empty
+    only_alpha = answers[answers["question_id"].str.startswith("A")]
+    assert build_roadmap(only_alpha, model).attrs["notes"] == ["No roadmap steps for dimensions without answers: Beta."]
 
 
 def test_fractional_targets_close_part_of_a_step(answers, model):

@@ -60,7 +60,7 @@ def build_roadmap(answers: pd.DataFrame, model: MaturityModel | None = None, *, 
     DataFrame, one row per step, in priority order (see the module docstring): priority (1 = first),
     phase, dimension_id, dimension, question_id, from_level, to_level, recommendation, effort
     (low/medium/high, or unknown when the model has no recommendation for the step), gap_closed,
-    dimension_gap, question_score, target.
+    dimension_gap, question_score, target. ``result.attrs["notes"]`` says what was left out.
     """
     model = load_model(model)
     questions = score_questions(answers, model, combine=combine)
@@ -70,8 +70,26 @@ def build_roadmap(answers: pd.DataFrame, model: MaturityModel | None = None, *, 
 
 def roadmap_from_scores(question_scores: pd.DataFrame, dimension_scores: pd.DataFrame,
                         model: MaturityModel) -> pd.DataFrame:
-    """The roadmap from already computed question and dimension scores (see :func:`build_roadmap`)."""
+    """The roadmap from already computed question and dimension scores (see :func:`build_roadmap`).
+
+    ``result.attrs["notes"]`` lists what the roadmap leaves out: dimensions without a score and
+    unanswered questions in dimensions below target.
+    """
+    notes = []
+    unscored = dimension_scores.loc[dimension_scores["score"].isna(), "dimension"].tolist()
+    if unscored:
+        notes.append(f"No roadmap steps for dimensions without answers: {', '.join(unscored)}.")
     dims = dimension_scores.loc[dimension_scores["gap"] > 0, ["dimension_id", "dimension", "target", "gap"]]
+    open_questions = question_scores[(question_scores["status"] == "unanswered")
+                                     & question_scores["dimension_id"].isin(dims["dimension_id"])]["question_id"]
+    if len(open_questions):
+        notes.append(f"Unanswered questions in dimensions below target get no steps: {', '.join(open_questions)}.")
+    result = _steps(question_scores, dims, model)
+    result.attrs["notes"] = notes
+    return result
+
+
+def _steps(question_scores: pd.DataFrame, dims: pd.DataFrame, model: MaturityModel) -> pd.DataFrame:
     if dims.empty:
         return pd.DataFrame(columns=ROADMAP_COLUMNS)
     q = question_scores[question_scores["status"] == "scored"].merge(dims, on="dimension_id", suffixes=("", "_d"))
