@@ -41,11 +41,11 @@ def test_score_trend_draws_band_and_line_per_segment():
 
 def test_driver_forest_theme_response_and_consistency_figures():
     drivers = pd.DataFrame({"label": ["tickets reopened at least once", "agent replies"], "kind": ["binary", "count"],
-                            "unit": ["yes vs no", "1 SD (about 2.0 more agent replies)"], "odds_ratio": [2.3, 0.8],
+                            "unit": ["yes vs no", "1 SD ≈ 2.0 agent replies"], "odds_ratio": [2.3, 0.8],
                             "low": [1.9, 0.7], "high": [2.8, 0.9], "significant": [True, False]})
     forest = plots.driver_forest(drivers)
     assert forest.layout.xaxis.type == "log"
-    assert list(forest.data[0].y) == ["agent replies [1 SD (about 2.0 more agent replies)]",
+    assert list(forest.data[0].y) == ["agent replies [1 SD ≈ 2.0 agent replies]",
                                       "tickets reopened at least once"]
     themes = pd.DataFrame({"label": ["refund / invoice", "friendly / agent"], "share_unfavourable": [60.0, 5.0],
                            "share_favourable": [4.0, 70.0], "leans": ["detractors", "promoters"]})

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import toolkit.survey as survey
-from toolkit.samples import load_sample
+from toolkit.samples import load_ground_truth, load_sample
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +29,18 @@ def test_watermelon_team_has_the_lowest_csat_and_is_flagged(sample):
 
 def test_nonresponse_bias_is_found(sample):
     responses, tickets, invitations = sample["survey_responses"], sample["tickets"], sample["survey_invitations"]
+    truth = load_ground_truth()["patterns"].set_index("pattern")["value"]
     rates = survey.response_rates(invitations, responses, "survey").set_index("survey")
-    assert rates.loc["csat", ["invited", "responded"]].tolist() == [19893, 4490]
+    assert rates.loc["csat", ["invited", "responded"]].tolist() == [int(truth["csat_invitations"]),
+                                                                    int(truth["csat_responses"])]
     bias = survey.nonresponse_bias(invitations, responses, tickets).set_index("attribute")
     assert bias.loc["reopens", "significant"]
     assert bias.loc["reopens", "respondents"] < bias.loc["reopens", "nonrespondents"]
     adjusted = survey.nonresponse_adjusted_score(invitations, responses, tickets, n_boot=30).iloc[0]
     assert adjusted["over_represented"] and adjusted["gap_low"] > 0
     assert adjusted["expected_nonrespondents"] < adjusted["observed"]
+    # the ground truth: respondents' mean latent score is above all invited customers'
+    assert float(truth["csat_mean_responses"]) > float(truth["csat_mean_all_invited_latent"])
 
 
 def test_intervals_shrink_as_n_grows(sample):

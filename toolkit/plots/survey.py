@@ -136,7 +136,10 @@ def driver_forest(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure
         showlegend=False))
     fig.add_vline(x=1, line_dash="dash", line_color="#7f8c8d")
     outcome = frame.attrs.get("outcome", "an unfavourable rating")
-    fig.update_xaxes(type="log", title=f"odds ratio of {outcome} (log scale)")
+    ticks = [t for t in (0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10, 20, 50)
+             if data["low"].min() / 1.5 <= t <= data["high"].max() * 1.5]
+    fig.update_xaxes(type="log", title=f"odds ratio of {outcome} (log scale)", tickvals=ticks,
+                     ticktext=[f"{t:g}" for t in ticks])
     return _layout(fig, title, height=max(250, 36 * len(data) + 100))
 
 
@@ -181,8 +184,9 @@ def nonresponse_bars(frame: pd.DataFrame, *, title: str | None = None) -> go.Fig
     """
     _require(frame, ["attribute", "measure", "respondents", "nonrespondents"], "nonresponse_bars")
     data = frame[frame["measure"].isin(["share", "category"])]
+    names = data["label"] if "label" in data.columns else data["attribute"]
     labels = [f"{a}{' ' + d if d else ''}{' ★' if s else ''}" for a, d, s in
-              zip(data["attribute"], data.get("detail", [""] * len(data)),
+              zip(names, data.get("detail", [""] * len(data)),
                   data.get("significant", [False] * len(data)), strict=True)]
     fig = go.Figure([
         go.Bar(x=labels, y=data["respondents"], name="respondents", marker_color=FAVOURABLE_COLOUR),

@@ -98,10 +98,10 @@ def ticket_features(tickets: pd.DataFrame, features: Sequence[str] = DEFAULT_FEA
                 continue
             columns[feature] = (numbers - numbers.mean()) / sd
             if kind == "count":
-                unit = f"1 SD (about {sd:.1f} more {words})"
+                unit = f"1 SD ≈ {sd:.1f} {words}"
                 subject = f"Tickets with about {sd:.1f} more {words} (one standard deviation)"
             else:
-                unit = f"1 SD of log minutes ({words} about {np.exp(sd):.1f}x as long)"
+                unit = f"1 SD of log minutes ≈ {np.exp(sd):.1f}x as long"
                 subject = f"Tickets whose {words} is about {np.exp(sd):.1f}x as long (one standard deviation)"
             terms.append((feature, feature, words, kind, unit, sd, subject))
         else:

@@ -132,7 +132,8 @@ def nonresponse_bias(invitations: pd.DataFrame, responses: pd.DataFrame, tickets
 
     Returns
     -------
-    DataFrame, one row per attribute: ``attribute``, ``measure`` (``share`` in percent,
+    DataFrame, one row per attribute: ``attribute`` (the tickets column), ``label`` (in
+    words, e.g. "reopened at least once"), ``measure`` (``share`` in percent,
     ``median`` or ``category``), ``respondents``, ``nonrespondents`` (the measure for each
     group; for categories, the share of the most over-represented value), ``detail``
     (for categories: that value), ``test``, ``p_value``, ``p_adjusted``, ``significant``,
@@ -158,7 +159,7 @@ def nonresponse_bias(invitations: pd.DataFrame, responses: pd.DataFrame, tickets
         resp, non = values[joined["responded"]].dropna(), values[~joined["responded"]].dropna()
         if resp.empty or non.empty:
             continue
-        row = {"attribute": attribute, "measure": kind, "detail": "", "n_respondents": len(resp),
+        row = {"attribute": attribute, "label": words, "measure": kind, "detail": "", "n_respondents": len(resp),
                "n_nonrespondents": len(non)}
         if kind == "share":
             a = (pd.to_numeric(resp.astype("Float64"), errors="coerce") >= 1).astype(float)
@@ -181,10 +182,9 @@ def nonresponse_bias(invitations: pd.DataFrame, responses: pd.DataFrame, tickets
             value = gap.index[0] if abs(gap.iloc[0]) >= abs(gap.iloc[-1]) else gap.index[-1]
             row.update(respondents=100 * shares.loc[value, True], nonrespondents=100 * shares.loc[value, False],
                        detail=str(value), test="chi-square", p_value=float(p))
-        row["words"] = words
         rows.append(row)
-    columns = ["attribute", "measure", "respondents", "nonrespondents", "detail", "test", "p_value", "p_adjusted",
-               "significant", "n_respondents", "n_nonrespondents", "statement"]
+    columns = ["attribute", "label", "measure", "respondents", "nonrespondents", "detail", "test", "p_value",
+               "p_adjusted", "significant", "n_respondents", "n_nonrespondents", "statement"]
     if not rows:
         return pd.DataFrame(columns=columns)
     out = pd.DataFrame(rows)
@@ -200,12 +200,12 @@ def _number(value: float) -> str:
 
 def _bias_statement(row) -> str:
     if row.measure == "share":
-        text = f"{row.words}: {row.respondents:.0f}% of respondents' tickets vs {row.nonrespondents:.0f}% of others'"
+        text = f"{row.label}: {row.respondents:.0f}% of respondents' tickets vs {row.nonrespondents:.0f}% of others'"
     elif row.measure == "median":
-        text = (f"{row.words} (median): {_number(row.respondents)} for respondents vs "
+        text = (f"{row.label} (median): {_number(row.respondents)} for respondents vs "
                 f"{_number(row.nonrespondents)} for others")
     else:
-        text = (f"{row.words} {row.detail}: {row.respondents:.0f}% of respondents' tickets vs "
+        text = (f"{row.label} {row.detail}: {row.respondents:.0f}% of respondents' tickets vs "
                 f"{row.nonrespondents:.0f}% of others'")
     verdict = "a real difference" if row.significant else "no clear difference"
     return f"{text[0].upper()}{text[1:]} ({verdict}, adjusted p = {row.p_adjusted:.2g})."
