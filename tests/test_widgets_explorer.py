@@ -370,3 +370,11 @@ def test_ticket_text_is_escaped_everywhere(tmp_path):
     assert "<img" not in ex.ticket_html.value and "&lt;img" in ex.ticket_html.value
     ex.find_similar("onerror export")
     assert "<img" not in ex.similar_html.value
+
+
+def test_growth_is_left_out_when_the_data_are_too_short(tmp_path):
+    t = make_tickets()
+    t = t[t["created_at"] >= pd.Timestamp("2026-08-01", tz="UTC")]
+    ex = DuplicateExplorer(t, engine=FakeEngine(), data_path=tmp_path)
+    assert ex.table["growth"].isna().all() and not ex.table["emerging"].any()
+    assert "need 119 days of data up to the end of the date range; there are 59" in ex.page_label.value

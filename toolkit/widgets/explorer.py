@@ -37,6 +37,7 @@ import pandas as pd
 from IPython.display import display
 
 from toolkit.duplicates import extract_bug_keys
+from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS
 from toolkit.duplicates.ranking import cluster_evidence as evidence_for
 from toolkit.errors import ConfigError, DataError
 from toolkit.pii import redact
@@ -208,10 +209,10 @@ def highlight(text: str, terms: Sequence[str]) -> str:
 # ===================================================================== widget
 PAGE_SIZE = 15
 ALL = "(all)"
-SORT_COLUMNS = {"name": "Cluster", "tickets": "Tickets", "customers": "Customers", "recent": "Trend (12 wk)",
+SORT_COLUMNS = {"name": "Cluster", "tickets": "Tickets", "customers": "Customers", "recent": "Trend",
                 "growth": "Growth", "effort": "Effort", "csat_impact": "CSAT Δ", "impact": "Impact",
                 "status": "Status"}
-_GRID = "minmax(220px, 3fr) 64px 88px 112px 84px 64px 72px 64px minmax(110px, 1fr)"
+_GRID = "minmax(200px, 3fr) 76px 96px 100px 84px 72px 80px 76px minmax(110px, 1fr)"
 
 _CSS = """<style>
 .stk-explorer {font-size: 13px;}
@@ -227,8 +228,10 @@ _CSS = """<style>
 .stk-explorer mark {background: #fff3b0; padding: 0 1px;}
 .stk-explorer .stk-emerging {color: #b00020; font-weight: 600;}
 .stk-explorer .stk-conflict {background: #fff4e5; border-left: 4px solid #f0a020; padding: 4px 8px;}
-.stk-explorer .stk-saved {color: #2e7d32;}
-.stk-explorer .stk-error {color: #b00020;}
+.stk-explorer .stk-saved {color: #2e7d32; overflow-wrap: anywhere;}
+.stk-explorer .stk-error {color: #b00020; overflow-wrap: anywhere;}
+.stk-explorer button.stk-sort {padding: 0 4px; font-weight: 600;}
+.stk-explorer .stk-tickets td {white-space: nowrap;}
 </style>"""
 
 
@@ -298,6 +301,7 @@ class DuplicateExplorer:
         self.table = pd.DataFrame()
         self.messages: list[str] = []
         self.last_timeline = None
+        self.trend_note = ""
         self._busy = False
         self._build_controls(threshold, min_cluster_size, threshold_range)
         self._build_layout()
@@ -346,6 +350,7 @@ class DuplicateExplorer:
         header = []
         for key, text in SORT_COLUMNS.items():
             b = widgets.Button(description=text, layout=widgets.Layout(width="auto"), tooltip=f"sort by {text}")
+            b.add_class("stk-sort")
             b.add_class(f"stk-sort-{key}")
             b.on_click(lambda _b, key=key: self.sort(key))
             self.sort_buttons[key] = b
@@ -386,11 +391,11 @@ class DuplicateExplorer:
         self.rename_text = widgets.Text(placeholder="new name", layout=widgets.Layout(width="260px"))
         self.rename_text.add_class("stk-rename-text")
         self.rename_button = widgets.Button(description="Rename", button_style="primary",
-                                            layout=widgets.Layout(width="100px"))
+                                            layout=widgets.Layout(width="150px"))
         self.rename_button.add_class("stk-rename-button")
         self.rename_button.on_click(lambda _b: self._act(lambda: self.rename(self.rename_text.value)))
         self.merge_pick = widgets.Dropdown(options=[], layout=widgets.Layout(width="260px"))
-        self.merge_button = widgets.Button(description="Merge into this", layout=widgets.Layout(width="130px"))
+        self.merge_button = widgets.Button(description="Merge into this", layout=widgets.Layout(width="150px"))
         self.merge_button.on_click(lambda _b: self._act(lambda: self.merge([self.merge_pick.value])))
         self.split_name = widgets.Text(placeholder="name for the split-off tickets", layout=widgets.Layout(
             width="260px"))
@@ -398,7 +403,7 @@ class DuplicateExplorer:
         self.split_button.on_click(lambda _b: self._act(lambda: self.split(list(self.ticket_pick.value),
                                                                             self.split_name.value)))
         self.move_pick = widgets.Dropdown(options=[], layout=widgets.Layout(width="260px"))
-        self.move_button = widgets.Button(description="Move selected to", layout=widgets.Layout(width="150px"))
+        self.move_button = widgets.Button(description="Move tickets to", layout=widgets.Layout(width="150px"))
         self.move_button.on_click(lambda _b: self._act(lambda: self.move(list(self.ticket_pick.value),
                                                                           self.move_pick.value)))
         self.status_pick = widgets.Dropdown(options=[(v, k) for k, v in STATUSES.items()],
@@ -437,23 +442,34 @@ class DuplicateExplorer:
                                                                                      align_items="center")),
         ])
         pager = widgets.HBox([self.prev_page, self.next_page, self.page_label], layout=box(align_items="center"))
+        def row(field, button):
+            field.layout.width, field.layout.flex, field.layout.min_width = "auto", "1 1 auto", "0"
+            return widgets.HBox([field, button], layout=box(width="100%"))
+
+        status_row = widgets.HBox([self.status_pick, self.tracker_key], layout=box(width="100%"))
+        self.status_pick.layout.width, self.status_pick.layout.flex = "auto", "1 1 60%"
+        self.tracker_key.layout.width, self.tracker_key.layout.flex = "auto", "1 1 40%"
+        self.ticket_pick.description = ""
         actions = widgets.VBox([
-            widgets.HBox([self.rename_text, self.rename_button]),
-            widgets.HBox([self.merge_pick, self.merge_button]),
-            widgets.HBox([self.split_name, self.split_button]),
-            widgets.HBox([self.move_pick, self.move_button]),
-            widgets.HBox([self.status_pick, self.tracker_key, self.status_button], layout=box(flex_flow="row wrap")),
-            self.note,
+            row(self.rename_text, self.rename_button),
+            row(self.merge_pick, self.merge_button),
+            row(self.split_name, self.split_button),
+            row(self.move_pick, self.move_button),
+            widgets.HTML("<b>Status</b>"), status_row, self.note, self.status_button,
             self.action_result,
-        ], layout=box(width="100%"))
+            widgets.HTML("<b>Select tickets</b> to split off or move (Shift/Ctrl-click for several):"),
+            self.ticket_pick,
+        ], layout=box(width="100%", min_width="0"))
         left = widgets.VBox([self.facts, self.timeline, widgets.HTML("<b>Most similar clusters</b>"),
-                             self.neighbour_html], layout=box(width="50%", min_width="320px", padding="0 8px 0 0"))
-        right = widgets.VBox([widgets.HTML("<b>Act on this cluster</b>"), actions, self.ticket_pick],
-                             layout=box(width="50%", min_width="320px"))
-        self.detail = widgets.VBox([self.title, widgets.HBox([left, right], layout=box(width="100%")),
+                             self.neighbour_html], layout=box(width="100%", min_width="0", overflow="hidden"))
+        right = widgets.VBox([widgets.HTML("<b>Act on this cluster</b>"), actions],
+                             layout=box(width="100%", min_width="0", overflow="hidden"))
+        halves = widgets.GridBox([left, right], layout=box(width="100%", grid_gap="0 16px",
+                                                           grid_template_columns="minmax(0, 1fr) minmax(0, 1fr)"))
+        self.detail = widgets.VBox([self.title, halves,
                                     widgets.HTML("<b>Tickets</b> (PII-redacted; distinctive terms highlighted)"),
                                     self.ticket_html],
-                                   layout=box(border="1px solid #ddd", padding="8px", width="100%",
+                                   layout=box(border="1px solid #ddd", padding="8px", width="auto",
                                               display="none"))
         tools = widgets.Accordion(children=[
             widgets.VBox([self.similar_text, self.similar_button, self.similar_html]),
@@ -558,6 +574,12 @@ class DuplicateExplorer:
             trend = trend.set_index("cluster").reindex(ev["cluster"])
             for col in ("weekly", "recent", "growth", "emerging"):
                 ev[col] = trend[col].to_numpy()
+        history = as_of - self.tickets["created_at"].min()
+        self.trend_note = ""
+        if history < pd.Timedelta(days=RECENT_DAYS + BASELINE_DAYS):  # no baseline: growth would be meaningless
+            ev["growth"], ev["emerging"] = np.nan, False
+            self.trend_note = (f"growth and the emerging flag need {RECENT_DAYS + BASELINE_DAYS} days of data up to "
+                               f"the end of the date range; there are {history.days}")
         query = self.search.value.strip().lower()
         if query:
             hit = self._lower[mask].str.contains(query, regex=False).to_numpy()
@@ -625,6 +647,8 @@ class DuplicateExplorer:
         n = len(self.table)
         self.page_label.value = (f"&nbsp;{start + 1}–{min(start + self.page_size, n)} of {n} clusters"
                                  if n else "&nbsp;no clusters match the filters")
+        if self.trend_note:
+            self.page_label.value += f" &nbsp;·&nbsp; <i>{html.escape(self.trend_note)}</i>"
         self.prev_page.disabled = self.page == 0
         self.next_page.disabled = start + self.page_size >= n
 
