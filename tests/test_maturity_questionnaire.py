@@ -61,6 +61,18 @@ def test_other_respondents_are_kept_and_switching_loads_theirs(tmp_path):
     assert saved[["respondent", "role", "level"]].values.tolist() == [["Ann", "manager", 4], ["Bob", "agent", 1]]
 
 
+def test_two_forms_on_one_file_keep_each_others_answers(tmp_path):
+    path = tmp_path / "answers.csv"
+    first = MaturityQuestionnaire(path, TINY, respondent="Ann", role="manager")
+    second = MaturityQuestionnaire(path, TINY, respondent="Bob", role="agent")
+    first.set_answer("A-1", 4)
+    second.set_answer("A-1", 2)
+    first.set_answer("A-2", 3)
+    saved = read_answers(path, TINY).sort_values(["respondent", "question_id"])
+    assert saved[["respondent", "question_id", "level"]].values.tolist() == [
+        ["Ann", "A-1", 4], ["Ann", "A-2", 3], ["Bob", "A-1", 2]]
+
+
 def test_a_note_without_a_level_is_kept_as_dont_know(tmp_path):
     path = tmp_path / "answers.csv"
     form = MaturityQuestionnaire(path, TINY, respondent="Ann", role="manager")

@@ -8,7 +8,8 @@ loses more than the keystroke in flight and never leaves a half-written file.
 
 Opening the questionnaire on an existing file reloads it: typing a respondent's name
 shows their saved answers, and other respondents' answers in the file are kept
-untouched. A file that cannot be read is reported and never overwritten. A note
+untouched, even when another form saves to the same file meanwhile (the file is
+re-read before saving when it changed). A file that cannot be read is reported and never overwritten. A note
 written before a level is chosen is saved as "don't know" with the note, so it is
 not lost either.
 
@@ -58,6 +59,7 @@ class MaturityQuestionnaire:
         self.model = load_model(model)
         # Reading first means a corrupt or foreign file raises here, before anything could overwrite it.
         self.answers = read_answers(self.path, self.model) if self.path.exists() else empty("maturity_answers")
+        self._seen = self._stamp()
         self._loading = False
         self.respondent = widgets.Text(description="Respondent", placeholder="name or alias", continuous_update=False)
         self.role = widgets.Combobox(description="Role", placeholder="e.g. head of support",
@@ -151,6 +153,7 @@ class MaturityQuestionnaire:
             self._loading = True
             self.controls[question_id].value = value = DONT_KNOW
             self._loading = False
+        self._merge_outside_changes()
         name = self.respondent.value.strip()
         row = {"respondent": name, "role": self.role.value.strip(), "question_id": question_id,
                "level": pd.NA if value in (NOT_APPLICABLE, DONT_KNOW) else int(value),
@@ -161,9 +164,31 @@ class MaturityQuestionnaire:
         self.answers = pd.concat([self.answers[keep], new], ignore_index=True)[ANSWER_COLUMNS]
         self._save()
 
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def _merge_outside_changes(self) -> None:
+        """If another form (another notebook tab, a colleague) saved the file since we last did, start from it.
+
+        Rows of the current respondent are taken from this form, so what is on screen wins for
+        them; every other respondent's answers come from the file.
+        """
+        if self._stamp() == self._seen or not self.path.exists():
+            return
+        name = self.respondent.value.strip()
+        outside = read_answers(self.path, self.model)
+        mine = self.answers[self.answers["respondent"] == name]
+        self.answers = pd.concat([outside[outside["respondent"] != name], mine], ignore_index=True)[ANSWER_COLUMNS]
+
     def _save(self) -> None:
         try:
+            self._merge_outside_changes()
             save_answers(self.answers, self.path)
+            self._seen = self._stamp()
         except OSError as exc:
             self._report(f"<span style='color:#b00'>NOT SAVED: {html.escape(str(exc))}. "
                          "Your answers are still in this form; fix the problem and change any answer to retry."
