@@ -376,9 +376,30 @@ def _lists(columns: pd.DataFrame, opts: dict) -> pd.Series:
     split, key = opts.get("split"), opts.get("key")
     result = None
     for i in range(columns.shape[1]):
-        lists = columns.iloc[:, i].map(lambda v: parse.as_list(v, split=split, key=key))
+        column = columns.iloc[:, i]
+        if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object and not key:
+            lists = _split_text(column, split)
+        else:
+            lists = column.map(lambda v: parse.as_list(v, split=split, key=key))
         result = lists if result is None else result + lists
     return result
+
+
+def _split_text(column: pd.Series, split: str | None) -> pd.Series:
+    """Split delimited text into lists in pyarrow (vectorised), dropping empty items."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(column.fillna("").astype("str").to_numpy(dtype=object), type=pa.string())
+    pattern = split or r"[,\s]+"
+    parts = pc.split_pattern_regex(pc.utf8_trim_whitespace(arr), pattern=pattern)
+    flat = pc.utf8_trim_whitespace(pc.list_flatten(parts))
+    keep = pc.not_equal(flat, "")
+    parents = pc.list_parent_indices(parts)
+    counts = np.bincount(np.asarray(pc.filter(parents, keep)), minlength=len(arr))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    rebuilt = pa.ListArray.from_arrays(pa.array(offsets), pc.filter(flat, keep))
+    return pd.Series(rebuilt.to_pylist(), index=column.index, dtype=object)
 
 
 def _bools_any(columns: pd.DataFrame, opts, spec, target, rej, label) -> pd.Series:
@@ -439,24 +460,37 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
 
 
 def _translate(column, has, target, spec, rej, label, notes, kind):
-    """Map vendor values to canonical ones; unknown values get the ``unknown`` value or stay for rejection."""
+    """Map vendor values to canonical ones; unknown values get the ``unknown`` value or stay for rejection.
+
+    Works on the distinct values (a helpdesk has a handful of statuses in a million rows), so the
+    per-value Python work is tiny.
+    """
     table = spec.values[target]
-    key = column.astype("str").str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
-    known = key.isin(list(table))
-    mapped = key.map(table)
-    result = column.astype(object).where(~known, mapped)
-    to_empty = known & mapped.isna() & has
+    codes, uniques = pd.factorize(column)
+    keys = [re.sub(r"\s+", " ", str(u).strip().lower()) for u in uniques]
+    known_u = np.array([k in table for k in keys], dtype=bool)
+    out_u = np.array([table.get(k, u) for k, u in zip(keys, uniques, strict=True)], dtype=object)
+    unknown_u = ~known_u
+    if target in spec.unknown:
+        out_u[unknown_u] = spec.unknown[target]
+    none_u = known_u & np.array([table.get(k, "") is None for k in keys], dtype=bool)
+    valid = codes >= 0
+    take = np.where(valid, codes, 0)
+    result = pd.Series(np.where(valid, out_u[take] if len(uniques) else None, None), index=column.index,
+                       dtype=object)
+    to_empty = pd.Series(valid & (none_u[take] if len(uniques) else False), index=column.index) & has
     if to_empty.any():
         counts = column[to_empty].astype("str").value_counts()
         notes.append(f"`{label}`: {int(to_empty.sum())} values meaning 'none' left empty ("
                      + ", ".join(f"{v!r} {n}" for v, n in counts.head(5).items()) + ")")
-    unknown = has & ~known
+    unknown = pd.Series(valid & (unknown_u[take] if len(uniques) else False), index=column.index) & has
     if unknown.any() and target in spec.unknown:
-        result = result.where(~unknown, spec.unknown[target])
         counts = column[unknown].astype("str").value_counts()
         notes.append(f"`{label}`: {int(unknown.sum())} values not in the mapping set to "
                      f"{spec.unknown[target]!r} (" + ", ".join(f"{v!r} {n}" for v, n in counts.head(5).items())
                      + (", …" if len(counts) > 5 else "") + ")")
+    if kind in ("category", "text", "id") and all(isinstance(v, str) or v is None for v in out_u):
+        result = result.astype("str")
     return result, has & ~to_empty
 
 
@@ -481,9 +515,10 @@ def _extra_columns(columns, wanted, used) -> dict[str, str]:
                 if norm(col) in lookup:
                     out[name] = lookup[norm(col)]
             continue
-        if any(ch in entry for ch in "*?["):
+        if any(ch in entry for ch in "*?"):
+            pattern = norm(entry).replace("[", "[[]")  # Zendesk custom fields are `Name [list]`: brackets are literal
             for c in columns:
-                if fnmatch.fnmatch(norm(c), norm(entry)) and c not in taken:
+                if fnmatch.fnmatch(norm(c), pattern) and c not in taken:
                     out[c] = c
         elif norm(entry) in lookup:
             out[lookup[norm(entry)]] = lookup[norm(entry)]
@@ -503,10 +538,14 @@ def _json_dict(value) -> dict:
 
 
 def _extra_dicts(src: pd.DataFrame, extra_cols: dict[str, str]) -> pd.Series:
-    part = src[list(extra_cols.values())].copy()
-    part.columns = list(extra_cols)
-    part = part.astype(object).where(part.notna(), None)
-    return pd.Series(part.to_dict("records"), index=src.index, dtype=object)
+    """One ``{name: value}`` dict per row; built from column lists (``to_dict('records')`` is ~5x slower)."""
+    names = list(extra_cols)
+    lists = []
+    for col in extra_cols.values():
+        values = src[col]
+        lists.append(values.astype(object).where(values.notna(), None).tolist())
+    return pd.Series([dict(zip(names, row, strict=True)) for row in zip(*lists, strict=True)], index=src.index,
+                     dtype=object)
 
 
 def missing_column_error(spec: Spec, raw_columns, *, file: str | None) -> DataError | None:

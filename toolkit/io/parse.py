@@ -9,13 +9,15 @@ instead of silently treating them as missing.
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from toolkit.schema import DATETIME_DTYPE
 
-_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d|\s(?:UTC|GMT))$", re.IGNORECASE)
+# A string pattern without \s or \d, so pandas runs it in pyarrow (RE2) rather than Python's re.
+_OFFSET = r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9]| (?:UTC|GMT|utc|gmt))$"
 # Excel's day 0 is 1899-12-30 (it counts 1900 as a leap year); serials 20000-80000 are 1954-2119.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
@@ -40,14 +42,11 @@ def localize(naive: pd.Series, tz: str) -> tuple[pd.Series, int]:
     naive = pd.to_datetime(naive)
     if naive.dt.tz is not None:
         return naive.dt.tz_convert("UTC").astype(DATETIME_DTYPE), 0
-    local = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-    ambiguous = local.isna() & naive.notna()
-    if ambiguous.any():
-        first = naive[ambiguous].dt.tz_localize(tz, ambiguous=np.ones(int(ambiguous.sum()), dtype=bool),
-                                                nonexistent="shift_forward")
-        local = local.astype(object)
-        local[ambiguous] = first
-        local = pd.to_datetime(local, utc=True)
+    # Localize everything as "first occurrence" in one vectorised pass; a second pass only counts the
+    # ambiguous times for the report (converting to Python objects would cost seconds per million).
+    local = naive.dt.tz_localize(tz, ambiguous=np.ones(len(naive), dtype=bool), nonexistent="shift_forward")
+    probe = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    ambiguous = probe.isna() & naive.notna()
     return local.dt.tz_convert("UTC").astype(DATETIME_DTYPE), int(ambiguous.sum())
 
 
@@ -72,7 +71,7 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
         text = None
     else:
         text = raw.astype("str").str.strip().where(has)
-        numbers = pd.to_numeric(text.where(text.str.fullmatch(r"-?\d+(?:\.\d+)?", na=False)), errors="coerce")
+        numbers = pd.to_numeric(text.where(text.str.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?", na=False)), errors="coerce")
     todo = has.copy()
     if numbers.notna().any():
         if epoch:
@@ -94,7 +93,7 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
     todo_text = text[todo]
     with_offset = todo_text.str.contains(_OFFSET, na=False)
     if with_offset.any():
-        cleaned = todo_text[with_offset].str.replace(r"\s(?:UTC|GMT)$", "+00:00", regex=True, case=False)
+        cleaned = todo_text[with_offset].str.replace(r" (?:UTC|GMT|utc|gmt)$", "+00:00", regex=True)
         out[cleaned.index] = _to_datetime(cleaned, utc=True, date_format=date_format, dayfirst=dayfirst,
                                                notes=notes)
     naive_text = todo_text[~with_offset]
@@ -121,7 +120,9 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
         first = pd.to_datetime(text, errors="coerce", utc=utc, format=date_format)
     else:
         try:
-            first = pd.to_datetime(text, errors="coerce", utc=utc, dayfirst=dayfirst)
+            with warnings.catch_warnings():  # "could not infer format": expected for mixed columns, handled below
+                warnings.simplefilter("ignore", UserWarning)
+                first = pd.to_datetime(text, errors="coerce", utc=utc, dayfirst=dayfirst)
         except (ValueError, TypeError):
             first = pd.Series(pd.NaT, index=text.index)
     retry = first.isna()
@@ -132,7 +133,9 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
             if not retry.any():
                 break
             try:
-                again = pd.to_datetime(text[retry], errors="coerce", utc=utc, format=fmt, dayfirst=dayfirst)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    again = pd.to_datetime(text[retry], errors="coerce", utc=utc, format=fmt, dayfirst=dayfirst)
             except (ValueError, TypeError):
                 continue
             first[retry] = again
@@ -157,7 +160,9 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, int]:
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         return raw.astype("float64"), pd.Series(False, index=raw.index), 0
     text = raw.astype("str").str.strip().where(has)
-    values = pd.to_numeric(text, errors="coerce")
+    values = _fast_float(text)
+    if values is None:
+        values = pd.to_numeric(text, errors="coerce")
     retry = has & values.isna()
     fixed = 0
     if retry.any():
@@ -175,6 +180,20 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, int]:
         values[retry] = again
         fixed = int(again.notna().sum())
     return values.astype("float64"), has & values.isna(), fixed
+
+
+def _fast_float(text: pd.Series) -> pd.Series | None:
+    """Cast text to float in pyarrow (C++, several times faster than pandas); None if any value is not a number."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(text.array) if isinstance(text.dtype, pd.StringDtype) else None
+        if arr is None:
+            return None
+        return pd.Series(pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False), index=text.index)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
+        return None
 
 
 def parse_durations(raw: pd.Series, unit: str = "minutes") -> tuple[pd.Series, pd.Series, list[str]]:

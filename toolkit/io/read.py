@@ -117,21 +117,35 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
                         fix="open it in Excel and save as .xlsx or CSV (UTF-8)")
     if data[:4] == b"PAR1":
         return _read_parquet(data, file=file)
-    text_encoding, data, notes = _decode(data, file=file, encoding=encoding)
-    head = data[:4096].lstrip()
-    if suffix in ("json", "jsonl", "ndjson") or head[:1] in (b"{", b"["):
-        raw = _read_json(data, file=file)
-    else:
-        raw = _read_csv(data, file=file, delimiter=delimiter)
+    text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding)
+    try:
+        raw = _read_text(decoded, file=file, suffix=suffix, delimiter=delimiter)
+    except UnicodeDecodeError:
+        # Only the start was checked (a full check costs seconds on big files); invalid UTF-8 further in.
+        text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding, full=True)
+        raw = _read_text(decoded, file=file, suffix=suffix, delimiter=delimiter)
     raw.encoding = text_encoding
     raw.notes = notes + raw.notes
     return raw
 
 
+def _read_text(data: bytes, *, file: str, suffix: str, delimiter: str | None) -> RawTable:
+    head = data[:4096].lstrip()
+    if suffix in ("json", "jsonl", "ndjson") or head[:1] in (b"{", b"["):
+        return _read_json(data, file=file)
+    return _read_csv(data, file=file, delimiter=delimiter)
+
+
+
+
 # --- encodings ---------------------------------------------------------------------------------------------------
 
-def _decode(data: bytes, *, file: str, encoding: str | None) -> tuple[str, bytes, list[str]]:
-    """Return (encoding name, UTF-8 bytes without BOM, notes)."""
+def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False) -> tuple[str, bytes, list[str]]:
+    """Return (encoding name, UTF-8 bytes without BOM, notes).
+
+    Unless ``full``, only the first megabyte is checked for UTF-8; the parsers raise
+    UnicodeDecodeError if invalid bytes come later, and the caller then asks again with ``full``.
+    """
     if encoding:
         try:
             return encoding, data.decode(encoding).encode("utf-8"), [f"encoding {encoding} (as given)"]
@@ -140,7 +154,7 @@ def _decode(data: bytes, *, file: str, encoding: str | None) -> tuple[str, bytes
                             fix="leave the encoding out to have it detected") from None
     if data[:3] == codecs.BOM_UTF8:
         data = data[3:]
-        if _valid_utf8(data):
+        if _valid_utf8(data if full else data[:SAMPLE_BYTES], final=full):
             return "utf-8-sig", data, []
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         try:
@@ -151,7 +165,7 @@ def _decode(data: bytes, *, file: str, encoding: str | None) -> tuple[str, bytes
     if b"\x00" in sample:
         raise DataError("this looks like a binary file, not a text export (it contains NUL bytes)", file=file,
                         fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
-    if _valid_utf8(data):
+    if _valid_utf8(data if full else sample, final=full or len(data) <= SAMPLE_BYTES):
         return "utf-8", data, []
     from charset_normalizer import from_bytes
 
@@ -172,12 +186,12 @@ def _decode(data: bytes, *, file: str, encoding: str | None) -> tuple[str, bytes
     return name, text.encode("utf-8"), notes
 
 
-def _valid_utf8(data: bytes) -> bool:
+def _valid_utf8(data: bytes, final: bool = True) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
     step = 1 << 24
     try:
         for start in range(0, len(data), step):
-            decoder.decode(data[start:start + step], final=start + step >= len(data))
+            decoder.decode(data[start:start + step], final=final and start + step >= len(data))
     except UnicodeDecodeError:
         return False
     return True
@@ -331,7 +345,7 @@ def _drop_unusable(raw: RawTable, header: list[str], rejected: list[pd.DataFrame
     """Reject blank rows and header rows repeated mid-file (concatenated exports), in place."""
     frame = raw.frame
     if len(frame):
-        all_blank = frame.isna().all(axis=1).to_numpy()
+        all_blank = np.array(frame.isna().all(axis=1), dtype=bool)  # a copy: written to below
         # Cheap first pass on two columns, full comparison only for the few candidate rows.
         named = [(col, name.lower()) for col, name in zip(frame.columns, header, strict=False) if name]
         candidate = np.zeros(len(frame), dtype=bool)
