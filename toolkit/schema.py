@@ -398,7 +398,10 @@ class _Conformer:
         }))
 
     def _coerce(self, col: Column, raw: pd.Series) -> pd.Series:
-        present = raw.notna() & ~raw.astype("str").str.strip().isin(["", "nan", "NaN", "None", "<NA>", "NaT"])
+        present = raw.notna()
+        if col.kind not in ("list", "mapping") and (raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype)):
+            # only text can hold a blank or 'nan' that means missing; formatting a million dates costs seconds
+            present &= ~raw.astype("str").str.strip().isin(["", "nan", "NaN", "None", "<NA>", "NaT"])
         kind = col.kind
         if kind in ("id", "text"):
             values = raw.astype("str").where(present)
