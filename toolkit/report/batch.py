@@ -49,6 +49,7 @@ KEYS = {
     "invitations": "invitations_path",
     "maturity": "maturity_path",
     "maturity_model": "maturity_model",
+    "portfolio": "portfolio_path",
     "timezone": "timezone",
     "sla_targets": "sla_targets",
     "segments": "segments",

@@ -18,20 +18,21 @@ def _demo_options() -> dict[str, str]:
     def first(*names: str) -> str | None:
         return next((str(SAMPLES / n) for n in names if (SAMPLES / n).is_file()), None)
 
-    tickets = first("tickets.csv", "tickets.csv.gz")
+    tickets = first("tickets.csv.gz", "tickets.csv")
     if tickets is None:
-        raise ConfigError(f"the sample data is missing ({SAMPLES / 'tickets.csv'})", key="demo",
+        raise ConfigError(f"the sample data is missing ({SAMPLES / 'tickets.csv.gz'})", key="demo",
                           fix="generate it with: support-toolkit samples --out data/samples")
     options = {
         "client": "Northwind Cloud",
         "tickets": tickets,
-        "tickets_format": "canonical",
+        "tickets_format": "auto",
         "messages": first("messages.csv.gz", "messages.csv"),
-        "messages_format": "canonical",
+        "messages_format": "auto",
         "survey": first("survey_responses.csv"),
-        "survey_format": "canonical",
-        "invitations": first("survey_invitations.csv"),
+        "survey_format": "auto",
+        "invitations": first("survey_invitations.csv.gz", "survey_invitations.csv"),
         "maturity": first("maturity_answers.csv"),
+        "portfolio": first("portfolio_scores.csv"),
         "timezone": "Europe/London",
         "name": DEMO_NAME,
     }

@@ -159,6 +159,92 @@ def maturity_findings(
     return _frame(rows)
 
 
+def operations_findings(
+    watermelon: pd.DataFrame | None,
+    over_time: pd.DataFrame | None = None,
+    period_effects: pd.DataFrame | None = None,
+    incomplete: pd.DataFrame | None = None,
+    hedging: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Findings from :mod:`toolkit.ops` results: watermelon segments, ops vs CSAT over time, load peaks,
+    abandoned conversations and hedging agents.
+
+    - every flagged watermelon segment, in the library's own explanation (weight 0.95);
+    - a ``watermelon`` verdict over time (0.8);
+    - each significant end-of-quarter / year-end effect, in its sentence (0.55);
+    - the channel with the highest significant incomplete-conversation rate, if above 5% (0.55);
+    - agents hedging in more than 40% of their replies, not small samples (0.5).
+    """
+    rows: list[tuple[str, str, float]] = []
+    if _usable(watermelon, "flag", "explanation"):
+        for text in watermelon.loc[watermelon["flag"].fillna(False).astype(bool), "explanation"]:
+            rows.append((OPERATIONS, str(text), 0.95))
+    if _usable(over_time, "verdict", "sentence"):
+        for text in over_time.loc[over_time["verdict"] == "watermelon", "sentence"]:
+            rows.append((OPERATIONS, str(text), 0.8))
+    if _usable(period_effects, "p_value", "sentence"):
+        real = period_effects[(period_effects["p_value"] < 0.05)]
+        if "small_sample" in real.columns:
+            real = real[~real["small_sample"].fillna(False).astype(bool)]
+        for text in real["sentence"]:
+            rows.append((OPERATIONS, str(text), 0.55))
+    if _usable(incomplete, "incomplete_rate", "ci_low", "channel", "finished", "incomplete"):
+        reliable = incomplete
+        if "small_sample" in reliable.columns:
+            reliable = reliable[~reliable["small_sample"].fillna(False).astype(bool)]
+        reliable = reliable[reliable["ci_low"] > 0.05]
+        if len(reliable):
+            top = reliable.sort_values("incomplete_rate", ascending=False, kind="stable").iloc[0]
+            rows.append((OPERATIONS, f"{top['incomplete_rate']:.0%} of finished {top['channel']} conversations "
+                                     f"({int(top['incomplete']):,} of {int(top['finished']):,}) ended with the "
+                                     "customer gone before a resolution.", 0.55))
+    if _usable(hedging, "segment", "hedged_share", "replies"):
+        heavy = hedging[hedging["hedged_share"] > 0.4]
+        if "small_sample" in heavy.columns:
+            heavy = heavy[~heavy["small_sample"].fillna(False).astype(bool)]
+        if len(heavy):
+            heavy = heavy.sort_values("hedged_share", ascending=False, kind="stable")
+            named = ", ".join(f"{r.segment} {r.hedged_share:.0%}" for r in heavy.head(3).itertuples())
+            n = len(heavy)
+            rows.append((OPERATIONS, f"{n} agent{'s' if n != 1 else ''} hedge{'' if n != 1 else 's'} in more than "
+                                     f"40% of their replies (\"should be fixed\", "
+                                     f"\"I think\"): {named}.", 0.5))
+    return _frame(rows)
+
+
+def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> pd.DataFrame:
+    """Findings from duplicate clusters (:class:`toolkit.duplicates.DuplicateFinder` ``clusters_``).
+
+    - the tickets held by the ten highest-impact clusters, and the highest-impact one (0.8);
+    - each emerging cluster, with its recent growth (0.85).
+    """
+    rows: list[tuple[str, str, float]] = []
+    if not _usable(clusters, "name", "tickets", "customers"):
+        return _frame(rows)
+    if "cluster_id" in clusters.columns:
+        clusters = clusters[clusters["cluster_id"] >= 0]  # -1 holds the one-off tickets, if listed
+    if not len(clusters):
+        return _frame(rows)
+    top_ten = clusters.head(10)
+    held = int(top_ten["tickets"].sum())
+    share = f" ({held / total_tickets:.0%} of all tickets)" if total_tickets else ""
+    top = clusters.iloc[0]
+    keys = [k for k in (top.get("bug_keys") or []) if not str(k).startswith("#")] if "bug_keys" in clusters.columns \
+        else []
+    key_text = f", bug key {keys[0]}" if keys else ""
+    rows.append((UPSTREAM, f"The {len(top_ten)} highest-impact recurring problems account for {held:,} tickets{share}; "
+                           "the costliest, "
+                           f"“{top['name']}”, brought {int(top['tickets']):,} tickets from {int(top['customers']):,} "
+                           f"customers{key_text}.", 0.8))
+    if "emerging" in clusters.columns:
+        for r in clusters[clusters["emerging"].fillna(False).astype(bool)].head(2).itertuples():
+            since = f" since {r.first_seen:%d %B %Y}".replace(" 0", " ") if hasattr(r, "first_seen") and \
+                pd.notna(r.first_seen) else ""
+            rows.append((UPSTREAM, f"Emerging problem: “{r.name}”, {int(r.tickets):,} tickets{since} and growing "
+                                   "well above its usual rate.", 0.85))
+    return _frame(rows)
+
+
 def executive_summary(*findings: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
     """The ``limit`` heaviest findings of all areas, heaviest first (ties keep the given order)."""
     frames = [f for f in findings if f is not None and len(f)]

@@ -26,10 +26,10 @@ SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 PRIORITIES = ("urgent", "high", "normal", "low")
 SEGMENT_COLUMNS = ("team", "channel", "priority", "product", "assignee", "organization_id")
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
-_FOLDERS_ALLOWED = ("maturity_path",)  # a folder of answer files, one per respondent
+_FOLDERS_ALLOWED = ("maturity_path", "portfolio_path")  # folders of answer / score files
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
 _PATHS = ("tickets_path", "messages_path", "survey_path", "invitations_path", "maturity_path", "maturity_model",
-          "logo_path")
+          "portfolio_path", "logo_path")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class ReportParameters:
     invitations_path: Path | None = None
     maturity_path: Path | None = None
     maturity_model: Path | None = None
+    portfolio_path: Path | None = None
     period_start: date | None = None
     period_end: date | None = None
     timezone: str = "UTC"

@@ -83,6 +83,7 @@ class Maturity:
     """Maturity results from :mod:`toolkit.maturity` (see the named functions' docstrings)."""
 
     dimensions: pd.DataFrame | None = None  # score_dimensions
+    portfolio: pd.DataFrame | None = None  # portfolio_percentiles, when earlier engagements are given
     overall: pd.DataFrame | None = None  # score_overall
     respondents: pd.DataFrame | None = None  # score_respondents
     disagreements: pd.DataFrame | None = None  # disagreements
@@ -91,7 +92,7 @@ class Maturity:
 
 
 def maturity(engagement: Engagement) -> Maturity:
-    """The maturity section's frames: dimension and overall scores, disagreements, roadmap."""
+    """The maturity section's frames: dimension and overall scores, disagreements, roadmap, portfolio."""
     from toolkit.maturity import load_model
     from toolkit.maturity.roadmap import build_roadmap
     from toolkit.maturity.scoring import disagreements, score_dimensions, score_overall, score_respondents
@@ -108,4 +109,142 @@ def maturity(engagement: Engagement) -> Maturity:
     result.respondents = score_respondents(answers, model)
     result.disagreements = disagreements(answers, model)
     result.roadmap = build_roadmap(answers, model)
+    if engagement.parameters.portfolio_path is not None:
+        from toolkit.maturity.portfolio import portfolio_percentiles, read_portfolio
+
+        result.portfolio = portfolio_percentiles(result.dimensions,
+                                                 read_portfolio(engagement.parameters.portfolio_path))
     return result
+
+
+@dataclass
+class Operations:
+    """Ticket-operations results from :mod:`toolkit.ops` (see the named functions' docstrings)."""
+
+    watermelon: pd.DataFrame | None = None  # watermelon(by="team")
+    over_time: pd.DataFrame | None = None  # kiwi_or_watermelon(period="month")
+    sla: pd.DataFrame | None = None  # sla_attainment(by="team")
+    response_times: pd.DataFrame | None = None  # response_times(by="team")
+    conversations: pd.DataFrame | None = None  # conversation_summary(by="team")
+    too_quick: pd.DataFrame | None = None  # too_quick(by="team")
+    incomplete: pd.DataFrame | None = None  # incomplete_conversations(by="channel")
+    hedging: pd.DataFrame | None = None  # hedging_summary(by="author")
+    hedging_effect: pd.DataFrame | None = None  # hedging_association
+    period_effects: pd.DataFrame | None = None  # period_effects
+    volume: pd.DataFrame | None = None  # volume(period="month")
+    weekday_hour: pd.DataFrame | None = None  # weekday_hour
+    workload: pd.DataFrame | None = None  # workload_concentration(by="team")
+    notes: list[str] = field(default_factory=list)
+
+
+def operations(engagement: Engagement, by: str = "team") -> Operations:
+    """The operations section's frames: the watermelon check, SLA, times, conversations, hedging, load.
+
+    ``by`` is the segment the team-level measures use (default ``team``); when the tickets
+    carry no values there, the first of the report's segments that has values is used.
+    """
+    from toolkit import ops
+
+    params = engagement.parameters
+    tickets, messages, responses = engagement.tickets, engagement.messages, engagement.survey_responses
+    tz, targets = params.timezone, params.sla_targets or None
+    result = Operations()
+    if not has_values(tickets, by):
+        usable = [s for s in params.segments if has_values(tickets, s)]
+        by = usable[0] if usable else None
+        result.notes.append(f"The tickets carry no team; segments are {by or 'not used'} instead.")
+    result.watermelon = ops.watermelon(tickets, responses, by=by, messages=messages, targets=targets, tz=tz)
+    result.over_time = ops.kiwi_or_watermelon(tickets, responses, period="month", targets=targets, tz=tz)
+    result.sla = ops.sla_attainment(tickets, targets=targets, by=by, tz=tz)
+    result.response_times = ops.response_times(tickets, by=by, tz=tz)
+    result.conversations = ops.conversation_summary(tickets, messages, by=by, tz=tz)
+    result.too_quick = ops.too_quick(tickets, by=by, tz=tz)
+    result.incomplete = ops.incomplete_conversations(tickets, messages, by="channel", tz=tz)
+    if messages is not None and len(messages):
+        replies = ops.hedging(messages)
+        result.hedging = ops.hedging_summary(replies, tickets, by="author")
+        result.hedging_effect = ops.hedging_association(replies, tickets, responses)
+    else:
+        result.notes.append("No message threads were provided, so hedging language is not analysed.")
+    result.period_effects = ops.period_effects(tickets, tz=tz)
+    result.volume = ops.volume(tickets, period="month", tz=tz)
+    result.weekday_hour = ops.weekday_hour(tickets, tz=tz)
+    result.workload = ops.workload_concentration(tickets, messages, by=by, tz=tz)
+    for frame in (result.watermelon, result.sla, result.conversations, result.hedging):
+        for note in ops.notes(frame) if frame is not None else []:
+            if note not in result.notes:
+                result.notes.append(note)
+    return result
+
+
+@dataclass
+class UpstreamProblems:
+    """Duplicate-issue clusters from :class:`toolkit.duplicates.DuplicateFinder`.
+
+    ``clusters`` is the finder's ``clusters_`` (ranked by impact); ``examples`` holds up to
+    three representative ticket subjects per cluster (cluster_id, ticket_id, subject).
+    """
+
+    clusters: pd.DataFrame | None = None
+    examples: pd.DataFrame | None = None
+    clustered_tickets: int = 0
+    total_tickets: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -> UpstreamProblems:
+    """The upstream-problems section: duplicate clusters ranked by impact, with example subjects.
+
+    Clusters are found in the tickets' subject and description (see :mod:`toolkit.duplicates`);
+    ``examples`` are the representative tickets of the ``top`` clusters.
+    """
+    from toolkit.duplicates import DuplicateFinder
+
+    tickets = engagement.tickets
+    result = UpstreamProblems(total_tickets=len(tickets))
+    if not (has_values(tickets, "subject") or has_values(tickets, "description")):
+        result.notes.append("The tickets carry no subject or description, so duplicate issues cannot be found.")
+        return result
+    finder = DuplicateFinder(seed=seed).fit(tickets)
+    result.clusters = finder.clusters_.reset_index(drop=True)
+    result.clustered_tickets = int((finder.assignments_["cluster_id"] >= 0).sum())
+    result.notes += list(finder.clusters_.attrs.get("notes", []))
+    shown = result.clusters.head(top)[["cluster_id", "representative_ids"]].explode("representative_ids")
+    shown = shown.dropna().groupby("cluster_id", sort=False).head(3)
+    subjects = tickets.set_index("ticket_id")["subject"]
+    result.examples = pd.DataFrame({
+        "cluster_id": shown["cluster_id"].to_numpy(),
+        "ticket_id": shown["representative_ids"].astype("str").to_numpy(),
+        "subject": subjects.reindex(shown["representative_ids"].astype("str")).to_numpy(),
+    })
+    return result
+
+
+def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | None:
+    """The ``top`` clusters for the report: name, size, dates, emerging flag, reopen rate, CSAT, keys, examples.
+
+    Columns: ``problem`` (the cluster's name), ``tickets``, ``customers``, ``first_seen``,
+    ``last_seen`` (dates), ``emerging`` (bool), ``reopen_rate``, ``csat`` (share satisfied of its
+    rated tickets), ``csat_rest``, ``bug_keys`` (comma-separated), ``examples`` (up to three
+    representative subjects joined with " · ").
+    """
+    if problems.clusters is None or not len(problems.clusters):
+        return None
+    top_clusters = problems.clusters.head(top)
+    examples = (problems.examples.dropna(subset=["subject"]).groupby("cluster_id", sort=False)["subject"]
+                .agg(" · ".join) if problems.examples is not None and len(problems.examples)
+                else pd.Series(dtype="str"))
+    return pd.DataFrame({
+        "problem": top_clusters["name"].to_numpy(),
+        "tickets": top_clusters["tickets"].to_numpy(),
+        "customers": top_clusters["customers"].to_numpy(),
+        "first_seen": top_clusters["first_seen"].dt.date.to_numpy(),
+        "last_seen": top_clusters["last_seen"].dt.date.to_numpy(),
+        "emerging": top_clusters["emerging"].fillna(False).astype(bool).to_numpy(),
+        "reopen_rate": top_clusters["reopen_rate"].to_numpy(),
+        "csat": top_clusters["csat"].to_numpy(),
+        "csat_rest": top_clusters["csat_rest"].to_numpy(),
+        "bug_keys": top_clusters["bug_keys"].map(lambda keys: ", ".join(k for k in keys if not k.startswith("#"))
+                                                 if isinstance(keys, list | tuple) else "").to_numpy(),
+        "examples": examples.reindex(top_clusters["cluster_id"]).fillna("").to_numpy(),
+    })

@@ -104,6 +104,7 @@ def table(
     caption: str = "",
     max_rows: int | None = 50,
     redact_pii: bool = True,
+    labels: Mapping[str, Mapping[object, object]] | None = None,
     missing: str = "Not available for this data.",
 ) -> Html:
     """A DataFrame as a safe, readable HTML table (a short note instead when it is None or empty).
@@ -120,6 +121,7 @@ def table(
     caption : a short line shown above the table.
     max_rows : show at most this many rows (a note says how many were left out).
     redact_pii : mask e-mail addresses, phone numbers and the like in text cells.
+    labels : per column, readable labels for raw values (``{"metric": {"first_reply_minutes": "First reply"}}``).
     missing : the note shown when there is nothing to tabulate.
     """
     if frame is None or not len(frame):
@@ -138,12 +140,16 @@ def table(
     if max_rows is not None and total > max_rows:
         shown = shown.head(max_rows)
     shown = shown.reset_index(drop=True).copy()
+    for col, mapping in (labels or {}).items():
+        col = names.get(col, col) if columns is not None else col
+        if col in shown.columns:
+            shown[col] = shown[col].map(lambda v, m=mapping: m.get(v, v))
     for col in shown.columns:
         series = shown[col]
         if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
             shown[col] = series.dt.strftime("%Y-%m-%d").astype("str")
         elif not (pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)):
-            text = series.map(lambda v: "" if _missing(v) else (", ".join(map(str, v)) if isinstance(v, list | tuple)
+            text = series.map(lambda v: "" if _missing(v) else (" · ".join(map(str, v)) if isinstance(v, list | tuple)
                                                                    else str(v)))
             shown[col] = redact(text.astype("str")) if redact_pii else text.astype("str")
     shown.columns = [str(c) for c in shown.columns]
