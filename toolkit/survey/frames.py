@@ -24,6 +24,7 @@ SURVEY_SCALES = {"nps": ("0-10",), "csat": ("1-5", "1-7", "binary", "0-10"), "ce
 FREQUENCIES = {"week": "W-SUN", "month": "M", "quarter": "Q"}
 
 
+
 class ResultSeries(pd.Series):
     """A column of a :class:`ResultFrame`; a one-value column converts to ``float``/``int``."""
 
@@ -91,8 +92,7 @@ def survey_rows(responses: pd.DataFrame, survey: str) -> pd.DataFrame:
         raise DataError(f"{survey} answers on a scale this survey does not use", table="survey_responses",
                         column="scale", rows=(rows.index[wrong] + 1).tolist(), values=rows.loc[wrong, "scale"].tolist(),
                         fix=f"{survey} answers must be on {' or '.join(SURVEY_SCALES[survey])}")
-    low = rows["scale"].map(lambda s: SCALES[s][0]).astype(float)
-    high = rows["scale"].map(lambda s: SCALES[s][1]).astype(float)
+    low, high = scale_bound(rows["scale"], 0), scale_bound(rows["scale"], 1)
     outside = (rows["score"] < low) | (rows["score"] > high)
     if outside.any():
         raise DataError(f"{survey} scores outside their scale", table="survey_responses", column="score",
@@ -101,13 +101,21 @@ def survey_rows(responses: pd.DataFrame, survey: str) -> pd.DataFrame:
     return rows
 
 
+def scale_bound(scales: pd.Series, which: int) -> pd.Series:
+    """Lowest (``which`` 0) or highest (1) point of each canonical scale name; NaN for unknown names."""
+    names = list(SCALES)
+    values = np.select([scales.eq(name).to_numpy(dtype=bool, na_value=False) for name in names],
+                       [float(SCALES[name][which]) for name in names], np.nan)
+    return pd.Series(values, index=scales.index)
+
+
 def favourable(scores: pd.Series, scales: pd.Series, survey: str) -> pd.Series:
     """Whether each answer is favourable: NPS promoter, CSAT top-2-box (binary: good), CES agreeing.
 
     Definitions: NPS 9-10; CSAT 4-5 on 1-5, 6-7 on 1-7, 9-10 on 0-10, good on binary;
     CES 4-5 on 1-5, 5-7 on 1-7 (the agreeing side of "the company made it easy").
     """
-    high = scales.map(lambda s: SCALES[s][1]).astype(float)
+    high = scale_bound(scales, 1)
     if survey == "nps":
         return scores >= 9
     if survey == "csat":

@@ -350,7 +350,8 @@ def csat(ratings: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 5), c
                           fix="pass top_boxes=2 for top-2-box")
     series = as_series(ratings, "ratings")
     present = series.dropna()
-    if len(present) and all(isinstance(v, bool | np.bool_) for v in present.tolist()):
+    if len(present) and (pd.api.types.is_bool_dtype(series.dtype) or (
+            series.dtype == object and all(isinstance(v, bool | np.bool_) for v in present.tolist()))):
         series = series.map({True: "good", False: "bad"}, na_action="ignore")
     words = binary_answers(series, name="ratings")
     if words is not None:

@@ -54,15 +54,19 @@ def as_series(values: Iterable | pd.Series, name: str) -> pd.Series:
                           fix=f"pass one column, e.g. frame['score'] as {name}")
     if isinstance(values, pd.Series):
         return values
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        return pd.Series(values, index=pd.RangeIndex(1, len(values) + 1))
     if values is None or isinstance(values, str | bytes | int | float) or not isinstance(values, Iterable):
         raise ConfigError(f"{name} must be a sequence of answers, got {type(values).__name__}", key=name,
                           fix=f"pass a list, array or Series of answers as {name}")
     array = list(values)
-    return pd.Series(array, index=pd.RangeIndex(1, len(array) + 1), dtype=object if array else float)
+    return pd.Series(array, index=pd.RangeIndex(1, len(array) + 1), dtype=None if array else float)
 
 
 def _blank(series: pd.Series) -> pd.Series:
     """Missing answers: NA values and empty or whitespace-only strings."""
+    if _is_numeric(series):
+        return series.isna()
     text = series.astype("str").str.strip()
     return series.isna() | text.eq("") | text.str.lower().isin(["nan", "<na>", "none"])
 
@@ -79,7 +83,10 @@ def numeric_answers(values: Iterable | pd.Series, *, name: str, scale: tuple[int
         series = series.astype("Int64")
     missing = _blank(series)
     present = series[~missing]
-    numbers = pd.to_numeric(present.astype(object), errors="coerce").astype(float)
+    if _is_numeric(present):
+        numbers = present.astype(float)
+    else:
+        numbers = pd.to_numeric(present.astype(object), errors="coerce").astype(float)
     low, high = scale
     scale_text = f"{low}-{high}"
     checks = (
@@ -101,6 +108,8 @@ def binary_answers(values: pd.Series, *, name: str) -> pd.Series | None:
 
     Mixed words and numbers raise DataError, as do words that are neither good nor bad.
     """
+    if _is_numeric(values):
+        return None
     missing = _blank(values)
     present = values[~missing]
     if present.empty:
@@ -143,6 +152,11 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str], table: str) -> 
     if lacking:
         raise DataError(f"needs values in {', '.join(f'`{c}`' for c in lacking)}", table=table,
                         fix=f"load the {table} with these columns (see docs/data-model.md)")
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    """Whether the Series holds numbers (not booleans, not text), so no text checks are needed."""
+    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
 
 
 def _plain(values: pd.Series) -> list:
