@@ -94,3 +94,18 @@ def test_score_on_the_sample_client(tmp_path, capsys):
     assert "3 dimensions with disagreements" in out
     assert pd.read_csv(tmp_path / "portfolio.csv")["percentile"].notna().all()
 
+
+
+def test_score_with_data_writes_evidence(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = ["ticket_id,created_at,status,channel,reopens,agent_replies"]
+    rows += [f"t{i},2026-01-0{1 + i % 9}T10:00:00Z,solved,email,{1 if i < 3 else 0},1" for i in range(10)]
+    (data / "tickets.csv").write_text("\n".join(rows) + "\n")
+    code, out, err = run(["maturity", "score", "--answers", str(FIXTURES / "tiny_answers.csv"), "--model",
+                          str(FIXTURES / "tiny.yaml"), "--out", str(tmp_path / "o"), "--data", str(data)], capsys)
+    assert (code, err) == (0, "")
+    assert "evidence contradicts the combined answer on 0 of 1 rules (0 skipped)" in out
+    evidence = pd.read_csv(tmp_path / "o" / "evidence.csv").iloc[0]
+    assert (evidence["value"], evidence["verdict"]) == (0.3, "supports")
+    assert evidence["contradicted_respondents"] == "Ann (manager, level 4)"

@@ -44,7 +44,8 @@ def validate(model_file: str) -> None:
 @click.option("--portfolio", "portfolio_path", type=click.Path(), default=None,
               help="CSV file or folder of earlier engagements' scores, for percentiles.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder of the client's canonical tables (tickets.csv, survey_responses.csv, ...) for evidence.")
+              help="Folder of the client's canonical tables (tickets.csv, survey_responses.csv, ...) for evidence; "
+              "add duplicate_assignments.csv from `support-toolkit duplicates` to test UP-1.")
 @click.option("--tz", default="UTC", show_default=True, help="The client's time zone (for --data).")
 def score(answers_path: str, model_file: str | None, out_dir: str, targets_file: str | None, combine: str,
           portfolio_path: str | None, data_dir: str | None, tz: str) -> None:

@@ -166,9 +166,9 @@ def _open_problem_cluster_age_days(data: Data, tz: str) -> tuple[float, str]:
     assignments = data.get("duplicate_assignments")
     if assignments is None or len(assignments) == 0:
         raise IndicatorUnavailable(
-            "no duplicate clusters were given: pass DuplicateFinder(...).fit(tickets).assignments_ as "
-            "data['duplicate_assignments'] or duplicate_assignments.csv in the data folder (clustering is not "
-            "run here because it takes minutes)")
+            "no duplicate clusters were given: put the output of `support-toolkit duplicates TICKETS --out "
+            "duplicate_assignments.csv` in the data folder, or pass DuplicateFinder(...).fit(tickets).assignments_ "
+            "as data['duplicate_assignments'] (clustering is not run here because it takes minutes)")
     # Age of duplicate-issue clusters that are still happening: not a toolkit.duplicates metric, so defined here.
     members = assignments.loc[assignments["cluster_id"] >= 0, ["ticket_id", "cluster_id"]].merge(
         tickets[["ticket_id", "created_at", "status"]], on="ticket_id")
@@ -239,7 +239,8 @@ def read_tables(folder: str | Path, *, tz: str = "UTC") -> dict[str, pd.DataFram
 
     Looks for ``<table>.csv``, ``<table>.csv.gz`` or ``<table>.parquet`` for tickets, messages,
     survey_responses and survey_invitations (each optional), and ``duplicate_assignments.csv``
-    (ticket_id, cluster_id) from a duplicate clustering. Naive timestamps are read in ``tz``.
+    (ticket_id, cluster_id: what ``support-toolkit duplicates TICKETS --out FILE`` writes).
+    Naive timestamps are read in ``tz``.
     """
     folder = Path(folder)
     if not folder.is_dir():
