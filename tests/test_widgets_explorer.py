@@ -321,6 +321,9 @@ def test_find_similar_by_text_and_by_ticket_id(explorer):
     ex.similar_text.value = "invoice VAT amount wrong"
     ex.similar_button.click()
     assert "invoice problem" in ex.similar_html.value
+    assert [v for _, v in ex.similar_open.options][:2] == [None, key_of(ex, "invoice problem")]
+    ex.similar_open.value = key_of(ex, "invoice problem")  # open the cluster of a found ticket
+    assert ex.selected == key_of(ex, "invoice problem")
     found = ex.find_similar("T011", k=3)
     assert "T011" not in set(found["ticket_id"])
     assert set(found["cluster_name"]) == {"login problem"}
@@ -353,6 +356,14 @@ def test_export_writes_jira_csv_and_labelled_table(explorer, tmp_path):
     assert list(labelled["status_text"]) == ["upstream bug", "not a problem"]
     assert list(labelled["tickets"]) == [10, 8]
     assert "2 labelled cluster(s)" in ex.export_html.value
+    ex.ticket_url.value = "https://desk.example.com/t/"
+    ex.export_button.click()
+    assert "has no {ticket_id} placeholder" in ex.action_result.value
+    ex.ticket_url.value = "https://desk.example.com/t/{ticket_id}"
+    ex.export_button.click()
+    jira = pd.read_csv(tmp_path / "bug_candidates_jira.csv", dtype=str)
+    assert jira["Link"].tolist() == ["https://desk.example.com/t/T001"]
+    assert "- T001 (https://desk.example.com/t/T001): export question 1" in jira["Description"].iloc[0]
 
 
 def test_needs_a_labels_place_and_ticket_columns():

@@ -262,7 +262,8 @@ class DuplicateExplorer:
     threshold, min_cluster_size : initial clustering parameters (threshold None: the engine's default).
     threshold_range : (min, max, step) of the threshold slider.
     redact_text : show ticket text PII-redacted (default True).
-    weeks : weeks in the trend column and timeline.
+    weeks : weeks in the trend column.
+    tracker_url, ticket_url : link templates for the Jira export (``...browse/{key}``, ``.../tickets/{ticket_id}``).
 
     Use ``explorer.widget`` (or just display the explorer) in a notebook. Tests and scripts can drive the
     same controls: set ``explorer.threshold.value``, call ``explorer.select(key)``, ``explorer.rename(...)``.
@@ -272,7 +273,8 @@ class DuplicateExplorer:
                  data_path: str | Path | None = None, engine: ClusterEngine | None = None,
                  threshold: float | None = None, min_cluster_size: int = 3,
                  threshold_range: tuple[float, float, float] = (0.2, 0.9, 0.05), redact_text: bool = True,
-                 weeks: int = 12, page_size: int = PAGE_SIZE) -> None:
+                 weeks: int = 12, page_size: int = PAGE_SIZE, tracker_url: str | None = None,
+                 ticket_url: str | None = None) -> None:
         if labels_path is None and data_path is None:
             raise ConfigError("the explorer needs a place for its labels file", key="labels_path",
                               fix="pass labels_path=... or data_path=... (the labels go next to the data)")
@@ -303,12 +305,12 @@ class DuplicateExplorer:
         self.last_timeline = None
         self.trend_note = ""
         self._busy = False
-        self._build_controls(threshold, min_cluster_size, threshold_range)
+        self._build_controls(threshold, min_cluster_size, threshold_range, tracker_url, ticket_url)
         self._build_layout()
         self.recluster()
 
     # ----------------------------------------------------------------- controls
-    def _build_controls(self, threshold, min_cluster_size, threshold_range) -> None:
+    def _build_controls(self, threshold, min_cluster_size, threshold_range, tracker_url, ticket_url) -> None:
         lo, hi, step = threshold_range
         narrow = widgets.Layout(width="250px")
         style = {"description_width": "90px"}
@@ -430,8 +432,22 @@ class DuplicateExplorer:
         self.similar_html.add_class("stk-tickets")
         self.export_button = widgets.Button(description="Export bug candidates + labels",
                                             layout=widgets.Layout(width="240px"))
-        self.export_button.on_click(lambda _b: self._act(self.export, saves=False))
+        self.export_button.on_click(lambda _b: self._act(lambda: self.export(
+            tracker_url=self.tracker_url.value.strip() or None, ticket_url=self.ticket_url.value.strip() or None),
+            saves=False))
         self.export_html = widgets.HTML()
+        wide = widgets.Layout(width="100%", max_width="640px")
+        self.tracker_url = widgets.Text(value=tracker_url or "", description="Tracker link",
+                                        placeholder="https://jira.example.com/browse/{key}", layout=wide,
+                                        style={"description_width": "90px"})
+        self.ticket_url = widgets.Text(value=ticket_url or "", description="Ticket link",
+                                       placeholder="https://acme.zendesk.com/agent/tickets/{ticket_id}", layout=wide,
+                                       style={"description_width": "90px"})
+        self.similar_open = widgets.Dropdown(options=[], description="Open cluster",
+                                             layout=widgets.Layout(width="100%", max_width="640px"),
+                                             style={"description_width": "90px"})
+        self.similar_open.observe(lambda c: c["new"] and self._act(lambda: self.select(c["new"]), saves=False),
+                                  names="value")
 
     def _build_layout(self) -> None:
         box = widgets.Layout
@@ -472,8 +488,8 @@ class DuplicateExplorer:
                                    layout=box(border="1px solid #ddd", padding="8px", width="auto",
                                               display="none"))
         tools = widgets.Accordion(children=[
-            widgets.VBox([self.similar_text, self.similar_button, self.similar_html]),
-            widgets.VBox([self.export_button, self.export_html]),
+            widgets.VBox([self.similar_text, self.similar_button, self.similar_open, self.similar_html]),
+            widgets.VBox([self.tracker_url, self.ticket_url, self.export_button, self.export_html]),
         ], layout=box(width="100%"))
         tools.set_title(0, "Find similar tickets")
         tools.set_title(1, "Export")
@@ -875,6 +891,8 @@ class DuplicateExplorer:
                                              found["text"], strict=True))
         self.similar_html.value = ("<table><tr><th>Ticket</th><th>Similarity</th><th>Cluster</th><th>Text</th></tr>"
                                    f"{body}</table>")
+        clusters = list(dict.fromkeys(c for c in found["cluster"] if isinstance(c, str)))
+        self.similar_open.options = [("", None)] + [(f"{self._name(c)} ({c})", c) for c in clusters]
         return found.reset_index(drop=True)
 
     def labelled(self) -> pd.DataFrame:
@@ -901,6 +919,11 @@ class DuplicateExplorer:
     def export(self, folder: str | Path | None = None, *, tracker_url: str | None = None,
                ticket_url: str | None = None) -> dict[str, Path]:
         """Write ``bug_candidates_jira.csv`` and ``labelled_clusters.csv`` next to the labels file."""
+        for template, field, example in ((tracker_url, "key", "https://jira.example.com/browse/{key}"),
+                                         (ticket_url, "ticket_id", "https://acme.zendesk.com/agent/tickets/{ticket_id}")):
+            if template and "{" + field + "}" not in template:
+                raise ConfigError(f"the link {template!r} has no {{{field}}} placeholder", key=f"{field} link",
+                                  fix=f"write it like {example}")
         folder = Path(folder) if folder is not None else self.store.path.parent
         labelled = self.labelled()
         jira = jira_bug_candidates(labelled, self.examples(), tracker_url=tracker_url, ticket_url=ticket_url)
@@ -917,7 +940,8 @@ TICKET_FILES = ("tickets.csv", "tickets.csv.gz", "tickets.parquet", "tickets.xls
 
 def open_explorer(data: str | Path, *, labels_path: str | Path | None = None, source: str | None = None,
                   tz: str = "UTC", since: str | None = None, threshold: float | None = None,
-                  min_cluster_size: int = 3, redact_text: bool = True, seed: int = 0) -> DuplicateExplorer:
+                  min_cluster_size: int = 3, redact_text: bool = True, seed: int = 0,
+                  tracker_url: str | None = None, ticket_url: str | None = None) -> DuplicateExplorer:
     """Load a ticket export and open the explorer on it, with the labels file next to the data.
 
     Parameters
@@ -929,6 +953,7 @@ def open_explorer(data: str | Path, *, labels_path: str | Path | None = None, so
     since : keep only tickets created on or after this date (e.g. ``"2026-07-01"``).
     threshold, min_cluster_size, seed : clustering parameters (threshold None: the default).
     redact_text : show ticket text PII-redacted.
+    tracker_url, ticket_url : link templates for the Jira export (see :func:`jira_bug_candidates`).
     """
     from toolkit.io import load_tickets
 
@@ -950,4 +975,5 @@ def open_explorer(data: str | Path, *, labels_path: str | Path | None = None, so
         if tickets.empty:
             raise ConfigError(f"no tickets created on or after {since}", key="since", fix="choose an earlier date")
     return DuplicateExplorer(tickets, labels_path=labels_path, data_path=path, engine=FinderEngine(seed=seed),
-                             threshold=threshold, min_cluster_size=min_cluster_size, redact_text=redact_text)
+                             threshold=threshold, min_cluster_size=min_cluster_size, redact_text=redact_text,
+                             tracker_url=tracker_url, ticket_url=ticket_url)
