@@ -180,7 +180,11 @@ def _effect_row(counts, days, windows, effect, mask, label, confidence, window_d
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                fit = sm.GLM(counts.astype("float64"), design, family=sm.families.Poisson()).fit(scale="X2")
+                model = sm.GLM(counts.astype("float64"), design, family=sm.families.Poisson())
+                try:
+                    fit = model.fit(scale="X2")
+                except ValueError:  # counts the model fits exactly: dispersion 0, use plain Poisson
+                    fit = model.fit()
                 coef = fit.params[position]
                 low_c, high_c = fit.conf_int(alpha=1 - confidence)[position]
                 ratio, low, high, p_value = np.exp(coef), np.exp(low_c), np.exp(high_c), fit.pvalues[position]

@@ -1,0 +1,61 @@
+import plotly.graph_objects as go
+import pytest
+from ops_frames import messages, tickets
+
+import toolkit.ops as ops
+from toolkit.errors import ConfigError
+from toolkit.plots import ops as plots
+
+
+@pytest.fixture(scope="module")
+def frames():
+    rows = []
+    for i in range(60):
+        team = "Rapid" if i % 3 == 0 else ("Core" if i % 3 == 1 else "Billing")
+        rows.append({"created_at": f"2026-0{1 + i % 3}-{1 + i % 27:02d}T{8 + i % 10:02d}:00Z",
+                     "solved_at": f"2026-0{1 + i % 3}-{2 + i % 27:02d}T12:00Z", "team": team,
+                     "assignee": f"{team} {i % 4}", "priority": "normal", "first_reply_minutes": 10 + i,
+                     "reopens": i % 5 == 0, "agent_replies": 1 + i % 4, "satisfaction": "good" if i % 4 else "bad",
+                     "subject": "<b>Sync</b> issue", "requester_id": f"P{i % 7}"})
+    t = tickets(rows)
+    m = messages([(f"T{i + 1}", "2026-01-05T10:00Z", "agent", True, "It should work <script>x</script>.",
+                   f"Agent {i % 3}") for i in range(60)])
+    return t, m
+
+
+def test_every_ops_view_draws_a_figure(frames):
+    t, m = frames
+    replies = ops.hedging(m)
+    figures = [
+        plots.volume_lines(ops.volume(t, by="team")),
+        plots.weekday_hour_heatmap(ops.weekday_hour(t)),
+        plots.month_of_year_bars(ops.month_of_year(t)),
+        plots.response_time_bars(ops.response_times(t, by="team")),
+        plots.sla_attainment_bars(ops.sla_attainment(t)),
+        plots.reply_distribution_bars(ops.reply_distribution(t)),
+        plots.conversation_quality_bars(ops.conversation_summary(t, by="team")),
+        plots.too_quick_bars(ops.too_quick(t, by="team")),
+        plots.incomplete_conversations_bars(ops.incomplete_conversations(t)),
+        plots.hedging_bars(ops.hedging_summary(replies, min_replies=5)),
+        plots.hedging_association_forest(ops.hedging_association(replies, t)),
+        plots.workload_lorenz(ops.agent_workload(t, by="team")),
+        plots.watermelon_quadrant(ops.watermelon(t, min_tickets=5)),
+        plots.kiwi_watermelon_trend(ops.ops_experience_over_time(t, by="team", period="month"), by="team"),
+    ]
+    assert all(isinstance(f, go.Figure) and len(f.data) > 0 for f in figures)
+
+
+def test_period_effects_forest_and_escaped_hover_text(frames):
+    t, m = frames
+    effects = ops.period_effects(tickets([{"created_at": f"2026-03-{d:02d}T10:00Z"} for d in range(1, 32)]))
+    fig = plots.period_effects_forest(effects)
+    assert len(fig.data[0].x) == 1
+    hedging = plots.hedging_bars(ops.hedging_summary(ops.hedging(m), min_replies=1))
+    hover = str(hedging.data[0].customdata)
+    assert "<script>" not in hover and "&lt;script&gt;" in hover
+
+
+def test_plot_functions_name_the_frame_they_need():
+    with pytest.raises(ConfigError, match=r"`frame`: watermelon_quadrant needs columns .*Fix: pass the frame "
+                                          r"toolkit.ops.watermelon returns"):
+        plots.watermelon_quadrant(ops.volume(tickets([{"created_at": "2026-01-05T10:00Z"}])))
