@@ -145,7 +145,8 @@ def builtin_specs() -> dict[tuple[str, str], Spec]:
     """Every mapping shipped in ``toolkit/io/mappings``, keyed by (source, table)."""
     specs = {}
     for path in sorted(MAPPINGS_DIR.glob("*.yaml")):
-        spec = Spec.from_dict(yaml.safe_load(path.read_text(encoding="utf-8")), file=path.name)
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
+        spec = Spec.from_dict(yaml.load(path.read_text(encoding="utf-8"), Loader=loader), file=path.name)
         specs[(spec.source, spec.table)] = spec
     return specs
 

@@ -102,7 +102,7 @@ def _suffix(name: str) -> str:
 def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | None = None,
                encoding: str | None = None, delimiter: str | None = None) -> RawTable:
     """Like :func:`read_raw` for bytes already in memory (``file`` is used in messages)."""
-    if len(data) == 0 or not data.strip():
+    if len(data) == 0 or (len(data) <= SAMPLE_BYTES and not data.strip()):
         raise DataError("the file is empty", file=file, fix="export the data again; the file has no content")
     if data[:2] == b"\x1f\x8b":
         try:
@@ -345,7 +345,12 @@ def _drop_unusable(raw: RawTable, header: list[str], rejected: list[pd.DataFrame
     """Reject blank rows and header rows repeated mid-file (concatenated exports), in place."""
     frame = raw.frame
     if len(frame):
-        all_blank = np.array(frame.isna().all(axis=1), dtype=bool)  # a copy: written to below
+        # A row can only be blank if its first values are: check all columns only for those candidates.
+        head = frame.iloc[:, : min(3, frame.shape[1])]
+        maybe = np.asarray(head.isna().all(axis=1), dtype=bool)
+        all_blank = np.zeros(len(frame), dtype=bool)
+        if maybe.any():
+            all_blank[maybe] = np.asarray(frame[maybe].isna().all(axis=1), dtype=bool)
         # Cheap first pass on two columns, full comparison only for the few candidate rows.
         named = [(col, name.lower()) for col, name in zip(frame.columns, header, strict=False) if name]
         candidate = np.zeros(len(frame), dtype=bool)
