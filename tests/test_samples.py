@@ -359,3 +359,18 @@ def test_zendesk_dates_follow_london_summer_time(zendesk):
     tickets = pd.read_csv(SAMPLES_DIR / FILES["tickets"], dtype="str", usecols=["ticket_id", "created_at"])
     assert pd.Timestamp(tickets.set_index("ticket_id").loc[row["Id"], "created_at"]) == created
     assert Path(SAMPLES_DIR / FILES["zendesk_tickets"]).read_bytes()[:16] == b"Summation column"
+
+
+def test_readme_numbers_match_the_ground_truth(truth, patterns):
+    readme = (SAMPLES_DIR / "README.md").read_text(encoding="utf-8")
+    counts = truth["problems"]["problem"].value_counts()
+    rows = re.findall(r"^\| `(\w+)` \|(?:[^|]*\|){4} (\d+) \|[^|]*\| ?(\d*) ?\|$", readme, re.MULTILINE)
+    assert {name: int(n) for name, n, _ in rows} == counts.to_dict()
+    linked = dict(item.split("=") for item in patterns["problem_tickets"].split(";"))
+    assert {name: ticket for name, _, ticket in rows if ticket} == linked
+    assert f"the {len(truth['problems']):,} tickets caused" in readme
+    for key in ("too_quick_reopened_count", "abandoned_chat_count"):
+        assert f"({patterns[key]}" in readme, key
+    assert f"({patterns['too_quick_followup_count']} pairs" in readme
+    for key in ("csat_mean_all_invited_latent", "csat_mean_responses"):
+        assert f"{float(patterns[key]):.2f}" in readme, key

@@ -86,7 +86,7 @@ def write_messages(writer: Writer, plan: pd.DataFrame, people: pd.DataFrame, sna
     person = people.set_index("requester_id")
     names, emails, phones = person["name"].to_dict(), person["email"].to_dict(), person["phone"].to_dict()
     problems = {p.name: p for p in PROBLEMS}
-    cols = ["ticket_id", "created_at", "channel", "team", "assignee", "requester_id", "product", "_feature",
+    cols = ["ticket_id", "created_at", "channel", "team", "assignee", "requester_id", "product", "_feature", "_verb",
             "_problem", "_intent", "_frm", "_too_quick", "_abandoned", "_reopens", "_rounds1", "_rounds2",
             "_rounds3", "_gap_agent", "_seg1_end", "_seg2_start", "_seg2_end", "_seg3_start", "_seg3_end",
             "description", "_is_problem_ticket"]
@@ -110,6 +110,7 @@ def write_messages(writer: Writer, plan: pd.DataFrame, people: pd.DataFrame, sna
         problem = problems.get(r["_problem"])
         values = {"first": first, "agent": agent, "email": emails.get(r["requester_id"], ""),
                   "phone": phones.get(r["requester_id"], ""), "product": r["product"], "feature": r["_feature"],
+                  "verb": r["_verb"],
                   "key": problem.bug_key if problem and problem.bug_key else "APP-1000"}
         style = co.agent_style(agent)
         rapid = r["team"] == co.WATERMELON_TEAM
@@ -188,7 +189,7 @@ def _reply(writer: Writer, kind: str, channel: str, values: dict[str, str], rapi
 
 def _resolution(writer: Writer, problem, intent: str, style: str, channel: str, values: dict[str, str]) -> str:
     """The agent's solving reply: the fix, worded with the agent's hedging or certain style."""
-    fix = writer.expand(writer.pick(problem.fixes if problem else INTENTS[intent][2]), values)
+    fix = writer.expand(writer.pick(problem.fixes if problem else INTENTS[intent].fixes), values)
     hedge = writer.chance(co.HEDGE_RATE[style])
     if hedge:
         template = writer.pick(HEDGED)

@@ -31,11 +31,14 @@ CUSTOMER_SIGNATURES = ("", "", "Thanks,\n<first>", "Regards,\n<name>\n<org>", "B
                        "Cheers, <first>", "Sent from my iPhone", "<name> | <title> | <org>\nT: <phone>",
                        "Many thanks\n<name>", "Thank you!", "Kind regards,\n<name>\n<title>, <org>",
                        "Thx", "--\n<name>\n<email>", "Thanks in advance,\n<first>")
-CUSTOMER_ASKS = ("Can you help?", "Could you look into this please?", "Any idea what's going on?",
-                 "Please advise.", "Is this a known issue?", "Is there a workaround?", "This is quite urgent for us.",
-                 "What should we do?", "Can someone call me back on <phone>?", "Please get back to me asap.",
-                 "Let me know if you need anything else from me.", "We'd appreciate a quick fix.",
-                 "How long will this take to fix?", "Thanks for your help.")
+CUSTOMER_ASKS = ("Can you help?", "Could you look into this please?", "Please advise.",
+                 "Can someone call me back on <phone>?", "Please get back to me asap.",
+                 "Let me know if you need anything else from me.", "Thanks for your help.", "Thanks!",
+                 "Appreciate it.", "Many thanks in advance.")
+# Asks that only make sense when something is broken.
+FAULT_ASKS = ("Any idea what's going on?", "Is this a known issue?", "Is there a workaround?",
+              "This is quite urgent for us.", "What should we do?", "We'd appreciate a quick fix.",
+              "How long will this take to fix?", "Is it just us?")
 TYPO_SWAPS = {"don't": "dont", "can't": "cant", "doesn't": "doesnt", "I'm": "Im", "it's": "its", "I've": "Ive",
               "the": "teh", "receive": "recieve", "because": "becuase", "definitely": "definately",
               "separate": "seperate", "which": "wich", "really": "realy"}

@@ -21,10 +21,11 @@ from toolkit.samples.text import (
     CUSTOMER_GREETINGS,
     CUSTOMER_OPENERS,
     CUSTOMER_SIGNATURES,
+    FAULT_ASKS,
     Writer,
     join,
 )
-from toolkit.samples.topics import FEATURES, INTENT_WEIGHTS, INTENTS
+from toolkit.samples.topics import ASPECTS, FEATURES, INTENT_WEIGHTS, INTENTS, SITUATIONS, SYMPTOMS, VERBS, WHENS
 
 FOLLOWUP_SHARE = 0.012  # tickets that are a customer coming back after a too-quick solve
 FIRST_REPLY_MEDIAN = {"urgent": 25.0, "high": 80.0, "normal": 160.0, "low": 360.0}  # email/web, before team speed
@@ -101,8 +102,13 @@ def _attributes(rng: np.random.Generator, frame: pd.DataFrame, orgs: pd.DataFram
         np.array(co.PRIORITIES)[rng.choice(4, n, p=co.PRIORITY_WEIGHTS)],
     )
     by_problem = {p.name: p.product for p in PROBLEMS}
+    intents = list(INTENT_WEIGHTS)
+    weights = np.array(list(INTENT_WEIGHTS.values()))
+    intent = np.where(is_problem, "", np.array(intents)[rng.choice(len(intents), n, p=weights / weights.sum())])
+    own_product = pd.Series(intent).map({k: v.product for k, v in INTENTS.items()}).to_numpy()
     product = np.where(is_problem, frame["_problem"].map(by_problem).fillna("").to_numpy(),
                        np.array(co.PRODUCTS)[rng.choice(len(co.PRODUCTS), n, p=co.PRODUCT_WEIGHTS)])
+    product = np.where(pd.notna(own_product), own_product, product)
     person = rng.choice(len(people), n, p=people["weight"].to_numpy())
     product_idx = pd.Series(product).map({p: i for i, p in enumerate(co.PRODUCTS)}).to_numpy()
     routing_cum = np.cumsum(co.ROUTING, axis=1)
@@ -112,12 +118,13 @@ def _attributes(rng: np.random.Generator, frame: pd.DataFrame, orgs: pd.DataFram
     agent_pick = rng.random(n)
     assignee = np.array([co.TEAMS[t].agents[int(u * len(co.TEAMS[t].agents))] for t, u in
                          zip(team_idx, agent_pick, strict=True)], dtype=object)
-    intents = list(INTENT_WEIGHTS)
-    intent = np.where(is_problem, "", np.array(intents)[rng.choice(len(intents), n,
-                                                                   p=list(INTENT_WEIGHTS.values()))])
     feature_pick = rng.random(n)
     feature = [FEATURES[p][int(u * len(FEATURES[p]))] for p, u in zip(product, feature_pick, strict=True)]
     return frame.assign(
+        _verb=np.array(VERBS)[rng.integers(0, len(VERBS), n)],
+        _aspect=np.array(ASPECTS)[rng.integers(0, len(ASPECTS), n)],
+        _symptom=np.array(SYMPTOMS)[rng.integers(0, len(SYMPTOMS), n)],
+        _when=np.array(WHENS)[rng.integers(0, len(WHENS), n)],
         _row=np.arange(n), channel=channel, priority=priority, product=product,
         requester_id=people["requester_id"].to_numpy()[person],
         organization_id=people["organization_id"].to_numpy()[person],
@@ -198,6 +205,10 @@ def _followups(rng: np.random.Generator, frame: pd.DataFrame, n_followup: int) -
         "organization_id": source["organization_id"].to_numpy(),
         "_intent": source["_intent"].to_numpy(),
         "_feature": source["_feature"].to_numpy(),
+        "_verb": source["_verb"].to_numpy(),
+        "_aspect": source["_aspect"].to_numpy(),
+        "_symptom": source["_symptom"].to_numpy(),
+        "_when": source["_when"].to_numpy(),
     })
     product_idx = new["product"].map({p: i for i, p in enumerate(co.PRODUCTS)}).to_numpy()
     routing_cum = np.cumsum(co.ROUTING, axis=1)
@@ -222,7 +233,8 @@ def _problem_tickets(rng: np.random.Generator) -> pd.DataFrame:
         rows.append({
             "_local": opened, "_problem": p.name, "channel": "other", "priority": "high", "product": p.product,
             "requester_id": None, "organization_id": None, "team": "Technical Support", "assignee": "Priya Nair",
-            "_intent": "", "_feature": "", "_followup_of": np.nan, "_row": -1 - i, "_is_problem_ticket": True,
+            "_intent": "", "_feature": "", "_verb": "", "_aspect": "", "_symptom": "", "_when": "",
+            "_followup_of": np.nan, "_row": -1 - i, "_is_problem_ticket": True,
             "_frm": np.nan, "_too_quick": False, "_abandoned": False, "_reopens": 0, "_rounds1": 0,
             "_rounds2": 0, "_rounds3": 0, "_gap_agent": 0.0,
             "_seg1_end": float(round((fixed - opened).total_seconds() / 60)),
@@ -250,10 +262,10 @@ def _write_texts(writer: Writer, frame: pd.DataFrame, people: pd.DataFrame, orgs
     subjects, descriptions = [], []
     by_id = {}
     columns = ["ticket_id", "requester_id", "organization_id", "product", "channel", "_feature", "_problem",
-               "_intent", "_followup_of", "_local", "_is_problem_ticket"]
+               "_intent", "_followup_of", "_local", "_is_problem_ticket", "_verb", "_aspect", "_symptom", "_when"]
     for record in frame[columns].to_dict("records"):
         row = _Row(record)
-        values = {"product": row.product, "feature": row.feature}
+        values = {"product": row.product, "feature": row.feature, "verb": row.verb, "aspect": row.aspect}
         if isinstance(row.requester_id, str):
             who = person[row.requester_id]
             values.update(name=who["name"], first=who["name"].split(" ")[0], email=who["email"],
@@ -271,13 +283,19 @@ def _write_texts(writer: Writer, frame: pd.DataFrame, people: pd.DataFrame, orgs
                 subject_pool, body = p.subjects, _problem_body(writer, p, row.channel, values)
             else:
                 intent = INTENTS[row.intent]
-                subject_pool, body = intent[0], writer.expand(writer.pick(intent[1]), values)
+                values.update(symptom=writer.expand(row.symptom), when=writer.expand(row.when))
+                body = writer.expand(writer.pick(intent.bodies), values)
+                if writer.chance(0.3):
+                    body = join([body, writer.expand(writer.pick(SITUATIONS))] if writer.chance(0.5)
+                                else [writer.expand(writer.pick(SITUATIONS)), body])
+                subject_pool = intent.subjects
             subject = writer.expand(writer.pick(GENERIC_SUBJECTS if writer.chance(0.12) else subject_pool), values)
+            subject = subject[:1].upper() + subject[1:]
             if isinstance(row.followup_of, str):
                 values["prev"] = row.followup_of
                 body = join([writer.expand(writer.pick(FOLLOWUP_OPENERS), values), body])
                 subject = writer.pick(("Re: ", "Still broken: ", "Again: ", "")) + subject
-            text = _dress(writer, body, row.channel, values)
+            text = _dress(writer, body, row.channel, values, fault=p is not None or row.intent == "small_fault")
             if isinstance(row.followup_of, str) and row.followup_of in by_id and writer.chance(0.6):
                 stamp = frame["_local"].iat[int(row.followup_of) - 100001]
                 text += "\n\n" + writer.quote(by_id[row.followup_of], writer.date_words(stamp),
@@ -317,17 +335,18 @@ def _problem_body(writer: Writer, p, channel: str, values: dict[str, str]) -> st
     return writer.expand(" ".join(order), values)
 
 
-def _dress(writer: Writer, body: str, channel: str, values: dict[str, str]) -> str:
+def _dress(writer: Writer, body: str, channel: str, values: dict[str, str], fault: bool) -> str:
     """Add what people wrap around a request on each channel: greetings, asks, signatures, typos."""
+    asks = CUSTOMER_ASKS + FAULT_ASKS if fault else CUSTOMER_ASKS
     if channel == "phone":
         return writer.expand(join([writer.pick(PHONE_OPENERS), body, "Callback on <phone>." if
                                    writer.chance(0.5) else ""]), values)
     if channel == "chat":
         text = join([writer.pick(("", "", "hi", "hello", "Hi!", "hey there")), body,
-                     writer.expand(writer.pick(CUSTOMER_ASKS), values) if writer.chance(0.3) else ""])
+                     writer.expand(writer.pick(asks), values) if writer.chance(0.3) else ""])
         return writer.typos(text, 0.45)
     opener = writer.pick(CUSTOMER_OPENERS) if writer.chance(0.15) else ""
-    ask = writer.expand(writer.pick(CUSTOMER_ASKS), values) if writer.chance(0.55) else ""
+    ask = writer.expand(writer.pick(asks), values) if writer.chance(0.55) else ""
     core = writer.typos(join([opener, body, ask]), 0.3)
     greeting = writer.pick(CUSTOMER_GREETINGS)
     signature = writer.expand(writer.pick(CUSTOMER_SIGNATURES), values) if channel == "email" or \
