@@ -39,9 +39,9 @@ def test_watermelon_team_is_flagged_with_a_plain_statement():
     assert fast["first_reply_hours"] == pytest.approx(10 / 60)
     assert fast["statement"].startswith("fast: watermelon — operations look green (median first reply (hours) 0.2, "
                                         "SLA attainment (%) 100.0, better than most) while CSAT is significantly "
-                                        "below the rest: CSAT 40% (95% CI 29-53)")
+                                        "below the rest: CSAT 40% (95% CI 29 to 53)")
     assert fast["statement"].endswith("; reopened 30%.")
-    assert table.loc["a", "statement"] == "a: CSAT 80% (95% CI 68-88); no disagreement found."
+    assert table.loc["a", "statement"] == "a: CSAT 80% (95% CI 68 to 88); no disagreement found."
     assert table.attrs["notes"][0].startswith("NPS not compared by team: ")
 
 
@@ -78,3 +78,22 @@ def test_periods_and_correlations():
         metric_consistency(responses, tickets, None)
     with pytest.raises(ConfigError, match="min_units must be a whole number of at least 3"):
         consistency_correlations(table, min_units=2)
+
+
+def test_nps_below_while_csat_in_line_is_a_disagreement():
+    tickets, responses = client()
+    responses = responses.copy()
+    nps = responses["survey"] == "nps"
+    responses.loc[:, "plan"] = "basic"
+    responses.loc[nps, "plan"] = ["pro" if i % 2 else "basic" for i in range(int(nps.sum()))]
+    extra = pd.DataFrame({"response_id": [f"p{i}" for i in range(60)], "survey": "nps", "score": [0] * 60,
+                          "scale": "0-10", "submitted_at": pd.Timestamp("2026-02-01T10:00Z"), "plan": "pro"})
+    csat_pro = responses[responses["survey"] == "csat"].iloc[::2].assign(plan="pro")
+    responses = pd.concat([responses[~responses["response_id"].isin(csat_pro["response_id"])], csat_pro, extra],
+                          ignore_index=True)
+    table = metric_consistency(responses, tickets, "plan", min_n=10).set_index("unit")
+    assert table.loc["pro", "nps_vs_rest"] == "below" and table.loc["pro", "csat_vs_rest"] == ""
+    assert table["surveys_disagree"].tolist() == [True, True]
+    assert table.loc["pro", "statement"].startswith("pro: NPS and CSAT disagree — NPS is significantly below the "
+                                                    "rest while CSAT is in line with the rest: NPS ")
+    assert table.attrs["notes"] == ["Operations metrics not compared by plan: the tickets have no `plan` values."]

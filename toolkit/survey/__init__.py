@@ -17,7 +17,7 @@ Figures for each view are in :mod:`toolkit.plots.survey`.
 """
 
 from toolkit.survey.consistency import consistency_correlations, metric_consistency
-from toolkit.survey.drivers import satisfaction_drivers, ticket_features
+from toolkit.survey.drivers import satisfaction_drivers, ticket_features, ticket_hedging
 from toolkit.survey.response import mark_responded, nonresponse_adjusted_score, nonresponse_bias, response_rates
 from toolkit.survey.scores import (
     ces,
@@ -62,5 +62,6 @@ __all__ = [
     "survey_summary",
     "survey_trend",
     "ticket_features",
+    "ticket_hedging",
     "wilson_interval",
 ]

@@ -9,8 +9,9 @@ resolution time. It flags two kinds of disagreement:
 - **watermelon**: the operations metrics that are usually reported look green (first
   reply and SLA attainment better than the median unit) while an experience score is
   significantly below the rest (multiple-comparison corrected) — the watermelon effect;
-- **surveys disagree**: NPS significantly below the rest where CSAT is significantly
-  above it, or the reverse.
+- **surveys disagree**: NPS is significantly above or below the rest where CSAT is not
+  on the same side (in line with the rest, or significantly on the other side), or the
+  reverse; both must have enough answers (``min_n``) to be compared.
 
 :func:`consistency_correlations` then measures, across the units, whether each pair
 of measures moves together (Spearman rank correlation, oriented so that positive means
@@ -58,7 +59,8 @@ def metric_consistency(responses: pd.DataFrame, tickets: pd.DataFrame, by: str |
     -------
     DataFrame, one row per unit (``unit`` column: segment value or period start), with
     for each survey present ``<survey>`` (score), ``<survey>_low``, ``<survey>_high``,
-    ``<survey>_n``, ``<survey>_vs_rest`` (``"above"``, ``"below"`` or ``""``); the ops
+    ``<survey>_n``, ``<survey>_vs_rest`` (``"above"``, ``"below"`` or ``""``),
+    ``<survey>_small_sample`` (fewer than ``min_n`` answers: not compared); the ops
     measures ``tickets``, ``first_reply_hours``, ``sla_attainment``, ``reopen_rate``,
     ``agent_replies``, ``resolution_hours`` (those with data); ``ops_green`` (first reply
     and SLA attainment both better than the median unit); ``watermelon`` and
@@ -75,7 +77,11 @@ def metric_consistency(responses: pd.DataFrame, tickets: pd.DataFrame, by: str |
         by = "period"
     elif by is None:
         raise ConfigError("choose a segment or a period", key="by", fix="pass by='team' or period='month'")
-    table = _ops_table(tickets, by)
+    if has_values(tickets, by):
+        table = _ops_table(tickets, by)
+    else:
+        table = pd.DataFrame({"unit": pd.Series(dtype="str")})
+        notes.append(f"Operations metrics not compared by {by}: the tickets have no `{by}` values.")
     for survey in SURVEY_MEASURES:
         if not (responses["survey"] == survey).any():
             continue
@@ -88,7 +94,8 @@ def metric_consistency(responses: pd.DataFrame, tickets: pd.DataFrame, by: str |
         scores = scores.rename(columns={by: "unit"})
         part = pd.DataFrame({"unit": scores["unit"].astype("str"), survey: scores["score"],
                              f"{survey}_low": scores["low"], f"{survey}_high": scores["high"],
-                             f"{survey}_n": scores["n"], f"{survey}_vs_rest": scores["direction"]})
+                             f"{survey}_n": scores["n"], f"{survey}_vs_rest": scores["direction"],
+                             f"{survey}_small_sample": scores["small_sample"]})
         table = table.merge(part, on="unit", how="outer")
     if "tickets" in table.columns:
         table["tickets"] = table["tickets"].fillna(0).astype(int)
@@ -99,6 +106,8 @@ def metric_consistency(responses: pd.DataFrame, tickets: pd.DataFrame, by: str |
         better = table[measure] > middle if OPS_MEASURES[measure][2] else table[measure] < middle
         green &= better.fillna(False)
     table["ops_green"] = green if usable else False
+    if "tickets" not in table.columns:
+        table["tickets"] = 0
     below = pd.Series(False, index=table.index)
     for survey in SURVEY_MEASURES:
         if f"{survey}_vs_rest" in table.columns:
@@ -107,8 +116,9 @@ def metric_consistency(responses: pd.DataFrame, tickets: pd.DataFrame, by: str |
     disagree = pd.Series(False, index=table.index)
     if {"nps_vs_rest", "csat_vs_rest"} <= set(table.columns):
         pair = table[["nps_vs_rest", "csat_vs_rest"]].fillna("")
-        disagree = ((pair["nps_vs_rest"] == "below") & (pair["csat_vs_rest"] == "above")) | (
-            (pair["nps_vs_rest"] == "above") & (pair["csat_vs_rest"] == "below"))
+        compared = ~(table["nps_small_sample"].fillna(True).astype(bool)
+                     | table["csat_small_sample"].fillna(True).astype(bool))
+        disagree = compared & (pair["nps_vs_rest"] != pair["csat_vs_rest"])
     table["surveys_disagree"] = disagree
     table["statement"] = [_statement(row, confidence) for _, row in table.iterrows()]
     table = table.sort_values("unit", kind="stable").reset_index(drop=True)
@@ -117,8 +127,6 @@ def metric_consistency(responses: pd.DataFrame, tickets: pd.DataFrame, by: str |
 
 
 def _ops_table(tickets: pd.DataFrame, by: str) -> pd.DataFrame:
-    if not has_values(tickets, by):
-        raise ConfigError(f"the tickets have no values in `{by}`", key="by", fix="choose a column the tickets carry")
     unit = tickets[by].astype("str").where(tickets[by].notna(), "(not set)")
     work = pd.DataFrame({"unit": unit})
     aggregations = {"tickets": ("unit", "size")}
@@ -145,7 +153,7 @@ def _statement(row: pd.Series, confidence: float) -> str:
         if survey in row.index and pd.notna(row.get(survey)):
             name = {"nps": "NPS", "csat": "CSAT", "ces": "CES agreeing"}[survey]
             unit = "" if survey == "nps" else "%"
-            parts.append(f"{name} {row[survey]:.0f}{unit} ({confidence:.0%} CI {row[f'{survey}_low']:.0f}-"
+            parts.append(f"{name} {row[survey]:.0f}{unit} ({confidence:.0%} CI {row[f'{survey}_low']:.0f} to "
                          f"{row[f'{survey}_high']:.0f})")
     scores = ", ".join(parts) if parts else "no survey scores"
     if row["watermelon"]:
@@ -157,9 +165,13 @@ def _statement(row: pd.Series, confidence: float) -> str:
             text = text[:-1] + f"; reopened {row['reopen_rate']:.0f}%."
         return text
     if row["surveys_disagree"]:
-        return (f"{row['unit']}: NPS and CSAT disagree (NPS {row['nps_vs_rest']} the rest, CSAT "
-                f"{row['csat_vs_rest']} it): {scores}.")
+        return (f"{row['unit']}: NPS and CSAT disagree — NPS {_versus(row['nps_vs_rest'])} while CSAT "
+                f"{_versus(row['csat_vs_rest'])}: {scores}.")
     return f"{row['unit']}: {scores}; no disagreement found."
+
+
+def _versus(direction: str) -> str:
+    return f"is significantly {direction} the rest" if direction else "is in line with the rest"
 
 
 def consistency_correlations(table: pd.DataFrame, min_units: int = 4) -> pd.DataFrame:
