@@ -10,6 +10,7 @@ generated data). Target (issue 4): all measures under 60 s in total, under 6 GB 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -183,6 +184,8 @@ def main() -> None:
         print(f"{name:<40} {elapsed:7.2f} s  {len(result):>9,} rows")
     print(f"{'all measures':<40} {total:7.2f} s")
     print(f"peak resident memory {peak_gb():.2f} GB")
+    print("machine load average (1, 5, 15 min): " + ", ".join(f"{v:.1f}" for v in os.getloadavg())
+          + f" on {os.cpu_count()} cores (other processes share them)")
     if replies is not None:
         print(f"hedged share of agent replies {replies['hedged'].mean():.3f}")
 

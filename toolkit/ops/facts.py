@@ -161,14 +161,20 @@ def ticket_csat(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None = N
     sources = []
     if survey_responses is not None:
         responses = check_table(survey_responses, "survey_responses", argument="survey_responses")
-        csat = responses[(responses["survey"] == "csat") & responses["ticket_id"].notna()]
+        linked = responses["ticket_id"].notna() if has_values(responses, "ticket_id") else False
+        csat = responses[(responses["survey"] == "csat") & linked]
         if len(csat):
             cut = csat["scale"].map(_SATISFIED_FROM)
             satisfied = (csat["score"] >= cut).astype("float64").where(csat["score"].notna() & cut.notna())
-            latest = (pd.DataFrame({"ticket_id": csat["ticket_id"], "at": csat["submitted_at"], "s": satisfied})
-                      .dropna(subset=["s"]).sort_values("at", kind="stable")
-                      .drop_duplicates("ticket_id", keep="last").set_index("ticket_id")["s"])
-            result = tickets["ticket_id"].map(latest).astype("float64")
+            position = ticket_positions(tickets, csat["ticket_id"])
+            keep = (position >= 0) & satisfied.notna().to_numpy()
+            times = csat["submitted_at"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
+            order = np.flatnonzero(keep)[np.argsort(times[keep], kind="stable")]
+            # The latest response per ticket wins: keep the last occurrence of each position.
+            last = order[::-1][np.unique(position[order[::-1]], return_index=True)[1]]
+            values = np.full(len(tickets), np.nan)
+            values[position[last]] = satisfied.to_numpy()[last]
+            result = pd.Series(values, index=tickets.index)
             sources.append("CSAT survey responses")
     if has_values(tickets, "satisfaction"):
         rating = tickets["satisfaction"].astype("str").str.lower().map(_SATISFACTION_VALUES).astype("float64")
@@ -196,9 +202,11 @@ def check_targets(targets: Mapping[str, float] | None) -> dict[str, float]:
 
 def target_minutes(tickets: pd.DataFrame, targets: Mapping[str, float]) -> pd.Series:
     """The first-reply target for each ticket's priority (``normal`` when the priority is empty)."""
-    if "priority" in tickets.columns:
-        return tickets["priority"].map(targets).fillna(targets["normal"]).astype("float64")
-    return pd.Series(targets["normal"], index=tickets.index, dtype="float64")
+    if "priority" not in tickets.columns:
+        return pd.Series(targets["normal"], index=tickets.index, dtype="float64")
+    codes, names = pd.factorize(tickets["priority"])
+    minutes = np.array([targets.get(name, targets["normal"]) for name in names] + [targets["normal"]])
+    return pd.Series(minutes[codes], index=tickets.index, dtype="float64")  # code -1 (empty) -> normal
 
 
 def within_first_reply_target(tickets: pd.DataFrame, targets: Mapping[str, float]) -> pd.Series:

@@ -235,7 +235,7 @@ def hedging_summary(
     check_positive(min_replies, "min_replies", integer=True)
     notes: list[str] = []
     if by == "author":
-        segment = replies["author"].astype("str").fillna(NOT_SET)
+        codes, labels = pd.factorize(replies["author"], sort=True)
         if not has_values(replies, "author"):
             notes.append("Replies carry no author: all are grouped as one.")
     else:
@@ -246,27 +246,33 @@ def hedging_summary(
         if by not in tickets.columns:
             raise ConfigError(f"cannot group hedging by {by!r}", key="by",
                               fix="use 'author' or a tickets column such as 'team' or 'channel'")
+        ticket_codes, labels = pd.factorize(tickets[by].astype("str"), sort=True)
         position = ticket_positions(tickets, replies["ticket_id"])
-        values = tickets[by].astype("str").fillna(NOT_SET).to_numpy(dtype=object)
-        segment = pd.Series(np.where(position >= 0, values[np.maximum(position, 0)], NOT_SET), index=replies.index,
-                            dtype="str")
-    frame = pd.DataFrame({"segment": segment.to_numpy(), "hedged": replies["hedged"].astype(bool).to_numpy()})
-    out = frame.groupby("segment", sort=True)["hedged"].agg(replies="size", hedged_replies="sum").reset_index()
-    out["hedged_replies"] = out["hedged_replies"].astype("int64")
+        codes = np.where(position >= 0, ticket_codes[np.maximum(position, 0)], -1)
+    # Integer segment codes (-1 = not set) keep the counting vectorised over millions of replies.
+    labels = np.append(np.asarray(labels, dtype=object), NOT_SET)
+    codes = np.where(codes < 0, len(labels) - 1, codes)
+    hedged = replies["hedged"].to_numpy(dtype=bool)
+    total = np.bincount(codes, minlength=len(labels))
+    hedged_count = np.bincount(codes, weights=hedged, minlength=len(labels)).astype("int64")
+    present = np.flatnonzero(total)
+    out = pd.DataFrame({"segment": pd.array(labels[present].astype(str), dtype="str"), "replies": total[present],
+                        "hedged_replies": hedged_count[present]})
     out["hedged_share"] = out["hedged_replies"] / out["replies"]
     low, high = proportion_confint(out["hedged_replies"], out["replies"], alpha=1 - confidence, method="wilson")
     out["ci_low"], out["ci_high"] = np.asarray(low), np.asarray(high)
     out = flag_small(out, "replies", min_replies)
+    hedged_rows = replies[hedged]
+    phrases = _top_phrases(hedged_rows, codes[hedged], labels)
+    examples = _examples(hedged_rows, codes[hedged], labels)
+    out["top_phrases"] = out["segment"].map(phrases).fillna("")
+    out["example"] = out["segment"].map(examples["example"]).fillna("")
+    out["example_rewrite"] = out["segment"].map(examples["rewrite"]).fillna("")
     out = out.sort_values(["small_sample", "hedged_share", "segment"], ascending=[True, False, True], kind="stable")
     reliable = ~out["small_sample"]
     out["rank"] = pd.array(np.where(reliable, np.cumsum(reliable), 0), dtype="Int64")
     out.loc[~reliable, "rank"] = pd.NA
-    hedged_rows = replies[replies["hedged"].astype(bool).to_numpy()]
-    seg_hedged = segment[replies["hedged"].astype(bool).to_numpy()]
-    out["top_phrases"] = out["segment"].map(_top_phrases(hedged_rows, seg_hedged)).fillna("")
-    examples = _examples(hedged_rows, seg_hedged)
-    out["example"] = out["segment"].map(examples["example"]).fillna("")
-    out["example_rewrite"] = out["segment"].map(examples["rewrite"]).fillna("")
+    out = out[SUMMARY_COLUMNS]
     if by != "author":
         out.insert(1, by, out["segment"])
     if (~reliable).any():
@@ -336,29 +342,40 @@ def _check_replies(replies: pd.DataFrame) -> None:
                         fix="call replies = toolkit.ops.hedging(messages) and pass `replies`")
 
 
-def _top_phrases(hedged_rows: pd.DataFrame, segment: pd.Series, top: int = 3) -> pd.Series:
+def _top_phrases(hedged_rows: pd.DataFrame, codes: np.ndarray, labels: np.ndarray, top: int = 3) -> pd.Series:
+    """Per segment label: its most frequent phrases with counts, e.g. "should (41), looks like (12)"."""
     if hedged_rows.empty:
         return pd.Series(dtype="str")
-    # Count each distinct combination first (few), then split combinations into phrases.
-    combos = pd.DataFrame({"segment": segment.to_numpy(), "phrase": hedged_rows["matched_phrases"].to_numpy()})
-    combos = combos.groupby(["segment", "phrase"], sort=False).size().rename("n").reset_index()
-    exploded = combos.explode("phrase").dropna()
-    counts = exploded.groupby(["segment", "phrase"])["n"].sum().reset_index()
-    counts = counts.sort_values(["segment", "n", "phrase"], ascending=[True, False, True]).groupby("segment").head(top)
-    counts["text"] = counts["phrase"] + " (" + counts["n"].astype("str") + ")"
-    return counts.groupby("segment")["text"].agg(", ".join)
+    # Count each distinct (segment, combination of phrases) first - few - then split the combinations.
+    combo_codes, combos = pd.factorize(hedged_rows["matched_phrases"].to_numpy())
+    pair = codes.astype("int64") * len(combos) + combo_codes
+    keys, counts = np.unique(pair, return_counts=True)
+    table = pd.DataFrame({"segment": labels[keys // len(combos)].astype(str),
+                          "phrase": [combos[k] for k in keys % len(combos)], "n": counts})
+    exploded = table.explode("phrase").dropna()
+    counted = exploded.groupby(["segment", "phrase"])["n"].sum().reset_index()
+    counted = counted.sort_values(["segment", "n", "phrase"], ascending=[True, False, True])
+    counted = counted.groupby("segment").head(top)
+    counted["text"] = counted["phrase"] + " (" + counted["n"].astype("str") + ")"
+    return counted.groupby("segment")["text"].agg(", ".join)
 
 
-def _examples(hedged_rows: pd.DataFrame, segment: pd.Series) -> pd.DataFrame:
+def _examples(hedged_rows: pd.DataFrame, codes: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
     """The sentence holding the first hedge of each segment's earliest hedged reply, redacted."""
     if hedged_rows.empty:
         return pd.DataFrame({"example": pd.Series(dtype="str"), "rewrite": pd.Series(dtype="str")})
-    first = hedged_rows.assign(segment=segment.to_numpy()).sort_values(["created_at", "ticket_id"], kind="stable")
-    first = first.drop_duplicates("segment").set_index("segment")
-    sentences = [_hedged_sentence(body, phrases) for body, phrases in zip(first["body"], first["matched_phrases"],
+    times = hedged_rows["created_at"]
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    order = np.lexsort((np.arange(len(codes)), times.to_numpy(dtype="datetime64[us]").view("int64"), codes))
+    sorted_codes = codes[order]
+    first = order[np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]]
+    rows = hedged_rows.iloc[first]
+    index = pd.Index(labels[codes[first]].astype(str), name="segment")
+    sentences = [_hedged_sentence(body, phrases) for body, phrases in zip(rows["body"], rows["matched_phrases"],
                                                                           strict=True)]
-    return pd.DataFrame({"example": redact_texts(pd.Series(sentences, index=first.index, dtype="str")),
-                         "rewrite": first["rewrite"]})
+    return pd.DataFrame({"example": redact_texts(pd.Series(sentences, index=index, dtype="str")),
+                         "rewrite": rows["rewrite"].to_numpy()}, index=index)
 
 
 def _hedged_sentence(body: str, phrases: Sequence[str], limit: int = 240) -> str:

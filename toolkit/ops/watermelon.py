@@ -311,9 +311,11 @@ def _account_nps(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None) -
     if survey_responses is None:
         return empty, []
     responses = check_table(survey_responses, "survey_responses", argument="survey_responses")
+    if not has_values(responses, "organization_id") or not has_values(tickets, "organization_id"):
+        return empty, ["NPS of accounts served skipped: no NPS responses with organization_id matching tickets."]
     nps = responses[(responses["survey"] == "nps") & responses["organization_id"].notna()
                     & responses["score"].notna()]
-    if nps.empty or not has_values(tickets, "organization_id"):
+    if nps.empty:
         return empty, ["NPS of accounts served skipped: no NPS responses with organization_id matching tickets."]
     score = np.where(nps["score"] >= 9, 100.0, np.where(nps["score"] <= 6, -100.0, 0.0))
     by_org = pd.Series(score, index=nps["organization_id"].to_numpy()).groupby(level=0).mean()
