@@ -269,3 +269,10 @@ def test_forgiving_spellings_and_types():
     assert float(nps(pd.Series(["9", "10", "0"]))["score"]) == pytest.approx(100 / 3)
     with pytest.raises(DataError, match=r"^column `scores_b`: NPS answers are outside the 0-10 scale \(row 1 \(12\)\)"):
         nps_difference([9], [12])
+
+
+def test_bootstrap_parameters_are_checked():
+    with pytest.raises(ConfigError, match="n_boot must be a whole number of at least 100, got 10"):
+        nps([9, 3], method="bootstrap", n_boot=10)
+    with pytest.raises(ConfigError, match="seed must be a whole number, got 'x'"):
+        nps_difference([9], [3], seed="x")

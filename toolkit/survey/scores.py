@@ -61,11 +61,19 @@ CES_COLUMNS = ["score", "low", "high", "n", "agree", "agree_low", "agree_high", 
 ADJUSTMENT = (0.75, 1.5, 0.75)
 
 
-def _method(method: str) -> str:
+def check_nps_method(method: str) -> str:
     """The NPS interval method, accepting any case and ``_`` or spaces for ``-`` (``"Adjusted Wald"``)."""
     if isinstance(method, str):
         method = method.strip().lower().replace("_", "-").replace(" ", "-")
     return check_choice(method, NPS_METHODS, "method")
+
+
+def _check_boot(n_boot: int, seed: int) -> None:
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int | np.integer) or n_boot < 100:
+        raise ConfigError(f"n_boot must be a whole number of at least 100, got {n_boot!r}", key="n_boot",
+                          fix="pass e.g. n_boot=2000")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise ConfigError(f"seed must be a whole number, got {seed!r}", key="seed", fix="pass e.g. seed=0")
 
 
 def _z(confidence: float) -> float:
@@ -163,7 +171,7 @@ def nps(scores: Iterable | pd.Series, method: str = "adjusted-wald", confidence:
     >>> round(float(r["score"]), 2), round(float(r["se"]), 1)
     (33.33, 30.4)
     """
-    method = _method(method)
+    method = check_nps_method(method)
     confidence = check_confidence(confidence)
     d, p, r, missing = nps_categories(scores)
     return nps_from_counts(d, p, r, method=method, confidence=confidence, n_boot=n_boot, seed=seed, missing=missing)
@@ -176,8 +184,9 @@ def nps_from_counts(detractors: int | Sequence[int], passives: int | Sequence[in
 
     Same columns and definitions as :func:`nps`.
     """
-    check_choice(method, NPS_METHODS, "method")
+    method = check_nps_method(method)
     confidence = check_confidence(confidence)
+    _check_boot(n_boot, seed)
     d, p, r = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (detractors, passives, promoters))
     if (np.concatenate([d, p, r]) < 0).any():
         raise ConfigError("category counts cannot be negative", key="detractors/passives/promoters",
@@ -208,7 +217,7 @@ def nps_difference(scores_a: Iterable | pd.Series, scores_b: Iterable | pd.Serie
     ``n_a``, ``n_b``, ``method``, ``confidence``. NaN when either group has no answers;
     the Wald p-value is NaN when both groups have zero variance.
     """
-    method = _method(method)
+    method = check_nps_method(method)
     confidence = check_confidence(confidence)
     da, pa, ra, _ = nps_categories(scores_a, "scores_a")
     db, pb, rb, _ = nps_categories(scores_b, "scores_b")
@@ -218,8 +227,9 @@ def nps_difference(scores_a: Iterable | pd.Series, scores_b: Iterable | pd.Serie
 def nps_difference_from_counts(counts_a: Sequence, counts_b: Sequence, method: str = "adjusted-wald",
                                confidence: float = 0.95, *, n_boot: int = 2000, seed: int = 0) -> ResultFrame:
     """:func:`nps_difference` from (detractors, passives, promoters) counts; arrays give one row each."""
-    check_choice(method, NPS_METHODS, "method")
+    method = check_nps_method(method)
     confidence = check_confidence(confidence)
+    _check_boot(n_boot, seed)
     a = [np.atleast_1d(np.asarray(v, dtype=float)) for v in counts_a]
     b = [np.atleast_1d(np.asarray(v, dtype=float)) for v in counts_b]
     arrays = np.broadcast_arrays(*a, *b)

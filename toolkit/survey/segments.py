@@ -15,7 +15,7 @@ import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
 from toolkit.survey.frames import survey_rows, with_ticket_columns
-from toolkit.survey.scores import NPS_METHODS, nps_difference_from_counts, proportion_difference, score_table
+from toolkit.survey.scores import check_nps_method, nps_difference_from_counts, proportion_difference, score_table
 from toolkit.survey.validation import check_choice, check_confidence, check_min_n
 
 CORRECTIONS = {"holm": "holm", "bh": "fdr_bh", "benjamini-hochberg": "fdr_bh", "bonferroni": "bonferroni",
@@ -68,7 +68,7 @@ def compare_segments(responses: pd.DataFrame, by: str, survey: str = "nps", *, t
     (1 = best; empty for small segments), ``note`` (a sentence for the report).
     """
     check_choice(survey, ("nps", "csat", "ces"), "survey")
-    check_choice(method, NPS_METHODS, "method")
+    method = check_nps_method(method)
     check_choice(correction, tuple(CORRECTIONS), "correction")
     confidence = check_confidence(confidence)
     min_n = check_min_n(min_n)
@@ -131,7 +131,7 @@ def survey_summary(responses: pd.DataFrame, *, method: str = "adjusted-wald", co
     (what ``score`` is), ``n``, ``score``, ``low``, ``high``, ``se``, ``favourable``,
     ``unfavourable``. NPS is on -100..100; CSAT is % satisfied; CES is % agreeing.
     """
-    check_choice(method, NPS_METHODS, "method")
+    method = check_nps_method(method)
     confidence = check_confidence(confidence)
     frames = []
     for survey in ("nps", "csat", "ces"):

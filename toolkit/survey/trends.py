@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.survey.frames import period_start, survey_rows, with_ticket_columns
-from toolkit.survey.scores import NPS_METHODS, nps_difference_from_counts, proportion_difference, score_table
+from toolkit.survey.scores import check_nps_method, nps_difference_from_counts, proportion_difference, score_table
 from toolkit.survey.segments import CORRECTIONS, NOT_SET, adjust_p_values
 from toolkit.survey.validation import check_choice, check_confidence, check_min_n
 
@@ -42,7 +42,7 @@ def survey_trend(responses: pd.DataFrame, survey: str = "nps", freq: str = "mont
     ``direction`` (``"up"``, ``"down"`` or ``""``).
     """
     check_choice(survey, ("nps", "csat", "ces"), "survey")
-    check_choice(method, NPS_METHODS, "method")
+    method = check_nps_method(method)
     check_choice(correction, tuple(CORRECTIONS), "correction")
     confidence = check_confidence(confidence)
     min_n = check_min_n(min_n)
