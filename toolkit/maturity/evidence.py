@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import DataError
+from toolkit.maturity.model import MaturityModel
 from toolkit.schema import has_values, validate
 
 Data = Mapping[str, pd.DataFrame]
@@ -300,8 +301,8 @@ def compute_indicators(data: Data, names: list[str] | None = None, *, tz: str = 
     return pd.DataFrame(rows, columns=["indicator", "meaning", "unit", "value", "detail", "note"])
 
 
-def evaluate_evidence(model, answers: pd.DataFrame, data: Data, *, combine: str = "median", tz: str = "UTC",
-                      indicators: Mapping[str, Indicator] | None = None) -> pd.DataFrame:
+def evaluate_evidence(model: MaturityModel, answers: pd.DataFrame, data: Data, *, combine: str = "median",
+                      tz: str = "UTC", indicators: Mapping[str, Indicator] | None = None) -> pd.DataFrame:
     """Test the interview answers against the model's evidence rules.
 
     For each rule, the indicator is computed once and compared with the threshold in
