@@ -1,11 +1,11 @@
 """NPS, CSAT and CES with honest confidence intervals, and how many answers a comparison needs.
 
-Definitions (written once here; the report's methodology notes quote them):
+Definitions:
 
 - **NPS** (Net Promoter Score): from 0-10 likelihood-to-recommend answers, promoters
   answer 9-10, passives 7-8, detractors 0-6; NPS = % promoters - % detractors, on
   -100..100. Scored per respondent as +1 / 0 / -1, its per-respondent variance is
-  ``p_promoters + p_detractors - nps**2`` (proportions, NPS on -1..1, population form
+  ``p_promoters + p_detractors - nps^2`` (proportions, NPS on -1..1, population form
   with denominator n, as in the R package ``NPS``), and the standard error is
   ``sqrt(variance / n)``.
 - **Adjusted-Wald NPS interval** (Rocks 2016, *The American Statistician* 70(4);
@@ -22,10 +22,15 @@ Definitions (written once here; the report's methodology notes quote them):
 - **CES** (Customer Effort Score, "the company made it easy to handle my issue"):
   mean answer with a t interval, and percent agreeing (5-7 on 1-7, 4-5 on 1-5) with a
   Wilson interval.
+- **Sample size** for comparing two groups' NPS: answers per group for a two-sided z
+  test at the given confidence and power, ``(z_(1-alpha/2) + z_power)^2 * 2 v / change^2``
+  with v the per-respondent variance above.
+- **Comparing two shares** (CSAT satisfied, CES agreeing): pooled two-proportion z test,
+  with an unpooled Wald interval for the difference.
 
-Every function returns a :class:`~toolkit.survey.frames.ResultFrame` (a pandas
-DataFrame). With no answers it returns n = 0 and NaN score and interval rather than
-failing; missing answers are left out and counted in ``missing``.
+Unanswered questions are left out and counted; a group with no answers has no score
+(reported as missing, never as 0). Every function returns a one-row (or one-row-per-group)
+pandas DataFrame, :class:`~toolkit.survey.frames.ResultFrame`.
 """
 
 from __future__ import annotations
@@ -83,7 +88,7 @@ def _z(confidence: float) -> float:
 def nps_variance(detractors: float, passives: float, promoters: float) -> float:
     """Per-respondent variance of the NPS item scored -1/0/+1, on the -1..1 scale.
 
-    ``p_promoters + p_detractors - (p_promoters - p_detractors)**2``, with proportions over
+    ``p_promoters + p_detractors - (p_promoters - p_detractors)^2``, with proportions over
     n = detractors + passives + promoters (population form, as the R package ``NPS``).
     The standard error of the NPS is ``sqrt(variance / n)``. NaN when n = 0.
 
@@ -277,7 +282,7 @@ def nps_sample_size(change: float = 10, baseline: Iterable | pd.Series | None = 
     """How many answers per group are needed to detect an NPS change of ``change`` points.
 
     Two-sided z test of two independent groups of equal size with equal per-respondent
-    variance v (see :func:`nps_variance`): ``n = (z_(1-alpha/2) + z_power)**2 * 2 v / (change/100)**2``,
+    variance v (see :func:`nps_variance`): ``n = (z_(1-alpha/2) + z_power)^2 * 2 v / (change/100)^2``,
     rounded up. v comes from ``baseline`` answers when given, else from an even split of
     detractors, passives and promoters (v = 2/3).
 
