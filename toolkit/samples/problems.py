@@ -90,7 +90,8 @@ PROBLEMS = (
         ("{I've|We've} tried {Chrome and Edge|<browser>|two different browsers}.",
          "{Older|Previous} invoices {download fine|are fine}.", "Our year end is {next week|coming up}.",
          "The preview in the browser is also blank."),
-        ("Invoice number <invoice>.", "{Amount|Total} was <amount>.", "Billing contact: <email>."),
+        ("Invoice number <invoice>.", "{Amount|Total} was <amount>.", "Billing contact: <email>.",
+         "It's the invoice for <order>."),
         ("{I've regenerated|I have regenerated} the invoice PDF{s|} and attached {them|it} to this reply",
          "{engineering fixed the PDF renderer|the PDF rendering bug has been fixed}, so new downloads include "
          "the invoice lines again"),
@@ -252,7 +253,7 @@ PROBLEMS = (
          "verification} {screen|step}."),
         ("The bank says {nothing is blocked|they see no declined payments}.", "Our subscription {is about to|"
          "will} lapse.", "It's a {Visa|Mastercard|Amex} {business|company} card."),
-        ("Amount: <amount>.", "Last four digits {4242|1881|0005|7310}."),
+        ("Amount: <amount>.", "Last four digits {4242|1881|0005|7310}.", "It's for <order>."),
         ("the payment page needs pop-ups allowed for the bank's confirmation; I've sent you a payment link "
          "that completes the check in the same window",
          "I've taken the payment by invoice instead and marked your subscription as paid"),

@@ -44,6 +44,12 @@ FOLLOWUP_OPENERS = (
     "{Your colleague|Someone} closed {my|our} {previous|last} ticket (#<prev>) {straight away|within minutes} but "
     "{didn't actually fix anything|the issue remains}.",
 )
+FORWARD_INTROS = ("{Forwarding|See below} {from|a message from} {a colleague|our finance team|one of our users}. "
+                  "{We have the same issue.|Same here.|Can you help them?|}",
+                  "{Please see|Have a look at} the {message|email} below{ from my colleague|}.",
+                  "FYI - {this is affecting|now also affecting} {more of us|our office|<n> people}.")
+_COLLEAGUES = ("Martin Hale", "Sophie Grant", "Ravi Mehta", "Anna Kowalczyk", "Joe Bright", "Lena Vogel",
+               "Tom Reid", "Claire Dunn")
 PHONE_OPENERS = ("{Customer|Caller} {called|rang} {about|regarding} this:", "Phone call from <name> (<org>):",
                  "Inbound call -", "Call summary:")
 
@@ -300,6 +306,17 @@ def _write_texts(writer: Writer, frame: pd.DataFrame, people: pd.DataFrame, orgs
                 stamp = frame["_local"].iat[int(row.followup_of) - 100001]
                 text += "\n\n" + writer.quote(by_id[row.followup_of], writer.date_words(stamp),
                                               f"{values['name']} <{values['email']}>")
+            elif p is not None and row.channel == "email" and writer.chance(0.07):
+                # A colleague's report of the same problem, forwarded: the paraphrase sits in the quote.
+                name = writer.pick(_COLLEAGUES)
+                colleague = f"{name} <{name.split()[0].lower()}@{values['org_domain']}>"
+                forwarded = _problem_body(writer, p, "email", values)
+                text = _dress(writer, writer.expand(writer.pick(FORWARD_INTROS), values), "email", values,
+                              fault=True)
+                text += ("\n\n---------- Forwarded message ---------\nFrom: " + colleague + "\nDate: "
+                         + writer.date_words(row.local - pd.Timedelta(hours=writer.int(2, 60))) + "\n\n"
+                         + forwarded)
+                subject = "Fwd: " + subject
             elif row.channel == "email" and writer.chance(0.08):
                 text += "\n\n" + writer.quote(
                     writer.expand("Thank you for contacting Northwind Cloud Support. {Your request|Your ticket} "

@@ -62,7 +62,8 @@ SITUATIONS = ("We're onboarding <n> new staff next week.", "Our auditor asked ab
               "We're moving from a competitor.", "Our board meets {on Thursday|next week}.",
               "Our old system did this.",
               "I'm new in this role.", "A client is waiting on this.", "We have <users> users.",
-              "Our office is closed on Fridays.", "This is for a pilot with <n> people.")
+              "Our office is closed on Fridays.", "This is for a pilot with <n> people.",
+              "Our reference: <order>.", "Related to <order>.")
 
 
 @dataclass(frozen=True)
