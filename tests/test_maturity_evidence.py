@@ -115,3 +115,17 @@ def test_duplicate_cluster_age_from_assignments():
 def test_duplicate_cluster_age_needs_assignments():
     result = compute_indicators({"tickets": _tickets({"a": 3})}, ["open_problem_cluster_age_days"]).iloc[0]
     assert result["note"].startswith("skipped: no duplicate clusters were given")
+
+
+def test_hedged_reply_share_comes_from_toolkit_ops_hedging():
+    messages = validate(pd.DataFrame({
+        "ticket_id": ["1", "1", "2", "3", "4"],
+        "created_at": "2026-01-05 10:00",
+        "author_role": ["customer", "agent", "agent", "agent", "agent"],
+        "public": "true",
+        "body": ["It should work, right?", "That should now be fixed.", "The blog is now under your account.",
+                 "Your invoice is attached.", "I have reset your password."],
+        "author": ["c", "a", "a", "b", "b"]}), "messages")
+    result = compute_indicators({"messages": messages}, ["hedged_reply_share"]).iloc[0]
+    assert result["value"] == 0.25  # one of four agent replies hedges; the customer's "should" does not count
+    assert result["detail"].startswith("25.0% of 4 public agent replies hedge")

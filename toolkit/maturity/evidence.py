@@ -162,6 +162,15 @@ def _watermelon_teams(data: Data, tz: str) -> tuple[float, str]:
     return float(len(flagged)), detail
 
 
+def _hedged_reply_share(data: Data, tz: str) -> tuple[float, str]:
+    messages = _table(data, "messages", "author_role", "body")
+    replies = _owned("toolkit.ops", "hedging")(messages)
+    if replies.empty:
+        raise IndicatorUnavailable("no public agent replies in the messages table")
+    share = float(replies["hedged"].astype(bool).mean())
+    return share, f"{share:.1%} of {len(replies):,} public agent replies hedge (\"should\", \"looks like\", ...)"
+
+
 def _open_problem_cluster_age_days(data: Data, tz: str) -> tuple[float, str]:
     tickets = _table(data, "tickets", "created_at")
     assignments = data.get("duplicate_assignments")
@@ -216,6 +225,8 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               "(toolkit.ops.conversation_summary).", "share", _fcr_rate),
     Indicator("median_agent_replies", "Median public agent replies per ticket, the back-and-forth "
               "(toolkit.ops.conversation_summary).", "replies", _median_agent_replies),
+    Indicator("hedged_reply_share", "Share of public agent replies using hedging phrases from the lexicon "
+              "(toolkit.ops.hedging).", "share", _hedged_reply_share),
     Indicator("watermelon_teams", "Teams whose operational metrics are in the best tier while the experience is in "
               "the worst (toolkit.ops.watermelon).", "teams", _watermelon_teams),
     Indicator("open_problem_cluster_age_days", f"Median days since the first ticket of duplicate-issue clusters "
