@@ -123,6 +123,7 @@ class Operations:
 
     watermelon: pd.DataFrame | None = None  # watermelon(by="team")
     over_time: pd.DataFrame | None = None  # kiwi_or_watermelon(period="month")
+    trend: pd.DataFrame | None = None  # ops_experience_over_time(period="month")
     sla: pd.DataFrame | None = None  # sla_attainment(by="team")
     response_times: pd.DataFrame | None = None  # response_times(by="team")
     conversations: pd.DataFrame | None = None  # conversation_summary(by="team")
@@ -134,6 +135,7 @@ class Operations:
     volume: pd.DataFrame | None = None  # volume(period="month")
     weekday_hour: pd.DataFrame | None = None  # weekday_hour
     workload: pd.DataFrame | None = None  # workload_concentration(by="team")
+    agents: pd.DataFrame | None = None  # agent_workload
     notes: list[str] = field(default_factory=list)
 
 
@@ -155,6 +157,7 @@ def operations(engagement: Engagement, by: str = "team") -> Operations:
         result.notes.append(f"The tickets carry no team; segments are {by or 'not used'} instead.")
     result.watermelon = ops.watermelon(tickets, responses, by=by, messages=messages, targets=targets, tz=tz)
     result.over_time = ops.kiwi_or_watermelon(tickets, responses, period="month", targets=targets, tz=tz)
+    result.trend = ops.ops_experience_over_time(tickets, responses, period="month", targets=targets, tz=tz)
     result.sla = ops.sla_attainment(tickets, targets=targets, by=by, tz=tz)
     result.response_times = ops.response_times(tickets, by=by, tz=tz)
     result.conversations = ops.conversation_summary(tickets, messages, by=by, tz=tz)
@@ -170,6 +173,7 @@ def operations(engagement: Engagement, by: str = "team") -> Operations:
     result.volume = ops.volume(tickets, period="month", tz=tz)
     result.weekday_hour = ops.weekday_hour(tickets, tz=tz)
     result.workload = ops.workload_concentration(tickets, messages, by=by, tz=tz)
+    result.agents = ops.agent_workload(tickets, messages, tz=tz)
     for frame in (result.watermelon, result.sla, result.conversations, result.hedging):
         for note in ops.notes(frame) if frame is not None else []:
             if note not in result.notes:
