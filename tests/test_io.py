@@ -373,3 +373,25 @@ def test_sample_zendesk_export_loads_cleanly():
     assert frame["ticket_id"].is_unique
     assert set(frame["channel"]) <= {"email", "chat", "phone", "web", "social", "other"}
     assert frame["created_at"].min() >= ts("2025-09-30")
+
+
+def test_intercom_full_conversations_are_unpacked_into_messages():
+    messages, report = tio.load_messages(FIX / "intercom_conversations_full.json")
+    assert report.source == "intercom"
+    assert messages["message_id"].tolist() == ["184726-source", "7001", "7004"]
+    assert messages["ticket_id"].tolist() == ["184726"] * 3
+    assert messages["author_role"].tolist() == ["customer", "agent", "customer"]
+    assert messages["body"].tolist() == ["Hi! My invoice shows the wrong VAT number", "Hi Ann, fixed & re-sent.",
+                                         "Thanks!"]
+    assert messages["created_at"].iloc[0] == ts("2026-03-02 09:00")
+    assert (report.rows_read, report.rows_kept) == (4, 3)
+    assert report.rejected["reason"].tolist() == ["conversation event, not a message"]
+
+
+def test_reports_combine_into_one_appendix_table(zendesk):
+    _, tickets_report = zendesk
+    _, survey_report = tio.load_survey_responses(FIX / "zendesk_satisfaction_ratings.json")
+    table = tio.reports_table([tickets_report, survey_report])
+    assert table["table"].unique().tolist() == ["tickets", "survey_responses"]
+    rows = table[(table["section"] == "rows") & (table["item"] == "read")]
+    assert rows["count"].tolist() == [7, 4]

@@ -22,7 +22,7 @@ from toolkit.io.load import (
 )
 from toolkit.io.mapping import sources
 from toolkit.io.read import RawTable, read_raw
-from toolkit.io.report import LoadReport
+from toolkit.io.report import LoadReport, reports_table
 
 
 def detect_source(path_or_columns, table: str = "tickets") -> str | None:
@@ -52,6 +52,7 @@ __all__ = [
     "read_raw",
     "read_report",
     "read_table",
+    "reports_table",
     "sources",
     "write_table",
 ]

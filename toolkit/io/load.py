@@ -27,6 +27,7 @@ from toolkit.io.mapping import (
     find_spec,
     missing_column_error,
     norm,
+    run_raw_hook,
     user_spec,
 )
 from toolkit.io.read import read_raw
@@ -139,6 +140,7 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
     given = {k: v for k, v in (("survey", survey), ("scale", scale)) if v}
     spec, detected = _choose_spec(raw, table, source, mapping, file, given)
     spec.constants.update(given)
+    raw = run_raw_hook(raw, spec)
     error = missing_column_error(spec, raw.frame.columns, file=file)
     if error is not None:
         raise error
@@ -399,12 +401,17 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, LoadReport | None]:
         raise DataError(f"cannot read the Parquet table ({exc})", file=str(path),
                         fix="write it again with support-toolkit load ... --out") from None
     meta = arrow.schema.metadata or {}
-    frame = arrow.to_pandas()
+    nested = {name: arrow.column(name) for name in ("extra", "tags") if name in arrow.column_names}
+    frame = arrow.drop_columns(list(nested)).to_pandas()
     table = meta.get(b"support_toolkit.table", b"").decode()
-    if "extra" in frame.columns:
-        frame["extra"] = frame["extra"].map(lambda s: json.loads(s) if isinstance(s, str) else {})
-    if "tags" in frame.columns:
-        frame["tags"] = frame["tags"].map(lambda v: [str(x) for x in v] if v is not None else [])
+    # Rebuild the Python objects in bulk: one JSON document for all rows, pyarrow's own list conversion
+    # (per-row json.loads / numpy-array iteration take seconds on a million rows).
+    if "extra" in nested:
+        texts = [t if t else "{}" for t in nested["extra"].to_pylist()]
+        frame["extra"] = pd.Series(json.loads("[" + ",".join(texts) + "]"), dtype=object)
+    if "tags" in nested:
+        frame["tags"] = pd.Series([v if v is not None else [] for v in nested["tags"].to_pylist()], dtype=object)
+    frame = frame[arrow.column_names]
     if table:
         template = empty(table)
         for col in template.columns:

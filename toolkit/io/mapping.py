@@ -225,6 +225,11 @@ def closest_source(columns, table: str = "tickets", threshold: float = 0.75) -> 
     return best
 
 
+def run_raw_hook(raw, spec: Spec):
+    """Apply the mapping's ``hooks.raw`` step (reshaping records before columns are looked up)."""
+    return _hook(spec.hooks["raw"])(raw) if "raw" in spec.hooks else raw
+
+
 def _hook(path: str):
     module, attr = path.split(":")
     return getattr(importlib.import_module(module), attr)
@@ -281,8 +286,6 @@ def _kind(table, target: str) -> str:
 def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), file: str | None = None) -> Mapped:
     """Map a :class:`~toolkit.io.read.RawTable` through ``spec`` into canonical column names and types."""
     table = get_table(spec.table)
-    if "raw" in spec.hooks:
-        raw = _hook(spec.hooks["raw"])(raw)
     src = raw.frame.reset_index(drop=True)
     rows = np.asarray(raw.row_numbers)
     lookup: dict[str, str] = {}

@@ -139,3 +139,11 @@ class LoadReport:
         rejected = pd.DataFrame(data.pop("rejected"), columns=REJECTED_COLUMNS)
         rejected["row"] = pd.to_numeric(rejected["row"]).astype("int64")
         return cls(rejected=rejected, **data)
+
+
+def reports_table(reports) -> pd.DataFrame:
+    """Several load reports as one tidy table (columns as :meth:`LoadReport.to_frame`), for the appendix."""
+    frames = [r.to_frame() for r in reports]
+    if not frames:
+        return pd.DataFrame(columns=REPORT_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
