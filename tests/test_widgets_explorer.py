@@ -371,6 +371,8 @@ def test_needs_a_labels_place_and_ticket_columns():
         DuplicateExplorer(make_tickets(), engine=FakeEngine())
     with pytest.raises(DataError, match="column `created_at`: tickets lack required columns"):
         DuplicateExplorer(make_tickets().drop(columns="created_at"), engine=FakeEngine(), labels_path="x.json")
+    with pytest.raises(DataError, match="table tickets: there are no tickets to explore"):
+        DuplicateExplorer(make_tickets().head(0), engine=FakeEngine(), labels_path="x.json")
 
 
 def test_ticket_text_is_escaped_everywhere(tmp_path):

@@ -122,6 +122,21 @@ def test_labels_path_goes_next_to_the_data(tmp_path):
     assert labels_path_for(tmp_path) == tmp_path / "duplicate_labels.json"
 
 
+def _inode(path) -> int | None:
+    try:
+        return path.stat().st_ino  # os.replace gives the file a new inode
+    except FileNotFoundError:
+        return None
+
+
+def _wait_for_new_version(path, before, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while _inode(path) in (None, before):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the writer did not save {path} within {seconds} s")
+        time.sleep(0.02)
+
+
 WRITER = textwrap.dedent("""
     import sys
     from toolkit.widgets.labels import LabelStore
@@ -140,11 +155,10 @@ def test_killing_a_writer_never_leaves_a_partial_file(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.getcwd())
     seen = []
     for delay in (0.6, 0.9, 1.3, 1.7):
+        before = _inode(path)
         proc = subprocess.Popen([sys.executable, str(script), str(path)], env=env)
         try:
-            deadline = time.monotonic() + 30
-            while not path.exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
+            _wait_for_new_version(path, before)  # this writer has saved at least once
             time.sleep(delay)
         finally:
             proc.send_signal(signal.SIGKILL)
@@ -177,11 +191,10 @@ def test_killing_a_raw_atomic_write_keeps_the_previous_or_the_next_version(tmp_p
     script.write_text(RAW_WRITER)
     env = dict(os.environ, PYTHONPATH=os.getcwd())
     for delay in (0.3, 0.55, 0.8):
+        before = _inode(path)
         proc = subprocess.Popen([sys.executable, str(script), str(path)], env=env)
         try:
-            deadline = time.monotonic() + 30
-            while not path.exists() and time.monotonic() < deadline:
-                time.sleep(0.02)
+            _wait_for_new_version(path, before)  # this writer has saved at least once
             time.sleep(delay)
         finally:
             proc.send_signal(signal.SIGKILL)

@@ -282,6 +282,9 @@ class DuplicateExplorer:
         if missing:
             raise DataError("tickets lack required columns", table="tickets", column=", ".join(missing),
                             fix="load tickets with toolkit.io or conform them with toolkit.schema.validate")
+        if tickets.empty:
+            raise DataError("there are no tickets to explore", table="tickets",
+                            fix="check the file, or widen the `since` date")
         self.tickets = tickets.reset_index(drop=True)
         self.tickets["ticket_id"] = self.tickets["ticket_id"].astype("str")
         self.engine = engine if engine is not None else FinderEngine()
@@ -301,10 +304,8 @@ class DuplicateExplorer:
         self.page = 0
         self.carried: Carried | None = None
         self.table = pd.DataFrame()
-        self.messages: list[str] = []
         self.last_timeline = None
         self.trend_note = ""
-        self._busy = False
         self._build_controls(threshold, min_cluster_size, threshold_range, tracker_url, ticket_url)
         self._build_layout()
         self.recluster()

@@ -444,7 +444,7 @@ def carry_labels(
                      "message": f"recomputed cluster {cid} overlaps {' and '.join(names)}; its {left} unlabelled "
                                 f"ticket(s) were left unlabelled: merge it into one of them or move the tickets"})
     conflicts = pd.DataFrame(rows, columns=["cluster_id", "label_ids", "shares", "unlabelled", "message"])
-    present = set(owner.loc[owner.index.isin(frame["ticket_id"])])
+    present = set(frame.loc[frame["how"] == "member", "label_id"].unique())
     lost = pd.DataFrame([{"label_id": lid, "name": lab.name, "members": len(lab.members)}
                          for lid, lab in store.labels.items() if lid not in present],
                         columns=["label_id", "name", "members"])
