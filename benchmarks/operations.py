@@ -116,7 +116,9 @@ def make_synthetic(n_tickets: int, n_messages: int, seed: int = 7) -> tuple[pd.D
         "created_at": pd.Series(at).dt.tz_localize("UTC").astype(UTC),
         "author_role": pd.array(np.where(is_agent, "agent", "customer"), dtype="str"),
         "public": pd.array(rng.random(len(owner)) > 0.03, dtype="boolean"),
-        "body": line_pool.take(line).reset_index(drop=True),
+        # A reference number makes nearly every body unique, as real replies are.
+        "body": line_pool.take(line).reset_index(drop=True) + " Ref "
+        + pd.Series(rng.integers(0, 10**9, size=len(owner))).astype("str"),
         "message_id": "M" + pd.Series(np.arange(len(owner))).astype("str"),
         "author": tickets["assignee"].take(owner).reset_index(drop=True).where(is_agent),
     })

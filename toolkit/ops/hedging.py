@@ -154,7 +154,7 @@ def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None)
     if lex.guard_pattern and hedged.any():
         # Removing guards can only clear a match, so only the candidates need the second pass.
         candidates = np.flatnonzero(hedged)
-        cleared = pc.replace_substring_regex(pc.take(text, pa.array(candidates)), lex.guard_pattern, " ")
+        cleared = pc.replace_substring_regex(pc.take(text, pa.array(candidates)), lex.guard_pattern, " # ")
         still = pc.match_substring_regex(cleared, lex.phrase_pattern).to_numpy(zero_copy_only=False).astype(bool)
         hedged[candidates[~still]] = False
         text_hedged = pc.filter(cleared, pa.array(still))
@@ -165,9 +165,7 @@ def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None)
     rewrite = np.full(len(replies), "", dtype=object)
     if hedged.any():
         hedged_text = text_hedged
-        # One vectorised pass per phrase (a cheap literal pre-filter, then the word-boundary
-        # regex on the candidates only), then one tuple per distinct combination of phrases.
-        found = np.column_stack([_phrase_present(hedged_text, p, lex.single_pattern(p)) for p in lex.phrases])
+        found = _phrases_found(hedged_text, lex)
         packed = np.packbits(found, axis=1)
         width = -(-packed.shape[1] // 8) * 8
         packed = np.pad(packed, ((0, 0), (0, width - packed.shape[1]))).view(np.uint64)
@@ -197,14 +195,31 @@ def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None)
     return out
 
 
-def _phrase_present(text: pa.Array, phrase: str, pattern: str) -> np.ndarray:
-    """Whether ``phrase`` occurs as whole words in each (lower-cased) text."""
-    candidate = pc.match_substring(text, phrase.split()[0]).to_numpy(zero_copy_only=False).astype(bool)
-    present = np.zeros(len(text), dtype=bool)
-    if candidate.any():
-        subset = pc.filter(text, pa.array(candidate))
-        present[candidate] = pc.match_substring_regex(subset, pattern).to_numpy(zero_copy_only=False)
-    return present
+def _phrases_found(text: pa.Array, lex: Lexicon, max_rounds: int = 64) -> np.ndarray:
+    """Boolean matrix (texts x lexicon phrases): which phrases each (lower-cased) text contains.
+
+    Each round extracts the leftmost match of the whole alternation from the texts that still
+    match, then removes it: a few vectorised passes over a shrinking set (most replies hedge
+    once or twice) instead of one pass per phrase.
+    """
+    found = np.zeros((len(text), len(lex.phrases)), dtype=bool)
+    phrases = pa.array(list(lex.phrases))
+    rows = np.arange(len(text))
+    remaining = text
+    pattern = f"(?P<hedge>{lex.phrase_pattern})"
+    for _ in range(max_rounds):
+        match = pc.struct_field(pc.extract_regex(remaining, pattern), [0])
+        hit = pc.is_valid(match).to_numpy(zero_copy_only=False)
+        if not hit.any():
+            break
+        mask = pa.array(hit)
+        phrase = pc.replace_substring_regex(pc.filter(match, mask), r"\s+", " ")
+        found[rows[hit], pc.index_in(phrase, value_set=phrases).to_numpy(zero_copy_only=False)] = True
+        rows = rows[hit]
+        # Replaced by a mark, not a space, so that removing a phrase cannot join two words into another.
+        remaining = pc.replace_substring_regex(pc.filter(remaining, mask), lex.phrase_pattern, " # ",
+                                               max_replacements=1)
+    return found
 
 
 def hedging_summary(
