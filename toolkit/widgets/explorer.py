@@ -24,7 +24,6 @@ for the analyst's clusters.
 from __future__ import annotations
 
 import html
-import json
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -769,19 +768,27 @@ class DuplicateExplorer:
         self.move_pick.options = options
 
     def _draw_timeline(self, rows: pd.DataFrame) -> None:
-        import plotly.graph_objects as go
+        """Weekly ticket counts of the open cluster as a plotly bar chart in the timeline Output.
 
+        The figure is written as a plain plotly JSON dict and set as the Output's display data: building a
+        validated ``go.Figure`` with a template costs ~0.3 s per click, and this works without a kernel too.
+        """
         weekly = (rows.set_index("created_at").resample("W-MON", label="left", closed="left").size()
                   .rename("tickets").reset_index())
-        fig = go.Figure(go.Bar(x=weekly["created_at"], y=weekly["tickets"], marker_color="#1f77b4",
-                               hovertemplate="week of %{x|%Y-%m-%d}: %{y} tickets<extra></extra>"))
-        fig.update_layout(height=220, margin=dict(l=40, r=10, t=28, b=30), title=dict(text="Tickets per week",
-                          font=dict(size=13)), template="plotly_white", bargap=0.1)
-        self.last_timeline = fig
-        # Set the output directly (not `with output: display(fig)`) so it works the same without a kernel.
-        bundle = json.loads(fig.to_json()) | {"config": {"displaylogo": False, "responsive": True}}
+        axis = {"gridcolor": "#eee", "zeroline": False, "automargin": True}
+        figure = {
+            "data": [{"type": "bar", "x": weekly["created_at"].dt.strftime("%Y-%m-%d").tolist(),
+                      "y": weekly["tickets"].astype(int).tolist(), "marker": {"color": "#1f77b4"},
+                      "hovertemplate": "week of %{x}: %{y} tickets<extra></extra>"}],
+            "layout": {"height": 220, "margin": {"l": 40, "r": 10, "t": 28, "b": 30}, "bargap": 0.1,
+                       "title": {"text": "Tickets per week", "font": {"size": 13}},
+                       "plot_bgcolor": "white", "paper_bgcolor": "white", "xaxis": {**axis, "type": "date"},
+                       "yaxis": {**axis, "rangemode": "tozero"}},
+            "config": {"displaylogo": False, "responsive": True},
+        }
+        self.last_timeline = figure
         self.timeline.outputs = ({"output_type": "display_data", "metadata": {},
-                                  "data": {"application/vnd.plotly.v1+json": bundle,
+                                  "data": {"application/vnd.plotly.v1+json": figure,
                                            "text/plain": f"timeline of {len(rows)} tickets"}},)
 
     # ----------------------------------------------------------------- actions
