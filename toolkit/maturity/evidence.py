@@ -111,9 +111,27 @@ def _csat_ci_width(data: Data, tz: str) -> tuple[float, str]:
                    f"from {int(row['n']):,} ratings")
 
 
+class _Tables(dict):
+    """The data given, plus results shared by several indicators (computed once per call)."""
+
+    def __init__(self, data: Data) -> None:
+        super().__init__(data)
+        self.shared: dict[str, object] = {}
+
+    def once(self, key: str, compute: Callable[[], object]) -> object:
+        if key not in self.shared:
+            self.shared[key] = compute()
+        return self.shared[key]
+
+
+def _once(data: Data, key: str, compute: Callable[[], object]):
+    return data.once(key, compute) if isinstance(data, _Tables) else compute()
+
+
 def _workload(data: Data, tz: str) -> pd.Series:
     tickets = _table(data, "tickets", "assignee")
-    return _owned("toolkit.ops", "workload_concentration")(tickets, data.get("messages"), tz=tz).iloc[0]
+    return _once(data, "workload", lambda: _owned("toolkit.ops", "workload_concentration")(
+        tickets, data.get("messages"), tz=tz).iloc[0])
 
 
 def _top_agents_ticket_share(data: Data, tz: str) -> tuple[float, str]:
@@ -132,7 +150,8 @@ def _top_agents_hard_share(data: Data, tz: str) -> tuple[float, str]:
 
 def _conversations(data: Data, tz: str) -> pd.Series:
     tickets = _table(data, "tickets", "status")
-    return _owned("toolkit.ops", "conversation_summary")(tickets, data.get("messages"), tz=tz).iloc[0]
+    return _once(data, "conversations", lambda: _owned("toolkit.ops", "conversation_summary")(
+        tickets, data.get("messages"), tz=tz).iloc[0])
 
 
 def _reopen_rate(data: Data, tz: str) -> tuple[float, str]:
@@ -300,6 +319,7 @@ def compute_indicators(data: Data, names: list[str] | None = None, *, tz: str = 
     detail (the numbers behind the value), note (why it was skipped).
     """
     registry = INDICATORS if indicators is None else indicators
+    data = _Tables(data)
     rows = []
     for name in names if names is not None else list(registry):
         ind = registry[name]
