@@ -15,6 +15,11 @@ Verdicts
 - ``contradicts``: the data disagrees with the answer.
 - ``skipped``: the indicator could not be computed (see ``note``).
 - ``no answers``: nobody answered the question with a level.
+
+The verdict is about the combined answer (the median by default). Each respondent is
+judged the same way against their own level, and ``contradicted_respondents`` lists those
+the data disagrees with: a head of support who claims level 4 is contradicted even when the
+median answer is lower.
 """
 
 from __future__ import annotations
