@@ -101,3 +101,14 @@ def test_kpis_html():
     out = kpis_html([("+4", "NPS"), (float("nan"), "skipped"), ("<b>", "CSAT")])
     assert out.count('class="kpi"') == 2 and "&lt;b&gt;" in out and "skipped" not in out
     assert kpis_html([]) == ""
+
+
+def test_nps_trend_finding_only_when_the_change_is_supported():
+    trend = pd.DataFrame({"period": pd.to_datetime(["2025-10-01", "2026-01-01", "2026-07-01"]),
+                          "n": [500, 500, 500], "score": [14.6, 9.0, -5.8], "favourable": [184, 170, 146],
+                          "unfavourable": [111, 125, 175]})
+    out = survey_findings(None, nps_trend=trend)
+    assert out["finding"].tolist() == [
+        "NPS fell from +15 in Q4 2025 to −6 in Q3 2026 (change −20 points, 95% CI −30 to −11)."]
+    flat = trend.assign(favourable=[184, 184, 184], unfavourable=[111, 111, 112])
+    assert survey_findings(None, nps_trend=flat).empty

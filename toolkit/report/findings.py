@@ -56,6 +56,7 @@ def survey_findings(
     response_rates: pd.DataFrame | None = None,
     nonresponse: pd.DataFrame | None = None,
     themes: pd.DataFrame | None = None,
+    nps_trend: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Findings from :mod:`toolkit.survey` results (frames as :class:`~toolkit.report.sections.CustomerExperience`).
 
@@ -63,7 +64,9 @@ def survey_findings(
     - per segment column, the segment furthest significantly below the rest (not small samples);
     - the significant driver with the largest odds ratio above 1;
     - the CSAT response rate, with the significant non-response differences;
-    - the comment theme leaning most towards detractors.
+    - the comment theme leaning most towards detractors;
+    - the NPS change from the first to the last period of ``nps_trend`` (``survey_trend`` output),
+      when the difference test (:func:`toolkit.survey.nps_difference_from_counts`) supports it (0.8).
     """
     rows: list[tuple[str, str, float]] = []
     if _usable(summary, "survey", "score", "low", "high", "n"):
@@ -121,7 +124,30 @@ def survey_findings(
             rows.append((CX, f"The comment theme that most sets detractors apart is “{top['label']}”: "
                              f"{_num(top['share_unfavourable'])}% of detractors' comments vs "
                              f"{_num(top['share_favourable'])}% of promoters'.", 0.5))
+    if _usable(nps_trend, "period", "n", "score", "favourable", "unfavourable") and len(nps_trend) >= 2:
+        from toolkit.survey import nps_difference_from_counts
+
+        first, last = nps_trend.iloc[0], nps_trend.iloc[-1]
+
+        def counts(r):
+            return (int(r["unfavourable"]), int(r["n"] - r["favourable"] - r["unfavourable"]), int(r["favourable"]))
+
+        change = nps_difference_from_counts(counts(last), counts(first)).iloc[0]
+        if change["p_value"] < 0.05:
+            verb = "fell" if last["score"] < first["score"] else "rose"
+            rows.append((CX, f"NPS {verb} from {_signed(first['score'])} in {_quarter(first['period'])} to "
+                             f"{_signed(last['score'])} in {_quarter(last['period'])} (change "
+                             f"{_signed(change['difference'])} points, 95% CI {_signed(change['low'])} to "
+                             f"{_signed(change['high'])}).", 0.8))
     return _frame(rows)
+
+
+def _quarter(start) -> str:
+    """A period start as a readable label: ``Q1 2026`` for quarter starts, else ``January 2026``."""
+    start = pd.Timestamp(start)
+    if start.month in (1, 4, 7, 10) and start.day == 1:
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    return f"{start:%B %Y}"
 
 
 def maturity_findings(

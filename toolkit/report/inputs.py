@@ -135,7 +135,8 @@ def load_engagement(params: ReportParameters) -> Engagement:
         if params.redact_pii:
             frame, masked = _redact(frame, TEXT_COLUMNS.get(table, ()))
             if masked:
-                notes = f"{notes} Personal data masked in {masked:,} text values.".strip()
+                noun = "value" if masked == 1 else "values"
+                notes = f"{notes} Personal data masked in {masked:,} text {noun}.".strip()
         tables[table] = frame
         rows.append({"file": path.name, "table": table, "format": fmt, "rows_read": read,
                      "rows_kept": len(frame) + outside, "rows_rejected": len(bad), "outside_period": outside,

@@ -1,0 +1,64 @@
+"""toolkit.report.inputs and sections: every input row accounted for, PII masked at load, missing inputs noted."""
+
+import pandas as pd
+import pytest
+
+from toolkit.report import data_quality, load_engagement, rejection_reasons, validate_parameters
+from toolkit.report.sections import customer_experience, maturity
+
+TICKETS = """ticket_id,created_at,status,channel,subject,description
+1,2026-01-05T10:00:00Z,solved,email,Login fails,Write to jo@example.com please
+2,2026-02-10T10:00:00Z,open,chat,Invoice blank,call +44 20 7946 0958
+3,2025-12-31T23:30:00Z,open,email,Old,outside the period in London
+4,not a date,open,email,Bad,bad row
+5,2026-03-01T09:00:00Z,open,fax,Bad channel,bad row
+2,2026-02-11T10:00:00Z,open,chat,Duplicate id,dup
+"""
+MESSAGES = """ticket_id,created_at,author_role,public,body
+1,2026-01-05T10:05:00Z,agent,true,Hello jo@example.com
+3,2026-01-01T10:05:00Z,agent,true,outside
+"""
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "tickets.csv").write_text(TICKETS)
+    (tmp_path / "messages.csv").write_text(MESSAGES)
+    return tmp_path
+
+
+def test_every_row_is_accounted_for(files):
+    params = validate_parameters({"tickets_path": "tickets.csv", "messages_path": "messages.csv",
+                                  "period_start": "2026-01-01", "period_end": "2026-06-30",
+                                  "timezone": "Europe/London"}, base_dir=files)
+    eng = load_engagement(params)
+    quality = data_quality(eng).set_index("table")
+    counts = ["rows_read", "rows_kept", "rows_rejected", "outside_period", "rows_used"]
+    assert quality.loc["tickets", counts].tolist() == [6, 3, 3, 1, 2]
+    assert quality.loc["messages", counts].tolist() == [2, 2, 0, 1, 1]
+    assert (quality["rows_read"] == quality["rows_kept"] + quality["rows_rejected"]).all()
+    assert (quality["rows_used"] == quality["rows_kept"] - quality["outside_period"]).all()
+    assert sorted(eng.tickets["ticket_id"]) == ["1", "2"]
+    reasons = rejection_reasons(eng)
+    assert reasons["rows"].sum() == 3 and set(reasons["file"]) == {"tickets.csv"}
+    assert eng.period == "1 January 2026 – 30 June 2026"
+
+
+def test_personal_data_is_masked_at_load_unless_asked_not_to(files):
+    masked = load_engagement(validate_parameters({"tickets_path": "tickets.csv", "messages_path": "messages.csv"},
+                                                 base_dir=files))
+    text = " ".join(masked.tickets["description"]) + " ".join(masked.messages["body"])
+    assert "jo@example.com" not in text and "7946 0958" not in text and "[email]" in text
+    assert "Personal data masked in 1 text value." in data_quality(masked).loc[0, "notes"]  # (row 2 is a duplicate)
+    raw = load_engagement(validate_parameters({"tickets_path": "tickets.csv", "redact_pii": False}, base_dir=files))
+    assert "jo@example.com" in " ".join(raw.tickets["description"])
+
+
+def test_sections_note_missing_inputs_instead_of_failing(files):
+    eng = load_engagement(validate_parameters({"tickets_path": "tickets.csv"}, base_dir=files))
+    cx = customer_experience(eng)
+    assert cx.summary is None and cx.notes == [
+        "No survey answers were provided for the period, so satisfaction, NPS and effort are not reported."]
+    mat = maturity(eng)
+    assert mat.dimensions is None and "No maturity interview answers" in mat.notes[0]
+    assert isinstance(eng.tickets, pd.DataFrame)
