@@ -9,8 +9,9 @@ A small pipeline of swappable parts, as in :mod:`toolkit.duplicates`:
    be passed instead (``representation=``).
 2. **group** the vectors with k-means (scikit-learn, seeded) into ``n_themes`` themes;
    any object with ``fit_predict`` can be passed instead (``clusterer=``).
-3. **label** each theme with its most distinctive words (class-based TF-IDF: word
-   frequency in the theme weighed against all comments, as BERTopic does).
+3. **label** each theme with its most distinctive words and two-word phrases
+   (class-based TF-IDF: frequency in the theme weighed against all comments, as
+   BERTopic does), a phrase replacing its own words.
 4. **compare** how often unfavourable (NPS detractors, dissatisfied CSAT) and favourable
    (promoters, satisfied) answers fall into each theme, with a two-proportion test per
    theme, corrected together (Benjamini-Hochberg).
@@ -135,7 +136,8 @@ def comment_themes(responses: pd.DataFrame, survey: str = "nps", n_themes: int =
 def _theme_terms(comments: list[str], labels: np.ndarray, top: int = 6) -> dict[int, list[str]]:
     """Most distinctive words per theme (class-based TF-IDF over the theme's concatenated comments)."""
     try:
-        counts = CountVectorizer(stop_words="english", token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b").fit(comments)
+        counts = CountVectorizer(stop_words="english", token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b",
+                                 ngram_range=(1, 2)).fit(comments)
     except ValueError:  # only stop words: nothing to label with
         return {int(t): [] for t in np.unique(labels)}
     matrix = counts.transform(comments)
@@ -148,8 +150,26 @@ def _theme_terms(comments: list[str], labels: np.ndarray, top: int = 6) -> dict[
     out = {}
     for i, t in enumerate(themes):
         order = np.argsort(-scores[i], kind="stable")
-        out[int(t)] = [str(vocab[j]) for j in order[:top] if scores[i, j] > 0]
+        out[int(t)] = _distinct_terms([str(vocab[j]) for j in order[:top * 3] if scores[i, j] > 0], top)
     return out
+
+
+def _distinct_terms(ranked: list[str], top: int) -> list[str]:
+    """Best terms without repeating a word: a phrase replaces its own words chosen before it."""
+    chosen: list[str] = []
+    for term in ranked:
+        words = set(term.split())
+        phrases_words = {w for c in chosen if " " in c for w in c.split()}
+        if words & phrases_words:
+            continue
+        if len(words) > 1:
+            chosen = [c for c in chosen if c not in words]
+        elif term in chosen:
+            continue
+        chosen.append(term)
+        if len(chosen) == top:
+            break
+    return chosen
 
 
 def _quotes(comments: list[str], vectors: np.ndarray, labels: np.ndarray, theme: int, side: np.ndarray,
