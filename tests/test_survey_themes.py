@@ -75,3 +75,11 @@ def test_csat_themes_and_empty_input():
     assert empty.empty and list(empty.columns)[:3] == ["theme", "label", "terms"]
     with pytest.raises(ConfigError, match="n_themes must be a positive whole number"):
         comment_themes(responses(), n_themes=0)
+
+
+def test_labels_prefer_phrases_without_repeating_words():
+    from toolkit.survey.themes import _distinct_terms
+
+    ranked = ["billing", "billing mistakes", "mistakes quarter", "lately", "bugs lately", "refund"]
+    assert _distinct_terms(ranked, 3) == ["billing mistakes", "lately", "refund"]
+    assert _distinct_terms(["slow", "slow", "ok"], 5) == ["slow", "ok"]
