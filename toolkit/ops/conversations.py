@@ -46,12 +46,13 @@ from statsmodels.stats.proportion import proportion_confint
 
 from toolkit.errors import ConfigError
 from toolkit.ops.facts import (
+    MessageFacts,
     ever_solved,
     first_resolution_minutes,
     is_solved,
+    message_facts,
     reopened,
     reply_counts,
-    ticket_positions,
 )
 from toolkit.ops.segments import (
     MIN_SAMPLE,
@@ -319,16 +320,14 @@ def _followups(tickets: pd.DataFrame, minutes: pd.Series, within_days: float, mi
         notes.append("Topic unknown (no product or subject values): any new ticket from the same requester "
                      "within the window counts as a follow-up.")
     solved_time = tickets["created_at"] + pd.to_timedelta(minutes, unit="min")
-    order = pd.DataFrame({"requester": tickets["requester_id"].reset_index(drop=True),
-                          "created": tickets["created_at"].reset_index(drop=True),
-                          "solved": solved_time.reset_index(drop=True), "pos": np.arange(len(tickets))})
-    order = order[order["requester"].notna()].sort_values(["requester", "created"], kind="stable")
-    requester = pd.factorize(order["requester"])[0]
-    created = _naive_utc(order["created"])
-    solved = _naive_utc(order["solved"])
-    pos = order["pos"].to_numpy()
+    requester_codes = pd.factorize(tickets["requester_id"])[0]
+    created_all = _naive_utc(tickets["created_at"])
+    solved_all = _naive_utc(solved_time)
+    known = np.flatnonzero(requester_codes >= 0)
+    pos = known[np.lexsort((created_all[known].view("int64"), requester_codes[known]))]  # by requester, then time
+    requester, created, solved = requester_codes[pos], created_all[pos], solved_all[pos]
     window = np.timedelta64(int(within_days * 86400 * 1e6), "us")
-    n = len(order)
+    n = len(pos)
     found = np.full(n, -1, dtype=np.int64)
     pairs_a, pairs_b, pairs_k = [], [], []
     for k in range(1, lookahead + 1):  # a handful of vectorised passes, one per lookahead step
@@ -343,7 +342,7 @@ def _followups(tickets: pd.DataFrame, minutes: pd.Series, within_days: float, mi
     a_all, b_all = np.concatenate(pairs_a), np.concatenate(pairs_b)
     if a_all.size:
         pa_pos, pb_pos = pos[a_all], pos[b_all]
-        product = tickets["product"].to_numpy(dtype=object) if use_product else None
+        product = pd.factorize(tickets["product"])[0] if use_product else None  # -1 where empty
         involved = np.unique(np.concatenate([pa_pos, pb_pos]))
         vectors = _subject_vectors(tickets["subject"].iloc[involved]) if use_subject else None
         same = _same_topic(pa_pos, pb_pos, product, vectors, np.searchsorted(involved, pa_pos),
@@ -355,9 +354,8 @@ def _followups(tickets: pd.DataFrame, minutes: pd.Series, within_days: float, mi
         keep = np.r_[True, hit_a[1:] != hit_a[:-1]] if hit_a.size else np.array([], dtype=bool)
         found[hit_a[keep]] = hit_b[keep]
     has = found >= 0
-    ids = tickets["ticket_id"].to_numpy(dtype=object)
     values = np.full(len(tickets), None, dtype=object)
-    values[pos[has]] = ids[pos[found[has]]]
+    values[pos[has]] = tickets["ticket_id"].take(pos[found[has]]).to_numpy(dtype=object)
     return pd.Series(values, index=tickets.index, dtype="str"), notes
 
 
@@ -366,10 +364,10 @@ def _names_earlier_ticket(tickets: pd.DataFrame, pa_pos: np.ndarray, pb_pos: np.
     texts = []
     for col in ("subject", "description"):
         if has_values(tickets, col):
-            texts.append(tickets[col].fillna("").astype("str").to_numpy(dtype=object)[pb_pos])
+            texts.append(tickets[col].take(pb_pos).fillna("").astype("str").to_numpy(dtype=object))
     if not texts:
         return np.zeros(len(pa_pos), dtype=bool)
-    ids = tickets["ticket_id"].astype("str").to_numpy(dtype=object)[pa_pos]
+    ids = tickets["ticket_id"].take(pa_pos).astype("str").to_numpy(dtype=object)
     # Candidate pairs are few (same requester, inside the window): a plain loop over them is cheap.
     found = np.fromiter((any(_mentions(text[i], ids[i]) for text in texts) for i in range(len(ids))), dtype=bool,
                         count=len(ids))
@@ -432,7 +430,7 @@ def _same_topic(pa_pos: np.ndarray, pb_pos: np.ndarray, product, vectors, va: np
     checked = np.zeros(len(pa_pos), dtype=bool)
     ok = np.ones(len(pa_pos), dtype=bool)
     if product is not None:
-        both = ~pd.isna(product[pa_pos]) & ~pd.isna(product[pb_pos])
+        both = (product[pa_pos] >= 0) & (product[pb_pos] >= 0)
         checked |= both
         ok &= ~both | (product[pa_pos] == product[pb_pos])
     if vectors is not None:
@@ -474,14 +472,20 @@ def incomplete_conversations(
     check_period(period)
     keys, used, notes = segment_frame(tickets, check_by(by), period=period, tz=tz)
     finished = is_solved(tickets)
-    replies, reply_notes = reply_counts(tickets, messages)
-    agent = replies["agent_replies"]
+    thread = None if messages is None else message_facts(tickets, messages)
+    if thread is None:
+        replies, reply_notes = reply_counts(tickets, None)
+        agent = replies["agent_replies"]
+    else:
+        reply_notes = []
+        agent = pd.Series(np.bincount(thread.position[thread.public_agent], minlength=len(tickets)),
+                          index=tickets.index, dtype="float64")
     if agent.isna().all():
         out = pd.DataFrame(columns=INCOMPLETE_COLUMNS)
         return with_notes(out, notes + reply_notes + ["Incomplete problem sets skipped: no replies known."])
     before = (agent == 0) & finished
     if messages is not None:
-        after = _left_after_question(tickets, messages) & finished & ~before
+        after = _left_after_question(tickets, messages, thread) & finished & ~before
     else:
         after = pd.Series(np.nan, index=tickets.index)
         notes.append("Without a messages table only customers who left before any agent reply are counted "
@@ -507,19 +511,15 @@ _COURTESY_QUESTION = (r"[^.!?\n]*\b(?:anything else|any other questions?|any fur
                       r"[^.!?\n]*\?")
 
 
-def _left_after_question(tickets: pd.DataFrame, messages: pd.DataFrame) -> pd.Series:
+def _left_after_question(tickets: pd.DataFrame, messages: pd.DataFrame, thread: MessageFacts) -> pd.Series:
     """True where an agent asked something after the customer's last public message.
 
     A question is a public agent message containing "?" once courtesy questions ("Is there
     anything else I can help with?") are removed. Follow-ups without a question mark ("I
     haven't heard back, I'll close this chat") do not undo an unanswered question.
     """
-    messages = check_table(messages, "messages", argument="messages")
-    position = ticket_positions(tickets, messages["ticket_id"])
-    public = messages["public"].fillna(False).astype(bool).to_numpy() & (position >= 0)
-    role = messages["author_role"].to_numpy()
+    position, agent, customer = thread.position, thread.public_agent, thread.public_customer
     times = _naive_utc(messages["created_at"]).view("int64")
-    agent = public & (role == "agent")
     body = pa.array(messages["body"][agent].fillna("").astype("str"), from_pandas=True)
     asks = pc.match_substring(body, "?").to_numpy(zero_copy_only=False).astype(bool)
     courtesy = np.flatnonzero(asks)
@@ -529,10 +529,9 @@ def _left_after_question(tickets: pd.DataFrame, messages: pd.DataFrame) -> pd.Se
     question = np.zeros(len(messages), dtype=bool)
     question[np.flatnonzero(agent)] = asks
     n = len(tickets)
-    last_question = np.full(n, np.iinfo(np.int64).min)
-    last_customer = np.full(n, np.iinfo(np.int64).min)
+    never = np.iinfo(np.int64).min
+    last_question = np.full(n, never)
+    last_customer = np.full(n, never)
     np.maximum.at(last_question, position[question], times[question])
-    customer = public & (role == "customer")
     np.maximum.at(last_customer, position[customer], times[customer])
-    asked = last_question > np.iinfo(np.int64).min
-    return pd.Series(asked & (last_question > last_customer), index=tickets.index)
+    return pd.Series((last_question > never) & (last_question > last_customer), index=tickets.index)

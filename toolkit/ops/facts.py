@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -124,6 +125,26 @@ def first_resolution_minutes(tickets: pd.DataFrame) -> tuple[pd.Series, list[str
     return minutes, notes
 
 
+@dataclass(frozen=True)
+class MessageFacts:
+    """Per message, aligned with the messages table: the ticket's row in ``tickets`` (-1 when absent),
+    and whether it is a public agent / public customer message of one of those tickets."""
+
+    position: np.ndarray
+    public_agent: np.ndarray
+    public_customer: np.ndarray
+
+
+def message_facts(tickets: pd.DataFrame, messages: pd.DataFrame) -> MessageFacts:
+    """The join of messages to tickets that every per-message measure starts from (one hash pass)."""
+    messages = check_table(messages, "messages", argument="messages")
+    position = ticket_positions(tickets, messages["ticket_id"])
+    public = messages["public"].fillna(False).to_numpy(dtype=bool) & (position >= 0)
+    agent = (messages["author_role"] == "agent").to_numpy(dtype=bool)
+    customer = (messages["author_role"] == "customer").to_numpy(dtype=bool)
+    return MessageFacts(position, public & agent, public & customer)
+
+
 def reply_counts(tickets: pd.DataFrame, messages: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Public agent and customer replies per ticket, aligned with ``tickets`` (NaN when unknown), and notes.
 
@@ -131,14 +152,10 @@ def reply_counts(tickets: pd.DataFrame, messages: pd.DataFrame | None = None) ->
     From ``messages`` when given: tickets without any message there count 0 replies.
     """
     if messages is not None:
-        messages = check_table(messages, "messages", argument="messages")
-        public = messages["public"].fillna(False).astype(bool).to_numpy()
-        role = messages["author_role"]
-        position = ticket_positions(tickets, messages["ticket_id"])
-        mine = public & (position >= 0)
+        thread = message_facts(tickets, messages)
         n = len(tickets)
-        agent = np.bincount(position[mine & (role == "agent").to_numpy()], minlength=n)
-        customer = np.bincount(position[mine & (role == "customer").to_numpy()], minlength=n)
+        agent = np.bincount(thread.position[thread.public_agent], minlength=n)
+        customer = np.bincount(thread.position[thread.public_customer], minlength=n)
         out = pd.DataFrame({"agent_replies": agent.astype("float64"), "customer_replies": customer.astype("float64")},
                            index=tickets.index)
         return out, []

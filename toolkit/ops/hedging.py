@@ -120,8 +120,10 @@ def _load_lexicon(path: str, stamp: int | None) -> Lexicon:
             for r in rewrites):
         raise ConfigError("`rewrites` must be a list of {hedge, certain} pairs", file=path, key="rewrites",
                           fix="write entries like `  - hedge: should now be` / `    certain: is now`")
-    return Lexicon(strings("phrases", True), strings("guards", False),
-                   tuple((" ".join(r["hedge"].lower().split()), r["certain"]) for r in rewrites))
+    certain = {}
+    for r in rewrites:  # the first rewrite given for a hedge wins
+        certain.setdefault(" ".join(r["hedge"].lower().split()), r["certain"])
+    return Lexicon(strings("phrases", True), strings("guards", False), tuple(certain.items()))
 
 
 def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None) -> pd.DataFrame:
@@ -136,8 +138,8 @@ def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None)
     -------
     One row per public agent reply: ``ticket_id``, ``message_id``, ``author``, ``created_at``,
     ``hedged`` (bool), ``matched_phrases`` (tuple of the lexicon phrases found, in lexicon
-    order; empty when not hedged), ``rewrite`` (the first certain rewrite that applies, e.g.
-    "should now be -> is now (after verifying)", else "") and ``body``.
+    order; empty when not hedged), ``rewrite`` (categorical: the first certain rewrite that
+    applies, e.g. "should now be -> is now (after verifying)", else "") and ``body``.
 
     Example
     -------
@@ -162,7 +164,8 @@ def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None)
         text_hedged = pc.filter(text, pa.array(hedged))
     matched = np.empty(len(replies), dtype=object)
     matched.fill(())  # one shared empty tuple: cheap for millions of unhedged replies
-    rewrite = np.full(len(replies), "", dtype=object)
+    suggestions = [f"{h} -> {c} (after verifying)" for h, c in lex.rewrites]
+    rewrite = np.full(len(replies), len(suggestions), dtype=np.int64)  # code of "" (no rewrite)
     if hedged.any():
         hedged_text = text_hedged
         found = _phrases_found(hedged_text, lex)
@@ -181,14 +184,14 @@ def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None)
             first = pc.struct_field(pc.extract_regex(hedged_text, f"(?P<hedge>{lex.rewrite_pattern})"), [0])
             first = pc.replace_substring_regex(first, r"\s+", " ")
             hedges = [h for h, _ in lex.rewrites]
-            suggestions = np.array([f"{h} -> {c} (after verifying)" for h, c in lex.rewrites] + [""], dtype=object)
             which = pc.fill_null(pc.index_in(first, value_set=pa.array(hedges)), len(hedges))
-            rewrite[hedged] = suggestions[which.to_numpy(zero_copy_only=False)]
+            rewrite[hedged] = which.to_numpy(zero_copy_only=False)
     missing = pd.Series(pd.NA, index=replies.index, dtype="str")
     out = pd.DataFrame({
         "ticket_id": replies["ticket_id"], "message_id": replies.get("message_id", missing),
         "author": replies.get("author", missing), "created_at": replies["created_at"], "hedged": hedged,
-        "matched_phrases": matched, "rewrite": pd.array(rewrite, dtype="str"), "body": body,
+        "matched_phrases": matched, "rewrite": pd.Categorical.from_codes(rewrite, categories=[*suggestions, ""]),
+        "body": body,
     })
     if out.empty:
         with_notes(out, ["No public agent replies in the messages table."])
