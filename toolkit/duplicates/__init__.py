@@ -54,9 +54,9 @@ from toolkit.duplicates.grouping import GraphGrouping
 from toolkit.duplicates.labelling import extract_bug_keys
 from toolkit.duplicates.model import DuplicateFinder
 from toolkit.duplicates.neighbours import NearestNeighbours
-from toolkit.duplicates.ranking import cluster_evidence, weekly_counts
+from toolkit.duplicates.ranking import cluster_evidence, cluster_summary, weekly_counts
 from toolkit.duplicates.representation import REPRESENTATIONS, make_representation
 from toolkit.duplicates.search import TicketIndex
 
 __all__ = ["REPRESENTATIONS", "DuplicateFinder", "GraphGrouping", "NearestNeighbours", "TicketCleaner", "TicketIndex",
-           "cluster_evidence", "extract_bug_keys", "make_representation", "weekly_counts"]
+           "cluster_evidence", "cluster_summary", "extract_bug_keys", "make_representation", "weekly_counts"]

@@ -67,7 +67,7 @@ _DATE = re.compile(
 )
 # Bug-tracker keys survive normalisation: ``APP-1234`` becomes the token ``app_1234``.
 BUG_KEY = re.compile(r"\b([A-Z][A-Z0-9]{1,9})-(\d{1,6})\b")
-_ID_NUMBER = re.compile(r"(?i)(?:#\s*|\b(?:[a-z]{2,5}-)?)\d[\d-]{2,}\d\b|\b\d+\b")
+_ID_NUMBER = re.compile(r"#?\b\d+(?:[-/]\d+)*\b")
 _SPACE = re.compile(r"\s+")
 
 DEFAULT_TEXT_COLUMNS = ("subject", "description")
@@ -126,6 +126,8 @@ class TicketCleaner(BaseEstimator, TransformerMixin):
             from toolkit.pii import redact
 
             text = redact(text)
+        if self.strip_boilerplate:
+            text = text.str.replace(_BOILERPLATE, " ", regex=True)
         if message:
             if self.strip_quotes:
                 text = text.str.replace(_QUOTE_HEADER, "", regex=True)
@@ -133,8 +135,6 @@ class TicketCleaner(BaseEstimator, TransformerMixin):
                 text = text.str.replace(_GREETING, "", regex=True)
             if self.strip_signatures:
                 text = text.str.replace(_SIGN_OFF, "", regex=True)
-        if self.strip_boilerplate:
-            text = text.str.replace(_BOILERPLATE, " ", regex=True)
         if self.normalise:
             text = normalise_text(text)
         return text

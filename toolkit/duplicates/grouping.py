@@ -12,7 +12,8 @@ Why modularity on a thresholded k-NN graph: it needs no number of clusters,
 costs about linear time in the number of links, and separates neighbouring
 topics that single-linkage chaining would merge. A cluster holding more than
 about ``1 / resolution`` of all links may be split in two; the default
-resolution (8) keeps any problem up to about a tenth of all tickets whole.
+resolution (2 for TF-IDF) keeps any problem up to about half of all tickets whole, while
+the similarity threshold stops unrelated small groups from merging.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import random
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, ClusterMixin
 
 from toolkit.errors import ConfigError
@@ -52,6 +54,9 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
     threshold : minimum cosine similarity for two tickets to be linked.
     min_cluster_size : smallest group reported as a cluster; smaller ones get label -1.
     resolution : modularity resolution; higher gives more, smaller clusters.
+    merge_share : two communities are merged when the links between them carry at least this
+        share of the smaller one's link weight (modularity splits a group that holds much of a
+        small graph; this puts it back together).
     seed : random seed of the Leiden algorithm.
 
     ``fit(indices, similarities)`` takes the k-NN graph (as from
@@ -59,11 +64,12 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
     0, 1, ... by decreasing size (ties by first ticket), -1 for unclustered.
     """
 
-    def __init__(self, threshold: float = 0.3, min_cluster_size: int = 3, resolution: float = 8.0,
-                 seed: int = 0) -> None:
+    def __init__(self, threshold: float = 0.35, min_cluster_size: int = 3, resolution: float = 2.0,
+                 merge_share: float = 0.3, seed: int = 0) -> None:
         self.threshold = threshold
         self.min_cluster_size = min_cluster_size
         self.resolution = resolution
+        self.merge_share = merge_share
         self.seed = seed
 
     def fit(self, indices: np.ndarray, similarities: np.ndarray) -> GraphGrouping:
@@ -73,12 +79,28 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
             raise ConfigError(f"min_cluster_size must be at least 2, got {self.min_cluster_size!r}",
                               key="min_cluster_size", fix="pass 2 or more (a cluster needs two tickets)")
         graph = similarity_graph(indices, similarities, self.threshold)
-        self.labels_ = leiden_communities(graph, self.resolution, self.seed)
-        self.labels_ = relabel_by_size(self.labels_, int(self.min_cluster_size))
+        communities = leiden_communities(graph, effective_resolution(graph, self.resolution), self.seed)
+        communities = merge_entangled(graph, communities, self.merge_share)
+        self.labels_ = relabel_by_size(communities, int(self.min_cluster_size))
         return self
 
     def fit_predict(self, indices, similarities=None, **kw) -> np.ndarray:
         return self.fit(indices, similarities).labels_
+
+
+SMALL_GRAPH = 1_000
+
+
+def effective_resolution(graph: sp.csr_matrix, resolution: float) -> float:
+    """The resolution used: above 1 it is damped towards 1 on graphs of fewer than 1,000 linked tickets.
+
+    Modularity compares a group with the whole graph, so on a small graph a resolution above 1
+    splits even a group of identical tickets that holds most of it; at 1 it does not.
+    """
+    if resolution <= 1:
+        return float(resolution)
+    linked = np.count_nonzero(np.asarray((graph + graph.T).sum(axis=1)).ravel())
+    return float(1 + (resolution - 1) * min(1.0, linked / SMALL_GRAPH))
 
 
 def leiden_communities(graph: sp.csr_matrix, resolution: float, seed: int) -> np.ndarray:
@@ -99,6 +121,27 @@ def leiden_communities(graph: sp.csr_matrix, resolution: float, seed: int) -> np
     finally:
         igraph.set_random_number_generator(random)
     return np.asarray(parts.membership, dtype=np.int64)
+
+
+def merge_entangled(graph: sp.csr_matrix, labels: np.ndarray, share: float) -> np.ndarray:
+    """Merge communities whose mutual links carry >= ``share`` of the smaller one's total link weight."""
+    labels = np.asarray(labels)
+    n_groups = int(labels.max()) + 1 if len(labels) else 0
+    if n_groups < 2 or graph.nnz == 0 or share > 1:
+        return labels
+    member = sp.csr_matrix((np.ones(len(labels)), (np.arange(len(labels)), labels)), shape=(len(labels), n_groups))
+    sym = graph + graph.T
+    links = (member.T @ sym @ member).tocoo()
+    strength = member.T @ np.asarray(sym.sum(axis=1)).ravel()
+    off = links.row < links.col
+    a, b, w = links.row[off], links.col[off], links.data[off]
+    smaller = np.minimum(strength[a], strength[b])
+    close = w >= share * np.maximum(smaller, 1e-12)
+    if not close.any():
+        return labels
+    pairs = sp.coo_matrix((np.ones(close.sum()), (a[close], b[close])), shape=(n_groups, n_groups))
+    _, merged = connected_components(pairs, directed=False)
+    return merged[labels]
 
 
 def relabel_by_size(labels: np.ndarray, min_cluster_size: int) -> np.ndarray:

@@ -65,14 +65,22 @@ def extract_bug_keys(texts: pd.Series) -> pd.Series:
     return result
 
 
-def cluster_counts(values: pd.Series, labels: np.ndarray, top: int = 10) -> pd.Series:
-    """Per cluster, the values (lists or scalars per ticket) ordered by how many tickets mention them."""
+def cluster_counts(values: pd.Series, labels: np.ndarray, top: int = 10, min_share: float = 0.0) -> pd.Series:
+    """Per cluster, the values (lists or scalars per ticket) ordered by how many tickets mention them.
+
+    A value is kept when at least ``min_share`` of the cluster's tickets (and at least one) mention it.
+    """
+    labels = np.asarray(labels)
     frame = pd.DataFrame({"cluster_id": labels, "value": values.to_numpy()})
+    sizes = frame["cluster_id"].value_counts()
     frame = frame[frame["cluster_id"] >= 0].explode("value").dropna(subset=["value"])
     frame = frame[frame["value"].astype("str").str.len() > 0]
     if frame.empty:
         return pd.Series(dtype=object)
+    frame = frame.assign(ticket=frame.index).drop_duplicates(["ticket", "value"])
     counts = frame.groupby(["cluster_id", "value"]).size().rename("n").reset_index()
+    needed = np.maximum(1, np.ceil(min_share * counts["cluster_id"].map(sizes).to_numpy() - 1e-9))
+    counts = counts[counts["n"].to_numpy() >= needed]
     counts = counts.sort_values(["cluster_id", "n", "value"], ascending=[True, False, True])
     return counts.groupby("cluster_id")["value"].agg(lambda s: list(s)[:top])
 
@@ -102,8 +110,9 @@ class TermWeights:
             self.vectorizer_ = None
             return self
         background = np.asarray(counts.sum(axis=0)).ravel().astype(np.float64)
-        # A: the average number of words of a class, taking a class as about 1% of the tickets
-        average = background.sum() / 100
+        # A (average words per class in c-TF-IDF): classes taken as sqrt(n) tickets each, which
+        # keeps the weight idf-like on both a dozen tickets and a million
+        average = background.sum() / np.sqrt(max(len(docs), 1))
         self.idf_ = np.log1p(average / np.maximum(background, 1))
         self.vocabulary_ = self.vectorizer_.get_feature_names_out()
         return self

@@ -41,6 +41,7 @@ CLUSTER_COLUMNS = ["cluster_id", "name", "tickets", "customers", "organizations"
                    "resolution_hours_median", "reopen_rate", "reopen_rate_rest", "csat", "csat_rest", "impact",
                    "bug_keys", "problem_links", "representative_ids", "terms"]
 LABEL_SAMPLE = 300  # tickets per cluster read for its distinctive terms
+KEY_MIN_SHARE = 0.05  # a bug key is attached to a cluster when at least 5% of its tickets (and one) quote it
 
 
 class DuplicateFinder(BaseEstimator):
@@ -51,17 +52,21 @@ class DuplicateFinder(BaseEstimator):
     representation : ``"tfidf"`` (default), ``"tfidf-cosine"``, ``"semantic-static"``, ``"semantic"``,
         or an object with ``fit``/``transform`` returning L2-normalised rows.
     threshold : minimum cosine similarity for two tickets to be linked; None uses the
-        representation's default (0.3 for tfidf). Higher: fewer, tighter clusters, more unclustered.
+        representation's default (0.35 for tfidf). Higher: fewer, tighter clusters, more unclustered.
     min_cluster_size : smallest group reported as a cluster (smaller ones stay unclustered).
-    resolution : Leiden modularity resolution; higher splits topics more finely.
+    resolution : Leiden modularity resolution; higher splits topics more finely. None uses the
+        representation's default (2 for tfidf, 3 for the semantic ones).
     k : neighbours per ticket in the similarity graph.
     cleaner : a :class:`TicketCleaner` (or any object whose ``transform(tickets)`` gives texts).
     seed : seed for every random step; the same data and parameters give the same clusters.
-    progress : show progress bars on long steps.
+    progress : show progress bars on long steps (True/False), or a callable
+        ``progress(step: str, done: int, total: int)`` told when each step of ``fit`` starts
+        (steps: clean, vectorise, neighbours, group, label) and when it ends (done == total).
     """
 
     def __init__(self, representation="tfidf", threshold: float | None = None, min_cluster_size: int = 3,
-                 resolution: float = 8.0, k: int = 15, cleaner=None, seed: int = 0, progress: bool = True) -> None:
+                 resolution: float | None = None, k: int = 15, cleaner=None, seed: int = 0,
+                 progress: bool = True) -> None:
         self.representation = representation
         self.threshold = threshold
         self.min_cluster_size = min_cluster_size
@@ -80,21 +85,32 @@ class DuplicateFinder(BaseEstimator):
         cluster takes the id of the old cluster it shares most tickets with.
         """
         started = time.perf_counter()
+        self._step("clean", 0)
         frame = _as_tickets(tickets)
         self.cleaner_ = self.cleaner if self.cleaner is not None else TicketCleaner()
         texts = self.cleaner_.transform(frame)
+        self._step("vectorise", 1)
         self.texts_ = texts.reset_index(drop=True)
         self.bug_keys_ = _bug_keys(frame, messages)
         self.tickets_ = frame[[c for c in KEPT_COLUMNS if c in frame.columns]].reset_index(drop=True)
-        self.representation_ = make_representation(self.representation, seed=self.seed, progress=self.progress)
+        self.representation_ = make_representation(self.representation, seed=self.seed, progress=self._bars)
         self.representation_.fit(self.texts_)
         self.vectors_ = self.representation_.transform(self.texts_)
         self.timings_ = {"vectorise_seconds": time.perf_counter() - started}
         self.term_weights_ = TermWeights(seed=self.seed).fit(self.texts_)
         self._link()
         self._cluster(previous=_previous_assignments(previous))
+        self._step("label", 5)
         self.timings_["total_seconds"] = time.perf_counter() - started
         return self
+
+    @property
+    def _bars(self) -> bool:
+        return self.progress is True
+
+    def _step(self, name: str, done: int) -> None:
+        if callable(self.progress):
+            self.progress(name, done, 5)
 
     @property
     def threshold_(self) -> float:
@@ -102,17 +118,25 @@ class DuplicateFinder(BaseEstimator):
             return float(self.threshold)
         return float(getattr(self.representation_, "default_threshold", 0.3))
 
+    @property
+    def resolution_(self) -> float:
+        if self.resolution is not None:
+            return float(self.resolution)
+        return float(getattr(self.representation_, "default_resolution", 2.0))
+
     def _link(self) -> None:
         started = time.perf_counter()
-        self.neighbours_ = NearestNeighbours(k=self.k, seed=self.seed, progress=self.progress).fit(self.vectors_)
+        self._step("neighbours", 2)
+        self.neighbours_ = NearestNeighbours(k=self.k, seed=self.seed, progress=self._bars).fit(self.vectors_)
         self.graph_ = self.neighbours_.kneighbors()
         self.index_ = TicketIndex(self.tickets_["ticket_id"].to_numpy(), self.vectors_, self.neighbours_)
         self.timings_["neighbours_seconds"] = time.perf_counter() - started
 
     def _cluster(self, previous: pd.Series | None = None) -> None:
         started = time.perf_counter()
+        self._step("group", 3)
         grouping = GraphGrouping(threshold=self.threshold_, min_cluster_size=self.min_cluster_size,
-                                 resolution=self.resolution, seed=self.seed)
+                                 resolution=self.resolution_, seed=self.seed)
         labels = grouping.fit(*self.graph_).labels_
         if previous is not None:
             labels = _match_ids(labels, self.tickets_["ticket_id"], previous)
@@ -121,6 +145,7 @@ class DuplicateFinder(BaseEstimator):
 
     def _set_labels(self, labels: np.ndarray) -> None:
         started = time.perf_counter()
+        self._step("label", 4)
         self.labels_ = np.asarray(labels, dtype=np.int64)
         self.assignments_ = pd.DataFrame({"ticket_id": self.tickets_["ticket_id"].to_numpy(),
                                           "cluster_id": self.labels_})
@@ -138,7 +163,7 @@ class DuplicateFinder(BaseEstimator):
         extra = pd.DataFrame({
             "terms": terms,
             "representative_ids": representatives(self.vectors_, labels, ids),
-            "bug_keys": cluster_counts(self.bug_keys_, labels),
+            "bug_keys": cluster_counts(self.bug_keys_, labels, min_share=KEY_MIN_SHARE),
             "problem_links": cluster_counts(links, labels),
         })
         out = evidence.join(extra, on="cluster_id")
@@ -244,9 +269,9 @@ class DuplicateFinder(BaseEstimator):
         self._link()
         left = np.flatnonzero(labels < 0)
         if len(left) >= self.min_cluster_size:
-            local = NearestNeighbours(k=self.k, seed=self.seed, progress=self.progress).fit(self.vectors_[left])
+            local = NearestNeighbours(k=self.k, seed=self.seed, progress=self._bars).fit(self.vectors_[left])
             grouped = GraphGrouping(threshold=self.threshold_, min_cluster_size=self.min_cluster_size,
-                                    resolution=self.resolution, seed=self.seed).fit(*local.kneighbors()).labels_
+                                    resolution=self.resolution_, seed=self.seed).fit(*local.kneighbors()).labels_
             start = int(self.labels_.max()) + 1 if (self.labels_ >= 0).any() else 0
             labels[left] = np.where(grouped >= 0, grouped + start, -1)
         self._set_labels(labels)
@@ -343,6 +368,14 @@ class DuplicateFinder(BaseEstimator):
         pos = self.index_._position.reindex(ids)
         return pos.dropna().to_numpy().astype(np.int64)
 
+    def bug_keys(self, ticket_ids) -> list[str]:
+        """Bug-tracker keys quoted in these tickets (and their messages, if fitted with them), most frequent first."""
+        self._check_fitted()
+        rows = self._rows(ticket_ids)
+        found = cluster_counts(self.bug_keys_.iloc[rows].reset_index(drop=True), np.zeros(len(rows), dtype=np.int64),
+                               top=50)
+        return list(found.iloc[0]) if len(found) else []
+
     def tickets_of_cluster(self, cluster_id: int) -> pd.Index:
         """Ids of the tickets in a cluster."""
         self._check_cluster(cluster_id)
@@ -422,7 +455,9 @@ def _bug_keys(frame: pd.DataFrame, messages: pd.DataFrame | None) -> pd.Series:
         more = extra.reindex(frame["ticket_id"].to_numpy())
         keys = pd.Series([sorted(set(a) | set(b if isinstance(b, list) else []))
                           for a, b in zip(keys, more, strict=True)], dtype=object)
-    return keys
+    # "#123456" that is one of the helpdesk's own ticket numbers is a ticket reference, not a bug
+    own = set("#" + frame["ticket_id"].astype("str"))
+    return pd.Series([[k for k in found if k not in own] for found in keys], dtype=object)
 
 
 def _problem_links(tickets: pd.DataFrame) -> pd.Series:

@@ -37,7 +37,7 @@ class NearestNeighbours(BaseEstimator):
     ``query(vectors, k)`` searches new rows.
     """
 
-    def __init__(self, k: int = 15, exact_limit: int = 20_000, cell_size: int = 1_000, probes: int = 2,
+    def __init__(self, k: int = 15, exact_limit: int = 5_000, cell_size: int = 1_000, probes: int = 2,
                  seed: int = 0, progress: bool = True) -> None:
         self.k = k
         self.exact_limit = exact_limit
@@ -158,12 +158,34 @@ class NearestNeighbours(BaseEstimator):
 
 
 def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Column positions and values of the k largest entries per row, largest first (ties by position)."""
-    if k >= block.shape[1]:
-        top = np.tile(np.arange(block.shape[1]), (block.shape[0], 1))
-    else:
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-    vals = np.take_along_axis(block, top, 1)
-    order = np.lexsort((top, -vals), axis=1) if top.size else top
-    top = np.take_along_axis(top, order, 1)
+    """Column positions and values of the k largest entries per row, largest first (ties by position).
+
+    ``np.partition`` (values only) is several times faster than ``np.argpartition`` on wide rows,
+    so the k-th largest value is found first and only entries at least that large are sorted.
+    """
+    m, width = block.shape
+    if k >= width:
+        top = np.tile(np.arange(width), (m, 1))
+        order = np.lexsort((top, -block), axis=1)
+        return order, np.take_along_axis(block, order, 1)
+    kth = np.partition(block, width - k, axis=1)[:, width - k]
+    wide = block >= kth[:, np.newaxis]
+    counts = wide.sum(axis=1)
+    crowded = counts > 4 * k  # many ties at the k-th value (e.g. empty texts): rare, done the slow way
+    if crowded.any():
+        wide[crowded] = False
+    rows, cols = np.nonzero(wide)
+    vals = block[rows, cols]
+    order = np.lexsort((cols, -vals, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    starts = np.searchsorted(rows, np.arange(m))
+    rank = np.arange(len(rows)) - starts[rows]
+    keep = rank < k
+    top = np.empty((m, k), dtype=np.int64)
+    top[rows[keep], rank[keep]] = cols[keep]
+    if crowded.any():
+        sub = block[crowded]
+        part = np.argpartition(-sub, k - 1, axis=1)[:, :k]
+        part_vals = np.take_along_axis(sub, part, 1)
+        top[crowded] = np.take_along_axis(part, np.lexsort((part, -part_vals), axis=1), 1)
     return top, np.take_along_axis(block, top, 1)

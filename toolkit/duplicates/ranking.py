@@ -39,7 +39,7 @@ BASELINE_DAYS = 91
 
 def _week(created: pd.Series) -> pd.Series:
     day = created.dt.tz_convert("UTC").dt.floor("D") if created.dt.tz is not None else created.dt.floor("D")
-    return day - pd.to_timedelta(day.dt.weekday, unit="D")
+    return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
 
 
 def weekly_counts(tickets: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
@@ -85,6 +85,40 @@ def cluster_evidence(tickets: pd.DataFrame, labels: np.ndarray, *, as_of: pd.Tim
     out = out.reset_index()
     out = out.sort_values(["impact", "tickets", "cluster_id"], ascending=[False, False, True], kind="stable")
     out = out.reset_index(drop=True)
+    out.attrs["notes"] = notes
+    return out
+
+
+def cluster_summary(tickets: pd.DataFrame, assignments: pd.DataFrame, **rules) -> pd.DataFrame:
+    """:func:`cluster_evidence` for any assignment of tickets to clusters (e.g. after an analyst's edits).
+
+    Parameters
+    ----------
+    tickets : canonical tickets.
+    assignments : columns ticket_id and cluster_id (any keys: ints or strings; NA or -1 = unclustered).
+    rules : ``as_of``, ``recent_days``, ``baseline_days``, ``emerging_factor``, ``min_recent``.
+
+    Returns the same columns as :func:`cluster_evidence` plus ``bug_keys`` (keys quoted in the
+    cluster's subjects and descriptions, most frequent first), keyed by the given cluster_id values.
+    """
+    from toolkit.duplicates.labelling import cluster_counts, extract_bug_keys
+
+    keys = pd.Series(assignments["cluster_id"].to_numpy(), index=assignments["ticket_id"].astype("str").to_numpy())
+    keys = keys[~keys.index.duplicated()]
+    per_ticket = keys.reindex(tickets["ticket_id"].astype("str").to_numpy())
+    unclustered = per_ticket.isna() | per_ticket.astype("str").isin(["-1", "<NA>", "nan", ""])
+    codes, uniques = pd.factorize(per_ticket.where(~unclustered))
+    labels = np.where(unclustered.to_numpy(), -1, codes).astype(np.int64)
+    out = cluster_evidence(tickets.reset_index(drop=True), labels, **rules)
+    parts = [tickets[c].fillna("").astype("str") for c in ("subject", "description") if c in tickets.columns]
+    if parts:
+        text = parts[0].str.cat(parts[1:], sep="\n").reset_index(drop=True)
+        found = cluster_counts(extract_bug_keys(text), labels)
+        out["bug_keys"] = [found.get(c, []) for c in out["cluster_id"]]
+    else:
+        out["bug_keys"] = [[] for _ in range(len(out))]
+    notes = out.attrs.get("notes", [])
+    out["cluster_id"] = np.asarray(uniques, dtype=object)[out["cluster_id"].to_numpy()] if len(out) else []
     out.attrs["notes"] = notes
     return out
 

@@ -8,7 +8,8 @@ by name with :func:`make_representation`:
 ``tfidf`` (default, nothing to download)
     TF-IDF over words (1-2 grams) and characters (2-5 grams within words, which
     survive typos and inflections), reduced to ``dims`` dimensions with truncated
-    SVD (latent semantic analysis), which also lets related words meet.
+    SVD (latent semantic analysis), which also lets related words meet; computed
+    per vocabulary term so transforming a ticket costs only its words.
 ``tfidf-cosine``
     Plain word TF-IDF, sparse, no reduction: the classic baseline ranker.
 ``semantic-static`` (extra ``semantic``)
@@ -34,13 +35,16 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from tqdm.auto import tqdm
 
 from toolkit.errors import ConfigError
 
 CHUNK = 50_000
+# Function words say nothing about the problem; negations and direction words do ("cannot", "not", "down").
+STOP_WORDS = sorted(ENGLISH_STOP_WORDS - {"not", "no", "nor", "cannot", "never", "none", "nothing", "without",
+                                          "off", "on", "up", "down", "again", "empty", "twice", "back"})
 
 
 def _texts(texts) -> list[str]:
@@ -50,25 +54,35 @@ def _texts(texts) -> list[str]:
 
 
 class TfidfRepresentation(BaseEstimator, TransformerMixin):
-    """TF-IDF over words and character n-grams, reduced with truncated SVD (LSA).
+    """TF-IDF over words and their character n-grams, reduced with truncated SVD (LSA).
+
+    With ``dims`` set (the default), each vocabulary term gets a vector from the SVD of
+    ``[term identity, char_weight x TF-IDF of the term's character n-grams]``, and a
+    ticket is the TF-IDF-weighted sum of its terms' vectors. Character n-grams within
+    words (``char_wb``) are exactly the n-grams of the words, so this equals LSA over
+    word + character TF-IDF up to term weighting, but a ticket costs only its number of
+    words times ``dims`` to transform: that keeps a million tickets within minutes.
+    With ``dims=None`` the plain sparse TF-IDF matrix is returned (words, plus character
+    n-grams of the whole text when ``char_ngrams`` is set).
 
     Parameters
     ----------
     word_ngrams : n-gram range for words.
-    char_ngrams : n-gram range for characters within word boundaries; None for words only.
+    char_ngrams : n-gram range for characters within words; None for words only.
     char_weight : weight of the character block relative to the word block.
-    dims : SVD dimensions; None keeps the sparse TF-IDF matrix (exact cosine, slower search).
-    max_features : vocabulary cap per block (most frequent kept), bounds memory at scale.
-    fit_sample : the vocabulary, IDF and SVD are learnt on at most this many texts (chosen
-        with ``seed``); every text is then transformed. Enough to learn the words of a helpdesk.
+    dims : SVD dimensions, or None for sparse TF-IDF.
+    max_features : vocabulary cap (most frequent terms kept).
+    fit_sample : the vocabulary, IDF and SVD are learnt on at most this many texts (seeded
+        sample); every text is then transformed.
     seed : random seed for the sample and the SVD.
     """
 
-    default_threshold = 0.3
+    default_threshold = 0.35
+    default_resolution = 2.0
 
     def __init__(self, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] | None = (2, 5),
-                 char_weight: float = 1.0, dims: int | None = 200, max_features: int | None = 200_000,
-                 fit_sample: int = 50_000, seed: int = 0, progress: bool = True) -> None:
+                 char_weight: float = 1.0, dims: int | None = 128, max_features: int | None = 100_000,
+                 fit_sample: int = 30_000, seed: int = 0, progress: bool = True) -> None:
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.char_weight = char_weight
@@ -86,16 +100,26 @@ class TfidfRepresentation(BaseEstimator, TransformerMixin):
             texts = [texts[i] for i in pick]
         self.words_ = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True, min_df=1,
                                       max_features=self.max_features, dtype=np.float32,
-                                      token_pattern=r"(?u)\b\w+\b").fit(texts)
+                                      token_pattern=r"(?u)\b\w+\b", stop_words=STOP_WORDS)
+        words = self.words_.fit_transform(texts)
         self.chars_ = None
+        self.term_vectors_ = None
+        if self.dims is None:
+            if self.char_ngrams is not None:
+                self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
+                                              sublinear_tf=True, min_df=2, max_features=self.max_features,
+                                              dtype=np.float32).fit(texts)
+            return self
+        terms = self.words_.get_feature_names_out()
+        features = sp.identity(len(terms), dtype=np.float32, format="csr")
         if self.char_ngrams is not None:
-            self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams), sublinear_tf=True,
-                                          min_df=2, max_features=self.max_features, dtype=np.float32).fit(texts)
-        self.svd_ = None
-        if self.dims is not None:
-            sparse = self._sparse(texts)
-            dims = int(min(self.dims, sparse.shape[1] - 1, max(len(texts) - 1, 1)))
-            self.svd_ = TruncatedSVD(max(dims, 1), random_state=self.seed).fit(sparse)
+            chars = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams), dtype=np.float32,
+                                    max_features=self.max_features)
+            features = sp.hstack([features, self.char_weight * chars.fit_transform(terms)], format="csr")
+        sample = normalize(words @ features)
+        dims = int(max(1, min(self.dims, sample.shape[1] - 1, sample.shape[0] - 1)))
+        svd = TruncatedSVD(dims, n_iter=4, random_state=self.seed).fit(sample)
+        self.term_vectors_ = np.asarray(features @ svd.components_.T, dtype=np.float32)
         return self
 
     def _sparse(self, texts: list[str]) -> sp.csr_matrix:
@@ -106,12 +130,12 @@ class TfidfRepresentation(BaseEstimator, TransformerMixin):
 
     def transform(self, texts):
         texts = _texts(texts)
-        if self.svd_ is None:
+        if self.term_vectors_ is None:
             return self._sparse(texts).astype(np.float32)
-        out = np.empty((len(texts), self.svd_.n_components), dtype=np.float32)
+        out = np.empty((len(texts), self.term_vectors_.shape[1]), dtype=np.float32)
         starts = range(0, len(texts), CHUNK)
         for start in tqdm(starts, desc="tf-idf vectors", unit="chunk", disable=not self.progress or len(starts) < 3):
-            chunk = self.svd_.transform(self._sparse(texts[start:start + CHUNK]))
+            chunk = self.words_.transform(texts[start:start + CHUNK]) @ self.term_vectors_
             out[start:start + len(chunk)] = chunk
         return _unit_rows(out)
 
@@ -126,7 +150,8 @@ class StaticEmbeddingRepresentation(BaseEstimator, TransformerMixin):
         ``~/.cache/support-toolkit``). Distilling takes about 20 s, once per machine.
     """
 
-    default_threshold = 0.4
+    default_threshold = 0.6
+    default_resolution = 3.0
 
     def __init__(self, dims: int = 256, cache_dir: str | None = None, progress: bool = True) -> None:
         self.dims = dims
@@ -163,7 +188,8 @@ class StaticEmbeddingRepresentation(BaseEstimator, TransformerMixin):
 class SentenceEmbeddingRepresentation(BaseEstimator, TransformerMixin):
     """The packaged all-MiniLM-L6-v2 sentence transformer, run offline on the CPU."""
 
-    default_threshold = 0.45
+    default_threshold = 0.6
+    default_resolution = 3.0
 
     def __init__(self, batch_size: int = 64, progress: bool = True) -> None:
         self.batch_size = batch_size
