@@ -16,8 +16,10 @@ True
 
 from __future__ import annotations
 
+import functools
 import gzip
 import importlib.util
+import os
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +46,7 @@ FILES = {
     "survey_responses": "survey_responses.csv",
     "survey_invitations": "survey_invitations.csv.gz",
     "maturity_answers": "maturity_answers.csv",
+    "portfolio_scores": "portfolio_scores.csv",
     "zendesk_tickets": "zendesk_tickets.csv",
     "ground_truth_problems": "ground_truth_problems.csv",
     "ground_truth_patterns": "ground_truth_patterns.csv",
@@ -68,7 +71,8 @@ def build(seed: int = DEFAULT_SEED, n_tickets: int = DEFAULT_TICKETS) -> dict[st
     maturity model is available), ``zendesk_tickets`` (text columns named as Zendesk
     exports them) and the ground truth (``ground_truth_problems``: ticket_id, problem;
     ``ground_truth_patterns``: pattern, value; ``ground_truth_tickets``: ticket_id,
-    pattern, related_ticket_id).
+    pattern, related_ticket_id) and, from the maturity generators, ``portfolio_scores``
+    (anonymised scores of earlier engagements).
     """
     if not isinstance(n_tickets, int | np.integer) or n_tickets < 500:
         raise ConfigError(f"n_tickets must be a whole number of at least 500, got {n_tickets!r}",
@@ -95,9 +99,7 @@ def build(seed: int = DEFAULT_SEED, n_tickets: int = DEFAULT_TICKETS) -> dict[st
         "survey_responses": responses,
         "survey_invitations": invitations,
     }
-    maturity = _maturity_answers(seed)
-    if maturity is not None:
-        tables["maturity_answers"] = maturity
+    tables.update(_maturity(seed))
     tables["zendesk_tickets"] = zendesk_export(rng[8], tickets, messages, people, orgs,
                                                set(csat_inv["ticket_id"].dropna()))
     tables.update(_ground_truth(tickets, responses, invitations, latent, seed))
@@ -121,7 +123,7 @@ def generate(out: str | Path = SAMPLES_DIR, seed: int = DEFAULT_SEED, n_tickets:
         text = _to_csv(frame)
         data = text.encode("utf-8")
         if path.suffix == ".gz":
-            data = gzip.compress(data, compresslevel=9, mtime=0)
+            data = gzip.compress(data, compresslevel=6, mtime=0)
         path.write_bytes(data)
         written.append(path)
     return written
@@ -139,13 +141,19 @@ def load_sample(path: str | Path = SAMPLES_DIR) -> dict[str, pd.DataFrame]:
     if not (path / FILES["tickets"]).exists():
         raise DataError(f"no sample data in {path}", file=str(path / FILES["tickets"]),
                         fix="run `support-toolkit samples --out data/samples` to generate it")
+    files = tuple((name, str(path / FILES[name])) for name in CANONICAL if (path / FILES[name]).exists())
+    stamps = tuple(os.stat(file).st_mtime_ns for _, file in files)
+    # Copy-on-write: shallow copies cannot change the cached frames.
+    return {name: frame.copy(deep=False) for name, frame in _read_canonical(files, stamps).items()}
+
+
+@functools.lru_cache(maxsize=2)
+def _read_canonical(files: tuple[tuple[str, str], ...], stamps: tuple[int, ...]) -> dict[str, pd.DataFrame]:
+    """Read and validate the canonical files once per version of the files (``stamps`` are their mtimes)."""
     tables = {}
-    for name in CANONICAL:
-        file = path / FILES[name]
-        if not file.exists():
-            continue
+    for name, file in files:
         raw = pd.read_csv(file, dtype="str", keep_default_na=False, na_values=[""])
-        tables[name] = validate(raw, name, tz="UTC", file=str(file))
+        tables[name] = validate(raw, name, tz="UTC", file=file)
     return tables
 
 
@@ -181,13 +189,14 @@ def _canonical_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
     return frame[names]
 
 
-def _maturity_answers(seed: int) -> pd.DataFrame | None:
-    """Answers from the maturity helper's generator, when ``toolkit.samples.maturity_answers`` exists."""
+def _maturity(seed: int) -> dict[str, pd.DataFrame]:
+    """Interview answers and earlier engagements' scores from the maturity work's generators, when present."""
     if importlib.util.find_spec("toolkit.samples.maturity_answers") is None:
-        return None
+        return {}
     from toolkit.samples import maturity_answers
 
-    return maturity_answers.generate_maturity_answers(None, seed=seed)
+    return {"maturity_answers": maturity_answers.generate_maturity_answers(None, seed=seed),
+            "portfolio_scores": maturity_answers.generate_portfolio_scores(None, seed=seed)}
 
 
 def _ground_truth(tickets: pd.DataFrame, responses: pd.DataFrame, invitations: pd.DataFrame,

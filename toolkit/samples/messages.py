@@ -16,7 +16,7 @@ import pandas as pd
 
 from toolkit.samples import company as co
 from toolkit.samples.problems import PROBLEMS
-from toolkit.samples.text import AGENT_CLOSINGS, AGENT_GREETINGS, TRICKY_NON_HEDGES, Writer, join
+from toolkit.samples.text import AGENT_CLOSINGS, AGENT_GREETINGS, TRICKY_NON_HEDGES, Writer, join, records
 from toolkit.samples.topics import INTENTS
 
 CANNED_ACKS = (
@@ -100,7 +100,7 @@ def write_messages(writer: Writer, plan: pd.DataFrame, people: pd.DataFrame, sna
         bodies.append(body)
         authors.append(author)
 
-    for r in plan[cols].to_dict("records"):
+    for r in records(plan, cols):
         tid, agent, channel = r["ticket_id"], r["assignee"], r["channel"]
         if r["_is_problem_ticket"] is True:
             add(tid, 0.0, "agent", False, r["description"], agent)

@@ -24,6 +24,7 @@ from toolkit.samples.text import (
     FAULT_ASKS,
     Writer,
     join,
+    records,
 )
 from toolkit.samples.topics import ASPECTS, FEATURES, INTENT_WEIGHTS, INTENTS, SITUATIONS, SYMPTOMS, VERBS, WHENS
 
@@ -78,6 +79,7 @@ def plan_tickets(rng: np.random.Generator, writer: Writer, orgs: pd.DataFrame, p
     frame = _outcomes(rng, frame)
     followups = _followups(rng, frame, n_followup)
     frame = pd.concat([frame, followups, _problem_tickets(rng)], ignore_index=True)
+    frame["_is_problem_ticket"] = frame["_is_problem_ticket"].fillna(False).astype(bool)
     frame = frame.sort_values(["_local", "_problem"], kind="stable").reset_index(drop=True)
     ids = pd.Series([str(100001 + i) for i in range(len(frame))], index=frame.index)
     frame["ticket_id"] = ids
@@ -269,7 +271,7 @@ def _write_texts(writer: Writer, frame: pd.DataFrame, people: pd.DataFrame, orgs
     by_id = {}
     columns = ["ticket_id", "requester_id", "organization_id", "product", "channel", "_feature", "_problem",
                "_intent", "_followup_of", "_local", "_is_problem_ticket", "_verb", "_aspect", "_symptom", "_when"]
-    for record in frame[columns].to_dict("records"):
+    for record in records(frame, columns):
         row = _Row(record)
         values = {"product": row.product, "feature": row.feature, "verb": row.verb, "aspect": row.aspect}
         if isinstance(row.requester_id, str):
