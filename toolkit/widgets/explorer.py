@@ -211,7 +211,7 @@ ALL = "(all)"
 SORT_COLUMNS = {"name": "Cluster", "tickets": "Tickets", "customers": "Customers", "recent": "Trend",
                 "growth": "Growth", "effort": "Effort", "csat_impact": "CSAT Δ", "impact": "Impact",
                 "status": "Status"}
-_GRID = "minmax(200px, 3fr) 76px 96px 100px 84px 72px 80px 76px minmax(110px, 1fr)"
+_GRID = "minmax(200px, 3fr) 76px 96px 100px 84px 72px 80px 84px minmax(110px, 1fr)"
 
 _CSS = """<style>
 .stk-explorer {font-size: 13px;}
