@@ -80,7 +80,8 @@ class MaturityQuestionnaire:
                 radio.observe(lambda change, qid=q.question_id: self._changed(qid), names="value")
                 note.observe(lambda change, qid=q.question_id: self._changed(qid), names="value")
                 self.controls[q.question_id], self.notes[q.question_id] = radio, note
-                title = widgets.HTML(f"<b>{html.escape(q.question_id)}</b> {html.escape(q.text)}")
+                source = f"<br><small style='color:#777'>{html.escape(q.source)}</small>" if q.source else ""
+                title = widgets.HTML(f"<b>{html.escape(q.question_id)}</b> {html.escape(q.text)}{source}")
                 blocks.append(widgets.VBox([title, radio, note]))
             tabs.append(widgets.VBox(blocks))
         self.tabs = widgets.Tab(children=tabs, titles=list(self.model.dimensions["dimension"]))
