@@ -391,3 +391,23 @@ def test_growth_is_left_out_when_the_data_are_too_short(tmp_path):
     ex = DuplicateExplorer(t, engine=FakeEngine(), data_path=tmp_path)
     assert ex.table["growth"].isna().all() and not ex.table["emerging"].any()
     assert "need 119 days of data up to the end of the date range; there are 59" in ex.page_label.value
+
+
+def test_finder_engine_fits_once_then_regroups():
+    from toolkit.widgets.explorer import FinderEngine
+
+    t = make_tickets()
+    engine = FinderEngine(seed=0)
+    steps = []
+    first = engine.fit(t, threshold=None, min_cluster_size=3, progress=lambda step, frac: steps.append(step))
+    finder = engine.finder_
+    assert list(first.columns) == ["ticket_id", "cluster_id"] and len(first) == 24
+    assert steps and 0 < engine.threshold_ < 1
+    engine.fit(t, threshold=0.6, min_cluster_size=4)
+    assert engine.finder_ is finder and finder.threshold == 0.6  # regrouped, not refitted
+    export = t.loc[t["problem"] == "export", "ticket_id"].tolist()
+    assert "export" in " ".join(engine.distinctive_terms(export, k=5))
+    assert engine.bug_keys(export) == ["APP-1234"]
+    found = engine.similar("invoice shows the wrong VAT amount", k=3)
+    assert list(found.columns) == ["ticket_id", "similarity"]
+    assert set(found["ticket_id"]) <= set(t.loc[t["problem"] == "invoice", "ticket_id"])

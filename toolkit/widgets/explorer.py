@@ -34,6 +34,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 from IPython.display import display
+from tqdm.auto import tqdm
 
 from toolkit.duplicates import extract_bug_keys
 from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS
@@ -52,6 +53,9 @@ from toolkit.widgets.labels import (
     labels_path_for,
     write_jira_csv,
 )
+
+LARGE = 5_000
+"""From this many tickets on, the first clustering shows a progress bar."""
 
 Progress = Callable[[str, float], None]
 """A progress callback: ``progress(step, fraction_done)``."""
@@ -105,12 +109,20 @@ class FinderEngine:
                 progress("regrouping", 0.5)
             self.finder_.regroup(threshold=threshold, min_cluster_size=min_cluster_size)
         else:
+            # The first fit runs before the explorer is on screen, so large sets also get a tqdm bar in the cell.
+            bar = tqdm(total=5, desc="clustering tickets", leave=False, disable=len(tickets) < LARGE)
+
             def told(step, done, total):
+                bar.total, bar.n = total, done
+                bar.set_description(f"clustering tickets: {step}")
                 if progress:
                     progress(f"{step}…", done / max(total, 1))
 
-            self.finder_ = DuplicateFinder(threshold=threshold, min_cluster_size=min_cluster_size, seed=self.seed,
-                                           progress=told, **self.finder_params).fit(tickets)
+            try:
+                self.finder_ = DuplicateFinder(threshold=threshold, min_cluster_size=min_cluster_size,
+                                               seed=self.seed, progress=told, **self.finder_params).fit(tickets)
+            finally:
+                bar.close()
             self._fitted_ids = ids
         self.threshold_ = self.finder_.threshold_
         found = self.finder_.assignments_
