@@ -147,3 +147,14 @@ def test_empty_frames_have_all_columns():
     frame = schema.empty("messages")
     assert list(frame.columns) == schema.MESSAGES.names
     assert len(schema.validate(frame, "messages")) == 0
+
+
+@pytest.mark.parametrize("table", ["maturity_answers", "tickets"])
+def test_validating_a_canonical_frame_again_changes_nothing(table):
+    if table == "maturity_answers":
+        raw = pd.DataFrame({"respondent": ["Ana", "Ana"], "role": ["agent"] * 2, "question_id": ["q1", "q2"],
+                            "level": [3, "n/a"]})
+    else:
+        raw = tickets(reopens=[1, None, 2], first_reply_minutes=[5.5, None, 1])
+    once = schema.validate(raw, table)
+    pd.testing.assert_frame_equal(schema.validate(once, table), once)

@@ -386,6 +386,8 @@ class _Conformer:
                         column=name)
 
     def _reject(self, mask, column: str, values: pd.Series, reason: str) -> None:
+        if isinstance(mask, pd.Series):
+            mask = mask.fillna(False)  # nullable comparisons leave NA where the value is missing
         mask = np.asarray(mask, dtype=bool) & ~self.bad
         if not mask.any():
             return
