@@ -78,7 +78,8 @@ def _read(path: Path, table: str, fmt: str, tz: str, model: Path | None) -> tupl
     loader = {"tickets": io.load_tickets, "messages": io.load_messages,
               "survey_responses": io.load_survey_responses, "survey_invitations": io.load_invitations}[table]
     frame, report = loader(path, source=None if fmt in ("auto", "canonical") else fmt, tz=tz)
-    how = f"{report.source} ({'detected' if report.source_detected else 'given'})"
+    source = "canonical columns" if report.source == "generic" and fmt in ("auto", "canonical") else report.source
+    how = f"{source} ({'detected' if report.source_detected else 'given'})"
     notes = " ".join([how + ".", *report.notes])
     return frame, report.rejected, report.rows_read, notes
 
@@ -91,7 +92,7 @@ def _redact(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame
     for column in columns:
         if has_values(frame, column):
             masked = redact(frame[column])
-            changed += int((masked != frame[column]).fillna(False).sum())
+            changed += int((frame[column].notna() & (masked != frame[column])).sum())
             frame[column] = masked
     return frame, changed
 

@@ -148,10 +148,13 @@ def table(
         series = shown[col]
         if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
             shown[col] = series.dt.strftime("%Y-%m-%d").astype("str")
-        elif not (pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)):
+        elif pd.api.types.is_bool_dtype(series.dtype):
+            shown[col] = series.map({True: "yes", False: "no"}).fillna("").astype("str")
+        elif not pd.api.types.is_numeric_dtype(series.dtype):
             text = series.map(lambda v: "" if _missing(v) else (" · ".join(map(str, v)) if isinstance(v, list | tuple)
                                                                    else str(v)))
             shown[col] = redact(text.astype("str")) if redact_pii else text.astype("str")
+    compact = [str(c) for c in shown.columns if shown[c].astype("str").str.len().max() <= 12]
     shown.columns = [str(c) for c in shown.columns]
     float_cols = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c].dtype) and c not in formats]
     # A stable id (not pandas' random one) keeps the report deterministic for the same data.
@@ -163,6 +166,8 @@ def table(
     if per_column:
         styler = styler.format(per_column, escape="html", na_rep="–")
     styler = styler.format_index(escape="html", axis=1)
+    if compact:  # short values (dates, numbers, yes/no) never wrap
+        styler = styler.set_properties(subset=compact, **{"white-space": "nowrap"})
     styler = styler.set_table_attributes('class="report-table"')
     head = f'<p class="table-caption">{safe_text(caption, redact_pii=False)}</p>' if caption else ""
     more = (f'<p class="table-more">Showing {len(shown):,} of {total:,} rows.</p>'
