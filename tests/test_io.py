@@ -395,3 +395,20 @@ def test_reports_combine_into_one_appendix_table(zendesk):
     assert table["table"].unique().tolist() == ["tickets", "survey_responses"]
     rows = table[(table["section"] == "rows") & (table["item"] == "read")]
     assert rows["count"].tolist() == [7, 4]
+
+
+def test_every_builtin_mapping_names_canonical_columns():
+    from toolkit.io.mapping import builtin_specs
+    from toolkit.schema import get_table
+
+    specs = builtin_specs()
+    assert {"zendesk", "zendesk_api", "freshdesk", "servicenow", "intercom", "helpscout", "jira",
+            "generic"} <= {s for s, _ in specs}
+    for (source, table), spec in specs.items():
+        names = set(get_table(table).names)
+        for target in [*spec.columns, *spec.values, *spec.constants, *spec.defaults, *spec.derive]:
+            assert target in names or target.startswith("_"), (source, table, target)
+        for target in spec.values:
+            assert target in spec.columns, (source, table, target)
+        for rule in spec.exclude:
+            assert rule["column"] in spec.columns and rule["reason"], (source, table)

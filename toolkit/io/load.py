@@ -10,6 +10,7 @@ the frame or in ``report.rejected`` with its row number and reason.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import ConfigError, DataError
+from toolkit.errors import ConfigError, DataError, ToolkitError
 from toolkit.io.mapping import (
     Spec,
     apply_spec,
@@ -26,6 +27,7 @@ from toolkit.io.mapping import (
     detect_source,
     find_spec,
     missing_column_error,
+    needed_columns,
     norm,
     run_raw_hook,
     user_spec,
@@ -136,9 +138,25 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
             if report is not None:
                 report.notes = [*report.notes, f"read from cache {cached.name}"]
                 return frame, report
-    raw = read_raw(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
     given = {k: v for k, v in (("survey", survey), ("scale", scale)) if v}
-    spec, detected = _choose_spec(raw, table, source, mapping, file, given)
+    picked: dict = {}
+
+    def select(names: list[str]) -> list[str]:
+        """Choose the mapping from the CSV header alone, and read only the columns it uses."""
+        try:
+            spec, detected = _choose_spec(names, table, source, mapping, file, given)
+        except ToolkitError:
+            return names  # read everything; the same error is raised below with the whole file at hand
+        probe = copy.deepcopy(spec)
+        probe.constants.update(given)
+        if missing_column_error(probe, names, file=file) is not None:
+            return names  # the error message lists near-miss columns: keep them all
+        picked["spec"] = (spec, detected)
+        return needed_columns(spec, names, extra)
+
+    raw = read_raw(path, sheet=sheet, encoding=encoding, delimiter=delimiter, select=select)
+    spec, detected = picked.get("spec") or _choose_spec(list(raw.frame.columns), table, source, mapping, file,
+                                                        given)
     spec.constants.update(given)
     raw = run_raw_hook(raw, spec)
     error = missing_column_error(spec, raw.frame.columns, file=file)
@@ -200,7 +218,7 @@ def _check_tz(tz: str) -> None:
                           fix="use an IANA name such as 'Europe/London', 'America/New_York' or 'UTC'") from None
 
 
-def _choose_spec(raw, table: str, source: str | None, mapping, file: str,
+def _choose_spec(columns: list[str], table: str, source: str | None, mapping, file: str,
                  constants: dict | None = None) -> tuple[Spec, bool]:
     constants = constants or {}
     custom = user_spec(mapping)
@@ -208,12 +226,12 @@ def _choose_spec(raw, table: str, source: str | None, mapping, file: str,
     if source is None and custom is not None and custom.source != "custom":
         source = custom.source
     if source is None:
-        source = detect_source(raw.frame.columns, table)
+        source = detect_source(columns, table)
         detected = source is not None
-    if source is None and custom is None and missing_column_error(find_spec("generic", table), raw.frame.columns,
+    if source is None and custom is None and missing_column_error(find_spec("generic", table), columns,
                                                                   file=file) is not None:
         # Mostly a known export with a renamed column: use it, so the error names the missing column.
-        source = closest_source(raw.frame.columns, table)
+        source = closest_source(columns, table)
         detected = source is not None
     if source is None:
         source = "generic"
@@ -223,7 +241,7 @@ def _choose_spec(raw, table: str, source: str | None, mapping, file: str,
 
             probe = copy.deepcopy(find_spec("generic", table))
             probe.constants.update(constants)
-            error = missing_column_error(probe, raw.frame.columns, file=file)
+            error = missing_column_error(probe, columns, file=file)
             if error is not None and error.column == "survey":
                 raise error
             if error is not None:
@@ -231,7 +249,7 @@ def _choose_spec(raw, table: str, source: str | None, mapping, file: str,
 
                 raise DataError(
                     "cannot tell which helpdesk or survey tool exported this file from its header (first columns: "
-                    + ", ".join(f"`{c}`" for c in list(raw.frame.columns)[:8]) + ")",
+                    + ", ".join(f"`{c}`" for c in list(columns)[:8]) + ")",
                     file=file, table=table,
                     fix=f"pass source= one of {', '.join(sources(table))}, or a mapping "
                         "{canonical column: your column}, e.g. mapping={'ticket_id': 'Case number', ...}")

@@ -126,8 +126,6 @@ class Spec:
         """This mapping with ``other``'s entries taking precedence."""
         out = copy.deepcopy(self)
         out.columns.update(other.columns)
-        for target in other.columns:
-            out.values.pop(target, None) if target not in other.values else None
         for name in ("parse", "unknown", "defaults", "constants", "derive", "hooks"):
             getattr(out, name).update(getattr(other, name))
         for target, m in other.values.items():
@@ -223,6 +221,20 @@ def closest_source(columns, table: str = "tickets", threshold: float = 0.75) -> 
             if share >= best_share and share < 1:
                 best, best_share = source, share
     return best
+
+
+def needed_columns(spec: Spec, names: list[str], extra=()) -> list[str]:
+    """The header names ``spec`` (and the ``extra`` entries) will read: candidates, numbered repeats, extras."""
+    lookup = {norm(n): n for n in names}
+    need = {lookup["extra"]} if "extra" in lookup else set()
+    for cands in spec.columns.values():
+        for c in cands:
+            if norm(c) in lookup:
+                found = lookup[norm(c)]
+                need.add(found)
+                need.update(n for n in names if re.fullmatch(re.escape(found) + r" \(\d+\)", n))
+    need.update(_extra_columns(names, list(spec.extra) + list(extra), {}).values())
+    return [n for n in names if n in need]
 
 
 def run_raw_hook(raw, spec: Spec):
@@ -364,7 +376,7 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), fi
             if name not in frame.columns and name not in table.names:
                 frame[name] = src[col].to_numpy()
     mapped_cols = {c for cols in used.values() for c in cols} | set(extra_cols.values())
-    ignored = [c for c in src.columns if c not in mapped_cols]
+    ignored = [c for c in src.columns if c not in mapped_cols] + list(getattr(raw, "skipped", []))
     return Mapped(frame=frame, row_numbers=rows, rejected=rej.frame(), notes=notes, used=used, ignored=ignored,
                   extra=list(extra_cols), bad=rej.bad)
 
@@ -394,7 +406,7 @@ def _split_text(column: pd.Series, split: str | None) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(column.fillna("").astype("str").to_numpy(dtype=object), type=pa.string())
+    arr = pc.fill_null(pa.array(column.astype("str").array), "")  # zero-copy from pandas' Arrow strings
     pattern = split or r"[,\s]+"
     parts = pc.split_pattern_regex(pc.utf8_trim_whitespace(arr), pattern=pattern)
     flat = pc.utf8_trim_whitespace(pc.list_flatten(parts))

@@ -52,7 +52,8 @@ class RawTable:
     ``frame`` holds the data rows (strings for text formats; native values for
     Parquet and JSON); ``row_numbers`` gives each row's number in the file;
     ``rejected`` lists rows dropped while reading (row, column, value, reason);
-    ``rows_read`` counts data rows, the dropped ones included.
+    ``rows_read`` counts data rows, the dropped ones included; ``skipped`` names columns left
+    unread because ``select`` did not ask for them.
     """
 
     file: str
@@ -64,10 +65,11 @@ class RawTable:
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["row", "column", "value", "reason"]))
     notes: list[str] = field(default_factory=list)
     rows_read: int = 0
+    skipped: list[str] = field(default_factory=list)
 
 
 def read_raw(path: str | os.PathLike, *, sheet: str | int | None = None, encoding: str | None = None,
-             delimiter: str | None = None) -> RawTable:
+             delimiter: str | None = None, select=None) -> RawTable:
     """Read ``path`` into a :class:`RawTable`, detecting format, encoding and delimiter.
 
     Parameters
@@ -75,6 +77,8 @@ def read_raw(path: str | os.PathLike, *, sheet: str | int | None = None, encodin
     path : the file (CSV, TSV, TXT, XLSX, Parquet, JSON, JSONL/NDJSON; ``.gz`` allowed).
     sheet : Excel sheet name or 0-based index (default: the first sheet with data).
     encoding, delimiter : override detection.
+    select : optional ``f(header names) -> names to read``; CSV columns not named are not converted
+        (a loader reads only the columns its mapping uses, which saves time and memory on big files).
 
     Raises
     ------
@@ -89,7 +93,8 @@ def read_raw(path: str | os.PathLike, *, sheet: str | int | None = None, encodin
         raise DataError("this is a folder, not a file", file=file, fix="pass the export file inside it")
     with open(p, "rb") as fh:
         data = fh.read()
-    return read_bytes(data, file=file, suffix=_suffix(p.name), sheet=sheet, encoding=encoding, delimiter=delimiter)
+    return read_bytes(data, file=file, suffix=_suffix(p.name), sheet=sheet, encoding=encoding, delimiter=delimiter,
+                      select=select)
 
 
 def _suffix(name: str) -> str:
@@ -100,7 +105,7 @@ def _suffix(name: str) -> str:
 
 
 def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | None = None,
-               encoding: str | None = None, delimiter: str | None = None) -> RawTable:
+               encoding: str | None = None, delimiter: str | None = None, select=None) -> RawTable:
     """Like :func:`read_raw` for bytes already in memory (``file`` is used in messages)."""
     if len(data) == 0 or (len(data) <= SAMPLE_BYTES and not data.strip()):
         raise DataError("the file is empty", file=file, fix="export the data again; the file has no content")
@@ -109,7 +114,8 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
             raise DataError(f"the gzip file is damaged ({exc})", file=file, fix="compress or export it again") from None
-        return read_bytes(data, file=file, suffix=suffix, sheet=sheet, encoding=encoding, delimiter=delimiter)
+        return read_bytes(data, file=file, suffix=suffix, sheet=sheet, encoding=encoding, delimiter=delimiter,
+                          select=select)
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, file=file, sheet=sheet)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -119,21 +125,21 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
         return _read_parquet(data, file=file)
     text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding)
     try:
-        raw = _read_text(decoded, file=file, suffix=suffix, delimiter=delimiter)
+        raw = _read_text(decoded, file=file, suffix=suffix, delimiter=delimiter, select=select)
     except UnicodeDecodeError:
         # Only the start was checked (a full check costs seconds on big files); invalid UTF-8 further in.
         text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding, full=True)
-        raw = _read_text(decoded, file=file, suffix=suffix, delimiter=delimiter)
+        raw = _read_text(decoded, file=file, suffix=suffix, delimiter=delimiter, select=select)
     raw.encoding = text_encoding
     raw.notes = notes + raw.notes
     return raw
 
 
-def _read_text(data: bytes, *, file: str, suffix: str, delimiter: str | None) -> RawTable:
+def _read_text(data: bytes, *, file: str, suffix: str, delimiter: str | None, select=None) -> RawTable:
     head = data[:4096].lstrip()
     if suffix in ("json", "jsonl", "ndjson") or head[:1] in (b"{", b"["):
         return _read_json(data, file=file)
-    return _read_csv(data, file=file, delimiter=delimiter)
+    return _read_csv(data, file=file, delimiter=delimiter, select=select)
 
 
 
@@ -248,7 +254,7 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _read_csv(data: bytes, *, file: str, delimiter: str | None) -> RawTable:
+def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> RawTable:
     notes: list[str] = []
     head_text = data[:65536].decode("utf-8", errors="replace")
     lines = head_text.splitlines()[:50]
@@ -277,12 +283,14 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None) -> RawTable:
     if len(set(h.lower() for h in header if h)) < len([h for h in header if h]):
         repeated = sorted({h for h in header if h and [x.lower() for x in header].count(h.lower()) > 1})
         notes.append(f"repeated column names numbered: {', '.join(repeated)}")
+    wanted = set(select(names)) if select is not None else set(names)
+    keep = [n for n in names if n in wanted] or names
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1 + skip, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+            convert_options=pacsv.ConvertOptions(include_columns=keep, column_types={n: pa.string() for n in keep},
                                                  strings_can_be_null=True, null_values=[""],
                                                  quoted_strings_can_be_null=True),
         )
@@ -291,10 +299,11 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None) -> RawTable:
         rejected: list[pd.DataFrame] = []
     except (pa.ArrowInvalid, pa.ArrowException, OverflowError):
         frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
+        frame = frame[keep]
     raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="csv" if delimiter != "\t" else "tsv",
-                   delimiter=delimiter, notes=notes)
+                   delimiter=delimiter, notes=notes, skipped=[n for n in names if n not in wanted])
     raw.rows_read = len(frame) + sum(len(r) for r in rejected)
-    _drop_unusable(raw, header, rejected)
+    _drop_unusable(raw, [header[names.index(k)] for k in keep], rejected)
     return raw
 
 
