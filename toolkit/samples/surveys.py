@@ -21,35 +21,64 @@ CES_CHANNELS = ("chat", "web")
 NPS_SEND_DATES = ("2025-11-18 10:00", "2026-02-17 10:00", "2026-05-19 10:00", "2026-08-18 10:00")
 NPS_CONTACTS_PER_ORG = 3
 
-CSAT_GOOD = ("Quick and helpful, thanks <agent>!", "Sorted in one go.", "Great service as always.",
-             "<agent> was very patient.", "Clear explanation, thank you.", "Fast and friendly.", "Perfect, thanks.",
-             "Really appreciated the follow-up.")
-CSAT_BAD = ("Had to explain my problem {three|several} times.", "Ticket was closed before it was fixed.",
-            "Still not working.", "Generic answers, nobody read my message.", "Took far too long.",
-            "Fast reply but it didn't solve anything.", "Canned responses, very frustrating.",
-            "I had to open another ticket for the same thing.", "The chat just ended.",
-            "Known bug and still no fix.")
-NPS_PROMOTER = ("Support is {fantastic|excellent|really responsive}.", "Reliable product, {great|good} value.",
-                "Easy to use and the team is always helpful.", "<agent> and the team go the extra mile.",
-                "It just works for our {office|team}.")
-NPS_PASSIVE = ("Good product but {pricey|getting expensive}.", "Does the job; {reporting|the mobile app} "
-               "could be better.", "Fine overall, a few {bugs|annoyances}.", "Support is OK but slow on bugs.",
-               "Missing {a few features|integrations} we need.")
-NPS_DETRACTOR = ("Too many {bugs|outages} lately.", "Bugs take {months|forever} to get fixed.",
-                 "We keep getting closed tickets without fixes.", "Billing mistakes every quarter.",
-                 "Support replies fast but never solves anything.", "Considering alternatives.")
+CSAT_GOOD = ("{Quick|Fast} and {helpful|friendly}, thanks <agent>!", "Sorted in one go{.|, brilliant.}",
+             "Great service as always.", "<agent> was very patient{.| with me.}", "Clear explanation, thank you.",
+             "{Fast|Quick} and friendly.", "Perfect, thanks.", "Really appreciated the follow-up.",
+             "{Solved|Fixed} {the same day|within the hour}.", "{Knew|Understood} exactly what I needed.",
+             "Much better than last time.", "Thanks for explaining {it|the steps} {so clearly|properly}.")
+CSAT_BAD = ("Had to explain my problem {three|several|multiple} times.",
+            "{Ticket|My ticket} was closed before it was {fixed|solved|actually fixed}.",
+            "Still not working{.|!|, why was this closed?}", "Generic answers, {nobody|no one} read my message.",
+            "Took {far too|way too} long{.| for a simple question.}",
+            "Fast reply but it didn't {solve|fix} anything.", "Canned responses, very frustrating.",
+            "I had to open another ticket for the same thing.", "The chat just ended{.| on me.}",
+            "Known bug and still no fix.", "{Asked|Was asked} for {the same|information I had already "
+            "given} {twice|again}.", "Felt like talking to a {script|bot}.", "Not helpful.",
+            "Answer didn't match my question.")
+CES_EASY = ("Easy, thanks.", "Straightforward{.|, no fuss.}", "Quick chat, sorted.", "{Very|Really} easy.",
+            "Took {two minutes|no time}.")
+CES_HARD = ("Had to repeat myself{.| several times.}", "Too many steps.", "The chat dropped{.| twice.}",
+            "Hard to get a straight answer.", "{Had to|Needed to} explain {everything|it} {twice|again}.",
+            "{Long|Slow} {wait|replies} between messages.")
+NPS_PROMOTER = ("Support is {fantastic|excellent|really responsive|second to none}.",
+                "Reliable product, {great|good|fair} value.", "Easy to use and the team is always helpful.",
+                "<agent> and the team go the extra mile.", "It just works for our {office|team|practice}.",
+                "{We|Our staff} {love|rely on} {File Sync|the reports|the mobile app} every day.",
+                "{Best|Most reliable} tool we use{.|, hands down.}",
+                "Support actually {fixes|solves} things{.|, rare these days.}",
+                "Onboarding was {painless|smooth} and {support|the team} {helped a lot|was great}.",
+                "{Would|Already did} recommend to {other practices|friends in the industry|our partners}.")
+NPS_PASSIVE = ("Good product but {pricey|getting expensive|the price went up}.",
+               "Does the job; {reporting|the mobile app|the API} could be better.",
+               "Fine overall, a few {bugs|annoyances|rough edges}.", "Support is OK but slow on bugs.",
+               "Missing {a few features|integrations|Xero sync} we need.", "{Solid|Decent}, nothing special.",
+               "{We'd score higher|Would be a 9} if {bugs got fixed faster|the app was faster}.",
+               "Happy enough, {renewal|the price} will decide.", "The product is good, support is hit and miss.")
+NPS_DETRACTOR = ("Too many {bugs|outages|problems} lately.", "Bugs take {months|forever|far too long} to get fixed.",
+                 "We keep getting {closed tickets|tickets closed} without fixes.",
+                 "Billing mistakes every {quarter|other month}.",
+                 "Support replies fast but never {solves|fixes} anything.",
+                 "{Considering|Looking at} {alternatives|other providers|moving} {for next year|}.",
+                 "Every {ticket|issue} needs {five|several} emails before anyone understands it.",
+                 "{Quality|Reliability} has gone downhill {this year|since the summer}.",
+                 "We report the same problems again and again.")
 NPS_PROBLEM_COMPLAINTS = {
-    "sync_conflicted_copies": "The 'conflicted copy' files are driving us mad.",
-    "invoice_pdf_blank": "Couldn't even download our invoices for weeks.",
-    "password_reset_expired": "Password resets never work for our staff.",
-    "sso_login_loop": "SSO locked our whole team out.",
-    "vat_number_rejected": "Still being charged VAT we shouldn't pay.",
-    "scheduled_report_timezone": "Reports an hour off every time the clocks change.",
-    "mobile_push_android": "Android notifications broken for months.",
-    "csv_export_stuck": "Exports never finish, our month-end is a nightmare.",
-    "card_3ds_loop": "Paying you shouldn't be this hard.",
-    "api_429_below_limit": "The API throttles us for no reason.",
-    "sms_2fa_delay": "2FA codes arrive too late to log in.",
+    "sync_conflicted_copies": ("The {'conflicted copy'|duplicate} files are driving us mad.",
+                               "Sync duplicates our files{ constantly|}."),
+    "invoice_pdf_blank": ("Couldn't even download our invoices for weeks.", "Blank invoice PDFs{, really?|.}"),
+    "password_reset_expired": ("Password resets never work for our staff.",
+                               "{Reset|Password reset} links {always|} expire before we click them."),
+    "sso_login_loop": ("SSO locked our whole team out.", "{Single sign-on|SSO} {loops|broke} for {weeks|months}."),
+    "vat_number_rejected": ("Still being charged VAT we shouldn't pay.", "Your checkout rejects our VAT number."),
+    "scheduled_report_timezone": ("Reports an hour off every time the clocks change.",
+                                  "Scheduled reports {arrive|run} at the wrong time twice a year."),
+    "mobile_push_android": ("Android notifications broken for months.",
+                            "{Field staff|Our engineers} miss alerts on Android."),
+    "csv_export_stuck": ("Exports never finish, our month-end is a nightmare.",
+                         "{Big|Large} CSV exports {time out|just hang}."),
+    "card_3ds_loop": ("Paying you shouldn't be this hard.", "{Card payments|The 3-D Secure check} keep{|s} failing."),
+    "api_429_below_limit": ("The API throttles us for no reason.", "Rate limits broke our {integration|nightly sync}."),
+    "sms_2fa_delay": ("2FA codes arrive too late to log in.", "{Can't|Couldn't} log in because SMS codes are late."),
 }
 
 
@@ -117,9 +146,7 @@ def _comment(writer: Writer, survey: str, score: float, agent: str) -> str:
         return ""
     good = score >= (4 if survey == "csat" else 5)
     if survey == "ces":
-        bank = ("Easy, thanks.", "Straightforward.", "Quick chat, sorted.") if good else \
-            ("Had to repeat myself.", "Too many steps.", "The chat dropped.", "Hard to get a straight answer.")
-        return writer.pick(bank)
+        return writer.expand(writer.pick(CES_EASY if score >= 5 else CES_HARD))
     return writer.expand(writer.pick(CSAT_GOOD if good else CSAT_BAD), {"agent": agent.split(" ")[0]})
 
 
@@ -169,5 +196,5 @@ def _nps_comment(writer: Writer, score: float, problems) -> str:
     if score >= 7:
         return writer.expand(writer.pick(NPS_PASSIVE))
     if isinstance(problems, list) and problems and writer.chance(0.7):
-        return NPS_PROBLEM_COMPLAINTS[writer.pick(problems)]
+        return writer.expand(writer.pick(NPS_PROBLEM_COMPLAINTS[writer.pick(problems)]))
     return writer.expand(writer.pick(NPS_DETRACTOR))
