@@ -58,18 +58,15 @@ class Lexicon:
 
     @property
     def phrase_pattern(self) -> str:
-        return rf"\b(?:{self._alternation(self.phrases)})\b"
-
-    def single_pattern(self, phrase: str) -> str:
-        return rf"\b(?:{self._alternation([phrase])})\b"
+        return rf"(?i)\b(?:{self._alternation(self.phrases)})\b"
 
     @property
     def guard_pattern(self) -> str | None:
-        return rf"\b(?:{self._alternation(self.guards)})\b" if self.guards else None
+        return rf"(?i)\b(?:{self._alternation(self.guards)})\b" if self.guards else None
 
     @property
     def rewrite_pattern(self) -> str | None:
-        return rf"\b(?:{self._alternation([h for h, _ in self.rewrites])})\b" if self.rewrites else None
+        return rf"(?i)\b(?:{self._alternation([h for h, _ in self.rewrites])})\b" if self.rewrites else None
 
 
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
@@ -151,17 +148,20 @@ def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None)
     public = messages["public"].fillna(False).astype(bool)
     replies = messages.loc[(messages["author_role"] == "agent") & public].reset_index(drop=True)
     body = replies["body"].fillna("").astype("str")
-    text = pc.utf8_lower(pa.array(body, from_pandas=True))
-    hedged = pc.match_substring_regex(text, lex.phrase_pattern).to_numpy(zero_copy_only=False).astype(bool)
+    # Case-insensitive patterns ((?i), RE2) instead of a lower-cased copy of every reply.
+    text = pa.array(body, from_pandas=True)
+    hedged = _matches(text, lex.phrase_pattern)
+    text_hedged = pc.filter(text, pa.array(hedged))
     if lex.guard_pattern and hedged.any():
-        # Removing guards can only clear a match, so only the candidates need the second pass.
+        # Removing guards can only clear a match: only candidates that contain a guard need the second pass.
         candidates = np.flatnonzero(hedged)
-        cleared = pc.replace_substring_regex(pc.take(text, pa.array(candidates)), lex.guard_pattern, " # ")
-        still = pc.match_substring_regex(cleared, lex.phrase_pattern).to_numpy(zero_copy_only=False).astype(bool)
-        hedged[candidates[~still]] = False
-        text_hedged = pc.filter(cleared, pa.array(still))
-    else:
-        text_hedged = pc.filter(text, pa.array(hedged))
+        guarded = _matches(text_hedged, lex.guard_pattern)
+        if guarded.any():
+            cleared = pc.replace_substring_regex(pc.filter(text_hedged, pa.array(guarded)), lex.guard_pattern, " # ")
+            still = np.ones(len(candidates), dtype=bool)
+            still[guarded] = _matches(cleared, lex.phrase_pattern)
+            hedged[candidates[~still]] = False
+            text_hedged = pc.filter(pc.replace_with_mask(text_hedged, pa.array(guarded), cleared), pa.array(still))
     matched = np.empty(len(replies), dtype=object)
     matched.fill(())  # one shared empty tuple: cheap for millions of unhedged replies
     suggestions = [f"{h} -> {c} (after verifying)" for h, c in lex.rewrites]
@@ -182,7 +182,7 @@ def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None)
         matched[hedged] = names[inverse.ravel()]
         if lex.rewrite_pattern:
             first = pc.struct_field(pc.extract_regex(hedged_text, f"(?P<hedge>{lex.rewrite_pattern})"), [0])
-            first = pc.replace_substring_regex(first, r"\s+", " ")
+            first = pc.utf8_lower(pc.replace_substring_regex(first, r"\s+", " "))
             hedges = [h for h, _ in lex.rewrites]
             which = pc.fill_null(pc.index_in(first, value_set=pa.array(hedges)), len(hedges))
             rewrite[hedged] = which.to_numpy(zero_copy_only=False)
@@ -198,8 +198,12 @@ def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None)
     return out
 
 
+def _matches(text: pa.Array, pattern: str) -> np.ndarray:
+    return pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False).astype(bool)
+
+
 def _phrases_found(text: pa.Array, lex: Lexicon, max_rounds: int = 64) -> np.ndarray:
-    """Boolean matrix (texts x lexicon phrases): which phrases each (lower-cased) text contains.
+    """Boolean matrix (texts x lexicon phrases): which phrases each text contains.
 
     Each round extracts the leftmost match of the whole alternation from the texts that still
     match, then removes it: a few vectorised passes over a shrinking set (most replies hedge
@@ -216,7 +220,7 @@ def _phrases_found(text: pa.Array, lex: Lexicon, max_rounds: int = 64) -> np.nda
         if not hit.any():
             break
         mask = pa.array(hit)
-        phrase = pc.replace_substring_regex(pc.filter(match, mask), r"\s+", " ")
+        phrase = pc.utf8_lower(pc.replace_substring_regex(pc.filter(match, mask), r"\s+", " "))
         found[rows[hit], pc.index_in(phrase, value_set=phrases).to_numpy(zero_copy_only=False)] = True
         rows = rows[hit]
         # Replaced by a mark, not a space, so that removing a phrase cannot join two words into another.
