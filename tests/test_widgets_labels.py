@@ -12,6 +12,8 @@ import time
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.errors import ConfigError, DataError
 from toolkit.widgets.labels import (
@@ -326,3 +328,31 @@ def test_labelled_clusters_without_evidence_and_empty_store(tmp_path):
     empty = labelled_clusters(LabelStore(tmp_path / "none.json"))
     assert empty.empty and empty.columns.tolist()[:3] == ["label_id", "name", "status"]
     assert jira_bug_candidates(empty).columns.tolist() == JIRA_COLUMNS
+
+
+@settings(max_examples=60, deadline=None)
+@given(clusters=st.lists(st.integers(-1, 4), min_size=1, max_size=40),
+       owners=st.lists(st.integers(-1, 2), min_size=40, max_size=40))
+def test_carry_over_invariants(tmp_path_factory, clusters, owners):
+    tmp = tmp_path_factory.mktemp("carry")
+    store = LabelStore(tmp / "l.json", autosave=False)
+    n = len(clusters)
+    for label in range(3):
+        members = [f"T{i}" for i in range(n) if owners[i] == label]
+        if members:
+            store.create(members, f"label {label}", save=False)
+    frame = pd.DataFrame({"ticket_id": [f"T{i}" for i in range(n)], "cluster_id": clusters})
+    result = carry_labels(frame, store)
+    got = result.assignments.set_index("ticket_id")
+    owner = store.owner_of()
+    # labelled tickets keep their label
+    assert (got.loc[owner.index, "label_id"] == owner).all()
+    # within a recomputed cluster, the unlabelled tickets all go one way: to one label, or nowhere
+    joined = got[got["how"] != "member"].dropna(subset=["cluster_id"])
+    assert (joined.groupby("cluster_id")["label_id"].nunique(dropna=False) <= 1).all()
+    # a carried cluster is never a conflict, and conflicts name at least two labels
+    carried = set(result.matches.loc[result.matches["carried"], "cluster_id"])
+    assert carried.isdisjoint(set(result.conflicts["cluster_id"]))
+    assert all(len(ids) >= 2 for ids in result.conflicts["label_ids"])
+    # unclustered tickets are never carried anywhere
+    assert not ((got["cluster_id"].isna()) & (got["how"] == "carried")).any()
