@@ -8,7 +8,8 @@ notebook, keep the executed ``.ipynb`` next to the HTML for audit, export the HT
 - The kernel runs with ``PLOTLY_RENDERER=notebook`` (plotly's default under
   ipykernel, ``plotly_mimetype``, is invisible in nbconvert's HTML), without saving
   after every cell (``request_save_on_cell_execute=False``: twice as fast for
-  figure-heavy notebooks), with a progress bar over cells.
+  figure-heavy notebooks), without widget state (``store_widget_state=False``), with a
+  progress bar over cells.
 - A failing cell, a cell timeout (nbclient's ``CellTimeoutError``) or a dead kernel
   ends in one :class:`ReportError` naming the notebook, the section (the nearest
   heading above the failing cell) and the error message the toolkit raised. No HTML
@@ -130,6 +131,9 @@ def execute(notebook: Path, executed: Path, parameters: Mapping[str, Any], *, ti
                 str(notebook), str(executed), parameters=dict(parameters), cwd=str(notebook.parent),
                 engine_name=ENGINE, request_save_on_cell_execute=False, progress_bar=progress,
                 execution_timeout=timeout, log_output=False, kernel_name="python3",
+                # Widget state (tqdm.auto bars in a kernel are widgets) would make the page load the
+                # widget manager from a CDN.
+                store_widget_state=False,
             )
     except PapermillExecutionError as exc:
         nb = nbformat.read(executed, as_version=4)
