@@ -389,3 +389,16 @@ def test_readme_numbers_match_the_ground_truth(truth, patterns):
     assert f"({patterns['too_quick_followup_count']} pairs" in readme
     for key in ("csat_mean_all_invited_latent", "csat_mean_responses"):
         assert f"{float(patterns[key]):.2f}" in readme, key
+
+
+def test_problem_tickets_are_closest_to_their_own_problem(tickets):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    text = tickets["subject"].fillna("") + " " + tickets["description"].fillna("")
+    vectors = TfidfVectorizer(sublinear_tf=True, min_df=2, stop_words="english").fit_transform(text)
+    problem = tickets["problem"].fillna("").to_numpy()
+    query = np.random.default_rng(0).choice(np.flatnonzero(problem != ""), 600, replace=False)
+    similarity = (vectors[query] @ vectors.T).toarray()
+    similarity[np.arange(len(query)), query] = -1
+    nearest = np.argsort(-similarity, axis=1)[:, :5]
+    assert (problem[nearest] == problem[query][:, None]).mean() > 0.9

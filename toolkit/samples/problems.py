@@ -304,6 +304,26 @@ PROBLEMS = (
 )
 
 PROBLEM_NAMES = tuple(p.name for p in PROBLEMS)
+# Short, vague reports that customers also send about a problem (mostly on chat and phone): they
+# share little wording with the rest of the problem's tickets and some overlap between problems.
+VAGUE_REPORTS = {
+    "sync_conflicted_copies": ("{Files|Some files} look{|s} weird in our {shared|synced} folder.",
+                               "Sync is {messing up|doing something strange to} our files."),
+    "invoice_pdf_blank": ("{Can't|Cannot} get our invoice.", "Problem downloading {an|my} invoice."),
+    "password_reset_expired": ("{Can't|Cannot} get into my account.", "Login {not working|problem}, please help."),
+    "sso_login_loop": ("{Can't|Cannot} log in {since this morning|today}.", "Login {not working|broken} for us."),
+    "vat_number_rejected": ("{Tax|VAT} {problem|question} on our bill.", "Wrong tax on {our|the} invoice."),
+    "scheduled_report_timezone": ("{Our|The} report {came|arrived} at a strange time.",
+                                  "Report timing {is off|looks wrong}."),
+    "mobile_push_android": ("The app {doesn't tell me|isn't telling me} {anything|about new items} any more.",
+                            "{Phone|Mobile} alerts {gone|missing}."),
+    "csv_export_stuck": ("{Can't|Cannot} get {my|our} data out.", "Download {not working|doesn't finish}."),
+    "card_3ds_loop": ("{Payment|Paying} {doesn't go through|not working}.", "{Can't|Cannot} pay {you|the bill}."),
+    "api_429_below_limit": ("Our integration {keeps failing|is failing}.", "API {errors|problems} since {Monday|"
+                            "yesterday}."),
+    "sms_2fa_delay": ("{Can't|Cannot} log in, {no code|nothing arrives}.", "Login {not working|problem}, "
+                      "{waiting|still waiting} for {the|a} code."),
+}
 # Problem tickets make up this share of all tickets.
 PROBLEM_SHARE = 0.22
 SPIKING_PROBLEM = "sms_2fa_delay"

@@ -15,7 +15,7 @@ import pandas as pd
 
 from toolkit.samples import company as co
 from toolkit.samples import timeline
-from toolkit.samples.problems import PROBLEM_SHARE, PROBLEMS, day_weights
+from toolkit.samples.problems import PROBLEM_SHARE, PROBLEMS, VAGUE_REPORTS, day_weights
 from toolkit.samples.text import (
     CUSTOMER_ASKS,
     CUSTOMER_GREETINGS,
@@ -343,6 +343,8 @@ class _Row:
 
 def _problem_body(writer: Writer, p, channel: str, values: dict[str, str]) -> str:
     """The core of a customer's report of an upstream problem, without greeting or signature."""
+    if channel in ("chat", "phone") and writer.chance(0.15):
+        return writer.expand(writer.pick(VAGUE_REPORTS[p.name]), values)
     parts = [writer.pick(p.symptoms)]
     for context in writer.sample(p.contexts, writer.int(0, 2 if channel != "chat" else 1)):
         parts.append(context)
