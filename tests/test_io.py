@@ -412,3 +412,13 @@ def test_every_builtin_mapping_names_canonical_columns():
             assert target in spec.columns, (source, table, target)
         for rule in spec.exclude:
             assert rule["column"] in spec.columns and rule["reason"], (source, table)
+
+
+def test_tags_split_from_a_chunked_arrow_column():
+    import pyarrow as pa
+
+    from toolkit.io.mapping import _split_text
+
+    chunked = pa.chunked_array([pa.array(["a b", None], pa.large_string()), pa.array(["", "x  y"], pa.large_string())])
+    column = pd.Series(pd.array(chunked, dtype="str"))
+    assert _split_text(column, "[ \t]+").tolist() == [["a", "b"], [], [], ["x", "y"]]

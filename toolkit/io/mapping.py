@@ -406,7 +406,10 @@ def _split_text(column: pd.Series, split: str | None) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pc.fill_null(pa.array(column.astype("str").array), "")  # zero-copy from pandas' Arrow strings
+    arr = pa.array(column.astype("str").array)  # zero-copy from pandas' Arrow strings
+    if isinstance(arr, pa.ChunkedArray):  # big columns arrive in several chunks
+        arr = arr.combine_chunks()
+    arr = pc.fill_null(arr, "")
     pattern = split or r"[,\s]+"
     parts = pc.split_pattern_regex(pc.utf8_trim_whitespace(arr), pattern=pattern)
     flat = pc.utf8_trim_whitespace(pc.list_flatten(parts))
