@@ -67,6 +67,19 @@ def test_actions_keep_members_disjoint_and_save_each_time(tmp_path):
     assert again.create(ids(9), "x").label_id == "L4"
 
 
+def test_a_second_session_cannot_silently_overwrite_the_first(tmp_path):
+    path = tmp_path / "l.json"
+    first, second = LabelStore(path), LabelStore(path)
+    first.create(ids(1), "from the first session")
+    with pytest.raises(DataError, match="changed by another session since this explorer opened it; this action "
+                                        "was not saved. Fix: re-run the explorer cell"):
+        second.create(ids(2), "from the second session")
+    assert [lab["name"] for lab in json.loads(path.read_text())["labels"]] == ["from the first session"]
+    again = LabelStore(path)  # reloading picks up the other session's work
+    again.create(ids(2), "after reloading")
+    assert len(LabelStore(path).labels) == 2
+
+
 def test_moving_the_last_ticket_removes_the_empty_label(tmp_path):
     store = LabelStore(tmp_path / "l.json")
     store.create(ids(1), "a")

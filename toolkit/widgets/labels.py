@@ -136,6 +136,7 @@ class LabelStore:
         self._remove_stale_temporaries()
         if self.path.exists():
             self._load()
+        self._seen = self._version_on_disk()
 
     # ----------------------------------------------------------------- persistence
     def _remove_stale_temporaries(self) -> None:
@@ -185,9 +186,25 @@ class LabelStore:
         }
         return json.dumps(payload, ensure_ascii=False, indent=1)
 
+    def _version_on_disk(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return stat.st_ino, stat.st_mtime_ns  # every atomic write makes a new inode
+
     def save(self) -> None:
-        """Write all labels to :attr:`path` atomically."""
+        """Write all labels to :attr:`path` atomically.
+
+        Refuses (:class:`DataError`) when someone else wrote the file since this store read or wrote it, e.g. a
+        second explorer on the same data: saving would silently drop that session's labels.
+        """
+        if self._version_on_disk() != self._seen:
+            raise DataError("the labels file was changed by another session since this explorer opened it; this "
+                            "action was not saved", file=str(self.path),
+                            fix="re-run the explorer cell to reload the labels, then repeat the action")
         atomic_write_text(self.path, self.to_json())
+        self._seen = self._version_on_disk()
 
     def _done(self, action: str, label_ids: Sequence[str], **detail) -> None:
         self.history.append({"at": _now(), "action": action, "labels": list(label_ids), **detail})
