@@ -110,7 +110,7 @@ def test_kiwi_or_watermelon_reads_the_trend():
     assert together["verdict"] == "kiwi" and together["periods"] == 8 and together["correlation"] == pytest.approx(1)
     apart = ops.kiwi_or_watermelon(_weekly("apart")).iloc[0]
     assert apart["verdict"] == "watermelon" and apart["correlation"] == pytest.approx(-1)
-    assert apart["sentence"].startswith("Sla attainment and CSAT move apart (r = -1.00")
+    assert apart["sentence"].startswith("SLA attainment and CSAT move apart (r = -1.00")
     series = ops.ops_experience_over_time(_weekly("apart"))
     assert len(series) == 8 and series["sla_attainment"].iloc[0] == 1.0
 

@@ -67,6 +67,8 @@ WATERMELON_COLUMNS = ["segment", "tickets", "sla_attainment", "first_reply_media
                       "csat_responses", "reopen_rate", "back_and_forth", "nps", "ops_score", "experience_score",
                       "ops_tier", "experience_tier", "experience_gap_p", "small_sample", "flag", "explanation"]
 _COUNTS = ["csat_satisfied", "reopened_tickets", "ever_solved"]
+_METRIC_NAMES = {"sla_attainment": "SLA attainment", "first_reply_median": "first reply speed",
+                 "resolution_median": "resolution speed"}
 TREND_COLUMNS = ["segment", "ops_metric", "periods", "correlation", "ci_low", "ci_high", "p_value", "verdict",
                  "sentence"]
 
@@ -285,7 +287,7 @@ def kiwi_or_watermelon(
 
 
 def _correlate(ops: np.ndarray, csat: np.ndarray, confidence: float, period: str, ops_metric: str) -> dict:
-    name = ops_metric.replace("_", " ")
+    name = _METRIC_NAMES[ops_metric]
     if len(ops) < 4 or np.ptp(ops) == 0 or np.ptp(csat) == 0:
         return {"correlation": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "verdict": "unclear",
                 "sentence": f"Too few {period}s with varying {name} and CSAT to tell whether they move together."}
@@ -296,7 +298,7 @@ def _correlate(ops: np.ndarray, csat: np.ndarray, confidence: float, period: str
     if low > 0:
         verdict, text = "kiwi", f"Better {name} goes with better CSAT ({interval}): green all through, a kiwi."
     elif high < 0:
-        verdict, text = "watermelon", (f"{name.capitalize()} and CSAT move apart ({interval}): when the metric "
+        verdict, text = "watermelon", (f"{name[0].upper()}{name[1:]} and CSAT move apart ({interval}): when the metric "
                                        "improves the experience worsens, a watermelon.")
     else:
         verdict, text = "unclear", (f"No clear link between {name} and CSAT over time ({interval}): the metric "
