@@ -41,6 +41,7 @@ CLUSTER_COLUMNS = ["cluster_id", "name", "tickets", "customers", "organizations"
                    "resolution_hours_median", "reopen_rate", "reopen_rate_rest", "csat", "csat_rest", "impact",
                    "bug_keys", "problem_links", "representative_ids", "terms"]
 LABEL_SAMPLE = 300  # tickets per cluster read for its distinctive terms
+SUBGRAPH_SHARE = 0.5  # a subset holding at least this share re-uses the cached neighbour graph
 KEY_MIN_SHARE = 0.05  # a bug key is attached to a cluster when at least 5% of its tickets (and one) quote it
 
 
@@ -209,7 +210,17 @@ class DuplicateFinder(BaseEstimator):
         clone.bug_keys_ = self.bug_keys_.iloc[rows].reset_index(drop=True)
         clone.vectors_ = self.vectors_[rows]
         clone.timings_ = {}
-        clone._link()
+        if len(rows) >= SUBGRAPH_SHARE * len(self.labels_):
+            # most of the set: keep the cached neighbours that are inside the subset (no new search)
+            clone.neighbours_ = NearestNeighbours(k=self.k, seed=self.seed, progress=False).fit(clone.vectors_)
+            clone.index_ = TicketIndex(clone.tickets_["ticket_id"].to_numpy(), clone.vectors_, clone.neighbours_)
+            new_row = np.full(len(self.labels_), -1, dtype=np.int64)
+            new_row[rows] = np.arange(len(rows))
+            idx, sim = self.graph_[0][rows], self.graph_[1][rows]
+            mapped = np.where(idx >= 0, new_row[np.maximum(idx, 0)], -1)
+            clone.graph_ = (mapped, np.where(mapped >= 0, sim, -np.inf).astype(np.float32))
+        else:
+            clone._link()
         clone._cluster()
         return clone
 

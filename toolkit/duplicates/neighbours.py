@@ -50,19 +50,26 @@ class NearestNeighbours(BaseEstimator):
         self.vectors_ = vectors
         n = vectors.shape[0]
         self.exact_ = sp.issparse(vectors) or n <= self.exact_limit
-        if not self.exact_:
-            n_cells = int(np.ceil(n / self.cell_size))
-            sample = vectors
-            if n > 100 * n_cells:
-                pick = np.sort(np.random.default_rng(self.seed).choice(n, 100 * n_cells, replace=False))
-                sample = vectors[pick]
-            kmeans = MiniBatchKMeans(n_clusters=n_cells, random_state=self.seed, n_init=1, batch_size=4096,
-                                     max_iter=20).fit(sample)
-            self.centroids_ = kmeans.cluster_centers_.astype(np.float32)
-            self.cells_ = self._nearest_cells(vectors, self.probes)
-            self.order_ = np.argsort(self.cells_[:, 0], kind="stable")
-            self.bounds_ = np.searchsorted(self.cells_[self.order_, 0], np.arange(n_cells + 1))
+        self.centroids_ = None
         return self
+
+    def _ensure_cells(self) -> None:
+        """Build the cells on first use (a finder that only regroups never needs them)."""
+        if self.exact_ or self.centroids_ is not None:
+            return
+        vectors = self.vectors_
+        n = vectors.shape[0]
+        n_cells = int(np.ceil(n / self.cell_size))
+        sample = vectors
+        if n > 100 * n_cells:
+            pick = np.sort(np.random.default_rng(self.seed).choice(n, 100 * n_cells, replace=False))
+            sample = vectors[pick]
+        kmeans = MiniBatchKMeans(n_clusters=n_cells, random_state=self.seed, n_init=1, batch_size=4096,
+                                 max_iter=20).fit(sample)
+        self.centroids_ = kmeans.cluster_centers_.astype(np.float32)
+        self.cells_ = self._nearest_cells(vectors, self.probes)
+        self.order_ = np.argsort(self.cells_[:, 0], kind="stable")
+        self.bounds_ = np.searchsorted(self.cells_[self.order_, 0], np.arange(n_cells + 1))
 
     def _nearest_cells(self, vectors, probes: int) -> np.ndarray:
         probes = min(probes, len(self.centroids_))
@@ -78,6 +85,7 @@ class NearestNeighbours(BaseEstimator):
     def kneighbors(self) -> tuple[np.ndarray, np.ndarray]:
         """Neighbours of every fitted row (itself excluded): indices (-1 when fewer exist) and similarities."""
         n = self.vectors_.shape[0]
+        self._ensure_cells()
         return self._search(self.vectors_, self.k, self_rows=np.arange(n), cells=None if self.exact_ else self.cells_)
 
     def query(self, vectors, k: int | None = None, probes: int | None = None, exclude=None):
@@ -87,6 +95,7 @@ class NearestNeighbours(BaseEstimator):
         """
         k = self.k if k is None else k
         cells = None
+        self._ensure_cells()
         if not self.exact_:
             cells = self._nearest_cells(vectors, probes or max(self.probes, 3))
         return self._search(vectors, k, self_rows=exclude, cells=cells)

@@ -81,8 +81,8 @@ class TfidfRepresentation(BaseEstimator, TransformerMixin):
     default_resolution = 2.0
 
     def __init__(self, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] | None = (2, 5),
-                 char_weight: float = 1.0, dims: int | None = 128, max_features: int | None = 100_000,
-                 fit_sample: int = 30_000, seed: int = 0, progress: bool = True) -> None:
+                 char_weight: float = 1.0, dims: int | None = 128, max_features: int | None = 50_000,
+                 fit_sample: int = 20_000, seed: int = 0, progress: bool = True) -> None:
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.char_weight = char_weight
@@ -98,7 +98,9 @@ class TfidfRepresentation(BaseEstimator, TransformerMixin):
             rng = np.random.default_rng(self.seed)
             pick = np.sort(rng.choice(len(texts), self.fit_sample, replace=False))
             texts = [texts[i] for i in pick]
-        self.words_ = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True, min_df=1,
+        # terms seen once in a large sample are mostly typos and ids: they cost SVD time, not quality
+        min_df = 2 if len(texts) >= 5_000 else 1
+        self.words_ = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True, min_df=min_df,
                                       max_features=self.max_features, dtype=np.float32,
                                       token_pattern=r"(?u)\b\w+\b", stop_words=STOP_WORDS)
         words = self.words_.fit_transform(texts)
@@ -114,7 +116,7 @@ class TfidfRepresentation(BaseEstimator, TransformerMixin):
         features = sp.identity(len(terms), dtype=np.float32, format="csr")
         if self.char_ngrams is not None:
             chars = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams), dtype=np.float32,
-                                    max_features=self.max_features)
+                                    max_features=self.max_features // 2 if self.max_features else None)
             features = sp.hstack([features, self.char_weight * chars.fit_transform(terms)], format="csr")
         sample = normalize(words @ features)
         dims = int(max(1, min(self.dims, sample.shape[1] - 1, sample.shape[0] - 1)))

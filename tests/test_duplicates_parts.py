@@ -1,0 +1,169 @@
+"""The swappable parts of toolkit.duplicates, each on tiny inputs with exact answers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.duplicates.grouping import GraphGrouping, relabel_by_size, similarity_graph
+from toolkit.duplicates.labelling import cluster_counts, cluster_name, extract_bug_keys
+from toolkit.duplicates.neighbours import NearestNeighbours, _top_k
+from toolkit.duplicates.ranking import cluster_evidence, cluster_summary, weekly_counts
+from toolkit.duplicates.representation import make_representation
+from toolkit.errors import ConfigError
+
+
+def unit(rows):
+    rows = np.asarray(rows, dtype=np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+# ---------------------------------------------------------------- neighbours
+def test_top_k_orders_by_value_then_position():
+    block = np.array([[0.1, 0.9, 0.5, 0.9], [0.0, 0.0, 0.0, 0.0]], dtype=np.float32)
+    idx, val = _top_k(block, 2)
+    assert idx.tolist() == [[1, 3], [0, 1]]
+    assert val.tolist() == [[pytest.approx(0.9), pytest.approx(0.9)], [0.0, 0.0]]
+
+
+def test_exact_search_excludes_self():
+    x = unit([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]])
+    idx, sim = NearestNeighbours(k=1).fit(x).kneighbors()
+    assert idx[:, 0].tolist() == [1, 0, 3, 2]
+    assert sim[0, 0] == pytest.approx(float(x[0] @ x[1]))
+
+
+def test_cell_search_finds_the_same_near_duplicates_as_exact_search():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(40, 16))
+    x = unit(np.repeat(centres, 50, axis=0) + 0.05 * rng.normal(size=(2000, 16)))
+    exact = NearestNeighbours(k=5, exact_limit=10_000).fit(x).kneighbors()[0]
+    cells = NearestNeighbours(k=5, exact_limit=100, cell_size=200, seed=0, progress=False).fit(x)
+    assert not cells.exact_
+    approx = cells.kneighbors()[0]
+    same_group = (approx // 50) == (np.arange(2000)[:, None] // 50)
+    assert same_group.mean() == 1.0
+    recall = np.mean([len(set(a) & set(b)) / 5 for a, b in zip(exact, approx, strict=True)])
+    assert recall > 0.95
+    found, _ = cells.query(x[:3], k=2)
+    assert (found // 50 == 0).all()
+
+
+def test_query_with_fewer_rows_than_k():
+    idx, sim = NearestNeighbours(k=5).fit(unit([[1, 0], [0, 1]])).kneighbors()
+    assert idx.shape == (2, 1) and idx[:, 0].tolist() == [1, 0]
+
+
+# ---------------------------------------------------------------- grouping
+def test_similarity_graph_keeps_links_above_threshold_once():
+    idx = np.array([[1, 2], [0, 2], [0, 1]])
+    sim = np.array([[0.9, 0.2], [0.9, 0.5], [0.2, 0.5]], dtype=np.float32)
+    graph = similarity_graph(idx, sim, 0.4).toarray()
+    assert graph.tolist() == [[0, pytest.approx(0.9), 0], [0, 0, pytest.approx(0.5)], [0, 0, 0]]
+
+
+def test_grouping_leaves_small_groups_and_loners_unclustered():
+    x = unit([[1, 0, 0], [0.95, 0.05, 0], [0.97, 0, 0.03], [0, 1, 0], [0, 0.96, 0.04], [0, 0, 1]])
+    idx, sim = NearestNeighbours(k=3).fit(x).kneighbors()
+    labels = GraphGrouping(threshold=0.8, min_cluster_size=3).fit(idx, sim).labels_
+    assert labels.tolist() == [0, 0, 0, -1, -1, -1]
+    labels = GraphGrouping(threshold=0.8, min_cluster_size=2).fit(idx, sim).labels_
+    assert labels.tolist() == [0, 0, 0, 1, 1, -1]
+
+
+def test_relabel_by_size_numbers_largest_first():
+    assert relabel_by_size(np.array([5, 5, 2, 2, 2, 9]), 2).tolist() == [1, 1, 0, 0, 0, -1]
+
+
+def test_grouping_parameters_are_checked():
+    idx, sim = np.zeros((1, 0), dtype=int), np.zeros((1, 0))
+    with pytest.raises(ConfigError, match="resolution must be a number at least 0.0, got -1"):
+        GraphGrouping(resolution=-1).fit(idx, sim)
+
+
+# ---------------------------------------------------------------- labelling
+def test_bug_keys_jira_github_and_references():
+    texts = pd.Series([
+        "Broken since APP-1234, see https://acme.atlassian.net/browse/APP-1234",
+        "Tracked in https://github.com/Acme/Web/issues/87 and acme/api#12",
+        "Order #48213 is late; the fix for #4521 did not help",
+        "Times are ISO-8601 and UTF-8, ticket #99812 again",
+        None,
+    ])
+    assert extract_bug_keys(texts).tolist() == [["APP-1234"], ["acme/api#12", "acme/web#87"], ["#4521"], [], []]
+
+
+def test_cluster_counts_orders_by_tickets_and_applies_the_share():
+    values = pd.Series([["APP-1"], ["APP-1", "#9"], ["APP-2"], [], ["APP-1"]])
+    labels = np.array([0, 0, 0, -1, 1])
+    assert cluster_counts(values, labels).to_dict() == {0: ["APP-1", "#9", "APP-2"], 1: ["APP-1"]}
+    assert cluster_counts(values, labels, min_share=0.5).to_dict() == {0: ["APP-1"], 1: ["APP-1"]}
+
+
+def test_cluster_name_lets_a_phrase_absorb_its_words():
+    assert cluster_name(["export", "csv export", "csv", "error", "timeout"]) == "csv export / error / timeout"
+
+
+def test_unknown_representation_is_named():
+    with pytest.raises(ConfigError, match="unknown representation 'word2vec'"):
+        make_representation("word2vec")
+
+
+# ---------------------------------------------------------------- ranking
+def _tickets():
+    as_of = pd.Timestamp("2026-06-30 12:00", tz="UTC")
+    days = [100, 60, 20, 10, 9, 8, 5, 2, 1, 0.5] + [115, 100, 85, 70, 55, 40, 25, 10] + [3, 50]
+    return pd.DataFrame({
+        "ticket_id": [str(i) for i in range(len(days))],
+        "created_at": (as_of - pd.to_timedelta(days, unit="D")).astype("datetime64[us, UTC]"),
+        "requester_id": [f"r{i % 4}" for i in range(len(days))],
+        "organization_id": [f"o{i % 2}" for i in range(len(days))],
+        "agent_replies": pd.array([4] * 10 + [1] * 8 + [1, 1], dtype="Int64"),
+        "reopens": pd.array([1, 1] + [0] * 8 + [0] * 8 + [0, 0], dtype="Int64"),
+        "satisfaction": ["bad", "bad", "good", None, None, None, None, None, None, None,
+                         "good", "good", "good", "good", None, None, None, None, "good", "bad"],
+    }), as_of
+
+
+def test_emerging_cluster_is_flagged_and_ranked_by_impact():
+    tickets, as_of = _tickets()
+    labels = np.array([0] * 10 + [1] * 8 + [-1, -1])
+    out = cluster_evidence(tickets, labels).set_index("cluster_id")
+    spike, steady = out.loc[0], out.loc[1]
+    assert spike["tickets"] == 10 and spike["customers"] == 4 and spike["organizations"] == 2
+    assert spike["recent_tickets"] == 8 and spike["baseline_weekly"] == pytest.approx(2 / 13)
+    assert spike["growth"] == pytest.approx((8 / 4) / (2 / 13))
+    assert bool(spike["emerging"]) and not bool(steady["emerging"])
+    assert steady["recent_tickets"] == 2 and steady["growth"] == pytest.approx((2 / 4) / (6 / 13))
+    assert spike["reopen_rate"] == pytest.approx(0.2) and spike["reopen_rate_rest"] == pytest.approx(0.0)
+    assert spike["csat"] == pytest.approx(1 / 3) and spike["csat_rest"] == pytest.approx(5 / 6)
+    # impact = tickets x effort (4 / mean 2.5) x (1 + csat gap 0.5) x (1 + reopen gap 0.2)
+    assert spike["impact"] == pytest.approx(10 * 1.6 * 1.5 * 1.2)
+    assert out.index.tolist() == [0, 1]
+    assert spike["first_seen"] == tickets["created_at"].iloc[0]
+
+
+def test_evidence_skips_what_the_data_lacks_with_a_note():
+    tickets = pd.DataFrame({"ticket_id": ["1", "2", "3"]})
+    out = cluster_evidence(tickets, np.array([0, 0, -1]))
+    assert out["tickets"].tolist() == [2] and pd.isna(out["csat"].iloc[0]) and pd.isna(out["emerging"].iloc[0])
+    notes = " | ".join(out.attrs["notes"])
+    assert "trend and growth not computed: the tickets have no created_at" in notes
+    assert "CSAT not computed: the tickets have no satisfaction ratings" in notes
+
+
+def test_weekly_counts_include_empty_weeks():
+    tickets, _ = _tickets()
+    labels = np.array([0] * 10 + [1] * 8 + [-1, -1])
+    weekly = weekly_counts(tickets, labels)
+    assert weekly.groupby("cluster_id")["tickets"].sum().to_dict() == {0: 10, 1: 8}
+    assert weekly["week"].dt.day_of_week.eq(0).all()
+    assert weekly.groupby("cluster_id").size().nunique() == 1
+
+
+def test_cluster_summary_takes_any_cluster_keys():
+    tickets, _ = _tickets()
+    tickets["subject"] = ["Sync fails APP-77"] * 3 + ["Sync fails"] * 17
+    keys = ["merged"] * 10 + ["B"] * 8 + [None, "-1"]
+    out = cluster_summary(tickets, pd.DataFrame({"ticket_id": tickets["ticket_id"], "cluster_id": keys}))
+    assert out.set_index("cluster_id")["tickets"].to_dict() == {"merged": 10, "B": 8}
+    assert out.set_index("cluster_id").loc["merged", "bug_keys"] == ["APP-77"]
