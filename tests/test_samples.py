@@ -93,6 +93,14 @@ def test_build_rejects_too_few_tickets():
                               "Fix: pass e.g. n_tickets=20000")
 
 
+def test_generate_refuses_a_file_as_the_folder(tmp_path):
+    file = tmp_path / "notes.txt"
+    file.write_text("x")
+    with pytest.raises(ConfigError) as err:
+        samples.generate(file, n_tickets=500)
+    assert str(err.value) == f"`out`: {file} is a file, not a folder. Fix: pass a folder, e.g. data/samples"
+
+
 def test_load_sample_names_the_missing_folder(tmp_path):
     with pytest.raises(DataError) as err:
         samples.load_sample(tmp_path)

@@ -86,12 +86,12 @@ def build(seed: int = DEFAULT_SEED, n_tickets: int = DEFAULT_TICKETS) -> dict[st
     messages = write_messages(Writer(rng[3]), plan, people, snapshot)
     tickets = finalise_tickets(plan, messages, snapshot)
     latent = surveys.latent_satisfaction(rng[4], tickets)
-    csat_inv, csat_resp, satisfaction = surveys.transactional(rng[5], Writer(rng[6]), tickets, orgs, latent,
-                                                              snapshot)
+    ticket_inv, ticket_resp, satisfaction = surveys.transactional(rng[5], Writer(rng[6]), tickets, orgs, latent,
+                                                                  snapshot)
     tickets["satisfaction"] = satisfaction
     nps_inv, nps_resp = surveys.relationship_nps(rng[7], Writer(rng[9]), tickets, orgs, people, latent, snapshot)
-    invitations = _number(pd.concat([csat_inv, nps_inv], ignore_index=True), "invitation_id", "inv-", "sent_at")
-    responses = pd.concat([csat_resp, nps_resp], ignore_index=True)
+    invitations = _number(pd.concat([ticket_inv, nps_inv], ignore_index=True), "invitation_id", "inv-", "sent_at")
+    responses = pd.concat([ticket_resp, nps_resp], ignore_index=True)
     responses = _number(responses, "response_id", "resp-", "submitted_at")
     tables = {
         "tickets": tickets,
@@ -101,7 +101,7 @@ def build(seed: int = DEFAULT_SEED, n_tickets: int = DEFAULT_TICKETS) -> dict[st
     }
     tables.update(_maturity(seed))
     tables["zendesk_tickets"] = zendesk_export(rng[8], tickets, messages, people, orgs,
-                                               set(csat_inv["ticket_id"].dropna()))
+                                               set(ticket_inv.loc[ticket_inv["survey"] == "csat", "ticket_id"]))
     tables.update(_ground_truth(tickets, responses, invitations, latent, seed))
     tables["tickets"] = _canonical_tickets(tickets)
     return tables
@@ -112,10 +112,13 @@ def generate(out: str | Path = SAMPLES_DIR, seed: int = DEFAULT_SEED, n_tickets:
     """Generate the sample client and write its files into ``out``; returns the paths written.
 
     CSV files are UTF-8 with ``\\n`` line ends; timestamps in canonical tables are UTC
-    ISO 8601 (``2026-03-02T14:05:00Z``), tags are space-separated; the messages table
-    is gzip-compressed (with a fixed header time, so files are byte-identical).
+    ISO 8601 (``2026-03-02T14:05:00Z``), tags are space-separated; the big canonical
+    tables (tickets, messages, invitations) are gzip-compressed with a fixed header time,
+    so the same seed gives the same bytes.
     """
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out} is a file, not a folder", key="out", fix="pass a folder, e.g. data/samples")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in build(seed, n_tickets).items():
