@@ -109,14 +109,20 @@ def test_hedging_association_uses_the_first_reply():
         ("T4", "2026-01-05T10:00Z", "agent", True, "Fixed."),
     ])
     out = ops.hedging_association(ops.hedging(talk), frame).set_index("outcome")
-    assert out.loc["additional_exchanges", "hedged_first_reply"] == 1.0
-    assert out.loc["additional_exchanges", "certain_first_reply"] == 0.5
+    assert out.loc["additional_exchanges", "with_hedge"] == 1.0
+    assert out.loc["additional_exchanges", "without_hedge"] == 0.5
     assert out.loc["additional_exchanges", "difference"] == 0.5
-    assert (out.loc["reopen_rate", "hedged_first_reply"], out.loc["reopen_rate", "certain_first_reply"]) == (0.5, 0.0)
+    assert (out.loc["reopen_rate", "with_hedge"], out.loc["reopen_rate", "without_hedge"]) == (0.5, 0.0)
     assert out.loc["csat", "difference"] == -0.5
     assert out.loc["csat", "ci_low"] < -0.5 < out.loc["csat", "ci_high"]
     assert out["tickets_hedged"].tolist() == [2, 2, 2] and out["tickets_certain"].tolist() == [2, 2, 2]
-    assert out["small_sample"].all()
+    assert out["small_sample"].all() and (out["exposure"] == "first_reply").all()
+    last = ops.hedging_association(ops.hedging(talk), frame, exposure="last_reply").set_index("outcome")
+    assert (last.loc["reopen_rate", "with_hedge"], last.loc["reopen_rate", "tickets_hedged"]) == (0.0, 2)  # T2, T4
+    anyone = ops.hedging_association(ops.hedging(talk), frame, exposure="any_reply").set_index("outcome")
+    assert anyone.loc["additional_exchanges", "with_hedge"] == 1.0  # T1 (2 more), T2 (0), T4 (1)
+    with pytest.raises(ConfigError, match=r"`exposure`: unknown exposure 'middle'"):
+        ops.hedging_association(ops.hedging(talk), frame, exposure="middle")
 
 
 def test_hedging_association_with_survey_csat_and_missing_reopens():
@@ -125,7 +131,7 @@ def test_hedging_association_with_survey_csat_and_missing_reopens():
                      ("T2", "2026-01-05T10:00Z", "agent", True, "Fixed.")])
     survey = responses([{"ticket_id": "T1", "score": 2}, {"ticket_id": "T2", "score": 5}])
     out = ops.hedging_association(ops.hedging(talk), frame, survey).set_index("outcome")
-    assert out.loc["csat", "hedged_first_reply"] == 0.0 and out.loc["csat", "certain_first_reply"] == 1.0
+    assert out.loc["csat", "with_hedge"] == 0.0 and out.loc["csat", "without_hedge"] == 1.0
     assert out.loc["reopen_rate", "note"] == "skipped: the tickets have no reopens values"
     assert np.isnan(out.loc["reopen_rate", "difference"])
 

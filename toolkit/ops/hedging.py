@@ -40,7 +40,7 @@ DEFAULT_LEXICON = Path(__file__).with_name("hedging_lexicon.yaml")
 REPLY_COLUMNS = ["ticket_id", "message_id", "author", "created_at", "hedged", "matched_phrases", "rewrite", "body"]
 SUMMARY_COLUMNS = ["segment", "replies", "hedged_replies", "hedged_share", "ci_low", "ci_high", "small_sample",
                    "rank", "top_phrases", "example", "example_rewrite"]
-ASSOCIATION_COLUMNS = ["outcome", "hedged_first_reply", "certain_first_reply", "difference", "ci_low", "ci_high",
+ASSOCIATION_COLUMNS = ["outcome", "exposure", "with_hedge", "without_hedge", "difference", "ci_low", "ci_high",
                        "p_value", "tickets_hedged", "tickets_certain", "small_sample", "note"]
 
 
@@ -302,42 +302,60 @@ def hedging_summary(
     return with_notes(out.reset_index(drop=True), notes)
 
 
+EXPOSURES = ("first_reply", "last_reply", "any_reply")
+
+
 def hedging_association(
     replies: pd.DataFrame,
     tickets: pd.DataFrame,
     survey_responses: pd.DataFrame | None = None,
     confidence: float = 0.95,
+    exposure: str = "first_reply",
 ) -> pd.DataFrame:
-    """Do tickets whose first agent reply hedges go worse? Differences with confidence intervals.
+    """Do tickets with hedged replies go worse? Differences with confidence intervals.
 
-    The exposure is the *first* agent reply of each ticket (hedged or certain): using "any
-    reply hedged" would link hedging to long conversations merely because long conversations
-    have more replies to hedge in. Outcomes:
+    ``exposure`` says which reply makes a ticket "hedged":
 
-    - ``additional_exchanges``: agent replies after the first (mean; Welch interval).
-    - ``reopen_rate``: share reopened (needs ``reopens``; Newcombe interval for the difference).
-    - ``csat``: share satisfied (ticket satisfaction or CSAT survey responses; Newcombe).
+    - ``first_reply`` (default): the first agent reply. Not inflated by long conversations,
+      but where agents hedge mostly in resolutions, a hedged first reply is often a one-touch
+      resolution, which lowers its back-and-forth.
+    - ``last_reply``: the final agent reply (usually the resolution); a reopened ticket's
+      earlier, reopened resolution is not what is looked at.
+    - ``any_reply``: any agent reply. Long conversations have more replies to hedge in, so
+      back-and-forth is biased upwards; use for reopens and CSAT.
 
-    Returns one row per outcome with ``outcome``, ``hedged_first_reply``,
-    ``certain_first_reply``, ``difference`` (hedged - certain) with ``ci_low``/``ci_high``,
-    ``p_value``, ``tickets_hedged``, ``tickets_certain``, ``small_sample`` (either side < 30)
-    and ``note`` (why an outcome is empty). Association, not proof of cause.
+    Outcomes: ``additional_exchanges`` (agent replies beyond the first, mean; Welch
+    interval), ``reopen_rate`` (needs ``reopens``; Newcombe interval for the difference) and
+    ``csat`` (share satisfied, from ticket satisfaction or CSAT survey responses; Newcombe).
+
+    Returns one row per outcome with ``outcome``, ``exposure``, ``with_hedge`` and
+    ``without_hedge`` (the outcome among tickets with / without the hedged reply),
+    ``difference`` (with - without) with ``ci_low``/``ci_high``, ``p_value``,
+    ``tickets_hedged``, ``tickets_certain``, ``small_sample`` (either side < 30) and ``note``
+    (why an outcome is empty). Association, not proof of cause.
     """
     _check_replies(replies)
+    if exposure not in EXPOSURES:
+        raise ConfigError(f"unknown exposure {exposure!r}", key="exposure", fix=f"use one of {', '.join(EXPOSURES)}")
     tickets = check_table(tickets, "tickets", argument="tickets")
     position = ticket_positions(tickets, replies["ticket_id"])
     mine = position >= 0
     times = replies["created_at"]
     times = (times.dt.tz_convert("UTC").dt.tz_localize(None) if isinstance(times.dtype, pd.DatetimeTZDtype)
              else times).to_numpy(dtype="datetime64[us]")[mine]
-    order = np.lexsort((times, position[mine]))  # by ticket, then time: the first reply leads each ticket
+    order = np.lexsort((times, position[mine]))  # by ticket, then time
     pos_sorted = position[mine][order]
-    lead = np.r_[True, pos_sorted[1:] != pos_sorted[:-1]] if len(pos_sorted) else np.array([], dtype=bool)
+    hedged_sorted = replies["hedged"].to_numpy(dtype=bool)[mine][order]
     n = len(tickets)
     known = np.zeros(n, dtype=bool)
+    known[pos_sorted] = True
     hedged = np.zeros(n, dtype=bool)
-    known[pos_sorted[lead]] = True
-    hedged[pos_sorted[lead]] = replies["hedged"].to_numpy(dtype=bool)[mine][order][lead]
+    if exposure == "any_reply":
+        hedged[pos_sorted[hedged_sorted]] = True
+    elif len(pos_sorted):
+        change = pos_sorted[1:] != pos_sorted[:-1]
+        pick = np.r_[True, change] if exposure == "first_reply" else np.r_[change, True]
+        hedged[pos_sorted[pick]] = hedged_sorted[pick]
     rows = []
     exchanges = np.where(known, np.bincount(pos_sorted, minlength=n) - 1, np.nan).astype("float64")
     rows.append(_mean_difference("additional_exchanges", exchanges, hedged, known, confidence))
@@ -352,6 +370,7 @@ def hedging_association(
     else:
         rows.append(_rate_difference("csat", csat.to_numpy(), hedged, known, confidence))
     out = pd.DataFrame(rows, columns=ASSOCIATION_COLUMNS)
+    out["exposure"] = exposure
     out["small_sample"] = (out["tickets_hedged"].fillna(0) < MIN_SAMPLE) | (out["tickets_certain"].fillna(0)
                                                                              < MIN_SAMPLE)
     return with_notes(out, [n for n in csat_notes if "skipped" not in n])
@@ -427,7 +446,7 @@ def _mean_difference(outcome: str, values: np.ndarray, hedged: np.ndarray, known
     row = {"outcome": outcome, "tickets_hedged": len(a), "tickets_certain": len(b), "note": ""}
     if len(a) == 0 or len(b) == 0:
         return {**row, "note": "needs tickets with hedged and with certain first replies"}
-    row.update(hedged_first_reply=a.mean(), certain_first_reply=b.mean(), difference=a.mean() - b.mean())
+    row.update(with_hedge=a.mean(), without_hedge=b.mean(), difference=a.mean() - b.mean())
     if len(a) > 1 and len(b) > 1 and (a.var() > 0 or b.var() > 0):
         test = stats.ttest_ind(a, b, equal_var=False)
         ci = test.confidence_interval(confidence_level=confidence)
@@ -444,7 +463,7 @@ def _rate_difference(outcome: str, values: np.ndarray, hedged: np.ndarray, known
     if len(a) == 0 or len(b) == 0:
         return {**row, "note": "needs tickets with hedged and with certain first replies"}
     ca, cb = int(a.sum()), int(b.sum())
-    row.update(hedged_first_reply=ca / len(a), certain_first_reply=cb / len(b), difference=ca / len(a) - cb / len(b))
+    row.update(with_hedge=ca / len(a), without_hedge=cb / len(b), difference=ca / len(a) - cb / len(b))
     with warnings.catch_warnings():  # statsmodels also computes ratios we do not use (0/0 at the extremes)
         warnings.simplefilter("ignore", RuntimeWarning)
         low, high = confint_proportions_2indep(ca, len(a), cb, len(b), method="newcomb", compare="diff",
