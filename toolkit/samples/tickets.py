@@ -269,6 +269,7 @@ def _write_texts(writer: Writer, frame: pd.DataFrame, people: pd.DataFrame, orgs
     problems = {p.name: p for p in PROBLEMS}
     subjects, descriptions = [], []
     by_id = {}
+    local_by_id = dict(zip(frame["ticket_id"], frame["_local"], strict=True))
     columns = ["ticket_id", "requester_id", "organization_id", "product", "channel", "_feature", "_problem",
                "_intent", "_followup_of", "_local", "_is_problem_ticket", "_verb", "_aspect", "_symptom", "_when"]
     for record in records(frame, columns):
@@ -305,7 +306,7 @@ def _write_texts(writer: Writer, frame: pd.DataFrame, people: pd.DataFrame, orgs
                 subject = writer.pick(("Re: ", "Still broken: ", "Again: ", "")) + subject
             text = _dress(writer, body, row.channel, values, fault=p is not None or row.intent == "small_fault")
             if isinstance(row.followup_of, str) and row.followup_of in by_id and writer.chance(0.6):
-                stamp = frame["_local"].iat[int(row.followup_of) - 100001]
+                stamp = local_by_id[row.followup_of]
                 text += "\n\n" + writer.quote(by_id[row.followup_of], writer.date_words(stamp),
                                               f"{values['name']} <{values['email']}>")
             elif p is not None and row.channel == "email" and writer.chance(0.07):

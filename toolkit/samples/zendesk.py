@@ -123,14 +123,19 @@ def zendesk_export(rng: np.random.Generator, tickets: pd.DataFrame, messages: pd
 
 
 def _waits(messages: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFrame:
-    """Minutes waiting on the requester (after an agent message) and on the agent (after a customer one)."""
+    """Minutes pending on the requester (after an agent message) and open for the agent (after a customer one).
+
+    The time between a solve and the reopening reply counts as neither: the ticket was solved.
+    """
     public = messages[messages["public"] & (messages["author_role"] != "system")]
     nxt = public.groupby("ticket_id")["created_at"].shift(-1)
     gap = (nxt - public["created_at"]).dt.total_seconds() / 60
     agent_wait = gap.where(public["author_role"] == "agent").groupby(public["ticket_id"]).sum()
     requester_wait = gap.where(public["author_role"] == "customer").groupby(public["ticket_id"]).sum()
+    solved_gaps = ((tickets["_seg2_start"] - tickets["_seg1_end"]).fillna(0)
+                   + (tickets["_seg3_start"] - tickets["_seg2_end"]).fillna(0)).where(tickets["reopens"] > 0, 0.0)
     return pd.DataFrame({
-        "agent": tickets["ticket_id"].map(agent_wait).fillna(0.0).to_numpy(),
+        "agent": (tickets["ticket_id"].map(agent_wait).fillna(0.0) - solved_gaps).clip(lower=0).to_numpy(),
         "requester": tickets["ticket_id"].map(requester_wait).fillna(0.0).to_numpy(),
     }, index=tickets.index)
 
