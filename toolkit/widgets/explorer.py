@@ -536,7 +536,7 @@ class DuplicateExplorer:
                 self._syncing = False
         self._pending_threshold = False
         ids = assignments["ticket_id"].astype("str")
-        if not ids.isin(self._row_of.index).all():
+        if not (ids.equals(self.tickets["ticket_id"]) or (self._row_of.index.get_indexer(ids) >= 0).all()):
             raise DataError("the clustering returned ticket ids that are not in the tickets", table="tickets",
                             column="ticket_id", fix="cluster the same tickets the explorer shows")
         self.machine = assignments.assign(ticket_id=ids)
