@@ -30,6 +30,7 @@ from toolkit.io.mapping import (
     needed_columns,
     norm,
     run_raw_hook,
+    sources,
     user_spec,
 )
 from toolkit.io.read import read_raw
@@ -220,6 +221,11 @@ def _check_tz(tz: str) -> None:
 
 def _choose_spec(columns: list[str], table: str, source: str | None, mapping, file: str,
                  constants: dict | None = None) -> tuple[Spec, bool]:
+    """The mapping to use and whether it was detected: ``source=``, else the header, else ``generic``.
+
+    A user mapping extends the chosen source's mapping. A header that fits no source and lacks the
+    canonical columns raises one DataError listing the sources to choose from.
+    """
     constants = constants or {}
     custom = user_spec(mapping)
     detected = False
@@ -237,16 +243,12 @@ def _choose_spec(columns: list[str], table: str, source: str | None, mapping, fi
         source = "generic"
         detected = custom is None
         if custom is None:
-            import copy
-
             probe = copy.deepcopy(find_spec("generic", table))
             probe.constants.update(constants)
             error = missing_column_error(probe, columns, file=file)
             if error is not None and error.column == "survey":
                 raise error
             if error is not None:
-                from toolkit.io.mapping import sources
-
                 raise DataError(
                     "cannot tell which helpdesk or survey tool exported this file from its header (first columns: "
                     + ", ".join(f"`{c}`" for c in list(columns)[:8]) + ")",
@@ -254,12 +256,8 @@ def _choose_spec(columns: list[str], table: str, source: str | None, mapping, fi
                     fix=f"pass source= one of {', '.join(sources(table))}, or a mapping "
                         "{canonical column: your column}, e.g. mapping={'ticket_id': 'Case number', ...}")
     spec = find_spec(source, table)
-    if custom is not None:
-        spec = spec.extended(custom)
-    else:
-        import copy
-
-        spec = copy.deepcopy(spec)
+    # a copy either way: the loader sets constants on it, and built-in mappings are cached
+    spec = spec.extended(custom) if custom is not None else copy.deepcopy(spec)
     return spec, detected
 
 
