@@ -151,6 +151,14 @@ def test_rename_a_cluster_through_jupyterlab(tmp_path, chromium):
                 page.locator(".stk-explorer .stk-row-name", has_text=NEW_NAME).first.wait_for(timeout=30_000)
                 page.locator(".stk-action-result", has_text="saved to").wait_for(timeout=30_000)
                 assert page.locator(".stk-explorer b", has_text="not bold").count() == 0  # names are escaped
+                # and a status with a note, through the dropdown and the text area
+                page.locator(".stk-status-pick select").select_option(label="upstream bug")
+                page.locator(".stk-note textarea").fill("seen since the 3.0 desktop client")
+                page.locator(".stk-note textarea").press("Tab")
+                page.locator(".stk-status-button").click()
+                page.locator(".stk-explorer .stk-upstream_bug").first.wait_for(timeout=30_000)
+                label = json.loads(labels.read_text())["labels"][0]
+                assert (label["status"], label["note"]) == ("upstream_bug", "seen since the 3.0 desktop client")
                 news = page.get_by_role("button", name="No", exact=True)
                 if news.count():
                     news.first.click(timeout=5_000)

@@ -239,6 +239,12 @@ _CSS = """<style>
 .stk-explorer mark {background: #fff3b0; padding: 0 1px;}
 .stk-explorer .stk-emerging {color: #b00020; font-weight: 600;}
 .stk-explorer .stk-conflict {background: #fff4e5; border-left: 4px solid #f0a020; padding: 4px 8px;}
+.stk-explorer .stk-badge {padding: 1px 6px; border-radius: 8px; font-size: 12px;}
+.stk-explorer .stk-unreviewed {color: #666;}
+.stk-explorer .stk-upstream_bug {background: #fde0e0; color: #8a1010;}
+.stk-explorer .stk-known_issue {background: #fff0d6; color: #7a4a00;}
+.stk-explorer .stk-process_problem {background: #e0ecff; color: #123f80;}
+.stk-explorer .stk-not_a_problem {background: #eee; color: #555;}
 .stk-explorer .stk-saved {color: #2e7d32; overflow-wrap: anywhere;}
 .stk-explorer .stk-error {color: #b00020; overflow-wrap: anywhere;}
 .stk-explorer button.stk-sort {padding: 0 4px; font-weight: 600;}
@@ -429,6 +435,8 @@ class DuplicateExplorer:
                                                                                                 height="60px"))
         self.status_button = widgets.Button(description="Save status", button_style="primary",
                                             layout=widgets.Layout(width="110px"))
+        self.status_button.add_class("stk-status-button")
+        self.note.add_class("stk-note")
         self.status_button.on_click(lambda _b: self._act(lambda: self.set_status(
             self.status_pick.value, tracker_key=self.tracker_key.value, note=self.note.value)))
         self.action_result = widgets.HTML()
@@ -671,7 +679,7 @@ class DuplicateExplorer:
             cells[5].value = _fmt_int(r["effort"])
             cells[6].value = _fmt_pp(r["csat_impact"])
             cells[7].value = _fmt_int(r["impact"])
-            cells[8].value = html.escape(STATUSES[r["status"]])
+            cells[8].value = f"<span class='stk-badge stk-{r['status']}'>{html.escape(STATUSES[r['status']])}</span>"
         n = len(self.table)
         self.page_label.value = (f"&nbsp;{start + 1}–{min(start + self.page_size, n)} of {n} clusters"
                                  if n else "&nbsp;no clusters match the filters")
