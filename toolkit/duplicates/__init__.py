@@ -17,7 +17,7 @@ Fitted attributes
                       weekly_counts (list, one count per week of the data), recent_tickets,
                       baseline_weekly, growth, emerging, agent_replies_mean,
                       resolution_hours_median, reopen_rate, reopen_rate_rest, csat, csat_rest,
-                      impact, bug_keys (list), problem_links (list), representative_ids (list),
+                      bug_share, impact, bug_keys (list), problem_links (list), representative_ids (list),
                       terms (list). Definitions: :mod:`toolkit.duplicates.ranking`.
                       ``clusters_.attrs["notes"]`` says which measures the data could not give.
     ``terms_``        distinctive terms of every cluster: cluster_id, term, weight.

@@ -38,8 +38,8 @@ KEPT_COLUMNS = ["ticket_id", "created_at", "subject", "requester_id", "organizat
                 "full_resolution_minutes", "reopens", "satisfaction", "problem_id", "parent_id"]
 CLUSTER_COLUMNS = ["cluster_id", "name", "tickets", "customers", "organizations", "first_seen", "last_seen",
                    "weekly_counts", "recent_tickets", "baseline_weekly", "growth", "emerging", "agent_replies_mean",
-                   "resolution_hours_median", "reopen_rate", "reopen_rate_rest", "csat", "csat_rest", "impact",
-                   "bug_keys", "problem_links", "representative_ids", "terms"]
+                   "resolution_hours_median", "reopen_rate", "reopen_rate_rest", "csat", "csat_rest", "bug_share",
+                   "impact", "bug_keys", "problem_links", "representative_ids", "terms"]
 LABEL_SAMPLE = 300  # tickets per cluster read for its distinctive terms
 SUBGRAPH_SHARE = 0.5  # a subset holding at least this share re-uses the cached neighbour graph
 KEY_MIN_SHARE = 0.05  # a bug key is attached to a cluster when at least 5% of its tickets (and one) quote it
@@ -156,11 +156,12 @@ class DuplicateFinder(BaseEstimator):
     def _summarise(self) -> pd.DataFrame:
         labels = self.labels_
         ids = self.tickets_["ticket_id"].to_numpy()
-        evidence = cluster_evidence(self.tickets_, labels)
+        links = _problem_links(self.tickets_)
+        cited = (self.bug_keys_.str.len().to_numpy() > 0) | (links.str.len().to_numpy() > 0)
+        evidence = cluster_evidence(self.tickets_, labels, bug_cited=cited)
         sample = _label_sample(labels, LABEL_SAMPLE, self.seed)
         self.terms_ = self.term_weights_.per_cluster(self.texts_, np.where(sample, labels, -1))
         terms = self.terms_.groupby("cluster_id")["term"].agg(list)
-        links = _problem_links(self.tickets_)
         extra = pd.DataFrame({
             "terms": terms,
             "representative_ids": representatives(self.vectors_, labels, ids),

@@ -18,12 +18,15 @@ whose source column is empty is left missing, with a note in ``frame.attrs["note
 - ``reopen_rate`` (share of tickets reopened at least once) and ``reopen_rate_rest`` (same,
   over every ticket outside the cluster); ``csat`` (share of rated tickets rated good, or
   4-5 on a 1-5 scale) and ``csat_rest``.
-- ``impact`` = ``tickets`` x effort factor x satisfaction factor x reopen factor, where the
-  effort factor is the cluster's mean agent replies over the overall mean, the satisfaction
-  factor is ``1 + max(0, csat_rest - csat)`` and the reopen factor is
-  ``1 + max(0, reopen_rate - reopen_rate_rest)``; a factor whose data is missing is 1.
-  So a cluster counts more when it is bigger, costs more replies per ticket, and hurts
-  satisfaction and first-time resolution more than the average ticket.
+- ``bug_share``: share of the cluster's tickets that cite a bug-tracker key or carry a helpdesk
+  problem link (given by the caller; missing when not known).
+- ``impact`` = ``tickets`` x effort factor x satisfaction factor x reopen factor x bug factor, where
+  the effort factor is the cluster's mean agent replies over the overall mean, the satisfaction
+  factor is ``1 + max(0, csat_rest - csat)``, the reopen factor is
+  ``1 + max(0, reopen_rate - reopen_rate_rest)`` and the bug factor is ``1 + bug_share``; a factor
+  whose data is missing is 1. So a cluster counts more when it is bigger, costs more replies per
+  ticket, hurts satisfaction and first-time resolution more than the average ticket, and is
+  already known to point at a defect.
 """
 
 from __future__ import annotations
@@ -63,8 +66,13 @@ def weekly_counts(tickets: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
 
 def cluster_evidence(tickets: pd.DataFrame, labels: np.ndarray, *, as_of: pd.Timestamp | None = None,
                      recent_days: int = RECENT_DAYS, baseline_days: int = BASELINE_DAYS,
-                     emerging_factor: float = 2.0, min_recent: int = 5) -> pd.DataFrame:
-    """One row of evidence per cluster (see the module docstring for every column), sorted by impact."""
+                     emerging_factor: float = 2.0, min_recent: int = 5,
+                     bug_cited: np.ndarray | None = None) -> pd.DataFrame:
+    """One row of evidence per cluster (see the module docstring for every column), sorted by impact.
+
+    ``labels`` gives each ticket's cluster (-1 = unclustered), aligned with ``tickets``;
+    ``bug_cited`` optionally flags the tickets that cite a bug key or problem link.
+    """
     labels = np.asarray(labels)
     notes: list[str] = []
     frame = pd.DataFrame({"cluster_id": labels}, index=tickets.index)
@@ -82,6 +90,12 @@ def cluster_evidence(tickets: pd.DataFrame, labels: np.ndarray, *, as_of: pd.Tim
     _time_evidence(out, tickets, labels, clustered, grouped, ids, notes, as_of=as_of, recent_days=recent_days,
                    baseline_days=baseline_days, emerging_factor=emerging_factor, min_recent=min_recent)
     _effort_and_outcomes(out, tickets, labels, ids, notes)
+    if bug_cited is not None:
+        cited = pd.Series(np.asarray(bug_cited, dtype=float))
+        out["bug_share"] = cited.groupby(labels).mean().reindex(ids).astype("float64")
+        out["impact"] = out["impact"] * (1 + out["bug_share"].fillna(0))
+    else:
+        out["bug_share"] = np.nan
     out = out.reset_index()
     out = out.sort_values(["impact", "tickets", "cluster_id"], ascending=[False, False, True], kind="stable")
     out = out.reset_index(drop=True)
@@ -99,7 +113,8 @@ def cluster_summary(tickets: pd.DataFrame, assignments: pd.DataFrame, **rules) -
     rules : ``as_of``, ``recent_days``, ``baseline_days``, ``emerging_factor``, ``min_recent``.
 
     Returns the same columns as :func:`cluster_evidence` plus ``bug_keys`` (keys quoted in the
-    cluster's subjects and descriptions, most frequent first), keyed by the given cluster_id values.
+    cluster's subjects and descriptions, most frequent first), keyed by the given cluster_id values;
+    ``bug_share`` counts tickets citing a key or carrying ``problem_id``/``parent_id``.
     """
     from toolkit.duplicates.labelling import cluster_counts, extract_bug_keys
 
@@ -109,14 +124,17 @@ def cluster_summary(tickets: pd.DataFrame, assignments: pd.DataFrame, **rules) -
     unclustered = per_ticket.isna() | per_ticket.astype("str").isin(["-1", "<NA>", "nan", ""])
     codes, uniques = pd.factorize(per_ticket.where(~unclustered))
     labels = np.where(unclustered.to_numpy(), -1, codes).astype(np.int64)
-    out = cluster_evidence(tickets.reset_index(drop=True), labels, **rules)
+    tickets = tickets.reset_index(drop=True)
     parts = [tickets[c].fillna("").astype("str") for c in ("subject", "description") if c in tickets.columns]
-    if parts:
-        text = parts[0].str.cat(parts[1:], sep="\n").reset_index(drop=True)
-        found = cluster_counts(extract_bug_keys(text), labels)
-        out["bug_keys"] = [found.get(c, []) for c in out["cluster_id"]]
-    else:
-        out["bug_keys"] = [[] for _ in range(len(out))]
+    keys = extract_bug_keys(parts[0].str.cat(parts[1:], sep="\n")) if parts else pd.Series(
+        [[] for _ in range(len(tickets))], dtype=object)
+    cited = keys.str.len().to_numpy() > 0
+    for column in ("problem_id", "parent_id"):
+        if column in tickets.columns:
+            cited |= tickets[column].notna().to_numpy()
+    out = cluster_evidence(tickets, labels, bug_cited=cited, **rules)
+    found = cluster_counts(keys, labels)
+    out["bug_keys"] = [found.get(c, []) for c in out["cluster_id"]]
     notes = out.attrs.get("notes", [])
     out["cluster_id"] = np.asarray(uniques, dtype=object)[out["cluster_id"].to_numpy()] if len(out) else []
     out.attrs["notes"] = notes
