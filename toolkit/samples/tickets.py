@@ -423,18 +423,21 @@ def finalise_tickets(plan: pd.DataFrame, messages: pd.DataFrame, snapshot: pd.Ti
 
 
 def _tags(frame: pd.DataFrame) -> pd.Series:
-    """Tags as agents and triggers set them: product, channel, known issue, bug key, macro used."""
-    product_tag = frame["product"].str.lower().str.replace(" & ", "_").str.replace(" ", "_")
-    keys = {p.name: (p.bug_key or "").lower() for p in PROBLEMS}
-    out = []
-    for i, (prod, channel, problem, intent) in enumerate(zip(product_tag, frame["channel"], frame["_problem"],
-                                                              frame["_intent"], strict=True)):
-        tags = [prod, channel]
-        if problem and i % 3 == 0:
-            tags.append("known_issue")
-            if keys[problem] and i % 2 == 0:
-                tags.append(keys[problem])
-        if intent and i % 5 < 3:
-            tags.append(intent)
-        out.append(tags)
-    return pd.Series(out, index=frame.index, dtype=object)
+    """Tags as agents and triggers set them: product, channel, known issue, bug key, macro used.
+
+    Every third problem ticket is tagged ``known_issue`` (every other one of those also with its bug
+    key, e.g. ``app-1533``); three in five one-off tickets carry their macro's intent tag.
+    """
+    position = np.arange(len(frame))
+    problem = frame["_problem"].to_numpy()
+    keys = pd.Series(problem).map({p.name: (p.bug_key or "").lower() for p in PROBLEMS}).fillna("").to_numpy()
+    known = (problem != "") & (position % 3 == 0)
+    parts = [
+        frame["product"].str.lower().str.replace(" & ", "_").str.replace(" ", "_").to_numpy(dtype=object),
+        frame["channel"].to_numpy(dtype=object),
+        np.where(known, "known_issue", ""),
+        np.where(known & (keys != "") & (position % 2 == 0), keys, ""),
+        np.where((frame["_intent"].to_numpy() != "") & (position % 5 < 3), frame["_intent"].to_numpy(), ""),
+    ]
+    tags = [[t for t in row if t] for row in zip(*parts, strict=True)]
+    return pd.Series(tags, index=frame.index, dtype=object)
