@@ -206,7 +206,10 @@ def test_jira_service_management():
     assert t["tags"] == ["access", "drive"]  # two `Labels` columns combined
     assert (t["status"], t["priority"], t["satisfaction"], t["channel"]) == ("solved", "normal", "4", "web")
     assert t["extra"]["Custom field (Time to first response)"] == "1h 2m"
-    assert row(frame, "ticket_id", "SUP-102")["status"] == "pending"
+    assert bool(t["sla_breached"]) is True  # "-3h 10m" left on time to resolution
+    running = row(frame, "ticket_id", "SUP-102")
+    assert running["status"] == "pending" and bool(running["sla_breached"]) is False
+    assert pd.isna(row(frame, "ticket_id", "SUP-103")["sla_breached"])  # no SLA field filled
     assert "`channel` is not in the file; set to 'web' for every row" in report.notes
 
 

@@ -16,8 +16,8 @@ how vendor values translate to canonical ones, and which vendor columns to keep 
     ``duplicates``, ``derive`` or ``exclude`` and not kept; helpers ending in ``_at`` are timestamps.
 ``parse``
     per column: ``duration: minutes|hours|seconds|days``, ``date_format: '%d/%b/%y %I:%M %p'``,
-    ``epoch: s|ms``, ``split: ' '`` and ``key: name`` (lists), ``true``/``false``/``negate``/``combine: any``
-    (flags), ``html: true`` (strip tags from text).
+    ``epoch: s|ms``, ``split: ' '`` and ``key: name`` (lists), ``true``/``false``/``true_pattern``/``negate``/
+    ``combine: any`` (flags), ``html: true`` (strip tags from text).
 ``values``
     per column, ``vendor value: canonical value`` (case-insensitive; ``~`` means empty).
 ``unknown``
@@ -422,15 +422,19 @@ def _split_text(column: pd.Series, split: str | None) -> pd.Series:
 
 
 def _bools_any(columns: pd.DataFrame, opts, spec, target, rej, label) -> pd.Series:
-    result = pd.Series(pd.NA, index=columns.index, dtype="boolean")
+    """True if any column says true; false if none does and at least one says false; else empty."""
+    any_true = pd.Series(False, index=columns.index)
+    any_known = pd.Series(False, index=columns.index)
     for i in range(columns.shape[1]):
-        values, bad = parse.parse_bools(columns.iloc[:, i], opts.get("true", []), opts.get("false", []))
+        values, bad = parse.parse_bools(columns.iloc[:, i], opts.get("true", []), opts.get("false", []),
+                                        opts.get("true_pattern"))
         if target in spec.unknown:
             values = values.where(~bad, bool(spec.unknown[target]))
         else:
             rej.add(bad, columns.columns[i], columns.iloc[:, i], "value is not one of the known flag values")
-        result = (result | values) if i else values
-    return result
+        any_true |= values.fillna(False).astype(bool)
+        any_known |= values.notna()
+    return any_true.astype("boolean").where(any_known, pd.NA)
 
 
 def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, *, tz, dayfirst, rej, label,
@@ -458,7 +462,7 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
     if kind == "bool":
         true = opts.get("true", ["true", "yes", "y", "1", "t"])
         false = opts.get("false", ["false", "no", "n", "0", "f"])
-        values, bad = parse.parse_bools(column, true, false)
+        values, bad = parse.parse_bools(column, true, false, opts.get("true_pattern"))
         if target in spec.unknown:
             values = values.where(~bad, bool(spec.unknown[target]))
         else:

@@ -223,11 +223,19 @@ def parse_durations(raw: pd.Series, unit: str = "minutes") -> tuple[pd.Series, p
     return minutes.astype("float64"), bad, notes
 
 
-def parse_bools(raw: pd.Series, true_values, false_values) -> tuple[pd.Series, pd.Series]:
-    """Flags from words: values in ``true_values`` / ``false_values`` (case-insensitive)."""
+def parse_bools(raw: pd.Series, true_values, false_values, true_pattern: str | None = None) -> tuple[pd.Series,
+                                                                                                     pd.Series]:
+    """Flags from words: values in ``true_values`` / ``false_values`` (case-insensitive).
+
+    With ``true_pattern`` (a regex), any non-empty value is a flag: true where it matches, false
+    elsewhere (Jira SLA fields: ``-3h 10m`` left means breached).
+    """
     has = present(raw)
     text = raw.astype("str").str.strip().str.lower()
     out = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    if true_pattern:
+        out[has] = text[has].str.contains(true_pattern, regex=True).astype(bool)
+        return out, pd.Series(False, index=raw.index)
     out[has & text.isin([str(v).lower() for v in true_values])] = True
     out[has & text.isin([str(v).lower() for v in false_values])] = False
     return out, has & out.isna()
