@@ -85,6 +85,7 @@ def test_executive_summary_keeps_the_heaviest_in_order():
     b = pd.DataFrame({"area": ["B"] * 2, "finding": ["b1", "b2"], "weight": [0.9, 0.6]})
     out = executive_summary(a, None, b, limit=3)
     assert out["finding"].tolist() == ["a2", "b1", "b2"]
+    assert executive_summary(a, b, limit=8, per_area=2)["finding"].tolist() == ["a2", "b1", "b2", "a1"]
     assert executive_summary().empty
 
 

@@ -271,13 +271,17 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
     return _frame(rows)
 
 
-def executive_summary(*findings: pd.DataFrame, limit: int = 8) -> pd.DataFrame:
-    """The ``limit`` heaviest findings of all areas, heaviest first (ties keep the given order)."""
+def executive_summary(*findings: pd.DataFrame, limit: int = 8, per_area: int = 3) -> pd.DataFrame:
+    """The ``limit`` heaviest findings, at most ``per_area`` from one area, heaviest first.
+
+    Ties keep the given order. The per-area cap keeps one busy area from crowding out the others.
+    """
     frames = [f for f in findings if f is not None and len(f)]
     if not frames:
         return _frame([])
-    combined = pd.concat(frames, ignore_index=True)
-    return combined.sort_values("weight", ascending=False, kind="stable").head(limit).reset_index(drop=True)
+    combined = pd.concat(frames, ignore_index=True).sort_values("weight", ascending=False, kind="stable")
+    combined = combined[combined.groupby("area", sort=False).cumcount() < per_area]
+    return combined.head(limit).reset_index(drop=True)
 
 
 def findings_html(summary: pd.DataFrame, *, redact_pii: bool = True) -> Html:

@@ -186,7 +186,8 @@ class UpstreamProblems:
     """Duplicate-issue clusters from :class:`toolkit.duplicates.DuplicateFinder`.
 
     ``clusters`` is the finder's ``clusters_`` (ranked by impact); ``examples`` holds up to
-    three representative ticket subjects per cluster (cluster_id, ticket_id, subject).
+    three representative ticket subjects per cluster, differently worded (cluster_id, ticket_id,
+    subject).
     """
 
     clusters: pd.DataFrame | None = None
@@ -213,14 +214,17 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     result.clusters = finder.clusters_.reset_index(drop=True)
     result.clustered_tickets = int((finder.assignments_["cluster_id"] >= 0).sum())
     result.notes += list(finder.clusters_.attrs.get("notes", []))
-    shown = result.clusters.head(top)[["cluster_id", "representative_ids"]].explode("representative_ids")
-    shown = shown.dropna().groupby("cluster_id", sort=False).head(3)
+    shown = result.clusters.head(top)[["cluster_id", "representative_ids"]].explode("representative_ids").dropna()
     subjects = tickets.set_index("ticket_id")["subject"]
-    result.examples = pd.DataFrame({
+    examples = pd.DataFrame({
         "cluster_id": shown["cluster_id"].to_numpy(),
         "ticket_id": shown["representative_ids"].astype("str").to_numpy(),
         "subject": subjects.reindex(shown["representative_ids"].astype("str")).to_numpy(),
-    })
+    }).dropna(subset=["subject"])
+    # Three different-sounding subjects per cluster: representatives often share a wording.
+    wording = examples["subject"].str.lower().str.replace(r"\W+", " ", regex=True).str.strip()
+    examples = examples[~pd.concat([examples["cluster_id"], wording], axis=1).duplicated()]
+    result.examples = examples.groupby("cluster_id", sort=False).head(3).reset_index(drop=True)
     return result
 
 
