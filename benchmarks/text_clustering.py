@@ -28,7 +28,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from toolkit.duplicates import DuplicateFinder  # noqa: E402
+from toolkit.duplicates import DuplicateFinder
 
 
 def bcubed(clusters: np.ndarray, labels: pd.Series) -> tuple[float, float, float]:
