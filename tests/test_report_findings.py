@@ -113,3 +113,14 @@ def test_nps_trend_finding_only_when_the_change_is_supported():
         "NPS fell from +15 in Q4 2025 to −6 in Q3 2026 (change −20 points, 95% CI −30 to −11)."]
     flat = trend.assign(favourable=[184, 184, 184], unfavourable=[111, 111, 112])
     assert survey_findings(None, nps_trend=flat).empty
+
+
+def test_contradicted_interview_claims_become_a_finding():
+    evidence = pd.DataFrame({"verdict": ["supports", "contradicts", "contradicts", "skipped"],
+                             "finding": ["ok", "The data does not support \"we resolve on first contact\" (MO-3).",
+                                         "second", "n/a"]})
+    out = maturity_findings(None, evidence=evidence)
+    assert out["finding"].tolist() == [
+        "2 interview claims are contradicted by the data. The data does not support \"we resolve on first contact\" "
+        "(MO-3)."]
+    assert maturity_findings(None, evidence=evidence.iloc[:1]).empty

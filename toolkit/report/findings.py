@@ -155,8 +155,10 @@ def maturity_findings(
     dimensions: pd.DataFrame | None = None,
     disagreements: pd.DataFrame | None = None,
     roadmap: pd.DataFrame | None = None,
+    evidence: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Findings from :mod:`toolkit.maturity` results: overall level, largest gaps, disagreements, quick wins."""
+    """Findings from :mod:`toolkit.maturity` results: overall level, largest gaps, disagreements, quick wins,
+    and interview claims the data contradicts (the first such rule's own sentence, 0.75)."""
     rows: list[tuple[str, str, float]] = []
     if _usable(overall, "score", "target") and pd.notna(overall["score"].iloc[0]):
         o = overall.iloc[0]
@@ -182,6 +184,12 @@ def maturity_findings(
         quick = int((first["effort"] == "low").sum())
         rows.append((MATURITY, f"The roadmap has {len(roadmap)} steps; the first phase ({roadmap['phase'].iloc[0]}) "
                                f"holds {len(first)}, {quick} of them low effort.", 0.4))
+    if _usable(evidence, "verdict", "finding"):
+        contradicted = evidence[evidence["verdict"] == "contradicts"]
+        if len(contradicted):
+            n = len(contradicted)
+            lead = f"{n} interview claim{'s are' if n != 1 else ' is'} contradicted by the data. "
+            rows.append((MATURITY, lead + str(contradicted["finding"].iloc[0]), 0.75))
     return _frame(rows)
 
 

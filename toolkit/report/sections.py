@@ -88,11 +88,16 @@ class Maturity:
     respondents: pd.DataFrame | None = None  # score_respondents
     disagreements: pd.DataFrame | None = None  # disagreements
     roadmap: pd.DataFrame | None = None  # build_roadmap
+    evidence: pd.DataFrame | None = None  # evaluate_evidence: interview claims tested against the data
     notes: list[str] = field(default_factory=list)
 
 
-def maturity(engagement: Engagement) -> Maturity:
-    """The maturity section's frames: dimension and overall scores, disagreements, roadmap, portfolio."""
+def maturity(engagement: Engagement, clusters: pd.DataFrame | None = None) -> Maturity:
+    """The maturity section's frames: scores, disagreements, roadmap, portfolio, and evidence from data.
+
+    ``clusters`` (duplicate clusters, :attr:`UpstreamProblems.clusters`) lets the evidence rules
+    about upstream problems be tested too.
+    """
     from toolkit.maturity import load_model
     from toolkit.maturity.roadmap import build_roadmap
     from toolkit.maturity.scoring import disagreements, score_dimensions, score_overall, score_respondents
@@ -114,6 +119,13 @@ def maturity(engagement: Engagement) -> Maturity:
 
         result.portfolio = portfolio_percentiles(result.dimensions,
                                                  read_portfolio(engagement.parameters.portfolio_path))
+    from toolkit.maturity.evidence import evaluate_evidence
+
+    data = {"tickets": engagement.tickets, "messages": engagement.messages,
+            "survey_responses": engagement.survey_responses, "survey_invitations": engagement.survey_invitations,
+            "clusters": clusters}
+    result.evidence = evaluate_evidence(model, answers, {k: v for k, v in data.items() if v is not None},
+                                        tz=engagement.parameters.timezone)
     return result
 
 
