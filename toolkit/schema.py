@@ -124,6 +124,8 @@ TICKETS = Table(
              minimum=0),
         _col("full_resolution_minutes", "float", False, "Calendar minutes from creation to the final solve.",
              minimum=0),
+        _col("first_resolution_minutes", "float", False, "Calendar minutes from creation to the first solve; "
+             "equals full_resolution_minutes unless the ticket was reopened.", minimum=0),
         _col("reopens", "int", False, "Times the ticket was reopened after being solved.", minimum=0),
         _col("agent_replies", "int", False, "Public replies written by agents.", minimum=0),
         _col("customer_replies", "int", False, "Messages written by the customer, the first one included.",
