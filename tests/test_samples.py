@@ -245,6 +245,18 @@ def test_too_quick_solves_come_back(tickets, truth, zendesk):
     assert len(reopened) > 100 and (by_id.loc[reopened, "reopens"] > 0).all()
     first_solve = pd.to_numeric(zendesk.set_index("Id").loc[reopened, "First resolution time in minutes"])
     assert (first_solve <= 45).all()
+    assert (by_id.loc[reopened, "first_resolution_minutes"] <= 45).all()
+
+
+def test_first_resolution_is_the_first_solve(tickets, zendesk):
+    first, full = tickets["first_resolution_minutes"], tickets["full_resolution_minutes"]
+    solved_once = tickets["solved_at"].notna() & (tickets["reopens"] == 0)
+    assert (first[solved_once] == full[solved_once]).all()
+    reopened = tickets["solved_at"].notna() & (tickets["reopens"] > 0)
+    assert (first[reopened] < full[reopened]).all() and reopened.sum() > 1000
+    assert first.notna().sum() > full.notna().sum()  # reopened tickets that are open again keep their first solve
+    exported = pd.to_numeric(zendesk["First resolution time in minutes"]).to_numpy()
+    assert np.array_equal(first.to_numpy(dtype=float), exported, equal_nan=True)
 
 
 def test_abandoned_chats_end_with_an_unanswered_agent_message(tables, truth):

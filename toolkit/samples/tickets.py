@@ -378,7 +378,7 @@ def _dress(writer: Writer, body: str, channel: str, values: dict[str, str], faul
 
 
 def finalise_tickets(plan: pd.DataFrame, messages: pd.DataFrame, snapshot: pd.Timestamp) -> pd.DataFrame:
-    """Derive status, solve time, reopens, reply counts, first reply and SLA breach as of ``snapshot``.
+    """Derive status, first and final solve time, reopens, reply counts, first reply and SLA breach as of ``snapshot``.
 
     Counts and the first reply come from the messages, so tickets and threads agree.
     ``sla_breached`` is the first-reply target of the ticket's priority
@@ -400,6 +400,8 @@ def finalise_tickets(plan: pd.DataFrame, messages: pd.DataFrame, snapshot: pd.Ti
     frame["solved_at"] = final_solve.where(solved)
     frame["_first_solve_minutes"] = frame["_seg1_end"].where(first_solve < snapshot)
     frame["full_resolution_minutes"] = last_end.where(solved).astype(float)
+    # Like Zendesk's first resolution time: kept when the ticket was reopened, even if it is open again now.
+    frame["first_resolution_minutes"] = frame["_first_solve_minutes"].astype(float)
     started = [created + pd.to_timedelta(frame[c], unit="min") for c in ("_seg2_start", "_seg3_start")]
     frame["reopens"] = sum(((s < snapshot) & frame[c].notna()).astype(int)
                            for s, c in zip(started, ("_seg2_start", "_seg3_start"), strict=True))
