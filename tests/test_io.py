@@ -1,5 +1,6 @@
 """Loaders on realistic vendor exports: exact canonical values for a few rows, and the load report."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -47,8 +48,10 @@ def test_zendesk_csv_values(zendesk):
     assert t["solved_at"] == ts("2026-03-02 16:40:05")
     assert (t["status"], t["channel"], t["priority"], t["team"]) == ("solved", "email", "normal", "Billing")
     assert t["tags"] == ["billing", "vat", "invoice"]
-    assert (t["first_reply_minutes"], t["full_resolution_minutes"]) == (38.0, 446.0)
+    assert (t["first_reply_minutes"], t["full_resolution_minutes"], t["first_resolution_minutes"]) == (38.0, 446.0,
+                                                                                                     446.0)
     assert (t["reopens"], t["agent_replies"], t["satisfaction"]) == (0, 2, "good")
+    assert row(frame, "ticket_id", "10233")["first_resolution_minutes"] == 1950.0
     assert t["requester_id"] == "381920001"
     assert t["extra"]["Ticket type"] == "Question" and t["extra"]["Plan [list]"] == "Business"
     # the hour repeated at the end of British Summer Time: first (BST) occurrence
@@ -101,6 +104,7 @@ def test_zendesk_api_json_with_metrics_keeps_problem_id():
     assert (t["channel"], t["status"], t["priority"]) == ("web", "solved", "high")
     assert t["tags"] == ["export", "timeout"]
     assert (t["first_reply_minutes"], t["full_resolution_minutes"], t["agent_replies"]) == (38.0, 446.0, 2)
+    assert t["first_resolution_minutes"] == 446.0  # from the metrics file
     assert t["solved_at"] == ts("2026-03-02 16:40:05")
     assert t["satisfaction"] == "good" and t["team"] == "98738"
     assert t["extra"] == {"type": "incident", "brand_id": 1, "form_id": 2, "satisfaction_comment": "thanks"}
@@ -108,6 +112,21 @@ def test_zendesk_api_json_with_metrics_keeps_problem_id():
     assert pd.isna(problem["problem_id"]) and pd.isna(problem["satisfaction"])
     assert problem["first_reply_minutes"] == 120.0
     assert any("2 of 2 tickets matched" in n for n in report.notes)
+    assert pd.isna(problem["first_resolution_minutes"])
+
+
+@pytest.mark.parametrize("sideloaded", [True, False])
+def test_zendesk_api_first_resolution_is_calendar_minutes_to_the_first_solve(tmp_path, sideloaded):
+    metrics = {"reopens": 1, "first_resolution_time_in_minutes": {"calendar": 25, "business": 10},
+               "full_resolution_time_in_minutes": {"calendar": 2900, "business": 600}}
+    ticket = {"id": 1, "created_at": "2026-03-02T09:00:00Z", "status": "solved", "via": {"channel": "email"},
+              "requester_id": 7}
+    (tmp_path / "tickets.json").write_text(json.dumps({"tickets": [{**ticket, "metric_set": metrics}]
+                                                       if sideloaded else [ticket]}), encoding="utf-8")
+    (tmp_path / "metrics.jsonl").write_text(json.dumps({"ticket_id": 1, **metrics}) + "\n", encoding="utf-8")
+    frame, _ = tio.load_tickets(tmp_path / "tickets.json", metrics=None if sideloaded else tmp_path / "metrics.jsonl")
+    t = frame.iloc[0]
+    assert (t["first_resolution_minutes"], t["full_resolution_minutes"], t["reopens"]) == (25.0, 2900.0, 1)
 
 
 def test_zendesk_satisfaction_ratings_split_responses_and_invitations():
@@ -225,6 +244,9 @@ def test_intercom_conversations(name):
     other = row(frame, "ticket_id", "184727")
     assert other["first_reply_minutes"] == 60.0 and bool(other["sla_breached"]) is True
     assert pd.isna(other["solved_at"])
+    # calendar minutes from created_at to first_close_at; 184727 was closed once, then reopened
+    assert t["first_resolution_minutes"] == pytest.approx(7000 / 60)
+    assert other["first_resolution_minutes"] == pytest.approx(11600 / 60) and pd.isna(other["full_resolution_minutes"])
     if name.endswith(".json"):
         assert t["tags"] == ["billing", "invoice"] and t["extra"]["rating_remark"] == "Quick and kind"
         assert t["description"] == "Hi! My invoice shows the wrong company name & VAT"  # HTML to text
@@ -376,6 +398,13 @@ def test_sample_zendesk_export_loads_cleanly():
     assert frame["ticket_id"].is_unique
     assert set(frame["channel"]) <= {"email", "chat", "phone", "web", "social", "other"}
     assert frame["created_at"].min() >= ts("2025-09-30")
+    canonical = pd.read_csv(SAMPLES / "tickets.csv.gz", usecols=["ticket_id", "reopens", "first_resolution_minutes"],
+                            dtype={"ticket_id": "str"}).set_index("ticket_id")
+    first = frame.set_index("ticket_id")["first_resolution_minutes"]
+    assert np.array_equal(first.to_numpy(), canonical.loc[first.index, "first_resolution_minutes"].to_numpy(),
+                          equal_nan=True)
+    reopened = canonical.index[canonical["reopens"] > 0]
+    assert (first[reopened] < frame.set_index("ticket_id").loc[reopened, "full_resolution_minutes"]).sum() > 1000
 
 
 def test_intercom_full_conversations_are_unpacked_into_messages():
