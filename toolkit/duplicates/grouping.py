@@ -89,6 +89,7 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
 
 
 SMALL_GRAPH = 1_000
+LEIDEN_ITERATIONS = 4  # passes over the graph; later passes barely move anyone
 
 
 def effective_resolution(graph: sp.csr_matrix, resolution: float) -> float:
@@ -117,7 +118,7 @@ def leiden_communities(graph: sp.csr_matrix, resolution: float, seed: int) -> np
     igraph.set_random_number_generator(random.Random(seed))
     try:
         parts = g.community_leiden(objective_function="modularity", weights="weight", resolution=resolution,
-                                   n_iterations=-1)
+                                   n_iterations=LEIDEN_ITERATIONS)
     finally:
         igraph.set_random_number_generator(random)
     return np.asarray(parts.membership, dtype=np.int64)

@@ -18,6 +18,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
@@ -41,6 +43,14 @@ def extract_bug_keys(texts: pd.Series) -> pd.Series:
     Order, ticket, invoice and case numbers (``order #4821``) and standard names (``ISO-8601``) are not keys.
     """
     texts = pd.Series(texts).fillna("").astype("str")
+    result = pd.Series([[] for _ in range(len(texts))], index=texts.index, dtype=object)
+    # only a few texts cite anything: find them with one fast (RE2) scan before the detailed patterns
+    array = pa.chunked_array([pa.array(texts.tolist(), type=pa.large_string())]) if len(texts) else None
+    if array is None:
+        return result
+    maybe = np.asarray(pc.match_substring_regex(array, r"[A-Z][A-Z0-9]+-[1-9]|#\d\d|github\.com").to_numpy(
+        zero_copy_only=False), dtype=bool)
+    texts = texts[maybe]
     parts = []
     jira = texts.str.extractall(_JIRA_KEY)
     if len(jira):
@@ -56,7 +66,6 @@ def extract_bug_keys(texts: pd.Series) -> pd.Series:
     hashes = texts.str.replace(_OWNER_REPO_REF, " ", regex=True).str.extractall(_HASH_REF)
     if len(hashes):
         parts.append("#" + hashes[0])
-    result = pd.Series([[] for _ in range(len(texts))], index=texts.index, dtype=object)
     if parts:
         found = pd.concat(parts).astype("str")
         found.index = found.index.get_level_values(0)

@@ -70,6 +70,9 @@ class NearestNeighbours(BaseEstimator):
         self.cells_ = self._nearest_cells(vectors, self.probes)
         self.order_ = np.argsort(self.cells_[:, 0], kind="stable")
         self.bounds_ = np.searchsorted(self.cells_[self.order_, 0], np.arange(n_cells + 1))
+        # position of every row within its own cell's member list (to leave a ticket out of its own results)
+        self.slot_ = np.empty(n, dtype=np.int64)
+        self.slot_[self.order_] = np.arange(n) - self.bounds_[self.cells_[self.order_, 0]]
 
     def _nearest_cells(self, vectors, probes: int) -> np.ndarray:
         probes = min(probes, len(self.centroids_))
@@ -154,8 +157,8 @@ class NearestNeighbours(BaseEstimator):
                         block = np.asarray(queries[rows] @ cand.T, dtype=np.float32)
                         if self_rows is not None:
                             own = np.asarray(self_rows)[rows]
-                            hit = members[np.newaxis, :] == own[:, np.newaxis]
-                            block[hit] = -np.inf
+                            mine = (own >= 0) & (self.cells_[np.maximum(own, 0), 0] == c)
+                            block[np.flatnonzero(mine), self.slot_[own[mine]]] = -np.inf
                         i, s = _top_k(block, kk)
                         idx[rows, p * k:p * k + kk] = members[i]
                         sim[rows, p * k:p * k + kk] = s
