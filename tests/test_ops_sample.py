@@ -60,3 +60,12 @@ def test_too_quick_follow_ups_are_found(sample):
     pairs = per_ticket[per_ticket["pattern"] == "too_quick_followed_up"]
     found = flags["followup_ticket_id"].reindex(pairs["ticket_id"]).to_numpy() == pairs["related_ticket_id"].to_numpy()
     assert found.mean() > 0.8
+
+
+def test_quick_first_solves_that_were_reopened_are_flagged(sample):
+    tables, _, per_ticket = sample
+    flags = ops.too_quick_tickets(tables["tickets"]).set_index("ticket_id")
+    reopened = per_ticket.loc[per_ticket["pattern"] == "too_quick_reopened", "ticket_id"]
+    assert flags["too_quick"].reindex(reopened, fill_value=False).mean() > 0.8  # first_resolution_minutes
+    quick = per_ticket.loc[per_ticket["pattern"].isin(["too_quick_reopened", "too_quick_followed_up"]), "ticket_id"]
+    assert flags["too_quick"].reindex(quick, fill_value=False).mean() > 0.75
