@@ -9,8 +9,12 @@ The layers, read top to bottom:
   :func:`data_quality`).
 - :mod:`~toolkit.report.text`: safe HTML (PII redacted, escaped) for every piece of
   client text a report shows (:func:`table`, :func:`safe_text`, ...).
+- :mod:`~toolkit.report.sections`: each report section's result frames, computed once
+  by calling ``toolkit.survey``, ``toolkit.ops``, ``toolkit.duplicates`` and
+  ``toolkit.maturity`` (missing inputs give a note, never a guess).
 - :mod:`~toolkit.report.findings`: the executive summary's findings, computed from
   the sections' result frames.
+- :mod:`~toolkit.report.methodology`: definitions quoted from the library's docstrings.
 - :mod:`~toolkit.report.render` and :mod:`~toolkit.report.export`: papermill
   execution and nbconvert export with the offline ``report`` template
   (:func:`render_report`).
