@@ -5,6 +5,7 @@ import pandas as pd
 from toolkit.report.findings import (
     executive_summary,
     findings_html,
+    headline_figures,
     kpis_html,
     maturity_findings,
     survey_findings,
@@ -124,3 +125,11 @@ def test_contradicted_interview_claims_become_a_finding():
         "2 interview claims are contradicted by the data. The data does not support \"we resolve on first contact\" "
         "(MO-3)."]
     assert maturity_findings(None, evidence=evidence.iloc[:1]).empty
+
+
+def test_headline_figures():
+    overall = pd.DataFrame({"score": [2.33], "target": [3.2], "coverage": [1.0]})
+    assert headline_figures(20000, _summary(), overall) == [
+        ("20,000", "tickets analysed"), ("−4", "NPS (−100 to +100) · 200 answers"),
+        ("78%", "CSAT, share satisfied · 400 answers"), ("2.3 / 5", "maturity (target 3.2)")]
+    assert headline_figures(5) == [("5", "tickets analysed")]

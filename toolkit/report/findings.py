@@ -301,6 +301,24 @@ def findings_html(summary: pd.DataFrame, *, redact_pii: bool = True) -> Html:
     return Html(f'<ol class="findings">{items}</ol>')
 
 
+def headline_figures(tickets: int, summary: pd.DataFrame | None = None,
+                     overall: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+    """The numbers for the first screen's cards, as (value, label) pairs: tickets analysed, NPS,
+    CSAT, CES (from ``survey_summary``) and the overall maturity (from ``score_overall``), each when known."""
+    cards = [(f"{tickets:,}", "tickets analysed")]
+    labels = {"nps": ("{}", "NPS (−100 to +100)"), "csat": ("{}%", "CSAT, share satisfied"),
+              "ces": ("{}%", "CES, share finding it easy")}
+    if _usable(summary, "survey", "score", "n"):
+        for r in summary.itertuples():
+            if r.survey in labels and r.n and pd.notna(r.score):
+                fmt, label = labels[r.survey]
+                value = _signed(r.score) if r.survey == "nps" else _num(r.score)
+                cards.append((fmt.format(value), f"{label} · {r.n:,} answers"))
+    if _usable(overall, "score", "target") and pd.notna(overall["score"].iloc[0]):
+        cards.append((f"{overall['score'].iloc[0]:.1f} / 5", f"maturity (target {overall['target'].iloc[0]:.1f})"))
+    return cards
+
+
 def kpis_html(items: Iterable[tuple[str, str]]) -> Html:
     """Headline figures as cards: (value, label) pairs, e.g. ("+4", "NPS")."""
     cards = "".join(f'<div class="kpi"><div class="kpi-value">{safe_text(v, redact_pii=False)}</div>'
