@@ -40,7 +40,7 @@ CLUSTER_COLUMNS = ["cluster_id", "name", "tickets", "customers", "organizations"
                    "weekly_counts", "recent_tickets", "baseline_weekly", "growth", "emerging", "agent_replies_mean",
                    "resolution_hours_median", "reopen_rate", "reopen_rate_rest", "csat", "csat_rest", "bug_share",
                    "impact", "bug_keys", "problem_links", "representative_ids", "terms"]
-LABEL_SAMPLE = 300  # tickets per cluster read for its distinctive terms
+LABEL_SAMPLE = 100  # tickets per cluster read for its distinctive terms
 SUBGRAPH_SHARE = 0.5  # a subset holding at least this share re-uses the cached neighbour graph
 KEY_MIN_SHARE = 0.05  # a bug key is attached to a cluster when at least 5% of its tickets (and one) quote it
 

@@ -37,7 +37,7 @@ class NearestNeighbours(BaseEstimator):
     ``query(vectors, k)`` searches new rows.
     """
 
-    def __init__(self, k: int = 15, exact_limit: int = 5_000, cell_size: int = 1_000, probes: int = 2,
+    def __init__(self, k: int = 15, exact_limit: int = 5_000, cell_size: int = 500, probes: int = 2,
                  seed: int = 0, progress: bool = True) -> None:
         self.k = k
         self.exact_limit = exact_limit
@@ -65,7 +65,7 @@ class NearestNeighbours(BaseEstimator):
             pick = np.sort(np.random.default_rng(self.seed).choice(n, 100 * n_cells, replace=False))
             sample = vectors[pick]
         kmeans = MiniBatchKMeans(n_clusters=n_cells, random_state=self.seed, n_init=1, batch_size=4096,
-                                 max_iter=20).fit(sample)
+                                 max_iter=10).fit(sample)
         self.centroids_ = kmeans.cluster_centers_.astype(np.float32)
         self.cells_ = self._nearest_cells(vectors, self.probes)
         self.order_ = np.argsort(self.cells_[:, 0], kind="stable")
