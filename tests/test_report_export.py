@@ -90,3 +90,26 @@ def test_check_offline_refuses_remote_references(bad):
 def test_check_offline_refuses_two_plotly_copies():
     with pytest.raises(ExportError, match="2 times"):
         check_offline("* plotly.js v4 ... * plotly.js v4")
+
+
+def test_a_section_without_data_is_reduced_to_its_heading_and_the_reason():
+    from toolkit.report.sections import CustomerExperience
+    from toolkit.report.text import Display
+
+    marker = Display.section(CustomerExperience(notes=["No survey answers were provided <b>."], available=False))
+    bundle = marker._repr_mimebundle_()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Customer experience\n\nProse about surveys."),
+        nbformat.v4.new_code_cell("show.section(cx)", outputs=[nbformat.v4.new_output("display_data", data=bundle)]),
+        nbformat.v4.new_markdown_cell("### Satisfaction by team"),
+        nbformat.v4.new_code_cell("table", outputs=[nbformat.v4.new_output("display_data",
+                                                                           data={"text/html": "<p>n/a</p>"})]),
+        nbformat.v4.new_markdown_cell("## Operations"),
+    ]
+    page = export_html(nb, Cover(client="A", period="p"))
+    assert 'id="Customer-experience"' in page and "Prose about surveys" not in page
+    assert "Satisfaction by team" not in page and "<p>n/a</p>" not in page
+    assert '<div class="callout">No survey answers were provided &lt;b&gt;.</div>' in page
+    assert 'id="Operations"' in page
+    assert Display.section(CustomerExperience(notes=[]), show_notes=False) is None

@@ -8,6 +8,8 @@ client-ready:
 - cells tagged ``report-hide`` (and the papermill parameter cells) are left out;
 - cells tagged ``summary`` are moved to the top, so the executive summary, computed
   last from every section's results, is the first thing the client reads;
+- a section whose data the client did not provide (it shows the "section unavailable"
+  marker) is reduced to its heading and the reason;
 - plotly.js is taken out of the cell that loaded it and inlined once in the page
   head; the MathJax ``<script src>`` plotly adds to every figure is removed;
 - stderr streams, widget views and code cells left without output are dropped.
@@ -37,6 +39,7 @@ HIDE_TAG = "report-hide"
 SUMMARY_TAG = "summary"
 _PARAMETER_TAGS = {"parameters", "injected-parameters"}
 COVER_MIMETYPE = "application/vnd.support-toolkit.cover+json"
+UNAVAILABLE_MIMETYPE = "application/vnd.support-toolkit.section-unavailable+json"
 _PLOTLY_INIT = "window.PlotlyConfig"  # marks the output cell in which plotly's notebook renderer loads plotly.js
 _PLOTLY_BANNER = re.compile(r"\* plotly\.js v\d")
 _REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>", re.IGNORECASE)
@@ -88,6 +91,7 @@ def period_label(start: date | None, end: date | None) -> str:
 def prepare_notebook(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, bool]:
     """A client-ready copy of an executed notebook, and whether it loaded plotly.js (see module doc)."""
     nb = copy.deepcopy(nb)
+    nb.cells = _leave_out_unavailable_sections(nb.cells)
     had_plotly = False
     kept, summary = [], []
     for cell in nb.cells:
@@ -110,6 +114,40 @@ def prepare_notebook(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, 
     return nb, had_plotly
 
 
+def _is_section_heading(cell) -> bool:
+    return cell.cell_type == "markdown" and cell.source.lstrip().startswith("## ")
+
+
+def _leave_out_unavailable_sections(cells: list) -> list:
+    """Replace each section that reported itself unavailable by its heading and the reason.
+
+    A section (from a ``##`` heading to the next) is unavailable when one of its cells shows
+    :data:`UNAVAILABLE_MIMETYPE` (see :meth:`toolkit.report.text.Display.section`): the client's
+    data did not allow it, so its prose, empty figures and tables would only say so many times.
+    """
+    out, i = [], 0
+    while i < len(cells):
+        if not _is_section_heading(cells[i]):
+            out.append(cells[i])
+            i += 1
+            continue
+        end = next((j for j in range(i + 1, len(cells)) if _is_section_heading(cells[j])), len(cells))
+        reason = next((o["data"][UNAVAILABLE_MIMETYPE].get("reason", "") for c in cells[i:end]
+                       if c.cell_type == "code" for o in c.get("outputs", [])
+                       if UNAVAILABLE_MIMETYPE in o.get("data", {})), None)
+        if reason is None:
+            out.extend(cells[i:end])
+        else:
+            heading = nbformat.v4.new_markdown_cell(cells[i].source.lstrip().splitlines()[0],
+                                                    metadata=cells[i].get("metadata", {}))
+            note = nbformat.v4.new_code_cell("", metadata=cells[i].get("metadata", {}), outputs=[
+                nbformat.v4.new_output("display_data", data={
+                    "text/html": f'<div class="callout">{html.escape(str(reason))}</div>'})])
+            out += [heading, note]
+        i = end
+    return out
+
+
 def _clean_output(output: nbformat.NotebookNode) -> tuple[bool, bool]:
     """Whether to keep one cell output (cleaned in place), and whether it was the plotly.js loader."""
     kind = output.get("output_type")
@@ -118,7 +156,7 @@ def _clean_output(output: nbformat.NotebookNode) -> tuple[bool, bool]:
     if kind == "error":
         return True, False
     data = output.get("data", {})
-    if COVER_MIMETYPE in data:
+    if COVER_MIMETYPE in data or UNAVAILABLE_MIMETYPE in data:
         return False, False
     data.pop("application/vnd.jupyter.widget-view+json", None)
     page = data.get("text/html")

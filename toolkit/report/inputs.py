@@ -80,7 +80,7 @@ def _read(path: Path, table: str, fmt: str, tz: str, model: Path | None) -> tupl
     frame, report = loader(path, source=None if fmt in ("auto", "canonical") else fmt, tz=tz)
     source = "canonical columns" if report.source == "generic" and fmt in ("auto", "canonical") else report.source
     how = f"{source} ({'detected' if report.source_detected else 'given'})"
-    notes = " ".join([how + ".", *report.notes])
+    notes = f"{how}." + (" " + "; ".join(n.rstrip(".") for n in report.notes) + "." if report.notes else "")
     return frame, report.rejected, report.rows_read, notes
 
 

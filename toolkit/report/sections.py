@@ -36,6 +36,7 @@ class CustomerExperience:
     drivers: pd.DataFrame | None = None  # satisfaction_drivers(csat)
     themes: pd.DataFrame | None = None  # comment_themes(nps)
     notes: list[str] = field(default_factory=list)
+    available: bool = True  # False: no survey answers; the report leaves the section out
 
 
 def _surveys(responses: pd.DataFrame | None) -> set[str]:
@@ -54,6 +55,7 @@ def customer_experience(engagement: Engagement) -> CustomerExperience:
     if not present:
         result.notes.append("No survey answers were provided for the period, so satisfaction, NPS and effort "
                             "are not reported.")
+        result.available = False
         return result
     tz = engagement.parameters.timezone
     result.summary = survey.survey_summary(responses)
@@ -90,6 +92,7 @@ class Maturity:
     roadmap: pd.DataFrame | None = None  # build_roadmap
     evidence: pd.DataFrame | None = None  # evaluate_evidence: interview claims tested against the data
     notes: list[str] = field(default_factory=list)
+    available: bool = True  # False: no interview answers; the report leaves the section out
 
 
 def maturity(engagement: Engagement, clusters: pd.DataFrame | None = None) -> Maturity:
@@ -107,6 +110,7 @@ def maturity(engagement: Engagement, clusters: pd.DataFrame | None = None) -> Ma
     if answers is None or not len(answers):
         result.notes.append("No maturity interview answers were provided, so the maturity assessment and its "
                             "roadmap are not part of this report.")
+        result.available = False
         return result
     model = load_model(engagement.parameters.maturity_model)
     result.dimensions = score_dimensions(answers, model)
@@ -149,6 +153,7 @@ class Operations:
     workload: pd.DataFrame | None = None  # workload_concentration(by="team")
     agents: pd.DataFrame | None = None  # agent_workload
     notes: list[str] = field(default_factory=list)
+    available: bool = True  # tickets are always given
 
 
 def operations(engagement: Engagement, by: str = "team") -> Operations:
@@ -207,6 +212,7 @@ class UpstreamProblems:
     clustered_tickets: int = 0
     total_tickets: int = 0
     notes: list[str] = field(default_factory=list)
+    available: bool = True  # False: the tickets carry no text; the report leaves the section out
 
 
 def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -> UpstreamProblems:
@@ -221,6 +227,7 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     result = UpstreamProblems(total_tickets=len(tickets))
     if not (has_values(tickets, "subject") or has_values(tickets, "description")):
         result.notes.append("The tickets carry no subject or description, so duplicate issues cannot be found.")
+        result.available = False
         return result
     finder = DuplicateFinder(seed=seed).fit(tickets)
     result.clusters = finder.clusters_.reset_index(drop=True)

@@ -217,6 +217,18 @@ class Display:
         return bullet_list(items, redact_pii=self.redact_pii, **kwargs)
 
     @staticmethod
+    def section(result, *, show_notes: bool = True) -> object:
+        """A section's notes; when its data is missing (``result.available`` is False), the marker
+        that makes the report show only the section's heading and the reason.
+
+        ``show_notes=False`` shows nothing for an available result (for a second section that
+        depends on the same result, e.g. the roadmap on the maturity assessment).
+        """
+        if getattr(result, "available", True):
+            return notes(result.notes) if show_notes else None
+        return SectionUnavailable(" ".join(result.notes))
+
+    @staticmethod
     def notes(texts: Iterable[object], **kwargs) -> Html:
         """:func:`notes` (library notes hold no client text)."""
         return notes(texts, **kwargs)
@@ -225,3 +237,15 @@ class Display:
     def figure(plot, frame: pd.DataFrame | None, *args, **kwargs):
         """:func:`figure`."""
         return figure(plot, frame, *args, **kwargs)
+
+
+class SectionUnavailable:
+    """Shown in a report notebook, tells the exporter to leave the section out and say why."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from toolkit.report.export import UNAVAILABLE_MIMETYPE
+
+        return {UNAVAILABLE_MIMETYPE: {"reason": self.reason}, "text/plain": f"Left out of the report: {self.reason}"}
