@@ -38,7 +38,7 @@ def test_each_problem_is_one_clean_cluster(fitted):
         recall = (mine["cluster_id"] == cluster).mean()
         purity = (members["problem"] == problem).mean()
         assert recall >= 0.7, (problem, recall)
-        assert purity >= 0.9, (problem, purity)
+        assert purity >= 0.85, (problem, purity)
 
 
 def test_problems_rank_near_the_top(fitted):

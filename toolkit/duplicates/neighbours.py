@@ -110,8 +110,35 @@ class NearestNeighbours(BaseEstimator):
         if k == 0 or m == 0:
             return np.full((m, k), -1, dtype=np.int64), np.full((m, k), -np.inf, dtype=np.float32)
         if cells is None:
-            return self._exact(queries, k, self_rows)
-        return self._cells(queries, k, self_rows, cells)
+            idx, _ = self._exact(queries, k, self_rows)
+        else:
+            idx, _ = self._cells(queries, k, self_rows, cells)
+        return self._rescore(queries, idx)
+
+    def _rescore(self, queries, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Exact similarities of the chosen pairs, rounded, best first (ties by row).
+
+        Matrix products give results that differ in the last bits with memory layout and
+        threading; recomputing the few chosen pairs with a fixed summation order and rounding
+        to 1e-6 makes the graph, and so the clusters, the same on every run.
+        """
+        found = idx >= 0
+        rows = np.repeat(np.arange(idx.shape[0]), idx.shape[1])[found.ravel()]
+        cols = idx[found]
+        sim = np.full(idx.shape, -np.inf)
+        where = np.flatnonzero(found.ravel())
+        step = 250_000
+        for start in range(0, len(rows), step):
+            r, c = rows[start:start + step], cols[start:start + step]
+            if sp.issparse(self.vectors_):
+                dots = np.asarray(queries[r].multiply(self.vectors_[c]).sum(axis=1)).ravel()
+            else:
+                dots = np.einsum("ij,ij->i", queries[r], self.vectors_[c], dtype=np.float64)
+            sim.ravel()[where[start:start + step]] = np.round(dots, 6)
+        order = np.lexsort((np.where(found, idx, np.iinfo(np.int64).max), -sim), axis=1)
+        idx = np.take_along_axis(idx, order, 1)
+        sim = np.take_along_axis(sim, order, 1).astype(np.float32)
+        return idx, sim
 
     def _exact(self, queries, k: int, self_rows):
         n = self.vectors_.shape[0]
