@@ -1,0 +1,47 @@
+"""`support-toolkit duplicates`: a ticket file in, per-ticket clusters and a cluster summary out."""
+
+import pandas as pd
+from click.testing import CliRunner
+
+from toolkit.cli import cli
+from toolkit.duplicates import DuplicateFinder
+
+TEXTS = ["CSV export fails with error 500", "Export to CSV gives error 500 every time",
+         "Cannot export the report to CSV, error 500", "SMS code never arrives",
+         "SMS login code does not arrive", "The SMS code never arrives for login", "How do I change my avatar?"]
+
+
+def write_tickets(path):
+    pd.DataFrame({
+        "ticket_id": [f"T{i}" for i in range(len(TEXTS))],
+        "created_at": [f"2026-03-{i + 1:02d}T10:00:00Z" for i in range(len(TEXTS))],
+        "status": "solved", "channel": "email",
+        "subject": [t[:24] for t in TEXTS],
+        "description": [t + (" - looks like APP-12" if i == 0 else "") for i, t in enumerate(TEXTS)],
+    }).to_csv(path, index=False)
+
+
+def test_duplicates_command_writes_clusters_summary_and_model(tmp_path):
+    tickets = tmp_path / "tickets.csv"
+    write_tickets(tickets)
+    out = tmp_path / "clusters.csv"
+    result = CliRunner().invoke(cli, ["duplicates", str(tickets), "--out", str(out),
+                                      "--save-model", str(tmp_path / "model.joblib")])
+    assert result.exit_code == 0, result.output
+    assert "7 tickets: 2 clusters holding 6 tickets, 1 unclustered." in result.output
+    rows = pd.read_csv(out, dtype="str")
+    assert list(rows.columns) == ["ticket_id", "cluster_id", "cluster_name"]
+    assert rows["cluster_id"].tolist()[:3] == rows["cluster_id"].tolist()[:1] * 3
+    assert rows.set_index("ticket_id").loc["T6", "cluster_id"] == "-1"
+    summary = pd.read_csv(tmp_path / "clusters_summary.csv", dtype="str", keep_default_na=False)
+    assert len(summary) == 2 and "APP-12" in summary["bug_keys"].tolist()
+    assert DuplicateFinder.load(tmp_path / "model.joblib").assignments_.shape == (7, 2)
+
+
+def test_duplicates_command_reports_a_bad_parameter(tmp_path):
+    tickets = tmp_path / "tickets.csv"
+    write_tickets(tickets)
+    result = CliRunner().invoke(cli, ["duplicates", str(tickets), "--out", str(tmp_path / "c.csv"),
+                                      "--min-cluster-size", "1"])
+    assert result.exit_code != 0
+    assert "min_cluster_size must be at least 2, got 1" in str(result.exception)
