@@ -8,6 +8,8 @@ from toolkit.report.findings import (
     headline_figures,
     kpis_html,
     maturity_findings,
+    operations_findings,
+    problem_findings,
     survey_findings,
 )
 
@@ -133,3 +135,40 @@ def test_headline_figures():
         ("20,000", "tickets analysed"), ("−4", "NPS (−100 to +100) · 200 answers"),
         ("78%", "CSAT, share satisfied · 400 answers"), ("2.3 / 5", "maturity (target 3.2)")]
     assert headline_figures(5) == [("5", "tickets analysed")]
+
+
+def test_problem_findings():
+    clusters = pd.DataFrame({
+        "cluster_id": [4, 7, 9, -1], "name": ["invoice / pdf / blank", "sms / codes", "tiny", "unclustered"],
+        "tickets": [442, 388, 6, 15000], "customers": [323, 298, 6, 4000],
+        "first_seen": pd.to_datetime(["2025-10-21", "2026-09-02", "2026-09-20", "2025-10-01"]),
+        "emerging": [False, True, True, False], "bug_keys": [["APP-1482", "#102"], ["APP-2210"], [], []]})
+    out = problem_findings(clusters, total_tickets=20000)
+    assert out["finding"].tolist() == [
+        "The 3 highest-impact recurring problems account for 836 tickets (4% of all tickets); the costliest, "
+        "“invoice / pdf / blank”, brought 442 tickets from 323 customers, bug key APP-1482.",
+        "Emerging problem: “sms / codes”, 388 tickets since 2 September 2026 and growing well above its usual rate.",
+    ]
+    assert problem_findings(None).empty
+
+
+def test_operations_findings():
+    melons = pd.DataFrame({"flag": [True, False], "explanation": ["Rapid looks green but feels red.", "fine"]})
+    trend = pd.DataFrame({"verdict": ["watermelon"], "sentence": ["SLA and CSAT move apart."]})
+    effects = pd.DataFrame({"p_value": [1e-9, 0.4], "small_sample": [False, False],
+                            "sentence": ["Quarter ends carry 1.70x normal volume.", "no year-end effect"]})
+    incomplete = pd.DataFrame({"channel": ["chat", "email", "other"], "finished": [4761, 8462, 2],
+                               "incomplete": [734, 0, 2], "incomplete_rate": [0.154, 0.0, 1.0],
+                               "ci_low": [0.144, 0.0, 0.34], "small_sample": [False, False, True]})
+    hedging = pd.DataFrame({"segment": ["Chloe", "Quentin", "Ella", "Tiny"], "hedged_share": [0.65, 0.63, 0.19, 0.9],
+                            "replies": [1982, 2112, 2060, 5], "small_sample": [False, False, False, True]})
+    out = operations_findings(melons, trend, effects, incomplete, hedging)
+    assert out["finding"].tolist() == [
+        "Rapid looks green but feels red.",
+        "SLA and CSAT move apart.",
+        "Quarter ends carry 1.70x normal volume.",
+        "15% of finished chat conversations (734 of 4,761) ended with the customer gone before a resolution.",
+        "2 agents hedge in more than 40% of their replies (\"should be fixed\", \"I think\"): Chloe 65%, Quentin 63%.",
+    ]
+    assert out["weight"].tolist() == [0.95, 0.8, 0.55, 0.55, 0.5]
+    assert operations_findings(None).empty

@@ -26,6 +26,8 @@ import pandas as pd
 from toolkit.report.text import Html, safe_text
 
 FINDING_COLUMNS = ["area", "finding", "weight"]
+MIN_TICKETS = 30
+"""Groups smaller than this (tickets in a cluster) are too small to headline as a finding."""
 CX = "Customer experience"
 MATURITY = "Maturity"
 OPERATIONS = "Operations"
@@ -250,7 +252,7 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
     """Findings from duplicate clusters (:class:`toolkit.duplicates.DuplicateFinder` ``clusters_``).
 
     - the tickets held by the ten highest-impact clusters, and the highest-impact one (0.8);
-    - each emerging cluster, with its recent growth (0.85).
+    - each emerging cluster of at least :data:`MIN_TICKETS` tickets (at most two), with its start (0.85).
     """
     rows: list[tuple[str, str, float]] = []
     if not _usable(clusters, "name", "tickets", "customers"):
@@ -271,7 +273,8 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
                            f"“{top['name']}”, brought {int(top['tickets']):,} tickets from {int(top['customers']):,} "
                            f"customers{key_text}.", 0.8))
     if "emerging" in clusters.columns:
-        for r in clusters[clusters["emerging"].fillna(False).astype(bool)].head(2).itertuples():
+        emerging = clusters[clusters["emerging"].fillna(False).astype(bool) & (clusters["tickets"] >= MIN_TICKETS)]
+        for r in emerging.head(2).itertuples():
             since = f" since {r.first_seen:%d %B %Y}".replace(" 0", " ") if hasattr(r, "first_seen") and \
                 pd.notna(r.first_seen) else ""
             rows.append((UPSTREAM, f"Emerging problem: “{r.name}”, {int(r.tickets):,} tickets{since} and growing "
