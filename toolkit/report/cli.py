@@ -45,9 +45,12 @@ def _demo_options() -> dict[str, str]:
 @click.option("--tickets-format", default="auto", show_default=True,
               help="Source format of the ticket export (auto-detected from its header by default).")
 @click.option("--messages", type=click.Path(), help="Message/comment export (optional).")
+@click.option("--messages-format", default="auto", show_default=True, help="Source format of the message export.")
 @click.option("--survey", type=click.Path(), help="Survey responses: CSAT, NPS, CES (optional).")
+@click.option("--survey-format", default="auto", show_default=True, help="Source format of the survey export.")
 @click.option("--invitations", type=click.Path(), help="Survey invitations, for response rates (optional).")
 @click.option("--maturity", type=click.Path(), help="Maturity interview answers, CSV or YAML (optional).")
+@click.option("--portfolio", type=click.Path(), help="Earlier engagements' maturity scores (optional).")
 @click.option("--period", help="START:END as dates, e.g. 2026-01-01:2026-06-30 (default: all the data).")
 @click.option("--timezone", default="UTC", show_default=True, help="The client's time zone, e.g. Europe/London.")
 @click.option("--logo", type=click.Path(), help="Logo (PNG/JPEG/SVG) for the first screen.")
@@ -60,8 +63,8 @@ def _demo_options() -> dict[str, str]:
 @click.option("--batch", type=click.Path(), help="Render every engagement listed in this YAML file.")
 @click.option("--demo", is_flag=True, help="Render the sample client from data/samples.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def report(client, tickets, tickets_format, messages, survey, invitations, maturity, period, timezone, logo, accent,
-           no_redact, notebook, name, out, batch, demo, quiet) -> None:
+def report(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
+           portfolio, period, timezone, logo, accent, no_redact, notebook, name, out, batch, demo, quiet) -> None:
     """Render a client's HTML report from their exports.
 
     \b
@@ -87,7 +90,8 @@ def report(client, tickets, tickets_format, messages, survey, invitations, matur
         options = _demo_options()
     else:
         options = {"client": client, "tickets": tickets, "tickets_format": tickets_format, "messages": messages,
-                   "survey": survey, "invitations": invitations, "maturity": maturity, "period": period,
+                   "messages_format": messages_format, "survey": survey, "survey_format": survey_format,
+                   "invitations": invitations, "maturity": maturity, "portfolio": portfolio, "period": period,
                    "timezone": timezone, "logo": logo, "accent": accent, "redact_pii": not no_redact,
                    "notebook": notebook, "name": name}
         options = {k: v for k, v in options.items() if v is not None}
