@@ -113,3 +113,10 @@ def test_a_section_without_data_is_reduced_to_its_heading_and_the_reason():
     assert '<div class="callout">No survey answers were provided &lt;b&gt;.</div>' in page
     assert 'id="Operations"' in page
     assert Display.section(CustomerExperience(notes=[]), show_notes=False) is None
+
+
+def test_footer_says_whether_personal_data_is_masked():
+    nb = _notebook()
+    nb.cells = [c for c in nb.cells if c.source != "fig"]
+    assert "is masked" in export_html(nb, Cover(client="A", period="p"))
+    assert "is NOT masked (redact_pii=false)" in export_html(nb, Cover(client="A", period="p", redacted=False))
