@@ -31,6 +31,8 @@ def _notebook() -> nbformat.NotebookNode:
     quiet = nbformat.v4.new_code_cell("x = 1")
     noisy = nbformat.v4.new_code_cell("warn()", outputs=[
         nbformat.v4.new_output("stream", name="stderr", text="UserWarning: something"),
+        nbformat.v4.new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "x"},
+                                                     "text/plain": "HBox(children=(FloatProgress()))"}),
         nbformat.v4.new_output("display_data", data={COVER_MIMETYPE: {"period": "p"}, "text/plain": "cover"})])
     summary = nbformat.v4.new_markdown_cell("## Executive summary", metadata={"tags": ["summary"]})
     findings = nbformat.v4.new_code_cell("findings", metadata={"tags": ["summary"]}, outputs=[
@@ -62,7 +64,7 @@ def test_export_writes_an_offline_page_with_cover_toc_and_plotly_once():
     assert '<a href="#Executive-summary">Executive summary</a>' in page
     assert "@media print" in page
     assert "In&nbsp;[" not in page and "client_name" not in page and "Notebook title" not in page
-    assert "UserWarning" not in page
+    assert "UserWarning" not in page and "HBox" not in page
 
 
 def test_export_without_figures_has_no_plotly():

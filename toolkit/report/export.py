@@ -158,7 +158,8 @@ def _clean_output(output: nbformat.NotebookNode) -> tuple[bool, bool]:
     data = output.get("data", {})
     if COVER_MIMETYPE in data or UNAVAILABLE_MIMETYPE in data:
         return False, False
-    data.pop("application/vnd.jupyter.widget-view+json", None)
+    if "application/vnd.jupyter.widget-view+json" in data:
+        return False, False  # a widget (e.g. a tqdm.auto bar); its text fallback ("HBox(...)") means nothing
     page = data.get("text/html")
     if isinstance(page, list):
         page = "".join(page)
