@@ -33,6 +33,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from toolkit import __version__
+from toolkit.errors import ToolkitError
 
 TEMPLATES = Path(__file__).parent / "templates"
 HIDE_TAG = "report-hide"
@@ -52,8 +53,12 @@ _LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif", ".webp": "image/webp"}
 
 
-class ExportError(RuntimeError):
-    """The exported page broke one of the report's guarantees (a bug, not a user mistake)."""
+class ExportError(ToolkitError):
+    """The exported page broke one of the report's guarantees; no HTML is written.
+
+    Not a user mistake but a bug in a notebook or figure; it is still reported as one
+    message (CLI exit code 2), never a traceback.
+    """
 
 
 @dataclass(frozen=True)
@@ -237,7 +242,8 @@ def check_offline(page: str) -> None:
     """Raise :class:`ExportError` unless ``page`` loads nothing remote and holds plotly.js at most once."""
     remote = _REMOTE_REFERENCE.search(page)
     if remote:
-        raise ExportError(f"the report would load {html.unescape(remote.group(0))!r} from the network")
+        raise ExportError(f"the report would load {html.unescape(remote.group(0))!r} from the network; "
+                          "no HTML was written")
     copies = len(_PLOTLY_BANNER.findall(page))
     if copies > 1:
-        raise ExportError(f"the report holds plotly.js {copies} times instead of once")
+        raise ExportError(f"the report holds plotly.js {copies} times instead of once; no HTML was written")
