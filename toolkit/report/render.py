@@ -111,7 +111,11 @@ def render_report(
                   generated=_today(), title=title, accent=params.accent_colour, logo=params.logo_path,
                   redacted=params.redact_pii)
     cover = _cover_from_outputs(nb, cover)
-    page = export_html(nb, cover)
+    try:
+        page = export_html(nb, cover)
+    except ToolkitError:
+        html_path.unlink(missing_ok=True)
+        raise
     partial = html_path.with_name(f".{html_path.name}.partial")
     partial.write_text(page, encoding="utf-8")
     os.replace(partial, html_path)
