@@ -209,6 +209,7 @@ class UpstreamProblems:
 
     clusters: pd.DataFrame | None = None
     examples: pd.DataFrame | None = None
+    weekly: pd.DataFrame | None = None  # weekly_counts: cluster_id, week, tickets
     clustered_tickets: int = 0
     total_tickets: int = 0
     notes: list[str] = field(default_factory=list)
@@ -221,7 +222,7 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     Clusters are found in the tickets' subject and description (see :mod:`toolkit.duplicates`);
     ``examples`` are the representative tickets of the ``top`` clusters.
     """
-    from toolkit.duplicates import DuplicateFinder
+    from toolkit.duplicates import DuplicateFinder, weekly_counts
 
     tickets = engagement.tickets
     result = UpstreamProblems(total_tickets=len(tickets))
@@ -232,6 +233,8 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     finder = DuplicateFinder(seed=seed).fit(tickets)
     result.clusters = finder.clusters_.reset_index(drop=True)
     result.clustered_tickets = int((finder.assignments_["cluster_id"] >= 0).sum())
+    labels = tickets["ticket_id"].map(finder.assignments_.set_index("ticket_id")["cluster_id"]).fillna(-1)
+    result.weekly = weekly_counts(tickets, labels.astype("int64").to_numpy())
     result.notes += list(finder.clusters_.attrs.get("notes", []))
     shown = result.clusters.head(top)[["cluster_id", "representative_ids"]].explode("representative_ids").dropna()
     subjects = tickets.set_index("ticket_id")["subject"]

@@ -168,9 +168,9 @@ def table(
     styler = styler.format_index(escape="html", axis=1)
     if compact:  # short values (dates, numbers, yes/no) never wrap
         styler = styler.set_properties(subset=compact, **{"white-space": "nowrap"})
-    wordy = [c for c in shown.columns if c not in compact and shown[c].astype("str").str.len().max() > 40]
+    wordy = [c for c in shown.columns if c not in compact and shown[c].astype("str").str.len().max() > 60]
     if wordy:  # sentences and quotes get room to breathe
-        styler = styler.set_properties(subset=wordy, **{"min-width": "16em"})
+        styler = styler.set_properties(subset=wordy, **{"min-width": "14em"})
     styler = styler.set_table_attributes('class="report-table"')
     head = f'<p class="table-caption">{safe_text(caption, redact_pii=False)}</p>' if caption else ""
     more = (f'<p class="table-more">Showing {len(shown):,} of {total:,} rows.</p>'
