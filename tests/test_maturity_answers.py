@@ -98,7 +98,7 @@ def test_failed_save_keeps_the_previous_file(tmp_path, model, monkeypatch):
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("toolkit.maturity.answers.os.replace", crash)
+    monkeypatch.setattr("toolkit.files.os.replace", crash)
     with pytest.raises(OSError, match="disk full"):
         save_answers(answers.iloc[:2], target)
     assert target.read_bytes() == before

@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.errors import ConfigError, DataError
+from toolkit.files import atomic_write_text
 from toolkit.widgets.labels import (
     JIRA_COLUMNS,
     LabelStore,
-    atomic_write_text,
     carry_labels,
     jira_bug_candidates,
     labelled_clusters,
@@ -192,7 +192,7 @@ def test_killing_a_writer_never_leaves_a_partial_file(tmp_path):
 
 RAW_WRITER = textwrap.dedent("""
     import json, sys
-    from toolkit.widgets.labels import atomic_write_text
+    from toolkit.files import atomic_write_text
     n = 0
     while True:  # ~8 MB per write: most of the time is spent inside the write
         n += 1

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ConfigError, DataError, ToolkitError
+from toolkit.files import atomic_path
 from toolkit.io.mapping import (
     Spec,
     apply_spec,
@@ -391,9 +392,8 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, *, table: str | No
     if report is not None:
         meta[b"support_toolkit.report"] = report.to_json().encode()
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(arrow.replace_schema_metadata(meta), tmp)
-    os.replace(tmp, path)  # never leave a half-written cache behind
+    with atomic_path(path) as tmp:  # never leave a half-written cache behind
+        pq.write_table(arrow.replace_schema_metadata(meta), tmp)
     return path
 
 

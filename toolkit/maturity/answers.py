@@ -23,16 +23,14 @@ answering a question twice, or a respondent given two roles is a
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from toolkit.errors import DataError
+from toolkit.files import atomic_write_text
 from toolkit.maturity.model import MaturityModel, load_model
 from toolkit.schema import MATURITY_ANSWERS, validate
 
@@ -153,14 +151,4 @@ def save_answers(answers: pd.DataFrame, path: str | Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame = answers.reindex(columns=ANSWER_COLUMNS)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            frame.to_csv(fh, index=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))

@@ -40,13 +40,13 @@ from toolkit.duplicates import extract_bug_keys
 from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS
 from toolkit.duplicates.ranking import cluster_evidence as evidence_for
 from toolkit.errors import ConfigError, DataError
+from toolkit.files import atomic_write_text
 from toolkit.pii import redact
 from toolkit.schema import has_values
 from toolkit.widgets.labels import (
     STATUSES,
     Carried,
     LabelStore,
-    atomic_write_text,
     carry_labels,
     jira_bug_candidates,
     labelled_clusters,

@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -38,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ConfigError, DataError
+from toolkit.files import atomic_write_text
 
 FORMAT = "support-toolkit duplicate labels"
 VERSION = 1
@@ -82,34 +82,6 @@ def labels_path_for(data_path: str | os.PathLike) -> Path:
     path = Path(data_path)
     folder = path if path.is_dir() or not path.suffix else path.parent
     return folder / DEFAULT_LABELS_FILE
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Replace ``path`` with ``text`` so that readers see the old or the new content, never a mix.
-
-    The text goes to a temporary file in the same folder, is flushed and fsynced,
-    then renamed over ``path`` with :func:`os.replace` (atomic on POSIX and Windows);
-    the folder is fsynced so the rename itself survives a power cut.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    if hasattr(os, "O_DIRECTORY"):  # folder fsync: POSIX only
-        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 class LabelStore:

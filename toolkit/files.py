@@ -1,0 +1,51 @@
+"""Writing files so that a crash or a kill never leaves a partial one.
+
+Labels, interview answers, caches and reports are replaced atomically: the new
+content goes to a temporary file in the same folder, is flushed to disk, then
+renamed over the target with :func:`os.replace` (atomic on POSIX and Windows);
+the folder is fsynced so the rename itself survives a power cut. Readers see the
+old or the new content, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; when the block succeeds, move it over ``path``.
+
+    Whatever the block writes to the temporary path is fsynced and renamed into place;
+    if the block raises, the temporary file is removed and ``path`` is untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # folder fsync: POSIX only
+        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8, ``\\n`` line ends) atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
