@@ -30,18 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-HEADER = [
-    "Summation column", "Id", "Requester", "Requester id", "Requester external id", "Requester email",
-    "Requester domain", "Submitter", "Assignee", "Group", "Subject", "Tags", "Status", "Priority", "Via",
-    "Ticket type", "Created at", "Updated at", "Assigned at", "Organization", "Due date", "Initially assigned at",
-    "Solved at", "Resolution time", "Satisfaction Score", "Group stations", "Assignee stations", "Reopens",
-    "Replies", "First reply time in minutes", "First reply time in minutes within business hours",
-    "First resolution time in minutes", "First resolution time in minutes within business hours",
-    "Full resolution time in minutes", "Full resolution time in minutes within business hours",
-    "Agent wait time in minutes", "Agent wait time in minutes within business hours",
-    "Requester wait time in minutes", "Requester wait time in minutes within business hours",
-    "On hold time in minutes", "On hold time in minutes within business hours", "Product [list]",
-]
+from toolkit.samples.zendesk import COLUMNS as HEADER  # the real Zendesk export header
 
 
 def generate(path: Path, rows: int, seed: int = 7) -> None:
