@@ -183,6 +183,10 @@ def summary_text(summary: pd.DataFrame) -> str:
         size_mb=summary["size_mb"].map(lambda s: "" if pd.isna(s) else f"{s:.1f}"),
         result=[h if s == "ok" else e for s, h, e in zip(summary["status"], summary["html"], summary["error"],
                                                           strict=True)],
-    )[["client", "status", "seconds", "size_mb", "result"]]
+    )[["client", "status", "seconds", "size_mb", "result"]].astype("str")
+    widths = {c: max(len(c), int(shown[c].str.len().max() if len(shown) else 0)) for c in shown.columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in shown.columns).rstrip()]
+    lines += ["  ".join(v.ljust(widths[c]) for c, v in zip(shown.columns, row, strict=True)).rstrip()
+              for row in shown.itertuples(index=False)]
     ok = int((summary["status"] == "ok").sum())
-    return f"{shown.to_string(index=False)}\n{ok} of {len(summary)} reports rendered."
+    return "\n".join(lines) + f"\n{ok} of {len(summary)} reports rendered."
