@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
+from tqdm.auto import tqdm
 
 from toolkit.duplicates.cleaning import TicketCleaner
 from toolkit.duplicates.grouping import GraphGrouping
@@ -40,6 +41,7 @@ CLUSTER_COLUMNS = ["cluster_id", "name", "tickets", "customers", "organizations"
                    "weekly_counts", "recent_tickets", "baseline_weekly", "growth", "emerging", "agent_replies_mean",
                    "resolution_hours_median", "reopen_rate", "reopen_rate_rest", "csat", "csat_rest", "bug_share",
                    "impact", "bug_keys", "problem_links", "representative_ids", "terms"]
+BAR_FROM = 20_000  # fits of fewer tickets take a few seconds: no progress bar
 LABEL_SAMPLE = 100  # tickets per cluster read for its distinctive terms
 SUBGRAPH_SHARE = 0.5  # a subset holding at least this share re-uses the cached neighbour graph
 KEY_MIN_SHARE = 0.05  # a bug key is attached to a cluster when at least 5% of its tickets (and one) quote it
@@ -86,8 +88,10 @@ class DuplicateFinder(BaseEstimator):
         cluster takes the id of the old cluster it shares most tickets with.
         """
         started = time.perf_counter()
-        self._step("clean", 0)
         frame = _as_tickets(tickets)
+        # one bar over the steps on large sets (Leiden and naming report no progress of their own)
+        self._bar = tqdm(total=5, desc="duplicates", unit="step", disable=not self._bars or len(frame) < BAR_FROM)
+        self._step("clean", 0)
         self.cleaner_ = self.cleaner if self.cleaner is not None else TicketCleaner()
         texts = self.cleaner_.transform(frame)
         self._step("vectorise", 1)
@@ -102,6 +106,8 @@ class DuplicateFinder(BaseEstimator):
         self._link()
         self._cluster(previous=_previous_assignments(previous))
         self._step("label", 5)
+        self._bar.close()
+        self._bar = None
         self.timings_["total_seconds"] = time.perf_counter() - started
         return self
 
@@ -112,6 +118,10 @@ class DuplicateFinder(BaseEstimator):
     def _step(self, name: str, done: int) -> None:
         if callable(self.progress):
             self.progress(name, done, 5)
+        bar = getattr(self, "_bar", None)
+        if bar is not None:
+            bar.set_postfix_str(name if done < 5 else "done")
+            bar.update(done - bar.n)
 
     @property
     def threshold_(self) -> float:
