@@ -13,7 +13,10 @@ costs about linear time in the number of links, and separates neighbouring
 topics that single-linkage chaining would merge. A cluster holding more than
 about ``1 / resolution`` of all links may be split in two; the default
 resolution (2 for TF-IDF) keeps any problem up to about half of all tickets whole, while
-the similarity threshold stops unrelated small groups from merging.
+the similarity threshold stops unrelated small groups from merging. Two guards keep
+a coherent group whole where modularity would cut it: on graphs of fewer than 1,000
+linked tickets the resolution is damped towards 1, and two communities whose mutual
+links carry at least ``merge_share`` (30%) of the smaller one's link weight are merged.
 """
 
 from __future__ import annotations
