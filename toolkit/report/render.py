@@ -34,6 +34,7 @@ import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from toolkit.errors import ConfigError, ToolkitError
+from toolkit.files import atomic_write_text
 from toolkit.report.export import COVER_MIMETYPE, Cover, export_html, period_label
 from toolkit.report.parameters import ReportParameters, validate_parameters
 
@@ -116,9 +117,7 @@ def render_report(
     except ToolkitError:
         html_path.unlink(missing_ok=True)
         raise
-    partial = html_path.with_name(f".{html_path.name}.partial")
-    partial.write_text(page, encoding="utf-8")
-    os.replace(partial, html_path)
+    atomic_write_text(html_path, page)
     return RenderResult(html_path, executed, time.perf_counter() - started, html_path.stat().st_size)
 
 
