@@ -21,3 +21,18 @@ def test_a_failing_writer_keeps_the_previous_file(tmp_path):
         raise RuntimeError("writer crashed")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["cache.parquet"]
+
+
+def test_new_files_get_the_usual_permissions_and_existing_ones_keep_theirs(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "report.html"
+        atomic_write_text(fresh, "x")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        fresh.chmod(0o600)
+        atomic_write_text(fresh, "y")
+        assert fresh.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(umask)
