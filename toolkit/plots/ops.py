@@ -122,8 +122,9 @@ def period_effects_forest(frame: pd.DataFrame, *,
     colour = np.where(data["ci_low"] > 1, BAD_COLOUR, np.where(data["ci_high"] < 1, GOOD_COLOUR, NEUTRAL_COLOUR))
     fig = go.Figure(go.Scatter(
         x=data["rate_ratio"], y=labels, mode="markers", marker={"size": 12, "color": colour},
+        # one colour for the whiskers: they would inherit the per-point marker colours, which plotly.js rejects
         error_x={"type": "data", "symmetric": False, "array": data["ci_high"] - data["rate_ratio"],
-                 "arrayminus": data["rate_ratio"] - data["ci_low"]},
+                 "arrayminus": data["rate_ratio"] - data["ci_low"], "color": NEUTRAL_COLOUR},
         customdata=[_escape(s) for s in data.get("sentence", pd.Series("", index=data.index))],
         hovertemplate="%{customdata}<extra></extra>"))
     fig.add_vline(x=1, line_dash="dash", line_color=SMALL_COLOUR)
