@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import schema
+from toolkit.maturity.answers import anonymise_respondents
 from toolkit.report.export import period_label
 from toolkit.report.parameters import ReportParameters
 from toolkit.schema import has_values
@@ -114,7 +115,8 @@ def load_engagement(params: ReportParameters) -> Engagement:
     messages when their ticket is kept, survey responses and invitations when
     submitted or sent inside the period; maturity answers are not dated. With
     ``redact_pii`` (the default) personal data in the free-text columns
-    (:data:`TEXT_COLUMNS`) is masked here, before any analysis sees the text.
+    (:data:`TEXT_COLUMNS`) is masked here, before any analysis sees the text, and
+    interviewees are named by their role instead of their name.
     """
     tables: dict[str, pd.DataFrame | None] = {}
     rows, rejected = [], []
@@ -134,6 +136,9 @@ def load_engagement(params: ReportParameters) -> Engagement:
         outside = int((~keep).sum())
         frame = frame[keep.to_numpy()].reset_index(drop=True)
         if params.redact_pii:
+            if table == "maturity_answers":
+                frame = anonymise_respondents(frame)
+                notes = f"{notes} Interviewees named by role.".strip()
             frame, masked = _redact(frame, TEXT_COLUMNS.get(table, ()))
             if masked:
                 noun = "value" if masked == 1 else "values"
