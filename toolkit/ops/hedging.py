@@ -438,14 +438,23 @@ def _empty_row(outcome: str, note: str) -> dict:
     return {"outcome": outcome, "note": note}
 
 
-def _mean_difference(outcome: str, values: np.ndarray, hedged: np.ndarray, known: np.ndarray,
-                     confidence: float) -> dict:
+def _groups(outcome: str, values: np.ndarray, hedged: np.ndarray,
+            known: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The outcome's known values for hedged and for certain tickets, and the row that describes them."""
     a = values[known & hedged]
     b = values[known & ~hedged]
     a, b = a[~np.isnan(a)], b[~np.isnan(b)]
     row = {"outcome": outcome, "tickets_hedged": len(a), "tickets_certain": len(b), "note": ""}
     if len(a) == 0 or len(b) == 0:
-        return {**row, "note": "needs tickets with hedged and with certain first replies"}
+        row["note"] = "needs tickets with hedged and with certain first replies"
+    return a, b, row
+
+
+def _mean_difference(outcome: str, values: np.ndarray, hedged: np.ndarray, known: np.ndarray,
+                     confidence: float) -> dict:
+    a, b, row = _groups(outcome, values, hedged, known)
+    if row["note"]:
+        return row
     row.update(with_hedge=a.mean(), without_hedge=b.mean(), difference=a.mean() - b.mean())
     if len(a) > 1 and len(b) > 1 and (a.var() > 0 or b.var() > 0):
         test = stats.ttest_ind(a, b, equal_var=False)
@@ -456,12 +465,9 @@ def _mean_difference(outcome: str, values: np.ndarray, hedged: np.ndarray, known
 
 def _rate_difference(outcome: str, values: np.ndarray, hedged: np.ndarray, known: np.ndarray,
                      confidence: float) -> dict:
-    a = values[known & hedged]
-    b = values[known & ~hedged]
-    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
-    row = {"outcome": outcome, "tickets_hedged": len(a), "tickets_certain": len(b), "note": ""}
-    if len(a) == 0 or len(b) == 0:
-        return {**row, "note": "needs tickets with hedged and with certain first replies"}
+    a, b, row = _groups(outcome, values, hedged, known)
+    if row["note"]:
+        return row
     ca, cb = int(a.sum()), int(b.sum())
     row.update(with_hedge=ca / len(a), without_hedge=cb / len(b), difference=ca / len(a) - cb / len(b))
     with warnings.catch_warnings():  # statsmodels also computes ratios we do not use (0/0 at the extremes)
