@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The semantic extra needs torch: pin the CPU build first, or pip takes a CUDA build of several GB.
+TORCH ?= 2.13.0
 
 .PHONY: demo test install browser lint clean
 
@@ -13,7 +15,8 @@ $(BIN)/python:
 # Reinstall whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet "torch==$(TORCH)"
+	$(BIN)/python -m pip install --quiet -e ".[dev,semantic]"
 	touch $@
 
 install: $(VENV)/.installed
