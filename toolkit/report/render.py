@@ -223,10 +223,13 @@ def _register_engine() -> None:
     executed notebook to the exception so the report can say where it stopped.
     """
     from papermill.engines import NBClientEngine, papermill_engines
+    from traitlets.config import Config
 
     class KeepNotebookEngine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            # local IPC sockets instead of TCP on localhost: no open port, and no warning from the kernel
+            kwargs.setdefault("config", Config({"KernelManager": {"transport": "ipc"}}))
             try:
                 return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
             except (CellTimeoutError, DeadKernelError) as exc:
