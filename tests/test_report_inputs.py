@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from toolkit.errors import DataError
 from toolkit.report import data_quality, load_engagement, rejection_reasons, validate_parameters
 from toolkit.report.sections import customer_experience, maturity
 
@@ -62,3 +63,29 @@ def test_sections_note_missing_inputs_instead_of_failing(files):
     mat = maturity(eng)
     assert mat.dimensions is None and "No maturity interview answers" in mat.notes[0]
     assert isinstance(eng.tickets, pd.DataFrame)
+
+
+def test_unknown_export_fix_names_the_report_option_and_the_load_command(tmp_path):
+    (tmp_path / "export.csv").write_text("a,b\n1,2\n")
+    params = validate_parameters({"tickets_path": "export.csv"}, base_dir=tmp_path)
+    with pytest.raises(DataError) as info:
+        load_engagement(params)
+    path = tmp_path / "export.csv"
+    assert str(info.value) == (
+        f"file {path}, table tickets: cannot tell which helpdesk or survey tool exported this file from its header "
+        "(first columns: `a`, `b`). Fix: name the exporting tool with --tickets-format (`tickets_format` in a batch "
+        "file or notebook), one of freshdesk, generic, helpscout, intercom, jira, servicenow, zendesk, zendesk_api; "
+        "or map the columns once: write my-columns.yaml (canonical column: your column), run `support-toolkit load "
+        f"tickets {path} --mapping my-columns.yaml --out tickets.parquet` and give the report that Parquet file")
+
+
+def test_missing_column_fix_keeps_the_loaders_mapping_hint(tmp_path):
+    (tmp_path / "export.csv").write_text("Case number,Opened\n1,2026-01-01\n")
+    params = validate_parameters({"tickets_path": "export.csv", "tickets_format": "generic"}, base_dir=tmp_path)
+    with pytest.raises(DataError) as info:
+        load_engagement(params)
+    assert info.value.column == "ticket_id"
+    assert info.value.fix == (
+        "Map the columns once: write my-columns.yaml (e.g. {'ticket_id': '<your column>'}), run `support-toolkit "
+        f"load tickets {tmp_path / 'export.csv'} --mapping my-columns.yaml --out tickets.parquet` and give the "
+        "report that Parquet file")

@@ -9,12 +9,14 @@ into the data-quality appendix.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from toolkit import schema
+from toolkit.errors import DataError
 from toolkit.maturity.answers import anonymise_respondents
 from toolkit.report.export import period_label
 from toolkit.report.parameters import ReportParameters
@@ -78,11 +80,35 @@ def _read(path: Path, table: str, fmt: str, tz: str, model: Path | None) -> tupl
 
     loader = {"tickets": io.load_tickets, "messages": io.load_messages,
               "survey_responses": io.load_survey_responses, "survey_invitations": io.load_invitations}[table]
-    frame, report = loader(path, source=None if fmt in ("auto", "canonical") else fmt, tz=tz)
+    try:
+        frame, report = loader(path, source=None if fmt in ("auto", "canonical") else fmt, tz=tz)
+    except DataError as exc:
+        if "source=" not in exc.fix and "mapping=" not in exc.fix:
+            raise
+        raise DataError(exc.problem, fix=_report_fix(exc, path, table), file=exc.file, table=exc.table,
+                        column=exc.column, rows=exc.rows, values=exc.values, total=exc.total) from None
     source = "canonical columns" if report.source == "generic" and fmt in ("auto", "canonical") else report.source
     how = f"{source} ({'detected' if report.source_detected else 'given'})"
     notes = f"{how}." + (" " + "; ".join(n.rstrip(".") for n in report.notes) + "." if report.notes else "")
     return frame, report.rejected, report.rows_read, notes
+
+
+def _report_fix(exc: DataError, path: Path, table: str) -> str:
+    """The loader's fix (``source=``/``mapping=`` arguments) said in the report's terms."""
+    kind = {"survey_responses": "survey", "survey_invitations": "invitations"}.get(table, table)
+    example = re.search(r"mapping=(\{[^}]*\})", exc.fix)
+    content = "canonical column: your column"
+    if example and "..." not in example.group(1):
+        content = f"e.g. {example.group(1)}"
+    convert = (f"map the columns once: write my-columns.yaml ({content}), run `support-toolkit load {kind} {path} "
+               f"--mapping my-columns.yaml --out {kind}.parquet` and give the report that Parquet file")
+    option = {"tickets": "--tickets-format", "messages": "--messages-format", "survey_responses": "--survey-format"}
+    if "source=" in exc.fix and table in option:
+        from toolkit.io import sources
+
+        return (f"name the exporting tool with {option[table]} (`{option[table][2:].replace('-', '_')}` in a "
+                f"batch file or notebook), one of {', '.join(sources(table))}; or {convert}")
+    return convert[0].upper() + convert[1:]
 
 
 def _redact(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
