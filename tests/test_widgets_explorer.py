@@ -14,6 +14,7 @@ from toolkit.widgets.explorer import (
     bug_keys,
     cluster_table,
     highlight,
+    open_explorer,
     sparkline,
 )
 from toolkit.widgets.labels import LabelStore
@@ -411,3 +412,12 @@ def test_finder_engine_fits_once_then_regroups():
     found = engine.similar("invoice shows the wrong VAT amount", k=3)
     assert list(found.columns) == ["ticket_id", "similarity"]
     assert set(found["ticket_id"]) <= set(t.loc[t["problem"] == "invoice", "ticket_id"])
+
+
+def test_open_explorer_loads_a_folder_and_uses_the_chosen_representation(tmp_path):
+    make_tickets().drop(columns=["problem"]).assign(status="solved").to_csv(tmp_path / "tickets.csv", index=False)
+    ex = open_explorer(tmp_path, representation="tfidf-cosine", threshold=0.3)
+    assert ex.engine.finder_.representation == "tfidf-cosine"
+    assert len(ex.tickets) == 24 and ex.store.path == tmp_path / "duplicate_labels.json"
+    with pytest.raises(ConfigError, match=r"`representation`: unknown representation 'bert'.*use one of tfidf"):
+        open_explorer(tmp_path, representation="bert")
