@@ -30,7 +30,9 @@ how vendor values translate to canonical ones, and which vendor columns to keep 
     list of ``{column, values, reason}``: rows whose vendor value is one of ``values`` are set aside
     with ``reason`` (e.g. a satisfaction survey offered but not answered is not a response).
 ``derive``
-    per column, ``minutes_between: [start, end]``: computed where the vendor left it empty.
+    per column, ``minutes_between: [start, end]``: computed where the vendor left it empty; with
+    ``replace: true`` wherever both timestamps are there (for vendor durations that are not calendar
+    minutes, e.g. office hours only), the vendor's value kept only where a timestamp is missing.
 ``duplicates``
     ``{keep: latest, by: _updated_at}``: which row of a duplicated key to keep.
 ``extra``
@@ -354,7 +356,9 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), fi
             continue
         if target not in frame:
             frame[target] = np.nan
-        fill = frame[target].isna() & frame[start].notna() & frame[end].notna()
+        both = frame[start].notna() & frame[end].notna()
+        fill = both if rule.get("replace") else frame[target].isna() & both
+        kept = int((frame[target].notna() & ~fill).sum()) if rule.get("replace") else 0
         if fill.any():
             minutes = (frame.loc[fill, end] - frame.loc[fill, start]).dt.total_seconds() / 60
             negative = minutes < 0
@@ -363,6 +367,9 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), fi
             if negative.any():
                 note += f" ({int(negative.sum())} left empty because {end} is before {start})"
             notes.append(note)
+        if kept:
+            notes.append(f"`{target}`: {kept} values taken as the export gives them ({end} missing), "
+                         "not calendar minutes")
     if "mapped" in spec.hooks:
         frame = _hook(spec.hooks["mapped"])(frame, notes)
     extra_cols = _extra_columns(src.columns, list(spec.extra) + list(extra), used)
