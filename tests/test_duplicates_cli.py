@@ -24,18 +24,18 @@ def write_tickets(path):
 def test_duplicates_command_writes_clusters_summary_and_model(tmp_path):
     tickets = tmp_path / "tickets.csv"
     write_tickets(tickets)
-    out = tmp_path / "clusters.csv"
+    out = tmp_path / "new" / "clusters.csv"  # missing folders are created
     result = CliRunner().invoke(cli, ["duplicates", str(tickets), "--out", str(out),
-                                      "--save-model", str(tmp_path / "model.joblib")])
+                                      "--save-model", str(tmp_path / "models" / "model.joblib")])
     assert result.exit_code == 0, result.output
     assert "7 tickets: 2 clusters holding 6 tickets, 1 unclustered." in result.output
     rows = pd.read_csv(out, dtype="str")
     assert list(rows.columns) == ["ticket_id", "cluster_id", "cluster_name"]
     assert rows["cluster_id"].tolist()[:3] == rows["cluster_id"].tolist()[:1] * 3
     assert rows.set_index("ticket_id").loc["T6", "cluster_id"] == "-1"
-    summary = pd.read_csv(tmp_path / "clusters_summary.csv", dtype="str", keep_default_na=False)
+    summary = pd.read_csv(tmp_path / "new" / "clusters_summary.csv", dtype="str", keep_default_na=False)
     assert len(summary) == 2 and "APP-12" in summary["bug_keys"].tolist()
-    assert DuplicateFinder.load(tmp_path / "model.joblib").assignments_.shape == (7, 2)
+    assert DuplicateFinder.load(tmp_path / "models" / "model.joblib").assignments_.shape == (7, 2)
 
 
 def test_duplicates_command_reports_a_bad_parameter(tmp_path):

@@ -8,6 +8,7 @@ import click
 import pandas as pd
 
 from toolkit.duplicates.representation import REPRESENTATIONS
+from toolkit.files import atomic_path
 
 
 def summary_table(clusters: pd.DataFrame) -> pd.DataFrame:
@@ -49,9 +50,10 @@ def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_s
     rows = finder.assignments_.copy()
     rows["cluster_name"] = rows["cluster_id"].map(names).fillna("")
     out = Path(out)
-    rows.to_csv(out, index=False)
     summary = Path(summary) if summary else out.with_name(f"{out.stem}_summary.csv")
-    summary_table(finder.clusters_).to_csv(summary, index=False)
+    for path, table in ((out, rows), (summary, summary_table(finder.clusters_))):
+        with atomic_path(path) as tmp:  # creates missing folders; never a half-written CSV
+            table.to_csv(tmp, index=False)
     if save_model:
         finder.save(save_model)
     clustered = int((rows["cluster_id"] >= 0).sum())

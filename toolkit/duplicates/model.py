@@ -33,6 +33,7 @@ from toolkit.duplicates.ranking import cluster_evidence
 from toolkit.duplicates.representation import make_representation
 from toolkit.duplicates.search import TicketIndex
 from toolkit.errors import ConfigError, DataError
+from toolkit.files import atomic_path
 from toolkit.schema import has_values
 
 KEPT_COLUMNS = ["ticket_id", "created_at", "subject", "requester_id", "organization_id", "agent_replies",
@@ -408,7 +409,8 @@ class DuplicateFinder(BaseEstimator):
         """Write the fitted model to one file (joblib); :meth:`load` reads it back."""
         self._check_fitted()
         path = Path(path)
-        joblib.dump(self, path, compress=3)
+        with atomic_path(path) as tmp:
+            joblib.dump(self, tmp, compress=3)
         return path
 
     @classmethod
