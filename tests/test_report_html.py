@@ -104,8 +104,8 @@ def test_first_screen_contents_and_sections(rendered):
     assert 'class="toc"' in page and 'class="toc-box"' in page
     assert '<a href="#Executive-summary">Executive summary</a>' in page
     order = [page.index(f'id="{anchor}"') for anchor in (
-        "Executive-summary", "Customer-experience", "Operations-and-the-watermelon-check", "Upstream-problems",
-        "Maturity", "Recommendations-and-roadmap", "Data-quality-appendix", "Methodology-notes")]
+        "Executive-summary", "Maturity", "Customer-experience", "Operations-and-the-watermelon-check",
+        "Upstream-problems", "Recommendations-and-roadmap", "Data-quality-appendix", "Methodology-notes")]
     assert order == sorted(order)
     assert page.count('<li><span class="finding-area">') >= 5
     body = page[page.index("<main"):]  # (plotly.js in the head holds words like "import")
