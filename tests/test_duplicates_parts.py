@@ -124,6 +124,23 @@ def _tickets():
     }), as_of
 
 
+def test_a_rise_every_cluster_shares_is_not_emerging():
+    end = pd.Timestamp("2026-06-30 12:00", tz="UTC")
+    days = []  # clusters 0 and 1: one ticket a week for 13 weeks, then 2.5 a week (a busy quarter end)
+    for cluster in (0, 1):
+        days += [(cluster, 28 + 7 * w + 3) for w in range(13)] + [(cluster, d) for d in range(0, 28, 3)][:10]
+    days += [(2, d) for d in range(0, 28, 4)]  # cluster 2: new in the last four weeks
+    tickets = pd.DataFrame({"ticket_id": [str(i) for i in range(len(days))],
+                            "created_at": [end - pd.Timedelta(days=d) for _, d in days]})
+    labels = np.array([c for c, _ in days])
+    out = cluster_evidence(tickets, labels).set_index("cluster_id")
+    volume = (27 / 28) / (26 / 91)
+    assert out.attrs["volume_growth"] == pytest.approx(volume)
+    raw = (10 / 4) / (13 / 13)  # 2.5x: above the rule before allowing for volume
+    assert out.loc[0, "growth"] == pytest.approx(raw / volume) and out.loc[0, "growth"] < 1
+    assert out["emerging"].tolist() == [False, False, True]
+
+
 def test_emerging_cluster_is_flagged_and_ranked_by_impact():
     tickets, as_of = _tickets()
     labels = np.array([0] * 10 + [1] * 8 + [-1, -1])
@@ -131,9 +148,12 @@ def test_emerging_cluster_is_flagged_and_ranked_by_impact():
     spike, steady = out.loc[0], out.loc[1]
     assert spike["tickets"] == 10 and spike["customers"] == 4 and spike["organizations"] == 2
     assert spike["recent_tickets"] == 8 and spike["baseline_weekly"] == pytest.approx(2 / 13)
-    assert spike["growth"] == pytest.approx((8 / 4) / (2 / 13))
+    # all 20 tickets: 11 in the last 28 days, 9 in the 91 before: volume itself grew about 4x
+    volume = (11 / 28) / (9 / 91)
+    assert out.attrs["volume_growth"] == pytest.approx(volume)
+    assert spike["growth"] == pytest.approx((8 / 4) / (2 / 13) / volume)  # 3.3
     assert bool(spike["emerging"]) and not bool(steady["emerging"])
-    assert steady["recent_tickets"] == 2 and steady["growth"] == pytest.approx((2 / 4) / (6 / 13))
+    assert steady["recent_tickets"] == 2 and steady["growth"] == pytest.approx((2 / 4) / (6 / 13) / volume)
     assert spike["reopen_rate"] == pytest.approx(0.2) and spike["reopen_rate_rest"] == pytest.approx(0.0)
     assert spike["csat"] == pytest.approx(1 / 3) and spike["csat_rest"] == pytest.approx(5 / 6)
     # impact = tickets x effort (4 / mean 2.5) x (1 + csat gap 0.5) x (1 + reopen gap 0.2)

@@ -149,6 +149,10 @@ def test_problem_findings():
         "“invoice / pdf / blank”, brought 442 tickets from 323 customers, bug key APP-1482.",
         "Emerging problem: “sms / codes”, 388 tickets since 2 September 2026 and growing well above its usual rate.",
     ]
+    clusters["recent_tickets"], clusters["growth"] = [3, 386, 5, 0], [0.8, 209.08, 3.04, 1.0]
+    assert problem_findings(clusters, total_tickets=20000)["finding"].iloc[1] == (
+        "Emerging problem: “sms / codes”, 388 tickets since 2 September 2026, 386 of them in the last four weeks: "
+        "209 times its usual rate, allowing for the change in overall ticket volume.")
     assert problem_findings(None).empty
 
 

@@ -19,7 +19,9 @@ Fitted attributes
                       resolution_hours_median, reopen_rate, reopen_rate_rest, csat, csat_rest,
                       bug_share, impact, bug_keys (list), problem_links (list), representative_ids (list),
                       terms (list). Definitions: :mod:`toolkit.duplicates.ranking`.
-                      ``clusters_.attrs["notes"]`` says which measures the data could not give.
+                      ``clusters_.attrs["notes"]`` says which measures the data could not give;
+                      ``clusters_.attrs["volume_growth"]`` is the overall ticket volume's recent growth,
+                      which ``growth`` allows for.
     ``terms_``        distinctive terms of every cluster: cluster_id, term, weight.
     ``vectors_``, ``graph_``  cached representation and k-NN graph (re-used below).
     ``timings_``      seconds per step.

@@ -185,6 +185,7 @@ class DuplicateFinder(BaseEstimator):
         out["name"] = [cluster_name(t) for t in out["terms"]]
         out = out[CLUSTER_COLUMNS]
         out.attrs["notes"] = evidence.attrs.get("notes", [])
+        out.attrs["volume_growth"] = evidence.attrs.get("volume_growth")
         self._centroids = None
         return out
 

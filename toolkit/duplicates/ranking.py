@@ -9,10 +9,13 @@ whose source column is empty is left missing, with a note in ``frame.attrs["note
   first to the last week of the whole data set, so lists line up across clusters.
 - ``recent_tickets``: tickets in the last ``recent_days`` (28) days up to ``as_of`` (the latest
   ticket unless given); ``baseline_weekly``: weekly rate over the ``baseline_days`` (91) days
-  before that; ``growth`` = recent weekly rate / baseline weekly rate, the baseline counting
-  at least one ticket so a brand-new cluster has a finite growth.
-- ``emerging``: **rule** -- at least ``min_recent`` (5) recent tickets and a recent weekly rate of
-  at least ``emerging_factor`` (2) times the baseline rate (i.e. growth >= 2).
+  before that; ``growth`` = (recent weekly rate / baseline weekly rate) of the cluster, divided by
+  the same ratio for all tickets (``frame.attrs["volume_growth"]``), so a rise every cluster shares
+  (a busy quarter end, more customers) is not counted as this problem growing; the cluster's
+  baseline counts at least one ticket so a brand-new cluster has a finite growth.
+- ``emerging``: **rule** -- at least ``min_recent`` (5) recent tickets and ``growth`` of at least
+  ``emerging_factor`` (2): the cluster's recent weekly rate is at least twice its baseline rate,
+  after allowing for the change in overall ticket volume.
 - ``agent_replies_mean`` (mean public agent replies per ticket), ``resolution_hours_median``
   (median ``full_resolution_minutes`` / 60): agent effort.
 - ``reopen_rate`` (share of tickets reopened at least once) and ``reopen_rate_rest`` (same,
@@ -166,9 +169,14 @@ def _time_evidence(out, tickets, labels, clustered, grouped, ids, notes, *, as_o
     baseline = in_baseline[clustered].groupby(grouped).sum().reindex(ids, fill_value=0)
     recent_rate = recent / (recent_days / 7)
     baseline_rate = np.maximum(baseline, 1) / (baseline_days / 7)
+    all_recent, all_baseline = int(in_recent.sum()), int(in_baseline.sum())
+    volume_growth = 1.0
+    if all_recent and all_baseline:
+        volume_growth = (all_recent / recent_days) / (all_baseline / baseline_days)
+    out.attrs["volume_growth"] = volume_growth
     out["recent_tickets"] = recent.astype("int64")
     out["baseline_weekly"] = baseline / (baseline_days / 7)
-    out["growth"] = recent_rate / baseline_rate
+    out["growth"] = recent_rate / baseline_rate / volume_growth
     out["emerging"] = ((recent >= min_recent) & (out["growth"] >= emerging_factor)).astype("boolean")
 
 

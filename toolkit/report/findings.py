@@ -277,9 +277,19 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
         for r in emerging.head(2).itertuples():
             since = f" since {r.first_seen:%d %B %Y}".replace(" 0", " ") if hasattr(r, "first_seen") and \
                 pd.notna(r.first_seen) else ""
-            rows.append((UPSTREAM, f"Emerging problem: “{r.name}”, {int(r.tickets):,} tickets{since} and growing "
-                                   "well above its usual rate.", 0.85))
+            rows.append((UPSTREAM, f"Emerging problem: “{r.name}”, {int(r.tickets):,} tickets{since}"
+                                   f"{_recent_growth(r)}.", 0.85))
     return _frame(rows)
+
+
+def _recent_growth(cluster) -> str:
+    """The end of an emerging-problem sentence: its recent tickets and growth (see toolkit.duplicates.ranking)."""
+    recent, growth = getattr(cluster, "recent_tickets", None), getattr(cluster, "growth", None)
+    if recent is None or growth is None or pd.isna(recent) or pd.isna(growth):
+        return " and growing well above its usual rate"
+    times = f"{growth:,.0f}" if growth >= 10 else f"{growth:.1f}"
+    return (f", {int(recent):,} of them in the last four weeks: {times} times its usual rate, "
+            "allowing for the change in overall ticket volume")
 
 
 def executive_summary(*findings: pd.DataFrame, limit: int = 8, per_area: int = 3) -> pd.DataFrame:
