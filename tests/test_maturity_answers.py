@@ -7,14 +7,8 @@ import pytest
 
 from toolkit.errors import DataError
 from toolkit.maturity.answers import read_answers, save_answers
-from toolkit.maturity.model import load_model
 
 FIXTURES = Path(__file__).parent / "fixtures" / "maturity"
-
-
-@pytest.fixture(scope="module")
-def model():
-    return load_model(FIXTURES / "tiny.yaml")
 
 
 def _key(frame):

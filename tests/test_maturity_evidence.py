@@ -1,12 +1,10 @@
 """Evidence rules: verdicts with exact logic, indicators from the owning modules, skips with notes."""
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.maturity.answers import read_answers
 from toolkit.maturity.evidence import (
     INDICATORS,
     Indicator,
@@ -14,20 +12,7 @@ from toolkit.maturity.evidence import (
     compute_indicators,
     evaluate_evidence,
 )
-from toolkit.maturity.model import load_model
 from toolkit.schema import validate
-
-FIXTURES = Path(__file__).parent / "fixtures" / "maturity"
-
-
-@pytest.fixture(scope="module")
-def model():
-    return load_model(FIXTURES / "tiny.yaml")
-
-
-@pytest.fixture(scope="module")
-def answers(model):
-    return read_answers(FIXTURES / "tiny_answers.csv", model)
 
 
 def _registry(value):

@@ -1,24 +1,9 @@
 """Roadmap: which steps, how much gap each closes, and the documented ordering rule."""
 
-from pathlib import Path
-
 import pytest
 
-from toolkit.maturity.answers import read_answers
 from toolkit.maturity.model import load_model
 from toolkit.maturity.roadmap import ROADMAP_COLUMNS, build_roadmap
-
-FIXTURES = Path(__file__).parent / "fixtures" / "maturity"
-
-
-@pytest.fixture(scope="module")
-def model():
-    return load_model(FIXTURES / "tiny.yaml")
-
-
-@pytest.fixture(scope="module")
-def answers(model):
-    return read_answers(FIXTURES / "tiny_answers.csv", model)
 
 
 def test_quick_wins_come_first(answers, model):

@@ -1,14 +1,11 @@
 """Scores with exact numbers: weights, N/A, don't know, partial answers, several respondents, disagreements."""
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from toolkit.errors import ConfigError
-from toolkit.maturity.answers import read_answers
-from toolkit.maturity.model import load_model
 from toolkit.maturity.scoring import (
     disagreements,
     resolve_targets,
@@ -18,18 +15,6 @@ from toolkit.maturity.scoring import (
     score_respondents,
 )
 from toolkit.schema import validate
-
-FIXTURES = Path(__file__).parent / "fixtures" / "maturity"
-
-
-@pytest.fixture(scope="module")
-def model():
-    return load_model(FIXTURES / "tiny.yaml")
-
-
-@pytest.fixture(scope="module")
-def answers(model):
-    return read_answers(FIXTURES / "tiny_answers.csv", model)
 
 
 def test_question_scores_median_spread_and_status(answers, model):
