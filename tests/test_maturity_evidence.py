@@ -1,6 +1,5 @@
 """Evidence rules: verdicts with exact logic, indicators from the owning modules, skips with notes."""
 
-
 import numpy as np
 import pandas as pd
 import pytest

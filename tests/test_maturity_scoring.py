@@ -1,6 +1,5 @@
 """Scores with exact numbers: weights, N/A, don't know, partial answers, several respondents, disagreements."""
 
-
 import numpy as np
 import pandas as pd
 import pytest
