@@ -71,6 +71,9 @@ def test_job_from_options_resolves_paths_and_names_the_key(folder):
         job_from_options({"client": "X", "tickets": "b.csv", "period": "2026"}, base_dir=folder)
     with pytest.raises(ConfigError, match="`tickets`: is missing"):
         job_from_options({"client": "X"}, base_dir=folder)
+    semantic = job_from_options({"client": "X", "tickets": "b.csv", "duplicates_representation": "semantic"},
+                                base_dir=folder)
+    assert semantic.parameters.duplicates_representation == "semantic"
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -111,3 +114,7 @@ def test_cli_user_mistakes_exit_2_with_a_message(folder):
     out = subprocess.run([sys.executable, "-m", "toolkit", "report", "--tickets", "a.csv"], capture_output=True,
                          text=True, cwd=folder)
     assert out.returncode == 2 and "`--client`: is missing" in out.stderr
+    out = subprocess.run([sys.executable, "-m", "toolkit", "report", "--client", "A", "--tickets", "a.csv",
+                          "--duplicates-representation", "bert"], capture_output=True, text=True, cwd=folder)
+    assert out.returncode == 2 and out.stderr.startswith(
+        "error: `duplicates_representation`: 'bert' is not a duplicate-clustering representation.")

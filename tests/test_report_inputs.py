@@ -89,3 +89,16 @@ def test_missing_column_fix_keeps_the_loaders_mapping_hint(tmp_path):
         "Map the columns once: write my-columns.yaml (e.g. {'ticket_id': '<your column>'}), run `support-toolkit "
         f"load tickets {tmp_path / 'export.csv'} --mapping my-columns.yaml --out tickets.parquet` and give the "
         "report that Parquet file")
+
+
+def test_upstream_problems_use_the_chosen_representation_and_say_how(files):
+    from toolkit.report.sections import upstream_problems
+
+    plain = upstream_problems(load_engagement(validate_parameters({"tickets_path": "tickets.csv"}, base_dir=files)))
+    assert ("Tickets were compared by the words and word fragments they share, weighted by how telling each is "
+            "(TF-IDF with latent semantic analysis).") in plain.notes
+    params = validate_parameters({"tickets_path": "tickets.csv", "duplicates_representation": "Tfidf-Cosine"},
+                                 base_dir=files)
+    assert params.duplicates_representation == "tfidf-cosine"
+    chosen = upstream_problems(load_engagement(params))
+    assert "Tickets were compared by the words they share, weighted by how telling each is (TF-IDF)." in chosen.notes

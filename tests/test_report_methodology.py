@@ -29,3 +29,10 @@ def test_docstring_html():
 def test_methodology_notes_quote_installed_modules_and_skip_missing_ones():
     out = methodology_notes([("Personal data", "toolkit.pii"), ("Nothing", "toolkit.not_a_module")])
     assert "<h3>Personal data</h3>" in out and "Nothing" not in out
+
+
+def test_default_notes_define_the_measures_not_the_programming_interface():
+    out = methodology_notes()
+    assert "<h3>Upstream problems: evidence, impact and emerging problems</h3>" in out
+    assert "allowing for the change in overall ticket volume" in out and "Leiden" in out
+    assert "Public API" not in out and "similar(" not in out and "seed 002" not in out

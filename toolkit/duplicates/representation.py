@@ -314,6 +314,14 @@ REPRESENTATIONS = {
     "semantic-static": lambda seed, progress: StaticEmbeddingRepresentation(progress=progress),
     "semantic": lambda seed, progress: SentenceEmbeddingRepresentation(progress=progress),
 }
+# How each representation compares tickets, in words for a report reader.
+DESCRIPTIONS = {
+    "tfidf": "the words and word fragments they share, weighted by how telling each is (TF-IDF with latent "
+             "semantic analysis)",
+    "tfidf-cosine": "the words they share, weighted by how telling each is (TF-IDF)",
+    "semantic-static": "word meanings taken from a sentence-embedding model (all-MiniLM-L6-v2, static vectors)",
+    "semantic": "their meaning, read by a sentence-embedding model (all-MiniLM-L6-v2), so that paraphrases match",
+}
 
 
 def make_representation(representation="tfidf", seed: int = 0, progress: bool = True):

@@ -56,6 +56,7 @@ KEYS = {
     "redact_pii": "redact_pii",
     "logo": "logo_path",
     "accent": "accent_colour",
+    "duplicates_representation": "duplicates_representation",
 }
 OTHER_KEYS = ("period", "name", "notebook", "title")
 SUMMARY_COLUMNS = ["client", "status", "seconds", "size_mb", "html", "error"]

@@ -56,6 +56,9 @@ def _demo_options() -> dict[str, str]:
 @click.option("--logo", type=click.Path(), help="Logo (PNG/JPEG/SVG) for the first screen.")
 @click.option("--accent", default="#0b6e99", show_default=True, help="Accent colour as #RRGGBB.")
 @click.option("--no-redact", is_flag=True, help="Show e-mail addresses, phone numbers etc. in ticket text.")
+@click.option("--duplicates-representation", default="tfidf", show_default=True,
+              help="How the upstream-problems section reads ticket text: tfidf, or semantic (the sentence model: "
+                   "closer paraphrases, about a minute per 20,000 tickets).")
 @click.option("--notebook", type=click.Path(), help="Render this notebook instead of the engagement report.")
 @click.option("--name", help="Output file name without extension (default: <client>-engagement).")
 @click.option("--out", default="reports", show_default=True, type=click.Path(file_okay=False),
@@ -64,7 +67,8 @@ def _demo_options() -> dict[str, str]:
 @click.option("--demo", is_flag=True, help="Render the sample client from data/samples.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def report(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
-           portfolio, period, timezone, logo, accent, no_redact, notebook, name, out, batch, demo, quiet) -> None:
+           portfolio, period, timezone, logo, accent, no_redact, duplicates_representation, notebook, name, out, batch,
+           demo, quiet) -> None:
     """Render a client's HTML report from their exports.
 
     \b
@@ -93,7 +97,7 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
                    "messages_format": messages_format, "survey": survey, "survey_format": survey_format,
                    "invitations": invitations, "maturity": maturity, "portfolio": portfolio, "period": period,
                    "timezone": timezone, "logo": logo, "accent": accent, "redact_pii": not no_redact,
-                   "notebook": notebook, "name": name}
+                   "duplicates_representation": duplicates_representation, "notebook": notebook, "name": name}
         options = {k: v for k, v in options.items() if v is not None}
         if not client:
             raise ConfigError("is missing", key="--client", fix='name the client, e.g. --client "Acme"')

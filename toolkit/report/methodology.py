@@ -32,7 +32,9 @@ DEFAULT_SOURCES = (
     ("Ticket facts used by the operations measures", "toolkit.ops.facts"),
     ("The watermelon check", "toolkit.ops.watermelon"),
     ("Hedging language", "toolkit.ops.hedging"),
-    ("Upstream problems (duplicate clusters)", "toolkit.duplicates"),
+    ("Upstream problems: cleaning ticket text", "toolkit.duplicates.cleaning"),
+    ("Upstream problems: grouping similar tickets", "toolkit.duplicates.grouping"),
+    ("Upstream problems: evidence, impact and emerging problems", "toolkit.duplicates.ranking"),
     ("Personal data", "toolkit.pii"),
 )
 _ROLE = re.compile(r":(?:func|class|mod|meth|data|attr|obj):`~?([^`]+)`")

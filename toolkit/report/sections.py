@@ -223,6 +223,7 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     ``examples`` are the representative tickets of the ``top`` clusters.
     """
     from toolkit.duplicates import DuplicateFinder, weekly_counts
+    from toolkit.duplicates.representation import DESCRIPTIONS
 
     tickets = engagement.tickets
     result = UpstreamProblems(total_tickets=len(tickets))
@@ -230,7 +231,9 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
         result.notes.append("The tickets carry no subject or description, so duplicate issues cannot be found.")
         result.available = False
         return result
-    finder = DuplicateFinder(seed=seed).fit(tickets)
+    representation = engagement.parameters.duplicates_representation
+    finder = DuplicateFinder(representation=representation, seed=seed).fit(tickets)
+    result.notes.append(f"Tickets were compared by {DESCRIPTIONS[representation]}.")
     result.clusters = finder.clusters_.reset_index(drop=True)
     result.clustered_tickets = int((finder.assignments_["cluster_id"] >= 0).sum())
     labels = tickets["ticket_id"].map(finder.assignments_.set_index("ticket_id")["cluster_id"]).fillna(-1)
