@@ -59,6 +59,7 @@ class ReportParameters:
     redact_pii: bool = True
     logo_path: Path | None = None
     accent_colour: str = "#0b6e99"
+    duplicates_representation: str = "tfidf"
 
     def as_notebook_parameters(self) -> dict[str, Any]:
         """Plain values for papermill (paths and dates as strings, empty string for "not given")."""
@@ -179,6 +180,16 @@ def _source(key: str, value: Any, table: str) -> str:
     return text
 
 
+def _representation(key: str, value: Any) -> str:
+    from toolkit.duplicates.representation import REPRESENTATIONS
+
+    text = _text(key, value).lower()
+    if text not in REPRESENTATIONS:
+        raise _fail(key, f"{text!r} is not a duplicate-clustering representation",
+                    f"use one of {', '.join(REPRESENTATIONS)}")
+    return text
+
+
 def _timezone(key: str, value: Any) -> str:
     text = _text(key, value)
     try:
@@ -230,4 +241,6 @@ def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = "."
     if not _HEX_COLOUR.fullmatch(colour):
         raise _fail("accent_colour", f"{colour!r} is not a hex colour", 'write it as "#RRGGBB", e.g. "#0b6e99"')
     out["accent_colour"] = colour
+    out["duplicates_representation"] = _representation("duplicates_representation",
+                                                       given["duplicates_representation"])
     return ReportParameters(**out)
