@@ -70,6 +70,11 @@ def test_semantic_groups_paraphrases_and_is_deterministic(onnx_cache):
     assert labels[6] == -1
     again = SentenceEmbeddingRepresentation(cache_dir=onnx_cache, progress=False).fit()
     np.testing.assert_array_equal(again.transform(PARAPHRASES), rep.transform(PARAPHRASES))
+    # the same batches, shared out among three sessions instead of run by one: the same vectors
+    one = SentenceEmbeddingRepresentation(cache_dir=onnx_cache, batch_size=2, workers=1, progress=False)
+    three = SentenceEmbeddingRepresentation(cache_dir=onnx_cache, batch_size=2, workers=3, progress=False)
+    assert len(three.fit().sessions_) == 3
+    np.testing.assert_array_equal(one.fit().transform(PARAPHRASES * 3), three.transform(PARAPHRASES * 3))
 
 
 @pytest.mark.slow

@@ -29,6 +29,8 @@ The ``semantic`` extra is optional: ``pip install "support-toolkit[semantic]"``.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -216,15 +218,19 @@ class SentenceEmbeddingRepresentation(BaseEstimator, TransformerMixin):
     texts are tokenised, sorted by length so that a batch carries little padding, and embedded
     in batches. Vectors are the model's own mean-pooled, unit-length sentence embeddings.
 
-    int8 activations are scaled per batch, so a text's vector can move slightly (cosine >= 0.99)
-    with the texts it is batched with; the same input always gives the same output.
+    Batches are shared out among ``workers`` onnxruntime sessions of one thread each, run side by
+    side: small batches keep one core busy better than one session splitting each matrix product
+    across cores (measured about 15% faster on two cores). A batch's result does not depend on the
+    session that ran it. int8 activations are scaled per batch, so a text's vector can move slightly
+    (cosine >= 0.99) with the texts it is batched with; on one machine the same input always gives
+    the same output.
 
     Parameters
     ----------
     quantize : int8 weights (default): about 1,100 short texts a second on two cores, vectors at
         cosine 0.99 to float32; False runs the float32 export, about 400 a second.
     batch_size : texts per forward pass.
-    threads : onnxruntime threads; 0 uses every core.
+    workers : sessions run in parallel; None: one per CPU this process may use.
     cache_dir : where the exported model is kept (default ``$SUPPORT_TOOLKIT_CACHE`` or
         ``~/.cache/support-toolkit``).
     """
@@ -232,36 +238,38 @@ class SentenceEmbeddingRepresentation(BaseEstimator, TransformerMixin):
     default_threshold = 0.6
     default_resolution = 5.0
 
-    def __init__(self, quantize: bool = True, batch_size: int = 64, threads: int = 0,
+    def __init__(self, quantize: bool = True, batch_size: int = 32, workers: int | None = None,
                  cache_dir: str | None = None, progress: bool = True) -> None:
         self.quantize = quantize
         self.batch_size = batch_size
-        self.threads = threads
+        self.workers = workers
         self.cache_dir = cache_dir
         self.progress = progress
 
     def fit(self, texts=None, y=None) -> SentenceEmbeddingRepresentation:
-        self._session()
+        self._sessions()
         return self
 
-    def _session(self):
-        session = getattr(self, "session_", None)
-        if session is None:
+    def _sessions(self) -> list:
+        sessions = getattr(self, "sessions_", None)
+        if sessions is None:
             try:
                 import onnxruntime
             except ImportError as exc:
                 raise semantic_missing(exc) from None
             path = sentence_onnx_path(self.cache_dir, quantize=self.quantize, progress=self.progress)
             options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = self.threads
+            options.intra_op_num_threads = 1
+            options.inter_op_num_threads = 1
             options.log_severity_level = 3  # errors only
             try:
-                session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+                sessions = [onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+                            for _ in range(self.workers or _usable_cpus())]
             except Exception as exc:  # onnxruntime raises its own exception types for a damaged file
                 raise ConfigError(f"the cached sentence model {path} cannot be loaded ({exc})", key="representation",
                                   fix=f"delete {path}; it is rebuilt from the packaged model on the next run") from None
-            self.session_, self.tokenizer_ = session, load_tokenizer()
-        return session
+            self.sessions_, self.tokenizer_ = sessions, load_tokenizer()
+        return sessions
 
     def transform(self, texts) -> np.ndarray:
         # identical texts ("Can't log in") are embedded once
@@ -269,26 +277,42 @@ class SentenceEmbeddingRepresentation(BaseEstimator, TransformerMixin):
         return self._embed(list(texts))[codes]
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        session = self._session()
-        out = np.empty((len(texts), session.get_outputs()[0].shape[1]), dtype=np.float32)
+        from concurrent.futures import ThreadPoolExecutor
+
+        sessions = self._sessions()
+        out = np.empty((len(texts), sessions[0].get_outputs()[0].shape[1]), dtype=np.float32)
         with tqdm(total=len(texts), desc="sentence embeddings", unit="text",
-                  disable=not self.progress or len(texts) < 5_000) as bar:
+                  disable=not self.progress or len(texts) < 5_000) as bar, \
+                ThreadPoolExecutor(len(sessions)) as pool:
             for start in range(0, len(texts), CHUNK):  # tokenise a chunk at a time: encodings are large
                 ids = [e.ids for e in self.tokenizer_.encode_batch(texts[start:start + CHUNK])]
                 order = np.argsort([len(i) for i in ids], kind="stable")
-                for first in range(0, len(order), self.batch_size):
-                    batch = order[first:first + self.batch_size]
-                    tokens, mask = _padded([ids[i] for i in batch])
-                    out[start + batch] = session.run(None, {"input_ids": tokens, "attention_mask": mask})[0]
-                    bar.update(len(batch))
+                batches = [order[first:first + self.batch_size] for first in range(0, len(order), self.batch_size)]
+
+                def run(worker: int, ids=ids, batches=batches, start=start) -> None:
+                    for batch in batches[worker::len(sessions)]:  # onnxruntime releases the GIL while it runs
+                        tokens, mask = _padded([ids[i] for i in batch])
+                        out[start + batch] = sessions[worker].run(None, {"input_ids": tokens,
+                                                                         "attention_mask": mask})[0]
+                        with bar.get_lock():
+                            bar.update(len(batch))
+
+                list(pool.map(run, range(len(sessions))))
         return out
 
     def __getstate__(self):
         # The model is cached on disk; a saved finder stores only the parameters.
         state = self.__dict__.copy()
-        state.pop("session_", None)
+        state.pop("sessions_", None)
         state.pop("tokenizer_", None)
         return state
+
+
+def _usable_cpus() -> int:
+    """CPUs this process may run on (the affinity mask where the system has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 def _padded(sequences: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
