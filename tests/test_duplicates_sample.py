@@ -8,18 +8,12 @@ import pytest
 
 from toolkit.duplicates import DuplicateFinder
 
-samples = pytest.importorskip("toolkit.samples")
-
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def fitted():
-    try:
-        tables = samples.load_sample()
-        truth = samples.load_ground_truth()
-    except Exception as exc:  # the sample files are made by another part of the toolkit
-        pytest.skip(f"sample client not available: {exc}")
+def fitted(sample_client):
+    tables, truth = sample_client
     finder = DuplicateFinder(progress=False).fit(tables["tickets"], messages=tables["messages"])
     patterns = truth["patterns"].set_index("pattern")["value"]
     problems = truth["problems"]
