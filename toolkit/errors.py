@@ -43,6 +43,10 @@ class DataError(ToolkitError, ValueError):
     file, table, column : where the problem is (any may be None).
     rows, values : the first offending row numbers and their values.
     total : how many rows offend in all (defaults to ``len(rows)``).
+    sources, mapping : for a file the loaders cannot read as it is, the ``source`` names it could
+        be read as, and a column mapping ``{canonical column: file column}`` that would read it
+        (``'<your column>'`` where the column is not known); callers with their own way of
+        passing these (the report's options) say the fix in their terms, see :meth:`with_fix`.
     """
 
     def __init__(
@@ -56,6 +60,8 @@ class DataError(ToolkitError, ValueError):
         rows: Sequence[Any] = (),
         values: Sequence[Any] | None = None,
         total: int | None = None,
+        sources: Sequence[str] = (),
+        mapping: dict[str, str] | None = None,
     ) -> None:
         self.problem = problem
         self.fix = fix
@@ -65,7 +71,15 @@ class DataError(ToolkitError, ValueError):
         self.rows = list(rows)
         self.values = None if values is None else list(values)
         self.total = len(self.rows) if total is None else total
+        self.sources = tuple(sources)
+        self.mapping = mapping
         super().__init__(self._compose())
+
+    def with_fix(self, fix: str) -> DataError:
+        """The same error with another fix (e.g. in a command's own terms)."""
+        return DataError(self.problem, fix=fix, file=self.file, table=self.table, column=self.column,
+                         rows=self.rows, values=self.values, total=self.total, sources=self.sources,
+                         mapping=self.mapping)
 
     def _compose(self) -> str:
         where = []

@@ -253,7 +253,7 @@ def _choose_spec(columns: list[str], table: str, source: str | None, mapping, fi
                 raise DataError(
                     "cannot tell which helpdesk or survey tool exported this file from its header (first columns: "
                     + ", ".join(f"`{c}`" for c in list(columns)[:8]) + ")",
-                    file=file, table=table,
+                    file=file, table=table, sources=sources(table),
                     fix=f"pass source= one of {', '.join(sources(table))}, or a mapping "
                         "{canonical column: your column}, e.g. mapping={'ticket_id': 'Case number', ...}")
     spec = find_spec(source, table)

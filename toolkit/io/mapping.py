@@ -606,10 +606,12 @@ def missing_column_error(spec: Spec, raw_columns, *, file: str | None) -> DataEr
                              fix="pass survey='nps', 'csat' or 'ces' (CLI: --survey nps)")
         if close_names:
             found = "found " + ", ".join(f"`{c}`" for c in close_names)
-            fix = f"pass mapping={{'{target}': '{close_names[0]}'}}"
+            mapping = {target: close_names[0]}
+            fix = f"pass mapping={mapping}"
         else:
             found = "the file has " + ", ".join(f"`{c}`" for c in present[:10]) + (" …" if len(present) > 10 else "")
-            fix = f"pass mapping={{'{target}': '<your column>'}} naming the column that holds {target}"
+            mapping = {target: "<your column>"}
+            fix = f"pass mapping={mapping} naming the column that holds {target}"
         return DataError(f"is missing (needed for `{target}`); {found}", file=file, table=spec.table,
-                         column=wanted, fix=fix)
+                         column=wanted, fix=fix, mapping=mapping)
     return None

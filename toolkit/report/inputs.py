@@ -9,7 +9,6 @@ into the data-quality appendix.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,10 +82,9 @@ def _read(path: Path, table: str, fmt: str, tz: str, model: Path | None) -> tupl
     try:
         frame, report = loader(path, source=None if fmt in ("auto", "canonical") else fmt, tz=tz)
     except DataError as exc:
-        if "source=" not in exc.fix and "mapping=" not in exc.fix:
+        if not exc.sources and exc.mapping is None:
             raise
-        raise DataError(exc.problem, fix=_report_fix(exc, path, table), file=exc.file, table=exc.table,
-                        column=exc.column, rows=exc.rows, values=exc.values, total=exc.total) from None
+        raise exc.with_fix(_report_fix(exc, path, table)) from None
     source = "canonical columns" if report.source == "generic" and fmt in ("auto", "canonical") else report.source
     how = f"{source} ({'detected' if report.source_detected else 'given'})"
     notes = f"{how}." + (" " + "; ".join(n.rstrip(".") for n in report.notes) + "." if report.notes else "")
@@ -94,20 +92,15 @@ def _read(path: Path, table: str, fmt: str, tz: str, model: Path | None) -> tupl
 
 
 def _report_fix(exc: DataError, path: Path, table: str) -> str:
-    """The loader's fix (``source=``/``mapping=`` arguments) said in the report's terms."""
+    """The loader's fix (its ``sources`` and ``mapping``) said in the report's terms."""
     kind = {"survey_responses": "survey", "survey_invitations": "invitations"}.get(table, table)
-    example = re.search(r"mapping=(\{[^}]*\})", exc.fix)
-    content = "canonical column: your column"
-    if example and "..." not in example.group(1):
-        content = f"e.g. {example.group(1)}"
+    content = f"e.g. {exc.mapping}" if exc.mapping else "canonical column: your column"
     convert = (f"map the columns once: write my-columns.yaml ({content}), run `support-toolkit load {kind} {path} "
                f"--mapping my-columns.yaml --out {kind}.parquet` and give the report that Parquet file")
     option = {"tickets": "--tickets-format", "messages": "--messages-format", "survey_responses": "--survey-format"}
-    if "source=" in exc.fix and table in option:
-        from toolkit.io import sources
-
+    if exc.sources and table in option:
         return (f"name the exporting tool with {option[table]} (`{option[table][2:].replace('-', '_')}` in a "
-                f"batch file or notebook), one of {', '.join(sources(table))}; or {convert}")
+                f"batch file or notebook), one of {', '.join(exc.sources)}; or {convert}")
     return convert[0].upper() + convert[1:]
 
 
