@@ -54,6 +54,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +65,7 @@ from toolkit.errors import ConfigError, DataError
 from toolkit.io import parse
 from toolkit.schema import get_table
 
-MAPPINGS_DIR = Path(__file__).parent / "mappings"
+MAPPINGS_DIR = Path(str(resources.files("toolkit.io").joinpath("mappings")))
 _KEYS = {"source", "label", "table", "aliases", "detect", "columns", "parse", "values", "unknown", "defaults",
          "constants", "exclude", "derive", "duplicates", "extra", "hooks", "extends", "notes"}
 

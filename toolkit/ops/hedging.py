@@ -20,6 +20,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,7 @@ from toolkit.ops.segments import MIN_SAMPLE, NOT_SET, check_positive, check_tabl
 from toolkit.pii import redact
 from toolkit.schema import has_values
 
-DEFAULT_LEXICON = Path(__file__).with_name("hedging_lexicon.yaml")
+DEFAULT_LEXICON = Path(str(resources.files("toolkit.ops").joinpath("hedging_lexicon.yaml")))
 REPLY_COLUMNS = ["ticket_id", "message_id", "author", "created_at", "hedged", "matched_phrases", "rewrite", "body"]
 SUMMARY_COLUMNS = ["segment", "replies", "hedged_replies", "hedged_share", "ci_low", "ci_high", "small_sample",
                    "rank", "top_phrases", "example", "example_rewrite"]

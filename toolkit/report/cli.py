@@ -12,16 +12,17 @@ DEMO_NAME = "sample-engagement"
 
 
 def _demo_options() -> dict[str, str]:
-    """The sample client's files in data/samples (see toolkit.samples), as engagement options."""
-    from toolkit.report.parameters import SAMPLES
+    """The sample client's files shipped in the package (see toolkit.samples), as engagement options."""
+    from toolkit.samples import SAMPLES_DIR
 
     def first(*names: str) -> str | None:
-        return next((str(SAMPLES / n) for n in names if (SAMPLES / n).is_file()), None)
+        return next((str(SAMPLES_DIR / n) for n in names if (SAMPLES_DIR / n).is_file()), None)
 
     tickets = first("tickets.csv.gz", "tickets.csv")
     if tickets is None:
-        raise ConfigError(f"the sample data is missing ({SAMPLES / 'tickets.csv.gz'})", key="demo",
-                          fix="generate it with: support-toolkit samples --out data/samples")
+        raise ConfigError(f"the sample data is missing ({SAMPLES_DIR / 'tickets.csv.gz'})", key="demo",
+                          fix=f"reinstall support-toolkit, or generate it with: support-toolkit samples --out "
+                              f"{SAMPLES_DIR}")
     options = {
         "client": "Northwind Cloud",
         "tickets": tickets,
@@ -64,7 +65,7 @@ def _demo_options() -> dict[str, str]:
 @click.option("--out", default="reports", show_default=True, type=click.Path(file_okay=False),
               help="Folder for the HTML report and the executed notebook.")
 @click.option("--batch", type=click.Path(), help="Render every engagement listed in this YAML file.")
-@click.option("--demo", is_flag=True, help="Render the sample client from data/samples.")
+@click.option("--demo", is_flag=True, help="Render the sample client shipped with the toolkit.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def report(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
            portfolio, period, timezone, logo, accent, no_redact, duplicates_representation, notebook, name, out, batch,

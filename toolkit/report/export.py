@@ -27,6 +27,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import nbformat
@@ -35,7 +36,7 @@ from nbconvert import HTMLExporter
 from toolkit import __version__
 from toolkit.errors import ToolkitError
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(str(resources.files("toolkit.report").joinpath("templates")))
 HIDE_TAG = "report-hide"
 SUMMARY_TAG = "summary"
 _PARAMETER_TAGS = {"parameters", "injected-parameters"}

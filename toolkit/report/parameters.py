@@ -22,7 +22,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from toolkit.errors import ConfigError
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 PRIORITIES = ("urgent", "high", "normal", "low")
 SEGMENT_COLUMNS = ("team", "channel", "priority", "product", "assignee", "organization_id")
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")

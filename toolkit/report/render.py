@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,8 @@ from toolkit.files import atomic_write_text
 from toolkit.report.export import COVER_MIMETYPE, Cover, export_html, period_label
 from toolkit.report.parameters import ReportParameters, validate_parameters
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+# The notebooks ship inside the package; the checkout's notebooks/ is a link to this folder.
+NOTEBOOKS = Path(str(resources.files("toolkit").joinpath("notebooks")))
 DEFAULT_NOTEBOOK = NOTEBOOKS / "engagement_report.ipynb"
 ENGINE = "toolkit-report"
 _HEADING = re.compile(r"^(#{1,4})\s+(.+?)\s*#*\s*$", re.MULTILINE)

@@ -1,10 +1,11 @@
 """The sample client: a deterministic, realistic year of support data for Northwind Cloud.
 
-``load_sample()`` reads the committed files in ``data/samples`` as canonical tables;
+``load_sample()`` reads the files shipped in the package (``toolkit/samples/data``; ``data/samples``
+in the checkout links to it) as canonical tables;
 ``generate(out)`` writes them (``support-toolkit samples --out DIR``); ``build()``
 makes them in memory. The same seed gives byte-identical files. What is injected
 (the watermelon team, hedging agents, upstream problems, surges, survey bias...) is
-described in ``data/samples/README.md`` and listed in the ground-truth files.
+described in ``toolkit/samples/data/README.md`` and listed in the ground-truth files.
 
 Examples
 --------
@@ -20,6 +21,7 @@ import functools
 import gzip
 import importlib.util
 import os
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +39,9 @@ from toolkit.schema import TABLES, validate
 
 DEFAULT_SEED = 20251001
 DEFAULT_TICKETS = 20_000
-SAMPLES_DIR = Path(__file__).resolve().parents[2] / "data" / "samples"
+# Shipped inside the package (package data, about 5 MB): the demo and the notebooks' defaults read it as is,
+# with no generation on first use. ``data/samples`` in the checkout is a link to this folder.
+SAMPLES_DIR = Path(str(resources.files("toolkit.samples").joinpath("data")))
 
 # File name of each table written by ``generate``; canonical tables first.
 FILES = {
