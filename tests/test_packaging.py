@@ -1,11 +1,17 @@
 """Packaging and set-up: one dependency list in two files, docs generated from code, a working CLI."""
 
+import json
 import re
+import shutil
 import subprocess
 import sys
+import sysconfig
 import tomllib
+import zipfile
+from importlib import resources
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -13,6 +19,11 @@ from toolkit import schema
 from toolkit.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGED_NOTEBOOKS = Path(str(resources.files("toolkit").joinpath("notebooks")))
+PACKAGED_SAMPLES = Path(str(resources.files("toolkit.samples").joinpath("data")))
+# What the demo report and the notebooks' defaults read at run time; the wheel must hold each.
+RUNTIME_SAMPLES = ["tickets.csv.gz", "messages.csv.gz", "survey_responses.csv", "survey_invitations.csv.gz",
+                   "maturity_answers.csv", "portfolio_scores.csv"]
 
 
 def _name(requirement: str) -> str:
@@ -21,6 +32,25 @@ def _name(requirement: str) -> str:
 
 def _spec(requirement: str) -> str:
     return requirement.replace(" ", "").lower()
+
+
+def test_notebooks_and_sample_data_have_one_source_inside_the_package():
+    assert (ROOT / "notebooks").is_symlink() and (ROOT / "notebooks").resolve() == PACKAGED_NOTEBOOKS.resolve()
+    assert (ROOT / "data" / "samples").is_symlink()
+    assert (ROOT / "data" / "samples").resolve() == PACKAGED_SAMPLES.resolve()
+    assert sorted(p.name for p in PACKAGED_NOTEBOOKS.glob("*.ipynb")) == [
+        "duplicate_explorer.ipynb", "engagement_report.ipynb", "maturity_assessment.ipynb", "survey_analysis.ipynb",
+        "ticket_operations.ipynb"]
+    assert all((PACKAGED_SAMPLES / name).is_file() for name in RUNTIME_SAMPLES)
+
+
+def test_no_module_finds_files_outside_the_package():
+    found = []
+    for path in sorted((ROOT / "toolkit").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"__file__|\.parents\[|[\"']\.\./", line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not found, "find package files with importlib.resources instead:\n" + "\n".join(found)
 
 
 def test_environment_yml_installs_the_project_with_pip_and_torch_from_conda():
@@ -73,3 +103,58 @@ def test_user_mistakes_exit_2_with_the_message_on_stderr(tmp_path):
     out = subprocess.run([sys.executable, "-m", "toolkit", "schema", "--out", str(bad)], capture_output=True,
                          text=True)
     assert out.returncode != 0 and "Traceback" not in out.stderr
+
+
+def _build_wheel(tmp_path: Path) -> Path:
+    """Build the wheel from a copy of the sources, so nothing stale in the checkout's build/ can slip in."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    shutil.copytree(ROOT / "toolkit", src / "toolkit",
+                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    # No build isolation: setuptools and wheel come from the test environment instead of the network.
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+                    "--wheel-dir", str(tmp_path / "dist"), str(src)], check=True, capture_output=True, text=True)
+    (wheel,) = (tmp_path / "dist").glob("support_toolkit-*.whl")
+    return wheel
+
+
+@pytest.mark.slow
+def test_the_wheel_installed_outside_the_checkout_renders_the_demo_report(tmp_path):
+    wheel = _build_wheel(tmp_path)
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"toolkit/samples/data/{n}" for n in RUNTIME_SAMPLES} <= names
+    assert "toolkit/notebooks/engagement_report.ipynb" in names
+    assert "toolkit/samples/data/zendesk_tickets.csv" not in names, "the Zendesk copy is for tests only"
+    assert wheel.stat().st_size < 8_000_000
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, capture_output=True, text=True).stdout.strip())
+    # The dependencies come from the test environment's site-packages: a plain path line, after the new venv's
+    # own site-packages. Its .pth files (the editable finder of this checkout) are not run from there.
+    (site / "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet",
+                    str(wheel)], check=True, capture_output=True, text=True)
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # The dependencies' data files (nbconvert's templates, the python3 kernel spec) are under the test
+    # environment's prefix, where a real install would put them under its own.
+    env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(Path.home()), "LANG": "C.UTF-8",
+           "JUPYTER_PATH": str(Path(sysconfig.get_paths()["data"]) / "share" / "jupyter")}
+    where = subprocess.run([str(python), "-c", "import toolkit; print(toolkit.__file__)"], cwd=elsewhere, env=env,
+                           check=True, capture_output=True, text=True).stdout.strip()
+    assert Path(where).is_relative_to(site), f"toolkit was imported from {where}, not from the installed wheel"
+
+    run = subprocess.run([str(venv / "bin" / "support-toolkit"), "report", "--demo", "--out", "out", "--quiet"],
+                         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-3000:]
+    page = (elsewhere / "out" / "sample-engagement.html").read_text(encoding="utf-8")
+    assert "Northwind Cloud" in page and "Traceback" not in page
+    executed = json.loads((elsewhere / "out" / "sample-engagement.ipynb").read_text(encoding="utf-8"))
+    injected = next(c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    assert f"tickets_path = \"{site}/toolkit/samples/data/tickets.csv.gz\"" in "".join(injected["source"])
