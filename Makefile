@@ -34,7 +34,10 @@ lint: install
 	$(BIN)/ruff check toolkit tests benchmarks
 
 test: install browser lint
-	$(BIN)/python -m pytest --nbval-lax tests $(wildcard notebooks/*.ipynb)
+# Doctests: every module in toolkit/ (importing one is cheap and has no side effects). The notebooks run once,
+# through the notebooks/ link, not a second time from the package folder it points at.
+	$(BIN)/python -m pytest --nbval-lax --doctest-modules --ignore=toolkit/notebooks tests toolkit \
+	  $(wildcard notebooks/*.ipynb)
 
 clean:
 	rm -rf $(VENV) reports

@@ -141,8 +141,8 @@ def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None)
 
     Example
     -------
-    >>> replies = hedging(messages)
-    >>> replies["hedged"].mean()   # share of agent replies that hedge
+    >>> replies = hedging(messages)  # doctest: +SKIP
+    >>> replies["hedged"].mean()  # doctest: +SKIP
     """
     messages = check_table(messages, "messages", argument="messages")
     lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
