@@ -225,7 +225,19 @@ REJECTED_COLUMNS = ["row", "column", "value", "reason"]
 
 
 def get_table(table: str | Table) -> Table:
-    """Return the canonical :class:`Table` for a name, or raise naming the valid ones."""
+    """Return the canonical :class:`Table` for a name, or raise naming the valid ones.
+
+    Examples
+    --------
+    >>> from toolkit.schema import get_table
+    >>> get_table("tickets").required
+    ['ticket_id', 'created_at', 'status', 'channel']
+    >>> get_table("ticket")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: unknown table 'ticket'. Fix: use one of tickets, messages, survey_responses, \
+survey_invitations, maturity_answers
+    """
     if isinstance(table, Table):
         return table
     try:
@@ -235,13 +247,34 @@ def get_table(table: str | Table) -> Table:
 
 
 def empty(table: str | Table) -> pd.DataFrame:
-    """An empty canonical frame with every column and its dtype."""
+    """An empty canonical frame with every column and its dtype.
+
+    Examples
+    --------
+    >>> from toolkit.schema import empty
+    >>> frame = empty("messages")
+    >>> list(frame.columns)
+    ['ticket_id', 'created_at', 'author_role', 'public', 'body', 'message_id', 'author']
+    >>> str(frame["created_at"].dtype), len(frame)
+    ('datetime64[us, UTC]', 0)
+    """
     spec = get_table(table)
     return pd.DataFrame({c.name: pd.Series(dtype=c.dtype) for c in spec.columns})
 
 
 def has_values(frame: pd.DataFrame, column: str) -> bool:
-    """Whether ``column`` exists in ``frame`` and holds at least one non-missing value."""
+    """Whether ``column`` exists in ``frame`` and holds at least one non-missing value.
+
+    Canonical frames have every column, so "is the column there" is not the question; this is.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.schema import has_values
+    >>> frame = pd.DataFrame({"priority": [None, None], "team": ["Billing", None]})
+    >>> has_values(frame, "priority"), has_values(frame, "team"), has_values(frame, "assignee")
+    (False, True, False)
+    """
     return column in frame.columns and bool(frame[column].notna().any())
 
 
@@ -268,6 +301,31 @@ def conform(
     tz : time zone of naive timestamps (the client's zone).
     file : source file, named in errors.
     row_numbers : the number to report for each row (e.g. the line in the file).
+
+    Returns
+    -------
+    :class:`Conformed`: ``frame`` (canonical columns and dtypes, the kept rows), ``rejected`` (row,
+    column, value, reason) and ``notes``.
+
+    Examples
+    --------
+    Naive times are read in ``tz`` (London is on summer time in July) and stored in UTC; the
+    duplicated ticket and the unreadable date are rejected with their row numbers:
+
+    >>> import pandas as pd
+    >>> from toolkit.schema import conform
+    >>> raw = pd.DataFrame({"ticket_id": ["101", "102", "102", "103"],
+    ...                     "created_at": ["2026-07-01 09:00", "2026-07-01 10:30", "2026-07-01 10:30", "soon"],
+    ...                     "status": ["Solved", "open", "open", "new"], "channel": ["email", "chat", "chat", "web"]})
+    >>> result = conform(raw, "tickets", tz="Europe/London")
+    >>> result.frame[["ticket_id", "created_at", "status", "channel"]]
+      ticket_id                created_at  status channel
+    0       101 2026-07-01 08:00:00+00:00  solved   email
+    1       102 2026-07-01 09:30:00+00:00    open    chat
+    >>> result.rejected[["row", "column", "value"]]
+       row      column value
+    0    3   ticket_id   102
+    1    4  created_at  soon
     """
     return _Conformer(frame, get_table(table), tz=tz, file=file, row_numbers=row_numbers).run()
 
@@ -284,6 +342,20 @@ def validate(
 
     Same coercions as :func:`conform`, but any rejected row is an error naming the
     table, the column, the first offending rows with their values, and the fix.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.schema import validate
+    >>> raw = pd.DataFrame({"ticket_id": ["101", "102"], "created_at": ["2026-07-01 09:00", "soon"],
+    ...                     "status": ["solved", "open"], "channel": ["email", "chat"]})
+    >>> validate(raw.iloc[:1], "tickets", tz="Europe/London")["created_at"].iloc[0]
+    Timestamp('2026-07-01 08:00:00+0000', tz='UTC')
+    >>> validate(raw, "tickets", tz="Europe/London", file="tickets.csv")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: file tickets.csv, table tickets, column `created_at`: value is not a date \
+(row 2 ('soon')). Fix: write dates as ISO 8601 (2026-03-31 14:05) or pass the source's date format to the loader
     """
     spec = get_table(table)
     result = _Conformer(frame, spec, tz=tz, file=file, row_numbers=row_numbers).run()
@@ -533,7 +605,15 @@ def _show(value) -> object:
 
 
 def data_model_markdown() -> str:
-    """The data model as Markdown (``docs/data-model.md`` is this text; a test keeps them equal)."""
+    """The data model as Markdown (``docs/data-model.md`` is this text; a test keeps them equal).
+
+    Examples
+    --------
+    >>> from toolkit.schema import data_model_markdown
+    >>> text = data_model_markdown()
+    >>> text.splitlines()[0], "| `ticket_id` | str | yes | Unique ticket identifier from the helpdesk. |" in text
+    ('# Canonical data model', True)
+    """
     lines = [
         "# Canonical data model",
         "",
