@@ -22,6 +22,27 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 
     Whatever the block writes to the temporary path is fsynced and renamed into place;
     if the block raises, the temporary file is removed and ``path`` is untouched.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.files import atomic_path
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> target = Path(folder.name) / "labels.json"
+    >>> with atomic_path(target) as tmp:
+    ...     _ = tmp.write_text('{"cluster 4": "sso login loop"}')
+    >>> target.read_text()
+    '{"cluster 4": "sso login loop"}'
+    >>> with atomic_path(target) as tmp:
+    ...     _ = tmp.write_text('{"clus')
+    ...     raise OSError("disk full")
+    Traceback (most recent call last):
+    ...
+    OSError: disk full
+    >>> target.read_text(), sorted(p.name for p in Path(folder.name).iterdir())
+    ('{"cluster 4": "sso login loop"}', ['labels.json'])
+    >>> folder.cleanup()
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,6 +78,19 @@ def _mode_for(path: Path) -> int:
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8, ``\\n`` line ends) atomically."""
+    """Replace ``path`` with ``text`` (UTF-8, ``\\n`` line ends) atomically; missing folders are created.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.files import atomic_write_text
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = Path(folder.name) / "reports" / "summary.txt"
+    >>> atomic_write_text(path, "CSAT 0.82\\nNPS 31\\n")
+    >>> path.read_bytes()
+    b'CSAT 0.82\\nNPS 31\\n'
+    >>> folder.cleanup()
+    """
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8", newline="\n")

@@ -150,6 +150,34 @@ def redact(text: str | pd.Series | None, *, kinds: Iterable[str] = DEFAULT_KINDS
     Returns
     -------
     The text with each match replaced by its placeholder, e.g. ``[email]``.
+
+    Examples
+    --------
+    A Series keeps its index and its missing values; order numbers are left alone:
+
+    >>> import pandas as pd
+    >>> from toolkit.pii import redact
+    >>> redact(pd.Series(["Call me on 020 7946 0958", None, "Order #4820193 for jane@example.com"],
+    ...                  index=[10, 11, 12]))
+    10            Call me on [phone]
+    11                           NaN
+    12    Order #4820193 for [email]
+    dtype: str
+
+    Only card numbers that pass the Luhn check are masked; ``kinds`` and ``placeholder`` choose
+    what is masked and how:
+
+    >>> redact("card 4111 1111 1111 1111 or 4111 1111 1111 1112")
+    'card [card] or 4111 1111 1111 1112'
+    >>> redact("jane@example.com from 192.168.1.20", kinds=["email"], placeholder="<{kind} removed>")
+    '<email removed> from 192.168.1.20'
+    >>> redact("https://app.example.com/reset?token=abc123&user=42")
+    'https://app.example.com/reset?token=[token]&user=[token]'
+    >>> redact("jane@example.com", kinds=["name"])
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.ConfigError: `kinds`: unknown PII kind 'name'. Fix: use some of url_token, email, iban, card, \
+ip, phone
     """
     chosen = _check_kinds(kinds)
     rules = [_replacer(kind, placeholder) for kind in chosen]
