@@ -105,7 +105,7 @@ def test_load_sample_names_the_missing_folder(tmp_path):
     with pytest.raises(DataError) as err:
         samples.load_sample(tmp_path)
     assert str(err.value) == (f"file {tmp_path / 'tickets.csv.gz'}: no sample data in {tmp_path}. "
-                              "Fix: run `support-toolkit samples --out data/samples` to generate it")
+                              f"Fix: run `support-toolkit samples --out {tmp_path}` to generate it")
 
 
 def test_cli_help_and_defaults_match_the_library():

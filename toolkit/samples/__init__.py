@@ -6,13 +6,6 @@ in the checkout links to it) as canonical tables;
 makes them in memory. The same seed gives byte-identical files. What is injected
 (the watermelon team, hedging agents, upstream problems, surges, survey bias...) is
 described in ``toolkit/samples/data/README.md`` and listed in the ground-truth files.
-
-Examples
---------
->>> from toolkit import samples
->>> tables = samples.load_sample()
->>> tables["tickets"].shape[0] > 10_000
-True
 """
 
 from __future__ import annotations
@@ -77,6 +70,17 @@ def build(seed: int = DEFAULT_SEED, n_tickets: int = DEFAULT_TICKETS) -> dict[st
     ``ground_truth_patterns``: pattern, value; ``ground_truth_tickets``: ticket_id,
     pattern, related_ticket_id) and, from the maturity generators, ``portfolio_scores``
     (anonymised scores of earlier engagements).
+
+    Examples
+    --------
+    A small client for a quick experiment; the same seed gives the same tables:
+
+    >>> from toolkit import samples
+    >>> tables = samples.build(seed=7, n_tickets=500)
+    >>> len(tables["tickets"]), len(tables["messages"])
+    (500, 2402)
+    >>> tables["messages"].equals(samples.build(seed=7, n_tickets=500)["messages"])
+    True
     """
     if not isinstance(n_tickets, int | np.integer) or n_tickets < 500:
         raise ConfigError(f"n_tickets must be a whole number of at least 500, got {n_tickets!r}",
@@ -119,6 +123,17 @@ def generate(out: str | Path = SAMPLES_DIR, seed: int = DEFAULT_SEED, n_tickets:
     ISO 8601 (``2026-03-02T14:05:00Z``), tags are space-separated; the big canonical
     tables (tickets, messages, invitations) are gzip-compressed with a fixed header time,
     so the same seed gives the same bytes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from toolkit import samples
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> [path.name for path in samples.generate(folder.name, seed=7, n_tickets=500)][:4]
+    ['tickets.csv.gz', 'messages.csv.gz', 'survey_responses.csv', 'survey_invitations.csv.gz']
+    >>> len(samples.load_sample(folder.name)["tickets"])
+    500
+    >>> folder.cleanup()
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -143,11 +158,29 @@ def load_sample(path: str | Path = SAMPLES_DIR) -> dict[str, pd.DataFrame]:
     ``survey_invitations`` and, when present, ``maturity_answers``.
     Survey responses carry the segment columns ``region``, ``plan``, ``channel``,
     ``team`` and ``quarter`` (NPS) after the canonical ones.
+
+    Parameters
+    ----------
+    path : a folder written by :func:`generate`; default: the sample client shipped in the package.
+
+    Examples
+    --------
+    >>> from toolkit import samples
+    >>> tables = samples.load_sample()
+    >>> len(tables["tickets"]), str(tables["tickets"]["created_at"].dtype)
+    (20000, 'datetime64[us, UTC]')
+    >>> tables["survey_responses"]["survey"].value_counts().to_dict()
+    {'csat': 4491, 'ces': 2095, 'nps': 1996}
+    >>> samples.load_sample("no-such-folder")
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: file no-such-folder/tickets.csv.gz: no sample data in no-such-folder. \
+Fix: run `support-toolkit samples --out no-such-folder` to generate it
     """
     path = Path(path)
     if not (path / FILES["tickets"]).exists():
         raise DataError(f"no sample data in {path}", file=str(path / FILES["tickets"]),
-                        fix="run `support-toolkit samples --out data/samples` to generate it")
+                        fix=f"run `support-toolkit samples --out {path}` to generate it")
     files = tuple((name, str(path / FILES[name])) for name in CANONICAL if (path / FILES[name]).exists())
     stamps = tuple(os.stat(file).st_mtime_ns for _, file in files)
     # Copy-on-write: shallow copies cannot change the cached frames.
@@ -166,7 +199,18 @@ def _read_canonical(files: tuple[tuple[str, str], ...], stamps: tuple[int, ...])
 
 def load_ground_truth(path: str | Path = SAMPLES_DIR) -> dict[str, pd.DataFrame]:
     """Read the ground truth: ``problems`` (ticket_id, problem), ``patterns`` (pattern, value) and
-    ``tickets`` (ticket_id, pattern, related_ticket_id)."""
+    ``tickets`` (ticket_id, pattern, related_ticket_id).
+
+    Examples
+    --------
+    >>> from toolkit import samples
+    >>> truth = samples.load_ground_truth()
+    >>> patterns = truth["patterns"].set_index("pattern")["value"]
+    >>> patterns["watermelon_team"], patterns["spiking_problem"]
+    ('Rapid Response', 'sms_2fa_delay')
+    >>> len(truth["problems"]), truth["problems"]["problem"].value_counts().idxmax()
+    (4455, 'sync_conflicted_copies')
+    """
     path = Path(path)
     return {key: pd.read_csv(path / FILES[f"ground_truth_{key}"], dtype="str", keep_default_na=False)
             for key in ("problems", "patterns", "tickets")}
