@@ -89,7 +89,8 @@ def render_report(
         relative paths read from the notebook's folder).
     out_dir : folder for the report; created when missing.
     name : file name stem, e.g. ``"sample-engagement"``.
-    notebook : the notebook to run (default: ``notebooks/engagement_report.ipynb``).
+    notebook : the notebook to run (default: the engagement report shipped in the package,
+        ``toolkit/notebooks/engagement_report.ipynb``).
     title : the line above the client's name on the first screen.
     timeout : seconds one cell may run before the render fails.
     progress : show a progress bar over the notebook's cells.
