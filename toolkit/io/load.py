@@ -81,6 +81,28 @@ def load_messages(path: str | os.PathLike, *, source: str | None = None, mapping
     """Load ticket conversations (Zendesk comments, Intercom conversation parts, generic) into ``messages``.
 
     Parameters as for :func:`load_tickets`. Returns (messages, report).
+
+    Examples
+    --------
+    Roles are mapped to customer/agent/system; a file without a ``public`` column is taken as all
+    public, and the report says so:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.io import load_messages
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> export = Path(folder.name) / "messages.csv"
+    >>> _ = export.write_text("id,ticket_id,created_at,author_role,body\\n"
+    ...                       "m1,101,2026-07-01T08:00:00Z,end-user,My invoice is blank\\n"
+    ...                       "m2,101,2026-07-01T08:20:00Z,staff,We are on it\\n")
+    >>> messages, report = load_messages(export)
+    >>> messages[["message_id", "author_role", "public", "body"]]
+      message_id author_role  public                 body
+    0         m1    customer    True  My invoice is blank
+    1         m2       agent    True         We are on it
+    >>> report.notes
+    ['`public` is not in the file; set to True for every row']
+    >>> folder.cleanup()
     """
     return _load(path, "messages", source=source, mapping=mapping, tz=tz, dayfirst=dayfirst, sheet=sheet,
                  encoding=encoding, delimiter=delimiter, cache=cache)
@@ -101,6 +123,25 @@ def load_survey_responses(path: str | os.PathLike, *, survey: str | None = None,
     Scores outside the scale (NPS 11, CSAT 0 on 1-5) are rejected. Zendesk ratings that were offered
     but not answered are set aside (they are invitations, see :func:`load_invitations`), as rejected
     rows with that reason.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.io import load_survey_responses
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> export = Path(folder.name) / "nps.csv"
+    >>> _ = export.write_text("id,date,score,company\\nr1,2026-05-19,10,Acme\\n"
+    ...                       "r2,2026-05-19,6,Globex\\nr3,2026-05-20,11,Initech\\n")
+    >>> responses, report = load_survey_responses(export, survey="nps")
+    >>> responses[["response_id", "survey", "score", "scale", "organization_id"]]
+      response_id survey  score scale organization_id
+    0          r1    nps   10.0  0-10            Acme
+    1          r2    nps    6.0  0-10          Globex
+    >>> report.rejected
+       row column value                           reason
+    0    4  score    11  score is outside the 0-10 scale
+    >>> folder.cleanup()
     """
     return _load(path, "survey_responses", source=source, mapping=mapping, tz=tz, dayfirst=dayfirst, sheet=sheet,
                  encoding=encoding, delimiter=delimiter, cache=cache, survey=survey, scale=scale)
@@ -114,6 +155,22 @@ def load_invitations(path: str | os.PathLike, *, survey: str | None = None, sour
 
     A Zendesk satisfaction-ratings export works here too: every rating that was offered (answered
     or not) is an invitation; ``unoffered`` rows are rejected with that reason.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.io import load_invitations
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> export = Path(folder.name) / "invitations.csv"
+    >>> _ = export.write_text("id,sent_at,survey,ticket_id\\n"
+    ...                       "i1,2026-07-01 10:00,csat,101\\ni2,2026-07-01 11:00,csat,102\\n")
+    >>> invitations, report = load_invitations(export, tz="Europe/London")
+    >>> invitations[["invitation_id", "survey", "sent_at", "ticket_id"]]
+      invitation_id survey                   sent_at ticket_id
+    0            i1   csat 2026-07-01 09:00:00+00:00       101
+    1            i2   csat 2026-07-01 10:00:00+00:00       102
+    >>> folder.cleanup()
     """
     return _load(path, "survey_invitations", source=source, mapping=mapping, tz=tz, dayfirst=dayfirst,
                  sheet=sheet, encoding=encoding, delimiter=delimiter, cache=cache, survey=survey)
@@ -375,7 +432,25 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, *, table: str | No
                 report: LoadReport | None = None) -> Path:
     """Write a canonical table to Parquet (the ``extra`` mapping as JSON text), with its load report.
 
-    :func:`read_table` restores it exactly, without re-parsing the source.
+    :func:`read_table` restores it exactly, without re-parsing the source, and
+    :func:`read_report` gives back the load report.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from toolkit.io import read_report, read_table, write_table
+    >>> from toolkit.schema import validate
+    >>> tickets = validate(pd.DataFrame({"ticket_id": ["101"], "created_at": ["2026-07-01T08:00:00Z"],
+    ...                                  "status": ["open"], "channel": ["chat"], "tags": [["vip", "sso"]]}),
+    ...                    "tickets")
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = write_table(tickets, Path(folder.name) / "tickets.parquet", table="tickets")
+    >>> back = read_table(path)
+    >>> back.equals(tickets), back["tags"].iloc[0], read_report(path) is None
+    (True, ['vip', 'sso'], True)
+    >>> folder.cleanup()
     """
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -153,7 +153,16 @@ def builtin_specs() -> dict[tuple[str, str], Spec]:
 
 
 def sources(table: str | None = None) -> list[str]:
-    """Names of the built-in sources (for one canonical table, if given); helper mappings are left out."""
+    """Names of the built-in sources (for one canonical table, if given); helper mappings are left out.
+
+    Examples
+    --------
+    >>> from toolkit.io import sources
+    >>> sources("survey_responses")
+    ['generic', 'zendesk_api']
+    >>> "zendesk" in sources("tickets")
+    True
+    """
     return sorted({s for (s, t), spec in builtin_specs().items()
                    if (table is None or t == table) and (spec.detect or s == "generic")})
 

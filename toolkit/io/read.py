@@ -83,6 +83,30 @@ def read_raw(path: str | os.PathLike, *, sheet: str | int | None = None, encodin
     Raises
     ------
     DataError : the file is missing, empty, binary, or cannot be parsed at all.
+
+    Examples
+    --------
+    A semicolon-separated export with a byte-order mark; row numbers are lines of the file:
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from toolkit.io import read_raw
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> export = Path(folder.name) / "export.csv"
+    >>> _ = export.write_bytes("\\ufeffId;Status\\n101;Solved\\n102;Open\\n".encode("utf-8"))
+    >>> raw = read_raw(export)
+    >>> raw.format, raw.encoding, raw.delimiter, raw.row_numbers.tolist()
+    ('csv', 'utf-8-sig', ';', [2, 3])
+    >>> raw.frame
+        Id  Status
+    0  101  Solved
+    1  102    Open
+    >>> read_raw(Path(folder.name) / "missing.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.DataError: file .../missing.csv: file not found. Fix: check the path (relative paths start \
+from the current folder, ...)
+    >>> folder.cleanup()
     """
     file = str(path)
     p = Path(path)
