@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from toolkit import schema
 from toolkit.cli import cli
+from toolkit.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGED_NOTEBOOKS = Path(str(resources.files("toolkit").joinpath("notebooks")))
@@ -158,3 +159,15 @@ def test_the_wheel_installed_outside_the_checkout_renders_the_demo_report(tmp_pa
     executed = json.loads((elsewhere / "out" / "sample-engagement.ipynb").read_text(encoding="utf-8"))
     injected = next(c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
     assert f"tickets_path = \"{site}/toolkit/samples/data/tickets.csv.gz\"" in "".join(injected["source"])
+
+
+def test_demo_without_the_packaged_sample_data_says_where_it_looked_and_how_to_get_it(tmp_path, monkeypatch):
+    from toolkit import samples
+
+    monkeypatch.setattr(samples, "SAMPLES_DIR", tmp_path)
+    result = CliRunner().invoke(cli, ["report", "--demo", "--out", str(tmp_path / "out")])
+    assert isinstance(result.exception, ConfigError)
+    assert str(result.exception) == (
+        f"`demo`: the sample data is missing ({tmp_path / 'tickets.csv.gz'}). Fix: reinstall support-toolkit, "
+        f"or generate it with: support-toolkit samples --out {tmp_path}")
+    assert not (tmp_path / "out").exists(), "nothing is rendered"
