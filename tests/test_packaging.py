@@ -1,6 +1,7 @@
 """Packaging and set-up: one dependency list in two files, docs generated from code, a working CLI."""
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 from toolkit import schema
 from toolkit.cli import cli
 from toolkit.errors import ConfigError
+from toolkit.report.render import DEFAULT_NOTEBOOK
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGED_NOTEBOOKS = Path(str(resources.files("toolkit").joinpath("notebooks")))
@@ -39,10 +41,14 @@ def test_notebooks_and_sample_data_have_one_source_inside_the_package():
     assert (ROOT / "notebooks").is_symlink() and (ROOT / "notebooks").resolve() == PACKAGED_NOTEBOOKS.resolve()
     assert (ROOT / "data" / "samples").is_symlink()
     assert (ROOT / "data" / "samples").resolve() == PACKAGED_SAMPLES.resolve()
-    assert sorted(p.name for p in PACKAGED_NOTEBOOKS.glob("*.ipynb")) == [
-        "duplicate_explorer.ipynb", "engagement_report.ipynb", "maturity_assessment.ipynb", "survey_analysis.ipynb",
-        "ticket_operations.ipynb"]
+    assert DEFAULT_NOTEBOOK.parent == PACKAGED_NOTEBOOKS and DEFAULT_NOTEBOOK.is_file()
     assert all((PACKAGED_SAMPLES / name).is_file() for name in RUNTIME_SAMPLES)
+    # No second copy of a notebook anywhere in the checkout (os.walk does not follow the links).
+    copies = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in {".git", ".venv", "build", "reports", ".ipynb_checkpoints"}]
+        copies += [Path(folder, name).relative_to(ROOT) for name in files if name.endswith(".ipynb")]
+    assert copies and all(c.parent == Path("toolkit", "notebooks") for c in copies), copies
 
 
 def test_no_module_finds_files_outside_the_package():
