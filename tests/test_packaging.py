@@ -33,10 +33,6 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
-def _spec(requirement: str) -> str:
-    return requirement.replace(" ", "").lower()
-
-
 def test_notebooks_and_sample_data_have_one_source_inside_the_package():
     assert (ROOT / "notebooks").is_symlink() and (ROOT / "notebooks").resolve() == PACKAGED_NOTEBOOKS.resolve()
     assert (ROOT / "data" / "samples").is_symlink()
