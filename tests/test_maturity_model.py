@@ -75,8 +75,8 @@ BROKEN = {
         "`version`: required key is missing. Fix: add `version`: a version string such as \"1.0.0\" "
         "(quote it in YAML)"),
     "broken_yaml_syntax.yaml": (
-        ": is not valid YAML: expected <block end>, but found '<block mapping start>' at line 37, column 8. "
-        "Fix: check the indentation and quoting around that line"),
+        ": the maturity model is not valid YAML at line 37, column 8 (did not find expected '-' indicator). "
+        "Fix: check the indentation and quoting there (a value containing ': ' needs quotes)"),
 }
 
 

@@ -205,7 +205,7 @@ def read_yaml(path: str | os.PathLike, *, what: str = "configuration file", fix:
     advice = fix or "check the indentation and quoting there (a value containing ': ' needs quotes)"
     try:
         _check_shape(text, max_depth=max_depth, max_nodes=max_nodes, file=file, what=what)
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader is a SafeLoader
+        return yaml.load(text, Loader=_StrictLoader)  # _StrictLoader is a safe loader
     except _DuplicateKey as exc:
         raise ConfigError(f"key {exc.key!r} is written twice in one mapping (lines {exc.first} and {exc.again})",
                           file=file, key=str(exc.key),

@@ -27,10 +27,9 @@ import difflib
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from toolkit.errors import DataError
-from toolkit.files import atomic_write_text
+from toolkit.errors import ConfigError, DataError
+from toolkit.files import atomic_write_text, read_yaml
 from toolkit.maturity.model import MaturityModel, load_model
 from toolkit.schema import MATURITY_ANSWERS, validate
 
@@ -88,12 +87,9 @@ def _read_one(path: Path) -> pd.DataFrame:
 
 def _yaml_rows(path: Path) -> pd.DataFrame:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise DataError(f"is not valid YAML{where}", file=str(path),
-                        fix="check the indentation and quoting around that line") from None
+        data = read_yaml(path, what="answers file")
+    except ConfigError as exc:  # answers are data: the same message, as a DataError
+        raise DataError(exc.problem, file=exc.file, fix=exc.fix) from None
     if isinstance(data, list):
         if not all(isinstance(r, dict) for r in data):
             raise DataError("expected a list of answers, each a mapping with respondent, role, question_id, level",

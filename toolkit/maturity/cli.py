@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import yaml
 
 from toolkit.errors import ConfigError
+from toolkit.files import read_yaml
 
 
 @click.group()
@@ -104,11 +104,7 @@ def score(answers_path: str, model_file: str | None, out_dir: str, targets_file:
 
 
 def _read_targets(path: str) -> dict[str, float]:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read targets ({str(exc).splitlines()[0]})", file=path,
-                          fix="write a YAML mapping such as `outcomes: 4`") from None
+    data = read_yaml(path, what="targets file", fix="write a YAML mapping such as `outcomes: 4`")
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping of dimension_id to target level", file=path,
                           fix="write one `dimension_id: level` line per dimension")
