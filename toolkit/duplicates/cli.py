@@ -8,7 +8,7 @@ import click
 import pandas as pd
 
 from toolkit.duplicates.representation import REPRESENTATIONS
-from toolkit.files import atomic_path
+from toolkit.files import write_csv
 
 
 def summary_table(clusters: pd.DataFrame) -> pd.DataFrame:
@@ -55,8 +55,7 @@ def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_s
     out = Path(out)
     summary = Path(summary) if summary else out.with_name(f"{out.stem}_summary.csv")
     for path, table in ((out, rows), (summary, summary_table(finder.clusters_))):
-        with atomic_path(path) as tmp:  # creates missing folders; never a half-written CSV
-            table.to_csv(tmp, index=False)
+        write_csv(table, path)  # atomic, formula-safe; creates missing folders
     if save_model:
         finder.save(save_model)
     clustered = int((rows["cluster_id"] >= 0).sum())

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import ConfigError, DataError
-from toolkit.files import atomic_write_text, read_yaml
+from toolkit.files import atomic_write_text, csv_text, read_yaml
 from toolkit.maturity.model import MaturityModel, load_model
 from toolkit.schema import MATURITY_ANSWERS, validate
 
@@ -164,4 +164,4 @@ def save_answers(answers: pd.DataFrame, path: str | Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame = answers.reindex(columns=ANSWER_COLUMNS)
-    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(path, csv_text(frame))  # formula-leading cells neutralised

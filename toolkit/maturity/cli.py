@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from toolkit.errors import ConfigError
-from toolkit.files import read_yaml
+from toolkit.files import read_yaml, write_csv
 
 
 @click.group()
@@ -90,7 +90,7 @@ def score(answers_path: str, model_file: str | None, out_dir: str, targets_file:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        frame.round(6).to_csv(out / f"{name}.csv", index=False)
+        write_csv(frame.round(6), out / f"{name}.csv")
     overall = tables["overall_scores"].iloc[0]
     flagged = int(tables["disagreements"]["flagged"].sum())
     contradicted = ""
