@@ -129,15 +129,16 @@ def read_regular_bytes(path: str | os.PathLike, *, error: type = DataError, limi
         raise _error(error, "permission denied", file, "check that you may read this file") from None
     except OSError as exc:
         raise _error(error, f"cannot be opened ({exc.strerror})", file, "pass a regular file") from None
-    with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fh.fileno()).st_mode
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
         if stat.S_ISDIR(mode):
             raise _error(error, "this is a folder, not a file", file, "pass the file inside it")
-        if not stat.S_ISREG(mode):
-            kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or
-                    stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
-            raise _error(error, f"this is {kind}, not a regular file", file,
-                         "save the data to a regular file first and pass that file")
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or
+                stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise _error(error, f"this is {kind}, not a regular file", file,
+                     "save the data to a regular file first and pass that file")
+    with os.fdopen(fd, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if limit is not None and size > limit:
             raise _error(error, f"the file is too large ({size / 2**20:.1f} MB; at most {limit / 2**20:.0f} MB)",
@@ -353,11 +354,10 @@ def output_name(name: str, *, key: str = "name") -> str:
 
 def inside(folder: str | os.PathLike, name: str, suffix: str = "") -> Path:
     """``folder/name+suffix``, checked to resolve inside ``folder`` (after symlinks); else a ConfigError."""
-    base = Path(folder).resolve()
-    target = (base / f"{name}{suffix}").resolve()
-    if target.parent != base:
-        raise ConfigError(f"{name!r} would be written outside the output folder {folder}", key="name",
-                          fix="use a plain file name (no folders or links)")
+    target = Path(folder) / f"{name}{suffix}"
+    if target.resolve().parent != Path(folder).resolve():
+        raise ConfigError(f"{name + suffix!r} would be written outside the output folder {folder} (it is a link)",
+                          key="name", fix="use another name, or remove the link")
     return target
 
 

@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit.errors import ConfigError, ToolkitError
-from toolkit.files import read_yaml
+from toolkit.files import output_name, read_yaml
 from toolkit.report.parameters import ReportParameters, parse_period, validate_parameters
 from toolkit.report.render import DEFAULT_NOTEBOOK, render_report
 
@@ -108,7 +108,9 @@ def job_from_options(entry: Mapping[str, Any], *, base_dir: str | Path = ".", wh
         key = next((k for k, v in KEYS.items() if v == head), head) + (f".{rest}" if rest else "")
         raise ConfigError(exc.problem, fix=exc.fix, key=f"{prefix}{key}") from None
     notebook = (base / Path(entry["notebook"]).expanduser()) if entry.get("notebook") else DEFAULT_NOTEBOOK
-    name = str(entry.get("name") or f"{slug(params.client_name)}-engagement")
+    # checked here, before anything renders: the name must keep the report inside the output folder
+    name = output_name(str(entry["name"]), key=f"{prefix}name") if entry.get("name") not in (None, "") else \
+        f"{slug(params.client_name)}-engagement"
     return Job(params, name, notebook, str(entry.get("title") or Job.title))
 
 
