@@ -209,9 +209,9 @@ def test_a_file_where_a_folder_must_be_gets_a_fix(tmp_path):
     (tmp_path / "reports").write_text("not a folder")
     with pytest.raises(ConfigError) as info:
         atomic_write_text(tmp_path / "reports" / "2026" / "x.html", "x")
-    assert str(info.value) == (f"file {tmp_path / 'reports'}: cannot create the folder {tmp_path / 'reports' / '2026'}: "
-                               f"{tmp_path / 'reports'} is a file, not a folder. Fix: choose another output folder, "
-                               "or move or rename that file")
+    blocker = tmp_path / "reports"
+    assert str(info.value) == (f"file {blocker}: cannot create the folder {blocker / '2026'}: {blocker} is a file, "
+                               "not a folder. Fix: choose another output folder, or move or rename that file")
 
 
 def test_errors_while_writing_name_the_target_not_the_temporary_file(tmp_path):
