@@ -71,7 +71,9 @@ REPORTS = [
     ("ragged_row.csv", "tickets", {}, (3, 2),
      [(3, "", None, "row has 42 fields, the header has 41 (an unquoted delimiter or a broken quote)")], None),
     ("unclosed_quote.csv", "tickets", {}, (2, 1),
-     [(3, "", None, "row has 3 fields, the header has 41 (an unquoted delimiter or a broken quote)")], None),
+     [(3, "", None, 'broken quoting: a quote (") opened in this record is not closed where its field ends '
+                    "(unexpected end of data); the record is set aside and the next line read as the next record")],
+     None),
     ("huge_field.csv", "tickets", {}, (2, 2), [], None),
     ("crlf_multiline.csv", "tickets", {}, (2, 2), [], None),
     ("latin1_no_bom.csv", "tickets", {}, (2, 2), [], "encoding cp1252 detected (not UTF-8); text converted to UTF-8"),
@@ -137,11 +139,13 @@ def test_huge_field_is_kept_whole():
     assert len(frame.loc[frame["ticket_id"] == "30002", "subject"].item()) == 300_000
 
 
-def test_field_over_the_limit_is_a_data_error(monkeypatch):
+def test_field_over_the_limit_sets_its_record_aside(monkeypatch):
     monkeypatch.setattr(read, "MAX_FIELD_BYTES", 1000)
-    monkeypatch.setattr(read.pacsv, "read_csv", lambda *a, **k: (_ for _ in ()).throw(read.pa.ArrowInvalid("x")))
-    with pytest.raises(DataError, match=r"is larger than 0 MB, which usually means a quote \(\"\) is never closed"):
-        tio.load_tickets(BAD / "unclosed_quote.csv")
+    frame, report = tio.load_tickets(BAD / "unclosed_quote.csv")
+    assert (report.rows_read, report.rows_kept) == (2, 1)
+    assert report.rejected["reason"].tolist() == [
+        'broken quoting: a quote (") opened in this record is not closed where its field ends (field larger than '
+        "field limit (1000)); the record is set aside and the next line read as the next record"]
 
 
 def test_bad_yaml_mapping_is_a_config_error():

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from toolkit.errors import DataError
+from toolkit.files import read_regular_bytes
 
 DELIMITERS = (",", ";", "\t", "|")
 MAX_FIELD_BYTES = 16 * 1024 * 1024
@@ -86,13 +87,7 @@ def read_raw(path: str | os.PathLike, *, sheet: str | int | None = None, encodin
     """
     file = str(path)
     p = Path(path)
-    if not p.exists():
-        raise DataError("file not found", file=file, fix="check the path (relative paths start from the current "
-                        f"folder, {os.getcwd()})")
-    if p.is_dir():
-        raise DataError("this is a folder, not a file", file=file, fix="pass the export file inside it")
-    with open(p, "rb") as fh:
-        data = fh.read()
+    data = read_regular_bytes(p)  # a FIFO, device or folder is refused at once, never read
     return read_bytes(data, file=file, suffix=_suffix(p.name), sheet=sheet, encoding=encoding, delimiter=delimiter,
                       select=select)
 
@@ -285,6 +280,11 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         notes.append(f"repeated column names numbered: {', '.join(repeated)}")
     wanted = set(select(names)) if select is not None else set(names)
     keep = [n for n in names if n in wanted] or names
+    if not _quotes_well_formed(data, delimiter):
+        # a stray or unclosed quote: pyarrow would read on into the next records; the exact reader stops there
+        frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
+        frame = frame[keep]
+        return _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header)
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
@@ -300,6 +300,10 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
     except (pa.ArrowInvalid, pa.ArrowException, OverflowError):
         frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
         frame = frame[keep]
+    return _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header)
+
+
+def _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header) -> RawTable:
     raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="csv" if delimiter != "\t" else "tsv",
                    delimiter=delimiter, notes=notes, skipped=[n for n in names if n not in wanted])
     raw.rows_read = len(frame) + sum(len(r) for r in rejected)
@@ -307,23 +311,99 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
     return raw
 
 
+def _quotes_well_formed(data: bytes, delimiter: str) -> bool:
+    """Whether every quote in ``data`` opens or closes a field as RFC 4180 says (checked on the bytes, vectorised).
+
+    Quotes alternate open/close; an opening quote follows a delimiter, a line end, the file start or
+    (an escaped ``""``) the previous quote; a closing quote is followed by a delimiter, a line end, the
+    file end or the next quote. A stray quote breaks this, and pyarrow would then read the following
+    records into one field; such files go to the exact reader, which sets the damaged record aside.
+    """
+    buf = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(buf == 34)
+    if len(quotes) == 0:
+        return True
+    if len(quotes) % 2:
+        return False
+    ends = np.array([ord(delimiter), 10, 13, 34], dtype=np.uint8)
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = buf[np.maximum(opening - 1, 0)]
+    ok_open = np.isin(before, ends) | (opening == 0)
+    after = buf[np.minimum(closing + 1, len(buf) - 1)]
+    ok_close = np.isin(after, ends) | (closing == len(buf) - 1)
+    return bool(ok_open.all() and ok_close.all())
+
+
+MAX_BROKEN_QUOTES = 1000
+"""More records with broken quoting than this and the file is taken as not CSV at all."""
+
+
+def _csv_records(text: str, delimiter: str):
+    """Yield ``(first line index, fields or None, error)`` per record, setting aside records with broken quotes.
+
+    The reader is strict about quotes; when a record's quoting is broken (a quote never closed, or text
+    after a closing quote), that record's first line is reported as damaged and reading resumes on the
+    next line, so one stray quote costs one record and never swallows the records after it.
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    pos = [0]
+
+    def feed():
+        while pos[0] < len(lines):
+            pos[0] += 1
+            yield lines[pos[0] - 1]
+
+    reader = csv.reader(feed(), delimiter=delimiter, strict=True)
+    broken = 0
+    while True:
+        first = pos[0]
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            broken += 1
+            if broken > MAX_BROKEN_QUOTES:
+                raise _TooBroken(first) from None
+            yield first, None, str(exc)
+            pos[0] = first + 1
+            reader = csv.reader(feed(), delimiter=delimiter, strict=True)
+            continue
+        yield first, fields, None
+
+
+class _TooBroken(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
 def _read_csv_exactly(data: bytes, *, file: str, delimiter: str, names: list[str], skip: int):
-    """The slow, exact path: every record with its row number; ragged rows rejected, not guessed."""
+    """The slow, exact path: every record with its row number; ragged rows and broken quotes rejected, not guessed."""
     csv.field_size_limit(MAX_FIELD_BYTES)
-    text = io.StringIO(data.decode("utf-8"), newline="")
-    reader = csv.reader(text, delimiter=delimiter)
+    text = data.decode("utf-8")
+    lines_text = None
     width = len(names)
     good, good_rows, bad_rows, bad_values, bad_reasons = [], [], [], [], []
     record = 0
+    header_left = 1 + skip
     try:
-        for _ in range(1 + skip):
-            next(reader, None)
-        record = 1 + skip
-        for fields in reader:
-            if not fields:
+        for first, fields, error in _csv_records(text, delimiter):
+            if header_left:
+                header_left -= 1
+                record += 1
+                continue
+            if fields is not None and not fields:
                 continue  # an empty line is not a record (pyarrow skips it too)
             record += 1
-            if len(fields) == width:
+            if fields is None:
+                if lines_text is None:
+                    lines_text = io.StringIO(text, newline="").readlines()
+                bad_rows.append(record)
+                bad_values.append(lines_text[first].rstrip("\r\n")[:80])
+                bad_reasons.append(f'broken quoting: a quote (") opened in this record is not closed where its field '
+                                   f"ends ({error}); the record is set aside and the next line read as the next "
+                                   "record")
+            elif len(fields) == width:
                 good.append(fields)
                 good_rows.append(record)
             elif len(fields) < width and not any(f.strip() for f in fields):
@@ -334,13 +414,10 @@ def _read_csv_exactly(data: bytes, *, file: str, delimiter: str, names: list[str
                 bad_values.append(delimiter.join(fields)[:80])
                 bad_reasons.append(f"row has {len(fields)} fields, the header has {width} "
                                    "(an unquoted delimiter or a broken quote)")
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise DataError(f"a field after row {record} is larger than {MAX_FIELD_BYTES // 2**20} MB, which usually "
-                            "means a quote (\") is never closed", file=file, rows=[record + 1],
-                            fix="check the quoting around that row, or export the file again") from None
-        raise DataError(f"the file cannot be parsed as CSV near row {record + 1} ({exc})", file=file,
-                        rows=[record + 1], fix="export the file again as CSV, or check its quoting") from None
+    except _TooBroken as exc:
+        raise DataError(f"more than {MAX_BROKEN_QUOTES} records have broken quoting (the last at line "
+                        f"{exc.line + 1})", file=file, fix="check that this is a CSV file and the delimiter is "
+                        f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))}; export the file again") from None
     frame = pd.DataFrame(good, columns=names, dtype="str") if good else pd.DataFrame(
         {n: pd.Series(dtype="str") for n in names})
     frame = frame.replace("", np.nan) if len(frame) else frame
