@@ -78,8 +78,8 @@ REPORTS = [
     ("crlf_multiline.csv", "tickets", {}, (2, 2), [], None),
     ("latin1_no_bom.csv", "tickets", {}, (2, 2), [], "encoding cp1252 detected (not UTF-8); text converted to UTF-8"),
     ("mixed_date_formats.csv", "tickets", {}, (3, 3), [],
-     "`Created at`: 2 dates were written in another format than the rest and were read one by one "
-     "(e.g. '03/04/2026 10:00'); check day/month order (month first was assumed)"),
+     "`Created at`: 1 dates such as '03/04/2026 10:00' could be day or month first; read month first "
+     "(pass dayfirst=True, CLI --dayfirst, if they are day first)"),
     ("thousands_separators.csv", "tickets", {}, (2, 2), [],
      "`First reply time in minutes`: 2 numbers with thousands separators or decimal commas read"),
     ("unknown_channel.csv", "tickets", {}, (2, 2), [],

@@ -551,10 +551,11 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
     if target in spec.values:
         column, has = _translate(column, has, target, spec, rej, label, notes, kind)
     if kind == "datetime":
-        values, bad, more = parse.parse_datetimes(column, tz=tz, date_format=opts.get("date_format"),
-                                                  dayfirst=opts.get("dayfirst", dayfirst), epoch=opts.get("epoch"))
+        values, reasons, more = parse.parse_datetimes(column, tz=tz, date_format=opts.get("date_format"),
+                                                      dayfirst=opts.get("dayfirst", dayfirst), epoch=opts.get("epoch"))
         notes += [f"`{label}`: {m}" for m in more]
-        rej.add(bad, label, column, "value is not a date")
+        for reason in reasons.dropna().unique():
+            rej.add((reasons == reason).to_numpy(), label, column, reason)
         return values
     if kind in ("float", "int", "score"):
         if "duration" in opts:
