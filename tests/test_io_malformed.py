@@ -81,7 +81,8 @@ REPORTS = [
      "`Created at`: 1 dates such as '03/04/2026 10:00' could be day or month first; read month first "
      "(pass dayfirst=True, CLI --dayfirst, if they are day first)"),
     ("thousands_separators.csv", "tickets", {}, (2, 2), [],
-     "`First reply time in minutes`: 2 numbers with thousands separators or decimal commas read"),
+     "`First reply time in minutes`: 2 numbers with thousands separators or decimal commas read (decimal comma, "
+     "'.' groups thousands; e.g. '1,290' = 1.29)"),
     ("unknown_channel.csv", "tickets", {}, (2, 2), [],
      "`Via`: 1 values not in the mapping set to 'other' ('Carrier pigeon' 1)"),
     ("nps_out_of_range.csv", "survey_responses", {"survey": "nps"}, (4, 1), [

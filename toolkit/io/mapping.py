@@ -559,14 +559,14 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
         return values
     if kind in ("float", "int", "score"):
         if "duration" in opts:
-            values, bad, more = parse.parse_durations(column, opts["duration"])
+            values, reasons, more = parse.parse_durations(column, opts["duration"])
             if opts["duration"] != "minutes":
                 more.append(f"converted from {opts['duration']} to minutes")
         else:
-            values, bad, fixed = parse.parse_numbers(column)
-            more = [f"{fixed} numbers with thousands separators or decimal commas read"] if fixed else []
+            values, reasons, more = parse.parse_numbers(column)
         notes += [f"`{label}`: {m}" for m in more]
-        rej.add(bad, label, column, "value is not a number")
+        for reason in reasons.dropna().unique():
+            rej.add((reasons == reason).to_numpy(), label, column, reason)
         return values
     if kind == "bool":
         true = opts.get("true", ["true", "yes", "y", "1", "t"])

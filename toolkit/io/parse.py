@@ -256,35 +256,68 @@ def _as_ns(values: pd.Series, utc: bool) -> pd.Series:
     return values.astype(f"datetime64[ns{', UTC' if utc else ''}]")
 
 
-def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, int]:
-    """Numbers with thousands separators (``1,234.5``, ``1.234,5``, ``1 234``) or a decimal comma.
+# Separators that prove a column's convention: a decimal comma (1.234,5 / 12,5 / 1.234.567) or a decimal point
+# (1,234.5 / 12.5 / 1,234,567). "1.234" or "1,234" alone could be either and follow the column.
+_COMMA_DECIMAL = r"-?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+|-?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})|-?[0-9]{1,3}(?:\.[0-9]{3}){2,}"
+_POINT_DECIMAL = r"-?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+|-?[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})|-?[0-9]{1,3}(?:,[0-9]{3}){2,}"
+_AMBIGUOUS = r"-?[0-9]{1,3}[.,][0-9]{3}"
 
-    Returns (float values, bad mask, count of values whose separators were removed).
+
+def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, list[str]]:
+    """Numbers with thousands separators (``1,234.5``, ``1.234,5``, ``1 234``) or a decimal comma, one convention a column.
+
+    The convention (decimal point or decimal comma) is decided once for the column from the
+    values that prove one (``12,5`` or ``1.234,5`` a comma; ``12.5`` or ``1,234.5`` a point), so
+    ``1.234`` means the same in every row: 1234 in a decimal-comma column, 1.234 otherwise.
+    Values that prove the other convention than most are rejected, not guessed.
+
+    Returns (float values, reasons, notes): ``reasons`` says per row why a non-empty value was not
+    read (None where it was).
     """
     has = present(raw)
+    reasons = pd.Series(None, index=raw.index, dtype=object)
+    notes: list[str] = []
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-        return raw.astype("float64"), pd.Series(False, index=raw.index), 0
+        return raw.astype("float64"), reasons, notes
     text = raw.astype("str").str.strip().where(has)
     values = _fast_float(text)
     if values is None:
         values = pd.to_numeric(text, errors="coerce")
     retry = has & values.isna()
-    fixed = 0
     if retry.any():
-        t = text[retry].str.replace("\u00a0", " ").str.replace("\u202f", " ")
-        comma_thousands = t.str.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-        dot_thousands = t.str.fullmatch(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-        space_thousands = t.str.fullmatch(r"-?\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
-        decimal_comma = t.str.fullmatch(r"-?\d+,\d+")
-        cleaned = t.copy()
-        cleaned[comma_thousands] = t[comma_thousands].str.replace(",", "")
-        cleaned[dot_thousands] = t[dot_thousands].str.replace(".", "").str.replace(",", ".")
-        cleaned[space_thousands] = t[space_thousands].str.replace(" ", "").str.replace(",", ".")
-        cleaned[decimal_comma & ~comma_thousands] = t[decimal_comma & ~comma_thousands].str.replace(",", ".")
-        again = pd.to_numeric(cleaned, errors="coerce")
-        values[retry] = again
-        fixed = int(again.notna().sum())
-    return values.astype("float64"), has & values.isna(), fixed
+        t = text[has].str.replace("\u00a0", " ").str.replace("\u202f", " ").str.replace(
+            r"(?<=[0-9]) (?=[0-9]{3}(?:[^0-9]|$))", "", regex=True)  # 1 234 567,5: spaces only group digits
+        comma = t.str.fullmatch(_COMMA_DECIMAL)
+        point = t.str.fullmatch(_POINT_DECIMAL)
+        n_comma, n_point = int(comma.sum()), int(point.sum())
+        decimal_comma = n_comma > n_point
+        if decimal_comma:
+            cleaned = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        else:
+            cleaned = t.str.replace(",", "", regex=False)
+        again = pd.to_numeric(cleaned.where(cleaned.str.fullmatch(r"[+-]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")),
+                              errors="coerce")
+        against = point if decimal_comma else comma
+        if n_comma and n_point:
+            mark, other = ("comma", "point") if decimal_comma else ("point", "comma")
+            example = t[comma if decimal_comma else point].iloc[0]
+            reasons[against[against].index] = (f"number written with a decimal {other}, but this column uses a "
+                                               f"decimal {mark} (e.g. {example!r}); the two are mixed")
+            again[against] = np.nan
+        changed = again.notna() & (cleaned != t)
+        values = values.copy()
+        values[again.index] = again.where(again.notna(), values[again.index])
+        if changed.any():
+            ambiguous = t.str.fullmatch(_AMBIGUOUS) & changed
+            how = "decimal comma, '.' groups thousands" if decimal_comma else "decimal point, ',' groups thousands"
+            note = f"{int(changed.sum())} numbers with thousands separators or decimal commas read ({how}"
+            if ambiguous.any() and not (n_comma if decimal_comma else n_point):
+                note += "; no value proves it, so the usual decimal point was assumed"
+            first = changed[changed].index[0]
+            notes.append(note + f"; e.g. {text[first]!r} = {again[first]:.15g})")
+    unread = has & values.isna() & reasons.isna()
+    reasons[unread] = "value is not a number"
+    return values.astype("float64"), reasons, notes
 
 
 def _fast_float(text: pd.Series) -> pd.Series | None:
@@ -304,28 +337,26 @@ def _fast_float(text: pd.Series) -> pd.Series | None:
 def parse_durations(raw: pd.Series, unit: str = "minutes") -> tuple[pd.Series, pd.Series, list[str]]:
     """Durations in minutes from numbers in ``unit`` (seconds/minutes/hours/days) or ``[-]H:MM[:SS]`` text.
 
-    ``HH:MM:SS`` text is read as hours:minutes:seconds whatever the unit. Returns (minutes, bad, notes).
+    ``HH:MM:SS`` text is read as hours:minutes:seconds whatever the unit. Returns (minutes, reasons, notes)
+    as :func:`parse_numbers`.
     """
     factor = DURATION_UNITS[unit]
-    notes: list[str] = []
     if pd.api.types.is_timedelta64_dtype(raw.dtype):
-        return raw.dt.total_seconds() / 60, pd.Series(False, index=raw.index), notes
-    has = present(raw)
-    numbers, bad, fixed = parse_numbers(raw)
-    if fixed:
-        notes.append(f"{fixed} numbers with thousands separators or decimal commas read")
+        return raw.dt.total_seconds() / 60, pd.Series(None, index=raw.index, dtype=object), []
+    numbers, reasons, notes = parse_numbers(raw)
     minutes = numbers * factor
-    if bad.any():
-        parts = raw[bad].astype("str").str.extract(_HMS)
+    unread = reasons == "value is not a number"
+    if unread.any():
+        parts = raw[unread].astype("str").str.extract(_HMS)
         ok = parts[1].notna()
         if ok.any():
             sign = np.where(parts[0] == "-", -1.0, 1.0)
             value = (parts[1].astype("float64") * 60 + parts[2].astype("float64")
                      + parts[3].astype("float64").fillna(0) / 60) * sign
             minutes[parts.index[ok]] = value[ok]
+            reasons[parts.index[ok]] = None
             notes.append(f"{int(ok.sum())} durations written as H:MM:SS read")
-        bad = has & minutes.isna()
-    return minutes.astype("float64"), bad, notes
+    return minutes.astype("float64"), reasons, notes
 
 
 def parse_bools(raw: pd.Series, true_values, false_values, true_pattern: str | None = None) -> tuple[pd.Series,
