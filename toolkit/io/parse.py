@@ -264,7 +264,7 @@ _AMBIGUOUS = r"-?[0-9]{1,3}[.,][0-9]{3}"
 
 
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, list[str]]:
-    """Numbers with thousands separators (``1,234.5``, ``1.234,5``, ``1 234``) or a decimal comma, one convention a column.
+    """Numbers with thousands separators (``1,234.5``, ``1.234,5``, ``1 234``) or a decimal comma, per column.
 
     The convention (decimal point or decimal comma) is decided once for the column from the
     values that prove one (``12,5`` or ``1.234,5`` a comma; ``12.5`` or ``1,234.5`` a point), so
