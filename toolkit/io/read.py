@@ -542,12 +542,28 @@ def _read_parquet(data: bytes, *, file: str) -> RawTable:
     return raw
 
 
+class _Unusable(str):
+    """Why a wrapped record cannot be used (its row is rejected with this reason)."""
+
+
+MAX_JSON_DEPTH = 100
+"""Records nested deeper than this are rejected (no export nests that deep; deeper would exhaust the stack)."""
+
+
 def _unwrap(record):
-    """Airbyte and Singer wrap each record; return the record itself (None for Singer SCHEMA/STATE)."""
+    """Airbyte and Singer wrap each record; return the record itself (None for Singer SCHEMA/STATE).
+
+    An Airbyte record whose ``_airbyte_data`` text is not a JSON object comes back as :class:`_Unusable`.
+    """
     if isinstance(record, dict):
         if "_airbyte_data" in record:
             inner = record["_airbyte_data"]
-            return json.loads(inner) if isinstance(inner, str) else inner
+            if isinstance(inner, str):
+                try:
+                    inner = json.loads(inner)
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    return _Unusable(f"the Airbyte record's _airbyte_data is not valid JSON ({_json_problem(exc)})")
+            return inner
         if record.get("type") == "RECORD" and isinstance(record.get("record"), dict):
             return record["record"]
         if record.get("type") in ("SCHEMA", "STATE", "ACTIVATE_VERSION") and "stream" in record or \
@@ -556,14 +572,35 @@ def _unwrap(record):
     return record
 
 
+def _json_problem(exc: Exception) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+
+
+def _depth(value, limit: int) -> bool:
+    """Whether ``value`` nests deeper than ``limit`` levels (iterative: safe on any depth)."""
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if level > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item if isinstance(v, dict | list))
+    return False
+
+
 def _read_json(data: bytes, *, file: str) -> RawTable:
     text = data.decode("utf-8")
     records: list = []
     numbers: list[int] = []
-    bad_rows, bad_values = [], []
+    bad_rows, bad_values, bad_reasons = [], [], []
     try:
         whole = json.loads(text)
         lines = False
+    except RecursionError:
+        raise DataError(f"the JSON is nested too deeply to be an export (more than {MAX_JSON_DEPTH} levels)",
+                        file=file, fix="export the records as a JSON array of objects or JSON lines") from None
     except json.JSONDecodeError:
         lines = True
     if not lines:
@@ -585,35 +622,51 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
             try:
                 records.append(json.loads(line))
                 numbers.append(i)
-            except json.JSONDecodeError as exc:
+            except (json.JSONDecodeError, RecursionError) as exc:
                 bad_rows.append(i)
                 bad_values.append(line[:80])
+                bad_reasons.append("line is nested too deeply" if isinstance(exc, RecursionError)
+                                   else "line is not valid JSON")
                 if len(bad_rows) == 1:
-                    first_error = exc
+                    first_error = _json_problem(exc)
         if not records:
             raise DataError(f"the file is not valid JSON or JSON lines ({first_error})", file=file,
                             rows=bad_rows[:5], total=len(bad_rows),
                             fix="export as JSON (an array of objects) or JSON lines (one object per line)")
     unwrapped = [_unwrap(r) for r in records]
     skipped = sum(r is None for r in unwrapped)
-    keep = [i for i, r in enumerate(unwrapped) if isinstance(r, dict)]
-    not_objects = [numbers[i] for i, r in enumerate(unwrapped) if r is not None and not isinstance(r, dict)]
+    unusable = [(numbers[i], str(r)) for i, r in enumerate(unwrapped) if isinstance(r, _Unusable)]
+    deep = [numbers[i] for i, r in enumerate(unwrapped) if isinstance(r, dict) and _depth(r, MAX_JSON_DEPTH)]
+    deep_set = set(deep)
+    keep = [i for i, r in enumerate(unwrapped) if isinstance(r, dict) and numbers[i] not in deep_set]
+    not_objects = [numbers[i] for i, r in enumerate(unwrapped)
+                   if r is not None and not isinstance(r, dict) and not isinstance(r, _Unusable)]
     records = [unwrapped[i] for i in keep]
     numbers = [numbers[i] for i in keep]
+    if not records and (unusable or deep or not_objects):
+        why = (unusable[0][1] if unusable else f"nested more than {MAX_JSON_DEPTH} levels deep" if deep
+               else "not a JSON object")
+        raise DataError(f"none of the {len(unwrapped)} records can be used (the first: {why})", file=file,
+                        fix="export the records again as JSON objects, one per record")
     frame = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
     frame.columns = _unique([str(c) for c in frame.columns])
     raw = RawTable(file=file, frame=frame, row_numbers=np.asarray(numbers, dtype=np.int64),
                    format="jsonl" if lines else "json")
     rejected = []
     if bad_rows:
-        rejected.append(pd.DataFrame({"row": bad_rows, "column": "", "value": bad_values,
-                                      "reason": "line is not valid JSON"}))
+        rejected.append(pd.DataFrame({"row": bad_rows, "column": "", "value": bad_values, "reason": bad_reasons}))
+    if unusable:
+        rejected.append(pd.DataFrame({"row": [r for r, _ in unusable], "column": "_airbyte_data", "value": "",
+                                      "reason": [why for _, why in unusable]}))
+    if deep:
+        rejected.append(pd.DataFrame({"row": deep, "column": "", "value": "",
+                                      "reason": f"record is nested more than {MAX_JSON_DEPTH} levels deep"}))
     if not_objects:
         rejected.append(pd.DataFrame({"row": not_objects, "column": "", "value": "",
                                       "reason": "record is not a JSON object"}))
     if skipped:
         raw.notes.append(f"{skipped} Singer SCHEMA/STATE messages skipped (not records)")
-    raw.rows_read = len(frame) + len(bad_rows) + len(not_objects)
+    raw.rows_read = len(frame) + len(bad_rows) + len(not_objects) + len(unusable) + len(deep)
     if rejected:
         raw.rejected = pd.concat(rejected, ignore_index=True)
     return raw
