@@ -367,8 +367,14 @@ def parse_bools(raw: pd.Series, true_values, false_values, true_pattern: str | N
     elsewhere (Jira SLA fields: ``-3h 10m`` left means breached).
     """
     has = present(raw)
-    text = raw.astype("str").str.strip().str.lower()
     out = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        # 0/1 flags (nullable integers arrive from Parquet as 1.0/0.0/NaN): 1 is true, 0 false
+        numbers = raw.astype("float64")
+        out[numbers == 1] = True
+        out[numbers == 0] = False
+        return out, has & out.isna()
+    text = raw.astype("str").str.strip().str.lower()
     if true_pattern:
         out[has] = text[has].str.contains(true_pattern, regex=True).astype(bool)
         return out, pd.Series(False, index=raw.index)

@@ -505,14 +505,79 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
     book.close()
     while body and all(v is None or (isinstance(v, str) and not v.strip()) for v in body[-1]):
         body.pop()  # Excel keeps formatted but empty rows at the end of a sheet
+    sheet_path = getattr(ws, "_worksheet_path", None)
+    formulas, merged = _sheet_formulas_and_merges(data, sheet_path) if sheet_path else ([], [])
+    notes = [f"sheet {ws.title!r}"] if len(book.sheetnames) > 1 else []
+    notes += _fill_merged(body, merged, header_row, width)
+    if formulas:
+        shown = ", ".join(f"{ref} ('={text[:30]}')" for ref, text in formulas[:3])
+        notes.append(f"{len(formulas)} cells hold a formula whose result was never calculated and saved ({shown}"
+                     f"{' …' if len(formulas) > 3 else ''}); they were read as empty: open the file in Excel, let it "
+                     "calculate, save it and load it again")
     frame = pd.DataFrame(body, columns=names, dtype=object)
     frame = frame.apply(_excel_text)
     numbers = np.arange(header_row + 1, header_row + 1 + len(frame))
-    raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="xlsx",
-                   notes=[f"sheet {ws.title!r}"] if len(book.sheetnames) > 1 else [])
+    raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="xlsx", notes=notes)
     raw.rows_read = len(frame)
     _drop_unusable(raw, header, [])
     return raw
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    """``'C5'`` -> (row 5, column index 2)."""
+    letters = re.match(r"[A-Z]+", ref).group(0)
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters):]), col - 1
+
+
+def _sheet_formulas_and_merges(data: bytes, sheet_path: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Formula cells without a saved result, and merged ranges, read from the sheet's XML (streamed).
+
+    openpyxl's read-only mode (used for speed) shows neither: a formula never calculated reads as
+    empty, and the cells under a merged cell are empty although a person sees the merged value.
+    """
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    formulas, merged = [], []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(sheet_path.lstrip("/")) as fh:
+            for _, elem in ET.iterparse(fh):
+                if elem.tag == f"{ns}c":
+                    f = elem.find(f"{ns}f")
+                    v = elem.find(f"{ns}v")
+                    if f is not None and f.text and (v is None or not (v.text or "").strip()):
+                        formulas.append((elem.get("r", "?"), f.text))
+                    elem.clear()
+                elif elem.tag == f"{ns}mergeCell" and elem.get("ref"):
+                    merged.append(elem.get("ref"))
+    except (KeyError, zipfile.BadZipFile, ET.ParseError):
+        return [], []  # the values were read; only these two checks are skipped
+    return formulas, merged
+
+
+def _fill_merged(body: list[list], merged: list[str], header_row: int, width: int) -> list[str]:
+    """Give every cell of a merged range the value shown for it (the top-left cell's), in place; say so."""
+    filled = []
+    for ref in merged:
+        if ":" not in ref:
+            continue
+        (r1, c1), (r2, c2) = (_cell(x) for x in ref.split(":"))
+        first = r1 - header_row - 1
+        if first < 0 or first >= len(body) or c1 >= width:
+            continue  # a merged title or header: not data
+        value = body[first][c1]
+        for r in range(max(first, 0), min(r2 - header_row, len(body))):
+            for c in range(c1, min(c2 + 1, width)):
+                if body[r][c] is None:
+                    body[r][c] = value
+        filled.append(ref)
+    if not filled:
+        return []
+    return [f"{len(filled)} merged cell ranges ({', '.join(filled[:3])}{' …' if len(filled) > 3 else ''}): every "
+            "cell of a range was given the range's value, as Excel shows it"]
 
 
 def _excel_text(col: pd.Series) -> pd.Series:
