@@ -59,12 +59,22 @@ def read_answers(path: str | Path, model: MaturityModel | str | Path | None = No
                             fix="put one answers file per respondent in it, or pass a file")
         frames = [_read_one(f) for f in files]
         answers = pd.concat(frames, ignore_index=True)
+        _check_not_empty(answers, path)
         check_answers(answers, model, file=str(path))
         return answers
     answers = _read_one(path)
+    _check_not_empty(answers, path)
     # Rows of a CSV are named by their line in the file (the header is line 1).
     check_answers(answers, model, file=str(path), first_row=2 if path.suffix.lower() == ".csv" else 1)
     return answers
+
+
+def _check_not_empty(answers: pd.DataFrame, path: Path) -> None:
+    """No answers at all would score to NaN everywhere: that is a wrong file, not a result."""
+    if answers.empty:
+        raise DataError("holds no answers (only a header, or an empty list)", file=str(path),
+                        fix="fill in one row per respondent and question (respondent, role, question_id, level), "
+                            "or pass the file that holds the interview answers")
 
 
 def _read_one(path: Path) -> pd.DataFrame:
