@@ -63,6 +63,8 @@ _YMD = r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})(.*)$"
 _DMY = r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})(?:[^0-9]|$)"
 FUTURE_DAYS = 366
 """A date more than this many days after the load is a typo (a wrong year), and its row is rejected."""
+EARLIEST = pd.Timestamp("1970-01-01", tz="UTC")
+"""Dates before this are placeholders or typos (no helpdesk export reaches back further), and are rejected."""
 
 
 def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None = None, dayfirst: bool = False,
@@ -112,6 +114,8 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
                 notes.append(f"{int(serial.sum())} Excel serial dates converted (e.g. {numbers[serial].iloc[0]:g})")
                 notes += _dst_notes(amb, gap, tz)
                 todo &= ~serial
+        # other plain numbers are not dates (dateutil would read '-3.5' as a year); 20260401 is (ISO basic)
+        todo &= ~(numbers.notna() & ~(text.str.fullmatch(r"[0-9]{8}", na=False) if text is not None else False))
     if text is not None and todo.any():
         todo_text = text[todo]
         order, wrong = _day_month_order(todo_text, date_format, dayfirst, notes)
@@ -137,14 +141,16 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
 
 
 def _future(values: pd.Series, reasons: pd.Series, raw: pd.Series) -> pd.Series:
-    """Reject (in ``reasons``) and empty dates more than :data:`FUTURE_DAYS` days after now: a wrong year."""
+    """Reject (in ``reasons``) and empty dates more than :data:`FUTURE_DAYS` days ahead or before 1970: a wrong year."""
     limit = pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=FUTURE_DAYS)
     ahead = values.notna() & (values > limit)
+    before = values.notna() & (values < EARLIEST)
     if ahead.any():
         reasons[ahead] = (f"date is more than {FUTURE_DAYS} days in the future (after {limit:%Y-%m-%d}); "
                           "a wrong year?")
-        values = values.where(~ahead)
-    return values
+    if before.any():
+        reasons[before] = f"date is before {EARLIEST:%Y}; a wrong year or a placeholder?"
+    return values.where(~(ahead | before))
 
 
 def _day_month_order(text: pd.Series, date_format: str | None, dayfirst: bool,
@@ -200,7 +206,7 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
     ``dayfirst`` is the column's decided order (see :func:`_day_month_order`), so per-value parsing
     never swaps day and month on its own.
     """
-    result = pd.Series(pd.NaT, index=text.index, dtype=f"datetime64[ns{', UTC' if utc else ''}]")
+    result = pd.Series(pd.NaT, index=text.index, dtype=f"datetime64[us{', UTC' if utc else ''}]")
     if date_format:
         rest = text
     else:
@@ -209,7 +215,7 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
         iso_text = text.where(~slashed, ymd[0] + "-" + ymd[1] + "-" + ymd[2] + ymd[3].fillna(""))
         iso = text.str.contains(_ISO, na=False) | slashed
         if iso.any():
-            result[iso] = _as_ns(pd.to_datetime(iso_text[iso], errors="coerce", utc=utc, format="ISO8601"), utc)
+            result[iso] = _as_us(pd.to_datetime(iso_text[iso], errors="coerce", utc=utc, format="ISO8601"), utc)
         rest = text[~iso]
     if not len(rest):
         return result
@@ -222,7 +228,7 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
                 first = pd.to_datetime(rest, errors="coerce", utc=utc, dayfirst=dayfirst)
         except (ValueError, TypeError, OverflowError):
             first = pd.Series(pd.NaT, index=rest.index)
-    first = _as_ns(first, utc)
+    first = _as_us(first, utc)
     retry = first.isna()
     if retry.any():
         n_retry, retried = int(retry.sum()), retry.copy()
@@ -238,7 +244,7 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
                 continue
             first[retry] = again
             retry = pd.Series(pd.isna(first.to_numpy()), index=rest.index)
-        first = _as_ns(pd.to_datetime(first, utc=utc, errors="coerce"), utc)
+        first = _as_us(pd.to_datetime(first, utc=utc, errors="coerce"), utc)
         rescued = n_retry - int(first.isna().sum())
         if rescued and notes is not None:
             notes.append(f"{rescued} dates were written in another format than the rest and were read one by one "
@@ -248,12 +254,12 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
     return result
 
 
-def _as_ns(values: pd.Series, utc: bool) -> pd.Series:
-    """Timestamps at one resolution (nanosecond values from ``...123456789Z`` included), naive unless ``utc``."""
+def _as_us(values: pd.Series, utc: bool) -> pd.Series:
+    """Timestamps at microsecond resolution (``...123456789Z`` truncated, year 9999 kept), naive unless ``utc``."""
     values = pd.to_datetime(values, errors="coerce", utc=utc)
     if not utc and getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_localize(None)
-    return values.astype(f"datetime64[ns{', UTC' if utc else ''}]")
+    return values.astype(f"datetime64[us{', UTC' if utc else ''}]")
 
 
 # Separators that prove a column's convention: a decimal comma (1.234,5 / 12,5 / 1.234.567) or a decimal point

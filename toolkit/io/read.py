@@ -664,7 +664,7 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
         whole = json.loads(text)
         lines = False
     except RecursionError:
-        raise DataError(f"the JSON is nested too deeply to be an export (more than {MAX_JSON_DEPTH} levels)",
+        raise DataError("the JSON is nested too deeply to be an export (thousands of levels)",
                         file=file, fix="export the records as a JSON array of objects or JSON lines") from None
     except json.JSONDecodeError:
         lines = True
