@@ -9,12 +9,10 @@ exit code 2, through :func:`toolkit.cli.main`.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from toolkit.errors import ConfigError
-from toolkit.files import read_yaml, write_csv
+from toolkit.files import make_folder, read_yaml, write_csv
 
 
 @click.group()
@@ -87,8 +85,7 @@ def score(answers_path: str, model_file: str | None, out_dir: str, targets_file:
         from toolkit.maturity.evidence import evaluate_evidence, read_tables
 
         tables["evidence"] = evaluate_evidence(model, answers, read_tables(data_dir, tz=tz), combine=combine, tz=tz)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_folder(out_dir)  # a file in the way is a ConfigError with a fix
     for name, frame in tables.items():
         write_csv(frame.round(6), out / f"{name}.csv")
     overall = tables["overall_scores"].iloc[0]
