@@ -115,7 +115,8 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
                 notes += _dst_notes(amb, gap, tz)
                 todo &= ~serial
         # other plain numbers are not dates (dateutil would read '-3.5' as a year); 20260401 is (ISO basic)
-        todo &= ~(numbers.notna() & ~(text.str.fullmatch(r"[0-9]{8}", na=False) if text is not None else False))
+        compact = text.str.fullmatch(r"[0-9]{8}", na=False) if text is not None else pd.Series(False, index=index)
+        todo &= ~(numbers.notna() & ~compact)
     if text is not None and todo.any():
         todo_text = text[todo]
         order, wrong = _day_month_order(todo_text, date_format, dayfirst, notes)
