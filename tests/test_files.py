@@ -97,8 +97,14 @@ def test_read_yaml_refuses_duplicate_keys_naming_both_lines(tmp_path):
     assert str(info.value) == (f"file {path}, `id`: key 'id' is written twice in one mapping (lines 1 and 4). "
                                "Fix: keep one of them (YAML would silently use the last one)")
     nested = _yaml(tmp_path, "a:\n  x: 1\n  y: 2\n  x: 3\n", "nested.yaml")
-    with pytest.raises(ConfigError, match=r"key 'x' is written twice in one mapping \(lines 2 and 4\)"):
+    with pytest.raises(ConfigError) as info:
         read_yaml(nested)
+    assert str(info.value).startswith(f"file {nested}, `a.x`: key 'x' is written twice in one mapping (lines 2 "
+                                      "and 4)")
+    items = _yaml(tmp_path, "dims:\n  - id: x\n  - id: y\n    levels: 1\n    id: z\n", "items.yaml")
+    with pytest.raises(ConfigError, match=r"`dims\[1\]\.id`: key 'id' is written twice in one mapping \(lines 3 and "
+                                          r"5\)"):
+        read_yaml(items)
 
 
 def test_read_yaml_never_runs_python_tags(tmp_path):

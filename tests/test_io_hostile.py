@@ -319,8 +319,8 @@ MAPPING_ERRORS = [
      ": the tag 'tag:yaml.org,2002:python/object/apply:os.system' at line 1 is not allowed: a mapping file holds plain "
      "data only. Fix: remove the tag and write the plain value"),
     ("columns:\n  ticket_id: Id\n  ticket_id: Case\n",
-     "`ticket_id`: key 'ticket_id' is written twice in one mapping (lines 2 and 3). Fix: keep one of them (YAML would "
-     "silently use the last one)"),
+     "`columns.ticket_id`: key 'ticket_id' is written twice in one mapping (lines 2 and 3). Fix: keep one of them "
+     "(YAML would silently use the last one)"),
 ]
 
 

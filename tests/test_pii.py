@@ -109,6 +109,8 @@ PHONES_NATIONAL_AND_UNSPACED = [
     ("my number is 089 1234 5678", "my number is [phone]"),
     ("(0)30 1234 5678", "[phone]"),
     ("Hi Siobhan McDonald,", "Hi [name],"),
+    ("phone number +44 20 7946 0958", "phone number [phone]"),
+    ("phone no. 4155550132", "phone no. [phone]"),
 ]
 PHONE_GUARD = [  # order ids, ticket numbers, versions, dates and amounts next to the new phone shapes
     "order 4155550132", "ticket #0301234567", "invoice no. 07700900123", "ref: 2125550199", "ID 4155550132",

@@ -155,29 +155,10 @@ def _error(kind: type, problem: str, file: str, fix: str) -> Exception:
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when libyaml is there
 
 
-class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
-    """The safe loader, with duplicate mapping keys refused (YAML would silently keep the last one)."""
-
-    def construct_mapping(self, node, deep=False):
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue
-                key = self.construct_object(key_node, deep=True)
-                try:
-                    first = seen.setdefault(key, key_node.start_mark.line + 1)
-                except TypeError:
-                    continue  # an unhashable key: the constructor reports it
-                if first != key_node.start_mark.line + 1:
-                    raise _DuplicateKey(key, first, key_node.start_mark.line + 1)
-        return super().construct_mapping(node, deep=deep)
-
-
-class _DuplicateKey(yaml.YAMLError):
-    def __init__(self, key: Any, first: int, again: int) -> None:
-        super().__init__(f"duplicate key {key!r}")
-        self.key, self.first, self.again = key, first, again
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, path: str, first: int, again: int) -> None:
+        super().__init__(key)
+        self.key, self.path, self.first, self.again = key, path, first, again
 
 
 def read_yaml(path: str | os.PathLike, *, what: str = "configuration file", fix: str = "",
@@ -206,10 +187,10 @@ def read_yaml(path: str | os.PathLike, *, what: str = "configuration file", fix:
     advice = fix or "check the indentation and quoting there (a value containing ': ' needs quotes)"
     try:
         _check_shape(text, max_depth=max_depth, max_nodes=max_nodes, file=file, what=what)
-        return yaml.load(text, Loader=_StrictLoader)  # _StrictLoader is a safe loader
+        return yaml.load(text, Loader=_Base)  # _Base is PyYAML's safe loader
     except _DuplicateKey as exc:
         raise ConfigError(f"key {exc.key!r} is written twice in one mapping (lines {exc.first} and {exc.again})",
-                          file=file, key=str(exc.key),
+                          file=file, key=exc.path,
                           fix="keep one of them (YAML would silently use the last one)") from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -226,37 +207,85 @@ def read_yaml(path: str | os.PathLike, *, what: str = "configuration file", fix:
 
 
 def _check_shape(text: str, *, max_depth: int, max_nodes: int, file: str, what: str) -> None:
-    """Walk the YAML events (no recursion, nothing built) to bound nesting depth and alias expansion."""
-    # Each open collection counts the values it will hold once aliases are expanded; an anchored
-    # node's count is remembered so that every alias to it adds its full size.
-    stack: list[list] = [[0, None]]
+    """Walk the YAML events (no recursion, nothing built): bound nesting and alias expansion, find repeated keys.
+
+    Each open collection counts the values it will hold once aliases are expanded; an anchored node's
+    count is remembered so that every alias to it adds its full size. Mappings remember their keys
+    (and lines), so a repeated key is reported with its YAML path.
+    """
+    stack: list[_Level] = [_Level(None, None)]
     sizes: dict[str, int] = {}
-    total = 0
     for event in yaml.parse(text, Loader=_Base):
         if isinstance(event, yaml.CollectionStartEvent):
-            stack.append([1, event.anchor])
+            stack[-1].enter(event, stack)
+            stack.append(_Level(event, event.anchor))
             if len(stack) - 1 > max_depth:
                 raise ConfigError(f"the {what} is nested more than {max_depth} levels deep "
-                                  f"(line {event.start_mark.line + 1})", file=file,
+                                  f"(line {event.start_mark.line + 1})", file=file, key=_path(stack[:-1]),
                                   fix="flatten the structure; no toolkit file needs that depth")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            count, anchor = stack.pop()
-            if anchor:
-                sizes[anchor] = count
-            stack[-1][0] += count
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            level = stack.pop()
+            if level.anchor:
+                sizes[level.anchor] = level.count
+            stack[-1].done(level.count)
         elif isinstance(event, yaml.ScalarEvent):
+            stack[-1].enter(event, stack)
             if event.anchor:
                 sizes[event.anchor] = 1
-            stack[-1][0] += 1
+            stack[-1].done(1)
         elif isinstance(event, yaml.AliasEvent):
-            stack[-1][0] += sizes.get(event.anchor, 1)
+            stack[-1].enter(event, stack)
+            stack[-1].done(sizes.get(event.anchor, 1))
         else:
             continue
-        total = stack[0][0] + sum(level[0] for level in stack[1:])
-        if total > max_nodes:
+        if sum(level.count for level in stack) > max_nodes:
             raise ConfigError(f"the {what} expands to more than {max_nodes:,} values (aliases '*name' repeat "
                               f"anchored parts; line {event.start_mark.line + 1})", file=file,
                               fix="write the values out, or use fewer aliases")
+
+
+class _Level:
+    """One open collection while walking YAML events: its size so far and, for a mapping, its keys."""
+
+    def __init__(self, start, anchor) -> None:
+        self.mapping = isinstance(start, yaml.MappingStartEvent)
+        self.anchor = anchor
+        self.count = 0 if start is None else 1
+        self.keys: dict[str, int] = {}
+        self.at_key = True
+        self.key = ""
+        self.index = 0
+
+    def enter(self, event, stack: list[_Level]) -> None:
+        """A child node starts: in a mapping's key position, check that the key is new."""
+        if not (self.mapping and self.at_key):
+            return
+        self.key = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.ScalarEvent) and self.key != "<<":
+            if self.key in self.keys:
+                raise _DuplicateKey(self.key, _path(stack), self.keys[self.key], line)
+            self.keys[self.key] = line
+
+    def done(self, size: int) -> None:
+        """A child node ended: count it, and move to the next key, value or item."""
+        self.count += size
+        if self.mapping:
+            self.at_key = not self.at_key
+        else:
+            self.index += 1
+
+
+def _path(stack: list[_Level]) -> str:
+    """The YAML path of the node being read, e.g. ``dimensions[2].levels``."""
+    parts = []
+    for level in stack[1:]:
+        if level.mapping:
+            parts.append(("." if parts else "") + level.key)
+        else:
+            parts.append(f"[{level.index}]")
+    return "".join(parts)
 
 
 # --- spreadsheet-safe CSV ----------------------------------------------------------------------------------------

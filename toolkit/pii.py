@@ -20,7 +20,8 @@ Phone numbers: international (``+44 20 7946 0958``, ``0044…``), national with 
 (``4155550132``, ``07700900123``). The false-positive guard for unspaced digit runs: only
 10 or 11 digits in a national shape (a leading ``0`` trunk prefix, or the North American
 ``NXX NXX XXXX`` form), and never right after an id word (``order``, ``ticket``, ``invoice``,
-``ref``, ``id``, ``#``...), so order ids, ticket numbers, versions and dates stay.
+``ref``, ``id``, ``#``...) unless a phone word is near (``phone no. 4155550132``), so order ids,
+ticket numbers, versions and dates stay.
 
 Names: a capitalised name after a greeting (``Hi Uma,``, ``Dear Mr Kelly``), a name alone on
 the line after a sign-off (``Regards,\nOscar Kelly``) together with up to two short
@@ -71,6 +72,7 @@ _PHONE = re.compile(r"(?<![\w.+/:#-])(?:\+|00|\(\+?)?\d{1,15}(?:\)?[ .-]\(?\d{1,
                     r"(?![\w/:-]|\.\d)")
 _ID_WORDS = re.compile(r"(?:order|ticket|case|invoice|inv|ref|reference|id|no|nr|number|account|acct|customer|"
                        r"sku|po|tracking|serial|build|version|#)\W{0,3}$", re.IGNORECASE)
+_PHONE_WORDS = re.compile(r"phone|tel\b|mobile|cell|call|ring|whatsapp|fax|sms|text me|reach me", re.IGNORECASE)
 _NATIONAL = re.compile(r"0\d{9,10}|1?[2-9]\d{2}[2-9]\d{6}")
 _DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}-\d{2}")
 
@@ -97,8 +99,14 @@ def _iban_valid(candidate: str) -> bool:
 
 
 def _after_id_word(m: re.Match) -> bool:
-    """Whether the match follows an id word (``order 4155550132``, ``#0301234567``): an id, not a phone."""
-    return bool(_ID_WORDS.search(m.string[max(0, m.start() - 20):m.start()]))
+    """Whether an unspaced digit run follows an id word (``order 4155550132``): an id, not a phone.
+
+    Numbers written with separators or a ``+`` are phone-shaped whatever precedes them ("phone number +44 ...").
+    """
+    if not m.group(0).isdigit():
+        return False
+    before = m.string[max(0, m.start() - 25):m.start()]
+    return bool(_ID_WORDS.search(before)) and not _PHONE_WORDS.search(before)
 
 
 def _phone_like(candidate: str) -> bool:
