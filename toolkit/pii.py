@@ -15,7 +15,7 @@ A candidate card number or IBAN that fails its checksum is left as it is; that i
 also why this is a handful of compiled regular expressions with small checks and
 not a general-purpose NER model: it is fast on a million texts and predictable.
 
-Phone numbers: international (``+44 20 7946 0958``, ``0044…``), national with separators
+Phone numbers: international (``+31 20 123 4567``, ``0031…``), national with separators
 (``030 12345678``, ``(555) 123-4567``; 10 or more digits) and unspaced national numbers
 (``4155550132``, ``07700900123``). The false-positive guard for unspaced digit runs: only
 10 or 11 digits in a national shape (a leading ``0`` trunk prefix, or the North American
