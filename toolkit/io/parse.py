@@ -164,7 +164,10 @@ def _day_month_order(text: pd.Series, date_format: str | None, dayfirst: bool,
     reasons = pd.Series(None, index=text.index, dtype=object)
     if date_format:
         return dayfirst, reasons
-    parts = text.str.extract(_DMY)
+    maybe = text.str.contains(r"^[0-9]{1,2}[/.-]", na=False)  # cheap test first: most columns are ISO
+    if not maybe.any():
+        return dayfirst, reasons
+    parts = text[maybe].str.extract(_DMY).reindex(text.index)
     found = parts[0].notna()
     if not found.any():
         return dayfirst, reasons
@@ -211,9 +214,13 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
     if date_format:
         rest = text
     else:
-        ymd = text.str.extract(_YMD)
-        slashed = ymd[0].notna()
-        iso_text = text.where(~slashed, ymd[0] + "-" + ymd[1] + "-" + ymd[2] + ymd[3].fillna(""))
+        slashed = text.str.contains(r"^[0-9]{4}[/.]", na=False)
+        iso_text = text
+        if slashed.any():
+            ymd = text[slashed].str.extract(_YMD)
+            slashed[ymd.index] = ymd[0].notna()
+            iso_text = text.copy()
+            iso_text[ymd.index[ymd[0].notna()]] = (ymd[0] + "-" + ymd[1] + "-" + ymd[2] + ymd[3].fillna("")).dropna()
         iso = text.str.contains(_ISO, na=False) | slashed
         if iso.any():
             result[iso] = _as_us(pd.to_datetime(iso_text[iso], errors="coerce", utc=utc, format="ISO8601"), utc)
