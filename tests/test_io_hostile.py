@@ -395,3 +395,19 @@ def test_numbers_and_placeholders_in_date_columns_are_rejected_not_read_as_years
     assert _rejected(report) == [(2, "created_at", "-3.5", "value is not a date"),
                                  (3, "created_at", "1900-01-01", "date is before 1970; a wrong year or a placeholder?"),
                                  (5, "created_at", "12", "value is not a date")]
+
+
+def test_a_stray_quote_closed_by_a_later_records_quote_swallows_nothing(tmp_path):
+    path = _csv(tmp_path, ['1,2026-01-01,open,email,"x', '2,2026-01-02,open,email,plain', '3,2026-01-03,open,email,',
+                           '4,2026-01-04,open,email,"a,b"', '5,2026-01-05,open,email,end'], header=HEADER + ",subject")
+    frame, report = tio.load_tickets(path)
+    assert (report.rows_read, report.rows_kept) == (5, 4)
+    assert frame["subject"].fillna("").tolist() == ["plain", "", "a,b", "end"]
+    assert _rejected(report) == [(2, "", '1,2026-01-01,open,email,"x', QUOTE_REASON.format("',' expected after '\"'"))]
+    closes_cleanly = _csv(tmp_path, ['1,2026-01-01,open,email,"x', '2,2026-01-02,open,email,plain',
+                                     '3,2026-01-03,open,email,",0"', '4,2026-01-04,open,email,end'],
+                          header=HEADER + ",subject", name="clean.csv")
+    frame, report = tio.load_tickets(closes_cleanly)
+    assert (report.rows_read, report.rows_kept) == (4, 3)
+    assert _rejected(report)[0][3] == QUOTE_REASON.format("a quoted field runs over 3 lines into a record of 6 "
+                                                          "fields, the header has 5")

@@ -338,11 +338,12 @@ MAX_BROKEN_QUOTES = 1000
 """More records with broken quoting than this and the file is taken as not CSV at all."""
 
 
-def _csv_records(text: str, delimiter: str):
+def _csv_records(text: str, delimiter: str, width: int):
     """Yield ``(first line index, fields or None, error)`` per record, setting aside records with broken quotes.
 
-    The reader is strict about quotes; when a record's quoting is broken (a quote never closed, or text
-    after a closing quote), that record's first line is reported as damaged and reading resumes on the
+    The reader is strict about quotes; when a record's quoting is broken (a quote never closed, text
+    after a closing quote, or a quoted field running over several lines into a record with the wrong
+    number of fields), that record's first line is reported as damaged and reading resumes on the
     next line, so one stray quote costs one record and never swallows the records after it.
     """
     lines = io.StringIO(text, newline="").readlines()
@@ -359,6 +360,9 @@ def _csv_records(text: str, delimiter: str):
         first = pos[0]
         try:
             fields = next(reader)
+            if fields and len(fields) != width and pos[0] - first > 1:
+                raise csv.Error(f"a quoted field runs over {pos[0] - first} lines into a record of {len(fields)} "
+                                f"fields, the header has {width}")
         except StopIteration:
             return
         except csv.Error as exc:
@@ -387,7 +391,7 @@ def _read_csv_exactly(data: bytes, *, file: str, delimiter: str, names: list[str
     record = 0
     header_left = 1 + skip
     try:
-        for first, fields, error in _csv_records(text, delimiter):
+        for first, fields, error in _csv_records(text, delimiter, width):
             if header_left:
                 header_left -= 1
                 record += 1
