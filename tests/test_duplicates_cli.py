@@ -45,3 +45,27 @@ def test_duplicates_command_reports_a_bad_parameter(tmp_path):
                                       "--min-cluster-size", "1"])
     assert result.exit_code != 0
     assert "min_cluster_size must be at least 2, got 1" in str(result.exception)
+
+
+def test_all_ticket_texts_empty_is_one_clear_error(tmp_path):
+    tickets = tmp_path / "tickets.csv"
+    pd.DataFrame({"ticket_id": ["1", "2", "3"], "created_at": "2026-03-01T10:00:00Z", "status": "solved",
+                  "channel": "email", "subject": ["", " ", ""], "description": ["", "", "  "]}).to_csv(tickets,
+                                                                                                  index=False)
+    result = CliRunner().invoke(cli, ["duplicates", str(tickets), "--out", str(tmp_path / "c.csv")])
+    assert str(result.exception) == (f"file {tickets}: every ticket's subject and description is empty (3 tickets): "
+                                     "there is no text to group. Fix: export the tickets with their subject and "
+                                     "description, or pass --messages with the conversations")
+    assert not (tmp_path / "c.csv").exists()
+
+
+def test_cluster_csvs_neutralise_spreadsheet_formulas(tmp_path):
+    tickets = tmp_path / "tickets.csv"
+    write_tickets(tickets)
+    frame = pd.read_csv(tickets)
+    frame["ticket_id"] = "=" + frame["ticket_id"] + "+1"
+    frame.to_csv(tickets, index=False)
+    result = CliRunner().invoke(cli, ["duplicates", str(tickets), "--out", str(tmp_path / "c.csv")])
+    assert result.exit_code == 0, result.output
+    lines = (tmp_path / "c.csv").read_text().splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == [f"'=T{i}+1" for i in range(len(TEXTS))]

@@ -71,15 +71,18 @@ REPORTS = [
     ("ragged_row.csv", "tickets", {}, (3, 2),
      [(3, "", None, "row has 42 fields, the header has 41 (an unquoted delimiter or a broken quote)")], None),
     ("unclosed_quote.csv", "tickets", {}, (2, 1),
-     [(3, "", None, "row has 3 fields, the header has 41 (an unquoted delimiter or a broken quote)")], None),
+     [(3, "", None, 'broken quoting: a quote (") opened in this record is not closed where its field ends '
+                    "(unexpected end of data); the record is set aside and the next line read as the next record")],
+     None),
     ("huge_field.csv", "tickets", {}, (2, 2), [], None),
     ("crlf_multiline.csv", "tickets", {}, (2, 2), [], None),
     ("latin1_no_bom.csv", "tickets", {}, (2, 2), [], "encoding cp1252 detected (not UTF-8); text converted to UTF-8"),
     ("mixed_date_formats.csv", "tickets", {}, (3, 3), [],
-     "`Created at`: 2 dates were written in another format than the rest and were read one by one "
-     "(e.g. '03/04/2026 10:00'); check day/month order (month first was assumed)"),
+     "`Created at`: 1 dates such as '03/04/2026 10:00' could be day or month first; read month first "
+     "(pass dayfirst=True, CLI --dayfirst, if they are day first)"),
     ("thousands_separators.csv", "tickets", {}, (2, 2), [],
-     "`First reply time in minutes`: 2 numbers with thousands separators or decimal commas read"),
+     "`First reply time in minutes`: 2 numbers with thousands separators or decimal commas read (decimal comma, "
+     "'.' groups thousands; e.g. '1,290' = 1.29)"),
     ("unknown_channel.csv", "tickets", {}, (2, 2), [],
      "`Via`: 1 values not in the mapping set to 'other' ('Carrier pigeon' 1)"),
     ("nps_out_of_range.csv", "survey_responses", {"survey": "nps"}, (4, 1), [
@@ -137,11 +140,13 @@ def test_huge_field_is_kept_whole():
     assert len(frame.loc[frame["ticket_id"] == "30002", "subject"].item()) == 300_000
 
 
-def test_field_over_the_limit_is_a_data_error(monkeypatch):
+def test_field_over_the_limit_sets_its_record_aside(monkeypatch):
     monkeypatch.setattr(read, "MAX_FIELD_BYTES", 1000)
-    monkeypatch.setattr(read.pacsv, "read_csv", lambda *a, **k: (_ for _ in ()).throw(read.pa.ArrowInvalid("x")))
-    with pytest.raises(DataError, match=r"is larger than 0 MB, which usually means a quote \(\"\) is never closed"):
-        tio.load_tickets(BAD / "unclosed_quote.csv")
+    frame, report = tio.load_tickets(BAD / "unclosed_quote.csv")
+    assert (report.rows_read, report.rows_kept) == (2, 1)
+    assert report.rejected["reason"].tolist() == [
+        'broken quoting: a quote (") opened in this record is not closed where its field ends (field larger than '
+        "field limit (1000)); the record is set aside and the next line read as the next record"]
 
 
 def test_bad_yaml_mapping_is_a_config_error():

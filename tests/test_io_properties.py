@@ -35,8 +35,11 @@ ROW = st.fixed_dictionaries(CELLS)
 
 @st.composite
 def csv_files(draw):
+    """A CSV as an export might arrive: any delimiter and encoding, repeated headers, blank and ragged rows,
+    Excel's ``sep=`` line, and records whose quoting is broken (a stray quote that opens a field and never
+    closes it where the field ends)."""
     rows = draw(st.lists(ROW, min_size=1, max_size=25))
-    delimiter = draw(st.sampled_from([",", ";", "\t"]))
+    delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
     records = [[r[c] for c in HEADER] for r in rows]
     if draw(st.booleans()):  # a header repeated mid-file
         records.insert(draw(st.integers(0, len(records))), list(HEADER))
@@ -46,16 +49,30 @@ def csv_files(draw):
         at = draw(st.integers(0, len(records) - 1))
         records[at] = [*records[at], "surplus"]
     out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows([HEADER, *records])
-    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig"]))
-    return out.getvalue().encode(encoding), len(records)
+    if draw(st.integers(0, 4)) == 0:
+        out.write(f"sep={delimiter}\n")
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(HEADER)
+    broken = set(draw(st.sets(st.integers(0, len(records) - 1), max_size=3)))
+    for i, record in enumerate(records):
+        if i in broken:  # a stray quote at the start of the last field, nothing else quoted on the line
+            plain = [str(v).replace('"', "").replace("\n", " ").replace(delimiter, " ") for v in record]
+            plain[-1] = '"' + plain[-1] + "x"
+            out.write(delimiter.join(plain) + "\n")
+        else:
+            csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(record)
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+    try:
+        content = out.getvalue().encode(encoding)
+    except UnicodeEncodeError:
+        content = out.getvalue().encode("utf-8")
+    return content, len(records), len(broken)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(data=csv_files())
 def test_rows_read_equal_rows_kept_plus_rows_rejected(tmp_path, data):
-    content, n_records = data
+    content, n_records, n_broken = data
     path = tmp_path / "tickets.csv"
     path.write_bytes(content)
     try:
@@ -67,4 +84,7 @@ def test_rows_read_equal_rows_kept_plus_rows_rejected(tmp_path, data):
     assert len(frame) == report.rows_kept
     assert report.rejected["row"].is_unique
     assert frame["ticket_id"].is_unique
-    assert set(report.rejected["row"]) <= set(range(2, n_records + 2))
+    first = 3 if content.lstrip(b"\xef\xbb\xbf").startswith(b"sep=") or "sep=".encode("utf-16-le") in content[:12] \
+        else 2
+    assert set(report.rejected["row"]) <= set(range(first, n_records + first))
+    assert (report.rejected["reason"].str.startswith("broken quoting")).sum() == n_broken

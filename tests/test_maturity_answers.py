@@ -109,3 +109,24 @@ def test_anonymised_respondents_are_named_by_role():
     assert out["respondent"].tolist() == ["Head of support", "Agent 1", "Agent 1", "Agent 2", "Team lead"]
     assert out["level"].tolist() == [4, 2, 3, 1, 3]
     assert answers["respondent"].iloc[0] == "Dana"  # the input is untouched
+
+
+def test_an_answers_file_without_answers_is_a_data_error(tmp_path, model):
+    header_only = tmp_path / "answers.csv"
+    header_only.write_text("respondent,role,question_id,level,note\n")
+    with pytest.raises(DataError) as info:
+        read_answers(header_only, model)
+    assert str(info.value) == (f"file {header_only}: holds no answers (only a header, or an empty list). Fix: fill in "
+                               "one row per respondent and question (respondent, role, question_id, level), or pass "
+                               "the file that holds the interview answers")
+    empty_list = tmp_path / "answers.yaml"
+    empty_list.write_text("respondents: []\n")
+    with pytest.raises(DataError, match=r"holds no answers \(only a header, or an empty list\)"):
+        read_answers(empty_list, model)
+
+
+def test_saved_answers_neutralise_spreadsheet_formulas(tmp_path):
+    frame = pd.DataFrame({"respondent": ["=cmd|' /C calc'!A0"], "role": ["agent"], "question_id": ["q1"],
+                          "level": [3], "note": ["@SUM(1)"]})
+    save_answers(frame, tmp_path / "a.csv")
+    assert (tmp_path / "a.csv").read_text().splitlines()[1] == "'=cmd|' /C calc'!A0,agent,q1,3,,'@SUM(1)"

@@ -75,8 +75,8 @@ BROKEN = {
         "`version`: required key is missing. Fix: add `version`: a version string such as \"1.0.0\" "
         "(quote it in YAML)"),
     "broken_yaml_syntax.yaml": (
-        ": is not valid YAML: expected <block end>, but found '<block mapping start>' at line 37, column 8. "
-        "Fix: check the indentation and quoting around that line"),
+        ": the maturity model is not valid YAML at line 37, column 8 (did not find expected '-' indicator). "
+        "Fix: check the indentation and quoting there (a value containing ': ' needs quotes)"),
 }
 
 
@@ -119,3 +119,15 @@ def test_yaml_path_rendering():
     assert yaml_path(["dimensions", 2, "questions", 1, "levels"]) == "dimensions[2].questions[1].levels"
     assert yaml_path([]) == ""
     assert default_model_path().name == "support.yaml"
+
+
+def test_a_key_written_twice_in_a_model_is_an_error(tmp_path):
+    text = default_model_path().read_text(encoding="utf-8")
+    broken = tmp_path / "model.yaml"
+    broken.write_text(text + "id: another\n", encoding="utf-8")
+    lines = text.count("\n") + 1
+    first = next(i for i, line in enumerate(text.splitlines(), start=1) if line.startswith("id:"))
+    with pytest.raises(ConfigError) as info:
+        load_model(broken)
+    assert str(info.value) == (f"file {broken}, `id`: key 'id' is written twice in one mapping (lines {first} and "
+                               f"{lines}). Fix: keep one of them (YAML would silently use the last one)")

@@ -54,7 +54,7 @@ def test_malformed_lexicon_raises_config_error(tmp_path):
     path.write_text("phrases: [should\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"the hedging lexicon is not valid YAML at line"):
         ops.hedging(_talk(), lexicon=path)
-    with pytest.raises(ConfigError, match="cannot read the hedging lexicon"):
+    with pytest.raises(ConfigError, match="missing.yaml: hedging lexicon not found. Fix: check the path"):
         ops.hedging(_talk(), lexicon=tmp_path / "missing.yaml")
 
 

@@ -72,7 +72,7 @@ def test_kinds_and_placeholder_are_configurable():
     assert redact(text, kinds=["email"]) == "[email] from 10.0.0.1"
     assert redact(text, kinds="ip", placeholder="<{kind}>") == "a@b.io from <ip>"
     assert redact(text, kinds=()) == text
-    assert set(KINDS) == {"url_token", "email", "iban", "card", "ip", "phone"}
+    assert set(KINDS) == {"url_token", "email", "iban", "card", "ip", "phone", "name"}
 
 
 def test_unknown_kind_is_a_config_error():
@@ -87,6 +87,89 @@ def test_none_and_empty():
 
 
 def test_pathological_input_is_fast():
+    import time
+
     # long runs that could make a naive pattern backtrack
-    for text in ["1" * 5000 + "a", "1 " * 3000 + "a", "a@" * 5000, "http://x.io/?" + "a=b&" * 2000]:
+    started = time.perf_counter()
+    for text in ["1" * 5000 + "a", "1 " * 3000 + "a", "a@" * 5000, "http://x.io/?" + "a=b&" * 2000,
+                 "Regards, " + "Abc " * 3000, "Hi " + "Ann " * 3000 + "x", "Name: " + "Ann-" * 3000,
+                 "4111." * 3000, "Thanks,\n" + "Ann\n" * 3000]:
         redact(text)
+    assert time.perf_counter() - started < 5
+
+
+# --- classes found by the hostile-input campaign (issue 17); each list grows with the class ---------------------
+
+PHONES_NATIONAL_AND_UNSPACED = [
+    ("ring 030 12345678 after 9", "ring [phone] after 9"),
+    ("call 4155550132", "call [phone]"),
+    ("mobile 07700900123", "mobile [phone]"),
+    ("tel. 0201234567.", "tel. [phone]."),
+    ("US: 14155550132", "US: [phone]"),
+    ("my number is 089 1234 5678", "my number is [phone]"),
+    ("(0)30 1234 5678", "[phone]"),
+    ("Hi Siobhan McDonald,", "Hi [name],"),
+    ("phone number +44 20 7946 0958", "phone number [phone]"),
+    ("phone no. 4155550132", "phone no. [phone]"),
+]
+PHONE_GUARD = [  # order ids, ticket numbers, versions, dates and amounts next to the new phone shapes
+    "order 4155550132", "ticket #0301234567", "invoice no. 07700900123", "ref: 2125550199", "ID 4155550132",
+    "build 20260401", "timestamp 1767225600", "SKU 1234567890", "12345678", "version 10.0.19045.3803",
+    "on 2026-04-01 at 10:00", "amount 1 250 000", "1234567890",
+]
+IBANS_ANY_CASE = [
+    ("iban de89 3704 0044 0532 0130 00 ok", "iban [iban] ok"),
+    ("gb82west12345698765432", "[iban]"),
+    ("Gb82 West 1234 5698 7654 32", "[iban]"),
+    ("NL91-ABNA-0417-1643-00", "[iban]"),
+]
+CARDS_ANY_SEPARATOR = [
+    ("card 4111.1111.1111.1111", "card [card]"),
+    ("card 4111/1111/1111/1111 exp 04/27", "card [card] exp 04/27"),
+    ("5500_0055_5555_5559", "[card]"),
+    ("3782.822463.10005", "[card]"),
+]
+EMAILS_WITH_APOSTROPHES = [
+    ("mail o'brien@example.com please", "mail [email] please"),
+    ("'jane@example.com'", "'[email]'"),
+    ("d'angelo.maria+help@mail.example.it wrote", "[email] wrote"),
+    ("jürgen.müller@example.de", "[email]"),
+]
+NAMES = [
+    ("Hi Uma,\nthe app crashes", "Hi [name],\nthe app crashes"),
+    ("Hello Mr. Smith, thanks", "Hello Mr. [name], thanks"),
+    ("Dear Ann Example,", "Dear [name],"),
+    ("Good morning Jürgen, wie geht's", "Good morning [name], wie geht's"),
+    ("Hey Sean O'Neill!", "Hey [name]!"),
+    ("Regards, Oscar Kelly\nPebblestone Accountants BV", "Regards, [name]"),
+    ("Thanks,\nUma\n\nSent from my phone", "Thanks,\n[name]\n\nSent from my phone"),
+    ("Best regards,\nAnn-Marie van der Berg\nHead of Support\nAcme BV", "Best regards,\n[name]"),
+    ("Cheers\nTom", "Cheers\n[name]"),
+    ("Met vriendelijke groet,\nPieter de Vries", "Met vriendelijke groet,\n[name]"),
+    ("Name: Oscar Kelly\nIssue: login", "Name: [name]\nIssue: login"),
+    ("From: Oscar Kelly <oscar@example.com>", "From: [name] <[email]>"),
+    ("Requested by: Dr Priya Shah", "Requested by: Dr [name]"),
+]
+NOT_NAMES = [
+    "Hi team, any update?", "Dear Customer,", "Hi there!", "Hello all,", "Thanks for the quick reply",
+    "Thanks, John will call you back.", "Best practice is to restart", "Regards the invoice, it is wrong",
+    "Status: Solved", "Priority: High", "error: Timeout while saving",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PHONES_NATIONAL_AND_UNSPACED + IBANS_ANY_CASE + CARDS_ANY_SEPARATOR
+                         + EMAILS_WITH_APOSTROPHES + NAMES)
+def test_masks_each_class_the_campaign_found(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", PHONE_GUARD + NOT_NAMES)
+def test_false_positive_guards(text):
+    assert redact(text) == text
+
+
+def test_names_can_be_left_visible_and_series_agree():
+    text = "Hi Uma, call 4155550132"
+    assert redact(text, kinds=["phone"]) == "Hi Uma, call [phone]"
+    texts = [t for t, _ in NAMES + PHONES_NATIONAL_AND_UNSPACED] + NOT_NAMES + PHONE_GUARD
+    assert redact(pd.Series(texts)).tolist() == [redact(t) for t in texts]

@@ -118,3 +118,38 @@ def test_cli_user_mistakes_exit_2_with_a_message(folder):
                           "--duplicates-representation", "bert"], capture_output=True, text=True, cwd=folder)
     assert out.returncode == 2 and out.stderr.startswith(
         "error: `duplicates_representation`: 'bert' is not a duplicate-clustering representation.")
+
+
+def test_batch_names_that_leave_the_output_folder_fail_before_rendering(folder):
+    (folder / "e.yaml").write_text(
+        'engagements:\n'
+        '  - {client: Up Two, tickets: a.csv, name: ../../x}\n'
+        '  - {client: Nul Byte, tickets: a.csv, name: "acme\\0report"}\n'
+        '  - {client: Hidden, tickets: a.csv, name: .profile}\n'
+        '  - {client: Plain, tickets: b.csv, name: plain-2026}\n')
+    rendered = []
+
+    def render(params, out_dir, name, **kwargs):
+        rendered.append(name)
+        return _fake_render(params, out_dir, name)
+
+    summary = run_batch(folder / "e.yaml", folder / "out", render=render, echo=lambda m: None)
+    assert rendered == ["plain-2026"]
+    fix = ("Fix: use a plain file name of letters, digits, '-', '_' and '.', e.g. acme-2026-h1 "
+           "(it is written inside --out)")
+    assert summary["error"].tolist()[:3] == [
+        "`engagements[0].name`: '../../x' contains a folder separator ('/' or '\\'): the report would be written "
+        f"outside --out. {fix}",
+        f"`engagements[1].name`: 'acme\\\\x00report' contains a NUL character. {fix}",
+        f"`engagements[2].name`: '.profile' starts with '.' (a hidden file, or a step out of --out). {fix}"]
+    assert sorted(p.name for p in folder.parent.iterdir() if p.name == "x.html") == []
+
+
+def test_cli_name_outside_out_is_refused_before_rendering(folder, monkeypatch):
+    calls = []
+    monkeypatch.setattr("toolkit.report.render.render_report", lambda *a, **k: calls.append(a))
+    result = CliRunner().invoke(report, ["--client", "A", "--tickets", str(folder / "a.csv"), "--name", "../x",
+                                         "--out", str(folder / "out")])
+    assert isinstance(result.exception, ConfigError)
+    assert str(result.exception).startswith("`name`: '../x' contains a folder separator")
+    assert calls == []

@@ -354,7 +354,7 @@ def test_export_writes_jira_csv_and_labelled_table(explorer, tmp_path):
     assert "Bug keys mentioned in tickets: APP-1234." in desc and "Analyst note: started after 4.1" in desc
     assert "- T001: export question 1" in desc and "example.com" not in desc
     labelled = pd.read_csv(tmp_path / "labelled_clusters.csv")
-    assert list(labelled["name"]) == ["=Export times out", "login problem"]
+    assert list(labelled["name"]) == ["'=Export times out", "login problem"]  # formula neutralised
     assert list(labelled["status_text"]) == ["upstream bug", "not a problem"]
     assert list(labelled["tickets"]) == [10, 8]
     assert "2 labelled cluster(s)" in ex.export_html.value

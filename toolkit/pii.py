@@ -1,8 +1,9 @@
 """Mask personal data in free text before anyone outside the engagement sees it.
 
 :func:`redact` replaces e-mail addresses, phone numbers, payment card numbers
-(Luhn-checked), IBANs (mod-97-checked), IP addresses and the values of URL query
-parameters (tokens, session ids, signed links) with a short placeholder such as
+(Luhn-checked), IBANs (mod-97-checked, any case), IP addresses, the values of URL query
+parameters (tokens, session ids, signed links) and personal names where text shows them
+(greetings, sign-offs and signatures, ``Name:`` fields) with a short placeholder such as
 ``[email]``. It takes one string or a pandas Series of strings and returns the
 same type, so reports, clustering views and widgets can call it on whatever they
 are about to show.
@@ -13,6 +14,20 @@ version numbers (``2.10.3``), bug-tracker keys (``APP-1234``), order ids
 A candidate card number or IBAN that fails its checksum is left as it is; that is
 also why this is a handful of compiled regular expressions with small checks and
 not a general-purpose NER model: it is fast on a million texts and predictable.
+
+Phone numbers: international (``+31 20 123 4567``, ``0031…``), national with separators
+(``030 12345678``, ``(555) 123-4567``; 10 or more digits) and unspaced national numbers
+(``4155550132``, ``07700900123``). The false-positive guard for unspaced digit runs: only
+10 or 11 digits in a national shape (a leading ``0`` trunk prefix, or the North American
+``NXX NXX XXXX`` form), and never right after an id word (``order``, ``ticket``, ``invoice``,
+``ref``, ``id``, ``#``...) unless a phone word is near (``phone no. 4155550132``), so order ids,
+ticket numbers, versions and dates stay.
+
+Names: a capitalised name after a greeting (``Hi Uma,``, ``Dear Mr Kelly``), a name alone on
+the line after a sign-off (``Regards,\nOscar Kelly``) together with up to two short
+signature lines under it (``Pebblestone Accountants BV``), and the value of a name field
+(``Name: Oscar Kelly``, ``From: …``). Words that follow greetings but are not names
+(``Hi team``, ``Dear Customer``) are left alone.
 
 Examples
 --------
@@ -29,7 +44,7 @@ import pandas as pd
 
 from toolkit.errors import ConfigError
 
-KINDS = ("url_token", "email", "iban", "card", "ip", "phone")
+KINDS = ("url_token", "email", "iban", "card", "ip", "phone", "name")
 """Every kind :func:`redact` knows, in the order they are applied."""
 
 DEFAULT_KINDS: tuple[str, ...] = KINDS
@@ -38,20 +53,27 @@ DEFAULT_KINDS: tuple[str, ...] = KINDS
 PLACEHOLDER = "[{kind}]"
 """Default replacement text; ``{kind}`` becomes the kind's label (email, phone, card, iban, ip, token)."""
 
-_LABELS = {"url_token": "token", "email": "email", "iban": "iban", "card": "card", "ip": "ip", "phone": "phone"}
+_LABELS = {"url_token": "token", "email": "email", "iban": "iban", "card": "card", "ip": "ip", "phone": "phone",
+           "name": "name"}
 
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.%+'!#$&*/=?^`{|}~-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}\b")
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"'()\[\]]+", re.IGNORECASE)
 _QUERY_VALUE = re.compile(r"([?&;#][^=&#\s]+=)([^&#\s]+)")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
-_CARD = re.compile(r"(?<![\w.+-])\d(?:[ -]?\d){12,18}(?![\w-]|\.\d)")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
+# any one separator between digits: space, dash, dot, slash, underscore (4111.1111.1111.1111)
+_CARD = re.compile(r"(?<![\w.+-])\d(?:[ ./_-]?\d){12,18}(?![\w-]|[.,]\d)")
 _IPV4 = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}"
 _IPV6 = (r"(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}"
          r"|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4}"
          r"|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?!\w)|::1\b")
 _IP = re.compile(rf"(?<![\w.:])(?:{_IPV4}(?![\w]|\.\d)|{_IPV6})(?![\w:])")
-_PHONE = re.compile(r"(?<![\w.+/:-])(?:\+|00|\(\+?)?\d{1,15}(?:\)?[ .-]\(?\d{1,6}|\)\d{1,6}){0,5}\)?(?![\w/:-]|\.\d)")
+_PHONE = re.compile(r"(?<![\w.+/:#-])(?:\+|00|\(\+?)?\d{1,15}(?:\)?[ .-]\(?\d{1,10}|\)\d{1,10}){0,5}\)?"
+                    r"(?![\w/:-]|\.\d)")
+_ID_WORDS = re.compile(r"(?:order|ticket|case|invoice|inv|ref|reference|id|no|nr|number|account|acct|customer|"
+                       r"sku|po|tracking|serial|build|version|#)\W{0,3}$", re.IGNORECASE)
+_PHONE_WORDS = re.compile(r"phone|tel\b|mobile|cell|call|ring|whatsapp|fax|sms|text me|reach me", re.IGNORECASE)
+_NATIONAL = re.compile(r"0\d{9,10}|1?[2-9]\d{2}[2-9]\d{6}")
 _DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}|\d{4}-\d{2}")
 
 
@@ -68,12 +90,23 @@ def _luhn(digits: str) -> bool:
 
 
 def _iban_valid(candidate: str) -> bool:
-    text = candidate.replace(" ", "")
+    text = re.sub(r"[ -]", "", candidate).upper()
     if not 15 <= len(text) <= 34:
         return False
     moved = text[4:] + text[:4]
     number = "".join(str(int(ch, 36)) for ch in moved)
     return int(number) % 97 == 1
+
+
+def _after_id_word(m: re.Match) -> bool:
+    """Whether an unspaced digit run follows an id word (``order 4155550132``): an id, not a phone.
+
+    Numbers written with separators or a ``+`` are phone-shaped whatever precedes them ("phone number +44 ...").
+    """
+    if not m.group(0).isdigit():
+        return False
+    before = m.string[max(0, m.start() - 25):m.start()]
+    return bool(_ID_WORDS.search(before)) and not _PHONE_WORDS.search(before)
 
 
 def _phone_like(candidate: str) -> bool:
@@ -87,19 +120,60 @@ def _phone_like(candidate: str) -> bool:
     groups = re.split(r"[ .()-]+", candidate.strip("+()"))
     groups = [g for g in groups if g]
     if len(groups) == 1:
-        # a bare digit run is an id or an amount unless written internationally
-        return international and len(digits) >= 9
+        # a bare digit run is an id or an amount unless written internationally or in a national shape
+        return international and len(digits) >= 9 or bool(_NATIONAL.fullmatch(candidate))
     if not international and "(" not in candidate and all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3:
         return False  # 1 250 000 / 12.500.000: an amount with thousands separators
     # national numbers have 10+ digits (020 7946 0958, (555) 123-4567); shorter runs are ids
     return international or len(digits) >= 10
 
 
+# Personal names. A name is one to four capitalised words (initials and particles such as van, de, O' allowed).
+_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_WORD = rf"(?:[{_UPPER}]['’])?[{_UPPER}][{_LOWER}]+(?:[{_UPPER}][{_LOWER}]+)?(?:['’-][{_UPPER}]?[{_LOWER}]+)?"
+_NAME = rf"{_WORD}(?:[ \t]+(?:[{_UPPER}]\.|(?:van|von|de|der|den|da|di|du|le|la|del|ter|ten)(?=[ \t])|{_WORD})){{0,3}}"
+_TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Herr|Frau|Mme|Mlle|M)\.?[ \t]+)"
+_GREETING = re.compile(
+    r"(?i:\b(?:hi|hello|hey|hiya|dear|greetings|good[ \t]+(?:morning|afternoon|evening)|morning|hallo|hoi|"
+    r"bonjour|hola|ciao|beste|liebe|lieber|sehr[ \t]+geehrte[rs]?))[ \t]+"
+    rf"{_TITLE}?(?P<name>{_NAME})(?=[ \t]*(?:[,!:;.\n]|$))")
+_SIGN_OFF = re.compile(
+    r"(?i:\b(?:kind[ \t]+regards|best[ \t]+regards|warm[ \t]+regards|regards|best[ \t]+wishes|best|thanks|"
+    r"thank[ \t]+you|many[ \t]+thanks|cheers|sincerely|yours[ \t]+sincerely|yours[ \t]+truly|yours|"
+    r"met[ \t]+vriendelijke[ \t]+groet(?:en)?|groeten|mit[ \t]+freundlichen[ \t]+grüßen|viele[ \t]+grüße|"
+    r"grüße|cordialement|saludos|br|mvg))[ \t]*[,.!-]?[ \t]*(?:\r?\n[ \t]*)?"
+    rf"{_TITLE}?(?P<name>{_NAME})[ \t]*(?P<tail>(?:\r?\n[ \t]*[{_UPPER}0-9][^\n.!?:@]{{0,58}}[ \t]*(?=\r?\n|$))"
+    r"{0,2})(?=\r?\n|$)")
+_NAME_FIELD = re.compile(
+    r"(?im)^[ \t>]*(?:name|full[ \t]+name|contact(?:[ \t]+person)?|customer[ \t]+name|requester|requested[ \t]+by|"
+    r"from|sender|signed|submitted[ \t]+by|reported[ \t]+by|caller|agent|assignee)[ \t]*:[ \t]*"
+    rf"{_TITLE}?(?P<name>(?-i:{_NAME}))")
+# Words a greeting is often followed by that are not names.
+_NOT_NAMES = {"there", "all", "team", "everyone", "everybody", "support", "sir", "madam", "customer", "guys",
+              "folks", "again", "world", "friends", "colleagues", "both", "you", "admin", "there,", "all,",
+              "helpdesk", "service", "sales", "billing", "hr", "it", "ops", "devs", "people", "y'all", "community",
+              "partner", "partners", "client", "user", "users", "the", "and", "i", "we", "thanks", "thank",
+              "regards", "best", "please", "my", "our", "your", "this", "that", "customers", "manager", "mate"}
+
+
+def _mask_name(label: str, m: re.Match) -> str:
+    """Replace the ``name`` group of a greeting, sign-off or field match (and a signature's lines under it)."""
+    if m.group("name").split()[0].lower() in _NOT_NAMES:
+        return m.group(0)
+    start, end = m.start("name") - m.start(), m.end("name") - m.start()
+    if "tail" in m.re.groupindex and m.group("tail"):
+        end = m.end("tail") - m.start()  # the signature lines under the name go too
+    text = m.group(0)
+    return text[:start] + label + text[end:]
+
+
 # A cheap test per kind (run by pyarrow's RE2 on string columns) that a text might hold a match; only those
 # texts go through the Python-level patterns, which is most of the speed on a million tickets.
-_HINTS = {"url_token": r"://[^\s]*[?&#;][^\s]*=", "email": "@", "iban": r"[A-Z]{2}\d\d",
-          "card": r"\d[ -]?\d[ -]?\d[ -]?\d",
-          "ip": r"\d\.\d|[0-9a-fA-F]:[0-9a-fA-F:]", "phone": r"\d[ .)-]?\d[ .)-]?\d"}
+_HINTS = {"url_token": r"://[^\s]*[?&#;][^\s]*=", "email": "@", "iban": r"[A-Za-z]{2}\d\d",
+          "card": r"\d[ ./_-]?\d[ ./_-]?\d[ ./_-]?\d",
+          "ip": r"\d\.\d|[0-9a-fA-F]:[0-9a-fA-F:]", "phone": r"\d[ .)-]?\d[ .)-]?\d",
+          "name": r"(?i)hi|hello|hey|dear|greetings|good|morning|hallo|hoi|bonjour|hola|ciao|beste|liebe|geehrte|"
+                  r"regards|best|thank|cheers|sincerely|yours|groet|grüß|cordialement|saludos|br|mvg|:"}
 
 
 def _replacer(kind: str, placeholder: str) -> tuple[re.Pattern, Callable[[re.Match], str] | str]:
@@ -120,7 +194,16 @@ def _replacer(kind: str, placeholder: str) -> tuple[re.Pattern, Callable[[re.Mat
             return label if 13 <= len(digits) <= 19 and _luhn(digits) else m.group(0)
         return _CARD, mask_card
     if kind == "phone":
-        return _PHONE, lambda m: label if _phone_like(m.group(0)) else m.group(0)
+        return _PHONE, lambda m: label if _phone_like(m.group(0)) and not _after_id_word(m) else m.group(0)
+    raise AssertionError(kind)
+
+
+def _rules(kind: str, placeholder: str) -> list[tuple[re.Pattern, Callable[[re.Match], str] | str]]:
+    """The (pattern, replacement) pairs that mask one kind; names need three patterns, the others one."""
+    if kind == "name":
+        label = placeholder.format(kind=_LABELS[kind])
+        return [(pattern, lambda m: _mask_name(label, m)) for pattern in (_NAME_FIELD, _SIGN_OFF, _GREETING)]
+    return [_replacer(kind, placeholder)]
     raise AssertionError(kind)
 
 
@@ -143,9 +226,10 @@ def redact(text: str | pd.Series | None, *, kinds: Iterable[str] = DEFAULT_KINDS
     text : one string, or a pandas Series of strings (any index; dtype kept).
     kinds : which kinds to mask, any of ``url_token`` (values of URL query parameters),
         ``email``, ``iban`` (mod-97 valid), ``card`` (13-19 digits, Luhn valid), ``ip``
-        (IPv4 and IPv6), ``phone`` (7-15 digits with separators or a leading ``+``/``00``).
-        Default: all.
-    placeholder : replacement text; ``{kind}`` becomes token, email, iban, card, ip or phone.
+        (IPv4 and IPv6), ``phone`` (7-15 digits with separators or a leading ``+``/``00``, or an
+        unspaced national number), ``name`` (names in greetings, sign-offs, signatures and name
+        fields; see the module docstring). Default: all.
+    placeholder : replacement text; ``{kind}`` becomes token, email, iban, card, ip, phone or name.
 
     Returns
     -------
@@ -180,7 +264,7 @@ def redact(text: str | pd.Series | None, *, kinds: Iterable[str] = DEFAULT_KINDS
 ip, phone
     """
     chosen = _check_kinds(kinds)
-    rules = [_replacer(kind, placeholder) for kind in chosen]
+    rules = [_rules(kind, placeholder) for kind in chosen]
     if text is None:
         return None
     if isinstance(text, pd.Series):
@@ -188,15 +272,19 @@ ip, phone
             return text.copy()
         out = text.astype("str") if text.dtype != object and not isinstance(text.dtype, pd.StringDtype) else text.copy()
         as_text = out.astype("str")
-        for kind, (pattern, repl) in zip(chosen, rules, strict=True):
+        for kind, pairs in zip(chosen, rules, strict=True):
             hint = as_text.str.contains(_HINTS[kind], regex=True, na=False) & out.notna()
             if hint.any():
-                out[hint] = out[hint].astype("str").str.replace(pattern, repl, regex=True).to_numpy()
+                masked = out[hint].astype("str")
+                for pattern, repl in pairs:
+                    masked = masked.str.replace(pattern, repl, regex=True)
+                out[hint] = masked.to_numpy()
                 as_text = out.astype("str")
         return out
     if not isinstance(text, str):
         raise ConfigError(f"expected a string or a pandas Series, got {type(text).__name__}", key="text",
                           fix="pass the text column, e.g. redact(tickets['description'])")
-    for pattern, repl in rules:
-        text = pattern.sub(repl, text)
+    for pairs in rules:
+        for pattern, repl in pairs:
+            text = pattern.sub(repl, text)
     return text

@@ -8,7 +8,8 @@ import click
 import pandas as pd
 
 from toolkit.duplicates.representation import REPRESENTATIONS
-from toolkit.files import atomic_path
+from toolkit.errors import DataError
+from toolkit.files import write_csv
 
 
 def summary_table(clusters: pd.DataFrame) -> pd.DataFrame:
@@ -47,16 +48,26 @@ def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_s
 
     frame, _report = load_tickets(tickets, source=source, tz=tz)
     conversation = load_messages(messages, tz=tz)[0] if messages else None
-    finder = DuplicateFinder(representation=representation, threshold=threshold, min_cluster_size=min_cluster_size,
-                             seed=seed).fit(frame, messages=conversation)
+    text_fix = "export the tickets with their subject and description, or pass --messages with the conversations"
+    texts = [frame[c] for c in ("subject", "description") if c in frame.columns]
+    if conversation is None and not any(t.fillna("").astype("str").str.strip().ne("").any() for t in texts):
+        raise DataError(f"every ticket's subject and description is empty ({len(frame)} tickets): there is no text "
+                        "to group", file=tickets, fix=text_fix)
+    try:
+        finder = DuplicateFinder(representation=representation, threshold=threshold,
+                                 min_cluster_size=min_cluster_size, seed=seed).fit(frame, messages=conversation)
+    except ValueError as exc:
+        if "empty vocabulary" not in str(exc):
+            raise
+        raise DataError("the tickets' text holds no words to compare (only stop words, numbers or symbols)",
+                        file=tickets, fix=text_fix) from None
     names = finder.clusters_.set_index("cluster_id")["name"]
     rows = finder.assignments_.copy()
     rows["cluster_name"] = rows["cluster_id"].map(names).fillna("")
     out = Path(out)
     summary = Path(summary) if summary else out.with_name(f"{out.stem}_summary.csv")
     for path, table in ((out, rows), (summary, summary_table(finder.clusters_))):
-        with atomic_path(path) as tmp:  # creates missing folders; never a half-written CSV
-            table.to_csv(tmp, index=False)
+        write_csv(table, path)  # atomic, formula-safe; creates missing folders
     if save_model:
         finder.save(save_model)
     clustered = int((rows["cluster_id"] >= 0).sum())

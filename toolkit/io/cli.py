@@ -29,6 +29,7 @@ def load(kind, file, source, mapping, tz, survey, scale, extra, dayfirst, out, r
     success, 2 with the message on stderr when the file cannot be used.
     """
     import toolkit.io as tio
+    from toolkit.files import write_csv
 
     kwargs = {"source": source, "mapping": mapping, "tz": tz, "dayfirst": dayfirst}
     if kind == "tickets":
@@ -40,6 +41,6 @@ def load(kind, file, source, mapping, tz, survey, scale, extra, dayfirst, out, r
     frame, report = getattr(tio, KINDS[kind])(file, **kwargs)
     tio.write_table(frame, out, table=report.table, report=report)
     if rejected_out:
-        report.rejected.to_csv(rejected_out, index=False)
+        write_csv(report.rejected, rejected_out)
     click.echo(report.summary())
     click.echo(f"wrote {len(frame)} rows to {out}")

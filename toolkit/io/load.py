@@ -21,6 +21,7 @@ import pandas as pd
 
 from toolkit.errors import ConfigError, DataError, ToolkitError
 from toolkit.files import atomic_path
+from toolkit.io import parse
 from toolkit.io.mapping import (
     Spec,
     apply_spec,
@@ -216,7 +217,7 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
     raw = read_raw(path, sheet=sheet, encoding=encoding, delimiter=delimiter, select=select)
     spec, detected = picked.get("spec") or _choose_spec(list(raw.frame.columns), table, source, mapping, file,
                                                         given)
-    spec.constants.update(given)
+    _apply_options(spec, given, raw.frame, file)
     raw = run_raw_hook(raw, spec)
     error = missing_column_error(spec, raw.frame.columns, file=file)
     if error is not None:
@@ -267,6 +268,40 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
         target.parent.mkdir(exist_ok=True)
         write_table(out, target, table=table, report=report)
     return out, report
+
+
+def _apply_options(spec: Spec, given: dict, frame: pd.DataFrame, file: str) -> None:
+    """Use ``survey=`` / ``scale=`` where the file does not say; an option contradicting the file is an error.
+
+    A file's own column (or the source's fixed value, e.g. Zendesk ratings are CSAT) wins over nothing:
+    an option that says otherwise would silently relabel the data, so it stops the load instead. Where
+    the column exists but some cells are empty, the option fills those cells.
+    """
+    lookup = {norm(c): c for c in frame.columns}
+    for key, value in given.items():
+        option = f"{key}={value!r} (CLI --{key} {value})"
+        fixed = spec.constants.get(key)
+        if fixed is not None and str(fixed) != str(value):
+            raise DataError(f"{option} contradicts the {spec.source} export, whose {key} is always {fixed!r}",
+                            file=file, column=key, fix=f"leave out {key}= (the file says it)")
+        column = next((lookup[norm(c)] for c in spec.columns.get(key, []) if norm(c) in lookup), None)
+        if column is None:
+            spec.constants[key] = value
+            continue
+        cells = frame[column]
+        said = cells[parse.present(cells)].astype("str").str.strip().str.lower()
+        if key == "scale":
+            said = said.str.replace(r"\s+", "", regex=True).str.replace("\u2013", "-")
+        translate = {k: v for k, v in spec.values.get(key, {}).items() if v is not None}
+        said = said.map(translate).fillna(said) if translate else said
+        other = said[said != str(value)]
+        if len(other):
+            counts = other.value_counts()
+            raise DataError(f"{option} contradicts the file's own `{column}` column, which says "
+                            + ", ".join(f"{v!r} ({n} rows)" for v, n in counts.head(3).items()),
+                            file=file, column=column,
+                            fix=f"leave out {key}= (the file says it), or correct the `{column}` column")
+        spec.defaults[key] = value  # fills the column's empty cells only
 
 
 def _check_tz(tz: str) -> None:

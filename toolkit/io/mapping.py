@@ -38,7 +38,8 @@ how vendor values translate to canonical ones, and which vendor columns to keep 
 ``extra``
     vendor columns (``fnmatch`` patterns allowed, or ``{name: column}``) kept in the ``extra`` mapping.
 ``hooks``
-    ``raw`` / ``mapped``: ``module:function`` for the few steps that need code.
+    ``raw`` / ``mapped``: one of the toolkit's registered hook functions (:data:`HOOKS`) for the few
+    steps that need code; a mapping file cannot name any other code.
 
 A user mapping (``mapping=`` a dict or a YAML path) uses the same keys; a plain dict of
 ``{canonical: vendor column}`` is short for ``{'columns': {...}}``. It extends the detected
@@ -59,15 +60,89 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from toolkit.errors import ConfigError, DataError
+from toolkit.files import read_yaml
 from toolkit.io import parse
 from toolkit.schema import get_table
 
 MAPPINGS_DIR = Path(str(resources.files("toolkit.io").joinpath("mappings")))
 _KEYS = {"source", "label", "table", "aliases", "detect", "columns", "parse", "values", "unknown", "defaults",
          "constants", "exclude", "derive", "duplicates", "extra", "hooks", "extends", "notes"}
+
+
+# The shape each mapping key must have, with an example for the fix.
+_SHAPES = {
+    "aliases": (list, "aliases: [zendesk]"), "detect": (list, "detect: [Ticket ID, Created at]"),
+    "columns": (dict, "columns: {ticket_id: Case number}"),
+    "parse": (dict, "parse: {first_reply_minutes: {duration: hours}}"),
+    "values": (dict, "values: {status: {Closed: solved}}"), "unknown": (dict, "unknown: {channel: other}"),
+    "defaults": (dict, "defaults: {channel: email}"), "constants": (dict, "constants: {survey: csat}"),
+    "exclude": (list, "exclude: [{column: status, values: [spam], reason: spam}]"),
+    "derive": (dict, "derive: {full_resolution_minutes: {minutes_between: [created_at, solved_at]}}"),
+    "duplicates": (dict, "duplicates: {keep: latest, by: _updated_at}"), "extra": (list, "extra: [Type, 'cf_*']"),
+    "hooks": (dict, "hooks: {raw: toolkit.io.intercom:explode_conversations}"),
+}
+_KIND_NAMES = {list: "a list", dict: "a mapping of `key: value` entries", str: "text"}
+
+# What each ``parse`` option accepts: a set of allowed values, or the type of value.
+_PARSE_OPTIONS: dict[str, object] = {
+    "duration": set(parse.DURATION_UNITS), "epoch": {"s", "ms"}, "date_format": str, "dayfirst": bool,
+    "split": str, "key": str, "true": list, "false": list, "true_pattern": str, "negate": bool,
+    "combine": {"any"}, "html": bool,
+}
+
+HOOKS = {
+    "raw": ("toolkit.io.intercom:explode_conversations",),
+    "mapped": ("toolkit.io.zendesk:comment_roles",),
+}
+"""The toolkit's registered hook functions, the only code a mapping file may name (nothing is imported by name)."""
+
+
+def _type_name(value) -> str:
+    return {dict: "a mapping", list: "a list", str: f"the text {value!r}" if isinstance(value, str) else "",
+            bool: f"{value!r}", int: f"the number {value!r}", float: f"the number {value!r}"}.get(
+        type(value)) or ("nothing" if value is None else type(value).__name__)
+
+
+def _check_parse(target: str, opts: dict, file: str | None) -> None:
+    for name, value in opts.items():
+        allowed = _PARSE_OPTIONS.get(name)
+        key = f"parse.{target}.{name}"
+        if allowed is None:
+            raise ConfigError(f"unknown parse option {name!r}", file=file, key=key,
+                              fix=f"use some of {', '.join(sorted(_PARSE_OPTIONS))}")
+        if isinstance(allowed, set):
+            if not isinstance(value, str) or value not in allowed:
+                raise ConfigError(f"unknown {name} {value!r}", file=file, key=key,
+                                  fix=f"use one of {', '.join(sorted(allowed))}")
+        elif not isinstance(value, allowed):
+            raise ConfigError(f"expected {'true or false' if allowed is bool else _KIND_NAMES[allowed]}, got "
+                              f"{_type_name(value)}", file=file, key=key,
+                              fix=f"write e.g. {name}: " + {bool: "true", list: "[yes, y]", str: "'%d/%m/%Y'"}[allowed])
+    if "true_pattern" in opts:
+        try:
+            re.compile(opts["true_pattern"])
+        except re.error as exc:
+            raise ConfigError(f"not a valid regular expression ({exc})", file=file, key=f"parse.{target}.true_pattern",
+                              fix="check the brackets and escapes") from None
+
+
+def _check_hooks(hooks: dict, file: str | None) -> None:
+    """Hooks may only name the toolkit's registered functions: a mapping file is data, never code to import."""
+    for stage, name in hooks.items():
+        if stage == "provides":
+            if not isinstance(name, list):
+                raise ConfigError("expected a list of canonical columns", file=file, key="hooks.provides",
+                                  fix="write e.g. provides: [author_role]")
+            continue
+        if stage not in HOOKS:
+            raise ConfigError(f"unknown hook stage {stage!r}", file=file, key=f"hooks.{stage}",
+                              fix=f"use {', '.join(HOOKS)} or provides")
+        if name not in HOOKS[stage]:
+            raise ConfigError(f"{name!r} is not one of the toolkit's registered {stage} hooks", file=file,
+                              key=f"hooks.{stage}", fix=f"use one of {', '.join(HOOKS[stage])}, or remove the hook "
+                              "(mapping files cannot run other code)")
 
 
 def norm(name: str) -> str:
@@ -99,10 +174,25 @@ class Spec:
 
     @classmethod
     def from_dict(cls, data: dict, *, file: str | None = None) -> Spec:
+        """Validate a mapping read from YAML (or given as a dict); a wrong key, type or unit is a ConfigError."""
+        if not isinstance(data, dict):
+            raise ConfigError(f"a mapping must be a set of `key: value` entries, not {_type_name(data)}", file=file,
+                              fix="write e.g. `columns: {ticket_id: Case number}`")
+        data = {str(k): v for k, v in data.items()}
         unknown = set(data) - _KEYS
         if unknown:
             raise ConfigError(f"unknown mapping key {sorted(unknown)[0]!r}", file=file, key=sorted(unknown)[0],
                               fix=f"use some of {', '.join(sorted(_KEYS))}")
+        for key, (kind, example) in _SHAPES.items():
+            value = data.get(key)
+            if value is not None and not isinstance(value, kind):
+                raise ConfigError(f"expected {_KIND_NAMES[kind]}, got {_type_name(value)}", file=file, key=key,
+                                  fix=f"write e.g. {example}")
+        for key in ("parse", "values", "derive"):
+            for target, entry in (data.get(key) or {}).items():
+                if entry is not None and not isinstance(entry, dict):
+                    raise ConfigError(f"expected a mapping, got {_type_name(entry)}", file=file,
+                                      key=f"{key}.{target}", fix=f"write e.g. {_SHAPES[key][1]}")
         columns = {}
         for target, cand in (data.get("columns") or {}).items():
             if cand is None:
@@ -113,17 +203,33 @@ class Spec:
                 raise ConfigError("a column mapping must be a column name or a list of names", file=file,
                                   key=f"columns.{target}", fix=f"write e.g. {target}: 'Created at'")
             columns[str(target)] = cand
-        values = {t: {norm(k): v for k, v in (m or {}).items()} for t, m in (data.get("values") or {}).items()}
+        # YAML reads a bare `true:` key as a boolean: keys are names here
+        parse_opts = {str(t): {str(k).lower(): v for k, v in (o or {}).items()}
+                      for t, o in (data.get("parse") or {}).items()}
+        for target, opts in parse_opts.items():
+            _check_parse(target, opts, file)
+        for i, rule in enumerate(data.get("exclude") or []):
+            if not isinstance(rule, dict) or not isinstance(rule.get("column"), str) or \
+                    not isinstance(rule.get("values"), list):
+                raise ConfigError("an exclude rule needs `column` (a name) and `values` (a list)", file=file,
+                                  key=f"exclude[{i}]", fix="write e.g. {column: status, values: [spam], "
+                                                           "reason: 'marked as spam'}")
+        for target, rule in (data.get("derive") or {}).items():
+            between = (rule or {}).get("minutes_between")
+            if not (isinstance(between, list) and len(between) == 2 and all(isinstance(c, str) for c in between)):
+                raise ConfigError("needs `minutes_between: [start, end]` (two canonical column names)", file=file,
+                                  key=f"derive.{target}", fix=f"write e.g. {target}: {{minutes_between: "
+                                                              "[created_at, solved_at]}")
+        hooks = dict(data.get("hooks") or {})
+        _check_hooks(hooks, file)
+        values = {str(t): {norm(k): v for k, v in (m or {}).items()} for t, m in (data.get("values") or {}).items()}
         return cls(source=str(data.get("source", "custom")), table=str(data.get("table", "tickets")),
-                   label=data.get("label", ""), aliases=list(data.get("aliases") or []),
-                   detect=list(data.get("detect") or []), columns=columns,
-                   # YAML reads a bare `true:` key as a boolean: keys are names here
-                   parse={t: {str(k).lower(): v for k, v in (o or {}).items()}
-                          for t, o in (data.get("parse") or {}).items()},
+                   label=str(data.get("label") or ""), aliases=[str(a) for a in data.get("aliases") or []],
+                   detect=list(data.get("detect") or []), columns=columns, parse=parse_opts,
                    values=values, unknown=dict(data.get("unknown") or {}), defaults=dict(data.get("defaults") or {}),
                    constants=dict(data.get("constants") or {}), exclude=list(data.get("exclude") or []),
                    derive=dict(data.get("derive") or {}), duplicates=dict(data.get("duplicates") or {}),
-                   extra=list(data.get("extra") or []), hooks=dict(data.get("hooks") or {}), file=file)
+                   extra=list(data.get("extra") or []), hooks=hooks, file=file)
 
     def extended(self, other: Spec) -> Spec:
         """This mapping with ``other``'s entries taking precedence."""
@@ -146,8 +252,7 @@ def builtin_specs() -> dict[tuple[str, str], Spec]:
     """Every mapping shipped in ``toolkit/io/mappings``, keyed by (source, table)."""
     specs = {}
     for path in sorted(MAPPINGS_DIR.glob("*.yaml")):
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
-        spec = Spec.from_dict(yaml.load(path.read_text(encoding="utf-8"), Loader=loader), file=path.name)
+        spec = Spec.from_dict(read_yaml(path, what="mapping file"), file=path.name)
         specs[(spec.source, spec.table)] = spec
     return specs
 
@@ -186,15 +291,7 @@ def user_spec(mapping: dict | str | os.PathLike | None) -> Spec | None:
     file = None
     if isinstance(mapping, str | os.PathLike):
         file = str(mapping)
-        try:
-            mapping = yaml.safe_load(Path(mapping).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError("mapping file not found", file=file, fix="check the path") from None
-        except yaml.YAMLError as exc:
-            where = getattr(exc, "problem_mark", None)
-            line = f" at line {where.line + 1}" if where else ""
-            raise ConfigError(f"the mapping file is not valid YAML{line}", file=file,
-                              fix="check indentation and quoting (a value with ':' needs quotes)") from None
+        mapping = read_yaml(mapping, what="mapping file")
     if not isinstance(mapping, dict):
         raise ConfigError("a mapping must be a dict (or a YAML file holding one)", file=file, key="mapping",
                           fix="pass e.g. mapping={'created_at': 'Creation date'}")
@@ -254,8 +351,12 @@ def run_raw_hook(raw, spec: Spec):
     return _hook(spec.hooks["raw"])(raw) if "raw" in spec.hooks else raw
 
 
-def _hook(path: str):
-    module, attr = path.split(":")
+def _hook(name: str):
+    """The registered hook function ``name`` (checked against :data:`HOOKS` when the mapping was read)."""
+    if not any(name in names for names in HOOKS.values()):
+        raise ConfigError(f"{name!r} is not a registered hook", key="hooks",
+                          fix=f"use one of {', '.join(n for names in HOOKS.values() for n in names)}")
+    module, attr = name.split(":")
     return getattr(importlib.import_module(module), attr)
 
 
@@ -460,21 +561,22 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
     if target in spec.values:
         column, has = _translate(column, has, target, spec, rej, label, notes, kind)
     if kind == "datetime":
-        values, bad, more = parse.parse_datetimes(column, tz=tz, date_format=opts.get("date_format"),
-                                                  dayfirst=opts.get("dayfirst", dayfirst), epoch=opts.get("epoch"))
+        values, reasons, more = parse.parse_datetimes(column, tz=tz, date_format=opts.get("date_format"),
+                                                      dayfirst=opts.get("dayfirst", dayfirst), epoch=opts.get("epoch"))
         notes += [f"`{label}`: {m}" for m in more]
-        rej.add(bad, label, column, "value is not a date")
+        for reason in reasons.dropna().unique():
+            rej.add((reasons == reason).to_numpy(), label, column, reason)
         return values
     if kind in ("float", "int", "score"):
         if "duration" in opts:
-            values, bad, more = parse.parse_durations(column, opts["duration"])
+            values, reasons, more = parse.parse_durations(column, opts["duration"])
             if opts["duration"] != "minutes":
                 more.append(f"converted from {opts['duration']} to minutes")
         else:
-            values, bad, fixed = parse.parse_numbers(column)
-            more = [f"{fixed} numbers with thousands separators or decimal commas read"] if fixed else []
+            values, reasons, more = parse.parse_numbers(column)
         notes += [f"`{label}`: {m}" for m in more]
-        rej.add(bad, label, column, "value is not a number")
+        for reason in reasons.dropna().unique():
+            rej.add((reasons == reason).to_numpy(), label, column, reason)
         return values
     if kind == "bool":
         true = opts.get("true", ["true", "yes", "y", "1", "t"])

@@ -33,39 +33,65 @@ def present(raw: pd.Series) -> pd.Series:
     return raw.notna()
 
 
-def localize(naive: pd.Series, tz: str) -> tuple[pd.Series, int]:
-    """Read naive timestamps as wall-clock time in ``tz``; return UTC and how many fell in a repeated hour.
+def localize(naive: pd.Series, tz: str) -> tuple[pd.Series, int, int]:
+    """Read naive timestamps as wall-clock time in ``tz``; return UTC, and how many fell in a repeated / skipped hour.
 
     Times in the hour repeated when summer time ends are read as the first (summer-time)
-    occurrence; times in the hour skipped when it starts are moved forward.
+    occurrence; times in the hour skipped when it starts (they never happened on a clock
+    there) are moved forward to the first valid time. Both are counted for the load report.
     """
     naive = pd.to_datetime(naive)
     if naive.dt.tz is not None:
-        return naive.dt.tz_convert("UTC").astype(DATETIME_DTYPE), 0
-    # Localize everything as "first occurrence" in one vectorised pass; a second pass only counts the
-    # ambiguous times for the report (converting to Python objects would cost seconds per million).
+        return naive.dt.tz_convert("UTC").astype(DATETIME_DTYPE), 0, 0
+    # Localize everything in one vectorised pass; a second pass only counts the ambiguous and skipped
+    # times for the report (converting to Python objects would cost seconds per million).
     local = naive.dt.tz_localize(tz, ambiguous=np.ones(len(naive), dtype=bool), nonexistent="shift_forward")
-    probe = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-    ambiguous = probe.isna() & naive.notna()
-    return local.dt.tz_convert("UTC").astype(DATETIME_DTYPE), int(ambiguous.sum())
+    probe = naive.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    missing = probe.isna() & naive.notna()
+    skipped = 0
+    if missing.any():
+        gap = naive[missing].dt.tz_localize(tz, ambiguous=np.ones(int(missing.sum()), dtype=bool),
+                                            nonexistent="NaT").isna()
+        skipped = int(gap.sum())
+    return local.dt.tz_convert("UTC").astype(DATETIME_DTYPE), int(missing.sum()) - skipped, skipped
+
+
+# Dates written year first (ISO 8601, or 2026/04/01) are never read day- or month-first.
+_ISO = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[T ]|$)"
+_YMD = r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})(.*)$"
+# Dates written 03/04/2026, 3.4.26 or 03-04-2026: day/month order decided once per column.
+_DMY = r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})(?:[^0-9]|$)"
+FUTURE_DAYS = 366
+"""A date more than this many days after the load is a typo (a wrong year), and its row is rejected."""
+EARLIEST = pd.Timestamp("1970-01-01", tz="UTC")
+"""Dates before this are placeholders or typos (no helpdesk export reaches back further), and are rejected."""
 
 
 def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None = None, dayfirst: bool = False,
                     epoch: str | None = None) -> tuple[pd.Series, pd.Series, list[str]]:
-    """Parse timestamps to UTC: ISO 8601, offsets, ``date_format``, mixed formats, Excel serials, Unix epochs.
+    """Parse timestamps to UTC: ISO 8601, offsets, ``date_format``, dd/mm or mm/dd dates, Excel serials, Unix epochs.
 
     Naive values are wall-clock time in ``tz``. ``epoch`` ('s' or 'ms') reads numbers as Unix time.
-    Returns (values, bad, notes).
+    Year-first dates (``2026-04-01``, ``2026-04-01T10:00:00Z``, ``2026/04/01``) are always read
+    year-month-day. For dates like ``03/04/2026`` the order is decided once for the whole column
+    from all its values: day first if some first number is above 12, month first if some second
+    number is; when none tells, ``dayfirst`` says (default month first), and the report says which.
+    Values that contradict the column's order, and dates more than :data:`FUTURE_DAYS` days ahead,
+    are rejected with their own reason.
+
+    Returns (values, reasons, notes): ``reasons`` holds, per row, why a non-empty value could not be
+    used (None where it was).
     """
     notes: list[str] = []
     index = raw.index
+    reasons = pd.Series(None, index=index, dtype=object)
     out = pd.Series(pd.NaT, index=index, dtype=DATETIME_DTYPE)
     has = present(raw)
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        return raw.dt.tz_convert("UTC").astype(DATETIME_DTYPE), pd.Series(False, index=index), notes
+        return raw.dt.tz_convert("UTC").astype(DATETIME_DTYPE), reasons, notes
     if pd.api.types.is_datetime64_dtype(raw.dtype):
-        values, amb = localize(raw, tz)
-        return values, pd.Series(False, index=index), notes + _ambiguous_note(amb, tz)
+        values, amb, gap = localize(raw, tz)
+        return _future(values, reasons, raw), reasons, notes + _dst_notes(amb, gap, tz)
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         numbers = raw.astype("float64")
         text = None
@@ -76,7 +102,7 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
     if numbers.notna().any():
         if epoch:
             unit = {"s": "s", "ms": "ms"}[epoch]
-            ok = numbers.notna()
+            ok = numbers.notna() & numbers.abs().lt(1e14 if unit == "ms" else 1e11)  # beyond year 5000: not a time
             out[ok] = pd.to_datetime(numbers[ok], unit=unit, utc=True).astype(DATETIME_DTYPE)
             todo &= ~ok
         else:
@@ -84,47 +110,133 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
                 if text is not None else numbers.between(20000, 80000)
             if serial.any():
                 naive = _EXCEL_EPOCH + pd.to_timedelta(numbers[serial] * 86400, unit="s").dt.round("s")
-                out[serial], amb = localize(naive, tz)
+                out[serial], amb, gap = localize(naive, tz)
                 notes.append(f"{int(serial.sum())} Excel serial dates converted (e.g. {numbers[serial].iloc[0]:g})")
-                notes += _ambiguous_note(amb, tz)
+                notes += _dst_notes(amb, gap, tz)
                 todo &= ~serial
-    if text is None or not todo.any():
-        return out, has & out.isna(), notes
-    todo_text = text[todo]
-    with_offset = todo_text.str.contains(_OFFSET, na=False)
-    if with_offset.any():
-        cleaned = todo_text[with_offset].str.replace(r" (?:UTC|GMT|utc|gmt)$", "+00:00", regex=True)
-        out[cleaned.index] = _to_datetime(cleaned, utc=True, date_format=date_format, dayfirst=dayfirst,
-                                               notes=notes)
-    naive_text = todo_text[~with_offset]
-    if len(naive_text):
-        parsed = _to_datetime(naive_text, utc=False, date_format=date_format, dayfirst=dayfirst, notes=notes)
-        ok = parsed.notna()
-        if ok.any():
-            values, amb = localize(parsed[ok], tz)
-            out[values.index] = values
-            notes += _ambiguous_note(amb, tz)
-    return out, has & out.isna(), notes
+        # other plain numbers are not dates (dateutil would read '-3.5' as a year); 20260401 is (ISO basic)
+        compact = text.str.fullmatch(r"[0-9]{8}", na=False) if text is not None else pd.Series(False, index=index)
+        todo &= ~(numbers.notna() & ~compact)
+    if text is not None and todo.any():
+        todo_text = text[todo]
+        order, wrong = _day_month_order(todo_text, date_format, dayfirst, notes)
+        reasons[wrong.index[wrong.notna()]] = wrong.dropna()
+        todo_text = todo_text[wrong.isna()]
+        with_offset = todo_text.str.contains(_OFFSET, na=False)
+        if with_offset.any():
+            cleaned = todo_text[with_offset].str.replace(r" (?:UTC|GMT|utc|gmt)$", "+00:00", regex=True)
+            out[cleaned.index] = _to_datetime(cleaned, utc=True, date_format=date_format, dayfirst=order,
+                                              notes=notes).astype(DATETIME_DTYPE)
+        naive_text = todo_text[~with_offset]
+        if len(naive_text):
+            parsed = _to_datetime(naive_text, utc=False, date_format=date_format, dayfirst=order, notes=notes)
+            ok = parsed.notna()
+            if ok.any():
+                values, amb, gap = localize(parsed[ok], tz)
+                out[values.index] = values
+                notes += _dst_notes(amb, gap, tz)
+    out = _future(out, reasons, raw)
+    unread = has & out.isna() & reasons.isna()
+    reasons[unread] = "value is not a date"
+    return out, reasons, notes
 
 
-def _ambiguous_note(count: int, tz: str) -> list[str]:
-    if not count:
-        return []
-    return [f"{count} times fell in the hour repeated when summer time ends in {tz}; read as the first occurrence"]
+def _future(values: pd.Series, reasons: pd.Series, raw: pd.Series) -> pd.Series:
+    """Reject (in ``reasons``) and empty dates more than :data:`FUTURE_DAYS` days ahead or before 1970: a wrong year."""
+    limit = pd.Timestamp.now(tz="UTC") + pd.Timedelta(days=FUTURE_DAYS)
+    ahead = values.notna() & (values > limit)
+    before = values.notna() & (values < EARLIEST)
+    if ahead.any():
+        reasons[ahead] = (f"date is more than {FUTURE_DAYS} days in the future (after {limit:%Y-%m-%d}); "
+                          "a wrong year?")
+    if before.any():
+        reasons[before] = f"date is before {EARLIEST:%Y}; a wrong year or a placeholder?"
+    return values.where(~(ahead | before))
+
+
+def _day_month_order(text: pd.Series, date_format: str | None, dayfirst: bool,
+                     notes: list[str]) -> tuple[bool, pd.Series]:
+    """Decide day-first or month-first once for a column of dd/mm vs mm/dd dates; reject values that contradict it.
+
+    Returns (dayfirst, reasons) where reasons is None except for values that cannot be read in the order
+    decided. ``notes`` gets one sentence saying the order and why.
+    """
+    reasons = pd.Series(None, index=text.index, dtype=object)
+    if date_format:
+        return dayfirst, reasons
+    maybe = text.str.contains(r"^[0-9]{1,2}[/.-]", na=False)  # cheap test first: most columns are ISO
+    if not maybe.any():
+        return dayfirst, reasons
+    parts = text[maybe].str.extract(_DMY).reindex(text.index)
+    found = parts[0].notna()
+    if not found.any():
+        return dayfirst, reasons
+    first, second = parts[0][found].astype(int), parts[1][found].astype(int)
+    day_first = first > 12  # only a day can be above 12
+    month_first = second > 12
+    n_day, n_month = int(day_first.sum()), int(month_first.sum())
+    examples = text[found]
+    if not dayfirst and not n_day and not n_month:
+        notes.append(f"{int(found.sum())} dates such as {examples.iloc[0]!r} could be day or month first; read "
+                     "month first (pass dayfirst=True, CLI --dayfirst, if they are day first)")
+        return False, reasons
+    order = True if dayfirst else n_day >= n_month
+    name, other = ("day", "month") if order else ("month", "day")
+    proof = day_first if order else month_first
+    why = "as dayfirst says" if dayfirst else f"decided from the whole column, e.g. {examples[proof].iloc[0]!r}"
+    notes.append(f"{int(found.sum())} dates written like {examples.iloc[0]!r} read {name} first ({why})")
+    against = month_first if order else day_first
+    if against.any():
+        reasons[against[against].index] = (f"date can only be {other} first, but this column is read {name} first "
+                                           f"({why}); day and month order are mixed")
+    return order, reasons
+
+
+def _dst_notes(ambiguous: int, skipped: int, tz: str) -> list[str]:
+    notes = []
+    if ambiguous:
+        notes.append(f"{ambiguous} times fell in the hour repeated when summer time ends in {tz}; read as the "
+                     "first occurrence")
+    if skipped:
+        notes.append(f"{skipped} times fell in the hour skipped when summer time starts in {tz} (they never "
+                     "happened on a clock there); moved forward to the first valid time")
+    return notes
 
 
 def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirst: bool,
                  notes: list[str] | None = None) -> pd.Series:
-    """One fast pass with one format; values it misses get ISO 8601, then per-value ('mixed') parsing."""
+    """ISO values in one pass (never day- or month-first); the rest in one pass with one format, then per value.
+
+    ``dayfirst`` is the column's decided order (see :func:`_day_month_order`), so per-value parsing
+    never swaps day and month on its own.
+    """
+    result = pd.Series(pd.NaT, index=text.index, dtype=f"datetime64[us{', UTC' if utc else ''}]")
     if date_format:
-        first = pd.to_datetime(text, errors="coerce", utc=utc, format=date_format)
+        rest = text
+    else:
+        slashed = text.str.contains(r"^[0-9]{4}[/.]", na=False)
+        iso_text = text
+        if slashed.any():
+            ymd = text[slashed].str.extract(_YMD)
+            slashed[ymd.index] = ymd[0].notna()
+            iso_text = text.copy()
+            iso_text[ymd.index[ymd[0].notna()]] = (ymd[0] + "-" + ymd[1] + "-" + ymd[2] + ymd[3].fillna("")).dropna()
+        iso = text.str.contains(_ISO, na=False) | slashed
+        if iso.any():
+            result[iso] = _as_us(pd.to_datetime(iso_text[iso], errors="coerce", utc=utc, format="ISO8601"), utc)
+        rest = text[~iso]
+    if not len(rest):
+        return result
+    if date_format:
+        first = pd.to_datetime(rest, errors="coerce", utc=utc, format=date_format)
     else:
         try:
             with warnings.catch_warnings():  # "could not infer format": expected for mixed columns, handled below
                 warnings.simplefilter("ignore", UserWarning)
-                first = pd.to_datetime(text, errors="coerce", utc=utc, dayfirst=dayfirst)
-        except (ValueError, TypeError):
-            first = pd.Series(pd.NaT, index=text.index)
+                first = pd.to_datetime(rest, errors="coerce", utc=utc, dayfirst=dayfirst)
+        except (ValueError, TypeError, OverflowError):
+            first = pd.Series(pd.NaT, index=rest.index)
+    first = _as_us(first, utc)
     retry = first.isna()
     if retry.any():
         n_retry, retried = int(retry.sum()), retry.copy()
@@ -135,51 +247,91 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)
-                    again = pd.to_datetime(text[retry], errors="coerce", utc=utc, format=fmt, dayfirst=dayfirst)
-            except (ValueError, TypeError):
+                    again = pd.to_datetime(rest[retry], errors="coerce", utc=utc, format=fmt, dayfirst=dayfirst)
+            except (ValueError, TypeError, OverflowError):
                 continue
             first[retry] = again
-            retry = pd.Series(pd.isna(first.to_numpy()), index=text.index)
-        first = pd.to_datetime(first, utc=utc, errors="coerce")
+            retry = pd.Series(pd.isna(first.to_numpy()), index=rest.index)
+        first = _as_us(pd.to_datetime(first, utc=utc, errors="coerce"), utc)
         rescued = n_retry - int(first.isna().sum())
         if rescued and notes is not None:
             notes.append(f"{rescued} dates were written in another format than the rest and were read one by one "
-                         f"(e.g. {text[retried & first.notna()].iloc[0]!r}); check day/month order "
-                         f"({'day' if dayfirst else 'month'} first was assumed)")
-    if not utc and getattr(first.dt, "tz", None) is not None:
-        first = first.dt.tz_localize(None)
-    return first
+                         f"(e.g. {rest[retried & first.notna()].iloc[0]!r}; {'day' if dayfirst else 'month'} "
+                         "first, as decided for the column)")
+    result[rest.index] = first
+    return result
 
 
-def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, int]:
-    """Numbers with thousands separators (``1,234.5``, ``1.234,5``, ``1 234``) or a decimal comma.
+def _as_us(values: pd.Series, utc: bool) -> pd.Series:
+    """Timestamps at microsecond resolution (``...123456789Z`` truncated, year 9999 kept), naive unless ``utc``."""
+    values = pd.to_datetime(values, errors="coerce", utc=utc)
+    if not utc and getattr(values.dt, "tz", None) is not None:
+        values = values.dt.tz_localize(None)
+    return values.astype(f"datetime64[us{', UTC' if utc else ''}]")
 
-    Returns (float values, bad mask, count of values whose separators were removed).
+
+# Separators that prove a column's convention: a decimal comma (1.234,5 / 12,5 / 1.234.567) or a decimal point
+# (1,234.5 / 12.5 / 1,234,567). "1.234" or "1,234" alone could be either and follow the column.
+_COMMA_DECIMAL = r"-?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+|-?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})|-?[0-9]{1,3}(?:\.[0-9]{3}){2,}"
+_POINT_DECIMAL = r"-?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+|-?[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})|-?[0-9]{1,3}(?:,[0-9]{3}){2,}"
+_AMBIGUOUS = r"-?[0-9]{1,3}[.,][0-9]{3}"
+
+
+def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, list[str]]:
+    """Numbers with thousands separators (``1,234.5``, ``1.234,5``, ``1 234``) or a decimal comma, per column.
+
+    The convention (decimal point or decimal comma) is decided once for the column from the
+    values that prove one (``12,5`` or ``1.234,5`` a comma; ``12.5`` or ``1,234.5`` a point), so
+    ``1.234`` means the same in every row: 1234 in a decimal-comma column, 1.234 otherwise.
+    Values that prove the other convention than most are rejected, not guessed.
+
+    Returns (float values, reasons, notes): ``reasons`` says per row why a non-empty value was not
+    read (None where it was).
     """
     has = present(raw)
+    reasons = pd.Series(None, index=raw.index, dtype=object)
+    notes: list[str] = []
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-        return raw.astype("float64"), pd.Series(False, index=raw.index), 0
+        return raw.astype("float64"), reasons, notes
     text = raw.astype("str").str.strip().where(has)
     values = _fast_float(text)
     if values is None:
         values = pd.to_numeric(text, errors="coerce")
     retry = has & values.isna()
-    fixed = 0
     if retry.any():
-        t = text[retry].str.replace("\u00a0", " ").str.replace("\u202f", " ")
-        comma_thousands = t.str.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-        dot_thousands = t.str.fullmatch(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-        space_thousands = t.str.fullmatch(r"-?\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
-        decimal_comma = t.str.fullmatch(r"-?\d+,\d+")
-        cleaned = t.copy()
-        cleaned[comma_thousands] = t[comma_thousands].str.replace(",", "")
-        cleaned[dot_thousands] = t[dot_thousands].str.replace(".", "").str.replace(",", ".")
-        cleaned[space_thousands] = t[space_thousands].str.replace(" ", "").str.replace(",", ".")
-        cleaned[decimal_comma & ~comma_thousands] = t[decimal_comma & ~comma_thousands].str.replace(",", ".")
-        again = pd.to_numeric(cleaned, errors="coerce")
-        values[retry] = again
-        fixed = int(again.notna().sum())
-    return values.astype("float64"), has & values.isna(), fixed
+        t = text[has].str.replace("\u00a0", " ").str.replace("\u202f", " ").str.replace(
+            r"(?<=[0-9]) (?=[0-9]{3}(?:[^0-9]|$))", "", regex=True)  # 1 234 567,5: spaces only group digits
+        comma = t.str.fullmatch(_COMMA_DECIMAL)
+        point = t.str.fullmatch(_POINT_DECIMAL)
+        n_comma, n_point = int(comma.sum()), int(point.sum())
+        decimal_comma = n_comma > n_point
+        if decimal_comma:
+            cleaned = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        else:
+            cleaned = t.str.replace(",", "", regex=False)
+        again = pd.to_numeric(cleaned.where(cleaned.str.fullmatch(r"[+-]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")),
+                              errors="coerce")
+        against = point if decimal_comma else comma
+        if n_comma and n_point:
+            mark, other = ("comma", "point") if decimal_comma else ("point", "comma")
+            example = t[comma if decimal_comma else point].iloc[0]
+            reasons[against[against].index] = (f"number written with a decimal {other}, but this column uses a "
+                                               f"decimal {mark} (e.g. {example!r}); the two are mixed")
+            again[against] = np.nan
+        changed = again.notna() & (cleaned != t)
+        values = values.copy()
+        values[again.index] = again.where(again.notna(), values[again.index])
+        if changed.any():
+            ambiguous = t.str.fullmatch(_AMBIGUOUS) & changed
+            how = "decimal comma, '.' groups thousands" if decimal_comma else "decimal point, ',' groups thousands"
+            note = f"{int(changed.sum())} numbers with thousands separators or decimal commas read ({how}"
+            if ambiguous.any() and not (n_comma if decimal_comma else n_point):
+                note += "; no value proves it, so the usual decimal point was assumed"
+            first = changed[changed].index[0]
+            notes.append(note + f"; e.g. {text[first]!r} = {again[first]:.15g})")
+    unread = has & values.isna() & reasons.isna()
+    reasons[unread] = "value is not a number"
+    return values.astype("float64"), reasons, notes
 
 
 def _fast_float(text: pd.Series) -> pd.Series | None:
@@ -199,28 +351,26 @@ def _fast_float(text: pd.Series) -> pd.Series | None:
 def parse_durations(raw: pd.Series, unit: str = "minutes") -> tuple[pd.Series, pd.Series, list[str]]:
     """Durations in minutes from numbers in ``unit`` (seconds/minutes/hours/days) or ``[-]H:MM[:SS]`` text.
 
-    ``HH:MM:SS`` text is read as hours:minutes:seconds whatever the unit. Returns (minutes, bad, notes).
+    ``HH:MM:SS`` text is read as hours:minutes:seconds whatever the unit. Returns (minutes, reasons, notes)
+    as :func:`parse_numbers`.
     """
     factor = DURATION_UNITS[unit]
-    notes: list[str] = []
     if pd.api.types.is_timedelta64_dtype(raw.dtype):
-        return raw.dt.total_seconds() / 60, pd.Series(False, index=raw.index), notes
-    has = present(raw)
-    numbers, bad, fixed = parse_numbers(raw)
-    if fixed:
-        notes.append(f"{fixed} numbers with thousands separators or decimal commas read")
+        return raw.dt.total_seconds() / 60, pd.Series(None, index=raw.index, dtype=object), []
+    numbers, reasons, notes = parse_numbers(raw)
     minutes = numbers * factor
-    if bad.any():
-        parts = raw[bad].astype("str").str.extract(_HMS)
+    unread = reasons == "value is not a number"
+    if unread.any():
+        parts = raw[unread].astype("str").str.extract(_HMS)
         ok = parts[1].notna()
         if ok.any():
             sign = np.where(parts[0] == "-", -1.0, 1.0)
             value = (parts[1].astype("float64") * 60 + parts[2].astype("float64")
                      + parts[3].astype("float64").fillna(0) / 60) * sign
             minutes[parts.index[ok]] = value[ok]
+            reasons[parts.index[ok]] = None
             notes.append(f"{int(ok.sum())} durations written as H:MM:SS read")
-        bad = has & minutes.isna()
-    return minutes.astype("float64"), bad, notes
+    return minutes.astype("float64"), reasons, notes
 
 
 def parse_bools(raw: pd.Series, true_values, false_values, true_pattern: str | None = None) -> tuple[pd.Series,
@@ -231,8 +381,14 @@ def parse_bools(raw: pd.Series, true_values, false_values, true_pattern: str | N
     elsewhere (Jira SLA fields: ``-3h 10m`` left means breached).
     """
     has = present(raw)
-    text = raw.astype("str").str.strip().str.lower()
     out = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        # 0/1 flags (nullable integers arrive from Parquet as 1.0/0.0/NaN): 1 is true, 0 false
+        numbers = raw.astype("float64")
+        out[numbers == 1] = True
+        out[numbers == 0] = False
+        return out, has & out.isna()
+    text = raw.astype("str").str.strip().str.lower()
     if true_pattern:
         out[has] = text[has].str.contains(true_pattern, regex=True).astype(bool)
         return out, pd.Series(False, index=raw.index)

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from toolkit.errors import DataError
+from toolkit.files import read_regular_bytes
 
 DELIMITERS = (",", ";", "\t", "|")
 MAX_FIELD_BYTES = 16 * 1024 * 1024
@@ -110,13 +111,7 @@ from the current folder, ...)
     """
     file = str(path)
     p = Path(path)
-    if not p.exists():
-        raise DataError("file not found", file=file, fix="check the path (relative paths start from the current "
-                        f"folder, {os.getcwd()})")
-    if p.is_dir():
-        raise DataError("this is a folder, not a file", file=file, fix="pass the export file inside it")
-    with open(p, "rb") as fh:
-        data = fh.read()
+    data = read_regular_bytes(p)  # a FIFO, device or folder is refused at once, never read
     return read_bytes(data, file=file, suffix=_suffix(p.name), sheet=sheet, encoding=encoding, delimiter=delimiter,
                       select=select)
 
@@ -309,6 +304,11 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         notes.append(f"repeated column names numbered: {', '.join(repeated)}")
     wanted = set(select(names)) if select is not None else set(names)
     keep = [n for n in names if n in wanted] or names
+    if not _quotes_well_formed(data, delimiter):
+        # a stray or unclosed quote: pyarrow would read on into the next records; the exact reader stops there
+        frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
+        frame = frame[keep]
+        return _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header)
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
@@ -324,6 +324,10 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
     except (pa.ArrowInvalid, pa.ArrowException, OverflowError):
         frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
         frame = frame[keep]
+    return _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header)
+
+
+def _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header) -> RawTable:
     raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="csv" if delimiter != "\t" else "tsv",
                    delimiter=delimiter, notes=notes, skipped=[n for n in names if n not in wanted])
     raw.rows_read = len(frame) + sum(len(r) for r in rejected)
@@ -331,23 +335,103 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
     return raw
 
 
+def _quotes_well_formed(data: bytes, delimiter: str) -> bool:
+    """Whether every quote in ``data`` opens or closes a field as RFC 4180 says (checked on the bytes, vectorised).
+
+    Quotes alternate open/close; an opening quote follows a delimiter, a line end, the file start or
+    (an escaped ``""``) the previous quote; a closing quote is followed by a delimiter, a line end, the
+    file end or the next quote. A stray quote breaks this, and pyarrow would then read the following
+    records into one field; such files go to the exact reader, which sets the damaged record aside.
+    """
+    buf = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(buf == 34)
+    if len(quotes) == 0:
+        return True
+    if len(quotes) % 2:
+        return False
+    ends = np.array([ord(delimiter), 10, 13, 34], dtype=np.uint8)
+    opening, closing = quotes[0::2], quotes[1::2]
+    before = buf[np.maximum(opening - 1, 0)]
+    ok_open = np.isin(before, ends) | (opening == 0)
+    after = buf[np.minimum(closing + 1, len(buf) - 1)]
+    ok_close = np.isin(after, ends) | (closing == len(buf) - 1)
+    return bool(ok_open.all() and ok_close.all())
+
+
+MAX_BROKEN_QUOTES = 1000
+"""More records with broken quoting than this and the file is taken as not CSV at all."""
+
+
+def _csv_records(text: str, delimiter: str, width: int):
+    """Yield ``(first line index, fields or None, error)`` per record, setting aside records with broken quotes.
+
+    The reader is strict about quotes; when a record's quoting is broken (a quote never closed, text
+    after a closing quote, or a quoted field running over several lines into a record with the wrong
+    number of fields), that record's first line is reported as damaged and reading resumes on the
+    next line, so one stray quote costs one record and never swallows the records after it.
+    """
+    lines = io.StringIO(text, newline="").readlines()
+    pos = [0]
+
+    def feed():
+        while pos[0] < len(lines):
+            pos[0] += 1
+            yield lines[pos[0] - 1]
+
+    reader = csv.reader(feed(), delimiter=delimiter, strict=True)
+    broken = 0
+    while True:
+        first = pos[0]
+        try:
+            fields = next(reader)
+            if fields and len(fields) != width and pos[0] - first > 1:
+                raise csv.Error(f"a quoted field runs over {pos[0] - first} lines into a record of {len(fields)} "
+                                f"fields, the header has {width}")
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            broken += 1
+            if broken > MAX_BROKEN_QUOTES:
+                raise _TooBroken(first) from None
+            yield first, None, str(exc)
+            pos[0] = first + 1
+            reader = csv.reader(feed(), delimiter=delimiter, strict=True)
+            continue
+        yield first, fields, None
+
+
+class _TooBroken(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
 def _read_csv_exactly(data: bytes, *, file: str, delimiter: str, names: list[str], skip: int):
-    """The slow, exact path: every record with its row number; ragged rows rejected, not guessed."""
+    """The slow, exact path: every record with its row number; ragged rows and broken quotes rejected, not guessed."""
     csv.field_size_limit(MAX_FIELD_BYTES)
-    text = io.StringIO(data.decode("utf-8"), newline="")
-    reader = csv.reader(text, delimiter=delimiter)
+    text = data.decode("utf-8")
+    lines_text = None
     width = len(names)
     good, good_rows, bad_rows, bad_values, bad_reasons = [], [], [], [], []
     record = 0
+    header_left = 1 + skip
     try:
-        for _ in range(1 + skip):
-            next(reader, None)
-        record = 1 + skip
-        for fields in reader:
-            if not fields:
+        for first, fields, error in _csv_records(text, delimiter, width):
+            if header_left:
+                header_left -= 1
+                record += 1
+                continue
+            if fields is not None and not fields:
                 continue  # an empty line is not a record (pyarrow skips it too)
             record += 1
-            if len(fields) == width:
+            if fields is None:
+                if lines_text is None:
+                    lines_text = io.StringIO(text, newline="").readlines()
+                bad_rows.append(record)
+                bad_values.append(lines_text[first].rstrip("\r\n")[:80])
+                bad_reasons.append(f'broken quoting: a quote (") opened in this record is not closed where its field '
+                                   f"ends ({error}); the record is set aside and the next line read as the next "
+                                   "record")
+            elif len(fields) == width:
                 good.append(fields)
                 good_rows.append(record)
             elif len(fields) < width and not any(f.strip() for f in fields):
@@ -358,13 +442,10 @@ def _read_csv_exactly(data: bytes, *, file: str, delimiter: str, names: list[str
                 bad_values.append(delimiter.join(fields)[:80])
                 bad_reasons.append(f"row has {len(fields)} fields, the header has {width} "
                                    "(an unquoted delimiter or a broken quote)")
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise DataError(f"a field after row {record} is larger than {MAX_FIELD_BYTES // 2**20} MB, which usually "
-                            "means a quote (\") is never closed", file=file, rows=[record + 1],
-                            fix="check the quoting around that row, or export the file again") from None
-        raise DataError(f"the file cannot be parsed as CSV near row {record + 1} ({exc})", file=file,
-                        rows=[record + 1], fix="export the file again as CSV, or check its quoting") from None
+    except _TooBroken as exc:
+        raise DataError(f"more than {MAX_BROKEN_QUOTES} records have broken quoting (the last at line "
+                        f"{exc.line + 1})", file=file, fix="check that this is a CSV file and the delimiter is "
+                        f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))}; export the file again") from None
     frame = pd.DataFrame(good, columns=names, dtype="str") if good else pd.DataFrame(
         {n: pd.Series(dtype="str") for n in names})
     frame = frame.replace("", np.nan) if len(frame) else frame
@@ -452,14 +533,79 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
     book.close()
     while body and all(v is None or (isinstance(v, str) and not v.strip()) for v in body[-1]):
         body.pop()  # Excel keeps formatted but empty rows at the end of a sheet
+    sheet_path = getattr(ws, "_worksheet_path", None)
+    formulas, merged = _sheet_formulas_and_merges(data, sheet_path) if sheet_path else ([], [])
+    notes = [f"sheet {ws.title!r}"] if len(book.sheetnames) > 1 else []
+    notes += _fill_merged(body, merged, header_row, width)
+    if formulas:
+        shown = ", ".join(f"{ref} ('={text[:30]}')" for ref, text in formulas[:3])
+        notes.append(f"{len(formulas)} cells hold a formula whose result was never calculated and saved ({shown}"
+                     f"{' …' if len(formulas) > 3 else ''}); they were read as empty: open the file in Excel, let it "
+                     "calculate, save it and load it again")
     frame = pd.DataFrame(body, columns=names, dtype=object)
     frame = frame.apply(_excel_text)
     numbers = np.arange(header_row + 1, header_row + 1 + len(frame))
-    raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="xlsx",
-                   notes=[f"sheet {ws.title!r}"] if len(book.sheetnames) > 1 else [])
+    raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="xlsx", notes=notes)
     raw.rows_read = len(frame)
     _drop_unusable(raw, header, [])
     return raw
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    """``'C5'`` -> (row 5, column index 2)."""
+    letters = re.match(r"[A-Z]+", ref).group(0)
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters):]), col - 1
+
+
+def _sheet_formulas_and_merges(data: bytes, sheet_path: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Formula cells without a saved result, and merged ranges, read from the sheet's XML (streamed).
+
+    openpyxl's read-only mode (used for speed) shows neither: a formula never calculated reads as
+    empty, and the cells under a merged cell are empty although a person sees the merged value.
+    """
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    formulas, merged = [], []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(sheet_path.lstrip("/")) as fh:
+            for _, elem in ET.iterparse(fh):
+                if elem.tag == f"{ns}c":
+                    f = elem.find(f"{ns}f")
+                    v = elem.find(f"{ns}v")
+                    if f is not None and f.text and (v is None or not (v.text or "").strip()):
+                        formulas.append((elem.get("r", "?"), f.text))
+                    elem.clear()
+                elif elem.tag == f"{ns}mergeCell" and elem.get("ref"):
+                    merged.append(elem.get("ref"))
+    except (KeyError, zipfile.BadZipFile, ET.ParseError):
+        return [], []  # the values were read; only these two checks are skipped
+    return formulas, merged
+
+
+def _fill_merged(body: list[list], merged: list[str], header_row: int, width: int) -> list[str]:
+    """Give every cell of a merged range the value shown for it (the top-left cell's), in place; say so."""
+    filled = []
+    for ref in merged:
+        if ":" not in ref:
+            continue
+        (r1, c1), (r2, c2) = (_cell(x) for x in ref.split(":"))
+        first = r1 - header_row - 1
+        if first < 0 or first >= len(body) or c1 >= width:
+            continue  # a merged title or header: not data
+        value = body[first][c1]
+        for r in range(max(first, 0), min(r2 - header_row, len(body))):
+            for c in range(c1, min(c2 + 1, width)):
+                if body[r][c] is None:
+                    body[r][c] = value
+        filled.append(ref)
+    if not filled:
+        return []
+    return [f"{len(filled)} merged cell ranges ({', '.join(filled[:3])}{' …' if len(filled) > 3 else ''}): every "
+            "cell of a range was given the range's value, as Excel shows it"]
 
 
 def _excel_text(col: pd.Series) -> pd.Series:
@@ -489,12 +635,28 @@ def _read_parquet(data: bytes, *, file: str) -> RawTable:
     return raw
 
 
+class _Unusable(str):
+    """Why a wrapped record cannot be used (its row is rejected with this reason)."""
+
+
+MAX_JSON_DEPTH = 100
+"""Records nested deeper than this are rejected (no export nests that deep; deeper would exhaust the stack)."""
+
+
 def _unwrap(record):
-    """Airbyte and Singer wrap each record; return the record itself (None for Singer SCHEMA/STATE)."""
+    """Airbyte and Singer wrap each record; return the record itself (None for Singer SCHEMA/STATE).
+
+    An Airbyte record whose ``_airbyte_data`` text is not a JSON object comes back as :class:`_Unusable`.
+    """
     if isinstance(record, dict):
         if "_airbyte_data" in record:
             inner = record["_airbyte_data"]
-            return json.loads(inner) if isinstance(inner, str) else inner
+            if isinstance(inner, str):
+                try:
+                    inner = json.loads(inner)
+                except (json.JSONDecodeError, RecursionError) as exc:
+                    return _Unusable(f"the Airbyte record's _airbyte_data is not valid JSON ({_json_problem(exc)})")
+            return inner
         if record.get("type") == "RECORD" and isinstance(record.get("record"), dict):
             return record["record"]
         if record.get("type") in ("SCHEMA", "STATE", "ACTIVATE_VERSION") and "stream" in record or \
@@ -503,14 +665,35 @@ def _unwrap(record):
     return record
 
 
+def _json_problem(exc: Exception) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+
+
+def _depth(value, limit: int) -> bool:
+    """Whether ``value`` nests deeper than ``limit`` levels (iterative: safe on any depth)."""
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if level > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values() if isinstance(v, dict | list))
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item if isinstance(v, dict | list))
+    return False
+
+
 def _read_json(data: bytes, *, file: str) -> RawTable:
     text = data.decode("utf-8")
     records: list = []
     numbers: list[int] = []
-    bad_rows, bad_values = [], []
+    bad_rows, bad_values, bad_reasons = [], [], []
     try:
         whole = json.loads(text)
         lines = False
+    except RecursionError:
+        raise DataError("the JSON is nested too deeply to be an export (thousands of levels)",
+                        file=file, fix="export the records as a JSON array of objects or JSON lines") from None
     except json.JSONDecodeError:
         lines = True
     if not lines:
@@ -532,35 +715,51 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
             try:
                 records.append(json.loads(line))
                 numbers.append(i)
-            except json.JSONDecodeError as exc:
+            except (json.JSONDecodeError, RecursionError) as exc:
                 bad_rows.append(i)
                 bad_values.append(line[:80])
+                bad_reasons.append("line is nested too deeply" if isinstance(exc, RecursionError)
+                                   else "line is not valid JSON")
                 if len(bad_rows) == 1:
-                    first_error = exc
+                    first_error = _json_problem(exc)
         if not records:
             raise DataError(f"the file is not valid JSON or JSON lines ({first_error})", file=file,
                             rows=bad_rows[:5], total=len(bad_rows),
                             fix="export as JSON (an array of objects) or JSON lines (one object per line)")
     unwrapped = [_unwrap(r) for r in records]
     skipped = sum(r is None for r in unwrapped)
-    keep = [i for i, r in enumerate(unwrapped) if isinstance(r, dict)]
-    not_objects = [numbers[i] for i, r in enumerate(unwrapped) if r is not None and not isinstance(r, dict)]
+    unusable = [(numbers[i], str(r)) for i, r in enumerate(unwrapped) if isinstance(r, _Unusable)]
+    deep = [numbers[i] for i, r in enumerate(unwrapped) if isinstance(r, dict) and _depth(r, MAX_JSON_DEPTH)]
+    deep_set = set(deep)
+    keep = [i for i, r in enumerate(unwrapped) if isinstance(r, dict) and numbers[i] not in deep_set]
+    not_objects = [numbers[i] for i, r in enumerate(unwrapped)
+                   if r is not None and not isinstance(r, dict) and not isinstance(r, _Unusable)]
     records = [unwrapped[i] for i in keep]
     numbers = [numbers[i] for i in keep]
+    if not records and (unusable or deep or not_objects):
+        why = (unusable[0][1] if unusable else f"nested more than {MAX_JSON_DEPTH} levels deep" if deep
+               else "not a JSON object")
+        raise DataError(f"none of the {len(unwrapped)} records can be used (the first: {why})", file=file,
+                        fix="export the records again as JSON objects, one per record")
     frame = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
     frame.columns = _unique([str(c) for c in frame.columns])
     raw = RawTable(file=file, frame=frame, row_numbers=np.asarray(numbers, dtype=np.int64),
                    format="jsonl" if lines else "json")
     rejected = []
     if bad_rows:
-        rejected.append(pd.DataFrame({"row": bad_rows, "column": "", "value": bad_values,
-                                      "reason": "line is not valid JSON"}))
+        rejected.append(pd.DataFrame({"row": bad_rows, "column": "", "value": bad_values, "reason": bad_reasons}))
+    if unusable:
+        rejected.append(pd.DataFrame({"row": [r for r, _ in unusable], "column": "_airbyte_data", "value": "",
+                                      "reason": [why for _, why in unusable]}))
+    if deep:
+        rejected.append(pd.DataFrame({"row": deep, "column": "", "value": "",
+                                      "reason": f"record is nested more than {MAX_JSON_DEPTH} levels deep"}))
     if not_objects:
         rejected.append(pd.DataFrame({"row": not_objects, "column": "", "value": "",
                                       "reason": "record is not a JSON object"}))
     if skipped:
         raw.notes.append(f"{skipped} Singer SCHEMA/STATE messages skipped (not records)")
-    raw.rows_read = len(frame) + len(bad_rows) + len(not_objects)
+    raw.rows_read = len(frame) + len(bad_rows) + len(not_objects) + len(unusable) + len(deep)
     if rejected:
         raw.rejected = pd.concat(rejected, ignore_index=True)
     return raw

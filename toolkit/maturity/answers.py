@@ -27,10 +27,9 @@ import difflib
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from toolkit.errors import DataError
-from toolkit.files import atomic_write_text
+from toolkit.errors import ConfigError, DataError
+from toolkit.files import atomic_write_text, csv_text, read_yaml
 from toolkit.maturity.model import MaturityModel, load_model
 from toolkit.schema import MATURITY_ANSWERS, validate
 
@@ -60,12 +59,22 @@ def read_answers(path: str | Path, model: MaturityModel | str | Path | None = No
                             fix="put one answers file per respondent in it, or pass a file")
         frames = [_read_one(f) for f in files]
         answers = pd.concat(frames, ignore_index=True)
+        _check_not_empty(answers, path)
         check_answers(answers, model, file=str(path))
         return answers
     answers = _read_one(path)
+    _check_not_empty(answers, path)
     # Rows of a CSV are named by their line in the file (the header is line 1).
     check_answers(answers, model, file=str(path), first_row=2 if path.suffix.lower() == ".csv" else 1)
     return answers
+
+
+def _check_not_empty(answers: pd.DataFrame, path: Path) -> None:
+    """No answers at all would score to NaN everywhere: that is a wrong file, not a result."""
+    if answers.empty:
+        raise DataError("holds no answers (only a header, or an empty list)", file=str(path),
+                        fix="fill in one row per respondent and question (respondent, role, question_id, level), "
+                            "or pass the file that holds the interview answers")
 
 
 def _read_one(path: Path) -> pd.DataFrame:
@@ -88,12 +97,9 @@ def _read_one(path: Path) -> pd.DataFrame:
 
 def _yaml_rows(path: Path) -> pd.DataFrame:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise DataError(f"is not valid YAML{where}", file=str(path),
-                        fix="check the indentation and quoting around that line") from None
+        data = read_yaml(path, what="answers file")
+    except ConfigError as exc:  # answers are data: the same message, as a DataError
+        raise DataError(exc.problem, file=exc.file, fix=exc.fix) from None
     if isinstance(data, list):
         if not all(isinstance(r, dict) for r in data):
             raise DataError("expected a list of answers, each a mapping with respondent, role, question_id, level",
@@ -168,4 +174,4 @@ def save_answers(answers: pd.DataFrame, path: str | Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame = answers.reindex(columns=ANSWER_COLUMNS)
-    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(path, csv_text(frame))  # formula-leading cells neutralised

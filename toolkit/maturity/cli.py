@@ -9,12 +9,10 @@ exit code 2, through :func:`toolkit.cli.main`.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
-import yaml
 
 from toolkit.errors import ConfigError
+from toolkit.files import make_folder, read_yaml, write_csv
 
 
 @click.group()
@@ -87,10 +85,9 @@ def score(answers_path: str, model_file: str | None, out_dir: str, targets_file:
         from toolkit.maturity.evidence import evaluate_evidence, read_tables
 
         tables["evidence"] = evaluate_evidence(model, answers, read_tables(data_dir, tz=tz), combine=combine, tz=tz)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_folder(out_dir)  # a file in the way is a ConfigError with a fix
     for name, frame in tables.items():
-        frame.round(6).to_csv(out / f"{name}.csv", index=False)
+        write_csv(frame.round(6), out / f"{name}.csv")
     overall = tables["overall_scores"].iloc[0]
     flagged = int(tables["disagreements"]["flagged"].sum())
     contradicted = ""
@@ -104,11 +101,7 @@ def score(answers_path: str, model_file: str | None, out_dir: str, targets_file:
 
 
 def _read_targets(path: str) -> dict[str, float]:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read targets ({str(exc).splitlines()[0]})", file=path,
-                          fix="write a YAML mapping such as `outcomes: 4`") from None
+    data = read_yaml(path, what="targets file", fix="write a YAML mapping such as `outcomes: 4`")
     if not isinstance(data, dict):
         raise ConfigError("expected a mapping of dimension_id to target level", file=path,
                           fix="write one `dimension_id: level` line per dimension")

@@ -21,9 +21,9 @@ from typing import Any
 
 import jsonschema
 import pandas as pd
-import yaml
 
 from toolkit.errors import ConfigError
+from toolkit.files import read_yaml
 
 DEFAULT_MODEL = "support"
 EFFORTS = ("low", "medium", "high")
@@ -151,16 +151,7 @@ def load_model(path: str | Path | MaturityModel | None = None) -> MaturityModel:
     if not file.is_file():
         raise ConfigError("model file not found", file=str(file),
                           fix="pass the path of a YAML model, or omit it to use the shipped model")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"is not valid YAML: {problem}{where}", file=str(file),
-                          fix="check the indentation and quoting around that line") from None
-    except UnicodeDecodeError:
-        raise ConfigError("is not a UTF-8 text file", file=str(file), fix="save the model as UTF-8 YAML") from None
+    data = read_yaml(file, what="maturity model")
     return model_from_dict(data, file=str(file))
 
 

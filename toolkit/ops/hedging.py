@@ -27,11 +27,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, test_proportions_2indep
 
 from toolkit.errors import ConfigError, DataError
+from toolkit.files import read_yaml
 from toolkit.ops.facts import reopened, ticket_csat, ticket_positions
 from toolkit.ops.segments import MIN_SAMPLE, NOT_SET, check_positive, check_table, flag_small, with_notes
 from toolkit.pii import redact
@@ -88,17 +88,7 @@ def load_lexicon(path: str | Path | None = None) -> Lexicon:
 @lru_cache(maxsize=8)
 def _load_lexicon(path: str, stamp: int | None) -> Lexicon:
     """Read and check one lexicon file (cached per path and modification time)."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except OSError as exc:
-        raise ConfigError(f"cannot read the hedging lexicon ({exc.strerror})", file=path,
-                          fix="pass the path of an existing YAML file, or None for the bundled lexicon") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"the hedging lexicon is not valid YAML{where}", file=path,
-                          fix="check indentation and quoting; see toolkit/ops/hedging_lexicon.yaml") from None
+    data = read_yaml(path, what="hedging lexicon")
     if not isinstance(data, dict):
         raise ConfigError("the hedging lexicon must be a mapping with `phrases`", file=path,
                           fix="start the file with `phrases:` followed by a list")

@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from toolkit.errors import ConfigError, ToolkitError
+from toolkit.files import output_name, read_yaml
 from toolkit.report.parameters import ReportParameters, parse_period, validate_parameters
 from toolkit.report.render import DEFAULT_NOTEBOOK, render_report
 
@@ -108,7 +108,9 @@ def job_from_options(entry: Mapping[str, Any], *, base_dir: str | Path = ".", wh
         key = next((k for k, v in KEYS.items() if v == head), head) + (f".{rest}" if rest else "")
         raise ConfigError(exc.problem, fix=exc.fix, key=f"{prefix}{key}") from None
     notebook = (base / Path(entry["notebook"]).expanduser()) if entry.get("notebook") else DEFAULT_NOTEBOOK
-    name = str(entry.get("name") or f"{slug(params.client_name)}-engagement")
+    # checked here, before anything renders: the name must keep the report inside the output folder
+    name = output_name(str(entry["name"]), key=f"{prefix}name") if entry.get("name") not in (None, "") else \
+        f"{slug(params.client_name)}-engagement"
     return Job(params, name, notebook, str(entry.get("title") or Job.title))
 
 
@@ -119,15 +121,7 @@ def read_engagements(path: str | Path) -> list[Mapping[str, Any] | ConfigError]:
     back as a ConfigError in its place, so the other entries still run.
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("does not exist", file=str(path), fix="check the path of the engagements file") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"is not valid YAML{at} ({getattr(exc, 'problem', None) or exc})", file=str(path),
-                          fix="check the indentation and quoting there") from None
+    data = read_yaml(path, what="engagements file")
     if not isinstance(data, Mapping) or not isinstance(data.get("engagements"), list) or not data["engagements"]:
         raise ConfigError("expected a list of engagements", file=str(path), key="engagements",
                           fix="write `engagements:` followed by one `- client: ...` entry per client")

@@ -35,7 +35,7 @@ import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from toolkit.errors import ConfigError, ToolkitError
-from toolkit.files import atomic_write_text
+from toolkit.files import atomic_write_text, inside, make_folder, output_name
 from toolkit.report.export import COVER_MIMETYPE, Cover, export_html, period_label
 from toolkit.report.parameters import ReportParameters, validate_parameters
 
@@ -105,9 +105,9 @@ def render_report(
                           fix="pass the path of a report notebook, e.g. notebooks/engagement_report.ipynb")
     params = parameters if isinstance(parameters, ReportParameters) else \
         validate_parameters(parameters, base_dir=notebook.parent)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    html_path, executed = out / f"{name}.html", out / f"{name}.ipynb"
+    name = output_name(name)
+    out = make_folder(out_dir)
+    html_path, executed = inside(out, name, ".html"), inside(out, name, ".ipynb")
     started = time.perf_counter()
     nb = execute(notebook, executed, params.as_notebook_parameters(), timeout=timeout, progress=progress,
                  stale_html=html_path)

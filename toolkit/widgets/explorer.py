@@ -40,7 +40,7 @@ from toolkit.duplicates import extract_bug_keys
 from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS
 from toolkit.duplicates.ranking import cluster_evidence as evidence_for
 from toolkit.errors import ConfigError, DataError
-from toolkit.files import atomic_write_text
+from toolkit.files import atomic_write_text, csv_text
 from toolkit.pii import redact
 from toolkit.schema import has_values
 from toolkit.widgets.labels import (
@@ -957,7 +957,7 @@ class DuplicateExplorer:
         jira = jira_bug_candidates(labelled, self.examples(), tracker_url=tracker_url, ticket_url=ticket_url)
         paths = {"jira": write_jira_csv(jira, folder / "bug_candidates_jira.csv"),
                  "labelled": folder / "labelled_clusters.csv"}
-        atomic_write_text(paths["labelled"], labelled.to_csv(index=False, lineterminator="\n"))
+        atomic_write_text(paths["labelled"], csv_text(labelled))  # formula-leading cells neutralised
         self.export_html.value = (f"{len(jira)} bug candidate(s) → {html.escape(str(paths['jira']))}<br>"
                                   f"{len(labelled)} labelled cluster(s) → {html.escape(str(paths['labelled']))}")
         return paths

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ConfigError, DataError
-from toolkit.files import atomic_write_text
+from toolkit.files import atomic_write_text, csv_text
 
 FORMAT = "support-toolkit duplicate labels"
 VERSION = 1
@@ -580,7 +580,7 @@ def jira_bug_candidates(
 def write_jira_csv(candidates: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write :func:`jira_bug_candidates` rows as a UTF-8 CSV (every field quoted), atomically."""
     path = Path(path)
-    atomic_write_text(path, candidates.to_csv(index=False, quoting=1, lineterminator="\n"))
+    atomic_write_text(path, csv_text(candidates, quoting=1))  # formula-leading cells neutralised
     return path
 
 
