@@ -75,7 +75,7 @@ def test_watermelon_single_team_and_small_segments_are_not_flagged():
 
 def test_watermelon_by_period_and_without_experience_data():
     frame = tickets(_team("A", start="2026-01-05") + _team("B", start="2026-02-05"))
-    out = ops.watermelon(frame, by=None, period="month")
+    out = ops.watermelon(frame, by=None, freq="month")
     assert out["segment"].tolist() == ["2026-01", "2026-02"]
     bare = tickets([{"created_at": "2026-01-05T10:00Z", "team": t} for t in "ABC"])
     out = ops.watermelon(bare)

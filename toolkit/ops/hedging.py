@@ -31,10 +31,13 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, test_proportions_2indep
 
 from toolkit.errors import ConfigError, DataError
+from toolkit.notes import notes as notes_of
+from toolkit.notes import with_notes
 from toolkit.ops.facts import reopened, ticket_csat, ticket_positions
-from toolkit.ops.segments import MIN_SAMPLE, NOT_SET, check_positive, check_table, flag_small, with_notes
+from toolkit.ops.segments import NOT_SET, flag_small
 from toolkit.pii import redact
 from toolkit.schema import has_values
+from toolkit.validation import MIN_N, check_min_n, check_table
 
 DEFAULT_LEXICON = Path(__file__).with_name("hedging_lexicon.yaml")
 REPLY_COLUMNS = ["ticket_id", "message_id", "author", "created_at", "hedged", "matched_phrases", "rewrite", "body"]
@@ -233,7 +236,7 @@ def hedging_summary(
     replies: pd.DataFrame,
     tickets: pd.DataFrame | None = None,
     by: str = "author",
-    min_replies: int = MIN_SAMPLE,
+    min_n: int = MIN_N,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
     """Share of hedged agent replies per agent or team, ranked, with a redacted example.
@@ -243,7 +246,7 @@ def hedging_summary(
     replies : the frame :func:`hedging` returns.
     tickets : canonical tickets, needed when ``by`` is a ticket column (``team``, ``channel``...).
     by : ``author`` (the agent who wrote the reply) or a ticket column such as ``team``.
-    min_replies : segments with fewer replies are flagged ``small_sample`` and not ranked.
+    min_n : segments with fewer replies are flagged ``small_sample`` and not ranked.
 
     Returns
     -------
@@ -254,7 +257,7 @@ def hedging_summary(
     earliest hedge, PII-redacted) and ``example_rewrite`` (the certain rewrite for it).
     """
     _check_replies(replies)
-    check_positive(min_replies, "min_replies", integer=True)
+    check_min_n(min_n)
     notes: list[str] = []
     if by == "author":
         codes, labels = pd.factorize(replies["author"], sort=True)
@@ -283,7 +286,7 @@ def hedging_summary(
     out["hedged_share"] = out["hedged_replies"] / out["replies"]
     low, high = proportion_confint(out["hedged_replies"], out["replies"], alpha=1 - confidence, method="wilson")
     out["ci_low"], out["ci_high"] = np.asarray(low), np.asarray(high)
-    out = flag_small(out, "replies", min_replies)
+    out = flag_small(out, "replies", min_n)
     hedged_rows = replies[hedged]
     phrases = _top_phrases(hedged_rows, codes[hedged], labels)
     examples = _examples(hedged_rows, codes[hedged], labels)
@@ -298,7 +301,7 @@ def hedging_summary(
     if by != "author":
         out.insert(1, by, out["segment"])
     if (~reliable).any():
-        notes.append(f"{int((~reliable).sum())} segments have fewer than {min_replies} replies: shown, not ranked.")
+        notes.append(f"{int((~reliable).sum())} segments have fewer than {min_n} replies: shown, not ranked.")
     return with_notes(out.reset_index(drop=True), notes)
 
 
@@ -364,15 +367,16 @@ def hedging_association(
         rows.append(_empty_row("reopen_rate", "skipped: the tickets have no reopens values"))
     else:
         rows.append(_rate_difference("reopen_rate", again.astype("float64").to_numpy(), hedged, known, confidence))
-    csat, csat_notes = ticket_csat(tickets, survey_responses)
+    csat = ticket_csat(tickets, survey_responses)
+    csat_notes = notes_of(csat)
     if csat.isna().all():
         rows.append(_empty_row("csat", csat_notes[0]))
     else:
         rows.append(_rate_difference("csat", csat.to_numpy(), hedged, known, confidence))
     out = pd.DataFrame(rows, columns=ASSOCIATION_COLUMNS)
     out["exposure"] = exposure
-    out["small_sample"] = (out["tickets_hedged"].fillna(0) < MIN_SAMPLE) | (out["tickets_certain"].fillna(0)
-                                                                             < MIN_SAMPLE)
+    out["small_sample"] = (out["tickets_hedged"].fillna(0) < MIN_N) | (out["tickets_certain"].fillna(0)
+                                                                             < MIN_N)
     return with_notes(out, [n for n in csat_notes if "skipped" not in n])
 
 

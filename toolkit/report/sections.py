@@ -138,8 +138,8 @@ class Operations:
     """Ticket-operations results from :mod:`toolkit.ops` (see the named functions' docstrings)."""
 
     watermelon: pd.DataFrame | None = None  # watermelon(by="team")
-    over_time: pd.DataFrame | None = None  # kiwi_or_watermelon(period="month")
-    trend: pd.DataFrame | None = None  # ops_experience_over_time(period="month")
+    over_time: pd.DataFrame | None = None  # kiwi_or_watermelon(freq="month")
+    trend: pd.DataFrame | None = None  # ops_experience_over_time(freq="month")
     sla: pd.DataFrame | None = None  # sla_attainment(by="team")
     response_times: pd.DataFrame | None = None  # response_times(by="team")
     conversations: pd.DataFrame | None = None  # conversation_summary(by="team")
@@ -148,7 +148,7 @@ class Operations:
     hedging: pd.DataFrame | None = None  # hedging_summary(by="author")
     hedging_effect: pd.DataFrame | None = None  # hedging_association
     period_effects: pd.DataFrame | None = None  # period_effects
-    volume: pd.DataFrame | None = None  # volume(period="month")
+    volume: pd.DataFrame | None = None  # volume(freq="month")
     weekday_hour: pd.DataFrame | None = None  # weekday_hour
     workload: pd.DataFrame | None = None  # workload_concentration(by="team")
     agents: pd.DataFrame | None = None  # agent_workload
@@ -173,8 +173,8 @@ def operations(engagement: Engagement, by: str = "team") -> Operations:
         by = usable[0] if usable else None
         result.notes.append(f"The tickets carry no team; segments are {by or 'not used'} instead.")
     result.watermelon = ops.watermelon(tickets, responses, by=by, messages=messages, targets=targets, tz=tz)
-    result.over_time = ops.kiwi_or_watermelon(tickets, responses, period="month", targets=targets, tz=tz)
-    result.trend = ops.ops_experience_over_time(tickets, responses, period="month", targets=targets, tz=tz)
+    result.over_time = ops.kiwi_or_watermelon(tickets, responses, freq="month", targets=targets, tz=tz)
+    result.trend = ops.ops_experience_over_time(tickets, responses, freq="month", targets=targets, tz=tz)
     result.sla = ops.sla_attainment(tickets, targets=targets, by=by, tz=tz)
     result.response_times = ops.response_times(tickets, by=by, tz=tz)
     result.conversations = ops.conversation_summary(tickets, messages, by=by, tz=tz)
@@ -187,7 +187,7 @@ def operations(engagement: Engagement, by: str = "team") -> Operations:
     else:
         result.notes.append("No message threads were provided, so hedging language is not analysed.")
     result.period_effects = ops.period_effects(tickets, tz=tz)
-    result.volume = ops.volume(tickets, period="month", tz=tz)
+    result.volume = ops.volume(tickets, freq="month", tz=tz)
     result.weekday_hour = ops.weekday_hour(tickets, tz=tz)
     result.workload = ops.workload_concentration(tickets, messages, by=by, tz=tz)
     result.agents = ops.agent_workload(tickets, messages, tz=tz)
