@@ -6,6 +6,11 @@ argument, the value received and what to pass instead) or
 :mod:`toolkit.survey`, :mod:`toolkit.maturity`, :mod:`toolkit.report` and
 :mod:`toolkit.io` use these, so the same mistake reads the same everywhere.
 
+Survey answers are checked here too, before anything is computed: a value outside its
+scale is a DataError naming the offending rows (the Series' index labels, or 1-based
+positions for plain sequences) and values. Missing answers (None, NaN, empty strings)
+are not errors: they are left out and counted in the result's ``missing`` column.
+
 Shared constants live here too: :data:`MIN_N` (the small-sample cut-off),
 :data:`FREQS` (bucket sizes), :data:`SEGMENT_COLUMNS` (ticket columns a result can be
 split by) and :data:`PRIORITIES` (from the canonical schema).
@@ -14,18 +19,18 @@ split by) and :data:`PRIORITIES` (from the canonical schema).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
 
 from toolkit.errors import ConfigError, DataError
-from toolkit.schema import PRIORITIES, TABLES, has_values, validate
+from toolkit.schema import PRIORITIES, SCALES, TABLES, has_values, validate
 
 __all__ = [
     "FREQS", "MIN_N", "PRIORITIES", "SEGMENT_COLUMNS", "as_list", "check_by", "check_choice", "check_confidence",
-    "check_freq", "check_min_n", "check_positive", "check_table", "check_tz", "require_columns",
+    "check_freq", "check_min_n", "check_positive", "check_scale", "check_table", "check_tz", "require_columns",
 ]
 
 MIN_N = 30
@@ -140,3 +145,120 @@ def require_columns(frame: object, columns: Sequence[str], table: str) -> None:
     if lacking:
         raise DataError(f"needs values in {', '.join(f'`{c}`' for c in lacking)}", table=table,
                         fix=f"load the {table} with these columns (see docs/data-model.md)")
+
+
+# --------------------------------------------------------------------------- survey answers
+
+BINARY_GOOD = ("good", "satisfied", "yes", "positive", "thumbs up", "\U0001f44d")
+BINARY_BAD = ("bad", "unsatisfied", "dissatisfied", "no", "negative", "thumbs down", "\U0001f44e")
+
+
+
+
+
+def as_series(values: Iterable | pd.Series, name: str) -> pd.Series:
+    """Turn a sequence of answers into a Series whose index names the rows (1-based unless a Series)."""
+    if isinstance(values, pd.DataFrame):
+        raise ConfigError(f"{name} must be one column of answers, got a DataFrame with columns "
+                          f"{', '.join(map(str, values.columns[:5]))}", key=name,
+                          fix=f"pass one column, e.g. frame['score'] as {name}")
+    if isinstance(values, pd.Series):
+        return values
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        return pd.Series(values, index=pd.RangeIndex(1, len(values) + 1))
+    if values is None or isinstance(values, str | bytes | int | float) or not isinstance(values, Iterable):
+        raise ConfigError(f"{name} must be a sequence of answers, got {type(values).__name__}", key=name,
+                          fix=f"pass a list, array or Series of answers as {name}")
+    array = list(values)
+    return pd.Series(array, index=pd.RangeIndex(1, len(array) + 1), dtype=None if array else float)
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    """Missing answers: NA values and empty or whitespace-only strings."""
+    if _is_numeric(series):
+        return series.isna()
+    text = series.astype("str").str.strip()
+    return series.isna() | text.eq("") | text.str.lower().isin(["nan", "<na>", "none"])
+
+
+def numeric_answers(values: Iterable | pd.Series, *, name: str, scale: tuple[int, int], what: str,
+                    whole: bool = True, scale_fix: str | None = None) -> tuple[pd.Series, int]:
+    """Answers as floats on ``scale`` (missing ones dropped) and how many were missing.
+
+    Raises DataError for values that are not numbers, not whole numbers (when ``whole``)
+    or outside ``scale``, naming the rows and values.
+    """
+    series = as_series(values, name)
+    if isinstance(series.dtype, pd.BooleanDtype) or series.dtype == bool:
+        series = series.astype("Int64")
+    missing = _blank(series)
+    present = series[~missing]
+    if _is_numeric(present):
+        numbers = present.astype(float)
+    else:
+        numbers = pd.to_numeric(present.astype(object), errors="coerce").astype(float)
+    low, high = scale
+    scale_text = f"{low}-{high}"
+    checks = (
+        (numbers.isna(), "are not numbers", "use plain numbers, without words or units"),
+        (numbers.notna() & (numbers != np.round(numbers)) if whole else pd.Series(False, index=numbers.index),
+         "are not whole numbers", f"use the whole numbers {scale_text}"),
+        ((numbers < low) | (numbers > high), f"are outside the {scale_text} scale",
+         scale_fix or "correct or remove these answers, or pass the scale they were given on as `scale`"),
+    )
+    for bad, problem, fix in checks:
+        if bad.any():
+            raise DataError(f"{what} answers {problem}", column=name, rows=present.index[bad].tolist(),
+                            values=_plain(present[bad]), fix=fix)
+    return numbers, int(missing.sum())
+
+
+def binary_answers(values: pd.Series, *, name: str) -> pd.Series | None:
+    """Good/bad words as 1.0/0.0 (missing dropped), or None when the answers are not words.
+
+    Mixed words and numbers raise DataError, as do words that are neither good nor bad.
+    """
+    if _is_numeric(values):
+        return None
+    missing = _blank(values)
+    present = values[~missing]
+    if present.empty:
+        return None
+    text = present.astype("str").str.strip().str.lower()
+    is_number = pd.to_numeric(text, errors="coerce").notna()
+    if is_number.all():
+        return None
+    good, bad = text.isin(BINARY_GOOD), text.isin(BINARY_BAD)
+    unknown = ~(good | bad)
+    if unknown.any():
+        kind = "mix words and numbers" if (is_number & unknown).any() else "have words that are neither good nor bad"
+        raise DataError(f"the ratings {kind}", column=name, rows=present.index[unknown].tolist(),
+                        values=_plain(present[unknown]),
+                        fix="use 'good'/'bad' for binary ratings or numbers on one scale, not both")
+    return good.astype(float)
+
+
+def check_scale(scale: tuple[int, int] | str, key: str = "scale") -> tuple[int, int]:
+    """A scale as (lowest, highest), from a tuple or a canonical name ('1-5', '1-7', '0-10', 'binary')."""
+    if isinstance(scale, str):
+        if scale not in SCALES:
+            raise ConfigError(f"unknown scale {scale!r}", key=key,
+                              fix=f"use one of {', '.join(repr(s) for s in SCALES)} or a (lowest, highest) tuple")
+        return SCALES[scale]
+    ok = (isinstance(scale, tuple | list) and len(scale) == 2
+          and all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in scale) and scale[0] < scale[1])
+    if not ok:
+        raise ConfigError(f"scale must be (lowest, highest) whole numbers, got {scale!r}", key=key,
+                          fix="pass e.g. scale=(1, 5)")
+    return int(scale[0]), int(scale[1])
+
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    """Whether the Series holds numbers (not booleans, not text), so no text checks are needed."""
+    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
+
+
+def _plain(values: pd.Series) -> list:
+    """Values as plain Python objects, so that messages show 11 rather than np.int64(11)."""
+    return [v.item() if isinstance(v, np.generic) else v for v in values.tolist()]

@@ -46,7 +46,13 @@ from toolkit.ops.hedging import Lexicon, hedging, hedging_association, hedging_s
 from toolkit.ops.seasonality import month_of_year, period_effects, weekday_hour
 from toolkit.ops.times import response_times, sla_attainment
 from toolkit.ops.volume import volume
-from toolkit.ops.watermelon import kiwi_or_watermelon, ops_experience_over_time, segment_metrics, watermelon
+from toolkit.ops.watermelon import (
+    kiwi_or_watermelon,
+    metric_correlations,
+    ops_experience_over_time,
+    segment_metrics,
+    watermelon,
+)
 from toolkit.ops.workload import agent_workload, gini, hard_tickets, workload_concentration
 from toolkit.validation import MIN_N
 
@@ -64,6 +70,7 @@ __all__ = [
     "incomplete_conversations",
     "kiwi_or_watermelon",
     "load_lexicon",
+    "metric_correlations",
     "month_of_year",
     "notes",
     "ops_experience_over_time",

@@ -16,11 +16,15 @@ segments and need at least 3 reliable segments.
 
 **Flag.** A segment is a watermelon when its ops tier is ``best``, its experience tier is
 ``worst``, and its experience is measurably worse than the other segments together: CSAT
-lower or reopen rate higher, with a two-sided score test p-value below ``alpha`` (0.05;
-``experience_gap_p`` is the smaller of the two). Tiers are relative — some segment is always
-"best" — so the test keeps chance differences between equally good teams from being
-flagged. Small segments (< ``min_n`` tickets, or < ``min_n`` CSAT ratings when
-CSAT is known) are never flagged.
+lower or reopen rate higher than the rest by a two-sided score test for two proportions.
+The two tests are combined per segment by Bonferroni (``experience_gap_p``: twice the smaller
+p-value, at most 1) and then Holm-adjusted over all reliable segments
+(``experience_gap_p_adjusted``), which must be below ``alpha`` (0.05). Tiers are relative —
+some segment is always "best" — so the test keeps chance differences between equally good
+teams from being flagged, and the correction keeps the chance that any of many equal teams
+is flagged at or below ``alpha`` (``tests/test_ops_watermelon.py`` simulates it). Small
+segments (< ``min_n`` tickets, or < ``min_n`` CSAT ratings when CSAT is known) are never
+flagged.
 
 **Kiwi or watermelon over time.** :func:`kiwi_or_watermelon` correlates an ops metric with
 CSAT across periods: when they rise and fall together (interval above 0) the organisation
@@ -36,9 +40,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.proportion import test_proportions_2indep
+from statsmodels.stats import proportion
 
 from toolkit.errors import ConfigError
+from toolkit.multiplicity import adjust_p_values
 from toolkit.notes import add_note, with_notes
 from toolkit.notes import notes as notes_of
 from toolkit.ops.facts import (
@@ -58,7 +63,8 @@ OPS_METRICS = {"sla_attainment": True, "first_reply_median": False, "resolution_
 EXPERIENCE_METRICS = {"csat": True, "reopen_rate": False, "back_and_forth": False, "nps": True}
 WATERMELON_COLUMNS = ["segment", "tickets", "sla_attainment", "first_reply_median", "resolution_median", "csat",
                       "csat_responses", "reopen_rate", "back_and_forth", "nps", "ops_score", "experience_score",
-                      "ops_tier", "experience_tier", "experience_gap_p", "small_sample", "flag", "explanation"]
+                      "ops_tier", "experience_tier", "experience_gap_p", "experience_gap_p_adjusted", "small_sample",
+                      "flag", "explanation"]
 _COUNTS = ["csat_satisfied", "reopened_tickets", "ever_solved"]
 _METRIC_NAMES = {"sla_attainment": "SLA attainment", "first_reply_median": "first reply speed",
                  "resolution_median": "resolution speed"}
@@ -161,7 +167,7 @@ def watermelon(
         normal 480, low 1440).
     tz : the client's time zone.
     min_n : segments with fewer tickets (or CSAT ratings) are ``small_sample``.
-    alpha : significance level of the experience-gap test that a flag also needs.
+    alpha : family-wise significance level of the experience-gap test that a flag also needs.
 
     Returns
     -------
@@ -169,7 +175,8 @@ def watermelon(
     ``sla_attainment``, ``first_reply_median``, ``resolution_median`` (minutes), ``csat``,
     ``csat_responses``, ``reopen_rate``, ``back_and_forth``, ``nps``, ``ops_score``,
     ``experience_score`` (0-1, higher is better), ``ops_tier``, ``experience_tier``
-    (best / middle / worst, empty when not tiered), ``experience_gap_p``, ``small_sample``,
+    (best / middle / worst, empty when not tiered), ``experience_gap_p``,
+    ``experience_gap_p_adjusted`` (Holm over segments), ``small_sample``,
     ``flag`` (bool) and
     ``explanation`` (one plain sentence with the numbers). Tiers and the flag rule are in
     the module docstring.
@@ -199,13 +206,16 @@ def watermelon(
         else:
             notes.append(f"Watermelon flags need at least 3 segments with {min_n}+ tickets to form tiers; "
                          f"{int(reliable.sum())} found.")
-    out["experience_gap_p"] = _experience_gap(out)
+    gap = _experience_gap(out, reliable)
+    out["experience_gap_p"] = gap["experience_gap_p"]
+    out["experience_gap_p_adjusted"] = gap["experience_gap_p_adjusted"]
     out["flag"] = ((out["ops_tier"] == "best") & (out["experience_tier"] == "worst")
-                   & (out["experience_gap_p"] < alpha)).fillna(False).astype(bool)
+                   & (out["experience_gap_p_adjusted"] < alpha)).fillna(False).astype(bool)
     tiered_bad = ((out["ops_tier"] == "best") & (out["experience_tier"] == "worst")).fillna(False).astype(bool)
     if (tiered_bad & ~out["flag"]).any():
         notes.append("Best-ops/worst-experience segments whose experience is not measurably worse than the rest "
-                     f"(p >= {alpha:g}) are not flagged: " + ", ".join(out.loc[tiered_bad & ~out["flag"], "segment"])
+                     f"(Holm-adjusted p >= {alpha:g}) are not flagged: "
+                     + ", ".join(out.loc[tiered_bad & ~out["flag"], "segment"])
                      + ".")
     out["explanation"] = [_explain(row, min_n, tierable) for row in out.to_dict("records")]
     keys = list(out.columns[1:out.columns.get_loc("tickets")])
@@ -283,6 +293,49 @@ def kiwi_or_watermelon(
     return with_notes(out[["segment", *keys, *TREND_COLUMNS[1:]]], notes)
 
 
+def metric_correlations(metrics: pd.DataFrame, min_n: int = 4) -> pd.DataFrame:
+    """Across segments, does each experience metric move with each operational metric?
+
+    Spearman rank correlation over the segments of ``metrics`` (the output of
+    :func:`segment_metrics` or :func:`watermelon`) that are not ``small_sample`` and hold
+    both values, oriented so that a positive ``rho`` means "better on one goes with better
+    on the other" (e.g. faster first reply with higher CSAT). Pairs with fewer than
+    ``min_n`` such segments are left out.
+
+    Returns
+    -------
+    DataFrame, one row per pair: ``experience_metric``, ``ops_metric``, ``segments``, ``rho``,
+    ``p_value``, ``agrees`` (``"yes"`` if rho > 0 with p < 0.05, ``"no"`` if rho < 0 with
+    p < 0.05, ``"unclear"`` otherwise).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"sla_attainment": [0.9, 0.8, 0.7, 0.6], "csat": [0.5, 0.6, 0.7, 0.8]})
+    >>> metric_correlations(m)[["experience_metric", "ops_metric", "segments", "rho"]]
+      experience_metric      ops_metric  segments  rho
+    0              csat  sla_attainment         4 -1.0
+    """
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 3:
+        raise ConfigError(f"min_n must be a whole number of at least 3, got {min_n!r}", key="min_n",
+                          fix="pass e.g. min_n=4 (a correlation needs at least 3 segments)")
+    reliable = (~metrics["small_sample"].astype(bool) if "small_sample" in metrics.columns
+                else pd.Series(True, index=metrics.index))
+    rows = []
+    for a, a_high in EXPERIENCE_METRICS.items():
+        for b, b_high in OPS_METRICS.items():
+            if a not in metrics.columns or b not in metrics.columns:
+                continue
+            pair = metrics.loc[reliable, [a, b]].astype(float).dropna()
+            if len(pair) < min_n or pair[a].nunique() < 2 or pair[b].nunique() < 2:
+                continue
+            sign = 1 if a_high == b_high else -1
+            rho, p = stats.spearmanr(pair[a], sign * pair[b])
+            agrees = "yes" if rho > 0 and p < 0.05 else "no" if rho < 0 and p < 0.05 else "unclear"
+            rows.append({"experience_metric": a, "ops_metric": b, "segments": len(pair), "rho": float(rho),
+                         "p_value": float(p), "agrees": agrees})
+    return pd.DataFrame(rows, columns=["experience_metric", "ops_metric", "segments", "rho", "p_value", "agrees"])
+
+
 def _correlate(ops: np.ndarray, csat: np.ndarray, confidence: float, freq: str, ops_metric: str) -> dict:
     name = _METRIC_NAMES[ops_metric]
     if len(ops) < 4 or np.ptp(ops) == 0 or np.ptp(csat) == 0:
@@ -321,13 +374,18 @@ def _account_nps(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None) -
     return tickets["organization_id"].map(by_org).astype("float64")
 
 
-def _experience_gap(frame: pd.DataFrame) -> pd.Series:
-    """Per segment: the smaller p-value of "CSAT lower" and "reopen rate higher" than all other segments.
+def _experience_gap(frame: pd.DataFrame, reliable: pd.Series) -> pd.DataFrame:
+    """Per segment: is the experience measurably worse than in all other segments together?
 
-    Two-sided score tests for two proportions (statsmodels); a difference in the good
-    direction gives p = 1. NaN when neither can be tested.
+    Two score tests for two proportions (statsmodels, two-sided; a difference in the good
+    direction gives p = 1): CSAT lower, reopen rate higher. A segment's ``experience_gap_p``
+    is the Bonferroni combination of the two (twice the smaller, at most 1), so that
+    having two chances does not make a flag likelier; ``experience_gap_p_adjusted`` is
+    that p-value Holm-adjusted over every reliable segment tested, so that with many
+    equal teams one is not flagged by chance. NaN when neither can be tested.
     """
-    result = pd.Series(np.nan, index=frame.index)
+    raw = np.full(len(frame), np.nan)
+    tests = np.zeros(len(frame))
     for good_high, count, total in ((True, "csat_satisfied", "csat_responses"),
                                     (False, "reopened_tickets", "ever_solved")):
         k, n = frame[count].fillna(0).to_numpy(), frame[total].fillna(0).to_numpy()
@@ -339,9 +397,16 @@ def _experience_gap(frame: pd.DataFrame) -> pd.Series:
             worse = own < other if good_high else own > other
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                p = test_proportions_2indep(k[i], n[i], rest_k[i], rest_n[i], method="score").pvalue if worse else 1.0
-            result.iloc[i] = np.fmin(result.iloc[i], p) if np.isfinite(result.iloc[i]) else p
-    return result
+                p = (proportion.test_proportions_2indep(k[i], n[i], rest_k[i], rest_n[i], method="score").pvalue
+                     if worse else 1.0)
+            raw[i] = np.fmin(raw[i], p) if np.isfinite(raw[i]) else p
+            tests[i] += 1
+    combined = np.minimum(1.0, raw * np.maximum(tests, 1))
+    tested = np.isfinite(combined) & reliable.to_numpy(dtype=bool)
+    adjusted = np.full(len(frame), np.nan)
+    if tested.any():
+        adjusted[tested] = adjust_p_values(combined[tested], "holm")
+    return pd.DataFrame({"experience_gap_p": combined, "experience_gap_p_adjusted": adjusted}, index=frame.index)
 
 
 def _score(frame: pd.DataFrame, metrics: Mapping[str, bool], known: list[str], reliable: pd.Series) -> pd.Series:

@@ -27,10 +27,10 @@ import statsmodels.api as sm
 from scipy import stats
 
 from toolkit.errors import ConfigError, DataError
+from toolkit.multiplicity import adjust_p_values
 from toolkit.schema import has_values
 from toolkit.survey.frames import survey_rows, unfavourable
-from toolkit.survey.segments import adjust_p_values
-from toolkit.survey.validation import check_choice, check_confidence, require_columns
+from toolkit.validation import check_choice, check_confidence, require_columns
 
 FEATURES = {
     "reopened": ("reopens", "binary", "reopened at least once"),

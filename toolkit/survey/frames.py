@@ -6,7 +6,6 @@
   ``nps(x)["score"].iloc[0]``.
 - :func:`survey_rows` picks one survey's answers from ``survey_responses``.
 - :func:`with_ticket_columns` brings ticket attributes (team, channel...) onto responses.
-- :func:`period_start` puts timestamps into calendar weeks, months or quarters of the client's time zone.
 """
 
 from __future__ import annotations
@@ -18,11 +17,9 @@ import pandas as pd
 
 from toolkit.errors import ConfigError, DataError
 from toolkit.schema import SCALES, has_values
-from toolkit.survey.validation import check_choice, require_columns
+from toolkit.validation import check_choice, require_columns
 
 SURVEY_SCALES = {"nps": ("0-10",), "csat": ("1-5", "1-7", "binary", "0-10"), "ces": ("1-5", "1-7")}
-FREQUENCIES = {"week": "W-SUN", "month": "M", "quarter": "Q"}
-
 
 
 class ResultSeries(pd.Series):
@@ -154,10 +151,3 @@ def with_ticket_columns(responses: pd.DataFrame, tickets: pd.DataFrame | None,
     lookup = tickets.drop_duplicates("ticket_id").set_index("ticket_id")[needed]
     joined = responses.drop(columns=[c for c in needed if c in responses.columns])
     return joined.join(lookup, on="ticket_id")
-
-
-def period_start(timestamps: pd.Series, freq: str, tz: str = "UTC") -> pd.Series:
-    """The start of each timestamp's calendar week (Monday), month or quarter in time zone ``tz``, as a naive date."""
-    check_choice(freq, tuple(FREQUENCIES), "freq")
-    local = pd.to_datetime(timestamps, utc=True).dt.tz_convert(tz).dt.tz_localize(None)
-    return local.dt.to_period(FREQUENCIES[freq]).dt.start_time.astype("datetime64[us]")

@@ -24,12 +24,13 @@ from scipy import stats
 from sklearn.linear_model import LogisticRegression
 
 from toolkit.errors import DataError
+from toolkit.multiplicity import CORRECTIONS, adjust_p_values
 from toolkit.schema import has_values
 from toolkit.survey.drivers import DEFAULT_FEATURES, rated_tickets, ticket_features
 from toolkit.survey.frames import with_ticket_columns
 from toolkit.survey.scores import proportion_difference, wilson_interval
-from toolkit.survey.segments import CORRECTIONS, NOT_SET, adjust_p_values
-from toolkit.survey.validation import check_choice, check_confidence, check_min_n, require_columns
+from toolkit.survey.segments import NOT_SET
+from toolkit.validation import check_choice, check_confidence, check_min_n, require_columns
 
 BIAS_ATTRIBUTES = {
     "reopens": ("share", "reopened at least once"),

@@ -44,7 +44,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from toolkit.errors import ConfigError
 from toolkit.survey.frames import ResultFrame, favourable, result
-from toolkit.survey.validation import (
+from toolkit.validation import (
     as_series,
     binary_answers,
     check_choice,

@@ -12,32 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
+from toolkit.multiplicity import CORRECTIONS, adjust_p_values
 from toolkit.survey.frames import survey_rows, with_ticket_columns
 from toolkit.survey.scores import check_nps_method, nps_difference_from_counts, proportion_difference, score_table
-from toolkit.survey.validation import check_choice, check_confidence, check_min_n
+from toolkit.validation import check_choice, check_confidence, check_min_n
 
-CORRECTIONS = {"holm": "holm", "bh": "fdr_bh", "benjamini-hochberg": "fdr_bh", "bonferroni": "bonferroni",
-               "none": None}
 NOT_SET = "(not set)"
 SCORE_NAMES = {"nps": "NPS", "csat": "CSAT (% satisfied)", "ces": "CES (% agreeing)"}
-
-
-def adjust_p_values(p_values: np.ndarray, correction: str = "holm", alpha: float = 0.05) -> np.ndarray:
-    """Multiple-comparison adjusted p-values (statsmodels ``multipletests``); NaN entries stay NaN and are not counted.
-
-    ``correction``: ``"holm"`` (family-wise error), ``"bh"`` / ``"benjamini-hochberg"``
-    (false discovery rate), ``"bonferroni"`` or ``"none"``.
-    """
-    check_choice(correction, tuple(CORRECTIONS), "correction")
-    p = np.asarray(p_values, dtype=float)
-    adjusted = np.full(p.shape, np.nan)
-    ok = ~np.isnan(p)
-    if ok.any():
-        adjusted[ok] = p[ok] if CORRECTIONS[correction] is None else multipletests(
-            p[ok], alpha=alpha, method=CORRECTIONS[correction])[1]
-    return adjusted
 
 
 def compare_segments(responses: pd.DataFrame, by: str, survey: str = "nps", *, tickets: pd.DataFrame | None = None,

@@ -31,11 +31,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
 from toolkit.errors import ConfigError
+from toolkit.multiplicity import adjust_p_values
 from toolkit.pii import redact
 from toolkit.survey.frames import favourable, survey_rows
 from toolkit.survey.scores import proportion_difference
-from toolkit.survey.segments import adjust_p_values
-from toolkit.survey.validation import check_choice, check_confidence
+from toolkit.validation import check_choice, check_confidence
 
 GROUP_NAMES = {"nps": ("detractors", "promoters"), "csat": ("dissatisfied", "satisfied"),
                "ces": ("high effort", "low effort")}
