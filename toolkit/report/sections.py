@@ -12,10 +12,11 @@ guessed. Errors from the capabilities (:class:`~toolkit.errors.DataError`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
+from toolkit.notes import notes
 from toolkit.report.inputs import Engagement
 from toolkit.schema import has_values
 
@@ -37,6 +38,24 @@ class CustomerExperience:
     themes: pd.DataFrame | None = None  # comment_themes(nps)
     notes: list[str] = field(default_factory=list)
     available: bool = True  # False: no survey answers; the report leaves the section out
+
+
+def _collect_notes(result) -> None:
+    """Add the notes of every frame the section computed (skipped measures, caveats), each once.
+
+    Frames carry their notes in ``attrs`` (:mod:`toolkit.notes`); reading every field that holds
+    a frame, rather than a chosen few, is what keeps a skipped measure from vanishing silently.
+    """
+    frames = []
+    for item in fields(result):
+        value = getattr(result, item.name)
+        if isinstance(value, pd.DataFrame):
+            frames.append(value)
+        elif isinstance(value, dict):
+            frames.extend(v for v in value.values() if isinstance(v, pd.DataFrame))
+    for note in notes(*frames):
+        if note not in result.notes:
+            result.notes.append(note)
 
 
 def _surveys(responses: pd.DataFrame | None) -> set[str]:
@@ -77,6 +96,7 @@ def customer_experience(engagement: Engagement) -> CustomerExperience:
     else:
         result.notes.append("No survey invitations were provided, so response rates and non-response bias "
                             "are not reported.")
+    _collect_notes(result)
     return result
 
 
@@ -130,6 +150,7 @@ def maturity(engagement: Engagement, clusters: pd.DataFrame | None = None) -> Ma
             "clusters": clusters}
     result.evidence = evaluate_evidence(model, answers, {k: v for k, v in data.items() if v is not None},
                                         tz=engagement.parameters.timezone)
+    _collect_notes(result)
     return result
 
 
@@ -191,10 +212,7 @@ def operations(engagement: Engagement, by: str = "team") -> Operations:
     result.weekday_hour = ops.weekday_hour(tickets, tz=tz)
     result.workload = ops.workload_concentration(tickets, messages, by=by, tz=tz)
     result.agents = ops.agent_workload(tickets, messages, tz=tz)
-    for frame in (result.watermelon, result.sla, result.conversations, result.hedging):
-        for note in ops.notes(frame) if frame is not None else []:
-            if note not in result.notes:
-                result.notes.append(note)
+    _collect_notes(result)
     return result
 
 
