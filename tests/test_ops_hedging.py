@@ -140,3 +140,18 @@ def test_hedging_on_an_empty_reply_set():
     talk = messages([("T1", "2026-01-05T10:00Z", "customer", True, "Hello")])
     out = ops.hedging(talk)
     assert out.empty and ops.notes(out) == ["No public agent replies in the messages table."]
+
+
+def test_hedging_association_reopen_rate_counts_only_tickets_solved_at_least_once():
+    frame = tickets([
+        {"created_at": "2026-01-05T10:00Z", "reopens": 1},
+        {"created_at": "2026-01-05T10:00Z", "reopens": 0, "status": "open"},  # never solved: not in the rate
+        {"created_at": "2026-01-05T10:00Z", "reopens": 0},
+        {"created_at": "2026-01-05T10:00Z", "reopens": 1},
+    ])
+    talk = messages([("T1", "2026-01-05T10:00Z", "agent", True, "It should work."),
+                     ("T2", "2026-01-05T10:00Z", "agent", True, "Hopefully fixed."),
+                     ("T3", "2026-01-05T10:00Z", "agent", True, "Fixed."),
+                     ("T4", "2026-01-05T10:00Z", "agent", True, "Fixed.")])
+    out = ops.hedging_association(ops.hedging(talk), frame).set_index("outcome")
+    assert (out.loc["reopen_rate", "with_hedge"], out.loc["reopen_rate", "without_hedge"]) == (1.0, 0.5)

@@ -33,7 +33,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 from toolkit.errors import ConfigError, DataError
 from toolkit.notes import notes as notes_of
 from toolkit.notes import with_notes
-from toolkit.ops.facts import reopened, ticket_csat, ticket_positions
+from toolkit.ops.facts import ever_solved, reopened, ticket_csat, ticket_positions
 from toolkit.ops.segments import NOT_SET, flag_small
 from toolkit.pii import redact
 from toolkit.schema import has_values
@@ -328,7 +328,8 @@ def hedging_association(
       back-and-forth is biased upwards; use for reopens and CSAT.
 
     Outcomes: ``additional_exchanges`` (agent replies beyond the first, mean; Welch
-    interval), ``reopen_rate`` (needs ``reopens``; Newcombe interval for the difference) and
+    interval), ``reopen_rate`` (needs ``reopens``; over tickets solved at least once; Newcombe
+    interval for the difference) and
     ``csat`` (share satisfied, from ticket satisfaction or CSAT survey responses; Newcombe).
 
     Returns one row per outcome with ``outcome``, ``exposure``, ``with_hedge`` and
@@ -366,7 +367,10 @@ def hedging_association(
     if again is None:
         rows.append(_empty_row("reopen_rate", "skipped: the tickets have no reopens values"))
     else:
-        rows.append(_rate_difference("reopen_rate", again.astype("float64").to_numpy(), hedged, known, confidence))
+        # Reopen rate over tickets solved at least once (ops.facts.ever_solved), as everywhere else.
+        solved_once = ever_solved(tickets).to_numpy(dtype=bool)
+        rows.append(_rate_difference("reopen_rate", again.astype("float64").to_numpy(), hedged, known & solved_once,
+                                     confidence))
     csat = ticket_csat(tickets, survey_responses)
     csat_notes = notes_of(csat)
     if csat.isna().all():

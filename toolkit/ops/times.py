@@ -122,7 +122,9 @@ def sla_attainment(
     if not used:
         out = out.drop(columns="_all")
     out["sla_attainment"] = out["within_target"] / out["tickets_replied"].replace(0, np.nan)
-    out["target_minutes"] = out["priority"].map(merged) if "priority" in used else np.nan
+    # Tickets without a priority are held to the normal target: say so in their row too.
+    out["target_minutes"] = (out["priority"].map(merged).fillna(merged["normal"]) if "priority" in used
+                             else np.nan)
     if "priority" not in used:
         notes.append("Targets by priority: " + ", ".join(f"{k} {v:g} min" for k, v in merged.items()) + ".")
     if not breached_known:
