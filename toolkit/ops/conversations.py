@@ -3,12 +3,16 @@ too-quick resolutions that came back, and incomplete problem sets (customers who
 
 Definitions (used by every function here and by :func:`toolkit.ops.watermelon`):
 
-- **exchanges**: public agent replies on a ticket; each answers the customer once, so a
-  ticket with 3 agent replies had 3 exchanges. From ``messages`` when given, else the
-  tickets' ``agent_replies``.
+- **agent replies** (the measure of back-and-forth here): public agent messages on a
+  ticket, every one counted, so two agent messages in a row are two replies. From
+  ``messages`` when given, else the tickets' ``agent_replies``. This is not the number of
+  *exchanges* (customer turns answered, where a run of consecutive agent messages would
+  count once): the helpdesk exports carry reply counts, not turns, and the two agree
+  whenever agent and customer alternate. ``additional_exchanges`` in
+  :func:`toolkit.ops.hedging_association` is agent replies beyond the first, likewise.
 - **one-touch resolution**: a solved ticket with exactly one agent reply.
 - **first-contact resolution (FCR)**: a one-touch ticket that was never reopened.
-- **long conversation**: more than ``long_after`` exchanges (default 4).
+- **long conversation**: more than ``long_after`` agent replies (default 4).
 - **reopen rate**: share of tickets solved at least once that were reopened.
 - **too quick**: a solved ticket whose *first* solve came faster than the ``quantile``
   (default 10th percentile) of first-solve times of tickets with the same priority and
