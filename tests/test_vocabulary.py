@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_docs_vocabulary_is_generated_from_the_registry():
     text = (ROOT / "docs" / "vocabulary.md").read_text(encoding="utf-8")
-    assert text == vocabulary.vocabulary_markdown(), "regenerate with: support-toolkit vocabulary --out docs/vocabulary.md"
+    assert text == vocabulary.vocabulary_markdown(), "regenerate: support-toolkit vocabulary --out docs/vocabulary.md"
     assert CliRunner().invoke(cli, ["vocabulary"]).output == text
 
 
