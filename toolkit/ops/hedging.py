@@ -141,10 +141,13 @@ def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None)
     order; empty when not hedged), ``rewrite`` (categorical: the first certain rewrite that
     applies, e.g. "should now be -> is now (after verifying)", else "") and ``body``.
 
-    Example
-    -------
-    >>> replies = hedging(messages)
-    >>> replies["hedged"].mean()   # share of agent replies that hedge
+    Examples
+    --------
+    >>> messages = pd.DataFrame({"message_id": ["M1", "M2", "M3"], "ticket_id": ["T1", "T1", "T2"],
+    ...     "created_at": pd.to_datetime(["2026-01-05 10:00"] * 3, utc=True), "author_role": "agent",
+    ...     "public": True, "body": ["That should fix it.", "It is fixed.", "Maybe try again?"]})
+    >>> hedging(messages)["hedged"].tolist()
+    [True, False, True]
     """
     messages = check_table(messages, "messages", argument="messages")
     lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)

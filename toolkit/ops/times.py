@@ -97,6 +97,16 @@ def sla_attainment(
     ``sla_attainment`` (within_target / tickets_replied), ``helpdesk_sla_attainment`` (share of
     tickets the helpdesk did not mark ``sla_breached``; empty when it has no such values) and
     ``small_sample`` (< 30 replied tickets).
+
+    Examples
+    --------
+    >>> tickets = pd.DataFrame({"ticket_id": ["T1", "T2", "T3"], "status": "solved", "channel": "email",
+    ...     "created_at": "2026-01-05T10:00Z", "priority": ["urgent", "urgent", None],
+    ...     "first_reply_minutes": [30.0, 90.0, 100.0]})
+    >>> sla_attainment(tickets)[["segment", "target_minutes", "tickets_replied", "sla_attainment"]]
+         segment  target_minutes  tickets_replied  sla_attainment
+    0  (not set)           480.0                1             1.0
+    1     urgent            60.0                2             0.5
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)

@@ -390,6 +390,9 @@ def csat(ratings: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 5), c
     --------
     >>> round(float(csat(["good", "good", "bad", "good"])["score"]), 1)
     75.0
+    >>> csat([1, 2, 3, 4, 5, 5])[["score", "n", "satisfied", "mean"]]
+       score  n  satisfied      mean
+    0   50.0  6          3  3.333333
     """
     confidence = check_confidence(confidence)
     if isinstance(top_boxes, bool) or not isinstance(top_boxes, int) or top_boxes < 1:
@@ -434,6 +437,12 @@ def ces(scores: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 7), con
     ResultFrame with one row: ``score`` (mean answer), ``low``, ``high`` (t interval; NaN
     for n < 2), ``n``, ``agree`` (percent agreeing), ``agree_low``, ``agree_high`` (Wilson),
     ``agreeing`` (count), ``missing``, ``scale``, ``confidence``.
+
+    Examples
+    --------
+    >>> ces([7, 6, 5, 2])[["score", "n", "agree", "agreeing"]]
+       score  n  agree  agreeing
+    0    5.0  4   75.0         3
     """
     confidence = check_confidence(confidence)
     low_high = check_scale(scale)
