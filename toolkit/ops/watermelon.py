@@ -22,7 +22,7 @@ p-value, at most 1) and then Holm-adjusted over all reliable segments
 (``experience_gap_p_adjusted``), which must be below ``alpha`` (0.05). Tiers are relative —
 some segment is always "best" — so the test keeps chance differences between equally good
 teams from being flagged, and the correction keeps the chance that any of many equal teams
-is flagged at or below ``alpha`` (``tests/test_ops_watermelon.py`` simulates it). Small
+is flagged at or below ``alpha`` (a simulation with identical teams checks it). Small
 segments (< ``min_n`` tickets, or < ``min_n`` CSAT ratings when CSAT is known) are never
 flagged.
 

@@ -73,7 +73,8 @@ def ticket_features(tickets: pd.DataFrame, features: Sequence[str] = DEFAULT_FEA
     for feature in features:
         source, kind, words = FEATURES[feature]
         if not has_values(tickets, source):
-            notes.append(f"{feature} skipped: the tickets have no `{source}` values.")
+            known = "no message threads were given" if source == "hedging" else f"the tickets' {source} column is empty"
+            notes.append(f"Satisfaction driver '{words}' left out: {known}.")
             continue
         raw = tickets[source]
         if kind == "binary":

@@ -297,7 +297,7 @@ def _pooled_p_value(counts_a: Sequence, counts_b: Sequence) -> np.ndarray:
     standard error under that null, ``sqrt(v0 * (1/n_a + 1/n_b))`` with ``v0`` the pooled
     per-respondent variance (:func:`nps_variance`). Unlike the unpooled Wald test, whose
     variance shrinks with an extreme group, this stays calibrated in the tail where Holm
-    works (``tests/test_survey_segments.py`` simulates it). NaN when a group is empty or the
+    works (a null simulation in the tests checks it). NaN when a group is empty or the
     pooled answers have no spread.
     """
     a = np.broadcast_arrays(*[np.atleast_1d(np.asarray(v, dtype=float)) for v in (*counts_a, *counts_b)])
