@@ -75,15 +75,15 @@ def result(rows: dict | list[dict] | pd.DataFrame, columns: Sequence[str] | None
     return frame
 
 
-def survey_rows(responses: pd.DataFrame, survey: str) -> pd.DataFrame:
+def survey_rows(survey_responses: pd.DataFrame, survey: str) -> pd.DataFrame:
     """The answered rows of one survey (``csat``, ``nps`` or ``ces``) from canonical ``survey_responses``.
 
     Rows with an empty ``score`` are left out. Raises DataError if the scale does not
     suit the survey (e.g. NPS not on 0-10), naming the rows.
     """
     check_choice(survey, tuple(SURVEY_SCALES), "survey")
-    require_columns(responses, ["survey", "score", "scale"], "survey_responses")
-    rows = responses[responses["survey"].eq(survey) & responses["score"].notna()]
+    require_columns(survey_responses, ["survey", "score", "scale"], "survey_responses")
+    rows = survey_responses[survey_responses["survey"].eq(survey) & survey_responses["score"].notna()]
     wrong = ~rows["scale"].isin(SURVEY_SCALES[survey])
     if wrong.any():
         raise DataError(f"{survey} answers on a scale this survey does not use", table="survey_responses",
@@ -127,16 +127,16 @@ def unfavourable(scores: pd.Series, scales: pd.Series, survey: str) -> pd.Series
     return pd.Series(~favourable(scores, scales, survey), index=scores.index)
 
 
-def with_ticket_columns(responses: pd.DataFrame, tickets: pd.DataFrame | None,
+def with_ticket_columns(survey_responses: pd.DataFrame, tickets: pd.DataFrame | None,
                         columns: Sequence[str]) -> pd.DataFrame:
-    """``responses`` with the named ticket columns added (joined on ``ticket_id``) where responses lack them.
+    """``survey_responses`` with the named ticket columns added (joined on ``ticket_id``) where responses lack them.
 
     Columns the responses already carry are kept as they are. Responses without a
     matching ticket get missing values.
     """
-    needed = [c for c in columns if not has_values(responses, c)]
+    needed = [c for c in columns if not has_values(survey_responses, c)]
     if not needed:
-        return responses
+        return survey_responses
     if tickets is None:
         raise ConfigError(f"survey_responses has no values in {', '.join(f'`{c}`' for c in needed)}",
                           key="tickets", fix="pass the tickets table so these can be taken from the tickets")
@@ -145,9 +145,9 @@ def with_ticket_columns(responses: pd.DataFrame, tickets: pd.DataFrame | None,
     if absent:
         raise DataError(f"has no column {', '.join(f'`{c}`' for c in absent)}", table="tickets",
                         fix="choose a column that the responses or the tickets carry")
-    if not has_values(responses, "ticket_id"):
+    if not has_values(survey_responses, "ticket_id"):
         raise DataError("has no ticket_id to join the tickets on", table="survey_responses", column="ticket_id",
                         fix="load the responses with their ticket ids, or segment by a column they carry")
     lookup = tickets.drop_duplicates("ticket_id").set_index("ticket_id")[needed]
-    joined = responses.drop(columns=[c for c in needed if c in responses.columns])
+    joined = survey_responses.drop(columns=[c for c in needed if c in survey_responses.columns])
     return joined.join(lookup, on="ticket_id")

@@ -16,17 +16,17 @@ from toolkit.ops.segments import period_start
 from toolkit.survey.frames import survey_rows, with_ticket_columns
 from toolkit.survey.scores import check_nps_method, nps_difference_from_counts, proportion_difference, score_table
 from toolkit.survey.segments import NOT_SET
-from toolkit.validation import check_choice, check_confidence, check_freq, check_min_n, check_tz
+from toolkit.validation import MIN_N, check_choice, check_confidence, check_freq, check_min_n, check_tz
 
 
-def survey_trend(responses: pd.DataFrame, survey: str = "nps", freq: str = "month", *, by: str | None = None,
+def survey_trend(survey_responses: pd.DataFrame, survey: str = "nps", freq: str = "month", *, by: str | None = None,
                  tickets: pd.DataFrame | None = None, tz: str = "UTC", method: str = "adjusted-wald",
-                 confidence: float = 0.95, correction: str = "holm", min_n: int = 30) -> pd.DataFrame:
+                 confidence: float = 0.95, correction: str = "holm", min_n: int = MIN_N) -> pd.DataFrame:
     """Score of one survey per calendar period (and segment), with intervals and supported changes.
 
     Parameters
     ----------
-    responses : canonical ``survey_responses``; periods come from ``submitted_at``.
+    survey_responses : canonical ``survey_responses``; periods come from ``submitted_at``.
     survey : ``"nps"``, ``"csat"`` (% satisfied) or ``"ces"`` (% agreeing).
     freq : ``"day"``, ``"week"`` (Monday to Sunday), ``"month"``, ``"quarter"`` or ``"year"``.
     by : optional segment column (responses, or tickets joined on ``ticket_id``): one trend per segment.
@@ -50,7 +50,7 @@ def survey_trend(responses: pd.DataFrame, survey: str = "nps", freq: str = "mont
     check_choice(correction, tuple(CORRECTIONS), "correction")
     confidence = check_confidence(confidence)
     min_n = check_min_n(min_n)
-    rows = survey_rows(responses, survey)
+    rows = survey_rows(survey_responses, survey)
     keys = ["period"]
     if by is not None:
         rows = with_ticket_columns(rows, tickets, [by])
