@@ -159,7 +159,7 @@ def main() -> None:
         return replies
 
     measures = [
-        ("volume by month x team", lambda: ops.volume(tickets, by="team", period="month", tz=tz)),
+        ("volume by month x team", lambda: ops.volume(tickets, by="team", freq="month", tz=tz)),
         ("weekday x hour", lambda: ops.weekday_hour(tickets, tz=tz)),
         ("month of year", lambda: ops.month_of_year(tickets, tz=tz)),
         ("period effects", lambda: ops.period_effects(tickets, tz=tz)),

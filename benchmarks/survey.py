@@ -62,7 +62,6 @@ def speed() -> pd.DataFrame:
         timed("satisfaction_drivers with hedging from messages (sample)", survey.satisfaction_drivers, t, r,
               messages=m),
         timed("comment_themes nps (sample)", survey.comment_themes, r, "nps"),
-        timed("metric_consistency team (sample)", survey.metric_consistency, r, t, "team"),
     ]
     rng = np.random.default_rng(0)
     n = 1_000_000

@@ -67,7 +67,7 @@ def test_hedging_summary_by_agent_ranks_and_redacts_examples():
         ("T2", "2026-01-05T12:00Z", "agent", True, "It is done.", "Bob"),
         ("T3", "2026-01-05T12:00Z", "agent", True, "Maybe.", "Cy"),
     ])
-    out = ops.hedging_summary(ops.hedging(talk), min_replies=2)
+    out = ops.hedging_summary(ops.hedging(talk), min_n=2)
     assert out["segment"].tolist() == ["Ann", "Bob", "Cy"]
     assert out["replies"].tolist() == [2, 3, 1] and out["hedged_replies"].tolist() == [1, 1, 1]
     assert out["hedged_share"].tolist() == [0.5, pytest.approx(1 / 3), 1.0]
@@ -82,7 +82,7 @@ def test_hedging_summary_by_agent_ranks_and_redacts_examples():
 def test_hedging_summary_by_team_needs_tickets():
     replies = ops.hedging(_talk())
     frame = tickets([{"created_at": "2026-01-05T10:00Z", "team": t} for t in ("A", "A", "B", "B")])
-    out = ops.hedging_summary(replies, frame, by="team", min_replies=1).set_index("team")
+    out = ops.hedging_summary(replies, frame, by="team", min_n=1).set_index("team")
     assert out.loc["A", "replies"] == 3 and out.loc["A", "hedged_replies"] == 1
     assert out.loc["B", "replies"] == 4 and out.loc["B", "hedged_replies"] == 2
     with pytest.raises(ConfigError, match=r"`tickets`: hedging by 'team' needs the tickets table"):
@@ -140,3 +140,18 @@ def test_hedging_on_an_empty_reply_set():
     talk = messages([("T1", "2026-01-05T10:00Z", "customer", True, "Hello")])
     out = ops.hedging(talk)
     assert out.empty and ops.notes(out) == ["No public agent replies in the messages table."]
+
+
+def test_hedging_association_reopen_rate_counts_only_tickets_solved_at_least_once():
+    frame = tickets([
+        {"created_at": "2026-01-05T10:00Z", "reopens": 1},
+        {"created_at": "2026-01-05T10:00Z", "reopens": 0, "status": "open"},  # never solved: not in the rate
+        {"created_at": "2026-01-05T10:00Z", "reopens": 0},
+        {"created_at": "2026-01-05T10:00Z", "reopens": 1},
+    ])
+    talk = messages([("T1", "2026-01-05T10:00Z", "agent", True, "It should work."),
+                     ("T2", "2026-01-05T10:00Z", "agent", True, "Hopefully fixed."),
+                     ("T3", "2026-01-05T10:00Z", "agent", True, "Fixed."),
+                     ("T4", "2026-01-05T10:00Z", "agent", True, "Fixed.")])
+    out = ops.hedging_association(ops.hedging(talk), frame).set_index("outcome")
+    assert (out.loc["reopen_rate", "with_hedge"], out.loc["reopen_rate", "without_hedge"]) == (1.0, 0.5)

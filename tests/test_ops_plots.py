@@ -36,11 +36,11 @@ def test_every_ops_view_draws_a_figure(frames):
         plots.conversation_quality_bars(ops.conversation_summary(t, by="team")),
         plots.too_quick_bars(ops.too_quick(t, by="team")),
         plots.incomplete_conversations_bars(ops.incomplete_conversations(t)),
-        plots.hedging_bars(ops.hedging_summary(replies, min_replies=5)),
+        plots.hedging_bars(ops.hedging_summary(replies, min_n=5)),
         plots.hedging_association_forest(ops.hedging_association(replies, t)),
         plots.workload_lorenz(ops.agent_workload(t, by="team")),
-        plots.watermelon_quadrant(ops.watermelon(t, min_tickets=5)),
-        plots.kiwi_watermelon_trend(ops.ops_experience_over_time(t, by="team", period="month"), by="team"),
+        plots.watermelon_quadrant(ops.watermelon(t, min_n=5)),
+        plots.kiwi_watermelon_trend(ops.ops_experience_over_time(t, by="team", freq="month"), by="team"),
     ]
     assert all(isinstance(f, go.Figure) and len(f.data) > 0 for f in figures)
 
@@ -50,7 +50,7 @@ def test_period_effects_forest_and_escaped_hover_text(frames):
     effects = ops.period_effects(tickets([{"created_at": f"2026-03-{d:02d}T10:00Z"} for d in range(1, 32)]))
     fig = plots.period_effects_forest(effects)
     assert len(fig.data[0].x) == 1
-    hedging = plots.hedging_bars(ops.hedging_summary(ops.hedging(m), min_replies=1))
+    hedging = plots.hedging_bars(ops.hedging_summary(ops.hedging(m), min_n=1))
     hover = str(hedging.data[0].customdata)
     assert "<script>" not in hover and "&lt;script&gt;" in hover
 

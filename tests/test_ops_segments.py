@@ -44,7 +44,7 @@ def test_segments_label_combined_keys_and_flag_small_samples():
     frame = tickets([{"created_at": "2026-01-05T10:00Z", "team": "A", "first_reply_minutes": 5}] * 30
                     + [{"created_at": "2026-02-05T10:00Z", "team": "B", "first_reply_minutes": 5}])
     frame["ticket_id"] = [f"T{i}" for i in range(len(frame))]
-    out = ops.response_times(frame, by=["team", "period"], period="month")
+    out = ops.response_times(frame, by=["team", "period"], freq="month")
     assert out["segment"].tolist() == ["A | 2026-01", "B | 2026-02"]
     assert out["small_sample"].tolist() == [False, True]
-    assert ops.MIN_SAMPLE == 30
+    assert ops.MIN_N == 30

@@ -96,3 +96,11 @@ def test_sla_targets_are_checked():
 
 def test_default_targets_are_documented_values():
     assert ops.DEFAULT_FIRST_REPLY_TARGETS == {"urgent": 60.0, "high": 240.0, "normal": 480.0, "low": 1440.0}
+
+
+def test_sla_attainment_shows_the_default_target_for_tickets_without_a_priority():
+    frame = tickets([{"created_at": "2026-01-05T10:00Z", "first_reply_minutes": 100.0, "priority": "urgent"},
+                     {"created_at": "2026-01-05T10:00Z", "first_reply_minutes": 100.0}])
+    out = ops.sla_attainment(frame).set_index("priority")
+    assert out["target_minutes"].to_dict() == {"(not set)": 480.0, "urgent": 60.0}
+    assert out["sla_attainment"].to_dict() == {"(not set)": 1.0, "urgent": 0.0}

@@ -26,7 +26,8 @@ def _hero_frame():
 
 
 def test_hard_tickets_rule():
-    hard, notes = ops.hard_tickets(_hero_frame())
+    hard = ops.hard_tickets(_hero_frame())
+    notes = ops.notes(hard)
     assert hard.sum() == 3 and bool(hard.iloc[0]) and bool(hard.iloc[1]) and bool(hard.iloc[18])
     assert notes == ["Hard tickets: resolution time unknown, left out of the rule."]
 

@@ -43,13 +43,13 @@ def test_valid_parameters_are_normalised(tmp_path, tickets):
                                      "e.g. 2026-01-31"),
     ({"period_start": "2026-06-30", "period_end": "2026-01-01"},
      "`period_end`: the period ends (2026-01-01) before it starts (2026-06-30). Fix: swap period_start and period_end"),
-    ({"timezone": "Europe/Londres"}, "`timezone`: 'Europe/Londres' is not a known time zone. "
-                                     'Fix: use an IANA name such as "Europe/London" or "America/New_York"'),
+    ({"timezone": "Europe/Londres"}, "`timezone`: unknown time zone 'Europe/Londres'. "
+                                     "Fix: use an IANA name such as 'Europe/London', 'America/New_York' or 'UTC'"),
     ({"accent_colour": "blue"}, "`accent_colour`: 'blue' is not a hex colour. Fix: write it as \"#RRGGBB\", "
                                 'e.g. "#0b6e99"'),
     ({"sla_targets": {"urgent": -5}}, "`sla_targets.urgent`: expected a positive number of minutes, got -5. "
                                       "Fix: pass the first-reply target in calendar minutes, e.g. 240 for 4 hours"),
-    ({"sla_targets": {"critical": 5}}, "`sla_targets.critical`: is not a priority. Fix: use urgent, high, normal, low"),
+    ({"sla_targets": {"critical": 5}}, "`sla_targets.critical`: is not a priority. Fix: use low, normal, high, urgent"),
     ({"segments": ["region"]}, "`segments`: 'region' is not a segment column. "
                                "Fix: use some of team, channel, priority, product, assignee, organization_id"),
     ({"redact_pii": "maybe"}, "`redact_pii`: expected true or false, got 'maybe'. "

@@ -36,7 +36,7 @@ def test_single_binary_driver_reproduces_the_sample_odds_ratio_and_woolf_interva
                                 "(95% CI 2.0-12.5).")
     assert result.attrs["n"] == 100 and result.attrs["events"] == 30
     notes = satisfaction_drivers(two_by_two()).attrs["notes"]
-    assert "back_and_forth skipped: the tickets have no `agent_replies` values." in notes
+    assert "Satisfaction driver 'agent replies' left out: the tickets' agent_replies column is empty." in notes
     assert "channel skipped: only one channel with enough tickets." in notes
 
 
@@ -93,7 +93,7 @@ def test_rare_categories_are_pooled_and_constant_features_skipped():
     tickets.loc[tickets.index[:5], "channel"] = "phone"
     design, terms, notes = ticket_features(tickets, ["channel", "sla_breached"], min_category=20)
     assert "channel=other" in design.columns and "channel=phone" not in design.columns
-    assert notes == ["sla_breached skipped: the tickets have no `sla_breached` values."]
+    assert notes == ["Satisfaction driver 'with a breached SLA' left out: the tickets' sla_breached column is empty."]
 
 
 def test_driver_errors():

@@ -39,7 +39,7 @@ def test_score_trend_draws_band_and_line_per_segment():
     assert len([t for t in plots.score_trend(by, segment="region").data if t.mode == "lines+markers"]) == 3
 
 
-def test_driver_forest_theme_response_and_consistency_figures():
+def test_driver_forest_theme_and_response_figures():
     drivers = pd.DataFrame({"label": ["tickets reopened at least once", "agent replies"], "kind": ["binary", "count"],
                             "unit": ["yes vs no", "1 SD ≈ 2.0 agent replies"], "odds_ratio": [2.3, 0.8],
                             "low": [1.9, 0.7], "high": [2.8, 0.9], "significant": [True, False]})
@@ -61,10 +61,6 @@ def test_driver_forest_theme_response_and_consistency_figures():
                          "respondents": [10.0, 2.0, 30.0], "nonrespondents": [25.0, 4.0, 20.0],
                          "detail": ["", "", "chat"], "significant": [True, True, False]})
     assert list(plots.nonresponse_bars(bias).data[0].x) == ["reopens ★", "channel chat"]
-    table = pd.DataFrame({"unit": ["x", "y"], "first_reply_hours": [0.2, 3.0], "csat": [40.0, 80.0],
-                          "csat_low": [30.0, 70.0], "csat_high": [50.0, 88.0], "watermelon": [True, False]})
-    scatter = plots.consistency_scatter(table, "first_reply_hours")
-    assert list(scatter.data[0].marker.color) == [plots.UNFAVOURABLE_COLOUR, plots.NEUTRAL_COLOUR]
 
 
 def test_plots_name_missing_columns():

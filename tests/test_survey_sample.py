@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import toolkit.ops as ops
 import toolkit.survey as survey
 from toolkit.samples import load_ground_truth, load_sample
 
@@ -19,9 +20,10 @@ def test_watermelon_team_has_the_lowest_csat_and_is_flagged(sample):
     watermelon = teams.loc["Rapid Response"]
     assert watermelon["score"] == teams["score"].min()
     assert watermelon["direction"] == "below" and watermelon["high"] < teams.drop("Rapid Response")["low"].min()
-    table = survey.metric_consistency(responses, tickets, "team").set_index("unit")
-    assert table.index[table["watermelon"]].tolist() == ["Rapid Response"]
+    table = ops.watermelon(tickets, responses, by="team").set_index("segment")
+    assert table.index[table["flag"]].tolist() == ["Rapid Response"]
     assert table.loc["Rapid Response", "sla_attainment"] == table["sla_attainment"].max()
+    assert table.loc["Rapid Response", "experience_gap_p_adjusted"] < 1e-100
     drivers = survey.satisfaction_drivers(tickets, responses).set_index("term")
     assert drivers.loc["team=Rapid Response", "odds_ratio"] > 1 and drivers.loc["team=Rapid Response", "significant"]
     assert drivers.loc["reopened", "low"] > 1

@@ -147,7 +147,9 @@ def test_nps_difference_wald_adds_variances():
     assert float(r["difference"]) == pytest.approx(100 / 3)
     assert float(r["se"]) == pytest.approx(100 * se)
     assert float(r["low"]) == pytest.approx(100 * (1 / 3 - Z * se))
-    assert float(r["p_value"]) == pytest.approx(2 * stats.norm.sf((1 / 3) / se))
+    # p-value: pooled score-type test, 2 detractors, 2 passives, 4 promoters of 8 under the null
+    se0 = math.sqrt((6 / 8 - (2 / 8) ** 2) * (1 / 6 + 1 / 2))
+    assert float(r["p_value"]) == pytest.approx(2 * stats.norm.sf((1 / 3) / se0))
     assert r.columns.tolist()[:4] == ["difference", "low", "high", "p_value"]
 
 
@@ -164,7 +166,8 @@ def test_nps_difference_adjusted_wald_adjusts_each_group():
     assert float(r["difference"]) == pytest.approx(100 * (20 / 50 - 0))
     assert float(r["low"]) == pytest.approx(100 * (sa - sb - Z * se))
     assert float(r["high"]) == pytest.approx(100 * (sa - sb + Z * se))
-    assert float(r["p_value"]) == pytest.approx(2 * stats.norm.sf(abs(sa - sb) / se))
+    se0 = math.sqrt((80 / 100 - (20 / 100) ** 2) * (1 / 50 + 1 / 50))  # pooled 30 / 20 / 50 of 100
+    assert float(r["p_value"]) == pytest.approx(2 * stats.norm.sf(0.4 / se0))
     assert float(r["p_value"]) < 0.05
 
 

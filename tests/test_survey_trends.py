@@ -71,8 +71,9 @@ def test_nps_trend_by_segment_uses_nps_differences():
 
 def test_trend_errors():
     data = frame({"2026-01-10T10:00Z": [5]})
-    with pytest.raises(ConfigError, match="unknown freq 'day'"):
-        survey_trend(data, "csat", "day")
+    with pytest.raises(ConfigError, match=r"^`freq`: unknown freq 'fortnight'. Fix: use one of day, week, month, "
+                                          r"quarter, year$"):
+        survey_trend(data, "csat", "fortnight")
     with pytest.raises(ConfigError, match="min_n must be a positive whole number"):
         survey_trend(data, "csat", min_n=0)
     assert survey_trend(data.iloc[:0], "csat").empty

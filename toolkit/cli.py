@@ -24,6 +24,7 @@ COMMANDS = {
     "maturity": "toolkit.maturity.cli:maturity",
     "report": "toolkit.report.cli:report",
     "duplicates": "toolkit.duplicates.cli:duplicates",
+    "vocabulary": "toolkit.cli:vocabulary",
 }
 
 
@@ -58,6 +59,20 @@ def schema(out: str | None) -> None:
     from toolkit.schema import data_model_markdown
 
     text = data_model_markdown()
+    if out:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file instead of printing.")
+def vocabulary(out: str | None) -> None:
+    """Print the client vocabulary (metrics, units, definitions) as Markdown (the source of docs/vocabulary.md)."""
+    from toolkit.vocabulary import vocabulary_markdown
+
+    text = vocabulary_markdown()
     if out:
         with open(out, "w", encoding="utf-8") as fh:
             fh.write(text)

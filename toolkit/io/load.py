@@ -38,6 +38,7 @@ from toolkit.io.mapping import (
 from toolkit.io.read import read_raw
 from toolkit.io.report import REJECTED_COLUMNS, LoadReport
 from toolkit.schema import SCALES, SURVEYS, conform, empty, get_table
+from toolkit.validation import check_tz
 
 CACHE_DIR = ".support-toolkit-cache"
 """Cached canonical tables live in this folder next to the source file."""
@@ -181,7 +182,7 @@ def load_invitations(path: str | os.PathLike, *, survey: str | None = None, sour
 
 def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayfirst=False, sheet=None,
           encoding=None, delimiter=None, cache=False, survey=None, scale=None):
-    _check_tz(tz)
+    check_tz(tz)
     if survey is not None and survey not in SURVEYS:
         raise ConfigError(f"unknown survey {survey!r}", key="survey", fix=f"use one of {', '.join(SURVEYS)}")
     if scale is not None and scale not in SCALES:
@@ -302,14 +303,6 @@ def _apply_options(spec: Spec, given: dict, frame: pd.DataFrame, file: str) -> N
                             file=file, column=column,
                             fix=f"leave out {key}= (the file says it), or correct the `{column}` column")
         spec.defaults[key] = value  # fills the column's empty cells only
-
-
-def _check_tz(tz: str) -> None:
-    try:
-        pd.Timestamp("2026-01-01").tz_localize(tz)
-    except Exception:  # pytz/zoneinfo raise different types for an unknown zone
-        raise ConfigError(f"unknown time zone {tz!r}", key="tz",
-                          fix="use an IANA name such as 'Europe/London', 'America/New_York' or 'UTC'") from None
 
 
 def _choose_spec(columns: list[str], table: str, source: str | None, mapping, file: str,

@@ -12,22 +12,28 @@ Conventions shared by every function here
   (the values joined with " | ", or "all") plus one column per grouping key. A grouping
   column with no values at all is dropped from the grouping with a note; empty values in a
   column that has some are labelled ``"(not set)"``, never dropped.
-- ``period``: day, week (starting Monday), month, quarter or year; ``tz``: the client's time
-  zone (e.g. "Europe/London"). Periods, weekdays and hours are taken in that zone.
-- ``small_sample``: True for segments below 30 tickets (or responses/replies, as each
-  function says). Such rows are shown but never ranked or flagged as reliable.
+- ``freq``: the bucket of the ``period`` key: day, week (starting Monday), month, quarter or
+  year; ``tz``: the client's time zone (e.g. "Europe/London"). Periods, weekdays and hours
+  are taken in that zone.
+- ``min_n`` / ``small_sample``: True for segments below ``min_n`` (default
+  :data:`MIN_N` = 30) tickets (or responses/replies, as each function says). Such rows are
+  shown but never ranked or flagged as reliable.
+- Units: rates and shares are fractions 0-1 (``*_rate``, ``*_share``, ``sla_attainment``,
+  ``csat``), durations in minutes, NPS in points; see ``docs/vocabulary.md``.
 - **Notes**: when an optional column is missing or empty, the affected measure is skipped
   (its columns are left empty, or the frame has no rows) and a sentence saying so is added
-  to ``result.attrs["notes"]`` (a list of str; :func:`notes` reads it). Caveats (derived
+  to ``result.attrs["notes"]`` (a list of str; :func:`notes` reads it, see :mod:`toolkit.notes`). Caveats (derived
   values, rows left out) go there too. Nothing is silently dropped or guessed.
 - Missing *required* columns raise the canonical validator's :class:`~toolkit.errors.DataError`;
-  bad parameters raise :class:`~toolkit.errors.ConfigError` naming the argument.
+  bad parameters raise :class:`~toolkit.errors.ConfigError` naming the argument
+  (:mod:`toolkit.validation`).
 
 Defaults worth knowing: first-reply SLA targets urgent 60, high 240, normal 480, low 1440
 minutes (:data:`DEFAULT_FIRST_REPLY_TARGETS`); the hedging lexicon in
 ``toolkit/ops/hedging_lexicon.yaml``.
 """
 
+from toolkit.notes import notes
 from toolkit.ops.conversations import (
     conversation_summary,
     incomplete_conversations,
@@ -38,15 +44,21 @@ from toolkit.ops.conversations import (
 from toolkit.ops.facts import DEFAULT_FIRST_REPLY_TARGETS
 from toolkit.ops.hedging import Lexicon, hedging, hedging_association, hedging_summary, load_lexicon
 from toolkit.ops.seasonality import month_of_year, period_effects, weekday_hour
-from toolkit.ops.segments import MIN_SAMPLE, notes
 from toolkit.ops.times import response_times, sla_attainment
 from toolkit.ops.volume import volume
-from toolkit.ops.watermelon import kiwi_or_watermelon, ops_experience_over_time, segment_metrics, watermelon
+from toolkit.ops.watermelon import (
+    kiwi_or_watermelon,
+    metric_correlations,
+    ops_experience_over_time,
+    segment_metrics,
+    watermelon,
+)
 from toolkit.ops.workload import agent_workload, gini, hard_tickets, workload_concentration
+from toolkit.validation import MIN_N
 
 __all__ = [
     "DEFAULT_FIRST_REPLY_TARGETS",
-    "MIN_SAMPLE",
+    "MIN_N",
     "Lexicon",
     "agent_workload",
     "conversation_summary",
@@ -58,6 +70,7 @@ __all__ = [
     "incomplete_conversations",
     "kiwi_or_watermelon",
     "load_lexicon",
+    "metric_correlations",
     "month_of_year",
     "notes",
     "ops_experience_over_time",

@@ -3,12 +3,16 @@ too-quick resolutions that came back, and incomplete problem sets (customers who
 
 Definitions (used by every function here and by :func:`toolkit.ops.watermelon`):
 
-- **exchanges**: public agent replies on a ticket; each answers the customer once, so a
-  ticket with 3 agent replies had 3 exchanges. From ``messages`` when given, else the
-  tickets' ``agent_replies``.
+- **agent replies** (the measure of back-and-forth here): public agent messages on a
+  ticket, every one counted, so two agent messages in a row are two replies. From
+  ``messages`` when given, else the tickets' ``agent_replies``. This is not the number of
+  *exchanges* (customer turns answered, where a run of consecutive agent messages would
+  count once): the helpdesk exports carry reply counts, not turns, and the two agree
+  whenever agent and customer alternate. ``additional_exchanges`` in
+  :func:`toolkit.ops.hedging_association` is agent replies beyond the first, likewise.
 - **one-touch resolution**: a solved ticket with exactly one agent reply.
 - **first-contact resolution (FCR)**: a one-touch ticket that was never reopened.
-- **long conversation**: more than ``long_after`` exchanges (default 4).
+- **long conversation**: more than ``long_after`` agent replies (default 4).
 - **reopen rate**: share of tickets solved at least once that were reopened.
 - **too quick**: a solved ticket whose *first* solve came faster than the ``quantile``
   (default 10th percentile) of first-solve times of tickets with the same priority and
@@ -45,6 +49,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from statsmodels.stats.proportion import proportion_confint
 
 from toolkit.errors import ConfigError
+from toolkit.notes import add_note, with_notes
+from toolkit.notes import notes as notes_of
 from toolkit.ops.facts import (
     MessageFacts,
     ever_solved,
@@ -54,20 +60,9 @@ from toolkit.ops.facts import (
     reopened,
     reply_counts,
 )
-from toolkit.ops.segments import (
-    MIN_SAMPLE,
-    NOT_SET,
-    add_segment_label,
-    check_by,
-    check_period,
-    check_positive,
-    check_table,
-    check_tz,
-    flag_small,
-    segment_frame,
-    with_notes,
-)
+from toolkit.ops.segments import NOT_SET, add_segment_label, flag_small, segment_frame
 from toolkit.schema import has_values
+from toolkit.validation import MIN_N, check_by, check_freq, check_positive, check_table, check_tz
 
 SUMMARY_COLUMNS = ["segment", "tickets", "solved", "mean_agent_replies", "median_agent_replies",
                    "mean_customer_replies", "one_touch_rate", "fcr_rate", "long_conversation_rate", "reopen_rate",
@@ -82,12 +77,12 @@ def _grouped(frame: pd.DataFrame, used: list[str]):
     return frame.groupby(used, sort=True) if used else frame.assign(_all=0).groupby("_all")
 
 
-def _finish(out: pd.DataFrame, used: list[str], period: str | None, count: str, notes: list[str],
+def _finish(out: pd.DataFrame, used: list[str], freq: str | None, count: str, notes: list[str],
             columns: list[str]) -> pd.DataFrame:
     out = out.reset_index()
     if "_all" in out.columns:
         out = out.drop(columns="_all")
-    out = flag_small(add_segment_label(out, used, period), count)
+    out = flag_small(add_segment_label(out, used, freq), count)
     return with_notes(out[["segment", *used, *columns[1:]]], notes)
 
 
@@ -95,7 +90,7 @@ def conversation_summary(
     tickets: pd.DataFrame,
     messages: pd.DataFrame | None = None,
     by: str | Sequence[str] | None = None,
-    period: str | None = None,
+    freq: str | None = None,
     tz: str = "UTC",
     long_after: int = 4,
 ) -> pd.DataFrame:
@@ -115,10 +110,12 @@ def conversation_summary(
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)
-    check_period(period)
+    check_freq(freq, optional=True)
     check_positive(long_after, "long_after", integer=True)
-    keys, used, notes = segment_frame(tickets, check_by(by), period=period, tz=tz)
-    replies, reply_notes = reply_counts(tickets, messages)
+    keys = segment_frame(tickets, check_by(by), freq=freq, tz=tz)
+    used, notes = list(keys.columns), notes_of(keys)
+    replies = reply_counts(tickets, messages)
+    reply_notes = notes_of(replies)
     notes += reply_notes
     solved = is_solved(tickets)
     agent = replies["agent_replies"]
@@ -144,7 +141,7 @@ def conversation_summary(
         reopen_rate=("reopened", "mean"))
     if not solved.any():
         notes.append("No solved tickets: one-touch and FCR rates are empty.")
-    return _finish(out, used, period, "tickets", notes, SUMMARY_COLUMNS)
+    return _finish(out, used, freq, "tickets", notes, SUMMARY_COLUMNS)
 
 
 def reply_distribution(
@@ -153,7 +150,7 @@ def reply_distribution(
     by: str | Sequence[str] | None = None,
     cap: int = 10,
     tz: str = "UTC",
-    period: str | None = None,
+    freq: str | None = None,
 ) -> pd.DataFrame:
     """How many tickets had 0, 1, 2, ... public replies, for agents and for customers.
 
@@ -164,8 +161,10 @@ def reply_distribution(
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)
     check_positive(cap, "cap", integer=True)
-    keys, used, notes = segment_frame(tickets, check_by(by), period=period, tz=tz)
-    replies, reply_notes = reply_counts(tickets, messages)
+    keys = segment_frame(tickets, check_by(by), freq=freq, tz=tz)
+    used, notes = list(keys.columns), notes_of(keys)
+    replies = reply_counts(tickets, messages)
+    reply_notes = notes_of(replies)
     notes += reply_notes
     parts = []
     for role in ("agent", "customer"):
@@ -182,7 +181,7 @@ def reply_distribution(
     out = pd.concat(parts, ignore_index=True)
     totals = out.groupby([*used, "role"])["tickets"].transform("sum")
     out["share"] = out["tickets"] / totals
-    out = add_segment_label(out, used, period)
+    out = add_segment_label(out, used, freq)
     return with_notes(out, notes)
 
 
@@ -220,7 +219,8 @@ def _too_quick_flags(tickets: pd.DataFrame, quantile: float, within_days: float,
     if not 0 <= min_similarity <= 1:
         raise ConfigError(f"min_similarity must be between 0 and 1, got {min_similarity!r}", key="min_similarity",
                           fix="pass e.g. min_similarity=0.5")
-    minutes, notes = first_resolution_minutes(tickets)
+    minutes = first_resolution_minutes(tickets)
+    notes = notes_of(minutes)
     measured = minutes.notna()
     priority = (tickets["priority"].fillna(NOT_SET) if "priority" in tickets.columns
                 else pd.Series(NOT_SET, index=tickets.index)).astype("str")
@@ -234,7 +234,8 @@ def _too_quick_flags(tickets: pd.DataFrame, quantile: float, within_days: float,
         threshold = _fast_thresholds(minutes, measured, priority, channel, quantile)
         if again is None:
             notes.append("Reopens unknown (no reopens values): only follow-up tickets count as coming back.")
-        followup, follow_notes = _followups(tickets, minutes, within_days, min_similarity)
+        followup = _followups(tickets, minutes, within_days, min_similarity)
+        follow_notes = notes_of(followup)
         notes += follow_notes
     if again is None:
         again = pd.Series(False, index=tickets.index)
@@ -256,7 +257,7 @@ def _fast_thresholds(minutes: pd.Series, measured: pd.Series, priority: pd.Serie
     result = pd.Series(overall, index=minutes.index, dtype="float64")
     for keys in (["p"], ["p", "c"]):  # finer groups overwrite coarser ones where they have enough tickets
         grouped = solved.groupby(keys)["m"]
-        cut = grouped.quantile(quantile)[grouped.size() >= MIN_SAMPLE]
+        cut = grouped.quantile(quantile)[grouped.size() >= MIN_N]
         if cut.empty:
             continue
         lookup = pd.MultiIndex.from_arrays([priority, channel][:len(keys)]) if len(keys) > 1 else priority
@@ -268,7 +269,7 @@ def _fast_thresholds(minutes: pd.Series, measured: pd.Series, priority: pd.Serie
 def too_quick(
     tickets: pd.DataFrame,
     by: str | Sequence[str] | None = None,
-    period: str | None = None,
+    freq: str | None = None,
     tz: str = "UTC",
     quantile: float = 0.10,
     within_days: float = 7,
@@ -284,8 +285,9 @@ def too_quick(
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)
-    check_period(period)
-    keys, used, notes = segment_frame(tickets, check_by(by), period=period, tz=tz)
+    check_freq(freq, optional=True)
+    keys = segment_frame(tickets, check_by(by), freq=freq, tz=tz)
+    used, notes = list(keys.columns), notes_of(keys)
     flags = _too_quick_flags(tickets, quantile, within_days, min_similarity)
     notes += flags.attrs.get("notes", [])
     measured = flags["resolution_minutes"].notna().to_numpy()
@@ -301,19 +303,19 @@ def too_quick(
                                     came_back_rate_other=("other_back", "mean"))
     out["too_quick_rate"] = out["fast_came_back"] / out["solved"]
     out["came_back_rate_fast"] = out["fast_came_back"] / out["fast"].replace(0, np.nan)
-    return _finish(out, used, period, "solved", notes, TOO_QUICK_COLUMNS)
+    return _finish(out, used, freq, "solved", notes, TOO_QUICK_COLUMNS)
 
 
 def _followups(tickets: pd.DataFrame, minutes: pd.Series, within_days: float, min_similarity: float,
-               lookahead: int = 5) -> tuple[pd.Series, list[str]]:
+               lookahead: int = 5) -> pd.Series:
     """First later ticket (id) from the same requester on the same topic within the window, per solved ticket.
 
     Looks at the next ``lookahead`` tickets of the same requester (in creation order): linear
-    in the number of tickets, never pairwise over all of them.
+    in the number of tickets, never pairwise over all of them. Notes in ``attrs``.
     """
     result = pd.Series(pd.NA, index=tickets.index, dtype="str")
     if not has_values(tickets, "requester_id"):
-        return result, ["Follow-up tickets skipped: the tickets have no requester_id values."]
+        return add_note(result, "Follow-up tickets skipped: the tickets have no requester_id values.")
     use_product, use_subject = has_values(tickets, "product"), has_values(tickets, "subject")
     notes = []
     if not (use_product or use_subject):
@@ -356,7 +358,7 @@ def _followups(tickets: pd.DataFrame, minutes: pd.Series, within_days: float, mi
     has = found >= 0
     values = np.full(len(tickets), None, dtype=object)
     values[pos[has]] = tickets["ticket_id"].take(pos[found[has]]).to_numpy(dtype=object)
-    return pd.Series(values, index=tickets.index, dtype="str"), notes
+    return with_notes(pd.Series(values, index=tickets.index, dtype="str"), notes)
 
 
 def _names_earlier_ticket(tickets: pd.DataFrame, pa_pos: np.ndarray, pb_pos: np.ndarray) -> np.ndarray:
@@ -451,7 +453,7 @@ def incomplete_conversations(
     tickets: pd.DataFrame,
     messages: pd.DataFrame | None = None,
     by: str | Sequence[str] | None = "channel",
-    period: str | None = None,
+    freq: str | None = None,
     tz: str = "UTC",
     confidence: float = 0.95,
 ) -> pd.DataFrame:
@@ -469,12 +471,14 @@ def incomplete_conversations(
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)
-    check_period(period)
-    keys, used, notes = segment_frame(tickets, check_by(by), period=period, tz=tz)
+    check_freq(freq, optional=True)
+    keys = segment_frame(tickets, check_by(by), freq=freq, tz=tz)
+    used, notes = list(keys.columns), notes_of(keys)
     finished = is_solved(tickets)
     thread = None if messages is None else message_facts(tickets, messages)
     if thread is None:
-        replies, reply_notes = reply_counts(tickets, None)
+        replies = reply_counts(tickets, None)
+        reply_notes = notes_of(replies)
         agent = replies["agent_replies"]
     else:
         reply_notes = []
@@ -504,7 +508,7 @@ def incomplete_conversations(
                                    alpha=1 - confidence, method="wilson")
     out["ci_low"] = np.where(out["finished"] > 0, low, np.nan)
     out["ci_high"] = np.where(out["finished"] > 0, high, np.nan)
-    return _finish(out, used, period, "finished", notes, INCOMPLETE_COLUMNS)
+    return _finish(out, used, freq, "finished", notes, INCOMPLETE_COLUMNS)
 
 
 _COURTESY_QUESTION = (r"[^.!?\n]*\b(?:anything else|any other questions?|any further questions?|anything more)\b"

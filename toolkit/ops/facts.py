@@ -27,8 +27,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from toolkit.errors import ConfigError
-from toolkit.ops.segments import check_table
-from toolkit.schema import PRIORITIES, has_values
+from toolkit.notes import add_note, with_notes
+from toolkit.notes import notes as notes_of
+from toolkit.schema import has_values
+from toolkit.validation import PRIORITIES, check_table
 
 DEFAULT_FIRST_REPLY_TARGETS: dict[str, float] = {"urgent": 60.0, "high": 240.0, "normal": 480.0, "low": 1440.0}
 """Default first-reply SLA targets in calendar minutes by priority: urgent 1 h, high 4 h, normal 8 h, low 24 h.
@@ -74,17 +76,18 @@ def reopened(tickets: pd.DataFrame) -> pd.Series | None:
     return (tickets["reopens"].fillna(0) > 0).astype(bool)
 
 
-def resolution_minutes(tickets: pd.DataFrame) -> tuple[pd.Series, list[str]]:
-    """Minutes from creation to final solve for solved tickets (NaN otherwise), and notes."""
+def resolution_minutes(tickets: pd.DataFrame) -> pd.Series:
+    """Minutes from creation to final solve for solved tickets (NaN otherwise); notes in ``attrs``."""
     solved = is_solved(tickets)
     if has_values(tickets, "full_resolution_minutes"):
-        return tickets["full_resolution_minutes"].astype("float64").where(solved), []
+        return tickets["full_resolution_minutes"].astype("float64").where(solved)
     if has_values(tickets, "solved_at"):
         minutes = (tickets["solved_at"] - tickets["created_at"]).dt.total_seconds() / 60.0
         minutes = minutes.astype("float64").where(solved & (minutes >= 0))
-        return minutes, ["Resolution time derived from solved_at - created_at (no full_resolution_minutes given)."]
-    return pd.Series(np.nan, index=tickets.index), [
-        "Resolution time skipped: the tickets have neither full_resolution_minutes nor solved_at values."]
+        return add_note(minutes, "Resolution time derived from solved_at - created_at (no full_resolution_minutes "
+                                 "given).")
+    return add_note(pd.Series(np.nan, index=tickets.index),
+                    "Resolution time skipped: the tickets have neither full_resolution_minutes nor solved_at values.")
 
 
 FIRST_RESOLUTION_KEYS = ("first_resolution_minutes", "First resolution time in minutes")
@@ -92,8 +95,8 @@ FIRST_RESOLUTION_KEYS = ("first_resolution_minutes", "First resolution time in m
 Zendesk's "First resolution time in minutes") in the tickets' ``extra`` mapping."""
 
 
-def first_resolution_minutes(tickets: pd.DataFrame) -> tuple[pd.Series, list[str]]:
-    """Minutes from creation to the *first* solve (NaN when unknown), and notes.
+def first_resolution_minutes(tickets: pd.DataFrame) -> pd.Series:
+    """Minutes from creation to the *first* solve (NaN when unknown); notes in ``attrs``.
 
     A reopened ticket's final resolution time includes the time after it came back, so it
     cannot show that the first solve was quick. The first-solve time is taken from a
@@ -101,7 +104,8 @@ def first_resolution_minutes(tickets: pd.DataFrame) -> tuple[pd.Series, list[str
     otherwise tickets never reopened use their resolution time and reopened ones theirs too,
     with a note that this undercounts quick first solves that were reopened.
     """
-    minutes, notes = resolution_minutes(tickets)
+    minutes = resolution_minutes(tickets)
+    notes = notes_of(minutes)
     solved = minutes.notna()
     given = pd.Series(np.nan, index=tickets.index, dtype="float64")
     if has_values(tickets, "first_resolution_minutes"):
@@ -117,12 +121,12 @@ def first_resolution_minutes(tickets: pd.DataFrame) -> tuple[pd.Series, list[str
                 return None
             given.loc[nonempty] = pd.to_numeric(extra[nonempty].map(pick), errors="coerce").astype("float64")
     if given.notna().any():
-        return given.where(solved & (given >= 0)).fillna(minutes.where(given.isna())), notes
+        return with_notes(given.where(solved & (given >= 0)).fillna(minutes.where(given.isna())), notes)
     again = reopened(tickets)
     if again is not None and (again & solved).any():
         notes.append("First-solve times unknown (no first_resolution_minutes): reopened tickets are timed to their "
                      "final solve, so quick first solves that were reopened are undercounted.")
-    return minutes, notes
+    return with_notes(minutes, notes)
 
 
 @dataclass(frozen=True)
@@ -145,8 +149,8 @@ def message_facts(tickets: pd.DataFrame, messages: pd.DataFrame) -> MessageFacts
     return MessageFacts(position, public & agent, public & customer)
 
 
-def reply_counts(tickets: pd.DataFrame, messages: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Public agent and customer replies per ticket, aligned with ``tickets`` (NaN when unknown), and notes.
+def reply_counts(tickets: pd.DataFrame, messages: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Public agent and customer replies per ticket, aligned with ``tickets`` (NaN when unknown); notes in ``attrs``.
 
     Columns ``agent_replies`` and ``customer_replies`` (float, so unknown stays NaN).
     From ``messages`` when given: tickets without any message there count 0 replies.
@@ -158,7 +162,7 @@ def reply_counts(tickets: pd.DataFrame, messages: pd.DataFrame | None = None) ->
         customer = np.bincount(thread.position[thread.public_customer], minlength=n)
         out = pd.DataFrame({"agent_replies": agent.astype("float64"), "customer_replies": customer.astype("float64")},
                            index=tickets.index)
-        return out, []
+        return out
     out = pd.DataFrame(index=tickets.index)
     found = []
     for col in ("agent_replies", "customer_replies"):
@@ -169,11 +173,11 @@ def reply_counts(tickets: pd.DataFrame, messages: pd.DataFrame | None = None) ->
             out[col] = np.nan
     missing = [c for c in ("agent_replies", "customer_replies") if c not in found]
     note = [f"Reply counts: no messages table and no {' / '.join(missing)} values on the tickets."] if missing else []
-    return out, note
+    return with_notes(out, note)
 
 
-def ticket_csat(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None = None) -> tuple[pd.Series, list[str]]:
-    """Per ticket: 1.0 satisfied, 0.0 not satisfied, NaN without a rating; and notes on the source."""
+def ticket_csat(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None = None) -> pd.Series:
+    """Per ticket: 1.0 satisfied, 0.0 not satisfied, NaN without a rating; notes on the source in ``attrs``."""
     result = pd.Series(np.nan, index=tickets.index, dtype="float64")
     sources = []
     if survey_responses is not None:
@@ -199,8 +203,9 @@ def ticket_csat(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None = N
             result = result.fillna(rating)
             sources.append("ticket satisfaction ratings")
     if result.isna().all():
-        return result, ["CSAT skipped: no CSAT survey responses linked to tickets and no ticket satisfaction values."]
-    return result, [f"CSAT from {' then '.join(sources)} (satisfied = top two boxes or 'good')."]
+        return add_note(result, "CSAT skipped: no CSAT survey responses linked to tickets and no ticket satisfaction "
+                                "values.")
+    return add_note(result, f"CSAT from {' then '.join(sources)} (satisfied = top two boxes or 'good').")
 
 
 def check_targets(targets: Mapping[str, float] | None) -> dict[str, float]:

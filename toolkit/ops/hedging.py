@@ -32,10 +32,13 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 
 from toolkit.errors import ConfigError, DataError
 from toolkit.files import read_yaml
-from toolkit.ops.facts import reopened, ticket_csat, ticket_positions
-from toolkit.ops.segments import MIN_SAMPLE, NOT_SET, check_positive, check_table, flag_small, with_notes
+from toolkit.notes import notes as notes_of
+from toolkit.notes import with_notes
+from toolkit.ops.facts import ever_solved, reopened, ticket_csat, ticket_positions
+from toolkit.ops.segments import NOT_SET, flag_small
 from toolkit.pii import redact
 from toolkit.schema import has_values
+from toolkit.validation import MIN_N, check_min_n, check_table
 
 DEFAULT_LEXICON = Path(str(resources.files("toolkit.ops").joinpath("hedging_lexicon.yaml")))
 REPLY_COLUMNS = ["ticket_id", "message_id", "author", "created_at", "hedged", "matched_phrases", "rewrite", "body"]
@@ -129,10 +132,13 @@ def hedging(messages: pd.DataFrame, lexicon: str | Path | Lexicon | None = None)
     order; empty when not hedged), ``rewrite`` (categorical: the first certain rewrite that
     applies, e.g. "should now be -> is now (after verifying)", else "") and ``body``.
 
-    Example
-    -------
-    >>> replies = hedging(messages)  # doctest: +SKIP
-    >>> replies["hedged"].mean()  # doctest: +SKIP
+    Examples
+    --------
+    >>> messages = pd.DataFrame({"message_id": ["M1", "M2", "M3"], "ticket_id": ["T1", "T1", "T2"],
+    ...     "created_at": pd.to_datetime(["2026-01-05 10:00"] * 3, utc=True), "author_role": "agent",
+    ...     "public": True, "body": ["That should fix it.", "It is fixed.", "Maybe try again?"]})
+    >>> hedging(messages)["hedged"].tolist()
+    [True, False, True]
     """
     messages = check_table(messages, "messages", argument="messages")
     lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
@@ -224,7 +230,7 @@ def hedging_summary(
     replies: pd.DataFrame,
     tickets: pd.DataFrame | None = None,
     by: str = "author",
-    min_replies: int = MIN_SAMPLE,
+    min_n: int = MIN_N,
     confidence: float = 0.95,
 ) -> pd.DataFrame:
     """Share of hedged agent replies per agent or team, ranked, with a redacted example.
@@ -234,7 +240,7 @@ def hedging_summary(
     replies : the frame :func:`hedging` returns.
     tickets : canonical tickets, needed when ``by`` is a ticket column (``team``, ``channel``...).
     by : ``author`` (the agent who wrote the reply) or a ticket column such as ``team``.
-    min_replies : segments with fewer replies are flagged ``small_sample`` and not ranked.
+    min_n : segments with fewer replies are flagged ``small_sample`` and not ranked.
 
     Returns
     -------
@@ -245,7 +251,7 @@ def hedging_summary(
     earliest hedge, PII-redacted) and ``example_rewrite`` (the certain rewrite for it).
     """
     _check_replies(replies)
-    check_positive(min_replies, "min_replies", integer=True)
+    check_min_n(min_n)
     notes: list[str] = []
     if by == "author":
         codes, labels = pd.factorize(replies["author"], sort=True)
@@ -274,7 +280,7 @@ def hedging_summary(
     out["hedged_share"] = out["hedged_replies"] / out["replies"]
     low, high = proportion_confint(out["hedged_replies"], out["replies"], alpha=1 - confidence, method="wilson")
     out["ci_low"], out["ci_high"] = np.asarray(low), np.asarray(high)
-    out = flag_small(out, "replies", min_replies)
+    out = flag_small(out, "replies", min_n)
     hedged_rows = replies[hedged]
     phrases = _top_phrases(hedged_rows, codes[hedged], labels)
     examples = _examples(hedged_rows, codes[hedged], labels)
@@ -289,7 +295,7 @@ def hedging_summary(
     if by != "author":
         out.insert(1, by, out["segment"])
     if (~reliable).any():
-        notes.append(f"{int((~reliable).sum())} segments have fewer than {min_replies} replies: shown, not ranked.")
+        notes.append(f"{int((~reliable).sum())} segments have fewer than {min_n} replies: shown, not ranked.")
     return with_notes(out.reset_index(drop=True), notes)
 
 
@@ -316,7 +322,8 @@ def hedging_association(
       back-and-forth is biased upwards; use for reopens and CSAT.
 
     Outcomes: ``additional_exchanges`` (agent replies beyond the first, mean; Welch
-    interval), ``reopen_rate`` (needs ``reopens``; Newcombe interval for the difference) and
+    interval), ``reopen_rate`` (needs ``reopens``; over tickets solved at least once; Newcombe
+    interval for the difference) and
     ``csat`` (share satisfied, from ticket satisfaction or CSAT survey responses; Newcombe).
 
     Returns one row per outcome with ``outcome``, ``exposure``, ``with_hedge`` and
@@ -354,16 +361,20 @@ def hedging_association(
     if again is None:
         rows.append(_empty_row("reopen_rate", "skipped: the tickets have no reopens values"))
     else:
-        rows.append(_rate_difference("reopen_rate", again.astype("float64").to_numpy(), hedged, known, confidence))
-    csat, csat_notes = ticket_csat(tickets, survey_responses)
+        # Reopen rate over tickets solved at least once (ops.facts.ever_solved), as everywhere else.
+        solved_once = ever_solved(tickets).to_numpy(dtype=bool)
+        rows.append(_rate_difference("reopen_rate", again.astype("float64").to_numpy(), hedged, known & solved_once,
+                                     confidence))
+    csat = ticket_csat(tickets, survey_responses)
+    csat_notes = notes_of(csat)
     if csat.isna().all():
         rows.append(_empty_row("csat", csat_notes[0]))
     else:
         rows.append(_rate_difference("csat", csat.to_numpy(), hedged, known, confidence))
     out = pd.DataFrame(rows, columns=ASSOCIATION_COLUMNS)
     out["exposure"] = exposure
-    out["small_sample"] = (out["tickets_hedged"].fillna(0) < MIN_SAMPLE) | (out["tickets_certain"].fillna(0)
-                                                                             < MIN_SAMPLE)
+    out["small_sample"] = (out["tickets_hedged"].fillna(0) < MIN_N) | (out["tickets_certain"].fillna(0)
+                                                                             < MIN_N)
     return with_notes(out, [n for n in csat_notes if "skipped" not in n])
 
 

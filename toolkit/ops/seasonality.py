@@ -13,22 +13,14 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from toolkit.ops.segments import (
-    GROUPABLE,
-    MIN_SAMPLE,
-    add_segment_label,
-    check_by,
-    check_positive,
-    check_table,
-    check_tz,
-    local_times,
-    segment_frame,
-    with_notes,
-)
+from toolkit.notes import notes as notes_of
+from toolkit.notes import with_notes
+from toolkit.ops.segments import add_segment_label, local_times, segment_frame
+from toolkit.validation import MIN_N, SEGMENT_COLUMNS, check_by, check_positive, check_table, check_tz
 
 WEEKDAYS = list(calendar.day_name)
 MONTHS = list(calendar.month_name)[1:]
-_SEGMENTS = tuple(c for c in GROUPABLE if c != "period")
+_SEGMENTS = tuple(c for c in ("period", *SEGMENT_COLUMNS) if c != "period")
 EFFECT_COLUMNS = ["segment", "effect", "window", "days_in_window", "days_rest", "tickets_in_window", "tickets_rest",
                   "rate_in_window", "rate_rest", "rate_ratio", "ci_low", "ci_high", "p_value", "small_sample",
                   "sentence"]
@@ -44,7 +36,8 @@ def weekday_hour(tickets: pd.DataFrame, by: str | Sequence[str] | None = None, t
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)
-    keys, used, notes = segment_frame(tickets, check_by(by, _SEGMENTS), period=None, tz=tz)
+    keys = segment_frame(tickets, check_by(by, _SEGMENTS), freq=None, tz=tz)
+    used, notes = list(keys.columns), notes_of(keys)
     local = local_times(tickets["created_at"], tz)
     frame = keys.assign(weekday=local.dt.day_of_week.astype("int64"), hour=local.dt.hour.astype("int64"))
     counts = frame.groupby(used + ["weekday", "hour"]).size().rename("tickets")
@@ -72,7 +65,8 @@ def month_of_year(tickets: pd.DataFrame, by: str | Sequence[str] | None = None, 
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)
-    keys, used, notes = segment_frame(tickets, check_by(by, _SEGMENTS), period=None, tz=tz)
+    keys = segment_frame(tickets, check_by(by, _SEGMENTS), freq=None, tz=tz)
+    used, notes = list(keys.columns), notes_of(keys)
     local = local_times(tickets["created_at"], tz)
     days = _covered_days(local)
     days_per_month = pd.Series(days.month).value_counts().reindex(range(1, 13), fill_value=0)
@@ -125,7 +119,8 @@ def period_effects(
 
         raise ConfigError(f"confidence must be between 0 and 1, got {confidence!r}", key="confidence",
                           fix="pass e.g. confidence=0.95")
-    keys, used, notes = segment_frame(tickets, check_by(by, _SEGMENTS), period=None, tz=tz)
+    keys = segment_frame(tickets, check_by(by, _SEGMENTS), freq=None, tz=tz)
+    used, notes = list(keys.columns), notes_of(keys)
     local = local_times(tickets["created_at"], tz)
     days = _covered_days(local)
     if len(days) == 0:
@@ -196,7 +191,7 @@ def _effect_row(counts, days, windows, effect, mask, label, confidence, window_d
         "effect": effect, "window": label, "days_in_window": days_in, "days_rest": days_rest,
         "tickets_in_window": tickets_in, "tickets_rest": tickets_rest, "rate_in_window": rate_in,
         "rate_rest": rate_rest, "rate_ratio": ratio, "ci_low": low, "ci_high": high, "p_value": p_value,
-        "small_sample": tickets_in < MIN_SAMPLE,
+        "small_sample": tickets_in < MIN_N,
         "sentence": _sentence(effect, ratio, low, high, confidence, window_days),
     }
 

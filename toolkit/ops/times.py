@@ -7,18 +7,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from toolkit.notes import notes as notes_of
+from toolkit.notes import with_notes
 from toolkit.ops.facts import check_targets, resolution_minutes, target_minutes
-from toolkit.ops.segments import (
-    add_segment_label,
-    check_by,
-    check_period,
-    check_table,
-    check_tz,
-    flag_small,
-    segment_frame,
-    with_notes,
-)
+from toolkit.ops.segments import add_segment_label, flag_small, segment_frame
 from toolkit.schema import has_values
+from toolkit.validation import check_by, check_freq, check_table, check_tz
 
 TIME_COLUMNS = ["segment", "metric", "tickets", "mean", "median", "p75", "p90", "small_sample"]
 SLA_COLUMNS = ["segment", "target_minutes", "tickets", "tickets_replied", "within_target", "sla_attainment",
@@ -28,7 +22,7 @@ SLA_COLUMNS = ["segment", "target_minutes", "tickets", "tickets_replied", "withi
 def response_times(
     tickets: pd.DataFrame,
     by: str | Sequence[str] | None = None,
-    period: str | None = None,
+    freq: str | None = None,
     tz: str = "UTC",
 ) -> pd.DataFrame:
     """Median, 75th and 90th percentile (and mean) of first reply and resolution time, in minutes.
@@ -48,14 +42,16 @@ def response_times(
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)
-    check_period(period)
-    keys, used, notes = segment_frame(tickets, check_by(by), period=period, tz=tz)
+    check_freq(freq, optional=True)
+    keys = segment_frame(tickets, check_by(by), freq=freq, tz=tz)
+    used, notes = list(keys.columns), notes_of(keys)
     metrics = {}
     if has_values(tickets, "first_reply_minutes"):
         metrics["first_reply_minutes"] = tickets["first_reply_minutes"].astype("float64")
     else:
         notes.append("First reply time skipped: the tickets have no first_reply_minutes values.")
-    resolution, resolution_notes = resolution_minutes(tickets)
+    resolution = resolution_minutes(tickets)
+    resolution_notes = notes_of(resolution)
     notes += resolution_notes
     if resolution.notna().any():
         metrics["full_resolution_minutes"] = resolution
@@ -76,7 +72,7 @@ def response_times(
         return with_notes(pd.DataFrame(columns=TIME_COLUMNS), notes)
     out = pd.concat(parts, ignore_index=True)
     out["tickets"] = out["tickets"].astype("int64")
-    out = flag_small(add_segment_label(out, used, period), "tickets")
+    out = flag_small(add_segment_label(out, used, freq), "tickets")
     return with_notes(out, notes)
 
 
@@ -84,7 +80,7 @@ def sla_attainment(
     tickets: pd.DataFrame,
     targets: Mapping[str, float] | None = None,
     by: str | Sequence[str] | None = "priority",
-    period: str | None = None,
+    freq: str | None = None,
     tz: str = "UTC",
 ) -> pd.DataFrame:
     """Share of first replies within the SLA target for the ticket's priority.
@@ -101,12 +97,23 @@ def sla_attainment(
     ``sla_attainment`` (within_target / tickets_replied), ``helpdesk_sla_attainment`` (share of
     tickets the helpdesk did not mark ``sla_breached``; empty when it has no such values) and
     ``small_sample`` (< 30 replied tickets).
+
+    Examples
+    --------
+    >>> tickets = pd.DataFrame({"ticket_id": ["T1", "T2", "T3"], "status": "solved", "channel": "email",
+    ...     "created_at": "2026-01-05T10:00Z", "priority": ["urgent", "urgent", None],
+    ...     "first_reply_minutes": [30.0, 90.0, 100.0]})
+    >>> sla_attainment(tickets)[["segment", "target_minutes", "tickets_replied", "sla_attainment"]]
+         segment  target_minutes  tickets_replied  sla_attainment
+    0  (not set)           480.0                1             1.0
+    1     urgent            60.0                2             0.5
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)
-    check_period(period)
+    check_freq(freq, optional=True)
     merged = check_targets(targets)
-    keys, used, notes = segment_frame(tickets, check_by(by), period=period, tz=tz)
+    keys = segment_frame(tickets, check_by(by), freq=freq, tz=tz)
+    used, notes = list(keys.columns), notes_of(keys)
     if not has_values(tickets, "first_reply_minutes"):
         out = pd.DataFrame(columns=SLA_COLUMNS)
         return with_notes(out, notes + ["SLA attainment skipped: the tickets have no first_reply_minutes values."])
@@ -125,10 +132,12 @@ def sla_attainment(
     if not used:
         out = out.drop(columns="_all")
     out["sla_attainment"] = out["within_target"] / out["tickets_replied"].replace(0, np.nan)
-    out["target_minutes"] = out["priority"].map(merged) if "priority" in used else np.nan
+    # Tickets without a priority are held to the normal target: say so in their row too.
+    out["target_minutes"] = (out["priority"].map(merged).fillna(merged["normal"]) if "priority" in used
+                             else np.nan)
     if "priority" not in used:
         notes.append("Targets by priority: " + ", ".join(f"{k} {v:g} min" for k, v in merged.items()) + ".")
     if not breached_known:
         notes.append("helpdesk_sla_attainment empty: the tickets have no sla_breached values.")
-    out = flag_small(add_segment_label(out, used, period), "tickets_replied")
+    out = flag_small(add_segment_label(out, used, freq), "tickets_replied")
     return with_notes(out[["segment", *used, *SLA_COLUMNS[1:]]], notes)

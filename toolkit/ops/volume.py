@@ -6,18 +6,12 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from toolkit.notes import notes as notes_of
+from toolkit.notes import with_notes
 from toolkit.ops.facts import is_solved
-from toolkit.ops.segments import (
-    add_segment_label,
-    check_by,
-    check_period,
-    check_table,
-    check_tz,
-    period_start,
-    segment_frame,
-    with_notes,
-)
+from toolkit.ops.segments import add_segment_label, period_start, segment_frame
 from toolkit.schema import has_values
+from toolkit.validation import check_by, check_freq, check_table, check_tz
 
 VOLUME_COLUMNS = ["segment", "period", "created", "solved", "open_at_period_end"]
 
@@ -25,7 +19,7 @@ VOLUME_COLUMNS = ["segment", "period", "created", "solved", "open_at_period_end"
 def volume(
     tickets: pd.DataFrame,
     by: str | Sequence[str] | None = None,
-    period: str = "month",
+    freq: str = "month",
     tz: str = "UTC",
 ) -> pd.DataFrame:
     """Tickets created and solved per period, and the backlog open at each period's end.
@@ -43,7 +37,7 @@ def volume(
     ----------
     tickets : canonical tickets.
     by : extra segment columns besides the period (team, channel, priority, product, assignee).
-    period : day, week, month, quarter or year.
+    freq : day, week, month, quarter or year.
     tz : the client's time zone, e.g. "Europe/London".
 
     Returns
@@ -53,9 +47,10 @@ def volume(
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)
-    check_period(period)
+    check_freq(freq)
     keys_wanted = [c for c in check_by(by) if c != "period"]
-    keys, used, notes = segment_frame(tickets, keys_wanted, period=period, tz=tz)
+    keys = segment_frame(tickets, keys_wanted, freq=freq, tz=tz)
+    used, notes = list(keys.columns), notes_of(keys)
     solved = is_solved(tickets)
     has_time = tickets["solved_at"].notna() if has_values(tickets, "solved_at") else pd.Series(False, tickets.index)
     placed = solved & has_time
@@ -64,10 +59,10 @@ def volume(
         notes.append(f"{unplaced} solved tickets have no solved_at: counted as created, left out of solved "
                      "and of the backlog.")
 
-    created_period = period_start(tickets["created_at"], period, tz)
+    created_period = period_start(tickets["created_at"], freq, tz)
     events = [keys.assign(period=created_period, created=1, solved=0, backlog_in=(~(solved & ~has_time)).astype(int))]
     if placed.any():
-        solved_period = period_start(tickets.loc[placed, "solved_at"], period, tz)
+        solved_period = period_start(tickets.loc[placed, "solved_at"], freq, tz)
         events.append(keys[placed].assign(period=solved_period, created=0, solved=1, backlog_in=0))
     frame = pd.concat(events, ignore_index=True)
     counts = frame.groupby(used + ["period"], sort=True)[["created", "solved", "backlog_in"]].sum()
@@ -75,7 +70,7 @@ def volume(
     if len(counts) == 0:
         out = pd.DataFrame(columns=VOLUME_COLUMNS)
         return with_notes(out, notes + ["No tickets to count."])
-    all_periods = _period_range(frame["period"], period)
+    all_periods = _period_range(frame["period"], freq)
     groups = counts.index.droplevel("period").unique() if used else None
     if used:
         grid = pd.MultiIndex.from_tuples(
@@ -87,17 +82,13 @@ def volume(
     cum = counts.groupby(level=used, sort=False).cumsum() if used else counts.cumsum()
     counts["open_at_period_end"] = (cum["backlog_in"] - cum["solved"]).astype("int64")
     out = counts.drop(columns="backlog_in").reset_index()
-    out = add_segment_label(out, used, period)
+    out = add_segment_label(out, used, freq)
     out = out[["segment", "period", *used, "created", "solved", "open_at_period_end"]]
     out[["created", "solved"]] = out[["created", "solved"]].astype("int64")
     return with_notes(out.reset_index(drop=True), notes)
 
 
-def _period_range(starts: pd.Series, period: str) -> pd.DatetimeIndex:
+def _period_range(starts: pd.Series, freq: str) -> pd.DatetimeIndex:
     first, last = starts.min(), starts.max()
-    if period == "day":
-        return pd.date_range(first, last, freq="D", unit="us")
-    if period == "week":
-        return pd.date_range(first, last, freq="7D", unit="us")
-    freq = {"month": "MS", "quarter": "QS", "year": "YS"}[period]
-    return pd.date_range(first, last, freq=freq, unit="us")
+    step = {"day": "D", "week": "7D", "month": "MS", "quarter": "QS", "year": "YS"}[freq]
+    return pd.date_range(first, last, freq=step, unit="us")

@@ -18,18 +18,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from toolkit.notes import notes as notes_of
+from toolkit.notes import with_notes
 from toolkit.ops.facts import reopened, reply_counts, resolution_minutes
-from toolkit.ops.segments import (
-    NOT_SET,
-    add_segment_label,
-    check_by,
-    check_period,
-    check_table,
-    check_tz,
-    segment_frame,
-    with_notes,
-)
+from toolkit.ops.segments import NOT_SET, add_segment_label, segment_frame
 from toolkit.schema import has_values
+from toolkit.validation import check_by, check_freq, check_table, check_tz
 
 CONCENTRATION_COLUMNS = ["segment", "agents", "tickets", "top_agents", "top_agents_ticket_share", "gini_tickets",
                          "hard_tickets", "top_agents_hard_share", "gini_hard_tickets", "small_sample"]
@@ -37,8 +31,11 @@ MIN_AGENTS = 5
 """Segments with fewer agents are flagged ``small_sample``: concentration needs a team to spread over."""
 
 
-def hard_tickets(tickets: pd.DataFrame, messages: pd.DataFrame | None = None) -> tuple[pd.Series, list[str]]:
-    """Boolean per ticket: hard by the rule in the module docstring (NA when no part can be judged); notes."""
+def hard_tickets(tickets: pd.DataFrame, messages: pd.DataFrame | None = None) -> pd.Series:
+    """Boolean per ticket: hard by the rule in the module docstring (NA when no part can be judged).
+
+    Parts of the rule that cannot be judged are named in ``attrs["notes"]``.
+    """
     notes: list[str] = []
     parts = []
     again = reopened(tickets)
@@ -46,13 +43,13 @@ def hard_tickets(tickets: pd.DataFrame, messages: pd.DataFrame | None = None) ->
         parts.append(again)
     else:
         notes.append("Hard tickets: reopens unknown, left out of the rule.")
-    replies, _ = reply_counts(tickets, messages)
+    replies = reply_counts(tickets, messages)
     agent = replies["agent_replies"]
     if agent.notna().any():
         parts.append((agent > agent.quantile(0.90)).fillna(False))
     else:
         notes.append("Hard tickets: agent replies unknown, left out of the rule.")
-    minutes, _ = resolution_minutes(tickets)
+    minutes = resolution_minutes(tickets)
     if minutes.notna().any():
         priority = tickets["priority"].fillna(NOT_SET) if "priority" in tickets.columns else NOT_SET
         cut = minutes.groupby(priority).transform(lambda v: v.quantile(0.90))
@@ -60,19 +57,20 @@ def hard_tickets(tickets: pd.DataFrame, messages: pd.DataFrame | None = None) ->
     else:
         notes.append("Hard tickets: resolution time unknown, left out of the rule.")
     if not parts:
-        return pd.Series(pd.NA, index=tickets.index, dtype="boolean"), notes + [
-            "Hard tickets skipped: no reopens, replies or resolution times."]
+        return with_notes(pd.Series(pd.NA, index=tickets.index, dtype="boolean"),
+                          [*notes, "Hard tickets skipped: no reopens, replies or resolution times."])
     hard = parts[0].astype(bool)
     for part in parts[1:]:
         hard = hard | part.astype(bool)
-    return hard.astype("boolean"), notes
+    # A fresh Series: pandas carries attrs through arithmetic, and only this rule's notes belong here.
+    return with_notes(pd.Series(hard.to_numpy(dtype=bool), index=tickets.index, dtype="boolean"), notes)
 
 
 def agent_workload(
     tickets: pd.DataFrame,
     messages: pd.DataFrame | None = None,
     by: str | Sequence[str] | None = None,
-    period: str | None = None,
+    freq: str | None = None,
     tz: str = "UTC",
 ) -> pd.DataFrame:
     """Tickets and hard tickets per agent (final ``assignee``), busiest first.
@@ -83,13 +81,15 @@ def agent_workload(
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)
-    check_period(period)
-    keys, used, notes = segment_frame(tickets, check_by(by), period=period, tz=tz)
+    check_freq(freq, optional=True)
+    keys = segment_frame(tickets, check_by(by), freq=freq, tz=tz)
+    used, notes = list(keys.columns), notes_of(keys)
     columns = ["segment", "assignee", "tickets", "hard_tickets", "ticket_share", "hard_share",
                "cumulative_ticket_share"]
     if not has_values(tickets, "assignee"):
         return with_notes(pd.DataFrame(columns=columns), notes + ["Workload skipped: no assignee values."])
-    hard, hard_notes = hard_tickets(tickets, messages)
+    hard = hard_tickets(tickets, messages)
+    hard_notes = notes_of(hard)
     notes += hard_notes
     assigned = tickets["assignee"].notna().to_numpy()
     unassigned = int((~assigned).sum())
@@ -109,7 +109,7 @@ def agent_workload(
                           kind="stable").reset_index(drop=True)
     groups = out.groupby(used, sort=False) if used else out.groupby(np.zeros(len(out)), sort=False)
     out["cumulative_ticket_share"] = groups["ticket_share"].cumsum()
-    out = add_segment_label(out.reset_index(drop=True), used, period)
+    out = add_segment_label(out.reset_index(drop=True), used, freq)
     return with_notes(out, notes)
 
 
@@ -117,7 +117,7 @@ def workload_concentration(
     tickets: pd.DataFrame,
     messages: pd.DataFrame | None = None,
     by: str | Sequence[str] | None = None,
-    period: str | None = None,
+    freq: str | None = None,
     tz: str = "UTC",
     top_share: float = 0.10,
 ) -> pd.DataFrame:
@@ -134,7 +134,7 @@ def workload_concentration(
 
         raise ConfigError(f"top_share must be between 0 and 1, got {top_share!r}", key="top_share",
                           fix="pass e.g. top_share=0.10 for the busiest 10% of agents")
-    per_agent = agent_workload(tickets, messages, by=by, period=period, tz=tz)
+    per_agent = agent_workload(tickets, messages, by=by, freq=freq, tz=tz)
     notes = per_agent.attrs.get("notes", [])
     if per_agent.empty:
         return with_notes(pd.DataFrame(columns=CONCENTRATION_COLUMNS), notes)

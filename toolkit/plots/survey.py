@@ -8,7 +8,6 @@
 - :func:`theme_bars` — share of unfavourable vs favourable comments per theme (``comment_themes``).
 - :func:`response_rate_bars` — response rate per segment with intervals (``response_rates``).
 - :func:`nonresponse_bars` — respondents vs non-respondents per ticket attribute (``nonresponse_bias``).
-- :func:`consistency_scatter` — one survey score against one ops measure per unit (``metric_consistency``).
 """
 
 from __future__ import annotations
@@ -194,25 +193,4 @@ def nonresponse_bars(frame: pd.DataFrame, *, title: str | None = None) -> go.Fig
     ])
     fig.update_layout(barmode="group")
     fig.update_yaxes(title="% of tickets (★ = significant difference)")
-    return _layout(fig, title)
-
-
-def consistency_scatter(frame: pd.DataFrame, x: str, y: str = "csat", *, title: str | None = None) -> go.Figure:
-    """One point per unit: an ops measure (``x``) against a survey score (``y``), watermelons in red.
-
-    ``frame`` is :func:`toolkit.survey.metric_consistency` output; ``y`` has error bars
-    when ``<y>_low``/``<y>_high`` exist.
-    """
-    _require(frame, ["unit", x, y], "consistency_scatter")
-    flagged = frame["watermelon"] if "watermelon" in frame.columns else pd.Series(False, index=frame.index)
-    error = None
-    if {f"{y}_low", f"{y}_high"} <= set(frame.columns):
-        error = {"type": "data", "symmetric": False, "array": frame[f"{y}_high"] - frame[y],
-                 "arrayminus": frame[y] - frame[f"{y}_low"], "color": "#b0b8bc"}
-    fig = go.Figure(go.Scatter(
-        x=frame[x], y=frame[y], mode="markers+text", text=frame["unit"].astype("str"), textposition="top center",
-        marker={"size": 11, "color": np.where(flagged, UNFAVOURABLE_COLOUR, NEUTRAL_COLOUR)}, error_y=error,
-        hovertemplate="%{text}: %{x:.2f}, %{y:.1f}<extra></extra>", showlegend=False))
-    fig.update_xaxes(title=x.replace("_", " "))
-    fig.update_yaxes(title=MEASURE_TITLES.get(y, y))
     return _layout(fig, title)

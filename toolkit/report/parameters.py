@@ -18,12 +18,10 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from toolkit.errors import ConfigError
+from toolkit.validation import PRIORITIES, SEGMENT_COLUMNS, check_tz
 
-PRIORITIES = ("urgent", "high", "normal", "low")
-SEGMENT_COLUMNS = ("team", "channel", "priority", "product", "assignee", "organization_id")
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _FOLDERS_ALLOWED = ("maturity_path", "portfolio_path")  # folders of answer / score files
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
@@ -190,13 +188,7 @@ def _representation(key: str, value: Any) -> str:
 
 
 def _timezone(key: str, value: Any) -> str:
-    text = _text(key, value)
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _fail(key, f"{text!r} is not a known time zone",
-                    'use an IANA name such as "Europe/London" or "America/New_York"') from None
-    return text
+    return check_tz(_text(key, value), key=key)
 
 
 def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = ".") -> ReportParameters:

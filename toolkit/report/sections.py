@@ -12,10 +12,11 @@ guessed. Errors from the capabilities (:class:`~toolkit.errors.DataError`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
+from toolkit.notes import notes
 from toolkit.report.inputs import Engagement
 from toolkit.schema import has_values
 
@@ -37,6 +38,24 @@ class CustomerExperience:
     themes: pd.DataFrame | None = None  # comment_themes(nps)
     notes: list[str] = field(default_factory=list)
     available: bool = True  # False: no survey answers; the report leaves the section out
+
+
+def _collect_notes(result) -> None:
+    """Add the notes of every frame the section computed (skipped measures, caveats), each once.
+
+    Frames carry their notes in ``attrs`` (:mod:`toolkit.notes`); reading every field that holds
+    a frame, rather than a chosen few, is what keeps a skipped measure from vanishing silently.
+    """
+    frames = []
+    for item in fields(result):
+        value = getattr(result, item.name)
+        if isinstance(value, pd.DataFrame):
+            frames.append(value)
+        elif isinstance(value, dict):
+            frames.extend(v for v in value.values() if isinstance(v, pd.DataFrame))
+    for note in notes(*frames):
+        if note not in result.notes:
+            result.notes.append(note)
 
 
 def _surveys(responses: pd.DataFrame | None) -> set[str]:
@@ -77,6 +96,7 @@ def customer_experience(engagement: Engagement) -> CustomerExperience:
     else:
         result.notes.append("No survey invitations were provided, so response rates and non-response bias "
                             "are not reported.")
+    _collect_notes(result)
     return result
 
 
@@ -130,6 +150,7 @@ def maturity(engagement: Engagement, clusters: pd.DataFrame | None = None) -> Ma
             "clusters": clusters}
     result.evidence = evaluate_evidence(model, answers, {k: v for k, v in data.items() if v is not None},
                                         tz=engagement.parameters.timezone)
+    _collect_notes(result)
     return result
 
 
@@ -138,8 +159,8 @@ class Operations:
     """Ticket-operations results from :mod:`toolkit.ops` (see the named functions' docstrings)."""
 
     watermelon: pd.DataFrame | None = None  # watermelon(by="team")
-    over_time: pd.DataFrame | None = None  # kiwi_or_watermelon(period="month")
-    trend: pd.DataFrame | None = None  # ops_experience_over_time(period="month")
+    over_time: pd.DataFrame | None = None  # kiwi_or_watermelon(freq="month")
+    trend: pd.DataFrame | None = None  # ops_experience_over_time(freq="month")
     sla: pd.DataFrame | None = None  # sla_attainment(by="team")
     response_times: pd.DataFrame | None = None  # response_times(by="team")
     conversations: pd.DataFrame | None = None  # conversation_summary(by="team")
@@ -148,7 +169,7 @@ class Operations:
     hedging: pd.DataFrame | None = None  # hedging_summary(by="author")
     hedging_effect: pd.DataFrame | None = None  # hedging_association
     period_effects: pd.DataFrame | None = None  # period_effects
-    volume: pd.DataFrame | None = None  # volume(period="month")
+    volume: pd.DataFrame | None = None  # volume(freq="month")
     weekday_hour: pd.DataFrame | None = None  # weekday_hour
     workload: pd.DataFrame | None = None  # workload_concentration(by="team")
     agents: pd.DataFrame | None = None  # agent_workload
@@ -173,8 +194,8 @@ def operations(engagement: Engagement, by: str = "team") -> Operations:
         by = usable[0] if usable else None
         result.notes.append(f"The tickets carry no team; segments are {by or 'not used'} instead.")
     result.watermelon = ops.watermelon(tickets, responses, by=by, messages=messages, targets=targets, tz=tz)
-    result.over_time = ops.kiwi_or_watermelon(tickets, responses, period="month", targets=targets, tz=tz)
-    result.trend = ops.ops_experience_over_time(tickets, responses, period="month", targets=targets, tz=tz)
+    result.over_time = ops.kiwi_or_watermelon(tickets, responses, freq="month", targets=targets, tz=tz)
+    result.trend = ops.ops_experience_over_time(tickets, responses, freq="month", targets=targets, tz=tz)
     result.sla = ops.sla_attainment(tickets, targets=targets, by=by, tz=tz)
     result.response_times = ops.response_times(tickets, by=by, tz=tz)
     result.conversations = ops.conversation_summary(tickets, messages, by=by, tz=tz)
@@ -187,14 +208,11 @@ def operations(engagement: Engagement, by: str = "team") -> Operations:
     else:
         result.notes.append("No message threads were provided, so hedging language is not analysed.")
     result.period_effects = ops.period_effects(tickets, tz=tz)
-    result.volume = ops.volume(tickets, period="month", tz=tz)
+    result.volume = ops.volume(tickets, freq="month", tz=tz)
     result.weekday_hour = ops.weekday_hour(tickets, tz=tz)
     result.workload = ops.workload_concentration(tickets, messages, by=by, tz=tz)
     result.agents = ops.agent_workload(tickets, messages, tz=tz)
-    for frame in (result.watermelon, result.sla, result.conversations, result.hedging):
-        for note in ops.notes(frame) if frame is not None else []:
-            if note not in result.notes:
-                result.notes.append(note)
+    _collect_notes(result)
     return result
 
 

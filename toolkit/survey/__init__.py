@@ -11,12 +11,13 @@ docstring; metric definitions are written once, in :mod:`toolkit.survey.scores`.
   :func:`nonresponse_adjusted_score`.
 - why: :func:`satisfaction_drivers` (logistic regression, odds ratios, sentences),
   :func:`comment_themes` (detractors vs promoters, redacted quotes).
-- do the measures agree: :func:`metric_consistency`, :func:`consistency_correlations`.
 
-Figures for each view are in :mod:`toolkit.plots.survey`.
+Whether the survey scores agree with the operations metrics (the watermelon effect) is
+:func:`toolkit.ops.watermelon` and :func:`toolkit.ops.metric_correlations`. Figures for each
+view are in :mod:`toolkit.plots.survey`.
 """
 
-from toolkit.survey.consistency import consistency_correlations, metric_consistency
+from toolkit.multiplicity import adjust_p_values
 from toolkit.survey.drivers import satisfaction_drivers, ticket_features, ticket_hedging
 from toolkit.survey.response import mark_responded, nonresponse_adjusted_score, nonresponse_bias, response_rates
 from toolkit.survey.scores import (
@@ -33,7 +34,7 @@ from toolkit.survey.scores import (
     score_table,
     wilson_interval,
 )
-from toolkit.survey.segments import adjust_p_values, compare_segments, survey_summary
+from toolkit.survey.segments import compare_segments, survey_summary
 from toolkit.survey.themes import comment_themes
 from toolkit.survey.trends import survey_trend
 
@@ -42,10 +43,8 @@ __all__ = [
     "ces",
     "comment_themes",
     "compare_segments",
-    "consistency_correlations",
     "csat",
     "mark_responded",
-    "metric_consistency",
     "nonresponse_adjusted_score",
     "nonresponse_bias",
     "nps",

@@ -27,10 +27,10 @@ import statsmodels.api as sm
 from scipy import stats
 
 from toolkit.errors import ConfigError, DataError
+from toolkit.multiplicity import adjust_p_values
 from toolkit.schema import has_values
 from toolkit.survey.frames import survey_rows, unfavourable
-from toolkit.survey.segments import adjust_p_values
-from toolkit.survey.validation import check_choice, check_confidence, require_columns
+from toolkit.validation import check_choice, check_confidence, require_columns
 
 FEATURES = {
     "reopened": ("reopens", "binary", "reopened at least once"),
@@ -73,7 +73,8 @@ def ticket_features(tickets: pd.DataFrame, features: Sequence[str] = DEFAULT_FEA
     for feature in features:
         source, kind, words = FEATURES[feature]
         if not has_values(tickets, source):
-            notes.append(f"{feature} skipped: the tickets have no `{source}` values.")
+            known = "no message threads were given" if source == "hedging" else f"the tickets' {source} column is empty"
+            notes.append(f"Satisfaction driver '{words}' left out: {known}.")
             continue
         raw = tickets[source]
         if kind == "binary":
@@ -125,14 +126,14 @@ def ticket_features(tickets: pd.DataFrame, features: Sequence[str] = DEFAULT_FEA
     return design, table, notes
 
 
-def rated_tickets(tickets: pd.DataFrame, responses: pd.DataFrame | None, survey: str) -> pd.Series:
+def rated_tickets(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None, survey: str) -> pd.Series:
     """Unfavourable (1.0) or favourable (0.0) per rated ticket, indexed like ``tickets`` (NaN if not rated).
 
-    From ``responses`` (the latest answer per ticket) when given, else from the
+    From ``survey_responses`` (the latest answer per ticket) when given, else from the
     tickets' own ``satisfaction`` column (CSAT only: good/bad or 1-5, top-2-box).
     """
-    if responses is not None:
-        rows = survey_rows(responses, survey)
+    if survey_responses is not None:
+        rows = survey_rows(survey_responses, survey)
         require_columns(rows, ["ticket_id"], "survey_responses")
         rows = rows[rows["ticket_id"].notna()].sort_values("submitted_at").drop_duplicates("ticket_id", keep="last")
         bad = unfavourable(rows["score"], rows["scale"], survey).astype(float)
@@ -156,7 +157,7 @@ def ticket_hedging(messages: pd.DataFrame) -> pd.Series:
     return replies.drop_duplicates("ticket_id", keep="last").set_index("ticket_id")["hedged"].astype(bool)
 
 
-def satisfaction_drivers(tickets: pd.DataFrame, responses: pd.DataFrame | None = None, survey: str = "csat", *,
+def satisfaction_drivers(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None = None, survey: str = "csat", *,
                          messages: pd.DataFrame | None = None, features: Sequence[str] = DEFAULT_FEATURES,
                          confidence: float = 0.95, correction: str = "holm", min_category: int = 20) -> pd.DataFrame:
     """Odds ratios of an unfavourable rating for each ticket attribute, from one logistic regression.
@@ -164,7 +165,7 @@ def satisfaction_drivers(tickets: pd.DataFrame, responses: pd.DataFrame | None =
     Parameters
     ----------
     tickets : canonical ``tickets``.
-    responses : canonical ``survey_responses`` joined on ``ticket_id``; without it the
+    survey_responses : canonical ``survey_responses`` joined on ``ticket_id``; without it the
         tickets' ``satisfaction`` column is used (CSAT).
     messages : canonical ``messages``, for the ``hedging`` feature (else a ``hedging``
         column on the tickets is used when present, else the feature is skipped).
@@ -189,7 +190,7 @@ def satisfaction_drivers(tickets: pd.DataFrame, responses: pd.DataFrame | None =
     require_columns(tickets, ["ticket_id"], "tickets")
     if messages is not None and "hedging" in features and not has_values(tickets, "hedging"):
         tickets = tickets.assign(hedging=tickets["ticket_id"].map(ticket_hedging(messages)).astype("boolean"))
-    outcome = rated_tickets(tickets, responses, survey)
+    outcome = rated_tickets(tickets, survey_responses, survey)
     rated = tickets[outcome.notna()]
     design, terms, notes = ticket_features(rated, features, min_category=min_category)
     y = outcome[outcome.notna()]

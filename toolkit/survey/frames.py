@@ -6,7 +6,6 @@
   ``nps(x)["score"].iloc[0]``.
 - :func:`survey_rows` picks one survey's answers from ``survey_responses``.
 - :func:`with_ticket_columns` brings ticket attributes (team, channel...) onto responses.
-- :func:`period_start` puts timestamps into calendar weeks, months or quarters of the client's time zone.
 """
 
 from __future__ import annotations
@@ -18,11 +17,9 @@ import pandas as pd
 
 from toolkit.errors import ConfigError, DataError
 from toolkit.schema import SCALES, has_values
-from toolkit.survey.validation import check_choice, require_columns
+from toolkit.validation import check_choice, require_columns
 
 SURVEY_SCALES = {"nps": ("0-10",), "csat": ("1-5", "1-7", "binary", "0-10"), "ces": ("1-5", "1-7")}
-FREQUENCIES = {"week": "W-SUN", "month": "M", "quarter": "Q"}
-
 
 
 class ResultSeries(pd.Series):
@@ -78,15 +75,15 @@ def result(rows: dict | list[dict] | pd.DataFrame, columns: Sequence[str] | None
     return frame
 
 
-def survey_rows(responses: pd.DataFrame, survey: str) -> pd.DataFrame:
+def survey_rows(survey_responses: pd.DataFrame, survey: str) -> pd.DataFrame:
     """The answered rows of one survey (``csat``, ``nps`` or ``ces``) from canonical ``survey_responses``.
 
     Rows with an empty ``score`` are left out. Raises DataError if the scale does not
     suit the survey (e.g. NPS not on 0-10), naming the rows.
     """
     check_choice(survey, tuple(SURVEY_SCALES), "survey")
-    require_columns(responses, ["survey", "score", "scale"], "survey_responses")
-    rows = responses[responses["survey"].eq(survey) & responses["score"].notna()]
+    require_columns(survey_responses, ["survey", "score", "scale"], "survey_responses")
+    rows = survey_responses[survey_responses["survey"].eq(survey) & survey_responses["score"].notna()]
     wrong = ~rows["scale"].isin(SURVEY_SCALES[survey])
     if wrong.any():
         raise DataError(f"{survey} answers on a scale this survey does not use", table="survey_responses",
@@ -130,16 +127,16 @@ def unfavourable(scores: pd.Series, scales: pd.Series, survey: str) -> pd.Series
     return pd.Series(~favourable(scores, scales, survey), index=scores.index)
 
 
-def with_ticket_columns(responses: pd.DataFrame, tickets: pd.DataFrame | None,
+def with_ticket_columns(survey_responses: pd.DataFrame, tickets: pd.DataFrame | None,
                         columns: Sequence[str]) -> pd.DataFrame:
-    """``responses`` with the named ticket columns added (joined on ``ticket_id``) where responses lack them.
+    """``survey_responses`` with the named ticket columns added (joined on ``ticket_id``) where responses lack them.
 
     Columns the responses already carry are kept as they are. Responses without a
     matching ticket get missing values.
     """
-    needed = [c for c in columns if not has_values(responses, c)]
+    needed = [c for c in columns if not has_values(survey_responses, c)]
     if not needed:
-        return responses
+        return survey_responses
     if tickets is None:
         raise ConfigError(f"survey_responses has no values in {', '.join(f'`{c}`' for c in needed)}",
                           key="tickets", fix="pass the tickets table so these can be taken from the tickets")
@@ -148,16 +145,9 @@ def with_ticket_columns(responses: pd.DataFrame, tickets: pd.DataFrame | None,
     if absent:
         raise DataError(f"has no column {', '.join(f'`{c}`' for c in absent)}", table="tickets",
                         fix="choose a column that the responses or the tickets carry")
-    if not has_values(responses, "ticket_id"):
+    if not has_values(survey_responses, "ticket_id"):
         raise DataError("has no ticket_id to join the tickets on", table="survey_responses", column="ticket_id",
                         fix="load the responses with their ticket ids, or segment by a column they carry")
     lookup = tickets.drop_duplicates("ticket_id").set_index("ticket_id")[needed]
-    joined = responses.drop(columns=[c for c in needed if c in responses.columns])
+    joined = survey_responses.drop(columns=[c for c in needed if c in survey_responses.columns])
     return joined.join(lookup, on="ticket_id")
-
-
-def period_start(timestamps: pd.Series, freq: str, tz: str = "UTC") -> pd.Series:
-    """The start of each timestamp's calendar week (Monday), month or quarter in time zone ``tz``, as a naive date."""
-    check_choice(freq, tuple(FREQUENCIES), "freq")
-    local = pd.to_datetime(timestamps, utc=True).dt.tz_convert(tz).dt.tz_localize(None)
-    return local.dt.to_period(FREQUENCIES[freq]).dt.start_time.astype("datetime64[us]")

@@ -24,12 +24,13 @@ from scipy import stats
 from sklearn.linear_model import LogisticRegression
 
 from toolkit.errors import DataError
+from toolkit.multiplicity import CORRECTIONS, adjust_p_values
 from toolkit.schema import has_values
 from toolkit.survey.drivers import DEFAULT_FEATURES, rated_tickets, ticket_features
 from toolkit.survey.frames import with_ticket_columns
 from toolkit.survey.scores import proportion_difference, wilson_interval
-from toolkit.survey.segments import CORRECTIONS, NOT_SET, adjust_p_values
-from toolkit.survey.validation import check_choice, check_confidence, check_min_n, require_columns
+from toolkit.survey.segments import NOT_SET
+from toolkit.validation import MIN_N, check_choice, check_confidence, check_min_n, require_columns
 
 BIAS_ATTRIBUTES = {
     "reopens": ("share", "reopened at least once"),
@@ -43,24 +44,24 @@ BIAS_ATTRIBUTES = {
 }
 
 
-def mark_responded(invitations: pd.DataFrame, responses: pd.DataFrame, window_days: float = 30) -> pd.DataFrame:
+def mark_responded(invitations: pd.DataFrame, survey_responses: pd.DataFrame, window_days: float = 30) -> pd.DataFrame:
     """``invitations`` with a boolean ``responded`` column (see the module docstring for the matching rule).
 
     ``window_days``: for invitations matched on ``requester_id``, how long after sending an answer still counts.
     """
     require_columns(invitations, ["invitation_id", "survey"], "survey_invitations")
-    require_columns(responses, ["survey"], "survey_responses")
+    require_columns(survey_responses, ["survey"], "survey_responses")
     responded = pd.Series(False, index=invitations.index)
-    if has_values(invitations, "ticket_id") and has_values(responses, "ticket_id"):
-        answered = pd.MultiIndex.from_frame(responses[["survey", "ticket_id"]].dropna())
+    if has_values(invitations, "ticket_id") and has_values(survey_responses, "ticket_id"):
+        answered = pd.MultiIndex.from_frame(survey_responses[["survey", "ticket_id"]].dropna())
         keys = pd.MultiIndex.from_frame(invitations[["survey", "ticket_id"]])
         responded |= keys.isin(answered) & invitations["ticket_id"].notna().to_numpy()
     no_ticket = invitations["ticket_id"].isna() if "ticket_id" in invitations.columns else ~responded
-    if no_ticket.any() and has_values(invitations, "requester_id") and has_values(responses, "requester_id"):
+    if no_ticket.any() and has_values(invitations, "requester_id") and has_values(survey_responses, "requester_id"):
         sent = invitations.loc[no_ticket & invitations["sent_at"].notna(), ["survey", "requester_id", "sent_at"]]
         sent = sent.assign(position=np.flatnonzero((no_ticket & invitations["sent_at"].notna()).to_numpy()))
-        answers = responses.loc[responses["requester_id"].notna() & responses["submitted_at"].notna(),
-                                ["survey", "requester_id", "submitted_at"]]
+        answered = survey_responses["requester_id"].notna() & survey_responses["submitted_at"].notna()
+        answers = survey_responses.loc[answered, ["survey", "requester_id", "submitted_at"]]
         # each answer belongs to the latest earlier invitation of that person to that survey, within the window
         matched = pd.merge_asof(answers.sort_values("submitted_at"), sent.sort_values("sent_at"),
                                 left_on="submitted_at", right_on="sent_at", by=["survey", "requester_id"],
@@ -70,9 +71,9 @@ def mark_responded(invitations: pd.DataFrame, responses: pd.DataFrame, window_da
     return invitations.assign(responded=responded.to_numpy())
 
 
-def response_rates(invitations: pd.DataFrame, responses: pd.DataFrame, by: str | None = None, *,
+def response_rates(invitations: pd.DataFrame, survey_responses: pd.DataFrame, by: str | None = None, *,
                    tickets: pd.DataFrame | None = None, survey: str | None = None, confidence: float = 0.95,
-                   min_n: int = 30) -> pd.DataFrame:
+                   min_n: int = MIN_N) -> pd.DataFrame:
     """Share of survey invitations answered, overall or by segment, with Wilson intervals.
 
     Parameters
@@ -91,7 +92,7 @@ def response_rates(invitations: pd.DataFrame, responses: pd.DataFrame, by: str |
     """
     confidence = check_confidence(confidence)
     min_n = check_min_n(min_n)
-    marked = _invited(invitations, responses, survey)
+    marked = _invited(invitations, survey_responses, survey)
     key = by or "segment"
     if by is None:
         marked = marked.assign(segment="all")
@@ -108,10 +109,10 @@ def response_rates(invitations: pd.DataFrame, responses: pd.DataFrame, by: str |
     return out.sort_values(["invited", key], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def _invited(invitations: pd.DataFrame, responses: pd.DataFrame, survey: str | None) -> pd.DataFrame:
+def _invited(invitations: pd.DataFrame, survey_responses: pd.DataFrame, survey: str | None) -> pd.DataFrame:
     if survey is not None:
         check_choice(survey, ("csat", "nps", "ces"), "survey")
-    marked = mark_responded(invitations, responses)
+    marked = mark_responded(invitations, survey_responses)
     if survey is not None:
         marked = marked[marked["survey"].eq(survey)]
     if marked.empty:
@@ -120,7 +121,8 @@ def _invited(invitations: pd.DataFrame, responses: pd.DataFrame, survey: str | N
     return marked
 
 
-def nonresponse_bias(invitations: pd.DataFrame, responses: pd.DataFrame, tickets: pd.DataFrame, survey: str = "csat",
+def nonresponse_bias(invitations: pd.DataFrame, survey_responses: pd.DataFrame, tickets: pd.DataFrame,
+                     survey: str = "csat",
                      *, attributes: Sequence[str] = tuple(BIAS_ATTRIBUTES), correction: str = "holm",
                      confidence: float = 0.95) -> pd.DataFrame:
     """Compare the tickets of respondents and non-respondents, attribute by attribute.
@@ -144,7 +146,7 @@ def nonresponse_bias(invitations: pd.DataFrame, responses: pd.DataFrame, tickets
     require_columns(tickets, ["ticket_id"], "tickets")
     for attribute in attributes:
         check_choice(attribute, tuple(BIAS_ATTRIBUTES), "attributes")
-    marked = _invited(invitations, responses, survey)
+    marked = _invited(invitations, survey_responses, survey)
     marked = marked[marked["ticket_id"].notna()] if "ticket_id" in marked.columns else marked.iloc[:0]
     joined = marked[["ticket_id", "responded"]].merge(tickets.drop_duplicates("ticket_id"), on="ticket_id")
     if joined.empty:
@@ -211,7 +213,7 @@ def _bias_statement(row) -> str:
     return f"{text[0].upper()}{text[1:]} ({verdict}, adjusted p = {row.p_adjusted:.2g})."
 
 
-def nonresponse_adjusted_score(invitations: pd.DataFrame, responses: pd.DataFrame, tickets: pd.DataFrame,
+def nonresponse_adjusted_score(invitations: pd.DataFrame, survey_responses: pd.DataFrame, tickets: pd.DataFrame,
                                survey: str = "csat", *, features: Sequence[str] = DEFAULT_FEATURES,
                                confidence: float = 0.95, n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
     """Whether the satisfied are over-represented: observed vs expected share favourable among all invited.
@@ -236,10 +238,10 @@ def nonresponse_adjusted_score(invitations: pd.DataFrame, responses: pd.DataFram
     """
     check_choice(survey, ("csat", "nps", "ces"), "survey")
     confidence = check_confidence(confidence)
-    marked = _invited(invitations, responses, survey)
+    marked = _invited(invitations, survey_responses, survey)
     marked = marked[marked["ticket_id"].notna()].drop_duplicates("ticket_id")
     invited = tickets[tickets["ticket_id"].isin(marked["ticket_id"])].drop_duplicates("ticket_id")
-    outcome = rated_tickets(invited, responses, survey)
+    outcome = rated_tickets(invited, survey_responses, survey)
     design, _, notes = ticket_features(invited, features)
     complete = design.notna().all(axis=1)
     x = design[complete].to_numpy()

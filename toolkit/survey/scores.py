@@ -25,6 +25,9 @@ Definitions:
 - **Sample size** for comparing two groups' NPS: answers per group for a two-sided z
   test at the given confidence and power, ``(z_(1-alpha/2) + z_power)^2 * 2 v / change^2``
   with v the per-respondent variance above.
+- **Comparing two NPS values**: the interval as the chosen method (variances added); the
+  p-value from a pooled score-type z test (category shares pooled under "no difference"),
+  calibrated in the tail where Holm works, unlike the unpooled Wald p-value.
 - **Comparing two shares** (CSAT satisfied, CES agreeing): pooled two-proportion z test,
   with an unpooled Wald interval for the difference.
 
@@ -44,7 +47,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from toolkit.errors import ConfigError
 from toolkit.survey.frames import ResultFrame, favourable, result
-from toolkit.survey.validation import (
+from toolkit.validation import (
     as_series,
     binary_answers,
     check_choice,
@@ -209,18 +212,27 @@ def nps_difference(scores_a: Iterable | pd.Series, scores_b: Iterable | pd.Serie
                    confidence: float = 0.95, *, n_boot: int = 2000, seed: int = 0) -> ResultFrame:
     """Difference between two NPS values (a - b), with its interval and a two-sided p-value.
 
-    Variances are added: SE = sqrt(var_a / n_a + var_b / n_b). With ``"adjusted-wald"``
-    each group gets the 3/4, 3/2, 3/4 pseudo-answers first and the interval is centred on
-    the adjusted difference (MeasuringU's test); ``"wald"`` uses the observed counts;
-    ``"bootstrap"`` resamples each group independently (seeded), takes percentile
-    bounds, and its p-value uses the bootstrap SE in a normal approximation.
+    Interval: variances are added, SE = sqrt(var_a / n_a + var_b / n_b). With
+    ``"adjusted-wald"`` each group gets the 3/4, 3/2, 3/4 pseudo-answers first and the
+    interval is centred on the adjusted difference (MeasuringU); ``"wald"`` uses the
+    observed counts; ``"bootstrap"`` resamples each group independently (seeded) and takes
+    percentile bounds. p-value (every method): a pooled score-type z test, the difference
+    over its standard error under "both groups answer alike" (pooled category shares), which
+    keeps its nominal error rate in the tail where multiple-comparison corrections work;
+    the unpooled Wald p-value was too small there.
 
     Returns
     -------
     ResultFrame with one row: ``difference`` (observed NPS a - NPS b, -200..200 points),
     ``low``, ``high``, ``p_value`` (null: equal NPS), ``se``, ``score_a``, ``score_b``,
     ``n_a``, ``n_b``, ``method``, ``confidence``. NaN when either group has no answers;
-    the Wald p-value is NaN when both groups have zero variance.
+    the p-value is NaN when the pooled answers have no spread.
+
+    Examples
+    --------
+    >>> r = nps_difference([9, 10, 10, 7, 3], [0, 5, 6, 9, 8], method="wald")
+    >>> float(r["difference"]), round(float(r["p_value"]), 3)
+    (80.0, 0.157)
     """
     method = check_nps_method(method)
     confidence = check_confidence(confidence)
@@ -265,7 +277,7 @@ def nps_difference_from_counts(counts_a: Sequence, counts_b: Sequence, method: s
             centre = (a[2] - a[0]) / ma - (b[2] - b[0]) / mb
             se = np.sqrt(_variance(*a) / ma + _variance(*b) / mb)
             low, high = centre - z * se, centre + z * se
-        p_value = np.where(se > 0, 2 * stats.norm.sf(np.abs(centre) / se), np.nan)
+        p_value = _pooled_p_value(counts_a, counts_b)
         empty = (n_a == 0) | (n_b == 0)
         low = np.where(empty, np.nan, np.clip(low, -2, 2))
         high = np.where(empty, np.nan, np.clip(high, -2, 2))
@@ -275,6 +287,26 @@ def nps_difference_from_counts(counts_a: Sequence, counts_b: Sequence, method: s
         "score_a": 100 * score_a, "score_b": 100 * score_b, "n_a": n_a.astype(int), "n_b": n_b.astype(int),
         "method": method, "confidence": confidence,
     }, DIFFERENCE_COLUMNS)
+
+
+def _pooled_p_value(counts_a: Sequence, counts_b: Sequence) -> np.ndarray:
+    """Two-sided p-value of "equal NPS" by a pooled score-type z test, vectorised.
+
+    Under the null both groups share one distribution of detractors, passives and
+    promoters, estimated from the pooled counts; the NPS difference is divided by its
+    standard error under that null, ``sqrt(v0 * (1/n_a + 1/n_b))`` with ``v0`` the pooled
+    per-respondent variance (:func:`nps_variance`). Unlike the unpooled Wald test, whose
+    variance shrinks with an extreme group, this stays calibrated in the tail where Holm
+    works (a null simulation in the tests checks it). NaN when a group is empty or the
+    pooled answers have no spread.
+    """
+    a = np.broadcast_arrays(*[np.atleast_1d(np.asarray(v, dtype=float)) for v in (*counts_a, *counts_b)])
+    d, p, r = a[0] + a[3], a[1] + a[4], a[2] + a[5]
+    n_a, n_b = a[0] + a[1] + a[2], a[3] + a[4] + a[5]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        diff = (a[2] - a[0]) / n_a - (a[5] - a[3]) / n_b
+        se0 = np.sqrt(_variance(d, p, r) * (1 / n_a + 1 / n_b))
+        return np.where((se0 > 0) & (n_a > 0) & (n_b > 0), 2 * stats.norm.sf(np.abs(diff) / se0), np.nan)
 
 
 def nps_sample_size(change: float = 10, baseline: Iterable | pd.Series | None = None, confidence: float = 0.95,
@@ -358,6 +390,9 @@ def csat(ratings: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 5), c
     --------
     >>> round(float(csat(["good", "good", "bad", "good"])["score"]), 1)
     75.0
+    >>> csat([1, 2, 3, 4, 5, 5])[["score", "n", "satisfied", "mean"]]
+       score  n  satisfied      mean
+    0   50.0  6          3  3.333333
     """
     confidence = check_confidence(confidence)
     if isinstance(top_boxes, bool) or not isinstance(top_boxes, int) or top_boxes < 1:
@@ -402,6 +437,12 @@ def ces(scores: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 7), con
     ResultFrame with one row: ``score`` (mean answer), ``low``, ``high`` (t interval; NaN
     for n < 2), ``n``, ``agree`` (percent agreeing), ``agree_low``, ``agree_high`` (Wilson),
     ``agreeing`` (count), ``missing``, ``scale``, ``confidence``.
+
+    Examples
+    --------
+    >>> ces([7, 6, 5, 2])[["score", "n", "agree", "agreeing"]]
+       score  n  agree  agreeing
+    0    5.0  4   75.0         3
     """
     confidence = check_confidence(confidence)
     low_high = check_scale(scale)

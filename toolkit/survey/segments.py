@@ -12,42 +12,24 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
+from toolkit.multiplicity import CORRECTIONS, adjust_p_values
 from toolkit.survey.frames import survey_rows, with_ticket_columns
 from toolkit.survey.scores import check_nps_method, nps_difference_from_counts, proportion_difference, score_table
-from toolkit.survey.validation import check_choice, check_confidence, check_min_n
+from toolkit.validation import MIN_N, check_choice, check_confidence, check_min_n
 
-CORRECTIONS = {"holm": "holm", "bh": "fdr_bh", "benjamini-hochberg": "fdr_bh", "bonferroni": "bonferroni",
-               "none": None}
 NOT_SET = "(not set)"
 SCORE_NAMES = {"nps": "NPS", "csat": "CSAT (% satisfied)", "ces": "CES (% agreeing)"}
 
 
-def adjust_p_values(p_values: np.ndarray, correction: str = "holm", alpha: float = 0.05) -> np.ndarray:
-    """Multiple-comparison adjusted p-values (statsmodels ``multipletests``); NaN entries stay NaN and are not counted.
-
-    ``correction``: ``"holm"`` (family-wise error), ``"bh"`` / ``"benjamini-hochberg"``
-    (false discovery rate), ``"bonferroni"`` or ``"none"``.
-    """
-    check_choice(correction, tuple(CORRECTIONS), "correction")
-    p = np.asarray(p_values, dtype=float)
-    adjusted = np.full(p.shape, np.nan)
-    ok = ~np.isnan(p)
-    if ok.any():
-        adjusted[ok] = p[ok] if CORRECTIONS[correction] is None else multipletests(
-            p[ok], alpha=alpha, method=CORRECTIONS[correction])[1]
-    return adjusted
-
-
-def compare_segments(responses: pd.DataFrame, by: str, survey: str = "nps", *, tickets: pd.DataFrame | None = None,
-                     correction: str = "holm", min_n: int = 30, method: str = "adjusted-wald",
-                     confidence: float = 0.95) -> pd.DataFrame:
+def compare_segments(survey_responses: pd.DataFrame, by: str, survey: str = "nps", *,
+                     tickets: pd.DataFrame | None = None, correction: str = "holm", min_n: int = MIN_N,
+                     method: str = "adjusted-wald", confidence: float = 0.95) -> pd.DataFrame:
     """Score of one survey per segment, each compared with the rest, with multiple-comparison control.
 
     Parameters
     ----------
-    responses : canonical ``survey_responses``.
+    survey_responses : canonical ``survey_responses``.
     by : the segment column, from the responses (e.g. ``organization_id`` or an extra
         column such as ``region``) or, joined on ``ticket_id``, from ``tickets`` (e.g. ``team``).
     survey : ``"nps"`` (NPS, -100..100), ``"csat"`` (% satisfied) or ``"ces"`` (% agreeing).
@@ -72,7 +54,7 @@ def compare_segments(responses: pd.DataFrame, by: str, survey: str = "nps", *, t
     check_choice(correction, tuple(CORRECTIONS), "correction")
     confidence = check_confidence(confidence)
     min_n = check_min_n(min_n)
-    rows = survey_rows(responses, survey)
+    rows = survey_rows(survey_responses, survey)
     rows = with_ticket_columns(rows, tickets, [by]).copy()
     rows[by] = rows[by].astype("str").where(rows[by].notna(), NOT_SET)
     table = score_table(rows, survey, [by], method=method, confidence=confidence)
@@ -121,7 +103,7 @@ def _note(row, survey: str, min_n: int, confidence: float) -> str:
     return f"{segment}: {name} {interval}; not distinguishable from the rest ({row.rest_score:.0f})."
 
 
-def survey_summary(responses: pd.DataFrame, *, method: str = "adjusted-wald", confidence: float = 0.95
+def survey_summary(survey_responses: pd.DataFrame, *, method: str = "adjusted-wald", confidence: float = 0.95
                    ) -> pd.DataFrame:
     """Headline score of every survey present in canonical ``survey_responses``, with its interval.
 
@@ -135,7 +117,7 @@ def survey_summary(responses: pd.DataFrame, *, method: str = "adjusted-wald", co
     confidence = check_confidence(confidence)
     frames = []
     for survey in ("nps", "csat", "ces"):
-        rows = survey_rows(responses, survey)
+        rows = survey_rows(survey_responses, survey)
         if len(rows):
             table = score_table(rows, survey, method=method, confidence=confidence)
             frames.append(table.assign(survey=survey, measure=SCORE_NAMES[survey]))

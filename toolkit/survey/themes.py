@@ -31,11 +31,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
 from toolkit.errors import ConfigError
+from toolkit.multiplicity import adjust_p_values
 from toolkit.pii import redact
 from toolkit.survey.frames import favourable, survey_rows
 from toolkit.survey.scores import proportion_difference
-from toolkit.survey.segments import adjust_p_values
-from toolkit.survey.validation import check_choice, check_confidence
+from toolkit.validation import check_choice, check_confidence
 
 GROUP_NAMES = {"nps": ("detractors", "promoters"), "csat": ("dissatisfied", "satisfied"),
                "ces": ("high effort", "low effort")}
@@ -54,14 +54,14 @@ def default_representation(seed: int = 0):
     return TfidfRepresentation(dims=100, seed=seed, progress=False)
 
 
-def comment_themes(responses: pd.DataFrame, survey: str = "nps", n_themes: int = 8, *, examples: int = 3,
+def comment_themes(survey_responses: pd.DataFrame, survey: str = "nps", n_themes: int = 8, *, examples: int = 3,
                    representation=None, clusterer=None, seed: int = 0, quote_chars: int = 200,
                    confidence: float = 0.95) -> pd.DataFrame:
     """Group one survey's free-text comments into themes and compare unfavourable with favourable answers.
 
     Parameters
     ----------
-    responses : canonical ``survey_responses`` (uses ``comment``, ``score``, ``scale``).
+    survey_responses : canonical ``survey_responses`` (uses ``comment``, ``score``, ``scale``).
     survey : ``"nps"`` (detractors vs promoters), ``"csat"`` (dissatisfied vs satisfied)
         or ``"ces"`` (high vs low effort).
     n_themes : number of themes (fewer when there are fewer distinct comments).
@@ -85,7 +85,7 @@ def comment_themes(responses: pd.DataFrame, survey: str = "nps", n_themes: int =
     if isinstance(n_themes, bool) or not isinstance(n_themes, int) or n_themes < 1:
         raise ConfigError(f"n_themes must be a positive whole number, got {n_themes!r}", key="n_themes",
                           fix="pass e.g. n_themes=8")
-    rows = survey_rows(responses, survey)
+    rows = survey_rows(survey_responses, survey)
     empty = pd.DataFrame(columns=THEME_COLUMNS)
     empty.attrs["groups"] = GROUP_NAMES[survey]
     if "comment" not in rows.columns:

@@ -11,22 +11,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.survey.frames import period_start, survey_rows, with_ticket_columns
+from toolkit.multiplicity import CORRECTIONS, adjust_p_values
+from toolkit.ops.segments import period_start
+from toolkit.survey.frames import survey_rows, with_ticket_columns
 from toolkit.survey.scores import check_nps_method, nps_difference_from_counts, proportion_difference, score_table
-from toolkit.survey.segments import CORRECTIONS, NOT_SET, adjust_p_values
-from toolkit.survey.validation import check_choice, check_confidence, check_min_n
+from toolkit.survey.segments import NOT_SET
+from toolkit.validation import MIN_N, check_choice, check_confidence, check_freq, check_min_n, check_tz
 
 
-def survey_trend(responses: pd.DataFrame, survey: str = "nps", freq: str = "month", *, by: str | None = None,
+def survey_trend(survey_responses: pd.DataFrame, survey: str = "nps", freq: str = "month", *, by: str | None = None,
                  tickets: pd.DataFrame | None = None, tz: str = "UTC", method: str = "adjusted-wald",
-                 confidence: float = 0.95, correction: str = "holm", min_n: int = 30) -> pd.DataFrame:
+                 confidence: float = 0.95, correction: str = "holm", min_n: int = MIN_N) -> pd.DataFrame:
     """Score of one survey per calendar period (and segment), with intervals and supported changes.
 
     Parameters
     ----------
-    responses : canonical ``survey_responses``; periods come from ``submitted_at``.
+    survey_responses : canonical ``survey_responses``; periods come from ``submitted_at``.
     survey : ``"nps"``, ``"csat"`` (% satisfied) or ``"ces"`` (% agreeing).
-    freq : ``"week"`` (Monday to Sunday), ``"month"`` or ``"quarter"``.
+    freq : ``"day"``, ``"week"`` (Monday to Sunday), ``"month"``, ``"quarter"`` or ``"year"``.
     by : optional segment column (responses, or tickets joined on ``ticket_id``): one trend per segment.
     tz : the client's time zone, in which periods begin (e.g. ``"Europe/London"``).
     correction : how the change p-values are corrected together (see :func:`compare_segments`).
@@ -42,11 +44,13 @@ def survey_trend(responses: pd.DataFrame, survey: str = "nps", freq: str = "mont
     ``direction`` (``"up"``, ``"down"`` or ``""``).
     """
     check_choice(survey, ("nps", "csat", "ces"), "survey")
+    check_freq(freq)
+    check_tz(tz)
     method = check_nps_method(method)
     check_choice(correction, tuple(CORRECTIONS), "correction")
     confidence = check_confidence(confidence)
     min_n = check_min_n(min_n)
-    rows = survey_rows(responses, survey)
+    rows = survey_rows(survey_responses, survey)
     keys = ["period"]
     if by is not None:
         rows = with_ticket_columns(rows, tickets, [by])
@@ -87,7 +91,7 @@ def _fill_periods(table: pd.DataFrame, rows: pd.DataFrame, keys: list[str], freq
     if rows.empty:
         return table
     first, last = rows["period"].min(), rows["period"].max()
-    alias = {"week": "W-MON", "month": "MS", "quarter": "QS"}[freq]
+    alias = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS", "year": "YS"}[freq]
     periods = pd.date_range(first, last, freq=alias).astype("datetime64[us]")
     if len(keys) == 1:
         full = pd.DataFrame({"period": periods})

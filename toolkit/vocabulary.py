@@ -1,0 +1,117 @@
+"""The client vocabulary: every metric a client may read, with its human name, unit and definition.
+
+One registry, like :mod:`toolkit.schema` for the tables: the id is the frame column (or
+metric name) the compute functions return, and what a report reader sees (the name, the
+unit, a one-line definition) comes from here, never from a docstring or a code identifier.
+``docs/vocabulary.md`` is generated from it (``support-toolkit vocabulary``) and a test
+keeps the two equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UNITS = {
+    "fraction": "a share between 0 and 1 in every frame; shown as a percentage only in charts and report text",
+    "points": "NPS points, from -100 to +100",
+    "scale mean": "the mean answer on the survey's own scale (e.g. 1-7)",
+    "minutes": "a duration in minutes (shown as minutes, hours or days in the report)",
+    "count": "a whole number of tickets, answers or replies",
+    "replies": "public agent messages per ticket (a mean)",
+}
+"""The units metrics are kept in, and what each means."""
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric a client may read: ``id`` (frame column), human ``name``, ``unit`` (a key of
+    :data:`UNITS`) and a one-line ``definition``."""
+
+    id: str
+    name: str
+    unit: str
+    definition: str
+
+
+def _m(id: str, name: str, unit: str, definition: str) -> Metric:
+    if unit not in UNITS:
+        raise ValueError(f"metric {id!r}: unknown unit {unit!r}")
+    return Metric(id, name, unit, definition)
+
+
+METRICS: tuple[Metric, ...] = (
+    _m("csat", "CSAT", "fraction",
+       "Share of satisfied answers: the top two boxes of the scale (4-5 on 1-5), or 'good' on binary ratings."),
+    _m("nps", "Net Promoter Score", "points",
+       "Share of promoters (9-10) minus share of detractors (0-6) among 0-10 answers, times 100."),
+    _m("ces", "Customer Effort Score", "scale mean",
+       "Mean answer to 'the company made it easy to handle my issue'; higher is easier."),
+    _m("sla_attainment", "First-reply SLA attainment", "fraction",
+       "Tickets whose first reply came within the target for their priority, over tickets replied to."),
+    _m("helpdesk_sla_attainment", "SLA attainment as the helpdesk records it", "fraction",
+       "Tickets the helpdesk did not mark as SLA-breached, over all tickets with that mark."),
+    _m("first_reply_minutes", "First reply time", "minutes",
+       "Time from the ticket's creation to the first public agent reply."),
+    _m("full_resolution_minutes", "Resolution time", "minutes",
+       "Time from the ticket's creation to its final solve, for solved tickets."),
+    _m("reopen_rate", "Reopen rate", "fraction",
+       "Tickets reopened at least once, over tickets solved at least once."),
+    _m("agent_replies", "Agent replies", "replies",
+       "Public agent messages on a ticket, each counted (two in a row are two replies): the back-and-forth."),
+    _m("back_and_forth", "Back-and-forth", "replies", "Mean agent replies per ticket."),
+    _m("one_touch_rate", "One-touch resolution", "fraction",
+       "Solved tickets resolved with exactly one agent reply, over solved tickets with known replies."),
+    _m("fcr_rate", "First-contact resolution", "fraction",
+       "Solved tickets resolved with one agent reply and never reopened, over solved tickets: one-touch that "
+       "stayed solved."),
+    _m("long_conversation_rate", "Long conversations", "fraction",
+       "Tickets with more agent replies than the long-conversation limit (4 by default), over tickets with "
+       "known replies."),
+    _m("came_back", "Came back", "count",
+       "A solved ticket that was reopened, or whose requester opened a new ticket on the same topic soon after."),
+    _m("too_quick_rate", "Too-quick resolutions", "fraction",
+       "Solved tickets whose first solve was among the fastest for their priority and channel and that came "
+       "back, over solved tickets."),
+    _m("hard_tickets", "Hard tickets", "count",
+       "Tickets that were reopened, or among the 10% with the most agent replies, or among the 10% slowest to "
+       "resolve for their priority."),
+    _m("hedged_share", "Hedged replies", "fraction",
+       "Agent replies using uncertain wording ('should', 'looks like') from the hedging lexicon, over replies."),
+    _m("ticket_share", "Share of tickets", "fraction", "An agent's or segment's tickets over all tickets."),
+    _m("small_sample", "Small sample", "count",
+       "Fewer tickets, answers or replies than the cut-off (30 by default): shown, never ranked or flagged."),
+)
+"""Every metric a client may read, in the order the document lists them."""
+
+BY_ID = {metric.id: metric for metric in METRICS}
+
+
+def vocabulary_markdown() -> str:
+    """``docs/vocabulary.md``: the unit conventions, then one table row per metric."""
+    lines = [
+        "# Vocabulary",
+        "",
+        "Generated from `toolkit/vocabulary.py` by `support-toolkit vocabulary --out docs/vocabulary.md`; "
+        "do not edit by hand.",
+        "",
+        "## Units",
+        "",
+        "- Rates and shares (columns named `*_rate`, `*_share`, and `csat`, `sla_attainment`) are fractions "
+        "between 0 and 1 in every frame; percentages appear only at the edge (charts, report text).",
+        "- NPS is in points (-100 to +100); CES is the mean on its own scale; durations are in minutes "
+        "(`*_minutes`).",
+        "- Segment results have a `segment` column (the values joined with \" | \", or \"all\") and one column per "
+        "grouping key; `small_sample` flags segments below `min_n` (30 by default).",
+        "",
+        "| unit | meaning |",
+        "| --- | --- |",
+        *(f"| {unit} | {meaning} |" for unit, meaning in UNITS.items()),
+        "",
+        "## Metrics",
+        "",
+        "| id | name | unit | definition |",
+        "| --- | --- | --- | --- |",
+        *(f"| `{m.id}` | {m.name} | {m.unit} | {m.definition} |" for m in METRICS),
+        "",
+    ]
+    return "\n".join(lines)
