@@ -136,7 +136,12 @@ class MaturityModel:
         where = f"{self.file}: " if self.file else ""
         return (f"{where}model '{self.id}' version {self.version} is valid: {len(self.dimensions)} dimensions, "
                 f"{len(self.questions)} questions, {len(self.recommendations)} recommendations, "
-                f"{self.evidence_rules['claim_id'].nunique()} evidence claims ({len(self.evidence_rules)} checks)")
+                f"{_count(self.evidence_rules['claim_id'].nunique(), 'evidence claim')} "
+                f"({_count(len(self.evidence_rules), 'check')})")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def load_model(path: str | Path | MaturityModel | None = None) -> MaturityModel:
