@@ -241,7 +241,7 @@ def _schema_error(error: jsonschema.ValidationError, data: Any, file: str | None
                            fix=f"add `{missing}`: {expected}" if expected else f"add `{missing}`")
     if error.validator == "additionalProperties":
         allowed = list(schema.get("properties", {}))
-        unknown = sorted(k for k in error.instance if k not in allowed)
+        unknown = [k for k in error.instance if k not in allowed]  # the first in the file
         name = unknown[0] if unknown else "?"
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
         fix = f"did you mean `{close[0]}`? " if close else ""
