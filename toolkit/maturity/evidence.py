@@ -103,7 +103,8 @@ def evaluate_evidence(model: MaturityModel, answers: pd.DataFrame, data: Evidenc
     >>> print(e.loc["EV-first-contact", "finding"])  # doctest: +NORMALIZE_WHITESPACE
     The data does not support "we resolve on first contact": 25.0% of 4 solved tickets were reopened
     (the claim needs the share of solved tickets that were reopened to be at most 8%); a typical ticket
-    needed 1.5 agent replies (mean 1.75) (the claim needs the agent replies a typical ticket needs to be at most 1 reply). It contradicts the answer of
+    needed 1.5 agent replies (mean 1.75) (the claim needs the agent replies a typical ticket needs to be
+    at most 1 reply). It contradicts the answer of
     Ann (head of support, level 4).
     >>> e.loc["EV-survey-reliable", "verdict"]
     'not enough data'
@@ -151,8 +152,8 @@ def _verdict(checks: pd.DataFrame) -> tuple[str, str]:
     if measured.empty:
         return NOT_ENOUGH_DATA, "; ".join(dict.fromkeys(checks["note"]))
     shown = failing if len(failing) else measured
-    reason = "; ".join(f"{c.detail.rstrip('.')} (the claim needs {c.measure} to be {_bound(c.direction, c.threshold, c.unit)})"
-                       for c in shown.itertuples(index=False))
+    reason = "; ".join(f"{c.detail.rstrip('.')} (the claim needs {c.measure} to be "
+                       f"{_bound(c.direction, c.threshold, c.unit)})" for c in shown.itertuples(index=False))
     missing = checks[checks["passes"].isna()]
     if len(missing) and failing.empty:
         reason += "; not measured: " + "; ".join(f"{c.measure} ({c.note})" for c in missing.itertuples(index=False))
@@ -192,5 +193,6 @@ def _people(frame: pd.DataFrame) -> str:
 
     The role is left out when the respondent's label already is the role (anonymised answers).
     """
-    return "; ".join(f"{r.respondent} (level {int(r.level)})" if str(r.respondent).lower().startswith(str(r.role).lower())
+    return "; ".join(f"{r.respondent} (level {int(r.level)})"
+                     if str(r.respondent).lower().startswith(str(r.role).lower())
                      else f"{r.respondent} ({r.role}, level {int(r.level)})" for r in frame.itertuples(index=False))

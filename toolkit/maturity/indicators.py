@@ -172,8 +172,8 @@ def _open_problem_cluster_age_days(data: EvidenceData, tz: str) -> tuple[float, 
     unsolved = in_cluster[in_cluster["ticket_id"].isin(open_ids)].groupby("cluster_id").size()
     as_of = tickets["created_at"].max()
     clusters = clusters.assign(unsolved=clusters["cluster_id"].map(unsolved).fillna(0))
-    active = clusters[(clusters["tickets"] >= MIN_CLUSTER_TICKETS)
-                      & ((clusters["unsolved"] > 0) | (clusters["last_seen"] >= as_of - pd.Timedelta(days=ACTIVE_DAYS)))]
+    recent = clusters["last_seen"] >= as_of - pd.Timedelta(days=ACTIVE_DAYS)
+    active = clusters[(clusters["tickets"] >= MIN_CLUSTER_TICKETS) & ((clusters["unsolved"] > 0) | recent)]
     if active.empty:
         raise IndicatorUnavailable(f"no recurring problem of {MIN_CLUSTER_TICKETS} or more tickets is still active")
     ages = (as_of - active["first_seen"]).dt.total_seconds() / 86400

@@ -42,10 +42,10 @@ class EvidenceData:
     >>> data = EvidenceData(duplicate_assignments=pd.DataFrame({"ticket_id": ["1"], "cluster_id": [0]}))
     >>> data.given()
     ['duplicate_assignments']
-    >>> EvidenceData(tickets={"ticket_id": ["1"]})
+    >>> EvidenceData(tickets={"ticket_id": ["1"]})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    toolkit.errors.ConfigError: `tickets`: expected a DataFrame (the canonical tickets table), got dict. Fix: pass the frame a loader returns, or None when there is none
+    toolkit.errors.ConfigError: `tickets`: expected a DataFrame (the canonical tickets table), got dict. Fix: ...
     """
 
     tickets: pd.DataFrame | None = None

@@ -5,9 +5,10 @@ code only interprets it. Structure is checked with the JSON Schema kept next to
 this module (``model.schema.json``); a few rules JSON Schema cannot express (unique
 ids, evidence claims pointing at existing questions and known indicators) are checked
 here. The model only validates and exposes data: indicators are computed in
-:mod:`toolkit.maturity.indicators` and claims judged in :mod:`toolkit.maturity.evidence`. Every problem becomes one :class:`~toolkit.errors.ConfigError` naming the
-file, the path inside the YAML (``dimensions[2].questions[1].levels``) and what is
-expected, never a raw YAML or jsonschema traceback.
+:mod:`toolkit.maturity.indicators` and claims judged in :mod:`toolkit.maturity.evidence`.
+Every problem becomes one :class:`~toolkit.errors.ConfigError` naming the file, the path
+inside the YAML (``dimensions[2].questions[1].levels``) and what is expected, never a raw
+YAML or jsonschema traceback.
 """
 
 from __future__ import annotations
