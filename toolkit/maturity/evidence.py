@@ -51,6 +51,16 @@ def evidence_checks(model: MaturityModel, data: EvidenceData, *, tz: str = "UTC"
     DataFrame, one row per check in model order: claim_id, question_id, indicator, measure, unit,
     value (NaN when the data cannot give it), detail (the numbers behind it), direction, threshold,
     passes (boolean; NA when not measured), note (why not measured, in plain words).
+
+    Examples
+    --------
+    >>> from toolkit.maturity.model import load_model
+    >>> checks = evidence_checks(load_model(), EvidenceData())
+    >>> checks.loc[checks["claim_id"] == "EV-first-contact", ["indicator", "passes", "note"]]
+                  indicator  passes                      note
+    4           reopen_rate    <NA>  no tickets were provided
+    5              fcr_rate    <NA>  no tickets were provided
+    6  median_agent_replies    <NA>  no tickets were provided
     """
     rules = model.evidence_rules
     values = compute_indicators(data, list(dict.fromkeys(rules["indicator"])), tz=tz,
