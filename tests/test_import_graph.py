@@ -14,13 +14,7 @@ import ast
 import textwrap
 from pathlib import Path
 
-import pytest
-
 TOOLKIT = Path(__file__).resolve().parents[1] / "toolkit"
-
-# The cycle the maturity work removes (issue 13); flip the xfail below once it is merged.
-KNOWN_CYCLE = frozenset({"toolkit.maturity.model", "toolkit.maturity.evidence", "toolkit.maturity.scoring"})
-
 
 def module_files(root: Path) -> dict[str, Path]:
     """Dotted module name -> file for every ``.py`` under the package folder ``root``."""
@@ -181,15 +175,7 @@ def test_every_toolkit_module_is_in_the_graph():
     assert "toolkit.maturity.model" in graph["toolkit.maturity.evidence"]
 
 
-def test_no_import_cycle_in_toolkit_besides_the_known_one():
+def test_no_import_cycle_in_toolkit():
     graph = import_edges(TOOLKIT)
-    cycles = [c for c in import_cycles(graph) if not set(c) <= KNOWN_CYCLE]
-    assert not cycles, _report(cycles, graph, TOOLKIT)
-
-
-@pytest.mark.xfail(strict=False, reason="issue 13: toolkit.maturity model -> evidence -> scoring -> model; the "
-                                        "maturity work removes it (then drop this mark)")
-def test_no_import_cycle_in_toolkit_maturity():
-    graph = import_edges(TOOLKIT)
-    cycles = [c for c in import_cycles(graph) if set(c) & KNOWN_CYCLE]
+    cycles = import_cycles(graph)
     assert not cycles, _report(cycles, graph, TOOLKIT)

@@ -25,7 +25,7 @@ def test_validate_a_valid_model(capsys):
     code, out, err = run(["maturity", "validate", str(FIXTURES / "tiny.yaml")], capsys)
     assert (code, err) == (0, "")
     assert out == (f"{FIXTURES / 'tiny.yaml'}: model 'tiny' version 0.1 is valid: 2 dimensions, 6 questions, "
-                   "7 recommendations, 1 evidence rules\n")
+                   "7 recommendations, 1 evidence claim (1 check)\n")
 
 
 def test_validate_the_shipped_model(capsys):
@@ -105,7 +105,9 @@ def test_score_with_data_writes_evidence(tmp_path, capsys):
     code, out, err = run(["maturity", "score", "--answers", str(FIXTURES / "tiny_answers.csv"), "--model",
                           str(FIXTURES / "tiny.yaml"), "--out", str(tmp_path / "o"), "--data", str(data)], capsys)
     assert (code, err) == (0, "")
-    assert "evidence contradicts the combined answer on 0 of 1 rules (0 skipped)" in out
-    evidence = pd.read_csv(tmp_path / "o" / "evidence.csv").iloc[0]
-    assert (evidence["value"], evidence["verdict"]) == (0.3, "supports")
+    assert "the data contradicts 1 of 1 interview claims (0 without enough data)" in out
+    evidence = pd.read_csv(tmp_path / "o" / "evidence.csv", keep_default_na=False).iloc[0]
+    assert (evidence["claim_id"], evidence["verdict"]) == ("EV-reopen", "contradicted")
+    assert evidence["reason"] == ("30.0% of 10 solved tickets were reopened (the claim needs the share of solved "
+                                  "tickets that were reopened to be at most 10%)")
     assert evidence["contradicted_respondents"] == "Ann (manager, level 4)"

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from toolkit.errors import ConfigError
-from toolkit.maturity.evidence import INDICATORS
+from toolkit.maturity.indicators import INDICATORS
 from toolkit.maturity.model import default_model_path, load_model, model_from_dict, yaml_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "maturity"
@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "maturity"
 def test_shipped_model_is_valid_and_complete():
     model = load_model()
     assert model.id == "support"
-    assert model.version == "1.0.0"
+    assert model.version == "1.1.0"
     assert 8 <= len(model.dimensions) <= 10
     per_dimension = model.questions.groupby("dimension_id").size()
     assert per_dimension.between(3, 5).all()
@@ -29,6 +29,9 @@ def test_shipped_model_is_valid_and_complete():
     assert all(s == [2, 3, 4, 5] for s in steps)
     assert set(model.recommendations["effort"]) == {"low", "medium", "high"}
     assert set(model.evidence_rules["indicator"]) <= set(INDICATORS)
+    # One claim per question (one verdict each), and client words for what every check measures.
+    assert model.evidence_rules.drop_duplicates("claim_id")["question_id"].is_unique
+    assert not model.evidence_rules["measure"].str.contains(r"[a-z]+_[a-z]+|[<>=]", regex=True).any()
     assert set(model.role_groups.values()) == {"management", "frontline"}
 
 
@@ -41,7 +44,7 @@ def test_shipped_model_covers_the_seed_themes():
 def test_summary_is_one_line():
     model = load_model(FIXTURES / "tiny.yaml")
     assert model.summary() == (f"{FIXTURES / 'tiny.yaml'}: model 'tiny' version 0.1 is valid: 2 dimensions, "
-                               "6 questions, 7 recommendations, 1 evidence rules")
+                               "6 questions, 7 recommendations, 1 evidence claim (1 check)")
 
 
 def test_tables_carry_weights_targets_and_defaults():
@@ -92,10 +95,10 @@ def test_broken_models_name_file_path_and_expectation(name):
 
 def test_unknown_indicator_lists_the_known_ones():
     data = yaml.safe_load((FIXTURES / "tiny.yaml").read_text())
-    data["evidence"][0]["indicator"] = "reopen_rat"
+    data["evidence"][0]["checks"][0]["indicator"] = "reopen_rat"
     with pytest.raises(ConfigError) as info:
         model_from_dict(data, file="m.yaml")
-    assert str(info.value).startswith("file m.yaml, `evidence[0].indicator`: unknown indicator 'reopen_rat'. "
+    assert str(info.value).startswith("file m.yaml, `evidence[0].checks[0].indicator`: unknown indicator 'reopen_rat'. "
                                       "Fix: did you mean 'reopen_rate'? Known indicators: csat_change, ")
 
 
@@ -131,3 +134,29 @@ def test_a_key_written_twice_in_a_model_is_an_error(tmp_path):
         load_model(broken)
     assert str(info.value) == (f"file {broken}, `id`: key 'id' is written twice in one mapping (lines {first} and "
                                f"{lines}). Fix: keep one of them (YAML would silently use the last one)")
+
+
+def test_a_check_without_a_measure_asks_for_plain_words():
+    data = yaml.safe_load((FIXTURES / "tiny.yaml").read_text())
+    del data["evidence"][0]["checks"][0]["measure"]
+    with pytest.raises(ConfigError) as info:
+        model_from_dict(data, file="m.yaml")
+    assert str(info.value) == ("file m.yaml, `evidence[0].checks[0].measure`: required key is missing. Fix: add "
+                               "`measure`: what the indicator measures, in plain words for the client (no code names)")
+
+
+def test_a_flat_evidence_rule_points_at_checks():
+    data = yaml.safe_load((FIXTURES / "tiny.yaml").read_text())
+    data["evidence"][0] = {"id": "EV-reopen", "question": "B-1", "claim": "we resolve on first contact",
+                           "indicator": "reopen_rate", "direction": "at_most", "threshold": 0.1}
+    with pytest.raises(ConfigError) as info:
+        model_from_dict(data, file="m.yaml")
+    assert str(info.value) == ("file m.yaml, `evidence[0].indicator`: unknown key `indicator`. Fix: allowed keys "
+                               "here: id, question, claim, claim_level, checks")
+
+
+def test_evidence_rules_one_row_per_check(model):
+    assert model.evidence_rules.to_dict("records") == [{
+        "claim_id": "EV-reopen", "question_id": "B-1", "claim": "we resolve on first contact", "claim_level": 4,
+        "indicator": "reopen_rate", "measure": "the share of solved tickets that were reopened",
+        "direction": "at_most", "threshold": 0.1}]

@@ -55,12 +55,15 @@ def test_gap_bars_and_roadmap_table(scored):
     assert list(table.cells.values[4]) == ["B-3 to four", "A-1 to three", "B-1 to four"]
 
 
-def test_evidence_table_marks_skipped_rules():
+def test_evidence_table_one_row_per_claim_with_its_verdict():
     import pandas as pd
 
-    evidence = pd.DataFrame({"question_id": ["B-1"], "claim": ["we resolve on first contact"],
-                             "indicator": ["reopen_rate"], "value": [float("nan")], "direction": ["at_most"],
-                             "threshold": [0.1], "verdict": ["skipped"], "contradicted_respondents": [""],
-                             "note": ["skipped: no tickets table was given"]})
+    evidence = pd.DataFrame({"question_id": ["B-1", "B-2"], "claim": ["we resolve on first contact", "we measure"],
+                             "verdict": ["not enough data", "contradicted"],
+                             "reason": ["no tickets were provided", "40% of 10 solved tickets were reopened"],
+                             "claimed_by": ["", "Ann (manager, level 4)"],
+                             "contradicted_respondents": ["", "Ann (manager, level 4)"]})
     table = evidence_table(evidence).data[0]
-    assert list(table.cells.values[3]) == ["—"]
+    assert list(table.cells.values[2]) == ["not enough data", "contradicted"]
+    assert list(table.cells.values[3]) == ["no tickets were provided", "40% of 10 solved tickets were reopened"]
+    assert list(table.cells.fill.color[0]) == ["#eeeeee", "#fdecea"]

@@ -70,13 +70,20 @@ def test_sample_answers_flag_the_documented_disagreements(sample, model):
 
 
 def test_sample_data_contradicts_interview_claims(sample, model):
-    e = evaluate_evidence(model, sample["maturity_answers"], sample, tz="Europe/London").set_index("rule_id")
-    contradicted = e[e["contradicted_respondents"].str.contains("Dana")]
+    from toolkit.maturity.inputs import EvidenceData
+
+    data = EvidenceData(tickets=sample["tickets"], messages=sample["messages"],
+                        survey_responses=sample["survey_responses"], invitations=sample["survey_invitations"])
+    e = evaluate_evidence(model, sample["maturity_answers"], data, tz="Europe/London").set_index("claim_id")
+    assert e.index.tolist() == model.evidence_rules["claim_id"].unique().tolist()  # one verdict per claim
     # The head of support's "we resolve on first contact" (MO-3 level 4): reopens and FCR say otherwise.
-    assert {"EV-reopen-rate", "EV-first-contact", "EV-watermelon", "EV-hero-hard-cases"} <= set(contradicted.index)
-    assert not e.loc["EV-reopen-rate", "data_supports_claim"]
-    assert e.loc["EV-reopen-rate", "value"] > 0.08
-    assert e.loc["EV-watermelon", "detail"].startswith("Rapid Response looks green but feels red")
+    contradicted = e[e["contradicted_respondents"].str.contains("Dana")]
+    assert {"EV-first-contact", "EV-watermelon", "EV-no-heroes"} <= set(contradicted.index)
+    assert e.loc["EV-first-contact", "reason"].startswith("10.2% of 19,891 solved tickets were reopened")
+    assert e.loc["EV-watermelon", "reason"].startswith("Rapid Response looks green but feels red")
     # The combined answers claim "no hero culture" (CP-1 median 3); hard cases say otherwise.
-    assert e.loc["EV-hero-hard-cases", "verdict"] == "contradicts"
-    assert e.loc["EV-duplicate-age", "verdict"] == "skipped"  # clustering is not run here
+    assert (e.loc["EV-no-heroes", "claimed"], e.loc["EV-no-heroes", "verdict"]) == (True, "contradicted")
+    # Without the recurring problems, UP-1 cannot be tested, and says so in plain words.
+    assert e.loc["EV-duplicate-age", "verdict"] == "not enough data"
+    assert e.loc["EV-duplicate-age", "finding"] == ('Not enough data to test "bugs reach engineering quickly": the '
+                                                    "tickets were not grouped into recurring problems.")

@@ -119,14 +119,18 @@ def test_nps_trend_finding_only_when_the_change_is_supported():
 
 
 def test_contradicted_interview_claims_become_a_finding():
-    evidence = pd.DataFrame({"verdict": ["supports", "contradicts", "contradicts", "skipped"],
-                             "finding": ["ok", "The data does not support \"we resolve on first contact\" (MO-3).",
-                                         "second", "n/a"]})
+    evidence = pd.DataFrame({
+        "verdict": ["supported", "contradicted", "contradicted", "contradicted", "not enough data"],
+        "claimed_by": ["Ann (manager, level 4)", "Ann (manager, level 4)", "", "Bo (agent, level 5)", ""],
+        "finding": ["ok", "The data does not support \"we resolve on first contact\": 20% reopened.",
+                    "nobody claimed it", "second", "n/a"]})
     out = maturity_findings(None, evidence=evidence)
+    # The claim nobody made contradicts no interview and is not counted.
     assert out["finding"].tolist() == [
-        "2 interview claims are contradicted by the data. The data does not support \"we resolve on first contact\" "
-        "(MO-3)."]
+        "2 interview claims are contradicted by the data. The data does not support \"we resolve on first contact\": "
+        "20% reopened."]
     assert maturity_findings(None, evidence=evidence.iloc[:1]).empty
+    assert maturity_findings(None, evidence=evidence.iloc[2:3]).empty
 
 
 def test_headline_figures():

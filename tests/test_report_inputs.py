@@ -5,7 +5,7 @@ import pytest
 
 from toolkit.errors import DataError
 from toolkit.report import data_quality, load_engagement, rejection_reasons, validate_parameters
-from toolkit.report.sections import customer_experience, maturity
+from toolkit.report.sections import customer_experience, evidence_data, maturity, upstream_problems
 
 TICKETS = """ticket_id,created_at,status,channel,subject,description
 1,2026-01-05T10:00:00Z,solved,email,Login fails,Write to jo@example.com please
@@ -92,8 +92,6 @@ def test_missing_column_fix_keeps_the_loaders_mapping_hint(tmp_path):
 
 
 def test_upstream_problems_use_the_chosen_representation_and_say_how(files):
-    from toolkit.report.sections import upstream_problems
-
     plain = upstream_problems(load_engagement(validate_parameters({"tickets_path": "tickets.csv"}, base_dir=files)))
     assert ("Tickets were compared by the words and word fragments they share, weighted by how telling each is "
             "(TF-IDF with latent semantic analysis).") in plain.notes
@@ -102,3 +100,25 @@ def test_upstream_problems_use_the_chosen_representation_and_say_how(files):
     assert params.duplicates_representation == "tfidf-cosine"
     chosen = upstream_problems(load_engagement(params))
     assert "Tickets were compared by the words they share, weighted by how telling each is (TF-IDF)." in chosen.notes
+
+
+def test_maturity_evidence_reads_the_reports_own_clusters(files):
+    (files / "answers.csv").write_text("respondent,role,question_id,level\nDana,head of support,UP-1,4\n")
+    eng = load_engagement(validate_parameters({"tickets_path": "tickets.csv", "maturity_path": "answers.csv"},
+                                              base_dir=files))
+    problems = upstream_problems(eng)
+    assert evidence_data(eng, problems).duplicate_assignments is problems.assignments
+    assert problems.assignments.columns.tolist() == ["ticket_id", "cluster_id"]
+    assert evidence_data(eng).duplicate_assignments is None
+    mat = maturity(eng, problems)
+    up1 = mat.evidence.set_index("question_id").loc["UP-1"]
+    # Three tickets hold no recurring problem: the claim is "not enough data", and says why in plain words.
+    assert (up1["verdict"], up1["finding"]) == (
+        "not enough data", 'Not enough data to test "bugs reach engineering quickly": no recurring problem was found '
+        "in the tickets.")
+    # The roadmap's and the evidence's notes (frame attrs) reach the section's notes.
+    assert mat.notes[-1] == ("7 of 7 interview claims could not be tested for lack of data (MO-2, CP-1, MO-3, MO-4, "
+                             "CM-1, UP-1, VO-2).")
+    assert mat.notes[0].startswith("No roadmap steps for dimensions without answers: Destination and strategy, ")
+    without = maturity(eng).evidence.set_index("question_id").loc["UP-1", "finding"]
+    assert without.endswith(": the tickets were not grouped into recurring problems.")

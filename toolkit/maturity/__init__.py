@@ -8,19 +8,25 @@ Typical use::
     dims = maturity.score_dimensions(answers, model)       # scores, targets, gaps, coverage, spread
     flags = maturity.disagreements(answers, model)         # management vs frontline
     plan = maturity.build_roadmap(answers, model)          # prioritised recommendations by phase
-    evidence = maturity.evaluate_evidence(model, answers, tables, tz="Europe/London")
+    data = maturity.EvidenceData(tickets=tickets, messages=messages, survey_responses=responses,
+                                 invitations=invitations, duplicate_assignments=finder.assignments_)
+    claims = maturity.evaluate_evidence(model, answers, data, tz="Europe/London")  # one verdict per claim
     ranks = maturity.portfolio_percentiles(dims, maturity.read_portfolio("portfolio/"))
 
 Modules: ``model`` (loading and validation against ``model.schema.json``), ``answers``
 (YAML/CSV answers, atomic saves), ``scoring`` (definitions of every score), ``roadmap``
-(the ordering rule), ``evidence`` (interview claims vs data), ``portfolio`` (percentiles
+(the ordering rule), ``inputs`` (:class:`EvidenceData`, the data claims are tested against),
+``indicators`` (the registry of indicators, each computed by ``toolkit.ops``, ``toolkit.survey``
+or ``toolkit.duplicates``), ``evidence`` (one verdict per interview claim), ``portfolio`` (percentiles
 against earlier engagements), ``cli`` (``support-toolkit maturity``). Figures are in
 :mod:`toolkit.plots.maturity`; the interview form is
 :class:`toolkit.widgets.questionnaire.MaturityQuestionnaire`.
 """
 
 from toolkit.maturity.answers import read_answers, save_answers
-from toolkit.maturity.evidence import INDICATORS, compute_indicators, evaluate_evidence, read_tables
+from toolkit.maturity.evidence import evaluate_evidence, evidence_checks
+from toolkit.maturity.indicators import INDICATORS, compute_indicators
+from toolkit.maturity.inputs import EvidenceData, read_evidence_data
 from toolkit.maturity.model import MaturityModel, load_model
 from toolkit.maturity.portfolio import portfolio_percentiles, read_portfolio
 from toolkit.maturity.roadmap import build_roadmap, roadmap_from_scores
@@ -35,16 +41,18 @@ from toolkit.maturity.scoring import (
 
 __all__ = [
     "INDICATORS",
+    "EvidenceData",
     "MaturityModel",
     "build_roadmap",
     "compute_indicators",
     "disagreements",
     "evaluate_evidence",
+    "evidence_checks",
     "load_model",
     "portfolio_percentiles",
     "read_answers",
+    "read_evidence_data",
     "read_portfolio",
-    "read_tables",
     "resolve_targets",
     "roadmap_from_scores",
     "save_answers",

@@ -49,6 +49,19 @@ def read_answers(path: str | Path, model: MaturityModel | str | Path | None = No
     -------
     Canonical ``maturity_answers`` frame: respondent, role, question_id, level (Int64, empty when
     not applicable or not known), status (answered, not_applicable, dont_know), note.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> import pandas as pd
+    >>> pd.DataFrame({"respondent": ["Dana", "Tom"], "role": ["head of support", "agent"],
+    ...               "question_id": "DS-1", "level": ["4", "n/a"]}).to_csv(folder / "answers.csv", index=False)
+    >>> read_answers(folder / "answers.csv")[["respondent", "question_id", "level", "status"]]
+      respondent question_id  level          status
+    0       Dana        DS-1      4        answered
+    1        Tom        DS-1   <NA>  not_applicable
     """
     model = load_model(model)
     path = Path(path)
@@ -154,6 +167,13 @@ def anonymise_respondents(answers: pd.DataFrame) -> pd.DataFrame:
     Interviewees speak more freely when the client sees roles, not names. A role held
     by one respondent becomes its capitalised name ("Head of support"); a role held by
     several is numbered in order of first appearance ("Agent 1", "Agent 2").
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> answers = pd.DataFrame({"respondent": ["Dana", "Tom", "Uma"], "role": ["head of support", "agent", "agent"]})
+    >>> anonymise_respondents(answers)["respondent"].tolist()
+    ['Head of support', 'Agent 1', 'Agent 2']
     """
     people = answers[["respondent", "role"]].drop_duplicates("respondent")
     role_label = people["role"].astype("str").str.strip().str.capitalize()
@@ -170,6 +190,19 @@ def save_answers(answers: pd.DataFrame, path: str | Path) -> None:
 
     The frame is written to a temporary file in the same folder, flushed to disk, then
     renamed over ``path`` (``os.replace`` is atomic on POSIX and Windows).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> file = Path(tempfile.mkdtemp()) / "answers.csv"
+    >>> import pandas as pd
+    >>> from toolkit.schema import validate
+    >>> answers = validate(pd.DataFrame({"respondent": ["Dana"], "role": ["head of support"],
+    ...                                  "question_id": ["DS-1"], "level": ["4"]}), "maturity_answers")
+    >>> save_answers(answers, file)
+    >>> read_answers(file).equals(answers)
+    True
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -51,7 +51,7 @@ def score(answers_path: str, model_file: str | None, out_dir: str, targets_file:
 
     Writes question_scores.csv, dimension_scores.csv, overall_scores.csv, respondent_scores.csv,
     disagreements.csv and roadmap.csv into --out; also portfolio.csv with --portfolio, and
-    evidence.csv (interview claims tested against the data) with --data.
+    evidence.csv (one verdict per interview claim tested against the data) with --data.
     """
     from toolkit.maturity.answers import read_answers
     from toolkit.maturity.model import load_model
@@ -82,9 +82,11 @@ def score(answers_path: str, model_file: str | None, out_dir: str, targets_file:
 
         tables["portfolio"] = portfolio_percentiles(dimensions, read_portfolio(portfolio_path))
     if data_dir:
-        from toolkit.maturity.evidence import evaluate_evidence, read_tables
+        from toolkit.maturity.evidence import evaluate_evidence
+        from toolkit.maturity.inputs import read_evidence_data
 
-        tables["evidence"] = evaluate_evidence(model, answers, read_tables(data_dir, tz=tz), combine=combine, tz=tz)
+        tables["evidence"] = evaluate_evidence(model, answers, read_evidence_data(data_dir, tz=tz), combine=combine,
+                                               tz=tz)
     out = make_folder(out_dir)  # a file in the way is a ConfigError with a fix
     for name, frame in tables.items():
         write_csv(frame.round(6), out / f"{name}.csv")
@@ -93,8 +95,8 @@ def score(answers_path: str, model_file: str | None, out_dir: str, targets_file:
     contradicted = ""
     if "evidence" in tables:
         ev = tables["evidence"]
-        contradicted = (f"; evidence contradicts the combined answer on {int((ev['verdict'] == 'contradicts').sum())} "
-                        f"of {len(ev)} rules ({int((ev['verdict'] == 'skipped').sum())} skipped)")
+        contradicted = (f"; the data contradicts {int((ev['verdict'] == 'contradicted').sum())} of {len(ev)} interview "
+                        f"claims ({int((ev['verdict'] == 'not enough data').sum())} without enough data)")
     click.echo(f"overall {overall['score']:.2f} (target {overall['target']:.2f}, coverage {overall['coverage']:.0%}, "
                f"{int(overall['respondents'])} respondents); {flagged} dimensions with disagreements; "
                f"{len(tables['roadmap'])} roadmap steps{contradicted}; wrote {len(tables)} CSVs to {out}")

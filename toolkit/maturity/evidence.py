@@ -1,426 +1,208 @@
-"""Evidence from data: test interview answers against indicators computed from tickets and surveys.
+"""Evidence from data: interview claims tested against indicators computed from the client's data.
 
-The rules are data (the ``evidence`` section of the model YAML): each names a
-question, the claim that answers at or above ``claim_level`` make, an indicator from
-:data:`INDICATORS`, a threshold and a direction. An indicator is computed by the
-module that owns the metric (``toolkit.ops``, ``toolkit.survey``,
-``toolkit.duplicates``); this module only reads the number and compares it. When an
-indicator cannot be computed (a table or column is missing, or the owning function
-is not available) the rule is skipped with a note, never guessed.
+The claims are data (the ``evidence`` section of the model YAML): each names a
+question, the claim that answers at or above ``claim_level`` make, and one or more
+checks (an indicator from :data:`~toolkit.maturity.indicators.INDICATORS`, what it
+measures in plain words, a direction and a threshold). This module only compares
+the indicators' numbers with the thresholds and words the verdict.
 
-Verdicts
---------
-- ``supports``: the data agrees with the answer (the claim is made and the indicator
-  meets the threshold, or the claim is not made and the indicator misses it).
-- ``contradicts``: the data disagrees with the answer.
-- ``skipped``: the indicator could not be computed (see ``note``).
-- ``no answers``: nobody answered the question with a level.
+Verdicts (one per claim)
+------------------------
+- ``supported``: every check the data can make passes (at least one can).
+- ``contradicted``: at least one check fails.
+- ``not enough data``: no check can be made; ``reason`` says why in plain words.
 
-The verdict is about the combined answer (the median by default). Each respondent is
-judged the same way against their own level, and ``contradicted_respondents`` lists those
-the data disagrees with: a head of support who claims level 4 is contradicted even when the
-median answer is lower.
+The verdict is about the claim itself, so it always agrees with its sentence
+(``finding`` opens with :data:`VERDICT_OPENINGS`). Who made the claim is reported
+beside it: ``claimed`` says whether the combined answer (the median by default) is
+at or above ``claim_level``, ``claimed_by`` lists the respondents whose own answer
+makes the claim, and ``contradicted_respondents`` those of them the data contradicts.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from toolkit.errors import DataError
+from toolkit.maturity.indicators import Indicator, compute_indicators
+from toolkit.maturity.inputs import EvidenceData
 from toolkit.maturity.model import MaturityModel
-from toolkit.schema import has_values, validate
+from toolkit.maturity.scoring import score_questions
 
-Data = Mapping[str, pd.DataFrame]
+SUPPORTED, CONTRADICTED, NOT_ENOUGH_DATA = "supported", "contradicted", "not enough data"
+VERDICTS = (SUPPORTED, CONTRADICTED, NOT_ENOUGH_DATA)
+VERDICT_OPENINGS = {SUPPORTED: "The data supports", CONTRADICTED: "The data does not support",
+                    NOT_ENOUGH_DATA: "Not enough data to test"}
 
-
-class IndicatorUnavailable(Exception):
-    """An indicator cannot be computed from the data given; the message says why."""
-
-
-@dataclass(frozen=True)
-class Indicator:
-    """An indicator: its name, definition, unit and how to compute it from canonical tables.
-
-    ``compute(data, tz)`` returns ``(value, detail)`` where ``detail`` is a short sentence with
-    the numbers behind the value, or raises :class:`IndicatorUnavailable` saying why it cannot.
-    """
-
-    name: str
-    meaning: str
-    unit: str
-    compute: Callable[[Data, str], tuple[float, str]]
+CHECK_COLUMNS = ["claim_id", "question_id", "indicator", "measure", "unit", "value", "detail", "direction",
+                 "threshold", "passes", "note"]
+EVIDENCE_COLUMNS = ["claim_id", "question_id", "dimension_id", "claim", "claim_level", "verdict", "reason",
+                    "answered_level", "claimed", "claimed_by", "contradicted_respondents", "finding"]
 
 
-OPEN_STATUSES = ("new", "open", "pending", "hold")
-ACTIVE_DAYS = 14
-MIN_CLUSTER_TICKETS = 10
-
-
-def _owned(module: str, attr: str) -> Callable:
-    """The function that owns a metric, or a skip note saying it is not available."""
-    try:
-        return getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError):
-        raise IndicatorUnavailable(f"{module}.{attr} is not available in this installation") from None
-
-
-def _table(data: Data, name: str, *columns: str) -> pd.DataFrame:
-    frame = data.get(name)
-    if frame is None or len(frame) == 0:
-        raise IndicatorUnavailable(f"no {name} table was given")
-    for column in columns:
-        if not has_values(frame, column):
-            raise IndicatorUnavailable(f"the {name} table has no values in `{column}`")
-    return frame
-
-
-def _scalar(value) -> float:
-    value = float(value) if value is not None and value is not pd.NA else np.nan
-    if np.isnan(value):
-        raise IndicatorUnavailable("the indicator is undefined for this data (no eligible rows)")
-    return value
-
-
-def _csat_responses(data: Data) -> pd.DataFrame:
-    responses = _table(data, "survey_responses", "survey", "score")
-    csat = responses[responses["survey"] == "csat"]
-    if csat.empty:
-        raise IndicatorUnavailable("no CSAT responses in the data")
-    return csat
-
-
-def _csat_response_rate(data: Data, tz: str) -> tuple[float, str]:
-    invitations = _table(data, "survey_invitations", "survey")
-    result = _owned("toolkit.survey", "response_rates")(invitations, _table(data, "survey_responses"),
-                                                         survey="csat")
-    if result.empty or not result["invited"].iloc[0]:
-        raise IndicatorUnavailable("no CSAT invitations in the data")
-    row = result.iloc[0]
-    return _scalar(row["rate"]) / 100, f"{int(row['responded']):,} of {int(row['invited']):,} CSAT invitations answered"
-
-
-def _csat_ci_width(data: Data, tz: str) -> tuple[float, str]:
-    csat = _csat_responses(data)
-    scales = csat["scale"].dropna().unique()
-    if len(scales) != 1:
-        raise IndicatorUnavailable(f"CSAT responses use {len(scales)} scales; compute the interval per scale")
-    row = _owned("toolkit.survey", "csat")(csat["score"], scale=str(scales[0])).iloc[0]
-    width = _scalar(row["high"] - row["low"])
-    return width, (f"CSAT {row['score']:.1f}% satisfied, 95% interval {row['low']:.1f}-{row['high']:.1f} "
-                   f"from {int(row['n']):,} ratings")
-
-
-class _Tables(dict):
-    """The data given, plus results shared by several indicators (computed once per call)."""
-
-    def __init__(self, data: Data) -> None:
-        super().__init__(data)
-        self.shared: dict[str, object] = {}
-
-    def once(self, key: str, compute: Callable[[], object]) -> object:
-        if key not in self.shared:
-            self.shared[key] = compute()
-        return self.shared[key]
-
-
-def _once(data: Data, key: str, compute: Callable[[], object]):
-    return data.once(key, compute) if isinstance(data, _Tables) else compute()
-
-
-def _workload(data: Data, tz: str) -> pd.Series:
-    tickets = _table(data, "tickets", "assignee")
-    return _once(data, "workload", lambda: _owned("toolkit.ops", "workload_concentration")(
-        tickets, data.get("messages"), tz=tz).iloc[0])
-
-
-def _top_agents_ticket_share(data: Data, tz: str) -> tuple[float, str]:
-    row = _workload(data, tz)
-    return _scalar(row["top_agents_ticket_share"]), (
-        f"the busiest {int(row['top_agents'])} of {int(row['agents'])} agents handled "
-        f"{row['top_agents_ticket_share']:.1%} of {int(row['tickets']):,} tickets")
-
-
-def _top_agents_hard_share(data: Data, tz: str) -> tuple[float, str]:
-    row = _workload(data, tz)
-    return _scalar(row["top_agents_hard_share"]), (
-        f"the {int(row['top_agents'])} agents with most hard tickets handled {row['top_agents_hard_share']:.1%} "
-        f"of {int(row['hard_tickets']):,} hard tickets ({int(row['agents'])} agents in all)")
-
-
-def _conversations(data: Data, tz: str) -> pd.Series:
-    tickets = _table(data, "tickets", "status")
-    return _once(data, "conversations", lambda: _owned("toolkit.ops", "conversation_summary")(
-        tickets, data.get("messages"), tz=tz).iloc[0])
-
-
-def _reopen_rate(data: Data, tz: str) -> tuple[float, str]:
-    row = _conversations(data, tz)
-    return _scalar(row["reopen_rate"]), f"{row['reopen_rate']:.1%} of {int(row['solved']):,} solved tickets reopened"
-
-
-def _fcr_rate(data: Data, tz: str) -> tuple[float, str]:
-    row = _conversations(data, tz)
-    return _scalar(row["fcr_rate"]), (f"{row['fcr_rate']:.1%} of solved tickets resolved with one agent reply "
-                                      "and never reopened")
-
-
-def _median_agent_replies(data: Data, tz: str) -> tuple[float, str]:
-    row = _conversations(data, tz)
-    return _scalar(row["median_agent_replies"]), (
-        f"median {row['median_agent_replies']:g} agent replies per ticket (mean {row['mean_agent_replies']:.2f}); "
-        f"{row['long_conversation_rate']:.1%} of tickets are long conversations")
-
-
-def _watermelon_teams(data: Data, tz: str) -> tuple[float, str]:
-    tickets = _table(data, "tickets", "team")
-    result = _owned("toolkit.ops", "watermelon")(tickets, data.get("survey_responses"), by="team",
-                                                 messages=data.get("messages"), tz=tz)
-    flagged = result[result["flag"].fillna(False).astype(bool)]
-    detail = "; ".join(flagged["explanation"]) if len(flagged) else f"none of {len(result)} teams flagged"
-    return float(len(flagged)), detail
-
-
-def _hedged_reply_share(data: Data, tz: str) -> tuple[float, str]:
-    messages = _table(data, "messages", "author_role", "body")
-    replies = _owned("toolkit.ops", "hedging")(messages)
-    if replies.empty:
-        raise IndicatorUnavailable("no public agent replies in the messages table")
-    share = float(replies["hedged"].astype(bool).mean())
-    return share, f"{share:.1%} of {len(replies):,} public agent replies hedge (\"should\", \"looks like\", ...)"
-
-
-def _open_problem_cluster_age_days(data: Data, tz: str) -> tuple[float, str]:
-    tickets = _table(data, "tickets", "created_at")
-    assignments = data.get("duplicate_assignments")
-    if assignments is None or len(assignments) == 0:
-        raise IndicatorUnavailable(
-            "no duplicate clusters were given: put the output of `support-toolkit duplicates TICKETS --out "
-            "duplicate_assignments.csv` in the data folder, or pass DuplicateFinder(...).fit(tickets).assignments_ "
-            "as data['duplicate_assignments'] (clustering is not run here because it takes minutes)")
-    # Age of duplicate-issue clusters that are still happening: not a toolkit.duplicates metric, so defined here.
-    members = assignments.loc[assignments["cluster_id"] >= 0, ["ticket_id", "cluster_id"]].merge(
-        tickets[["ticket_id", "created_at", "status"]], on="ticket_id")
-    as_of = tickets["created_at"].max()
-    per_cluster = members.groupby("cluster_id").agg(
-        first=("created_at", "min"), last=("created_at", "max"), tickets=("ticket_id", "size"),
-        unsolved=("status", lambda s: int(s.isin(OPEN_STATUSES).sum())))
-    active = per_cluster[(per_cluster["tickets"] >= MIN_CLUSTER_TICKETS)
-                         & ((per_cluster["unsolved"] > 0)
-                            | (per_cluster["last"] >= as_of - pd.Timedelta(days=ACTIVE_DAYS)))]
-    if active.empty:
-        raise IndicatorUnavailable(f"no duplicate-issue cluster of {MIN_CLUSTER_TICKETS}+ tickets is still active")
-    ages = (as_of - active["first"]).dt.total_seconds() / 86400
-    return float(ages.median()), (f"{len(active)} duplicate-issue clusters of {MIN_CLUSTER_TICKETS}+ tickets are "
-                                  f"still active; median {ages.median():.0f} days since their first ticket")
-
-
-def _csat_change(data: Data, tz: str) -> tuple[float, str]:
-    responses = _csat_responses(data)
-    if not has_values(responses, "submitted_at"):
-        raise IndicatorUnavailable("the survey_responses table has no values in `submitted_at`")
-    trend = _owned("toolkit.survey", "survey_trend")(data["survey_responses"], "csat", freq="quarter", tz=tz)
-    usable = trend[(trend["n"] > 0) & ~trend["small_sample"].astype(bool)]
-    if len(usable) < 2:
-        raise IndicatorUnavailable("fewer than two quarters with enough CSAT ratings")
-    first, last = usable.iloc[0], usable.iloc[-1]
-    change = float(last["score"] - first["score"])
-    return change, (f"CSAT {first['score']:.1f}% in the quarter from {first['period']:%Y-%m-%d}, "
-                    f"{last['score']:.1f}% in the quarter from {last['period']:%Y-%m-%d}")
-
-
-INDICATORS: dict[str, Indicator] = {i.name: i for i in (
-    Indicator("csat_response_rate", "CSAT responses divided by CSAT invitations sent (toolkit.survey.response_rates).",
-              "share", _csat_response_rate),
-    Indicator("csat_ci_width", "Width of the 95% Wilson interval of CSAT % satisfied (toolkit.survey.csat).",
-              "points", _csat_ci_width),
-    Indicator("top_agents_ticket_share", "Share of tickets handled by the busiest 10% of agents "
-              "(toolkit.ops.workload_concentration).", "share", _top_agents_ticket_share),
-    Indicator("top_agents_hard_share", "Share of hard tickets handled by the 10% of agents who handle most of them "
-              "(toolkit.ops.workload_concentration).", "share", _top_agents_hard_share),
-    Indicator("reopen_rate", "Share of tickets solved at least once that were reopened "
-              "(toolkit.ops.conversation_summary).", "share", _reopen_rate),
-    Indicator("fcr_rate", "First-contact resolution: share of solved tickets with one agent reply, never reopened "
-              "(toolkit.ops.conversation_summary).", "share", _fcr_rate),
-    Indicator("median_agent_replies", "Median public agent replies per ticket, the back-and-forth "
-              "(toolkit.ops.conversation_summary).", "replies", _median_agent_replies),
-    Indicator("hedged_reply_share", "Share of public agent replies using hedging phrases from the lexicon "
-              "(toolkit.ops.hedging).", "share", _hedged_reply_share),
-    Indicator("watermelon_teams", "Teams whose operational metrics are in the best tier while the experience is in "
-              "the worst (toolkit.ops.watermelon).", "teams", _watermelon_teams),
-    Indicator("open_problem_cluster_age_days", f"Median days since the first ticket of duplicate-issue clusters "
-              f"({MIN_CLUSTER_TICKETS}+ tickets) still active: an unsolved ticket or one in the last {ACTIVE_DAYS} "
-              "days (clusters from toolkit.duplicates).", "days", _open_problem_cluster_age_days),
-    Indicator("csat_change", "CSAT % satisfied in the last quarter minus the first quarter with enough ratings "
-              "(toolkit.survey.survey_trend).", "points", _csat_change),
-)}
-
-EVIDENCE_COLUMNS = [
-    "rule_id", "question_id", "dimension_id", "claim", "claim_level", "indicator", "meaning", "unit", "value",
-    "detail", "direction", "threshold", "data_supports_claim", "answered_level", "claimed", "verdict", "claimed_by",
-    "contradicted_respondents", "finding", "note",
-]
-
-
-EVIDENCE_TABLES = ("tickets", "messages", "survey_responses", "survey_invitations")
-
-
-def read_tables(folder: str | Path, *, tz: str = "UTC") -> dict[str, pd.DataFrame]:
-    """Read canonical tables for evidence from a folder (e.g. ``data/samples`` or a loader's output).
-
-    Looks for ``<table>.csv``, ``<table>.csv.gz`` or ``<table>.parquet`` for tickets, messages,
-    survey_responses and survey_invitations (each optional), and ``duplicate_assignments.csv``
-    (ticket_id, cluster_id: what ``support-toolkit duplicates TICKETS --out FILE`` writes).
-    Naive timestamps are read in ``tz``.
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise DataError("data folder not found", file=str(folder),
-                        fix="pass a folder holding tickets.csv(.gz) and the other canonical tables")
-    tables: dict[str, pd.DataFrame] = {}
-    for name in (*EVIDENCE_TABLES, "duplicate_assignments"):
-        for suffix in (".csv", ".csv.gz", ".parquet"):
-            file = folder / f"{name}{suffix}"
-            if not file.is_file():
-                continue
-            raw = (pd.read_parquet(file) if suffix == ".parquet"
-                   else pd.read_csv(file, dtype="str", keep_default_na=False, na_values=[""]))
-            if name == "duplicate_assignments":
-                if not {"ticket_id", "cluster_id"} <= set(raw.columns):
-                    raise DataError("expected columns ticket_id and cluster_id", file=str(file),
-                                    fix="write DuplicateFinder(...).fit(tickets).assignments_ to this file")
-                tables[name] = raw.assign(ticket_id=raw["ticket_id"].astype("str"),
-                                          cluster_id=pd.to_numeric(raw["cluster_id"]).astype("int64"))
-            else:
-                tables[name] = validate(raw, name, tz=tz, file=str(file))
-            break
-    if "tickets" not in tables and "survey_responses" not in tables:
-        raise DataError("no tickets or survey_responses table in the folder", file=str(folder),
-                        fix="name the files tickets.csv, survey_responses.csv, ... (canonical tables)")
-    return tables
-
-
-def compute_indicators(data: Data, names: list[str] | None = None, *, tz: str = "UTC",
-                       indicators: Mapping[str, Indicator] | None = None) -> pd.DataFrame:
-    """Compute indicators from canonical tables.
-
-    Parameters
-    ----------
-    data : canonical tables by name (``tickets``, ``messages``, ``survey_responses``,
-        ``survey_invitations``), and optionally ``duplicate_assignments`` (ticket_id, cluster_id,
-        e.g. ``DuplicateFinder(...).fit(tickets).assignments_``).
-    names : indicators to compute (default: all).
-    tz : the client's time zone (periods such as quarters begin in it).
-    indicators : the registry to use (default :data:`INDICATORS`).
+def evidence_checks(model: MaturityModel, data: EvidenceData, *, tz: str = "UTC",
+                    indicators: Mapping[str, Indicator] | None = None) -> pd.DataFrame:
+    """Every check of the model's evidence claims against the data, each indicator computed once.
 
     Returns
     -------
-    DataFrame with one row per indicator: indicator, meaning, unit, value (NaN when skipped),
-    detail (the numbers behind the value), note (why it was skipped).
+    DataFrame, one row per check in model order: claim_id, question_id, indicator, measure, unit,
+    value (NaN when the data cannot give it), detail (the numbers behind it), direction, threshold,
+    passes (boolean; NA when not measured), note (why not measured, in plain words).
+
+    Examples
+    --------
+    >>> from toolkit.maturity.model import load_model
+    >>> checks = evidence_checks(load_model(), EvidenceData())
+    >>> checks.loc[checks["claim_id"] == "EV-first-contact", ["indicator", "passes", "note"]]
+                  indicator  passes                      note
+    4           reopen_rate    <NA>  no tickets were provided
+    5              fcr_rate    <NA>  no tickets were provided
+    6  median_agent_replies    <NA>  no tickets were provided
     """
-    registry = INDICATORS if indicators is None else indicators
-    data = _Tables(data)
-    rows = []
-    for name in names if names is not None else list(registry):
-        ind = registry[name]
-        try:
-            (value, detail), note = ind.compute(data, tz), ""
-        except IndicatorUnavailable as exc:
-            value, detail, note = np.nan, "", f"skipped: {exc}"
-        rows.append({"indicator": name, "meaning": ind.meaning, "unit": ind.unit, "value": float(value),
-                     "detail": detail, "note": note})
-    return pd.DataFrame(rows, columns=["indicator", "meaning", "unit", "value", "detail", "note"])
+    rules = model.evidence_rules
+    values = compute_indicators(data, list(dict.fromkeys(rules["indicator"])), tz=tz,
+                                indicators=indicators).set_index("indicator")
+    frame = rules[["claim_id", "question_id", "indicator", "measure", "direction", "threshold"]].join(
+        values[["unit", "value", "detail", "note"]], on="indicator")
+    at_least = frame["direction"] == "at_least"
+    passes = np.where(at_least, frame["value"] >= frame["threshold"], frame["value"] <= frame["threshold"])
+    frame["passes"] = pd.Series(passes, index=frame.index, dtype="boolean").mask(frame["value"].isna())
+    return frame[CHECK_COLUMNS].reset_index(drop=True)
 
 
-def evaluate_evidence(model: MaturityModel, answers: pd.DataFrame, data: Data, *, combine: str = "median",
+def evaluate_evidence(model: MaturityModel, answers: pd.DataFrame, data: EvidenceData, *, combine: str = "median",
                       tz: str = "UTC", indicators: Mapping[str, Indicator] | None = None) -> pd.DataFrame:
-    """Test the interview answers against the model's evidence rules.
-
-    For each rule, the indicator is computed once and compared with the threshold in
-    the rule's direction (``at_least``: supports the claim when value >= threshold;
-    ``at_most``: when value <= threshold). The combined answer to the question (see
-    :func:`toolkit.maturity.scoring.score_questions`) makes the claim when it is at or
-    above ``claim_level``; the verdict says whether the data agrees with it. Each
-    respondent is checked the same way, and those whose answers the data contradicts
-    are listed.
+    """One verdict per evidence claim of the model: supported, contradicted or not enough data.
 
     Parameters
     ----------
     model : a :class:`~toolkit.maturity.model.MaturityModel`.
     answers : canonical maturity answers.
-    data : canonical tables by name (see :func:`compute_indicators`).
+    data : the client's tables (:class:`~toolkit.maturity.inputs.EvidenceData`); an input left
+        out makes the claims that need it "not enough data".
     combine : how respondents' levels are combined (median, mean, min, max).
     tz : the client's time zone.
-    indicators : the indicator registry (default :data:`INDICATORS`).
+    indicators : the indicator registry (default :data:`~toolkit.maturity.indicators.INDICATORS`).
 
     Returns
     -------
-    DataFrame with columns rule_id, question_id, dimension_id, claim, claim_level, indicator, meaning,
-    unit, value, detail, direction, threshold, data_supports_claim, answered_level, claimed, verdict,
-    claimed_by, contradicted_respondents, finding (one sentence for the report), note.
-    """
-    from toolkit.maturity.scoring import score_questions
+    DataFrame, one row per claim in model order: claim_id, question_id, dimension_id, claim,
+    claim_level, verdict, reason (the numbers behind the verdict, or why it could not be tested,
+    in plain words), answered_level (combined), claimed (combined answer makes the claim; NA when
+    nobody gave a level), claimed_by, contradicted_respondents, finding (one sentence for the
+    report, opening with ``VERDICT_OPENINGS[verdict]``). ``attrs["notes"]`` names the claims that
+    could not be tested.
 
-    rules = model.evidence_rules
-    if rules.empty:
-        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    values = compute_indicators(data, sorted(set(rules["indicator"])), tz=tz, indicators=indicators)
-    values = values.set_index("indicator")
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.maturity.model import load_model
+    >>> from toolkit.schema import validate
+    >>> model = load_model()
+    >>> answers = validate(pd.DataFrame({"respondent": ["Ann", "Bo"], "role": ["head of support", "agent"],
+    ...                                  "question_id": "MO-3", "level": ["4", "2"]}), "maturity_answers")
+    >>> tickets = validate(pd.DataFrame({"ticket_id": ["1", "2", "3", "4"], "created_at": "2026-01-05 10:00",
+    ...                                  "status": "solved", "channel": "email", "reopens": [1, 0, 0, 0],
+    ...                                  "agent_replies": [3, 1, 1, 2]}), "tickets")
+    >>> e = evaluate_evidence(model, answers, EvidenceData(tickets=tickets)).set_index("claim_id")
+    >>> e.loc["EV-first-contact", "verdict"]
+    'contradicted'
+    >>> print(e.loc["EV-first-contact", "finding"])  # doctest: +NORMALIZE_WHITESPACE
+    The data does not support "we resolve on first contact": 25.0% of 4 solved tickets were reopened
+    (the claim needs the share of solved tickets that were reopened to be at most 8%); a typical ticket
+    needed 1.5 agent replies (mean 1.75) (the claim needs the agent replies a typical ticket needs to be
+    at most 1 reply). It contradicts the answer of
+    Ann (head of support, level 4).
+    >>> e.loc["EV-survey-reliable", "verdict"]
+    'not enough data'
+    """
+    checks = evidence_checks(model, data, tz=tz, indicators=indicators)
+    if checks.empty:
+        return _with_notes(pd.DataFrame(columns=EVIDENCE_COLUMNS), [])
     questions = score_questions(answers, model, combine=combine).set_index("question_id")
     answered = answers[answers["status"] == "answered"]
+    claims = model.evidence_rules.drop_duplicates("claim_id")
     rows = []
-    for rule in rules.itertuples(index=False):
-        value = values.at[rule.indicator, "value"]
-        meets = bool(value >= rule.threshold) if rule.direction == "at_least" else bool(value <= rule.threshold)
-        level = questions.at[rule.question_id, "score"]
-        mine = answered[answered["question_id"] == rule.question_id]
-        claimers = mine[mine["level"] >= rule.claim_level]
-        wrong = mine[(mine["level"] >= rule.claim_level) != meets] if not np.isnan(value) else mine.iloc[0:0]
+    for claim in claims.itertuples(index=False):
+        mine = checks[checks["claim_id"] == claim.claim_id]
+        level = questions.at[claim.question_id, "score"]
+        given = answered[answered["question_id"] == claim.question_id]
+        claimers = given[given["level"] >= claim.claim_level]
+        verdict, reason = _verdict(mine)
         row = {
-            "rule_id": rule.rule_id, "question_id": rule.question_id,
-            "dimension_id": questions.at[rule.question_id, "dimension_id"], "claim": rule.claim,
-            "claim_level": rule.claim_level, "indicator": rule.indicator,
-            "meaning": values.at[rule.indicator, "meaning"], "unit": values.at[rule.indicator, "unit"],
-            "value": value, "detail": values.at[rule.indicator, "detail"], "direction": rule.direction,
-            "threshold": rule.threshold,
-            "data_supports_claim": pd.NA if np.isnan(value) else meets, "answered_level": level,
-            "claimed": pd.NA if np.isnan(level) else bool(level >= rule.claim_level),
-            "claimed_by": _people(claimers), "contradicted_respondents": _people(wrong),
-            "note": values.at[rule.indicator, "note"],
+            "claim_id": claim.claim_id, "question_id": claim.question_id,
+            "dimension_id": questions.at[claim.question_id, "dimension_id"], "claim": claim.claim,
+            "claim_level": claim.claim_level, "verdict": verdict, "reason": reason, "answered_level": level,
+            "claimed": pd.NA if np.isnan(level) else bool(level >= claim.claim_level),
+            "claimed_by": _people(claimers),
+            "contradicted_respondents": _people(claimers) if verdict == CONTRADICTED else "",
         }
-        if np.isnan(value):
-            row["verdict"] = "skipped"
-        elif np.isnan(level):
-            row["verdict"] = "no answers"
-            row["note"] = "nobody answered this question with a level"
-        else:
-            row["verdict"] = "supports" if row["claimed"] == meets else "contradicts"
-        row["finding"] = _finding(row, rule)
+        row["finding"] = _finding(row, claim.claim_level)
         rows.append(row)
     frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
-    frame["data_supports_claim"] = frame["data_supports_claim"].astype("boolean")
     frame["claimed"] = frame["claimed"].astype("boolean")
+    untested = frame.loc[frame["verdict"] == NOT_ENOUGH_DATA, "question_id"].tolist()
+    notes = [f"{len(untested)} of {len(frame)} interview claims could not be tested for lack of data "
+             f"({', '.join(untested)})."] if untested else []
+    return _with_notes(frame, notes)
+
+
+def _with_notes(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    frame.attrs["notes"] = notes
     return frame
 
 
-def _finding(row: dict, rule) -> str:
-    """One plain sentence: what the data says about the claim, and whose answers it contradicts."""
-    if row["verdict"] == "skipped":
-        return f"Not tested ({rule.question_id}, \"{rule.claim}\"): {row['note'].removeprefix('skipped: ')}."
-    sign = ">=" if rule.direction == "at_least" else "<="
-    says = "supports" if row["data_supports_claim"] else "does not support"
-    text = (f"The data {says} \"{rule.claim}\" ({rule.question_id}): {row['detail'].rstrip('.')}; "
-            f"the claim needs {rule.indicator} {sign} {rule.threshold:g}.")
-    if row["contradicted_respondents"]:
-        text += f" Answers contradicted: {row['contradicted_respondents']}."
-    return text
+def _verdict(checks: pd.DataFrame) -> tuple[str, str]:
+    """The claim's verdict and its reason: the failing checks, else the passing ones, else why none ran."""
+    measured = checks[checks["passes"].notna()]
+    failing = measured[~measured["passes"].astype(bool)]
+    if measured.empty:
+        return NOT_ENOUGH_DATA, "; ".join(dict.fromkeys(checks["note"]))
+    shown = failing if len(failing) else measured
+    reason = "; ".join(f"{c.detail.rstrip('.')} (the claim needs {c.measure} to be "
+                       f"{_bound(c.direction, c.threshold, c.unit)})" for c in shown.itertuples(index=False))
+    missing = checks[checks["passes"].isna()]
+    if len(missing) and failing.empty:
+        reason += "; not measured: " + "; ".join(f"{c.measure} ({c.note})" for c in missing.itertuples(index=False))
+    return (CONTRADICTED if len(failing) else SUPPORTED), reason
+
+
+def _bound(direction: str, threshold: float, unit: str) -> str:
+    """``at most 8%``, ``at least 2 percentage points``, ``zero``: a threshold in the indicator's unit."""
+    if direction == "at_most" and threshold == 0:
+        return "zero"
+    if unit == "share":
+        amount = f"{threshold:.0%}"
+    elif unit == "points":
+        amount = f"{threshold:g} percentage point{'s' if threshold != 1 else ''}"
+    else:
+        singular = {"replies": "reply", "teams": "team", "days": "day"}.get(unit, unit)
+        amount = f"{threshold:g} {singular if threshold == 1 else unit}"
+    return f"{'at least' if direction == 'at_least' else 'at most'} {amount}"
+
+
+def _finding(row: dict, claim_level: int) -> str:
+    """One plain sentence: the verdict on the claim, the numbers behind it, and whose answers make the claim."""
+    opening = f'{VERDICT_OPENINGS[row["verdict"]]} "{row["claim"]}": {row["reason"]}.'
+    claimers = row["claimed_by"]
+    if row["verdict"] == NOT_ENOUGH_DATA:
+        return opening
+    if not claimers:
+        return f"{opening} No interviewee made this claim (answers at level {claim_level} or above make it)."
+    many = ";" in claimers
+    if row["verdict"] == CONTRADICTED:
+        return f"{opening} It contradicts the answer{'s' if many else ''} of {claimers}."
+    return f"{opening} It confirms the answer{'s' if many else ''} of {claimers}."
 
 
 def _people(frame: pd.DataFrame) -> str:
-    """``Dana (head of support, level 4); Tom (...)`` for the respondents in ``frame``."""
-    return "; ".join(f"{r.respondent} ({r.role}, level {int(r.level)})" for r in frame.itertuples(index=False))
+    """``Dana (head of support, level 4); Agent 2 (level 4)`` for the respondents in ``frame``.
+
+    The role is left out when the respondent's label already is the role (anonymised answers).
+    """
+    return "; ".join(f"{r.respondent} (level {int(r.level)})"
+                     if str(r.respondent).lower().startswith(str(r.role).lower())
+                     else f"{r.respondent} ({r.role}, level {int(r.level)})" for r in frame.itertuples(index=False))

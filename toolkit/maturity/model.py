@@ -3,10 +3,12 @@
 The model (``toolkit/maturity/models/support.yaml`` by default) is plain data: the
 code only interprets it. Structure is checked with the JSON Schema kept next to
 this module (``model.schema.json``); a few rules JSON Schema cannot express (unique
-ids, evidence rules pointing at existing questions and known indicators) are checked
-here. Every problem becomes one :class:`~toolkit.errors.ConfigError` naming the
-file, the path inside the YAML (``dimensions[2].questions[1].levels``) and what is
-expected, never a raw YAML or jsonschema traceback.
+ids, evidence claims pointing at existing questions and known indicators) are checked
+here. The model only validates and exposes data: indicators are computed in
+:mod:`toolkit.maturity.indicators` and claims judged in :mod:`toolkit.maturity.evidence`.
+Every problem becomes one :class:`~toolkit.errors.ConfigError` naming the file, the path
+inside the YAML (``dimensions[2].questions[1].levels``) and what is expected, never a raw
+YAML or jsonschema traceback.
 """
 
 from __future__ import annotations
@@ -24,11 +26,15 @@ import pandas as pd
 
 from toolkit.errors import ConfigError
 from toolkit.files import read_yaml
+from toolkit.maturity.indicators import INDICATORS
 
 DEFAULT_MODEL = "support"
 EFFORTS = ("low", "medium", "high")
 DEFAULT_THRESHOLD = 1.5
 DEFAULT_TARGET = 3.0
+DEFAULT_CLAIM_LEVEL = 3
+EVIDENCE_RULE_COLUMNS = ["claim_id", "question_id", "claim", "claim_level", "indicator", "measure", "direction",
+                         "threshold"]
 
 
 @cache
@@ -58,8 +64,10 @@ class MaturityModel:
     levels : one row per question and level: question_id, level, descriptor.
     recommendations : one row per recommendation: question_id, dimension_id, from_level, to_level,
         action, effort.
-    evidence_rules : one row per evidence rule: rule_id, question_id, claim, claim_level, indicator,
-        direction, threshold.
+    evidence_rules : one row per check of an evidence claim: claim_id, question_id, claim, claim_level,
+        indicator, measure (what the check measures, in plain words for the client), direction,
+        threshold. A claim is one sentence an answer at or above ``claim_level`` makes; it holds
+        when all its checks pass.
     role_groups : lower-case role name -> group name (e.g. ``"agent" -> "frontline"``).
     disagreement_threshold : levels between role groups that make a disagreement.
     """
@@ -89,10 +97,10 @@ class MaturityModel:
                 recs += [{"question_id": q["id"], "dimension_id": dim["id"], "from_level": r["to"] - 1,
                           "to_level": r["to"], "action": r["action"], "effort": r["effort"]}
                          for r in q.get("recommendations", [])]
-        rules = [{"rule_id": r["id"], "question_id": r["question"], "claim": r.get("claim", ""),
-                  "claim_level": int(r.get("claim_level", 3)), "indicator": r["indicator"],
-                  "direction": r["direction"], "threshold": float(r["threshold"])}
-                 for r in self.data.get("evidence", [])]
+        rules = [{"claim_id": c["id"], "question_id": c["question"], "claim": c["claim"],
+                  "claim_level": int(c.get("claim_level", DEFAULT_CLAIM_LEVEL)), "indicator": check["indicator"],
+                  "measure": check["measure"], "direction": check["direction"], "threshold": float(check["threshold"])}
+                 for c in self.data.get("evidence", []) for check in c["checks"]]
         set_ = object.__setattr__
         set_(self, "dimensions", pd.DataFrame(dims, columns=["dimension_id", "dimension", "description", "source",
                                                              "weight", "target", "order"]))
@@ -101,8 +109,7 @@ class MaturityModel:
         set_(self, "levels", pd.DataFrame(levels, columns=["question_id", "level", "descriptor"]))
         set_(self, "recommendations", pd.DataFrame(recs, columns=["question_id", "dimension_id", "from_level",
                                                                   "to_level", "action", "effort"]))
-        set_(self, "evidence_rules", pd.DataFrame(rules, columns=["rule_id", "question_id", "claim", "claim_level",
-                                                                  "indicator", "direction", "threshold"]))
+        set_(self, "evidence_rules", pd.DataFrame(rules, columns=EVIDENCE_RULE_COLUMNS))
 
     @property
     def id(self) -> str:
@@ -130,7 +137,12 @@ class MaturityModel:
         where = f"{self.file}: " if self.file else ""
         return (f"{where}model '{self.id}' version {self.version} is valid: {len(self.dimensions)} dimensions, "
                 f"{len(self.questions)} questions, {len(self.recommendations)} recommendations, "
-                f"{len(self.evidence_rules)} evidence rules")
+                f"{_count(self.evidence_rules['claim_id'].nunique(), 'evidence claim')} "
+                f"({_count(len(self.evidence_rules), 'check')})")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def load_model(path: str | Path | MaturityModel | None = None) -> MaturityModel:
@@ -144,6 +156,15 @@ def load_model(path: str | Path | MaturityModel | None = None) -> MaturityModel:
     Raises
     ------
     ConfigError : naming the file, the path in the YAML and what is expected.
+
+    Examples
+    --------
+    >>> model = load_model()
+    >>> print(model.summary().split(": ", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
+    model 'support' version 1.1.0 is valid: 10 dimensions, 35 questions, 140 recommendations,
+    7 evidence claims (11 checks)
+    >>> model.questions.loc[0, ["question_id", "dimension_id"]].tolist()
+    ['DS-1', 'destination']
     """
     if isinstance(path, MaturityModel):
         return path
@@ -221,7 +242,7 @@ def _schema_error(error: jsonschema.ValidationError, data: Any, file: str | None
                            fix=f"add `{missing}`: {expected}" if expected else f"add `{missing}`")
     if error.validator == "additionalProperties":
         allowed = list(schema.get("properties", {}))
-        unknown = sorted(k for k in error.instance if k not in allowed)
+        unknown = [k for k in error.instance if k not in allowed]  # the first in the file
         name = unknown[0] if unknown else "?"
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
         fix = f"did you mean `{close[0]}`? " if close else ""
@@ -255,20 +276,20 @@ def _check_references(data: dict, file: str | None) -> None:
     for group, roles in data.get("role_groups", {}).items():
         for k, role in enumerate(roles):
             _unique(role.strip().lower(), f"role_groups.{group}[{k}]", seen_roles, "role", file)
-    from toolkit.maturity.evidence import INDICATORS
-
-    seen_rules: dict[str, str] = {}
-    for i, rule in enumerate(data.get("evidence", [])):
-        _unique(rule["id"], f"evidence[{i}].id", seen_rules, "evidence rule", file)
-        if rule["question"] not in seen_questions:
-            close = difflib.get_close_matches(rule["question"], list(seen_questions), n=1, cutoff=0.6)
-            raise ConfigError(f"unknown question {rule['question']!r}", file=file, key=f"evidence[{i}].question",
+    seen_claims: dict[str, str] = {}
+    for i, claim in enumerate(data.get("evidence", [])):
+        _unique(claim["id"], f"evidence[{i}].id", seen_claims, "evidence claim", file)
+        if claim["question"] not in seen_questions:
+            close = difflib.get_close_matches(claim["question"], list(seen_questions), n=1, cutoff=0.6)
+            raise ConfigError(f"unknown question {claim['question']!r}", file=file, key=f"evidence[{i}].question",
                               fix=f"did you mean {close[0]!r}?" if close else "use a question id of this model")
-        if rule["indicator"] not in INDICATORS:
-            close = difflib.get_close_matches(rule["indicator"], list(INDICATORS), n=1, cutoff=0.6)
-            raise ConfigError(f"unknown indicator {rule['indicator']!r}", file=file, key=f"evidence[{i}].indicator",
-                              fix=(f"did you mean {close[0]!r}? Known" if close else "use one of the known")
-                              + f" indicators: {', '.join(sorted(INDICATORS))}")
+        for j, check in enumerate(claim["checks"]):
+            if check["indicator"] not in INDICATORS:
+                close = difflib.get_close_matches(check["indicator"], list(INDICATORS), n=1, cutoff=0.6)
+                raise ConfigError(f"unknown indicator {check['indicator']!r}", file=file,
+                                  key=f"evidence[{i}].checks[{j}].indicator",
+                                  fix=(f"did you mean {close[0]!r}? Known" if close else "use one of the known")
+                                  + f" indicators: {', '.join(sorted(INDICATORS))}")
 
 
 def _unique(value: str, key: str, seen: dict[str, str], what: str, file: str | None) -> None:

@@ -79,6 +79,16 @@ def portfolio_percentiles(dimension_scores: pd.DataFrame, portfolio: pd.DataFram
     DataFrame, one row per client dimension: dimension_id, dimension, score, portfolio_engagements,
     portfolio_p25, portfolio_median, portfolio_p75, percentile (NaN when the client's score or the
     portfolio for that dimension is missing).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> client = pd.DataFrame({"dimension_id": ["destination"], "dimension": ["Destination"], "score": [3.0]})
+    >>> earlier = pd.DataFrame({"engagement": ["a", "b", "c", "d"], "dimension_id": "destination",
+    ...                         "score": [2.0, 2.5, 3.0, 4.0]})
+    >>> portfolio_percentiles(client, earlier)[["score", "portfolio_engagements", "portfolio_median", "percentile"]]
+       score  portfolio_engagements  portfolio_median  percentile
+    0    3.0                      4              2.75        62.5
     """
     rows = []
     for dim in dimension_scores.itertuples(index=False):

@@ -61,6 +61,24 @@ def build_roadmap(answers: pd.DataFrame, model: MaturityModel | None = None, *, 
     phase, dimension_id, dimension, question_id, from_level, to_level, recommendation, effort
     (low/medium/high, or unknown when the model has no recommendation for the step), gap_closed,
     dimension_gap, question_score, target. ``result.attrs["notes"]`` says what was left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.maturity import load_model
+    >>> from toolkit.schema import validate
+    >>> model = load_model()
+    >>> answers = validate(pd.DataFrame({"respondent": ["Dana", "Dana", "Tom", "Tom"],
+    ...                                  "role": ["head of support", "head of support", "agent", "agent"],
+    ...                                  "question_id": ["DS-1", "DS-2", "DS-1", "DS-2"],
+    ...                                  "level": ["4", "3", "2", "n/a"]}), "maturity_answers")
+    >>> plan = build_roadmap(answers, model, targets={"destination": 4})
+    >>> plan[["priority", "phase", "question_id", "from_level", "to_level", "effort", "gap_closed"]]
+       priority       phase question_id  from_level  to_level  effort  gap_closed
+    0         1  3-6 months        DS-1           3         4  medium         0.5
+    1         2  3-6 months        DS-2           3         4  medium         0.5
+    >>> plan.attrs["notes"][-1]
+    'Unanswered questions in dimensions below target get no steps: DS-3.'
     """
     model = load_model(model)
     questions = score_questions(answers, model, combine=combine)

@@ -66,6 +66,22 @@ def score_questions(answers: pd.DataFrame, model: MaturityModel | None = None, *
     weight, score (NaN when not scored), status (scored, not_applicable, unanswered), respondents
     (how many gave a level), not_applicable, dont_know (how many said so), min_level, max_level,
     spread (max - min).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.maturity import load_model
+    >>> from toolkit.schema import validate
+    >>> model = load_model()
+    >>> answers = validate(pd.DataFrame({"respondent": ["Dana", "Dana", "Tom", "Tom"],
+    ...                                  "role": ["head of support", "head of support", "agent", "agent"],
+    ...                                  "question_id": ["DS-1", "DS-2", "DS-1", "DS-2"],
+    ...                                  "level": ["4", "3", "2", "n/a"]}), "maturity_answers")
+    >>> score_questions(answers, model).head(3)[["question_id", "score", "status", "respondents", "not_applicable"]]
+      question_id  score      status  respondents  not_applicable
+    0        DS-1    3.0      scored            2               0
+    1        DS-2    3.0      scored            1               1
+    2        DS-3    NaN  unanswered            0               0
     """
     _check_combine(combine)
     model = load_model(model)
@@ -95,6 +111,12 @@ def resolve_targets(model: MaturityModel, targets: Mapping[str, float] | float |
     Returns
     -------
     Series indexed by dimension_id.
+
+    Examples
+    --------
+    >>> from toolkit.maturity import load_model
+    >>> resolve_targets(load_model(), {"destination": 4}).head(2).to_dict()
+    {'destination': 4.0, 'capabilities': 3.0}
     """
     result = model.dimensions.set_index("dimension_id")["target"].astype("float64")
     if targets is None:
@@ -128,6 +150,21 @@ def score_respondents(answers: pd.DataFrame, model: MaturityModel | None = None,
     -------
     DataFrame, one row per respondent and dimension they gave at least one level on: respondent,
     role, group, dimension_id, dimension, score, answered (questions with a level).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.maturity import load_model
+    >>> from toolkit.schema import validate
+    >>> model = load_model()
+    >>> answers = validate(pd.DataFrame({"respondent": ["Dana", "Dana", "Tom", "Tom"],
+    ...                                  "role": ["head of support", "head of support", "agent", "agent"],
+    ...                                  "question_id": ["DS-1", "DS-2", "DS-1", "DS-2"],
+    ...                                  "level": ["4", "3", "2", "n/a"]}), "maturity_answers")
+    >>> score_respondents(answers, model)[["respondent", "group", "dimension_id", "score", "answered"]]
+      respondent       group dimension_id  score  answered
+    0       Dana  management  destination    3.5         2
+    1        Tom   frontline  destination    2.0         1
     """
     model = load_model(model)
     groups = _role_groups(model, role_groups)
@@ -153,6 +190,22 @@ def score_dimensions(answers: pd.DataFrame, model: MaturityModel | None = None, 
     DataFrame, one row per model dimension in model order: dimension_id, dimension, weight, score
     (NaN when no question is scored), target, gap, questions, scored, not_applicable, coverage,
     min_respondent_score, max_respondent_score, spread.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.maturity import load_model
+    >>> from toolkit.schema import validate
+    >>> model = load_model()
+    >>> answers = validate(pd.DataFrame({"respondent": ["Dana", "Dana", "Tom", "Tom"],
+    ...                                  "role": ["head of support", "head of support", "agent", "agent"],
+    ...                                  "question_id": ["DS-1", "DS-2", "DS-1", "DS-2"],
+    ...                                  "level": ["4", "3", "2", "n/a"]}), "maturity_answers")
+    >>> dims = score_dimensions(answers, model)
+    >>> dims.head(2)[["dimension_id", "score", "target", "gap", "coverage", "spread"]]
+       dimension_id  score  target  gap  coverage  spread
+    0   destination    3.0     3.0  0.0  0.666667     1.5
+    1  capabilities    NaN     3.0  NaN  0.000000     NaN
     """
     model = load_model(model)
     questions = score_questions(answers, model, combine=combine)
@@ -184,6 +237,21 @@ def score_overall(dimension_scores: pd.DataFrame, answers: pd.DataFrame | None =
     One-row DataFrame: score, target, gap (weighted means over scored dimensions; gap = target -
     score, not below 0), dimensions, scored_dimensions, questions, scored, not_applicable, coverage,
     respondents (distinct respondents in ``answers``; 0 when not given).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.maturity import load_model
+    >>> from toolkit.schema import validate
+    >>> model = load_model()
+    >>> answers = validate(pd.DataFrame({"respondent": ["Dana", "Dana", "Tom", "Tom"],
+    ...                                  "role": ["head of support", "head of support", "agent", "agent"],
+    ...                                  "question_id": ["DS-1", "DS-2", "DS-1", "DS-2"],
+    ...                                  "level": ["4", "3", "2", "n/a"]}), "maturity_answers")
+    >>> score_overall(score_dimensions(answers, model), answers)[["score", "target", "scored_dimensions",
+    ...                                                            "respondents"]]
+       score  target  scored_dimensions  respondents
+    0    3.0     3.0                  1            2
     """
     d = dimension_scores
     has = d["score"].notna()
@@ -218,6 +286,20 @@ def disagreements(answers: pd.DataFrame, model: MaturityModel | None = None, *,
     DataFrame, one row per model dimension: dimension_id, dimension, group_a, group_b, score_a, score_b
     (median of the group's respondent dimension scores), difference (a - b), respondents_a,
     respondents_b, threshold, flagged, note (why a comparison could not be made).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from toolkit.maturity import load_model
+    >>> from toolkit.schema import validate
+    >>> model = load_model()
+    >>> answers = validate(pd.DataFrame({"respondent": ["Dana", "Dana", "Tom", "Tom"],
+    ...                                  "role": ["head of support", "head of support", "agent", "agent"],
+    ...                                  "question_id": ["DS-1", "DS-2", "DS-1", "DS-2"],
+    ...                                  "level": ["4", "3", "2", "n/a"]}), "maturity_answers")
+    >>> disagreements(answers, model).head(1)[["dimension_id", "score_a", "score_b", "difference", "flagged"]]
+      dimension_id  score_a  score_b  difference  flagged
+    0  destination      3.5      2.0         1.5     True
     """
     model = load_model(model)
     threshold = model.disagreement_threshold if threshold is None else float(threshold)

@@ -99,21 +99,19 @@ def roadmap_table(roadmap: DataFrame, *, title: str = "Roadmap") -> go.Figure:
 
 
 def evidence_table(evidence: DataFrame, *, title: str = "Interview claims vs data") -> go.Figure:
-    """Evidence rules as a table, contradictions highlighted.
+    """One row per interview claim with its verdict and reason; contradicted claims highlighted.
 
     Parameters
     ----------
     evidence : from :func:`toolkit.maturity.evidence.evaluate_evidence`.
     """
-    shade = {"contradicts": "#fdecea", "supports": "#e8f5e9"}
+    shade = {"contradicted": "#fdecea", "supported": "#e8f5e9"}
     colors = [shade.get(v, "#eeeeee") for v in evidence["verdict"]]
-    value = [f"{v:.3g} ({'≥' if d == 'at_least' else '≤'} {t:g} supports)" if v == v else "—"
-             for v, d, t in zip(evidence["value"], evidence["direction"], evidence["threshold"], strict=True)]
-    columns = ["question", "claim", "indicator", "value", "verdict", "contradicted", "note"]
-    cells = [evidence["question_id"], evidence["claim"], evidence["indicator"], value, evidence["verdict"],
-             evidence["contradicted_respondents"], evidence["note"]]
+    columns = ["question", "claim", "verdict", "why", "claimed by", "contradicted"]
+    cells = [evidence["question_id"], evidence["claim"], evidence["verdict"], evidence["reason"],
+             evidence["claimed_by"], evidence["contradicted_respondents"]]
     fig = go.Figure(go.Table(
-        columnwidth=[6, 22, 16, 16, 9, 22, 20],
+        columnwidth=[6, 20, 10, 34, 15, 15],
         header={"values": columns, "fill_color": "#444", "font": {"color": "white"}, "align": "left"},
         cells={"values": cells, "fill_color": [colors] * len(columns), "align": "left"}))
     fig.update_layout(title=title)

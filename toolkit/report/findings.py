@@ -160,7 +160,7 @@ def maturity_findings(
     evidence: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Findings from :mod:`toolkit.maturity` results: overall level, largest gaps, disagreements, quick wins,
-    and interview claims the data contradicts (the first such rule's own sentence, 0.75)."""
+    and interview claims the data contradicts (those some interviewee made; the first one's own sentence, 0.75)."""
     rows: list[tuple[str, str, float]] = []
     if _usable(overall, "score", "target") and pd.notna(overall["score"].iloc[0]):
         o = overall.iloc[0]
@@ -187,7 +187,9 @@ def maturity_findings(
         rows.append((MATURITY, f"The roadmap has {len(roadmap)} steps; the first phase ({roadmap['phase'].iloc[0]}) "
                                f"holds {len(first)}, {quick} of them low effort.", 0.4))
     if _usable(evidence, "verdict", "finding"):
-        contradicted = evidence[evidence["verdict"] == "contradicts"]
+        contradicted = evidence[evidence["verdict"] == "contradicted"]
+        if "claimed_by" in evidence.columns:  # a claim nobody made contradicts no interview
+            contradicted = contradicted[contradicted["claimed_by"].fillna("") != ""]
         if len(contradicted):
             n = len(contradicted)
             lead = f"{n} interview claim{'s are' if n != 1 else ' is'} contradicted by the data. "

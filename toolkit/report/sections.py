@@ -16,6 +16,18 @@ from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
+from toolkit.maturity import (
+    EvidenceData,
+    build_roadmap,
+    disagreements,
+    evaluate_evidence,
+    load_model,
+    portfolio_percentiles,
+    read_portfolio,
+    score_dimensions,
+    score_overall,
+    score_respondents,
+)
 from toolkit.notes import notes
 from toolkit.report.inputs import Engagement
 from toolkit.schema import has_values
@@ -115,16 +127,23 @@ class Maturity:
     available: bool = True  # False: no interview answers; the report leaves the section out
 
 
-def maturity(engagement: Engagement, clusters: pd.DataFrame | None = None) -> Maturity:
+def evidence_data(engagement: Engagement, problems: UpstreamProblems | None = None) -> EvidenceData:
+    """The data interview claims are tested against: the engagement's tables and the duplicate clusters.
+
+    The report and the maturity notebook both build it here, so every input the evidence
+    rules read (the clusters of :func:`upstream_problems` included) reaches them.
+    """
+    return EvidenceData(tickets=engagement.tickets, messages=engagement.messages,
+                        survey_responses=engagement.survey_responses, invitations=engagement.survey_invitations,
+                        duplicate_assignments=problems.assignments if problems is not None else None)
+
+
+def maturity(engagement: Engagement, problems: UpstreamProblems | None = None) -> Maturity:
     """The maturity section's frames: scores, disagreements, roadmap, portfolio, and evidence from data.
 
-    ``clusters`` (duplicate clusters, :attr:`UpstreamProblems.clusters`) lets the evidence rules
-    about upstream problems be tested too.
+    ``problems`` (from :func:`upstream_problems`) lets the claims about upstream problems be
+    tested; without it they are "not enough data".
     """
-    from toolkit.maturity import load_model
-    from toolkit.maturity.roadmap import build_roadmap
-    from toolkit.maturity.scoring import disagreements, score_dimensions, score_overall, score_respondents
-
     result = Maturity()
     answers = engagement.maturity_answers
     if answers is None or not len(answers):
@@ -139,16 +158,9 @@ def maturity(engagement: Engagement, clusters: pd.DataFrame | None = None) -> Ma
     result.disagreements = disagreements(answers, model)
     result.roadmap = build_roadmap(answers, model)
     if engagement.parameters.portfolio_path is not None:
-        from toolkit.maturity.portfolio import portfolio_percentiles, read_portfolio
-
         result.portfolio = portfolio_percentiles(result.dimensions,
                                                  read_portfolio(engagement.parameters.portfolio_path))
-    from toolkit.maturity.evidence import evaluate_evidence
-
-    data = {"tickets": engagement.tickets, "messages": engagement.messages,
-            "survey_responses": engagement.survey_responses, "survey_invitations": engagement.survey_invitations,
-            "clusters": clusters}
-    result.evidence = evaluate_evidence(model, answers, {k: v for k, v in data.items() if v is not None},
+    result.evidence = evaluate_evidence(model, answers, evidence_data(engagement, problems),
                                         tz=engagement.parameters.timezone)
     _collect_notes(result)
     return result
@@ -226,6 +238,7 @@ class UpstreamProblems:
     """
 
     clusters: pd.DataFrame | None = None
+    assignments: pd.DataFrame | None = None  # the finder's assignments_: ticket_id, cluster_id (-1: none)
     examples: pd.DataFrame | None = None
     weekly: pd.DataFrame | None = None  # weekly_counts: cluster_id, week, tickets
     clustered_tickets: int = 0
@@ -253,7 +266,8 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     finder = DuplicateFinder(representation=representation, seed=seed).fit(tickets)
     result.notes.append(f"Tickets were compared by {DESCRIPTIONS[representation]}.")
     result.clusters = finder.clusters_.reset_index(drop=True)
-    result.clustered_tickets = int((finder.assignments_["cluster_id"] >= 0).sum())
+    result.assignments = finder.assignments_.reset_index(drop=True)
+    result.clustered_tickets = int((result.assignments["cluster_id"] >= 0).sum())
     labels = tickets["ticket_id"].map(finder.assignments_.set_index("ticket_id")["cluster_id"]).fillna(-1)
     result.weekly = weekly_counts(tickets, labels.astype("int64").to_numpy())
     result.notes += list(finder.clusters_.attrs.get("notes", []))
