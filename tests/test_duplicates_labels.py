@@ -15,17 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit.duplicates.labels import LabelStore, carry_labels, labels_path_for
 from toolkit.errors import ConfigError, DataError
 from toolkit.files import atomic_write_text
-from toolkit.widgets.labels import (
-    JIRA_COLUMNS,
-    LabelStore,
-    carry_labels,
-    jira_bug_candidates,
-    labelled_clusters,
-    labels_path_for,
-    write_jira_csv,
-)
 
 
 def ids(*nums):
@@ -67,17 +59,30 @@ def test_actions_keep_members_disjoint_and_save_each_time(tmp_path):
     assert again.create(ids(9), "x").label_id == "L4"
 
 
-def test_a_second_session_cannot_silently_overwrite_the_first(tmp_path):
+def test_a_second_session_acts_on_top_of_the_first_and_loses_nothing(tmp_path):
     path = tmp_path / "l.json"
     first, second = LabelStore(path), LabelStore(path)
-    first.create(ids(1), "from the first session")
+    first.create(ids(1, 2), "from the first session")
+    second.create(ids(2, 3), "from the second session")  # re-reads the file first: T2 moves, nothing is lost
+    saved = {lab["label_id"]: (lab["name"], lab["members"]) for lab in json.loads(path.read_text())["labels"]}
+    assert saved == {"L1": ("from the first session", ids(1)), "L2": ("from the second session", ids(2, 3))}
+    first.rename("L1", "renamed by the first")  # and the first session sees the second's label
+    assert sorted(first.labels) == ["L1", "L2"] and first.labels["L2"].members == ids(2, 3)
+    with pytest.raises(ConfigError, match="there is no label 'L9'"):
+        second.rename("L9", "x")
+    assert len(LabelStore(path).labels) == 2
+
+
+def test_an_unsaved_store_refuses_to_overwrite_another_sessions_save(tmp_path):
+    path = tmp_path / "l.json"
+    draft = LabelStore(path, autosave=False)
+    draft.create(ids(1), "kept in memory")
+    assert not path.exists()
+    LabelStore(path).create(ids(2), "saved meanwhile")
     with pytest.raises(DataError, match="changed by another session since this explorer opened it; this action "
                                         "was not saved. Fix: re-run the explorer cell"):
-        second.create(ids(2), "from the second session")
-    assert [lab["name"] for lab in json.loads(path.read_text())["labels"]] == ["from the first session"]
-    again = LabelStore(path)  # reloading picks up the other session's work
-    again.create(ids(2), "after reloading")
-    assert len(LabelStore(path).labels) == 2
+        draft.save()
+    assert [lab["name"] for lab in json.loads(path.read_text())["labels"]] == ["saved meanwhile"]
 
 
 def test_moving_the_last_ticket_removes_the_empty_label(tmp_path):
@@ -154,7 +159,7 @@ def _wait_for_new_version(path, before, seconds: float = 60) -> None:
 
 WRITER = textwrap.dedent("""
     import sys
-    from toolkit.widgets.labels import LabelStore
+    from toolkit.duplicates.labels import LabelStore
     store = LabelStore(sys.argv[1])
     while True:
         n = store._next
@@ -224,7 +229,7 @@ def test_killing_a_raw_atomic_write_keeps_the_previous_or_the_next_version(tmp_p
 def make_store(tmp_path, groups: dict[str, list[int]], data_until="2026-01-31T00:00:00+00:00"):
     store = LabelStore(tmp_path / "l.json", autosave=False)
     for name, nums in groups.items():
-        store.create(ids(*nums), name, save=False)
+        store.create(ids(*nums), name)
     store.data_until = data_until
     return store
 
@@ -292,57 +297,6 @@ def test_sync_pins_carried_tickets_and_keeps_other_data(tmp_path):
 
 
 # ----------------------------------------------------------------------------- exports
-def test_labelled_clusters_table_and_jira_rows(tmp_path):
-    store = make_store(tmp_path, {"Export times out": [1, 2, 3], "Login loop": [4, 5], "Typo": [6]})
-    store.set_status("L1", "upstream_bug", note="since 4.1")
-    store.set_status("L2", "known_issue", tracker_key="APP-77")
-    summary = pd.DataFrame({"label_id": ["L1", "L2"], "tickets": [60, 2], "customers": [12, 1],
-                            "first_seen": pd.to_datetime(["2026-01-02", "2026-01-05"], utc=True),
-                            "last_seen": pd.to_datetime(["2026-03-01", "2026-01-06"], utc=True),
-                            "bug_keys": [["APP-1234", "#55"], []], "example_tickets": [ids(1, 2), ids(4)]})
-    table = labelled_clusters(store, summary)
-    assert table.columns.tolist() == ["label_id", "name", "status", "status_text", "tracker_key", "note", "tickets",
-                                      "customers", "first_seen", "last_seen", "bug_keys", "example_tickets",
-                                      "updated_at"]
-    assert table["label_id"].tolist() == ["L1", "L2", "L3"]
-    assert table["tickets"].tolist() == [60, 2, 1] and table["bug_keys"].tolist() == ["APP-1234, #55", "", ""]
-    assert table["status_text"].tolist() == ["upstream bug", "known issue", "not reviewed"]
-
-    examples = pd.DataFrame({"label_id": ["L1", "L1", "L2"], "ticket_id": ids(3, 1, 4),
-                             "subject": ["Export  fails\non big report", "Export timeout", "Login"]})
-    jira = jira_bug_candidates(table, examples, statuses=("upstream_bug", "known_issue"),
-                               tracker_url="https://jira.example.com/browse/{key}",
-                               ticket_url="https://desk.example.com/tickets/{ticket_id}")
-    assert jira.columns.tolist() == JIRA_COLUMNS
-    assert jira["Summary"].tolist() == ["Export times out", "Login loop"]
-    assert jira["Priority"].tolist() == ["High", "Medium"]
-    assert jira["Labels"].tolist() == ["support-duplicates upstream-bug", "support-duplicates known-issue"]
-    assert jira["Link"].tolist() == ["https://desk.example.com/tickets/T3", "https://jira.example.com/browse/APP-77"]
-    assert jira["Description"].iloc[0] == (
-        "Support tickets about this problem: 60 from 12 customers.\n"
-        "First seen 2026-01-02, last seen 2026-03-01.\n"
-        "Bug keys mentioned in tickets: APP-1234, #55.\n"
-        "Analyst note: since 4.1\n"
-        "Example tickets:\n"
-        "- T3 (https://desk.example.com/tickets/T3): Export fails on big report\n"
-        "- T1 (https://desk.example.com/tickets/T1): Export timeout\n"
-        "Cluster L1 from the support-toolkit duplicate explorer.")
-    out = write_jira_csv(jira, tmp_path / "jira.csv")
-    back = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert back.equals(jira.astype(str))
-    assert out.read_text().startswith('"Summary","Issue Type","Priority","Description","Labels","Link"\n')
-
-
-def test_labelled_clusters_without_evidence_and_empty_store(tmp_path):
-    store = make_store(tmp_path, {"a": [1, 2]})
-    table = labelled_clusters(store)
-    assert table[["label_id", "tickets"]].to_dict("records") == [{"label_id": "L1", "tickets": 2}]
-    assert table["customers"].isna().all() and table["first_seen"].isna().all()
-    empty = labelled_clusters(LabelStore(tmp_path / "none.json"))
-    assert empty.empty and empty.columns.tolist()[:3] == ["label_id", "name", "status"]
-    assert jira_bug_candidates(empty).columns.tolist() == JIRA_COLUMNS
-
-
 @settings(max_examples=60, deadline=None)
 @given(clusters=st.lists(st.integers(-1, 4), min_size=1, max_size=40),
        owners=st.lists(st.integers(-1, 2), min_size=40, max_size=40))
@@ -353,7 +307,7 @@ def test_carry_over_invariants(tmp_path_factory, clusters, owners):
     for label in range(3):
         members = [f"T{i}" for i in range(n) if owners[i] == label]
         if members:
-            store.create(members, f"label {label}", save=False)
+            store.create(members, f"label {label}")
     frame = pd.DataFrame({"ticket_id": [f"T{i}" for i in range(n)], "cluster_id": clusters})
     result = carry_labels(frame, store)
     got = result.assignments.set_index("ticket_id")

@@ -8,16 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from toolkit.duplicates.labels import LabelStore
 from toolkit.errors import ConfigError, DataError
-from toolkit.widgets.explorer import (
-    DuplicateExplorer,
-    bug_keys,
-    cluster_table,
-    highlight,
-    open_explorer,
-    sparkline,
-)
-from toolkit.widgets.labels import LabelStore
+from toolkit.widgets import open_explorer
+from toolkit.widgets.explorer import DuplicateExplorer, highlight, sparkline
 
 PROBLEMS = {
     "export": "CSV export fails with timeout error on big reports APP-1234",
@@ -105,43 +99,15 @@ def key_of(ex, name):
     return ex.table.loc[ex.table["name"] == name, "cluster"].iloc[0]
 
 
-# ----------------------------------------------------------------------------- compute helpers
-def test_cluster_table_counts_trend_effort_and_csat():
-    t = make_tickets()
-    table = cluster_table(t, t["problem"], weeks=4)
-    ev = table.set_index("cluster")
-    assert list(table.columns) == ["cluster", "tickets", "customers", "first_seen", "last_seen", "weekly", "recent",
-                                   "growth", "emerging", "effort", "csat", "csat_rest", "csat_impact", "impact"]
-    assert ev["tickets"].to_dict() == {"export": 10, "invoice": 4, "login": 8}
-    assert ev.loc["export", "customers"] == 4  # organisations
-    # export: ages 1,2,3,5,8,10,15,20 days in the last 28 days; 60 and 100 in the 91 days before
-    assert ev.loc["export", "recent"] == 8
-    # allowing for overall volume: 12 of the 24 tickets are recent, 9 in the baseline
-    assert ev.loc["export", "growth"] == pytest.approx((8 / 4) / (2 / 13) / ((12 / 28) / (9 / 91)))  # 3.0
-    assert ev["emerging"].to_dict() == {"export": True, "invoice": False, "login": False}
-    assert sum(ev.loc["export", "weekly"]) == 8 and len(ev.loc["export", "weekly"]) == 4
-    assert ev.loc["export", "effort"] == 20
-    assert ev.loc["export", "csat"] == 0.0 and ev.loc["export", "csat_rest"] == 1.0
-    assert ev.loc["export", "csat_impact"] == pytest.approx(-100.0)
-    assert ev.loc["login", "csat_impact"] == pytest.approx((1 - 6 / 16) * 100)
-
-
-def test_cluster_table_without_optional_columns_leaves_them_empty():
-    t = make_tickets().drop(columns=["organization_id", "requester_id", "agent_replies", "satisfaction"])
-    ev = cluster_table(t, t["problem"])
-    assert ev["customers"].isna().all() and ev["effort"].isna().all() and ev["csat_impact"].isna().all()
-    assert ev["tickets"].sum() == 22
-    assert cluster_table(t, pd.Series([None] * len(t))).empty
-
-
-def test_sparkline_highlight_and_bug_keys():
+def test_sparkline_highlight():
     assert sparkline([0, 1, 2, 4]) == "▁▃▅█"
     assert sparkline([0, 0]) == "▁▁"
+    assert sparkline([0, 1, 2, 4], top=28) == "▁▂▂▂"  # a shared scale: small weeks stay small
+    assert sparkline([28], top=28) == "█"
     out = highlight("<script>alert(1)</script> Export fails & exports", ["export", "script"])
     assert out == ("&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; <mark>Export</mark> fails"
                    " &amp; exports")
     assert highlight("<b>lt</b> x", ["lt"]) == "&lt;b&gt;<mark>lt</mark>&lt;/b&gt; x"  # never inside an entity
-    assert bug_keys(pd.Series(["see APP-1234 and #4567", "APP-1234 again", None, "v2.1"])) == ["APP-1234", "#4567"]
 
 
 # ----------------------------------------------------------------------------- the widget
@@ -151,7 +117,12 @@ def test_opens_with_sorted_table_and_no_labels_file(explorer, tmp_path):
     assert list(ex.table["tickets"]) == [10, 8, 4]
     assert ex._rows[0][0].description == "export problem"
     assert ex._rows[3][0].layout.display == "none"  # unused pooled rows are hidden
-    assert "▲" in ex._rows[0][4].value  # export is emerging
+    assert "▲" in ex._rows[0][5].value and "8 recent" in ex._rows[0][5].value  # export is emerging, with its n
+    assert "upstream bug" not in ex._rows[0][1].value and "not reviewed" in ex._rows[0][1].value  # status 2nd
+    assert "-100 pp" in ex._rows[0][3].value and "n=10" in ex._rows[0][3].value and "⚑" in ex._rows[0][3].value
+    # one scale for every sparkline: export's busiest week (3) is the top, login's single tickets stay low
+    assert ex.spark_top == 3 and ex._rows[0][4].value.endswith("▁▁▄▁▁▁▁▁▄▆█▆</span>")
+    assert ex._rows[1][4].value.endswith("▁▁▄▁▁▄▁▁▄▁▄▁</span>")  # on its own scale these would be full blocks
     assert ex.page_label.value.endswith("1–3 of 3 clusters")
     assert not (tmp_path / "duplicate_labels.json").exists()
 
@@ -168,7 +139,7 @@ def test_sorting_through_header_buttons(explorer):
     assert ex.sort_buttons["name"].description == "Cluster ▲"
     ex.sort_buttons["name"].click()
     assert list(ex.table["name"]) == ["login problem", "invoice problem", "export problem"]
-    ex.sort_buttons["csat_impact"].click()
+    ex.sort_buttons["csat_difference"].click()
     assert ex.table["name"].iloc[0] == "export problem"
 
 
@@ -206,7 +177,8 @@ def test_select_shows_redacted_highlighted_tickets_timeline_keys_and_neighbours(
     assert sum(ex.last_timeline["data"][0]["y"]) == 10
     assert ex.timeline.outputs[0]["data"]["application/vnd.plotly.v1+json"]["data"][0]["type"] == "bar"
     assert list(ex.neighbours_found["cluster"]) == [key_of(ex, "login problem"), key_of(ex, "invoice problem")]
-    assert [v for _, v in ex.merge_pick.options][0] == key_of(ex, "login problem")
+    assert [v for _, v in ex.merge_pick.options][:2] == [None, key_of(ex, "login problem")]
+    assert ex.merge_pick.value is None and ex.move_pick.value is None  # nothing preselected
     assert len(ex.ticket_pick.options) == 10 and ex._rows[0][0].button_style == "info"
 
 
@@ -215,7 +187,7 @@ def test_rename_through_buttons_saves_label(explorer, tmp_path):
     ex.select(key_of(ex, "export problem"))
     ex.rename_text.value = "Export times out (APP-1234)"
     ex.rename_button.click()
-    assert "saved to" in ex.action_result.value
+    assert "saved to" in ex.rename_result.value
     data = saved(tmp_path)
     [label] = data["labels"]
     assert label["name"] == "Export times out (APP-1234)" and label["label_id"] == "L1"
@@ -230,7 +202,7 @@ def test_set_status_merge_split_move(explorer, tmp_path):
     ex.status_pick.value = "known_issue"
     ex.tracker_key.value = ""
     ex.status_button.click()  # a known issue needs its key: shown, nothing saved
-    assert "needs its tracker key" in ex.action_result.value
+    assert "needs its tracker key" in ex.status_result.value and ex.rename_result.value == ""
     assert not (tmp_path / "duplicate_labels.json").exists()
     ex.tracker_key.value = "APP-77"
     ex.note.value = "fixed in 4.2"
@@ -268,9 +240,9 @@ def test_actions_need_a_selection_and_valid_input(explorer):
     ex.select(key_of(ex, "export problem"))
     ex.rename_text.value = "   "
     ex.rename_button.click()
-    assert "the name is empty" in ex.action_result.value
+    assert "the name is empty" in ex.rename_result.value
     ex.split_button.click()
-    assert "no tickets selected to split off" in ex.action_result.value
+    assert "no tickets selected to split off" in ex.split_result.value
     with pytest.raises(ConfigError, match="are not in this cluster"):
         ex.split(["T011"], "x")
     with pytest.raises(ConfigError, match="there is no cluster 'c99'"):
@@ -360,7 +332,7 @@ def test_export_writes_jira_csv_and_labelled_table(explorer, tmp_path):
     assert "2 labelled cluster(s)" in ex.export_html.value
     ex.ticket_url.value = "https://desk.example.com/t/"
     ex.export_button.click()
-    assert "has no {ticket_id} placeholder" in ex.action_result.value
+    assert "has no {ticket_id} placeholder" in ex.export_result.value
     ex.ticket_url.value = "https://desk.example.com/t/{ticket_id}"
     ex.export_button.click()
     jira = pd.read_csv(tmp_path / "bug_candidates_jira.csv", dtype=str)
@@ -396,7 +368,7 @@ def test_growth_is_left_out_when_the_data_are_too_short(tmp_path):
 
 
 def test_finder_engine_fits_once_then_regroups():
-    from toolkit.widgets.explorer import FinderEngine
+    from toolkit.duplicates.engine import FinderEngine
 
     t = make_tickets()
     engine = FinderEngine(seed=0)
@@ -406,7 +378,11 @@ def test_finder_engine_fits_once_then_regroups():
     assert list(first.columns) == ["ticket_id", "cluster_id"] and len(first) == 24
     assert steps and 0 < engine.threshold_ < 1
     engine.fit(t, threshold=0.6, min_cluster_size=4)
-    assert engine.finder_ is finder and finder.threshold == 0.6  # regrouped, not refitted
+    assert engine.finder_ is finder and finder.threshold_ == 0.6  # regrouped, not refitted
+    assert finder.threshold is None  # the parameter stays as given
+    labels = finder.labels_.copy()
+    assert engine.cluster_counts([0.6, 0.15], 4) == [len(set(labels) - {-1}), len(set(finder.group(0.15, 4)) - {-1})]
+    assert finder.threshold_ == 0.6 and (finder.labels_ == labels).all()  # counting changes nothing
     export = t.loc[t["problem"] == "export", "ticket_id"].tolist()
     assert "export" in " ".join(engine.distinctive_terms(export, k=5))
     assert engine.bug_keys(export) == ["APP-1234"]

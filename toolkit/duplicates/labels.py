@@ -4,10 +4,13 @@ A *label* is a group of tickets the analyst has looked at: a stable id (``L1``,
 ``L2`` ...), a name, a status (upstream bug, known issue with its tracker key,
 process or documentation problem, not a problem), a free note and the member
 ticket ids. :class:`LabelStore` holds the labels, applies the explorer's actions
-(rename, merge, split, move, set status) and writes them to one JSON file after
-every action. Writes are atomic (temporary file in the same folder, ``fsync``,
-``os.replace``, ``fsync`` of the folder), so a crash or a kill leaves either the
-old file or the new one, never a partial one.
+(rename, merge, split, move, set status), keeps each action's exact changes so it
+can be undone and redone, and writes them to one JSON file after every action.
+Writes are atomic (temporary file in the same folder, ``fsync``, ``os.replace``,
+``fsync`` of the folder), so a crash or a kill leaves either the old file or the
+new one, never a partial one; a lock file next to it (``filelock``: flock on
+POSIX, msvcrt on Windows) lets two explorers save the same file without losing
+each other's labels.
 
 :func:`carry_labels` puts labels onto clusters recomputed from new or appended
 data. Labelled tickets stay with their label (the analyst's decision wins over
@@ -19,8 +22,8 @@ case of merged labels). When two or more labels each hold at least
 a conflict: its unlabelled tickets stay unlabelled and the conflict is reported,
 never resolved silently.
 
-:func:`labelled_clusters` and :func:`jira_bug_candidates` turn the labels into
-the table the report notebook shows and a CSV ready for a Jira import.
+The tables made from labels (the report's table, the Jira import) are in
+:mod:`toolkit.duplicates.exports`.
 """
 
 from __future__ import annotations
@@ -28,13 +31,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from filelock import FileLock, Timeout
 
 from toolkit.errors import ConfigError, DataError
 from toolkit.files import atomic_write_text
@@ -50,6 +54,9 @@ STATUSES: dict[str, str] = {
     "not_a_problem": "not a problem",
 }
 """Status codes and the words shown for them."""
+
+LOCK_TIMEOUT_SECONDS = 30.0
+"""How long an action waits for another session's save before it gives up."""
 
 DEFAULT_LABELS_FILE = "duplicate_labels.json"
 """File name used next to the data when no path is given."""
@@ -85,42 +92,82 @@ def labels_path_for(data_path: str | os.PathLike) -> Path:
 
 
 class LabelStore:
-    """The labels of one data set, saved to ``path`` after every change.
+    """The labels of one data set, saved to ``path`` after every action, safe with several writers.
 
-    Opening a store reads ``path`` if it exists (labels survive restarts) and
-    removes temporary files a killed writer may have left. Every action method
-    saves before it returns. Member sets of different labels never overlap: an
-    action that gives a ticket to one label takes it from any other.
+    Opening a store reads ``path`` if it exists (labels survive restarts). Every action method runs in a
+    :meth:`transaction`: it takes the file's lock, re-reads the file when another session saved since this
+    one last read or wrote it (so that session's labels are kept, and this action is applied on top of
+    them), applies the action, appends it to :attr:`history` with the exact label changes, and writes the
+    file atomically before the lock is released. An action that returned is on disk. Member sets of
+    different labels never overlap: an action that gives a ticket to one label takes it from any other.
+
+    Every action can be undone and redone (:meth:`undo`, :meth:`redo`), from the changes the history keeps,
+    also after a restart.
 
     Parameters
     ----------
     path : the JSON file (see :func:`labels_path_for` for the usual place).
-    autosave : save after every action (default); tests may turn it off.
+    autosave : save after every action (default). With False, actions change only the labels in memory
+        and :meth:`save` writes them (refusing when another session saved meanwhile); for building a
+        store in tests or scripts.
+    lock_timeout : seconds to wait for another session's save before giving up with a :class:`DataError`.
     """
 
-    def __init__(self, path: str | os.PathLike, *, autosave: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike, *, autosave: bool = True,
+                 lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> None:
         self.path = Path(path)
         self.autosave = autosave
+        self.lock_timeout = lock_timeout
         self.labels: dict[str, Label] = {}
         self.history: list[dict] = []
         self.data_until: str | None = None
         self._next = 1
+        self._seen: tuple[int, int, int] | None = None
+        self._lock = FileLock(self.path.with_name(f".{self.path.name}.lock"), thread_local=False)
+        self._depth = 0
+        self._steps: list[tuple[str, list[str], dict]] = []
         self._remove_stale_temporaries()
-        if self.path.exists():
-            self._load()
-        self._seen = self._version_on_disk()
+        self._read()
 
     # ----------------------------------------------------------------- persistence
     def _remove_stale_temporaries(self) -> None:
-        if self.path.parent.is_dir():
+        """Remove temporary files of writers that died mid-save.
+
+        Only while holding the lock: a live writer holds it for as long as its temporary file exists,
+        so another process's in-flight save is never touched.
+        """
+        if not self.path.parent.is_dir():
+            return
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return  # someone is saving right now; their temporary file is not stale
+        try:
             for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
                 with contextlib.suppress(OSError):
                     tmp.unlink()
+        finally:
+            self._lock.release()
 
-    def _load(self) -> None:
+    def _read(self) -> None:
+        """Load the file (if any) and remember which version of it this store has seen."""
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            with open(self.path, "rb") as fh:
+                seen = _version(os.fstat(fh.fileno()))  # the version of exactly the bytes read
+                text = fh.read().decode("utf-8")
+        except FileNotFoundError:
+            self.labels, self.history, self.data_until, self._next, self._seen = {}, [], None, 1, None
+            return
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataError(f"the labels file cannot be read ({exc})", file=str(self.path),
+                            fix="restore it from a backup or move it away to start with no labels") from None
+        self._load(text)
+        self._seen = seen
+
+    def _load(self, text: str) -> None:
+        try:
+            raw = json.loads(text)
+        except json.JSONDecodeError as exc:
             raise DataError(f"the labels file cannot be read ({exc})", file=str(self.path),
                             fix="restore it from a backup or move it away to start with no labels") from None
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
@@ -129,6 +176,7 @@ class LabelStore:
         if raw.get("version", 0) > VERSION:
             raise DataError(f"labels file version {raw.get('version')} is newer than this toolkit ({VERSION})",
                             file=str(self.path), fix="upgrade support-toolkit")
+        labels: dict[str, Label] = {}
         owner: dict[str, str] = {}
         for item in raw.get("labels", []):
             label = Label(**{k: v for k, v in item.items() if k in Label.__dataclass_fields__})
@@ -140,7 +188,8 @@ class LabelStore:
                     raise DataError(f"ticket {ticket} belongs to both {owner[ticket]} and {label.label_id}",
                                     file=str(self.path), fix="remove it from one of the two labels")
                 owner[ticket] = label.label_id
-            self.labels[label.label_id] = label
+            labels[label.label_id] = label
+        self.labels = labels
         self.history = list(raw.get("history", []))
         self.data_until = raw.get("data_until")
         self._next = max([int(k[1:]) for k in self.labels if k[1:].isdigit()] + [raw.get("next", 1) - 1]) + 1
@@ -158,30 +207,157 @@ class LabelStore:
         }
         return json.dumps(payload, ensure_ascii=False, indent=1)
 
-    def _version_on_disk(self) -> tuple[int, int] | None:
+    def _version_on_disk(self) -> tuple[int, int, int] | None:
         try:
-            stat = self.path.stat()
+            return _version(self.path.stat())
         except FileNotFoundError:
             return None
-        return stat.st_ino, stat.st_mtime_ns  # every atomic write makes a new inode
 
-    def save(self) -> None:
-        """Write all labels to :attr:`path` atomically.
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._lock.acquire(timeout=self.lock_timeout)
+        except Timeout:
+            raise DataError(f"another explorer has been saving the labels file for {self.lock_timeout:.0f} s; "
+                            "this action was not saved", file=str(self.path),
+                            fix="wait for the other explorer (or close it), then repeat the action") from None
+        try:
+            yield
+        finally:
+            self._lock.release()
 
-        Refuses (:class:`DataError`) when someone else wrote the file since this store read or wrote it, e.g. a
-        second explorer on the same data: saving would silently drop that session's labels.
-        """
-        if self._version_on_disk() != self._seen:
-            raise DataError("the labels file was changed by another session since this explorer opened it; this "
-                            "action was not saved", file=str(self.path),
-                            fix="re-run the explorer cell to reload the labels, then repeat the action")
-        atomic_write_text(self.path, self.to_json())
+    def _write(self) -> None:
+        try:
+            atomic_write_text(self.path, self.to_json())
+        except OSError as exc:
+            raise DataError(f"the labels file cannot be written ({exc.strerror or exc}); this action was not saved",
+                            file=str(self.path), fix="check that the folder exists and is writable, "
+                            "then repeat the action") from None
         self._seen = self._version_on_disk()
 
+    def save(self) -> None:
+        """Write all labels to :attr:`path` atomically (for a store opened with ``autosave=False``).
+
+        Refuses (:class:`DataError`) when someone else wrote the file since this store read or wrote it:
+        saving would silently drop that session's labels. Stores with ``autosave`` merge instead (see
+        :meth:`transaction`).
+        """
+        with self._locked():
+            if self._version_on_disk() != self._seen:
+                raise DataError("the labels file was changed by another session since this explorer opened it; "
+                                "this action was not saved", file=str(self.path),
+                                fix="re-run the explorer cell to reload the labels, then repeat the action")
+            self._write()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[LabelStore]:
+        """Run several changes as one action: locked, on the newest labels, saved and logged once.
+
+        On entry the lock is taken and the file re-read if another session saved since; on a clean exit
+        the changes are appended to :attr:`history` (named after the last action method called inside)
+        and written; on an exception the labels go back to their state on entry and nothing is written.
+        Nested transactions join the outer one. The explorer wraps each click in one, so labelling a
+        cluster, acting on it and pinning carried tickets are one undoable step.
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        with self._locked() if self.autosave else contextlib.nullcontext():
+            if self.autosave and self._version_on_disk() != self._seen:
+                self._read()  # another session saved: act on its labels, so none of them is lost
+            before = self._snapshot()
+            self._steps, self._depth = [], 1
+            try:
+                yield self
+                changes = _changes(before["labels"], self.labels)
+                if self._steps:
+                    action, label_ids, detail = self._steps[-1]
+                    number = max([h.get("n", 0) for h in self.history] + [0]) + 1
+                    self.history.append({"n": number, "at": _now(), "action": action, "labels": label_ids,
+                                         **detail, "changes": changes})
+                if self.autosave and (self._steps or changes):
+                    self._write()
+            except BaseException:
+                self._restore(before)
+                raise
+            finally:
+                self._depth, self._steps = 0, []
+
+    def _snapshot(self) -> dict:
+        # history entries only ever get appended or their "undone" flag flipped: keep just those
+        return {"labels": {lid: replace(lab, members=list(lab.members)) for lid, lab in self.labels.items()},
+                "history": len(self.history), "undone": [h.get("undone") for h in self.history],
+                "data_until": self.data_until, "next": self._next}
+
+    def _restore(self, snap: dict) -> None:
+        self.labels = snap["labels"]
+        del self.history[snap["history"]:]
+        for entry, undone in zip(self.history, snap["undone"], strict=True):
+            if undone is None:
+                entry.pop("undone", None)
+            else:
+                entry["undone"] = undone
+        self.data_until, self._next = snap["data_until"], snap["next"]
+
     def _done(self, action: str, label_ids: Sequence[str], **detail) -> None:
-        self.history.append({"at": _now(), "action": action, "labels": list(label_ids), **detail})
-        if self.autosave:
-            self.save()
+        """Name the running transaction's action (the history entry takes the last one named)."""
+        self._steps.append((action, list(label_ids), detail))
+
+    # ----------------------------------------------------------------- undo / redo
+    def undo(self) -> dict | None:
+        """Undo the newest label action not undone yet; returns its history entry, or None when there is none.
+
+        The labels it changed get back their exact earlier state (name, status, note, tracker key, times and
+        members); tickets it took from a label go back there.
+        """
+        with self.transaction():
+            entry = next((h for h in reversed(self.history) if "changes" in h and h["action"] in UNDOABLE
+                          and not h.get("undone")), None)
+            if entry is None:
+                return None
+            self._apply(entry["changes"], backwards=True)
+            entry["undone"] = True
+            self._done("undo", entry["labels"], of=entry["n"], undid=entry["action"])
+        return _public(entry)
+
+    def redo(self) -> dict | None:
+        """Redo the action the newest :meth:`undo` took back, unless a new action came since; None otherwise."""
+        with self.transaction():
+            stack: list[int] = []
+            for h in self.history:
+                if h["action"] == "undo":
+                    stack.append(h["of"])
+                elif h["action"] == "redo":
+                    stack.pop()
+                elif h["action"] in UNDOABLE:
+                    stack.clear()  # a new action ends what can be redone
+            if not stack:
+                return None
+            entry = next(h for h in self.history if h.get("n") == stack[-1])
+            self._apply(entry["changes"], backwards=False)
+            entry["undone"] = False
+            self._done("redo", entry["labels"], of=entry["n"], redid=entry["action"])
+        return _public(entry)
+
+    def _apply(self, changes: list[dict], *, backwards: bool) -> None:
+        for change in changes:
+            lid = change["label_id"]
+            fields = change["before"] if backwards else change["after"]
+            add, drop = (change["removed"], change["added"]) if backwards else (change["added"], change["removed"])
+            if fields is None:
+                self.labels.pop(lid, None)
+                continue
+            self._take(add, keep=lid)
+            current = self.labels.get(lid)
+            dropped = set(drop)
+            kept = [t for t in (current.members if current else []) if t not in dropped]
+            self.labels[lid] = Label(**fields, members=kept + [t for t in add if t not in set(kept)])
+        self.labels = dict(sorted(self.labels.items(), key=lambda item: _label_number(item[0])))
 
     # ----------------------------------------------------------------- queries
     def owner_of(self) -> pd.Series:
@@ -214,48 +390,50 @@ class LabelStore:
                     del self.labels[lid]
 
     def create(self, members: Iterable[str], name: str, *, status: str = "unreviewed", tracker_key: str = "",
-               note: str = "", save: bool = True) -> Label:
+               note: str = "") -> Label:
         """Label a group of tickets (taking them from other labels) and return the new label."""
         members = list(dict.fromkeys(str(m) for m in members))
         if not members:
             raise ConfigError("a label needs at least one ticket", key="members", fix="select tickets first")
         _check_status(status, tracker_key)
-        self._take(members)
-        label = Label(f"L{self._next}", _clean_name(name), members, status, tracker_key.strip(), note)
-        self._next += 1
-        self.labels[label.label_id] = label
-        if save:
+        with self.transaction():
+            self._take(members)
+            label = Label(f"L{self._next}", _clean_name(name), members, status, tracker_key.strip(), note)
+            self._next += 1
+            self.labels[label.label_id] = label
             self._done("create", [label.label_id], name=label.name, tickets=len(members))
         return label
 
-    def extend(self, label_id: str, tickets: Iterable[str], *, save: bool = False) -> Label:
+    def extend(self, label_id: str, tickets: Iterable[str]) -> Label:
         """Add tickets to a label (taking them from other labels), e.g. new tickets carried onto it."""
-        label = self.get(label_id)
-        tickets = [str(t) for t in tickets if str(t) not in set(label.members)]
-        if tickets:
-            self._take(tickets, keep=label_id)
-            label.members = list(label.members) + list(dict.fromkeys(tickets))
-            label.updated_at = _now()
-        if save:
+        with self.transaction():
+            label = self.get(label_id)
+            tickets = [str(t) for t in tickets if str(t) not in set(label.members)]
+            if tickets:
+                self._take(tickets, keep=label_id)
+                label.members = list(label.members) + list(dict.fromkeys(tickets))
+                label.updated_at = _now()
             self._done("extend", [label_id], tickets=len(tickets))
         return label
 
     def rename(self, label_id: str, name: str) -> Label:
         """Give a label a new name."""
-        label = self.get(label_id)
-        old, label.name, label.updated_at = label.name, _clean_name(name), _now()
-        self._done("rename", [label_id], old=old, new=label.name)
+        with self.transaction():
+            label = self.get(label_id)
+            old, label.name, label.updated_at = label.name, _clean_name(name), _now()
+            self._done("rename", [label_id], old=old, new=label.name)
         return label
 
     def set_status(self, label_id: str, status: str, *, tracker_key: str = "", note: str | None = None) -> Label:
         """Set the status (see :data:`STATUSES`), the tracker key and, when given, the note."""
         _check_status(status, tracker_key)
-        label = self.get(label_id)
-        label.status, label.tracker_key = status, tracker_key.strip()
-        if note is not None:
-            label.note = note
-        label.updated_at = _now()
-        self._done("status", [label_id], status=status, tracker_key=label.tracker_key)
+        with self.transaction():
+            label = self.get(label_id)
+            label.status, label.tracker_key = status, tracker_key.strip()
+            if note is not None:
+                label.note = note
+            label.updated_at = _now()
+            self._done("status", [label_id], status=status, tracker_key=label.tracker_key)
         return label
 
     def merge(self, label_ids: Sequence[str], *, into: str | None = None, name: str | None = None) -> Label:
@@ -266,34 +444,36 @@ class LabelStore:
         if len(set(label_ids)) < 2:
             raise ConfigError("merging needs at least two clusters", key="label_ids",
                               fix="select the clusters to merge into the current one")
-        into = into or label_ids[0]
-        target = self.get(into)
-        others = [self.get(lid) for lid in label_ids if lid != into]
-        for other in others:
-            target.members = list(target.members) + [t for t in other.members if t not in set(target.members)]
-            if target.status == "unreviewed" and other.status != "unreviewed":
-                target.status, target.tracker_key = other.status, other.tracker_key
-            if other.note and other.note not in target.note:
-                target.note = "\n".join(n for n in (target.note, other.note) if n)
-            del self.labels[other.label_id]
-        if name:
-            target.name = _clean_name(name)
-        target.updated_at = _now()
-        self._done("merge", [into, *[o.label_id for o in others]], name=target.name)
+        with self.transaction():
+            into = into or label_ids[0]
+            target = self.get(into)
+            others = [self.get(lid) for lid in dict.fromkeys(label_ids) if lid != into]
+            for other in others:
+                target.members = list(target.members) + [t for t in other.members if t not in set(target.members)]
+                if target.status == "unreviewed" and other.status != "unreviewed":
+                    target.status, target.tracker_key = other.status, other.tracker_key
+                if other.note and other.note not in target.note:
+                    target.note = "\n".join(n for n in (target.note, other.note) if n)
+                del self.labels[other.label_id]
+            if name:
+                target.name = _clean_name(name)
+            target.updated_at = _now()
+            self._done("merge", [into, *[o.label_id for o in others]], name=target.name)
         return target
 
     def split(self, label_id: str, tickets: Iterable[str], name: str) -> Label:
         """Split ``tickets`` off ``label_id`` into a new label named ``name``; returns the new label."""
-        label = self.get(label_id)
         tickets = [str(t) for t in tickets]
-        foreign = sorted(set(tickets) - set(label.members))
-        if foreign:
-            raise ConfigError(f"tickets {', '.join(foreign[:5])} are not in {label_id}", key="tickets",
-                              fix="select tickets of the current cluster")
-        if not tickets:
-            raise ConfigError("no tickets selected to split off", key="tickets", fix="select tickets first")
-        new = self.create(tickets, name, save=False)
-        self._done("split", [label_id, new.label_id], tickets=len(tickets), name=new.name)
+        with self.transaction():
+            label = self.get(label_id)
+            foreign = sorted(set(tickets) - set(label.members))
+            if foreign:
+                raise ConfigError(f"tickets {', '.join(foreign[:5])} are not in {label_id}", key="tickets",
+                                  fix="select tickets of the current cluster")
+            if not tickets:
+                raise ConfigError("no tickets selected to split off", key="tickets", fix="select tickets first")
+            new = self.create(tickets, name)
+            self._done("split", [label_id, new.label_id], tickets=len(tickets), name=new.name)
         return new
 
     def move(self, tickets: Iterable[str], to: str) -> Label:
@@ -301,25 +481,64 @@ class LabelStore:
         tickets = [str(t) for t in tickets]
         if not tickets:
             raise ConfigError("no tickets selected to move", key="tickets", fix="select tickets first")
-        self.extend(to, tickets)
-        self._done("move", [to], tickets=tickets[:50])
+        with self.transaction():
+            self.extend(to, tickets)
+            self._done("move", [to], tickets=tickets[:50])
         return self.get(to)
 
     def sync(self, effective: pd.DataFrame, data_until: str | None) -> None:
         """Make label members equal to the tickets an explorer shows under them, and record the data's end.
 
         ``effective`` has columns ticket_id and label_id (NA when unlabelled), e.g. from :func:`carry_labels`.
-        Members missing from ``effective`` (other data) are kept.
+        Members missing from ``effective`` (other data) are kept. Not an action of its own: inside the
+        explorer's transaction it becomes part of the action that caused it.
         """
-        present = set(effective["ticket_id"])
-        labelled = effective.dropna(subset=["label_id"])
-        groups = labelled.groupby("label_id", sort=False)["ticket_id"].agg(list).to_dict()
-        for lid, label in list(self.labels.items()):
-            kept = [t for t in label.members if t not in present]
-            label.members = kept + list(groups.get(lid, []))
-            if not label.members:
-                del self.labels[lid]
-        self.data_until = data_until
+        with self.transaction():
+            present = set(effective["ticket_id"])
+            labelled = effective.dropna(subset=["label_id"])
+            groups = labelled.groupby("label_id", sort=False)["ticket_id"].agg(list).to_dict()
+            for lid, label in list(self.labels.items()):
+                kept = [t for t in label.members if t not in present]
+                label.members = kept + list(groups.get(lid, []))
+                if not label.members:
+                    del self.labels[lid]
+            self.data_until = data_until
+
+
+UNDOABLE = frozenset({"create", "extend", "rename", "status", "merge", "split", "move"})
+"""History actions :meth:`LabelStore.undo` can take back (``undo``/``redo`` entries themselves are not)."""
+
+
+def _version(stat: os.stat_result) -> tuple[int, int, int]:
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size  # every atomic write makes a new inode
+
+
+def _fields(label: Label | None) -> dict | None:
+    return None if label is None else {k: v for k, v in asdict(label).items() if k != "members"}
+
+
+def _changes(before: dict[str, Label], after: dict[str, Label]) -> list[dict]:
+    """What a transaction changed, per label: fields before and after (None = absent), tickets added and removed."""
+    out = []
+    for lid in sorted(set(before) | set(after), key=_label_number):
+        old, new = before.get(lid), after.get(lid)
+        old_members = set(old.members) if old else set()
+        new_members = set(new.members) if new else set()
+        if _fields(old) == _fields(new) and old_members == new_members:
+            continue
+        out.append({"label_id": lid, "before": _fields(old), "after": _fields(new),
+                    "added": sorted(new_members - old_members), "removed": sorted(old_members - new_members)})
+    return out
+
+
+def _label_number(label_id: str) -> tuple[int, str]:
+    digits = label_id[1:]
+    return (int(digits), "") if digits.isdigit() else (10**9, label_id)
+
+
+def _public(entry: dict) -> dict:
+    """A history entry as undo/redo return it: the action, its labels and details, without the change log."""
+    return {k: v for k, v in entry.items() if k not in ("changes", "undone")}
 
 
 def _clean_name(name: str) -> str:
@@ -449,145 +668,3 @@ def _cluster_ids(values: pd.Series) -> pd.Series:
     bad = values.isna().to_numpy() | (text == "").to_numpy() | (numeric < 0).fillna(False).to_numpy(dtype=bool)
     return text.mask(bad)
 
-
-# --------------------------------------------------------------------- exports
-LABELLED_COLUMNS = ["label_id", "name", "status", "status_text", "tracker_key", "note", "tickets", "customers",
-                    "first_seen", "last_seen", "bug_keys", "example_tickets", "updated_at"]
-
-
-def labelled_clusters(store: LabelStore, summary: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The labelled clusters as a table the report notebook can show.
-
-    Parameters
-    ----------
-    store : the labels.
-    summary : optional evidence per label (index or column ``label_id``) with any of tickets, customers,
-        first_seen, last_seen, bug_keys, example_tickets, as computed by the explorer for the current data.
-
-    Returns
-    -------
-    One row per label, sorted by status then tickets: label_id, name, status, status_text, tracker_key,
-    note, tickets, customers, first_seen, last_seen, bug_keys (comma-separated), example_tickets
-    (comma-separated ticket ids), updated_at. Without ``summary``, tickets is the member count and the
-    evidence columns are empty.
-    """
-    rows = pd.DataFrame([{"label_id": lab.label_id, "name": lab.name, "status": lab.status,
-                          "status_text": lab.status_text, "tracker_key": lab.tracker_key, "note": lab.note,
-                          "members": len(lab.members), "updated_at": lab.updated_at}
-                         for lab in store.labels.values()],
-                        columns=["label_id", "name", "status", "status_text", "tracker_key", "note", "members",
-                                 "updated_at"])
-    if summary is not None and len(summary):
-        summary = summary.reset_index() if "label_id" not in summary.columns else summary
-        keep = [c for c in ["tickets", "customers", "first_seen", "last_seen", "bug_keys", "example_tickets"]
-                if c in summary.columns]
-        rows = rows.merge(summary[["label_id", *keep]], on="label_id", how="left")
-    if "tickets" not in rows.columns:
-        rows["tickets"] = rows["members"]
-    rows["tickets"] = rows["tickets"].fillna(rows["members"]).astype("Int64")
-    for col in ("customers",):
-        rows[col] = rows[col].astype("Int64") if col in rows.columns else pd.Series(pd.NA, index=rows.index,
-                                                                                      dtype="Int64")
-    for col in ("first_seen", "last_seen"):
-        if col not in rows.columns:
-            rows[col] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[us, UTC]")
-    for col in ("bug_keys", "example_tickets"):
-        values = rows[col] if col in rows.columns else pd.Series("", index=rows.index)
-        rows[col] = values.map(_joined).astype("str")
-    order = {s: i for i, s in enumerate(["upstream_bug", "known_issue", "process_problem", "unreviewed",
-                                         "not_a_problem"])}
-    rows = rows.assign(_o=rows["status"].map(order)).sort_values(["_o", "tickets", "label_id"],
-                                                                 ascending=[True, False, True])
-    return rows[LABELLED_COLUMNS].reset_index(drop=True)
-
-
-def _joined(value) -> str:
-    if isinstance(value, list | tuple | np.ndarray | set):
-        return ", ".join(str(v) for v in value)
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA else str(value)
-
-
-JIRA_COLUMNS = ["Summary", "Issue Type", "Priority", "Description", "Labels", "Link"]
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def jira_bug_candidates(
-    labelled: pd.DataFrame,
-    examples: pd.DataFrame | None = None,
-    *,
-    statuses: Sequence[str] = ("upstream_bug",),
-    tracker_url: str | None = None,
-    ticket_url: str | None = None,
-    labels: Sequence[str] = ("support-duplicates",),
-    max_examples: int = 5,
-) -> pd.DataFrame:
-    """Bug candidates as rows ready for a Jira CSV import (write with :func:`write_jira_csv`).
-
-    Parameters
-    ----------
-    labelled : the table from :func:`labelled_clusters`.
-    examples : example tickets: label_id, ticket_id, subject (already PII-redacted), at most
-        ``max_examples`` per label are used, in the given order.
-    statuses : which statuses are candidates (default: upstream bugs only).
-    tracker_url : e.g. ``"https://jira.example.com/browse/{key}"``, used for the Link when a tracker key is set.
-    ticket_url : e.g. ``"https://acme.zendesk.com/agent/tickets/{ticket_id}"``, links the example tickets and
-        is the Link when there is no tracker key.
-    labels : Jira labels every row gets (no spaces); the status is added (``upstream-bug``).
-
-    Returns
-    -------
-    Columns Summary, Issue Type (Bug), Priority (High with >= 50 tickets, else Medium),
-    Description (counts, customers, first/last seen, note, example tickets, bug keys found),
-    Labels (space-separated), Link. One row per candidate, most tickets first.
-    """
-    chosen = labelled[labelled["status"].isin(list(statuses))].sort_values("tickets", ascending=False)
-    out = []
-    for row in chosen.itertuples(index=False):  # one row per cluster: tens, not tickets
-        lines = [f"Support tickets about this problem: {row.tickets}"
-                 + (f" from {row.customers} customers" if pd.notna(row.customers) else "") + "."]
-        if pd.notna(row.first_seen):
-            lines.append(f"First seen {_day(row.first_seen)}, last seen {_day(row.last_seen)}.")
-        if row.tracker_key:
-            lines.append(f"Tracker key: {row.tracker_key}.")
-        if row.bug_keys:
-            lines.append(f"Bug keys mentioned in tickets: {row.bug_keys}.")
-        if row.note:
-            lines.append(f"Analyst note: {row.note}")
-        if examples is not None and len(examples):
-            mine = examples[examples["label_id"] == row.label_id].head(max_examples)
-            if len(mine):
-                lines.append("Example tickets:")
-                for ex in mine.itertuples(index=False):
-                    link = f" ({ticket_url.format(ticket_id=ex.ticket_id)})" if ticket_url else ""
-                    lines.append(f"- {ex.ticket_id}{link}: {' '.join(str(ex.subject).split())[:200]}")
-        lines.append(f"Cluster {row.label_id} from the support-toolkit duplicate explorer.")
-        if row.tracker_key and tracker_url:
-            link = tracker_url.format(key=row.tracker_key)
-        elif ticket_url and examples is not None and (examples["label_id"] == row.label_id).any():
-            first = examples.loc[examples["label_id"] == row.label_id, "ticket_id"].iloc[0]
-            link = ticket_url.format(ticket_id=first)
-        else:
-            link = ""
-        tags = [*labels, row.status.replace("_", "-")]
-        big = row.tickets >= 50
-        out.append({"Summary": _cell(row.name), "Issue Type": "Bug", "Priority": "High" if big else "Medium",
-                    "Description": _cell("\n".join(lines)), "Labels": " ".join(t.replace(" ", "-") for t in tags),
-                    "Link": link})
-    return pd.DataFrame(out, columns=JIRA_COLUMNS)
-
-
-def write_jira_csv(candidates: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write :func:`jira_bug_candidates` rows as a UTF-8 CSV (every field quoted), atomically."""
-    path = Path(path)
-    atomic_write_text(path, candidates.to_csv(index=False, quoting=1, lineterminator="\n"))
-    return path
-
-
-def _cell(text: str) -> str:
-    """Keep spreadsheet programs from reading a cell as a formula."""
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
-
-
-def _day(value) -> str:
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
