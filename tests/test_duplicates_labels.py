@@ -323,3 +323,68 @@ def test_carry_over_invariants(tmp_path_factory, clusters, owners):
     assert all(len(ids) >= 2 for ids in result.conflicts["label_ids"])
     # unclustered tickets are never carried anywhere
     assert not ((got["cluster_id"].isna()) & (got["how"] == "carried")).any()
+
+
+# ----------------------------------------------------------------------------- two writers
+TWO_WRITERS = textwrap.dedent("""
+    import json, sys
+    from toolkit.duplicates.labels import LabelStore
+    path, who, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    store = LabelStore(path)
+    done = []
+    for i in range(n):
+        label = store.create([f"{who}-{i}-a", f"{who}-{i}-b"], f"{who} {i}")
+        if i % 3 == 0:
+            store.rename(label.label_id, f"{who} {i} renamed")
+        done.append(store.labels[label.label_id].name)  # acknowledged: the call returned
+    print(json.dumps(done))
+""")
+
+
+def test_two_processes_saving_at_full_speed_keep_every_acknowledged_label(tmp_path):
+    path = tmp_path / "labels.json"
+    script = tmp_path / "two.py"
+    script.write_text(TWO_WRITERS)
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    procs = [subprocess.Popen([sys.executable, str(script), str(path), who, "60"], env=env, stdout=subprocess.PIPE,
+                              text=True) for who in ("A", "B")]
+    acknowledged = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=240)
+        assert proc.returncode == 0
+        acknowledged += json.loads(out)
+    final = LabelStore(path)
+    names = sorted(label.name for label in final.labels.values())
+    assert len(acknowledged) == 120 and names == sorted(acknowledged)
+    assert sorted(t for label in final.labels.values() for t in label.members) == sorted(
+        f"{who}-{i}-{x}" for who in "AB" for i in range(60) for x in "ab")
+    assert len({label.label_id for label in final.labels.values()}) == 120  # no id handed out twice
+    assert [h["action"] for h in final.history].count("rename") == 40
+
+
+def test_opening_a_store_never_removes_a_live_writers_temporary_file(tmp_path):
+    from filelock import FileLock
+
+    path = tmp_path / "labels.json"
+    LabelStore(path).create(ids(1), "first")
+    in_flight = tmp_path / ".labels.json.live1234.tmp"
+    with FileLock(tmp_path / ".labels.json.lock"):  # another writer, in the middle of its save
+        in_flight.write_text("half written")
+        assert len(LabelStore(path).labels) == 1
+        assert in_flight.exists()
+    LabelStore(path)  # nobody holds the lock now: what is left is stale
+    assert not in_flight.exists()
+
+
+def test_a_writer_holding_the_lock_too_long_gives_a_clear_error(tmp_path):
+    from filelock import FileLock
+
+    path = tmp_path / "labels.json"
+    store = LabelStore(path, lock_timeout=0.2)
+    with FileLock(tmp_path / ".labels.json.lock"), pytest.raises(
+            DataError, match=r"labels.json: another explorer has been saving the labels file for 0.2 s; this action "
+                             r"was not saved. Fix: wait for the other explorer \(or close it\), then repeat"):
+        store.create(ids(1), "blocked")
+    assert store.labels == {} and not path.exists()
+    store.create(ids(1), "after the other writer")
+    assert [lab.name for lab in LabelStore(path).labels.values()] == ["after the other writer"]

@@ -219,7 +219,7 @@ class LabelStore:
         try:
             self._lock.acquire(timeout=self.lock_timeout)
         except Timeout:
-            raise DataError(f"another explorer has been saving the labels file for {self.lock_timeout:.0f} s; "
+            raise DataError(f"another explorer has been saving the labels file for {self.lock_timeout:g} s; "
                             "this action was not saved", file=str(self.path),
                             fix="wait for the other explorer (or close it), then repeat the action") from None
         try:
