@@ -388,3 +388,69 @@ def test_a_writer_holding_the_lock_too_long_gives_a_clear_error(tmp_path):
     assert store.labels == {} and not path.exists()
     store.create(ids(1), "after the other writer")
     assert [lab.name for lab in LabelStore(path).labels.values()] == ["after the other writer"]
+
+
+# ----------------------------------------------------------------------------- undo and redo
+def labels_on_disk(path) -> list[dict]:
+    return json.loads(path.read_text())["labels"]
+
+
+def test_undo_restores_the_exact_labels_and_redo_does_the_action_again(tmp_path):
+    path = tmp_path / "l.json"
+    store = LabelStore(path)
+    store.create(ids(1, 2, 3), "Export fails")
+    store.create(ids(4, 5), "Login loop")
+    store.set_status("L2", "known_issue", tracker_key="APP-9", note="fix in 4.2")
+    before = labels_on_disk(path)
+    store.merge(["L1", "L2"])
+    assert len(labels_on_disk(path)) == 1
+    undone = store.undo()
+    assert (undone["action"], undone["labels"], undone["n"]) == ("merge", ["L1", "L2"], 4)
+    assert labels_on_disk(path) == before  # names, statuses, notes, times and members exactly as they were
+    assert LabelStore(path).labels == store.labels
+    redone = store.redo()
+    assert redone["action"] == "merge" and sorted(store.labels["L1"].members) == ids(1, 2, 3, 4, 5)
+    assert "L2" not in store.labels and store.redo() is None  # nothing left to redo
+    assert [h["action"] for h in store.history] == ["create", "create", "status", "merge", "undo", "redo"]
+
+
+def test_undo_walks_back_through_every_kind_of_action_and_a_new_action_ends_redo(tmp_path):
+    path = tmp_path / "l.json"
+    store = LabelStore(path)
+    assert store.undo() is None and store.redo() is None
+    store.create(ids(1, 2, 3, 4), "A")
+    snapshots = [labels_on_disk(path)]
+    for act in (lambda: store.rename("L1", "A renamed"), lambda: store.split("L1", ids(4), "B"),
+                lambda: store.move(ids(1), "L2"), lambda: store.set_status("L2", "upstream_bug")):
+        act()
+        snapshots.append(labels_on_disk(path))
+    for expected in reversed(snapshots[:-1]):
+        store.undo()
+        assert labels_on_disk(path) == expected
+    store.undo()
+    assert labels_on_disk(path) == [] and store.undo() is None
+    store.redo()
+    assert labels_on_disk(path) == snapshots[0]
+    store.create(ids(9), "new work")  # a new action: what was undone before it cannot be redone
+    assert store.redo() is None
+
+
+def test_undo_works_after_a_restart_and_on_another_sessions_action(tmp_path):
+    path = tmp_path / "l.json"
+    LabelStore(path).create(ids(1), "A")
+    LabelStore(path).rename("L1", "B")
+    later = LabelStore(path)
+    assert later.undo()["action"] == "rename" and later.labels["L1"].name == "A"
+    assert LabelStore(path).labels["L1"].name == "A"
+
+
+def test_a_failed_action_leaves_memory_and_file_as_they_were(tmp_path):
+    path = tmp_path / "l.json"
+    store = LabelStore(path)
+    store.create(ids(1, 2), "A")
+    saved = path.read_text()
+    with pytest.raises(ConfigError, match="tickets T9 are not in L1"), store.transaction():
+        store.rename("L1", "renamed inside")
+        store.split("L1", ids(9), "x")
+    assert store.labels["L1"].name == "A" and path.read_text() == saved
+    assert [h["action"] for h in store.history] == ["create"]
