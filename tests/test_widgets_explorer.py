@@ -29,7 +29,7 @@ class FakeEngine:
     def __init__(self):
         self.fits = []
 
-    def fit(self, tickets, *, threshold, min_cluster_size, progress=None):
+    def fit(self, tickets, *, threshold, min_cluster_size, resolution=None, progress=None):
         self.fits.append((threshold, min_cluster_size))
         self.threshold_ = threshold = 0.5 if threshold is None else threshold  # None: the engine's default
         self.tickets = tickets
@@ -47,8 +47,8 @@ class FakeEngine:
         sizes = np.bincount(codes)
         return np.where((key == "").to_numpy() | (sizes[codes] < min_cluster_size), -1, codes), uniques
 
-    def cluster_counts(self, thresholds, min_cluster_size):
-        return [len(set(self._group(t, min_cluster_size)[0].tolist()) - {-1}) for t in thresholds]
+    def cluster_counts(self, settings, min_cluster_size):
+        return [len(set(self._group(t, min_cluster_size)[0].tolist()) - {-1}) for t, _resolution in settings]
 
     def cluster_names(self):
         return self.names
@@ -387,8 +387,14 @@ def test_finder_engine_fits_once_then_regroups():
     assert engine.finder_ is finder and finder.threshold_ == 0.6  # regrouped, not refitted
     assert finder.threshold is None  # the parameter stays as given
     labels = finder.labels_.copy()
-    assert engine.cluster_counts([0.6, 0.15], 4) == [len(set(labels) - {-1}), len(set(finder.group(0.15, 4)) - {-1})]
+    assert engine.cluster_counts([(0.6, None), (0.15, 0.5)], 4) == [
+        len(set(labels) - {-1}), len(set(finder.group(0.15, 4, resolution=0.5)) - {-1})]
     assert finder.threshold_ == 0.6 and (finder.labels_ == labels).all()  # counting changes nothing
+    default = engine.resolution_
+    engine.fit(t, threshold=0.6, min_cluster_size=4, resolution=default / 4)  # a coarser level
+    assert finder.resolution_ == default / 4 and finder.resolution is None
+    engine.fit(t, threshold=0.6, min_cluster_size=4)  # back to the default, not left at the last level
+    assert finder.resolution_ == default
     export = t.loc[t["problem"] == "export", "ticket_id"].tolist()
     assert "export" in " ".join(engine.distinctive_terms(export, k=5))
     assert engine.bug_keys(export) == ["APP-1234"]
@@ -561,8 +567,8 @@ def test_granularity_levels_show_their_cluster_counts_before_applying(explorer):
     assert ex.level.value is None  # between levels
     ex.level.value = "same problem"
     ex.level_button.click()
-    assert ex.threshold.value == 0.5 and "grouped as “same problem”" in ex.level_result.value
-    assert ex.engine.fits[-1] == (0.5, 3)
+    assert ex.threshold.value == 0.5 and "grouped as “same problem” (3 clusters)" in ex.level_result.value
+    assert ex.engine.fits[-2:] == [(0.85, 3), (0.5, 3)]  # applying a level clusters once
 
 
 def test_sorting_by_status_puts_upstream_bugs_first(explorer):

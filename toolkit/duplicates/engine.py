@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
@@ -33,8 +34,8 @@ class ClusterEngine(Protocol):
     also work for clusters the analyst merged or split.
     """
 
-    def fit(self, tickets: pd.DataFrame, *, threshold: float, min_cluster_size: int,
-            progress: Progress | None = None) -> pd.DataFrame: ...
+    def fit(self, tickets: pd.DataFrame, *, threshold: float | None, min_cluster_size: int,
+            resolution: float | None = None, progress: Progress | None = None) -> pd.DataFrame: ...
 
     def cluster_names(self) -> dict[str, str]: ...
 
@@ -44,15 +45,17 @@ class ClusterEngine(Protocol):
 
     def similar(self, query: str, k: int = 10) -> pd.DataFrame: ...
 
-    # Optional: ``cluster_counts(thresholds, min_cluster_size) -> list[int]`` (clusters each threshold would
-    # give, for the granularity control) and ``bug_keys(ticket_ids) -> list[str]``.
+    # Optional: ``threshold_`` and ``resolution_`` (the defaults a fit with None chose),
+    # ``cluster_counts(settings, min_cluster_size) -> list[int]`` (clusters each (threshold, resolution)
+    # would give, for the granularity control) and ``bug_keys(ticket_ids) -> list[str]``.
 
 
 class FinderEngine:
     """:class:`toolkit.duplicates.DuplicateFinder` behind the :class:`ClusterEngine` interface.
 
     The first ``fit`` vectorises and links the tickets; later fits on the same tickets only regroup
-    (:meth:`DuplicateFinder.regroup`), which is what makes the threshold slider interactive.
+    (:meth:`DuplicateFinder.regroup`), which is what makes the threshold slider interactive. A
+    ``resolution`` of None is the representation's default (``resolution_`` after the first fit).
     ``finder`` may be an already fitted (e.g. loaded) finder for these tickets.
     """
 
@@ -60,18 +63,20 @@ class FinderEngine:
         self.seed = seed
         self.finder_params = finder_params
         self.finder_ = finder
+        self.resolution_ = None if finder is None else finder.resolution_
         self._fitted_ids = None if finder is None else pd.Index(finder.assignments_["ticket_id"]
                                                                  if isinstance(finder.assignments_, pd.DataFrame)
                                                                  else finder.assignments_.index).astype("str")
 
-    def fit(self, tickets, *, threshold, min_cluster_size, progress=None):
+    def fit(self, tickets, *, threshold, min_cluster_size, resolution=None, progress=None):
         from toolkit.duplicates import DuplicateFinder
 
         ids = pd.Index(tickets["ticket_id"]).astype("str")
         if self.finder_ is not None and self._fitted_ids is not None and self._fitted_ids.equals(ids):
             if progress:
                 progress("regrouping", 0.5)
-            self.finder_.regroup(threshold=threshold, min_cluster_size=min_cluster_size)
+            self.finder_.regroup(threshold=threshold, min_cluster_size=min_cluster_size,
+                                 resolution=resolution if resolution is not None else self.resolution_)
         else:
             # The first fit runs before the explorer is on screen, so large sets also get a tqdm bar in the cell.
             bar = tqdm(total=5, desc="clustering tickets", leave=False, disable=len(tickets) < LARGE)
@@ -84,10 +89,13 @@ class FinderEngine:
 
             try:
                 self.finder_ = DuplicateFinder(threshold=threshold, min_cluster_size=min_cluster_size,
-                                               seed=self.seed, progress=told, **self.finder_params).fit(tickets)
+                                               resolution=resolution, seed=self.seed, progress=told,
+                                               **self.finder_params).fit(tickets)
             finally:
                 bar.close()
             self._fitted_ids = ids
+            self.resolution_ = float(getattr(self.finder_.representation_, "default_resolution",
+                                             self.finder_.resolution_))
         self.threshold_ = self.finder_.threshold_
         found = self.finder_.assignments_
         if isinstance(found, pd.Series):
@@ -104,10 +112,14 @@ class FinderEngine:
     def neighbours(self, ticket_ids, groups, k=5):
         return self.finder_.neighbours_of_tickets(list(ticket_ids), groups, k=k)
 
-    def cluster_counts(self, thresholds, min_cluster_size):
-        """Clusters each threshold would give (from the cached graph; the current grouping is kept)."""
-        return [int(len(set(self.finder_.group(threshold=t, min_cluster_size=min_cluster_size).tolist()) - {-1}))
-                for t in thresholds]
+    def cluster_counts(self, settings, min_cluster_size):
+        """Clusters each (threshold, resolution) would give, from the cached graph; the current grouping is kept."""
+        counts = []
+        for threshold, resolution in settings:
+            labels = self.finder_.group(threshold=threshold, min_cluster_size=min_cluster_size,
+                                        resolution=resolution if resolution is not None else self.resolution_)
+            counts.append(int(len(np.unique(labels[labels >= 0]))))
+        return counts
 
     def similar(self, query, k=10):
         return self.finder_.similar(query, k=k)[["ticket_id", "similarity"]]
