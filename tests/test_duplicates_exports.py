@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from test_duplicates_labels import ids, make_store
+from duplicates_frames import ids, make_store
 
 from toolkit.duplicates.exports import JIRA_COLUMNS, jira_bug_candidates, labelled_clusters, write_jira_csv
 from toolkit.duplicates.labels import LabelStore

@@ -12,16 +12,13 @@ import time
 
 import pandas as pd
 import pytest
+from duplicates_frames import ids, make_store
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.duplicates.labels import LabelStore, carry_labels, labels_path_for
 from toolkit.errors import ConfigError, DataError
 from toolkit.files import atomic_write_text
-
-
-def ids(*nums):
-    return [f"T{n}" for n in nums]
 
 
 def assignments(mapping: dict[str, list[int]]) -> pd.DataFrame:
@@ -226,14 +223,6 @@ def test_killing_a_raw_atomic_write_keeps_the_previous_or_the_next_version(tmp_p
 
 
 # ----------------------------------------------------------------------------- carry-over
-def make_store(tmp_path, groups: dict[str, list[int]], data_until="2026-01-31T00:00:00+00:00"):
-    store = LabelStore(tmp_path / "l.json", autosave=False)
-    for name, nums in groups.items():
-        store.create(ids(*nums), name)
-    store.data_until = data_until
-    return store
-
-
 def test_same_clustering_new_ids_carries_everything(tmp_path):
     store = make_store(tmp_path, {"export": [1, 2, 3, 4]})
     result = carry_labels(assignments({"7": [1, 2, 3, 4, 5], "8": [6, 7]}), store)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_widgets_explorer import make_tickets
+from duplicates_frames import make_tickets
 
 from toolkit.duplicates.tables import bug_keys, cluster_table
 
