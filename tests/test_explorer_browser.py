@@ -103,6 +103,9 @@ def _check_laptop_layout(page, tmp_path: Path) -> None:
     assert _inside_viewport_or_scroller(page, ".stk-explorer .stk-status-cell"), \
         "the status column is cut off at 1280 px with the side panel open"
     assert _inside_viewport_or_scroller(page, ".stk-explorer .stk-sort-status")
+    cut = page.evaluate("() => [...document.querySelectorAll('.stk-explorer .stk-status-cell')]"
+                        ".filter(c => c.offsetParent && c.scrollWidth > c.clientWidth + 1).length")
+    assert cut == 0, f"{cut} status badges are cut off"
     page.locator(".stk-explorer .lm-AccordionPanel-title, .stk-explorer .p-Accordion-title, "
                  ".stk-explorer .jupyter-widget-Collapse-header", has_text="Export").first.click()
     link = page.locator(".stk-explorer input[placeholder*='{ticket_id}']")

@@ -50,7 +50,7 @@ SORT_COLUMNS = {"name": "Cluster", "status": "Status", "tickets": "Tickets", "cs
                 "recent": "Trend", "growth": "Growth", "customers": "Customers", "effort": "Effort",
                 "impact": "Impact"}
 # Cluster and status first, so both stay in view when the table has to scroll sideways.
-_GRID = "minmax(150px, 3fr) minmax(96px, 1fr) 64px 104px 96px 84px 80px 64px 64px"
+_GRID = "minmax(140px, 3fr) 118px 66px 112px 88px 96px 84px 62px 62px"  # status fits "upstream bug"
 STATUS_ORDER = ["upstream_bug", "known_issue", "process_problem", "unreviewed", "not_a_problem"]
 """Sorting by status puts what needs action first."""
 
@@ -868,7 +868,7 @@ class DuplicateExplorer:
             (f"{'★ ' if k in similar else ''}{self._name(k)} ({k})", k) for k in order]
         for pick in (self.merge_pick, self.move_pick):
             pick.options = options
-            pick.value = None
+            pick.index = 0  # "choose a cluster…" shown, value None
 
     def _draw_timeline(self, rows: pd.DataFrame) -> None:
         """Weekly ticket counts of the open cluster as a plotly bar chart in the timeline Output.
