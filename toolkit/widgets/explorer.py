@@ -50,7 +50,7 @@ SORT_COLUMNS = {"name": "Cluster", "status": "Status", "tickets": "Tickets", "cs
                 "recent": "Trend", "growth": "Growth", "customers": "Customers", "effort": "Effort",
                 "impact": "Impact"}
 # Cluster and status first, so both stay in view when the table has to scroll sideways.
-_GRID = "minmax(140px, 3fr) 118px 66px 112px 88px 96px 84px 62px 62px"  # status fits "upstream bug"
+_GRID = "minmax(140px, 3fr) 118px 66px 112px 84px 84px 88px 62px 66px"  # status fits "upstream bug"
 STATUS_ORDER = ["upstream_bug", "known_issue", "process_problem", "unreviewed", "not_a_problem"]
 """Sorting by status puts what needs action first."""
 
@@ -270,8 +270,8 @@ class DuplicateExplorer:
             row[4].add_class("stk-spark")
             self._rows.append(row)
             cells.extend(row)
-        self.grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns=_GRID, grid_gap="2px 4px",
-                                                                 min_width="860px", width="100%"))
+        self.grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns=_GRID, grid_gap="2px 2px",
+                                                                 min_width="836px", width="100%"))
         self.prev_page = widgets.Button(description="◀ Prev", layout=widgets.Layout(width="80px"))
         self.next_page = widgets.Button(description="Next ▶", layout=widgets.Layout(width="80px"))
         self.prev_page.on_click(lambda _b: self._turn(-1))
