@@ -443,3 +443,17 @@ def test_a_failed_action_leaves_memory_and_file_as_they_were(tmp_path):
         store.split("L1", ids(9), "x")
     assert store.labels["L1"].name == "A" and path.read_text() == saved
     assert [h["action"] for h in store.history] == ["create"]
+
+
+def test_a_lock_that_cannot_be_created_gives_a_clear_error_not_a_traceback(tmp_path, monkeypatch):
+    store = LabelStore(tmp_path / "l.json")
+    store.create(ids(1), "A")
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(store._lock, "acquire", refused)  # as in a read-only folder (root can write anywhere)
+    with pytest.raises(DataError, match=r"l.json: the labels file cannot be locked for saving \(Permission denied\); "
+                                        r"this action was not saved. Fix: check that the folder exists and is"):
+        store.rename("L1", "B")
+    assert store.labels["L1"].name == "A" and LabelStore(tmp_path / "l.json").labels["L1"].name == "A"

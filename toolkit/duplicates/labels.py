@@ -140,8 +140,8 @@ class LabelStore:
             return
         try:
             self._lock.acquire(timeout=0)
-        except Timeout:
-            return  # someone is saving right now; their temporary file is not stale
+        except (Timeout, OSError):
+            return  # someone is saving right now (their temporary file is not stale), or the folder is read-only
         try:
             for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
                 with contextlib.suppress(OSError):
@@ -222,6 +222,10 @@ class LabelStore:
             raise DataError(f"another explorer has been saving the labels file for {self.lock_timeout:g} s; "
                             "this action was not saved", file=str(self.path),
                             fix="wait for the other explorer (or close it), then repeat the action") from None
+        except OSError as exc:
+            raise DataError(f"the labels file cannot be locked for saving ({exc.strerror or exc}); this action was "
+                            "not saved", file=str(self.path), fix="check that the folder exists and is writable, "
+                            "then repeat the action") from None
         try:
             yield
         finally:
@@ -332,7 +336,7 @@ class LabelStore:
             for h in self.history:
                 if h["action"] == "undo":
                     stack.append(h["of"])
-                elif h["action"] == "redo":
+                elif h["action"] == "redo" and stack:
                     stack.pop()
                 elif h["action"] in UNDOABLE:
                     stack.clear()  # a new action ends what can be redone
