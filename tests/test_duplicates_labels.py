@@ -457,3 +457,9 @@ def test_a_lock_that_cannot_be_created_gives_a_clear_error_not_a_traceback(tmp_p
                                         r"this action was not saved. Fix: check that the folder exists and is"):
         store.rename("L1", "B")
     assert store.labels["L1"].name == "A" and LabelStore(tmp_path / "l.json").labels["L1"].name == "A"
+
+
+def test_opening_a_store_writes_nothing_next_to_the_data(tmp_path):
+    (tmp_path / "tickets.csv").write_text("x")
+    LabelStore(labels_path_for(tmp_path / "tickets.csv"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tickets.csv"]

@@ -136,8 +136,8 @@ class LabelStore:
         Only while holding the lock: a live writer holds it for as long as its temporary file exists,
         so another process's in-flight save is never touched.
         """
-        if not self.path.parent.is_dir():
-            return
+        if not self.path.parent.is_dir() or not any(self.path.parent.glob(f".{self.path.name}.*.tmp")):
+            return  # nothing to clean: opening a store creates no lock file
         try:
             self._lock.acquire(timeout=0)
         except (Timeout, OSError):
