@@ -207,3 +207,88 @@ def test_mistakes_give_clear_errors(tickets, finder):
         finder.neighbours_of_cluster(99)
     with pytest.raises(ConfigError, match="not fitted yet"):
         DuplicateFinder().similar("x")
+
+
+# ----------------------------------------------------------------------------- structure (scikit-learn contract)
+def test_regroup_changes_the_parameters_in_use_not_the_constructor_parameters(tickets):
+    finder = DuplicateFinder(progress=False, min_cluster_size=3).fit(tickets)
+    default = finder.threshold_
+    assert finder.threshold is None and default == pytest.approx(0.35)
+    finder.regroup(threshold=0.6, min_cluster_size=4, resolution=1.5)
+    assert (finder.threshold, finder.min_cluster_size, finder.resolution) == (None, 3, None)
+    assert (finder.threshold_, finder.min_cluster_size_, finder.resolution_) == (0.6, 4, 1.5)
+    assert finder.get_params()["threshold"] is None
+    assert (finder.grouping_.threshold, finder.grouping_.min_cluster_size) == (0.6, 4)
+
+
+def test_group_previews_labels_without_changing_the_model(tickets, finder):
+    before = finder.assignments_.copy()
+    assert (finder.group(threshold=0.99) == -1).all()
+    assert len(set(finder.group()) - {-1}) == 3  # the fitted parameters: export, sms, vat
+    pd.testing.assert_frame_equal(finder.assignments_, before)
+
+
+class CountingNeighbours:
+    """A neighbour search that wraps the default one and records that the finder used it."""
+
+    def __init__(self, k=4):
+        self.k = k
+
+    def get_params(self, deep=True):
+        return {"k": self.k}
+
+    def set_params(self, **params):
+        self.k = params.get("k", self.k)
+        return self
+
+    def fit(self, vectors):
+        from toolkit.duplicates import NearestNeighbours
+
+        self.inner_ = NearestNeighbours(k=self.k, progress=False).fit(vectors)
+        return self
+
+    def kneighbors(self):
+        return self.inner_.kneighbors()
+
+    def query(self, vectors, k=10, exclude=None):
+        return self.inner_.query(vectors, k=k, exclude=exclude)
+
+
+class NearestLinkGrouping:
+    """A grouping of its own: every ticket whose nearest link reaches ``threshold`` joins cluster 0."""
+
+    def __init__(self, threshold=0.2):
+        self.threshold = threshold
+
+    def get_params(self, deep=True):
+        return {"threshold": self.threshold}
+
+    def set_params(self, **params):
+        self.threshold = params.get("threshold", self.threshold)
+        return self
+
+    def fit(self, indices, similarities):
+        self.labels_ = np.where(similarities[:, 0] >= self.threshold, 0, -1).astype(np.int64)
+        return self
+
+
+def test_neighbour_search_and_grouping_are_parameters(tickets):
+    neighbours, grouping = CountingNeighbours(k=4), NearestLinkGrouping(threshold=0.2)
+    finder = DuplicateFinder(progress=False, neighbours=neighbours, grouping=grouping).fit(tickets)
+    assert finder.get_params()["neighbours"] is neighbours and finder.get_params()["grouping"] is grouping
+    assert finder.neighbours_ is not neighbours and not hasattr(neighbours, "inner_")  # cloned, not fitted in place
+    assert finder.graph_[0].shape == (len(tickets), 4)  # the given search's own k
+    assert finder.grouping_.threshold == 0.2 and finder.threshold_ == 0.2  # the given grouping keeps its own
+    assert set(finder.labels_) <= {0, -1} and (finder.labels_ == 0).sum() >= 15
+    finder.regroup(threshold=1.01)
+    assert (finder.labels_ == -1).all() and grouping.threshold == 0.2 and finder.threshold_ == 1.01
+    with pytest.raises(ConfigError, match="the grouping NearestLinkGrouping has no parameter 'resolution'"):
+        finder.regroup(resolution=3)
+
+
+def test_assign_returns_a_frame_as_annotated(finder):
+    import inspect
+
+    got = finder.assign(["CSV export error 500"])
+    assert isinstance(got, pd.DataFrame) and list(got.columns) == ["ticket_id", "cluster_id"]
+    assert inspect.signature(DuplicateFinder.assign).return_annotation in ("pd.DataFrame", pd.DataFrame)

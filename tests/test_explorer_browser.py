@@ -71,6 +71,57 @@ def _stop(proc: subprocess.Popen, base: str, token: str) -> None:
         proc.wait(timeout=10)
 
 
+def _shoot(target, path: Path) -> None:
+    """Screenshot to ``path``; also into $EXPLORER_SCREENSHOTS (a folder) to look at after the run."""
+    target.screenshot(path=str(path), timeout=30_000)
+    if os.environ.get("EXPLORER_SCREENSHOTS"):
+        Path(os.environ["EXPLORER_SCREENSHOTS"]).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(os.environ["EXPLORER_SCREENSHOTS"]) / path.name)
+
+
+def _inside_viewport_or_scroller(page, selector: str) -> bool:
+    """The element is wholly inside the viewport horizontally, or inside a box that scrolls sideways."""
+    return page.evaluate(
+        "(sel) => { const el = document.querySelector(sel); if (!el) return false;"
+        " const r = el.getBoundingClientRect(); if (r.width === 0) return false;"
+        " if (r.left >= 0 && r.right <= window.innerWidth) return true;"
+        " for (let p = el.parentElement; p; p = p.parentElement) {"
+        "   const s = getComputedStyle(p);"
+        "   if ((s.overflowX === 'auto' || s.overflowX === 'scroll') && p.scrollWidth > p.clientWidth) return true; }"
+        " return false; }", selector)
+
+
+def _check_laptop_layout(page, tmp_path: Path) -> None:
+    """At 1280x800 with the file browser open: the status column can be seen, an export error shows by its button."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    if page.evaluate("window.jupyterapp.shell.leftCollapsed"):
+        page.evaluate("window.jupyterapp.commands.execute('filebrowser:activate')")
+    page.wait_for_function("() => !window.jupyterapp.shell.leftCollapsed", timeout=30_000)
+    page.locator(".stk-explorer .stk-status-cell").first.scroll_into_view_if_needed(timeout=30_000)
+    page.wait_for_timeout(500)
+    _shoot(page, tmp_path / "explorer-1280.png")
+    assert _inside_viewport_or_scroller(page, ".stk-explorer .stk-status-cell"), \
+        "the status column is cut off at 1280 px with the side panel open"
+    assert _inside_viewport_or_scroller(page, ".stk-explorer .stk-sort-status")
+    cut = page.evaluate("() => [...document.querySelectorAll('.stk-explorer .stk-status-cell')]"
+                        ".filter(c => c.offsetParent && c.scrollWidth > c.clientWidth + 1).length")
+    assert cut == 0, f"{cut} status badges are cut off"
+    page.locator(".stk-explorer .lm-AccordionPanel-title, .stk-explorer .p-Accordion-title, "
+                 ".stk-explorer .jupyter-widget-Collapse-header", has_text="Export").first.click()
+    link = page.locator(".stk-explorer input[placeholder*='{ticket_id}']")
+    link.fill("https://desk.example.com/t/")
+    link.press("Tab")
+    button = page.locator(".stk-export-button")
+    button.click()
+    error = page.locator(".stk-feedback-export .stk-error")
+    error.wait_for(state="visible", timeout=30_000)
+    error.scroll_into_view_if_needed()
+    _shoot(page, tmp_path / "explorer-export-error.png")
+    gap = error.bounding_box()["y"] - (button.bounding_box()["y"] + button.bounding_box()["height"])
+    assert 0 <= gap < 60, f"the export error is {gap:.0f} px away from the export button"
+    assert "has no {ticket_id} placeholder" in error.inner_text()
+
+
 @pytest.fixture
 def chromium() -> Path:
     if not CHROMIUM.exists():
@@ -162,10 +213,8 @@ def test_rename_a_cluster_through_jupyterlab(tmp_path, chromium):
                 news = page.get_by_role("button", name="No", exact=True)
                 if news.count():
                     news.first.click(timeout=5_000)
-                shot = tmp_path / "explorer.png"
-                page.locator(".stk-explorer").screenshot(path=str(shot), timeout=30_000)
-                if os.environ.get("EXPLORER_SCREENSHOT"):
-                    shutil.copy(shot, os.environ["EXPLORER_SCREENSHOT"])
+                _shoot(page.locator(".stk-explorer"), tmp_path / "explorer.png")
+                _check_laptop_layout(page, tmp_path)
             finally:
                 browser.close()
     finally:

@@ -4,91 +4,14 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
+from duplicates_frames import PROBLEMS, FakeEngine, make_tickets
 
+from toolkit.duplicates.labels import LabelStore
 from toolkit.errors import ConfigError, DataError
-from toolkit.widgets.explorer import (
-    DuplicateExplorer,
-    bug_keys,
-    cluster_table,
-    highlight,
-    open_explorer,
-    sparkline,
-)
-from toolkit.widgets.labels import LabelStore
-
-PROBLEMS = {
-    "export": "CSV export fails with timeout error on big reports APP-1234",
-    "login": "cannot login after password reset, SSO loop",
-    "invoice": "invoice shows wrong VAT amount for EU customers",
-}
-
-
-class FakeEngine:
-    """Clusters by the hidden ``problem`` column: threshold >= 0.8 also splits by channel.
-
-    It stands in for toolkit.duplicates so these tests check the explorer, not the clustering.
-    """
-
-    def __init__(self):
-        self.fits = []
-
-    def fit(self, tickets, *, threshold, min_cluster_size, progress=None):
-        self.fits.append((threshold, min_cluster_size))
-        self.threshold_ = threshold = 0.5 if threshold is None else threshold  # None: the engine's default
-        self.tickets = tickets
-        key = tickets["problem"].fillna("")
-        if threshold >= 0.8:
-            key = key.where(key == "", key + "/" + tickets["channel"].astype("str"))
-        codes, uniques = pd.factorize(key, sort=True)
-        sizes = np.bincount(codes)
-        cid = np.where((key == "").to_numpy() | (sizes[codes] < min_cluster_size), -1, codes)
-        self.names = {str(i): f"{u} problem" for i, u in enumerate(uniques)}
-        if progress:
-            progress("grouping", 1.0)
-        return pd.DataFrame({"ticket_id": tickets["ticket_id"], "cluster_id": cid})
-
-    def cluster_names(self):
-        return self.names
-
-    def distinctive_terms(self, ticket_ids, k=8):
-        rows = self.tickets[self.tickets["ticket_id"].isin(ticket_ids)]
-        words = rows["description"].str.lower().str.findall(r"[a-z]{4,}").explode()
-        return words.value_counts().index[:k].tolist()
-
-    def neighbours(self, ticket_ids, groups, k=5):
-        counts = groups[~groups.index.isin(ticket_ids)].value_counts()
-        return pd.DataFrame({"cluster": counts.index[:k], "similarity": np.linspace(0.9, 0.5, len(counts))[:k]})
-
-    def similar(self, query, k=10):
-        words = set(query.lower().split())
-        overlap = self.tickets["description"].str.lower().str.split().map(lambda w: len(words & set(w)))
-        order = overlap.sort_values(ascending=False, kind="stable").head(k)
-        return pd.DataFrame({"ticket_id": self.tickets.loc[order.index, "ticket_id"],
-                             "similarity": order.to_numpy() / max(len(words), 1)})
-
-
-def make_tickets() -> pd.DataFrame:
-    """24 tickets: 10 export (emerging: 8 in the last 4 weeks), 8 login, 4 invoice, 2 one-offs."""
-    end = pd.Timestamp("2026-09-30 12:00", tz="UTC")
-    rows = []
-    ages = {"export": [1, 2, 3, 5, 8, 10, 15, 20, 60, 100], "login": [3, 20, 40, 60, 80, 100, 120, 150],
-            "invoice": [10, 50, 90, 130], None: [7, 70]}
-    n = 0
-    for problem, days in ages.items():
-        for i, d in enumerate(days):
-            n += 1
-            text = PROBLEMS[problem] if problem else f"one-off question number {n}"
-            rows.append({"ticket_id": f"T{n:03d}", "created_at": end - pd.Timedelta(days=d),
-                         "subject": f"{problem or 'misc'} question {n}",
-                         "description": f"{text}. Contact me at jane{n}@example.com",
-                         "team": "Tier 1" if i % 2 else "Billing", "channel": "email" if i % 3 else "chat",
-                         "product": "Reports", "organization_id": f"O{i % 4}", "requester_id": f"R{n}",
-                         "agent_replies": 2, "satisfaction": "bad" if problem == "export" else "good",
-                         "problem": problem})
-    return pd.DataFrame(rows)
+from toolkit.widgets import open_explorer
+from toolkit.widgets.explorer import DuplicateExplorer, highlight, sparkline
 
 
 @pytest.fixture
@@ -105,43 +28,15 @@ def key_of(ex, name):
     return ex.table.loc[ex.table["name"] == name, "cluster"].iloc[0]
 
 
-# ----------------------------------------------------------------------------- compute helpers
-def test_cluster_table_counts_trend_effort_and_csat():
-    t = make_tickets()
-    table = cluster_table(t, t["problem"], weeks=4)
-    ev = table.set_index("cluster")
-    assert list(table.columns) == ["cluster", "tickets", "customers", "first_seen", "last_seen", "weekly", "recent",
-                                   "growth", "emerging", "effort", "csat", "csat_rest", "csat_impact", "impact"]
-    assert ev["tickets"].to_dict() == {"export": 10, "invoice": 4, "login": 8}
-    assert ev.loc["export", "customers"] == 4  # organisations
-    # export: ages 1,2,3,5,8,10,15,20 days in the last 28 days; 60 and 100 in the 91 days before
-    assert ev.loc["export", "recent"] == 8
-    # allowing for overall volume: 12 of the 24 tickets are recent, 9 in the baseline
-    assert ev.loc["export", "growth"] == pytest.approx((8 / 4) / (2 / 13) / ((12 / 28) / (9 / 91)))  # 3.0
-    assert ev["emerging"].to_dict() == {"export": True, "invoice": False, "login": False}
-    assert sum(ev.loc["export", "weekly"]) == 8 and len(ev.loc["export", "weekly"]) == 4
-    assert ev.loc["export", "effort"] == 20
-    assert ev.loc["export", "csat"] == 0.0 and ev.loc["export", "csat_rest"] == 1.0
-    assert ev.loc["export", "csat_impact"] == pytest.approx(-100.0)
-    assert ev.loc["login", "csat_impact"] == pytest.approx((1 - 6 / 16) * 100)
-
-
-def test_cluster_table_without_optional_columns_leaves_them_empty():
-    t = make_tickets().drop(columns=["organization_id", "requester_id", "agent_replies", "satisfaction"])
-    ev = cluster_table(t, t["problem"])
-    assert ev["customers"].isna().all() and ev["effort"].isna().all() and ev["csat_impact"].isna().all()
-    assert ev["tickets"].sum() == 22
-    assert cluster_table(t, pd.Series([None] * len(t))).empty
-
-
-def test_sparkline_highlight_and_bug_keys():
+def test_sparkline_highlight():
     assert sparkline([0, 1, 2, 4]) == "▁▃▅█"
     assert sparkline([0, 0]) == "▁▁"
+    assert sparkline([0, 1, 2, 4], top=28) == "▁▂▂▂"  # a shared scale: small weeks stay small
+    assert sparkline([28], top=28) == "█"
     out = highlight("<script>alert(1)</script> Export fails & exports", ["export", "script"])
     assert out == ("&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt; <mark>Export</mark> fails"
                    " &amp; exports")
     assert highlight("<b>lt</b> x", ["lt"]) == "&lt;b&gt;<mark>lt</mark>&lt;/b&gt; x"  # never inside an entity
-    assert bug_keys(pd.Series(["see APP-1234 and #4567", "APP-1234 again", None, "v2.1"])) == ["APP-1234", "#4567"]
 
 
 # ----------------------------------------------------------------------------- the widget
@@ -151,7 +46,12 @@ def test_opens_with_sorted_table_and_no_labels_file(explorer, tmp_path):
     assert list(ex.table["tickets"]) == [10, 8, 4]
     assert ex._rows[0][0].description == "export problem"
     assert ex._rows[3][0].layout.display == "none"  # unused pooled rows are hidden
-    assert "▲" in ex._rows[0][4].value  # export is emerging
+    assert "▲" in ex._rows[0][5].value and "8 recent" in ex._rows[0][5].value  # export is emerging, with its n
+    assert "upstream bug" not in ex._rows[0][1].value and "not reviewed" in ex._rows[0][1].value  # status 2nd
+    assert "-100 pp" in ex._rows[0][3].value and "n=10" in ex._rows[0][3].value and "⚑" in ex._rows[0][3].value
+    # one scale for every sparkline: export's busiest week (3) is the top, login's single tickets stay low
+    assert ex.spark_top == 3 and ex._rows[0][4].value.endswith("▁▁▄▁▁▁▁▁▄▆█▆</span>")
+    assert ex._rows[1][4].value.endswith("▁▁▄▁▁▄▁▁▄▁▄▁</span>")  # on its own scale these would be full blocks
     assert ex.page_label.value.endswith("1–3 of 3 clusters")
     assert not (tmp_path / "duplicate_labels.json").exists()
 
@@ -168,7 +68,7 @@ def test_sorting_through_header_buttons(explorer):
     assert ex.sort_buttons["name"].description == "Cluster ▲"
     ex.sort_buttons["name"].click()
     assert list(ex.table["name"]) == ["login problem", "invoice problem", "export problem"]
-    ex.sort_buttons["csat_impact"].click()
+    ex.sort_buttons["csat_difference"].click()
     assert ex.table["name"].iloc[0] == "export problem"
 
 
@@ -206,7 +106,8 @@ def test_select_shows_redacted_highlighted_tickets_timeline_keys_and_neighbours(
     assert sum(ex.last_timeline["data"][0]["y"]) == 10
     assert ex.timeline.outputs[0]["data"]["application/vnd.plotly.v1+json"]["data"][0]["type"] == "bar"
     assert list(ex.neighbours_found["cluster"]) == [key_of(ex, "login problem"), key_of(ex, "invoice problem")]
-    assert [v for _, v in ex.merge_pick.options][0] == key_of(ex, "login problem")
+    assert [v for _, v in ex.merge_pick.options][:2] == [None, key_of(ex, "login problem")]
+    assert ex.merge_pick.value is None and ex.move_pick.value is None  # nothing preselected
     assert len(ex.ticket_pick.options) == 10 and ex._rows[0][0].button_style == "info"
 
 
@@ -215,7 +116,7 @@ def test_rename_through_buttons_saves_label(explorer, tmp_path):
     ex.select(key_of(ex, "export problem"))
     ex.rename_text.value = "Export times out (APP-1234)"
     ex.rename_button.click()
-    assert "saved to" in ex.action_result.value
+    assert "saved to" in ex.rename_result.value
     data = saved(tmp_path)
     [label] = data["labels"]
     assert label["name"] == "Export times out (APP-1234)" and label["label_id"] == "L1"
@@ -230,7 +131,7 @@ def test_set_status_merge_split_move(explorer, tmp_path):
     ex.status_pick.value = "known_issue"
     ex.tracker_key.value = ""
     ex.status_button.click()  # a known issue needs its key: shown, nothing saved
-    assert "needs its tracker key" in ex.action_result.value
+    assert "needs its tracker key" in ex.status_result.value and ex.rename_result.value == ""
     assert not (tmp_path / "duplicate_labels.json").exists()
     ex.tracker_key.value = "APP-77"
     ex.note.value = "fixed in 4.2"
@@ -268,9 +169,9 @@ def test_actions_need_a_selection_and_valid_input(explorer):
     ex.select(key_of(ex, "export problem"))
     ex.rename_text.value = "   "
     ex.rename_button.click()
-    assert "the name is empty" in ex.action_result.value
+    assert "the name is empty" in ex.rename_result.value
     ex.split_button.click()
-    assert "no tickets selected to split off" in ex.action_result.value
+    assert "no tickets selected to split off" in ex.split_result.value
     with pytest.raises(ConfigError, match="are not in this cluster"):
         ex.split(["T011"], "x")
     with pytest.raises(ConfigError, match="there is no cluster 'c99'"):
@@ -360,7 +261,7 @@ def test_export_writes_jira_csv_and_labelled_table(explorer, tmp_path):
     assert "2 labelled cluster(s)" in ex.export_html.value
     ex.ticket_url.value = "https://desk.example.com/t/"
     ex.export_button.click()
-    assert "has no {ticket_id} placeholder" in ex.action_result.value
+    assert "has no {ticket_id} placeholder" in ex.export_result.value
     ex.ticket_url.value = "https://desk.example.com/t/{ticket_id}"
     ex.export_button.click()
     jira = pd.read_csv(tmp_path / "bug_candidates_jira.csv", dtype=str)
@@ -396,7 +297,7 @@ def test_growth_is_left_out_when_the_data_are_too_short(tmp_path):
 
 
 def test_finder_engine_fits_once_then_regroups():
-    from toolkit.widgets.explorer import FinderEngine
+    from toolkit.duplicates.engine import FinderEngine
 
     t = make_tickets()
     engine = FinderEngine(seed=0)
@@ -406,7 +307,17 @@ def test_finder_engine_fits_once_then_regroups():
     assert list(first.columns) == ["ticket_id", "cluster_id"] and len(first) == 24
     assert steps and 0 < engine.threshold_ < 1
     engine.fit(t, threshold=0.6, min_cluster_size=4)
-    assert engine.finder_ is finder and finder.threshold == 0.6  # regrouped, not refitted
+    assert engine.finder_ is finder and finder.threshold_ == 0.6  # regrouped, not refitted
+    assert finder.threshold is None  # the parameter stays as given
+    labels = finder.labels_.copy()
+    assert engine.cluster_counts([(0.6, None), (0.15, 0.5)], 4) == [
+        len(set(labels) - {-1}), len(set(finder.group(0.15, 4, resolution=0.5)) - {-1})]
+    assert finder.threshold_ == 0.6 and (finder.labels_ == labels).all()  # counting changes nothing
+    default = engine.resolution_
+    engine.fit(t, threshold=0.6, min_cluster_size=4, resolution=default / 4)  # a coarser level
+    assert finder.resolution_ == default / 4 and finder.resolution is None
+    engine.fit(t, threshold=0.6, min_cluster_size=4)  # back to the default, not left at the last level
+    assert finder.resolution_ == default
     export = t.loc[t["problem"] == "export", "ticket_id"].tolist()
     assert "export" in " ".join(engine.distinctive_terms(export, k=5))
     assert engine.bug_keys(export) == ["APP-1234"]
@@ -422,3 +333,172 @@ def test_open_explorer_loads_a_folder_and_uses_the_chosen_representation(tmp_pat
     assert len(ex.tickets) == 24 and ex.store.path == tmp_path / "duplicate_labels.json"
     with pytest.raises(ConfigError, match=r"`representation`: unknown representation 'bert'.*use one of tfidf"):
         open_explorer(tmp_path, representation="bert")
+
+
+# ----------------------------------------------------------------------------- issue 18: trust
+def labels_section(tmp_path) -> list[dict]:
+    return saved(tmp_path)["labels"]
+
+
+def test_merge_then_undo_restores_the_exact_labels_and_redo_merges_again(explorer, tmp_path):
+    ex = explorer
+    ex.select(key_of(ex, "login problem"))
+    ex.set_status("known_issue", tracker_key="APP-77", note="fixed in 4.2")
+    ex.select(key_of(ex, "invoice problem"))
+    ex.rename("VAT on invoices")
+    before, table_before = labels_section(tmp_path), ex.table[["cluster", "name", "tickets"]].copy()
+    ex.select("L1")
+    ex.merge_pick.value = "L2"
+    ex.merge_button.click()
+    assert len(labels_section(tmp_path)) == 1
+    ex.undo_button.click()
+    assert labels_section(tmp_path) == before  # the file's labels, exactly as before the merge
+    pd.testing.assert_frame_equal(ex.table[["cluster", "name", "tickets"]], table_before)
+    assert "merge of L1, L2 undone; saved" in ex.undo_result.value and ex.selected == "L1"
+    entry = ex.redo()
+    assert entry["action"] == "merge" and len(labels_section(tmp_path)) == 1
+    assert [h["action"] for h in saved(tmp_path)["history"]][-3:] == ["merge", "undo", "redo"]
+    ex.undo()
+    ex.undo()  # and further back: the rename, which had labelled the invoice cluster: unlabelled again
+    assert [lab["name"] for lab in labels_section(tmp_path)] == ["login problem"]
+    assert key_of(ex, "invoice problem").startswith("c")
+    assert ex.redo()["action"] == "rename" and "VAT on invoices" in set(ex.table["name"])
+
+
+def test_a_double_click_on_merge_merges_once_and_nothing_is_preselected_after(explorer, tmp_path):
+    ex = explorer
+    ex.select(key_of(ex, "export problem"))
+    ex.merge_pick.value = key_of(ex, "login problem")
+    ex.merge_button.click()
+    assert ex.merge_pick.value is None and ex.move_pick.value is None
+    ex.merge_button.click()  # the second click of a double-click
+    assert "no cluster chosen to merge" in ex.merge_result.value
+    [label] = labels_section(tmp_path)
+    assert len(label["members"]) == 18  # export (10) + login (8), invoice untouched
+    assert key_of(ex, "invoice problem").startswith("c")
+    assert [h["action"] for h in saved(tmp_path)["history"]] == ["merge"]
+
+
+def big_cluster_tickets() -> pd.DataFrame:
+    """250 export tickets (one a day, T001 oldest) plus the usual others, renumbered after them."""
+    base = make_tickets()
+    end = pd.Timestamp("2026-09-30 12:00", tz="UTC")
+    export = pd.DataFrame({"ticket_id": [f"E{i:03d}" for i in range(1, 251)],
+                           "created_at": [end - pd.Timedelta(days=250 - i) for i in range(1, 251)],
+                           "subject": "export question", "description": PROBLEMS["export"] + " ticket",
+                           "team": "Tier 1", "channel": "email", "product": "Reports", "organization_id": "O1",
+                           "requester_id": "R1", "agent_replies": 2, "satisfaction": "bad", "problem": "export"})
+    return pd.concat([base[base["problem"] != "export"], export], ignore_index=True)
+
+
+def test_every_ticket_of_a_big_cluster_can_be_reached_and_split_off(tmp_path):
+    ex = DuplicateExplorer(big_cluster_tickets(), engine=FakeEngine(), data_path=tmp_path, threshold=0.5)
+    ex.select(key_of(ex, "export problem"))
+    assert "1–50 of 250 tickets" in ex.ticket_page_label.value and len(ex.ticket_pick.options) == 50
+    # the 200th newest is E051: page 4 of 50
+    for _ in range(3):
+        ex.ticket_next.click()
+    assert "151–200 of 250 tickets" in ex.ticket_page_label.value
+    assert ex.ticket_pick.options[-1][1] == "E051" and "E051" in ex.ticket_html.value
+    ex.ticket_pick.value = ("E051",)
+    ex.ticket_prev.click()  # the selection survives turning pages
+    ex.ticket_pick.value = ("E120",)
+    assert ex.chosen == {"E051", "E120"} and "2 tickets selected" in ex.chosen_label.value
+    ex.split_name.value = "old exports"
+    ex.split_button.click()
+    by_name = {lab["name"]: lab for lab in labels_section(tmp_path)}
+    assert by_name["old exports"]["members"] == ["E051", "E120"]
+    assert len(by_name["export problem"]["members"]) == 248
+    ex.select(by_name["export problem"]["label_id"])
+    ex.ticket_search.value = "E007"  # search inside the cluster, by id or text
+    assert [v for _, v in ex.ticket_pick.options] == ["E007"] and "1–1 of 1 ticket matching" in \
+        ex.ticket_page_label.value
+
+
+def test_merge_targets_include_a_similar_cluster_hidden_by_the_filters(explorer, tmp_path):
+    ex = explorer
+    ex.filters["product"].value = "Reports"
+    ex.search.value = "CSV export"  # only the export cluster passes
+    assert list(ex.table["name"]) == ["export problem"]
+    ex.select(key_of(ex, "export problem"))
+    login = ex.cluster_of[ex.tickets.loc[ex.tickets["problem"] == "login", "ticket_id"].iloc[0]]
+    targets = dict((v, text) for text, v in ex.merge_pick.options)
+    assert login in targets and targets[login].startswith("★ login problem")
+    ex.merge_pick.value = login
+    ex.merge_button.click()
+    assert len(labels_section(tmp_path)[0]["members"]) == 18
+
+
+def test_names_and_contact_details_are_masked_until_switched_on(explorer):
+    ex = explorer
+    ex.select(key_of(ex, "export problem"))
+    assert ex.redact_text and "jane1@example.com" not in ex.ticket_html.value
+    assert "names and contact details masked" in ex.ticket_heading.value
+    ex.show_names.value = True
+    assert "jane1@example.com" in ex.ticket_html.value and "names shown" in ex.ticket_heading.value
+    ex.show_names.value = False
+    assert "jane1@example.com" not in ex.ticket_html.value
+
+
+@pytest.mark.skipif("name" not in __import__("toolkit.pii", fromlist=["KINDS"]).KINDS,
+                    reason="personal names are masked by toolkit.pii's name kind (issue 17), not in this pii yet")
+def test_names_from_sample_signatures_are_masked_in_the_ticket_html(tmp_path):
+    t = make_tickets()
+    t["description"] = t["description"] + "\nKind regards,\nOscar Kelly\nAccount manager, Pebblestone Accountants"
+    ex = DuplicateExplorer(t, engine=FakeEngine(), data_path=tmp_path)
+    ex.select(key_of(ex, "export problem"))
+    assert "Oscar" not in ex.ticket_html.value and "Kelly" not in ex.ticket_html.value
+
+
+def test_errors_and_confirmations_appear_next_to_their_control(explorer, tmp_path):
+    ex = explorer
+    ex.ticket_url.value = "https://desk.example.com/t/"  # no cluster open: the error still shows, by the button
+    ex.export_button.click()
+    assert "has no {ticket_id} placeholder" in ex.export_result.value and ex.selected is None
+    ex.similar_button.click()
+    assert "nothing to search for" in ex.similar_result.value and ex.export_result.value == ""
+    ex.select(key_of(ex, "export problem"))
+    ex.rename_text.value = "Export timeouts"
+    ex.rename_button.click()
+    assert "saved to" in ex.rename_result.value
+    ex.move_button.click()
+    assert "no tickets selected to move" in ex.move_result.value
+    assert ex.rename_result.value == ""  # the old success line does not stay beside a new error
+
+
+def test_opening_another_cluster_resets_its_state(explorer):
+    ex = explorer
+    ex.select(key_of(ex, "export problem"))
+    ex.ticket_pick.value = ("T001",)
+    ex.split_name.value = "half typed"
+    ex.ticket_search.value = "export"
+    ex.merge_button.click()
+    assert "no cluster chosen to merge" in ex.merge_result.value and ex.chosen == {"T001"}
+    ex.select(key_of(ex, "login problem"))
+    assert ex.chosen == set() and ex.ticket_pick.value == () and ex.split_name.value == ""
+    assert ex.ticket_search.value == "" and ex.merge_result.value == "" and ex.merge_pick.value is None
+    assert "1–8 of 8 tickets" in ex.ticket_page_label.value
+
+
+def test_granularity_levels_show_their_cluster_counts_before_applying(explorer):
+    ex = explorer
+    options = dict((v, text) for text, v in ex.level.options)
+    assert options["same problem"] == "same problem (3 clusters)"
+    assert options["same failure"] == "same failure (3 clusters)"  # 0.7: below the fake engine's split
+    assert ex.level.value == "same problem" and ex.engine.fits == [(0.5, 3)]
+    ex.threshold.value = 0.85
+    assert ex.level.value is None  # between levels
+    ex.level.value = "same problem"
+    ex.level_button.click()
+    assert ex.threshold.value == 0.5 and "grouped as “same problem” (3 clusters)" in ex.level_result.value
+    assert ex.engine.fits[-2:] == [(0.85, 3), (0.5, 3)]  # applying a level clusters once
+
+
+def test_sorting_by_status_puts_upstream_bugs_first(explorer):
+    ex = explorer
+    ex.select(key_of(ex, "invoice problem"))
+    ex.set_status("upstream_bug")
+    ex.select(key_of(ex, "export problem"))
+    ex.set_status("not_a_problem")
+    ex.sort_buttons["status"].click()
+    assert list(ex.table["status"]) == ["upstream_bug", "unreviewed", "not_a_problem"]

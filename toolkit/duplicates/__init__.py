@@ -33,20 +33,28 @@ Methods
     ``neighbours_of_tickets(ticket_ids, groups, k=5)`` -> cluster (group key), similarity
     ``tickets_of_cluster(cluster_id)``     -> Index of ticket ids
     ``regroup(threshold=..., min_cluster_size=..., resolution=...)``  group again from the cached
-        graph (no re-vectorising; ids follow the previous clusters where they overlap)
+        graph (no re-vectorising; ids follow the previous clusters where they overlap; the values in
+        use are ``threshold_``, ``min_cluster_size_``, ``resolution_``, the parameters stay as given)
+    ``group(threshold=..., ...)``          labels for other parameters, model unchanged (a preview)
     ``subset(ticket_ids, **params)``       a new finder on some tickets, re-using their vectors
     ``assign(new_tickets)``                frame ticket_id, cluster_id: existing ids (-1 = new), model unchanged
     ``update(new_tickets)``                add tickets; existing ids never change, new groups get new ids
     ``fit(tickets, previous=old_finder)``  full refit keeping ids of overlapping clusters
     ``save(path)`` / ``DuplicateFinder.load(path)``
 
-Parts (scikit-learn style, each replaceable)
+Parts (scikit-learn style, each replaceable; ``representation``, ``cleaner``, ``neighbours`` and
+``grouping`` are parameters of the finder)
     :mod:`~toolkit.duplicates.cleaning` (TicketCleaner), :mod:`~toolkit.duplicates.representation`
     (tfidf default; tfidf-cosine; semantic-static and semantic with the ``semantic`` extra),
     :mod:`~toolkit.duplicates.neighbours` (exact or cell-blocked k-NN), :mod:`~toolkit.duplicates.grouping`
     (Leiden on the thresholded k-NN graph), :mod:`~toolkit.duplicates.labelling` (names, keys,
     representatives), :mod:`~toolkit.duplicates.ranking` (evidence and impact),
     :mod:`~toolkit.duplicates.search` (similar tickets).
+
+The analyst's side: :mod:`~toolkit.duplicates.labels` (label store, undo/redo, carrying labels onto
+new clusters), :mod:`~toolkit.duplicates.exports` (report table, Jira CSV),
+:mod:`~toolkit.duplicates.tables` (evidence for any grouping), :mod:`~toolkit.duplicates.engine`
+(what the explorer widget in :mod:`toolkit.widgets` needs from a clustering).
 
 Command line: ``support-toolkit duplicates TICKETS --out clusters.csv`` (see ``cli``).
 """

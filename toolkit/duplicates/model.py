@@ -16,7 +16,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from tqdm.auto import tqdm
 
 from toolkit.duplicates.cleaning import TicketCleaner
@@ -60,8 +60,16 @@ class DuplicateFinder(BaseEstimator):
     min_cluster_size : smallest group reported as a cluster (smaller ones stay unclustered).
     resolution : Leiden modularity resolution; higher splits topics more finely. None uses the
         representation's default (2 for tfidf, 3 for the semantic ones).
-    k : neighbours per ticket in the similarity graph.
+    k : neighbours per ticket in the similarity graph (of the default neighbour search), and fitted
+        tickets consulted per new ticket by :meth:`assign` and :meth:`update`.
     cleaner : a :class:`TicketCleaner` (or any object whose ``transform(tickets)`` gives texts).
+    neighbours : the neighbour search: None for :class:`NearestNeighbours` with ``k`` and ``seed``, or any
+        object with ``fit(vectors)``, ``kneighbors() -> (indices, similarities)`` and
+        ``query(vectors, k, exclude=None)`` (it brings its own ``k``). Cloned for each fit.
+    grouping : the grouping of the neighbour graph: None for :class:`GraphGrouping` with ``threshold``,
+        ``min_cluster_size``, ``resolution`` and ``seed``, or any object with ``fit(indices, similarities)``
+        setting ``labels_`` (-1 = unclustered). A given grouping keeps its own parameters; the three above
+        then apply only to the default. Cloned for each fit.
     seed : seed for every random step; the same data and parameters give the same clusters.
     progress : show progress bars on long steps (True/False), or a callable
         ``progress(step: str, done: int, total: int)`` told when each step of ``fit`` starts
@@ -70,7 +78,7 @@ class DuplicateFinder(BaseEstimator):
 
     def __init__(self, representation="tfidf", threshold: float | None = None, min_cluster_size: int = 3,
                  resolution: float | None = None, k: int = 15, cleaner=None, seed: int = 0,
-                 progress: bool = True) -> None:
+                 progress: bool = True, neighbours=None, grouping=None) -> None:
         self.representation = representation
         self.threshold = threshold
         self.min_cluster_size = min_cluster_size
@@ -79,6 +87,8 @@ class DuplicateFinder(BaseEstimator):
         self.cleaner = cleaner
         self.seed = seed
         self.progress = progress
+        self.neighbours = neighbours
+        self.grouping = grouping
 
     # ------------------------------------------------------------------ fitting
     def fit(self, tickets, messages: pd.DataFrame | None = None, previous=None) -> DuplicateFinder:
@@ -101,11 +111,12 @@ class DuplicateFinder(BaseEstimator):
         self.tickets_ = frame[[c for c in KEPT_COLUMNS if c in frame.columns]].reset_index(drop=True)
         self.representation_ = make_representation(self.representation, seed=self.seed, progress=self._bars)
         self.representation_.fit(self.texts_)
+        self._set_group_parameters()
         self.vectors_ = self.representation_.transform(self.texts_)
         self.timings_ = {"vectorise_seconds": time.perf_counter() - started}
         self.term_weights_ = TermWeights(seed=self.seed).fit(self.texts_)
         self._link()
-        self._cluster(previous=_previous_assignments(previous))
+        self._cluster(self._make_grouping(), previous=_previous_assignments(previous))
         self._step("label", 5)
         self._bar.close()
         self._bar = None
@@ -124,32 +135,73 @@ class DuplicateFinder(BaseEstimator):
             bar.set_postfix_str(name if done < 5 else "done")
             bar.update(done - bar.n)
 
-    @property
-    def threshold_(self) -> float:
-        if self.threshold is not None:
-            return float(self.threshold)
-        return float(getattr(self.representation_, "default_threshold", 0.3))
+    def _set_group_parameters(self) -> None:
+        """The grouping parameters in use (``threshold_``, ``min_cluster_size_``, ``resolution_``): the given
+        ones, else the representation's defaults; :meth:`regroup` changes these, never the parameters."""
+        self.threshold_ = float(self.threshold if self.threshold is not None
+                                else getattr(self.representation_, "default_threshold", 0.3))
+        self.min_cluster_size_ = self.min_cluster_size  # checked by the grouping
+        self.resolution_ = float(self.resolution if self.resolution is not None
+                                 else getattr(self.representation_, "default_resolution", 2.0))
 
-    @property
-    def resolution_(self) -> float:
-        if self.resolution is not None:
-            return float(self.resolution)
-        return float(getattr(self.representation_, "default_resolution", 2.0))
+    def _make_neighbours(self, progress: bool | None = None):
+        """A fresh, unfitted neighbour search (the default one, or a clone of ``neighbours``)."""
+        if self.neighbours is None:
+            return NearestNeighbours(k=self.k, seed=self.seed, progress=self._bars if progress is None else progress)
+        return clone(self.neighbours, safe=False)
+
+    def _make_grouping(self, base=None, **overrides):
+        """A fresh, unfitted grouping with the parameters in use, ``overrides`` (not None) applied.
+
+        ``base`` is the given grouping to clone (default: the ``grouping`` parameter).
+        """
+        given = {name: value for name, value in overrides.items() if value is not None}
+        if self.grouping is None:
+            params = {"threshold": self.threshold_, "min_cluster_size": self.min_cluster_size_,
+                      "resolution": self.resolution_, **given}
+            return GraphGrouping(**params, seed=self.seed)
+        grouping = clone(self.grouping if base is None else base, safe=False)
+        accepted = grouping.get_params() if hasattr(grouping, "get_params") else {}
+        unknown = sorted(set(given) - set(accepted))
+        if unknown:
+            raise ConfigError(f"the grouping {type(grouping).__name__} has no parameter {unknown[0]!r}",
+                              key=unknown[0], fix="pass only parameters the grouping has, or use the default "
+                                                  "grouping (grouping=None)")
+        return grouping.set_params(**given) if given else grouping
 
     def _link(self) -> None:
         started = time.perf_counter()
         self._step("neighbours", 2)
-        self.neighbours_ = NearestNeighbours(k=self.k, seed=self.seed, progress=self._bars).fit(self.vectors_)
+        self.neighbours_ = self._make_neighbours().fit(self.vectors_)
         self.graph_ = self.neighbours_.kneighbors()
-        self.index_ = TicketIndex(self.tickets_["ticket_id"].to_numpy(), self.vectors_, self.neighbours_)
+        self._index()
         self.timings_["neighbours_seconds"] = time.perf_counter() - started
 
-    def _cluster(self, previous: pd.Series | None = None) -> None:
+    def _index(self) -> None:
+        """Search index over the fitted tickets, and their ids (row of each ticket)."""
+        self.ids_ = pd.Index(self.tickets_["ticket_id"].to_numpy(), dtype="str")
+        self.index_ = TicketIndex(self.ids_.to_numpy(), self.vectors_, self.neighbours_)
+
+    def group(self, threshold: float | None = None, min_cluster_size: int | None = None,
+              resolution: float | None = None) -> np.ndarray:
+        """Cluster labels for other grouping parameters, from the cached graph, without changing the model.
+
+        Labels are numbered by size as in ``labels_`` (-1 = unclustered); e.g. to show how many clusters
+        each threshold would give before regrouping.
+        """
+        self._check_fitted()
+        grouping = self._make_grouping(self.grouping_, threshold=threshold, min_cluster_size=min_cluster_size,
+                                       resolution=resolution)
+        return np.asarray(grouping.fit(*self.graph_).labels_)
+
+    def _cluster(self, grouping, previous: pd.Series | None = None) -> None:
         started = time.perf_counter()
         self._step("group", 3)
-        grouping = GraphGrouping(threshold=self.threshold_, min_cluster_size=self.min_cluster_size,
-                                 resolution=self.resolution_, seed=self.seed)
         labels = grouping.fit(*self.graph_).labels_
+        self.grouping_ = grouping
+        self.threshold_ = float(getattr(grouping, "threshold", self.threshold_))
+        self.min_cluster_size_ = getattr(grouping, "min_cluster_size", self.min_cluster_size_)
+        self.resolution_ = float(getattr(grouping, "resolution", self.resolution_))
         if previous is not None:
             labels = _match_ids(labels, self.tickets_["ticket_id"], previous)
         self._set_labels(labels)
@@ -194,29 +246,30 @@ class DuplicateFinder(BaseEstimator):
                   resolution: float | None = None) -> DuplicateFinder:
         """Group again with new parameters, re-using the vectors and the neighbour graph (fast).
 
-        Cluster ids follow the previous clustering where clusters overlap.
+        Cluster ids follow the previous clustering where clusters overlap. The parameters in use are
+        ``threshold_``, ``min_cluster_size_`` and ``resolution_``; the constructor's parameters stay as given.
         """
         self._check_fitted()
-        if threshold is not None:
-            self.threshold = threshold
-        if min_cluster_size is not None:
-            self.min_cluster_size = min_cluster_size
-        if resolution is not None:
-            self.resolution = resolution
-        self._cluster(previous=_previous_assignments(self))
+        grouping = self._make_grouping(self.grouping_, threshold=threshold, min_cluster_size=min_cluster_size,
+                                       resolution=resolution)
+        self._cluster(grouping, previous=_previous_assignments(self))
         return self
 
     def subset(self, ticket_ids, **params) -> DuplicateFinder:
         """A new finder fitted on some of the tickets, re-using their vectors (no re-vectorising).
 
-        ``params`` override this finder's parameters (e.g. ``threshold=0.5``).
+        ``params`` override this finder's parameters (e.g. ``threshold=0.5``); by default the subset is
+        grouped as this finder is now (after any :meth:`regroup`).
         """
         self._check_fitted()
         wanted = pd.Index(pd.Series(list(ticket_ids), dtype="str"))
         rows = np.flatnonzero(self.tickets_["ticket_id"].isin(wanted).to_numpy())
-        clone = DuplicateFinder(**{**self.get_params(), **params})
+        now = {"threshold": self.threshold_, "min_cluster_size": self.min_cluster_size_,
+               "resolution": self.resolution_} if self.grouping is None else {"grouping": self.grouping_}
+        clone = DuplicateFinder(**{**self.get_params(), **now, **params})
         clone.cleaner_ = self.cleaner_
         clone.representation_ = self.representation_
+        clone._set_group_parameters()
         clone.term_weights_ = self.term_weights_
         clone.tickets_ = self.tickets_.iloc[rows].reset_index(drop=True)
         clone.texts_ = self.texts_.iloc[rows].reset_index(drop=True)
@@ -225,8 +278,8 @@ class DuplicateFinder(BaseEstimator):
         clone.timings_ = {}
         if len(rows) >= SUBGRAPH_SHARE * len(self.labels_):
             # most of the set: keep the cached neighbours that are inside the subset (no new search)
-            clone.neighbours_ = NearestNeighbours(k=self.k, seed=self.seed, progress=False).fit(clone.vectors_)
-            clone.index_ = TicketIndex(clone.tickets_["ticket_id"].to_numpy(), clone.vectors_, clone.neighbours_)
+            clone.neighbours_ = clone._make_neighbours(progress=False).fit(clone.vectors_)
+            clone._index()
             new_row = np.full(len(self.labels_), -1, dtype=np.int64)
             new_row[rows] = np.arange(len(rows))
             idx, sim = self.graph_[0][rows], self.graph_[1][rows]
@@ -234,10 +287,10 @@ class DuplicateFinder(BaseEstimator):
             clone.graph_ = (mapped, np.where(mapped >= 0, sim, -np.inf).astype(np.float32))
         else:
             clone._link()
-        clone._cluster()
+        clone._cluster(clone._make_grouping())
         return clone
 
-    def assign(self, tickets) -> pd.Series:
+    def assign(self, tickets) -> pd.DataFrame:
         """Cluster id of each new ticket (an existing cluster, or -1 when none is close); the model is unchanged.
 
         A new ticket joins the cluster with the largest summed similarity among its ``k`` nearest
@@ -292,10 +345,9 @@ class DuplicateFinder(BaseEstimator):
         labels = np.concatenate([self.labels_, new_labels])
         self._link()
         left = np.flatnonzero(labels < 0)
-        if len(left) >= self.min_cluster_size:
-            local = NearestNeighbours(k=self.k, seed=self.seed, progress=self._bars).fit(self.vectors_[left])
-            grouped = GraphGrouping(threshold=self.threshold_, min_cluster_size=self.min_cluster_size,
-                                    resolution=self.resolution_, seed=self.seed).fit(*local.kneighbors()).labels_
+        if len(left) >= self.min_cluster_size_:
+            local = self._make_neighbours().fit(self.vectors_[left])
+            grouped = self._make_grouping(self.grouping_).fit(*local.kneighbors()).labels_
             start = int(self.labels_.max()) + 1 if (self.labels_ >= 0).any() else 0
             labels[left] = np.where(grouped >= 0, grouped + start, -1)
         self._set_labels(labels)
@@ -308,7 +360,7 @@ class DuplicateFinder(BaseEstimator):
         Returns ticket_id, similarity (cosine), rank, cluster_id, subject (PII-redacted).
         """
         self._check_fitted()
-        if str(query) in self.index_._position.index:
+        if str(query) in self.ids_:
             found = self.index_.by_id(query, k)
         else:
             text = self.cleaner_.transform(pd.Series([str(query)])).reset_index(drop=True)
@@ -316,7 +368,7 @@ class DuplicateFinder(BaseEstimator):
         return self._describe(found)
 
     def _describe(self, found: pd.DataFrame) -> pd.DataFrame:
-        rows = self.index_._position.reindex(found["ticket_id"]).to_numpy()
+        rows = self.ids_.get_indexer(pd.Index(found["ticket_id"], dtype="str"))
         found["cluster_id"] = self.labels_[rows]
         if "subject" in self.tickets_.columns:
             from toolkit.pii import redact
@@ -373,9 +425,9 @@ class DuplicateFinder(BaseEstimator):
         rows = self._rows(ticket_ids)
         groups = pd.Series(groups).dropna()
         groups.index = groups.index.astype("str")
-        position = self.index_._position.reindex(groups.index)
-        keep = position.notna().to_numpy()
-        pos = position.to_numpy()[keep].astype(np.int64)
+        position = self.ids_.get_indexer(groups.index)
+        keep = position >= 0
+        pos = position[keep].astype(np.int64)
         codes, keys = pd.factorize(groups.to_numpy()[keep])
         if len(rows) == 0 or len(keys) == 0:
             return pd.DataFrame({"cluster": pd.Series(dtype="str"), "similarity": pd.Series(dtype="float64")})
@@ -388,9 +440,8 @@ class DuplicateFinder(BaseEstimator):
                              "similarity": sims[order].astype("float64")})
 
     def _rows(self, ticket_ids) -> np.ndarray:
-        ids = pd.Index(pd.Series(list(ticket_ids), dtype="str"))
-        pos = self.index_._position.reindex(ids)
-        return pos.dropna().to_numpy().astype(np.int64)
+        pos = self.ids_.get_indexer(pd.Index(pd.Series(list(ticket_ids), dtype="str")))
+        return pos[pos >= 0].astype(np.int64)
 
     def bug_keys(self, ticket_ids) -> list[str]:
         """Bug-tracker keys quoted in these tickets (and their messages, if fitted with them), most frequent first."""

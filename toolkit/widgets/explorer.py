@@ -1,24 +1,19 @@
 """The duplicate explorer: an ipywidgets front-end where analysts work through ticket clusters.
 
-:class:`DuplicateExplorer` shows the clusters of a ticket set in a sortable table,
-lets the analyst filter them (date range, team, channel, product, text search),
-re-cluster (threshold, minimum cluster size), open a cluster (its tickets,
-PII-redacted and with the distinctive terms highlighted, a weekly timeline, the
-bug keys mentioned, the most similar neighbouring clusters) and act on it:
-rename, merge, split off tickets, move tickets, set a status with a note. Every
-action is saved at once to a labels file next to the data
-(:class:`~toolkit.widgets.labels.LabelStore`, atomic writes), and labels are
-carried onto recomputed clusters by member overlap
-(:func:`~toolkit.widgets.labels.carry_labels`). "Find similar" takes a text or a
-ticket id and lists the closest tickets with their clusters.
+:class:`DuplicateExplorer` shows the clusters of a ticket set in a sortable table, lets the analyst
+filter them (date range, team, channel, product, text search, status), choose how coarse the grouping
+is (named levels with their cluster counts, or the threshold itself), open a cluster (every ticket,
+paged and searchable, names and contact details masked unless switched on, distinctive terms
+highlighted, a weekly timeline, the bug keys mentioned, the most similar clusters) and act on it:
+rename, merge, split off tickets, move tickets, set a status with a note, undo and redo. Each action is
+one transaction of the :class:`~toolkit.duplicates.labels.LabelStore` (saved at once, safe with a second
+explorer on the same file), and labels are carried onto recomputed clusters by member overlap
+(:func:`~toolkit.duplicates.labels.carry_labels`). Every message appears next to the control that
+caused it.
 
-The clustering itself comes from a :class:`ClusterEngine`; by default
-:class:`FinderEngine`, which wraps :class:`toolkit.duplicates.DuplicateFinder`.
-Tests inject a small fake engine.
-
-The numbers in the cluster table (tickets, customers, trend, growth and the emerging flag, effort,
-CSAT, impact) are defined once, in :mod:`toolkit.duplicates.ranking`; :func:`cluster_table` computes them
-for the analyst's clusters.
+Everything but the widget lives in :mod:`toolkit.duplicates`: the clustering behind
+:class:`~toolkit.duplicates.engine.ClusterEngine`, the evidence table
+(:func:`~toolkit.duplicates.tables.cluster_table`), the labels and the exports.
 """
 
 from __future__ import annotations
@@ -27,184 +22,62 @@ import html
 import re
 import time
 from collections.abc import Callable, Sequence
+from importlib.resources import files
 from pathlib import Path
-from typing import Protocol
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 from IPython.display import display
-from tqdm.auto import tqdm
 
-from toolkit.duplicates import extract_bug_keys
+from toolkit.duplicates.engine import ClusterEngine, FinderEngine, explorer_tickets
+from toolkit.duplicates.exports import jira_bug_candidates, labelled_clusters, write_jira_csv, write_labelled_csv
+from toolkit.duplicates.labels import STATUSES, Carried, LabelStore, carry_labels, labels_path_for
 from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS
-from toolkit.duplicates.ranking import cluster_evidence as evidence_for
+from toolkit.duplicates.tables import MIN_N, bug_keys, cluster_table
 from toolkit.errors import ConfigError, DataError
-from toolkit.files import atomic_write_text, csv_text
 from toolkit.pii import redact
 from toolkit.schema import has_values
-from toolkit.widgets.labels import (
-    STATUSES,
-    Carried,
-    LabelStore,
-    carry_labels,
-    jira_bug_candidates,
-    labelled_clusters,
-    labels_path_for,
-    write_jira_csv,
-)
 
-LARGE = 5_000
-"""From this many tickets on, the first clustering shows a progress bar."""
+PAGE_SIZE = 15
+"""Clusters per page of the table."""
 
-Progress = Callable[[str, float], None]
-"""A progress callback: ``progress(step, fraction_done)``."""
+TICKET_PAGE = 50
+"""Tickets per page of an open cluster."""
+
+ALL = "(all)"
+SORT_COLUMNS = {"name": "Cluster", "status": "Status", "tickets": "Tickets", "csat_difference": "CSAT Δ",
+                "recent": "Trend", "growth": "Growth", "customers": "Customers", "effort": "Effort",
+                "impact": "Impact"}
+# Cluster and status first, so both stay in view when the table has to scroll sideways.
+_GRID = "minmax(140px, 3fr) 118px 66px 112px 84px 84px 88px 62px 66px"  # status fits "upstream bug"
+STATUS_ORDER = ["upstream_bug", "known_issue", "process_problem", "unreviewed", "not_a_problem"]
+"""Sorting by status puts what needs action first."""
+
+LEVELS = {"same failure": (0.2, 4.0), "same symptom": (0.1, 2.0), "same problem": (0.0, 1.0),
+          "related problems": (-0.05, 0.5), "same topic": (-0.1, 0.25)}
+"""Granularity levels: (offset from the default threshold, factor on the default resolution).
+
+On the 20,000-ticket sample the threshold alone barely moves the count between 0.2 and 0.5 (84 to 82
+clusters); the modularity resolution does (58 clusters at a quarter of the default, 124 at four times),
+so each level changes both.
+"""
 
 _SPARK = "▁▂▃▄▅▆▇█"
+_CSS = f"<style>{files('toolkit.widgets').joinpath('explorer.css').read_text(encoding='utf-8')}</style>"
 
 
-# ===================================================================== engine
-class ClusterEngine(Protocol):
-    """What the explorer needs from a clustering method.
+def sparkline(counts: Sequence[int], top: float | None = None) -> str:
+    """Weekly counts as block characters, scaled to ``top`` (default: the largest of ``counts``).
 
-    ``fit`` returns one row per ticket with ticket_id and cluster_id (NA or negative =
-    unclustered); the other methods are asked about sets of ticket ids so that they
-    also work for clusters the analyst merged or split.
+    Pass the largest week of all clusters shown as ``top`` so that sparklines compare across rows.
     """
-
-    def fit(self, tickets: pd.DataFrame, *, threshold: float, min_cluster_size: int,
-            progress: Progress | None = None) -> pd.DataFrame: ...
-
-    def cluster_names(self) -> dict[str, str]: ...
-
-    def distinctive_terms(self, ticket_ids: Sequence[str], k: int = 8) -> list[str]: ...
-
-    def neighbours(self, ticket_ids: Sequence[str], groups: pd.Series, k: int = 5) -> pd.DataFrame: ...
-
-    def similar(self, query: str, k: int = 10) -> pd.DataFrame: ...
-
-
-class FinderEngine:
-    """:class:`toolkit.duplicates.DuplicateFinder` behind the :class:`ClusterEngine` interface.
-
-    The first ``fit`` vectorises and links the tickets; later fits on the same tickets only regroup
-    (:meth:`DuplicateFinder.regroup`), which is what makes the threshold slider interactive.
-    ``finder`` may be an already fitted (e.g. loaded) finder for these tickets.
-    """
-
-    def __init__(self, finder=None, *, seed: int = 0, **finder_params) -> None:
-        self.seed = seed
-        self.finder_params = finder_params
-        self.finder_ = finder
-        self._fitted_ids = None if finder is None else pd.Index(finder.assignments_["ticket_id"]
-                                                                 if isinstance(finder.assignments_, pd.DataFrame)
-                                                                 else finder.assignments_.index).astype("str")
-
-    def fit(self, tickets, *, threshold, min_cluster_size, progress=None):
-        from toolkit.duplicates import DuplicateFinder
-
-        ids = pd.Index(tickets["ticket_id"]).astype("str")
-        if self.finder_ is not None and self._fitted_ids is not None and self._fitted_ids.equals(ids):
-            if progress:
-                progress("regrouping", 0.5)
-            self.finder_.regroup(threshold=threshold, min_cluster_size=min_cluster_size)
-        else:
-            # The first fit runs before the explorer is on screen, so large sets also get a tqdm bar in the cell.
-            bar = tqdm(total=5, desc="clustering tickets", leave=False, disable=len(tickets) < LARGE)
-
-            def told(step, done, total):
-                bar.total, bar.n = total, done
-                bar.set_description(f"clustering tickets: {step}")
-                if progress:
-                    progress(f"{step}…", done / max(total, 1))
-
-            try:
-                self.finder_ = DuplicateFinder(threshold=threshold, min_cluster_size=min_cluster_size,
-                                               seed=self.seed, progress=told, **self.finder_params).fit(tickets)
-            finally:
-                bar.close()
-            self._fitted_ids = ids
-        self.threshold_ = self.finder_.threshold_
-        found = self.finder_.assignments_
-        if isinstance(found, pd.Series):
-            found = found.rename("cluster_id").rename_axis("ticket_id").reset_index()
-        return found[["ticket_id", "cluster_id"]]
-
-    def cluster_names(self):
-        clusters = self.finder_.clusters_
-        return dict(zip(clusters["cluster_id"].astype("str"), clusters["name"].astype("str"), strict=True))
-
-    def distinctive_terms(self, ticket_ids, k=8):
-        return list(self.finder_.distinctive_terms(list(ticket_ids), k=k))
-
-    def neighbours(self, ticket_ids, groups, k=5):
-        return self.finder_.neighbours_of_tickets(list(ticket_ids), groups, k=k)
-
-    def similar(self, query, k=10):
-        return self.finder_.similar(query, k=k)[["ticket_id", "similarity"]]
-
-    def bug_keys(self, ticket_ids):
-        if not hasattr(self.finder_, "bug_keys"):
-            return None  # the explorer then reads the keys from the ticket text
-        return self.finder_.bug_keys(list(ticket_ids))
-
-
-# ===================================================================== compute
-TABLE_COLUMNS = ["cluster", "tickets", "customers", "first_seen", "last_seen", "weekly", "recent", "growth",
-                 "emerging", "effort", "csat", "csat_rest", "csat_impact", "impact"]
-
-
-def cluster_table(tickets: pd.DataFrame, cluster: pd.Series, *, weeks: int = 12,
-                  as_of: pd.Timestamp | None = None) -> pd.DataFrame:
-    """The explorer's cluster table: evidence for any grouping of tickets, e.g. after merges and splits.
-
-    The measures and the impact score are those of :func:`toolkit.duplicates.ranking.cluster_evidence`
-    (defined there, once); this adds the columns the table shows.
-
-    Parameters
-    ----------
-    tickets : canonical tickets (already filtered to what is shown).
-    cluster : cluster key per ticket, aligned with ``tickets`` (NA = unclustered, left out).
-    weeks : how many of the latest weeks ``weekly`` keeps.
-    as_of : end of the data for the recent/baseline windows (default: the latest ticket).
-
-    Returns
-    -------
-    One row per cluster: cluster (key), tickets, customers (distinct organisations, else requesters),
-    first_seen, last_seen, weekly (list of the last ``weeks`` weekly counts, oldest first), recent (tickets in
-    the last 28 days), growth, emerging, effort (agent replies written on the cluster's tickets: tickets x mean
-    replies), csat, csat_rest, csat_impact (csat - csat_rest in percentage points), impact.
-    """
-    keys = pd.Series(np.asarray(cluster, dtype=object), index=tickets.index).astype("str")
-    mask = keys.notna().to_numpy()
-    if not mask.any():
-        return pd.DataFrame(columns=TABLE_COLUMNS)
-    codes, uniques = pd.factorize(keys, sort=True)  # NA -> -1, "unclustered" for the ranking
-    ev = evidence_for(tickets, codes, as_of=as_of)
-    ev["cluster"] = np.asarray(uniques, dtype=object)[ev["cluster_id"].to_numpy()]
-    ev["customers"] = ev["organizations"] if ev["organizations"].notna().any() else ev["customers"]
-    ev["weekly"] = [list(w)[-weeks:] if isinstance(w, list) else [] for w in ev["weekly_counts"]]
-    ev["recent"] = ev["recent_tickets"]
-    ev["effort"] = (ev["tickets"] * ev["agent_replies_mean"]).round()
-    ev["csat_impact"] = (ev["csat"] - ev["csat_rest"]) * 100
-    ev["cluster"] = ev["cluster"].astype("str")
-    return ev[TABLE_COLUMNS].reset_index(drop=True)
-
-
-def sparkline(counts: Sequence[int]) -> str:
-    """Weekly counts as a row of block characters, scaled to the largest week."""
     counts = np.asarray(counts, dtype=float)
-    if not len(counts) or counts.max() <= 0:
+    top = counts.max() if top is None and len(counts) else top
+    if not len(counts) or not top or top <= 0:
         return _SPARK[0] * len(counts)
-    idx = np.ceil(counts / counts.max() * (len(_SPARK) - 1)).astype(int)
+    idx = np.ceil(np.clip(counts / top, 0, 1) * (len(_SPARK) - 1)).astype(int)
     return "".join(_SPARK[i] for i in idx)
-
-
-def bug_keys(texts: pd.Series) -> list[str]:
-    """Bug-tracker keys mentioned in ``texts`` (as :func:`toolkit.duplicates.extract_bug_keys` finds them),
-    most frequent first."""
-    found = extract_bug_keys(texts).explode().dropna()
-    return found.value_counts(sort=True).index.astype("str").tolist() if len(found) else []
 
 
 def highlight(text: str, terms: Sequence[str]) -> str:
@@ -217,54 +90,32 @@ def highlight(text: str, terms: Sequence[str]) -> str:
     return pattern.sub(r"<mark>\1</mark>", escaped)
 
 
-# ===================================================================== widget
-PAGE_SIZE = 15
-ALL = "(all)"
-SORT_COLUMNS = {"name": "Cluster", "tickets": "Tickets", "customers": "Customers", "recent": "Trend",
-                "growth": "Growth", "effort": "Effort", "csat_impact": "CSAT Δ", "impact": "Impact",
-                "status": "Status"}
-_GRID = "minmax(200px, 3fr) 76px 96px 100px 84px 72px 80px 84px minmax(110px, 1fr)"
-
-_CSS = """<style>
-.stk-explorer {font-size: 13px;}
-.stk-explorer .stk-cell {padding: 0 6px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}
-.stk-explorer .stk-num {text-align: right; font-variant-numeric: tabular-nums;}
-.stk-explorer .stk-spark {font-family: monospace; letter-spacing: -1px; color: #1f77b4;}
-.stk-explorer .stk-row-name button, .stk-explorer button.stk-row-name {text-align: left; overflow: hidden;
-  text-overflow: ellipsis; white-space: nowrap;}
-.stk-explorer .stk-tickets table {border-collapse: collapse; width: 100%;}
-.stk-explorer .stk-tickets td, .stk-explorer .stk-tickets th {border-bottom: 1px solid #ddd; padding: 3px 6px;
-  vertical-align: top; text-align: left;}
-.stk-explorer .stk-tickets td.stk-text {white-space: normal; overflow-wrap: anywhere;}
-.stk-explorer mark {background: #fff3b0; padding: 0 1px;}
-.stk-explorer .stk-emerging {color: #b00020; font-weight: 600;}
-.stk-explorer .stk-conflict {background: #fff4e5; border-left: 4px solid #f0a020; padding: 4px 8px;}
-.stk-explorer .stk-badge {padding: 1px 6px; border-radius: 8px; font-size: 12px;}
-.stk-explorer .stk-unreviewed {color: #666;}
-.stk-explorer .stk-upstream_bug {background: #fde0e0; color: #8a1010;}
-.stk-explorer .stk-known_issue {background: #fff0d6; color: #7a4a00;}
-.stk-explorer .stk-process_problem {background: #e0ecff; color: #123f80;}
-.stk-explorer .stk-not_a_problem {background: #eee; color: #555;}
-.stk-explorer .stk-saved {color: #2e7d32; overflow-wrap: anywhere;}
-.stk-explorer .stk-error {color: #b00020; overflow-wrap: anywhere;}
-.stk-explorer button.stk-sort {padding: 0 4px; font-weight: 600;}
-.stk-explorer .stk-tickets td {white-space: nowrap;}
-</style>"""
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _fmt_int(v) -> str:
     return "" if pd.isna(v) else f"{int(v):,}"
 
 
-def _fmt_growth(v, emerging) -> str:
+def _fmt_growth(v, emerging, recent) -> str:
+    n = "" if pd.isna(recent) else f" <span class='stk-n'>{int(recent)} recent</span>"
     if not pd.isna(emerging) and bool(emerging):
         text = "new" if pd.isna(v) else f"×{v:.1f}"
-        return f"<span class='stk-emerging' title='emerging: at least twice its own baseline rate'>▲ {text}</span>"
-    return "" if pd.isna(v) else f"×{v:.1f}"
+        return (f"<span class='stk-emerging' title='emerging: at least twice its own baseline rate'>▲ {text}</span>"
+                f"{n}")
+    return "" if pd.isna(v) else f"×{v:.1f}{n}"
 
 
-def _fmt_pp(v) -> str:
-    return "" if pd.isna(v) else f"{v:+.0f} pp"
+def _fmt_difference(v, n, small) -> str:
+    """A difference of shares in percentage points, with the number of rated tickets beside it."""
+    if pd.isna(v):
+        return "" if pd.isna(n) or not n else f"<span class='stk-n'>n={int(n)}</span>"
+    text = f"{v * 100:+.0f} pp <span class='stk-n'>n={int(n)}</span>"
+    if small:
+        return (f"<span class='stk-small' title='only {int(n)} rated tickets (fewer than {MIN_N}): "
+                f"too few to judge'>{text} ⚑</span>")
+    return text
 
 
 class DuplicateExplorer:
@@ -275,21 +126,23 @@ class DuplicateExplorer:
     tickets : canonical tickets (toolkit.schema TICKETS).
     labels_path : the labels file; default ``duplicate_labels.json`` next to ``data_path``.
     data_path : the data file or folder the tickets came from (to place the labels file).
-    engine : the clustering (:class:`ClusterEngine`); default :class:`FinderEngine`.
+    engine : the clustering (:class:`~toolkit.duplicates.engine.ClusterEngine`); default ``FinderEngine``.
     threshold, min_cluster_size : initial clustering parameters (threshold None: the engine's default).
     threshold_range : (min, max, step) of the threshold slider.
-    redact_text : show ticket text PII-redacted (default True).
+    redact_text : mask names and contact details in ticket text (default True); the "Show names" switch
+        changes it for analysts entitled to see them.
     weeks : weeks in the trend column.
     tracker_url, ticket_url : link templates for the Jira export (``...browse/{key}``, ``.../tickets/{ticket_id}``).
 
     Use ``explorer.widget`` (or just display the explorer) in a notebook. Tests and scripts can drive the
-    same controls: set ``explorer.threshold.value``, call ``explorer.select(key)``, ``explorer.rename(...)``.
+    same controls (``explorer.merge_button.click()``) or call the actions: ``select``, ``rename``,
+    ``set_status``, ``merge``, ``split``, ``move``, ``undo``, ``redo``, ``labelled``.
     """
 
     def __init__(self, tickets: pd.DataFrame, *, labels_path: str | Path | None = None,
                  data_path: str | Path | None = None, engine: ClusterEngine | None = None,
                  threshold: float | None = None, min_cluster_size: int = 3,
-                 threshold_range: tuple[float, float, float] = (0.2, 0.9, 0.05), redact_text: bool = True,
+                 threshold_range: tuple[float, float, float] = (0.15, 0.9, 0.01), redact_text: bool = True,
                  weeks: int = 12, page_size: int = PAGE_SIZE, tracker_url: str | None = None,
                  ticket_url: str | None = None) -> None:
         if labels_path is None and data_path is None:
@@ -305,9 +158,7 @@ class DuplicateExplorer:
         self.tickets = tickets.reset_index(drop=True)
         self.tickets["ticket_id"] = self.tickets["ticket_id"].astype("str")
         self.engine = engine if engine is not None else FinderEngine()
-        self.store = LabelStore(labels_path if labels_path is not None else labels_path_for(data_path),
-                                autosave=False)
-        self.redact_text = redact_text
+        self.store = LabelStore(labels_path if labels_path is not None else labels_path_for(data_path))
         self.weeks = weeks
         self.page_size = page_size
         self._text = (self.tickets.get("subject", pd.Series("", index=self.tickets.index)).fillna("").astype("str")
@@ -319,44 +170,73 @@ class DuplicateExplorer:
         self.selected: str | None = None
         self.sort_by, self.ascending = "impact", False
         self.page = 0
+        self.ticket_page = 0
+        self.chosen: set[str] = set()
         self.carried: Carried | None = None
         self.table = pd.DataFrame()
         self.last_timeline = None
         self.trend_note = ""
-        self._build_controls(threshold, min_cluster_size, threshold_range, tracker_url, ticket_url)
+        self.level_counts: dict[str, int] = {}
+        self.resolution: float | None = None  # None: the engine's default
+        self._counted: dict[tuple, int] = {}
+        self._build_controls(threshold, min_cluster_size, threshold_range, tracker_url, ticket_url, redact_text)
         self._build_layout()
         self.recluster()
 
+    @property
+    def redact_text(self) -> bool:
+        """Whether ticket text shows with names and contact details masked (the "Show names" switch off)."""
+        return not self.show_names.value
+
     # ----------------------------------------------------------------- controls
-    def _build_controls(self, threshold, min_cluster_size, threshold_range, tracker_url, ticket_url) -> None:
+    def _feedback(self, name: str) -> widgets.HTML:
+        box = widgets.HTML(layout=widgets.Layout(width="100%"))
+        box.add_class("stk-feedback")
+        box.add_class(f"stk-feedback-{name}")
+        return box
+
+    def _build_controls(self, threshold, min_cluster_size, threshold_range, tracker_url, ticket_url,
+                        redact_text) -> None:
         lo, hi, step = threshold_range
-        narrow = widgets.Layout(width="250px")
-        style = {"description_width": "90px"}
+        style = {"description_width": "70px"}
         self._pending_threshold = threshold is None
         self._syncing = False
         self.threshold = widgets.FloatSlider(value=lo if threshold is None else threshold, min=lo, max=hi, step=step,
-                                             description="Threshold",
-                                             continuous_update=False, readout_format=".2f", layout=narrow,
-                                             style=style, tooltip="higher = tighter, smaller clusters")
+                                             description="Threshold", continuous_update=False, readout_format=".2f",
+                                             layout=widgets.Layout(width="340px"), style=style,
+                                             tooltip="link similarity: higher = tighter, smaller clusters")
         self.min_size = widgets.IntSlider(value=min_cluster_size, min=2, max=50, description="Min size",
-                                          continuous_update=False, layout=narrow, style=style)
+                                          continuous_update=False, layout=widgets.Layout(width="260px"), style=style,
+                                          tooltip="smaller groups stay unclustered")
+        self.level = widgets.Dropdown(options=[], description="Grouping", layout=widgets.Layout(width="300px"),
+                                      style=style, tooltip="from the same failure (tight) to the same topic (broad)")
+        self.level_button = widgets.Button(description="Apply", layout=widgets.Layout(width="70px"))
+        self.level_button.on_click(lambda _b: self._act(self._apply_level, self.level_result, saves=False))
+        self.level_result = self._feedback("level")
         months = pd.date_range(self.tickets["created_at"].min().floor("D").replace(day=1),
                                self.data_end.floor("D").replace(day=1), freq="MS")
         self._months = list(months)
         self.dates = widgets.SelectionRangeSlider(options=[(m.strftime("%Y-%m"), m) for m in months],
                                                   index=(0, len(months) - 1), description="Dates",
-                                                  continuous_update=False, layout=widgets.Layout(width="360px"),
+                                                  continuous_update=False, layout=widgets.Layout(width="340px"),
                                                   style={"description_width": "50px"})
         self.filters: dict[str, widgets.Dropdown] = {}
         for col in ("team", "channel", "product"):
             values = sorted(self.tickets[col].dropna().astype("str").unique()) if has_values(self.tickets, col) else []
             self.filters[col] = widgets.Dropdown(options=[ALL, *values], value=ALL, description=col.capitalize(),
-                                                 disabled=not values, layout=widgets.Layout(width="220px"),
+                                                 disabled=not values, layout=widgets.Layout(width="200px"),
                                                  style={"description_width": "60px"})
         self.search = widgets.Text(placeholder="search ticket text…", description="Search", continuous_update=False,
-                                   layout=widgets.Layout(width="300px"), style={"description_width": "50px"})
+                                   layout=widgets.Layout(width="260px"), style={"description_width": "50px"})
         self.status_filter = widgets.Dropdown(options=[("any status", ALL), *[(v, k) for k, v in STATUSES.items()]],
-                                              value=ALL, layout=widgets.Layout(width="200px"))
+                                              value=ALL, layout=widgets.Layout(width="180px"))
+        self.show_names = widgets.ToggleButton(value=not redact_text, description="Show names",
+                                               icon="eye-slash" if redact_text else "eye",
+                                               tooltip="names and contact details are masked; switch on only if "
+                                                       "you are entitled to see them",
+                                               layout=widgets.Layout(width="130px"))
+        self.show_names.add_class("stk-show-names")
+        self.show_names.observe(lambda _c: self._names_switched(), names="value")
         self.progress = widgets.FloatProgress(value=0, min=0, max=1, layout=widgets.Layout(width="160px",
                                                                                            visibility="hidden"))
         self.status_line = widgets.HTML(layout=widgets.Layout(width="auto"))
@@ -378,19 +258,20 @@ class DuplicateExplorer:
         self._rows = []
         cells = list(header)
         for i in range(self.page_size):
-            name = widgets.Button(layout=widgets.Layout(width="auto"))
+            name = widgets.Button(layout=widgets.Layout(width="auto", height="auto"))
             name.add_class("stk-row-name")
             name.on_click(lambda _b, i=i: self._click_row(i))
             row = [name] + [widgets.HTML(layout=widgets.Layout(width="auto")) for _ in range(len(SORT_COLUMNS) - 1)]
             for c in row[1:]:
                 c.add_class("stk-cell")
-            for j in (1, 2, 4, 5, 6, 7):
+            for j in (2, 3, 5, 6, 7, 8):
                 row[j].add_class("stk-num")
-            row[3].add_class("stk-spark")
+            row[1].add_class("stk-status-cell")
+            row[4].add_class("stk-spark")
             self._rows.append(row)
             cells.extend(row)
-        self.grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns=_GRID, grid_gap="2px 4px",
-                                                                 width="100%", overflow="hidden"))
+        self.grid = widgets.GridBox(cells, layout=widgets.Layout(grid_template_columns=_GRID, grid_gap="2px 2px",
+                                                                 min_width="836px", width="100%"))
         self.prev_page = widgets.Button(description="◀ Prev", layout=widgets.Layout(width="80px"))
         self.next_page = widgets.Button(description="Next ▶", layout=widgets.Layout(width="80px"))
         self.prev_page.on_click(lambda _b: self._turn(-1))
@@ -401,31 +282,54 @@ class DuplicateExplorer:
         # detail
         self.title = widgets.HTML()
         self.facts = widgets.HTML()
-        self.ticket_html = widgets.HTML(layout=widgets.Layout(max_height="340px", overflow="auto", width="100%"))
+        self.ticket_heading = widgets.HTML()
+        self.ticket_html = widgets.HTML(layout=widgets.Layout(max_height="360px", overflow="auto", width="100%"))
         self.ticket_html.add_class("stk-tickets")
-        self.ticket_pick = widgets.SelectMultiple(options=[], rows=6, description="Tickets",
-                                                  layout=widgets.Layout(width="100%"),
-                                                  style={"description_width": "60px"})
+        self.ticket_search = widgets.Text(placeholder="search this cluster's tickets (text or id)…",
+                                          continuous_update=False, layout=widgets.Layout(width="auto", flex="1 1 auto",
+                                                                                         min_width="0"))
+        self.ticket_search.add_class("stk-ticket-search")
+        self.ticket_search.observe(lambda _c: self._tickets_changed(reset_page=True), names="value")
+        self.ticket_prev = widgets.Button(description="◀", tooltip="newer tickets", layout=widgets.Layout(width="40px"))
+        self.ticket_next = widgets.Button(description="▶", tooltip="older tickets", layout=widgets.Layout(width="40px"))
+        self.ticket_prev.on_click(lambda _b: self._turn_tickets(-1))
+        self.ticket_next.on_click(lambda _b: self._turn_tickets(1))
+        self.ticket_page_label = widgets.HTML()
+        self.ticket_pick = widgets.SelectMultiple(options=[], rows=8, layout=widgets.Layout(width="100%"))
+        self.ticket_pick.observe(self._picked, names="value")
+        self.chosen_label = widgets.HTML()
+        self.clear_chosen = widgets.Button(description="Clear selection", layout=widgets.Layout(width="130px"))
+        self.clear_chosen.on_click(lambda _b: self._clear_chosen())
         self.timeline = widgets.Output(layout=widgets.Layout(width="100%", min_height="220px"))
         self.neighbour_html = widgets.HTML()
+
         self.rename_text = widgets.Text(placeholder="new name", layout=widgets.Layout(width="260px"))
         self.rename_text.add_class("stk-rename-text")
         self.rename_button = widgets.Button(description="Rename", button_style="primary",
                                             layout=widgets.Layout(width="150px"))
         self.rename_button.add_class("stk-rename-button")
-        self.rename_button.on_click(lambda _b: self._act(lambda: self.rename(self.rename_text.value)))
+        self.rename_result = self._feedback("rename")
+        self.rename_result.add_class("stk-action-result")
+        self.rename_button.on_click(lambda _b: self._act(lambda: self.rename(self.rename_text.value),
+                                                         self.rename_result))
         self.merge_pick = widgets.Dropdown(options=[], layout=widgets.Layout(width="260px"))
+        self.merge_pick.add_class("stk-merge-pick")
         self.merge_button = widgets.Button(description="Merge into this", layout=widgets.Layout(width="150px"))
-        self.merge_button.on_click(lambda _b: self._act(lambda: self.merge([self.merge_pick.value])))
-        self.split_name = widgets.Text(placeholder="name for the split-off tickets", layout=widgets.Layout(
+        self.merge_button.add_class("stk-merge-button")
+        self.merge_result = self._feedback("merge")
+        self.merge_button.on_click(lambda _b: self._act(lambda: self.merge([self.merge_pick.value]),
+                                                        self.merge_result))
+        self.split_name = widgets.Text(placeholder="name for the selected tickets", layout=widgets.Layout(
             width="260px"))
         self.split_button = widgets.Button(description="Split off selected", layout=widgets.Layout(width="150px"))
-        self.split_button.on_click(lambda _b: self._act(lambda: self.split(list(self.ticket_pick.value),
-                                                                            self.split_name.value)))
+        self.split_result = self._feedback("split")
+        self.split_button.on_click(lambda _b: self._act(lambda: self.split(sorted(self.chosen), self.split_name.value),
+                                                        self.split_result))
         self.move_pick = widgets.Dropdown(options=[], layout=widgets.Layout(width="260px"))
-        self.move_button = widgets.Button(description="Move tickets to", layout=widgets.Layout(width="150px"))
-        self.move_button.on_click(lambda _b: self._act(lambda: self.move(list(self.ticket_pick.value),
-                                                                          self.move_pick.value)))
+        self.move_button = widgets.Button(description="Move selected to", layout=widgets.Layout(width="150px"))
+        self.move_result = self._feedback("move")
+        self.move_button.on_click(lambda _b: self._act(lambda: self.move(sorted(self.chosen), self.move_pick.value),
+                                                       self.move_result))
         self.status_pick = widgets.Dropdown(options=[(v, k) for k, v in STATUSES.items()],
                                             layout=widgets.Layout(width="260px"))
         self.status_pick.add_class("stk-status-pick")
@@ -433,28 +337,41 @@ class DuplicateExplorer:
             width="200px"))
         self.note = widgets.Textarea(placeholder="note (why, what to do)", layout=widgets.Layout(width="100%",
                                                                                                 height="60px"))
+        self.note.add_class("stk-note")
         self.status_button = widgets.Button(description="Save status", button_style="primary",
                                             layout=widgets.Layout(width="110px"))
         self.status_button.add_class("stk-status-button")
-        self.note.add_class("stk-note")
+        self.status_result = self._feedback("status")
         self.status_button.on_click(lambda _b: self._act(lambda: self.set_status(
-            self.status_pick.value, tracker_key=self.tracker_key.value, note=self.note.value)))
-        self.action_result = widgets.HTML()
-        self.action_result.add_class("stk-action-result")
+            self.status_pick.value, tracker_key=self.tracker_key.value, note=self.note.value), self.status_result))
+        self.undo_button = widgets.Button(description="Undo", icon="undo", layout=widgets.Layout(width="90px"),
+                                          tooltip="take back the last label action")
+        self.redo_button = widgets.Button(description="Redo", icon="repeat", layout=widgets.Layout(width="90px"),
+                                          tooltip="do again what Undo took back")
+        self.undo_button.add_class("stk-undo-button")
+        self.undo_result = self._feedback("undo")
+        self.undo_button.on_click(lambda _b: self._act(self.undo, self.undo_result, describe="undone"))
+        self.redo_button.on_click(lambda _b: self._act(self.redo, self.undo_result, describe="redone"))
+        # every per-cluster message, cleared when another cluster opens
+        self._cluster_feedback = [self.rename_result, self.merge_result, self.split_result, self.move_result,
+                                  self.status_result, self.undo_result]
 
         # find similar & export
         self.similar_text = widgets.Textarea(placeholder="paste a ticket text or a ticket id",
                                              layout=widgets.Layout(width="100%", height="60px"))
         self.similar_button = widgets.Button(description="Find similar", layout=widgets.Layout(width="110px"))
+        self.similar_result = self._feedback("similar")
         self.similar_button.on_click(lambda _b: self._act(lambda: self.find_similar(self.similar_text.value),
-                                                          saves=False))
+                                                          self.similar_result, saves=False))
         self.similar_html = widgets.HTML(layout=widgets.Layout(max_height="300px", overflow="auto", width="100%"))
         self.similar_html.add_class("stk-tickets")
         self.export_button = widgets.Button(description="Export bug candidates + labels",
                                             layout=widgets.Layout(width="240px"))
+        self.export_button.add_class("stk-export-button")
+        self.export_result = self._feedback("export")
         self.export_button.on_click(lambda _b: self._act(lambda: self.export(
             tracker_url=self.tracker_url.value.strip() or None, ticket_url=self.ticket_url.value.strip() or None),
-            saves=False))
+            self.export_result, saves=False))
         self.export_html = widgets.HTML()
         wide = widgets.Layout(width="100%", max_width="640px")
         self.tracker_url = widgets.Text(value=tracker_url or "", description="Tracker link",
@@ -466,61 +383,74 @@ class DuplicateExplorer:
         self.similar_open = widgets.Dropdown(options=[], description="Open cluster",
                                              layout=widgets.Layout(width="100%", max_width="640px"),
                                              style={"description_width": "90px"})
-        self.similar_open.observe(lambda c: c["new"] and self._act(lambda: self.select(c["new"]), saves=False),
+        self.similar_open.observe(lambda c: c["new"] and self._act(lambda: self.select(c["new"]),
+                                                                   self.similar_result, saves=False),
                                   names="value")
 
     def _build_layout(self) -> None:
         box = widgets.Layout
+        wrap = box(flex_flow="row wrap", align_items="center")
         controls = widgets.VBox([
-            widgets.HBox([self.threshold, self.min_size, self.dates], layout=box(flex_flow="row wrap")),
-            widgets.HBox([*self.filters.values(), self.status_filter], layout=box(flex_flow="row wrap")),
-            widgets.HBox([self.search, self.progress, self.status_line], layout=box(flex_flow="row wrap",
-                                                                                     align_items="center")),
+            widgets.HBox([self.level, self.level_button, self.threshold, self.min_size], layout=wrap),
+            self.level_result,
+            widgets.HBox([self.dates, *self.filters.values(), self.status_filter], layout=wrap),
+            widgets.HBox([self.search, self.show_names, self.progress, self.status_line], layout=wrap),
         ])
         pager = widgets.HBox([self.prev_page, self.next_page, self.page_label], layout=box(align_items="center"))
-        def row(field, button):
+
+        def row(field, button, feedback):
             field.layout.width, field.layout.flex, field.layout.min_width = "auto", "1 1 auto", "0"
-            return widgets.HBox([field, button], layout=box(width="100%"))
+            button.layout.flex = "0 0 auto"
+            return widgets.VBox([widgets.HBox([field, button], layout=box(width="100%")), feedback])
 
         status_row = widgets.HBox([self.status_pick, self.tracker_key], layout=box(width="100%"))
         self.status_pick.layout.width, self.status_pick.layout.flex = "auto", "1 1 60%"
         self.tracker_key.layout.width, self.tracker_key.layout.flex = "auto", "1 1 40%"
-        self.ticket_pick.description = ""
         actions = widgets.VBox([
-            row(self.rename_text, self.rename_button),
-            row(self.merge_pick, self.merge_button),
-            row(self.split_name, self.split_button),
-            row(self.move_pick, self.move_button),
-            widgets.HTML("<b>Status</b>"), status_row, self.note, self.status_button,
-            self.action_result,
-            widgets.HTML("<b>Select tickets</b> to split off or move (Shift/Ctrl-click for several):"),
-            self.ticket_pick,
+            widgets.HBox([self.undo_button, self.redo_button]), self.undo_result,
+            row(self.rename_text, self.rename_button, self.rename_result),
+            row(self.merge_pick, self.merge_button, self.merge_result),
+            row(self.split_name, self.split_button, self.split_result),
+            row(self.move_pick, self.move_button, self.move_result),
+            widgets.HTML("<b>Status</b> (only <i>upstream bug</i> clusters go to the Jira export)"), status_row,
+            self.note, self.status_button, self.status_result,
         ], layout=box(width="100%", min_width="0"))
         left = widgets.VBox([self.facts, self.timeline, widgets.HTML("<b>Most similar clusters</b>"),
                              self.neighbour_html], layout=box(width="100%", min_width="0", overflow="hidden"))
         right = widgets.VBox([widgets.HTML("<b>Act on this cluster</b>"), actions],
-                             layout=box(width="100%", min_width="0", overflow="hidden"))
-        halves = widgets.GridBox([left, right], layout=box(width="100%", grid_gap="0 16px",
-                                                           grid_template_columns="minmax(0, 1fr) minmax(0, 1fr)"))
-        self.detail = widgets.VBox([self.title, halves,
-                                    widgets.HTML("<b>Tickets</b> (PII-redacted; distinctive terms highlighted)"),
-                                    self.ticket_html],
-                                   layout=box(border="1px solid #ddd", padding="8px", width="auto",
-                                              display="none"))
+                             layout=box(width="100%", min_width="0"))
+        halves = widgets.GridBox([left, right], layout=box(
+            width="100%", grid_gap="0 16px", grid_template_columns="repeat(auto-fit, minmax(min(100%, 340px), 1fr))"))
+        ticket_tools = widgets.HBox([self.ticket_search, self.ticket_prev, self.ticket_next, self.ticket_page_label],
+                                    layout=box(width="100%", align_items="center"))
+        picking = widgets.VBox([
+            widgets.HTML("<b>Select tickets</b> to split off or move (Shift/Ctrl-click for several; the selection "
+                         "is kept across pages and searches):"),
+            self.ticket_pick, widgets.HBox([self.chosen_label, self.clear_chosen], layout=box(align_items="center")),
+        ], layout=box(width="100%"))
+        self.detail = widgets.VBox([self.title, halves, self.ticket_heading, ticket_tools, self.ticket_html, picking],
+                                   layout=box(border="1px solid #ddd", padding="8px", width="auto", display="none"))
         tools = widgets.Accordion(children=[
-            widgets.VBox([self.similar_text, self.similar_button, self.similar_open, self.similar_html]),
-            widgets.VBox([self.tracker_url, self.ticket_url, self.export_button, self.export_html]),
+            widgets.VBox([self.similar_text, self.similar_button, self.similar_result, self.similar_open,
+                          self.similar_html]),
+            widgets.VBox([widgets.HTML("Writes the <i>upstream bug</i> clusters as a Jira CSV import, and every "
+                                       "labelled cluster for the report, next to the labels file."),
+                          self.tracker_url, self.ticket_url, self.export_button, self.export_result,
+                          self.export_html]),
         ], layout=box(width="100%"))
         tools.set_title(0, "Find similar tickets")
         tools.set_title(1, "Export")
-        self.widget = widgets.VBox([widgets.HTML(_CSS), controls, self.conflict_box, self.grid, pager, self.detail,
-                                    tools], layout=box(width="100%", max_width="1400px", overflow="hidden"))
+        self.tools = tools
+        table = widgets.Box([self.grid], layout=box(width="100%", overflow="auto"))
+        table.add_class("stk-table-scroll")
+        self.widget = widgets.VBox([widgets.HTML(_CSS), controls, self.conflict_box, table, pager, self.detail,
+                                    tools], layout=box(width="100%", max_width="1400px", min_width="0"))
         self.widget.add_class("stk-explorer")
 
     def _ipython_display_(self) -> None:
         display(self.widget)
 
-    # ----------------------------------------------------------------- state
+    # ----------------------------------------------------------------- clustering
     def _progress(self, step: str, fraction: float) -> None:
         self.progress.layout.visibility = "visible"
         self.progress.value = max(0.0, min(1.0, fraction))
@@ -532,16 +462,19 @@ class DuplicateExplorer:
         self._progress("clustering…", 0.05)
         try:
             threshold = None if self._pending_threshold else float(self.threshold.value)
-            assignments = self.engine.fit(self.tickets, threshold=threshold,
-                                          min_cluster_size=int(self.min_size.value), progress=self._progress)
+            assignments = self.engine.fit(self.tickets, threshold=threshold, min_cluster_size=int(self.min_size.value),
+                                          resolution=self.resolution, progress=self._progress)
         finally:
             self.progress.layout.visibility = "hidden"
         if self._pending_threshold and getattr(self.engine, "threshold_", None) is not None:
+            self.default_threshold = float(self.engine.threshold_)
             self._syncing = True  # show the engine's default without clustering again
             try:
                 self.threshold.value = float(self.engine.threshold_)
             finally:
                 self._syncing = False
+        elif self._pending_threshold or not hasattr(self, "default_threshold"):
+            self.default_threshold = float(self.threshold.value)
         self._pending_threshold = False
         ids = assignments["ticket_id"].astype("str")
         if not (ids.equals(self.tickets["ticket_id"]) or (self._row_of.index.get_indexer(ids) >= 0).all()):
@@ -551,8 +484,54 @@ class DuplicateExplorer:
         self.machine_names = self.engine.cluster_names()
         self._carry()
         self._refresh(reset_page=True)
-        self.status_line.value = (f"{self.machine['cluster_id'].nunique()} clusters in "
+        self._count_levels()
+        found = pd.to_numeric(self.machine["cluster_id"], errors="coerce")
+        self.status_line.value = (f"{_plural(int(found[found >= 0].nunique()), 'cluster')} in "
                                   f"{time.perf_counter() - started:.1f} s")
+
+    def _level_settings(self) -> dict[str, tuple[float, float | None]]:
+        """(threshold, resolution) of each granularity level; resolution None where the engine has no default."""
+        lo, hi = self.threshold.min, self.threshold.max
+        base = getattr(self.engine, "resolution_", None)
+        return {name: (round(min(max(self.default_threshold + offset, lo), hi), 2),
+                       None if base is None or factor == 1 else round(base * factor, 3))
+                for name, (offset, factor) in LEVELS.items()}
+
+    def _count_levels(self) -> None:
+        """Show the number of clusters each granularity level would give, before it is applied."""
+        settings = self._level_settings()
+        size = int(self.min_size.value)
+        counter = getattr(self.engine, "cluster_counts", None)
+        todo = [s for s in settings.values() if (*s, size) not in self._counted]
+        if counter and todo:
+            self._progress("counting clusters per grouping level…", 0.5)
+            try:
+                self._counted.update({(*s, size): c for s, c in zip(todo, counter(todo, size), strict=True)})
+            finally:
+                self.progress.layout.visibility = "hidden"
+        counts = {name: self._counted.get((*s, size)) for name, s in settings.items()}
+        self.level_counts = {name: c for name, c in counts.items() if c is not None}
+        options = [(f"{name} ({_plural(c, 'cluster')})" if c is not None else name, name) for name, c in counts.items()]
+        now = (round(float(self.threshold.value), 2), self.resolution)
+        self._syncing = True
+        try:
+            self.level.options = options
+            self.level.value = next((name for name, s in settings.items() if s == now), None)
+        finally:
+            self._syncing = False
+
+    def _apply_level(self) -> str:
+        if not self.level.value:
+            raise ConfigError("no grouping level chosen", key="grouping", fix="choose a level in the list")
+        name = self.level.value
+        threshold, self.resolution = self._level_settings()[name]
+        self._syncing = True  # one clustering for both settings
+        try:
+            self.threshold.value = threshold
+        finally:
+            self._syncing = False
+        self.recluster()
+        return f"grouped as “{name}” ({_plural(len(set(self.cluster_of.dropna())), 'cluster')})"
 
     def _carry(self) -> None:
         created = pd.Series(self.tickets["created_at"].to_numpy(), index=self.tickets["ticket_id"])
@@ -575,6 +554,7 @@ class DuplicateExplorer:
     def _status(self, key: str) -> str:
         return self.store.labels[key].status if key in self.store.labels else "unreviewed"
 
+    # ----------------------------------------------------------------- table
     def _range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
         """Start and (exclusive) end of the date range control, in UTC."""
         start, stop = self.dates.value
@@ -625,6 +605,8 @@ class DuplicateExplorer:
         if self.status_filter.value != ALL:
             ev = ev[ev["status"] == self.status_filter.value]
         self.table = self._sorted(ev)
+        weekly = [max(w) for w in self.table["weekly"] if isinstance(w, list) and len(w)]
+        self.spark_top = max(weekly, default=0)  # one scale for every sparkline in the table
         if reset_page:
             self.page = 0
         self._draw_table()
@@ -634,8 +616,11 @@ class DuplicateExplorer:
     def _sorted(self, ev: pd.DataFrame) -> pd.DataFrame:
         by = self.sort_by
         key = None
-        if by in ("name", "status"):
-            key = lambda s: s.str.lower()
+        if by == "name":
+            key = lambda s: s.str.lower() if s.name == "name" else s
+        elif by == "status":
+            order = {s: i for i, s in enumerate(STATUS_ORDER)}
+            key = lambda s: s.map(order) if s.name == "status" else s
         ordered = ev.sort_values([by, "cluster"], ascending=[self.ascending, True], key=key, na_position="last")
         return ordered.reset_index(drop=True)
 
@@ -646,7 +631,7 @@ class DuplicateExplorer:
         if self.sort_by == column:
             self.ascending = not self.ascending
         else:
-            self.sort_by, self.ascending = column, column in ("name", "status", "csat_impact")
+            self.sort_by, self.ascending = column, column in ("name", "status", "csat_difference")
         self.table = self._sorted(self.table)
         self.page = 0
         self._draw_table()
@@ -669,19 +654,23 @@ class DuplicateExplorer:
             if not visible:
                 continue
             r = rows.iloc[i]
+            weekly = [int(x) for x in r["weekly"]] if isinstance(r["weekly"], list) else []
             cells[0].description = r["name"]
             cells[0].tooltip = f"{r['cluster']}: {r['name']}"
             cells[0].button_style = "info" if r["cluster"] == self.selected else ""
-            cells[1].value = _fmt_int(r["tickets"])
-            cells[2].value = _fmt_int(r["customers"])
-            cells[3].value = f"<span title='weekly tickets, last {self.weeks} weeks'>{sparkline(r['weekly'])}</span>"
-            cells[4].value = _fmt_growth(r["growth"], r["emerging"])
-            cells[5].value = _fmt_int(r["effort"])
-            cells[6].value = _fmt_pp(r["csat_impact"])
-            cells[7].value = _fmt_int(r["impact"])
-            cells[8].value = f"<span class='stk-badge stk-{r['status']}'>{html.escape(STATUSES[r['status']])}</span>"
+            cells[1].value = f"<span class='stk-badge stk-{r['status']}'>{html.escape(STATUSES[r['status']])}</span>"
+            cells[2].value = _fmt_int(r["tickets"])
+            cells[3].value = _fmt_difference(r["csat_difference"], r["csat_n"], r["small_sample"])
+            counts = ", ".join(str(c) for c in weekly)
+            cells[4].value = (f"<span title='tickets per week, last {len(weekly)} weeks (oldest first): {counts}; "
+                              f"all rows on one scale, top {self.spark_top}'>"
+                              f"{sparkline(weekly, self.spark_top)}</span>")
+            cells[5].value = _fmt_growth(r["growth"], r["emerging"], r["recent"])
+            cells[6].value = _fmt_int(r["customers"])
+            cells[7].value = _fmt_int(r["effort"])
+            cells[8].value = _fmt_int(r["impact"])
         n = len(self.table)
-        self.page_label.value = (f"&nbsp;{start + 1}–{min(start + self.page_size, n)} of {n} clusters"
+        self.page_label.value = (f"&nbsp;{start + 1}–{min(start + self.page_size, n)} of {_plural(n, 'cluster')}"
                                  if n else "&nbsp;no clusters match the filters")
         if self.trend_note:
             self.page_label.value += f" &nbsp;·&nbsp; <i>{html.escape(self.trend_note)}</i>"
@@ -703,12 +692,30 @@ class DuplicateExplorer:
         return list(ids)
 
     def select(self, key: str) -> None:
-        """Open cluster ``key`` (``L3`` for a label, ``c17`` for an unlabelled cluster)."""
+        """Open cluster ``key`` (``L3`` for a label, ``c17`` for an unlabelled cluster).
+
+        Opening another cluster starts afresh: no tickets selected, first page, empty split name and
+        search, no target chosen, no messages left from the previous cluster.
+        """
         if key not in set(self.cluster_of):
             raise ConfigError(f"there is no cluster {key!r}", key="cluster", fix="pick one from the table")
+        if key != self.selected:
+            self._reset_cluster_state()
         self.selected = key
         self._draw_table()
         self._show_detail()
+
+    def _reset_cluster_state(self) -> None:
+        self.chosen = set()
+        self.ticket_page = 0
+        self.split_name.value = ""
+        self._syncing = True
+        try:
+            self.ticket_search.value = ""
+        finally:
+            self._syncing = False
+        for box in self._cluster_feedback:
+            box.value = ""
 
     def _show_detail(self) -> None:
         key = self.selected
@@ -717,27 +724,36 @@ class DuplicateExplorer:
             self.detail.layout.display = "none"
             return
         self.detail.layout.display = None
-        ids = self.members(key, visible_only=True) or self.members(key)
-        rows = self.tickets.iloc[self._row_of.reindex(ids).to_numpy()].sort_values("created_at")
+        everyone = self.members(key)
+        shown = self.members(key, visible_only=True) or everyone
+        rows = self.tickets.iloc[self._row_of.reindex(shown).to_numpy()].sort_values("created_at")
         label = self.store.labels.get(key)
         name = self._name(key)
         self.rename_text.value = name
-        self.terms = self.engine.distinctive_terms(self.members(key), k=8)
-        keys = self._bug_keys(self.members(key))
+        self.terms = self.engine.distinctive_terms(everyone, k=8)
+        keys = self._bug_keys(everyone)
         for col in ("problem_id", "parent_id"):
             if col in rows.columns:
                 keys += [f"{col}:{v}" for v in rows[col].dropna().astype("str").unique()[:5]]
         self.bug_keys_found = keys
         status = STATUSES[label.status] if label else STATUSES["unreviewed"]
         tracker = f" · {html.escape(label.tracker_key)}" if label and label.tracker_key else ""
-        self.title.value = (f"<h3 style='margin:4px 0'>{html.escape(name)} <small style='color:#666'>"
-                            f"{html.escape(key)} · {html.escape(status)}{tracker}</small></h3>")
+        self.title.value = (f"<h3 style='margin:4px 0;overflow-wrap:anywhere'>{html.escape(name)} "
+                            f"<small style='color:#666'>{html.escape(key)} · {html.escape(status)}{tracker}"
+                            "</small></h3>")
         ev = self.table[self.table["cluster"] == key]
-        customers = _fmt_int(ev["customers"].iloc[0]) if len(ev) else ""
         first, last = rows["created_at"].min(), rows["created_at"].max()
+        facts = [f"<b>{len(rows):,}</b> of {_plural(len(everyone), 'ticket')} pass the filters"]
+        if len(ev):
+            r = ev.iloc[0]
+            if not pd.isna(r["customers"]):
+                facts.append(f"<b>{int(r['customers']):,}</b> customers")
+            if not pd.isna(r["csat"]):
+                flag = " (small sample: too few to judge)" if r["small_sample"] else ""
+                facts.append(f"CSAT {r['csat']:.0%} of {_plural(int(r['csat_n']), 'rated ticket')}{flag}, "
+                             f"{r['csat_rest']:.0%} elsewhere")
         self.facts.value = (
-            f"<b>{len(rows):,}</b> tickets shown of {len(self.members(key)):,}"
-            + (f" · <b>{customers}</b> customers" if customers else "")
+            " · ".join(facts)
             + f"<br>first seen {first:%Y-%m-%d}, last seen {last:%Y-%m-%d}"
             + "<br>distinctive terms: " + (", ".join(f"<mark>{html.escape(t)}</mark>" for t in self.terms) or "–")
             + "<br>bug keys found: " + (html.escape(", ".join(keys[:12])) or "none")
@@ -745,21 +761,73 @@ class DuplicateExplorer:
         self.status_pick.value = label.status if label else "unreviewed"
         self.tracker_key.value = label.tracker_key if label else ""
         self.note.value = label.note if label else ""
-        shown = rows.tail(50).iloc[::-1]
-        texts = self._display_text(shown.index)
+        self._tickets_changed()
+        self._draw_neighbours(key)
+        self._draw_timeline(rows)
+
+    def cluster_tickets(self, key: str | None = None) -> pd.DataFrame:
+        """Every ticket of the open cluster (or ``key``), newest first, narrowed by the ticket search box."""
+        key = key or self._require_selection()
+        rows = self.tickets.iloc[self._row_of.reindex(self.members(key)).to_numpy()]
+        rows = rows.sort_values(["created_at", "ticket_id"], ascending=[False, True])
+        query = self.ticket_search.value.strip().lower()
+        if query:
+            hit = self._lower.loc[rows.index].str.contains(query, regex=False) | rows["ticket_id"].str.lower().eq(query)
+            rows = rows[hit.to_numpy()]
+        return rows
+
+    def _tickets_changed(self, reset_page: bool = False) -> None:
+        """Redraw the open cluster's ticket page and the selection list from the page, search and names switch."""
+        if self._syncing or self.selected is None:
+            return
+        rows = self.cluster_tickets()
+        pages = max(1, -(-len(rows) // TICKET_PAGE))
+        self.ticket_page = 0 if reset_page else min(self.ticket_page, pages - 1)
+        start = self.ticket_page * TICKET_PAGE
+        page = rows.iloc[start:start + TICKET_PAGE]
+        texts = self._display_text(page.index)
+        teams = page["team"].fillna("") if "team" in page else [""] * len(page)
         body = "".join(
             f"<tr><td>{html.escape(t)}</td><td>{c:%Y-%m-%d}</td><td>{html.escape(str(team))}</td>"
             f"<td class='stk-text'>{highlight(x, self.terms)}</td></tr>"
-            for t, c, team, x in zip(shown["ticket_id"], shown["created_at"],
-                                     shown["team"].fillna("") if "team" in shown else [""] * len(shown), texts,
-                                     strict=True))
-        more = f"<p>newest 50 of {len(rows):,} shown</p>" if len(rows) > 50 else ""
+            for t, c, team, x in zip(page["ticket_id"], page["created_at"], teams, texts, strict=True))
         self.ticket_html.value = ("<table><tr><th>Ticket</th><th>Created</th><th>Team</th><th>Text</th></tr>"
-                                  f"{body}</table>{more}")
-        options = [(f"{t} — {x[:70]}", t) for t, x in zip(shown["ticket_id"], texts, strict=True)]
-        self.ticket_pick.options = options
-        self._draw_neighbours(key)
-        self._draw_timeline(rows)
+                                  f"{body}</table>")
+        masked = "names and contact details masked" if self.redact_text else "names shown"
+        searched = f" matching “{html.escape(self.ticket_search.value.strip())}”" if self.ticket_search.value.strip() \
+            else ""
+        self.ticket_heading.value = (f"<b>Tickets</b> ({masked}; distinctive terms highlighted; newest first)")
+        self.ticket_page_label.value = (f"&nbsp;{start + 1}–{start + len(page)} of {_plural(len(rows), 'ticket')}"
+                                        f"{searched}" if len(rows) else f"&nbsp;no tickets{searched}")
+        self.ticket_prev.disabled = self.ticket_page == 0
+        self.ticket_next.disabled = start + TICKET_PAGE >= len(rows)
+        self._syncing = True
+        try:
+            self.ticket_pick.options = [(f"{t} — {x[:70]}", t) for t, x in zip(page["ticket_id"], texts, strict=True)]
+            self.ticket_pick.value = tuple(t for t in page["ticket_id"] if t in self.chosen)
+        finally:
+            self._syncing = False
+        self._draw_chosen()
+
+    def _turn_tickets(self, step: int) -> None:
+        self.ticket_page = max(0, self.ticket_page + step)
+        self._tickets_changed()
+
+    def _picked(self, change) -> None:
+        """Keep the selection across pages: this page's tickets as picked, the others as they were."""
+        if self._syncing:
+            return
+        on_page = {value for _, value in self.ticket_pick.options}
+        self.chosen = (self.chosen - on_page) | set(change["new"])
+        self._draw_chosen()
+
+    def _clear_chosen(self) -> None:
+        self.chosen = set()
+        self._tickets_changed()
+
+    def _draw_chosen(self) -> None:
+        self.chosen_label.value = f"{_plural(len(self.chosen), 'ticket')} selected&nbsp;"
+        self.clear_chosen.disabled = not self.chosen
 
     def _bug_keys(self, ticket_ids: list[str]) -> list[str]:
         found = self.engine.bug_keys(ticket_ids) if hasattr(self.engine, "bug_keys") else None
@@ -772,20 +840,35 @@ class DuplicateExplorer:
         text = redact(text) if self.redact_text else text
         return [" ".join(str(x).split())[:600] for x in text]
 
+    def _names_switched(self) -> None:
+        self.show_names.icon = "eye" if self.show_names.value else "eye-slash"
+        self._tickets_changed()
+        if self.similar_text.value.strip() and self.similar_html.value:
+            self._act(lambda: self.find_similar(self.similar_text.value), self.similar_result, saves=False)
+
     def _draw_neighbours(self, key: str) -> None:
-        groups = self.cluster_of
-        near = self.engine.neighbours(self.members(key), groups, k=6)
+        """The most similar clusters (over all tickets, whatever the filters) and the merge/move targets."""
+        near = self.engine.neighbours(self.members(key), self.cluster_of, k=6)
         near = near[near["cluster"] != key].head(5) if len(near) else near
         self.neighbours_found = near
         self.neighbour_html.value = "<br>".join(
             f"{html.escape(self._name(c))} <small>({html.escape(c)}, similarity {s:.2f})</small>"
             for c, s in zip(near["cluster"], near["similarity"], strict=True)) or "none"
-        others = [k for k in self.table["cluster"] if k != key]
-        first = [c for c in near["cluster"] if c in set(others)]
-        order = first + [k for k in others if k not in set(first)]
-        options = [(f"{self._name(k)} ({k})", k) for k in order[:300]]
-        self.merge_pick.options = options
-        self.move_pick.options = options
+        self._targets(key)
+
+    def _targets(self, key: str) -> None:
+        """Merge/move choices: the similar clusters first (filters do not hide them), then the table's, then
+        the rest; nothing is preselected, so a click acts only on what the analyst chose."""
+        similar = [c for c in getattr(self, "neighbours_found", pd.DataFrame({"cluster": []}))["cluster"]
+                   if c != key and c in set(self.cluster_of)]
+        shown = [k for k in self.table["cluster"] if k != key]
+        rest = sorted(set(self.cluster_of.dropna()) - set(similar) - set(shown) - {key})
+        order = list(dict.fromkeys([*similar, *shown, *rest]))[:300]
+        options = [("choose a cluster…", None)] + [
+            (f"{'★ ' if k in similar else ''}{self._name(k)} ({k})", k) for k in order]
+        for pick in (self.merge_pick, self.move_pick):
+            pick.options = options
+            pick.index = 0  # "choose a cluster…" shown, value None
 
     def _draw_timeline(self, rows: pd.DataFrame) -> None:
         """Weekly ticket counts of the open cluster as a plotly bar chart in the timeline Output.
@@ -796,74 +879,104 @@ class DuplicateExplorer:
         weekly = (rows.set_index("created_at").resample("W-MON", label="left", closed="left").size()
                   .rename("tickets").reset_index())
         axis = {"gridcolor": "#eee", "zeroline": False, "automargin": True}
+        days = weekly["created_at"].dt.strftime("%Y-%m-%d").tolist()
+        xaxis = {**axis, "type": "date", "tickformat": "%d %b %Y"}
+        if len(weekly) <= 8:  # a short cluster: one tick per week, and room around a single bar
+            xaxis["dtick"] = 7 * 24 * 3600 * 1000
+            first, last = weekly["created_at"].min(), weekly["created_at"].max()
+            xaxis["range"] = [(first - pd.Timedelta(days=7)).strftime("%Y-%m-%d"),
+                              (last + pd.Timedelta(days=7)).strftime("%Y-%m-%d")]
         figure = {
-            "data": [{"type": "bar", "x": weekly["created_at"].dt.strftime("%Y-%m-%d").tolist(),
-                      "y": weekly["tickets"].astype(int).tolist(), "marker": {"color": "#1f77b4"},
-                      "hovertemplate": "week of %{x}: %{y} tickets<extra></extra>"}],
+            "data": [{"type": "bar", "x": days, "y": weekly["tickets"].astype(int).tolist(),
+                      "marker": {"color": "#1f77b4"}, "hovertemplate": "week of %{x}: %{y} tickets<extra></extra>"}],
             "layout": {"height": 220, "margin": {"l": 40, "r": 10, "t": 28, "b": 30}, "bargap": 0.1,
                        "title": {"text": "Tickets per week", "font": {"size": 13}},
-                       "plot_bgcolor": "white", "paper_bgcolor": "white", "xaxis": {**axis, "type": "date"},
+                       "plot_bgcolor": "white", "paper_bgcolor": "white", "xaxis": xaxis,
                        "yaxis": {**axis, "rangemode": "tozero"}},
             "config": {"displaylogo": False, "responsive": True},
         }
         self.last_timeline = figure
         self.timeline.outputs = ({"output_type": "display_data", "metadata": {},
                                   "data": {"application/vnd.plotly.v1+json": figure,
-                                           "text/plain": f"timeline of {len(rows)} tickets"}},)
+                                           "text/plain": f"timeline of {_plural(len(rows), 'ticket')}"}},)
 
     # ----------------------------------------------------------------- actions
-    def _act(self, action: Callable[[], object], saves: bool = True) -> None:
-        """Run a UI action, showing its outcome (or the user's mistake) instead of a traceback."""
+    def _act(self, action: Callable[[], object], feedback: widgets.HTML, saves: bool = True,
+             describe: str | None = None) -> None:
+        """Run a UI action and show its outcome (or the user's mistake) right below the control that caused it."""
+        for box in (*self._cluster_feedback, self.similar_result, self.export_result, self.level_result):
+            box.value = ""  # an old success line must not stand next to a new error
         try:
-            action()
-            if saves:
-                self.action_result.value = (f"<span class='stk-saved'>saved to {html.escape(str(self.store.path))}"
-                                            f" at {pd.Timestamp.now():%H:%M:%S}</span>")
+            result = action()
         except (ConfigError, DataError) as exc:
-            self.action_result.value = f"<span class='stk-error'>{html.escape(str(exc))}</span>"
+            feedback.value = f"<span class='stk-error' role='alert'>{html.escape(str(exc))}</span>"
+            return
+        if describe:
+            text = _describe(result, describe)
+        elif isinstance(result, str):
+            text = result
+        elif saves:
+            text = f"saved to {self.store.path} at {pd.Timestamp.now():%H:%M:%S}"
+        else:
+            return
+        feedback.value = f"<span class='stk-saved' role='status'>{html.escape(text)}</span>"
 
     def _label_for(self, key: str) -> str:
-        """The label id of cluster ``key``, labelling an unlabelled cluster first."""
+        """The label id of cluster ``key``, labelling an unlabelled cluster first (inside the action)."""
         if key in self.store.labels:
             return key
         if key not in set(self.cluster_of):
             raise ConfigError(f"there is no cluster {key!r}", key="cluster", fix="pick one from the table")
-        return self.store.create(self.members(key), self._name(key), save=False).label_id
+        return self.store.create(self.members(key), self._name(key)).label_id
 
     def _require_selection(self) -> str:
         if self.selected is None:
             raise ConfigError("no cluster is selected", key="cluster", fix="click a cluster in the table first")
         return self.selected
 
-    def _commit(self, select: str, fallback: str | None = None) -> None:
-        """After an action: carry labels again, make members match what is shown, save, redraw."""
+    def _transaction(self, action: Callable[[], str | None], fallback: str | None = None):
+        """Run ``action`` as one label transaction, pinning carried tickets, then redraw.
+
+        ``action`` returns the cluster to show afterwards. On a mistake nothing is saved and the view
+        goes back to the labels as they are.
+        """
+        try:
+            with self.store.transaction():
+                select = action()
+                self._carry()
+                self.store.sync(self.carried.assignments, self.data_end.isoformat())
+        except BaseException:
+            self._carry()
+            raise
         self._carry()
-        self.store.sync(self.carried.assignments, self.data_end.isoformat())
-        self.store.save()
-        self.selected = select if select in set(self.cluster_of) else fallback
+        chosen = select if select in set(self.cluster_of) else fallback
+        if chosen != self.selected:
+            self._reset_cluster_state()
+        self.selected = chosen if chosen in set(self.cluster_of) else None
         self._refresh()
 
     def rename(self, name: str) -> None:
         """Rename the selected cluster."""
-        lid = self._label_for(self._require_selection())
-        self.store.rename(lid, name)
-        self._commit(lid)
+        key = self._require_selection()
+        self._transaction(lambda: self.store.rename(self._label_for(key), name).label_id)
 
     def set_status(self, status: str, *, tracker_key: str = "", note: str | None = None) -> None:
         """Set the selected cluster's status (a key of :data:`STATUSES`), tracker key and note."""
-        lid = self._label_for(self._require_selection())
-        self.store.set_status(lid, status, tracker_key=tracker_key, note=note)
-        self._commit(lid)
+        key = self._require_selection()
+        self._transaction(lambda: self.store.set_status(self._label_for(key), status, tracker_key=tracker_key,
+                                                        note=note).label_id)
 
     def merge(self, others: Sequence[str]) -> None:
-        """Merge the clusters ``others`` into the selected one."""
+        """Merge the clusters ``others`` into the selected one (the merge list is emptied afterwards)."""
         key = self._require_selection()
         others = [o for o in others if o and o != key]
         if not others:
             raise ConfigError("no cluster chosen to merge", key="merge", fix="choose a cluster in the merge list")
-        lids = [self._label_for(k) for k in [key, *others]]
-        target = self.store.merge(lids, into=lids[0])
-        self._commit(target.label_id)
+        missing = [o for o in others if o not in set(self.cluster_of)]
+        if missing:
+            raise ConfigError(f"there is no cluster {missing[0]!r} any more", key="merge",
+                              fix="choose a cluster in the merge list")
+        self._transaction(lambda: self.store.merge([self._label_for(k) for k in [key, *others]]).label_id)
 
     def split(self, tickets: Sequence[str], name: str) -> None:
         """Split ``tickets`` off the selected cluster into a new cluster called ``name``."""
@@ -877,12 +990,10 @@ class DuplicateExplorer:
         if foreign:
             raise ConfigError(f"tickets {', '.join(foreign[:5])} are not in this cluster", key="tickets",
                               fix="select tickets of the open cluster")
-        lid = self._label_for(key)
-        new = self.store.split(lid, tickets, name)
-        self._commit(new.label_id)
+        self._transaction(lambda: self.store.split(self._label_for(key), tickets, name).label_id)
 
     def move(self, tickets: Sequence[str], to: str) -> None:
-        """Move ``tickets`` to cluster ``to``."""
+        """Move ``tickets`` to cluster ``to`` (the selection and the move list are emptied afterwards)."""
         key = self._require_selection()
         tickets = [str(t) for t in tickets]
         if not tickets:
@@ -890,15 +1001,42 @@ class DuplicateExplorer:
         if not to or to == key:
             raise ConfigError("choose another cluster to move the tickets to", key="to",
                               fix="pick a cluster in the move list")
-        target = self._label_for(to)
-        self.store.move(tickets, target)
-        self._commit(key, fallback=target)
+        if to not in set(self.cluster_of):
+            raise ConfigError(f"there is no cluster {to!r} any more", key="to", fix="pick a cluster in the move list")
+        self.chosen -= set(tickets)
+
+        def act() -> str:
+            self.store.move(tickets, self._label_for(to))
+            return key
+
+        self._transaction(act, fallback=to)
+
+    def undo(self) -> dict | None:
+        """Undo the last label action (also one from before a restart); returns its history entry, or None."""
+        return self._undo_or_redo(self.store.undo)
+
+    def redo(self) -> dict | None:
+        """Redo what :meth:`undo` took back; returns the history entry, or None when there is nothing to redo."""
+        return self._undo_or_redo(self.store.redo)
+
+    def _undo_or_redo(self, step: Callable[[], dict | None]) -> dict | None:
+        done: list[dict | None] = []
+
+        def act():
+            done.append(step())
+            labels = done[0]["labels"] if done[0] else []
+            present = [lid for lid in labels if lid in self.store.labels]
+            return present[0] if present else self.selected
+
+        self._transaction(act)
+        return done[0]
 
     # ----------------------------------------------------------------- search & export
     def find_similar(self, query: str, k: int = 10) -> pd.DataFrame:
         """The ``k`` tickets closest to ``query`` (a text, or a ticket id whose text is used), with their clusters.
 
-        Returns columns ticket_id, similarity, cluster, cluster_name, text (redacted), and shows them.
+        Returns columns ticket_id, similarity, cluster, cluster_name, text (masked unless names are shown), and
+        shows them.
         """
         query = query.strip()
         if not query:
@@ -934,13 +1072,13 @@ class DuplicateExplorer:
         return labelled_clusters(self.store, ev)
 
     def examples(self, per_cluster: int = 5) -> pd.DataFrame:
-        """Example tickets per label (newest first): label_id, ticket_id, subject (PII-redacted)."""
+        """Example tickets per label (newest first): label_id, ticket_id, subject (always PII-redacted)."""
         keys = self.cluster_of.reindex(self.tickets["ticket_id"]).to_numpy()
         rows = self.tickets.assign(label_id=keys)
         rows = rows[rows["label_id"].isin(list(self.store.labels))].sort_values("created_at", ascending=False)
         rows = rows.groupby("label_id", sort=False).head(per_cluster)
         subject = rows["subject"] if has_values(rows, "subject") else rows.get("description", "")
-        subject = redact(subject.fillna("").astype("str")) if self.redact_text else subject
+        subject = redact(subject.fillna("").astype("str"))  # leaves the analyst's screen: never names
         return pd.DataFrame({"label_id": rows["label_id"].to_numpy(), "ticket_id": rows["ticket_id"].to_numpy(),
                              "subject": np.asarray(subject, dtype=object)})
 
@@ -955,15 +1093,22 @@ class DuplicateExplorer:
         folder = Path(folder) if folder is not None else self.store.path.parent
         labelled = self.labelled()
         jira = jira_bug_candidates(labelled, self.examples(), tracker_url=tracker_url, ticket_url=ticket_url)
-        paths = {"jira": write_jira_csv(jira, folder / "bug_candidates_jira.csv"),
-                 "labelled": folder / "labelled_clusters.csv"}
-        atomic_write_text(paths["labelled"], csv_text(labelled))  # formula-leading cells neutralised
+        try:
+            paths = {"jira": write_jira_csv(jira, folder / "bug_candidates_jira.csv"),
+                     "labelled": write_labelled_csv(labelled, folder / "labelled_clusters.csv")}
+        except OSError as exc:
+            raise DataError(f"the export cannot be written ({exc.strerror or exc})", file=str(folder),
+                            fix="choose a folder you can write to") from None
         self.export_html.value = (f"{len(jira)} bug candidate(s) → {html.escape(str(paths['jira']))}<br>"
                                   f"{len(labelled)} labelled cluster(s) → {html.escape(str(paths['labelled']))}")
         return paths
 
 
-TICKET_FILES = ("tickets.csv", "tickets.csv.gz", "tickets.parquet", "tickets.xlsx", "tickets.json")
+def _describe(entry: dict | None, verb: str) -> str:
+    """What undo or redo did, in words: ``rename of L1 undone; saved``."""
+    if entry is None:
+        return "nothing to undo" if verb == "undone" else "nothing to redo"
+    return f"{entry['action']} of {', '.join(entry.get('labels', []))} {verb}; saved"
 
 
 def open_explorer(data: str | Path, *, labels_path: str | Path | None = None, source: str | None = None,
@@ -984,28 +1129,10 @@ def open_explorer(data: str | Path, *, labels_path: str | Path | None = None, so
     representation : how ticket text becomes vectors (:data:`toolkit.duplicates.REPRESENTATIONS`):
         ``"tfidf"`` (default), or ``"semantic"`` for the sentence model (closer paraphrases; about a
         minute for 20,000 tickets on two cores, once: the slider only regroups).
-    redact_text : show ticket text PII-redacted.
+    redact_text : mask names and contact details in ticket text (the "Show names" switch starts off).
     tracker_url, ticket_url : link templates for the Jira export (see :func:`jira_bug_candidates`).
     """
-    from toolkit.io import load_tickets
-
-    path = Path(data)
-    if path.is_dir():
-        found = [path / name for name in TICKET_FILES if (path / name).exists()]
-        if not found:
-            raise DataError(f"no tickets file in {path}", file=str(path),
-                            fix=f"pass the export file itself, or put one of {', '.join(TICKET_FILES)} there")
-        path = found[0]
-    tickets, _report = load_tickets(path, source=source, tz=tz)
-    if since is not None:
-        try:
-            start = pd.Timestamp(since)
-        except ValueError:
-            raise ConfigError(f"since={since!r} is not a date", key="since", fix="write it as 2026-07-01") from None
-        start = start.tz_localize(tz) if start.tzinfo is None else start
-        tickets = tickets[tickets["created_at"] >= start]
-        if tickets.empty:
-            raise ConfigError(f"no tickets created on or after {since}", key="since", fix="choose an earlier date")
+    tickets, path = explorer_tickets(data, source=source, tz=tz, since=since)
     engine = FinderEngine(seed=seed, representation=representation)
     return DuplicateExplorer(tickets, labels_path=labels_path, data_path=path, engine=engine,
                              threshold=threshold, min_cluster_size=min_cluster_size, redact_text=redact_text,

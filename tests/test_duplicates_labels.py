@@ -12,24 +12,13 @@ import time
 
 import pandas as pd
 import pytest
+from duplicates_frames import ids, make_store
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit.duplicates.labels import LabelStore, carry_labels, labels_path_for
 from toolkit.errors import ConfigError, DataError
 from toolkit.files import atomic_write_text
-from toolkit.widgets.labels import (
-    JIRA_COLUMNS,
-    LabelStore,
-    carry_labels,
-    jira_bug_candidates,
-    labelled_clusters,
-    labels_path_for,
-    write_jira_csv,
-)
-
-
-def ids(*nums):
-    return [f"T{n}" for n in nums]
 
 
 def assignments(mapping: dict[str, list[int]]) -> pd.DataFrame:
@@ -67,17 +56,30 @@ def test_actions_keep_members_disjoint_and_save_each_time(tmp_path):
     assert again.create(ids(9), "x").label_id == "L4"
 
 
-def test_a_second_session_cannot_silently_overwrite_the_first(tmp_path):
+def test_a_second_session_acts_on_top_of_the_first_and_loses_nothing(tmp_path):
     path = tmp_path / "l.json"
     first, second = LabelStore(path), LabelStore(path)
-    first.create(ids(1), "from the first session")
+    first.create(ids(1, 2), "from the first session")
+    second.create(ids(2, 3), "from the second session")  # re-reads the file first: T2 moves, nothing is lost
+    saved = {lab["label_id"]: (lab["name"], lab["members"]) for lab in json.loads(path.read_text())["labels"]}
+    assert saved == {"L1": ("from the first session", ids(1)), "L2": ("from the second session", ids(2, 3))}
+    first.rename("L1", "renamed by the first")  # and the first session sees the second's label
+    assert sorted(first.labels) == ["L1", "L2"] and first.labels["L2"].members == ids(2, 3)
+    with pytest.raises(ConfigError, match="there is no label 'L9'"):
+        second.rename("L9", "x")
+    assert len(LabelStore(path).labels) == 2
+
+
+def test_an_unsaved_store_refuses_to_overwrite_another_sessions_save(tmp_path):
+    path = tmp_path / "l.json"
+    draft = LabelStore(path, autosave=False)
+    draft.create(ids(1), "kept in memory")
+    assert not path.exists()
+    LabelStore(path).create(ids(2), "saved meanwhile")
     with pytest.raises(DataError, match="changed by another session since this explorer opened it; this action "
                                         "was not saved. Fix: re-run the explorer cell"):
-        second.create(ids(2), "from the second session")
-    assert [lab["name"] for lab in json.loads(path.read_text())["labels"]] == ["from the first session"]
-    again = LabelStore(path)  # reloading picks up the other session's work
-    again.create(ids(2), "after reloading")
-    assert len(LabelStore(path).labels) == 2
+        draft.save()
+    assert [lab["name"] for lab in json.loads(path.read_text())["labels"]] == ["saved meanwhile"]
 
 
 def test_moving_the_last_ticket_removes_the_empty_label(tmp_path):
@@ -154,7 +156,7 @@ def _wait_for_new_version(path, before, seconds: float = 60) -> None:
 
 WRITER = textwrap.dedent("""
     import sys
-    from toolkit.widgets.labels import LabelStore
+    from toolkit.duplicates.labels import LabelStore
     store = LabelStore(sys.argv[1])
     while True:
         n = store._next
@@ -221,14 +223,6 @@ def test_killing_a_raw_atomic_write_keeps_the_previous_or_the_next_version(tmp_p
 
 
 # ----------------------------------------------------------------------------- carry-over
-def make_store(tmp_path, groups: dict[str, list[int]], data_until="2026-01-31T00:00:00+00:00"):
-    store = LabelStore(tmp_path / "l.json", autosave=False)
-    for name, nums in groups.items():
-        store.create(ids(*nums), name, save=False)
-    store.data_until = data_until
-    return store
-
-
 def test_same_clustering_new_ids_carries_everything(tmp_path):
     store = make_store(tmp_path, {"export": [1, 2, 3, 4]})
     result = carry_labels(assignments({"7": [1, 2, 3, 4, 5], "8": [6, 7]}), store)
@@ -292,57 +286,6 @@ def test_sync_pins_carried_tickets_and_keeps_other_data(tmp_path):
 
 
 # ----------------------------------------------------------------------------- exports
-def test_labelled_clusters_table_and_jira_rows(tmp_path):
-    store = make_store(tmp_path, {"Export times out": [1, 2, 3], "Login loop": [4, 5], "Typo": [6]})
-    store.set_status("L1", "upstream_bug", note="since 4.1")
-    store.set_status("L2", "known_issue", tracker_key="APP-77")
-    summary = pd.DataFrame({"label_id": ["L1", "L2"], "tickets": [60, 2], "customers": [12, 1],
-                            "first_seen": pd.to_datetime(["2026-01-02", "2026-01-05"], utc=True),
-                            "last_seen": pd.to_datetime(["2026-03-01", "2026-01-06"], utc=True),
-                            "bug_keys": [["APP-1234", "#55"], []], "example_tickets": [ids(1, 2), ids(4)]})
-    table = labelled_clusters(store, summary)
-    assert table.columns.tolist() == ["label_id", "name", "status", "status_text", "tracker_key", "note", "tickets",
-                                      "customers", "first_seen", "last_seen", "bug_keys", "example_tickets",
-                                      "updated_at"]
-    assert table["label_id"].tolist() == ["L1", "L2", "L3"]
-    assert table["tickets"].tolist() == [60, 2, 1] and table["bug_keys"].tolist() == ["APP-1234, #55", "", ""]
-    assert table["status_text"].tolist() == ["upstream bug", "known issue", "not reviewed"]
-
-    examples = pd.DataFrame({"label_id": ["L1", "L1", "L2"], "ticket_id": ids(3, 1, 4),
-                             "subject": ["Export  fails\non big report", "Export timeout", "Login"]})
-    jira = jira_bug_candidates(table, examples, statuses=("upstream_bug", "known_issue"),
-                               tracker_url="https://jira.example.com/browse/{key}",
-                               ticket_url="https://desk.example.com/tickets/{ticket_id}")
-    assert jira.columns.tolist() == JIRA_COLUMNS
-    assert jira["Summary"].tolist() == ["Export times out", "Login loop"]
-    assert jira["Priority"].tolist() == ["High", "Medium"]
-    assert jira["Labels"].tolist() == ["support-duplicates upstream-bug", "support-duplicates known-issue"]
-    assert jira["Link"].tolist() == ["https://desk.example.com/tickets/T3", "https://jira.example.com/browse/APP-77"]
-    assert jira["Description"].iloc[0] == (
-        "Support tickets about this problem: 60 from 12 customers.\n"
-        "First seen 2026-01-02, last seen 2026-03-01.\n"
-        "Bug keys mentioned in tickets: APP-1234, #55.\n"
-        "Analyst note: since 4.1\n"
-        "Example tickets:\n"
-        "- T3 (https://desk.example.com/tickets/T3): Export fails on big report\n"
-        "- T1 (https://desk.example.com/tickets/T1): Export timeout\n"
-        "Cluster L1 from the support-toolkit duplicate explorer.")
-    out = write_jira_csv(jira, tmp_path / "jira.csv")
-    back = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert back.equals(jira.astype(str))
-    assert out.read_text().startswith('"Summary","Issue Type","Priority","Description","Labels","Link"\n')
-
-
-def test_labelled_clusters_without_evidence_and_empty_store(tmp_path):
-    store = make_store(tmp_path, {"a": [1, 2]})
-    table = labelled_clusters(store)
-    assert table[["label_id", "tickets"]].to_dict("records") == [{"label_id": "L1", "tickets": 2}]
-    assert table["customers"].isna().all() and table["first_seen"].isna().all()
-    empty = labelled_clusters(LabelStore(tmp_path / "none.json"))
-    assert empty.empty and empty.columns.tolist()[:3] == ["label_id", "name", "status"]
-    assert jira_bug_candidates(empty).columns.tolist() == JIRA_COLUMNS
-
-
 @settings(max_examples=60, deadline=None)
 @given(clusters=st.lists(st.integers(-1, 4), min_size=1, max_size=40),
        owners=st.lists(st.integers(-1, 2), min_size=40, max_size=40))
@@ -353,7 +296,7 @@ def test_carry_over_invariants(tmp_path_factory, clusters, owners):
     for label in range(3):
         members = [f"T{i}" for i in range(n) if owners[i] == label]
         if members:
-            store.create(members, f"label {label}", save=False)
+            store.create(members, f"label {label}")
     frame = pd.DataFrame({"ticket_id": [f"T{i}" for i in range(n)], "cluster_id": clusters})
     result = carry_labels(frame, store)
     got = result.assignments.set_index("ticket_id")
@@ -369,3 +312,154 @@ def test_carry_over_invariants(tmp_path_factory, clusters, owners):
     assert all(len(ids) >= 2 for ids in result.conflicts["label_ids"])
     # unclustered tickets are never carried anywhere
     assert not ((got["cluster_id"].isna()) & (got["how"] == "carried")).any()
+
+
+# ----------------------------------------------------------------------------- two writers
+TWO_WRITERS = textwrap.dedent("""
+    import json, sys
+    from toolkit.duplicates.labels import LabelStore
+    path, who, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    store = LabelStore(path)
+    done = []
+    for i in range(n):
+        label = store.create([f"{who}-{i}-a", f"{who}-{i}-b"], f"{who} {i}")
+        if i % 3 == 0:
+            store.rename(label.label_id, f"{who} {i} renamed")
+        done.append(store.labels[label.label_id].name)  # acknowledged: the call returned
+    print(json.dumps(done))
+""")
+
+
+def test_two_processes_saving_at_full_speed_keep_every_acknowledged_label(tmp_path):
+    path = tmp_path / "labels.json"
+    script = tmp_path / "two.py"
+    script.write_text(TWO_WRITERS)
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    procs = [subprocess.Popen([sys.executable, str(script), str(path), who, "60"], env=env, stdout=subprocess.PIPE,
+                              text=True) for who in ("A", "B")]
+    acknowledged = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=240)
+        assert proc.returncode == 0
+        acknowledged += json.loads(out)
+    final = LabelStore(path)
+    names = sorted(label.name for label in final.labels.values())
+    assert len(acknowledged) == 120 and names == sorted(acknowledged)
+    assert sorted(t for label in final.labels.values() for t in label.members) == sorted(
+        f"{who}-{i}-{x}" for who in "AB" for i in range(60) for x in "ab")
+    assert len({label.label_id for label in final.labels.values()}) == 120  # no id handed out twice
+    assert [h["action"] for h in final.history].count("rename") == 40
+
+
+def test_opening_a_store_never_removes_a_live_writers_temporary_file(tmp_path):
+    from filelock import FileLock
+
+    path = tmp_path / "labels.json"
+    LabelStore(path).create(ids(1), "first")
+    in_flight = tmp_path / ".labels.json.live1234.tmp"
+    with FileLock(tmp_path / ".labels.json.lock"):  # another writer, in the middle of its save
+        in_flight.write_text("half written")
+        assert len(LabelStore(path).labels) == 1
+        assert in_flight.exists()
+    LabelStore(path)  # nobody holds the lock now: what is left is stale
+    assert not in_flight.exists()
+
+
+def test_a_writer_holding_the_lock_too_long_gives_a_clear_error(tmp_path):
+    from filelock import FileLock
+
+    path = tmp_path / "labels.json"
+    store = LabelStore(path, lock_timeout=0.2)
+    with FileLock(tmp_path / ".labels.json.lock"), pytest.raises(
+            DataError, match=r"labels.json: another explorer has been saving the labels file for 0.2 s; this action "
+                             r"was not saved. Fix: wait for the other explorer \(or close it\), then repeat"):
+        store.create(ids(1), "blocked")
+    assert store.labels == {} and not path.exists()
+    store.create(ids(1), "after the other writer")
+    assert [lab.name for lab in LabelStore(path).labels.values()] == ["after the other writer"]
+
+
+# ----------------------------------------------------------------------------- undo and redo
+def labels_on_disk(path) -> list[dict]:
+    return json.loads(path.read_text())["labels"]
+
+
+def test_undo_restores_the_exact_labels_and_redo_does_the_action_again(tmp_path):
+    path = tmp_path / "l.json"
+    store = LabelStore(path)
+    store.create(ids(1, 2, 3), "Export fails")
+    store.create(ids(4, 5), "Login loop")
+    store.set_status("L2", "known_issue", tracker_key="APP-9", note="fix in 4.2")
+    before = labels_on_disk(path)
+    store.merge(["L1", "L2"])
+    assert len(labels_on_disk(path)) == 1
+    undone = store.undo()
+    assert (undone["action"], undone["labels"], undone["n"]) == ("merge", ["L1", "L2"], 4)
+    assert labels_on_disk(path) == before  # names, statuses, notes, times and members exactly as they were
+    assert LabelStore(path).labels == store.labels
+    redone = store.redo()
+    assert redone["action"] == "merge" and sorted(store.labels["L1"].members) == ids(1, 2, 3, 4, 5)
+    assert "L2" not in store.labels and store.redo() is None  # nothing left to redo
+    assert [h["action"] for h in store.history] == ["create", "create", "status", "merge", "undo", "redo"]
+
+
+def test_undo_walks_back_through_every_kind_of_action_and_a_new_action_ends_redo(tmp_path):
+    path = tmp_path / "l.json"
+    store = LabelStore(path)
+    assert store.undo() is None and store.redo() is None
+    store.create(ids(1, 2, 3, 4), "A")
+    snapshots = [labels_on_disk(path)]
+    for act in (lambda: store.rename("L1", "A renamed"), lambda: store.split("L1", ids(4), "B"),
+                lambda: store.move(ids(1), "L2"), lambda: store.set_status("L2", "upstream_bug")):
+        act()
+        snapshots.append(labels_on_disk(path))
+    for expected in reversed(snapshots[:-1]):
+        store.undo()
+        assert labels_on_disk(path) == expected
+    store.undo()
+    assert labels_on_disk(path) == [] and store.undo() is None
+    store.redo()
+    assert labels_on_disk(path) == snapshots[0]
+    store.create(ids(9), "new work")  # a new action: what was undone before it cannot be redone
+    assert store.redo() is None
+
+
+def test_undo_works_after_a_restart_and_on_another_sessions_action(tmp_path):
+    path = tmp_path / "l.json"
+    LabelStore(path).create(ids(1), "A")
+    LabelStore(path).rename("L1", "B")
+    later = LabelStore(path)
+    assert later.undo()["action"] == "rename" and later.labels["L1"].name == "A"
+    assert LabelStore(path).labels["L1"].name == "A"
+
+
+def test_a_failed_action_leaves_memory_and_file_as_they_were(tmp_path):
+    path = tmp_path / "l.json"
+    store = LabelStore(path)
+    store.create(ids(1, 2), "A")
+    saved = path.read_text()
+    with pytest.raises(ConfigError, match="tickets T9 are not in L1"), store.transaction():
+        store.rename("L1", "renamed inside")
+        store.split("L1", ids(9), "x")
+    assert store.labels["L1"].name == "A" and path.read_text() == saved
+    assert [h["action"] for h in store.history] == ["create"]
+
+
+def test_a_lock_that_cannot_be_created_gives_a_clear_error_not_a_traceback(tmp_path, monkeypatch):
+    store = LabelStore(tmp_path / "l.json")
+    store.create(ids(1), "A")
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(store._lock, "acquire", refused)  # as in a read-only folder (root can write anywhere)
+    with pytest.raises(DataError, match=r"l.json: the labels file cannot be locked for saving \(Permission denied\); "
+                                        r"this action was not saved. Fix: check that the folder exists and is"):
+        store.rename("L1", "B")
+    assert store.labels["L1"].name == "A" and LabelStore(tmp_path / "l.json").labels["L1"].name == "A"
+
+
+def test_opening_a_store_writes_nothing_next_to_the_data(tmp_path):
+    (tmp_path / "tickets.csv").write_text("x")
+    LabelStore(labels_path_for(tmp_path / "tickets.csv"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tickets.csv"]
