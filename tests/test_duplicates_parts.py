@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from toolkit.duplicates.grouping import GraphGrouping, relabel_by_size, similarity_graph
-from toolkit.duplicates.labelling import cluster_counts, cluster_name, extract_bug_keys
+from toolkit.duplicates.labelling import cluster_counts, cluster_name
 from toolkit.duplicates.neighbours import NearestNeighbours, _top_k
 from toolkit.duplicates.ranking import cluster_evidence, cluster_summary, weekly_counts
 from toolkit.duplicates.representation import make_representation
@@ -81,17 +81,6 @@ def test_grouping_parameters_are_checked():
 
 
 # ---------------------------------------------------------------- labelling
-def test_bug_keys_jira_github_and_references():
-    texts = pd.Series([
-        "Broken since APP-1234, see https://acme.atlassian.net/browse/APP-1234",
-        "Tracked in https://github.com/Acme/Web/issues/87 and acme/api#12",
-        "Order #48213 is late; the fix for #4521 did not help",
-        "Times are ISO-8601 and UTF-8, ticket #99812 again",
-        None,
-    ])
-    assert extract_bug_keys(texts).tolist() == [["APP-1234"], ["acme/api#12", "acme/web#87"], ["#4521"], [], []]
-
-
 def test_cluster_counts_orders_by_tickets_and_applies_the_share():
     values = pd.Series([["APP-1"], ["APP-1", "#9"], ["APP-2"], [], ["APP-1"]])
     labels = np.array([0, 0, 0, -1, 1])

@@ -51,9 +51,9 @@ Parts (scikit-learn style, each replaceable)
 Command line: ``support-toolkit duplicates TICKETS --out clusters.csv`` (see ``cli``).
 """
 
+from toolkit.duplicates.bug_keys import extract_bug_keys, ticket_bug_keys
 from toolkit.duplicates.cleaning import TicketCleaner
 from toolkit.duplicates.grouping import GraphGrouping
-from toolkit.duplicates.labelling import extract_bug_keys
 from toolkit.duplicates.model import DuplicateFinder
 from toolkit.duplicates.neighbours import NearestNeighbours
 from toolkit.duplicates.ranking import cluster_evidence, cluster_summary, weekly_counts
@@ -61,4 +61,5 @@ from toolkit.duplicates.representation import REPRESENTATIONS, make_representati
 from toolkit.duplicates.search import TicketIndex
 
 __all__ = ["REPRESENTATIONS", "DuplicateFinder", "GraphGrouping", "NearestNeighbours", "TicketCleaner", "TicketIndex",
-           "cluster_evidence", "cluster_summary", "extract_bug_keys", "make_representation", "weekly_counts"]
+           "cluster_evidence", "cluster_summary", "extract_bug_keys", "make_representation",
+           "ticket_bug_keys", "weekly_counts"]

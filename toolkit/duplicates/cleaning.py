@@ -14,14 +14,13 @@ engine, which cleans a million tickets in seconds.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from toolkit.duplicates.bug_keys import KEY_RE2
 from toolkit.errors import DataError
 
 # The patterns are RE2 syntax (run by pyarrow in C++, ~20x faster than Python's re on a million
@@ -69,8 +68,6 @@ _DATE = (
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?"
     r"|\d{1,2}:\d{2}(?:\s*[ap]m)?)\b"
 )
-# Bug-tracker keys survive normalisation: ``APP-1234`` becomes the token ``app_1234``.
-BUG_KEY = re.compile(r"\b([A-Z][A-Z0-9]{1,9})-(\d{1,6})\b")
 _ID_NUMBER = r"#?\b\d+(?:[-/]\d+)*\b"
 _SPACE = r"\s+"
 
@@ -148,7 +145,8 @@ class TicketCleaner(BaseEstimator, TransformerMixin):
         return pc.utf8_lower(text) if self.normalise else text
 
 
-NORMALISE = [(BUG_KEY.pattern, r" \1_\2 "), (_URL, " _url_ "), (_EMAIL, " _email_ "), (_DATE, " _date_ "),
+# Bug-tracker keys survive normalisation: ``APP-1234`` (or ``app-1234``) becomes the token ``app_1234``.
+NORMALISE = [(KEY_RE2, r" \1_\2 "), (_URL, " _url_ "), (_EMAIL, " _email_ "), (_DATE, " _date_ "),
              (_ID_NUMBER, " _num_ ")]
 
 

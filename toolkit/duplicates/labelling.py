@@ -6,72 +6,20 @@
   words common to every ticket ("account", "please") sink and the cluster's own
   words rise. The name is the top three terms, a two-word phrase absorbing its words.
 - Representative tickets are the ones closest (cosine) to the cluster's centroid.
-- Bug-tracker keys are found in the raw text: Jira-style keys (``APP-1234``), GitHub-
-  style references (``#1234``, ``owner/repo#12``) and links to Jira (``/browse/KEY-1``)
-  or GitHub issues (``github.com/owner/repo/issues/12``). Helpdesk problem links
-  (``problem_id``, ``parent_id``) are collected from the ticket columns.
+- Bug-tracker keys (found by :mod:`toolkit.duplicates.bug_keys`) and helpdesk problem links
+  (``problem_id``, ``parent_id``) are counted per cluster by :func:`cluster_counts`.
 """
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-_JIRA_KEY = re.compile(r"\b([A-Z][A-Z0-9]{1,9}-[1-9]\d{0,5})\b")
-_GITHUB_URL = re.compile(r"(?i)github\.com/([\w.-]+/[\w.-]+)/(?:issues|pull)/(\d+)")
-_OWNER_REPO_REF = re.compile(r"\b([\w.-]+/[\w.-]+)#(\d+)\b")
-_HASH_REF = re.compile(r"(?i)(?<![\w&/])(?<!order )(?<!ticket )(?<!invoice )(?<!case )(?<!request )(?<!no\. )"
-                       r"(?<!number )(?<!ref )#(\d{2,6})\b")
-# Prefixes of standard names that look like keys (ISO-8601, UTF-8, SHA-256, ...).
-_NOT_KEYS = {"ISO", "UTF", "SHA", "RFC", "COVID", "TLS", "SSL", "HTTP", "MP", "IPV", "PCI", "AES", "CVE", "GDPR",
-             "ORD", "INV", "TKT", "REQ", "CASE", "REF", "SR", "CS", "PO"}
 _STOP = sorted(ENGLISH_STOP_WORDS | {"hi", "hello", "thanks", "thank", "regards", "please", "help", "issue",
                                      "problem", "team", "support", "hey", "dear", "cheers", "just", "ve", "ll", "don",
                                      "im", "doesn", "isn", "didn", "wasn", "ok"})
-
-
-def extract_bug_keys(texts: pd.Series) -> pd.Series:
-    """The bug-tracker references in each text, as a sorted list of strings.
-
-    Jira keys as ``APP-1234``, GitHub issues as ``owner/repo#12``, bare references as ``#1234``.
-    Order, ticket, invoice and case numbers (``order #4821``) and standard names (``ISO-8601``) are not keys.
-    """
-    texts = pd.Series(texts).fillna("").astype("str")
-    result = pd.Series([[] for _ in range(len(texts))], index=texts.index, dtype=object)
-    # only a few texts cite anything: find them with one fast (RE2) scan before the detailed patterns
-    array = pa.chunked_array([pa.array(texts.tolist(), type=pa.large_string())]) if len(texts) else None
-    if array is None:
-        return result
-    maybe = np.asarray(pc.match_substring_regex(array, r"[A-Z][A-Z0-9]+-[1-9]|#\d\d|github\.com").to_numpy(
-        zero_copy_only=False), dtype=bool)
-    texts = texts[maybe]
-    parts = []
-    jira = texts.str.extractall(_JIRA_KEY)
-    if len(jira):
-        keys = jira[0]
-        keys = keys[~keys.str.split("-").str[0].isin(_NOT_KEYS)]
-        parts.append(keys)
-    github = texts.str.extractall(_GITHUB_URL)
-    if len(github):
-        parts.append(github[0].str.lower() + "#" + github[1])
-    refs = texts.str.extractall(_OWNER_REPO_REF)
-    if len(refs):
-        parts.append(refs[0].str.lower() + "#" + refs[1])
-    hashes = texts.str.replace(_OWNER_REPO_REF, " ", regex=True).str.extractall(_HASH_REF)
-    if len(hashes):
-        parts.append("#" + hashes[0])
-    if parts:
-        found = pd.concat(parts).astype("str")
-        found.index = found.index.get_level_values(0)
-        grouped = found.groupby(level=0).agg(lambda s: sorted(set(s)))
-        result.loc[grouped.index] = grouped
-    return result
 
 
 def cluster_counts(values: pd.Series, labels: np.ndarray, top: int = 10, min_share: float = 0.0) -> pd.Series:

@@ -19,13 +19,13 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from tqdm.auto import tqdm
 
+from toolkit.duplicates.bug_keys import check_projects, ticket_bug_keys
 from toolkit.duplicates.cleaning import TicketCleaner
 from toolkit.duplicates.grouping import GraphGrouping
 from toolkit.duplicates.labelling import (
     TermWeights,
     cluster_counts,
     cluster_name,
-    extract_bug_keys,
     representatives,
 )
 from toolkit.duplicates.neighbours import NearestNeighbours
@@ -63,6 +63,8 @@ class DuplicateFinder(BaseEstimator):
     k : neighbours per ticket in the similarity graph.
     cleaner : a :class:`TicketCleaner` (or any object whose ``transform(tickets)`` gives texts).
     seed : seed for every random step; the same data and parameters give the same clusters.
+    bug_key_projects : the bug tracker's project keys (e.g. ``["APP", "BILL"]``) to accept only
+        those; None finds any (:mod:`~toolkit.duplicates.bug_keys`).
     progress : show progress bars on long steps (True/False), or a callable
         ``progress(step: str, done: int, total: int)`` told when each step of ``fit`` starts
         (steps: clean, vectorise, neighbours, group, label) and when it ends (done == total).
@@ -70,7 +72,7 @@ class DuplicateFinder(BaseEstimator):
 
     def __init__(self, representation="tfidf", threshold: float | None = None, min_cluster_size: int = 3,
                  resolution: float | None = None, k: int = 15, cleaner=None, seed: int = 0,
-                 progress: bool = True) -> None:
+                 progress: bool = True, bug_key_projects=None) -> None:
         self.representation = representation
         self.threshold = threshold
         self.min_cluster_size = min_cluster_size
@@ -79,6 +81,7 @@ class DuplicateFinder(BaseEstimator):
         self.cleaner = cleaner
         self.seed = seed
         self.progress = progress
+        self.bug_key_projects = bug_key_projects
 
     # ------------------------------------------------------------------ fitting
     def fit(self, tickets, messages: pd.DataFrame | None = None, previous=None) -> DuplicateFinder:
@@ -89,6 +92,7 @@ class DuplicateFinder(BaseEstimator):
         cluster takes the id of the old cluster it shares most tickets with.
         """
         started = time.perf_counter()
+        check_projects(self.bug_key_projects)
         frame = _as_tickets(tickets)
         # one bar over the steps on large sets (Leiden and naming report no progress of their own)
         self._bar = tqdm(total=5, desc="duplicates", unit="step", disable=not self._bars or len(frame) < BAR_FROM)
@@ -97,7 +101,7 @@ class DuplicateFinder(BaseEstimator):
         texts = self.cleaner_.transform(frame)
         self._step("vectorise", 1)
         self.texts_ = texts.reset_index(drop=True)
-        self.bug_keys_ = _bug_keys(frame, messages)
+        self.bug_keys_ = ticket_bug_keys(frame, messages, self.bug_key_projects)
         self.tickets_ = frame[[c for c in KEPT_COLUMNS if c in frame.columns]].reset_index(drop=True)
         self.representation_ = make_representation(self.representation, seed=self.seed, progress=self._bars)
         self.representation_.fit(self.texts_)
@@ -286,7 +290,8 @@ class DuplicateFinder(BaseEstimator):
         self.tickets_ = pd.concat([self.tickets_, frame[[c for c in self.tickets_.columns if c in frame.columns]]],
                                   ignore_index=True)
         self.texts_ = pd.concat([self.texts_, texts], ignore_index=True)
-        self.bug_keys_ = pd.concat([self.bug_keys_, _bug_keys(frame, messages)], ignore_index=True)
+        keys = ticket_bug_keys(frame, messages, self.bug_key_projects)
+        self.bug_keys_ = pd.concat([self.bug_keys_, keys], ignore_index=True)
         self.vectors_ = sp.vstack([self.vectors_, vectors], format="csr") if sp.issparse(vectors) else np.vstack(
             [self.vectors_, vectors])
         labels = np.concatenate([self.labels_, new_labels])
@@ -466,23 +471,6 @@ def _as_tickets(tickets, start: int = 0) -> pd.DataFrame:
     texts = pd.Series(list(tickets) if not isinstance(tickets, pd.Series) else tickets.to_numpy(), dtype="str")
     return pd.DataFrame({"ticket_id": pd.array([str(i) for i in range(start, start + len(texts))], dtype="str"),
                          "description": texts})
-
-
-def _bug_keys(frame: pd.DataFrame, messages: pd.DataFrame | None) -> pd.Series:
-    parts = [frame[c].fillna("").astype("str") for c in ("subject", "description") if c in frame.columns]
-    text = parts[0].str.cat(parts[1:], sep="\n") if parts else pd.Series("", index=frame.index, dtype="str")
-    keys = extract_bug_keys(text.reset_index(drop=True))
-    if messages is not None and len(messages) and {"ticket_id", "body"} <= set(messages.columns):
-        found = extract_bug_keys(messages["body"].reset_index(drop=True))
-        by_ticket = pd.DataFrame({"ticket_id": messages["ticket_id"].astype("str").to_numpy(), "key": found.to_numpy()})
-        by_ticket = by_ticket.explode("key").dropna(subset=["key"])
-        extra = by_ticket.groupby("ticket_id")["key"].agg(list)
-        more = extra.reindex(frame["ticket_id"].to_numpy())
-        keys = pd.Series([sorted(set(a) | set(b if isinstance(b, list) else []))
-                          for a, b in zip(keys, more, strict=True)], dtype=object)
-    # "#123456" that is one of the helpdesk's own ticket numbers is a ticket reference, not a bug
-    own = set("#" + frame["ticket_id"].astype("str"))
-    return pd.Series([[k for k in found if k not in own] for found in keys], dtype=object)
 
 
 def _problem_links(tickets: pd.DataFrame) -> pd.Series:

@@ -37,6 +37,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from toolkit.duplicates.bug_keys import ticket_bug_keys
+from toolkit.duplicates.labelling import cluster_counts
 from toolkit.schema import has_values
 
 RECENT_DAYS = 28
@@ -115,12 +117,10 @@ def cluster_summary(tickets: pd.DataFrame, assignments: pd.DataFrame, **rules) -
     assignments : columns ticket_id and cluster_id (any keys: ints or strings; NA or -1 = unclustered).
     rules : ``as_of``, ``recent_days``, ``baseline_days``, ``emerging_factor``, ``min_recent``.
 
-    Returns the same columns as :func:`cluster_evidence` plus ``bug_keys`` (keys quoted in the
-    cluster's subjects and descriptions, most frequent first), keyed by the given cluster_id values;
+    Returns the same columns as :func:`cluster_evidence` plus ``bug_keys`` (keys the cluster's
+    tickets cite in text, tags or custom fields, most frequent first), keyed by the given cluster_id values;
     ``bug_share`` counts tickets citing a key or carrying ``problem_id``/``parent_id``.
     """
-    from toolkit.duplicates.labelling import cluster_counts, extract_bug_keys
-
     keys = pd.Series(assignments["cluster_id"].to_numpy(), index=assignments["ticket_id"].astype("str").to_numpy())
     keys = keys[~keys.index.duplicated()]
     per_ticket = keys.reindex(tickets["ticket_id"].astype("str").to_numpy())
@@ -128,9 +128,7 @@ def cluster_summary(tickets: pd.DataFrame, assignments: pd.DataFrame, **rules) -
     codes, uniques = pd.factorize(per_ticket.where(~unclustered))
     labels = np.where(unclustered.to_numpy(), -1, codes).astype(np.int64)
     tickets = tickets.reset_index(drop=True)
-    parts = [tickets[c].fillna("").astype("str") for c in ("subject", "description") if c in tickets.columns]
-    keys = extract_bug_keys(parts[0].str.cat(parts[1:], sep="\n")) if parts else pd.Series(
-        [[] for _ in range(len(tickets))], dtype=object)
+    keys = ticket_bug_keys(tickets)
     cited = keys.str.len().to_numpy() > 0
     for column in ("problem_id", "parent_id"):
         if column in tickets.columns:

@@ -36,7 +36,7 @@ import pandas as pd
 from IPython.display import display
 from tqdm.auto import tqdm
 
-from toolkit.duplicates import extract_bug_keys
+from toolkit.duplicates.bug_keys import extract_bug_keys
 from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS
 from toolkit.duplicates.ranking import cluster_evidence as evidence_for
 from toolkit.errors import ConfigError, DataError
