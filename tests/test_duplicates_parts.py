@@ -66,8 +66,20 @@ def test_grouping_leaves_small_groups_and_loners_unclustered():
     idx, sim = NearestNeighbours(k=3).fit(x).kneighbors()
     labels = GraphGrouping(threshold=0.8, min_cluster_size=3).fit(idx, sim).labels_
     assert labels.tolist() == [0, 0, 0, -1, -1, -1]
-    labels = GraphGrouping(threshold=0.8, min_cluster_size=2).fit(idx, sim).labels_
+    labels = GraphGrouping(threshold=0.8, min_cluster_size=2, min_neighbours=1).fit(idx, sim).labels_
     assert labels.tolist() == [0, 0, 0, 1, 1, -1]
+    # by default a ticket needs two close others: a lone pair is two one-off tickets, not a pattern
+    labels = GraphGrouping(threshold=0.8, min_cluster_size=2).fit(idx, sim).labels_
+    assert labels.tolist() == [0, 0, 0, -1, -1, -1]
+
+
+def test_a_ticket_linked_to_one_member_only_stays_out_of_the_cluster():
+    # tickets 0-3 are close to each other; ticket 4 is close to ticket 3 only
+    x = unit([[1, 0, 0], [0.98, 0.02, 0], [0.97, 0.03, 0], [0.9, 0.3, 0], [0.5, 0.85, 0]])
+    idx, sim = NearestNeighbours(k=4).fit(x).kneighbors()
+    assert GraphGrouping(threshold=0.75, min_cluster_size=2).fit(idx, sim).labels_.tolist() == [0, 0, 0, 0, -1]
+    assert GraphGrouping(threshold=0.75, min_cluster_size=2, min_neighbours=0).fit(idx, sim).labels_.tolist() == [
+        0, 0, 0, 0, 0]
 
 
 def test_relabel_by_size_numbers_largest_first():
@@ -78,6 +90,8 @@ def test_grouping_parameters_are_checked():
     idx, sim = np.zeros((1, 0), dtype=int), np.zeros((1, 0))
     with pytest.raises(ConfigError, match="resolution must be a number at least 0.0, got -1"):
         GraphGrouping(resolution=-1).fit(idx, sim)
+    with pytest.raises(ConfigError, match=r"min_neighbours must be a whole number of tickets \(0 or more\), got 1.5"):
+        GraphGrouping(min_neighbours=1.5).fit(idx, sim)
 
 
 # ---------------------------------------------------------------- labelling

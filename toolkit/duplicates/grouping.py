@@ -31,6 +31,9 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from toolkit.errors import ConfigError
 
 
+MIN_NEIGHBOURS = 2  # the ticket and two close others: the smallest group that is a pattern, not a coincidence
+
+
 def similarity_graph(indices: np.ndarray, similarities: np.ndarray, threshold: float) -> sp.csr_matrix:
     """Symmetric sparse graph of the k-NN links with similarity >= threshold (upper triangle, weights = similarity)."""
     n, k = indices.shape
@@ -57,6 +60,9 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
     threshold : minimum cosine similarity for two tickets to be linked.
     min_cluster_size : smallest group reported as a cluster; smaller ones get label -1.
     resolution : modularity resolution; higher gives more, smaller clusters.
+    min_neighbours : a ticket is grouped only when at least this many other tickets are linked to
+        it (similarity >= threshold); a ticket with fewer is not close to other tickets (a one-off
+        request) and stays unclustered, even when modularity would have put it in a group.
     merge_share : two communities are merged when the links between them carry at least this
         share of the smaller one's link weight (modularity splits a group that holds much of a
         small graph; this puts it back together).
@@ -68,8 +74,9 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
     """
 
     def __init__(self, threshold: float = 0.35, min_cluster_size: int = 3, resolution: float = 2.0,
-                 merge_share: float = 0.3, seed: int = 0) -> None:
+                 min_neighbours: int = MIN_NEIGHBOURS, merge_share: float = 0.3, seed: int = 0) -> None:
         self.threshold = threshold
+        self.min_neighbours = min_neighbours
         self.min_cluster_size = min_cluster_size
         self.resolution = resolution
         self.merge_share = merge_share
@@ -78,10 +85,14 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
     def fit(self, indices: np.ndarray, similarities: np.ndarray) -> GraphGrouping:
         _check_range("threshold", self.threshold, -1.0, 1.0)
         _check_range("resolution", self.resolution, 0.0, None)
+        if not isinstance(self.min_neighbours, int | np.integer) or self.min_neighbours < 0:
+            raise ConfigError(f"min_neighbours must be a whole number of tickets (0 or more), got "
+                              f"{self.min_neighbours!r}", key="min_neighbours",
+                              fix="pass 0 to group every linked ticket, or e.g. 2 to leave one-off tickets alone")
         if int(self.min_cluster_size) < 2:
             raise ConfigError(f"min_cluster_size must be at least 2, got {self.min_cluster_size!r}",
                               key="min_cluster_size", fix="pass 2 or more (a cluster needs two tickets)")
-        graph = similarity_graph(indices, similarities, self.threshold)
+        graph = keep_close(similarity_graph(indices, similarities, self.threshold), int(self.min_neighbours))
         communities = leiden_communities(graph, effective_resolution(graph, self.resolution), self.seed)
         communities = merge_entangled(graph, communities, self.merge_share)
         self.labels_ = relabel_by_size(communities, int(self.min_cluster_size))
@@ -92,6 +103,16 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
 
 
 SMALL_GRAPH = 1_000
+
+
+def keep_close(graph: sp.csr_matrix, min_neighbours: int) -> sp.csr_matrix:
+    """The graph without the links of tickets that have fewer than ``min_neighbours`` linked tickets."""
+    if min_neighbours <= 1 or graph.nnz == 0:
+        return graph
+    sym = graph + graph.T
+    degree = np.diff(sym.tocsr().indptr)
+    close = (degree >= min_neighbours).astype(np.float64)
+    return (sp.diags(close) @ graph @ sp.diags(close)).tocsr()
 LEIDEN_ITERATIONS = 4  # passes over the graph; later passes barely move anyone
 
 
