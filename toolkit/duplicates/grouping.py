@@ -30,7 +30,6 @@ from sklearn.base import BaseEstimator, ClusterMixin
 
 from toolkit.errors import ConfigError
 
-
 MIN_NEIGHBOURS = 2  # the ticket and two close others: the smallest group that is a pattern, not a coincidence
 
 
