@@ -106,6 +106,16 @@ def test_cluster_name_lets_a_phrase_absorb_its_words():
     assert cluster_name(["export", "csv export", "csv", "error", "timeout"]) == "csv export / error / timeout"
 
 
+def test_cluster_name_repeats_no_word_skips_mail_boilerplate_and_puts_the_key_first():
+    terms = ["request request", "fwd fwd", "subject", "subject sorry", "invoice", "blank invoice", "invoice pdf",
+             "pdf", "download", "regards"]
+    assert cluster_name(terms) == "blank invoice / pdf / download"
+    assert cluster_name(terms, key="APP-1482") == "APP-1482: blank invoice / pdf / download"
+    # a GitHub-style reference is not put in front; only boilerplate leaves the name empty but for the key
+    assert cluster_name(["invoice"], key="#4521") == "invoice"
+    assert cluster_name(["fwd", "regards"], key="BILL-77") == "BILL-77"
+
+
 def test_unknown_representation_is_named():
     with pytest.raises(ConfigError, match="unknown representation 'word2vec'"):
         make_representation("word2vec")

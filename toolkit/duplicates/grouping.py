@@ -24,6 +24,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, ClusterMixin
@@ -193,3 +194,49 @@ def _check_range(name: str, value, low: float, high: float | None) -> None:
         bound = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise ConfigError(f"{name} must be a number {bound}, got {value!r}", key=name,
                           fix=f"pass a {name} {bound}")
+
+
+def merge_fragments(labels: np.ndarray, keys: pd.Series, created_at: pd.Series | None, key_share: float = 0.05,
+                    onset_days: int = 28) -> np.ndarray:
+    """Merge clusters that are fragments of one problem: the same leading bug key and the same onset.
+
+    A cluster's leading key is the key most of its tickets cite, when at least ``key_share`` of them
+    do; its onset is the date by which a tenth of its tickets had arrived. Clusters with the same
+    leading key whose onsets lie within ``onset_days`` of each other are one problem that the
+    wording split (e.g. "no SMS code" and "2FA not received", both citing APP-2210 since the same
+    week). Ids are then renumbered by size as in :func:`relabel_by_size`.
+    """
+    labels = np.asarray(labels)
+    clustered = labels >= 0
+    if not clustered.any():
+        return labels
+    pairs = pd.DataFrame({"cluster": labels, "key": keys.to_numpy()})[clustered].explode("key").dropna()
+    pairs = pairs[pairs["key"].astype("str").str.contains("-", regex=False)]  # project keys, not "#123"
+    if pairs.empty:
+        return labels
+    size = pd.Series(labels[clustered]).value_counts()
+    counts = pairs.groupby(["cluster", "key"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["cluster", "n", "key"], ascending=[True, False, True]).drop_duplicates("cluster")
+    counts = counts[counts["n"] >= key_share * counts["cluster"].map(size)]
+    if created_at is not None and len(counts):
+        times = pd.Series(pd.to_datetime(created_at, utc=True).to_numpy())
+        onset = times[clustered].groupby(labels[clustered]).quantile(0.1)
+        counts["onset"] = counts["cluster"].map(onset)
+    else:
+        counts["onset"] = pd.NaT
+    mapping = {}
+    for _, group in counts.sort_values(["key", "onset", "cluster"]).groupby("key", sort=False):
+        anchor, anchor_onset = None, None
+        for cluster, when in zip(group["cluster"], group["onset"], strict=True):
+            close = anchor is not None and (pd.isna(when) or pd.isna(anchor_onset)
+                                            or (when - anchor_onset) <= pd.Timedelta(days=onset_days))
+            if close:
+                mapping[int(cluster)] = anchor
+            else:
+                anchor, anchor_onset = int(cluster), when
+    if not mapping:
+        return labels
+    merged = labels.copy()
+    for fragment, anchor in mapping.items():
+        merged[labels == fragment] = anchor
+    return relabel_by_size(merged, 1)

@@ -107,19 +107,44 @@ class TermWeights:
         return frame
 
 
-def cluster_name(terms: list[str], words: int = 3) -> str:
-    """A short name from ranked terms: a phrase absorbs the single words it contains."""
+# Words that say how a message was sent or how politely, never what it is about; and the cleaner's placeholders.
+NAME_BOILERPLATE = frozenset({
+    "fwd", "fw", "re", "aw", "subject", "sorry", "regards", "thanks", "thank", "hi", "hello", "hey", "dear",
+    "please", "urgent", "asap", "question", "quick", "help", "issue", "problem", "request", "kind", "best", "team",
+    "support", "ticket", "query", "follow", "following", "update", "again", "still", "sent", "message", "mail",
+    "email", "num", "date", "url", "wrote", "original", "forwarded",
+})
+
+
+def cluster_name(terms: list[str], key: str | None = None, words: int = 3, max_words: int = 5) -> str:
+    """A short name from ranked terms: the bug key first, then up to ``words`` terms.
+
+    A two-word phrase absorbs the single words it contains; a term that repeats a word already
+    in the name, or holds mail boilerplate (fwd, subject, sorry, regards...), is skipped; the
+    name stops at ``max_words`` words.
+
+    >>> cluster_name(["sms", "sms code", "fwd", "code arriving", "arriving"], key="APP-2210")
+    'APP-2210: sms code / arriving'
+    """
     chosen: list[str] = []
     for term in terms:
-        if any(term in c.split() or term == c for c in chosen):
+        parts = term.split()
+        if len(set(parts)) < len(parts) or any(p in NAME_BOILERPLATE for p in parts):
             continue
-        if " " in term:
-            parts = term.split()
-            chosen = [c for c in chosen if c not in parts]
-        chosen.append(term)
+        singles = [c for c in chosen if " " not in c and c in parts]
+        used = {w for c in chosen if c not in singles for w in c.split()}
+        if used & set(parts) or (not singles and set(parts) & {w for c in chosen for w in c.split()}):
+            continue
+        candidate = [c for c in chosen if c not in singles] + [term]
+        if sum(len(c.split()) for c in candidate) > max_words:
+            continue
+        chosen = candidate
         if len(chosen) >= words:
             break
-    return " / ".join(chosen)
+    phrase = " / ".join(chosen)
+    if key and "-" in key:
+        return f"{key}: {phrase}" if phrase else key
+    return phrase
 
 
 def representatives(vectors, labels: np.ndarray, ids: np.ndarray, top: int = 3) -> pd.Series:

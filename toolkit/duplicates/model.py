@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 
 from toolkit.duplicates.bug_keys import check_projects, ticket_bug_keys
 from toolkit.duplicates.cleaning import TicketCleaner
-from toolkit.duplicates.grouping import GraphGrouping
+from toolkit.duplicates.grouping import MIN_NEIGHBOURS, GraphGrouping, merge_fragments
 from toolkit.duplicates.labelling import (
     TermWeights,
     cluster_counts,
@@ -29,7 +29,7 @@ from toolkit.duplicates.labelling import (
     representatives,
 )
 from toolkit.duplicates.neighbours import NearestNeighbours
-from toolkit.duplicates.ranking import cluster_evidence
+from toolkit.duplicates.ranking import cluster_evidence, reports_failure
 from toolkit.duplicates.representation import make_representation
 from toolkit.duplicates.search import TicketIndex
 from toolkit.errors import ConfigError, DataError
@@ -41,7 +41,7 @@ KEPT_COLUMNS = ["ticket_id", "created_at", "subject", "requester_id", "organizat
 CLUSTER_COLUMNS = ["cluster_id", "name", "tickets", "customers", "organizations", "first_seen", "last_seen",
                    "weekly_counts", "recent_tickets", "baseline_weekly", "growth", "emerging", "agent_replies_mean",
                    "resolution_hours_median", "reopen_rate", "reopen_rate_rest", "csat", "csat_rest", "bug_share",
-                   "impact", "bug_keys", "problem_links", "representative_ids", "terms"]
+                   "failure_share", "kind", "impact", "bug_keys", "problem_links", "representative_ids", "terms"]
 BAR_FROM = 20_000  # fits of fewer tickets take a few seconds: no progress bar
 LABEL_SAMPLE = 100  # tickets per cluster read for its distinctive terms
 SUBGRAPH_SHARE = 0.5  # a subset holding at least this share re-uses the cached neighbour graph
@@ -154,6 +154,8 @@ class DuplicateFinder(BaseEstimator):
         grouping = GraphGrouping(threshold=self.threshold_, min_cluster_size=self.min_cluster_size,
                                  resolution=self.resolution_, seed=self.seed)
         labels = grouping.fit(*self.graph_).labels_
+        created = self.tickets_["created_at"] if has_values(self.tickets_, "created_at") else None
+        labels = merge_fragments(labels, self.bug_keys_, created, key_share=KEY_MIN_SHARE)
         if previous is not None:
             labels = _match_ids(labels, self.tickets_["ticket_id"], previous)
         self._set_labels(labels)
@@ -173,7 +175,7 @@ class DuplicateFinder(BaseEstimator):
         ids = self.tickets_["ticket_id"].to_numpy()
         links = _problem_links(self.tickets_)
         cited = (self.bug_keys_.str.len().to_numpy() > 0) | (links.str.len().to_numpy() > 0)
-        evidence = cluster_evidence(self.tickets_, labels, bug_cited=cited)
+        evidence = cluster_evidence(self.tickets_, labels, bug_cited=cited, failure=reports_failure(self.texts_))
         sample = _label_sample(labels, LABEL_SAMPLE, self.seed)
         self.terms_ = self.term_weights_.per_cluster(self.texts_, np.where(sample, labels, -1))
         terms = self.terms_.groupby("cluster_id")["term"].agg(list)
@@ -186,7 +188,8 @@ class DuplicateFinder(BaseEstimator):
         out = evidence.join(extra, on="cluster_id")
         for col in ("terms", "representative_ids", "bug_keys", "problem_links"):
             out[col] = [v if isinstance(v, list) else [] for v in out[col]]
-        out["name"] = [cluster_name(t) for t in out["terms"]]
+        out["name"] = [cluster_name(t, keys[0] if keys else None) for t, keys in zip(out["terms"], out["bug_keys"],
+                                                                                  strict=True)]
         out = out[CLUSTER_COLUMNS]
         out.attrs["notes"] = evidence.attrs.get("notes", [])
         out.attrs["volume_growth"] = evidence.attrs.get("volume_growth")
@@ -242,10 +245,13 @@ class DuplicateFinder(BaseEstimator):
         return clone
 
     def assign(self, tickets) -> pd.Series:
-        """Cluster id of each new ticket (an existing cluster, or -1 when none is close); the model is unchanged.
+        """Cluster id of each new ticket (an existing cluster, or -1 = new); the model is unchanged.
 
-        A new ticket joins the cluster with the largest summed similarity among its ``k`` nearest
-        fitted tickets that are at least ``threshold`` similar; with none, it is -1 (new).
+        The distance used is the grouping's own: a new ticket joins a cluster when at least
+        ``min_neighbours`` (2) of its ``k`` nearest fitted tickets are members of that cluster with
+        cosine similarity at least ``threshold`` (ties: the larger summed similarity). A ticket
+        that is not that close to any cluster answers -1: new (a one-off, or part of a new problem
+        that :meth:`update` can group).
         """
         self._check_fitted()
         frame = _as_tickets(tickets, start=len(self.tickets_))
@@ -263,8 +269,10 @@ class DuplicateFinder(BaseEstimator):
         ok = ok.ravel()
         rows = np.repeat(np.arange(m), idx.shape[1])[ok]
         weights = sim.ravel()[ok].astype(np.float64)
-        votes = sp.coo_matrix((weights, (rows, neighbour_labels.ravel()[ok])),
-                              shape=(m, int(self.labels_.max()) + 1)).tocsr()
+        shape = (m, int(self.labels_.max()) + 1)
+        votes = sp.coo_matrix((weights, (rows, neighbour_labels.ravel()[ok])), shape=shape).tocsr()
+        links = sp.coo_matrix((np.ones(len(rows)), (rows, neighbour_labels.ravel()[ok])), shape=shape).tocsr()
+        votes = votes.multiply(links >= max(1, MIN_NEIGHBOURS)).tocsr()  # close to enough members of that cluster
         best = np.asarray(votes.argmax(axis=1)).ravel()
         has = np.asarray(votes.max(axis=1).todense()).ravel() > 0
         return np.where(has, best, -1).astype(np.int64)
