@@ -270,7 +270,8 @@ def shown_clusters(clusters: pd.DataFrame, top: int = 10) -> pd.DataFrame:
 def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | None:
     """The clusters :func:`shown_clusters` picks: kind, name, size, dates, emerging, reopens, CSAT, keys, examples.
 
-    Columns: ``kind`` (problem or recurring question), ``problem`` (the cluster's name), ``tickets``, ``customers``, ``first_seen``,
+    Columns: ``kind`` (problem or recurring question), ``problem`` (the cluster's name), ``tickets``,
+    ``customers``, ``first_seen``,
     ``last_seen`` (dates), ``emerging`` (bool), ``reopen_rate``, ``csat`` (share satisfied of its
     rated tickets), ``csat_rest``, ``bug_keys`` (comma-separated), ``examples`` (up to three
     representative subjects joined with " · ").
