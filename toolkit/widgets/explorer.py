@@ -38,7 +38,9 @@ from tqdm.auto import tqdm
 
 from toolkit.duplicates.bug_keys import extract_bug_keys
 from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS
+from toolkit.duplicates.bug_keys import ticket_bug_keys
 from toolkit.duplicates.ranking import cluster_evidence as evidence_for
+from toolkit.duplicates.ranking import reports_failure
 from toolkit.errors import ConfigError, DataError
 from toolkit.files import atomic_write_text
 from toolkit.pii import redact
@@ -150,7 +152,7 @@ class FinderEngine:
 
 
 # ===================================================================== compute
-TABLE_COLUMNS = ["cluster", "tickets", "customers", "first_seen", "last_seen", "weekly", "recent", "growth",
+TABLE_COLUMNS = ["cluster", "kind", "tickets", "customers", "first_seen", "last_seen", "weekly", "recent", "growth",
                  "emerging", "effort", "csat", "csat_rest", "csat_impact", "impact"]
 
 
@@ -170,7 +172,8 @@ def cluster_table(tickets: pd.DataFrame, cluster: pd.Series, *, weeks: int = 12,
 
     Returns
     -------
-    One row per cluster: cluster (key), tickets, customers (distinct organisations, else requesters),
+    One row per cluster: cluster (key), kind (problem or recurring question, as
+    :func:`toolkit.duplicates.ranking.cluster_kind` decides), tickets, customers (distinct organisations, else requesters),
     first_seen, last_seen, weekly (list of the last ``weeks`` weekly counts, oldest first), recent (tickets in
     the last 28 days), growth, emerging, effort (agent replies written on the cluster's tickets: tickets x mean
     replies), csat, csat_rest, csat_impact (csat - csat_rest in percentage points), impact.
@@ -180,7 +183,10 @@ def cluster_table(tickets: pd.DataFrame, cluster: pd.Series, *, weeks: int = 12,
     if not mask.any():
         return pd.DataFrame(columns=TABLE_COLUMNS)
     codes, uniques = pd.factorize(keys, sort=True)  # NA -> -1, "unclustered" for the ranking
-    ev = evidence_for(tickets, codes, as_of=as_of)
+    parts = [tickets[c].fillna("").astype("str") for c in ("subject", "description") if c in tickets.columns]
+    text = parts[0].str.cat(parts[1:], sep=" . ") if parts else pd.Series("", index=tickets.index, dtype="str")
+    cited = ticket_bug_keys(tickets).str.len().to_numpy() > 0
+    ev = evidence_for(tickets, codes, as_of=as_of, bug_cited=cited, failure=reports_failure(text))
     ev["cluster"] = np.asarray(uniques, dtype=object)[ev["cluster_id"].to_numpy()]
     ev["customers"] = ev["organizations"] if ev["organizations"].notna().any() else ev["customers"]
     ev["weekly"] = [list(w)[-weeks:] if isinstance(w, list) else [] for w in ev["weekly_counts"]]
@@ -670,7 +676,7 @@ class DuplicateExplorer:
                 continue
             r = rows.iloc[i]
             cells[0].description = r["name"]
-            cells[0].tooltip = f"{r['cluster']}: {r['name']}"
+            cells[0].tooltip = f"{r['cluster']}: {r['name']} ({r['kind']})"
             cells[0].button_style = "info" if r["cluster"] == self.selected else ""
             cells[1].value = _fmt_int(r["tickets"])
             cells[2].value = _fmt_int(r["customers"])
