@@ -36,11 +36,9 @@ import pandas as pd
 from IPython.display import display
 from tqdm.auto import tqdm
 
-from toolkit.duplicates.bug_keys import extract_bug_keys
-from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS
-from toolkit.duplicates.bug_keys import ticket_bug_keys
+from toolkit.duplicates.bug_keys import extract_bug_keys, ticket_bug_keys
+from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS, reports_failure
 from toolkit.duplicates.ranking import cluster_evidence as evidence_for
-from toolkit.duplicates.ranking import reports_failure
 from toolkit.errors import ConfigError, DataError
 from toolkit.files import atomic_write_text
 from toolkit.pii import redact
