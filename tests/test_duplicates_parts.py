@@ -114,6 +114,9 @@ def test_cluster_name_repeats_no_word_skips_mail_boilerplate_and_puts_the_key_fi
     # a GitHub-style reference is not put in front; only boilerplate leaves the name empty but for the key
     assert cluster_name(["invoice"], key="#4521") == "invoice"
     assert cluster_name(["fwd", "regards"], key="BILL-77") == "BILL-77"
+    # plurals count as the same word
+    assert cluster_name(["code", "sms", "codes", "sms codes", "arriving"]) == "code / sms / arriving"
+    assert cluster_name(["copy", "conflicted copies", "folder"]) == "conflicted copies / folder"
 
 
 def test_unknown_representation_is_named():

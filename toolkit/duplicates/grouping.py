@@ -196,15 +196,17 @@ def _check_range(name: str, value, low: float, high: float | None) -> None:
                           fix=f"pass a {name} {bound}")
 
 
-def merge_fragments(labels: np.ndarray, keys: pd.Series, created_at: pd.Series | None, key_share: float = 0.05,
-                    onset_days: int = 28) -> np.ndarray:
-    """Merge clusters that are fragments of one problem: the same leading bug key and the same onset.
+def merge_fragments(labels: np.ndarray, keys: pd.Series, created_at: pd.Series | None, vectors=None,
+                    min_similarity: float = 0.0, key_share: float = 0.05, onset_days: int = 28) -> np.ndarray:
+    """Merge clusters that are fragments of one problem: the same leading bug key, onset and subject.
 
     A cluster's leading key is the key most of its tickets cite, when at least ``key_share`` of them
     do; its onset is the date by which a tenth of its tickets had arrived. Clusters with the same
-    leading key whose onsets lie within ``onset_days`` of each other are one problem that the
-    wording split (e.g. "no SMS code" and "2FA not received", both citing APP-2210 since the same
-    week). Ids are then renumbered by size as in :func:`relabel_by_size`.
+    leading key, onsets within ``onset_days`` of each other and centroids (of ``vectors``) at least
+    ``min_similarity`` alike (the grouping's link threshold: as alike as two linked tickets) are
+    one problem that the wording split (e.g. "no SMS code" and "2FA not received", both citing
+    APP-2210 since the same week). The centroid test keeps apart two problems that happen to cite
+    one catch-all key. Ids are then renumbered by size as in :func:`relabel_by_size`.
     """
     labels = np.asarray(labels)
     clustered = labels >= 0
@@ -224,12 +226,15 @@ def merge_fragments(labels: np.ndarray, keys: pd.Series, created_at: pd.Series |
         counts["onset"] = counts["cluster"].map(onset)
     else:
         counts["onset"] = pd.NaT
+    centroids = _centroids(labels, vectors) if vectors is not None else None
     mapping = {}
     for _, group in counts.sort_values(["key", "onset", "cluster"]).groupby("key", sort=False):
         anchor, anchor_onset = None, None
         for cluster, when in zip(group["cluster"], group["onset"], strict=True):
             close = anchor is not None and (pd.isna(when) or pd.isna(anchor_onset)
                                             or (when - anchor_onset) <= pd.Timedelta(days=onset_days))
+            if close and centroids is not None:
+                close = float(centroids[int(cluster)] @ centroids[anchor]) >= min_similarity
             if close:
                 mapping[int(cluster)] = anchor
             else:
@@ -240,3 +245,13 @@ def merge_fragments(labels: np.ndarray, keys: pd.Series, created_at: pd.Series |
     for fragment, anchor in mapping.items():
         merged[labels == fragment] = anchor
     return relabel_by_size(merged, 1)
+
+
+def _centroids(labels: np.ndarray, vectors) -> np.ndarray:
+    """Unit-length mean vector of every cluster, row ``c`` for cluster ``c``."""
+    mask = np.flatnonzero(labels >= 0)
+    member = sp.csr_matrix((np.ones(len(mask)), (labels[mask], mask)), shape=(int(labels.max()) + 1, len(labels)))
+    sums = member @ vectors
+    sums = sums.toarray() if sp.issparse(sums) else np.asarray(sums)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return sums / np.where(norms == 0, 1, norms)

@@ -129,11 +129,13 @@ def cluster_name(terms: list[str], key: str | None = None, words: int = 3, max_w
     chosen: list[str] = []
     for term in terms:
         parts = term.split()
-        if len(set(parts)) < len(parts) or any(p in NAME_BOILERPLATE for p in parts):
+        stems = {_stem(p) for p in parts}
+        if len(stems) < len(parts) or any(p in NAME_BOILERPLATE for p in parts):
             continue
-        singles = [c for c in chosen if " " not in c and c in parts]
-        used = {w for c in chosen if c not in singles for w in c.split()}
-        if used & set(parts) or (not singles and set(parts) & {w for c in chosen for w in c.split()}):
+        singles = [c for c in chosen if " " not in c and _stem(c) in stems]
+        used = {_stem(w) for c in chosen if c not in singles for w in c.split()}
+        every = {_stem(w) for c in chosen for w in c.split()}
+        if used & stems or (not singles and stems & every):
             continue
         candidate = [c for c in chosen if c not in singles] + [term]
         if sum(len(c.split()) for c in candidate) > max_words:
@@ -145,6 +147,14 @@ def cluster_name(terms: list[str], key: str | None = None, words: int = 3, max_w
     if key and "-" in key:
         return f"{key}: {phrase}" if phrase else key
     return phrase
+
+
+def _stem(word: str) -> str:
+    """A plural's singular, enough to keep "code" and "codes" from both entering a name."""
+    for ending in ("ies", "s"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[: -len(ending)] + ("y" if ending == "ies" else "")
+    return word
 
 
 def representatives(vectors, labels: np.ndarray, ids: np.ndarray, top: int = 3) -> pd.Series:

@@ -155,7 +155,8 @@ class DuplicateFinder(BaseEstimator):
                                  resolution=self.resolution_, seed=self.seed)
         labels = grouping.fit(*self.graph_).labels_
         created = self.tickets_["created_at"] if has_values(self.tickets_, "created_at") else None
-        labels = merge_fragments(labels, self.bug_keys_, created, key_share=KEY_MIN_SHARE)
+        labels = merge_fragments(labels, self.bug_keys_, created, self.vectors_, self.threshold_,
+                                 key_share=KEY_MIN_SHARE)
         if previous is not None:
             labels = _match_ids(labels, self.tickets_["ticket_id"], previous)
         self._set_labels(labels)
