@@ -115,7 +115,7 @@ def test_cluster_name_repeats_no_word_skips_mail_boilerplate_and_puts_the_key_fi
     assert cluster_name(["invoice"], key="#4521") == "invoice"
     assert cluster_name(["fwd", "regards"], key="BILL-77") == "BILL-77"
     # plurals count as the same word
-    assert cluster_name(["code", "sms", "codes", "sms codes", "arriving"]) == "code / sms / arriving"
+    assert cluster_name(["code", "sms", "codes", "sms codes", "arriving"]) == "sms codes / arriving"
     assert cluster_name(["copy", "conflicted copies", "folder"]) == "conflicted copies / folder"
 
 
