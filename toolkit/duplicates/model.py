@@ -53,13 +53,15 @@ class DuplicateFinder(BaseEstimator):
 
     Parameters
     ----------
-    representation : ``"tfidf"`` (default), ``"tfidf-cosine"``, ``"semantic-static"``, ``"semantic"``,
-        or an object with ``fit``/``transform`` returning L2-normalised rows.
+    representation : ``"auto"`` (default: ``"hybrid"`` where the ``semantic`` extra is installed and the
+        set has at most 100,000 tickets, else ``"tfidf"``), ``"tfidf"``, ``"tfidf-cosine"``,
+        ``"semantic-static"``, ``"semantic"``, ``"hybrid"``, or an object with ``fit``/``transform``
+        returning L2-normalised rows.
     threshold : minimum cosine similarity for two tickets to be linked; None uses the
-        representation's default (0.35 for tfidf). Higher: fewer, tighter clusters, more unclustered.
+        representation's default (0.35 for tfidf, 0.6 for hybrid). Higher: fewer, tighter clusters, more unclustered.
     min_cluster_size : smallest group reported as a cluster (smaller ones stay unclustered).
     resolution : Leiden modularity resolution; higher splits topics more finely. None uses the
-        representation's default (2 for tfidf, 3 for the semantic ones).
+        representation's default (2 for tfidf, 5 for semantic, 0.6 for hybrid).
     k : neighbours per ticket in the similarity graph.
     cleaner : a :class:`TicketCleaner` (or any object whose ``transform(tickets)`` gives texts).
     seed : seed for every random step; the same data and parameters give the same clusters.
@@ -70,7 +72,7 @@ class DuplicateFinder(BaseEstimator):
         (steps: clean, vectorise, neighbours, group, label) and when it ends (done == total).
     """
 
-    def __init__(self, representation="tfidf", threshold: float | None = None, min_cluster_size: int = 3,
+    def __init__(self, representation="auto", threshold: float | None = None, min_cluster_size: int = 3,
                  resolution: float | None = None, k: int = 15, cleaner=None, seed: int = 0,
                  progress: bool = True, bug_key_projects=None) -> None:
         self.representation = representation
@@ -103,7 +105,8 @@ class DuplicateFinder(BaseEstimator):
         self.texts_ = texts.reset_index(drop=True)
         self.bug_keys_ = ticket_bug_keys(frame, messages, self.bug_key_projects)
         self.tickets_ = frame[[c for c in KEPT_COLUMNS if c in frame.columns]].reset_index(drop=True)
-        self.representation_ = make_representation(self.representation, seed=self.seed, progress=self._bars)
+        self.representation_ = make_representation(self.representation, seed=self.seed, progress=self._bars,
+                                                   n_tickets=len(frame))
         self.representation_.fit(self.texts_)
         self.vectors_ = self.representation_.transform(self.texts_)
         self.timings_ = {"vectorise_seconds": time.perf_counter() - started}
