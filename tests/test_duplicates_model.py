@@ -195,7 +195,8 @@ def test_plain_texts_are_accepted():
 
 def test_progress_callable_is_told_each_step(tickets):
     seen = []
-    DuplicateFinder(representation="tfidf", progress=lambda step, done, total: seen.append((step, done, total))).fit(tickets)
+    DuplicateFinder(representation="tfidf",
+                    progress=lambda step, done, total: seen.append((step, done, total))).fit(tickets)
     assert [s for s, _, _ in seen][:4] == ["clean", "vectorise", "neighbours", "group"]
     assert seen[-1] == ("label", 5, 5)
 

@@ -442,8 +442,9 @@ def make_representation(representation="tfidf", seed: int = 0, progress: bool = 
         try:
             return REPRESENTATIONS[representation](seed, progress)
         except KeyError:
+            choices = ", ".join(REPRESENTATIONS)
             raise ConfigError(f"unknown representation {representation!r}", key="representation",
-                              fix=f"use auto, one of {', '.join(REPRESENTATIONS)} or an object with fit/transform") from None
+                              fix=f"use auto, one of {choices} or an object with fit/transform") from None
     if not (hasattr(representation, "fit") and hasattr(representation, "transform")):
         raise ConfigError(f"representation {representation!r} has no fit/transform methods", key="representation",
                           fix=f"use one of {', '.join(REPRESENTATIONS)} or an object with fit/transform")
