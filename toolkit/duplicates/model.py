@@ -251,11 +251,13 @@ class DuplicateFinder(BaseEstimator):
     def assign(self, tickets) -> pd.Series:
         """Cluster id of each new ticket (an existing cluster, or -1 = new); the model is unchanged.
 
-        The distance used is the grouping's own: a new ticket joins a cluster when at least
-        ``min_neighbours`` (2) of its ``k`` nearest fitted tickets are members of that cluster with
-        cosine similarity at least ``threshold`` (ties: the larger summed similarity). A ticket
-        that is not that close to any cluster answers -1: new (a one-off, or part of a new problem
-        that :meth:`update` can group).
+        The distance used is the grouping's own, made as strict as the cluster itself: a new ticket
+        joins a cluster when at least ``min_neighbours`` (2) of its ``k`` nearest fitted tickets are
+        members of that cluster with cosine similarity at least ``threshold`` and at least the
+        cluster's own cohesion (the 10th percentile of the similarities between members and their
+        neighbours in the cluster): as close to its members as they are to each other. Ties go to
+        the larger summed similarity. A ticket that is not that close to any cluster answers -1:
+        new (a one-off, or part of a new problem that :meth:`update` can group).
         """
         self._check_fitted()
         frame = _as_tickets(tickets, start=len(self.tickets_))
@@ -269,7 +271,8 @@ class DuplicateFinder(BaseEstimator):
         if idx.size == 0 or not (self.labels_ >= 0).any():
             return np.full(m, -1, dtype=np.int64)
         neighbour_labels = np.where(idx >= 0, self.labels_[np.maximum(idx, 0)], -1)
-        ok = (neighbour_labels >= 0) & (sim >= self.threshold_)
+        floor = np.maximum(self._cohesion(), self.threshold_)
+        ok = (neighbour_labels >= 0) & (sim >= floor[np.maximum(neighbour_labels, 0)])
         ok = ok.ravel()
         rows = np.repeat(np.arange(m), idx.shape[1])[ok]
         weights = sim.ravel()[ok].astype(np.float64)
@@ -280,6 +283,17 @@ class DuplicateFinder(BaseEstimator):
         best = np.asarray(votes.argmax(axis=1)).ravel()
         has = np.asarray(votes.max(axis=1).todense()).ravel() > 0
         return np.where(has, best, -1).astype(np.int64)
+
+    def _cohesion(self) -> np.ndarray:
+        """Per cluster id, the 10th percentile of its members' similarities to their neighbours in it."""
+        idx, sim = self.graph_
+        rows = np.repeat(self.labels_, idx.shape[1]).reshape(idx.shape)
+        same = (idx >= 0) & (rows >= 0) & (rows == np.where(idx >= 0, self.labels_[np.maximum(idx, 0)], -2))
+        out = np.full(int(self.labels_.max()) + 1, -np.inf)
+        if same.any():
+            q = pd.Series(sim[same].astype(np.float64)).groupby(rows[same]).quantile(0.1)
+            out[q.index.to_numpy()] = q.to_numpy()
+        return out
 
     def update(self, tickets, messages: pd.DataFrame | None = None) -> DuplicateFinder:
         """Add new tickets without re-clustering the old ones; existing cluster ids never change.
