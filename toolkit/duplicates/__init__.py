@@ -7,7 +7,7 @@ them by impact and lets an analyst search and extend them.
 Public API (stable; the explorer widget and the CLI build on it)
 ----------------------------------------------------------------
 >>> from toolkit.duplicates import DuplicateFinder
->>> finder = DuplicateFinder(threshold=None, min_cluster_size=3, representation="tfidf", seed=0)
+>>> finder = DuplicateFinder(threshold=None, min_cluster_size=3, representation="auto", seed=0)
 >>> finder.fit(tickets, messages=None)          # canonical tickets frame (or a list of texts)
 
 Fitted attributes
@@ -17,8 +17,8 @@ Fitted attributes
                       weekly_counts (list, one count per week of the data), recent_tickets,
                       baseline_weekly, growth, emerging, agent_replies_mean,
                       resolution_hours_median, reopen_rate, reopen_rate_rest, csat, csat_rest,
-                      bug_share, impact, bug_keys (list), problem_links (list), representative_ids (list),
-                      terms (list). Definitions: :mod:`toolkit.duplicates.ranking`.
+                      bug_share, failure_share, kind ("problem" or "recurring question"), impact,
+                      bug_keys (list), problem_links (list), representative_ids (list), terms (list). Definitions: :mod:`toolkit.duplicates.ranking`.
                       ``clusters_.attrs["notes"]`` says which measures the data could not give;
                       ``clusters_.attrs["volume_growth"]`` is the overall ticket volume's recent growth,
                       which ``growth`` allows for.
@@ -42,7 +42,8 @@ Methods
 
 Parts (scikit-learn style, each replaceable)
     :mod:`~toolkit.duplicates.cleaning` (TicketCleaner), :mod:`~toolkit.duplicates.representation`
-    (tfidf default; tfidf-cosine; semantic-static and semantic with the ``semantic`` extra),
+    (auto: hybrid where the ``semantic`` extra is installed, else tfidf; tfidf-cosine; semantic-static,
+    semantic and hybrid with the extra), :mod:`~toolkit.duplicates.bug_keys` (keys from text, tags, fields),
     :mod:`~toolkit.duplicates.neighbours` (exact or cell-blocked k-NN), :mod:`~toolkit.duplicates.grouping`
     (Leiden on the thresholded k-NN graph), :mod:`~toolkit.duplicates.labelling` (names, keys,
     representatives), :mod:`~toolkit.duplicates.ranking` (evidence and impact),
