@@ -18,7 +18,8 @@ Fitted attributes
                       baseline_weekly, growth, emerging, agent_replies_mean,
                       resolution_hours_median, reopen_rate, reopen_rate_rest, csat, csat_rest,
                       bug_share, failure_share, kind ("problem" or "recurring question"), impact,
-                      bug_keys (list), problem_links (list), representative_ids (list), terms (list). Definitions: :mod:`toolkit.duplicates.ranking`.
+                      bug_keys (list), problem_links (list), representative_ids (list), terms (list). Definitions:
+                      :mod:`toolkit.duplicates.ranking`.
                       ``clusters_.attrs["notes"]`` says which measures the data could not give;
                       ``clusters_.attrs["volume_growth"]`` is the overall ticket volume's recent growth,
                       which ``growth`` allows for.
