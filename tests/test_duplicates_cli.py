@@ -25,7 +25,7 @@ def test_duplicates_command_writes_clusters_summary_and_model(tmp_path):
     tickets = tmp_path / "tickets.csv"
     write_tickets(tickets)
     out = tmp_path / "new" / "clusters.csv"  # missing folders are created
-    result = CliRunner().invoke(cli, ["duplicates", str(tickets), "--out", str(out),
+    result = CliRunner().invoke(cli, ["duplicates", str(tickets), "--out", str(out), "--representation", "tfidf",
                                       "--save-model", str(tmp_path / "models" / "model.joblib")])
     assert result.exit_code == 0, result.output
     assert "7 tickets: 2 clusters holding 6 tickets, 1 unclustered." in result.output

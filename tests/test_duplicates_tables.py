@@ -13,10 +13,11 @@ def test_cluster_table_counts_trend_effort_and_csat():
     t = make_tickets()
     table = cluster_table(t, t["problem"], weeks=4)
     ev = table.set_index("cluster")
-    assert list(table.columns) == ["cluster", "tickets", "customers", "first_seen", "last_seen", "weekly", "recent",
-                                   "growth", "emerging", "effort", "csat", "csat_rest", "csat_difference", "csat_n",
-                                   "small_sample", "impact"]
+    assert list(table.columns) == ["cluster", "kind", "tickets", "customers", "first_seen", "last_seen", "weekly",
+                                   "recent", "growth", "emerging", "effort", "csat", "csat_rest", "csat_difference",
+                                   "csat_n", "small_sample", "impact"]
     assert ev["tickets"].to_dict() == {"export": 10, "invoice": 4, "login": 8}
+    assert ev["kind"].to_dict() == {"export": "problem", "invoice": "problem", "login": "problem"}  # failure words
     assert ev.loc["export", "customers"] == 4  # organisations
     # export: ages 1,2,3,5,8,10,15,20 days in the last 28 days; 60 and 100 in the 91 days before
     assert ev.loc["export", "recent"] == 8

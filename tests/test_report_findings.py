@@ -160,6 +160,16 @@ def test_problem_findings():
     assert problem_findings(None).empty
 
 
+def test_problem_findings_leave_recurring_questions_out():
+    clusters = pd.DataFrame({
+        "cluster_id": [1, 2], "name": ["annual billing / switch", "APP-1482: blank invoice / pdf"],
+        "kind": ["recurring question", "problem"], "tickets": [575, 442], "customers": [500, 323],
+        "emerging": [False, False], "bug_keys": [[], ["APP-1482"]]})
+    assert problem_findings(clusters, total_tickets=20000)["finding"].tolist() == [
+        "The 1 highest-impact recurring problems account for 442 tickets (2% of all tickets); the costliest, "
+        "“APP-1482: blank invoice / pdf”, brought 442 tickets from 323 customers, bug key APP-1482."]
+
+
 def test_operations_findings():
     melons = pd.DataFrame({"flag": [True, False], "explanation": ["Rapid looks green but feels red.", "fine"]})
     trend = pd.DataFrame({"verdict": ["watermelon"], "sentence": ["SLA and CSAT move apart."]})
@@ -180,3 +190,12 @@ def test_operations_findings():
     ]
     assert out["weight"].tolist() == [0.95, 0.8, 0.55, 0.55, 0.5]
     assert operations_findings(None).empty
+
+
+def test_report_lists_problems_then_recurring_questions():
+    from toolkit.report.sections import shown_clusters
+
+    clusters = pd.DataFrame({"cluster_id": [1, 2, 3, 4, 5],
+                             "kind": ["recurring question", "problem", "recurring question", "problem", "problem"]})
+    assert shown_clusters(clusters, top=2)["cluster_id"].tolist() == [2, 4, 1]
+    assert shown_clusters(clusters.drop(columns="kind"), top=2)["cluster_id"].tolist() == [1, 2]

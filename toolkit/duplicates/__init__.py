@@ -7,8 +7,8 @@ them by impact and lets an analyst search and extend them.
 Public API (stable; the explorer widget and the CLI build on it)
 ----------------------------------------------------------------
 >>> from toolkit.duplicates import DuplicateFinder
->>> finder = DuplicateFinder(threshold=None, min_cluster_size=3, representation="tfidf", seed=0)
->>> finder.fit(tickets, messages=None)  # doctest: +SKIP
+>>> finder = DuplicateFinder(threshold=None, min_cluster_size=3, representation="auto", seed=0)
+>>> finder.fit(tickets, messages=None)          # canonical tickets frame (or a list of texts)
 
 Fitted attributes
     ``assignments_``  frame ticket_id, cluster_id (-1 = unclustered: a one-off ticket).
@@ -17,8 +17,9 @@ Fitted attributes
                       weekly_counts (list, one count per week of the data), recent_tickets,
                       baseline_weekly, growth, emerging, agent_replies_mean,
                       resolution_hours_median, reopen_rate, reopen_rate_rest, csat, csat_rest,
-                      bug_share, impact, bug_keys (list), problem_links (list), representative_ids (list),
-                      terms (list). Definitions: :mod:`toolkit.duplicates.ranking`.
+                      bug_share, failure_share, kind ("problem" or "recurring question"), impact,
+                      bug_keys (list), problem_links (list), representative_ids (list), terms (list). Definitions:
+                      :mod:`toolkit.duplicates.ranking`.
                       ``clusters_.attrs["notes"]`` says which measures the data could not give;
                       ``clusters_.attrs["volume_growth"]`` is the overall ticket volume's recent growth,
                       which ``growth`` allows for.
@@ -45,7 +46,8 @@ Methods
 Parts (scikit-learn style, each replaceable; ``representation``, ``cleaner``, ``neighbours`` and
 ``grouping`` are parameters of the finder)
     :mod:`~toolkit.duplicates.cleaning` (TicketCleaner), :mod:`~toolkit.duplicates.representation`
-    (tfidf default; tfidf-cosine; semantic-static and semantic with the ``semantic`` extra),
+    (auto: hybrid where the ``semantic`` extra is installed, else tfidf; tfidf-cosine; semantic-static,
+    semantic and hybrid with the extra), :mod:`~toolkit.duplicates.bug_keys` (keys from text, tags, fields),
     :mod:`~toolkit.duplicates.neighbours` (exact or cell-blocked k-NN), :mod:`~toolkit.duplicates.grouping`
     (Leiden on the thresholded k-NN graph), :mod:`~toolkit.duplicates.labelling` (names, keys,
     representatives), :mod:`~toolkit.duplicates.ranking` (evidence and impact),
@@ -59,9 +61,9 @@ new clusters), :mod:`~toolkit.duplicates.exports` (report table, Jira CSV),
 Command line: ``support-toolkit duplicates TICKETS --out clusters.csv`` (see ``cli``).
 """
 
+from toolkit.duplicates.bug_keys import extract_bug_keys, ticket_bug_keys
 from toolkit.duplicates.cleaning import TicketCleaner
 from toolkit.duplicates.grouping import GraphGrouping
-from toolkit.duplicates.labelling import extract_bug_keys
 from toolkit.duplicates.model import DuplicateFinder
 from toolkit.duplicates.neighbours import NearestNeighbours
 from toolkit.duplicates.ranking import cluster_evidence, cluster_summary, weekly_counts
@@ -69,4 +71,5 @@ from toolkit.duplicates.representation import REPRESENTATIONS, make_representati
 from toolkit.duplicates.search import TicketIndex
 
 __all__ = ["REPRESENTATIONS", "DuplicateFinder", "GraphGrouping", "NearestNeighbours", "TicketCleaner", "TicketIndex",
-           "cluster_evidence", "cluster_summary", "extract_bug_keys", "make_representation", "weekly_counts"]
+           "cluster_evidence", "cluster_summary", "extract_bug_keys", "make_representation",
+           "ticket_bug_keys", "weekly_counts"]

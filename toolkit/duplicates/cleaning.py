@@ -5,8 +5,11 @@ sign-offs, signatures, "please reply above this line" templates, quoted earlier
 messages) and things that make the same problem look different (order numbers,
 dates, e-mail addresses). :class:`TicketCleaner` removes the first kind and
 normalises the second into placeholder words (``_num_``, ``_date_``, ``_url_``,
-``_email_``), so that the representation sees the problem itself. Bug-tracker keys
-(``APP-1234``) are kept: two tickets quoting the same key are about the same bug.
+``_email_``), so that the representation sees the problem itself. Identifiers are kept
+as whole tokens: bug-tracker keys (``APP-1234``), bug numbers, version strings, error
+codes, exception and class names: two tickets quoting the same one are about the same
+failure. Pasted technical text loses what differs between two reports of one failure
+(timestamps, thread ids, hex addresses, routine log lines, deep stack frames).
 
 Everything is a handful of regular expressions applied column-wise by pyarrow's RE2
 engine, which cleans a million tickets in seconds.
@@ -14,14 +17,13 @@ engine, which cleans a million tickets in seconds.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from toolkit.duplicates.bug_keys import KEY_RE2
 from toolkit.errors import DataError
 
 # The patterns are RE2 syntax (run by pyarrow in C++, ~20x faster than Python's re on a million
@@ -60,7 +62,8 @@ _BOILERPLATE = (
     r"|how would you rate (the|our) (support|service)[^\n]*"
     r"|\[(image|attachment|cid)[^\]]*\])"
 )
-_URL = r"(?i)\b(?:https?://|www\.)\S+"
+# A link keeps its host: the site or service that fails is an identifier ("elster.de", "api.acme.com").
+_URL = r"(?i)\b(?:https?://|www\.)(?:www\.)?([\w-]+(?:\.[\w-]+)*)\S*"
 _EMAIL = r"(?i)\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b"
 _DATE = (
     r"(?i)\b(\d{4}-\d{1,2}-\d{1,2}(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?"
@@ -69,8 +72,32 @@ _DATE = (
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?"
     r"|\d{1,2}:\d{2}(?:\s*[ap]m)?)\b"
 )
-# Bug-tracker keys survive normalisation: ``APP-1234`` becomes the token ``app_1234``.
-BUG_KEY = re.compile(r"\b([A-Z][A-Z0-9]{1,9})-(\d{1,6})\b")
+# Technical text (bug reports, pasted errors): what identifies the failure is kept, what only
+# differs between two reports of it is dropped.
+_TECHNICAL_DROP = [
+    r"(?im)^[ \t]*(user[- ]agent|build id(entifier)?)[ \t]*:[^\n]*",           # browser/build line of a form
+    r"(?m)^[^\n]{0,40}\b(DEBUG|TRACE|VERBOSE|INFO)\b[^\n]*",                  # routine log lines
+    r"(?i)\b\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(:\d{2})?([.,]\d+)?(z|[+-]\d{2}:?\d{2})?",  # ISO timestamps
+    r"\b\d{1,2}:\d{2}:\d{2}([.,]\d+)?\b",                                          # clock times to the second
+    r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",       # UUIDs
+    r"(?i)\b0x[0-9a-f]{9,}\b|\b[0-9a-f]*[0-9][0-9a-f]*[a-f][0-9a-f]*\b",          # addresses, hashes
+    r"(?i)\b(thread|tid|pid)[ \t#:=-]*(id)?[ \t#:=-]*\d+\b",                      # thread and process ids
+    r"(?m)^[ \t]*\.\.\. \d+ more[ \t]*$",                                         # "... 12 more" (Java)
+    r"\((([\w$-]+\.)+(java|kt|scala|cs|js|mjs|ts|py|cpp|cc|c|h|rs|go|rb|php|swift):\d+(:\d+)?"
+    r"|Native Method|Unknown Source)\)",                                          # frame locations
+]
+_TECHNICAL_KEEP = [
+    # a stack trace's top three frames say where it failed; deeper ones are the same for every crash
+    (r"((\n[ \t]*at [^\n]*){3})(\n[ \t]*at [^\n]*)+", r"\1"),
+    # frames keep class and method: "at com.acme.sync.FileLock.acquire" -> "at FileLock.acquire"
+    (r"\bat ([a-z_$][\w$]*\.)+([A-Z][\w$]*\.[\w$<>]+)", r"at \2"),
+    (r"File \"([^\"\n]*[/\\])?([^\"/\\\n]+)\", line \d+, in ([\w<>]+)", r"\2 \3"),  # Python frames
+]
+# Identifiers survive number normalisation: versions ("2.49.5" -> "2_49_5"), bug numbers
+# ("bug 752376" -> "bug_752376") and error codes ("error 500" -> "error code_500").
+_VERSION = (r"(\d)\.(\d)", r"\1_\2")
+_BUG_NUMBER = (r"(?i)\bbug[ \t]*#?[ \t]*(\d{3,8})\b", r" bug_\1 ")
+_ERROR_CODE = (r"(?i)\b(error|code|status|http|errno|exit)[ \t]*[:#=]?[ \t]*(\d{2,6})\b", r"\1 code_\2")
 _ID_NUMBER = r"#?\b\d+(?:[-/]\d+)*\b"
 _SPACE = r"\s+"
 
@@ -85,6 +112,10 @@ class TicketCleaner(BaseEstimator, TransformerMixin):
     subject_weight : how many times the subject is repeated before the message; the
         subject is short and says what the ticket is about, so it counts more.
     strip_quotes, strip_signatures, strip_greetings, strip_boilerplate : which parts to drop.
+    technical : treat pasted technical text: drop browser/build lines, routine (DEBUG/INFO) log
+        lines, timestamps, UUIDs, hex addresses and hashes, thread ids and stack frames below the
+        third; keep exception names, frames' class and method names, version strings, bug
+        numbers and error codes as whole tokens.
     normalise : replace URLs, e-mail addresses, dates and numbers with placeholder words.
     redact_pii : mask personal data with :func:`toolkit.pii.redact` first (off by default
         for clustering, where the placeholders already hide it; on for anything shown).
@@ -96,13 +127,14 @@ class TicketCleaner(BaseEstimator, TransformerMixin):
     """
 
     def __init__(self, subject_weight: int = 2, strip_quotes: bool = True, strip_signatures: bool = True,
-                 strip_greetings: bool = True, strip_boilerplate: bool = True, normalise: bool = True,
-                 redact_pii: bool = False, max_chars: int = 2000) -> None:
+                 strip_greetings: bool = True, strip_boilerplate: bool = True, technical: bool = True,
+                 normalise: bool = True, redact_pii: bool = False, max_chars: int = 2000) -> None:
         self.subject_weight = subject_weight
         self.strip_quotes = strip_quotes
         self.strip_signatures = strip_signatures
         self.strip_greetings = strip_greetings
         self.strip_boilerplate = strip_boilerplate
+        self.technical = technical
         self.normalise = normalise
         self.redact_pii = redact_pii
         self.max_chars = max_chars
@@ -126,8 +158,13 @@ class TicketCleaner(BaseEstimator, TransformerMixin):
         return pd.Series(self._clean(_arrow(text), message), index=text.index, dtype="str")
 
     def _clean(self, text: pa.ChunkedArray, message: bool) -> pa.ChunkedArray:
-        text = pc.utf8_slice_codeunits(text, 0, self.max_chars)
         text = pc.replace_substring(text, "\r\n", "\n")
+        if self.technical:  # before the cut, so that dropped log lines leave room for the report itself
+            for pattern in _TECHNICAL_DROP:
+                text = pc.replace_substring_regex(text, pattern, " ")
+            for pattern, replacement in _TECHNICAL_KEEP:
+                text = pc.replace_substring_regex(text, pattern, replacement)
+        text = pc.utf8_slice_codeunits(text, 0, self.max_chars)
         if self.redact_pii:
             from toolkit.pii import redact
 
@@ -148,8 +185,9 @@ class TicketCleaner(BaseEstimator, TransformerMixin):
         return pc.utf8_lower(text) if self.normalise else text
 
 
-NORMALISE = [(BUG_KEY.pattern, r" \1_\2 "), (_URL, " _url_ "), (_EMAIL, " _email_ "), (_DATE, " _date_ "),
-             (_ID_NUMBER, " _num_ ")]
+# Bug-tracker keys survive normalisation: ``APP-1234`` (or ``app-1234``) becomes the token ``app_1234``.
+NORMALISE = [(KEY_RE2, r" \1_\2 "), (_URL, r" _url_ \1 "), (_EMAIL, " _email_ "), (_DATE, " _date_ "),
+             _VERSION, _VERSION, _BUG_NUMBER, _ERROR_CODE, (_ID_NUMBER, " _num_ ")]
 
 
 def _arrow(text: pd.Series) -> pa.ChunkedArray:

@@ -24,11 +24,14 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, ClusterMixin
 
 from toolkit.errors import ConfigError
+
+MIN_NEIGHBOURS = 2  # the ticket and two close others: the smallest group that is a pattern, not a coincidence
 
 
 def similarity_graph(indices: np.ndarray, similarities: np.ndarray, threshold: float) -> sp.csr_matrix:
@@ -57,6 +60,9 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
     threshold : minimum cosine similarity for two tickets to be linked.
     min_cluster_size : smallest group reported as a cluster; smaller ones get label -1.
     resolution : modularity resolution; higher gives more, smaller clusters.
+    min_neighbours : a ticket is grouped only when at least this many other tickets are linked to
+        it (similarity >= threshold); a ticket with fewer is not close to other tickets (a one-off
+        request) and stays unclustered, even when modularity would have put it in a group.
     merge_share : two communities are merged when the links between them carry at least this
         share of the smaller one's link weight (modularity splits a group that holds much of a
         small graph; this puts it back together).
@@ -68,8 +74,9 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
     """
 
     def __init__(self, threshold: float = 0.35, min_cluster_size: int = 3, resolution: float = 2.0,
-                 merge_share: float = 0.3, seed: int = 0) -> None:
+                 min_neighbours: int = MIN_NEIGHBOURS, merge_share: float = 0.3, seed: int = 0) -> None:
         self.threshold = threshold
+        self.min_neighbours = min_neighbours
         self.min_cluster_size = min_cluster_size
         self.resolution = resolution
         self.merge_share = merge_share
@@ -78,10 +85,14 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
     def fit(self, indices: np.ndarray, similarities: np.ndarray) -> GraphGrouping:
         _check_range("threshold", self.threshold, -1.0, 1.0)
         _check_range("resolution", self.resolution, 0.0, None)
+        if not isinstance(self.min_neighbours, int | np.integer) or self.min_neighbours < 0:
+            raise ConfigError(f"min_neighbours must be a whole number of tickets (0 or more), got "
+                              f"{self.min_neighbours!r}", key="min_neighbours",
+                              fix="pass 0 to group every linked ticket, or e.g. 2 to leave one-off tickets alone")
         if int(self.min_cluster_size) < 2:
             raise ConfigError(f"min_cluster_size must be at least 2, got {self.min_cluster_size!r}",
                               key="min_cluster_size", fix="pass 2 or more (a cluster needs two tickets)")
-        graph = similarity_graph(indices, similarities, self.threshold)
+        graph = keep_close(similarity_graph(indices, similarities, self.threshold), int(self.min_neighbours))
         communities = leiden_communities(graph, effective_resolution(graph, self.resolution), self.seed)
         communities = merge_entangled(graph, communities, self.merge_share)
         self.labels_ = relabel_by_size(communities, int(self.min_cluster_size))
@@ -92,6 +103,16 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
 
 
 SMALL_GRAPH = 1_000
+
+
+def keep_close(graph: sp.csr_matrix, min_neighbours: int) -> sp.csr_matrix:
+    """The graph without the links of tickets that have fewer than ``min_neighbours`` linked tickets."""
+    if min_neighbours <= 1 or graph.nnz == 0:
+        return graph
+    sym = graph + graph.T
+    degree = np.diff(sym.tocsr().indptr)
+    close = (degree >= min_neighbours).astype(np.float64)
+    return (sp.diags(close) @ graph @ sp.diags(close)).tocsr()
 LEIDEN_ITERATIONS = 4  # passes over the graph; later passes barely move anyone
 
 
@@ -173,3 +194,64 @@ def _check_range(name: str, value, low: float, high: float | None) -> None:
         bound = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise ConfigError(f"{name} must be a number {bound}, got {value!r}", key=name,
                           fix=f"pass a {name} {bound}")
+
+
+def merge_fragments(labels: np.ndarray, keys: pd.Series, created_at: pd.Series | None, vectors=None,
+                    min_similarity: float = 0.0, key_share: float = 0.05, onset_days: int = 28) -> np.ndarray:
+    """Merge clusters that are fragments of one problem: the same leading bug key, onset and subject.
+
+    A cluster's leading key is the key most of its tickets cite, when at least ``key_share`` of them
+    do; its onset is the date by which a tenth of its tickets had arrived. Clusters with the same
+    leading key, onsets within ``onset_days`` of each other and centroids (of ``vectors``) at least
+    ``min_similarity`` alike (the grouping's link threshold: as alike as two linked tickets) are
+    one problem that the wording split (e.g. "no SMS code" and "2FA not received", both citing
+    APP-2210 since the same week). The centroid test keeps apart two problems that happen to cite
+    one catch-all key. Ids are then renumbered by size as in :func:`relabel_by_size`.
+    """
+    labels = np.asarray(labels)
+    clustered = labels >= 0
+    if not clustered.any():
+        return labels
+    pairs = pd.DataFrame({"cluster": labels, "key": keys.to_numpy()})[clustered].explode("key").dropna()
+    pairs = pairs[pairs["key"].astype("str").str.contains("-", regex=False)]  # project keys, not "#123"
+    if pairs.empty:
+        return labels
+    size = pd.Series(labels[clustered]).value_counts()
+    counts = pairs.groupby(["cluster", "key"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["cluster", "n", "key"], ascending=[True, False, True]).drop_duplicates("cluster")
+    counts = counts[counts["n"] >= key_share * counts["cluster"].map(size)]
+    if created_at is not None and len(counts):
+        times = pd.Series(pd.to_datetime(created_at, utc=True).to_numpy())
+        onset = times[clustered].groupby(labels[clustered]).quantile(0.1)
+        counts["onset"] = counts["cluster"].map(onset)
+    else:
+        counts["onset"] = pd.NaT
+    centroids = _centroids(labels, vectors) if vectors is not None else None
+    mapping = {}
+    for _, group in counts.sort_values(["key", "onset", "cluster"]).groupby("key", sort=False):
+        anchor, anchor_onset = None, None
+        for cluster, when in zip(group["cluster"], group["onset"], strict=True):
+            close = anchor is not None and (pd.isna(when) or pd.isna(anchor_onset)
+                                            or (when - anchor_onset) <= pd.Timedelta(days=onset_days))
+            if close and centroids is not None:
+                close = float(centroids[int(cluster)] @ centroids[anchor]) >= min_similarity
+            if close:
+                mapping[int(cluster)] = anchor
+            else:
+                anchor, anchor_onset = int(cluster), when
+    if not mapping:
+        return labels
+    merged = labels.copy()
+    for fragment, anchor in mapping.items():
+        merged[labels == fragment] = anchor
+    return relabel_by_size(merged, 1)
+
+
+def _centroids(labels: np.ndarray, vectors) -> np.ndarray:
+    """Unit-length mean vector of every cluster, row ``c`` for cluster ``c``."""
+    mask = np.flatnonzero(labels >= 0)
+    member = sp.csr_matrix((np.ones(len(mask)), (labels[mask], mask)), shape=(int(labels.max()) + 1, len(labels)))
+    sums = member @ vectors
+    sums = sums.toarray() if sp.issparse(sums) else np.asarray(sums)
+    norms = np.linalg.norm(sums, axis=1, keepdims=True)
+    return sums / np.where(norms == 0, 1, norms)

@@ -6,72 +6,20 @@
   words common to every ticket ("account", "please") sink and the cluster's own
   words rise. The name is the top three terms, a two-word phrase absorbing its words.
 - Representative tickets are the ones closest (cosine) to the cluster's centroid.
-- Bug-tracker keys are found in the raw text: Jira-style keys (``APP-1234``), GitHub-
-  style references (``#1234``, ``owner/repo#12``) and links to Jira (``/browse/KEY-1``)
-  or GitHub issues (``github.com/owner/repo/issues/12``). Helpdesk problem links
-  (``problem_id``, ``parent_id``) are collected from the ticket columns.
+- Bug-tracker keys (found by :mod:`toolkit.duplicates.bug_keys`) and helpdesk problem links
+  (``problem_id``, ``parent_id``) are counted per cluster by :func:`cluster_counts`.
 """
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-_JIRA_KEY = re.compile(r"\b([A-Z][A-Z0-9]{1,9}-[1-9]\d{0,5})\b")
-_GITHUB_URL = re.compile(r"(?i)github\.com/([\w.-]+/[\w.-]+)/(?:issues|pull)/(\d+)")
-_OWNER_REPO_REF = re.compile(r"\b([\w.-]+/[\w.-]+)#(\d+)\b")
-_HASH_REF = re.compile(r"(?i)(?<![\w&/])(?<!order )(?<!ticket )(?<!invoice )(?<!case )(?<!request )(?<!no\. )"
-                       r"(?<!number )(?<!ref )#(\d{2,6})\b")
-# Prefixes of standard names that look like keys (ISO-8601, UTF-8, SHA-256, ...).
-_NOT_KEYS = {"ISO", "UTF", "SHA", "RFC", "COVID", "TLS", "SSL", "HTTP", "MP", "IPV", "PCI", "AES", "CVE", "GDPR",
-             "ORD", "INV", "TKT", "REQ", "CASE", "REF", "SR", "CS", "PO"}
 _STOP = sorted(ENGLISH_STOP_WORDS | {"hi", "hello", "thanks", "thank", "regards", "please", "help", "issue",
                                      "problem", "team", "support", "hey", "dear", "cheers", "just", "ve", "ll", "don",
                                      "im", "doesn", "isn", "didn", "wasn", "ok"})
-
-
-def extract_bug_keys(texts: pd.Series) -> pd.Series:
-    """The bug-tracker references in each text, as a sorted list of strings.
-
-    Jira keys as ``APP-1234``, GitHub issues as ``owner/repo#12``, bare references as ``#1234``.
-    Order, ticket, invoice and case numbers (``order #4821``) and standard names (``ISO-8601``) are not keys.
-    """
-    texts = pd.Series(texts).fillna("").astype("str")
-    result = pd.Series([[] for _ in range(len(texts))], index=texts.index, dtype=object)
-    # only a few texts cite anything: find them with one fast (RE2) scan before the detailed patterns
-    array = pa.chunked_array([pa.array(texts.tolist(), type=pa.large_string())]) if len(texts) else None
-    if array is None:
-        return result
-    maybe = np.asarray(pc.match_substring_regex(array, r"[A-Z][A-Z0-9]+-[1-9]|#\d\d|github\.com").to_numpy(
-        zero_copy_only=False), dtype=bool)
-    texts = texts[maybe]
-    parts = []
-    jira = texts.str.extractall(_JIRA_KEY)
-    if len(jira):
-        keys = jira[0]
-        keys = keys[~keys.str.split("-").str[0].isin(_NOT_KEYS)]
-        parts.append(keys)
-    github = texts.str.extractall(_GITHUB_URL)
-    if len(github):
-        parts.append(github[0].str.lower() + "#" + github[1])
-    refs = texts.str.extractall(_OWNER_REPO_REF)
-    if len(refs):
-        parts.append(refs[0].str.lower() + "#" + refs[1])
-    hashes = texts.str.replace(_OWNER_REPO_REF, " ", regex=True).str.extractall(_HASH_REF)
-    if len(hashes):
-        parts.append("#" + hashes[0])
-    if parts:
-        found = pd.concat(parts).astype("str")
-        found.index = found.index.get_level_values(0)
-        grouped = found.groupby(level=0).agg(lambda s: sorted(set(s)))
-        result.loc[grouped.index] = grouped
-    return result
 
 
 def cluster_counts(values: pd.Series, labels: np.ndarray, top: int = 10, min_share: float = 0.0) -> pd.Series:
@@ -159,19 +107,54 @@ class TermWeights:
         return frame
 
 
-def cluster_name(terms: list[str], words: int = 3) -> str:
-    """A short name from ranked terms: a phrase absorbs the single words it contains."""
+# Words that say how a message was sent or how politely, never what it is about; and the cleaner's placeholders.
+NAME_BOILERPLATE = frozenset({
+    "fwd", "fw", "re", "aw", "subject", "sorry", "regards", "thanks", "thank", "hi", "hello", "hey", "dear",
+    "please", "urgent", "asap", "question", "quick", "help", "issue", "problem", "request", "kind", "best", "team",
+    "support", "ticket", "query", "follow", "following", "update", "again", "still", "sent", "message", "mail",
+    "email", "num", "date", "url", "wrote", "original", "forwarded",
+})
+
+
+def cluster_name(terms: list[str], key: str | None = None, words: int = 3, max_words: int = 5) -> str:
+    """A short name from ranked terms: the bug key first, then up to ``words`` terms.
+
+    A two-word phrase absorbs the single words it contains; a term that repeats a word already
+    in the name, or holds mail boilerplate (fwd, subject, sorry, regards...), is skipped; the
+    name stops at ``max_words`` words.
+
+    >>> cluster_name(["sms", "sms code", "fwd", "code arriving", "arriving"], key="APP-2210")
+    'APP-2210: sms code / arriving'
+    """
     chosen: list[str] = []
     for term in terms:
-        if any(term in c.split() or term == c for c in chosen):
+        parts = term.split()
+        stems = {_stem(p) for p in parts}
+        if len(stems) < len(parts) or any(p in NAME_BOILERPLATE for p in parts):
             continue
-        if " " in term:
-            parts = term.split()
-            chosen = [c for c in chosen if c not in parts]
-        chosen.append(term)
+        singles = [c for c in chosen if " " not in c and _stem(c) in stems]
+        used = {_stem(w) for c in chosen if c not in singles for w in c.split()}
+        every = {_stem(w) for c in chosen for w in c.split()}
+        if used & stems or (not singles and stems & every):
+            continue
+        candidate = [c for c in chosen if c not in singles] + [term]
+        if sum(len(c.split()) for c in candidate) > max_words:
+            continue
+        chosen = candidate
         if len(chosen) >= words:
             break
-    return " / ".join(chosen)
+    phrase = " / ".join(chosen)
+    if key and "-" in key:
+        return f"{key}: {phrase}" if phrase else key
+    return phrase
+
+
+def _stem(word: str) -> str:
+    """A plural's singular, enough to keep "code" and "codes" from both entering a name."""
+    for ending in ("ies", "s"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            return word[: -len(ending)] + ("y" if ending == "ies" else "")
+    return word
 
 
 def representatives(vectors, labels: np.ndarray, ids: np.ndarray, top: int = 3) -> pd.Series:

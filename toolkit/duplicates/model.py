@@ -19,17 +19,17 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
 from tqdm.auto import tqdm
 
+from toolkit.duplicates.bug_keys import check_projects, ticket_bug_keys
 from toolkit.duplicates.cleaning import TicketCleaner
-from toolkit.duplicates.grouping import GraphGrouping
+from toolkit.duplicates.grouping import MIN_NEIGHBOURS, GraphGrouping, merge_fragments
 from toolkit.duplicates.labelling import (
     TermWeights,
     cluster_counts,
     cluster_name,
-    extract_bug_keys,
     representatives,
 )
 from toolkit.duplicates.neighbours import NearestNeighbours
-from toolkit.duplicates.ranking import cluster_evidence
+from toolkit.duplicates.ranking import cluster_evidence, reports_failure
 from toolkit.duplicates.representation import make_representation
 from toolkit.duplicates.search import TicketIndex
 from toolkit.errors import ConfigError, DataError
@@ -41,7 +41,7 @@ KEPT_COLUMNS = ["ticket_id", "created_at", "subject", "requester_id", "organizat
 CLUSTER_COLUMNS = ["cluster_id", "name", "tickets", "customers", "organizations", "first_seen", "last_seen",
                    "weekly_counts", "recent_tickets", "baseline_weekly", "growth", "emerging", "agent_replies_mean",
                    "resolution_hours_median", "reopen_rate", "reopen_rate_rest", "csat", "csat_rest", "bug_share",
-                   "impact", "bug_keys", "problem_links", "representative_ids", "terms"]
+                   "failure_share", "kind", "impact", "bug_keys", "problem_links", "representative_ids", "terms"]
 BAR_FROM = 20_000  # fits of fewer tickets take a few seconds: no progress bar
 LABEL_SAMPLE = 100  # tickets per cluster read for its distinctive terms
 SUBGRAPH_SHARE = 0.5  # a subset holding at least this share re-uses the cached neighbour graph
@@ -53,13 +53,15 @@ class DuplicateFinder(BaseEstimator):
 
     Parameters
     ----------
-    representation : ``"tfidf"`` (default), ``"tfidf-cosine"``, ``"semantic-static"``, ``"semantic"``,
-        or an object with ``fit``/``transform`` returning L2-normalised rows.
+    representation : ``"auto"`` (default: ``"hybrid"`` where the ``semantic`` extra is installed and the
+        set has at most 100,000 tickets, else ``"tfidf"``), ``"tfidf"``, ``"tfidf-cosine"``,
+        ``"semantic-static"``, ``"semantic"``, ``"hybrid"``, or an object with ``fit``/``transform``
+        returning L2-normalised rows.
     threshold : minimum cosine similarity for two tickets to be linked; None uses the
-        representation's default (0.35 for tfidf). Higher: fewer, tighter clusters, more unclustered.
+        representation's default (0.35 for tfidf, 0.6 for hybrid). Higher: fewer, tighter clusters, more unclustered.
     min_cluster_size : smallest group reported as a cluster (smaller ones stay unclustered).
     resolution : Leiden modularity resolution; higher splits topics more finely. None uses the
-        representation's default (2 for tfidf, 3 for the semantic ones).
+        representation's default (2 for tfidf, 5 for semantic, 0.6 for hybrid).
     k : neighbours per ticket in the similarity graph (of the default neighbour search), and fitted
         tickets consulted per new ticket by :meth:`assign` and :meth:`update`.
     cleaner : a :class:`TicketCleaner` (or any object whose ``transform(tickets)`` gives texts).
@@ -71,14 +73,16 @@ class DuplicateFinder(BaseEstimator):
         setting ``labels_`` (-1 = unclustered). A given grouping keeps its own parameters; the three above
         then apply only to the default. Cloned for each fit.
     seed : seed for every random step; the same data and parameters give the same clusters.
+    bug_key_projects : the bug tracker's project keys (e.g. ``["APP", "BILL"]``) to accept only
+        those; None finds any (:mod:`~toolkit.duplicates.bug_keys`).
     progress : show progress bars on long steps (True/False), or a callable
         ``progress(step: str, done: int, total: int)`` told when each step of ``fit`` starts
         (steps: clean, vectorise, neighbours, group, label) and when it ends (done == total).
     """
 
-    def __init__(self, representation="tfidf", threshold: float | None = None, min_cluster_size: int = 3,
+    def __init__(self, representation="auto", threshold: float | None = None, min_cluster_size: int = 3,
                  resolution: float | None = None, k: int = 15, cleaner=None, seed: int = 0,
-                 progress: bool = True, neighbours=None, grouping=None) -> None:
+                 progress: bool = True, neighbours=None, grouping=None, bug_key_projects=None) -> None:
         self.representation = representation
         self.threshold = threshold
         self.min_cluster_size = min_cluster_size
@@ -89,6 +93,7 @@ class DuplicateFinder(BaseEstimator):
         self.progress = progress
         self.neighbours = neighbours
         self.grouping = grouping
+        self.bug_key_projects = bug_key_projects
 
     # ------------------------------------------------------------------ fitting
     def fit(self, tickets, messages: pd.DataFrame | None = None, previous=None) -> DuplicateFinder:
@@ -99,6 +104,7 @@ class DuplicateFinder(BaseEstimator):
         cluster takes the id of the old cluster it shares most tickets with.
         """
         started = time.perf_counter()
+        check_projects(self.bug_key_projects)
         frame = _as_tickets(tickets)
         # one bar over the steps on large sets (Leiden and naming report no progress of their own)
         self._bar = tqdm(total=5, desc="duplicates", unit="step", disable=not self._bars or len(frame) < BAR_FROM)
@@ -107,9 +113,10 @@ class DuplicateFinder(BaseEstimator):
         texts = self.cleaner_.transform(frame)
         self._step("vectorise", 1)
         self.texts_ = texts.reset_index(drop=True)
-        self.bug_keys_ = _bug_keys(frame, messages)
+        self.bug_keys_ = ticket_bug_keys(frame, messages, self.bug_key_projects)
         self.tickets_ = frame[[c for c in KEPT_COLUMNS if c in frame.columns]].reset_index(drop=True)
-        self.representation_ = make_representation(self.representation, seed=self.seed, progress=self._bars)
+        self.representation_ = make_representation(self.representation, seed=self.seed, progress=self._bars,
+                                                   n_tickets=len(frame))
         self.representation_.fit(self.texts_)
         self._set_group_parameters()
         self.vectors_ = self.representation_.transform(self.texts_)
@@ -202,6 +209,9 @@ class DuplicateFinder(BaseEstimator):
         self.threshold_ = float(getattr(grouping, "threshold", self.threshold_))
         self.min_cluster_size_ = getattr(grouping, "min_cluster_size", self.min_cluster_size_)
         self.resolution_ = float(getattr(grouping, "resolution", self.resolution_))
+        created = self.tickets_["created_at"] if has_values(self.tickets_, "created_at") else None
+        labels = merge_fragments(labels, self.bug_keys_, created, self.vectors_, self.threshold_,
+                                 key_share=KEY_MIN_SHARE)
         if previous is not None:
             labels = _match_ids(labels, self.tickets_["ticket_id"], previous)
         self._set_labels(labels)
@@ -221,7 +231,7 @@ class DuplicateFinder(BaseEstimator):
         ids = self.tickets_["ticket_id"].to_numpy()
         links = _problem_links(self.tickets_)
         cited = (self.bug_keys_.str.len().to_numpy() > 0) | (links.str.len().to_numpy() > 0)
-        evidence = cluster_evidence(self.tickets_, labels, bug_cited=cited)
+        evidence = cluster_evidence(self.tickets_, labels, bug_cited=cited, failure=reports_failure(self.texts_))
         sample = _label_sample(labels, LABEL_SAMPLE, self.seed)
         self.terms_ = self.term_weights_.per_cluster(self.texts_, np.where(sample, labels, -1))
         terms = self.terms_.groupby("cluster_id")["term"].agg(list)
@@ -234,7 +244,8 @@ class DuplicateFinder(BaseEstimator):
         out = evidence.join(extra, on="cluster_id")
         for col in ("terms", "representative_ids", "bug_keys", "problem_links"):
             out[col] = [v if isinstance(v, list) else [] for v in out[col]]
-        out["name"] = [cluster_name(t) for t in out["terms"]]
+        out["name"] = [cluster_name(t, keys[0] if keys else None) for t, keys in zip(out["terms"], out["bug_keys"],
+                                                                                  strict=True)]
         out = out[CLUSTER_COLUMNS]
         out.attrs["notes"] = evidence.attrs.get("notes", [])
         out.attrs["volume_growth"] = evidence.attrs.get("volume_growth")
@@ -291,10 +302,15 @@ class DuplicateFinder(BaseEstimator):
         return clone
 
     def assign(self, tickets) -> pd.DataFrame:
-        """Cluster id of each new ticket (an existing cluster, or -1 when none is close); the model is unchanged.
+        """Cluster id of each new ticket (an existing cluster, or -1 = new); the model is unchanged.
 
-        A new ticket joins the cluster with the largest summed similarity among its ``k`` nearest
-        fitted tickets that are at least ``threshold`` similar; with none, it is -1 (new).
+        The distance used is the grouping's own, made as strict as the cluster itself: a new ticket
+        joins a cluster when at least ``min_neighbours`` (2) of its ``k`` nearest fitted tickets are
+        members of that cluster with cosine similarity at least ``threshold`` and at least the
+        cluster's own cohesion (the 10th percentile of the similarities between members and their
+        neighbours in the cluster): as close to its members as they are to each other. Ties go to
+        the larger summed similarity. A ticket that is not that close to any cluster answers -1:
+        new (a one-off, or part of a new problem that :meth:`update` can group).
         """
         self._check_fitted()
         frame = _as_tickets(tickets, start=len(self.tickets_))
@@ -308,15 +324,29 @@ class DuplicateFinder(BaseEstimator):
         if idx.size == 0 or not (self.labels_ >= 0).any():
             return np.full(m, -1, dtype=np.int64)
         neighbour_labels = np.where(idx >= 0, self.labels_[np.maximum(idx, 0)], -1)
-        ok = (neighbour_labels >= 0) & (sim >= self.threshold_)
+        floor = np.maximum(self._cohesion(), self.threshold_)
+        ok = (neighbour_labels >= 0) & (sim >= floor[np.maximum(neighbour_labels, 0)])
         ok = ok.ravel()
         rows = np.repeat(np.arange(m), idx.shape[1])[ok]
         weights = sim.ravel()[ok].astype(np.float64)
-        votes = sp.coo_matrix((weights, (rows, neighbour_labels.ravel()[ok])),
-                              shape=(m, int(self.labels_.max()) + 1)).tocsr()
+        shape = (m, int(self.labels_.max()) + 1)
+        votes = sp.coo_matrix((weights, (rows, neighbour_labels.ravel()[ok])), shape=shape).tocsr()
+        links = sp.coo_matrix((np.ones(len(rows)), (rows, neighbour_labels.ravel()[ok])), shape=shape).tocsr()
+        votes = votes.multiply(links >= max(1, MIN_NEIGHBOURS)).tocsr()  # close to enough members of that cluster
         best = np.asarray(votes.argmax(axis=1)).ravel()
         has = np.asarray(votes.max(axis=1).todense()).ravel() > 0
         return np.where(has, best, -1).astype(np.int64)
+
+    def _cohesion(self) -> np.ndarray:
+        """Per cluster id, the 10th percentile of its members' similarities to their neighbours in it."""
+        idx, sim = self.graph_
+        rows = np.repeat(self.labels_, idx.shape[1]).reshape(idx.shape)
+        same = (idx >= 0) & (rows >= 0) & (rows == np.where(idx >= 0, self.labels_[np.maximum(idx, 0)], -2))
+        out = np.full(int(self.labels_.max()) + 1, -np.inf)
+        if same.any():
+            q = pd.Series(sim[same].astype(np.float64)).groupby(rows[same]).quantile(0.1)
+            out[q.index.to_numpy()] = q.to_numpy()
+        return out
 
     def update(self, tickets, messages: pd.DataFrame | None = None) -> DuplicateFinder:
         """Add new tickets without re-clustering the old ones; existing cluster ids never change.
@@ -339,7 +369,8 @@ class DuplicateFinder(BaseEstimator):
         self.tickets_ = pd.concat([self.tickets_, frame[[c for c in self.tickets_.columns if c in frame.columns]]],
                                   ignore_index=True)
         self.texts_ = pd.concat([self.texts_, texts], ignore_index=True)
-        self.bug_keys_ = pd.concat([self.bug_keys_, _bug_keys(frame, messages)], ignore_index=True)
+        keys = ticket_bug_keys(frame, messages, self.bug_key_projects)
+        self.bug_keys_ = pd.concat([self.bug_keys_, keys], ignore_index=True)
         self.vectors_ = sp.vstack([self.vectors_, vectors], format="csr") if sp.issparse(vectors) else np.vstack(
             [self.vectors_, vectors])
         labels = np.concatenate([self.labels_, new_labels])
@@ -517,23 +548,6 @@ def _as_tickets(tickets, start: int = 0) -> pd.DataFrame:
     texts = pd.Series(list(tickets) if not isinstance(tickets, pd.Series) else tickets.to_numpy(), dtype="str")
     return pd.DataFrame({"ticket_id": pd.array([str(i) for i in range(start, start + len(texts))], dtype="str"),
                          "description": texts})
-
-
-def _bug_keys(frame: pd.DataFrame, messages: pd.DataFrame | None) -> pd.Series:
-    parts = [frame[c].fillna("").astype("str") for c in ("subject", "description") if c in frame.columns]
-    text = parts[0].str.cat(parts[1:], sep="\n") if parts else pd.Series("", index=frame.index, dtype="str")
-    keys = extract_bug_keys(text.reset_index(drop=True))
-    if messages is not None and len(messages) and {"ticket_id", "body"} <= set(messages.columns):
-        found = extract_bug_keys(messages["body"].reset_index(drop=True))
-        by_ticket = pd.DataFrame({"ticket_id": messages["ticket_id"].astype("str").to_numpy(), "key": found.to_numpy()})
-        by_ticket = by_ticket.explode("key").dropna(subset=["key"])
-        extra = by_ticket.groupby("ticket_id")["key"].agg(list)
-        more = extra.reindex(frame["ticket_id"].to_numpy())
-        keys = pd.Series([sorted(set(a) | set(b if isinstance(b, list) else []))
-                          for a, b in zip(keys, more, strict=True)], dtype=object)
-    # "#123456" that is one of the helpdesk's own ticket numbers is a ticket reference, not a bug
-    own = set("#" + frame["ticket_id"].astype("str"))
-    return pd.Series([[k for k in found if k not in own] for found in keys], dtype=object)
 
 
 def _problem_links(tickets: pd.DataFrame) -> pd.Series:

@@ -11,6 +11,12 @@ deterministic given the seed. Near-duplicates sit in the same or a neighbouring
 cell, so recall on them is high. A cell that k-means cannot split (thousands of
 near-identical tickets) is compared through a fixed sample of ``4 x cell_size`` of its
 members, so the cost stays linear.
+
+Hybrid vectors (sparse TF-IDF columns beside dense sentence-model columns, see
+:class:`~toolkit.duplicates.representation.HybridRepresentation`) are recognised by their
+dense columns: products are taken block by block (a sparse product for the words, BLAS for
+the dense block), and large sets are cut into cells by their dense block, which carries the
+meaning; similarities inside the probed cells are the exact hybrid ones.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from sklearn.base import BaseEstimator
 from sklearn.cluster import MiniBatchKMeans
 from tqdm.auto import tqdm
 
+DENSE_COLUMN_SHARE = 0.9  # a sparse matrix's column set in at least this share of rows is part of a dense block
 BLOCK_CELLS = 64_000_000  # similarity entries computed at once (256 MB of float32)
 MAX_CELL_FACTOR = 4  # a cell larger than this many times cell_size is searched through a sample
 
@@ -52,15 +59,43 @@ class NearestNeighbours(BaseEstimator):
     def fit(self, vectors) -> NearestNeighbours:
         self.vectors_ = vectors
         n = vectors.shape[0]
-        self.exact_ = sp.issparse(vectors) or n <= self.exact_limit
+        self.dense_columns_ = _dense_columns(vectors)
+        self._own_parts = None
+        self.exact_ = (sp.issparse(vectors) and self.dense_columns_ is None) or n <= self.exact_limit
         self.centroids_ = None
         return self
+
+    def _parts(self, matrix):
+        """(sparse columns, dense columns as an array) of hybrid rows; the fitted rows' are kept."""
+        if matrix is self.vectors_ and self._own_parts is not None:
+            return self._own_parts
+        mask = self.dense_columns_
+        parts = (matrix[:, ~mask], np.asarray(matrix[:, mask].toarray(), dtype=np.float32))
+        if matrix is self.vectors_:
+            self._own_parts = parts
+        return parts
+
+    def _product(self, queries, rows):
+        """Similarities of every query with every row of ``rows`` (a dense array)."""
+        if getattr(self, "dense_columns_", None) is None:
+            block = queries @ rows.T
+            return block.toarray() if sp.issparse(block) else np.asarray(block)
+        (qs, qd), (rs, rd) = self._parts(queries), self._parts(rows)
+        return (qs @ rs.T).toarray() + qd @ rd.T
+
+    def _cell_space(self, vectors) -> np.ndarray:
+        """The vectors cells are made in: the dense block of hybrid rows, unit length; else the vectors."""
+        if getattr(self, "dense_columns_", None) is None:
+            return vectors
+        dense = self._parts(vectors)[1]
+        norms = np.linalg.norm(dense, axis=1, keepdims=True)
+        return dense / np.where(norms == 0, 1, norms)
 
     def _ensure_cells(self) -> None:
         """Build the cells on first use (a finder that only regroups never needs them)."""
         if self.exact_ or self.centroids_ is not None:
             return
-        vectors = self.vectors_
+        vectors = self._cell_space(self.vectors_)
         n = vectors.shape[0]
         n_cells = int(np.ceil(n / self.cell_size))
         sample = vectors
@@ -71,11 +106,12 @@ class NearestNeighbours(BaseEstimator):
         kmeans = MiniBatchKMeans(n_clusters=n_cells, init="random", random_state=self.seed, n_init=1,
                                  batch_size=4096, max_iter=5).fit(sample)
         self.centroids_ = kmeans.cluster_centers_.astype(np.float32)
-        self.cells_ = self._nearest_cells(vectors, self.probes)
+        self.cells_ = self._nearest_cells(self.vectors_, self.probes)
         self.order_ = np.argsort(self.cells_[:, 0], kind="stable")
         self.bounds_ = np.searchsorted(self.cells_[self.order_, 0], np.arange(n_cells + 1))
 
     def _nearest_cells(self, vectors, probes: int) -> np.ndarray:
+        vectors = self._cell_space(vectors)
         probes = min(probes, len(self.centroids_))
         out = np.empty((vectors.shape[0], probes), dtype=np.int32)
         step = max(1, BLOCK_CELLS // len(self.centroids_))
@@ -151,9 +187,7 @@ class NearestNeighbours(BaseEstimator):
         step = max(1, BLOCK_CELLS // max(n, 1))
         starts = range(0, m, step)
         for start in tqdm(starts, desc="neighbours (exact)", disable=not self.progress or m < 50_000):
-            block = queries[start:start + step] @ self.vectors_.T
-            block = block.toarray() if sp.issparse(block) else np.asarray(block)
-            block = block.astype(np.float32, copy=False)
+            block = self._product(queries[start:start + step], self.vectors_).astype(np.float32, copy=False)
             if self_rows is not None:
                 rows = np.arange(block.shape[0])
                 own = np.asarray(self_rows[start:start + step])
@@ -190,7 +224,7 @@ class NearestNeighbours(BaseEstimator):
                     cand = self.vectors_[members]
                     for start in range(0, len(q), step):
                         rows = q[start:start + step]
-                        block = np.asarray(queries[rows] @ cand.T, dtype=np.float32)
+                        block = np.asarray(self._product(queries[rows], cand), dtype=np.float32)
                         if self_rows is not None:
                             own = np.asarray(self_rows)[rows]
                             at = np.minimum(np.searchsorted(members, own), len(members) - 1)
@@ -204,6 +238,15 @@ class NearestNeighbours(BaseEstimator):
         out = np.take_along_axis(idx, i, 1)
         out[~np.isfinite(s)] = -1
         return out, s
+
+
+def _dense_columns(vectors) -> np.ndarray | None:
+    """Mask of a sparse matrix's dense columns (set in >= 90% of rows), when there are at least 16; else None."""
+    if not sp.issparse(vectors) or vectors.shape[0] < 2:
+        return None
+    counts = np.bincount(vectors.tocsr().indices, minlength=vectors.shape[1])
+    mask = counts >= DENSE_COLUMN_SHARE * vectors.shape[0]
+    return mask if mask.sum() >= 16 else None
 
 
 def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

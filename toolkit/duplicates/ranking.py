@@ -23,6 +23,14 @@ whose source column is empty is left missing, with a note in ``frame.attrs["note
   4-5 on a 1-5 scale) and ``csat_rest``.
 - ``bug_share``: share of the cluster's tickets that cite a bug-tracker key or carry a helpdesk
   problem link (given by the caller; missing when not known).
+- ``failure_share``: share of the cluster's tickets written in failure language (errors, "not
+  working", "stuck", "can't", "blank"...; :data:`FAILURE_LANGUAGE`); missing when not known.
+- ``kind``: ``problem`` or ``recurring question``. **Rule** -- a problem is a cluster whose
+  tickets report a failure: at least ``KEY_SHARE`` (5%) of them cite a bug key or problem link, or
+  at least half are written in failure language, or it is emerging (a sudden rise of one
+  concern means something changed upstream). Otherwise it is a recurring question: steady
+  how-to volume that points at documentation or product design. Both are upstream signals;
+  only problems go to a bug tracker.
 - ``impact`` = ``tickets`` x effort factor x satisfaction factor x reopen factor x bug factor, where
   the effort factor is the cluster's mean agent replies over the overall mean, the satisfaction
   factor is ``1 + max(0, csat_rest - csat)``, the reopen factor is
@@ -37,10 +45,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from toolkit.duplicates.bug_keys import ticket_bug_keys
+from toolkit.duplicates.labelling import cluster_counts
 from toolkit.schema import has_values
 
 RECENT_DAYS = 28
 BASELINE_DAYS = 91
+KEY_SHARE = 0.05
+FAILURE_SHARE = 0.5
+# Words and phrases that report something broken rather than ask how to do something (RE2 syntax,
+# run on lower-cased cleaned text). A how-to question rarely uses them; a bug report nearly always does.
+FAILURE_LANGUAGE = (
+    r"\b(errors?|fail(s|ed|ing|ure)?|broken|crash(es|ed|ing)?|bug|exception|not (working|loading|arriving|"
+    r"received|showing|sending|syncing|accepted|finishing)|(doesn.?t|does not|won.?t|isn.?t|can.?t|cannot|couldn.?t"
+    r"|unable to) (work|load|open|save|log ?in|sign ?in|pay|add|download|export|connect|send|receive)|stuck|hangs?"
+    r"|frozen|freez(es|ing)|blank|empty|missing|wrong|declined|rejected|invalid|expired|loop|timed? ?out|stopped"
+    r"|code_[45][0-9][0-9])\b"
+)
 
 
 def _week(created: pd.Series) -> pd.Series:
@@ -70,11 +91,12 @@ def weekly_counts(tickets: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
 def cluster_evidence(tickets: pd.DataFrame, labels: np.ndarray, *, as_of: pd.Timestamp | None = None,
                      recent_days: int = RECENT_DAYS, baseline_days: int = BASELINE_DAYS,
                      emerging_factor: float = 2.0, min_recent: int = 5,
-                     bug_cited: np.ndarray | None = None) -> pd.DataFrame:
+                     bug_cited: np.ndarray | None = None, failure: np.ndarray | None = None) -> pd.DataFrame:
     """One row of evidence per cluster (see the module docstring for every column), sorted by impact.
 
     ``labels`` gives each ticket's cluster (-1 = unclustered), aligned with ``tickets``;
-    ``bug_cited`` optionally flags the tickets that cite a bug key or problem link.
+    ``bug_cited`` optionally flags the tickets that cite a bug key or problem link, ``failure`` the
+    tickets written in failure language (:func:`reports_failure`).
     """
     labels = np.asarray(labels)
     notes: list[str] = []
@@ -99,11 +121,35 @@ def cluster_evidence(tickets: pd.DataFrame, labels: np.ndarray, *, as_of: pd.Tim
         out["impact"] = out["impact"] * (1 + out["bug_share"].fillna(0))
     else:
         out["bug_share"] = np.nan
+    if failure is not None:
+        out["failure_share"] = pd.Series(np.asarray(failure, dtype=float)).groupby(labels).mean().reindex(ids)
+    else:
+        out["failure_share"] = np.nan
+    out["kind"] = cluster_kind(out)
     out = out.reset_index()
     out = out.sort_values(["impact", "tickets", "cluster_id"], ascending=[False, False, True], kind="stable")
     out = out.reset_index(drop=True)
     out.attrs["notes"] = notes
     return out
+
+
+def reports_failure(texts: pd.Series) -> np.ndarray:
+    """Whether each (lower-cased, cleaned) text is written in failure language (:data:`FAILURE_LANGUAGE`)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.chunked_array([pa.array(pd.Series(texts).fillna("").astype("str").str.lower().tolist(),
+                                       type=pa.large_string())])
+    return np.asarray(pc.match_substring_regex(array, FAILURE_LANGUAGE).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def cluster_kind(evidence: pd.DataFrame) -> pd.Series:
+    """``problem`` or ``recurring question`` per row of evidence (rule in the module docstring)."""
+    cites = evidence["bug_share"].fillna(0) >= KEY_SHARE
+    fails = evidence["failure_share"].fillna(0) >= FAILURE_SHARE
+    rising = evidence["emerging"].fillna(False).astype(bool)
+    return pd.Series(np.where(cites | fails | rising, "problem", "recurring question"), index=evidence.index,
+                     dtype="str")
 
 
 def cluster_summary(tickets: pd.DataFrame, assignments: pd.DataFrame, **rules) -> pd.DataFrame:
@@ -115,12 +161,10 @@ def cluster_summary(tickets: pd.DataFrame, assignments: pd.DataFrame, **rules) -
     assignments : columns ticket_id and cluster_id (any keys: ints or strings; NA or -1 = unclustered).
     rules : ``as_of``, ``recent_days``, ``baseline_days``, ``emerging_factor``, ``min_recent``.
 
-    Returns the same columns as :func:`cluster_evidence` plus ``bug_keys`` (keys quoted in the
-    cluster's subjects and descriptions, most frequent first), keyed by the given cluster_id values;
+    Returns the same columns as :func:`cluster_evidence` plus ``bug_keys`` (keys the cluster's
+    tickets cite in text, tags or custom fields, most frequent first), keyed by the given cluster_id values;
     ``bug_share`` counts tickets citing a key or carrying ``problem_id``/``parent_id``.
     """
-    from toolkit.duplicates.labelling import cluster_counts, extract_bug_keys
-
     keys = pd.Series(assignments["cluster_id"].to_numpy(), index=assignments["ticket_id"].astype("str").to_numpy())
     keys = keys[~keys.index.duplicated()]
     per_ticket = keys.reindex(tickets["ticket_id"].astype("str").to_numpy())
@@ -128,14 +172,14 @@ def cluster_summary(tickets: pd.DataFrame, assignments: pd.DataFrame, **rules) -
     codes, uniques = pd.factorize(per_ticket.where(~unclustered))
     labels = np.where(unclustered.to_numpy(), -1, codes).astype(np.int64)
     tickets = tickets.reset_index(drop=True)
-    parts = [tickets[c].fillna("").astype("str") for c in ("subject", "description") if c in tickets.columns]
-    keys = extract_bug_keys(parts[0].str.cat(parts[1:], sep="\n")) if parts else pd.Series(
-        [[] for _ in range(len(tickets))], dtype=object)
+    keys = ticket_bug_keys(tickets)
     cited = keys.str.len().to_numpy() > 0
     for column in ("problem_id", "parent_id"):
         if column in tickets.columns:
             cited |= tickets[column].notna().to_numpy()
-    out = cluster_evidence(tickets, labels, bug_cited=cited, **rules)
+    parts = [tickets[c].fillna("").astype("str") for c in ("subject", "description") if c in tickets.columns]
+    failure = reports_failure(parts[0].str.cat(parts[1:], sep=" . ")) if parts else None
+    out = cluster_evidence(tickets, labels, bug_cited=cited, failure=failure, **rules)
     found = cluster_counts(keys, labels)
     out["bug_keys"] = [found.get(c, []) for c in out["cluster_id"]]
     notes = out.attrs.get("notes", [])

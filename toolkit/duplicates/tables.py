@@ -10,16 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from toolkit.duplicates.labelling import extract_bug_keys
-from toolkit.duplicates.ranking import cluster_evidence
+from toolkit.duplicates.bug_keys import extract_bug_keys, ticket_bug_keys
+from toolkit.duplicates.ranking import cluster_evidence, reports_failure
 from toolkit.schema import has_values
+from toolkit.validation import MIN_N
 
-TABLE_COLUMNS = ["cluster", "tickets", "customers", "first_seen", "last_seen", "weekly", "recent", "growth",
+TABLE_COLUMNS = ["cluster", "kind", "tickets", "customers", "first_seen", "last_seen", "weekly", "recent", "growth",
                  "emerging", "effort", "csat", "csat_rest", "csat_difference", "csat_n", "small_sample", "impact"]
-
-MIN_N = 30
-"""Fewer rated tickets than this and the cluster's CSAT is flagged ``small_sample`` (the toolkit's ``min_n``)."""
-
 
 def cluster_table(tickets: pd.DataFrame, cluster: pd.Series, *, weeks: int = 12,
                   as_of: pd.Timestamp | None = None, min_n: int = MIN_N) -> pd.DataFrame:
@@ -35,7 +32,8 @@ def cluster_table(tickets: pd.DataFrame, cluster: pd.Series, *, weeks: int = 12,
 
     Returns
     -------
-    One row per cluster: cluster (key), tickets, customers (distinct organisations, else requesters),
+    One row per cluster: cluster (key), kind (problem or recurring question, as
+    :func:`toolkit.duplicates.ranking.cluster_kind` decides), tickets, customers (distinct organisations, else requesters),
     first_seen, last_seen, weekly (list of the last ``weeks`` weekly counts, oldest first), recent (tickets in
     the last 28 days), growth, emerging, effort (agent replies written on the cluster's tickets: tickets x mean
     replies), csat and csat_rest (shares 0-1), csat_difference (csat - csat_rest, a difference of shares),
@@ -46,7 +44,10 @@ def cluster_table(tickets: pd.DataFrame, cluster: pd.Series, *, weeks: int = 12,
     if not mask.any():
         return pd.DataFrame(columns=TABLE_COLUMNS)
     codes, uniques = pd.factorize(keys, sort=True)  # NA -> -1, "unclustered" for the ranking
-    ev = cluster_evidence(tickets, codes, as_of=as_of)
+    parts = [tickets[c].fillna("").astype("str") for c in ("subject", "description") if c in tickets.columns]
+    text = parts[0].str.cat(parts[1:], sep=" . ") if parts else pd.Series("", index=tickets.index, dtype="str")
+    cited = ticket_bug_keys(tickets).str.len().to_numpy() > 0
+    ev = cluster_evidence(tickets, codes, as_of=as_of, bug_cited=cited, failure=reports_failure(text))
     ev["cluster"] = np.asarray(uniques, dtype=object)[ev["cluster_id"].to_numpy()]
     ev["customers"] = ev["organizations"] if ev["organizations"].notna().any() else ev["customers"]
     ev["weekly"] = [list(w)[-weeks:] if isinstance(w, list) else [] for w in ev["weekly_counts"]]

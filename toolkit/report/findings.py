@@ -261,6 +261,8 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
         return _frame(rows)
     if "cluster_id" in clusters.columns:
         clusters = clusters[clusters["cluster_id"] >= 0]  # -1 holds the one-off tickets, if listed
+    if "kind" in clusters.columns:  # recurring questions point at documentation, not at a defect
+        clusters = clusters[clusters["kind"] == "problem"]
     if not len(clusters):
         return _frame(rows)
     top_ten = clusters.head(10)

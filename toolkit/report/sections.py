@@ -271,7 +271,8 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     labels = tickets["ticket_id"].map(finder.assignments_.set_index("ticket_id")["cluster_id"]).fillna(-1)
     result.weekly = weekly_counts(tickets, labels.astype("int64").to_numpy())
     result.notes += list(finder.clusters_.attrs.get("notes", []))
-    shown = result.clusters.head(top)[["cluster_id", "representative_ids"]].explode("representative_ids").dropna()
+    shown = shown_clusters(result.clusters, top)[["cluster_id", "representative_ids"]]
+    shown = shown.explode("representative_ids").dropna()
     subjects = tickets.set_index("ticket_id")["subject"]
     examples = pd.DataFrame({
         "cluster_id": shown["cluster_id"].to_numpy(),
@@ -285,21 +286,37 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     return result
 
 
-def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | None:
-    """The ``top`` clusters for the report: name, size, dates, emerging flag, reopen rate, CSAT, keys, examples.
+def shown_clusters(clusters: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    """The clusters the report lists: the ``top`` problems by impact, then the ``top // 2`` recurring questions.
 
-    Columns: ``problem`` (the cluster's name), ``tickets``, ``customers``, ``first_seen``,
+    Both kinds are upstream signals, kept apart: a problem points at a defect, a recurring question
+    at documentation or product design (:func:`toolkit.duplicates.ranking.cluster_kind`).
+    """
+    if "kind" not in clusters.columns:
+        return clusters.head(top)
+    problems = clusters[clusters["kind"] == "problem"].head(top)
+    questions = clusters[clusters["kind"] != "problem"].head(top // 2)
+    return pd.concat([problems, questions])
+
+
+def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | None:
+    """The clusters :func:`shown_clusters` picks: kind, name, size, dates, emerging, reopens, CSAT, keys, examples.
+
+    Columns: ``kind`` (problem or recurring question), ``problem`` (the cluster's name), ``tickets``,
+    ``customers``, ``first_seen``,
     ``last_seen`` (dates), ``emerging`` (bool), ``reopen_rate``, ``csat`` (share satisfied of its
     rated tickets), ``csat_rest``, ``bug_keys`` (comma-separated), ``examples`` (up to three
     representative subjects joined with " · ").
     """
     if problems.clusters is None or not len(problems.clusters):
         return None
-    top_clusters = problems.clusters.head(top)
+    top_clusters = shown_clusters(problems.clusters, top)
     examples = (problems.examples.dropna(subset=["subject"]).groupby("cluster_id", sort=False)["subject"]
                 .agg(" · ".join) if problems.examples is not None and len(problems.examples)
                 else pd.Series(dtype="str"))
+    kind = top_clusters["kind"] if "kind" in top_clusters.columns else pd.Series("problem", index=top_clusters.index)
     return pd.DataFrame({
+        "kind": kind.to_numpy(),
         "problem": top_clusters["name"].to_numpy(),
         "tickets": top_clusters["tickets"].to_numpy(),
         "customers": top_clusters["customers"].to_numpy(),

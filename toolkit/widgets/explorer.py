@@ -34,7 +34,7 @@ from toolkit.duplicates.engine import ClusterEngine, FinderEngine, explorer_tick
 from toolkit.duplicates.exports import jira_bug_candidates, labelled_clusters, write_jira_csv, write_labelled_csv
 from toolkit.duplicates.labels import STATUSES, Carried, LabelStore, carry_labels, labels_path_for
 from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS
-from toolkit.duplicates.tables import MIN_N, bug_keys, cluster_table
+from toolkit.duplicates.tables import bug_keys, cluster_table
 from toolkit.errors import ConfigError, DataError
 from toolkit.pii import redact
 from toolkit.schema import has_values
@@ -656,7 +656,7 @@ class DuplicateExplorer:
             r = rows.iloc[i]
             weekly = [int(x) for x in r["weekly"]] if isinstance(r["weekly"], list) else []
             cells[0].description = r["name"]
-            cells[0].tooltip = f"{r['cluster']}: {r['name']}"
+            cells[0].tooltip = f"{r['cluster']}: {r['name']} ({r['kind']})"
             cells[0].button_style = "info" if r["cluster"] == self.selected else ""
             cells[1].value = f"<span class='stk-badge stk-{r['status']}'>{html.escape(STATUSES[r['status']])}</span>"
             cells[2].value = _fmt_int(r["tickets"])
