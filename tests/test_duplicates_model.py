@@ -220,7 +220,7 @@ def test_mistakes_give_clear_errors(tickets, finder):
 
 # ----------------------------------------------------------------------------- structure (scikit-learn contract)
 def test_regroup_changes_the_parameters_in_use_not_the_constructor_parameters(tickets):
-    finder = DuplicateFinder(progress=False, min_cluster_size=3).fit(tickets)
+    finder = DuplicateFinder(representation="tfidf", progress=False, min_cluster_size=3).fit(tickets)
     default = finder.threshold_
     assert finder.threshold is None and default == pytest.approx(0.35)
     finder.regroup(threshold=0.6, min_cluster_size=4, resolution=1.5)

@@ -65,7 +65,7 @@ def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_s
                         file=tickets, fix=text_fix) from None
     names = finder.clusters_.set_index("cluster_id")["name"]
     rows = finder.assignments_.copy()
-    rows["cluster_name"] = rows["cluster_id"].map(names).fillna("")
+    rows["cluster_name"] = rows["cluster_id"].map(names).astype(object).fillna("")
     out = Path(out)
     summary = Path(summary) if summary else out.with_name(f"{out.stem}_summary.csv")
     for path, table in ((out, rows), (summary, summary_table(finder.clusters_))):

@@ -33,7 +33,8 @@ def cluster_table(tickets: pd.DataFrame, cluster: pd.Series, *, weeks: int = 12,
     Returns
     -------
     One row per cluster: cluster (key), kind (problem or recurring question, as
-    :func:`toolkit.duplicates.ranking.cluster_kind` decides), tickets, customers (distinct organisations, else requesters),
+    :func:`toolkit.duplicates.ranking.cluster_kind` decides), tickets, customers (distinct organisations,
+    else requesters),
     first_seen, last_seen, weekly (list of the last ``weeks`` weekly counts, oldest first), recent (tickets in
     the last 28 days), growth, emerging, effort (agent replies written on the cluster's tickets: tickets x mean
     replies), csat and csat_rest (shares 0-1), csat_difference (csat - csat_rest, a difference of shares),

@@ -38,6 +38,7 @@ from toolkit.duplicates.tables import bug_keys, cluster_table
 from toolkit.errors import ConfigError, DataError
 from toolkit.pii import redact
 from toolkit.schema import has_values
+from toolkit.validation import MIN_N
 
 PAGE_SIZE = 15
 """Clusters per page of the table."""
