@@ -33,6 +33,7 @@ from typing import Any
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from toolkit import formatting
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.files import atomic_write_text
 from toolkit.report.export import COVER_MIMETYPE, Cover, export_html, period_label
@@ -183,7 +184,7 @@ def _first_line(exc: BaseException) -> str:
 
 def _today() -> str:
     now = datetime.now(UTC)
-    return f"{now.day} {now:%B %Y}"
+    return formatting.day(now)
 
 
 def _cover_from_outputs(nb: nbformat.NotebookNode, cover: Cover) -> Cover:
