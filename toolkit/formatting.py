@@ -227,6 +227,8 @@ FORMATTERS = {
     "quarter": quarter,
     "minutes": duration,
     "level": level,
+    "level_difference": lambda v: points(v, 1),
+    "difference": lambda v: points(v, 2),
 }
 """The formats a report table names per column (``formats={"reopen_rate": "percent"}``)."""
 
