@@ -50,7 +50,7 @@ def test_gap_bars_and_roadmap_table(scored):
     model, answers, dims = scored
     bars = gap_bars(dims).data[0]
     assert list(bars.y) == ["Alpha", "Beta"]  # largest gap drawn last (top)
-    assert list(bars.text) == ["2.33 → 3.0", "3.25 → 4.0"]
+    assert list(bars.text) == ["2.3 → 3.0", "3.2 → 4.0"]
     table = roadmap_table(build_roadmap(answers, model)).data[0]
     assert list(table.cells.values[4]) == ["B-3 to four", "A-1 to three", "B-1 to four"]
 
@@ -63,4 +63,4 @@ def test_evidence_table_marks_skipped_rules():
                              "threshold": [0.1], "verdict": ["skipped"], "contradicted_respondents": [""],
                              "note": ["skipped: no tickets table was given"]})
     table = evidence_table(evidence).data[0]
-    assert list(table.cells.values[3]) == ["—"]
+    assert list(table.cells.values[3]) == ["–"]

@@ -6,6 +6,7 @@ import pytest
 
 from toolkit.errors import ConfigError
 from toolkit.plots import survey as plots
+from toolkit.plots import theme
 from toolkit.schema import validate
 from toolkit.survey import compare_segments, survey_trend
 
@@ -25,8 +26,8 @@ def test_score_by_segment_marks_small_samples_and_significance():
     assert isinstance(fig, go.Figure)
     trace = fig.data[0]
     assert list(trace.y) == ["west (n=5, too few)", "south (n=50)", "north (n=50)"]
-    assert list(trace.marker.symbol) == ["circle-open", "circle", "circle"]
-    assert list(trace.marker.color) == [plots.SMALL_COLOUR, plots.UNFAVOURABLE_COLOUR, plots.FAVOURABLE_COLOUR]
+    assert list(trace.marker.symbol) == ["circle-open", "triangle-down", "triangle-up"]
+    assert list(trace.marker.color) == [theme.SMALL, theme.UNFAVOURABLE, theme.FAVOURABLE]
     assert list(trace.error_x.array) == pytest.approx((frame["high"] - frame["score"]).iloc[::-1].tolist())
     assert fig.layout.xaxis.range == (-100, 100)
 
@@ -64,7 +65,8 @@ def test_driver_forest_theme_response_and_consistency_figures():
     table = pd.DataFrame({"unit": ["x", "y"], "first_reply_hours": [0.2, 3.0], "csat": [40.0, 80.0],
                           "csat_low": [30.0, 70.0], "csat_high": [50.0, 88.0], "watermelon": [True, False]})
     scatter = plots.consistency_scatter(table, "first_reply_hours")
-    assert list(scatter.data[0].marker.color) == [plots.UNFAVOURABLE_COLOUR, plots.NEUTRAL_COLOUR]
+    assert list(scatter.data[0].marker.color) == [theme.UNFAVOURABLE, theme.NEUTRAL]
+    assert list(scatter.data[0].marker.symbol) == ["x", "circle"]
 
 
 def test_plots_name_missing_columns():

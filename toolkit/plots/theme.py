@@ -141,8 +141,9 @@ def finish(fig: go.Figure, title: str | None, *, takeaway: str, x_title: str | N
 def _has_legend(fig: go.Figure) -> bool:
     if fig.layout.showlegend is False:
         return False
-    shown = [t for t in fig.data if t.showlegend is not False and t.name]
-    return len(shown) > 1 or any(t.showlegend for t in fig.data)
+    flags = [getattr(t, "showlegend", False) for t in fig.data]
+    shown = [t for t, flag in zip(fig.data, flags, strict=True) if flag is not False and t.name]
+    return len(shown) > 1 or any(flags)
 
 
 def band_colour(colour: str, alpha: float = BAND_ALPHA) -> str:
