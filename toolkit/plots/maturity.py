@@ -32,7 +32,8 @@ def maturity_radar(dimension_scores: DataFrame, portfolio: DataFrame | None = No
     if portfolio is not None:
         frame = frame.merge(portfolio[["dimension_id", "portfolio_median"]], on="dimension_id", how="left")
     fig = go.Figure()
-    closed = list(frame["dimension"]) + [frame["dimension"].iloc[0]] if len(frame) else []
+    names = [theme.wrap(d, 18) for d in frame["dimension"]]
+    closed = names + [names[0]] if len(frame) else []
     for column in ("target", "portfolio_median", "score"):
         if column not in frame.columns:
             continue
@@ -48,8 +49,11 @@ def maturity_radar(dimension_scores: DataFrame, portfolio: DataFrame | None = No
                     f"{low['dimension']} (level {fmt.level(low['score'])}), on a scale of 1 to 5.")
     else:
         takeaway = "No dimension could be scored."
-    return theme.finish(fig, title, takeaway=takeaway,
-                        polar={"radialaxis": {"range": list(LEVEL_RANGE), "dtick": 1, "title": {"text": "level"}}})
+    # Polar charts get no automatic margins: the wrapped dimension names need room on both sides.
+    return theme.finish(fig, title, takeaway=takeaway, height=560, margin={"l": 90, "r": 90, "b": 50},
+                        legend={"y": -0.08, "yanchor": "top"},
+                        polar={"radialaxis": {"range": list(LEVEL_RANGE), "dtick": 1, "angle": 90,
+                                              "tickangle": 90}})
 
 
 def respondent_heatmap(respondent_scores: DataFrame, *, title: str = "Each respondent's view") -> go.Figure:
@@ -85,11 +89,13 @@ def gap_bars(dimension_scores: DataFrame, *, title: str = "Gap to target") -> go
         x=frame["gap"], y=frame["dimension"], orientation="h", marker_color=theme.HIGHLIGHT,
         text=[f"{fmt.level(s)} → {fmt.level(t)}" if s == s else "not scored" for s, t in
               zip(frame["score"], frame["target"], strict=True)],
-        textposition="outside", hovertemplate="%{y}: gap %{x:.2f}<extra></extra>"))
+        textposition="outside", cliponaxis=False, hovertemplate="%{y}: gap %{x:.2f}<extra></extra>"))
     gaps = frame.dropna(subset=["gap"])
     takeaway = (f"Largest gap to target: {gaps.iloc[-1]['dimension']} ({fmt.level(gaps.iloc[-1]['gap'])} levels)."
                 if len(gaps) else "No dimension could be scored.")
-    return theme.finish(fig, title, takeaway=takeaway, xaxis={"title": "levels below target", "rangemode": "tozero"})
+    widest = float(frame["gap"].max()) if frame["gap"].notna().any() else 1.0
+    return theme.finish(fig, title, takeaway=takeaway, margin={"r": 70},
+                        xaxis={"title": "levels below target", "range": [0, max(widest, 0.5) * 1.3]})
 
 
 def roadmap_table(roadmap: DataFrame, *, title: str = "Roadmap") -> go.Figure:

@@ -109,6 +109,7 @@ def volume_lines(frame: pd.DataFrame, *, span: tuple | None = None,
             fig.add_trace(go.Scatter(x=part["period"], y=part[column], mode="lines+markers", name=label,
                                      line={"color": colour, "dash": dash}))
     freq = periods.period_length(frame["period"]) or "day"
+    theme.period_ticks(fig, data["period"], freq)
     totals = data.groupby("period", sort=True)["created"].sum()
     if len(totals):
         takeaway = (f"Tickets created per {freq} ranged from {fmt.count(totals.min())} "
@@ -478,6 +479,7 @@ def kiwi_watermelon_trend(frame: pd.DataFrame, *, ops_metric: str = "sla_attainm
     fig.update_yaxes(tickformat=".0%" if as_rate else None, row=1, col=1)
     fig.update_yaxes(title_text="share of first replies" if as_rate else "minutes", row=1, col=1)
     fig.update_yaxes(title_text="share satisfied", row=2, col=1)
+    theme.period_ticks(fig, data["period"], periods.period_length(frame["period"]))
     series = data.sort_values("period").groupby("period")[[ops_metric, "csat"]].mean()
     show = fmt.percent if as_rate else fmt.duration
     if len(series) >= 2:

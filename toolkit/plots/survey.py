@@ -122,6 +122,7 @@ def score_trend(frame: pd.DataFrame, *, segment: str | None = None, span: tuple 
     survey = frame.attrs.get("survey")
     fig.update_yaxes(title=MEASURE_TITLES.get(survey, "score"))
     freq = periods.period_length(frame["period"]) or "day"
+    theme.period_ticks(fig, kept["period"], freq)
     series = kept.groupby("period", sort=True)["score"].mean().dropna() if segment else \
         kept.set_index("period")["score"].dropna()
     if len(series) >= 2:

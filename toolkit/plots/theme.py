@@ -96,8 +96,8 @@ def template(accent: str = DEFAULT_ACCENT) -> go.layout.Template:
     base.layout.update(
         font={"family": FONT, "size": 13, "color": TEXT},
         colorway=[accent, *(c for c in PALETTE if c.lower() != accent.lower())],
-        title={"font": {"size": 17, "color": TEXT}, "x": 0, "xanchor": "left", "xref": "paper",
-               "y": 0.98, "yanchor": "top", "automargin": True, "pad": {"b": 8}},
+        title={"font": {"size": 17, "color": TEXT}, "x": 0, "xanchor": "left", "xref": "container",
+               "y": 0.98, "yanchor": "top", "automargin": True, "pad": {"l": 12, "b": 8}},
         xaxis=axis, yaxis=axis,
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
                 "title": {"text": ""}, "font": {"size": 12}},
@@ -144,6 +144,28 @@ def _has_legend(fig: go.Figure) -> bool:
     flags = [getattr(t, "showlegend", False) for t in fig.data]
     shown = [t for t, flag in zip(fig.data, flags, strict=True) if flag is not False and t.name]
     return len(shown) > 1 or any(flags)
+
+
+def period_ticks(fig: go.Figure, starts, freq: str | None, *, axis: str = "x") -> None:
+    """Label a time axis with the periods themselves ("Q4 2025", "Oct 2025") when there are few enough to read."""
+    from toolkit import formatting
+
+    starts = sorted({s for s in starts if s is not None})
+    if freq in ("month", "quarter", "year") and 1 < len(starts) <= 16:
+        update = {"tickvals": starts, "ticktext": [formatting.period(s, freq) for s in starts]}
+        (fig.update_xaxes if axis == "x" else fig.update_yaxes)(**update)
+
+
+def wrap(text: object, width: int = 22) -> str:
+    """Long category labels broken into lines of about ``width`` characters (``<br>``), so they are not cut."""
+    words, lines, line = str(text).split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line]) if line else "<br>".join(lines)
 
 
 def band_colour(colour: str, alpha: float = BAND_ALPHA) -> str:
