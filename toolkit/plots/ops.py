@@ -279,6 +279,7 @@ def conversation_quality_bars(frame: pd.DataFrame, *, title: str | None = "Conve
     fig.update_yaxes(tickformat=".0%")
     ends = _extremes(labels, _measured(frame["reopen_rate"], small), fmt.percent)
     takeaway = ("Too few tickets to measure conversation quality." if ends is None else
+                f"Reopen rate: {ends[0]}." if (~small).sum() == 1 else
                 f"Reopen rate is highest for {ends[0]} and lowest for {ends[1]}.")
     return theme.finish(fig, title, takeaway=takeaway, barmode="group", y_title="share of tickets")
 
@@ -324,6 +325,7 @@ def incomplete_conversations_bars(frame: pd.DataFrame, *,
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     ends = _extremes(labels, rate, fmt.percent)
     takeaway = ("Too few finished conversations to measure." if ends is None else
+                f"Customers left before a resolution in {ends[0]}." if rate.notna().sum() == 1 else
                 f"Customers left before a resolution most often in {ends[0]}, least often in {ends[1]}.")
     return theme.finish(fig, title, takeaway=takeaway, showlegend=False,
                         y_title=f"share of finished conversations (whiskers: {theme.INTERVAL})")
