@@ -98,5 +98,5 @@ def test_score_trend_labels_its_interval_band():
 def test_finish_applies_the_template_and_records_the_takeaway():
     fig = theme.finish(go.Figure(go.Bar(x=[1], y=[2])), "T", takeaway="One sentence.", y_title="tickets")
     assert fig.layout.template.layout.font.family == theme.FONT
-    assert fig.layout.meta == {"takeaway": "One sentence."} and fig.layout.yaxis.title.text == "tickets"
+    assert fig.layout.meta == {"takeaway": "One sentence.", "note": ""} and fig.layout.yaxis.title.text == "tickets"
     assert not any(SNAKE.match(str(t.name or "")) for t in fig.data)

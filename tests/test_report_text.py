@@ -78,10 +78,14 @@ def test_table_refuses_a_format_string_and_names_the_rules():
 
 def test_chart_is_a_figure_with_its_takeaway_as_label_and_caption():
     fig = go.Figure(go.Bar(x=["a"], y=[1], name="</script><b>x</b>"))
-    theme.finish(fig, "Title", takeaway='Team "a" leads <clearly>.')
+    theme.finish(fig, "A <long> title", takeaway='Team "a" leads <clearly>.', note=theme.WHISKERS)
     out = chart(fig)
-    assert out.startswith('<figure class="chart" aria-label="Team &quot;a&quot; leads &lt;clearly&gt;.">')
-    assert out.endswith("<figcaption>Team &quot;a&quot; leads &lt;clearly&gt;.</figcaption></figure>")
+    assert out.startswith('<figure class="chart" aria-label="Team &quot;a&quot; leads &lt;clearly&gt;.">'
+                          '<p class="chart-title">A &lt;long&gt; title</p>')
+    assert out.endswith("<figcaption>Team &quot;a&quot; leads &lt;clearly&gt;. Whiskers show 95% confidence "
+                        "intervals.</figcaption></figure>")
+    assert fig.layout.title.text == "A <long> title", "the figure itself keeps its title"
     assert "</script><b>" not in out and 'class="plotly-graph-div chart-plot"' in out
     payload = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', out, re.DOTALL).group(1)
-    assert json.loads(payload)["data"][0]["name"] == "</script><b>x</b>"
+    spec = json.loads(payload)
+    assert spec["data"][0]["name"] == "</script><b>x</b>" and "text" not in spec["layout"].get("title", {})

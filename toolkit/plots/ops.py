@@ -186,7 +186,7 @@ def period_effects_forest(frame: pd.DataFrame, *,
     takeaway = ("; ".join(clear) + "." if clear else
                 "No window differs clearly from other days: every interval includes 1.")
     return theme.finish(fig, title, takeaway=takeaway, showlegend=False,
-                        x_title=f"rate ratio, window vs other days (log scale; whiskers: {theme.INTERVAL})")
+                        x_title="rate ratio, window vs other days (log scale)", note=theme.WHISKERS)
 
 
 def response_time_bars(frame: pd.DataFrame, *, title: str | None = "First reply and resolution time") -> go.Figure:
@@ -328,7 +328,7 @@ def incomplete_conversations_bars(frame: pd.DataFrame, *,
                 f"Customers left before a resolution in {ends[0]}." if rate.notna().sum() == 1 else
                 f"Customers left before a resolution most often in {ends[0]}, least often in {ends[1]}.")
     return theme.finish(fig, title, takeaway=takeaway, showlegend=False,
-                        y_title=f"share of finished conversations (whiskers: {theme.INTERVAL})")
+                        y_title="share of finished conversations", note=theme.WHISKERS)
 
 
 def hedging_bars(frame: pd.DataFrame, *, top: int | None = 25,
@@ -357,7 +357,7 @@ def hedging_bars(frame: pd.DataFrame, *, top: int | None = 25,
     takeaway = ("Too few replies to measure hedging." if ends is None else
                 f"{ends[0].split(' (')[0]} hedges most: {fmt.percent(share.max())} of replies.")
     return theme.finish(fig, title, takeaway=takeaway, showlegend=False, height=max(300, 24 * len(data) + 110),
-                        x_title=f"share of agent replies with a hedge (whiskers: {theme.INTERVAL})")
+                        x_title="share of agent replies with a hedge", note=theme.WHISKERS)
 
 
 def hedging_association_forest(frame: pd.DataFrame, *,
@@ -378,7 +378,7 @@ def hedging_association_forest(frame: pd.DataFrame, *,
     takeaway = (f"Hedged first replies differ clearly from certain ones in: {', '.join(clear).lower()}." if clear
                 else "No outcome differs clearly between hedged and certain first replies.")
     return theme.finish(fig, title, takeaway=takeaway, showlegend=False,
-                        x_title=f"hedged minus certain, in each outcome's unit (whiskers: {theme.INTERVAL})")
+                        x_title="hedged minus certain (each outcome's unit)", note=theme.WHISKERS)
 
 
 def workload_lorenz(frame: pd.DataFrame, *, title: str | None = "How tickets spread over agents") -> go.Figure:
@@ -425,8 +425,10 @@ def watermelon_quadrant(frame: pd.DataFrame, *,
     small = _small(frame)
     flag = frame["flag"].fillna(False).to_numpy(dtype=bool)
     fig = go.Figure(go.Scatter(
-        x=frame["ops_score"], y=frame["experience_score"], mode="markers+text",
-        text=_segment_names(frame["segment"]), textposition="top center",
+        x=frame["ops_score"], y=frame["experience_score"], mode="markers+text", cliponaxis=False,
+        # labels lean towards the middle, so names near the edges are not cut
+        text=_segment_names(frame["segment"]),
+        textposition=np.where(frame["ops_score"] < 0.5, "top right", "top left"),
         marker={"size": 16, "color": np.where(flag, UNFAVOURABLE, np.where(small, SMALL, FAVOURABLE)),
                 "symbol": np.where(flag, "x", np.where(small, "circle-open", "circle")),
                 "line": {"width": 1, "color": NEUTRAL}},

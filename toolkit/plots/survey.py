@@ -70,7 +70,7 @@ def score_by_segment(frame: pd.DataFrame, segment: str | None = None, *, title: 
         customdata=np.stack([data["low"], data["high"]], axis=1),
         hovertemplate="%{y}<br>score %{x:.1f} (95% CI %{customdata[0]:.1f} to %{customdata[1]:.1f})<extra></extra>",
         showlegend=False))
-    fig.update_xaxes(title=f"{MEASURE_TITLES.get(survey, 'score')}; whiskers: {theme.INTERVAL}")
+    fig.update_xaxes(title=MEASURE_TITLES.get(survey, "score"))
     if survey == "nps":
         fig.update_xaxes(range=[-100, 100])
     measured = frame[~frame.get("small_sample", pd.Series(False, index=frame.index)).astype(bool)]
@@ -83,7 +83,7 @@ def score_by_segment(frame: pd.DataFrame, segment: str | None = None, *, title: 
     below = measured[measured.get("direction", pd.Series("", index=measured.index)).eq("below")]
     if len(below):
         takeaway += f" Significantly below the rest: {', '.join(map(str, below[segment]))}."
-    return theme.finish(fig, title, takeaway=takeaway, height=max(250, 40 * len(data) + 110))
+    return theme.finish(fig, title, takeaway=takeaway, height=max(250, 40 * len(data) + 110), note=theme.WHISKERS)
 
 
 def score_trend(frame: pd.DataFrame, *, segment: str | None = None, span: tuple | None = None,
@@ -163,7 +163,7 @@ def driver_forest(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure
     outcome = frame.attrs.get("outcome", "an unfavourable rating")
     ticks = [t for t in (0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10, 20, 50)
              if data["low"].min() / 1.5 <= t <= data["high"].max() * 1.5]
-    fig.update_xaxes(type="log", title=f"odds ratio of {outcome} (log scale; whiskers: {theme.INTERVAL})",
+    fig.update_xaxes(type="log", title=f"odds ratio of {outcome} (log scale)",
                      tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
     worst = frame[(frame["significant"] if "significant" in frame.columns else True) & (frame["odds_ratio"] > 1)]
     if len(worst):
@@ -172,7 +172,7 @@ def driver_forest(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure
                     f"95% CI {fmt.interval(top['low'], top['high'], 'ratio')}).")
     else:
         takeaway = f"No ticket attribute clearly raises the odds of {outcome}."
-    return theme.finish(fig, title, takeaway=takeaway, height=max(250, 36 * len(data) + 120))
+    return theme.finish(fig, title, takeaway=takeaway, height=max(250, 36 * len(data) + 120), note=theme.WHISKERS)
 
 
 def theme_bars(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
@@ -221,10 +221,10 @@ def response_rate_bars(frame: pd.DataFrame, segment: str | None = None, *, title
         if is_small:
             fig.add_annotation(x=label, y=0, yanchor="bottom", text="not measurable", showarrow=False,
                                font={"size": 11, "color": theme.MUTED})
-    fig.update_yaxes(title=f"response rate (%; whiskers: {theme.INTERVAL})", rangemode="tozero", ticksuffix="%")
+    fig.update_yaxes(title="response rate (%)", rangemode="tozero", ticksuffix="%")
     shown = [f"{lab} {fmt.percent(r / 100)}" for lab, r in zip(labels, rate, strict=True) if pd.notna(r)]
     takeaway = ("Response rates: " + ", ".join(shown) + "." if shown else "Too few invitations to measure.")
-    return theme.finish(fig, title, takeaway=takeaway, showlegend=False)
+    return theme.finish(fig, title, takeaway=takeaway, showlegend=False, note=theme.WHISKERS)
 
 
 def nonresponse_bars(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:

@@ -41,6 +41,7 @@ SEQUENTIAL = [[0.0, "#f0f4f8"], [0.5, "#56B4E9"], [1.0, "#0b3d66"]]  # light to 
 LEVELS = [[0.0, "#fde0c5"], [0.5, "#f7f7f7"], [1.0, "#9ecae1"]]  # maturity 1-5: orange (low) to blue (high)
 BAND_ALPHA = 0.18
 INTERVAL = "95% confidence interval"
+WHISKERS = "Whiskers show 95% confidence intervals."
 
 LABELS = {
     "csat": "CSAT",
@@ -119,14 +120,15 @@ def register(accent: str = DEFAULT_ACCENT) -> None:
 
 
 def finish(fig: go.Figure, title: str | None, *, takeaway: str, x_title: str | None = None,
-           y_title: str | None = None, height: int | None = None, **layout) -> go.Figure:
+           y_title: str | None = None, height: int | None = None, note: str = "", **layout) -> go.Figure:
     """Apply the house template, the title, axis titles and height, and record the figure's takeaway.
 
     ``takeaway`` is one sentence saying what the chart shows; the report uses it as the
-    figure's caption and aria-label.
+    figure's caption and aria-label. ``note`` (e.g. :data:`WHISKERS`) says how to read the
+    chart; the report adds it to the caption.
     """
     fig.update_layout(template=pio.templates[NAME], title=title, height=height,
-                      meta={"takeaway": takeaway}, **layout)
+                      meta={"takeaway": takeaway, "note": note}, **layout)
     if title:
         fig.update_layout(margin={"t": 84 if _has_legend(fig) else 56})
     elif _has_legend(fig):
@@ -172,6 +174,19 @@ def band_colour(colour: str, alpha: float = BAND_ALPHA) -> str:
     """``colour`` (#rrggbb) made transparent, for interval bands drawn behind their line."""
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def for_page(fig: go.Figure) -> tuple[str, str, go.Figure]:
+    """(title, reading note, a copy without its title) for a web page that shows the title as text.
+
+    A page wraps a heading at any width; plotly cuts a long title on a phone.
+    """
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    title = str(fig.layout.title.text or "")
+    page = go.Figure(fig)
+    if title:
+        page.update_layout(title=None, margin={"t": 36 if _has_legend(page) else 12})
+    return title, str(meta.get("note", "")), page
 
 
 def takeaway_of(fig: go.Figure) -> str:

@@ -214,25 +214,28 @@ def figure(plot, frame: pd.DataFrame | None, *args, missing: str = "Not availabl
 
 
 def chart(fig) -> Html:
-    """A plotly figure as ``<figure>`` with its takeaway as aria-label and ``<figcaption>``.
+    """A plotly figure as ``<figure>``: its title as text above it, its takeaway as aria-label and ``<figcaption>``.
 
     The figure's JSON travels in a ``<script type="application/json">`` next to an empty
     chart ``<div>``; the report page draws it (see the report template) when it comes near
     the screen, the rest while the browser is idle and all of them before printing, so the
     page is usable before 25 charts are drawn. The chart fills its container's width.
     """
-    from toolkit.plots.theme import takeaway_of
+    from toolkit.plots.theme import for_page, takeaway_of
 
     takeaway = safe_text(takeaway_of(fig), redact_pii=False)
+    title, note, fig = for_page(fig)
+    heading = f'<p class="chart-title">{safe_text(title, redact_pii=False)}</p>' if title else ""
+    caption = takeaway + (f" {safe_text(note, redact_pii=False)}" if note else "")
     spec = fig.to_json()
     chart_id = "chart-" + hashlib.sha1(spec.encode()).hexdigest()[:12]
     height = fig.layout.height or 450
     # "</" would end the script element early; JSON allows it escaped.
     payload = spec.replace("</", "<\\/")
-    return Html(f'<figure class="chart" aria-label="{takeaway}">'
+    return Html(f'<figure class="chart" aria-label="{takeaway}">{heading}'
                 f'<div id="{chart_id}" class="plotly-graph-div chart-plot" style="height:{height}px;width:100%"></div>'
                 f'<script type="application/json" class="chart-data" data-chart="{chart_id}">{payload}</script>'
-                f"<figcaption>{takeaway}</figcaption></figure>")
+                f"<figcaption>{caption}</figcaption></figure>")
 
 
 class Display:

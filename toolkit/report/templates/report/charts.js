@@ -15,7 +15,16 @@
     var div = document.getElementById(id);
     spec.layout.autosize = true;
     delete spec.layout.width;
+    fitPolar(spec.layout, div.getBoundingClientRect().width);
     Plotly.newPlot(div, spec.data, spec.layout, config);
+  }
+  /* Polar charts get no automatic margins: on a narrow screen their category labels get smaller type. */
+  function fitPolar(layout, width) {
+    if (!layout.polar || width >= 560) { return; }
+    layout.polar.angularaxis = layout.polar.angularaxis || {};
+    layout.polar.angularaxis.tickfont = {size: 9};
+    layout.margin = layout.margin || {};
+    layout.margin.l = layout.margin.r = 70;
   }
   var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
     entries.forEach(function (e) { if (e.isIntersecting) { observer.unobserve(e.target); draw(e.target.id); } });
