@@ -55,6 +55,13 @@ def test_period_length_and_complete_periods():
     assert periods.left_out_sentence(months, periods.complete(months, None)) == ""
 
 
+def test_with_fewer_than_two_whole_periods_all_are_drawn_and_the_partial_ones_named():
+    quarters = pd.Series(pd.to_datetime(["2025-10-01", "2026-01-01"]))
+    keep, sentence = periods.choose(quarters, (pd.Timestamp("2025-10-01"), pd.Timestamp("2025-10-20")))
+    assert keep.tolist() == [True, True]
+    assert sentence == " Only partly covered by the data: Q4 2025 and Q1 2026."
+
+
 def test_volume_drops_the_partial_last_week_and_says_so():
     frame = pd.DataFrame({"segment": "all", "period": pd.to_datetime(["2026-09-14", "2026-09-21", "2026-09-28"]),
                           "created": [100, 110, 30], "solved": [90, 100, 20], "open_at_period_end": [10, 20, 30]})

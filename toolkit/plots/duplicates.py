@@ -56,7 +56,7 @@ def cluster_trend(weekly: pd.DataFrame, clusters: pd.DataFrame, top: int = 6, *,
     """
     chosen = clusters.sort_values("impact", ascending=False).head(top)
     labels = dict(zip(chosen["cluster_id"], _label(chosen), strict=True))
-    keep = periods.complete(weekly["week"], span, "week")
+    keep, dropped = periods.choose(weekly["week"], span, "week")
     kept = weekly[keep.to_numpy()]
     fig = go.Figure()
     for cluster_id in chosen["cluster_id"]:
@@ -71,9 +71,7 @@ def cluster_trend(weekly: pd.DataFrame, clusters: pd.DataFrame, top: int = 6, *,
                     f"had the most tickets ({fmt.count(peak['tickets'])}).")
     else:
         takeaway = "No complete week to show."
-    takeaway += periods.left_out_sentence(weekly["week"].drop_duplicates(),
-                                          keep[weekly["week"].drop_duplicates().index], "week")
-    return theme.finish(fig, title, takeaway=takeaway, y_title="tickets per week", x_title="week")
+    return theme.finish(fig, title, takeaway=takeaway + dropped, y_title="tickets per week", x_title="week")
 
 
 def cluster_growth(clusters: pd.DataFrame, title: str = "Cluster size and growth") -> go.Figure:

@@ -96,7 +96,7 @@ def volume_lines(frame: pd.DataFrame, *, span: tuple | None = None,
     Periods the data's ``span`` (first day, last day) covers only in part are left out and named in the takeaway.
     """
     _require(frame, ["period", "created", "solved", "open_at_period_end"], "volume_lines", "volume")
-    keep = periods.complete(frame["period"], span)
+    keep, dropped = periods.choose(frame["period"], span)
     data = frame[keep.to_numpy()]
     fig = go.Figure()
     styles = {"created": "solid", "solved": "dot", "open_at_period_end": "dash"}
@@ -117,8 +117,7 @@ def volume_lines(frame: pd.DataFrame, *, span: tuple | None = None,
                     f"({fmt.period(totals.idxmax(), freq)}).")
     else:
         takeaway = "No complete period to show."
-    takeaway += periods.left_out_sentence(frame["period"], keep, freq)
-    return theme.finish(fig, title, takeaway=takeaway, y_title="tickets", x_title=freq)
+    return theme.finish(fig, title, takeaway=takeaway + dropped, y_title="tickets", x_title=freq)
 
 
 def weekday_hour_heatmap(frame: pd.DataFrame, *, value: str = "tickets_per_week",
@@ -461,7 +460,7 @@ def kiwi_watermelon_trend(frame: pd.DataFrame, *, ops_metric: str = "sla_attainm
     """
     _require(frame, ["period", ops_metric, "csat", *([by] if by else [])], "kiwi_watermelon_trend",
              "ops_experience_over_time")
-    keep = periods.complete(frame["period"], span)
+    keep, dropped = periods.choose(frame["period"], span)
     data = frame[keep.to_numpy()]
     as_rate = ops_metric == "sla_attainment"
     name = readable(ops_metric)
@@ -492,5 +491,4 @@ def kiwi_watermelon_trend(frame: pd.DataFrame, *, ops_metric: str = "sla_attainm
                     f"from {fmt.percent(first['csat'])} to {fmt.percent(last['csat'])}.")
     else:
         takeaway = "Too few complete periods to follow over time."
-    takeaway += periods.left_out_sentence(frame["period"], keep)
-    return theme.finish(fig, title, takeaway=takeaway, showlegend=by is not None, height=520)
+    return theme.finish(fig, title, takeaway=takeaway + dropped, showlegend=by is not None, height=520)

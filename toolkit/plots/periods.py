@@ -3,7 +3,8 @@
 A last week holding three days of tickets looks like a collapse; a first month that starts
 mid-month looks like a slow month. Trend figures take the data's ``span`` (first and last
 day with data, see :attr:`toolkit.report.inputs.Engagement.span`) and drop the periods it
-does not cover whole; the figure's caption names them.
+does not cover whole (:func:`choose`); the figure's caption names them. When fewer than two
+whole periods would remain, every period is kept and the caption says which are partial.
 """
 
 from __future__ import annotations
@@ -48,12 +49,33 @@ def complete(periods: pd.Series, span: tuple | None, freq: str | None = None) ->
     return (starts >= first) & (ends <= after_last)
 
 
-def left_out_sentence(periods: pd.Series, keep: pd.Series, freq: str | None = None) -> str:
-    """"Left out: Oct 2025 and Oct 2026 (the data covers only part of them)." or "" when nothing was dropped."""
-    dropped = sorted(pd.to_datetime(pd.Series(periods)[~keep.to_numpy()]).unique())
-    if not dropped:
-        return ""
+def _named(periods: pd.Series, chosen: pd.Series, freq: str | None) -> tuple[str, int]:
+    """The chosen periods' labels joined ("Oct 2025 and Oct 2026"), and how many there are."""
+    picked = sorted(pd.to_datetime(pd.Series(periods)[chosen.to_numpy()]).unique())
     freq = freq or period_length(periods) or "day"
-    names = [formatting.period(p, freq) for p in dropped]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f" Left out: {listed} (the data covers only part of {'it' if len(names) == 1 else 'them'})."
+    names = [formatting.period(p, freq) for p in picked]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+    return listed, len(names)
+
+
+def left_out_sentence(periods: pd.Series, keep: pd.Series, freq: str | None = None) -> str:
+    """" Left out: Oct 2025 and Oct 2026 (the data covers only part of them)." or "" when nothing was dropped."""
+    listed, n = _named(periods, ~keep, freq)
+    if not n:
+        return ""
+    return f" Left out: {listed} (the data covers only part of {'it' if n == 1 else 'them'})."
+
+
+def choose(periods: pd.Series, span: tuple | None, freq: str | None = None) -> tuple[pd.Series, str]:
+    """(which periods to draw, the sentence the caption adds) for a trend over ``periods``.
+
+    Partial periods are dropped while at least two whole ones remain; otherwise all are drawn
+    and the sentence names the partial ones.
+    """
+    keep = complete(periods, span, freq)
+    if keep.all():
+        return keep, ""
+    if _named(periods, keep, freq)[1] >= 2:
+        return keep, left_out_sentence(periods, keep, freq)
+    listed, _ = _named(periods, ~keep, freq)
+    return pd.Series(True, index=keep.index), f" Only partly covered by the data: {listed}."

@@ -96,7 +96,7 @@ def score_trend(frame: pd.DataFrame, *, segment: str | None = None, span: tuple 
     and last day) covers only in part are left out, and the takeaway names them.
     """
     _require(frame, ["period", "score", "low", "high"], "score_trend")
-    keep = periods.complete(frame["period"], span)
+    keep, dropped = periods.choose(frame["period"], span)
     kept = frame[keep.to_numpy()]
     fig = go.Figure()
     groups = [(None, kept)] if segment is None else list(kept.groupby(segment, sort=True))
@@ -131,8 +131,7 @@ def score_trend(frame: pd.DataFrame, *, segment: str | None = None, span: tuple 
                     f"{fmt.period(series.index[-1], freq)}.")
     else:
         takeaway = "Too few complete periods to show a trend."
-    takeaway += periods.left_out_sentence(frame["period"], keep, freq)
-    return theme.finish(fig, title, takeaway=takeaway, x_title=freq)
+    return theme.finish(fig, title, takeaway=takeaway + dropped, x_title=freq)
 
 
 def driver_forest(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
