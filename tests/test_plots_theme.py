@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from toolkit.plots import periods, theme
 from toolkit.plots import ops as ops_plots
+from toolkit.plots import periods, theme
 from toolkit.plots import survey as survey_plots
 from toolkit.report.theme import contrast_ratio
 
