@@ -26,8 +26,9 @@ from pathlib import Path
 CHART = 'class="plotly-graph-div"'
 _LONG_TASKS = """
 window.__longTasks = [];
-new PerformanceObserver(list => { for (const e of list.getEntries()) window.__longTasks.push(e.startTime + e.duration); })
-  .observe({type: 'longtask', buffered: true});
+new PerformanceObserver(list => {
+  for (const e of list.getEntries()) window.__longTasks.push(e.startTime + e.duration);
+}).observe({type: 'longtask', buffered: true});
 """
 _FIRST_SCREEN = """() => [...document.querySelectorAll('.plotly-graph-div')]
   .filter(d => d.getBoundingClientRect().top < window.innerHeight)
