@@ -85,7 +85,7 @@ def test_chart_is_a_figure_with_its_takeaway_as_label_and_caption():
     assert out.endswith("<figcaption>Team &quot;a&quot; leads &lt;clearly&gt;. Whiskers show 95% confidence "
                         "intervals.</figcaption></figure>")
     assert fig.layout.title.text == "A <long> title", "the figure itself keeps its title"
-    assert "</script><b>" not in out and 'class="plotly-graph-div chart-plot"' in out
+    assert "</script><b>" not in out and 'class="plotly-graph-div"' in out
     payload = re.search(r'<script type="application/json"[^>]*>(.*?)</script>', out, re.DOTALL).group(1)
     spec = json.loads(payload)
     assert spec["data"][0]["name"] == "</script><b>x</b>" and "text" not in spec["layout"].get("title", {})

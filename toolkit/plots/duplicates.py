@@ -34,7 +34,8 @@ def cluster_impact(clusters: pd.DataFrame, top: int = 15, title: str = "Duplicat
     fig = go.Figure(go.Bar(
         x=rows["impact"], y=_label(rows), orientation="h",
         marker_color=[EMERGING if e else STEADY for e in emerging],
-        marker_pattern_shape=["/" if e else "" for e in emerging],
+        # one hatch colour: plotly.js takes it from the bar colours otherwise, and rejects a list there
+        marker_pattern={"shape": ["/" if e else "" for e in emerging], "fgcolor": "#ffffff"},
         customdata=rows[["tickets", "customers", "growth"]].astype("float64").to_numpy(),
         hovertemplate="%{y}<br>impact %{x:.0f}<br>%{customdata[0]:.0f} tickets, %{customdata[1]:.0f} customers"
                       "<br>growth x%{customdata[2]:.1f}<extra></extra>"))

@@ -157,17 +157,13 @@ def table(
             numeric.append(col)
         if small is not None and col in percent_columns:
             shown.loc[small, col] = fmt.NOT_MEASURABLE
-    compact = [c for c in shown.columns if shown[c].str.len().max() <= 12]
     # A stable id (not pandas' random one) keeps the report deterministic for the same data.
     uuid = hashlib.sha1(pd.util.hash_pandas_object(shown, index=False).values.tobytes()
                         + "|".join(shown.columns).encode()).hexdigest()[:8]
     styler = Styler(shown, uuid=uuid, cell_ids=False).hide(axis="index").format(escape="html")
     styler = styler.format_index(escape="html", axis=1)
-    if compact:  # short values (dates, numbers, yes/no) never wrap
-        styler = styler.set_properties(subset=compact, **{"white-space": "nowrap"})
-    wordy = [c for c in shown.columns if c not in compact and shown[c].str.len().max() > 60]
-    if wordy:  # sentences and quotes get room to breathe
-        styler = styler.set_properties(subset=wordy, **{"min-width": "14em"})
+    kinds = {c: _cell_class(shown[c], c in numeric) for c in shown.columns}
+    styler = styler.set_td_classes(pd.DataFrame({c: [kinds[c]] * len(shown) for c in shown.columns}))
     styler = styler.set_table_attributes('class="report-table"')
     markup = styler.to_html().replace('<th class="col_heading', '<th scope="col" class="col_heading')
     if caption:
@@ -179,6 +175,18 @@ def table(
 
 
 _TABLE_OPEN = re.compile(r"<table\b[^>]*>")
+
+
+def _cell_class(cells: pd.Series, numeric: bool) -> str:
+    """How a column's cells break (report.css): ``nowrap`` for short values (numbers, dates, yes/no), ``lines``
+    for one short item per line (keys that must not break at their hyphen), ``wordy`` for sentences and quotes,
+    which get room to breathe on screen and wrap in print; ``num`` aligns numbers right."""
+    lines = cells.str.split("\n").explode().str.len().max()
+    if cells.str.contains("\n").any():
+        return "lines" if lines <= 24 else "wordy lines-wrap"
+    if cells.str.len().max() <= 12:
+        return "nowrap num" if numeric else "nowrap"
+    return "wordy" if cells.str.len().max() > 60 else ""
 
 
 def _source(names: Mapping[str, str], shown: str) -> str:
@@ -233,7 +241,7 @@ def chart(fig) -> Html:
     # "</" would end the script element early; JSON allows it escaped.
     payload = spec.replace("</", "<\\/")
     return Html(f'<figure class="chart" aria-label="{takeaway}">{heading}'
-                f'<div id="{chart_id}" class="plotly-graph-div chart-plot" style="height:{height}px;width:100%"></div>'
+                f'<div id="{chart_id}" class="plotly-graph-div" style="height:{height}px;width:100%"></div>'
                 f'<script type="application/json" class="chart-data" data-chart="{chart_id}">{payload}</script>'
                 f"<figcaption>{caption}</figcaption></figure>")
 
