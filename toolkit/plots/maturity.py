@@ -50,8 +50,8 @@ def maturity_radar(dimension_scores: DataFrame, portfolio: DataFrame | None = No
     else:
         takeaway = "No dimension could be scored."
     # Polar charts get no automatic margins: the wrapped dimension names need room on both sides.
-    return theme.finish(fig, title, takeaway=takeaway, height=560, margin={"l": 90, "r": 90, "b": 50},
-                        legend={"y": -0.08, "yanchor": "top"},
+    return theme.finish(fig, title, takeaway=takeaway, height=600, margin={"l": 120, "r": 120, "b": 90},
+                        legend={"y": -0.16, "yanchor": "top"},
                         polar={"radialaxis": {"range": list(LEVEL_RANGE), "dtick": 1, "angle": 90,
                                               "tickangle": 90}})
 

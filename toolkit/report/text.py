@@ -153,7 +153,9 @@ def table(
     numeric = []
     for col in shown.columns:
         shown[col] = _cells(shown[col], rules.get(col), redact_pii)
-        if rules.get(col) is not None or pd.api.types.is_numeric_dtype(rows[_source(names, col)].dtype):
+        dtype = rows[_source(names, col)].dtype
+        number = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        if rules.get(col) is not None or number:
             numeric.append(col)
         if small is not None and col in percent_columns:
             shown.loc[small, col] = fmt.NOT_MEASURABLE
