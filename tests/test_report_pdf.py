@@ -2,6 +2,7 @@
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +56,42 @@ def test_pdf_has_its_pages_footer_and_page_numbers(tmp_path):
     assert "A4" in info
     raw = pdf.read_bytes()
     assert b"/Link" in raw and b"/Dest" in raw, "the link to the second section should stay clickable"
+
+
+def _render_without_pdf_support(params, out_dir, name, *, pdf=False, **kwargs):
+    """Stands in for render_report: writes the HTML, and for ``pdf`` tries the real write_pdf as render_report does."""
+    from toolkit.errors import ToolkitError
+    from toolkit.report.render import RenderResult
+
+    html = Path(out_dir) / f"{name}.html"
+    html.parent.mkdir(parents=True, exist_ok=True)
+    html.write_text("<p>report</p>", encoding="utf-8")
+    problem = ""
+    if pdf:
+        try:
+            write_pdf(html)
+        except ToolkitError as exc:
+            problem = str(exc)
+    return RenderResult(html, html.with_suffix(".ipynb"), 1.0, html.stat().st_size, None, problem)
+
+
+def test_cli_pdf_without_chromium_still_writes_the_html_and_says_how_to_install(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from toolkit.report.cli import report
+
+    monkeypatch.setenv("SUPPORT_TOOLKIT_CHROMIUM", str(tmp_path / "no-such-browser"))
+    monkeypatch.setattr("toolkit.report.render.render_report", _render_without_pdf_support)
+    monkeypatch.setattr("toolkit.report.batch.render_report", _render_without_pdf_support)
+    result = CliRunner().invoke(report, ["--demo", "--pdf", "--out", str(tmp_path / "out"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "sample-engagement.html").is_file()
+    assert not (tmp_path / "out" / "sample-engagement.pdf").exists()
+    assert "sudo apt-get install chromium" in result.output and "playwright install chromium" in result.output
+
+    (tmp_path / "a.csv").write_text("ticket_id,created_at,status\n1,2026-01-01,open\n", encoding="utf-8")
+    (tmp_path / "e.yaml").write_text("engagements:\n  - {client: Good Co, tickets: a.csv}\n", encoding="utf-8")
+    result = CliRunner().invoke(report, ["--batch", str(tmp_path / "e.yaml"), "--pdf", "--out",
+                                         str(tmp_path / "out"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "[1/1] Good Co: no PDF was written: Chromium was not found." in result.output
