@@ -50,7 +50,7 @@ def test_gap_bars_and_roadmap_table(scored):
     model, answers, dims = scored
     bars = gap_bars(dims).data[0]
     assert list(bars.y) == ["Alpha", "Beta"]  # largest gap drawn last (top)
-    assert list(bars.text) == ["2.33 → 3.0", "3.25 → 4.0"]
+    assert list(bars.text) == ["2.3 → 3.0", "3.2 → 4.0"]
     table = roadmap_table(build_roadmap(answers, model)).data[0]
     assert list(table.cells.values[4]) == ["B-3 to four", "A-1 to three", "B-1 to four"]
 
@@ -66,4 +66,4 @@ def test_evidence_table_one_row_per_claim_with_its_verdict():
     table = evidence_table(evidence).data[0]
     assert list(table.cells.values[2]) == ["not enough data", "contradicted"]
     assert list(table.cells.values[3]) == ["no tickets were provided", "40% of 10 solved tickets were reopened"]
-    assert list(table.cells.fill.color[0]) == ["#eeeeee", "#fdecea"]
+    assert list(table.cells.fill.color[0]) == ["#ffffff", "#fde0c5"]

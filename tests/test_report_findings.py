@@ -113,7 +113,7 @@ def test_nps_trend_finding_only_when_the_change_is_supported():
                           "unfavourable": [111, 125, 175]})
     out = survey_findings(None, nps_trend=trend)
     assert out["finding"].tolist() == [
-        "NPS fell from +15 in Q4 2025 to −6 in Q3 2026 (change −20 points, 95% CI −30 to −11)."]
+        "NPS fell from +15 in Q4 2025 to −6 in Q3 2026 (change −20 points, 95% CI −30 to −11, p < 0.001)."]
     flat = trend.assign(favourable=[184, 184, 184], unfavourable=[111, 111, 112])
     assert survey_findings(None, nps_trend=flat).empty
 
@@ -151,11 +151,11 @@ def test_problem_findings():
     assert out["finding"].tolist() == [
         "The 3 highest-impact recurring problems account for 836 tickets (4% of all tickets); the costliest, "
         "“invoice / pdf / blank”, brought 442 tickets from 323 customers, bug key APP-1482.",
-        "Emerging problem: “sms / codes”, 388 tickets since 2 September 2026 and growing well above its usual rate.",
+        "Emerging problem: “sms / codes”, 388 tickets since 2 Sep 2026 and growing well above its usual rate.",
     ]
     clusters["recent_tickets"], clusters["growth"] = [3, 386, 5, 0], [0.8, 209.08, 3.04, 1.0]
     assert problem_findings(clusters, total_tickets=20000)["finding"].iloc[1] == (
-        "Emerging problem: “sms / codes”, 388 tickets since 2 September 2026, 386 of them in the last four weeks: "
+        "Emerging problem: “sms / codes”, 388 tickets since 2 Sep 2026, 386 of them in the last four weeks: "
         "209 times its usual rate, allowing for the change in overall ticket volume.")
     assert problem_findings(None).empty
 

@@ -5,6 +5,8 @@ One report is rendered for the whole module from a slice of the sample client (d
 hostile text injected into ticket subjects, descriptions, agent replies and survey comments.
 """
 
+import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -12,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from toolkit.plots import theme
 from toolkit.report.render import DEFAULT_NOTEBOOK, render_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,7 +111,7 @@ def test_first_screen_contents_and_sections(rendered):
         "Upstream-problems", "Recommendations-and-roadmap", "Data-quality-appendix", "Methodology-notes")]
     assert order == sorted(order)
     assert page.count('<li><span class="finding-area">') >= 5
-    body = page[page.index("<main"):]  # (plotly.js in the head holds words like "import")
+    body = page[page.index("<main"):page.index("</main>")]  # (plotly.js at the end holds words like "import")
     assert "In&nbsp;[" not in body and "Traceback" not in body and "import " not in body
     assert result.notebook.exists() and result.size_bytes < 10_000_000
 
@@ -161,3 +164,123 @@ def test_report_renders_in_a_real_browser_offline(rendered):
     assert events["dialog"] == [], "an injected payload ran"
     assert events["console"] == []
     assert events["network"] == [], "the report tried to reach the network"
+
+
+_FIGURE = re.compile(r'<figure (?=[^>]*class="chart")[^>]*aria-label="([^"]*)"[^>]*>(.*?)</figure>', re.DOTALL)
+_SNAKE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
+
+
+def _figures(page: str) -> list[tuple[str, str, dict]]:
+    """(aria-label, title, plotly JSON) of every chart in the page."""
+    out = []
+    for label, inner in _FIGURE.findall(page):
+        title = re.search(r'<p class="chart-title">(.*?)</p>', inner)
+        spec = re.search(r'<script [^>]*class="chart-data"[^>]*>(.*?)</script>', inner, re.DOTALL)
+        assert spec is not None and "<figcaption>" in inner
+        out.append((label, title.group(1) if title else "", json.loads(spec.group(1))))
+    return out
+
+
+def test_every_figure_has_the_house_style_a_label_and_a_caption(rendered):
+    _, page, _ = rendered
+    figures = _figures(page)
+    assert len(figures) == page.count('class="plotly-graph-div') >= 15
+    for label, title, spec in figures:
+        caption = re.search(re.escape(label) + r"[^<]*</figcaption>", page)
+        assert label.endswith(".") and len(label) > 20 and caption, (title, label)
+        assert "<" not in html.unescape(title), title
+        layout = spec["layout"]["template"]["layout"]
+        assert layout["font"]["family"] == theme.FONT, title
+        assert layout["colorway"] == ["#7a1fa2", *theme.PALETTE], title
+        names = [t.get("name", "") for t in spec["data"]]
+        assert not [n for n in names if _SNAKE.match(str(n))], (title, names)
+        assert not [k for k, v in spec["layout"].items() if k.startswith("yaxis") and "overlaying" in v], title
+        assert "font" not in {k: v for k, v in spec["layout"].items() if k != "template"}, title
+
+
+def test_every_table_has_a_caption_and_header_scopes(rendered):
+    _, page, _ = rendered
+    body = page[page.index("<main"):]
+    tables = re.findall(r"<table\b.*?</table>", body, re.DOTALL)
+    assert len(tables) >= 15
+    for table in tables:
+        assert re.search(r"<caption>[^<]{5,}</caption>", table), table[:200]
+        assert "<th " in table and not re.search(r"<th\b(?![^>]*\bscope=)", table), table[:200]
+
+
+def _fit(page, width: int) -> dict:
+    """Widths that overflow ``width``: charts wider than their figure, tables wider than the page."""
+    return page.evaluate("""(width) => ({
+        page: document.documentElement.scrollWidth,
+        charts: [...document.querySelectorAll('figure.chart')].map(f => {
+            const svg = f.querySelector('svg.main-svg');
+            const box = f.getBoundingClientRect();
+            return svg ? Math.max(svg.getBoundingClientRect().right - box.right, box.right - width) : 9999;
+        }).filter(x => x > 1),
+        tables: [...document.querySelectorAll('table.report-table')].map(t => t.getBoundingClientRect().right - width)
+            .filter(x => x > 1),
+    })""", width)
+
+
+@pytest.mark.browser
+def test_printed_on_a4_and_on_a_phone_every_chart_and_table_fits(rendered):
+    """A4 with 14 mm margins leaves 688 CSS px; print media at that width, and a 390 px phone screen."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = _chromium()
+    result, _, _ = rendered
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 688, "height": 1000})
+            page.emulate_media(media="print")
+            page.goto(result.html.as_uri(), wait_until="load")
+            page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+            page.wait_for_function("() => [...document.querySelectorAll('figure.chart')]"
+                                   ".every(f => f.querySelector('svg.main-svg'))", timeout=60_000)
+            page.wait_for_timeout(300)
+            printed = _fit(page, 688)
+            phone = browser.new_page(viewport={"width": 390, "height": 844})
+            phone.goto(result.html.as_uri(), wait_until="load")
+            phone.evaluate("() => window.drawAllCharts()")
+            phone.wait_for_timeout(500)
+            small = _fit(phone, 390)
+            # a table wider than a phone scrolls inside its own box; the page never scrolls sideways
+            phone_tables = phone.evaluate("() => [...document.querySelectorAll('.table-wrap')]"
+                                          ".filter(w => w.getBoundingClientRect().right > 390 + 1"
+                                          " || getComputedStyle(w).overflowX !== 'auto').length")
+        finally:
+            browser.close()
+    assert printed == {"page": 688, "charts": [], "tables": []}
+    assert small["page"] == 390 and small["charts"] == []
+    assert phone_tables == 0
+
+
+@pytest.mark.browser
+def test_pdf_pages_footer_bug_keys_and_last_nps_quarter(rendered):
+    import subprocess
+
+    from toolkit.report.pdf import find_chromium, write_pdf
+
+    if find_chromium() is None or shutil.which("pdftotext") is None:
+        pytest.skip("Chromium and pdftotext (Debian: chromium, poppler-utils) are needed")
+    result, page, _ = rendered
+    pdf = write_pdf(result.html)
+    assert pdf == result.html.with_suffix(".pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert 15 <= len(pages) <= 80
+    for number, content in enumerate(pages, start=1):
+        assert "Hostile <b>Client</b> Ltd · Customer support assessment" in content, number
+        assert f"Page {number} of {len(pages)}" in content, number
+    # (a narrow column's header may wrap: "Bug" above "keys"); the keys themselves must all be printed whole
+    assert re.search(r"Bug\s+(?:[^\n]*\n[^\n]*)?keys", text) and "How it was read" in text
+    problems = next(t for t in re.findall(r"<table\b.*?</table>", page, re.DOTALL) if "Recurring problems" in t)
+    keys = set(re.findall(r"\b[A-Z][A-Z0-9]+-\d+\b", problems))
+    assert keys and keys <= set(re.findall(r"\b[A-Z][A-Z0-9]+-\d+\b", text))
+    nps = next(spec for _, title, spec in _figures(page) if title == "NPS by quarter")
+    last_quarter = nps["layout"]["xaxis"]["ticktext"][-1]
+    assert re.fullmatch(r"Q[1-4] 20\d\d", last_quarter)
+    assert last_quarter in text
+    assert b"/Link" in pdf.read_bytes(), "the contents should stay clickable"

@@ -42,7 +42,7 @@ def test_every_row_is_accounted_for(files):
     assert sorted(eng.tickets["ticket_id"]) == ["1", "2"]
     reasons = rejection_reasons(eng)
     assert reasons["rows"].sum() == 3 and set(reasons["file"]) == {"tickets.csv"}
-    assert eng.period == "1 January 2026 – 30 June 2026"
+    assert eng.period == "1 Jan 2026 – 30 Jun 2026"
 
 
 def test_personal_data_is_masked_at_load_unless_asked_not_to(files):

@@ -6,6 +6,7 @@ import pytest
 
 from toolkit.errors import ConfigError
 from toolkit.plots import survey as plots
+from toolkit.plots import theme
 from toolkit.schema import validate
 from toolkit.survey import compare_segments, survey_trend
 
@@ -25,8 +26,8 @@ def test_score_by_segment_marks_small_samples_and_significance():
     assert isinstance(fig, go.Figure)
     trace = fig.data[0]
     assert list(trace.y) == ["west (n=5, too few)", "south (n=50)", "north (n=50)"]
-    assert list(trace.marker.symbol) == ["circle-open", "circle", "circle"]
-    assert list(trace.marker.color) == [plots.SMALL_COLOUR, plots.UNFAVOURABLE_COLOUR, plots.FAVOURABLE_COLOUR]
+    assert list(trace.marker.symbol) == ["circle-open", "triangle-down", "triangle-up"]
+    assert list(trace.marker.color) == [theme.SMALL, theme.UNFAVOURABLE, theme.FAVOURABLE]
     assert list(trace.error_x.array) == pytest.approx((frame["high"] - frame["score"]).iloc[::-1].tolist())
     assert fig.layout.xaxis.range == (-100, 100)
 

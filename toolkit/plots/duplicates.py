@@ -12,8 +12,11 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-EMERGING = "#d62728"
-STEADY = "#1f77b4"
+from toolkit import formatting as fmt
+from toolkit.plots import periods, theme
+
+EMERGING = theme.UNFAVOURABLE
+STEADY = theme.NEUTRAL
 
 
 def _label(frame: pd.DataFrame) -> pd.Series:
@@ -22,46 +25,69 @@ def _label(frame: pd.DataFrame) -> pd.Series:
 
 
 def cluster_impact(clusters: pd.DataFrame, top: int = 15, title: str = "Duplicate clusters by impact") -> go.Figure:
-    """Horizontal bars of ``impact`` for the ``top`` clusters of ``DuplicateFinder.clusters_`` (red = emerging)."""
+    """Horizontal bars of ``impact`` for the ``top`` clusters of ``DuplicateFinder.clusters_``.
+
+    Emerging clusters are vermillion and hatched (the hatching carries it without colour).
+    """
     rows = clusters.sort_values("impact", ascending=False).head(top).iloc[::-1]
     emerging = rows["emerging"].fillna(False).astype(bool)
     fig = go.Figure(go.Bar(
         x=rows["impact"], y=_label(rows), orientation="h",
         marker_color=[EMERGING if e else STEADY for e in emerging],
+        # one hatch colour: plotly.js takes it from the bar colours otherwise, and rejects a list there
+        marker_pattern={"shape": ["/" if e else "" for e in emerging], "fgcolor": "#ffffff"},
         customdata=rows[["tickets", "customers", "growth"]].astype("float64").to_numpy(),
         hovertemplate="%{y}<br>impact %{x:.0f}<br>%{customdata[0]:.0f} tickets, %{customdata[1]:.0f} customers"
                       "<br>growth x%{customdata[2]:.1f}<extra></extra>"))
-    fig.update_layout(title=title, xaxis_title="impact score", template="plotly_white",
-                      height=max(300, 28 * len(rows) + 100), margin=dict(l=10, r=10, t=50, b=40))
-    return fig
+    if len(rows):
+        top = rows.iloc[-1]
+        takeaway = (f"Highest impact: {_label(rows.iloc[[-1]]).iloc[0]} ({fmt.count(top['tickets'])} tickets); "
+                    f"{int(emerging.sum())} of the {len(rows)} shown are emerging (hatched).")
+    else:
+        takeaway = "No recurring problems found."
+    return theme.finish(fig, title, takeaway=takeaway, x_title="impact score (tickets, customers, effort, CSAT)",
+                        height=max(300, 28 * len(rows) + 110))
 
 
-def cluster_trend(weekly: pd.DataFrame, clusters: pd.DataFrame, top: int = 6,
+def cluster_trend(weekly: pd.DataFrame, clusters: pd.DataFrame, top: int = 6, *, span: tuple | None = None,
                   title: str = "Weekly tickets of the top clusters") -> go.Figure:
-    """Lines of weekly tickets (``weekly_counts`` frame: cluster_id, week, tickets) for the top clusters by impact."""
+    """Lines of weekly tickets (``weekly_counts`` frame: cluster_id, week, tickets) for the top clusters by impact.
+
+    Weeks the data's ``span`` (first and last day) covers only in part are left out and named in the takeaway.
+    """
     chosen = clusters.sort_values("impact", ascending=False).head(top)
     labels = dict(zip(chosen["cluster_id"], _label(chosen), strict=True))
+    keep, dropped = periods.choose(weekly["week"], span, "week")
+    kept = weekly[keep.to_numpy()]
     fig = go.Figure()
     for cluster_id in chosen["cluster_id"]:
-        series = weekly[weekly["cluster_id"] == cluster_id]
+        series = kept[kept["cluster_id"] == cluster_id]
         fig.add_trace(go.Scatter(x=series["week"], y=series["tickets"], mode="lines", name=labels[cluster_id],
-                                 hovertemplate="week of %{x|%Y-%m-%d}: %{y} tickets<extra></extra>"))
-    fig.update_layout(title=title, yaxis_title="tickets per week", template="plotly_white",
-                      legend=dict(orientation="h", y=-0.2), margin=dict(l=10, r=10, t=50, b=40))
-    return fig
+                                 hovertemplate="week of %{x|%d %b %Y}: %{y:,} tickets<extra></extra>"))
+    chosen_weeks = kept[kept["cluster_id"].isin(chosen["cluster_id"])]
+    if len(chosen_weeks):
+        last = chosen_weeks[chosen_weeks["week"] == chosen_weeks["week"].max()]
+        peak = last.loc[last["tickets"].idxmax()]
+        takeaway = (f"In the last full week ({fmt.period(peak['week'], 'week')}), {labels[peak['cluster_id']]} "
+                    f"had the most tickets ({fmt.count(peak['tickets'])}).")
+    else:
+        takeaway = "No complete week to show."
+    return theme.finish(fig, title, takeaway=takeaway + dropped, y_title="tickets per week", x_title="week")
 
 
 def cluster_growth(clusters: pd.DataFrame, title: str = "Cluster size and growth") -> go.Figure:
-    """Tickets (x) against growth (y, log) per cluster; bubble area ~ customers, red = emerging."""
+    """Tickets (x) against growth (y, log) per cluster; bubble area ~ customers, emerging = vermillion diamonds."""
     rows = clusters.copy()
     size = rows["customers"].astype("float64").fillna(rows["tickets"].astype("float64"))
     emerging = rows["emerging"].fillna(False).astype(bool)
     fig = go.Figure(go.Scatter(
         x=rows["tickets"], y=rows["growth"].astype("float64").clip(lower=0.01), mode="markers", text=_label(rows),
         marker=dict(size=size, sizemode="area", sizeref=max(size.max(), 1) / 900, sizemin=3,
-                    color=[EMERGING if e else STEADY for e in emerging], opacity=0.7),
+                    color=[EMERGING if e else STEADY for e in emerging],
+                    symbol=["diamond" if e else "circle" for e in emerging], opacity=0.7),
         hovertemplate="%{text}<br>%{x} tickets, growth x%{y:.1f}<extra></extra>"))
     fig.add_hline(y=2, line_dash="dot", annotation_text="emerging: 2x its baseline", line_color=EMERGING)
-    fig.update_layout(title=title, xaxis_title="tickets", yaxis_title="recent rate / baseline rate",
-                      yaxis_type="log", template="plotly_white", margin=dict(l=10, r=10, t=50, b=40))
-    return fig
+    takeaway = (f"{int(emerging.sum())} of {len(rows)} recurring problems grow at least twice their usual rate."
+                if len(rows) else "No recurring problems found.")
+    return theme.finish(fig, title, takeaway=takeaway, x_title="tickets",
+                        y_title="growth: recent rate / usual rate (log scale)", yaxis_type="log")

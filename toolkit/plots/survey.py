@@ -2,12 +2,15 @@
 
 - :func:`score_by_segment` — scores with interval bars per segment (``compare_segments``);
   small samples hollow and grey, labelled with their n.
-- :func:`score_trend` — score per period with its interval band (``survey_trend``);
+- :func:`score_trend` — score per period with its labelled interval band (``survey_trend``);
   statistically supported changes marked.
 - :func:`driver_forest` — odds ratios with intervals on a log axis (``satisfaction_drivers``).
 - :func:`theme_bars` — share of unfavourable vs favourable comments per theme (``comment_themes``).
 - :func:`response_rate_bars` — response rate per segment with intervals (``response_rates``).
 - :func:`nonresponse_bars` — respondents vs non-respondents per ticket attribute (``nonresponse_bias``).
+
+Survey frames hold CSAT, CES and rates in percent (0-100) and NPS in points; axes say which.
+Styling comes from :mod:`toolkit.plots.theme`.
 """
 
 from __future__ import annotations
@@ -16,13 +19,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from toolkit import formatting as fmt
 from toolkit.errors import ConfigError
+from toolkit.plots import periods, theme
+from toolkit.plots.theme import FAVOURABLE, NEUTRAL, PALETTE, REFERENCE, SMALL, UNFAVOURABLE, readable
 
-FAVOURABLE_COLOUR = "#2a9d8f"
-UNFAVOURABLE_COLOUR = "#e76f51"
-NEUTRAL_COLOUR = "#264653"
-SMALL_COLOUR = "#9aa5ab"
-MEASURE_TITLES = {"nps": "NPS (-100 to 100)", "csat": "CSAT (% satisfied)", "ces": "CES (% agreeing)"}
+MEASURE_TITLES = {"nps": "NPS (−100 to +100)", "csat": "CSAT (% satisfied)", "ces": "CES (% agreeing)"}
 
 
 def _require(frame: pd.DataFrame, columns: list[str], function: str) -> None:
@@ -35,111 +37,140 @@ def _require(frame: pd.DataFrame, columns: list[str], function: str) -> None:
                           fix="pass the frame the matching toolkit.survey function returns")
 
 
-def _layout(fig: go.Figure, title: str | None, height: int | None = None) -> go.Figure:
-    fig.update_layout(title=title, template="plotly_white", margin={"l": 10, "r": 10, "t": 50 if title else 20,
-                                                                   "b": 10}, height=height, legend_title_text="")
-    return fig
+def _score(value: float, survey: str | None) -> str:
+    """A survey score in its unit: signed NPS points, or a percentage of a 0-100 share."""
+    return fmt.nps(value) if survey == "nps" else fmt.percent(value / 100)
 
 
 def score_by_segment(frame: pd.DataFrame, segment: str | None = None, *, title: str | None = None) -> go.Figure:
-    """Horizontal dot plot of each segment's score with its interval; small samples hollow and grey.
+    """Horizontal dot plot of each segment's score with its 95% interval; small samples hollow and grey.
 
     ``frame`` is :func:`toolkit.survey.compare_segments` output (or any frame with
     ``score``, ``low``, ``high``, ``n`` and optionally ``small_sample``, ``rest_score``,
-    ``direction``); ``segment`` defaults to its first column. Significantly above/below
-    segments are coloured; the rest's overall score is a dashed line when present.
+    ``direction``); ``segment`` defaults to its first column. Segments significantly above
+    (blue, triangle up) or below (vermillion, triangle down) the rest stand out by colour and shape.
     """
     _require(frame, ["score", "low", "high", "n"], "score_by_segment")
     segment = segment or frame.columns[0]
     data = frame.iloc[::-1]
     small = data["small_sample"] if "small_sample" in data.columns else pd.Series(False, index=data.index)
     direction = data["direction"] if "direction" in data.columns else pd.Series("", index=data.index)
-    colour = np.where(small, SMALL_COLOUR, np.where(direction.eq("above"), FAVOURABLE_COLOUR,
-                                                    np.where(direction.eq("below"), UNFAVOURABLE_COLOUR,
-                                                             NEUTRAL_COLOUR)))
-    labels = [f"{s} (n={n}{', too few' if sm else ''})" for s, n, sm in zip(data[segment], data["n"], small,
-                                                                               strict=True)]
-    fig = go.Figure(go.Scatter(
-        x=data["score"], y=labels, mode="markers",
-        marker={"color": colour, "size": 10, "symbol": np.where(small, "circle-open", "circle")},
-        error_x={"type": "data", "symmetric": False, "array": data["high"] - data["score"],
-                 "arrayminus": data["score"] - data["low"], "color": "#7f8c8d"},
-        customdata=np.stack([data["low"], data["high"]], axis=1),
-        hovertemplate="%{y}<br>score %{x:.1f} (%{customdata[0]:.1f} to %{customdata[1]:.1f})<extra></extra>",
-        showlegend=False))
+    colour = np.where(small, SMALL, np.where(direction.eq("above"), FAVOURABLE,
+                                             np.where(direction.eq("below"), UNFAVOURABLE, NEUTRAL)))
+    symbol = np.where(small, "circle-open", np.where(direction.eq("above"), "triangle-up",
+                                                     np.where(direction.eq("below"), "triangle-down", "circle")))
+    labels = [f"{s} (n={fmt.count(n)}{', too few' if sm else ''})" for s, n, sm in zip(data[segment], data["n"], small,
+                                                                                       strict=True)]
     survey = frame.attrs.get("survey")
+    fig = go.Figure(go.Scatter(
+        x=data["score"], y=labels, mode="markers", marker={"color": colour, "size": 11, "symbol": symbol},
+        error_x={"type": "data", "symmetric": False, "array": data["high"] - data["score"],
+                 "arrayminus": data["score"] - data["low"], "color": REFERENCE},
+        customdata=np.stack([data["low"], data["high"]], axis=1),
+        hovertemplate="%{y}<br>score %{x:.1f} (95% CI %{customdata[0]:.1f} to %{customdata[1]:.1f})<extra></extra>",
+        showlegend=False))
     fig.update_xaxes(title=MEASURE_TITLES.get(survey, "score"))
     if survey == "nps":
         fig.update_xaxes(range=[-100, 100])
-    return _layout(fig, title, height=max(250, 40 * len(data) + 80))
+    measured = frame[~frame.get("small_sample", pd.Series(False, index=frame.index)).astype(bool)]
+    if len(measured) > 1:
+        top, low = measured.loc[measured["score"].idxmax()], measured.loc[measured["score"].idxmin()]
+        takeaway = (f"Highest: {top[segment]} ({_score(top['score'], survey)}); lowest: {low[segment]} "
+                    f"({_score(low['score'], survey)}).")
+    else:
+        takeaway = "Too few segments with enough answers to compare."
+    below = measured[measured.get("direction", pd.Series("", index=measured.index)).eq("below")]
+    if len(below):
+        takeaway += f" Significantly below the rest: {', '.join(map(str, below[segment]))}."
+    return theme.finish(fig, title, takeaway=takeaway, height=max(250, 40 * len(data) + 110), note=theme.WHISKERS)
 
 
-def score_trend(frame: pd.DataFrame, *, segment: str | None = None, title: str | None = None) -> go.Figure:
-    """Line of the score per period with its interval as a shaded band; supported changes marked.
+def score_trend(frame: pd.DataFrame, *, segment: str | None = None, span: tuple | None = None,
+                title: str | None = None) -> go.Figure:
+    """Line of the score per period with its 95% interval as a labelled band; supported changes marked.
 
     ``frame`` is :func:`toolkit.survey.survey_trend` output (``period``, ``score``,
     ``low``, ``high``, optional ``change_significant``/``direction``). With ``segment``
-    (the trend's ``by`` column) one line per segment.
+    (the trend's ``by`` column) one line per segment. Periods the data's ``span`` (first
+    and last day) covers only in part are left out, and the takeaway names them.
     """
     _require(frame, ["period", "score", "low", "high"], "score_trend")
+    keep, dropped = periods.choose(frame["period"], span)
+    kept = frame[keep.to_numpy()]
     fig = go.Figure()
-    groups = [(None, frame)] if segment is None else list(frame.groupby(segment, sort=True))
-    palette = ["#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#6d597a", "#355070", "#b56576"]
+    groups = [(None, kept)] if segment is None else list(kept.groupby(segment, sort=True))
     for i, (name, data) in enumerate(groups):
-        colour = palette[i % len(palette)]
-        label = "score" if name is None else str(name)
+        colour = PALETTE[i % len(PALETTE)]
+        label = readable(frame.attrs.get("survey", "score")) if name is None else str(name)
         fig.add_trace(go.Scatter(x=data["period"], y=data["high"], mode="lines", line={"width": 0},
-                                 showlegend=False, hoverinfo="skip", legendgroup=label))
+                                 showlegend=False, hoverinfo="skip", legendgroup=f"{label} band"))
         fig.add_trace(go.Scatter(x=data["period"], y=data["low"], mode="lines", line={"width": 0}, fill="tonexty",
-                                 fillcolor=_transparent(colour), showlegend=False, hoverinfo="skip",
-                                 legendgroup=label))
+                                 fillcolor=theme.band_colour(colour), hoverinfo="skip", legendgroup=f"{label} band",
+                                 name=theme.INTERVAL if name is None else f"{label}: {theme.INTERVAL}",
+                                 showlegend=i == 0))
         fig.add_trace(go.Scatter(x=data["period"], y=data["score"], mode="lines+markers", name=label,
                                  line={"color": colour}, legendgroup=label, customdata=data.get("n"),
-                                 hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} (n=%{customdata})<extra></extra>"))
-        if "change_significant" in data.columns and data["change_significant"].any():
-            marked = data[data["change_significant"]]
+                                 hovertemplate="%{x|%d %b %Y}: %{y:.1f} (n=%{customdata:,})<extra></extra>"))
+        if "change_significant" in data.columns and data["change_significant"].fillna(False).any():
+            marked = data[data["change_significant"].fillna(False).astype(bool)]
             fig.add_trace(go.Scatter(x=marked["period"], y=marked["score"], mode="markers", legendgroup=label,
                                      marker={"symbol": np.where(marked["direction"].eq("up"), "triangle-up",
                                                                 "triangle-down"), "size": 14, "color": colour,
-                                             "line": {"width": 1, "color": "black"}},
+                                             "line": {"width": 1, "color": theme.TEXT}},
                                      name=f"{label}: significant change", showlegend=True))
-    fig.update_yaxes(title=MEASURE_TITLES.get(frame.attrs.get("survey"), "score"))
-    return _layout(fig, title)
-
-
-def _transparent(colour: str, alpha: float = 0.18) -> str:
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
+    survey = frame.attrs.get("survey")
+    fig.update_yaxes(title=MEASURE_TITLES.get(survey, "score"))
+    freq = periods.period_length(frame["period"]) or "day"
+    theme.period_ticks(fig, kept["period"], freq)
+    series = kept.groupby("period", sort=True)["score"].mean().dropna() if segment else \
+        kept.set_index("period")["score"].dropna()
+    if len(series) >= 2:
+        takeaway = (f"{readable(survey or 'score')} went from {_score(series.iloc[0], survey)} in "
+                    f"{fmt.period(series.index[0], freq)} to {_score(series.iloc[-1], survey)} in "
+                    f"{fmt.period(series.index[-1], freq)}.")
+    else:
+        takeaway = "Too few complete periods to show a trend."
+    return theme.finish(fig, title, takeaway=takeaway + dropped, x_title=freq)
 
 
 def driver_forest(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """Forest plot of odds ratios with intervals on a log axis, a reference line at 1.
+    """Forest plot of odds ratios with 95% intervals on a log axis, a reference line at 1.
 
     ``frame`` is :func:`toolkit.survey.satisfaction_drivers` output (``label``,
-    ``odds_ratio``, ``low``, ``high``, ``significant``, optional ``unit``).
+    ``odds_ratio``, ``low``, ``high``, ``significant``, optional ``unit``). Significant
+    drivers of dissatisfaction are vermillion triangles, protective ones blue, the rest grey.
     """
     _require(frame, ["label", "odds_ratio", "low", "high"], "driver_forest")
     data = frame.iloc[::-1]
     significant = data["significant"] if "significant" in data.columns else pd.Series(True, index=data.index)
-    colour = np.where(~significant, SMALL_COLOUR, np.where(data["odds_ratio"] > 1, UNFAVOURABLE_COLOUR,
-                                                           FAVOURABLE_COLOUR))
+    harmful, protective = (significant & (data["odds_ratio"] > 1)), (significant & (data["odds_ratio"] <= 1))
+    colour = np.where(harmful, UNFAVOURABLE, np.where(protective, FAVOURABLE, SMALL))
+    symbol = np.where(harmful, "triangle-right", np.where(protective, "triangle-left", "circle"))
     units = data["unit"] if "unit" in data.columns else pd.Series("", index=data.index)
     labels = [f"{lab} [{u}]" if u and k in ("count", "time") else lab
               for lab, u, k in zip(data["label"], units, data.get("kind", units), strict=True)]
     fig = go.Figure(go.Scatter(
-        x=data["odds_ratio"], y=labels, mode="markers", marker={"color": colour, "size": 10},
+        x=data["odds_ratio"], y=labels, mode="markers", marker={"color": colour, "size": 11, "symbol": symbol},
         error_x={"type": "data", "symmetric": False, "array": data["high"] - data["odds_ratio"],
-                 "arrayminus": data["odds_ratio"] - data["low"], "color": "#7f8c8d"},
+                 "arrayminus": data["odds_ratio"] - data["low"], "color": REFERENCE},
         customdata=np.stack([data["low"], data["high"]], axis=1),
-        hovertemplate="%{y}<br>odds ratio %{x:.2f} (%{customdata[0]:.2f} to %{customdata[1]:.2f})<extra></extra>",
-        showlegend=False))
-    fig.add_vline(x=1, line_dash="dash", line_color="#7f8c8d")
+        hovertemplate="%{y}<br>odds ratio %{x:.2f} (95% CI %{customdata[0]:.2f} to %{customdata[1]:.2f})"
+                      "<extra></extra>", showlegend=False))
+    fig.add_vline(x=1, line_dash="dash", line_color=REFERENCE, annotation_text="no effect",
+                  annotation_font_color=theme.MUTED)
     outcome = frame.attrs.get("outcome", "an unfavourable rating")
     ticks = [t for t in (0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10, 20, 50)
              if data["low"].min() / 1.5 <= t <= data["high"].max() * 1.5]
-    fig.update_xaxes(type="log", title=f"odds ratio of {outcome} (log scale)", tickvals=ticks,
-                     ticktext=[f"{t:g}" for t in ticks])
-    return _layout(fig, title, height=max(250, 36 * len(data) + 100))
+    fig.update_xaxes(type="log", title=f"odds ratio of {outcome} (log scale)",
+                     tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+    worst = frame[(frame["significant"] if "significant" in frame.columns else True) & (frame["odds_ratio"] > 1)]
+    if len(worst):
+        top = worst.loc[worst["odds_ratio"].idxmax()]
+        takeaway = (f"Strongest driver of {outcome}: {top['label']} (odds ratio {fmt.ratio(top['odds_ratio'])}, "
+                    f"95% CI {fmt.interval(top['low'], top['high'], 'ratio')}).")
+    else:
+        takeaway = f"No ticket attribute clearly raises the odds of {outcome}."
+    return theme.finish(fig, title, takeaway=takeaway, height=max(250, 36 * len(data) + 120), note=theme.WHISKERS)
 
 
 def theme_bars(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
@@ -150,29 +181,48 @@ def theme_bars(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     labels = [f"{lab} ★" if lean else lab for lab, lean in zip(data["label"], data.get("leans", [""] * len(data)),
                                                               strict=True)]
     fig = go.Figure([
-        go.Bar(y=labels, x=data["share_unfavourable"], orientation="h", name=names[0],
-               marker_color=UNFAVOURABLE_COLOUR, hovertemplate="%{y}: %{x:.0f}%<extra>" + names[0] + "</extra>"),
-        go.Bar(y=labels, x=data["share_favourable"], orientation="h", name=names[1],
-               marker_color=FAVOURABLE_COLOUR, hovertemplate="%{y}: %{x:.0f}%<extra>" + names[1] + "</extra>"),
+        go.Bar(y=labels, x=data["share_unfavourable"], orientation="h", name=names[0], marker_color=UNFAVOURABLE,
+               marker_pattern_shape="/", hovertemplate="%{y}: %{x:.0f}%<extra>" + names[0] + "</extra>"),
+        go.Bar(y=labels, x=data["share_favourable"], orientation="h", name=names[1], marker_color=FAVOURABLE,
+               hovertemplate="%{y}: %{x:.0f}%<extra>" + names[1] + "</extra>"),
     ])
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title="% of that group's comments (★ = significant difference)")
-    return _layout(fig, title, height=max(250, 50 * len(data) + 100))
+    fig.update_xaxes(title="% of that group's comments (★ = significant difference)", ticksuffix="%")
+    gap = (frame["share_unfavourable"] - frame["share_favourable"])
+    if len(frame):
+        top = frame.loc[gap.idxmax()]
+        takeaway = (f"“{top['label']}” sets {names[0]} apart most: {fmt.percent(top['share_unfavourable'] / 100)} "
+                    f"of their comments vs {fmt.percent(top['share_favourable'] / 100)} of {names[1]}'.")
+    else:
+        takeaway = "No comment themes."
+    return theme.finish(fig, title, takeaway=takeaway, height=max(250, 50 * len(data) + 120))
 
 
 def response_rate_bars(frame: pd.DataFrame, segment: str | None = None, *, title: str | None = None) -> go.Figure:
-    """Bars of the response rate per segment with Wilson intervals (``response_rates`` output)."""
+    """Bars of the response rate per segment with 95% Wilson intervals (``response_rates`` output).
+
+    Segments with too few invitations are not drawn as bars: the chart says "not measurable".
+    """
     _require(frame, ["rate", "low", "high", "invited"], "response_rate_bars")
     segment = segment or frame.columns[0]
-    small = frame["small_sample"] if "small_sample" in frame.columns else pd.Series(False, index=frame.index)
+    small = (frame["small_sample"] if "small_sample" in frame.columns else
+             pd.Series(False, index=frame.index)).fillna(False).to_numpy(dtype=bool)
+    labels = [readable(s) for s in frame[segment].astype("str")]
+    rate = frame["rate"].astype("float64").mask(small)
     fig = go.Figure(go.Bar(
-        x=frame[segment].astype("str"), y=frame["rate"], marker_color=np.where(small, SMALL_COLOUR, NEUTRAL_COLOUR),
-        error_y={"type": "data", "symmetric": False, "array": frame["high"] - frame["rate"],
-                 "arrayminus": frame["rate"] - frame["low"]},
+        x=labels, y=rate, marker_color=NEUTRAL,
+        error_y={"type": "data", "symmetric": False, "array": frame["high"] - rate, "arrayminus": rate - frame["low"],
+                 "color": REFERENCE},
         customdata=np.stack([frame["invited"], frame.get("responded", frame["invited"])], axis=1),
-        hovertemplate="%{x}: %{y:.1f}% (%{customdata[1]} of %{customdata[0]})<extra></extra>"))
-    fig.update_yaxes(title="response rate (%)", rangemode="tozero")
-    return _layout(fig, title)
+        hovertemplate="%{x}: %{y:.1f}% (%{customdata[1]:,} of %{customdata[0]:,})<extra></extra>"))
+    for label, is_small in zip(labels, small, strict=True):
+        if is_small:
+            fig.add_annotation(x=label, y=0, yanchor="bottom", text="not measurable", showarrow=False,
+                               font={"size": 11, "color": theme.MUTED})
+    fig.update_yaxes(title="response rate (%)", rangemode="tozero", ticksuffix="%")
+    shown = [f"{lab} {fmt.percent(r / 100)}" for lab, r in zip(labels, rate, strict=True) if pd.notna(r)]
+    takeaway = ("Response rates: " + ", ".join(shown) + "." if shown else "Too few invitations to measure.")
+    return theme.finish(fig, title, takeaway=takeaway, showlegend=False, note=theme.WHISKERS)
 
 
 def nonresponse_bars(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
@@ -183,14 +233,24 @@ def nonresponse_bars(frame: pd.DataFrame, *, title: str | None = None) -> go.Fig
     """
     _require(frame, ["attribute", "measure", "respondents", "nonrespondents"], "nonresponse_bars")
     data = frame[frame["measure"].isin(["share", "category"])]
-    names = data["label"] if "label" in data.columns else data["attribute"]
+    names = data["label"] if "label" in data.columns else data["attribute"].map(readable)
     labels = [f"{a}{' ' + d if d else ''}{' ★' if s else ''}" for a, d, s in
               zip(names, data.get("detail", [""] * len(data)),
                   data.get("significant", [False] * len(data)), strict=True)]
     fig = go.Figure([
-        go.Bar(x=labels, y=data["respondents"], name="respondents", marker_color=FAVOURABLE_COLOUR),
-        go.Bar(x=labels, y=data["nonrespondents"], name="non-respondents", marker_color=SMALL_COLOUR),
+        go.Bar(x=labels, y=data["respondents"], name="Respondents", marker_color=FAVOURABLE),
+        go.Bar(x=labels, y=data["nonrespondents"], name="Non-respondents", marker_color=SMALL,
+               marker_pattern_shape="/"),
     ])
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title="% of tickets (★ = significant difference)")
-    return _layout(fig, title)
+    fig.update_yaxes(title="% of tickets (★ = significant difference)", ticksuffix="%")
+    gap = (data["respondents"] - data["nonrespondents"]).abs()
+    if len(data):
+        i = gap.idxmax()
+        takeaway = (f"Largest difference: {labels[data.index.get_loc(i)].rstrip(' ★')}, "
+                    f"{fmt.percent(data.loc[i, 'respondents'] / 100)} of respondents' tickets vs "
+                    f"{fmt.percent(data.loc[i, 'nonrespondents'] / 100)} of non-respondents'.")
+    else:
+        takeaway = "No attribute to compare."
+    return theme.finish(fig, title, takeaway=takeaway)
+

@@ -139,12 +139,14 @@ def read_engagements(path: str | Path) -> list[Mapping[str, Any] | ConfigError]:
 
 
 def run_batch(path: str | Path, out_dir: str | Path, *, progress: bool = True,
-              render: Callable[..., Any] | None = None, echo: Callable[[str], None] = print) -> pd.DataFrame:
+              render: Callable[..., Any] | None = None, echo: Callable[[str], None] = print,
+              pdf: bool = False) -> pd.DataFrame:
     """Render every engagement in ``path`` into ``out_dir``; return the summary (:data:`SUMMARY_COLUMNS`).
 
     Every client is attempted: a failing one is recorded with its error message and
     the next one runs. ``status`` is ``ok`` or ``failed``. ``render`` replaces
-    :func:`~toolkit.report.render.render_report` (tests pass a fake).
+    :func:`~toolkit.report.render.render_report` (tests pass a fake). ``pdf`` also prints
+    each report to a PDF; a missing Chromium is echoed, and the HTML still counts as rendered.
     """
     render = render or render_report
     path = Path(path)
@@ -160,7 +162,9 @@ def run_batch(path: str | Path, out_dir: str | Path, *, progress: bool = True,
             job = job_from_options(entry, base_dir=path.parent, where=f"engagements[{i}]")
             echo(f"[{i + 1}/{len(entries)}] {client}")
             result = render(job.parameters, out_dir, job.name, notebook=job.notebook, title=job.title,
-                            progress=progress)
+                            progress=progress, **({"pdf": True} if pdf else {}))
+            if getattr(result, "pdf_problem", ""):
+                echo(f"[{i + 1}/{len(entries)}] {client}: {result.pdf_problem}")
             rows.append({"client": client, "status": "ok", "seconds": time.perf_counter() - started,
                          "size_mb": result.size_bytes / 1e6, "html": str(result.html), "error": ""})
         except Exception as exc:  # isolation: whatever one client's data does, the next client still runs

@@ -66,27 +66,29 @@ def _demo_options() -> dict[str, str]:
               help="Folder for the HTML report and the executed notebook.")
 @click.option("--batch", type=click.Path(), help="Render every engagement listed in this YAML file.")
 @click.option("--demo", is_flag=True, help="Render the sample client shipped with the toolkit.")
+@click.option("--pdf", is_flag=True, help="Also write NAME.pdf (A4) next to the HTML, printed by headless Chromium.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def report(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
            portfolio, period, timezone, logo, accent, no_redact, duplicates_representation, notebook, name, out, batch,
-           demo, quiet) -> None:
+           demo, pdf, quiet) -> None:
     """Render a client's HTML report from their exports.
 
     \b
     support-toolkit report --client "Acme" --tickets acme/tickets.csv --survey acme/nps.csv \\
         --period 2026-01-01:2026-06-30 --out reports
     support-toolkit report --batch engagements.yaml --out reports
-    support-toolkit report --demo
+    support-toolkit report --demo --pdf
 
     Writes OUT/NAME.html (self-contained, offline) and OUT/NAME.ipynb (the executed
-    notebook, for audit). Exit code 2 with a message for bad parameters or data; with
+    notebook, for audit); with --pdf also OUT/NAME.pdf (without Chromium the HTML is
+    still written and the command says how to install it). Exit code 2 with a message for bad parameters or data; with
     --batch, exit code 1 when any client failed (the others are still rendered).
     """
     from toolkit.report.batch import job_from_options, run_batch, summary_text
     from toolkit.report.render import render_report
 
     if batch:
-        summary = run_batch(batch, out, progress=not quiet, echo=lambda m: click.echo(m, err=True))
+        summary = run_batch(batch, out, progress=not quiet, echo=lambda m: click.echo(m, err=True), pdf=pdf)
         click.echo(summary_text(summary))
         if (summary["status"] != "ok").any():
             raise SystemExit(1)
@@ -106,6 +108,9 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
             raise ConfigError("is missing", key="--tickets", fix="give the path of the client's ticket export")
     job = job_from_options(options, base_dir=Path.cwd())
     result = render_report(job.parameters, out, job.name, notebook=job.notebook, title=job.title,
-                           progress=not quiet)
-    click.echo(f"wrote {result.html} ({result.size_bytes / 1e6:.1f} MB) and {result.notebook.name} "
+                           progress=not quiet, **({"pdf": True} if pdf else {}))
+    also = f", {result.pdf.name}" if result.pdf else ""
+    click.echo(f"wrote {result.html} ({result.size_bytes / 1e6:.1f} MB){also} and {result.notebook.name} "
                f"in {result.seconds:.0f} s")
+    if result.pdf_problem:
+        click.echo(result.pdf_problem, err=True)

@@ -10,8 +10,10 @@ client-ready:
   last from every section's results, is the first thing the client reads;
 - a section whose data the client did not provide (it shows the "section unavailable"
   marker) is reduced to its heading and the reason;
-- plotly.js is taken out of the cell that loaded it and inlined once in the page
-  head; the MathJax ``<script src>`` plotly adds to every figure is removed;
+- plotly.js is taken out of the cell that loaded it and inlined once at the end of the
+  page, followed by ``charts.js``, which draws the figures :func:`toolkit.report.text.chart`
+  embedded (figures that draw themselves inline get plotly.js in the head instead); the
+  MathJax ``<script src>`` plotly adds to every figure is removed;
 - stderr streams, widget views and code cells left without output are dropped.
 
 After templating, :func:`export_html` writes the table of contents from the ``<h2>``
@@ -33,8 +35,9 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from toolkit import __version__
+from toolkit import __version__, formatting
 from toolkit.errors import ToolkitError
+from toolkit.report.theme import page_colours
 
 TEMPLATES = Path(str(resources.files("toolkit.report").joinpath("templates")))
 HIDE_TAG = "report-hide"
@@ -81,17 +84,21 @@ class Cover:
 
 
 def period_label(start: date | None, end: date | None) -> str:
-    """``1 October 2025 – 30 September 2026``; an open end reads "from ..." / "up to ..."."""
-    def fmt(d: date) -> str:
-        return f"{d.day} {d:%B %Y}"
-
+    """``1 Oct 2025 – 30 Sep 2026``; an open end reads "from ..." / "up to ..."."""
     if start and end:
-        return f"{fmt(start)} – {fmt(end)}"
+        return f"{formatting.day(start)} – {formatting.day(end)}"
     if start:
-        return f"from {fmt(start)}"
+        return f"from {formatting.day(start)}"
     if end:
-        return f"up to {fmt(end)}"
+        return f"up to {formatting.day(end)}"
     return "all dates in the data"
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string that cannot end the string, the rule or the ``<style>`` element."""
+    escaped = "".join(c if c.isalnum() or c in " .,·-–()&'" else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
+
 
 
 def prepare_notebook(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, bool]:
@@ -215,22 +222,25 @@ def export_html(nb: nbformat.NotebookNode, cover: Cover) -> str:
         exclude_anchor_links=False,
         embed_images=True,
     )
-    has_figures = had_plotly or any(
-        "plotly-graph-div" in str(o.get("data", {}).get("text/html", ""))
-        for c in client_nb.cells if c.cell_type == "code" for o in c.outputs)
+    shown = [str(o.get("data", {}).get("text/html", "")) for c in client_nb.cells if c.cell_type == "code"
+             for o in c.outputs]
+    has_figures = had_plotly or any("plotly-graph-div" in h for h in shown)
     resources = {
         "report": {
             "client": cover.client,
             "period": cover.period,
-            "generated": cover.generated or f"{date.today():%d %B %Y}".lstrip("0"),
+            "generated": cover.generated or formatting.day(date.today()),
             "title": cover.title,
-            "accent": cover.accent,
+            **page_colours(cover.accent),
+            "footer_css": css_string(f"{cover.client} · {cover.title}"),
             "logo": _logo_uri(cover.logo),
             "prepared_by": cover.prepared_by,
             "redacted": cover.redacted,
             "version": __version__,
             "css": (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8"),
             "plotlyjs": get_plotlyjs() if has_figures else "",
+            "plotly_in_head": any("Plotly.newPlot(" in h for h in shown),
+            "charts_js": (TEMPLATES / "report" / "charts.js").read_text(encoding="utf-8"),
         },
     }
     page, _ = exporter.from_notebook_node(client_nb, resources=resources)

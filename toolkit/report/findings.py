@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from toolkit import formatting as fmt
 from toolkit.report.text import Html, safe_text
 
 FINDING_COLUMNS = ["area", "finding", "weight"]
@@ -38,13 +39,29 @@ def _frame(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FINDING_COLUMNS).astype({"weight": "float64"})
 
 
-def _num(value: float, digits: int = 0) -> str:
-    return f"{value:,.{digits}f}"
+def _pct(points: float) -> str:
+    """A survey share as a percentage. Survey frames hold CSAT and CES shares in percent (0-100); this is the one
+    place that converts them to the fractions :func:`toolkit.formatting.percent` takes."""
+    return fmt.percent(points / 100)
 
 
-def _signed(value: float) -> str:
-    rounded = round(value)
-    return f"+{rounded}" if rounded > 0 else f"{rounded}".replace("-", "−")
+def _pct_interval(low: float, high: float) -> str:
+    return fmt.interval(low / 100, high / 100)
+
+
+def score_rows(summary: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``survey_summary`` as the report's score table: ``measure``, ``n``, and ``score`` and ``interval`` as text
+    in each survey's unit (NPS signed points, CSAT and CES percentages)."""
+    if not _usable(summary, "survey", "score", "low", "high", "n"):
+        return None
+    rows = []
+    for r in summary.itertuples():
+        if r.survey == "nps":
+            score, interval = fmt.nps(r.score), fmt.interval(r.low, r.high, "nps")
+        else:
+            score, interval = _pct(r.score), _pct_interval(r.low, r.high)
+        rows.append({"measure": getattr(r, "measure", r.survey), "n": r.n, "score": score, "interval": interval})
+    return pd.DataFrame(rows)
 
 
 def _usable(frame: pd.DataFrame | None, *columns: str) -> bool:
@@ -77,14 +94,14 @@ def survey_findings(
             if r.n == 0 or pd.isna(r.score):
                 continue
             if r.survey == "nps":
-                parts.append(f"an NPS of {_signed(r.score)} (95% CI {_signed(r.low)} to {_signed(r.high)}, "
-                             f"{r.n:,} answers)")
+                parts.append(f"an NPS of {fmt.nps(r.score)} (95% CI {fmt.interval(r.low, r.high, 'nps')}, "
+                             f"{fmt.count(r.n)} answers)")
             elif r.survey == "csat":
-                parts.append(f"{_num(r.score)}% satisfied in CSAT (95% CI {_num(r.low)}–{_num(r.high)}%, "
-                             f"{r.n:,} answers)")
+                parts.append(f"{_pct(r.score)} satisfied in CSAT (95% CI {_pct_interval(r.low, r.high)}, "
+                             f"{fmt.count(r.n)} answers)")
             elif r.survey == "ces":
-                parts.append(f"{_num(r.score)}% finding it easy to get help in CES (95% CI {_num(r.low)}–"
-                             f"{_num(r.high)}%, {r.n:,} answers)")
+                parts.append(f"{_pct(r.score)} finding it easy to get help in CES (95% CI "
+                             f"{_pct_interval(r.low, r.high)}, {fmt.count(r.n)} answers)")
         if parts:
             joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
             rows.append((CX, f"Customers gave {joined}.", 0.9))
@@ -99,9 +116,9 @@ def survey_findings(
         worst = below.sort_values("difference", kind="stable").iloc[0]
         name = worst[segment] if segment in below.columns else worst.iloc[0]
         gap = -float(worst["difference"])
-        rows.append((CX, f"CSAT for {segment.replace('_', ' ')} {name} is {_num(worst['score'])}% satisfied "
-                         f"(95% CI {_num(worst['low'])}–{_num(worst['high'])}%), {_num(gap)} points below the "
-                         f"rest ({_num(worst['rest_score'])}%).", min(0.9, 0.7 + gap / 100)))
+        rows.append((CX, f"CSAT for {segment.replace('_', ' ')} {name} is {_pct(worst['score'])} satisfied "
+                         f"(95% CI {_pct_interval(worst['low'], worst['high'])}), {fmt.number(gap)} points below "
+                         f"the rest ({_pct(worst['rest_score'])}).", min(0.9, 0.7 + gap / 100)))
     if _usable(drivers, "odds_ratio", "significant", "statement"):
         harmful = drivers[drivers["significant"].fillna(False).astype(bool) & (drivers["odds_ratio"] > 1)]
         if len(harmful):
@@ -111,8 +128,8 @@ def survey_findings(
         csat_rate = response_rates[response_rates["survey"] == "csat"]
         if len(csat_rate):
             rate = float(csat_rate["rate"].iloc[0])
-            text = f"Only {_num(rate)}% of CSAT invitations were answered" if rate < 40 else \
-                f"{_num(rate)}% of CSAT invitations were answered"
+            text = f"Only {_pct(rate)} of CSAT invitations were answered" if rate < 40 else \
+                f"{_pct(rate)} of CSAT invitations were answered"
             if _usable(nonresponse, "significant", "statement", "measure"):
                 real = nonresponse[nonresponse["significant"].fillna(False).astype(bool)
                                    & (nonresponse["measure"] == "share")]
@@ -124,8 +141,8 @@ def survey_findings(
         if len(negative):
             top = negative.sort_values("difference", ascending=False, kind="stable").iloc[0]
             rows.append((CX, f"The comment theme that most sets detractors apart is “{top['label']}”: "
-                             f"{_num(top['share_unfavourable'])}% of detractors' comments vs "
-                             f"{_num(top['share_favourable'])}% of promoters'.", 0.5))
+                             f"{_pct(top['share_unfavourable'])} of detractors' comments vs "
+                             f"{_pct(top['share_favourable'])} of promoters'.", 0.5))
     if _usable(nps_trend, "period", "n", "score", "favourable", "unfavourable") and len(nps_trend) >= 2:
         from toolkit.survey import nps_difference_from_counts
 
@@ -137,10 +154,11 @@ def survey_findings(
         change = nps_difference_from_counts(counts(last), counts(first)).iloc[0]
         if change["p_value"] < 0.05:
             verb = "fell" if last["score"] < first["score"] else "rose"
-            rows.append((CX, f"NPS {verb} from {_signed(first['score'])} in {_quarter(first['period'])} to "
-                             f"{_signed(last['score'])} in {_quarter(last['period'])} (change "
-                             f"{_signed(change['difference'])} points, 95% CI {_signed(change['low'])} to "
-                             f"{_signed(change['high'])}).", 0.8))
+            rows.append((CX, f"NPS {verb} from {fmt.nps(first['score'])} in {_quarter(first['period'])} to "
+                             f"{fmt.nps(last['score'])} in {_quarter(last['period'])} (change "
+                             f"{fmt.nps(change['difference'])} points, 95% CI "
+                             f"{fmt.interval(change['low'], change['high'], 'nps')}, {fmt.p_value(change['p_value'])})"
+                             ".", 0.8))
     return _frame(rows)
 
 
@@ -148,8 +166,8 @@ def _quarter(start) -> str:
     """A period start as a readable label: ``Q1 2026`` for quarter starts, else ``January 2026``."""
     start = pd.Timestamp(start)
     if start.month in (1, 4, 7, 10) and start.day == 1:
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
-    return f"{start:%B %Y}"
+        return fmt.quarter(start)
+    return fmt.month(start)
 
 
 def maturity_findings(
@@ -166,12 +184,14 @@ def maturity_findings(
         o = overall.iloc[0]
         who = f" from {int(o['respondents'])} interviews" if "respondents" in overall.columns and o["respondents"] \
             else ""
-        rows.append((MATURITY, f"Support maturity is {o['score']:.1f} of 5 against a target of {o['target']:.1f}{who} "
-                               f"({o['coverage']:.0%} of questions answered).", 0.85))
+        rows.append((MATURITY, f"Support maturity is {fmt.level(o['score'])} of 5 against a target of "
+                               f"{fmt.level(o['target'])}{who} ({fmt.percent(o['coverage'])} of questions answered).",
+                     0.85))
     if _usable(dimensions, "dimension", "score", "target", "gap"):
         gaps = dimensions[dimensions["gap"] > 0].sort_values("gap", ascending=False, kind="stable").head(2)
         if len(gaps):
-            named = " and ".join(f"{r.dimension} ({r.score:.1f} vs target {r.target:.1f})" for r in gaps.itertuples())
+            named = " and ".join(f"{r.dimension} ({fmt.level(r.score)} vs target {fmt.level(r.target)})"
+                                 for r in gaps.itertuples())
             rows.append((MATURITY, f"The largest maturity gaps are in {named}.", 0.7))
     if _usable(disagreements, "dimension", "flagged", "score_a", "score_b", "group_a", "group_b"):
         flagged = disagreements[disagreements["flagged"].fillna(False).astype(bool)]
@@ -180,7 +200,7 @@ def maturity_findings(
             n = len(flagged)
             rows.append((MATURITY, f"{str(top['group_a']).capitalize()} and {top['group_b']} disagree on {n} "
                                    f"dimension{'s' if n != 1 else ''}; most on {top['dimension']} "
-                                   f"({top['score_a']:.1f} vs {top['score_b']:.1f}).", 0.75))
+                                   f"({fmt.level(top['score_a'])} vs {fmt.level(top['score_b'])}).", 0.75))
     if _usable(roadmap, "phase", "effort"):
         first = roadmap[roadmap["phase"] == roadmap["phase"].iloc[0]]
         quick = int((first["effort"] == "low").sum())
@@ -233,8 +253,9 @@ def operations_findings(
         reliable = reliable[reliable["ci_low"] > 0.05]
         if len(reliable):
             top = reliable.sort_values("incomplete_rate", ascending=False, kind="stable").iloc[0]
-            rows.append((OPERATIONS, f"{top['incomplete_rate']:.0%} of finished {top['channel']} conversations "
-                                     f"({int(top['incomplete']):,} of {int(top['finished']):,}) ended with the "
+            rows.append((OPERATIONS, f"{fmt.percent(top['incomplete_rate'])} of finished {top['channel']} "
+                                     f"conversations ({fmt.count(top['incomplete'])} of {fmt.count(top['finished'])}) "
+                                     "ended with the "
                                      "customer gone before a resolution.", 0.55))
     if _usable(hedging, "segment", "hedged_share", "replies"):
         heavy = hedging[hedging["hedged_share"] > 0.4]
@@ -242,7 +263,7 @@ def operations_findings(
             heavy = heavy[~heavy["small_sample"].fillna(False).astype(bool)]
         if len(heavy):
             heavy = heavy.sort_values("hedged_share", ascending=False, kind="stable")
-            named = ", ".join(f"{r.segment} {r.hedged_share:.0%}" for r in heavy.head(3).itertuples())
+            named = ", ".join(f"{r.segment} {fmt.percent(r.hedged_share)}" for r in heavy.head(3).itertuples())
             n = len(heavy)
             rows.append((OPERATIONS, f"{n} agent{'s' if n != 1 else ''} hedge{'' if n != 1 else 's'} in more than "
                                      f"40% of their replies (\"should be fixed\", "
@@ -267,21 +288,19 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
         return _frame(rows)
     top_ten = clusters.head(10)
     held = int(top_ten["tickets"].sum())
-    share = f" ({held / total_tickets:.0%} of all tickets)" if total_tickets else ""
+    share = f" ({fmt.percent(held / total_tickets)} of all tickets)" if total_tickets else ""
     top = clusters.iloc[0]
     keys = [k for k in (top.get("bug_keys") or []) if not str(k).startswith("#")] if "bug_keys" in clusters.columns \
         else []
     key_text = f", bug key {keys[0]}" if keys else ""
-    rows.append((UPSTREAM, f"The {len(top_ten)} highest-impact recurring problems account for {held:,} tickets{share}; "
-                           "the costliest, "
-                           f"“{top['name']}”, brought {int(top['tickets']):,} tickets from {int(top['customers']):,} "
-                           f"customers{key_text}.", 0.8))
+    rows.append((UPSTREAM, f"The {len(top_ten)} highest-impact recurring problems account for {fmt.count(held)} "
+                           f"tickets{share}; the costliest, “{top['name']}”, brought {fmt.count(top['tickets'])} "
+                           f"tickets from {fmt.count(top['customers'])} customers{key_text}.", 0.8))
     if "emerging" in clusters.columns:
         emerging = clusters[clusters["emerging"].fillna(False).astype(bool) & (clusters["tickets"] >= MIN_TICKETS)]
         for r in emerging.head(2).itertuples():
-            since = f" since {r.first_seen:%d %B %Y}".replace(" 0", " ") if hasattr(r, "first_seen") and \
-                pd.notna(r.first_seen) else ""
-            rows.append((UPSTREAM, f"Emerging problem: “{r.name}”, {int(r.tickets):,} tickets{since}"
+            since = f" since {fmt.day(r.first_seen)}" if hasattr(r, "first_seen") and pd.notna(r.first_seen) else ""
+            rows.append((UPSTREAM, f"Emerging problem: “{r.name}”, {fmt.count(r.tickets)} tickets{since}"
                                    f"{_recent_growth(r)}.", 0.85))
     return _frame(rows)
 
@@ -291,8 +310,7 @@ def _recent_growth(cluster) -> str:
     recent, growth = getattr(cluster, "recent_tickets", None), getattr(cluster, "growth", None)
     if recent is None or growth is None or pd.isna(recent) or pd.isna(growth):
         return " and growing well above its usual rate"
-    times = f"{growth:,.0f}" if growth >= 10 else f"{growth:.1f}"
-    return (f", {int(recent):,} of them in the last four weeks: {times} times its usual rate, "
+    return (f", {fmt.count(recent)} of them in the last four weeks: {fmt.ratio(growth)} times its usual rate, "
             "allowing for the change in overall ticket volume")
 
 
@@ -322,17 +340,16 @@ def headline_figures(tickets: int, summary: pd.DataFrame | None = None,
                      overall: pd.DataFrame | None = None) -> list[tuple[str, str]]:
     """The numbers for the first screen's cards, as (value, label) pairs: tickets analysed, NPS,
     CSAT, CES (from ``survey_summary``) and the overall maturity (from ``score_overall``), each when known."""
-    cards = [(f"{tickets:,}", "tickets analysed")]
-    labels = {"nps": ("{}", "NPS (−100 to +100)"), "csat": ("{}%", "CSAT, share satisfied"),
-              "ces": ("{}%", "CES, share finding it easy")}
+    cards = [(fmt.count(tickets), "tickets analysed")]
+    labels = {"nps": "NPS (−100 to +100)", "csat": "CSAT, share satisfied", "ces": "CES, share finding it easy"}
     if _usable(summary, "survey", "score", "n"):
         for r in summary.itertuples():
             if r.survey in labels and r.n and pd.notna(r.score):
-                fmt, label = labels[r.survey]
-                value = _signed(r.score) if r.survey == "nps" else _num(r.score)
-                cards.append((fmt.format(value), f"{label} · {r.n:,} answers"))
+                value = fmt.nps(r.score) if r.survey == "nps" else _pct(r.score)
+                cards.append((value, f"{labels[r.survey]} · {fmt.count(r.n)} answers"))
     if _usable(overall, "score", "target") and pd.notna(overall["score"].iloc[0]):
-        cards.append((f"{overall['score'].iloc[0]:.1f} / 5", f"maturity (target {overall['target'].iloc[0]:.1f})"))
+        cards.append((f"{fmt.level(overall['score'].iloc[0])} / 5",
+                      f"maturity (target {fmt.level(overall['target'].iloc[0])})"))
     return cards
 
 

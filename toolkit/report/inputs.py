@@ -67,6 +67,15 @@ class Engagement:
         return period_label(self.parameters.period_start or local.min().date(),
                             self.parameters.period_end or local.max().date())
 
+    @property
+    def span(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """First and last day (local) the tickets cover; trend charts leave out periods outside it in part."""
+        created = self.tickets["created_at"].dropna()
+        if not len(created):
+            return None
+        local = created.dt.tz_convert(self.parameters.timezone).dt.tz_localize(None)
+        return local.min().normalize(), local.max().normalize()
+
 
 def _read(path: Path, table: str, fmt: str, tz: str, model: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, int, str]:
     """One file through its toolkit loader: (canonical frame, rejected rows, rows read, how it was read)."""

@@ -34,6 +34,7 @@ from typing import Any
 import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from toolkit import formatting
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.files import atomic_write_text, inside, make_folder, output_name
 from toolkit.report.export import COVER_MIMETYPE, Cover, export_html, period_label
@@ -63,12 +64,14 @@ class ReportError(ToolkitError):
 
 @dataclass(frozen=True)
 class RenderResult:
-    """What :func:`render_report` produced."""
+    """What :func:`render_report` produced; ``pdf`` is None unless asked for (``pdf_problem`` then says why)."""
 
     html: Path
     notebook: Path
     seconds: float
     size_bytes: int
+    pdf: Path | None = None
+    pdf_problem: str = ""
 
 
 def render_report(
@@ -80,8 +83,9 @@ def render_report(
     title: str = "Customer support assessment",
     timeout: float = 900,
     progress: bool = True,
+    pdf: bool = False,
 ) -> RenderResult:
-    """Execute ``notebook`` with ``parameters`` and write ``out_dir/name.html`` and ``name.ipynb``.
+    """Execute ``notebook`` with ``parameters`` and write ``out_dir/name.html`` and ``name.ipynb`` (and ``name.pdf``).
 
     Parameters
     ----------
@@ -94,6 +98,8 @@ def render_report(
     title : the line above the client's name on the first screen.
     timeout : seconds one cell may run before the render fails.
     progress : show a progress bar over the notebook's cells.
+    pdf : also print the HTML to ``name.pdf`` with headless Chromium (:mod:`toolkit.report.pdf`). Without
+        Chromium the HTML is still written and ``RenderResult.pdf_problem`` says how to install it.
 
     Raises
     ------
@@ -121,7 +127,16 @@ def render_report(
         html_path.unlink(missing_ok=True)
         raise
     atomic_write_text(html_path, page)
-    return RenderResult(html_path, executed, time.perf_counter() - started, html_path.stat().st_size)
+    pdf_path, problem = None, ""
+    if pdf:
+        from toolkit.report.pdf import write_pdf
+
+        try:
+            pdf_path = write_pdf(html_path)
+        except ToolkitError as exc:
+            problem = str(exc)
+    return RenderResult(html_path, executed, time.perf_counter() - started, html_path.stat().st_size, pdf_path,
+                        problem)
 
 
 def execute(notebook: Path, executed: Path, parameters: Mapping[str, Any], *, timeout: float = 900,
@@ -186,7 +201,7 @@ def _first_line(exc: BaseException) -> str:
 
 def _today() -> str:
     now = datetime.now(UTC)
-    return f"{now.day} {now:%B %Y}"
+    return formatting.day(now)
 
 
 def _cover_from_outputs(nb: nbformat.NotebookNode, cover: Cover) -> Cover:

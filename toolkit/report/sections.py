@@ -305,8 +305,8 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
     Columns: ``kind`` (problem or recurring question), ``problem`` (the cluster's name), ``tickets``,
     ``customers``, ``first_seen``,
     ``last_seen`` (dates), ``emerging`` (bool), ``reopen_rate``, ``csat`` (share satisfied of its
-    rated tickets), ``csat_rest``, ``bug_keys`` (comma-separated), ``examples`` (up to three
-    representative subjects joined with " · ").
+    rated tickets), ``csat_rest``, ``bug_keys`` (one per line, so a key never breaks at its hyphen),
+    ``examples`` (up to three representative subjects joined with " · ").
     """
     if problems.clusters is None or not len(problems.clusters):
         return None
@@ -326,7 +326,7 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
         "reopen_rate": top_clusters["reopen_rate"].to_numpy(),
         "csat": top_clusters["csat"].to_numpy(),
         "csat_rest": top_clusters["csat_rest"].to_numpy(),
-        "bug_keys": top_clusters["bug_keys"].map(lambda keys: ", ".join(k for k in keys if not k.startswith("#"))
+        "bug_keys": top_clusters["bug_keys"].map(lambda keys: "\n".join(k for k in keys if not k.startswith("#"))
                                                  if isinstance(keys, list | tuple) else "").to_numpy(),
         "examples": examples.reindex(top_clusters["cluster_id"]).fillna("").to_numpy(),
     })

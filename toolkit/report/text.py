@@ -19,14 +19,17 @@ from __future__ import annotations
 import hashlib
 import html
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from toolkit import formatting as fmt
 from toolkit.pii import redact
 
-__all__ = ["Display", "Html", "bullet_list", "callout", "figure", "join", "notes", "paragraph", "safe_text", "table"]
+__all__ = ["Display", "Html", "bullet_list", "callout", "chart", "figure", "join", "notes", "paragraph", "safe_text",
+           "table"]
 
 
 class Html(str):
@@ -100,25 +103,30 @@ def table(
     frame: pd.DataFrame | None,
     *,
     columns: Mapping[str, str] | Sequence[str] | None = None,
-    formats: Mapping[str, str] | None = None,
+    formats: Mapping[str, str | Callable[[object], str]] | None = None,
     caption: str = "",
     max_rows: int | None = 50,
     redact_pii: bool = True,
     labels: Mapping[str, Mapping[object, object]] | None = None,
     missing: str = "Not available for this data.",
 ) -> Html:
-    """A DataFrame as a safe, readable HTML table (a short note instead when it is None or empty).
+    """A DataFrame as a safe, readable, accessible HTML table (a short note instead when it is None or empty).
 
-    Every text cell is redacted (unless ``redact_pii`` is False) and every cell and
-    header is HTML-escaped; floats get two decimals unless ``formats`` says otherwise.
+    Every number and date is written by :mod:`toolkit.formatting` (integers as counts, floats
+    with two decimals, dates as "1 Oct 2025" unless ``formats`` names another rule); every
+    text cell is redacted (unless ``redact_pii`` is False) and every cell and header is
+    HTML-escaped. In rows flagged ``small_sample`` the ``percent`` columns read "not
+    measurable". The table carries ``caption`` as its ``<caption>`` and ``scope="col"`` on
+    its headers, for screen readers.
 
     Parameters
     ----------
     frame : the tidy result frame.
     columns : columns to show, in order; a mapping also renames them for readers
         (``{"sla_attainment": "SLA attainment"}``).
-    formats : per shown column, a format string such as ``"{:.0%}"`` or ``"{:,.0f}"``.
-    caption : a short line shown above the table.
+    formats : per shown column, a rule of :data:`toolkit.formatting.FORMATTERS` (``"percent"``,
+        ``"count"``, ``"minutes"``, ...) or a function from value to text.
+    caption : what the table shows, in a few words (every report table has one).
     max_rows : show at most this many rows (a note says how many were left out).
     redact_pii : mask e-mail addresses, phone numbers and the like in text cells.
     labels : per column, readable labels for raw values (``{"metric": {"first_reply_minutes": "First reply"}}``).
@@ -126,67 +134,118 @@ def table(
     """
     if frame is None or not len(frame):
         return callout(missing)
-    if columns is not None:
-        names = dict(columns) if isinstance(columns, Mapping) else {c: c for c in columns}
-        missing = [c for c in names if c not in frame.columns]
-        if missing:
-            raise KeyError(f"table(): the frame has no column(s) {', '.join(map(repr, missing))}")
-        shown = frame[list(names)].rename(columns=names)
-        formats = {names.get(k, k): v for k, v in (formats or {}).items()}
-    else:
-        shown = frame
-        formats = dict(formats or {})
-    total = len(shown)
-    if max_rows is not None and total > max_rows:
-        shown = shown.head(max_rows)
-    shown = shown.reset_index(drop=True).copy()
+    names = dict(columns) if isinstance(columns, Mapping) else {c: c for c in (columns or frame.columns)}
+    absent = [c for c in names if c not in frame.columns]
+    if absent:
+        raise KeyError(f"table(): the frame has no column(s) {', '.join(map(repr, absent))}")
+    rules = {names.get(k, k): fmt.formatter(v) if isinstance(v, str) else v for k, v in (formats or {}).items()}
+    percent_columns = {names.get(k, k) for k, v in (formats or {}).items() if v == "percent"}
+    total = len(frame)
+    rows = frame.head(max_rows) if max_rows is not None and total > max_rows else frame
+    small = (rows["small_sample"].fillna(False).astype(bool).to_numpy() if "small_sample" in rows.columns
+             else None)
+    shown = rows[list(names)].rename(columns=names).reset_index(drop=True)
+    shown.columns = [str(c) for c in shown.columns]
     for col, mapping in (labels or {}).items():
-        col = names.get(col, col) if columns is not None else col
+        col = str(names.get(col, col))
         if col in shown.columns:
             shown[col] = shown[col].map(lambda v, m=mapping: m.get(v, v))
+    numeric = []
     for col in shown.columns:
-        series = shown[col]
-        if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
-            shown[col] = series.dt.strftime("%Y-%m-%d").astype("str")
-        elif pd.api.types.is_bool_dtype(series.dtype):
-            shown[col] = series.map({True: "yes", False: "no"}).fillna("").astype("str")
-        elif not pd.api.types.is_numeric_dtype(series.dtype):
-            text = series.map(lambda v: "" if _missing(v) else (" · ".join(map(str, v)) if isinstance(v, list | tuple)
-                                                                   else str(v)))
-            shown[col] = redact(text.astype("str")) if redact_pii else text.astype("str")
-    compact = [str(c) for c in shown.columns if shown[c].astype("str").str.len().max() <= 12]
-    shown.columns = [str(c) for c in shown.columns]
-    float_cols = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c].dtype) and c not in formats]
+        shown[col] = _cells(shown[col], rules.get(col), redact_pii)
+        dtype = rows[_source(names, col)].dtype
+        number = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        if rules.get(col) is not None or number:
+            numeric.append(col)
+        if small is not None and col in percent_columns:
+            shown.loc[small, col] = fmt.NOT_MEASURABLE
     # A stable id (not pandas' random one) keeps the report deterministic for the same data.
-    uuid = hashlib.sha1(pd.util.hash_pandas_object(shown.astype("str"), index=False).values.tobytes()
+    uuid = hashlib.sha1(pd.util.hash_pandas_object(shown, index=False).values.tobytes()
                         + "|".join(shown.columns).encode()).hexdigest()[:8]
-    styler = Styler(shown, uuid=uuid, cell_ids=False).hide(axis="index").format(escape="html", na_rep="–")
-    # (Styler.format with an empty dict would reset every column's format: only pass non-empty ones.)
-    per_column = {c: "{:,.2f}" for c in float_cols} | {c: f for c, f in formats.items() if c in shown.columns}
-    if per_column:
-        styler = styler.format(per_column, escape="html", na_rep="–")
+    styler = Styler(shown, uuid=uuid, cell_ids=False).hide(axis="index").format(escape="html")
     styler = styler.format_index(escape="html", axis=1)
-    if compact:  # short values (dates, numbers, yes/no) never wrap
-        styler = styler.set_properties(subset=compact, **{"white-space": "nowrap"})
-    wordy = [c for c in shown.columns if c not in compact and shown[c].astype("str").str.len().max() > 60]
-    if wordy:  # sentences and quotes get room to breathe
-        styler = styler.set_properties(subset=wordy, **{"min-width": "14em"})
+    kinds = {c: _cell_class(shown[c], c in numeric) for c in shown.columns}
+    styler = styler.set_td_classes(pd.DataFrame({c: [kinds[c]] * len(shown) for c in shown.columns}))
     styler = styler.set_table_attributes('class="report-table"')
-    head = f'<p class="table-caption">{safe_text(caption, redact_pii=False)}</p>' if caption else ""
-    more = (f'<p class="table-more">Showing {len(shown):,} of {total:,} rows.</p>'
+    markup = styler.to_html().replace('<th class="col_heading', '<th scope="col" class="col_heading')
+    if caption:
+        markup = _TABLE_OPEN.sub(lambda m: f"{m.group(0)}<caption>{safe_text(caption, redact_pii=False)}</caption>",
+                                 markup, count=1)
+    more = (f'<p class="table-more">Showing {fmt.count(len(shown))} of {fmt.count(total)} rows.</p>'
             if total > len(shown) else "")
-    return Html(f'<div class="table-wrap">{head}{styler.to_html()}{more}</div>')
+    return Html(f'<div class="table-wrap">{markup}{more}</div>')
+
+
+_TABLE_OPEN = re.compile(r"<table\b[^>]*>")
+
+
+def _cell_class(cells: pd.Series, numeric: bool) -> str:
+    """How a column's cells break (report.css): ``nowrap`` for short values (numbers, dates, yes/no), ``lines``
+    for one short item per line (keys that must not break at their hyphen), ``wordy`` for sentences and quotes,
+    which get room to breathe on screen and wrap in print; ``num`` aligns numbers right."""
+    lines = cells.str.split("\n").explode().str.len().max()
+    if cells.str.contains("\n").any():
+        return "lines" if lines <= 24 else "wordy lines-wrap"
+    if cells.str.len().max() <= 12:
+        return "nowrap num" if numeric else "nowrap"
+    return "wordy" if cells.str.len().max() > 60 else ""
+
+
+def _source(names: Mapping[str, str], shown: str) -> str:
+    return next(k for k, v in names.items() if str(v) == shown)
+
+
+def _cells(series: pd.Series, rule: Callable[[object], str] | None, redact_pii: bool) -> pd.Series:
+    """One column's cells as text, by its rule or by its dtype; text (not numbers or dates) redacted."""
+    if rule is not None:
+        return series.map(lambda v: fmt.MISSING if fmt.is_missing(v) else rule(v)).astype("str")
+    if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return series.map(fmt.day).astype("str")
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.map({True: "yes", False: "no"}).fillna(fmt.MISSING).astype("str")
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return series.map(fmt.count).astype("str")
+    if pd.api.types.is_float_dtype(series.dtype):
+        return series.map(lambda v: fmt.number(v, 2)).astype("str")
+    text = series.map(lambda v: "" if _missing(v) else (" · ".join(map(str, v)) if isinstance(v, list | tuple)
+                                                       else str(v))).astype("str")
+    return redact(text) if redact_pii else text
 
 
 def figure(plot, frame: pd.DataFrame | None, *args, missing: str = "Not available for this data.", **kwargs):
-    """``plot(frame, *args, **kwargs)``, or a short note instead when ``frame`` is None or empty.
+    """``plot(frame, *args, **kwargs)`` as an accessible report figure, or a short note when ``frame`` is empty.
 
     Lets a report notebook show a section's figure in one call whether or not the
-    client's data allowed the measure.
+    client's data allowed the measure; see :func:`chart` for the markup.
     """
     if frame is None or not len(frame):
         return callout(missing)
-    return plot(frame, *args, **kwargs)
+    return chart(plot(frame, *args, **kwargs))
+
+
+def chart(fig) -> Html:
+    """A plotly figure as ``<figure>``: its title as text above it, its takeaway as aria-label and ``<figcaption>``.
+
+    The figure's JSON travels in a ``<script type="application/json">`` next to an empty
+    chart ``<div>``; the report page draws it (see the report template) when it comes near
+    the screen, the rest while the browser is idle and all of them before printing, so the
+    page is usable before 25 charts are drawn. The chart fills its container's width.
+    """
+    from toolkit.plots.theme import for_page, takeaway_of
+
+    takeaway = safe_text(takeaway_of(fig), redact_pii=False)
+    title, note, fig = for_page(fig)
+    heading = f'<p class="chart-title">{safe_text(title, redact_pii=False)}</p>' if title else ""
+    caption = takeaway + (f" {safe_text(note, redact_pii=False)}" if note else "")
+    spec = fig.to_json()
+    chart_id = "chart-" + hashlib.sha1(spec.encode()).hexdigest()[:12]
+    height = fig.layout.height or 450
+    # "</" would end the script element early; JSON allows it escaped.
+    payload = spec.replace("</", "<\\/")
+    return Html(f'<figure class="chart" aria-label="{takeaway}">{heading}'
+                f'<div id="{chart_id}" class="plotly-graph-div" style="height:{height}px;width:100%"></div>'
+                f'<script type="application/json" class="chart-data" data-chart="{chart_id}">{payload}</script>'
+                f"<figcaption>{caption}</figcaption></figure>")
 
 
 class Display:
