@@ -79,7 +79,8 @@ def render_report(
     timeout: float = 900,
     progress: bool = True,
 ) -> RenderResult:
-    """Execute ``notebook`` with ``parameters`` and write ``out_dir/name.html`` and ``name.ipynb``.
+    """Execute ``notebook`` with ``parameters`` and write ``out_dir/name.html``, ``name.ipynb`` and the
+    results bundle ``name.bundle/`` (see :mod:`toolkit.report.bundle`).
 
     Parameters
     ----------
@@ -106,8 +107,8 @@ def render_report(
     out.mkdir(parents=True, exist_ok=True)
     html_path, executed = out / f"{name}.html", out / f"{name}.ipynb"
     started = time.perf_counter()
-    nb = execute(notebook, executed, params.as_notebook_parameters(), timeout=timeout, progress=progress,
-                 stale_html=html_path)
+    nb = execute(notebook, executed, _with_bundle(params, out / f"{name}.bundle"), timeout=timeout,
+                 progress=progress, stale_html=html_path)
     cover = Cover(client=params.client_name, period=period_label(params.period_start, params.period_end),
                   generated=_today(), title=title, accent=params.accent_colour, logo=params.logo_path,
                   redacted=params.redact_pii)
@@ -119,6 +120,23 @@ def render_report(
         raise
     atomic_write_text(html_path, page)
     return RenderResult(html_path, executed, time.perf_counter() - started, html_path.stat().st_size)
+
+
+def write_tables(parameters: ReportParameters, out_dir: str | Path, name: str, *,
+                 notebook: str | Path = DEFAULT_NOTEBOOK, timeout: float = 900, progress: bool = True) -> Path:
+    """Run the report notebook for its results bundle only: ``out_dir/name.bundle`` (and the executed
+    notebook ``name.ipynb`` for audit), no HTML. The bundle holds the same tables a rendered report's has."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    bundle = out / f"{name}.bundle"
+    execute(Path(notebook).resolve(), out / f"{name}.ipynb", _with_bundle(parameters, bundle), timeout=timeout,
+            progress=progress)
+    return bundle
+
+
+def _with_bundle(params: ReportParameters, bundle: Path) -> dict[str, Any]:
+    """The notebook's parameters, with where the results bundle goes (the render decides, not the caller)."""
+    return {**params.as_notebook_parameters(), "bundle_path": str(bundle.resolve())}
 
 
 def execute(notebook: Path, executed: Path, parameters: Mapping[str, Any], *, timeout: float = 900,
