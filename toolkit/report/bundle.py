@@ -73,6 +73,7 @@ TABLES: dict[str, tuple[str, str]] = {
 _INPUT_KEYS = {"tickets": "tickets_path", "messages": "messages_path", "survey_responses": "survey_path",
                "survey_invitations": "invitations_path", "maturity_answers": "maturity_path",
                "maturity_model": "maturity_model", "portfolio": "portfolio_path"}
+_MASKED = re.compile(r"\s*Personal data masked in [\d,]+ text values?\.")
 _NUMBER = re.compile(r"[−+-]?\d[\d,]*(?:\.\d+)?")
 
 
@@ -125,7 +126,7 @@ def results_bundle(params, engagement, tables: Mapping[str, pd.DataFrame | None]
             "timezone": params.timezone,
             "sla_targets": {k: float(v) for k, v in sorted(params.sla_targets.items())},
             "segments": list(params.segments),
-            "sources": {r.table: r.notes for r in engagement.inputs.itertuples()},
+            "sources": {r.table: _how_read(r.notes) for r in engagement.inputs.itertuples()},
         },
         "parameters": _parameters(params),
         "inputs": _inputs(params, engagement),
@@ -219,6 +220,11 @@ def file_sha256(path: str | Path) -> str:
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _how_read(notes: str) -> str:
+    """How a file was read (format, mapping), without the counts that change with every export."""
+    return _MASKED.sub("", str(notes)).strip()
 
 
 def _parameters(params) -> dict[str, Any]:

@@ -15,10 +15,12 @@ the earlier engagement's bundle and the current one, with the same definitions:
   level descriptors are unchanged (same fingerprint) are compared, and a note says so.
 - **Roadmap**: each step of the earlier roadmap is done when the question's new score reaches
   the step's level.
-- **Upstream problems**: earlier clusters of at least ``min_tickets`` tickets are matched to the
-  current ones by a shared bug key, else by the cosine similarity of their top terms
-  (TF-IDF, at least ``similarity``). Unmatched earlier problems are *resolved*, unmatched
-  current ones *new*, matched ones *still open*.
+- **Upstream problems**: the problems each report listed (its ten most impactful clusters)
+  are matched against all clusters of the other engagement by a shared bug key, else by the
+  cosine similarity of their top terms (TF-IDF, at least ``similarity``). An earlier problem
+  without a match is *resolved*, a current one without a match (listed, or citing a bug key
+  never seen before) *new*, the others *still open*
+  (:func:`match_problems`).
 
 A definition that differs between the two runs (SLA targets, time zone, how a file was
 read, clustering representation, toolkit version) is stated in ``notes``; a measure whose
@@ -112,10 +114,10 @@ def _definition_notes(before: dict, after: dict) -> list[str]:
                      + _targets(a["sla_targets"]) + "), so SLA attainment is not compared.")
     if b["timezone"] != a["timezone"]:
         notes.append(f"Dates were read in {b['timezone']} before and in {a['timezone']} now.")
-    for table in sorted(set(b["sources"]) & set(a["sources"])):
-        if b["sources"][table] != a["sources"][table]:
-            notes.append(f"The {table.replace('_', ' ')} file was read differently: before {b['sources'][table]!r}, "
-                         f"now {a['sources'][table]!r}.")
+    for name in sorted(set(b["sources"]) & set(a["sources"])):
+        if b["sources"][name] != a["sources"][name]:
+            notes.append(f"The {name.replace('_', ' ')} file was read differently: before {b['sources'][name]!r}, "
+                         f"now {a['sources'][name]!r}.")
     rep_b, rep_a = before["models"]["duplicates_representation"], after["models"]["duplicates_representation"]
     if rep_b != rep_a:
         notes.append(f"Ticket text was compared by {rep_b} before and by {rep_a} now; problems are matched by bug "
@@ -179,10 +181,10 @@ def _ops_changes(baseline: Bundle, current: Bundle, *, skip_sla: bool) -> pd.Dat
     from toolkit.survey.scores import proportion_difference
 
     rows = []
-    for measure, (label, table, rate, denominator, higher_better) in OPERATIONS.items():
+    for measure, (label, source, rate, denominator, higher_better) in OPERATIONS.items():
         if skip_sla and measure == "sla_attainment":
             continue
-        before, after = _pooled(baseline, table, rate, denominator), _pooled(current, table, rate, denominator)
+        before, after = _pooled(baseline, source, rate, denominator), _pooled(current, source, rate, denominator)
         if before is None or after is None or not before[1] or not after[1]:
             continue
         result = _in_shares(proportion_difference(after[0], after[1], before[0], before[1]))
@@ -254,18 +256,22 @@ def _roadmap_status(baseline: Bundle, current: Bundle) -> pd.DataFrame:
 
 
 def match_problems(before: pd.DataFrame | None, after: pd.DataFrame | None, *, similarity: float = 0.5,
-                   min_tickets: int = 30) -> pd.DataFrame:
+                   min_tickets: int = 30, top: int = 10) -> pd.DataFrame:
     """Upstream problems resolved, still open and new, from two :func:`~toolkit.report.sections.cluster_table` frames.
 
-    Clusters below ``min_tickets`` are ignored. A pair matches when they share a bug key, else when
-    the cosine similarity of their top terms (TF-IDF fitted on both) is at least ``similarity``; each
-    cluster matches at most once, best pairs first.
+    Both frames are in impact order; the problems compared are the ``top`` of each (the ones each
+    report listed). Clusters below ``min_tickets`` are ignored. Two clusters are the same problem
+    when they share a bug key, or when the cosine similarity of their top terms (TF-IDF fitted on
+    both) is at least ``similarity``; a problem may continue as several clusters, so matching is
+    not one-to-one. A listed earlier problem that matches no current cluster is *resolved*; a
+    current problem that matches no earlier cluster is *new* when it is listed or cites a bug key
+    the earlier engagement never saw.
 
     Returns
     -------
-    DataFrame: status (resolved, still open, new), problem (the name; the current one when matched),
-    tickets_before, tickets_after, bug_keys (comma-separated), matched_by (bug key, similar terms, or
-    empty), similarity.
+    DataFrame: status (resolved, new, still open), problem (the current name when matched),
+    tickets_before, tickets_after, bug_keys (comma-separated), matched_by (bug key, similar terms,
+    or empty), similarity (of the best match).
     """
     columns = ["status", "problem", "tickets_before", "tickets_after", "bug_keys", "matched_by", "similarity"]
     if before is None or after is None:
@@ -275,39 +281,33 @@ def match_problems(before: pd.DataFrame | None, after: pd.DataFrame | None, *, s
 
     b = before[before["tickets"] >= min_tickets].reset_index(drop=True)
     a = after[after["tickets"] >= min_tickets].reset_index(drop=True)
-    if not len(b) and not len(a):
+    if not len(b) or not len(a):
         return pd.DataFrame(columns=columns)
     vectors = TfidfVectorizer().fit(pd.concat([b["terms"], a["terms"]]))
-    sim = cosine_similarity(vectors.transform(b["terms"]), vectors.transform(a["terms"])) if len(b) and len(a) \
-        else np.zeros((len(b), len(a)))
+    sim = cosine_similarity(vectors.transform(b["terms"]), vectors.transform(a["terms"]))
     keys_b, keys_a = [set(k) for k in b["bug_keys"]], [set(k) for k in a["bug_keys"]]
-    shared = np.array([[bool(kb & ka) for ka in keys_a] for kb in keys_b], dtype=bool).reshape(len(b), len(a))
-    # Bug keys decide first (score 2 + similarity), then similar terms.
-    score = np.where(shared, 2 + sim, np.where(sim >= similarity, sim, -1.0))
-    pairs, used_b, used_a = [], set(), set()
-    for flat in np.argsort(-score, axis=None, kind="stable"):
-        i, j = divmod(int(flat), len(a))
-        if score[i, j] < 0:
-            break
-        if i not in used_b and j not in used_a:
-            pairs.append((i, j))
-            used_b.add(i)
-            used_a.add(j)
+    shared = np.array([[bool(kb & ka) for ka in keys_a] for kb in keys_b], dtype=bool)
+    match = shared | (sim >= similarity)
+    strength = np.where(match, 2 * shared + sim, -1.0)  # a shared bug key outranks any similarity
     rows = []
-    for i, j in sorted(pairs):
+    for i in range(min(top, len(b))):
+        if not match[i].any():
+            rows.append({"status": "resolved", "problem": b.at[i, "name"], "tickets_before": b.at[i, "tickets"],
+                         "tickets_after": 0, "bug_keys": ", ".join(sorted(keys_b[i])), "matched_by": "",
+                         "similarity": np.nan})
+            continue
+        j = int(np.argmax(strength[i]))
         rows.append({"status": "still open", "problem": a.at[j, "name"], "tickets_before": b.at[i, "tickets"],
                      "tickets_after": a.at[j, "tickets"], "bug_keys": ", ".join(sorted(keys_b[i] | keys_a[j])),
                      "matched_by": "bug key" if shared[i, j] else "similar terms", "similarity": sim[i, j]})
-    rows += [{"status": "resolved", "problem": b.at[i, "name"], "tickets_before": b.at[i, "tickets"],
-              "tickets_after": 0, "bug_keys": ", ".join(sorted(keys_b[i])), "matched_by": "", "similarity": np.nan}
-             for i in range(len(b)) if i not in used_b]
+    seen = set().union(*keys_b)
+    candidates = [j for j in range(len(a)) if j < top or (keys_a[j] - seen)]
     rows += [{"status": "new", "problem": a.at[j, "name"], "tickets_before": 0, "tickets_after": a.at[j, "tickets"],
               "bug_keys": ", ".join(sorted(keys_a[j])), "matched_by": "", "similarity": np.nan}
-             for j in range(len(a)) if j not in used_a]
+             for j in candidates if not match[:, j].any()]
     order = {"resolved": 0, "new": 1, "still open": 2}
     out = pd.DataFrame(rows, columns=columns)
-    out = out.sort_values(["status", "tickets_after", "tickets_before"], key=lambda s: s.map(order)
-                          if s.name == "status" else -s, kind="stable")
+    out = out.iloc[np.lexsort((-out["tickets_after"].to_numpy(), out["status"].map(order).to_numpy()))]
     return out.astype({"tickets_before": "int64", "tickets_after": "int64"}).reset_index(drop=True)
 
 
@@ -321,7 +321,8 @@ def reassessment_table(since: Reassessment | None) -> pd.DataFrame | None:
         pd.DataFrame({"area": m["area"], "item": m["label"], "before": m["before"], "after": m["after"],
                       "change": m["change"], "low": m["low"], "high": m["high"], "p_adjusted": m["p_adjusted"],
                       "status": m["direction"]}),
-        pd.DataFrame({"area": "Watermelon check", "item": since.watermelon["team"], "status": since.watermelon["status"]}),
+        pd.DataFrame({"area": "Watermelon check", "item": since.watermelon["team"],
+                      "status": since.watermelon["status"]}),
         pd.DataFrame({"area": "Maturity", "item": since.maturity["dimension"], "before": since.maturity["before"],
                       "after": since.maturity["after"], "change": since.maturity["change"]}),
         pd.DataFrame({"area": "Roadmap", "item": since.roadmap["recommendation"],

@@ -3,14 +3,14 @@
 A consultant re-assessing Northwind Cloud should find exactly these changes (they
 are the ground truth of the re-assessment tests and ``make demo``):
 
-- **the watermelon team fixed**: Rapid Response keeps its fast replies, and 70% of its
-  reopens and 60% of its dissatisfied CSAT answers are gone (so CSAT and the reopen rate
+- **the watermelon team fixed**: Rapid Response keeps its fast replies, and 80% of its
+  reopens and 85% of its dissatisfied CSAT answers are gone (so CSAT and the reopen rate
   improve organisation-wide, and the team no longer looks green while customers feel red);
 - **hedging reduced**: 85% of the hedging agents' hedged replies are rewritten in certain
   language (I've checked, it is fixed);
 - **an upstream problem resolved**: the blank invoice PDFs (APP-1482) no longer happen;
-- **a new upstream problem**: report charts unreadable in dark mode (APP-2519), 380 tickets
-  from the fourth month on;
+- **a new upstream problem**: File Sync thumbnails missing (APP-2519), 600 tickets from the
+  sixth month on, a fifth of them quoting the bug key;
 - **NPS up**: 30% of the detractors answer 9 or 10;
 - **maturity**: every roadmap step planned for the first 90 days is done.
 
@@ -30,15 +30,18 @@ import pandas as pd
 
 from toolkit.samples import DEFAULT_SEED, FILES, SAMPLES_DIR, _to_csv, load_ground_truth, load_sample
 from toolkit.samples import company as co
+from toolkit.samples.text import Writer
+from toolkit.samples.tickets import KEY_MENTIONS
 
 SHIFT = pd.Timedelta(weeks=52)
 RESOLVED_PROBLEM = "invoice_pdf_blank"
 RESOLVED_BUG_KEY = "APP-1482"
-NEW_PROBLEM = "reports_dark_mode_charts"
+NEW_PROBLEM = "sync_thumbnails_missing"
 NEW_BUG_KEY = "APP-2519"
-NEW_PROBLEM_TICKETS = 380
-REOPENS_REMOVED = 0.7  # share of the watermelon team's reopened tickets that are no longer reopened
-CSAT_FIXED = 0.6  # share of its dissatisfied CSAT answers that are now satisfied
+NEW_PROBLEM_TICKETS = 600
+NEW_PROBLEM_FROM_DAY = 150  # the new problem starts in the sixth month
+REOPENS_REMOVED = 0.8  # share of the watermelon team's reopened tickets that are no longer reopened
+CSAT_FIXED = 0.85  # share of its dissatisfied CSAT answers that are now satisfied
 HEDGES_REWRITTEN = 0.85
 DETRACTORS_CONVERTED = 0.3
 # What a re-assessment at the 5% level (Holm-adjusted) should find, and nothing else.
@@ -49,17 +52,23 @@ EXPECTED = {
     "new": [NEW_BUG_KEY],
 }
 
-_SUBJECTS = ("Charts unreadable in dark mode", "Dark mode: chart labels invisible",
-             "Report charts turn black in dark mode", "Can't read the graphs with the dark theme",
-             "Dark theme breaks report charts")
-_SYMPTOMS = ("Since we switched to dark mode, the charts in Reports are black on black.",
-             "In dark mode the chart labels and axes disappear in every report.",
-             "With the dark theme on, our dashboards show black boxes instead of charts.",
-             "The bar charts in Reports can't be read in dark mode: the labels are the same colour as the "
-             "background.",
-             "Dark mode makes every chart in Reports unreadable, the axis text vanishes.")
-_CONTEXTS = ("It happens on every report we open.", "Switching back to the light theme fixes it.",
-             "Most of our team work in dark mode.", "We present these charts to management every week.")
+# Templates in the first year's style ({a|b} alternatives, <slots>), written with the sample's own Writer.
+_SUBJECTS = ("{Thumbnails|File thumbnails|Image thumbnails} {missing|gone|not showing}{ in File Sync|}",
+             "No {thumbnails|thumbnail previews} {since the update|any more}",
+             "File Sync {thumbnails|previews} broken")
+_SYMPTOMS = ("{Since the {last|latest} update|Since <weekday>}, File Sync shows a grey icon instead of the thumbnail "
+             "for {every|each} {image|photo|file}.",
+             "The thumbnails of our {photos|images|PDFs} {have disappeared|are gone} {in|from} the synced folders"
+             "{, just grey icons|}.",
+             "{None of|No} our files show a thumbnail{ preview|} any more, {just|only} a grey {square|icon}.",
+             "Thumbnail previews {stopped working|no longer load} for {images|photos} in File Sync{, we see grey "
+             "icons|}.",
+             "{Every|Each} file in the {web view|desktop app} shows a grey {placeholder|icon} instead of its thumbnail.")
+_CONTEXTS = ("It happens in every folder{ we open|}.", "The files{ themselves|} open fine, only the thumbnails are "
+             "missing.", "We rely on the thumbnails to find the right {photo|image}.",
+             "Clearing the {cache|thumbnail cache} did not help.")
+_GREETINGS = ("Hi,", "Hello,", "Hi support,", "Hello team,", "")
+_SIGN_OFFS = ("Thanks", "Thanks for your help", "Kind regards", "Cheers", "")
 _CERTAIN = ("I've checked this on your account and it is fixed: {what} now works as expected.",
             "I've verified the cause and corrected it, so {what} works again.",
             "The cause was a setting on our side; I've changed it and tested {what} myself.")
@@ -149,8 +158,8 @@ def _fix_watermelon(rng: np.random.Generator, tables: dict[str, pd.DataFrame]) -
     responses.loc[fixed, "score"] = rng.choice([4.0, 5.0], size=len(responses))[fixed.to_numpy()]
     rating = responses.loc[responses["survey"] == "csat"].set_index("ticket_id")["score"]
     rated = tickets["ticket_id"].isin(rating.index) & team
-    tickets.loc[rated, "satisfaction"] = tickets.loc[rated, "ticket_id"].map(rating).astype(
-        tickets["satisfaction"].dtype)
+    # the helpdesk's own rating column holds whole numbers as text ("4")
+    tickets.loc[rated, "satisfaction"] = tickets.loc[rated, "ticket_id"].map(rating).astype("int64").astype("str")
 
 
 def _reduce_hedging(rng: np.random.Generator, tables: dict[str, pd.DataFrame]) -> None:
@@ -175,18 +184,31 @@ def _reduce_hedging(rng: np.random.Generator, tables: dict[str, pd.DataFrame]) -
 
 
 def _new_problem(rng: np.random.Generator, tables: dict[str, pd.DataFrame], problem_tickets: set) -> set:
-    """Turn Reports tickets from the fourth month on into reports of the new problem; returns their ids."""
+    """Turn File Sync tickets from the sixth month on into reports of the new problem; returns their ids."""
     tickets, messages = tables["tickets"], tables["messages"]
-    start = tickets["created_at"].min() + pd.Timedelta(days=90)
-    eligible = tickets.index[(tickets["product"] == "Reports") & (tickets["created_at"] >= start)
+    start = tickets["created_at"].min() + pd.Timedelta(days=NEW_PROBLEM_FROM_DAY)
+    eligible = tickets.index[(tickets["product"] == "File Sync") & (tickets["created_at"] >= start)
                              & ~tickets["ticket_id"].isin(problem_tickets) & tickets["problem_id"].isna()]
     chosen = np.sort(rng.choice(eligible, size=min(NEW_PROBLEM_TICKETS, len(eligible)), replace=False))
     n = len(chosen)
-    subjects = np.array(_SUBJECTS)[rng.integers(0, len(_SUBJECTS), n)]
-    texts = [f"Hi,\n\n{_SYMPTOMS[s]} {_CONTEXTS[c]}\n\nThanks" for s, c in
-             zip(rng.integers(0, len(_SYMPTOMS), n), rng.integers(0, len(_CONTEXTS), n), strict=True)]
+    writer = Writer(rng)
+    subjects = [writer.expand(writer.pick(_SUBJECTS)) for _ in range(n)]
+    texts = []
+    for _ in range(n):
+        body = " ".join([writer.expand(writer.pick(_SYMPTOMS)),
+                         *(writer.expand(c) for c in writer.sample(_CONTEXTS, writer.int(0, 2))),
+                         *([writer.expand(writer.pick(KEY_MENTIONS), {"key": NEW_BUG_KEY})]
+                           if writer.chance(0.22) else [])])
+        texts.append("\n\n".join(part for part in (writer.pick(_GREETINGS), body, writer.pick(_SIGN_OFFS)) if part))
     tickets.loc[chosen, "subject"] = subjects
     tickets.loc[chosen, "description"] = texts
+    # as the first year's generator does: every third ticket tagged as a known issue, every other one of those
+    # with the bug key
+    tagged = np.arange(n) % 3 == 0
+    keyed = tagged & (np.arange(n) % 2 == 0)
+    tickets.loc[chosen, "tags"] = pd.Series(
+        [[*tags, *(["known_issue"] if t else []), *([NEW_BUG_KEY.lower()] if k else [])]
+         for tags, t, k in zip(tickets.loc[chosen, "tags"], tagged, keyed, strict=True)], index=chosen, dtype=object)
     ids = tickets.loc[chosen, "ticket_id"]
     first = messages[messages["ticket_id"].isin(ids) & (messages["author_role"] == "customer")] \
         .drop_duplicates("ticket_id")
@@ -194,7 +216,7 @@ def _new_problem(rng: np.random.Generator, tables: dict[str, pd.DataFrame], prob
     reply = messages[messages["ticket_id"].isin(ids) & (messages["author_role"] == "agent")].drop_duplicates("ticket_id")
     cite = reply.index[rng.random(len(reply)) < 0.6]
     messages.loc[cite, "body"] = messages.loc[cite, "body"] + \
-        f"\n\nEngineering is tracking the dark-mode charts as {NEW_BUG_KEY}."
+        f"\n\nEngineering is tracking the missing thumbnails as {NEW_BUG_KEY}."
     return set(ids)
 
 
