@@ -307,6 +307,10 @@ def match_problems(before: pd.DataFrame | None, after: pd.DataFrame | None, *, s
              for j in candidates if not match[:, j].any()]
     order = {"resolved": 0, "new": 1, "still open": 2}
     out = pd.DataFrame(rows, columns=columns)
+    # a new problem split into several clusters that cite the same bug key is one problem: keep its largest
+    new_keyed = (out["status"] == "new") & (out["bug_keys"] != "")
+    out = out[~(new_keyed & out.assign(t=-out["tickets_after"]).sort_values("t")
+                .duplicated(["status", "bug_keys"]).reindex(out.index))]
     out = out.iloc[np.lexsort((-out["tickets_after"].to_numpy(), out["status"].map(order).to_numpy()))]
     return out.astype({"tickets_before": "int64", "tickets_after": "int64"}).reset_index(drop=True)
 

@@ -63,7 +63,8 @@ _SYMPTOMS = ("{Since the {last|latest} update|Since <weekday>}, File Sync shows 
              "{None of|No} our files show a thumbnail{ preview|} any more, {just|only} a grey {square|icon}.",
              "Thumbnail previews {stopped working|no longer load} for {images|photos} in File Sync{, we see grey "
              "icons|}.",
-             "{Every|Each} file in the {web view|desktop app} shows a grey {placeholder|icon} instead of its thumbnail.")
+             "{Every|Each} file in the {web view|desktop app} shows a grey {placeholder|icon} instead of its "
+             "thumbnail.")
 _CONTEXTS = ("It happens in every folder{ we open|}.", "The files{ themselves|} open fine, only the thumbnails are "
              "missing.", "We rely on the thumbnails to find the right {photo|image}.",
              "Clearing the {cache|thumbnail cache} did not help.")
@@ -213,7 +214,8 @@ def _new_problem(rng: np.random.Generator, tables: dict[str, pd.DataFrame], prob
     first = messages[messages["ticket_id"].isin(ids) & (messages["author_role"] == "customer")] \
         .drop_duplicates("ticket_id")
     messages.loc[first.index, "body"] = first["ticket_id"].map(dict(zip(ids, texts, strict=True)))
-    reply = messages[messages["ticket_id"].isin(ids) & (messages["author_role"] == "agent")].drop_duplicates("ticket_id")
+    reply = messages[messages["ticket_id"].isin(ids) & (messages["author_role"] == "agent")] \
+        .drop_duplicates("ticket_id")
     cite = reply.index[rng.random(len(reply)) < 0.6]
     messages.loc[cite, "body"] = messages.loc[cite, "body"] + \
         f"\n\nEngineering is tracking the missing thumbnails as {NEW_BUG_KEY}."
