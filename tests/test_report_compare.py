@@ -120,8 +120,9 @@ def test_no_baseline_gives_no_section_and_no_table():
 @pytest.fixture(scope="module")
 def sample_bundles(tmp_path_factory):
     """The sample client's two engagements, computed in-process with the report's section functions."""
-    from toolkit.samples.after import generate_after
     from report_bundles import engagement_bundle
+
+    from toolkit.samples.after import generate_after
 
     after_dir = tmp_path_factory.mktemp("after")
     generate_after(after_dir)
