@@ -346,9 +346,10 @@ def reassessment_html(since: Reassessment | None, *, redact_pii: bool = True) ->
         return None
     parts = ['<h2 id="Since-the-last-assessment">Since the last assessment</h2>',
              f"<p>This engagement ({html.escape(since.after)}) compared with the last one "
-             f"({html.escape(since.before)}), with the same definitions. A change is called clear when it is "
-             f"statistically supported at the {since.alpha:.0%} level after allowing for the number of "
-             "comparisons made; the others may be chance.</p>"]
+             f"({html.escape(since.before)}), with the same definitions. NPS changes are in NPS points, shares "
+             "in percentage points (pts). A change is called better or worse only when it is statistically "
+             f"supported at the {since.alpha:.0%} level after allowing for the number of comparisons made; "
+             "the others may be chance.</p>"]
     if since.notes:
         parts.append('<div class="callout"><strong>Read with care.</strong> '
                      + " ".join(safe_text(n, redact_pii=False) for n in since.notes) + "</div>")
@@ -361,7 +362,7 @@ def reassessment_html(since: Reassessment | None, *, redact_pii: bool = True) ->
                                                                      strict=True)])
         parts.append("<h3>Scores and operations</h3>")
         parts.append(table(shown, columns={"label": "Measure", "before": "Before", "after": "Now",
-                                           "change": "Change (95% CI)", "direction": "Verdict"},
+                                           "change": "Change (95% interval)", "direction": "Verdict"},
                            max_rows=None, redact_pii=False))
     if len(since.watermelon):
         parts.append("<h3>Watermelon teams</h3>")
@@ -392,12 +393,21 @@ def reassessment_html(since: Reassessment | None, *, redact_pii: bool = True) ->
 def _fmt(value: float, unit: str) -> str:
     if pd.isna(value):
         return "–"
-    return f"{value:+.0f}" if unit == "points" else f"{value:.0%}"
+    return _signed(value, 0) if unit == "points" else f"{value:.0%}"
+
+
+def _signed(value: float, digits: int) -> str:
+    """``+5``, ``−3.5``, ``0.0``: a typographic minus, and no sign on a change that rounds to zero."""
+    text = f"{abs(value):.{digits}f}"
+    if float(text) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text
 
 
 def _change(change: float, low: float, high: float, unit: str) -> str:
+    """A change with its interval, in NPS points or in percentage points for shares."""
     if pd.isna(change):
         return "–"
     if unit == "points":
-        return f"{change:+.0f} points ({low:+.0f} to {high:+.0f})"
-    return f"{100 * change:+.1f} points ({100 * low:+.1f} to {100 * high:+.1f})"
+        return f"{_signed(change, 0)} ({_signed(low, 0)} to {_signed(high, 0)})"
+    return f"{_signed(100 * change, 1)} pts ({_signed(100 * low, 1)} to {_signed(100 * high, 1)})"
