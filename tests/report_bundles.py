@@ -23,7 +23,7 @@ def engagement_bundle(data: Path | None) -> Bundle:
     mat = sections.maturity(engagement, clusters=problems.clusters)
     cx = sections.customer_experience(engagement)
     op = sections.operations(engagement)
-    tables = {"maturity_dimensions": mat.dimensions, "maturity_portfolio": mat.portfolio,
+    tables = {"maturity_dimensions": mat.dimensions, "maturity_portfolio": mat.standing,
               "maturity_questions": mat.questions, "survey_summary": cx.summary, "ops_watermelon": op.watermelon,
               "ops_conversations": op.conversations, "ops_incomplete": op.incomplete, "ops_sla": op.sla,
               "ops_hedging": op.hedging, "problems": sections.problem_table(problems),

@@ -96,6 +96,25 @@ def portfolio_percentiles(dimension_scores: pd.DataFrame, portfolio: pd.DataFram
     return pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS)
 
 
+def portfolio_standing(percentiles: pd.DataFrame, overall: pd.DataFrame, portfolio: pd.DataFrame) -> pd.DataFrame:
+    """:func:`portfolio_percentiles` with an ``overall`` row last: the client's overall score (from
+    :func:`~toolkit.maturity.scoring.score_overall`) against each earlier engagement's mean dimension score.
+
+    The overall row has dimension_id ``overall`` and dimension "Overall"; same columns and percentile
+    definition as the dimension rows.
+    """
+    means = portfolio.groupby("engagement")["score"].mean().to_numpy()
+    score = float(overall["score"].iloc[0]) if len(overall) else np.nan
+    has = len(means) > 0
+    row = {"dimension_id": "overall", "dimension": "Overall", "score": score, "portfolio_engagements": len(means),
+           "portfolio_p25": np.percentile(means, 25) if has else np.nan,
+           "portfolio_median": np.median(means) if has else np.nan,
+           "portfolio_p75": np.percentile(means, 75) if has else np.nan,
+           "percentile": (stats.percentileofscore(means, score, kind="mean")
+                          if has and not np.isnan(score) else np.nan)}
+    return pd.concat([percentiles, pd.DataFrame([row], columns=PORTFOLIO_COLUMNS)], ignore_index=True)
+
+
 def portfolio_row(bundle) -> pd.DataFrame:
     """One engagement's anonymised portfolio rows from its results bundle (:mod:`toolkit.report.bundle`).
 

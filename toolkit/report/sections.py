@@ -86,6 +86,7 @@ class Maturity:
 
     dimensions: pd.DataFrame | None = None  # score_dimensions
     portfolio: pd.DataFrame | None = None  # portfolio_percentiles, when earlier engagements are given
+    standing: pd.DataFrame | None = None  # portfolio_standing: the percentiles plus the overall row
     overall: pd.DataFrame | None = None  # score_overall
     respondents: pd.DataFrame | None = None  # score_respondents
     disagreements: pd.DataFrame | None = None  # disagreements
@@ -129,10 +130,11 @@ def maturity(engagement: Engagement, clusters: pd.DataFrame | None = None) -> Ma
     result.model = f"{model.id} {model.version}"
     result.questions = _with_fingerprints(score_questions(answers, model), model)
     if engagement.parameters.portfolio_path is not None:
-        from toolkit.maturity.portfolio import portfolio_percentiles, read_portfolio
+        from toolkit.maturity.portfolio import portfolio_percentiles, portfolio_standing, read_portfolio
 
-        result.portfolio = portfolio_percentiles(result.dimensions,
-                                                 read_portfolio(engagement.parameters.portfolio_path))
+        earlier = read_portfolio(engagement.parameters.portfolio_path)
+        result.portfolio = portfolio_percentiles(result.dimensions, earlier)
+        result.standing = portfolio_standing(result.portfolio, result.overall, earlier)
     from toolkit.maturity.evidence import evaluate_evidence
 
     data = {"tickets": engagement.tickets, "messages": engagement.messages,
