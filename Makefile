@@ -27,8 +27,10 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) ; } \
 	  || echo "chromium could not be installed: browser tests will be skipped"
 
+# The sample client's first engagement, then its later one compared with the first (re-assessment).
 demo: install
 	$(BIN)/support-toolkit report --demo --out reports
+	$(BIN)/support-toolkit report --demo-after --baseline reports/sample-engagement.bundle --out reports
 
 lint: install
 	$(BIN)/ruff check toolkit tests benchmarks

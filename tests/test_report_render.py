@@ -96,3 +96,26 @@ def test_section_of_uses_the_nearest_heading():
     assert section_of(nb, 1) == "A › A1"
     assert section_of(nb, 3) == "B"
     assert section_of(nb, 0) == "A › A1"
+
+
+def test_the_render_and_write_tables_tell_the_notebook_where_the_bundle_goes(tmp_path, tickets):
+    from toolkit.report.parameters import validate_parameters
+    from toolkit.report.render import write_tables
+
+    nb = _notebook(tmp_path / "b.ipynb", "from toolkit.report import paragraph\nparagraph(bundle_path)")
+    result = render_report({"client_name": "Acme", "tickets_path": str(tickets)}, tmp_path / "out", "acme",
+                           notebook=nb, progress=False)
+    assert f"<p>{(tmp_path / 'out' / 'acme.bundle').resolve()}</p>" in result.html.read_text()
+    params = validate_parameters({"client_name": "Acme", "tickets_path": str(tickets)})
+    bundle = write_tables(params, tmp_path / "t", "acme", notebook=nb, progress=False)
+    assert bundle == tmp_path / "t" / "acme.bundle"
+    assert not (tmp_path / "t" / "acme.html").exists() and (tmp_path / "t" / "acme.ipynb").exists()
+
+
+def test_tables_command_asks_for_the_client(tmp_path):
+    from click.testing import CliRunner
+
+    from toolkit.cli import cli
+
+    result = CliRunner().invoke(cli, ["tables", "--tickets", "x.csv", "--out", str(tmp_path)])
+    assert str(result.exception) == '`--client`: is missing. Fix: name the client, e.g. --client "Acme"'

@@ -23,6 +23,8 @@ COMMANDS = {
     "samples": "toolkit.samples.cli:samples",
     "maturity": "toolkit.maturity.cli:maturity",
     "report": "toolkit.report.cli:report",
+    "tables": "toolkit.report.cli:tables",
+    "portfolio": "toolkit.maturity.cli:portfolio",
     "duplicates": "toolkit.duplicates.cli:duplicates",
     "vocabulary": "toolkit.cli:vocabulary",
 }

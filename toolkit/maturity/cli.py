@@ -108,3 +108,31 @@ def _read_targets(path: str) -> dict[str, float]:
         raise ConfigError("expected a mapping of dimension_id to target level", file=path,
                           fix="write one `dimension_id: level` line per dimension")
     return data
+
+
+@click.group()
+def portfolio() -> None:
+    """Keep a portfolio of engagements' anonymised maturity scores, for percentiles in later reports."""
+
+
+@portfolio.command("add")
+@click.argument("bundle", type=click.Path(file_okay=False))
+@click.option("--to", "target", required=True, type=click.Path(dir_okay=False),
+              help="The portfolio CSV to append to (created when missing).")
+def portfolio_add(bundle: str, target: str) -> None:
+    """Append the engagement in BUNDLE (a report's NAME.bundle folder) to the portfolio file.
+
+    \b
+    support-toolkit portfolio add reports/acme-engagement.bundle --to portfolio.csv
+
+    Adds one row per maturity dimension (score), with the headline NPS and CSAT and their
+    answer counts, under an anonymous engagement id; the client is not named.
+    """
+    from toolkit.maturity.portfolio import add_to_portfolio
+    from toolkit.report.bundle import read_bundle
+
+    rows = add_to_portfolio(read_bundle(bundle), target)
+    if rows.empty:
+        click.echo(f"{target} already holds this engagement; nothing added")
+    else:
+        click.echo(f"added engagement {rows['engagement'].iloc[0]} ({len(rows)} dimensions) to {target}")

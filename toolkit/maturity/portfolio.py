@@ -104,3 +104,76 @@ def portfolio_percentiles(dimension_scores: pd.DataFrame, portfolio: pd.DataFram
                            if has and not np.isnan(dim.score) else np.nan),
         })
     return pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS)
+
+
+def portfolio_standing(percentiles: pd.DataFrame, overall: pd.DataFrame, portfolio: pd.DataFrame) -> pd.DataFrame:
+    """:func:`portfolio_percentiles` with an ``overall`` row last: the client's overall score (from
+    :func:`~toolkit.maturity.scoring.score_overall`) against each earlier engagement's mean dimension score.
+
+    The overall row has dimension_id ``overall`` and dimension "Overall"; same columns and percentile
+    definition as the dimension rows.
+    """
+    means = portfolio.groupby("engagement")["score"].mean().to_numpy()
+    score = float(overall["score"].iloc[0]) if len(overall) else np.nan
+    has = len(means) > 0
+    row = {"dimension_id": "overall", "dimension": "Overall", "score": score, "portfolio_engagements": len(means),
+           "portfolio_p25": np.percentile(means, 25) if has else np.nan,
+           "portfolio_median": np.median(means) if has else np.nan,
+           "portfolio_p75": np.percentile(means, 75) if has else np.nan,
+           "percentile": (stats.percentileofscore(means, score, kind="mean")
+                          if has and not np.isnan(score) else np.nan)}
+    return pd.concat([percentiles, pd.DataFrame([row], columns=PORTFOLIO_COLUMNS)], ignore_index=True)
+
+
+def portfolio_row(bundle) -> pd.DataFrame:
+    """One engagement's anonymised portfolio rows from its results bundle (:mod:`toolkit.report.bundle`).
+
+    Returns
+    -------
+    Long DataFrame in the portfolio's format: engagement (the first 12 hex digits of a hash of the
+    bundle's input files: the same engagement added twice gets the same id, and the client is not
+    named), year (the bundle's period end, else its generation year), dimension_id, score, and the
+    headline ``nps``, ``nps_n``, ``csat``, ``csat_n`` (CSAT as a share 0-1; empty when not surveyed).
+    """
+    import hashlib
+
+    dimensions = bundle.table("maturity_dimensions")
+    if dimensions is None or not len(dimensions):
+        raise DataError("the bundle holds no maturity scores", file=bundle.manifest.get("client", ""),
+                        table="maturity_dimensions",
+                        fix="add an engagement whose report assessed maturity (--maturity answers)")
+    hashes = "".join(sorted(i["sha256"] for i in bundle.manifest["inputs"]))
+    engagement = hashlib.sha256(hashes.encode("ascii")).hexdigest()[:12]
+    end = bundle.manifest["period"]["end"] or bundle.manifest["generated"]
+    summary = bundle.table("survey_summary")
+    headline = {"nps": np.nan, "nps_n": pd.NA, "csat": np.nan, "csat_n": pd.NA}
+    if summary is not None:
+        for row in summary.itertuples():
+            if row.survey == "nps":
+                headline.update(nps=float(row.score), nps_n=int(row.n))
+            elif row.survey == "csat":
+                headline.update(csat=row.favourable / row.n if row.n else np.nan, csat_n=int(row.n))
+    scored = dimensions[dimensions["score"].notna()]
+    return pd.DataFrame({"engagement": engagement, "year": int(str(end)[:4]),
+                         "dimension_id": scored["dimension_id"].astype("str").to_numpy(),
+                         "score": scored["score"].round(3).to_numpy(), **headline})
+
+
+def add_to_portfolio(bundle, portfolio: str | Path) -> pd.DataFrame:
+    """Append the engagement in ``bundle`` to the portfolio CSV (created when missing); returns the rows added.
+
+    An engagement already in the file (same id) is not added twice.
+    """
+    rows = portfolio_row(bundle)
+    path = Path(portfolio)
+    if path.is_file():
+        existing = pd.read_csv(path, dtype={"engagement": "str"})
+        _long(existing.copy(), str(path))  # the file must be a readable portfolio before we add to it
+        if rows["engagement"].iloc[0] in set(existing["engagement"]):
+            return rows.iloc[0:0]
+        combined = pd.concat([existing, rows], ignore_index=True)
+    else:
+        combined = rows
+    path.parent.mkdir(parents=True, exist_ok=True)
+    combined.to_csv(path, index=False, lineterminator="\n")
+    return rows

@@ -19,16 +19,23 @@ The layers, read top to bottom:
   execution and nbconvert export with the offline ``report`` template
   (:func:`render_report`).
 - :mod:`~toolkit.report.batch`: many clients from one YAML file.
+- :mod:`~toolkit.report.bundle`: every table the report shows, written next to it with a
+  manifest (:func:`results_bundle`, :func:`save_bundle`, :func:`read_bundle`).
+- :mod:`~toolkit.report.compare`: the comparison with an earlier engagement's bundle
+  (:func:`reassess`, :func:`reassessment_html`).
 
 CLI: ``support-toolkit report`` (see :mod:`toolkit.report.cli`).
 """
 
+from toolkit.report.bundle import Bundle, read_bundle, results_bundle, save_bundle, write_bundle
+from toolkit.report.compare import reassess, reassessment_html, reassessment_table
 from toolkit.report.inputs import Engagement, data_quality, load_engagement, rejection_reasons
 from toolkit.report.parameters import ReportParameters, parse_period, validate_parameters
 from toolkit.report.text import Display, Html, bullet_list, callout, figure, join, notes, paragraph, safe_text, table
 from toolkit.report.theme import use_theme
 
 __all__ = [
+    "Bundle",
     "Display",
     "Engagement",
     "Html",
@@ -43,11 +50,18 @@ __all__ = [
     "notes",
     "paragraph",
     "parse_period",
+    "read_bundle",
+    "reassess",
+    "reassessment_html",
+    "reassessment_table",
     "rejection_reasons",
+    "results_bundle",
+    "save_bundle",
     "safe_text",
     "table",
     "use_theme",
     "validate_parameters",
+    "write_bundle",
 ]
 
 

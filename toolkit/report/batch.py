@@ -50,6 +50,7 @@ KEYS = {
     "maturity": "maturity_path",
     "maturity_model": "maturity_model",
     "portfolio": "portfolio_path",
+    "baseline": "baseline_path",
     "timezone": "timezone",
     "sla_targets": "sla_targets",
     "segments": "segments",

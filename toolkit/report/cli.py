@@ -11,9 +11,26 @@ from toolkit.errors import ConfigError
 DEMO_NAME = "sample-engagement"
 
 
-def _demo_options() -> dict[str, str]:
-    """The sample client's files shipped in the package (see toolkit.samples), as engagement options."""
+def _demo_options(after: str | None = None) -> dict[str, str]:
+    """The sample client's files shipped in the package (see toolkit.samples), as engagement options.
+
+    ``after``: the client's later engagement instead (:mod:`toolkit.samples.after`), made on demand into
+    ``after/sample-after-data`` the first time.
+    """
     from toolkit.samples import SAMPLES_DIR
+
+    if after is not None:
+        from toolkit.samples.after import generate_after
+
+        folder = Path(after) / "sample-after-data"
+        if not (folder / "tickets.csv.gz").is_file():
+            generate_after(folder)
+        options = _demo_options()
+        for key, file in (("tickets", "tickets.csv.gz"), ("messages", "messages.csv.gz"),
+                          ("survey", "survey_responses.csv"), ("invitations", "survey_invitations.csv.gz"),
+                          ("maturity", "maturity_answers.csv")):
+            options[key] = str(folder / file)
+        return {**options, "name": f"{DEMO_NAME}-after"}
 
     def first(*names: str) -> str | None:
         return next((str(SAMPLES_DIR / n) for n in names if (SAMPLES_DIR / n).is_file()), None)
@@ -40,37 +57,52 @@ def _demo_options() -> dict[str, str]:
     return {k: v for k, v in options.items() if v is not None}
 
 
+def _data_options(command):
+    """The client's data options, shared by ``report`` and ``tables`` (same names, same meaning)."""
+    for option in reversed([
+        click.option("--client", help="The client's name, shown on the report's first screen."),
+        click.option("--tickets", type=click.Path(), help="Ticket export (CSV/XLSX/JSON/Parquet)."),
+        click.option("--tickets-format", default="auto", show_default=True,
+                     help="Source format of the ticket export (auto-detected from its header by default)."),
+        click.option("--messages", type=click.Path(), help="Message/comment export (optional)."),
+        click.option("--messages-format", default="auto", show_default=True,
+                     help="Source format of the message export."),
+        click.option("--survey", type=click.Path(), help="Survey responses: CSAT, NPS, CES (optional)."),
+        click.option("--survey-format", default="auto", show_default=True,
+                     help="Source format of the survey export."),
+        click.option("--invitations", type=click.Path(), help="Survey invitations, for response rates (optional)."),
+        click.option("--maturity", type=click.Path(), help="Maturity interview answers, CSV or YAML (optional)."),
+        click.option("--portfolio", type=click.Path(), help="Earlier engagements' maturity scores (optional)."),
+        click.option("--period", help="START:END as dates, e.g. 2026-01-01:2026-06-30 (default: all the data)."),
+        click.option("--timezone", default="UTC", show_default=True,
+                     help="The client's time zone, e.g. Europe/London."),
+        click.option("--no-redact", is_flag=True, help="Show e-mail addresses, phone numbers etc. in ticket text."),
+        click.option("--duplicates-representation", default="tfidf", show_default=True,
+                     help="How the upstream-problems section reads ticket text: tfidf, or semantic (the sentence "
+                          "model: closer paraphrases, about a minute per 20,000 tickets)."),
+    ]):
+        command = option(command)
+    return command
+
+
 @click.command()
-@click.option("--client", help="The client's name, shown on the report's first screen.")
-@click.option("--tickets", type=click.Path(), help="Ticket export (CSV/XLSX/JSON/Parquet).")
-@click.option("--tickets-format", default="auto", show_default=True,
-              help="Source format of the ticket export (auto-detected from its header by default).")
-@click.option("--messages", type=click.Path(), help="Message/comment export (optional).")
-@click.option("--messages-format", default="auto", show_default=True, help="Source format of the message export.")
-@click.option("--survey", type=click.Path(), help="Survey responses: CSAT, NPS, CES (optional).")
-@click.option("--survey-format", default="auto", show_default=True, help="Source format of the survey export.")
-@click.option("--invitations", type=click.Path(), help="Survey invitations, for response rates (optional).")
-@click.option("--maturity", type=click.Path(), help="Maturity interview answers, CSV or YAML (optional).")
-@click.option("--portfolio", type=click.Path(), help="Earlier engagements' maturity scores (optional).")
-@click.option("--period", help="START:END as dates, e.g. 2026-01-01:2026-06-30 (default: all the data).")
-@click.option("--timezone", default="UTC", show_default=True, help="The client's time zone, e.g. Europe/London.")
+@_data_options
 @click.option("--logo", type=click.Path(), help="Logo (PNG/JPEG/SVG) for the first screen.")
 @click.option("--accent", default="#0b6e99", show_default=True, help="Accent colour as #RRGGBB.")
-@click.option("--no-redact", is_flag=True, help="Show e-mail addresses, phone numbers etc. in ticket text.")
-@click.option("--duplicates-representation", default="tfidf", show_default=True,
-              help="How the upstream-problems section reads ticket text: tfidf, or semantic (the sentence model: "
-                   "closer paraphrases, about a minute per 20,000 tickets).")
+@click.option("--baseline", type=click.Path(file_okay=False),
+              help="An earlier engagement's NAME.bundle folder: adds the section \"Since the last assessment\".")
 @click.option("--notebook", type=click.Path(), help="Render this notebook instead of the engagement report.")
 @click.option("--name", help="Output file name without extension (default: <client>-engagement).")
 @click.option("--out", default="reports", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the HTML report and the executed notebook.")
+              help="Folder for the HTML report, the executed notebook and the results bundle.")
 @click.option("--batch", type=click.Path(), help="Render every engagement listed in this YAML file.")
 @click.option("--demo", is_flag=True, help="Render the sample client shipped with the toolkit.")
+@click.option("--demo-after", is_flag=True, help="Render the sample client's later engagement (made on demand).")
 @click.option("--pdf", is_flag=True, help="Also write NAME.pdf (A4) next to the HTML, printed by headless Chromium.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def report(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
-           portfolio, period, timezone, logo, accent, no_redact, duplicates_representation, notebook, name, out, batch,
-           demo, pdf, quiet) -> None:
+           portfolio, period, timezone, no_redact, duplicates_representation, logo, accent, baseline, notebook, name,
+           out, batch, demo, demo_after, pdf, quiet) -> None:
     """Render a client's HTML report from their exports.
 
     \b
@@ -79,9 +111,11 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
     support-toolkit report --batch engagements.yaml --out reports
     support-toolkit report --demo --pdf
 
-    Writes OUT/NAME.html (self-contained, offline) and OUT/NAME.ipynb (the executed
-    notebook, for audit); with --pdf also OUT/NAME.pdf (without Chromium the HTML is
-    still written and the command says how to install it). Exit code 2 with a message for bad parameters or data; with
+    Writes OUT/NAME.html (self-contained, offline), OUT/NAME.ipynb (the executed
+    notebook, for audit) and OUT/NAME.bundle/ (every table, tables.xlsx, manifest.json);
+    with --pdf also OUT/NAME.pdf (without Chromium the HTML is still written and the
+    command says how to install it). With --baseline an earlier NAME.bundle adds "Since
+    the last assessment". Exit code 2 with a message for bad parameters or data; with
     --batch, exit code 1 when any client failed (the others are still rendered).
     """
     from toolkit.report.batch import job_from_options, run_batch, summary_text
@@ -93,24 +127,62 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
         if (summary["status"] != "ok").any():
             raise SystemExit(1)
         return
-    if demo:
-        options = _demo_options()
+    if demo or demo_after:
+        options = _demo_options(after=out if demo_after else None)
     else:
-        options = {"client": client, "tickets": tickets, "tickets_format": tickets_format, "messages": messages,
-                   "messages_format": messages_format, "survey": survey, "survey_format": survey_format,
-                   "invitations": invitations, "maturity": maturity, "portfolio": portfolio, "period": period,
-                   "timezone": timezone, "logo": logo, "accent": accent, "redact_pii": not no_redact,
-                   "duplicates_representation": duplicates_representation, "notebook": notebook, "name": name}
-        options = {k: v for k, v in options.items() if v is not None}
-        if not client:
-            raise ConfigError("is missing", key="--client", fix='name the client, e.g. --client "Acme"')
-        if not tickets:
-            raise ConfigError("is missing", key="--tickets", fix="give the path of the client's ticket export")
+        options = _options(client, tickets, tickets_format, messages, messages_format, survey, survey_format,
+                           invitations, maturity, portfolio, period, timezone, no_redact, duplicates_representation)
+        options.update({k: v for k, v in {"logo": logo, "accent": accent, "notebook": notebook, "name": name}.items()
+                        if v is not None})
+    if baseline:
+        options["baseline"] = baseline
     job = job_from_options(options, base_dir=Path.cwd())
     result = render_report(job.parameters, out, job.name, notebook=job.notebook, title=job.title,
                            progress=not quiet, **({"pdf": True} if pdf else {}))
     also = f", {result.pdf.name}" if result.pdf else ""
-    click.echo(f"wrote {result.html} ({result.size_bytes / 1e6:.1f} MB){also} and {result.notebook.name} "
-               f"in {result.seconds:.0f} s")
+    click.echo(f"wrote {result.html} ({result.size_bytes / 1e6:.1f} MB){also}, {result.notebook.name} and "
+               f"{job.name}.bundle in {result.seconds:.0f} s")
     if result.pdf_problem:
         click.echo(result.pdf_problem, err=True)
+
+
+def _options(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations,
+             maturity, portfolio, period, timezone, no_redact, duplicates_representation) -> dict:
+    """The data options as engagement keys (see toolkit.report.batch), required ones checked."""
+    options = {"client": client, "tickets": tickets, "tickets_format": tickets_format, "messages": messages,
+               "messages_format": messages_format, "survey": survey, "survey_format": survey_format,
+               "invitations": invitations, "maturity": maturity, "portfolio": portfolio, "period": period,
+               "timezone": timezone, "redact_pii": not no_redact,
+               "duplicates_representation": duplicates_representation}
+    if not client:
+        raise ConfigError("is missing", key="--client", fix='name the client, e.g. --client "Acme"')
+    if not tickets:
+        raise ConfigError("is missing", key="--tickets", fix="give the path of the client's ticket export")
+    return {k: v for k, v in options.items() if v is not None}
+
+
+@click.command()
+@_data_options
+@click.option("--name", help="Bundle name without extension (default: <client>-engagement).")
+@click.option("--out", default="reports", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the results bundle NAME.bundle.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def tables(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
+           portfolio, period, timezone, no_redact, duplicates_representation, name, out, quiet) -> None:
+    """Write a client's results bundle (every report table, tables.xlsx, manifest.json) without the HTML.
+
+    \b
+    support-toolkit tables --client "Acme" --tickets acme/tickets.csv --survey acme/nps.csv --out exports
+
+    Takes the same data options as `support-toolkit report`; the bundle holds the same tables.
+    """
+    from toolkit.report.batch import job_from_options
+    from toolkit.report.render import write_tables
+
+    options = _options(client, tickets, tickets_format, messages, messages_format, survey, survey_format,
+                       invitations, maturity, portfolio, period, timezone, no_redact, duplicates_representation)
+    if name:
+        options["name"] = name
+    job = job_from_options(options, base_dir=Path.cwd())
+    bundle = write_tables(job.parameters, out, job.name, notebook=job.notebook, progress=not quiet)
+    click.echo(f"wrote {bundle}")

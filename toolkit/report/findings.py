@@ -33,6 +33,7 @@ CX = "Customer experience"
 MATURITY = "Maturity"
 OPERATIONS = "Operations"
 UPSTREAM = "Upstream problems"
+SINCE = "Since the last assessment"
 
 
 def _frame(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
@@ -312,6 +313,54 @@ def _recent_growth(cluster) -> str:
         return " and growing well above its usual rate"
     return (f", {fmt.count(recent)} of them in the last four weeks: {fmt.ratio(growth)} times its usual rate, "
             "allowing for the change in overall ticket volume")
+
+
+def reassessment_findings(since) -> pd.DataFrame:
+    """Findings from a :class:`~toolkit.report.compare.Reassessment` (None: no earlier engagement, no findings).
+
+    Weights: the clear score changes 0.97 (the question a returning consultant is asked); watermelon
+    teams no longer (or newly) flagged 0.96; problems resolved and new 0.93; roadmap steps done 0.9.
+    Changes without statistical support are not written.
+    """
+    if since is None:
+        return _frame([])
+    rows = []
+    clear = since.measures[since.measures["significant"].fillna(False).astype(bool)]
+    if len(clear):
+        parts = []
+        for r in clear.itertuples():
+            if r.unit == "points":
+                parts.append(f"{r.label} {_signed(r.before)} → {_signed(r.after)} ({_signed(r.change)} points, "
+                             f"95% CI {_signed(r.low)} to {_signed(r.high)})")
+            else:
+                parts.append(f"{r.label.lower() if r.area == OPERATIONS else r.label} {r.before:.0%} → {r.after:.0%}")
+        better = int((clear["direction"] == "better").sum())
+        verdict = ("all for the better" if better == len(clear) else "none for the better" if better == 0
+                   else f"{better} of them for the better")
+        rows.append((SINCE, f"Since the last assessment ({since.before}), {len(clear)} measures changed clearly, "
+                            f"{verdict}: " + "; ".join(parts) + ".", 0.97))
+    else:
+        rows.append((SINCE, f"No score or operations measure changed clearly since the last assessment "
+                            f"({since.before}).", 0.97))
+    w = since.watermelon
+    for status, text in (("no longer a watermelon", "no longer looks green while customers feel red"),
+                         ("newly a watermelon", "now looks green while its customers feel red")):
+        teams = w.loc[w["status"] == status, "team"].tolist()
+        if teams:
+            rows.append((SINCE, f"{', '.join(teams)} {text}.", 0.96))
+    p = since.problems
+    resolved, new = p[p["status"] == "resolved"], p[p["status"] == "new"]
+    if len(resolved) or len(new):
+        said = []
+        if len(resolved):
+            said.append(f"{len(resolved)} resolved ({'; '.join(resolved['problem'])})")
+        if len(new):
+            said.append(f"{len(new)} new ({'; '.join(new['problem'])})")
+        rows.append((SINCE, f"Upstream problems since the last assessment: {', '.join(said)}.", 0.93))
+    if len(since.roadmap):
+        done = int((since.roadmap["status"] == "done").sum())
+        rows.append((SINCE, f"{done} of the {len(since.roadmap)} roadmap steps recommended last time are done.", 0.9))
+    return _frame(rows)
 
 
 def executive_summary(*findings: pd.DataFrame, limit: int = 8, per_area: int = 3) -> pd.DataFrame:

@@ -23,10 +23,10 @@ from toolkit.errors import ConfigError
 from toolkit.validation import PRIORITIES, SEGMENT_COLUMNS, check_tz
 
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
-_FOLDERS_ALLOWED = ("maturity_path", "portfolio_path")  # folders of answer / score files
+_FOLDERS_ALLOWED = ("maturity_path", "portfolio_path", "baseline_path")  # answer / score files; a bundle
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
 _PATHS = ("tickets_path", "messages_path", "survey_path", "invitations_path", "maturity_path", "maturity_model",
-          "portfolio_path", "logo_path")
+          "portfolio_path", "logo_path", "baseline_path")
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class ReportParameters:
     logo_path: Path | None = None
     accent_colour: str = "#0b6e99"
     duplicates_representation: str = "tfidf"
+    baseline_path: Path | None = None
+    bundle_path: Path | None = None
 
     def as_notebook_parameters(self) -> dict[str, Any]:
         """Plain values for papermill (paths and dates as strings, empty string for "not given")."""
@@ -234,4 +236,9 @@ def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = "."
     out["accent_colour"] = colour
     out["duplicates_representation"] = _representation("duplicates_representation",
                                                        given["duplicates_representation"])
+    if out["baseline_path"] is not None and not (out["baseline_path"] / "manifest.json").is_file():
+        raise _fail("baseline_path", f"{given['baseline_path']} is not a results bundle (no manifest.json in it)",
+                    "pass the NAME.bundle folder written next to the earlier report")
+    bundle = _text("bundle_path", given["bundle_path"], allow_empty=True)
+    out["bundle_path"] = (base / Path(bundle).expanduser()).resolve() if bundle else None
     return ReportParameters(**out)

@@ -85,7 +85,8 @@ def render_report(
     progress: bool = True,
     pdf: bool = False,
 ) -> RenderResult:
-    """Execute ``notebook`` with ``parameters`` and write ``out_dir/name.html`` and ``name.ipynb`` (and ``name.pdf``).
+    """Execute ``notebook`` with ``parameters`` and write ``out_dir/name.html``, ``name.ipynb`` and the
+    results bundle ``name.bundle/`` (see :mod:`toolkit.report.bundle`).
 
     Parameters
     ----------
@@ -115,8 +116,8 @@ def render_report(
     out = make_folder(out_dir)
     html_path, executed = inside(out, name, ".html"), inside(out, name, ".ipynb")
     started = time.perf_counter()
-    nb = execute(notebook, executed, params.as_notebook_parameters(), timeout=timeout, progress=progress,
-                 stale_html=html_path)
+    nb = execute(notebook, executed, _with_bundle(params, out / f"{name}.bundle"), timeout=timeout,
+                 progress=progress, stale_html=html_path)
     cover = Cover(client=params.client_name, period=period_label(params.period_start, params.period_end),
                   generated=_today(), title=title, accent=params.accent_colour, logo=params.logo_path,
                   redacted=params.redact_pii)
@@ -137,6 +138,23 @@ def render_report(
             problem = str(exc)
     return RenderResult(html_path, executed, time.perf_counter() - started, html_path.stat().st_size, pdf_path,
                         problem)
+
+
+def write_tables(parameters: ReportParameters, out_dir: str | Path, name: str, *,
+                 notebook: str | Path = DEFAULT_NOTEBOOK, timeout: float = 900, progress: bool = True) -> Path:
+    """Run the report notebook for its results bundle only: ``out_dir/name.bundle`` (and the executed
+    notebook ``name.ipynb`` for audit), no HTML. The bundle holds the same tables a rendered report's has."""
+    name = output_name(name)
+    out = make_folder(out_dir)
+    bundle = inside(out, name, ".bundle")
+    execute(Path(notebook).resolve(), inside(out, name, ".ipynb"), _with_bundle(parameters, bundle),
+            timeout=timeout, progress=progress)
+    return bundle
+
+
+def _with_bundle(params: ReportParameters, bundle: Path) -> dict[str, Any]:
+    """The notebook's parameters, with where the results bundle goes (the render decides, not the caller)."""
+    return {**params.as_notebook_parameters(), "bundle_path": str(bundle.resolve())}
 
 
 def execute(notebook: Path, executed: Path, parameters: Mapping[str, Any], *, timeout: float = 900,

@@ -23,9 +23,11 @@ from toolkit.maturity import (
     evaluate_evidence,
     load_model,
     portfolio_percentiles,
+    portfolio_standing,
     read_portfolio,
     score_dimensions,
     score_overall,
+    score_questions,
     score_respondents,
 )
 from toolkit.notes import notes
@@ -118,11 +120,14 @@ class Maturity:
 
     dimensions: pd.DataFrame | None = None  # score_dimensions
     portfolio: pd.DataFrame | None = None  # portfolio_percentiles, when earlier engagements are given
+    standing: pd.DataFrame | None = None  # portfolio_standing: the percentiles plus the overall row
     overall: pd.DataFrame | None = None  # score_overall
     respondents: pd.DataFrame | None = None  # score_respondents
     disagreements: pd.DataFrame | None = None  # disagreements
     roadmap: pd.DataFrame | None = None  # build_roadmap
     evidence: pd.DataFrame | None = None  # evaluate_evidence: interview claims tested against the data
+    questions: pd.DataFrame | None = None  # score_questions, plus each question's fingerprint (for re-assessment)
+    model: str = ""  # the maturity model's "id version"
     notes: list[str] = field(default_factory=list)
     available: bool = True  # False: no interview answers; the report leaves the section out
 
@@ -157,13 +162,27 @@ def maturity(engagement: Engagement, problems: UpstreamProblems | None = None) -
     result.respondents = score_respondents(answers, model)
     result.disagreements = disagreements(answers, model)
     result.roadmap = build_roadmap(answers, model)
+    result.model = f"{model.id} {model.version}"
+    result.questions = _with_fingerprints(score_questions(answers, model), model)
     if engagement.parameters.portfolio_path is not None:
-        result.portfolio = portfolio_percentiles(result.dimensions,
-                                                 read_portfolio(engagement.parameters.portfolio_path))
+        earlier = read_portfolio(engagement.parameters.portfolio_path)
+        result.portfolio = portfolio_percentiles(result.dimensions, earlier)
+        result.standing = portfolio_standing(result.portfolio, result.overall, earlier)
     result.evidence = evaluate_evidence(model, answers, evidence_data(engagement, problems),
                                         tz=engagement.parameters.timezone)
     _collect_notes(result)
     return result
+
+
+def _with_fingerprints(questions: pd.DataFrame, model) -> pd.DataFrame:
+    """``questions`` with a ``fingerprint``: a hash of the question's text and level descriptors, so that a
+    later engagement scored with another model version compares only the questions that did not change."""
+    import hashlib
+
+    levels = model.levels.groupby("question_id", sort=False)["descriptor"].agg("\n".join)
+    text = model.questions.set_index("question_id")["text"] + "\n" + levels
+    prints = text.map(lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest()[:16])
+    return questions.assign(fingerprint=questions["question_id"].map(prints).astype("str"))
 
 
 @dataclass
@@ -329,4 +348,23 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
         "bug_keys": top_clusters["bug_keys"].map(lambda keys: "\n".join(k for k in keys if not k.startswith("#"))
                                                  if isinstance(keys, list | tuple) else "").to_numpy(),
         "examples": examples.reindex(top_clusters["cluster_id"]).fillna("").to_numpy(),
+    })
+
+
+def cluster_table(problems: UpstreamProblems) -> pd.DataFrame | None:
+    """Every duplicate cluster, for a later engagement to match against (:mod:`toolkit.report.compare`).
+
+    Columns: ``cluster_id``, ``name``, ``tickets``, ``customers``, ``first_seen``, ``last_seen``,
+    ``bug_keys`` (list of tracker keys), ``terms`` (the cluster's top terms, space-separated).
+    """
+    if problems.clusters is None:
+        return None
+    c = problems.clusters
+    return pd.DataFrame({
+        "cluster_id": c["cluster_id"].to_numpy(), "name": c["name"].astype("str").to_numpy(),
+        "tickets": c["tickets"].to_numpy(), "customers": c["customers"].to_numpy(),
+        "first_seen": c["first_seen"].reset_index(drop=True), "last_seen": c["last_seen"].reset_index(drop=True),
+        "bug_keys": c["bug_keys"].map(lambda keys: [str(k) for k in keys if not str(k).startswith("#")]
+                                      if isinstance(keys, list | tuple) else []).to_numpy(),
+        "terms": c["terms"].map(lambda t: " ".join(map(str, t)) if isinstance(t, list | tuple) else str(t)).to_numpy(),
     })

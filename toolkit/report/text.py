@@ -258,10 +258,19 @@ class Display:
 
     def __init__(self, redact_pii: bool = True) -> None:
         self.redact_pii = redact_pii
+        self.shown: dict[str, pd.DataFrame | None] = {}
 
-    def table(self, frame: pd.DataFrame | None, **kwargs) -> Html:
-        """:func:`table` with this report's redaction."""
+    def table(self, frame: pd.DataFrame | None, *, name: str = "", **kwargs) -> Html:
+        """:func:`table` with this report's redaction; a ``name`` keeps the frame in :attr:`shown`
+        for the results bundle (:mod:`toolkit.report.bundle`), whole and unformatted."""
+        if name:
+            self.keep(name, frame)
         return table(frame, redact_pii=self.redact_pii, **kwargs)
+
+    def keep(self, name: str, frame: pd.DataFrame | None) -> None:
+        """Keep ``frame`` for the results bundle under ``name``, e.g. the unformatted table behind a
+        formatted one the report shows."""
+        self.shown[name] = frame
 
     def paragraph(self, text: object, **kwargs) -> Html:
         """:func:`paragraph` with this report's redaction."""
