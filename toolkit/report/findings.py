@@ -330,10 +330,11 @@ def reassessment_findings(since) -> pd.DataFrame:
         parts = []
         for r in clear.itertuples():
             if r.unit == "points":
-                parts.append(f"{r.label} {_signed(r.before)} → {_signed(r.after)} ({_signed(r.change)} points, "
-                             f"95% CI {_signed(r.low)} to {_signed(r.high)})")
+                parts.append(f"{r.label} {fmt.nps(r.before)} → {fmt.nps(r.after)} ({fmt.points(r.change)} points, "
+                             f"95% CI {fmt.interval(r.low, r.high, 'nps')})")
             else:
-                parts.append(f"{r.label.lower() if r.area == OPERATIONS else r.label} {r.before:.0%} → {r.after:.0%}")
+                parts.append(f"{r.label.lower() if r.area == OPERATIONS else r.label} {fmt.percent(r.before)} → "
+                             f"{fmt.percent(r.after)}")
         better = int((clear["direction"] == "better").sum())
         verdict = ("all for the better" if better == len(clear) else "none for the better" if better == 0
                    else f"{better} of them for the better")
