@@ -28,7 +28,7 @@ from toolkit.maturity.evidence import evaluate_evidence, evidence_checks
 from toolkit.maturity.indicators import INDICATORS, compute_indicators
 from toolkit.maturity.inputs import EvidenceData, read_evidence_data
 from toolkit.maturity.model import MaturityModel, load_model
-from toolkit.maturity.portfolio import portfolio_percentiles, read_portfolio
+from toolkit.maturity.portfolio import portfolio_percentiles, portfolio_standing, read_portfolio
 from toolkit.maturity.roadmap import build_roadmap, roadmap_from_scores
 from toolkit.maturity.scoring import (
     disagreements,
@@ -50,6 +50,7 @@ __all__ = [
     "evidence_checks",
     "load_model",
     "portfolio_percentiles",
+    "portfolio_standing",
     "read_answers",
     "read_evidence_data",
     "read_portfolio",
