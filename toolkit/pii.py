@@ -257,11 +257,11 @@ def redact(text: str | pd.Series | None, *, kinds: Iterable[str] = DEFAULT_KINDS
     '<email removed> from 192.168.1.20'
     >>> redact("https://app.example.com/reset?token=abc123&user=42")
     'https://app.example.com/reset?token=[token]&user=[token]'
-    >>> redact("jane@example.com", kinds=["name"])
+    >>> redact("jane@example.com", kinds=["postcode"])
     Traceback (most recent call last):
     ...
-    toolkit.errors.ConfigError: `kinds`: unknown PII kind 'name'. Fix: use some of url_token, email, iban, card, \
-ip, phone
+    toolkit.errors.ConfigError: `kinds`: unknown PII kind 'postcode'. Fix: use some of url_token, email, iban, card, \
+ip, phone, name
     """
     chosen = _check_kinds(kinds)
     rules = [_rules(kind, placeholder) for kind in chosen]
