@@ -282,9 +282,9 @@ def _intervals(spec: Any, file: str | None, key: str) -> tuple[tuple[int, int], 
 
 
 def _minute(value: Any, file: str | None, key: str) -> int:
-    """Minutes after midnight of "HH:MM" (00:00-24:00). YAML 1.1 reads unquoted 09:00 as 540: accepted too."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 24 * 60:
-        return value  # sexagesimal: unquoted 09:00 in YAML is the integer 540
+    """Minutes after midnight of "HH:MM" (00:00-24:00)."""
+    if file is not None and isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 24 * 60:
+        return value  # YAML 1.1 reads unquoted 18:00 as the sexagesimal integer 1080 (minutes)
     match = _TIME.match(str(value).strip()) if isinstance(value, str) else None
     if match is None or int(match[1]) * 60 + int(match[2]) > 24 * 60:
         raise ConfigError(f"{value!r} is not a time of day", file=file, key=key,
@@ -375,25 +375,23 @@ def _utc_ns(values: Any, name: str, n: int) -> np.ndarray:
             if series.isna().all():
                 return np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
             if pd.api.types.is_datetime64_dtype(series.dtype):
-                raise DataError(f"`{name}` has timestamps without a time zone", column=name,
+                raise DataError(f"`{name}` has timestamps without a time zone",
                                 fix=f"localize them first, e.g. {name}.dt.tz_localize('UTC')")
-            try:
-                series = pd.to_datetime(series, utc=False)
-            except (ValueError, TypeError):
-                raise DataError(f"`{name}` must hold timestamps, got {series.dtype} values", column=name,
-                                fix="pass datetime columns, e.g. tickets['created_at']") from None
-            if not isinstance(series.dtype, pd.DatetimeTZDtype):
-                raise DataError(f"`{name}` has timestamps without a time zone or in several zones", column=name,
-                                fix=f"convert them first, e.g. pd.to_datetime({name}, utc=True)")
+            present = series.dropna()
+            if not present.map(lambda v: isinstance(v, dt.datetime) and v.tzinfo is not None).all():
+                raise DataError(f"`{name}` must hold tz-aware timestamps, got {series.dtype} values such as "
+                                f"{present.iloc[0]!r}",
+                                fix="pass tz-aware datetimes, e.g. pd.to_datetime(..., utc=True)")
+            series = pd.to_datetime(series, utc=True)  # tz-aware objects, possibly in several zones
         return series.dt.tz_convert("UTC").dt.as_unit("ns").to_numpy(dtype="datetime64[ns]").view(np.int64)
     if values is None or values is pd.NaT or (isinstance(values, float) and np.isnan(values)):
         return np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
     if not isinstance(values, pd.Timestamp | dt.datetime):
         raise DataError(f"`{name}` must be a timestamp or a Series of them, got {type(values).__name__}",
-                        column=name, fix="pass e.g. pd.Timestamp('2026-03-02 09:00', tz='Europe/Berlin')")
+                        fix="pass e.g. pd.Timestamp('2026-03-02 09:00', tz='Europe/Berlin')")
     stamp = pd.Timestamp(values)
     if stamp.tzinfo is None:
-        raise DataError(f"`{name}` has no time zone", column=name,
+        raise DataError(f"`{name}` has no time zone",
                         fix=f"pass e.g. pd.Timestamp('{stamp}', tz='UTC')")
     return np.full(n, stamp.tz_convert("UTC").as_unit("ns").value, dtype=np.int64)
 
