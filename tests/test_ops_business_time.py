@@ -283,8 +283,8 @@ def test_rules_file_equals_the_dict(tmp_path):
 
 def test_one_schedule_is_a_rule_set_for_every_ticket():
     plans = load_schedules(BERLIN)
-    assert list(plans.schedules) == ["schedule"] and plans.rules == () and plans.default == "schedule"
-    assert business_times(rule_tickets(), BERLIN)["schedule"].unique().tolist() == ["schedule"]
+    assert list(plans.schedules) == ["business hours"] and plans.rules == () and plans.default == "business hours"
+    assert business_times(rule_tickets(), BERLIN)["schedule"].unique().tolist() == ["business hours"]
 
 
 @pytest.mark.parametrize("change, message", [
@@ -340,3 +340,66 @@ def test_agrees_with_counting_minute_by_minute_around_dst():
         open_now &= local.strftime("%Y-%m-%d") != "2026-03-31"
         expected.append(float(open_now.sum()))
     assert business_minutes(starts, ends, plan).tolist() == expected
+
+
+# -- the measures on the business clock ---------------------------------------------------------------------
+
+UTC_WEEK = {"timezone": "UTC", "hours": {d: ["09:00", "17:00"] for d in ("mon", "tue", "wed", "thu", "fri")}}
+BUSINESS_NOTE = ("Times in business minutes (business hours: Mon-Fri 09:00-17:00, UTC); SLA targets count business "
+                 "minutes too.")
+CALENDAR_NOTE = "Times in calendar minutes (around the clock, nights, weekends and holidays included)."
+
+
+def clock_tickets() -> pd.DataFrame:
+    from ops_frames import tickets
+
+    # T1: Friday 16:50, replied Monday 09:05 (calendar 3 days, business 15 min); T2: Monday 10:00 -> 12:00.
+    # T3 (normal): Friday 16:00, replied Monday 10:00 (calendar 66 h, business 120 min), solved Tuesday 09:30.
+    return tickets([
+        {"created_at": "2026-03-06T16:50Z", "first_reply_minutes": 3 * 1440 - 465, "priority": "urgent",
+         "team": "A", "full_resolution_minutes": 3 * 1440 - 465},
+        {"created_at": "2026-03-09T10:00Z", "first_reply_minutes": 120, "priority": "urgent", "team": "A",
+         "full_resolution_minutes": 180},
+        {"created_at": "2026-03-06T16:00Z", "first_reply_minutes": 66 * 60, "priority": "normal", "team": "B",
+         "full_resolution_minutes": 3 * 1440 + 17.5 * 60},
+    ])
+
+
+def test_sla_attainment_on_business_hours_differs_from_calendar_and_says_so():
+    calendar = ops_call("sla_attainment")
+    business = ops_call("sla_attainment", schedule=UTC_WEEK)
+    assert calendar.set_index("segment")["sla_attainment"].to_dict() == {"normal": 0.0, "urgent": 0.0}
+    assert business.set_index("segment")["sla_attainment"].to_dict() == {"normal": 1.0, "urgent": 0.5}
+    assert notes(calendar)[-1] == CALENDAR_NOTE
+    assert notes(business)[-1] == BUSINESS_NOTE
+
+
+def test_response_times_on_business_hours():
+    out = ops_call("response_times", schedule=UTC_WEEK).set_index("metric")
+    # First replies 15, 120, 120 business minutes; resolutions 15, 180 and Fri 16:00 -> Tue 09:30 = 60+480+30.
+    assert out.loc["first_reply_minutes", "median"] == 120.0
+    assert out.loc["full_resolution_minutes", "mean"] == (15 + 180 + 570) / 3
+    assert BUSINESS_NOTE in notes(out)
+
+
+def test_watermelon_uses_the_same_clock():
+    out = ops_call("segment_metrics", schedule=UTC_WEEK).set_index("segment")
+    assert out.loc["A", "sla_attainment"] == 0.5 and out.loc["A", "first_reply_median"] == (15 + 120) / 2
+    assert out.loc["B", "resolution_median"] == 570.0
+    assert BUSINESS_NOTE in notes(out)
+    assert CALENDAR_NOTE in notes(ops_call("watermelon", min_n=1))
+
+
+def test_too_quick_judges_speed_on_the_business_clock():
+    out = ops_call("too_quick_tickets", schedule=UTC_WEEK)
+    assert out["resolution_minutes"].tolist() == [15.0, 180.0, 570.0]
+    assert BUSINESS_NOTE in notes(out)
+    calendar = ops_call("too_quick_tickets")
+    assert calendar["resolution_minutes"].tolist() == [3 * 1440 - 465, 180.0, 3 * 1440 + 17.5 * 60]
+    assert CALENDAR_NOTE in notes(calendar)
+
+
+def ops_call(name: str, **kwargs) -> pd.DataFrame:
+    import toolkit.ops as ops
+
+    return getattr(ops, name)(clock_tickets(), **kwargs)

@@ -49,8 +49,8 @@ from toolkit.notes import notes as notes_of
 from toolkit.ops.facts import first_resolution_minutes, resolution_minutes
 from toolkit.validation import SEGMENT_COLUMNS, check_table, check_tz
 
-__all__ = ["DAYS", "Schedule", "ScheduleRules", "business_minutes", "business_times", "load_schedule",
-           "load_schedules"]
+__all__ = ["DAYS", "Schedule", "ScheduleRules", "ScheduleSpec", "business_minutes", "business_times",
+           "load_schedule", "load_schedules"]
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Day names in ``hours``, Monday first (pandas' and numpy's weekday numbering)."""
@@ -61,6 +61,9 @@ RULE_COLUMNS = SEGMENT_COLUMNS
 BUSINESS_COLUMNS = ("first_reply_business_minutes", "first_resolution_business_minutes",
                     "full_resolution_business_minutes")
 """The per-ticket business-hours durations :func:`business_times` returns (and loaders keep from exports)."""
+
+DEFAULT_NAME = "business hours"
+"""The name of a schedule given as a dict without ``name`` (a file's is its stem)."""
 
 _NS_PER_MINUTE = 60 * 10**9
 _NS_PER_DAY = 24 * 60 * _NS_PER_MINUTE
@@ -132,6 +135,10 @@ class ScheduleRules:
         return "; ".join(f"{name} ({plan.describe()})" for name, plan in sorted(self.schedules.items()))
 
 
+ScheduleSpec = ScheduleRules | Schedule | Mapping | str | os.PathLike
+"""What a ``schedule`` argument accepts: loaded objects, a dict, or the path of a YAML file."""
+
+
 # --------------------------------------------------------------------------- loading and validation
 
 def load_schedule(schedule: Schedule | Mapping | str | os.PathLike, *, key: str = "schedule") -> Schedule:
@@ -147,12 +154,10 @@ def load_schedule(schedule: Schedule | Mapping | str | os.PathLike, *, key: str 
     if isinstance(data, Mapping) and "schedules" in data:
         raise ConfigError("holds several schedules chosen by rules, where one schedule is expected", file=file,
                           key=key, fix="pass one schedule here, or the rules file to business_times / sla_attainment")
-    default_name = Path(file).stem if file else "schedule"
-    return _schedule(data, file=file, prefix="", name=default_name)
+    return _schedule(data, file=file, prefix="", name=Path(file).stem if file else DEFAULT_NAME)
 
 
-def load_schedules(schedule: ScheduleRules | Schedule | Mapping | str | os.PathLike,
-                   *, key: str = "schedule") -> ScheduleRules:
+def load_schedules(schedule: ScheduleSpec, *, key: str = "schedule") -> ScheduleRules:
     """Schedules and the rules choosing one per ticket, from a dict, a YAML file path or loaded objects.
 
     A plain schedule (no ``schedules`` key) becomes a rule set with that one schedule for
@@ -165,7 +170,7 @@ def load_schedules(schedule: ScheduleRules | Schedule | Mapping | str | os.PathL
         return ScheduleRules({schedule.name: schedule}, (), schedule.name)
     data, file = _read(schedule, key)
     if not (isinstance(data, Mapping) and "schedules" in data):
-        plan = _schedule(data, file=file, prefix="", name=Path(file).stem if file else "schedule")
+        plan = _schedule(data, file=file, prefix="", name=Path(file).stem if file else DEFAULT_NAME)
         return ScheduleRules({plan.name: plan}, (), plan.name)
     _no_unknown_keys(data, _RULES_KEYS, file, "")
     named = data["schedules"]
@@ -469,8 +474,7 @@ def _hhmm(minute: int) -> str:
 
 # --------------------------------------------------------------------------- per ticket
 
-def business_times(tickets: pd.DataFrame,
-                   schedule: ScheduleRules | Schedule | Mapping | str | os.PathLike) -> pd.DataFrame:
+def business_times(tickets: pd.DataFrame, schedule: ScheduleSpec) -> pd.DataFrame:
     """First reply and resolution times in business minutes, per ticket, on a schedule or rule set.
 
     Each ticket's clock starts at ``created_at``; the first reply is ``first_reply_minutes``
@@ -508,8 +512,7 @@ def business_times(tickets: pd.DataFrame,
     return with_notes(out, notes)
 
 
-def on_clock(tickets: pd.DataFrame, schedule: ScheduleRules | Schedule | Mapping | str | os.PathLike | None
-             ) -> pd.DataFrame:
+def on_clock(tickets: pd.DataFrame, schedule: ScheduleSpec | None) -> pd.DataFrame:
     """``tickets`` with its duration columns on the chosen clock, and a note saying which.
 
     ``schedule`` None keeps calendar minutes. Otherwise ``first_reply_minutes``,
@@ -522,24 +525,23 @@ def on_clock(tickets: pd.DataFrame, schedule: ScheduleRules | Schedule | Mapping
         out = tickets.copy(deep=False)
         out.attrs = {}
         return add_note(out, CALENDAR_NOTE)
-    times = business_times(tickets, schedule)
+    plans = load_schedules(schedule)
+    times = business_times(tickets, plans)
     out = tickets.copy()
     out.attrs = {}
     for column in ("first_reply_minutes", "first_resolution_minutes", "full_resolution_minutes"):
         out[column] = times[column.replace("_minutes", "_business_minutes")]
-    return with_notes(out, [*notes_of(times), clock_note(schedule, times["schedule"])])
+    return with_notes(out, [*notes_of(times), clock_note(plans, times["schedule"])])
 
 
 CALENDAR_NOTE = "Times in calendar minutes (around the clock, nights, weekends and holidays included)."
 
 
-def clock_note(schedule: ScheduleRules | Schedule | Mapping | str | os.PathLike, names: pd.Series) -> str:
-    """The sentence that says a result is on business hours, and on which schedule(s)."""
-    plans = load_schedules(schedule)
+def clock_note(plans: ScheduleRules, names: pd.Series) -> str:
+    """The sentence that says a result is on business hours, and on which schedule(s) (``names``: per ticket)."""
     if len(plans.schedules) == 1:
         plan = next(iter(plans.schedules.values()))
-        return f"Times in business minutes (schedule {plan.name}: {plan.describe()}); SLA targets count business " \
-               "minutes too."
+        return f"Times in business minutes ({plan.name}: {plan.describe()}); SLA targets count business minutes too."
     counts = names.value_counts()
     split = ", ".join(f"{name} {int(counts.get(name, 0))} tickets" for name in sorted(plans.schedules))
     return (f"Times in business minutes, the schedule chosen per ticket by rule ({split}; {plans.describe()}); "
