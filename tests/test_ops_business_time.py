@@ -1,12 +1,18 @@
 """Business-hours durations, hand-computed: weekends, holidays, DST, outside hours, schedules by rule."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+import toolkit.ops
 from toolkit.errors import ConfigError, DataError
+from toolkit.io import load_tickets
 from toolkit.notes import notes
 from toolkit.ops import business_minutes, business_times, load_schedule, load_schedules
+from toolkit.ops.business_time import helpdesk_business_times
+from toolkit.samples import SAMPLES_DIR
 
 BERLIN = {
     "timezone": "Europe/Berlin",
@@ -403,3 +409,73 @@ def ops_call(name: str, **kwargs) -> pd.DataFrame:
     import toolkit.ops as ops
 
     return getattr(ops, name)(clock_tickets(), **kwargs)
+
+
+# -- the helpdesk's own business-hours times, checked by the loader ------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "io"
+SCHEDULES = Path(toolkit.ops.__file__).parent / "schedules"
+
+
+def test_zendesk_fixture_business_hours_equal_the_toolkits():
+    # Hand-computed on BERLIN: weekend, spring-forward weekend, Christmas, opened on Saturday, before opening.
+    tickets, report = load_tickets(FIXTURES / "zendesk_business_hours.csv", tz="Europe/Berlin", schedule=BERLIN)
+    ours = business_times(tickets, BERLIN).set_index("ticket_id")
+    assert ours["first_reply_business_minutes"].to_dict() == {"20001": 150.0, "20002": 120.0, "20003": 540.0,
+                                                             "20004": 15.0, "20005": 60.0}
+    assert ours["full_resolution_business_minutes"].dropna().to_dict() == {"20001": 240.0, "20002": 180.0,
+                                                                          "20004": 540.0, "20005": 570.0}
+    given = helpdesk_business_times(tickets).set_index(tickets["ticket_id"])
+    assert given["first_reply_business_minutes"].equals(ours["first_reply_business_minutes"])
+    assert report.notes[-1] == ("Business-hours times agree with the export's on every ticket compared (first reply "
+                                "5, first resolution 4, full resolution 4).")
+
+
+def test_a_schedule_that_differs_from_the_helpdesks_is_a_load_report_note():
+    without_holidays = {key: value for key, value in BERLIN.items() if key != "holidays"}
+    _, report = load_tickets(FIXTURES / "zendesk_business_hours.csv", tz="Europe/Berlin", schedule=without_holidays)
+    assert report.notes[-1] == (
+        "Business-hours first reply time differs from the export's on 1 of 5 tickets by more than 1 minute: 20003 "
+        "(export 540, toolkit 1020). Check the schedule's hours, time zone, holidays and rules against the "
+        "helpdesk's.")
+
+
+def test_without_a_schedule_the_report_says_how_to_check():
+    tickets, report = load_tickets(FIXTURES / "zendesk_business_hours.csv", tz="Europe/Berlin")
+    assert report.notes[-1] == (
+        "The export carries the helpdesk's business-hours first reply, first resolution and full resolution times "
+        "(kept in extra); pass the helpdesk's schedule (schedule=) to check the toolkit's business-hours figures "
+        "against them.")
+    assert tickets["extra"].iloc[0]["first_reply_business_minutes"] == "150"
+
+
+def test_a_schedule_without_business_times_in_the_export_is_said():
+    _, report = load_tickets(FIXTURES / "freshdesk_tickets.csv", schedule=BERLIN)
+    assert report.notes[-1] == ("A business-hours schedule was given, but the export carries no business-hours "
+                                "times to check it against.")
+
+
+def test_a_bad_schedule_fails_before_the_file_is_read():
+    with pytest.raises(ConfigError, match=r"^`hours.mon`: closing time"):
+        load_tickets(FIXTURES / "no_such_file.csv", schedule={"timezone": "UTC", "hours": {"mon": ["18:00", "09:00"]}})
+
+
+def test_zendesk_metrics_business_times_join_the_tickets():
+    tickets, _ = load_tickets(FIXTURES / "zendesk_tickets.json", metrics=FIXTURES / "zendesk_ticket_metrics.jsonl")
+    given = helpdesk_business_times(tickets).set_index(tickets["ticket_id"])
+    assert given.loc["35436"].to_dict() == {"first_reply_business_minutes": 38.0,
+                                            "first_resolution_business_minutes": 446.0,
+                                            "full_resolution_business_minutes": 300.0}
+
+
+def test_the_sample_clients_zendesk_export_agrees_with_its_schedule():
+    _, report = load_tickets(SAMPLES_DIR / "zendesk_tickets.csv", tz="Europe/London",
+                             schedule=SCHEDULES / "northwind.yaml")
+    assert report.notes[-1] == ("Business-hours times agree with the export's on every ticket compared (first reply "
+                                "19984, first resolution 19891, full resolution 19891).")
+
+
+def test_the_example_rules_file_loads():
+    plans = load_schedules(SCHEDULES / "example_rules.yaml")
+    assert sorted(plans.schedules) == ["americas", "premium", "standard"] and plans.default == "standard"
+    assert [rule.schedule for rule in plans.rules] == ["premium", "premium", "americas"]

@@ -546,3 +546,89 @@ def clock_note(plans: ScheduleRules, names: pd.Series) -> str:
     split = ", ".join(f"{name} {int(counts.get(name, 0))} tickets" for name in sorted(plans.schedules))
     return (f"Times in business minutes, the schedule chosen per ticket by rule ({split}; {plans.describe()}); "
             "SLA targets count business minutes too.")
+
+
+# --------------------------------------------------------------------------- the helpdesk's own figures
+
+CHECKED_TIMES = {
+    "first_reply_business_minutes": "first reply",
+    "first_resolution_business_minutes": "first resolution",
+    "full_resolution_business_minutes": "full resolution",
+}
+"""Business-hours times a helpdesk export may carry (kept by the loaders in ``extra`` under these names)."""
+
+TOLERANCE_MINUTES = 1.0
+"""Exports give whole minutes, so the reply or solve instant is known to a minute: closer is agreement."""
+
+
+def helpdesk_business_times(tickets: pd.DataFrame) -> pd.DataFrame:
+    """The helpdesk's own business-hours times per ticket, read from ``extra`` (a column per time found).
+
+    Numbers written with thousands separators ("1,290") are read; empty values stay NaN. No
+    column at all when the export has none (e.g. a Zendesk export without those columns).
+    """
+    out = pd.DataFrame(index=tickets.index)
+    if "extra" not in tickets.columns:
+        return out
+    mappings = tickets["extra"].tolist()
+    for key in CHECKED_TIMES:
+        raw = pd.Series([m.get(key) if isinstance(m, dict) else None for m in mappings], index=tickets.index,
+                        dtype="object")
+        if raw.notna().any():
+            text = raw.astype("str").str.replace(",", "", regex=False).str.strip()
+            out[key] = pd.to_numeric(text.where(raw.notna()), errors="coerce").astype("float64")
+    return out
+
+
+def compare_business_times(tickets: pd.DataFrame, schedule: ScheduleSpec,
+                           tolerance: float = TOLERANCE_MINUTES) -> pd.DataFrame:
+    """The toolkit's business-hours times against the helpdesk's, per time the export carries.
+
+    Returns one row per time the export carries: ``time`` (``first_reply_business_minutes``...),
+    ``measure`` (its plain name), ``compared`` (tickets with both figures), ``mismatched`` (differing by more than
+    ``tolerance`` minutes) and ``examples`` (the first mismatching tickets: id, export and
+    toolkit minutes).
+    """
+    given = helpdesk_business_times(tickets)
+    rows = []
+    if given.empty:
+        return pd.DataFrame(columns=["time", "measure", "compared", "mismatched", "examples"])
+
+    ours = business_times(tickets, schedule)
+    for key in given.columns:
+        both = given[key].notna() & ours[key].notna()
+        differ = both & ((given[key] - ours[key]).abs() > tolerance)
+        shown = [f"{tid} (export {a:g}, toolkit {b:g})" for tid, a, b in
+                 zip(tickets.loc[differ, "ticket_id"][:5], given.loc[differ, key][:5], ours.loc[differ, key][:5],
+                     strict=True)]
+        rows.append({"time": key, "measure": CHECKED_TIMES[key], "compared": int(both.sum()),
+                     "mismatched": int(differ.sum()), "examples": ", ".join(shown)})
+    return pd.DataFrame(rows)
+
+
+def export_check_notes(tickets: pd.DataFrame, schedule: ScheduleSpec | None) -> list[str]:
+    """Load-report sentences: how the export's business-hours times compare with the toolkit's on ``schedule``.
+
+    Without a schedule, a sentence that the export carries such times (when it does) and how to check them.
+    """
+    given = helpdesk_business_times(tickets)
+    if given.empty:
+        return ["A business-hours schedule was given, but the export carries no business-hours times to check it "
+                "against."] if schedule is not None else []
+    if schedule is None:
+        found = [CHECKED_TIMES[key] for key in given.columns]
+        names = found[0] if len(found) == 1 else f"{', '.join(found[:-1])} and {found[-1]}"
+        return [f"The export carries the helpdesk's business-hours {names} times (kept in extra); pass the "
+                "helpdesk's schedule (schedule=) to check the toolkit's business-hours figures against them."]
+    comparison = compare_business_times(tickets, schedule)
+    notes = []
+    for row in comparison.itertuples():
+        if row.mismatched:
+            more = f" and {row.mismatched - 5} more" if row.mismatched > 5 else ""
+            notes.append(f"Business-hours {row.measure} time differs from the export's on {row.mismatched} of "
+                         f"{row.compared} tickets by more than {TOLERANCE_MINUTES:g} minute: {row.examples}{more}. "
+                         "Check the schedule's hours, time zone, holidays and rules against the helpdesk's.")
+    if not notes:
+        counts = ", ".join(f"{row.measure} {row.compared}" for row in comparison.itertuples())
+        notes.append(f"Business-hours times agree with the export's on every ticket compared ({counts}).")
+    return notes
