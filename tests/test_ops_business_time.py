@@ -436,16 +436,15 @@ def test_a_schedule_that_differs_from_the_helpdesks_is_a_load_report_note():
     _, report = load_tickets(FIXTURES / "zendesk_business_hours.csv", tz="Europe/Berlin", schedule=without_holidays)
     assert report.notes[-1] == (
         "Business-hours first reply time differs from the export's on 1 of 5 tickets by more than 1 minute: 20003 "
-        "(export 540, toolkit 1020). Check the schedule's hours, time zone, holidays and rules against the "
+        "(export 540, recomputed 1020). Check the schedule's hours, time zone, holidays and rules against the "
         "helpdesk's.")
 
 
 def test_without_a_schedule_the_report_says_how_to_check():
     tickets, report = load_tickets(FIXTURES / "zendesk_business_hours.csv", tz="Europe/Berlin")
     assert report.notes[-1] == (
-        "The export carries the helpdesk's business-hours first reply, first resolution and full resolution times "
-        "(kept in extra); pass the helpdesk's schedule (schedule=) to check the toolkit's business-hours figures "
-        "against them.")
+        "The export carries the helpdesk's business-hours first reply, first resolution and full resolution times; "
+        "give the helpdesk's business-hours schedule to check the recomputed business-hours times against them.")
     assert tickets["extra"].iloc[0]["first_reply_business_minutes"] == "150"
 
 

@@ -587,7 +587,7 @@ def compare_business_times(tickets: pd.DataFrame, schedule: ScheduleSpec,
     Returns one row per time the export carries: ``time`` (``first_reply_business_minutes``...),
     ``measure`` (its plain name), ``compared`` (tickets with both figures), ``mismatched`` (differing by more than
     ``tolerance`` minutes) and ``examples`` (the first mismatching tickets: id, export and
-    toolkit minutes).
+    recomputed minutes).
     """
     given = helpdesk_business_times(tickets)
     rows = []
@@ -598,7 +598,7 @@ def compare_business_times(tickets: pd.DataFrame, schedule: ScheduleSpec,
     for key in given.columns:
         both = given[key].notna() & ours[key].notna()
         differ = both & ((given[key] - ours[key]).abs() > tolerance)
-        shown = [f"{tid} (export {a:g}, toolkit {b:g})" for tid, a, b in
+        shown = [f"{tid} (export {a:g}, recomputed {b:g})" for tid, a, b in
                  zip(tickets.loc[differ, "ticket_id"][:5], given.loc[differ, key][:5], ours.loc[differ, key][:5],
                      strict=True)]
         rows.append({"time": key, "measure": CHECKED_TIMES[key], "compared": int(both.sum()),
@@ -618,8 +618,8 @@ def export_check_notes(tickets: pd.DataFrame, schedule: ScheduleSpec | None) -> 
     if schedule is None:
         found = [CHECKED_TIMES[key] for key in given.columns]
         names = found[0] if len(found) == 1 else f"{', '.join(found[:-1])} and {found[-1]}"
-        return [f"The export carries the helpdesk's business-hours {names} times (kept in extra); pass the "
-                "helpdesk's schedule (schedule=) to check the toolkit's business-hours figures against them."]
+        return [f"The export carries the helpdesk's business-hours {names} times; give the helpdesk's "
+                "business-hours schedule to check the recomputed business-hours times against them."]
     comparison = compare_business_times(tickets, schedule)
     notes = []
     for row in comparison.itertuples():
