@@ -279,6 +279,18 @@ def test_rules_pick_a_schedule_per_ticket_first_match_wins():
     assert "Resolution time derived from solved_at - created_at (no full_resolution_minutes given)." in notes(out)
 
 
+def test_a_rule_on_a_column_the_tickets_lack_never_applies_and_says_so():
+    out = business_times(rule_tickets().drop(columns="organization_id"), RULES)
+    assert out["schedule"].tolist() == ["premium", "standard", "standard", "standard", "standard"]
+    assert "Schedule rule 2 (premium) never applies: the tickets have no organization_id values." in notes(out)
+
+
+def test_empty_series_give_an_empty_result():
+    empty = pd.Series([], dtype="datetime64[ns, UTC]")
+    out = business_minutes(empty, empty, BERLIN)
+    assert out.dtype == "float64" and out.empty
+
+
 def test_rules_file_equals_the_dict(tmp_path):
     import yaml
 

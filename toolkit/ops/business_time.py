@@ -47,6 +47,7 @@ from toolkit.errors import ConfigError, DataError
 from toolkit.notes import add_note, with_notes
 from toolkit.notes import notes as notes_of
 from toolkit.ops.facts import first_resolution_minutes, resolution_minutes
+from toolkit.schema import has_values
 from toolkit.validation import SEGMENT_COLUMNS, check_table, check_tz
 
 __all__ = ["DAYS", "Schedule", "ScheduleRules", "ScheduleSpec", "business_minutes", "business_times",
@@ -57,10 +58,6 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 RULE_COLUMNS = SEGMENT_COLUMNS
 """Ticket columns a rule's ``when`` may test."""
-
-BUSINESS_COLUMNS = ("first_reply_business_minutes", "first_resolution_business_minutes",
-                    "full_resolution_business_minutes")
-"""The per-ticket business-hours durations :func:`business_times` returns (and loaders keep from exports)."""
 
 DEFAULT_NAME = "business hours"
 """The name of a schedule given as a dict without ``name`` (a file's is its stem)."""
@@ -122,16 +119,16 @@ class ScheduleRules:
         for rule in self.rules:
             match = ~decided
             for column, values in rule.when:
-                if column not in tickets.columns:
-                    match &= False
-                    continue
+                if column not in tickets.columns:  # never matches; business_times says so in a note
+                    match = np.zeros(len(tickets), dtype=bool)
+                    break
                 match &= tickets[column].astype("str").isin(values).to_numpy() & tickets[column].notna().to_numpy()
             names[match] = rule.schedule
             decided |= match
         return names
 
     def describe(self) -> str:
-        """One line for notes: the schedules and how tickets are split between them."""
+        """One line for notes: each schedule's name and hours."""
         return "; ".join(f"{name} ({plan.describe()})" for name, plan in sorted(self.schedules.items()))
 
 
@@ -499,6 +496,11 @@ def business_times(tickets: pd.DataFrame, schedule: ScheduleSpec) -> pd.DataFram
         "full_resolution_business_minutes": resolution_minutes(tickets),
     }
     notes = notes_of(*calendar.values())
+    for i, rule in enumerate(plans.rules, start=1):
+        lacking = [column for column, _ in rule.when if not has_values(tickets, column)]
+        if lacking:
+            notes.append(f"Schedule rule {i} ({rule.schedule}) never applies: the tickets have no "
+                         f"{' or '.join(lacking)} values.")
     out = pd.DataFrame({"ticket_id": tickets["ticket_id"], "schedule": names}, index=tickets.index)
     created = tickets["created_at"]
     for column, minutes in calendar.items():
