@@ -471,6 +471,18 @@ def test_a_bad_schedule_fails_before_the_file_is_read():
         load_tickets(FIXTURES / "no_such_file.csv", schedule={"timezone": "UTC", "hours": {"mon": ["18:00", "09:00"]}})
 
 
+def test_any_exports_business_times_can_be_named_for_the_check(tmp_path):
+    # Helpdesks without a built-in mapping for them (Freshdesk analytics, a warehouse table): name the column.
+    path = tmp_path / "tickets.csv"
+    path.write_text("ticket_id,created_at,status,channel,first_reply_minutes,FRT business\n"
+                    "A1,2026-03-06T16:00:00Z,open,email,3990,150\nA2,2026-03-09T10:00:00Z,open,email,60,45\n",
+                    encoding="utf-8")
+    _, report = load_tickets(path, extra=[{"first_reply_business_minutes": "FRT business"}], schedule=UTC_WEEK)
+    assert report.notes[-1] == ("Business-hours first reply time differs from the export's on 1 of 2 tickets by "
+                                "more than 1 minute: A2 (export 45, recomputed 60). Check the schedule's hours, "
+                                "time zone, holidays and rules against the helpdesk's.")
+
+
 def test_zendesk_metrics_business_times_join_the_tickets():
     tickets, _ = load_tickets(FIXTURES / "zendesk_tickets.json", metrics=FIXTURES / "zendesk_ticket_metrics.jsonl")
     given = helpdesk_business_times(tickets).set_index(tickets["ticket_id"])
