@@ -162,9 +162,9 @@ def _survey_changes(baseline: Bundle, current: Bundle) -> pd.DataFrame:
 
 
 def _in_shares(result: pd.DataFrame) -> dict:
-    """proportion_difference's interval is in points (x100); frames hold shares (0-1)."""
+    """The interval and p-value of a one-row :func:`~toolkit.survey.scores.proportion_difference` (fractions)."""
     r = result.iloc[0]
-    return {"low": r["low"] / 100, "high": r["high"] / 100, "p_value": r["p_value"]}
+    return {"low": r["low"], "high": r["high"], "p_value": r["p_value"]}
 
 
 def _pooled(bundle: Bundle, table: str, rate: str, denominator: str) -> tuple[float, float] | None:
