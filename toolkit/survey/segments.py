@@ -105,8 +105,9 @@ def _note(row, survey: str, min_n: int, confidence: float) -> str:
                 "too few to compare or rank.")
     if row.significant:
         gap = fmt.score_change(abs(row.difference), survey).lstrip("+")
+        unit = "points" if survey == "nps" else "percentage points"
         return (f"{row.segment}: {name} {interval} is {row.direction} the rest ({rest}) "
-                f"by {gap} points (adjusted p = {row.p_adjusted:.3g}).")
+                f"by {gap} {unit} (adjusted p = {row.p_adjusted:.3g}).")
     return f"{row.segment}: {name} {interval}; not distinguishable from the rest ({rest})."
 
 
