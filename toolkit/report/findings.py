@@ -106,7 +106,7 @@ def survey_findings(
         gap = -float(worst["difference"])  # a difference of shares (0-1)
         rows.append((CX, f"CSAT for {segment.replace('_', ' ')} {name} is {fmt.percent(worst['score'])} satisfied "
                          f"(95% CI {fmt.interval(worst['low'], worst['high'])}), "
-                         f"{fmt.score_change(gap, 'csat').lstrip('+')} points below the rest "
+                         f"{fmt.score_change(gap, 'csat').lstrip('+')} percentage points below the rest "
                          f"({fmt.percent(worst['rest_score'])}).", min(0.9, 0.7 + gap)))
     if _usable(drivers, "odds_ratio", "significant", "statement"):
         harmful = drivers[drivers["significant"].fillna(False).astype(bool) & (drivers["odds_ratio"] > 1)]
