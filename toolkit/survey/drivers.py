@@ -28,7 +28,8 @@ from scipy import stats
 
 from toolkit.errors import ConfigError, DataError
 from toolkit.multiplicity import adjust_p_values
-from toolkit.notes import add_note, notes as notes_of, with_notes
+from toolkit.notes import add_note, with_notes
+from toolkit.notes import notes as notes_of
 from toolkit.schema import has_values
 from toolkit.survey.frames import survey_rows, unfavourable
 from toolkit.validation import check_choice, check_confidence, require_columns
