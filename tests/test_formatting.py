@@ -105,3 +105,13 @@ def test_formatter_by_name_and_unknown_name():
     with pytest.raises(ConfigError) as info:
         fmt.formatter("pct")
     assert str(info.value).startswith("`formats`: format 'pct' is not known. Fix: use one of count, number,")
+
+
+def test_survey_scores_read_in_their_unit():
+    from toolkit import formatting as fmt
+
+    assert fmt.score(4.8, "nps") == "+5" and fmt.score(0.79, "csat") == "79%" and fmt.score(0.675, "ces") == "68%"
+    assert fmt.score_interval(-3.2, 8.2, "nps") == "−3 to +8"
+    assert fmt.score_interval(0.778, 0.802, "csat") == "78–80%"
+    assert fmt.score_change(-0.3125, "csat") == "−31" and fmt.score_change(44.0, "nps") == "+44"
+    assert fmt.score_change(None, "csat") == fmt.MISSING

@@ -121,14 +121,17 @@ def test_thresholds_read_in_their_unit(answers):
     data["evidence"][0]["checks"] = [
         {"indicator": "watermelon_teams", "measure": "flagged teams", "direction": "at_most", "threshold": 0},
         {"indicator": "median_agent_replies", "measure": "replies", "direction": "at_most", "threshold": 1},
-        {"indicator": "csat_change", "measure": "the change", "direction": "at_least", "threshold": 2},
+        {"indicator": "csat_change", "measure": "the change", "direction": "at_least", "threshold": 0.02},
         {"indicator": "open_problem_cluster_age_days", "measure": "the age", "direction": "at_most", "threshold": 30}]
     registry = {name: Indicator(name, "test", INDICATORS[name].unit, lambda data, tz: (99.0, "99"))
-                for name in ("watermelon_teams", "median_agent_replies", "csat_change",
-                             "open_problem_cluster_age_days")}
+                for name in ("watermelon_teams", "median_agent_replies", "open_problem_cluster_age_days")}
+    # a change of shares is a fraction: 0.01 is one percentage point, short of the two the claim needs
+    registry["csat_change"] = Indicator("csat_change", "test", INDICATORS["csat_change"].unit,
+                                        lambda data, tz: (0.01, "up 1 point"))
     reason = evaluate_evidence(model_from_dict(data), answers, EvidenceData(), indicators=registry).loc[0, "reason"]
     assert reason == ("99 (the claim needs flagged teams to be zero); 99 (the claim needs replies to be at most 1 "
-                      "reply); 99 (the claim needs the age to be at most 30 days)")
+                      "reply); up 1 point (the claim needs the change to be at least 2 percentage points); 99 (the "
+                      "claim needs the age to be at most 30 days)")
 
 
 def test_no_code_identifier_in_any_shipped_sentence_part():
@@ -305,3 +308,27 @@ def test_indicators_call_their_owning_modules_directly():
               and node.func.value.id in ("ops", "survey", "duplicates")}
     assert called == {"ops.workload_concentration", "ops.conversation_summary", "ops.watermelon", "ops.hedging",
                       "survey.response_rates", "survey.csat", "survey.survey_trend", "duplicates.cluster_summary"}
+
+
+def test_survey_indicators_are_fractions_like_their_thresholds():
+    from statsmodels.stats.proportion import proportion_confint
+
+    scores = [5] * 30 + [2] * 10 + [5] * 24 + [1] * 16  # Q1: 30 of 40 satisfied; Q2: 24 of 40
+    dates = ["2026-02-01T10:00Z"] * 40 + ["2026-05-01T10:00Z"] * 40
+    responses = validate(pd.DataFrame({
+        "response_id": [f"r{i}" for i in range(80)], "survey": "csat", "score": scores, "scale": "1-5",
+        "submitted_at": dates, "ticket_id": [f"t{i}" for i in range(80)]}), "survey_responses")
+    invitations = validate(pd.DataFrame({
+        "invitation_id": [f"i{i}" for i in range(200)], "survey": "csat", "sent_at": "2026-01-15T09:00Z",
+        "ticket_id": [f"t{i}" for i in range(200)]}), "survey_invitations")
+    data = EvidenceData(survey_responses=responses, invitations=invitations)
+    rate, detail = INDICATORS["csat_response_rate"].compute(data, "UTC")
+    assert (rate, detail) == (0.4, "80 of 200 satisfaction surveys were answered")
+    width, detail = INDICATORS["csat_ci_width"].compute(data, "UTC")
+    low, high = proportion_confint(54, 80, method="wilson")
+    assert width == pytest.approx(high - low)
+    assert detail.startswith("67.5% of 80 customers were satisfied, with a 95% interval from ")
+    change, detail = INDICATORS["csat_change"].compute(data, "UTC")
+    assert change == pytest.approx(24 / 40 - 30 / 40)
+    assert detail.startswith("75.0% of customers were satisfied in the quarter from ")
+    assert {INDICATORS[n].unit for n in ("csat_ci_width", "csat_change")} == {"share_difference"}

@@ -15,15 +15,15 @@ from toolkit.report.findings import (
 
 
 def _summary():
-    return pd.DataFrame({"survey": ["nps", "csat"], "n": [200, 400], "score": [-4.4, 77.7], "low": [-12.0, 73.4],
-                         "high": [3.2, 81.6]})
+    return pd.DataFrame({"survey": ["nps", "csat"], "n": [200, 400], "score": [-4.4, 0.777], "low": [-12.0, 0.734],
+                         "high": [3.2, 0.816]})
 
 
 def _segments():
     return pd.DataFrame({
         "team": ["Rapid", "Tiny", "Good", "Meh"],
-        "score": [49.8, 20.0, 89.0, 70.0], "low": [45.8, 5.0, 86.0, 60.0], "high": [53.8, 45.0, 92.0, 80.0],
-        "rest_score": [82.1, 80.0, 76.0, 78.0], "difference": [-32.3, -60.0, 13.0, -8.0],
+        "score": [0.498, 0.2, 0.89, 0.7], "low": [0.458, 0.05, 0.86, 0.6], "high": [0.538, 0.45, 0.92, 0.8],
+        "rest_score": [0.821, 0.8, 0.76, 0.78], "difference": [-0.323, -0.6, 0.13, -0.08],
         "significant": [True, True, True, False], "direction": ["below", "below", "above", ""],
         "small_sample": [False, True, False, False]})
 
@@ -32,18 +32,18 @@ def test_survey_findings_write_sentences_with_numbers():
     drivers = pd.DataFrame({"odds_ratio": [5.06, 9.0, 0.5], "significant": [True, False, True],
                             "statement": ["Tickets reopened at least once have 5.1x the odds.", "not significant",
                                           "protective"]})
-    rates = pd.DataFrame({"survey": ["csat", "nps"], "rate": [22.4, 57.0]})
+    rates = pd.DataFrame({"survey": ["csat", "nps"], "response_rate": [0.224, 0.57]})
     bias = pd.DataFrame({"measure": ["median", "share"], "significant": [True, True],
                          "statement": ["Agent replies: 2 vs 2.", "Reopened at least once: 7% vs 11%."]})
     themes = pd.DataFrame({"label": ["bugs / slow", "easy / helpful", "price"], "leans": ["detractors", "promoters",
                                                                                           "detractors"],
-                           "share_unfavourable": [31.2, 0.0, 10.0], "share_favourable": [0.0, 50.7, 2.0],
-                           "difference": [31.2, -50.7, 8.0]})
+                           "unfavourable_share": [0.312, 0.0, 0.1], "favourable_share": [0.0, 0.507, 0.02],
+                           "difference": [0.312, -0.507, 0.08]})
     out = survey_findings(_summary(), {"team": _segments()}, drivers, rates, bias, themes)
     assert out["finding"].tolist() == [
         "Customers gave an NPS of −4 (95% CI −12 to +3, 200 answers) and 78% satisfied in CSAT "
         "(95% CI 73–82%, 400 answers).",
-        "CSAT for team Rapid is 50% satisfied (95% CI 46–54%), 32 points below the rest (82%).",
+        "CSAT for team Rapid is 50% satisfied (95% CI 46–54%), 32 percentage points below the rest (82%).",
         "Strongest driver of dissatisfaction: Tickets reopened at least once have 5.1x the odds.",
         "Only 22% of CSAT invitations were answered; respondents differ from the rest: Reopened at least once: "
         "7% vs 11%.",

@@ -47,9 +47,13 @@ def test_valid_parameters_are_normalised(tmp_path, tickets):
                                      "Fix: use an IANA name such as 'Europe/London', 'America/New_York' or 'UTC'"),
     ({"accent_colour": "blue"}, "`accent_colour`: 'blue' is not a hex colour. Fix: write it as \"#RRGGBB\", "
                                 'e.g. "#0b6e99"'),
-    ({"sla_targets": {"urgent": -5}}, "`sla_targets.urgent`: expected a positive number of minutes, got -5. "
-                                      "Fix: pass the first-reply target in calendar minutes, e.g. 240 for 4 hours"),
-    ({"sla_targets": {"critical": 5}}, "`sla_targets.critical`: is not a priority. Fix: use low, normal, high, urgent"),
+    ({"sla_targets": {"urgent": -5}}, "`sla_targets.urgent`: SLA target for 'urgent' must be a positive number of "
+                                      "minutes, got -5. Fix: give the first-reply target in calendar minutes, e.g. 240 "
+                                      "for 4 hours"),
+    ({"sla_targets": {"critical": 5}}, "`sla_targets`: unknown priority 'critical' in SLA targets. "
+                                       "Fix: use the priorities low, normal, high, urgent"),
+    ({"sla_targets": [60]}, "`sla_targets`: expected a mapping of priority to minutes, got list. "
+                            'Fix: pass e.g. {{"urgent": 60, "high": 240, "normal": 480, "low": 1440}}'),
     ({"segments": ["region"]}, "`segments`: 'region' is not a segment column. "
                                "Fix: use some of team, channel, priority, product, assignee, organization_id"),
     ({"redact_pii": "maybe"}, "`redact_pii`: expected true or false, got 'maybe'. "
@@ -65,6 +69,17 @@ def test_bad_parameters_raise_one_clear_error(tmp_path, tickets, values, message
     with pytest.raises(ConfigError) as err:
         validate_parameters(values, base_dir=tmp_path)
     assert str(err.value) == message.format(tmp=tmp_path.resolve())
+
+
+def test_the_priority_error_reads_the_same_in_the_report_and_the_helpdesk_functions(tmp_path, tickets):
+    from toolkit.ops.facts import check_targets
+
+    with pytest.raises(ConfigError) as report_error:
+        validate_parameters({"tickets_path": "tickets.csv", "sla_targets": {"critical": 5}}, base_dir=tmp_path)
+    with pytest.raises(ConfigError) as ops_error:
+        check_targets({"critical": 5})  # what every ops function with targets= calls first
+    assert report_error.value.problem == ops_error.value.problem == "unknown priority 'critical' in SLA targets"
+    assert report_error.value.fix == ops_error.value.fix == "use the priorities low, normal, high, urgent"
 
 
 def test_tickets_are_required(tmp_path):

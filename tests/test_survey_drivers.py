@@ -61,7 +61,7 @@ def synthetic(n: int = 1500, seed: int = 4) -> tuple[pd.DataFrame, pd.DataFrame]
 def test_coefficients_match_statsmodels_on_the_same_standardised_design():
     tickets, responses = synthetic()
     result = satisfaction_drivers(tickets, responses).set_index("term")
-    design, terms, _ = ticket_features(tickets)
+    design, terms = ticket_features(tickets)
     y = (responses["score"] <= 3).astype(float).to_numpy()
     fit = sm.Logit(y, sm.add_constant(design.to_numpy())).fit(disp=0)
     expected = pd.Series(fit.params[1:], index=design.columns)
@@ -91,9 +91,12 @@ def test_strongest_effects_first_and_p_values_holm_corrected():
 def test_rare_categories_are_pooled_and_constant_features_skipped():
     tickets, responses = synthetic(300)
     tickets.loc[tickets.index[:5], "channel"] = "phone"
-    design, terms, notes = ticket_features(tickets, ["channel", "sla_breached"], min_category=20)
+    design, terms = ticket_features(tickets, ["channel", "sla_breached"], min_category=20)
     assert "channel=other" in design.columns and "channel=phone" not in design.columns
-    assert notes == ["Satisfaction driver 'with a breached SLA' left out: the tickets' sla_breached column is empty."]
+    assert design.attrs["notes"] == [
+        "Satisfaction driver 'with a breached SLA' left out: the tickets' sla_breached column is empty."]
+    result = satisfaction_drivers(tickets, responses, features=["channel", "sla_breached"])
+    assert result.attrs["notes"] == design.attrs["notes"]
 
 
 def test_driver_errors():

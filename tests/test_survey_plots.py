@@ -32,6 +32,18 @@ def test_score_by_segment_marks_small_samples_and_significance():
     assert fig.layout.xaxis.range == (-100, 100)
 
 
+def test_csat_scores_are_fractions_on_a_percent_axis():
+    frame = responses().assign(survey="csat", scale="1-5", score=lambda f: f["score"].clip(1, 5))
+    segments = compare_segments(frame, "region", "csat")
+    fig = plots.score_by_segment(segments)
+    assert fig.layout.xaxis.tickformat == ".0%" and fig.layout.xaxis.range is None
+    assert max(fig.data[0].x) <= 1
+    assert fig.layout.meta["takeaway"] == ("Highest: north (80%); lowest: south (40%). Significantly below the rest: "
+                                           "south.")
+    trend = plots.score_trend(survey_trend(frame, "csat", "month", min_n=5))
+    assert trend.layout.yaxis.tickformat == ".0%"
+
+
 def test_score_trend_draws_band_and_line_per_segment():
     fig = plots.score_trend(survey_trend(responses(), "nps", "month", min_n=5))
     assert [t.mode for t in fig.data[:3]] == ["lines", "lines", "lines+markers"]
@@ -48,20 +60,32 @@ def test_driver_forest_theme_and_response_figures():
     assert forest.layout.xaxis.type == "log"
     assert list(forest.data[0].y) == ["agent replies [1 SD ≈ 2.0 agent replies]",
                                       "tickets reopened at least once"]
-    themes = pd.DataFrame({"label": ["refund / invoice", "friendly / agent"], "share_unfavourable": [60.0, 5.0],
-                           "share_favourable": [4.0, 70.0], "leans": ["detractors", "promoters"]})
+    themes = pd.DataFrame({"label": ["refund / invoice", "friendly / agent"], "unfavourable_share": [0.6, 0.05],
+                           "favourable_share": [0.04, 0.7], "leans": ["detractors", "promoters"]})
     themes.attrs["groups"] = ("detractors", "promoters")
     bars = plots.theme_bars(themes)
     assert [t.name for t in bars.data] == ["detractors", "promoters"]
     assert list(bars.data[0].y) == ["friendly / agent ★", "refund / invoice ★"]
-    rates = pd.DataFrame({"team": ["a", "b"], "invited": [100, 10], "responded": [30, 2], "rate": [30.0, 20.0],
-                          "low": [22.0, 5.0], "high": [40.0, 50.0], "small_sample": [False, True]})
-    assert list(plots.response_rate_bars(rates).data[0].x) == ["a", "b"]
+    assert list(bars.data[0].x) == [0.05, 0.6]  # fractions drawn as given; the axis shows percent
+    assert bars.layout.xaxis.tickformat == ".0%"
+    assert bars.layout.meta["takeaway"] == "“refund / invoice” sets detractors apart most: 60% of their comments " \
+                                           "vs 4% of promoters'."
+    rates = pd.DataFrame({"segment": ["a", "b"], "team": ["a", "b"], "invited": [100, 10], "responded": [30, 2],
+                          "response_rate": [0.3, 0.2], "low": [0.22, 0.05], "high": [0.4, 0.5],
+                          "small_sample": [False, True]})
+    rate_bars = plots.response_rate_bars(rates)
+    assert list(rate_bars.data[0].x) == ["a", "b"]
+    assert rate_bars.data[0].y[0] == 0.3 and rate_bars.layout.yaxis.tickformat == ".0%"
+    assert rate_bars.layout.meta["takeaway"] == "Response rates: a 30%."
     bias = pd.DataFrame({"attribute": ["reopens", "agent_replies", "channel"],
                          "measure": ["share", "median", "category"],
-                         "respondents": [10.0, 2.0, 30.0], "nonrespondents": [25.0, 4.0, 20.0],
+                         "respondents": [0.1, 2.0, 0.3], "nonrespondents": [0.25, 4.0, 0.2],
                          "detail": ["", "", "chat"], "significant": [True, True, False]})
-    assert list(plots.nonresponse_bars(bias).data[0].x) == ["reopens ★", "channel chat"]
+    bias_bars = plots.nonresponse_bars(bias)
+    assert list(bias_bars.data[0].x) == ["reopens ★", "channel chat"]
+    assert bias_bars.layout.yaxis.tickformat == ".0%"
+    assert bias_bars.layout.meta["takeaway"] == ("Largest difference: reopens, 10% of respondents' tickets vs 25% of "
+                                                 "non-respondents'.")
 
 
 def test_plots_name_missing_columns():

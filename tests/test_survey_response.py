@@ -36,12 +36,14 @@ def client():
 def test_response_rate_overall_and_by_ticket_segment_with_wilson_intervals():
     tickets, invitations, responses = client()
     overall = response_rates(invitations, responses)
-    assert overall[["segment", "invited", "responded", "rate"]].values.tolist() == [["all", 200, 100, 50.0]]
+    assert overall.columns.tolist() == ["segment", "invited", "responded", "response_rate", "low", "high",
+                                        "small_sample"]
+    assert overall[["segment", "invited", "responded", "response_rate"]].values.tolist() == [["all", 200, 100, 0.5]]
     low, high = proportion_confint(100, 200, method="wilson")
-    assert (overall["low"].item(), overall["high"].item()) == pytest.approx((100 * low, 100 * high))
+    assert (overall["low"].item(), overall["high"].item()) == pytest.approx((low, high))
     by_channel = response_rates(invitations, responses, "channel", tickets=tickets)
-    assert by_channel[["channel", "invited", "responded", "rate"]].values.tolist() == [
-        ["chat", 100, 20, 20.0], ["email", 100, 80, 80.0]]
+    assert by_channel[["segment", "channel", "invited", "responded", "response_rate"]].values.tolist() == [
+        ["chat", "chat", 100, 20, 0.2], ["email", "email", 100, 80, 0.8]]
     assert not by_channel["small_sample"].any()
 
 
@@ -65,7 +67,7 @@ def test_nonresponse_bias_compares_ticket_attributes_with_corrected_tests():
     bias = nonresponse_bias(invitations, responses, tickets).set_index("attribute")
     assert bias.index.tolist() == ["reopens", "agent_replies", "channel", "team"]
     reopens = bias.loc["reopens"]
-    assert (reopens["respondents"], reopens["nonrespondents"]) == (20.0, 80.0)
+    assert (reopens["respondents"], reopens["nonrespondents"]) == (0.2, 0.8)  # shares (0-1)
     assert reopens["p_value"] == pytest.approx(proportions_ztest([20, 80], [100, 100])[1])
     assert bool(reopens["significant"])
     assert reopens["statement"].startswith("Reopened at least once: 20% of respondents' tickets vs 80% of others' "
@@ -80,10 +82,13 @@ def test_satisfied_are_over_represented_given_the_tickets():
     tickets, invitations, responses = client()
     result = nonresponse_adjusted_score(invitations, responses, tickets, features=["reopened"], n_boot=50, seed=1)
     row = result.iloc[0]
-    assert row["observed"] == 78.0
+    assert row["observed"] == 0.78
     # non-respondents: 20 smooth tickets (about 90% satisfied) and 80 reopened ones (about 30%)
-    assert row["expected_nonrespondents"] == pytest.approx((20 * 90 + 80 * 30) / 100, abs=2)
-    assert row["all_invited"] == pytest.approx((78 + row["expected_nonrespondents"]) / 2)
+    assert row["expected_nonrespondents"] == pytest.approx((20 * 0.9 + 80 * 0.3) / 100, abs=0.02)
+    assert row["all_invited"] == pytest.approx((0.78 + row["expected_nonrespondents"]) / 2)
+    assert row["gap"] == pytest.approx(0.78 - row["all_invited"])
+    assert row["statement"].startswith("Respondents: 78% favourable. Given their tickets, the 100 invited customers "
+                                       "who did not answer would likely be ")
     assert bool(row["over_represented"]) and row["gap_low"] > 0
     assert "the satisfied are over-represented among the answers" in row["statement"]
     again = nonresponse_adjusted_score(invitations, responses, tickets, features=["reopened"], n_boot=50, seed=1)

@@ -200,9 +200,9 @@ def test_csat_top_two_box_with_wilson_interval_and_mean():
     p, n = 0.5, 6
     centre = (p + Z**2 / (2 * n)) / (1 + Z**2 / n)
     half = Z * math.sqrt(p * (1 - p) / n + Z**2 / (4 * n**2)) / (1 + Z**2 / n)
-    assert (float(r["score"]), int(r["satisfied"]), int(r["n"])) == (50.0, 3, 6)
-    assert float(r["low"]) == pytest.approx(100 * low) == pytest.approx(100 * (centre - half))
-    assert float(r["high"]) == pytest.approx(100 * high) == pytest.approx(100 * (centre + half))
+    assert (float(r["score"]), int(r["satisfied"]), int(r["n"])) == (0.5, 3, 6)
+    assert float(r["low"]) == pytest.approx(low) == pytest.approx(centre - half)
+    assert float(r["high"]) == pytest.approx(high) == pytest.approx(centre + half)
     mean_low, mean_high = stats.t.interval(0.95, 5, loc=10 / 3, scale=np.std([1, 2, 3, 4, 5, 5], ddof=1) / math.sqrt(6))
     assert float(r["mean"]) == pytest.approx(10 / 3)
     assert (float(r["mean_low"]), float(r["mean_high"])) == pytest.approx((mean_low, mean_high))
@@ -211,22 +211,22 @@ def test_csat_top_two_box_with_wilson_interval_and_mean():
 
 def test_csat_binary_words_and_numbers():
     words = csat(["good", "bad", "Good", None, "  "])
-    assert (float(words["score"]), int(words["n"]), int(words["missing"])) == (pytest.approx(200 / 3), 3, 2)
+    assert (float(words["score"]), int(words["n"]), int(words["missing"])) == (pytest.approx(2 / 3), 3, 2)
     assert words["scale"].iloc[0] == "binary" and np.isnan(float(words["mean"]))
     numbers = csat([1, 0, 1, 1], scale="binary")
-    assert float(numbers["score"]) == 75.0
+    assert float(numbers["score"]) == 0.75
     seven = csat([7, 6, 5, 1], scale=(1, 7))
-    assert float(seven["score"]) == 50.0
+    assert float(seven["score"]) == 0.5
     strings = csat(pd.Series(["4", "5", "2"]))  # the tickets' satisfaction column holds digits as text
-    assert float(strings["score"]) == pytest.approx(200 / 3)
+    assert float(strings["score"]) == pytest.approx(2 / 3)
 
 
 def test_csat_edge_cases_and_errors():
     empty = csat([])
     assert int(empty["n"]) == 0 and np.isnan(float(empty["score"])) and np.isnan(float(empty["low"]))
     one = csat([5])
-    assert float(one["score"]) == 100 and np.isnan(float(one["mean_low"]))
-    assert float(one["low"]) == pytest.approx(100 * proportion_confint(1, 1, method="wilson")[0])
+    assert float(one["score"]) == 1.0 and np.isnan(float(one["mean_low"]))
+    assert float(one["low"]) == pytest.approx(proportion_confint(1, 1, method="wilson")[0])
     with pytest.raises(DataError) as err:
         csat(["good", "4", "meh"])
     assert str(err.value) == ("column `ratings`: the ratings mix words and numbers (rows 2 ('4'), 3 ('meh')). "
@@ -242,10 +242,11 @@ def test_csat_edge_cases_and_errors():
 def test_ces_mean_and_share_agreeing():
     r = survey.ces([1, 2, 3, 4, 5, 6, 7])
     assert float(r["score"]) == 4.0
-    assert (int(r["agreeing"]), float(r["agree"])) == (3, pytest.approx(300 / 7))
+    assert (int(r["agreeing"]), float(r["agree_share"])) == (3, pytest.approx(3 / 7))
     low, high = stats.t.interval(0.95, 6, loc=4, scale=np.std(range(1, 8), ddof=1) / math.sqrt(7))
     assert (float(r["low"]), float(r["high"])) == pytest.approx((low, high))
-    assert float(r["agree_low"]) == pytest.approx(100 * proportion_confint(3, 7, method="wilson")[0])
+    assert float(r["agree_low"]) == pytest.approx(proportion_confint(3, 7, method="wilson")[0])
+    assert float(r["agree_high"]) == pytest.approx(proportion_confint(3, 7, method="wilson")[1])
     five = survey.ces([4, 5, 3], scale=(1, 5))
     assert int(five["agreeing"]) == 2
     assert int(survey.ces([])["n"]) == 0
@@ -259,15 +260,18 @@ def test_wilson_and_proportion_difference_match_statsmodels():
     diff = survey.proportion_difference(40, 100, 25, 90)
     z, p = proportions_ztest([40, 25], [100, 90])
     assert float(diff["p_value"].iloc[0]) == pytest.approx(p)
-    assert float(diff["difference"].iloc[0]) == pytest.approx(100 * (0.4 - 25 / 90))
+    assert float(diff["difference"].iloc[0]) == pytest.approx(0.4 - 25 / 90)
+    se = math.sqrt(0.4 * 0.6 / 100 + (25 / 90) * (65 / 90) / 90)
+    assert float(diff["low"].iloc[0]) == pytest.approx(0.4 - 25 / 90 - Z * se)
+    assert float(diff["high"].iloc[0]) == pytest.approx(0.4 - 25 / 90 + Z * se)
 
 
 def test_forgiving_spellings_and_types():
     assert nps([9, 3], method="Adjusted Wald")["method"].iloc[0] == "adjusted-wald"
     assert nps([9, 3], method="adjusted_wald")["method"].iloc[0] == "adjusted-wald"
-    assert float(csat([True, False, True, True])["score"]) == 75.0
+    assert float(csat([True, False, True, True])["score"]) == 0.75
     flags = csat(pd.Series([True, None, False], dtype="boolean"))
-    assert (float(flags["score"]), int(flags["n"]), int(flags["missing"])) == (50.0, 2, 1)
+    assert (float(flags["score"]), int(flags["n"]), int(flags["missing"])) == (0.5, 2, 1)
     assert float(nps(np.array([9, 10, 0]))["score"]) == pytest.approx(100 / 3)
     assert float(nps(pd.Series(["9", "10", "0"]))["score"]) == pytest.approx(100 / 3)
     with pytest.raises(DataError, match=r"^column `scores_b`: NPS answers are outside the 0-10 scale \(row 1 \(12\)\)"):

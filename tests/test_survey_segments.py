@@ -53,7 +53,7 @@ def test_small_segments_are_shown_flagged_and_never_ranked():
     assert bool(west["small_sample"]) and pd.isna(west["rank"]) and np.isnan(west["p_adjusted"])
     assert not west["significant"] and west["direction"] == ""
     assert west["low"] < west["score"] < west["high"]
-    assert west["note"] == ("west: NPS 0 (95% CI -46 to 46) from only 10 answers (fewer than 30); "
+    assert west["note"] == ("west: NPS 0 (95% CI −46 to +46) from only 10 answers (fewer than 30); "
                             "too few to compare or rank.")
     assert compare_segments(responses(GROUPS), "region", min_n=5)["rank"].notna().all()
 
@@ -71,11 +71,22 @@ def test_benjamini_hochberg_and_no_correction():
 def test_csat_segments_use_two_proportion_z_tests():
     frame = responses({"a": [5] * 30 + [1] * 10, "b": [4] * 20 + [2] * 20, "c": [5] * 35 + [3] * 5}, "csat", "1-5")
     result = compare_segments(frame, "region", "csat").set_index("region")
-    assert result.loc["a", "score"] == 75.0
+    assert result.loc["a", "score"] == 0.75  # a share (0-1), as everywhere
+    assert result.loc["b", "rest_score"] == 65 / 80
+    assert result.loc["b", "difference"] == pytest.approx(0.5 - 65 / 80)
     _, p = proportions_ztest([20, 65], [40, 80])
     assert result.loc["b", "p_value"] == pytest.approx(p)
     assert result.loc["b", "direction"] == "below"
-    assert result.loc["b", "note"].startswith("b: CSAT (% satisfied) 50 (95% CI 35 to 65) is below the rest (81)")
+    assert result.loc["b", "note"] == ("b: CSAT 50% (95% CI 35–65%) is below the rest (81%) by 31 percentage points "
+                                       "(adjusted p = 0.00115).")
+
+
+def test_segment_frames_carry_a_segment_column_and_the_by_column():
+    result = compare_segments(responses(GROUPS), "region")
+    assert result.columns[:2].tolist() == ["segment", "region"]
+    assert result["segment"].tolist() == result["region"].tolist() == ["north", "east", "south", "west"]
+    assert result.iloc[0]["note"] == ("north: NPS +40 (95% CI +16 to +59) is above the rest (−4) by 44 points "
+                                      "(adjusted p = 0.00783).")
 
 
 def test_segment_from_tickets_and_missing_values():
@@ -103,7 +114,8 @@ def test_survey_summary_lists_each_survey_present():
                        responses({"a": [5, 4, 1, 2]}, "csat", "1-5").assign(response_id=lambda f: "c" + f.response_id)])
     summary = survey_summary(frame)
     assert summary["survey"].tolist() == ["nps", "csat"]
-    assert summary["score"].tolist() == pytest.approx([100 / 3, 50.0])
+    assert summary["score"].tolist() == pytest.approx([100 / 3, 0.5])  # NPS in points, CSAT a share
+    assert summary["measure"].tolist() == ["NPS", "CSAT (share satisfied)"]
     assert survey_summary(frame.iloc[:0]).empty
 
 

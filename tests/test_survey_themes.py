@@ -34,7 +34,9 @@ def test_two_clear_themes_split_detractors_and_promoters():
     praise = themes[themes["label"].str.contains("friendly|helpful|agent")].iloc[0]
     assert (billing["unfavourable"], billing["favourable"]) == (18, 2)
     assert (praise["unfavourable"], praise["favourable"]) == (1, 18)
-    assert billing["share_unfavourable"] == pytest.approx(100 * 18 / 19)
+    assert billing["unfavourable_share"] == pytest.approx(18 / 19)  # a fraction of the 19 detractors' comments
+    assert billing["favourable_share"] == pytest.approx(2 / 20)
+    assert billing["difference"] == pytest.approx(18 / 19 - 2 / 20)
     assert billing["leans"] == "detractors" and praise["leans"] == "promoters"
     assert billing["p_adjusted"] < 0.05
     assert themes.attrs["groups"] == ("detractors", "promoters")

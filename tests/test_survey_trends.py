@@ -23,12 +23,15 @@ def test_monthly_csat_with_gap_month_and_supported_change():
     trend = survey_trend(data, "csat", "month")
     assert trend["period"].dt.strftime("%Y-%m-%d").tolist() == ["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01"]
     assert trend["n"].tolist() == [100, 0, 100, 100]
-    assert trend["score"].tolist()[0] == 80.0 and pd.isna(trend["score"].iloc[1])
+    assert trend["score"].tolist()[0] == 0.8 and pd.isna(trend["score"].iloc[1])  # a share (0-1)
+    assert trend["segment"].tolist() == ["2026-01", "2026-02", "2026-03", "2026-04"]
     # Feb is empty, so no change can be computed into or out of it
     assert trend["change"].isna().tolist() == [True, True, True, False]
     april = trend.iloc[3]
     expected = proportion_difference(42, 100, 40, 100)
-    assert april["change"] == pytest.approx(2.0)
+    assert april["change"] == pytest.approx(0.02)
+    assert (april["change_low"], april["change_high"]) == pytest.approx(
+        (float(expected["low"].iloc[0]), float(expected["high"].iloc[0])))
     assert april["p_value"] == pytest.approx(float(expected["p_value"].iloc[0]))
     assert not april["change_significant"] and april["direction"] == ""
 
@@ -61,6 +64,7 @@ def test_nps_trend_by_segment_uses_nps_differences():
                  "nps", "0-10")
     trend = survey_trend(data, "nps", "quarter", by="team")
     assert trend[["team", "n"]].values.tolist() == [["a", 30], ["a", 30], ["b", 30], ["b", 30]]
+    assert trend["segment"].tolist() == ["a | 2026Q1", "a | 2026Q2", "b | 2026Q1", "b | 2026Q2"]
     b = trend[trend["team"] == "b"].iloc[1]
     # team b: quarter 1 has 20 promoters and 10 detractors, quarter 2 has 10 and 20
     expected = nps_difference_from_counts((20, 0, 10), (10, 0, 20))

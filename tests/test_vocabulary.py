@@ -82,3 +82,52 @@ def test_every_public_ops_compute_function_returns_rates_as_fractions(sample_cli
             assert values.between(0, 1).all(), f"{name}.{column} is not a 0-1 fraction"
             checked += 1
     assert checked >= 15
+
+
+def test_every_public_survey_compute_function_returns_shares_as_fractions(sample_client):
+    """Walk toolkit.survey's public compute functions on the sample client: CSAT/CES scores, rates and shares 0-1."""
+    from toolkit import survey
+
+    tables, _ = sample_client
+    tickets, responses, invitations = tables["tickets"], tables["survey_responses"], tables["survey_invitations"]
+    csat_scores = responses.loc[responses["survey"] == "csat", "score"]
+    calls = {
+        "csat": lambda: survey.csat(csat_scores[responses["scale"] == "1-5"]),
+        "ces": lambda: survey.ces(responses.loc[responses["survey"] == "ces", "score"]),
+        "compare_segments": lambda: survey.compare_segments(responses, "team", "csat", tickets=tickets),
+        "survey_trend": lambda: survey.survey_trend(responses, "csat", "month"),
+        "response_rates": lambda: survey.response_rates(invitations, responses, by="survey"),
+        "nonresponse_bias": lambda: survey.nonresponse_bias(invitations, responses, tickets, "csat"),
+        "nonresponse_adjusted_score": lambda: survey.nonresponse_adjusted_score(
+            invitations, responses, tickets, features=["reopened", "channel"], n_boot=20),
+        "comment_themes": lambda: survey.comment_themes(responses, "nps", n_themes=4),
+    }
+    share_columns = {"csat": ["score", "low", "high"], "ces": ["agree_low", "agree_high"],
+                     "compare_segments": ["score", "low", "high", "rest_score"],
+                     "survey_trend": ["score", "low", "high"],
+                     "nonresponse_adjusted_score": ["observed", "expected_nonrespondents", "all_invited"]}
+    checked = 0
+    for name, call in calls.items():
+        frame = call()
+        columns = _fraction_columns(frame) + share_columns.get(name, [])
+        if name == "nonresponse_bias":
+            frame = frame[frame["measure"] != "median"]
+            columns += ["respondents", "nonrespondents"]
+        for column in columns:
+            values = pd.to_numeric(frame[column], errors="coerce").dropna()
+            assert len(values) and values.between(0, 1).all(), f"{name}.{column} is not a 0-1 fraction"
+            checked += 1
+    summary = survey.survey_summary(responses).set_index("survey")
+    assert summary.loc[["csat", "ces"], "score"].between(0, 1).all()
+    assert -100 <= summary.loc["nps", "score"] <= 100 and summary.loc["nps", "measure"] == "NPS"  # points
+    assert checked >= 20
+
+
+def test_chart_names_of_metrics_come_from_the_vocabulary():
+    from toolkit.plots import theme
+
+    for metric in vocabulary.METRICS:
+        assert theme.readable(metric.id) == metric.label
+        assert metric.id not in theme.LABELS  # LABELS holds only words that are not metrics
+    assert vocabulary.BY_ID["sla_attainment"].label == "SLA attainment"
+    assert vocabulary.BY_ID["response_rate"].unit == vocabulary.BY_ID["agree_share"].unit == "fraction"

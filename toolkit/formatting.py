@@ -116,6 +116,21 @@ def interval(low: float | None, high: float | None, kind: str = "percent") -> st
                       fix="use percent, nps, points, ratio or minutes")
 
 
+def score(value: float | None, survey: str) -> str:
+    """A survey score in its unit: NPS in signed points (``+5``), CSAT and CES shares (0-1) as percentages."""
+    return nps(value) if survey == "nps" else percent(value)
+
+
+def score_interval(low: float | None, high: float | None, survey: str) -> str:
+    """A survey score's interval in its unit: ``−3 to +5`` for NPS, ``78–80%`` for CSAT and CES shares."""
+    return interval(low, high, "nps" if survey == "nps" else "percent")
+
+
+def score_change(difference: float | None, survey: str) -> str:
+    """A change of a survey score in points: NPS points as given, a share difference (−1..1) x 100."""
+    return points(difference if survey == "nps" or is_missing(difference) else float(difference) * 100)
+
+
 def ratio(value: float | None) -> str:
     """A ratio (odds ratio, rate ratio, growth) to two significant figures: ``2.3``, ``0.47``, ``12``."""
     if is_missing(value):

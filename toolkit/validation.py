@@ -19,7 +19,7 @@ split by) and :data:`PRIORITIES` (from the canonical schema).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -30,7 +30,8 @@ from toolkit.schema import PRIORITIES, SCALES, TABLES, has_values, validate
 
 __all__ = [
     "FREQS", "MIN_N", "PRIORITIES", "SEGMENT_COLUMNS", "as_list", "check_by", "check_choice", "check_confidence",
-    "check_freq", "check_min_n", "check_positive", "check_scale", "check_table", "check_tz", "require_columns",
+    "check_freq", "check_min_n", "check_positive", "check_scale", "check_sla_targets", "check_table", "check_tz",
+    "require_columns",
 ]
 
 MIN_N = 30
@@ -117,6 +118,35 @@ def check_choice(value: object, allowed: Sequence[str], key: str) -> str:
         raise ConfigError(f"unknown {key} {value!r}", key=key,
                           fix=f"use one of {', '.join(repr(a) for a in allowed)}")
     return value
+
+
+def check_sla_targets(targets: object, key: str = "targets") -> dict[str, float]:
+    """The first-reply targets given, as ``{priority: minutes}``; ConfigError for an unknown priority or bad minutes.
+
+    Only the priorities given are returned (callers complete them with their defaults). The
+    helpdesk functions (``targets``) and the report parameters (``sla_targets``) both check here,
+    so a wrong priority reads the same wherever it is passed.
+
+    >>> check_sla_targets({"urgent": 60})
+    {'urgent': 60.0}
+    """
+    if targets is None:
+        return {}
+    if not isinstance(targets, Mapping):
+        raise ConfigError(f"expected a mapping of priority to minutes, got {type(targets).__name__}", key=key,
+                          fix='pass e.g. {"urgent": 60, "high": 240, "normal": 480, "low": 1440}')
+    checked = {}
+    for priority, minutes in targets.items():
+        if priority not in PRIORITIES:
+            raise ConfigError(f"unknown priority {priority!r} in SLA targets", key=key,
+                              fix=f"use the priorities {', '.join(PRIORITIES)}")
+        if (isinstance(minutes, bool) or not isinstance(minutes, int | float) or not minutes > 0
+                or not math.isfinite(minutes)):
+            raise ConfigError(f"SLA target for {priority!r} must be a positive number of minutes, got {minutes!r}",
+                              key=f"{key}.{priority}", fix="give the first-reply target in calendar minutes, "
+                                                           "e.g. 240 for 4 hours")
+        checked[priority] = float(minutes)
+    return checked
 
 
 def check_table(frame: object, table: str, *, argument: str) -> pd.DataFrame:

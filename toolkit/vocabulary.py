@@ -25,48 +25,66 @@ UNITS = {
 @dataclass(frozen=True)
 class Metric:
     """One metric a client may read: ``id`` (frame column), human ``name``, ``unit`` (a key of
-    :data:`UNITS`) and a one-line ``definition``."""
+    :data:`UNITS`), a one-line ``definition`` and ``short``, the name on chart axes and legends
+    where the full name is too long (empty: the name itself)."""
 
     id: str
     name: str
     unit: str
     definition: str
+    short: str = ""
+
+    @property
+    def label(self) -> str:
+        """What a chart calls the metric (:func:`toolkit.plots.theme.readable` reads it here)."""
+        return self.short or self.name
 
 
-def _m(id: str, name: str, unit: str, definition: str) -> Metric:
+def _m(id: str, name: str, unit: str, definition: str, short: str = "") -> Metric:
     if unit not in UNITS:
         raise ValueError(f"metric {id!r}: unknown unit {unit!r}")
-    return Metric(id, name, unit, definition)
+    return Metric(id, name, unit, definition, short)
 
 
 METRICS: tuple[Metric, ...] = (
     _m("csat", "CSAT", "fraction",
        "Share of satisfied answers: the top two boxes of the scale (4-5 on 1-5), or 'good' on binary ratings."),
     _m("nps", "Net Promoter Score", "points",
-       "Share of promoters (9-10) minus share of detractors (0-6) among 0-10 answers, times 100."),
+       "Share of promoters (9-10) minus share of detractors (0-6) among 0-10 answers, times 100.", "NPS"),
     _m("ces", "Customer Effort Score", "scale mean",
-       "Mean answer to 'the company made it easy to handle my issue'; higher is easier."),
+       "Mean answer to 'the company made it easy to handle my issue'; higher is easier.", "CES"),
+    _m("agree_share", "CES share agreeing", "fraction",
+       "Share of effort answers that agree it was easy: 5-7 on 1-7, 4-5 on 1-5.", "Share finding it easy"),
+    _m("response_rate", "Survey response rate", "fraction",
+       "Survey invitations answered, over invitations sent.", "Response rate"),
     _m("sla_attainment", "First-reply SLA attainment", "fraction",
-       "Tickets whose first reply came within the target for their priority, over tickets replied to."),
+       "Tickets whose first reply came within the target for their priority, over tickets replied to.",
+       "SLA attainment"),
     _m("helpdesk_sla_attainment", "SLA attainment as the helpdesk records it", "fraction",
        "Tickets the helpdesk did not mark as SLA-breached, over all tickets with that mark."),
     _m("first_reply_minutes", "First reply time", "minutes",
-       "Time from the ticket's creation to the first public agent reply."),
+       "Time from the ticket's creation to the first public agent reply.", "First reply"),
     _m("full_resolution_minutes", "Resolution time", "minutes",
-       "Time from the ticket's creation to its final solve, for solved tickets."),
+       "Time from the ticket's creation to its final solve, for solved tickets.", "Resolution"),
     _m("reopen_rate", "Reopen rate", "fraction",
        "Tickets reopened at least once, over tickets solved at least once."),
     _m("agent_replies", "Agent replies", "replies",
        "Public agent messages on a ticket, each counted (two in a row are two replies): the back-and-forth."),
-    _m("back_and_forth", "Back-and-forth", "replies", "Mean agent replies per ticket."),
+    _m("back_and_forth", "Back-and-forth", "replies", "Mean agent replies per ticket.", "Agent replies per ticket"),
+    _m("additional_exchanges", "Further agent replies", "replies",
+       "Agent replies on a ticket beyond the first (a mean)."),
     _m("one_touch_rate", "One-touch resolution", "fraction",
-       "Solved tickets resolved with exactly one agent reply, over solved tickets with known replies."),
+       "Solved tickets resolved with exactly one agent reply, over solved tickets with known replies.",
+       "Solved in one touch"),
     _m("fcr_rate", "First-contact resolution", "fraction",
        "Solved tickets resolved with one agent reply and never reopened, over solved tickets: one-touch that "
        "stayed solved."),
     _m("long_conversation_rate", "Long conversations", "fraction",
        "Tickets with more agent replies than the long-conversation limit (4 by default), over tickets with "
        "known replies."),
+    _m("incomplete_rate", "Abandoned conversations", "fraction",
+       "Finished tickets where the customer left before a resolution (an incomplete problem set), over finished "
+       "tickets.", "Left before a resolution"),
     _m("came_back", "Came back", "count",
        "A solved ticket that was reopened, or whose requester opened a new ticket on the same topic soon after."),
     _m("too_quick_rate", "Too-quick resolutions", "fraction",
@@ -76,7 +94,8 @@ METRICS: tuple[Metric, ...] = (
        "Tickets that were reopened, or among the 10% with the most agent replies, or among the 10% slowest to "
        "resolve for their priority."),
     _m("hedged_share", "Hedged replies", "fraction",
-       "Agent replies using uncertain wording ('should', 'looks like') from the hedging lexicon, over replies."),
+       "Agent replies using uncertain wording ('should', 'looks like') from the hedging lexicon, over replies.",
+       "Replies that hedge"),
     _m("ticket_share", "Share of tickets", "fraction", "An agent's or segment's tickets over all tickets."),
     _m("small_sample", "Small sample", "count",
        "Fewer tickets, answers or replies than the cut-off (30 by default): shown, never ranked or flagged."),
@@ -100,6 +119,9 @@ def vocabulary_markdown() -> str:
         "between 0 and 1 in every frame; percentages appear only at the edge (charts, report text).",
         "- NPS is in points (-100 to +100); CES is the mean on its own scale; durations are in minutes "
         "(`*_minutes`).",
+        "- Survey results (`toolkit.survey`) keep one `score` column per survey: NPS in points, CSAT (share "
+        "satisfied) and CES headline (share agreeing) as fractions 0-1, with `low`/`high` in the same unit; a "
+        "difference of two shares is a fraction too (0.02 reads as 2 percentage points).",
         "- Segment results have a `segment` column (the values joined with \" | \", or \"all\") and one column per "
         "grouping key; `small_sample` flags segments below `min_n` (30 by default).",
         "",

@@ -176,8 +176,8 @@ def _bound(direction: str, threshold: float, unit: str) -> str:
         return "zero"
     if unit == "share":
         amount = f"{threshold:.0%}"
-    elif unit == "points":
-        amount = f"{threshold:g} percentage point{'s' if threshold != 1 else ''}"
+    elif unit == "share_difference":  # a difference of fractions, read in percentage points
+        amount = f"{threshold * 100:g} percentage point{'s' if threshold != 0.01 else ''}"
     else:
         singular = {"replies": "reply", "teams": "team", "days": "day"}.get(unit, unit)
         amount = f"{threshold:g} {singular if threshold == 1 else unit}"

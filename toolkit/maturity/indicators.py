@@ -40,7 +40,8 @@ class Indicator:
 
     ``compute(data, tz)`` returns ``(value, detail)`` where ``detail`` is a short sentence with
     the numbers behind the value, or raises :class:`IndicatorUnavailable` saying why it cannot.
-    ``unit`` (share, points, replies, teams, days) decides how thresholds read in client copy.
+    ``unit`` (share, share_difference, replies, teams, days) decides how thresholds read in client copy;
+    shares and their differences are fractions (0.02 is two percentage points), as in every frame.
     """
 
     name: str
@@ -80,9 +81,8 @@ def _csat_response_rate(data: EvidenceData, tz: str) -> tuple[float, str]:
     if result.empty or not result["invited"].iloc[0]:
         raise IndicatorUnavailable("no satisfaction (CSAT) survey invitations were sent")
     row = result.iloc[0]
-    # survey.response_rates gives percent; indicators of unit "share" are fractions 0-1.
-    return _scalar(row["rate"]) / 100, (f"{int(row['responded']):,} of {int(row['invited']):,} satisfaction "
-                                        "surveys were answered")
+    return _scalar(row["response_rate"]), (f"{int(row['responded']):,} of {int(row['invited']):,} satisfaction "
+                                           "surveys were answered")
 
 
 def _csat_ci_width(data: EvidenceData, tz: str) -> tuple[float, str]:
@@ -92,8 +92,8 @@ def _csat_ci_width(data: EvidenceData, tz: str) -> tuple[float, str]:
         raise IndicatorUnavailable(f"the satisfaction answers use {len(scales)} different rating scales")
     row = survey.csat(csat["score"], scale=str(scales[0])).iloc[0]
     width = _scalar(row["high"] - row["low"])
-    return width, (f"{row['score']:.1f}% of {int(row['n']):,} customers were satisfied, with a 95% interval "
-                   f"from {row['low']:.1f}% to {row['high']:.1f}%")
+    return width, (f"{row['score']:.1%} of {int(row['n']):,} customers were satisfied, with a 95% interval "
+                   f"from {row['low']:.1%} to {row['high']:.1%}")
 
 
 def _workload(data: EvidenceData, tz: str) -> pd.Series:
@@ -193,8 +193,8 @@ def _csat_change(data: EvidenceData, tz: str) -> tuple[float, str]:
         raise IndicatorUnavailable("fewer than two quarters have enough satisfaction answers")
     first, last = usable.iloc[0], usable.iloc[-1]
     change = float(last["score"] - first["score"])
-    return change, (f"{first['score']:.1f}% of customers were satisfied in the quarter from "
-                    f"{_date(first['period'])} and {last['score']:.1f}% in the quarter from {_date(last['period'])}")
+    return change, (f"{first['score']:.1%} of customers were satisfied in the quarter from "
+                    f"{_date(first['period'])} and {last['score']:.1%} in the quarter from {_date(last['period'])}")
 
 
 def _date(day: pd.Timestamp) -> str:
@@ -204,8 +204,8 @@ def _date(day: pd.Timestamp) -> str:
 INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("csat_response_rate", "CSAT responses divided by CSAT invitations (survey.response_rates).",
               "share", _csat_response_rate),
-    Indicator("csat_ci_width", "Width of the 95% Wilson interval of CSAT % satisfied (survey.csat).",
-              "points", _csat_ci_width),
+    Indicator("csat_ci_width", "Width of the 95% Wilson interval of the CSAT share satisfied (survey.csat), "
+              "a difference of fractions.", "share_difference", _csat_ci_width),
     Indicator("top_agents_ticket_share", "Share of tickets handled by the busiest 10% of agents "
               "(ops.workload_concentration).", "share", _top_agents_ticket_share),
     Indicator("top_agents_hard_share", "Share of hard tickets handled by the 10% of agents who handle most of them "
@@ -223,8 +223,8 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
     Indicator("open_problem_cluster_age_days", f"Median days since the first ticket of duplicate-issue clusters "
               f"({MIN_CLUSTER_TICKETS}+ tickets, duplicates.cluster_summary) still active: an unsolved ticket or "
               f"one in the last {ACTIVE_DAYS} days.", "days", _open_problem_cluster_age_days),
-    Indicator("csat_change", "CSAT % satisfied in the last quarter minus the first quarter with enough ratings "
-              "(survey.survey_trend).", "points", _csat_change),
+    Indicator("csat_change", "CSAT share satisfied in the last quarter minus the first quarter with enough ratings "
+              "(survey.survey_trend), a difference of fractions.", "share_difference", _csat_change),
 )}
 
 INDICATOR_COLUMNS = ["indicator", "meaning", "unit", "value", "detail", "note"]

@@ -26,11 +26,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from toolkit.errors import ConfigError
 from toolkit.notes import add_note, with_notes
 from toolkit.notes import notes as notes_of
 from toolkit.schema import has_values
-from toolkit.validation import PRIORITIES, check_table
+from toolkit.validation import check_sla_targets, check_table
 
 DEFAULT_FIRST_REPLY_TARGETS: dict[str, float] = {"urgent": 60.0, "high": 240.0, "normal": 480.0, "low": 1440.0}
 """Default first-reply SLA targets in calendar minutes by priority: urgent 1 h, high 4 h, normal 8 h, low 24 h.
@@ -210,16 +209,7 @@ def ticket_csat(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None = N
 
 def check_targets(targets: Mapping[str, float] | None) -> dict[str, float]:
     """Complete ``targets`` with the defaults, raising :class:`ConfigError` for unknown priorities or bad minutes."""
-    merged = dict(DEFAULT_FIRST_REPLY_TARGETS)
-    for key, value in (targets or {}).items():
-        if key not in PRIORITIES:
-            raise ConfigError(f"unknown priority {key!r} in SLA targets", key="targets",
-                              fix=f"use the priorities {', '.join(PRIORITIES)}")
-        if not isinstance(value, int | float) or not value > 0:
-            raise ConfigError(f"SLA target for {key!r} must be a positive number of minutes, got {value!r}",
-                              key=f"targets.{key}", fix="give minutes, e.g. {'urgent': 60}")
-        merged[key] = float(value)
-    return merged
+    return {**DEFAULT_FIRST_REPLY_TARGETS, **check_sla_targets(targets, "targets")}
 
 
 def target_minutes(tickets: pd.DataFrame, targets: Mapping[str, float]) -> pd.Series:

@@ -9,8 +9,9 @@
 - :func:`response_rate_bars` — response rate per segment with intervals (``response_rates``).
 - :func:`nonresponse_bars` — respondents vs non-respondents per ticket attribute (``nonresponse_bias``).
 
-Survey frames hold CSAT, CES and rates in percent (0-100) and NPS in points; axes say which.
-Styling comes from :mod:`toolkit.plots.theme`.
+Survey frames hold CSAT, CES shares and rates as fractions (0-1) and NPS in points
+(``docs/vocabulary.md``); axes show fractions as percentages through plotly's ``tickformat``,
+never by rescaling the data. Styling comes from :mod:`toolkit.plots.theme`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from toolkit.plots import periods, theme
 from toolkit.plots.theme import FAVOURABLE, NEUTRAL, PALETTE, REFERENCE, SMALL, UNFAVOURABLE, readable
 
 MEASURE_TITLES = {"nps": "NPS (−100 to +100)", "csat": "CSAT (% satisfied)", "ces": "CES (% agreeing)"}
+PERCENT_AXIS = {"tickformat": ".0%"}
+"""Axis settings for fractions (0-1): ticks read 0%-100%."""
 
 
 def _require(frame: pd.DataFrame, columns: list[str], function: str) -> None:
@@ -37,9 +40,9 @@ def _require(frame: pd.DataFrame, columns: list[str], function: str) -> None:
                           fix="pass the frame the matching toolkit.survey function returns")
 
 
-def _score(value: float, survey: str | None) -> str:
-    """A survey score in its unit: signed NPS points, or a percentage of a 0-100 share."""
-    return fmt.nps(value) if survey == "nps" else fmt.percent(value / 100)
+def _hover_format(survey: str | None) -> str:
+    """The d3 format of a score in hover text: a percentage for CSAT/CES shares, one decimal otherwise."""
+    return ".1%" if survey in ("csat", "ces") else ".1f"
 
 
 def score_by_segment(frame: pd.DataFrame, segment: str | None = None, *, title: str | None = None) -> go.Figure:
@@ -62,21 +65,25 @@ def score_by_segment(frame: pd.DataFrame, segment: str | None = None, *, title: 
     labels = [f"{s} (n={fmt.count(n)}{', too few' if sm else ''})" for s, n, sm in zip(data[segment], data["n"], small,
                                                                                        strict=True)]
     survey = frame.attrs.get("survey")
+    value = _hover_format(survey)
     fig = go.Figure(go.Scatter(
         x=data["score"], y=labels, mode="markers", marker={"color": colour, "size": 11, "symbol": symbol},
         error_x={"type": "data", "symmetric": False, "array": data["high"] - data["score"],
                  "arrayminus": data["score"] - data["low"], "color": REFERENCE},
         customdata=np.stack([data["low"], data["high"]], axis=1),
-        hovertemplate="%{y}<br>score %{x:.1f} (95% CI %{customdata[0]:.1f} to %{customdata[1]:.1f})<extra></extra>",
+        hovertemplate=f"%{{y}}<br>score %{{x:{value}}} (95% CI %{{customdata[0]:{value}}} to "
+                      f"%{{customdata[1]:{value}}})<extra></extra>",
         showlegend=False))
     fig.update_xaxes(title=MEASURE_TITLES.get(survey, "score"))
     if survey == "nps":
         fig.update_xaxes(range=[-100, 100])
+    elif survey in ("csat", "ces"):
+        fig.update_xaxes(**PERCENT_AXIS)
     measured = frame[~frame.get("small_sample", pd.Series(False, index=frame.index)).astype(bool)]
     if len(measured) > 1:
         top, low = measured.loc[measured["score"].idxmax()], measured.loc[measured["score"].idxmin()]
-        takeaway = (f"Highest: {top[segment]} ({_score(top['score'], survey)}); lowest: {low[segment]} "
-                    f"({_score(low['score'], survey)}).")
+        takeaway = (f"Highest: {top[segment]} ({fmt.score(top['score'], survey)}); lowest: {low[segment]} "
+                    f"({fmt.score(low['score'], survey)}).")
     else:
         takeaway = "Too few segments with enough answers to compare."
     below = measured[measured.get("direction", pd.Series("", index=measured.index)).eq("below")]
@@ -98,6 +105,8 @@ def score_trend(frame: pd.DataFrame, *, segment: str | None = None, span: tuple 
     keep, dropped = periods.choose(frame["period"], span)
     kept = frame[keep.to_numpy()]
     fig = go.Figure()
+    survey = frame.attrs.get("survey")
+    value = _hover_format(survey)
     groups = [(None, kept)] if segment is None else list(kept.groupby(segment, sort=True))
     for i, (name, data) in enumerate(groups):
         colour = PALETTE[i % len(PALETTE)]
@@ -110,7 +119,8 @@ def score_trend(frame: pd.DataFrame, *, segment: str | None = None, span: tuple 
                                  showlegend=i == 0))
         fig.add_trace(go.Scatter(x=data["period"], y=data["score"], mode="lines+markers", name=label,
                                  line={"color": colour}, legendgroup=label, customdata=data.get("n"),
-                                 hovertemplate="%{x|%d %b %Y}: %{y:.1f} (n=%{customdata:,})<extra></extra>"))
+                                 hovertemplate=f"%{{x|%d %b %Y}}: %{{y:{value}}} (n=%{{customdata:,}})"
+                                               "<extra></extra>"))
         if "change_significant" in data.columns and data["change_significant"].fillna(False).any():
             marked = data[data["change_significant"].fillna(False).astype(bool)]
             fig.add_trace(go.Scatter(x=marked["period"], y=marked["score"], mode="markers", legendgroup=label,
@@ -118,15 +128,14 @@ def score_trend(frame: pd.DataFrame, *, segment: str | None = None, span: tuple 
                                                                 "triangle-down"), "size": 14, "color": colour,
                                              "line": {"width": 1, "color": theme.TEXT}},
                                      name=f"{label}: significant change", showlegend=True))
-    survey = frame.attrs.get("survey")
-    fig.update_yaxes(title=MEASURE_TITLES.get(survey, "score"))
+    fig.update_yaxes(title=MEASURE_TITLES.get(survey, "score"), **(PERCENT_AXIS if survey in ("csat", "ces") else {}))
     freq = periods.period_length(frame["period"]) or "day"
     theme.period_ticks(fig, kept["period"], freq)
     series = kept.groupby("period", sort=True)["score"].mean().dropna() if segment else \
         kept.set_index("period")["score"].dropna()
     if len(series) >= 2:
-        takeaway = (f"{readable(survey or 'score')} went from {_score(series.iloc[0], survey)} in "
-                    f"{fmt.period(series.index[0], freq)} to {_score(series.iloc[-1], survey)} in "
+        takeaway = (f"{readable(survey or 'score')} went from {fmt.score(series.iloc[0], survey)} in "
+                    f"{fmt.period(series.index[0], freq)} to {fmt.score(series.iloc[-1], survey)} in "
                     f"{fmt.period(series.index[-1], freq)}.")
     else:
         takeaway = "Too few complete periods to show a trend."
@@ -175,24 +184,24 @@ def driver_forest(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure
 
 def theme_bars(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """Grouped horizontal bars: share of each side's comments per theme (``comment_themes`` output)."""
-    _require(frame, ["label", "share_unfavourable", "share_favourable"], "theme_bars")
+    _require(frame, ["label", "unfavourable_share", "favourable_share"], "theme_bars")
     names = frame.attrs.get("groups", ("unfavourable", "favourable"))
     data = frame.iloc[::-1]
     labels = [f"{lab} ★" if lean else lab for lab, lean in zip(data["label"], data.get("leans", [""] * len(data)),
                                                               strict=True)]
     fig = go.Figure([
-        go.Bar(y=labels, x=data["share_unfavourable"], orientation="h", name=names[0], marker_color=UNFAVOURABLE,
-               marker_pattern_shape="/", hovertemplate="%{y}: %{x:.0f}%<extra>" + names[0] + "</extra>"),
-        go.Bar(y=labels, x=data["share_favourable"], orientation="h", name=names[1], marker_color=FAVOURABLE,
-               hovertemplate="%{y}: %{x:.0f}%<extra>" + names[1] + "</extra>"),
+        go.Bar(y=labels, x=data["unfavourable_share"], orientation="h", name=names[0], marker_color=UNFAVOURABLE,
+               marker_pattern_shape="/", hovertemplate="%{y}: %{x:.0%}<extra>" + names[0] + "</extra>"),
+        go.Bar(y=labels, x=data["favourable_share"], orientation="h", name=names[1], marker_color=FAVOURABLE,
+               hovertemplate="%{y}: %{x:.0%}<extra>" + names[1] + "</extra>"),
     ])
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title="% of that group's comments (★ = significant difference)", ticksuffix="%")
-    gap = (frame["share_unfavourable"] - frame["share_favourable"])
+    fig.update_xaxes(title="% of that group's comments (★ = significant difference)", **PERCENT_AXIS)
+    gap = (frame["unfavourable_share"] - frame["favourable_share"])
     if len(frame):
         top = frame.loc[gap.idxmax()]
-        takeaway = (f"“{top['label']}” sets {names[0]} apart most: {fmt.percent(top['share_unfavourable'] / 100)} "
-                    f"of their comments vs {fmt.percent(top['share_favourable'] / 100)} of {names[1]}'.")
+        takeaway = (f"“{top['label']}” sets {names[0]} apart most: {fmt.percent(top['unfavourable_share'])} "
+                    f"of their comments vs {fmt.percent(top['favourable_share'])} of {names[1]}'.")
     else:
         takeaway = "No comment themes."
     return theme.finish(fig, title, takeaway=takeaway, height=max(250, 50 * len(data) + 120))
@@ -203,24 +212,24 @@ def response_rate_bars(frame: pd.DataFrame, segment: str | None = None, *, title
 
     Segments with too few invitations are not drawn as bars: the chart says "not measurable".
     """
-    _require(frame, ["rate", "low", "high", "invited"], "response_rate_bars")
+    _require(frame, ["response_rate", "low", "high", "invited"], "response_rate_bars")
     segment = segment or frame.columns[0]
     small = (frame["small_sample"] if "small_sample" in frame.columns else
              pd.Series(False, index=frame.index)).fillna(False).to_numpy(dtype=bool)
     labels = [readable(s) for s in frame[segment].astype("str")]
-    rate = frame["rate"].astype("float64").mask(small)
+    rate = frame["response_rate"].astype("float64").mask(small)
     fig = go.Figure(go.Bar(
         x=labels, y=rate, marker_color=NEUTRAL,
         error_y={"type": "data", "symmetric": False, "array": frame["high"] - rate, "arrayminus": rate - frame["low"],
                  "color": REFERENCE},
         customdata=np.stack([frame["invited"], frame.get("responded", frame["invited"])], axis=1),
-        hovertemplate="%{x}: %{y:.1f}% (%{customdata[1]:,} of %{customdata[0]:,})<extra></extra>"))
+        hovertemplate="%{x}: %{y:.1%} (%{customdata[1]:,} of %{customdata[0]:,})<extra></extra>"))
     for label, is_small in zip(labels, small, strict=True):
         if is_small:
             fig.add_annotation(x=label, y=0, yanchor="bottom", text="not measurable", showarrow=False,
                                font={"size": 11, "color": theme.MUTED})
-    fig.update_yaxes(title="response rate (%)", rangemode="tozero", ticksuffix="%")
-    shown = [f"{lab} {fmt.percent(r / 100)}" for lab, r in zip(labels, rate, strict=True) if pd.notna(r)]
+    fig.update_yaxes(title="response rate (%)", rangemode="tozero", **PERCENT_AXIS)
+    shown = [f"{lab} {fmt.percent(r)}" for lab, r in zip(labels, rate, strict=True) if pd.notna(r)]
     takeaway = ("Response rates: " + ", ".join(shown) + "." if shown else "Too few invitations to measure.")
     return theme.finish(fig, title, takeaway=takeaway, showlegend=False, note=theme.WHISKERS)
 
@@ -228,8 +237,8 @@ def response_rate_bars(frame: pd.DataFrame, segment: str | None = None, *, title
 def nonresponse_bars(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """Respondents vs non-respondents on the share and category attributes (``nonresponse_bias`` output).
 
-    Medians have different units, so only ``share`` and ``category`` rows (percentages)
-    are drawn; significant differences are starred.
+    Medians have different units, so only ``share`` and ``category`` rows (fractions 0-1,
+    shown as percentages) are drawn; significant differences are starred.
     """
     _require(frame, ["attribute", "measure", "respondents", "nonrespondents"], "nonresponse_bars")
     data = frame[frame["measure"].isin(["share", "category"])]
@@ -243,13 +252,13 @@ def nonresponse_bars(frame: pd.DataFrame, *, title: str | None = None) -> go.Fig
                marker_pattern_shape="/"),
     ])
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title="% of tickets (★ = significant difference)", ticksuffix="%")
+    fig.update_yaxes(title="% of tickets (★ = significant difference)", **PERCENT_AXIS)
     gap = (data["respondents"] - data["nonrespondents"]).abs()
     if len(data):
         i = gap.idxmax()
         takeaway = (f"Largest difference: {labels[data.index.get_loc(i)].rstrip(' ★')}, "
-                    f"{fmt.percent(data.loc[i, 'respondents'] / 100)} of respondents' tickets vs "
-                    f"{fmt.percent(data.loc[i, 'nonrespondents'] / 100)} of non-respondents'.")
+                    f"{fmt.percent(data.loc[i, 'respondents'])} of respondents' tickets vs "
+                    f"{fmt.percent(data.loc[i, 'nonrespondents'])} of non-respondents'.")
     else:
         takeaway = "No attribute to compare."
     return theme.finish(fig, title, takeaway=takeaway)

@@ -21,6 +21,8 @@ import re
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from toolkit.vocabulary import BY_ID as METRIC_NAMES
+
 NAME = "support-toolkit"
 DEFAULT_ACCENT = "#0b6e99"
 FONT = ('-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", '
@@ -44,21 +46,7 @@ INTERVAL = "95% confidence interval"
 WHISKERS = "Whiskers show 95% confidence intervals."
 
 LABELS = {
-    "csat": "CSAT",
-    "nps": "NPS",
-    "ces": "CES",
-    "sla_attainment": "SLA attainment",
-    "first_reply_minutes": "First reply",
-    "full_resolution_minutes": "Resolution",
     "first_reply_median": "Median first reply",
-    "reopen_rate": "Reopen rate",
-    "one_touch_rate": "Solved in one touch",
-    "fcr_rate": "First-contact resolution",
-    "long_conversation_rate": "Long conversations",
-    "incomplete_rate": "Left before a resolution",
-    "hedged_share": "Replies that hedge",
-    "additional_exchanges": "Further agent replies",
-    "back_and_forth": "Agent replies per ticket",
     "end_of_quarter": "End of quarter",
     "year_end": "Year end",
     "tickets_per_week": "Tickets per week",
@@ -68,9 +56,9 @@ LABELS = {
     "p90": "90th percentile",
     "all": "All tickets",
 }
-"""Human names for the identifiers plot functions meet in frames. One place, so it can be pointed at the
-client vocabulary (``toolkit.vocabulary``) when that registry lands; :func:`readable` falls back to
-un-snake-casing."""
+"""Human names for the non-metric words plot functions meet in frames (statistics, periods, "all"). Metric
+names come from the client vocabulary (:data:`toolkit.vocabulary.METRICS`, their chart ``label``), so a
+metric is named the same in charts, tables and the glossary."""
 
 _SNAKE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 
@@ -81,6 +69,8 @@ def readable(name: object) -> str:
     Unknown snake_case identifiers lose their underscores and get a capital; other text is kept.
     """
     text = str(name)
+    if text in METRIC_NAMES:
+        return METRIC_NAMES[text].label
     if text in LABELS:
         return LABELS[text]
     if _SNAKE.match(text):

@@ -162,9 +162,9 @@ def _survey_changes(baseline: Bundle, current: Bundle) -> pd.DataFrame:
 
 
 def _in_shares(result: pd.DataFrame) -> dict:
-    """proportion_difference's interval is in points (x100); frames hold shares (0-1)."""
+    """The interval and p-value of a one-row :func:`~toolkit.survey.scores.proportion_difference` (fractions)."""
     r = result.iloc[0]
-    return {"low": r["low"] / 100, "high": r["high"] / 100, "p_value": r["p_value"]}
+    return {"low": r["low"], "high": r["high"], "p_value": r["p_value"]}
 
 
 def _pooled(bundle: Bundle, table: str, rate: str, denominator: str) -> tuple[float, float] | None:
@@ -372,7 +372,7 @@ def reassessment_html(since: Reassessment | None, *, redact_pii: bool = True) ->
         parts.append("<h3>Maturity by dimension</h3>")
         parts.append(table(since.maturity, columns={"dimension": "Dimension", "before": "Before", "after": "Now",
                                                     "change": "Change"},
-                           formats={"before": "{:.1f}", "after": "{:.1f}", "change": "{:+.1f}"}, max_rows=None,
+                           formats={"before": "level", "after": "level", "change": "level_difference"}, max_rows=None,
                            redact_pii=False))
     if len(since.roadmap):
         done = int((since.roadmap["status"] == "done").sum())
@@ -385,7 +385,7 @@ def reassessment_html(since: Reassessment | None, *, redact_pii: bool = True) ->
         parts.append(table(since.problems, columns={"status": "Status", "problem": "Problem",
                                                     "tickets_before": "Tickets before", "tickets_after": "Tickets now",
                                                     "bug_keys": "Bug keys"},
-                           formats={"tickets_before": "{:,}", "tickets_after": "{:,}"}, max_rows=None,
+                           formats={"tickets_before": "count", "tickets_after": "count"}, max_rows=None,
                            redact_pii=redact_pii))
     return Html("".join(parts))
 

@@ -34,20 +34,12 @@ MATURITY = "Maturity"
 OPERATIONS = "Operations"
 UPSTREAM = "Upstream problems"
 SINCE = "Since the last assessment"
+LOW_RESPONSE_RATE = 0.4
+"""A CSAT response rate below this (a fraction) is written as "only"."""
 
 
 def _frame(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FINDING_COLUMNS).astype({"weight": "float64"})
-
-
-def _pct(points: float) -> str:
-    """A survey share as a percentage. Survey frames hold CSAT and CES shares in percent (0-100); this is the one
-    place that converts them to the fractions :func:`toolkit.formatting.percent` takes."""
-    return fmt.percent(points / 100)
-
-
-def _pct_interval(low: float, high: float) -> str:
-    return fmt.interval(low / 100, high / 100)
 
 
 def score_rows(summary: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -55,13 +47,8 @@ def score_rows(summary: pd.DataFrame | None) -> pd.DataFrame | None:
     in each survey's unit (NPS signed points, CSAT and CES percentages)."""
     if not _usable(summary, "survey", "score", "low", "high", "n"):
         return None
-    rows = []
-    for r in summary.itertuples():
-        if r.survey == "nps":
-            score, interval = fmt.nps(r.score), fmt.interval(r.low, r.high, "nps")
-        else:
-            score, interval = _pct(r.score), _pct_interval(r.low, r.high)
-        rows.append({"measure": getattr(r, "measure", r.survey), "n": r.n, "score": score, "interval": interval})
+    rows = [{"measure": getattr(r, "measure", r.survey), "n": r.n, "score": fmt.score(r.score, r.survey),
+             "interval": fmt.score_interval(r.low, r.high, r.survey)} for r in summary.itertuples()]
     return pd.DataFrame(rows)
 
 
@@ -98,11 +85,11 @@ def survey_findings(
                 parts.append(f"an NPS of {fmt.nps(r.score)} (95% CI {fmt.interval(r.low, r.high, 'nps')}, "
                              f"{fmt.count(r.n)} answers)")
             elif r.survey == "csat":
-                parts.append(f"{_pct(r.score)} satisfied in CSAT (95% CI {_pct_interval(r.low, r.high)}, "
+                parts.append(f"{fmt.percent(r.score)} satisfied in CSAT (95% CI {fmt.interval(r.low, r.high)}, "
                              f"{fmt.count(r.n)} answers)")
             elif r.survey == "ces":
-                parts.append(f"{_pct(r.score)} finding it easy to get help in CES (95% CI "
-                             f"{_pct_interval(r.low, r.high)}, {fmt.count(r.n)} answers)")
+                parts.append(f"{fmt.percent(r.score)} finding it easy to get help in CES (95% CI "
+                             f"{fmt.interval(r.low, r.high)}, {fmt.count(r.n)} answers)")
         if parts:
             joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
             rows.append((CX, f"Customers gave {joined}.", 0.9))
@@ -116,34 +103,35 @@ def survey_findings(
             continue
         worst = below.sort_values("difference", kind="stable").iloc[0]
         name = worst[segment] if segment in below.columns else worst.iloc[0]
-        gap = -float(worst["difference"])
-        rows.append((CX, f"CSAT for {segment.replace('_', ' ')} {name} is {_pct(worst['score'])} satisfied "
-                         f"(95% CI {_pct_interval(worst['low'], worst['high'])}), {fmt.number(gap)} points below "
-                         f"the rest ({_pct(worst['rest_score'])}).", min(0.9, 0.7 + gap / 100)))
+        gap = -float(worst["difference"])  # a difference of shares (0-1)
+        rows.append((CX, f"CSAT for {segment.replace('_', ' ')} {name} is {fmt.percent(worst['score'])} satisfied "
+                         f"(95% CI {fmt.interval(worst['low'], worst['high'])}), "
+                         f"{fmt.score_change(gap, 'csat').lstrip('+')} percentage points below the rest "
+                         f"({fmt.percent(worst['rest_score'])}).", min(0.9, 0.7 + gap)))
     if _usable(drivers, "odds_ratio", "significant", "statement"):
         harmful = drivers[drivers["significant"].fillna(False).astype(bool) & (drivers["odds_ratio"] > 1)]
         if len(harmful):
             top = harmful.sort_values("odds_ratio", ascending=False, kind="stable").iloc[0]
             rows.append((CX, f"Strongest driver of dissatisfaction: {top['statement']}", 0.7))
-    if _usable(response_rates, "survey", "rate"):
+    if _usable(response_rates, "survey", "response_rate"):
         csat_rate = response_rates[response_rates["survey"] == "csat"]
         if len(csat_rate):
-            rate = float(csat_rate["rate"].iloc[0])
-            text = f"Only {_pct(rate)} of CSAT invitations were answered" if rate < 40 else \
-                f"{_pct(rate)} of CSAT invitations were answered"
+            rate = float(csat_rate["response_rate"].iloc[0])
+            text = f"Only {fmt.percent(rate)} of CSAT invitations were answered" if rate < LOW_RESPONSE_RATE else \
+                f"{fmt.percent(rate)} of CSAT invitations were answered"
             if _usable(nonresponse, "significant", "statement", "measure"):
                 real = nonresponse[nonresponse["significant"].fillna(False).astype(bool)
                                    & (nonresponse["measure"] == "share")]
                 if len(real):
                     text += f"; respondents differ from the rest: {real['statement'].iloc[0]}"
             rows.append((CX, text.rstrip(".") + ".", 0.6))
-    if _usable(themes, "label", "leans", "share_unfavourable", "share_favourable", "difference"):
+    if _usable(themes, "label", "leans", "unfavourable_share", "favourable_share", "difference"):
         negative = themes[themes["leans"] == "detractors"]
         if len(negative):
             top = negative.sort_values("difference", ascending=False, kind="stable").iloc[0]
             rows.append((CX, f"The comment theme that most sets detractors apart is “{top['label']}”: "
-                             f"{_pct(top['share_unfavourable'])} of detractors' comments vs "
-                             f"{_pct(top['share_favourable'])} of promoters'.", 0.5))
+                             f"{fmt.percent(top['unfavourable_share'])} of detractors' comments vs "
+                             f"{fmt.percent(top['favourable_share'])} of promoters'.", 0.5))
     if _usable(nps_trend, "period", "n", "score", "favourable", "unfavourable") and len(nps_trend) >= 2:
         from toolkit.survey import nps_difference_from_counts
 
@@ -395,7 +383,7 @@ def headline_figures(tickets: int, summary: pd.DataFrame | None = None,
     if _usable(summary, "survey", "score", "n"):
         for r in summary.itertuples():
             if r.survey in labels and r.n and pd.notna(r.score):
-                value = fmt.nps(r.score) if r.survey == "nps" else _pct(r.score)
+                value = fmt.score(r.score, r.survey)
                 cards.append((value, f"{labels[r.survey]} · {fmt.count(r.n)} answers"))
     if _usable(overall, "score", "target") and pd.notna(overall["score"].iloc[0]):
         cards.append((f"{fmt.level(overall['score'].iloc[0])} / 5",

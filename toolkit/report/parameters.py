@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ConfigError
-from toolkit.validation import PRIORITIES, SEGMENT_COLUMNS, check_tz
+from toolkit.validation import SEGMENT_COLUMNS, check_sla_targets, check_tz
 
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _FOLDERS_ALLOWED = ("maturity_path", "portfolio_path", "baseline_path")  # answer / score files; a bundle
@@ -136,18 +136,7 @@ def parse_period(text: str) -> tuple[date | None, date | None]:
 def _targets(key: str, value: Any) -> dict[str, float]:
     if value is None or value == "":
         return {}
-    if not isinstance(value, Mapping):
-        raise _fail(key, f"expected a mapping of priority to minutes, got {type(value).__name__}",
-                    'pass e.g. {"urgent": 60, "high": 240, "normal": 480, "low": 1440}')
-    out = {}
-    for priority, minutes in value.items():
-        if priority not in PRIORITIES:
-            raise _fail(f"{key}.{priority}", "is not a priority", f"use {', '.join(PRIORITIES)}")
-        if isinstance(minutes, bool) or not isinstance(minutes, int | float) or not minutes > 0:
-            raise _fail(f"{key}.{priority}", f"expected a positive number of minutes, got {minutes!r}",
-                        "pass the first-reply target in calendar minutes, e.g. 240 for 4 hours")
-        out[priority] = float(minutes)
-    return out
+    return check_sla_targets(value, key)
 
 
 def _segments(key: str, value: Any) -> tuple[str, ...]:

@@ -1,7 +1,10 @@
 """Survey analysis: CSAT, NPS and CES with honest uncertainty, by segment, over time, and why.
 
 Every function returns a tidy pandas DataFrame whose columns are documented in its
-docstring; metric definitions are written once, in :mod:`toolkit.survey.scores`.
+docstring; metric definitions are written once, in :mod:`toolkit.survey.scores`. Units are
+the library's (``docs/vocabulary.md``): CSAT and CES shares, rates and ``*_share`` columns
+are fractions 0-1, NPS is in points (-100..100), the CES mean stays on its scale. Segment
+results carry a ``segment`` column and one column per grouping key, as in :mod:`toolkit.ops`.
 
 - scores: :func:`nps`, :func:`nps_difference`, :func:`nps_sample_size`, :func:`csat`,
   :func:`ces` (plus ``*_from_counts`` forms and :func:`nps_variance`).

@@ -28,6 +28,8 @@ from scipy import stats
 
 from toolkit.errors import ConfigError, DataError
 from toolkit.multiplicity import adjust_p_values
+from toolkit.notes import add_note, with_notes
+from toolkit.notes import notes as notes_of
 from toolkit.schema import has_values
 from toolkit.survey.frames import survey_rows, unfavourable
 from toolkit.validation import check_choice, check_confidence, require_columns
@@ -49,21 +51,21 @@ DRIVER_COLUMNS = ["feature", "term", "label", "kind", "unit", "coefficient", "se
 
 
 def ticket_features(tickets: pd.DataFrame, features: Sequence[str] = DEFAULT_FEATURES, *,
-                    min_category: int = 20) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+                    min_category: int = 20) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The model's design matrix from canonical tickets: one row per ticket, one column per term.
 
-    Features whose columns hold no values are skipped (and said so in the notes).
+    Features whose columns hold no values are skipped, with a note in ``design.attrs["notes"]``.
     ``hedging`` is read from a ``hedging`` column (true/false, or a share of replies,
     true when above 0) that callers may add from :mod:`toolkit.ops`. Category values
     with fewer than ``min_category`` tickets are pooled as ``"other"``.
 
     Returns
     -------
-    (design, terms, notes): ``design`` is indexed like ``tickets`` (NaN where a value is
-    missing); ``terms`` has one row per column of ``design`` with ``feature``, ``term``,
-    ``label``, ``kind``, ``unit``, ``scale`` (the standard deviation behind one unit),
-    ``subject`` (how a sentence names the term);
-    ``notes`` are sentences about what was skipped.
+    (design, terms): ``design`` is indexed like ``tickets`` (NaN where a value is
+    missing), its ``attrs["notes"]`` the sentences about what was skipped; ``terms`` has
+    one row per column of ``design`` with ``feature``, ``term``, ``label``, ``kind``,
+    ``unit``, ``scale`` (the standard deviation behind one unit), ``subject`` (how a
+    sentence names the term).
     """
     unknown = [f for f in features if f not in FEATURES]
     if unknown:
@@ -121,9 +123,9 @@ def ticket_features(tickets: pd.DataFrame, features: Sequence[str] = DEFAULT_FEA
                 terms.append((feature, term, f"{level} tickets (vs {reference})", kind, f"vs {reference}", 1.0,
                               f"{level.capitalize()} tickets (vs {reference})" if feature == "channel"
                               else f"Tickets of {feature} {level} (vs {reference})"))
-    design = pd.DataFrame(columns, index=tickets.index)
+    design = with_notes(pd.DataFrame(columns, index=tickets.index), notes)
     table = pd.DataFrame(terms, columns=["feature", "term", "label", "kind", "unit", "scale", "subject"])
-    return design, table, notes
+    return design, table
 
 
 def rated_tickets(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None, survey: str) -> pd.Series:
@@ -192,11 +194,12 @@ def satisfaction_drivers(tickets: pd.DataFrame, survey_responses: pd.DataFrame |
         tickets = tickets.assign(hedging=tickets["ticket_id"].map(ticket_hedging(messages)).astype("boolean"))
     outcome = rated_tickets(tickets, survey_responses, survey)
     rated = tickets[outcome.notna()]
-    design, terms, notes = ticket_features(rated, features, min_category=min_category)
+    design, terms = ticket_features(rated, features, min_category=min_category)
     y = outcome[outcome.notna()]
     complete = design.notna().all(axis=1)
     if (~complete).any():
-        notes.append(f"{int((~complete).sum())} rated tickets left out for missing attribute values.")
+        add_note(design, f"{int((~complete).sum())} rated tickets left out for missing attribute values.")
+    notes = notes_of(design)
     design, y = design[complete], y[complete]
     # a term with no variation left after dropping rows cannot be estimated
     keep = [t for t in design.columns if design[t].nunique() > 1]

@@ -23,8 +23,12 @@ import pandas as pd
 from scipy import stats
 from sklearn.linear_model import LogisticRegression
 
+from toolkit import formatting as fmt
 from toolkit.errors import DataError
 from toolkit.multiplicity import CORRECTIONS, adjust_p_values
+from toolkit.notes import notes as notes_of
+from toolkit.notes import with_notes
+from toolkit.ops.segments import add_segment_label
 from toolkit.schema import has_values
 from toolkit.survey.drivers import DEFAULT_FEATURES, rated_tickets, ticket_features
 from toolkit.survey.frames import with_ticket_columns
@@ -78,7 +82,7 @@ def response_rates(invitations: pd.DataFrame, survey_responses: pd.DataFrame, by
 
     Parameters
     ----------
-    invitations, responses : canonical ``survey_invitations`` and ``survey_responses``.
+    invitations, survey_responses : canonical ``survey_invitations`` and ``survey_responses``.
     by : segment column of the invitations (e.g. ``survey``, ``organization_id``) or,
         joined on ``ticket_id``, of ``tickets`` (e.g. ``team``, ``channel``).
     survey : only this survey's invitations (``csat``, ``nps``, ``ces``); default all.
@@ -86,27 +90,29 @@ def response_rates(invitations: pd.DataFrame, survey_responses: pd.DataFrame, by
 
     Returns
     -------
-    DataFrame, one row per segment (one row ``"all"`` without ``by``), largest first:
-    [``by``], ``invited``, ``responded``, ``rate`` (percent), ``low``, ``high``,
-    ``small_sample``.
+    DataFrame, one row per segment, largest first: ``segment`` (the ``by`` value, or
+    ``"all"`` without ``by``), [``by``], ``invited``, ``responded``, ``response_rate``
+    (a fraction 0-1), ``low``, ``high`` (its Wilson interval), ``small_sample``.
     """
     confidence = check_confidence(confidence)
     min_n = check_min_n(min_n)
     marked = _invited(invitations, survey_responses, survey)
-    key = by or "segment"
+    keys = [] if by is None else [by]
     if by is None:
-        marked = marked.assign(segment="all")
+        grouped = pd.DataFrame({"count": [len(marked)], "sum": [int(marked["responded"].sum())]})
     else:
         marked = with_ticket_columns(marked, tickets, [by])
         marked = marked.assign(**{by: marked[by].astype("str").where(marked[by].notna(), NOT_SET)})
-    grouped = marked.groupby(key, sort=True)["responded"].agg(["count", "sum"]).reset_index()
+        grouped = marked.groupby(by, sort=True)["responded"].agg(["count", "sum"]).reset_index()
     invited, answered = grouped["count"].to_numpy(), grouped["sum"].to_numpy()
     low, high = wilson_interval(answered, invited, confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(invited > 0, 100 * answered / invited, np.nan)
-    out = pd.DataFrame({key: grouped[key], "invited": invited.astype(int), "responded": answered.astype(int),
-                        "rate": rate, "low": 100 * low, "high": 100 * high, "small_sample": invited < min_n})
-    return out.sort_values(["invited", key], ascending=[False, True], kind="stable").reset_index(drop=True)
+        rate = np.where(invited > 0, answered / invited, np.nan)
+    out = pd.DataFrame({**{k: grouped[k] for k in keys}, "invited": invited.astype(int),
+                        "responded": answered.astype(int), "response_rate": rate, "low": low, "high": high,
+                        "small_sample": invited < min_n})
+    out = out.sort_values(["invited", *keys], ascending=[False] + [True] * len(keys), kind="stable")
+    return add_segment_label(out.reset_index(drop=True), keys, None)
 
 
 def _invited(invitations: pd.DataFrame, survey_responses: pd.DataFrame, survey: str | None) -> pd.DataFrame:
@@ -135,9 +141,9 @@ def nonresponse_bias(invitations: pd.DataFrame, survey_responses: pd.DataFrame, 
     Returns
     -------
     DataFrame, one row per attribute: ``attribute`` (the tickets column), ``label`` (in
-    words, e.g. "reopened at least once"), ``measure`` (``share`` in percent,
+    words, e.g. "reopened at least once"), ``measure`` (``share``, a fraction 0-1,
     ``median`` or ``category``), ``respondents``, ``nonrespondents`` (the measure for each
-    group; for categories, the share of the most over-represented value), ``detail``
+    group; for categories, the share (0-1) of the most over-represented value), ``detail``
     (for categories: that value), ``test``, ``p_value``, ``p_adjusted``, ``significant``,
     ``n_respondents``, ``n_nonrespondents``, ``statement``.
     """
@@ -167,7 +173,7 @@ def nonresponse_bias(invitations: pd.DataFrame, survey_responses: pd.DataFrame, 
             a = (pd.to_numeric(resp.astype("Float64"), errors="coerce") >= 1).astype(float)
             b = (pd.to_numeric(non.astype("Float64"), errors="coerce") >= 1).astype(float)
             test = proportion_difference(a.sum(), len(a), b.sum(), len(b), confidence)
-            row.update(respondents=100 * a.mean(), nonrespondents=100 * b.mean(), test="two-proportion z",
+            row.update(respondents=a.mean(), nonrespondents=b.mean(), test="two-proportion z",
                        p_value=float(test["p_value"].iloc[0]))
         elif kind == "median":
             a, b = resp.astype(float), non.astype(float)
@@ -182,7 +188,7 @@ def nonresponse_bias(invitations: pd.DataFrame, survey_responses: pd.DataFrame, 
             shares = table / table.sum()
             gap = (shares[True] - shares[False]).sort_values()
             value = gap.index[0] if abs(gap.iloc[0]) >= abs(gap.iloc[-1]) else gap.index[-1]
-            row.update(respondents=100 * shares.loc[value, True], nonrespondents=100 * shares.loc[value, False],
+            row.update(respondents=shares.loc[value, True], nonrespondents=shares.loc[value, False],
                        detail=str(value), test="chi-square", p_value=float(p))
         rows.append(row)
     columns = ["attribute", "label", "measure", "respondents", "nonrespondents", "detail", "test", "p_value",
@@ -202,13 +208,14 @@ def _number(value: float) -> str:
 
 def _bias_statement(row) -> str:
     if row.measure == "share":
-        text = f"{row.label}: {row.respondents:.0f}% of respondents' tickets vs {row.nonrespondents:.0f}% of others'"
+        text = (f"{row.label}: {fmt.percent(row.respondents)} of respondents' tickets vs "
+                f"{fmt.percent(row.nonrespondents)} of others'")
     elif row.measure == "median":
         text = (f"{row.label} (median): {_number(row.respondents)} for respondents vs "
                 f"{_number(row.nonrespondents)} for others")
     else:
-        text = (f"{row.label} {row.detail}: {row.respondents:.0f}% of respondents' tickets vs "
-                f"{row.nonrespondents:.0f}% of others'")
+        text = (f"{row.label} {row.detail}: {fmt.percent(row.respondents)} of respondents' tickets vs "
+                f"{fmt.percent(row.nonrespondents)} of others'")
     verdict = "a real difference" if row.significant else "no clear difference"
     return f"{text[0].upper()}{text[1:]} ({verdict}, adjusted p = {row.p_adjusted:.2g})."
 
@@ -230,9 +237,9 @@ def nonresponse_adjusted_score(invitations: pd.DataFrame, survey_responses: pd.D
 
     Returns
     -------
-    DataFrame with one row: ``survey``, ``observed`` (percent favourable among
-    respondents), ``expected_nonrespondents`` (predicted percent favourable),
-    ``all_invited`` (weighted estimate), ``gap`` (observed - all_invited, points),
+    DataFrame with one row: ``survey``, ``observed`` (share favourable among
+    respondents, 0-1), ``expected_nonrespondents`` (predicted share favourable),
+    ``all_invited`` (weighted estimate), ``gap`` (observed - all_invited, a fraction),
     ``gap_low``, ``gap_high``, ``over_represented`` (the satisfied are over-represented:
     gap_low > 0), ``n_respondents``, ``n_nonrespondents``, ``statement``.
     """
@@ -242,7 +249,7 @@ def nonresponse_adjusted_score(invitations: pd.DataFrame, survey_responses: pd.D
     marked = marked[marked["ticket_id"].notna()].drop_duplicates("ticket_id")
     invited = tickets[tickets["ticket_id"].isin(marked["ticket_id"])].drop_duplicates("ticket_id")
     outcome = rated_tickets(invited, survey_responses, survey)
-    design, _, notes = ticket_features(invited, features)
+    design, _ = ticket_features(invited, features)
     complete = design.notna().all(axis=1)
     x = design[complete].to_numpy()
     favourable = 1 - outcome[complete].to_numpy()
@@ -283,14 +290,14 @@ def nonresponse_adjusted_score(invitations: pd.DataFrame, survey_responses: pd.D
         verdict = f"the {word} are under-represented among the answers"
     else:
         verdict = "no clear sign that the answers over- or under-represent the " + word
-    statement = (f"Respondents: {100 * observed:.0f}% favourable. Given their tickets, the {n_non:,} invited customers "
-                 f"who did not answer would likely be {100 * expected:.0f}% favourable, so all invited customers are "
-                 f"about {100 * all_invited:.0f}% (gap {100 * gap:.1f} points, {confidence:.0%} CI "
-                 f"{100 * low:.1f} to {100 * high:.1f}): {verdict}.")
+    statement = (f"Respondents: {fmt.percent(observed)} favourable. Given their tickets, the {n_non:,} invited "
+                 f"customers who did not answer would likely be {fmt.percent(expected)} favourable, so all invited "
+                 f"customers are about {fmt.percent(all_invited)} (gap {fmt.points(100 * gap, 1)} points, "
+                 f"{confidence:.0%} CI {fmt.points(100 * low, 1)} to {fmt.points(100 * high, 1)}): {verdict}.")
     out = pd.DataFrame([{
-        "survey": survey, "observed": 100 * observed, "expected_nonrespondents": 100 * expected,
-        "all_invited": 100 * all_invited, "gap": 100 * gap, "gap_low": 100 * low, "gap_high": 100 * high,
-        "over_represented": over, "n_respondents": n_resp, "n_nonrespondents": n_non, "statement": statement}])
-    out.attrs["notes"] = notes + ([f"{int((~complete).sum())} invited tickets left out for missing attribute values."]
-                                  if (~complete).any() else [])
-    return out
+        "survey": survey, "observed": observed, "expected_nonrespondents": expected, "all_invited": all_invited,
+        "gap": gap, "gap_low": low, "gap_high": high, "over_represented": over, "n_respondents": n_resp,
+        "n_nonrespondents": n_non, "statement": statement}])
+    left_out = [f"{int((~complete).sum())} invited tickets left out for missing attribute values."] \
+        if (~complete).any() else []
+    return with_notes(out, [*notes_of(design), *left_out])

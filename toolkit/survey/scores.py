@@ -16,12 +16,12 @@ Definitions:
   0, so it is not symmetric around ``score``. Plain Wald uses the observed counts;
   bootstrap resamples the answers (multinomial, seeded) and takes percentiles.
   All bounds are clipped to [-100, 100].
-- **CSAT**: percent satisfied = top-2-box (4-5 on 1-5; in general the two highest
+- **CSAT**: share satisfied (0-1) = top-2-box (4-5 on 1-5; in general the two highest
   points), or good / (good + bad) for binary ratings, with Wilson score intervals; the
   mean rating with a t interval where the scale is numeric.
 - **CES** (Customer Effort Score, "the company made it easy to handle my issue"):
-  mean answer with a t interval, and percent agreeing (5-7 on 1-7, 4-5 on 1-5) with a
-  Wilson interval.
+  mean answer with a t interval (on its scale), and the share agreeing (0-1; 5-7 on 1-7,
+  4-5 on 1-5) with a Wilson interval.
 - **Sample size** for comparing two groups' NPS: answers per group for a two-sided z
   test at the given confidence and power, ``(z_(1-alpha/2) + z_power)^2 * 2 v / change^2``
   with v the per-respondent variance above.
@@ -29,7 +29,9 @@ Definitions:
   p-value from a pooled score-type z test (category shares pooled under "no difference"),
   calibrated in the tail where Holm works, unlike the unpooled Wald p-value.
 - **Comparing two shares** (CSAT satisfied, CES agreeing): pooled two-proportion z test,
-  with an unpooled Wald interval for the difference.
+  with an unpooled Wald interval for the difference (a difference of fractions, -1..1).
+
+Units follow ``docs/vocabulary.md``: shares are fractions 0-1, NPS is in points.
 
 Unanswered questions are left out and counted; a group with no answers has no score
 (reported as missing, never as 0). Every function returns a one-row (or one-row-per-group)
@@ -63,7 +65,7 @@ DIFFERENCE_COLUMNS = ["difference", "low", "high", "p_value", "se", "score_a", "
                       "confidence"]
 CSAT_COLUMNS = ["score", "low", "high", "n", "satisfied", "mean", "mean_low", "mean_high", "missing", "scale",
                 "confidence"]
-CES_COLUMNS = ["score", "low", "high", "n", "agree", "agree_low", "agree_high", "agreeing", "missing", "scale",
+CES_COLUMNS = ["score", "low", "high", "n", "agree_share", "agree_low", "agree_high", "agreeing", "missing", "scale",
                "confidence"]
 # Rocks (2016): pseudo-answers added to (detractors, passives, promoters) for the adjusted-Wald interval.
 ADJUSTMENT = (0.75, 1.5, 0.75)
@@ -369,7 +371,7 @@ def t_interval(mean: np.ndarray, sd: np.ndarray, n: np.ndarray, confidence: floa
 
 def csat(ratings: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 5), confidence: float = 0.95,
          top_boxes: int = 2) -> ResultFrame:
-    """Customer satisfaction: percent satisfied with a Wilson interval, and the mean rating.
+    """Customer satisfaction: the share satisfied (0-1) with a Wilson interval, and the mean rating.
 
     Parameters
     ----------
@@ -381,18 +383,18 @@ def csat(ratings: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 5), c
 
     Returns
     -------
-    ResultFrame with one row: ``score`` (percent satisfied), ``low``, ``high`` (Wilson
-    interval, percent), ``n``, ``satisfied`` (count), ``mean`` with ``mean_low``,
+    ResultFrame with one row: ``score`` (share satisfied, 0-1), ``low``, ``high`` (Wilson
+    interval, 0-1), ``n``, ``satisfied`` (count), ``mean`` with ``mean_low``,
     ``mean_high`` (t interval; NaN for binary ratings or n < 2), ``missing``, ``scale``
     (``"1-5"``, ``"binary"``...), ``confidence``.
 
     Examples
     --------
-    >>> round(float(csat(["good", "good", "bad", "good"])["score"]), 1)
-    75.0
+    >>> float(csat(["good", "good", "bad", "good"])["score"])
+    0.75
     >>> csat([1, 2, 3, 4, 5, 5])[["score", "n", "satisfied", "mean"]]
        score  n  satisfied      mean
-    0   50.0  6          3  3.333333
+    0    0.5  6          3  3.333333
     """
     confidence = check_confidence(confidence)
     if isinstance(top_boxes, bool) or not isinstance(top_boxes, int) or top_boxes < 1:
@@ -420,14 +422,14 @@ def csat(ratings: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 5), c
     sd = float(values.std(ddof=1)) if n > 1 and not binary else np.nan
     mean_low, mean_high = t_interval(mean, sd, n if not binary else 0, confidence)
     return result({
-        "score": 100 * satisfied / n if n else np.nan, "low": 100 * low[0], "high": 100 * high[0], "n": n,
+        "score": satisfied / n if n else np.nan, "low": low[0], "high": high[0], "n": n,
         "satisfied": satisfied, "mean": mean, "mean_low": mean_low[0], "mean_high": mean_high[0],
         "missing": missing, "scale": label, "confidence": confidence,
     }, CSAT_COLUMNS)
 
 
 def ces(scores: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 7), confidence: float = 0.95) -> ResultFrame:
-    """Customer Effort Score: mean answer with a t interval, and percent agreeing with a Wilson interval.
+    """Customer Effort Score: mean answer with a t interval, and the share agreeing (0-1) with a Wilson interval.
 
     The question is "the company made it easy for me to handle my issue" (CES 2.0):
     higher is easier. Agreeing is 5-7 on 1-7 and 4-5 on 1-5 (above the midpoint).
@@ -435,14 +437,14 @@ def ces(scores: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 7), con
     Returns
     -------
     ResultFrame with one row: ``score`` (mean answer), ``low``, ``high`` (t interval; NaN
-    for n < 2), ``n``, ``agree`` (percent agreeing), ``agree_low``, ``agree_high`` (Wilson),
+    for n < 2), ``n``, ``agree_share`` (share agreeing, 0-1), ``agree_low``, ``agree_high`` (Wilson, 0-1),
     ``agreeing`` (count), ``missing``, ``scale``, ``confidence``.
 
     Examples
     --------
-    >>> ces([7, 6, 5, 2])[["score", "n", "agree", "agreeing"]]
-       score  n  agree  agreeing
-    0    5.0  4   75.0         3
+    >>> ces([7, 6, 5, 2])[["score", "n", "agree_share", "agreeing"]]
+       score  n  agree_share  agreeing
+    0    5.0  4         0.75         3
     """
     confidence = check_confidence(confidence)
     low_high = check_scale(scale)
@@ -455,8 +457,8 @@ def ces(scores: Iterable | pd.Series, scale: tuple[int, int] | str = (1, 7), con
     low, high = t_interval(mean, sd, n, confidence)
     a_low, a_high = wilson_interval(agreeing, n, confidence)
     return result({
-        "score": mean, "low": low[0], "high": high[0], "n": n, "agree": 100 * agreeing / n if n else np.nan,
-        "agree_low": 100 * a_low[0], "agree_high": 100 * a_high[0], "agreeing": agreeing, "missing": missing,
+        "score": mean, "low": low[0], "high": high[0], "n": n, "agree_share": agreeing / n if n else np.nan,
+        "agree_low": a_low[0], "agree_high": a_high[0], "agreeing": agreeing, "missing": missing,
         "scale": f"{low_high[0]}-{low_high[1]}", "confidence": confidence,
     }, CES_COLUMNS)
 
@@ -470,13 +472,13 @@ def score_table(rows: pd.DataFrame, survey: str, by: Sequence[str] = (), *, meth
 
     ``rows`` are canonical ``survey_responses`` rows of one survey (see
     :func:`toolkit.survey.frames.survey_rows`). The headline is NPS (-100..100, ``method``
-    interval) for ``nps``, percent satisfied (Wilson) for ``csat`` and percent agreeing
-    (Wilson) for ``ces``, so every survey is a share of favourable answers.
+    interval, points) for ``nps``, the share satisfied (Wilson, 0-1) for ``csat`` and the
+    share agreeing (Wilson, 0-1) for ``ces``: every survey counts favourable answers.
 
     Returns
     -------
     DataFrame with the ``by`` columns, then ``n``, ``score``, ``low``, ``high``, ``se``
-    (standard error of the score, in its points), ``favourable`` (promoters / satisfied /
+    (standard error of the score, in its unit), ``favourable`` (promoters / satisfied /
     agreeing), ``unfavourable`` (detractors / not satisfied / not agreeing), and for NPS
     ``passives``. Groups are sorted by the ``by`` values.
     """
@@ -506,8 +508,7 @@ def score_table(rows: pd.DataFrame, survey: str, by: Sequence[str] = (), *, meth
         low, high = wilson_interval(fav, n, confidence)
         with np.errstate(invalid="ignore", divide="ignore"):
             share = np.where(n > 0, fav / n, np.nan)
-            values = {"score": 100 * share, "low": 100 * low, "high": 100 * high,
-                      "se": 100 * np.sqrt(share * (1 - share) / n)}
+            values = {"score": share, "low": low, "high": high, "se": np.sqrt(share * (1 - share) / n)}
     for col, vals in values.items():
         table[col] = vals
     table["n"] = table["n"].astype(int)
@@ -517,7 +518,7 @@ def score_table(rows: pd.DataFrame, survey: str, by: Sequence[str] = (), *, meth
 
 def proportion_difference(successes_a: np.ndarray, n_a: np.ndarray, successes_b: np.ndarray, n_b: np.ndarray,
                           confidence: float = 0.95) -> pd.DataFrame:
-    """Difference of two independent proportions (a - b, in points) with interval and p-value, vectorised.
+    """Difference of two independent proportions (a - b, a fraction -1..1) with interval and p-value, vectorised.
 
     The p-value is the pooled two-proportion z test (as statsmodels ``proportions_ztest``);
     the interval is the unpooled Wald interval of the difference. NaN where a group is
@@ -537,5 +538,5 @@ def proportion_difference(successes_a: np.ndarray, n_a: np.ndarray, successes_b:
         z = _z(confidence)
         empty = (m1 == 0) | (m2 == 0)
         diff = np.where(empty, np.nan, p1 - p2)
-    return pd.DataFrame({"difference": 100 * diff, "low": 100 * (diff - z * se), "high": 100 * (diff + z * se),
+    return pd.DataFrame({"difference": diff, "low": diff - z * se, "high": diff + z * se,
                          "p_value": np.where(empty, np.nan, p_value)})

@@ -13,13 +13,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from toolkit import formatting as fmt
 from toolkit.multiplicity import CORRECTIONS, adjust_p_values
+from toolkit.ops.segments import add_segment_label
 from toolkit.survey.frames import survey_rows, with_ticket_columns
 from toolkit.survey.scores import check_nps_method, nps_difference_from_counts, proportion_difference, score_table
 from toolkit.validation import MIN_N, check_choice, check_confidence, check_min_n
 
 NOT_SET = "(not set)"
-SCORE_NAMES = {"nps": "NPS", "csat": "CSAT (% satisfied)", "ces": "CES (% agreeing)"}
+SCORE_NAMES = {"nps": "NPS", "csat": "CSAT (share satisfied)", "ces": "CES (share agreeing)"}
 
 
 def compare_segments(survey_responses: pd.DataFrame, by: str, survey: str = "nps", *,
@@ -32,7 +34,8 @@ def compare_segments(survey_responses: pd.DataFrame, by: str, survey: str = "nps
     survey_responses : canonical ``survey_responses``.
     by : the segment column, from the responses (e.g. ``organization_id`` or an extra
         column such as ``region``) or, joined on ``ticket_id``, from ``tickets`` (e.g. ``team``).
-    survey : ``"nps"`` (NPS, -100..100), ``"csat"`` (% satisfied) or ``"ces"`` (% agreeing).
+    survey : ``"nps"`` (NPS, -100..100 points), ``"csat"`` (share satisfied, 0-1) or ``"ces"``
+        (share agreeing, 0-1).
     tickets : canonical ``tickets``, needed when ``by`` is a ticket column.
     correction : ``"holm"`` (default), ``"bh"``, ``"bonferroni"`` or ``"none"``.
     min_n : segments with fewer answers are flagged ``small_sample`` and not tested or ranked.
@@ -42,9 +45,10 @@ def compare_segments(survey_responses: pd.DataFrame, by: str, survey: str = "nps
     Returns
     -------
     DataFrame, one row per segment (answers with an empty segment form ``"(not set)"``),
-    reliable segments first by score: the ``by`` column, ``n``, ``score``, ``low``,
-    ``high``, ``se``, ``favourable``, ``unfavourable``, ``rest_score`` (all other answers),
-    ``difference`` (score - rest_score) with ``difference_low``, ``difference_high``,
+    reliable segments first by score: ``segment`` (the segment's value, as in every
+    segment frame), the ``by`` column, ``n``, ``score``, ``low``, ``high``, ``se``,
+    ``favourable``, ``unfavourable``, ``rest_score`` (all other answers), ``difference``
+    (score - rest_score, in the score's unit) with ``difference_low``, ``difference_high``,
     ``p_value``, ``p_adjusted``, ``significant`` (adjusted p < 1 - confidence),
     ``direction`` (``"above"``, ``"below"`` or ``""``), ``small_sample``, ``rank``
     (1 = best; empty for small segments), ``note`` (a sentence for the report).
@@ -68,7 +72,7 @@ def compare_segments(survey_responses: pd.DataFrame, by: str, survey: str = "nps
     else:
         diff = proportion_difference(fav, n, rest_fav, rest_n, confidence)
         with np.errstate(invalid="ignore", divide="ignore"):
-            rest_score = np.where(rest_n > 0, 100 * rest_fav / rest_n, np.nan)
+            rest_score = np.where(rest_n > 0, rest_fav / rest_n, np.nan)
     small = n < min_n
     p_value = diff["p_value"].to_numpy()
     tested = np.where(small, np.nan, p_value)
@@ -85,22 +89,26 @@ def compare_segments(survey_responses: pd.DataFrame, by: str, survey: str = "nps
     reliable = ~out["small_sample"]
     rank[reliable] = np.arange(1, int(reliable.sum()) + 1)
     out["rank"] = rank.astype("Int64")
+    out = add_segment_label(out.drop(columns=[c for c in ("passives",) if c in out.columns]), [by], None)
     out["note"] = [_note(r, survey, min_n, confidence) for r in out.itertuples(index=False)]
     out.attrs.update(survey=survey, by=by, correction=correction, min_n=min_n, confidence=confidence)
-    return out.drop(columns=[c for c in ("passives",) if c in out.columns])
+    return out
 
 
 def _note(row, survey: str, min_n: int, confidence: float) -> str:
-    name = SCORE_NAMES[survey]
-    segment = row[0]
-    interval = f"{row.score:.0f} ({confidence:.0%} CI {row.low:.0f} to {row.high:.0f})"
+    name = SCORE_NAMES[survey].split(" (")[0]
+    interval = (f"{fmt.score(row.score, survey)} ({confidence:.0%} CI "
+                f"{fmt.score_interval(row.low, row.high, survey)})")
+    rest = fmt.score(row.rest_score, survey)
     if row.small_sample:
-        return (f"{segment}: {name} {interval} from only {row.n} answers (fewer than {min_n}); "
+        return (f"{row.segment}: {name} {interval} from only {row.n} answers (fewer than {min_n}); "
                 "too few to compare or rank.")
     if row.significant:
-        return (f"{segment}: {name} {interval} is {row.direction} the rest ({row.rest_score:.0f}) "
-                f"by {abs(row.difference):.0f} points (adjusted p = {row.p_adjusted:.3g}).")
-    return f"{segment}: {name} {interval}; not distinguishable from the rest ({row.rest_score:.0f})."
+        gap = fmt.score_change(abs(row.difference), survey).lstrip("+")
+        unit = "points" if survey == "nps" else "percentage points"
+        return (f"{row.segment}: {name} {interval} is {row.direction} the rest ({rest}) "
+                f"by {gap} {unit} (adjusted p = {row.p_adjusted:.3g}).")
+    return f"{row.segment}: {name} {interval}; not distinguishable from the rest ({rest})."
 
 
 def survey_summary(survey_responses: pd.DataFrame, *, method: str = "adjusted-wald", confidence: float = 0.95
@@ -111,7 +119,8 @@ def survey_summary(survey_responses: pd.DataFrame, *, method: str = "adjusted-wa
     -------
     DataFrame, one row per survey present (nps, csat, ces order): ``survey``, ``measure``
     (what ``score`` is), ``n``, ``score``, ``low``, ``high``, ``se``, ``favourable``,
-    ``unfavourable``. NPS is on -100..100; CSAT is % satisfied; CES is % agreeing.
+    ``unfavourable``. NPS is in points (-100..100); CSAT (share satisfied) and CES (share
+    agreeing) are fractions 0-1, as everywhere (``docs/vocabulary.md``).
     """
     method = check_nps_method(method)
     confidence = check_confidence(confidence)

@@ -39,8 +39,8 @@ from toolkit.validation import check_choice, check_confidence
 
 GROUP_NAMES = {"nps": ("detractors", "promoters"), "csat": ("dissatisfied", "satisfied"),
                "ces": ("high effort", "low effort")}
-THEME_COLUMNS = ["theme", "label", "terms", "n", "unfavourable", "favourable", "share_unfavourable",
-                 "share_favourable", "difference", "p_value", "p_adjusted", "leans", "examples_unfavourable",
+THEME_COLUMNS = ["theme", "label", "terms", "n", "unfavourable", "favourable", "unfavourable_share",
+                 "favourable_share", "difference", "p_value", "p_adjusted", "leans", "examples_unfavourable",
                  "examples_favourable"]
 
 
@@ -73,9 +73,9 @@ def comment_themes(survey_responses: pd.DataFrame, survey: str = "nps", n_themes
     -------
     DataFrame, one row per theme, largest first: ``theme`` (number), ``label`` (top
     words joined by " / "), ``terms`` (list of top words), ``n`` (comments; NPS passives
-    included), ``unfavourable``, ``favourable`` (comments from each side), ``share_unfavourable``,
-    ``share_favourable`` (percent of that side's comments in the theme), ``difference``
-    (points), ``p_value``, ``p_adjusted`` (BH), ``leans`` (the side that raises the theme
+    included), ``unfavourable``, ``favourable`` (comments from each side), ``unfavourable_share``,
+    ``favourable_share`` (the fraction 0-1 of that side's comments in the theme), ``difference``
+    (unfavourable_share - favourable_share), ``p_value``, ``p_adjusted`` (BH), ``leans`` (the side that raises the theme
     significantly more, e.g. ``"detractors"``, else ``""``), ``examples_unfavourable``,
     ``examples_favourable`` (lists of redacted quotes). ``attrs["groups"]`` names the sides.
     An empty frame when there are no comments.
@@ -121,8 +121,8 @@ def comment_themes(survey_responses: pd.DataFrame, survey: str = "nps", n_themes
     out = pd.DataFrame({
         "theme": themes, "label": [" / ".join(terms[t][:3]) for t in themes], "terms": [terms[t] for t in themes],
         "n": sizes, "unfavourable": counts_bad, "favourable": counts_good,
-        "share_unfavourable": 100 * counts_bad / total_bad if total_bad else np.nan,
-        "share_favourable": 100 * counts_good / total_good if total_good else np.nan,
+        "unfavourable_share": counts_bad / total_bad if total_bad else np.nan,
+        "favourable_share": counts_good / total_good if total_good else np.nan,
         "difference": test["difference"].to_numpy(), "p_value": test["p_value"].to_numpy(), "p_adjusted": p_adjusted,
         "leans": np.where(significant, np.where(test["difference"] > 0, names[0], names[1]), ""),
         "examples_unfavourable": [_quotes(comments, vectors, labels, t, bad, examples, quote_chars) for t in themes],

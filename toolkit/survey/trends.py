@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.multiplicity import CORRECTIONS, adjust_p_values
-from toolkit.ops.segments import period_start
+from toolkit.ops.segments import add_segment_label, period_start
 from toolkit.survey.frames import survey_rows, with_ticket_columns
 from toolkit.survey.scores import check_nps_method, nps_difference_from_counts, proportion_difference, score_table
 from toolkit.survey.segments import NOT_SET
@@ -27,7 +27,7 @@ def survey_trend(survey_responses: pd.DataFrame, survey: str = "nps", freq: str 
     Parameters
     ----------
     survey_responses : canonical ``survey_responses``; periods come from ``submitted_at``.
-    survey : ``"nps"``, ``"csat"`` (% satisfied) or ``"ces"`` (% agreeing).
+    survey : ``"nps"`` (points), ``"csat"`` (share satisfied, 0-1) or ``"ces"`` (share agreeing, 0-1).
     freq : ``"day"``, ``"week"`` (Monday to Sunday), ``"month"``, ``"quarter"`` or ``"year"``.
     by : optional segment column (responses, or tickets joined on ``ticket_id``): one trend per segment.
     tz : the client's time zone, in which periods begin (e.g. ``"Europe/London"``).
@@ -37,9 +37,10 @@ def survey_trend(survey_responses: pd.DataFrame, survey: str = "nps", freq: str 
     Returns
     -------
     DataFrame, one row per period (every period from the first answer to the last, empty
-    ones with n = 0) and segment: [``by``], ``period`` (start date, naive, in ``tz``),
+    ones with n = 0) and segment: ``segment`` (the ``by`` value and the period label joined
+    with " | ", as ops frames), [``by``], ``period`` (start date, naive, in ``tz``),
     ``n``, ``score``, ``low``, ``high``, ``se``, ``favourable``, ``unfavourable``,
-    ``small_sample``, ``change`` (points since the previous period), ``change_low``,
+    ``small_sample``, ``change`` (since the previous period, in the score's unit), ``change_low``,
     ``change_high``, ``p_value``, ``p_adjusted``, ``change_significant``,
     ``direction`` (``"up"``, ``"down"`` or ``""``).
     """
@@ -80,7 +81,7 @@ def survey_trend(survey_responses: pd.DataFrame, survey: str = "nps", freq: str 
                        change_high=diff["high"].to_numpy(), p_value=p_value, p_adjusted=p_adjusted,
                        change_significant=significant,
                        direction=np.where(significant, np.where(change > 0, "up", "down"), ""))
-    out = out.drop(columns=[c for c in ("passives",) if c in out.columns])
+    out = add_segment_label(out.drop(columns=[c for c in ("passives",) if c in out.columns]), keys, freq)
     out.attrs.update(survey=survey, freq=freq, tz=tz, correction=correction, min_n=min_n, confidence=confidence)
     return out
 
