@@ -21,6 +21,7 @@ from toolkit.maturity import (
     build_roadmap,
     disagreements,
     evaluate_evidence,
+    evidence_checks,
     load_model,
     portfolio_percentiles,
     portfolio_standing,
@@ -126,6 +127,8 @@ class Maturity:
     disagreements: pd.DataFrame | None = None  # disagreements
     roadmap: pd.DataFrame | None = None  # build_roadmap
     evidence: pd.DataFrame | None = None  # evaluate_evidence: interview claims tested against the data
+    checks: pd.DataFrame | None = None  # evidence_checks: each claim's checks with value and threshold
+    owners: pd.Series | None = None  # the model's owner role per dimension id (for the roadmap)
     questions: pd.DataFrame | None = None  # score_questions, plus each question's fingerprint (for re-assessment)
     model: str = ""  # the maturity model's "id version"
     notes: list[str] = field(default_factory=list)
@@ -168,8 +171,10 @@ def maturity(engagement: Engagement, problems: UpstreamProblems | None = None) -
         earlier = read_portfolio(engagement.parameters.portfolio_path)
         result.portfolio = portfolio_percentiles(result.dimensions, earlier)
         result.standing = portfolio_standing(result.portfolio, result.overall, earlier)
-    result.evidence = evaluate_evidence(model, answers, evidence_data(engagement, problems),
-                                        tz=engagement.parameters.timezone)
+    data = evidence_data(engagement, problems)
+    result.evidence = evaluate_evidence(model, answers, data, tz=engagement.parameters.timezone)
+    result.checks = evidence_checks(model, data, tz=engagement.parameters.timezone)
+    result.owners = model.dimensions.set_index("dimension_id")["owner"]
     _collect_notes(result)
     return result
 
