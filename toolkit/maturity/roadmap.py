@@ -58,8 +58,9 @@ def build_roadmap(answers: pd.DataFrame, model: MaturityModel | None = None, *, 
     Returns
     -------
     DataFrame, one row per step, in priority order (see the module docstring): priority (1 = first),
-    phase, dimension_id, dimension, owner (the role the model names for the dimension), question_id, from_level, to_level, recommendation, effort
-    (low/medium/high, or unknown when the model has no recommendation for the step), gap_closed,
+    phase, dimension_id, dimension, owner (the role the model names for the dimension), question_id,
+    from_level, to_level, recommendation, effort (low/medium/high, or unknown when the model has no
+    recommendation for the step), gap_closed,
     dimension_gap, question_score, target. ``result.attrs["notes"]`` says what was left out.
 
     Examples

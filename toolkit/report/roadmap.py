@@ -143,12 +143,13 @@ def operations_steps(watermelon: pd.DataFrame | None = None, sla: pd.DataFrame |
             target = float((rest["hedged_share"] * rest["replies"]).sum() / rest["replies"].sum())
             n = len(heavy)
             who = f"the {n} agents who hedge" if n != 1 else "the agent who hedges"
+            whose = f"these {n} agents" if n != 1 else "this agent"
             rows.append(_step(
                 f"Coach {who} in more than 40% of their replies to say what was checked and done (\"I have reset "
                 "your sync; your files now show\") instead of \"this should be fixed\"; put certain wording in the "
                 "reply templates.",
                 f"{n} agent{'s' if n != 1 else ''} hedge{'s' if n == 1 else ''} in more than 40% of their replies",
-                anchors.HEDGING, "Quality lead", f"Hedged replies of {'these ' + str(n) + ' agents' if n != 1 else 'this agent'}",
+                anchors.HEDGING, "Quality lead", f"Hedged replies of {whose}",
                 "share", "at_most", share, target,
                 f"Customers told plainly whether their problem is solved, as the other agents' customers are "
                 f"({fmt.percent(target)} of their replies hedge).", "low", FIRST, 0.6, "hedging"))
