@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
+from toolkit import formatting as fmt
 from toolkit.maturity import (
     EvidenceData,
     build_roadmap,
@@ -32,6 +33,7 @@ from toolkit.maturity import (
     score_respondents,
 )
 from toolkit.notes import notes
+from toolkit.report.findings import is_new
 from toolkit.report.inputs import Engagement
 from toolkit.schema import has_values
 
@@ -328,7 +330,9 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
 
     Columns: ``kind`` (problem or recurring question), ``problem`` (the cluster's name), ``tickets``,
     ``customers``, ``first_seen``,
-    ``last_seen`` (dates), ``emerging`` (bool), ``reopen_rate``, ``csat`` (share satisfied of its
+    ``last_seen`` (dates), ``emerging`` (bool), ``recent_tickets`` (in the last four weeks), ``growth`` (its
+    recent rate as a multiple of its usual one, as text; "new" for a problem that had no usual rate yet,
+    :func:`toolkit.report.findings.is_new`), ``reopen_rate``, ``csat`` (share satisfied of its
     rated tickets), ``csat_rest``, ``bug_keys`` (one per line, so a key never breaks at its hyphen),
     ``examples`` (up to three representative subjects joined with " · ").
     """
@@ -339,6 +343,8 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
                 .agg(" · ".join) if problems.examples is not None and len(problems.examples)
                 else pd.Series(dtype="str"))
     kind = top_clusters["kind"] if "kind" in top_clusters.columns else pd.Series("problem", index=top_clusters.index)
+    as_of = problems.clusters["last_seen"].max()
+    growth = [("new" if is_new(c, as_of) else fmt.ratio(c["growth"])) for _, c in top_clusters.iterrows()]
     return pd.DataFrame({
         "kind": kind.to_numpy(),
         "problem": top_clusters["name"].to_numpy(),
@@ -347,6 +353,8 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
         "first_seen": top_clusters["first_seen"].dt.date.to_numpy(),
         "last_seen": top_clusters["last_seen"].dt.date.to_numpy(),
         "emerging": top_clusters["emerging"].fillna(False).astype(bool).to_numpy(),
+        "recent_tickets": top_clusters["recent_tickets"].to_numpy(),
+        "growth": growth,
         "reopen_rate": top_clusters["reopen_rate"].to_numpy(),
         "csat": top_clusters["csat"].to_numpy(),
         "csat_rest": top_clusters["csat_rest"].to_numpy(),
