@@ -80,12 +80,13 @@ def resolution_note(conversations: pd.DataFrame | None) -> str:
                    "reopened.")
 
 
-def exclusions(quality: pd.DataFrame | None = None, *, clustered_tickets: int | None = None,
+def exclusions(quality: pd.DataFrame | None = None, *, listed_tickets: int | None = None,
                total_tickets: int | None = None, evidence: pd.DataFrame | None = None) -> list[str]:
     """What the analysis left out and why, one sentence each, from the engagement's own counts.
 
     ``quality`` is :func:`toolkit.report.data_quality` (rows read, rejected, outside the period);
-    ``clustered_tickets`` / ``total_tickets`` come from the upstream-problems section; ``evidence``
+    ``listed_tickets`` (in the clusters the report lists) and ``total_tickets`` come from the
+    upstream-problems section; ``evidence``
     from ``evaluate_evidence``.
     """
     out = []
@@ -97,11 +98,12 @@ def exclusions(quality: pd.DataFrame | None = None, *, clustered_tickets: int | 
                    "No rows of the files received were rejected.")
         if outside:
             out.append(f"{fmt.count(outside)} rows fell outside the report period and were not analysed.")
-    if clustered_tickets is not None and total_tickets:
-        alone = total_tickets - clustered_tickets
-        out.append(f"{fmt.count(alone)} of {fmt.count(total_tickets)} tickets ({fmt.percent(alone / total_tickets)}) "
-                   "resemble no other ticket closely enough to belong to a recurring problem; they count in every "
-                   "other measure.")
+    if listed_tickets is not None and total_tickets:
+        rest = total_tickets - listed_tickets
+        out.append(f"The upstream-problems section lists the largest recurring problems and questions, "
+                   f"{fmt.count(listed_tickets)} of {fmt.count(total_tickets)} tickets; the other "
+                   f"{fmt.count(rest)} ({fmt.percent(rest / total_tickets)}) belong to smaller groups or to none, "
+                   "and count in every other measure.")
     if evidence is not None and "verdict" in evidence.columns:
         untested = int((evidence["verdict"] == "not enough data").sum())
         if untested:

@@ -325,6 +325,14 @@ def shown_clusters(clusters: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     return pd.concat([problems, questions])
 
 
+def listed_tickets(problems: UpstreamProblems, top: int = 10) -> int:
+    """Tickets in the clusters the report lists (:func:`shown_clusters`): what the methodology says was left out
+    of the upstream-problems section is the rest."""
+    if problems.clusters is None or not len(problems.clusters):
+        return 0
+    return int(shown_clusters(problems.clusters, top)["tickets"].sum())
+
+
 def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | None:
     """The clusters :func:`shown_clusters` picks: kind, name, size, dates, emerging, reopens, CSAT, keys, examples.
 
