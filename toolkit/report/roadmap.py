@@ -196,7 +196,8 @@ def problem_steps(clusters: pd.DataFrame | None, top: int = 3) -> pd.DataFrame:
     """Steps from duplicate clusters (the finder's ``clusters_``, ranked by impact): one per problem to fix upstream.
 
     The ``top`` highest-impact problems that still produce tickets, and every emerging one; one
-    step per bug key (two clusters under one key are one problem for engineering).
+    step per bug key (two clusters under one key are one problem for engineering, the higher-impact
+    one speaks for both).
     """
     rows: list[dict] = []
     if not _usable(clusters, "name", "tickets", "customers", "recent_tickets"):
@@ -207,14 +208,15 @@ def problem_steps(clusters: pd.DataFrame | None, top: int = 3) -> pd.DataFrame:
     if "kind" in live.columns:
         live = live[live["kind"] == "problem"]
     emerging = _flag(live, "emerging")
-    chosen = live.assign(is_new=emerging)[emerging | (live.index.isin(live.index[:top]))]
     seen: set[str] = set()
-    for c in chosen.itertuples():
+    ranked = 0
+    for c in live.assign(is_new=emerging).itertuples():
         keys = [str(k) for k in (getattr(c, "bug_keys", None) or []) if not str(k).startswith("#")]
-        if keys and keys[0] in seen:
+        if (keys and keys[0] in seen) or not (c.is_new or ranked < top):
             continue
         seen.update(keys[:1])
         new = bool(c.is_new)
+        ranked += not new
         ask = (f"Take “{c.name}” to engineering under {', '.join(keys)}" if keys
                else f"Open a bug for “{c.name}”")
         rows.append(_step(
