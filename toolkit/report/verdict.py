@@ -6,8 +6,8 @@ when its data is there:
 1. where the organisation stands: maturity against its target, and what customers say (NPS,
    share of satisfied CSAT answers, from the answer counts);
 2. whether the operational numbers can be trusted as a picture of the experience: the
-   watermelon teams (or that there are none), and how many tested interview claims the data
-   contradicts;
+   watermelon teams (or that there are none), and how many of the testable claims interviewees
+   made the data contradicts;
 3. where the load comes from: the share of tickets the ten highest-impact recurring problems hold.
 """
 
@@ -58,9 +58,11 @@ def _trust(watermelon: pd.DataFrame | None, evidence: pd.DataFrame | None) -> st
             parts.append("no team's operational numbers hide a poor experience")
     if _usable(evidence, "verdict"):
         tested = evidence[evidence["verdict"] != "not enough data"]
+        if "claimed_by" in tested.columns:  # as the summary's finding counts them: claims someone made
+            tested = tested[tested["claimed_by"].fillna("") != ""]
         against = int((tested["verdict"] == "contradicted").sum())
         if len(tested):
-            parts.append(f"the data contradicts {against} of the {len(tested)} interview claims it could test")
+            parts.append(f"the data contradicts {against} of the {len(tested)} testable claims interviewees made")
     if not parts:
         return ""
     text = ", and ".join(parts) if len(parts) == 2 and ":" not in parts[0] else "; ".join(parts)
