@@ -48,7 +48,7 @@ def test_exclusions_are_counted_from_the_engagement():
 
 def test_methodology_html_is_client_text_only():
     page = methodology_html(pd.DataFrame({"one_touch_rate": [0.4], "fcr_rate": [0.4]}), ["<b>x</b> left out."])
-    assert "<h3>Glossary</h3>" in page and "<dt>First-contact resolution</dt>" in page
+    assert "<h3>Glossary</h3>" in page and "<dt><strong>First-contact resolution</strong></dt>" in page
     assert "<h3>How the numbers were tested</h3>" in page and page.count("<h4>") == len(METHODS)
     assert "<li>&lt;b&gt;x&lt;/b&gt; left out.</li>" in page
     text = re.sub(r"<[^>]+>", " ", page)

@@ -91,7 +91,7 @@ def _clusters():
         "cluster_id": [1, 2, 3, 4, 5, 6], "name": ["sync", "sms again", "sms", "question", "export", "old"],
         "kind": ["problem", "problem", "problem", "recurring question", "problem", "problem"],
         "tickets": [600, 400, 100, 700, 90, 80], "customers": [400, 300, 80, 500, 60, 50],
-        "recent_tickets": [60, 300, 50, 70, 10, 0], "emerging": [False, True, True, False, False, False],
+        "recent_tickets": [60, 300, 50, 70, 10, 4], "emerging": [False, True, True, False, False, False],
         "bug_keys": [["APP-1"], ["APP-2"], ["APP-2"], [], ["#42"], ["APP-9"]]})
 
 
@@ -104,6 +104,7 @@ def test_problem_steps_one_per_bug_key_for_live_problems():
     assert steps["action"].iloc[2].startswith("Open a bug for “export”")  # "#42" is no tracker key
     assert steps["weight"].tolist() == [0.9, 0.92, 0.9] and set(steps["section"]) == {UPSTREAM}
     assert (steps["current"].tolist(), steps["target"].tolist()) == ([60.0, 300.0, 10.0], [0.0, 0.0, 0.0])
+    assert rm.kpi_text(steps.iloc[0]) == "Tickets about “sync” in four weeks: 60 tickets today, target none"
 
 
 def test_claim_steps_use_the_failing_check_and_skip_unclaimed_and_watermelon_claims():

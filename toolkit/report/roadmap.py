@@ -9,8 +9,8 @@ Rules (stated, not modelled)
 ----------------------------
 - **Watermelon team** (flagged segment): its CSAT to the median of the other teams' CSAT;
   first 90 days, medium effort, weight 0.95.
-- **Upstream problem**: the three highest-impact problems still producing tickets (tickets in
-  the last four weeks) and every emerging one, one step per bug key; target no tickets in four
+- **Upstream problem**: the three highest-impact problems still producing tickets (five or more
+  in the last four weeks) and every emerging one, one step per bug key; target no tickets in four
   weeks once fixed; first 90 days, medium effort, 0.9 (emerging 0.92).
 - **Contradicted interview claim** (someone made it): the failing check's measure to the claim's
   own threshold; first 90 days, low effort, 0.8. The watermelon claim is answered by the
@@ -53,6 +53,8 @@ ratio); ``direction``: at_most or at_least (what meets the target); ``source``: 
 FIRST, SECOND = PHASES[0], PHASES[1]
 HEDGE_LIMIT = 0.4
 MIN_FAST = 30
+MIN_RECENT = 5
+"""A problem with fewer tickets in the last four weeks has faded (the emerging rule's own minimum)."""
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
@@ -202,7 +204,7 @@ def problem_steps(clusters: pd.DataFrame | None, top: int = 3) -> pd.DataFrame:
     rows: list[dict] = []
     if not _usable(clusters, "name", "tickets", "customers", "recent_tickets"):
         return _frame(rows)
-    live = clusters[clusters["recent_tickets"] > 0]
+    live = clusters[clusters["recent_tickets"] >= MIN_RECENT]
     if "cluster_id" in live.columns:
         live = live[live["cluster_id"] >= 0]
     if "kind" in live.columns:
@@ -330,7 +332,9 @@ def kpi_value(value: float, unit: str) -> str:
 
 
 def kpi_text(step) -> str:
-    """``CSAT of Rapid Response: 51% today, target at least 84%``."""
+    """``CSAT of Rapid Response: 51% today, target at least 84%`` (``target none`` for an at-most-zero target)."""
+    if step.direction == "at_most" and step.target == 0:
+        return f"{step.kpi}: {kpi_value(step.current, step.unit)} today, target none"
     bound = "at most" if step.direction == "at_most" else "at least"
     return f"{step.kpi}: {kpi_value(step.current, step.unit)} today, target {bound} {kpi_value(step.target, step.unit)}"
 
