@@ -116,8 +116,8 @@ def exclusions(quality: pd.DataFrame | None = None, *, listed_tickets: int | Non
 def methodology_html(conversations: pd.DataFrame | None = None, excluded: list[str] | None = None) -> Html:
     """The methodology section: glossary (with how one-touch and first-contact resolution differ), how the numbers
     were tested, and what was excluded and why."""
-    terms = "".join(f"<dt><strong>{safe_text(r.term, redact_pii=False)}</strong></dt><dd>{safe_text(r.definition, redact_pii=False)}"
-                    "</dd>" for r in glossary().itertuples())
+    terms = "".join(f"<dt><strong>{safe_text(r.term, redact_pii=False)}</strong></dt>"
+                    f"<dd>{safe_text(r.definition, redact_pii=False)}</dd>" for r in glossary().itertuples())
     parts = [f'<section class="method"><h3>Glossary</h3><dl class="glossary">{terms}</dl>'
              f"<p>{html.escape(resolution_note(conversations))}</p></section>"]
     methods = "".join(f"<h4>{html.escape(title)}</h4><p>{html.escape(text)}</p>" for title, text in METHODS)
