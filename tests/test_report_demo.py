@@ -64,6 +64,8 @@ def test_summary_opens_with_a_verdict_and_ends_with_recommendations(demo_report)
                                  flags=re.S)[:3]
     assert len(recommendations) == 3
     assert _visible(recommendations[0]).startswith("Hold Rapid Response to resolution, not speed")
+    assert _visible(recommendations[1]).startswith("Take “APP-2210")
+    assert _visible(recommendations[2]).startswith("Put ") and "on the management dashboard" in recommendations[2]
     assert all("Owner:" in r and "today, target" in r and 'href="#' in r for r in recommendations)
 
 

@@ -183,11 +183,13 @@ def test_roadmap_html_shows_every_step_grouped_by_phase_with_links_and_escapes()
     assert "No roadmap steps" in rm.roadmap_html(rm.report_roadmap())
 
 
-def test_recommendations_are_the_first_steps_with_owner_kpi_and_link():
+def test_recommendations_are_the_first_steps_one_per_kind_with_owner_kpi_and_link():
     steps = rm.report_roadmap(rm.operations_steps(WATERMELON_FRAME, too_quick=TOO_QUICK, hedging=HEDGING_FRAME))
+    problems = rm.report_roadmap(rm.problem_steps(_clusters()), rm.operations_steps(hedging=HEDGING_FRAME))
+    assert rm.top_recommendations(problems)["source"].tolist() == ["problem", "hedging"]
     page = rm.recommendations_html(steps, n=2)
     items = re.findall(r"<li>(.*?)</li>", page)
-    assert len(items) == 2 and items[0].startswith("Hold Rapid to resolution, not speed")
+    assert len(items) == 2 and items[0].startswith("<strong>Hold Rapid to resolution, not speed")
     assert "Owner: Team lead, Rapid. CSAT of Rapid: 50% today, target at least 85%." in items[0]
     assert 'href="#Conversation-quality"' in items[1]
     assert 'The 3 steps, grouped by phase, are in <a href="#Recommendations-and-roadmap">' in page

@@ -371,10 +371,12 @@ def roadmap_html(roadmap: pd.DataFrame, *, redact_pii: bool = True) -> Html:
 
 
 def top_recommendations(roadmap: pd.DataFrame, n: int = 3) -> pd.DataFrame:
-    """The ``n`` first steps of the roadmap (its priority order puts the heaviest first-phase steps first)."""
+    """The ``n`` first steps of the roadmap, one per kind of finding (``source``), so that three upstream
+    problems do not crowd out the watermelon team; the priority order puts the heaviest first-phase steps first."""
     if roadmap is None or not len(roadmap):
         return pd.DataFrame(columns=STEP_COLUMNS)
-    return roadmap.sort_values("priority", kind="stable").head(n).reset_index(drop=True)
+    ordered = roadmap.sort_values("priority", kind="stable")
+    return ordered.drop_duplicates("source").head(n).reset_index(drop=True)
 
 
 def recommendations_html(roadmap: pd.DataFrame, n: int = 3, *, redact_pii: bool = True) -> Html:
@@ -383,7 +385,8 @@ def recommendations_html(roadmap: pd.DataFrame, n: int = 3, *, redact_pii: bool 
     top = top_recommendations(roadmap, n)
     if not len(top):
         return Html("")
-    items = "".join(f"<li>{safe_text(s.action, redact_pii=redact_pii)} <span class=\"step-meta\">Owner: "
+    items = "".join(f"<li><strong>{safe_text(s.action, redact_pii=redact_pii)}</strong><br>"
+                    f"<span class=\"step-meta\">Owner: "
                     f"{safe_text(s.owner, redact_pii=False)}. {safe_text(kpi_text(s), redact_pii=redact_pii)}. "
                     f"Answers: {_link(s, redact_pii=redact_pii)}.</span></li>" for s in top.itertuples())
     link = f'<a href="#{anchors.anchor(anchors.ROADMAP)}">the whole roadmap</a>'
