@@ -60,3 +60,11 @@ def test_shipped_model_roadmap_on_sample_answers_is_ordered_by_phase():
     assert plan.loc[plan["phase"] == "first 90 days", "effort"].eq("low").all()
     # Within a question, a higher level never comes before a lower one.
     assert plan.groupby("question_id")["to_level"].apply(lambda s: s.is_monotonic_increasing).all()
+
+
+def test_each_step_names_its_dimensions_owner(answers, model):
+    plan = build_roadmap(answers, model)
+    assert set(plan["owner"]) == {"Head of support"}  # the tiny model names no owners: the default
+    shipped = load_model().dimensions.set_index("dimension_id")["owner"]
+    assert shipped["upstream"] == "Head of support with the engineering lead"
+    assert shipped["communication"] == "Quality lead" and shipped.notna().all()

@@ -6,6 +6,7 @@ from toolkit.report.findings import (
     executive_summary,
     findings_html,
     headline_figures,
+    is_new,
     kpis_html,
     maturity_findings,
     operations_findings,
@@ -199,3 +200,41 @@ def test_report_lists_problems_then_recurring_questions():
                              "kind": ["recurring question", "problem", "recurring question", "problem", "problem"]})
     assert shown_clusters(clusters, top=2)["cluster_id"].tolist() == [2, 4, 1]
     assert shown_clusters(clusters.drop(columns="kind"), top=2)["cluster_id"].tolist() == [1, 2]
+
+
+def test_a_brand_new_problem_is_new_since_its_first_ticket_not_a_multiple():
+    clusters = pd.DataFrame({
+        "cluster_id": [4, 7, 8], "name": ["invoice / pdf", "sms / codes", "sms again"], "kind": "problem",
+        "tickets": [442, 468, 102], "customers": [323, 341, 80],
+        "first_seen": pd.to_datetime(["2025-10-21", "2026-09-02", "2025-10-14"]),
+        "last_seen": pd.to_datetime(["2026-09-30", "2026-09-30", "2026-09-29"]),
+        "recent_tickets": [3, 461, 57], "growth": [0.8, 144.2, 12.3], "emerging": [False, True, True],
+        "bug_keys": [["APP-1482"], ["APP-2210"], ["APP-2210"]]})
+    out = problem_findings(clusters, total_tickets=20000)
+    assert out["finding"].tolist()[1:] == [
+        "Emerging problem: “sms / codes”, new since 2 Sep 2026, 468 tickets.",
+        "Emerging problem: “sms again”, 102 tickets since 14 Oct 2025, 57 of them in the last four weeks: 12 times "
+        "its usual rate, allowing for the change in overall ticket volume."]
+    assert out["fact"].tolist() == ["problem APP-1482", "problem APP-2210", "problem APP-2210"]
+    assert executive_summary(out)["finding"].str.contains("sms again").sum() == 0  # one point per bug key
+    as_of = pd.Timestamp("2026-09-30")
+    assert is_new(clusters.iloc[1], as_of) and not is_new(clusters.iloc[2], as_of)
+    # the growth window: the last 28 days and the 91 before them, 119 days back to 3 Jun 2026
+    assert is_new(pd.Series({"first_seen": pd.Timestamp("2026-06-04")}), as_of)
+    assert not is_new(pd.Series({"first_seen": pd.Timestamp("2026-06-02")}), as_of)
+    assert not is_new(clusters.iloc[1], None)
+
+
+def test_summary_keeps_one_finding_per_fact_and_links_each_to_its_section():
+    watermelon = pd.DataFrame({"segment": ["Rapid"], "flag": [True], "explanation": ["Rapid looks green."]})
+    ops = operations_findings(watermelon)
+    cx = survey_findings(_summary(), {"team": _segments()})
+    assert ops["fact"].tolist() == ["segment Rapid"] and cx["fact"].tolist() == ["survey scores", "segment Rapid"]
+    assert (ops["section"].tolist(), cx["section"].tolist()) == (
+        ["Operations and the watermelon check"], ["Customer experience", "Satisfaction by team and channel"])
+    summary = executive_summary(cx, ops)
+    assert summary["finding"].tolist() == ["Rapid looks green.", cx["finding"].iloc[0]]
+    page = findings_html(summary)
+    assert ('Rapid looks green. <a class="finding-source" href="#Operations-and-the-watermelon-check">See operations '
+            "and the watermelon check</a></li>") in page
+    assert 'href="#Customer-experience">See customer experience</a>' in page

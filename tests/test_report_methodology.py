@@ -1,38 +1,56 @@
-"""toolkit.report.methodology: definitions quoted from docstrings, rendered safely."""
+"""toolkit.report.methodology: the client's glossary, how the numbers were tested, and what was excluded."""
 
-from toolkit.report.methodology import docstring_html, methodology_notes
+import re
 
-DOC = """Scores with intervals.
+import pandas as pd
 
-Definitions
------------
-- **NPS**: promoters minus detractors, see :func:`~toolkit.survey.scores.nps`;
-  continued on the next line.
-- ``CSAT`` <script>alert(1)</script>
+from toolkit.report.methodology import METHODS, exclusions, glossary, methodology_html, resolution_note
+from toolkit.vocabulary import BY_ID, METRICS
 
-Plain *emphasis* here.
-
->>> nps([1, 2])
-Examples
---------
-never shown
-"""
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 
 
-def test_docstring_html():
-    assert docstring_html(DOC) == (
-        "<p>Scores with intervals.</p><h4>Definitions</h4><ul><li><strong>NPS</strong>: promoters minus detractors, "
-        "see <code>nps</code>; continued on the next line.</li>"
-        "<li><code>CSAT</code> &lt;script&gt;alert(1)&lt;/script&gt;</li></ul><p>Plain <em>emphasis</em> here.</p>")
+def test_glossary_is_the_vocabulary_registry():
+    terms = glossary()
+    assert terms["term"].tolist() == [m.name for m in METRICS]
+    row = terms.set_index("term").loc["Portfolio median"]
+    assert row["definition"] == BY_ID["portfolio_median"].definition
+    assert row["unit"].startswith("a maturity level from 1")
 
 
-def test_methodology_notes_quote_installed_modules_and_skip_missing_ones():
-    out = methodology_notes([("Personal data", "toolkit.pii"), ("Nothing", "toolkit.not_a_module")])
-    assert "<h3>Personal data</h3>" in out and "Nothing" not in out
+def test_resolution_note_says_how_one_touch_and_first_contact_differ_on_this_data():
+    base = ("One-touch resolution counts tickets solved with a single agent reply; first-contact resolution counts "
+            "only those of them that were never reopened, so it can never be higher.")
+    assert resolution_note(None) == base
+    equal = pd.DataFrame({"one_touch_rate": [0.4, 0.5], "fcr_rate": [0.4, 0.5]})
+    assert resolution_note(equal) == base + (" On this client's tickets the two are equal in every team: no ticket "
+                                             "solved with a single reply was reopened.")
+    differ = equal.assign(fcr_rate=[0.3, 0.5])
+    assert resolution_note(differ).endswith("they differ wherever a ticket solved with a single reply was later "
+                                            "reopened.")
 
 
-def test_default_notes_define_the_measures_not_the_programming_interface():
-    out = methodology_notes()
-    assert "<h3>Upstream problems: evidence, impact and emerging problems</h3>" in out
-    assert "allowing for the change in overall ticket volume" in out and "Leiden" in out
-    assert "Public API" not in out and "similar(" not in out and "seed 002" not in out
+def test_exclusions_are_counted_from_the_engagement():
+    quality = pd.DataFrame({"rows_rejected": [3, 1], "outside_period": [0, 12]})
+    evidence = pd.DataFrame({"verdict": ["supported", "not enough data", "not enough data"]})
+    assert exclusions(quality, listed_tickets=750, total_tickets=1000, evidence=evidence) == [
+        "4 rows of the files received were rejected as unreadable or incomplete (the data-quality appendix gives "
+        "each reason).",
+        "12 rows fell outside the report period and were not analysed.",
+        "The upstream-problems section lists the largest recurring problems and questions, 750 of 1,000 tickets; "
+        "the other 250 (25%) belong to smaller groups or to none, and count in every other measure.",
+        "2 of 3 interview claims could not be tested: the data needed was not provided.",
+        "Groups below the small-sample cut-off are shown but not ranked or flagged (see above).",
+    ]
+    assert exclusions(pd.DataFrame({"rows_rejected": [0], "outside_period": [0]}))[0] == (
+        "No rows of the files received were rejected.")
+
+
+def test_methodology_html_is_client_text_only():
+    page = methodology_html(pd.DataFrame({"one_touch_rate": [0.4], "fcr_rate": [0.4]}), ["<b>x</b> left out."])
+    assert "<h3>Glossary</h3>" in page and "<dt><strong>First-contact resolution</strong></dt>" in page
+    assert "<h3>How the numbers were tested</h3>" in page and page.count("<h4>") == len(METHODS)
+    assert "<li>&lt;b&gt;x&lt;/b&gt; left out.</li>" in page
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert not SNAKE.search(text) and "seed" not in text.lower() and "toolkit" not in text
+    assert "What was excluded" not in methodology_html()

@@ -18,6 +18,7 @@ UNITS = {
     "minutes": "a duration in minutes (shown as minutes, hours or days in the report)",
     "count": "a whole number of tickets, answers or replies",
     "replies": "public agent messages per ticket (a mean)",
+    "level": "a maturity level from 1 (reactive, hero-driven) to 5 (optimised, process-driven)",
 }
 """The units metrics are kept in, and what each means."""
 
@@ -97,6 +98,10 @@ METRICS: tuple[Metric, ...] = (
        "Agent replies using uncertain wording ('should', 'looks like') from the hedging lexicon, over replies.",
        "Replies that hedge"),
     _m("ticket_share", "Share of tickets", "fraction", "An agent's or segment's tickets over all tickets."),
+    _m("maturity_level", "Maturity level", "level",
+       "A dimension's questions scored by the interviewees' median answer on the five-level scale, then averaged."),
+    _m("portfolio_median", "Portfolio median", "level",
+       "The middle maturity level of a dimension among earlier engagements: half of them scored lower, half higher."),
     _m("small_sample", "Small sample", "count",
        "Fewer tickets, answers or replies than the cut-off (30 by default): shown, never ranked or flagged."),
 )

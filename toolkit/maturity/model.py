@@ -32,6 +32,8 @@ DEFAULT_MODEL = "support"
 EFFORTS = ("low", "medium", "high")
 DEFAULT_THRESHOLD = 1.5
 DEFAULT_TARGET = 3.0
+DEFAULT_OWNER = "Head of support"
+"""Who owns a dimension's roadmap steps when the model names no owner."""
 DEFAULT_CLAIM_LEVEL = 3
 EVIDENCE_RULE_COLUMNS = ["claim_id", "question_id", "claim", "claim_level", "indicator", "measure", "direction",
                          "threshold"]
@@ -58,7 +60,7 @@ class MaturityModel:
     data : the model as read from YAML (validated).
     file : where it was read from (``None`` for an in-memory model).
     dimensions : one row per dimension: dimension_id, dimension, description, source, weight,
-        target, order.
+        target, owner (the role that owns its roadmap steps), order.
     questions : one row per question: question_id, dimension_id, dimension, text, weight, source,
         order (position in the model).
     levels : one row per question and level: question_id, level, descriptor.
@@ -86,7 +88,8 @@ class MaturityModel:
             dims.append({
                 "dimension_id": dim["id"], "dimension": dim["name"], "description": dim.get("description", ""),
                 "source": dim.get("source", ""), "weight": float(dim.get("weight", 1.0)),
-                "target": float(dim.get("target", DEFAULT_TARGET)), "order": d_order,
+                "target": float(dim.get("target", DEFAULT_TARGET)),
+                "owner": dim.get("owner", DEFAULT_OWNER), "order": d_order,
             })
             for q in dim["questions"]:
                 questions.append({
@@ -103,7 +106,7 @@ class MaturityModel:
                  for c in self.data.get("evidence", []) for check in c["checks"]]
         set_ = object.__setattr__
         set_(self, "dimensions", pd.DataFrame(dims, columns=["dimension_id", "dimension", "description", "source",
-                                                             "weight", "target", "order"]))
+                                                             "weight", "target", "owner", "order"]))
         set_(self, "questions", pd.DataFrame(questions, columns=["question_id", "dimension_id", "dimension", "text",
                                                                  "weight", "source", "order"]))
         set_(self, "levels", pd.DataFrame(levels, columns=["question_id", "level", "descriptor"]))

@@ -40,7 +40,7 @@ from toolkit.maturity.scoring import score_dimensions, score_questions
 PHASES = ("first 90 days", "3-6 months", "6-12 months", "after 12 months")
 EFFORT_RANK = {"low": 0, "medium": 1, "high": 2, "unknown": 2}
 
-ROADMAP_COLUMNS = ["priority", "phase", "dimension_id", "dimension", "question_id", "from_level", "to_level",
+ROADMAP_COLUMNS = ["priority", "phase", "dimension_id", "dimension", "owner", "question_id", "from_level", "to_level",
                    "recommendation", "effort", "gap_closed", "dimension_gap", "question_score", "target"]
 
 
@@ -58,8 +58,9 @@ def build_roadmap(answers: pd.DataFrame, model: MaturityModel | None = None, *, 
     Returns
     -------
     DataFrame, one row per step, in priority order (see the module docstring): priority (1 = first),
-    phase, dimension_id, dimension, question_id, from_level, to_level, recommendation, effort
-    (low/medium/high, or unknown when the model has no recommendation for the step), gap_closed,
+    phase, dimension_id, dimension, owner (the role the model names for the dimension), question_id,
+    from_level, to_level, recommendation, effort (low/medium/high, or unknown when the model has no
+    recommendation for the step), gap_closed,
     dimension_gap, question_score, target. ``result.attrs["notes"]`` says what was left out.
 
     Examples
@@ -142,5 +143,6 @@ def _steps(question_scores: pd.DataFrame, dims: pd.DataFrame, model: MaturityMod
     steps = steps.sort_values(["phase_rank", "effort_rank", "gap_closed", "gap", "q_order", "to_level"],
                               ascending=[True, True, False, False, True, True], kind="stable")
     steps["priority"] = np.arange(1, len(steps) + 1)
+    steps["owner"] = steps["dimension_id"].map(model.dimensions.set_index("dimension_id")["owner"])
     steps = steps.rename(columns={"gap": "dimension_gap", "score": "question_score"})
     return steps[ROADMAP_COLUMNS].reset_index(drop=True)

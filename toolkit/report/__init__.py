@@ -14,7 +14,10 @@ The layers, read top to bottom:
   ``toolkit.maturity`` (missing inputs give a note, never a guess).
 - :mod:`~toolkit.report.findings`: the executive summary's findings, computed from
   the sections' result frames.
-- :mod:`~toolkit.report.methodology`: definitions quoted from the library's docstrings.
+- :mod:`~toolkit.report.roadmap`: the roadmap's steps, from the findings and the maturity gaps.
+- :mod:`~toolkit.report.verdict`: the executive summary's opening verdict.
+- :mod:`~toolkit.report.methodology`: the client's glossary (from :mod:`toolkit.vocabulary`), how the
+  numbers were tested, and what was excluded.
 - :mod:`~toolkit.report.render` and :mod:`~toolkit.report.export`: papermill
   execution and nbconvert export with the offline ``report`` template
   (:func:`render_report`).
@@ -29,12 +32,13 @@ CLI: ``support-toolkit report`` (see :mod:`toolkit.report.cli`).
 
 from toolkit.report.bundle import Bundle, read_bundle, results_bundle, save_bundle, write_bundle
 from toolkit.report.compare import reassess, reassessment_html, reassessment_table
-from toolkit.report.inputs import Engagement, data_quality, load_engagement, rejection_reasons
+from toolkit.report.inputs import TABLE_NAMES, Engagement, data_quality, load_engagement, rejection_reasons
 from toolkit.report.parameters import ReportParameters, parse_period, validate_parameters
 from toolkit.report.text import Display, Html, bullet_list, callout, figure, join, notes, paragraph, safe_text, table
 from toolkit.report.theme import use_theme
 
 __all__ = [
+    "TABLE_NAMES",
     "Bundle",
     "Display",
     "Engagement",

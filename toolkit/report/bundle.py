@@ -68,6 +68,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "problems": ("Upstream problems", "Upstream problems"),
     "problem_clusters": ("Upstream problems", "All duplicate clusters"),
     "roadmap": ("Recommendations and roadmap", "Roadmap"),
+    "roadmap_steps": ("Recommendations and roadmap", "Roadmap steps with owners and KPIs"),
     "data_quality": ("Data-quality appendix", "Rows read, kept and used"),
     "rejections": ("Data-quality appendix", "Rejected rows"),
 }

@@ -5,7 +5,11 @@ findings as sentences with their numbers. A finding is one row of a tidy frame:
 
 - ``area``: the report section it comes from (e.g. "Customer experience");
 - ``finding``: one sentence, with the numbers and their intervals where they have one;
-- ``weight``: how much it matters, 0-1, used only to choose and order the summary.
+- ``weight``: how much it matters, 0-1, used only to choose and order the summary;
+- ``section``: the report heading whose section shows its numbers (:mod:`toolkit.report.anchors`),
+  which the summary links to;
+- ``fact``: what it is about (e.g. "segment Rapid Response", "problem APP-2210"); the summary
+  keeps one finding per fact, so one point is not made three times.
 
 Weights are stated rules, not a model: a watermelon segment (green metrics, red
 experience) 0.95; the headline scores 0.9 (context every reader needs); a segment
@@ -18,15 +22,18 @@ statistical support (small samples, non-significant differences) are never writt
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
 from toolkit import formatting as fmt
+from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS
+from toolkit.report import anchors
 from toolkit.report.text import Html, safe_text
 
-FINDING_COLUMNS = ["area", "finding", "weight"]
+FINDING_COLUMNS = ["area", "finding", "weight", "section", "fact"]
 MIN_TICKETS = 30
 """Groups smaller than this (tickets in a cluster) are too small to headline as a finding."""
 CX = "Customer experience"
@@ -38,7 +45,7 @@ LOW_RESPONSE_RATE = 0.4
 """A CSAT response rate below this (a fraction) is written as "only"."""
 
 
-def _frame(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+def _frame(rows: list[tuple[str, str, float, str, str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FINDING_COLUMNS).astype({"weight": "float64"})
 
 
@@ -75,7 +82,7 @@ def survey_findings(
     - the NPS change from the first to the last period of ``nps_trend`` (``survey_trend`` output),
       when the difference test (:func:`toolkit.survey.nps_difference_from_counts`) supports it (0.8).
     """
-    rows: list[tuple[str, str, float]] = []
+    rows: list[tuple[str, str, float, str, str]] = []
     if _usable(summary, "survey", "score", "low", "high", "n"):
         parts = []
         for r in summary.itertuples():
@@ -92,7 +99,7 @@ def survey_findings(
                              f"{fmt.interval(r.low, r.high)}, {fmt.count(r.n)} answers)")
         if parts:
             joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-            rows.append((CX, f"Customers gave {joined}.", 0.9))
+            rows.append((CX, f"Customers gave {joined}.", 0.9, anchors.CUSTOMER_EXPERIENCE, "survey scores"))
     for segment, frame in (csat_by_segment or {}).items():
         if not _usable(frame, "score", "low", "high", "rest_score", "difference", "significant", "direction"):
             continue
@@ -107,12 +114,14 @@ def survey_findings(
         rows.append((CX, f"CSAT for {segment.replace('_', ' ')} {name} is {fmt.percent(worst['score'])} satisfied "
                          f"(95% CI {fmt.interval(worst['low'], worst['high'])}), "
                          f"{fmt.score_change(gap, 'csat').lstrip('+')} percentage points below the rest "
-                         f"({fmt.percent(worst['rest_score'])}).", min(0.9, 0.7 + gap)))
+                         f"({fmt.percent(worst['rest_score'])}).", min(0.9, 0.7 + gap),
+                     anchors.SATISFACTION_BY_SEGMENT, f"segment {name}"))
     if _usable(drivers, "odds_ratio", "significant", "statement"):
         harmful = drivers[drivers["significant"].fillna(False).astype(bool) & (drivers["odds_ratio"] > 1)]
         if len(harmful):
             top = harmful.sort_values("odds_ratio", ascending=False, kind="stable").iloc[0]
-            rows.append((CX, f"Strongest driver of dissatisfaction: {top['statement']}", 0.7))
+            rows.append((CX, f"Strongest driver of dissatisfaction: {top['statement']}", 0.7, anchors.DRIVERS,
+                         "driver"))
     if _usable(response_rates, "survey", "response_rate"):
         csat_rate = response_rates[response_rates["survey"] == "csat"]
         if len(csat_rate):
@@ -124,14 +133,14 @@ def survey_findings(
                                    & (nonresponse["measure"] == "share")]
                 if len(real):
                     text += f"; respondents differ from the rest: {real['statement'].iloc[0]}"
-            rows.append((CX, text.rstrip(".") + ".", 0.6))
+            rows.append((CX, text.rstrip(".") + ".", 0.6, anchors.RESPONSE, "response"))
     if _usable(themes, "label", "leans", "unfavourable_share", "favourable_share", "difference"):
         negative = themes[themes["leans"] == "detractors"]
         if len(negative):
             top = negative.sort_values("difference", ascending=False, kind="stable").iloc[0]
             rows.append((CX, f"The comment theme that most sets detractors apart is “{top['label']}”: "
                              f"{fmt.percent(top['unfavourable_share'])} of detractors' comments vs "
-                             f"{fmt.percent(top['favourable_share'])} of promoters'.", 0.5))
+                             f"{fmt.percent(top['favourable_share'])} of promoters'.", 0.5, anchors.THEMES, "themes"))
     if _usable(nps_trend, "period", "n", "score", "favourable", "unfavourable") and len(nps_trend) >= 2:
         from toolkit.survey import nps_difference_from_counts
 
@@ -147,7 +156,7 @@ def survey_findings(
                              f"{fmt.nps(last['score'])} in {_quarter(last['period'])} (change "
                              f"{fmt.nps(change['difference'])} points, 95% CI "
                              f"{fmt.interval(change['low'], change['high'], 'nps')}, {fmt.p_value(change['p_value'])})"
-                             ".", 0.8))
+                             ".", 0.8, anchors.SATISFACTION_OVER_TIME, "nps trend"))
     return _frame(rows)
 
 
@@ -168,20 +177,21 @@ def maturity_findings(
 ) -> pd.DataFrame:
     """Findings from :mod:`toolkit.maturity` results: overall level, largest gaps, disagreements, quick wins,
     and interview claims the data contradicts (those some interviewee made; the first one's own sentence, 0.75)."""
-    rows: list[tuple[str, str, float]] = []
+    rows: list[tuple[str, str, float, str, str]] = []
     if _usable(overall, "score", "target") and pd.notna(overall["score"].iloc[0]):
         o = overall.iloc[0]
         who = f" from {int(o['respondents'])} interviews" if "respondents" in overall.columns and o["respondents"] \
             else ""
         rows.append((MATURITY, f"Support maturity is {fmt.level(o['score'])} of 5 against a target of "
                                f"{fmt.level(o['target'])}{who} ({fmt.percent(o['coverage'])} of questions answered).",
-                     0.85))
+                     0.85, anchors.MATURITY, "maturity"))
     if _usable(dimensions, "dimension", "score", "target", "gap"):
         gaps = dimensions[dimensions["gap"] > 0].sort_values("gap", ascending=False, kind="stable").head(2)
         if len(gaps):
             named = " and ".join(f"{r.dimension} ({fmt.level(r.score)} vs target {fmt.level(r.target)})"
                                  for r in gaps.itertuples())
-            rows.append((MATURITY, f"The largest maturity gaps are in {named}.", 0.7))
+            rows.append((MATURITY, f"The largest maturity gaps are in {named}.", 0.7, anchors.MATURITY,
+                         "maturity gaps"))
     if _usable(disagreements, "dimension", "flagged", "score_a", "score_b", "group_a", "group_b"):
         flagged = disagreements[disagreements["flagged"].fillna(False).astype(bool)]
         if len(flagged):
@@ -189,12 +199,13 @@ def maturity_findings(
             n = len(flagged)
             rows.append((MATURITY, f"{str(top['group_a']).capitalize()} and {top['group_b']} disagree on {n} "
                                    f"dimension{'s' if n != 1 else ''}; most on {top['dimension']} "
-                                   f"({fmt.level(top['score_a'])} vs {fmt.level(top['score_b'])}).", 0.75))
+                                   f"({fmt.level(top['score_a'])} vs {fmt.level(top['score_b'])}).", 0.75,
+                         anchors.DISAGREEMENT, "disagreement"))
     if _usable(roadmap, "phase", "effort"):
         first = roadmap[roadmap["phase"] == roadmap["phase"].iloc[0]]
         quick = int((first["effort"] == "low").sum())
         rows.append((MATURITY, f"The roadmap has {len(roadmap)} steps; the first phase ({roadmap['phase'].iloc[0]}) "
-                               f"holds {len(first)}, {quick} of them low effort.", 0.4))
+                               f"holds {len(first)}, {quick} of them low effort.", 0.4, anchors.ROADMAP, "roadmap"))
     if _usable(evidence, "verdict", "finding"):
         contradicted = evidence[evidence["verdict"] == "contradicted"]
         if "claimed_by" in evidence.columns:  # a claim nobody made contradicts no interview
@@ -202,7 +213,7 @@ def maturity_findings(
         if len(contradicted):
             n = len(contradicted)
             lead = f"{n} interview claim{'s are' if n != 1 else ' is'} contradicted by the data. "
-            rows.append((MATURITY, lead + str(contradicted["finding"].iloc[0]), 0.75))
+            rows.append((MATURITY, lead + str(contradicted["finding"].iloc[0]), 0.75, anchors.CLAIMS, "claims"))
     return _frame(rows)
 
 
@@ -222,19 +233,21 @@ def operations_findings(
     - the channel with the highest significant incomplete-conversation rate, if above 5% (0.55);
     - agents hedging in more than 40% of their replies, not small samples (0.5).
     """
-    rows: list[tuple[str, str, float]] = []
+    rows: list[tuple[str, str, float, str, str]] = []
     if _usable(watermelon, "flag", "explanation"):
-        for text in watermelon.loc[watermelon["flag"].fillna(False).astype(bool), "explanation"]:
-            rows.append((OPERATIONS, str(text), 0.95))
+        flagged = watermelon[watermelon["flag"].fillna(False).astype(bool)]
+        segments = flagged["segment"] if "segment" in flagged.columns else flagged["explanation"]
+        for text, segment in zip(flagged["explanation"], segments, strict=True):
+            rows.append((OPERATIONS, str(text), 0.95, anchors.WATERMELON, f"segment {segment}"))
     if _usable(over_time, "verdict", "sentence"):
         for text in over_time.loc[over_time["verdict"] == "watermelon", "sentence"]:
-            rows.append((OPERATIONS, str(text), 0.8))
+            rows.append((OPERATIONS, str(text), 0.8, anchors.WATERMELON, "watermelon over time"))
     if _usable(period_effects, "p_value", "sentence"):
         real = period_effects[(period_effects["p_value"] < 0.05)]
         if "small_sample" in real.columns:
             real = real[~real["small_sample"].fillna(False).astype(bool)]
         for text in real["sentence"]:
-            rows.append((OPERATIONS, str(text), 0.55))
+            rows.append((OPERATIONS, str(text), 0.55, anchors.LOAD, f"load {text}"))
     if _usable(incomplete, "incomplete_rate", "ci_low", "channel", "finished", "incomplete"):
         reliable = incomplete
         if "small_sample" in reliable.columns:
@@ -245,7 +258,8 @@ def operations_findings(
             rows.append((OPERATIONS, f"{fmt.percent(top['incomplete_rate'])} of finished {top['channel']} "
                                      f"conversations ({fmt.count(top['incomplete'])} of {fmt.count(top['finished'])}) "
                                      "ended with the "
-                                     "customer gone before a resolution.", 0.55))
+                                     "customer gone before a resolution.", 0.55, anchors.CONVERSATIONS,
+                         "incomplete"))
     if _usable(hedging, "segment", "hedged_share", "replies"):
         heavy = hedging[hedging["hedged_share"] > 0.4]
         if "small_sample" in heavy.columns:
@@ -256,7 +270,7 @@ def operations_findings(
             n = len(heavy)
             rows.append((OPERATIONS, f"{n} agent{'s' if n != 1 else ''} hedge{'' if n != 1 else 's'} in more than "
                                      f"40% of their replies (\"should be fixed\", "
-                                     f"\"I think\"): {named}.", 0.5))
+                                     f"\"I think\"): {named}.", 0.5, anchors.HEDGING, "hedging"))
     return _frame(rows)
 
 
@@ -264,9 +278,13 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
     """Findings from duplicate clusters (:class:`toolkit.duplicates.DuplicateFinder` ``clusters_``).
 
     - the tickets held by the ten highest-impact clusters, and the highest-impact one (0.8);
-    - each emerging cluster of at least :data:`MIN_TICKETS` tickets (at most two), with its start (0.85).
+    - each emerging cluster of at least :data:`MIN_TICKETS` tickets (at most two), with its start and
+      growth (0.85); see :func:`growth_text` for how a brand-new problem is told.
+
+    A problem's ``fact`` is its first bug key (else its name), so two clusters filed under one key
+    make one point in the summary.
     """
-    rows: list[tuple[str, str, float]] = []
+    rows: list[tuple[str, str, float, str, str]] = []
     if not _usable(clusters, "name", "tickets", "customers"):
         return _frame(rows)
     if "cluster_id" in clusters.columns:
@@ -279,28 +297,57 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
     held = int(top_ten["tickets"].sum())
     share = f" ({fmt.percent(held / total_tickets)} of all tickets)" if total_tickets else ""
     top = clusters.iloc[0]
-    keys = [k for k in (top.get("bug_keys") or []) if not str(k).startswith("#")] if "bug_keys" in clusters.columns \
-        else []
+    keys = _keys(top)
     key_text = f", bug key {keys[0]}" if keys else ""
     rows.append((UPSTREAM, f"The {len(top_ten)} highest-impact recurring problems account for {fmt.count(held)} "
                            f"tickets{share}; the costliest, “{top['name']}”, brought {fmt.count(top['tickets'])} "
-                           f"tickets from {fmt.count(top['customers'])} customers{key_text}.", 0.8))
+                           f"tickets from {fmt.count(top['customers'])} customers{key_text}.", 0.8, anchors.UPSTREAM,
+                 f"problem {keys[0] if keys else top['name']}"))
     if "emerging" in clusters.columns:
         emerging = clusters[clusters["emerging"].fillna(False).astype(bool) & (clusters["tickets"] >= MIN_TICKETS)]
-        for r in emerging.head(2).itertuples():
-            since = f" since {fmt.day(r.first_seen)}" if hasattr(r, "first_seen") and pd.notna(r.first_seen) else ""
-            rows.append((UPSTREAM, f"Emerging problem: “{r.name}”, {fmt.count(r.tickets)} tickets{since}"
-                                   f"{_recent_growth(r)}.", 0.85))
+        as_of = clusters["last_seen"].max() if "last_seen" in clusters.columns else None
+        for _, r in emerging.head(2).iterrows():
+            keys = _keys(r)
+            rows.append((UPSTREAM, f"Emerging problem: “{r['name']}”, {growth_text(r, as_of)}.", 0.85,
+                         anchors.UPSTREAM, f"problem {keys[0] if keys else r['name']}"))
     return _frame(rows)
 
 
-def _recent_growth(cluster) -> str:
-    """The end of an emerging-problem sentence: its recent tickets and growth (see toolkit.duplicates.ranking)."""
-    recent, growth = getattr(cluster, "recent_tickets", None), getattr(cluster, "growth", None)
+def _keys(cluster: pd.Series) -> list[str]:
+    """The cluster's tracker keys (``#123`` references left out: they are not tracker keys)."""
+    keys = cluster.get("bug_keys")
+    return [str(k) for k in keys if not str(k).startswith("#")] if isinstance(keys, list | tuple) else []
+
+
+def is_new(cluster: pd.Series, as_of) -> bool:
+    """True when the problem started after the baseline weeks began, so it has no usual rate to grow from.
+
+    The growth measure (:mod:`toolkit.duplicates.ranking`) compares the last four weeks with the
+    thirteen before; a problem first seen inside that span has no earlier rate to compare with.
+    """
+    first = cluster.get("first_seen")
+    if first is None or pd.isna(first) or as_of is None or pd.isna(as_of):
+        return False
+    return pd.Timestamp(first) > pd.Timestamp(as_of) - pd.Timedelta(days=RECENT_DAYS + BASELINE_DAYS)
+
+
+def growth_text(cluster: pd.Series, as_of=None) -> str:
+    """How an emerging problem grew, with numbers the problems table shows.
+
+    A brand-new problem (:func:`is_new`) reads "new since 2 Sep 2026, 468 tickets": a multiple of a
+    rate it never had would be invented. Otherwise "102 tickets since 14 Oct 2025, 57 of them in the
+    last four weeks: 12 times its usual rate ...".
+    """
+    first = cluster.get("first_seen")
+    since = fmt.day(first) if first is not None and pd.notna(first) else ""
+    if is_new(cluster, as_of):
+        return f"new since {since}, {fmt.count(cluster['tickets'])} tickets"
+    text = f"{fmt.count(cluster['tickets'])} tickets" + (f" since {since}" if since else "")
+    recent, growth = cluster.get("recent_tickets"), cluster.get("growth")
     if recent is None or growth is None or pd.isna(recent) or pd.isna(growth):
-        return " and growing well above its usual rate"
-    return (f", {fmt.count(recent)} of them in the last four weeks: {fmt.ratio(growth)} times its usual rate, "
-            "allowing for the change in overall ticket volume")
+        return text + " and growing well above its usual rate"
+    return (f"{text}, {fmt.count(recent)} of them in the last four weeks: {fmt.ratio(growth)} times its usual "
+            "rate, allowing for the change in overall ticket volume")
 
 
 def reassessment_findings(since) -> pd.DataFrame:
@@ -327,16 +374,16 @@ def reassessment_findings(since) -> pd.DataFrame:
         verdict = ("all for the better" if better == len(clear) else "none for the better" if better == 0
                    else f"{better} of them for the better")
         rows.append((SINCE, f"Since the last assessment ({since.before}), {len(clear)} measures changed clearly, "
-                            f"{verdict}: " + "; ".join(parts) + ".", 0.97))
+                            f"{verdict}: " + "; ".join(parts) + ".", 0.97, anchors.SINCE, "since scores"))
     else:
         rows.append((SINCE, f"No score or operations measure changed clearly since the last assessment "
-                            f"({since.before}).", 0.97))
+                            f"({since.before}).", 0.97, anchors.SINCE, "since scores"))
     w = since.watermelon
     for status, text in (("no longer a watermelon", "no longer looks green while customers feel red"),
                          ("newly a watermelon", "now looks green while its customers feel red")):
         teams = w.loc[w["status"] == status, "team"].tolist()
         if teams:
-            rows.append((SINCE, f"{', '.join(teams)} {text}.", 0.96))
+            rows.append((SINCE, f"{', '.join(teams)} {text}.", 0.96, anchors.SINCE, f"since {status}"))
     p = since.problems
     resolved, new = p[p["status"] == "resolved"], p[p["status"] == "new"]
     if len(resolved) or len(new):
@@ -345,33 +392,48 @@ def reassessment_findings(since) -> pd.DataFrame:
             said.append(f"{len(resolved)} resolved ({'; '.join(resolved['problem'])})")
         if len(new):
             said.append(f"{len(new)} new ({'; '.join(new['problem'])})")
-        rows.append((SINCE, f"Upstream problems since the last assessment: {', '.join(said)}.", 0.93))
+        rows.append((SINCE, f"Upstream problems since the last assessment: {', '.join(said)}.", 0.93,
+                     anchors.SINCE, "since problems"))
     if len(since.roadmap):
         done = int((since.roadmap["status"] == "done").sum())
-        rows.append((SINCE, f"{done} of the {len(since.roadmap)} roadmap steps recommended last time are done.", 0.9))
+        rows.append((SINCE, f"{done} of the {len(since.roadmap)} roadmap steps recommended last time are done.", 0.9,
+                     anchors.SINCE, "since roadmap"))
     return _frame(rows)
 
 
 def executive_summary(*findings: pd.DataFrame, limit: int = 8, per_area: int = 3) -> pd.DataFrame:
-    """The ``limit`` heaviest findings, at most ``per_area`` from one area, heaviest first.
+    """The ``limit`` heaviest findings, one per fact, at most ``per_area`` from one area, heaviest first.
 
-    Ties keep the given order. The per-area cap keeps one busy area from crowding out the others.
+    Ties keep the given order. Of findings stating the same ``fact`` only the heaviest stays (a
+    watermelon team's low CSAT is one point, not two); the per-area cap keeps one busy area from
+    crowding out the others.
     """
     frames = [f for f in findings if f is not None and len(f)]
     if not frames:
         return _frame([])
     combined = pd.concat(frames, ignore_index=True).sort_values("weight", ascending=False, kind="stable")
+    facts = combined["fact"].fillna("") if "fact" in combined.columns else pd.Series("", index=combined.index)
+    combined = combined[(facts == "") | ~facts.duplicated()]
     combined = combined[combined.groupby("area", sort=False).cumcount() < per_area]
     return combined.head(limit).reset_index(drop=True)
 
 
 def findings_html(summary: pd.DataFrame, *, redact_pii: bool = True) -> Html:
-    """The executive summary as a numbered list, each finding labelled with its area."""
+    """The executive summary as a numbered list, each finding labelled with its area and linked to the section
+    that shows its numbers."""
     if not len(summary):
         return Html('<div class="callout">No findings could be computed from the data provided.</div>')
     items = "".join(f'<li><span class="finding-area">{safe_text(r.area, redact_pii=False)}</span>'
-                    f"{safe_text(r.finding, redact_pii=redact_pii)}</li>" for r in summary.itertuples())
+                    f"{safe_text(r.finding, redact_pii=redact_pii)}{_see(getattr(r, 'section', ''))}</li>"
+                    for r in summary.itertuples())
     return Html(f'<ol class="findings">{items}</ol>')
+
+
+def _see(section: object) -> str:
+    if not isinstance(section, str) or not section:
+        return ""
+    target = html.escape(anchors.anchor(section), quote=True)
+    return f' <a class="finding-source" href="#{target}">See {safe_text(section.lower(), redact_pii=False)}</a>'
 
 
 def headline_figures(tickets: int, summary: pd.DataFrame | None = None,

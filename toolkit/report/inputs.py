@@ -191,6 +191,11 @@ def load_engagement(params: ReportParameters) -> Engagement:
     )
 
 
+TABLE_NAMES = {"tickets": "Tickets", "messages": "Messages", "survey_responses": "Survey answers",
+               "survey_invitations": "Survey invitations", "maturity_answers": "Interview answers"}
+"""Each canonical table (:data:`toolkit.schema.TABLES`) as the data-quality appendix names it for the client."""
+
+
 def data_quality(engagement: Engagement) -> pd.DataFrame:
     """One row per input file: rows read, kept, rejected, outside the period, used; plus notes.
 

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
+from toolkit import formatting as fmt
 from toolkit.maturity import (
     EvidenceData,
     build_roadmap,
     disagreements,
     evaluate_evidence,
+    evidence_checks,
     load_model,
     portfolio_percentiles,
     portfolio_standing,
@@ -31,6 +33,7 @@ from toolkit.maturity import (
     score_respondents,
 )
 from toolkit.notes import notes
+from toolkit.report.findings import is_new
 from toolkit.report.inputs import Engagement
 from toolkit.schema import has_values
 
@@ -126,6 +129,8 @@ class Maturity:
     disagreements: pd.DataFrame | None = None  # disagreements
     roadmap: pd.DataFrame | None = None  # build_roadmap
     evidence: pd.DataFrame | None = None  # evaluate_evidence: interview claims tested against the data
+    checks: pd.DataFrame | None = None  # evidence_checks: each claim's checks with value and threshold
+    owners: pd.Series | None = None  # the model's owner role per dimension id (for the roadmap)
     questions: pd.DataFrame | None = None  # score_questions, plus each question's fingerprint (for re-assessment)
     model: str = ""  # the maturity model's "id version"
     notes: list[str] = field(default_factory=list)
@@ -168,8 +173,10 @@ def maturity(engagement: Engagement, problems: UpstreamProblems | None = None) -
         earlier = read_portfolio(engagement.parameters.portfolio_path)
         result.portfolio = portfolio_percentiles(result.dimensions, earlier)
         result.standing = portfolio_standing(result.portfolio, result.overall, earlier)
-    result.evidence = evaluate_evidence(model, answers, evidence_data(engagement, problems),
-                                        tz=engagement.parameters.timezone)
+    data = evidence_data(engagement, problems)
+    result.evidence = evaluate_evidence(model, answers, data, tz=engagement.parameters.timezone)
+    result.checks = evidence_checks(model, data, tz=engagement.parameters.timezone)
+    result.owners = model.dimensions.set_index("dimension_id")["owner"]
     _collect_notes(result)
     return result
 
@@ -318,12 +325,22 @@ def shown_clusters(clusters: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     return pd.concat([problems, questions])
 
 
+def listed_tickets(problems: UpstreamProblems, top: int = 10) -> int:
+    """Tickets in the clusters the report lists (:func:`shown_clusters`): what the methodology says was left out
+    of the upstream-problems section is the rest."""
+    if problems.clusters is None or not len(problems.clusters):
+        return 0
+    return int(shown_clusters(problems.clusters, top)["tickets"].sum())
+
+
 def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | None:
     """The clusters :func:`shown_clusters` picks: kind, name, size, dates, emerging, reopens, CSAT, keys, examples.
 
     Columns: ``kind`` (problem or recurring question), ``problem`` (the cluster's name), ``tickets``,
     ``customers``, ``first_seen``,
-    ``last_seen`` (dates), ``emerging`` (bool), ``reopen_rate``, ``csat`` (share satisfied of its
+    ``last_seen`` (dates), ``emerging`` (bool), ``recent_tickets`` (in the last four weeks), ``growth`` (its
+    recent rate as a multiple of its usual one, as text; "new" for a problem that had no usual rate yet,
+    :func:`toolkit.report.findings.is_new`), ``reopen_rate``, ``csat`` (share satisfied of its
     rated tickets), ``csat_rest``, ``bug_keys`` (one per line, so a key never breaks at its hyphen),
     ``examples`` (up to three representative subjects joined with " · ").
     """
@@ -334,6 +351,8 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
                 .agg(" · ".join) if problems.examples is not None and len(problems.examples)
                 else pd.Series(dtype="str"))
     kind = top_clusters["kind"] if "kind" in top_clusters.columns else pd.Series("problem", index=top_clusters.index)
+    as_of = problems.clusters["last_seen"].max()
+    growth = [("new" if is_new(c, as_of) else fmt.ratio(c["growth"])) for _, c in top_clusters.iterrows()]
     return pd.DataFrame({
         "kind": kind.to_numpy(),
         "problem": top_clusters["name"].to_numpy(),
@@ -342,6 +361,8 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
         "first_seen": top_clusters["first_seen"].dt.date.to_numpy(),
         "last_seen": top_clusters["last_seen"].dt.date.to_numpy(),
         "emerging": top_clusters["emerging"].fillna(False).astype(bool).to_numpy(),
+        "recent_tickets": top_clusters["recent_tickets"].to_numpy(),
+        "growth": growth,
         "reopen_rate": top_clusters["reopen_rate"].to_numpy(),
         "csat": top_clusters["csat"].to_numpy(),
         "csat_rest": top_clusters["csat_rest"].to_numpy(),
