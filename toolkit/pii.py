@@ -23,7 +23,7 @@ Phone numbers: international (``+31 20 123 4567``, ``0031…``), national with s
 ``ref``, ``id``, ``#``...) unless a phone word is near (``phone no. 4155550132``), so order ids,
 ticket numbers, versions and dates stay.
 
-Names: a capitalised name after a greeting or thanks (``Hi Uma,``, ``Dear Mr Kelly``, ``Thanks Rosa!``), a name alone on
+Names: a capitalised name after a greeting or thanks (``Hi Ann,``, ``Dear Mr Kelly``, ``Thanks Ann!``), a name alone on
 the line after a sign-off (``Regards,\nOscar Kelly``) together with up to two short
 signature lines under it (``Pebblestone Accountants BV``), and the value of a name field
 (``Name: Oscar Kelly``, ``From: …``). Words that follow greetings but are not names
@@ -159,7 +159,7 @@ _NOT_NAMES = {"there", "all", "team", "everyone", "everybody", "support", "sir",
               "helpdesk", "service", "sales", "billing", "hr", "it", "ops", "devs", "people", "y'all", "community",
               "partner", "partners", "client", "user", "users", "the", "and", "i", "we", "thanks", "thank",
               "regards", "best", "please", "my", "our", "your", "this", "that", "customers", "manager", "mate",
-              "agent", "again", "so", "a", "for", "very"}
+              "agent", "so", "a", "for", "very"}
 
 
 def _mask_name(label: str, m: re.Match) -> str:
@@ -222,8 +222,8 @@ _HINTS = {"url_token": r"://[^\s]*[?&#;][^\s]*=", "email": "@", "iban": r"[A-Za-
           "name": r"(?i)hi|hello|hey|dear|greetings|good|morning|hallo|hoi|bonjour|hola|ciao|beste|liebe|geehrte|"
                   r"regards|best|thank|cheers|sincerely|yours|groet|grüß|cordialement|saludos|br|mvg|:",
           "reference": r"(?i)inv|ord|po|so|rcpt|receipt|quot|credit|transaction",
-          "organisation": r"Ltd|Limited|B\.?V|N\.?V|GmbH|AG|Inc|LLC|LLP|plc|PLC|S\.?A|SARL|S\.?r\.?l|Srl|S\.?p\.?A|Oy|AB|"
-                          r"ApS|A/S|Corp|&[ \t]+Co"}
+          "organisation": r"Ltd|Limited|B\.?V|N\.?V|GmbH|AG|Inc|LLC|LLP|plc|PLC|S\.?A|SARL|S\.?r\.?l|Srl|"
+                          r"S\.?p\.?A|Oy|AB|ApS|A/S|Corp|&[ \t]+Co"}
 
 
 def _replacer(kind: str, placeholder: str) -> tuple[re.Pattern, Callable[[re.Match], str] | str]:

@@ -32,6 +32,7 @@ from toolkit.maturity import (
 )
 from toolkit.notes import notes
 from toolkit.report.inputs import Engagement
+from toolkit.report.people import group_scores, grouped_answers, hide_small_groups, interviewee_groups
 from toolkit.schema import has_values
 
 
@@ -161,6 +162,13 @@ def maturity(engagement: Engagement, problems: UpstreamProblems | None = None) -
     result.overall = score_overall(result.dimensions, answers)
     result.respondents = score_respondents(answers, model)
     result.disagreements = disagreements(answers, model)
+    claimers = answers
+    if not engagement.parameters.show_names:
+        # interviewees appear only as role groups of two or more (toolkit.report.people); scores are unchanged
+        labels = interviewee_groups(answers, model.role_groups, named=engagement.parameters.named_respondents)
+        result.respondents = group_scores(result.respondents, labels)
+        result.disagreements = hide_small_groups(result.disagreements)
+        claimers = grouped_answers(answers, labels)
     result.roadmap = build_roadmap(answers, model)
     result.model = f"{model.id} {model.version}"
     result.questions = _with_fingerprints(score_questions(answers, model), model)
@@ -168,7 +176,7 @@ def maturity(engagement: Engagement, problems: UpstreamProblems | None = None) -
         earlier = read_portfolio(engagement.parameters.portfolio_path)
         result.portfolio = portfolio_percentiles(result.dimensions, earlier)
         result.standing = portfolio_standing(result.portfolio, result.overall, earlier)
-    result.evidence = evaluate_evidence(model, answers, evidence_data(engagement, problems),
+    result.evidence = evaluate_evidence(model, claimers, evidence_data(engagement, problems),
                                         tz=engagement.parameters.timezone)
     _collect_notes(result)
     return result
