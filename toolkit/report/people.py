@@ -81,7 +81,7 @@ def _text_pattern(pseudonyms: Mapping[str, str]) -> tuple[re.Pattern | None, dic
     if not replacement:
         return None, replacement
     names = sorted(replacement, key=lambda n: (-len(n), n))
-    return re.compile(r"(?<![\w'’])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w'’-])"), replacement
+    return re.compile(r"(?<![\w'’])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])"), replacement
 
 
 def pseudonymise_text(text: pd.Series, pseudonyms: Mapping[str, str]) -> pd.Series:
@@ -164,9 +164,12 @@ def group_scores(respondent_scores: pd.DataFrame, labels: Mapping[str, str]) -> 
 
 def grouped_answers(answers: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
     """``answers`` with each respondent (and role) replaced by their group label, for sentences that say
-    whose answers make a claim; levels are unchanged, so every score computed from them is too."""
+    whose answers make a claim; levels are unchanged, so every score computed from them is too. Those
+    who agreed to be named keep their name and role."""
     label = answers["respondent"].map(labels).fillna(answers["respondent"])
-    return answers.assign(respondent=label, role=label)
+    named = label.eq(answers["respondent"].astype("str") + " (" + answers["role"].astype("str") + ")")
+    return answers.assign(respondent=label.where(~named, answers["respondent"]),
+                          role=label.where(~named, answers["role"]))
 
 
 def hide_small_groups(disagreements: pd.DataFrame, min_people: int = 2) -> pd.DataFrame:
