@@ -236,3 +236,24 @@ def test_demo_never_calls_equal_numbers_a_real_difference(demo_page):
     same = re.findall(r"\(median\): ([\d.,]+) for respondents vs ([\d.,]+) for others \(a real difference", demo_page)
     assert all(a != b for a, b in same)
     assert "Agent replies: median 2 for both, mean" in demo_page
+
+
+def _headers(page: str, caption: str) -> list[str]:
+    table = page[page.index(f"<caption>{caption}</caption>"):]
+    head = table[:table.index("</thead>")]
+    return [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th\b[^>]*>(.*?)</th>", head, flags=re.S)]
+
+
+def test_every_rate_in_the_demo_tables_shows_its_n(demo_page):
+    expected = {  # caption -> (a rate column, its n column)
+        "Operations and experience by team": ("CSAT", "CSAT answers"),
+        "Conversation quality by team": ("Solved in one touch", "Solved"),
+        "Outcomes after hedged and certain first replies": ("First reply hedged", "Tickets (hedged)"),
+        "How the load spreads over each team's agents": ("Busiest agent's share of hard tickets", "Hard tickets"),
+        "Recurring problems ranked by impact, with bug keys and example subjects": ("CSAT", "CSAT answers"),
+        "Management and frontline scores by dimension (levels 1-5)": ("Management", "Management respondents"),
+        "Maturity by dimension (levels 1-5)": ("Questions answered", "Questions"),
+    }
+    for caption, (rate, n) in expected.items():
+        headers = _headers(demo_page, caption)
+        assert rate in headers and n in headers, (caption, headers)

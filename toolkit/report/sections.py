@@ -268,6 +268,7 @@ class UpstreamProblems:
     assignments: pd.DataFrame | None = None  # the finder's assignments_: ticket_id, cluster_id (-1: none)
     examples: pd.DataFrame | None = None
     weekly: pd.DataFrame | None = None  # weekly_counts: cluster_id, week, tickets
+    csat_answers: pd.Series | None = None  # cluster_id -> rated tickets (the n behind each cluster's CSAT)
     clustered_tickets: int = 0
     total_tickets: int = 0
     notes: list[str] = field(default_factory=list)
@@ -297,6 +298,8 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     result.clustered_tickets = int((result.assignments["cluster_id"] >= 0).sum())
     labels = tickets["ticket_id"].map(finder.assignments_.set_index("ticket_id")["cluster_id"]).fillna(-1)
     result.weekly = weekly_counts(tickets, labels.astype("int64").to_numpy())
+    if "satisfaction" in tickets.columns:
+        result.csat_answers = tickets["satisfaction"].notna().groupby(labels.astype("int64").to_numpy()).sum()
     result.notes += list(finder.clusters_.attrs.get("notes", []))
     shown = shown_clusters(result.clusters, top)[["cluster_id", "representative_ids"]]
     shown = shown.explode("representative_ids").dropna()
@@ -332,7 +335,8 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
     Columns: ``kind`` (problem or recurring question), ``problem`` (the cluster's name), ``tickets``,
     ``customers``, ``first_seen``,
     ``last_seen`` (dates), ``emerging`` (bool), ``reopen_rate``, ``csat`` (share satisfied of its
-    rated tickets), ``csat_rest``, ``bug_keys`` (one per line, so a key never breaks at its hyphen),
+    rated tickets), ``csat_answers`` (how many were rated: the n behind ``csat``), ``csat_rest``,
+    ``bug_keys`` (one per line, so a key never breaks at its hyphen),
     ``examples`` (up to three representative subjects joined with " · ").
     """
     if problems.clusters is None or not len(problems.clusters):
@@ -352,6 +356,8 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
         "emerging": top_clusters["emerging"].fillna(False).astype(bool).to_numpy(),
         "reopen_rate": top_clusters["reopen_rate"].to_numpy(),
         "csat": top_clusters["csat"].to_numpy(),
+        "csat_answers": (problems.csat_answers.reindex(top_clusters["cluster_id"]).fillna(0).astype("int64")
+                         .to_numpy() if problems.csat_answers is not None else 0),
         "csat_rest": top_clusters["csat_rest"].to_numpy(),
         "bug_keys": top_clusters["bug_keys"].map(lambda keys: "\n".join(k for k in keys if not k.startswith("#"))
                                                  if isinstance(keys, list | tuple) else "").to_numpy(),
