@@ -243,3 +243,20 @@ def test_known_organisations_are_masked_in_any_case_without_a_legal_form():
 def test_new_rules_agree_between_strings_and_series():
     texts = [t for t, _ in THANKS_NAMES + REFERENCES + ORGANISATIONS] + NOT_THANKS_NAMES + NOT_REFERENCES
     assert redact(pd.Series(texts)).tolist() == [redact(t) for t in texts]
+
+
+def test_customer_domains_name_their_organisations():
+    from toolkit.pii import email_domains
+
+    texts = pd.Series(["write to lucy@vantageevents.sg", "b@redwoodlabs.com.au", "me@gmail.com", None,
+                       "support@northwind.cloud", "x@abc.io"])
+    domains = email_domains(texts, exclude=["Northwind Cloud"])
+    assert domains == ["redwoodlabs", "vantageevents"]  # free mail, the client and short labels left out
+    cases = [("Billing question - Vantage Events", "Billing question - [organisation]"),
+             ("The Vantage Events crew and Redwood Labs", "The [organisation] crew and [organisation]"),
+             ("Redwood said the labs are down", "Redwood said the labs are down"),
+             ("Northwind Cloud and Gmail", "Northwind Cloud and Gmail"),
+             ("vantage events in lower case", "vantage events in lower case")]
+    for text, expected in cases:
+        assert redact(text, domains=domains) == expected
+    assert redact(pd.Series([t for t, _ in cases]), domains=domains).tolist() == [e for _, e in cases]

@@ -257,3 +257,10 @@ def test_every_rate_in_the_demo_tables_shows_its_n(demo_page):
     for caption, (rate, n) in expected.items():
         headers = _headers(demo_page, caption)
         assert rate in headers and n in headers, (caption, headers)
+
+
+def test_no_customer_organisation_of_the_sample_is_named_in_the_demo(demo_page):
+    organisations = pd.read_csv(SAMPLES / "zendesk_tickets.csv", usecols=["Organization"])["Organization"]
+    shown = [name for name in organisations.dropna().unique() if name in demo_page]
+    assert shown == []
+    assert "[organisation]" in demo_page and "[reference]" in demo_page

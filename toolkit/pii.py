@@ -32,7 +32,9 @@ signature lines under it (``Pebblestone Accountants BV``), and the value of a na
 Invoice and order numbers (``invoice INV-20391``, ``order #88812``, ``ORD-2026-004512``): the number after an
 order word, or a code with an invoice/order prefix; ticket numbers and bug-tracker keys stay. Customer
 organisations: capitalised words ending in a legal form (``Pebblestone Accountants BV``, ``Larkspur Design Pty
-Ltd``, ``Evergreen Clinics & Co``), and any name passed in ``organisations`` (an export's organisation column).
+Ltd``, ``Evergreen Clinics & Co``), any name passed in ``organisations`` (an export's organisation column),
+and capitalised words that spell a customer's e-mail domain passed in ``domains`` ("Vantage Events" for
+``vantageevents.sg``; :func:`email_domains` collects them).
 
 Examples
 --------
@@ -214,6 +216,44 @@ def _known_names(names: Iterable[str]) -> str:
     return "|".join(re.escape(n) for n in usable)
 
 
+# Customer organisations named after their e-mail domain: a run of capitalised words that spells a customer's
+# domain ("Vantage Events" for lucy@vantageevents.sg) is their organisation, legal form or not.
+_FREE_MAIL = {"gmail", "googlemail", "outlook", "hotmail", "live", "msn", "yahoo", "ymail", "icloud", "me", "mac",
+              "aol", "proton", "protonmail", "gmx", "web", "mail", "zoho", "yandex", "example", "localhost"}
+_DOMAIN = re.compile(r"@(?:[A-Za-z0-9-]+\.)*?([A-Za-z0-9-]+)\.(?:co|com|org|net|ac|gov)?\.?[A-Za-z]{2,}\b")
+_CAPITALISED_RUN = re.compile(rf"(?<![\w&'’-])[{_UPPER}][\w'’]*(?:[ \t]+(?:&[ \t]+)?[{_UPPER}][\w'’]*){{0,3}}")
+
+
+def email_domains(texts: pd.Series | Iterable[str], *, exclude: Iterable[str] = ()) -> list[str]:
+    """The organisation part of the e-mail domains in ``texts`` (``vantageevents`` for ``a@vantageevents.sg``).
+
+    Free-mail providers and the ``exclude`` names (the client's own, e.g. "Northwind Cloud": its
+    support address is no customer) are left out, as are labels shorter than five letters. Pass the
+    result to :func:`redact` as ``domains`` before the addresses themselves are masked.
+
+    >>> email_domains(["from lucy@vantageevents.sg", "me@gmail.com", "support@northwind.cloud"],
+    ...               exclude=["Northwind Cloud"])
+    ['vantageevents']
+    """
+    series = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts, dtype="object").dropna()
+    found = series.astype("str").str.findall(_DOMAIN).explode().dropna().str.lower()
+    own = {re.sub(r"[^a-z0-9]", "", n.lower()) for n in exclude} | {
+        re.sub(r"[^a-z0-9]", "", n.split()[0].lower()) for n in exclude if n.split()}
+    keep = {d for d in found.unique() if len(d) >= 5 and d not in _FREE_MAIL and d not in own}
+    return sorted(keep)
+
+
+def _spells_domain(run: str, domains: set[str]) -> tuple[int, int] | None:
+    """Where in ``run`` (start, end) the longest stretch of whole words spells one of ``domains``."""
+    words = [(w.start(), w.end()) for w in re.finditer(r"[^\s&]+", run)]
+    slugs = [re.sub(r"[^0-9a-z]", "", run[i:j].lower()) for i, j in words]
+    for size in range(len(words), 0, -1):
+        for first in range(len(words) - size + 1):
+            if "".join(slugs[first:first + size]) in domains:
+                return words[first][0], words[first + size - 1][1]
+    return None
+
+
 # A cheap test per kind (run by pyarrow's RE2 on string columns) that a text might hold a match; only those
 # texts go through the Python-level patterns, which is most of the speed on a million tickets.
 _HINTS = {"url_token": r"://[^\s]*[?&#;][^\s]*=", "email": "@", "iban": r"[A-Za-z]{2}\d\d",
@@ -248,8 +288,15 @@ def _replacer(kind: str, placeholder: str) -> tuple[re.Pattern, Callable[[re.Mat
     raise AssertionError(kind)
 
 
-def _rules(kind: str, placeholder: str, known: str = "") -> list[tuple[re.Pattern, Callable[[re.Match], str] | str]]:
-    """The (pattern, replacement) pairs that mask one kind; ``known`` (organisation names) adds a pattern."""
+def _mask_spelled(label: str, m: re.Match, domains: set[str]) -> str:
+    """Mask the leading words of a capitalised run that spell a customer's e-mail domain."""
+    found = _spells_domain(m.group(0), domains)
+    return m.group(0) if found is None else m.group(0)[:found[0]] + label + m.group(0)[found[1]:]
+
+
+def _rules(kind: str, placeholder: str, known: str = "", domains: frozenset[str] = frozenset()
+           ) -> list[tuple[re.Pattern, Callable[[re.Match], str] | str]]:
+    """The (pattern, replacement) pairs that mask one kind; ``known`` names and ``domains`` add organisations."""
     label = placeholder.format(kind=_LABELS[kind])
     if kind == "name":
         return [(pattern, lambda m: _mask_name(label, m)) for pattern in (_NAME_FIELD, _SIGN_OFF, _GREETING)]
@@ -257,7 +304,8 @@ def _rules(kind: str, placeholder: str, known: str = "") -> list[tuple[re.Patter
         return [(pattern, lambda m: _mask_reference(label, m)) for pattern in (_REFERENCE_WORD, _REFERENCE_CODE)]
     if kind == "organisation":
         named = [(re.compile(rf"(?<!\w)(?:{known})(?!\w)", re.IGNORECASE), label)] if known else []
-        return [*named, (_ORGANISATION, label)]
+        spelled = [(_CAPITALISED_RUN, lambda m: _mask_spelled(label, m, domains))] if domains else []
+        return [*named, (_ORGANISATION, label), *spelled]
     return [_replacer(kind, placeholder)]
 
 
@@ -272,7 +320,8 @@ def _check_kinds(kinds: Iterable[str]) -> list[str]:
 
 
 def redact(text: str | pd.Series | None, *, kinds: Iterable[str] = DEFAULT_KINDS,
-           placeholder: str = PLACEHOLDER, organisations: Iterable[str] = ()) -> str | pd.Series | None:
+           placeholder: str = PLACEHOLDER, organisations: Iterable[str] = (),
+           domains: Iterable[str] = ()) -> str | pd.Series | None:
     """Mask personal data in ``text``; return the same type (missing values stay missing).
 
     Parameters
@@ -288,6 +337,8 @@ def redact(text: str | pd.Series | None, *, kinds: Iterable[str] = DEFAULT_KINDS
         organisation.
     organisations : names of the client's customer organisations (e.g. the tickets' ``organization_id`` when
         the export holds names), masked wherever they appear, with or without a legal form.
+    domains : customers' e-mail domain labels (:func:`email_domains`); capitalised words that spell one
+        ("Vantage Events" for ``vantageevents``) are masked as an organisation.
 
     Returns
     -------
@@ -325,10 +376,13 @@ iban, card, ip, phone, name, organisation
     """
     chosen = _check_kinds(kinds)
     known = _known_names(organisations)
-    rules = [_rules(kind, placeholder, known) for kind in chosen]
+    spelled = frozenset(d.lower() for d in domains)
+    rules = [_rules(kind, placeholder, known, spelled) for kind in chosen]
     hints = {kind: _HINTS[kind] for kind in chosen}
     if known and "organisation" in hints:
         hints["organisation"] += f"|(?i:{known})"
+    if spelled and "organisation" in hints:  # a run spelling a domain starts with the domain's first letters
+        hints["organisation"] += "|(?i:" + "|".join(sorted({re.escape(d[:4]) for d in spelled})) + ")"
     if text is None:
         return None
     if isinstance(text, pd.Series):

@@ -113,15 +113,16 @@ def _report_fix(exc: DataError, path: Path, table: str) -> str:
     return convert[0].upper() + convert[1:]
 
 
-def _redact(frame: pd.DataFrame, columns: tuple[str, ...], organisations: list[str]) -> tuple[pd.DataFrame, int]:
-    """``frame`` with personal data masked in ``columns`` (and the ``organisations`` named), and how many
-    values changed."""
+def _redact(frame: pd.DataFrame, columns: tuple[str, ...], organisations: list[str],
+            domains: list[str]) -> tuple[pd.DataFrame, int]:
+    """``frame`` with personal data masked in ``columns`` (the ``organisations`` named and those spelling one
+    of the customers' e-mail ``domains`` included), and how many values changed."""
     from toolkit.pii import redact
 
     changed = 0
     for column in columns:
         if has_values(frame, column):
-            masked = redact(frame[column], organisations=organisations)
+            masked = redact(frame[column], organisations=organisations, domains=domains)
             changed += int((frame[column].notna() & (masked != frame[column])).sum())
             frame[column] = masked
     return frame, changed
@@ -201,12 +202,6 @@ def load_engagement(params: ReportParameters) -> Engagement:
         if table == "maturity_answers" and not params.show_names:
             frame = respondent_ids(frame, named=params.named_respondents)
             notes = f"{notes} Interviewees shown by role group.".strip()
-        if params.redact_pii:
-            organisations = _organisations(tables.get("tickets") if table != "tickets" else frame)
-            frame, masked = _redact(frame, TEXT_COLUMNS.get(table, ()), organisations)
-            if masked:
-                noun = "value" if masked == 1 else "values"
-                notes = f"{notes} Personal data masked in {masked:,} text {noun}.".strip()
         tables[table] = frame
         rows.append({"file": path.name, "table": table, "format": fmt, "rows_read": read,
                      "rows_kept": len(frame) + outside, "rows_rejected": len(bad), "outside_period": outside,
@@ -214,6 +209,18 @@ def load_engagement(params: ReportParameters) -> Engagement:
                      "notes": notes})
         if len(bad):
             rejected.append(bad.assign(file=path.name)[["file", *schema.REJECTED_COLUMNS]])
+    if params.redact_pii:
+        # every table is read first: the customers' e-mail domains anywhere name organisations everywhere
+        from toolkit.pii import email_domains
+
+        texts = [f[c] for t, f in tables.items() if f is not None for c in TEXT_COLUMNS.get(t, ()) if c in f.columns]
+        domains = email_domains(pd.concat(texts, ignore_index=True) if texts else [], exclude=[params.client_name])
+        organisations = _organisations(tables.get("tickets"))
+        for row in rows:
+            frame, masked = _redact(tables[row["table"]], TEXT_COLUMNS.get(row["table"], ()), organisations, domains)
+            if masked:
+                noun = "value" if masked == 1 else "values"
+                row["notes"] = f"{row['notes']} Personal data masked in {masked:,} text {noun}.".strip()
     if not params.show_names and _pseudonymise(tables, key=params.client_name):
         for row in rows:
             if row["table"] in ("tickets", "messages"):
