@@ -25,16 +25,16 @@ ticket numbers, versions and dates stay.
 
 Names: a capitalised name after a greeting or thanks (``Hi Ann,``, ``Dear Mr Kelly``, ``Thanks Ann!``), a name alone on
 the line after a sign-off (``Regards,\nOscar Kelly``) together with up to two short
-signature lines under it (``Pebblestone Accountants BV``), and the value of a name field
+signature lines under it (``Acme Accountants BV``), and the value of a name field
 (``Name: Oscar Kelly``, ``From: …``). Words that follow greetings but are not names
 (``Hi team``, ``Dear Customer``) are left alone.
 
 Invoice and order numbers (``invoice INV-20391``, ``order #88812``, ``ORD-2026-004512``): the number after an
 order word, or a code with an invoice/order prefix; ticket numbers and bug-tracker keys stay. Customer
-organisations: capitalised words ending in a legal form (``Pebblestone Accountants BV``, ``Larkspur Design Pty
-Ltd``, ``Evergreen Clinics & Co``), any name passed in ``organisations`` (an export's organisation column),
-and capitalised words that spell a customer's e-mail domain passed in ``domains`` ("Vantage Events" for
-``vantageevents.sg``; :func:`email_domains` collects them).
+organisations: capitalised words ending in a legal form (``Acme Accountants BV``, ``Example Design Pty
+Ltd``, ``Sample Clinics & Co``), any name passed in ``organisations`` (an export's organisation column),
+and capitalised words that spell a customer's e-mail domain passed in ``domains`` ("Acme Events" for
+``acmeevents.example``; :func:`email_domains` collects them).
 
 Examples
 --------
@@ -193,8 +193,8 @@ def _mask_reference(label: str, m: re.Match) -> str:
     return m.group(0)[:start] + label + m.group(0)[end:]
 
 
-# Customer organisations: capitalised words ending in a legal form ("Pebblestone Accountants BV", "Larkspur Design
-# Pty Ltd", "Evergreen Clinics & Co"); ambiguous two-letter forms such as AS are left out on purpose.
+# Customer organisations: capitalised words ending in a legal form ("Acme Accountants BV", "Example Design
+# Pty Ltd", "Sample Clinics & Co"); ambiguous two-letter forms such as AS are left out on purpose.
 _LEGAL_FORM = (r"Pty\.?[ \t]+Ltd\.?|Ltd\.?|Limited|B\.V\.|BV|N\.V\.|NV|GmbH(?:[ \t]+&[ \t]+Co\.?[ \t]+KG)?|AG|"
                r"Inc\.?|LLC|LLP|plc|PLC|S\.A\.|SAS|SARL|S\.r\.l\.|Srl|S\.p\.A\.|SpA|Oy|AB|ApS|A/S|Corp\.?|"
                r"Corporation|&[ \t]+Co\b\.?")
@@ -366,7 +366,7 @@ def redact(text: str | pd.Series | None, *, kinds: Iterable[str] = DEFAULT_KINDS
     '<email removed> from 192.168.1.20'
     >>> redact("https://app.example.com/reset?token=abc123&user=42")
     'https://app.example.com/reset?token=[token]&user=[token]'
-    >>> redact("Billing query - Larkspur Design Pty Ltd, invoice INV-20391")
+    >>> redact("Billing query - Example Design Pty Ltd, invoice INV-20391")
     'Billing query - [organisation], invoice [reference]'
     >>> redact("jane@example.com", kinds=["ssn"])
     Traceback (most recent call last):
