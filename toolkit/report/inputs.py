@@ -18,7 +18,7 @@ from toolkit import schema
 from toolkit.errors import DataError
 from toolkit.report.export import period_label
 from toolkit.report.parameters import ReportParameters
-from toolkit.report.people import respondent_ids
+from toolkit.report.people import agent_names, agent_pseudonyms, pseudonymise_text, respondent_ids
 from toolkit.schema import has_values
 
 INPUT_COLUMNS = ["file", "table", "format", "rows_read", "rows_kept", "rows_rejected", "outside_period",
@@ -140,8 +140,6 @@ def _pseudonymise(tables: dict[str, pd.DataFrame | None], key: str) -> bool:
 
     Returns whether there were agents to replace.
     """
-    from toolkit.report.people import agent_names, agent_pseudonyms, pseudonymise_text
-
     tickets, messages = tables.get("tickets"), tables.get("messages")
     labels = agent_pseudonyms(agent_names(tickets, messages), key=key)
     if not labels:
