@@ -261,7 +261,7 @@ _HINTS = {"url_token": r"://[^\s]*[?&#;][^\s]*=", "email": "@", "iban": r"[A-Za-
           "ip": r"\d\.\d|[0-9a-fA-F]:[0-9a-fA-F:]", "phone": r"\d[ .)-]?\d[ .)-]?\d",
           "name": r"(?i)hi|hello|hey|dear|greetings|good|morning|hallo|hoi|bonjour|hola|ciao|beste|liebe|geehrte|"
                   r"regards|best|thank|cheers|sincerely|yours|groet|grüß|cordialement|saludos|br|mvg|:",
-          "reference": r"(?i)inv|ord|po|so|rcpt|receipt|quot|credit|transaction",
+          "reference": r"(?i)(?:inv|ord|po|so|rcpt|receipt|quot|credit|transaction)[^\n]*\d",
           "organisation": r"Ltd|Limited|B\.?V|N\.?V|GmbH|AG|Inc|LLC|LLP|plc|PLC|S\.?A|SARL|S\.?r\.?l|Srl|"
                           r"S\.?p\.?A|Oy|AB|ApS|A/S|Corp|&[ \t]+Co"}
 
