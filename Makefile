@@ -21,11 +21,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Headless Chromium for the browser tests (Debian packages); tests skip with a reason if it cannot be had.
+# Headless Chromium for the browser tests and the PDF, pdftotext to read the PDF back (Debian packages);
+# tests skip with a reason if they cannot be had.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) ; } \
-	  || echo "chromium could not be installed: browser tests will be skipped"
+	@{ command -v chromium && command -v pdftotext ; } >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  command -v apt-get >/dev/null 2>&1 && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null) ; } \
+	  || echo "chromium or pdftotext could not be installed: browser and PDF tests will be skipped"
 
 # The sample client's first engagement, then its later one compared with the first (re-assessment).
 demo: install

@@ -13,14 +13,16 @@ def test_labelled_clusters_table_and_jira_rows(tmp_path):
     store = make_store(tmp_path, {"Export times out": [1, 2, 3], "Login loop": [4, 5], "Typo": [6]})
     store.set_status("L1", "upstream_bug", note="since 4.1")
     store.set_status("L2", "known_issue", tracker_key="APP-77")
-    summary = pd.DataFrame({"label_id": ["L1", "L2"], "tickets": [60, 2], "customers": [12, 1],
+    summary = pd.DataFrame({"label_id": ["L1", "L2"], "kind": ["problem", "problem"], "tickets": [60, 2],
+                            "customers": [12, 1],
                             "first_seen": pd.to_datetime(["2026-01-02", "2026-01-05"], utc=True),
                             "last_seen": pd.to_datetime(["2026-03-01", "2026-01-06"], utc=True),
                             "bug_keys": [["APP-1234", "#55"], []], "example_tickets": [ids(1, 2), ids(4)]})
     table = labelled_clusters(store, summary)
-    assert table.columns.tolist() == ["label_id", "name", "status", "status_text", "tracker_key", "note", "tickets",
-                                      "customers", "first_seen", "last_seen", "bug_keys", "example_tickets",
-                                      "updated_at"]
+    assert table.columns.tolist() == ["label_id", "name", "status", "kind", "status_text", "tracker_key", "note",
+                                      "tickets", "customers", "first_seen", "last_seen", "bug_keys",
+                                      "example_tickets", "updated_at"]
+    assert table["kind"].tolist() == ["problem", "problem", ""]
     assert table["label_id"].tolist() == ["L1", "L2", "L3"]
     assert table["tickets"].tolist() == [60, 2, 1] and table["bug_keys"].tolist() == ["APP-1234, #55", "", ""]
     assert table["status_text"].tolist() == ["upstream bug", "known issue", "not reviewed"]
@@ -44,6 +46,8 @@ def test_labelled_clusters_table_and_jira_rows(tmp_path):
         "- T3 (https://desk.example.com/tickets/T3): Export fails on big report\n"
         "- T1 (https://desk.example.com/tickets/T1): Export timeout\n"
         "Cluster L1 from the support-toolkit duplicate explorer.")
+    question = table.assign(kind=["recurring question", "problem", ""])  # how-to volume is not a bug
+    assert jira_bug_candidates(question, statuses=("upstream_bug", "known_issue"))["Summary"].tolist() == ["Login loop"]
     out = write_jira_csv(jira, tmp_path / "jira.csv")
     back = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert back.equals(jira.astype(str))

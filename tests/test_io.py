@@ -109,7 +109,10 @@ def test_zendesk_api_json_with_metrics_keeps_problem_id():
     assert t["first_resolution_minutes"] == 446.0  # from the metrics file
     assert t["solved_at"] == ts("2026-03-02 16:40:05")
     assert t["satisfaction"] == "good" and t["team"] == "98738"
-    assert t["extra"] == {"type": "incident", "brand_id": 1, "form_id": 2, "satisfaction_comment": "thanks"}
+    # the metrics file's business-hours times join the ticket's own extras (checked by load_tickets(schedule=))
+    assert t["extra"] == {"type": "incident", "brand_id": 1, "form_id": 2, "satisfaction_comment": "thanks",
+                          "first_reply_business_minutes": 38, "first_resolution_business_minutes": 446,
+                          "full_resolution_business_minutes": 300}
     problem = row(frame, "ticket_id", "35437")
     assert pd.isna(problem["problem_id"]) and pd.isna(problem["satisfaction"])
     assert problem["first_reply_minutes"] == 120.0

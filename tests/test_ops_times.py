@@ -44,7 +44,8 @@ def test_resolution_time_is_derived_from_solved_at_with_a_note():
     assert out["median"].item() == 180.0
     assert ops.notes(out) == [
         "First reply time skipped: the tickets have no first_reply_minutes values.",
-        "Resolution time derived from solved_at - created_at (no full_resolution_minutes given)."]
+        "Resolution time derived from solved_at - created_at (no full_resolution_minutes given).",
+        "Times in calendar minutes (around the clock, nights, weekends and holidays included)."]
 
 
 def test_no_solved_tickets_leaves_only_first_reply():

@@ -17,13 +17,19 @@ def clusters():
 def test_impact_bars_highest_on_top_and_emerging_in_red():
     fig = cluster_impact(clusters(), top=2)
     bar = fig.data[0]
-    assert list(bar.y) == ["#1 csv export", "#0 sms / code"]
+    assert list(bar.y) == ["csv export", "sms / code"]
     assert list(bar.marker.color) == [STEADY, EMERGING]
 
 
 def test_names_are_escaped():
     fig = cluster_impact(clusters())
-    assert "#2 &lt;b&gt;vat&lt;/b&gt;" in list(fig.data[0].y)
+    assert "&lt;b&gt;vat&lt;/b&gt;" in list(fig.data[0].y)
+
+
+def test_labels_mark_recurring_questions_and_number_repeated_names():
+    frame = clusters().assign(name=["sms / code", "sms / code", "vat"], kind=["problem", "problem",
+                                                                              "recurring question"])
+    assert list(cluster_impact(frame).data[0].y) == ["vat (question)", "sms / code (2)", "sms / code"]
 
 
 def test_trend_has_one_line_per_top_cluster():
@@ -31,7 +37,7 @@ def test_trend_has_one_line_per_top_cluster():
                                                          utc=True).astype("datetime64[us, UTC]")})
     weekly = weekly_counts(tickets, np.array([0, 0, 1, 0]))
     fig = cluster_trend(weekly, clusters(), top=2)
-    assert [t.name for t in fig.data] == ["#0 sms / code", "#1 csv export"]
+    assert [t.name for t in fig.data] == ["sms / code", "csv export"]
     assert list(fig.data[0].y) == [1, 1, 1] and list(fig.data[1].y) == [0, 1, 0]
 
 

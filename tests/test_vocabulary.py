@@ -36,6 +36,9 @@ def _fraction_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c in fractions or c.endswith(("_rate", "_share"))]
 
 
+NORTHWIND_HOURS = Path(ops.__file__).parent / "schedules" / "northwind.yaml"
+
+
 def test_every_public_ops_compute_function_returns_rates_as_fractions(sample_client):
     """Walk every public compute function of toolkit.ops on the sample client; rates must lie in 0-1."""
     tables, _ = sample_client
@@ -63,9 +66,13 @@ def test_every_public_ops_compute_function_returns_rates_as_fractions(sample_cli
         "ops_experience_over_time": lambda: ops.ops_experience_over_time(tickets, responses, freq="month"),
         "kiwi_or_watermelon": lambda: ops.kiwi_or_watermelon(tickets, responses, freq="month"),
         "metric_correlations": lambda: ops.metric_correlations(ops.watermelon(tickets, responses)),
+        "business_times": lambda: ops.business_times(tickets, NORTHWIND_HOURS),
+        "sla_attainment on business hours": lambda: ops.sla_attainment(tickets, schedule=NORTHWIND_HOURS),
     }
     public = {name for name in ops.__all__ if inspect.isfunction(getattr(ops, name))}
-    assert public - set(calls) == {"gini", "hard_tickets", "load_lexicon", "notes"}  # not frame-returning measures
+    # not frame-returning measures
+    assert public - set(calls) == {"gini", "hard_tickets", "load_lexicon", "notes", "business_minutes",
+                                   "load_schedule", "load_schedules"}
     checked = 0
     for name, call in calls.items():
         frame = call()

@@ -8,7 +8,7 @@ Public API (stable; the explorer widget and the CLI build on it)
 ----------------------------------------------------------------
 >>> from toolkit.duplicates import DuplicateFinder
 >>> finder = DuplicateFinder(threshold=None, min_cluster_size=3, representation="auto", seed=0)
->>> finder.fit(tickets, messages=None)          # canonical tickets frame (or a list of texts)
+>>> finder.fit(tickets, messages=None)  # doctest: +SKIP
 
 Fitted attributes
     ``assignments_``  frame ticket_id, cluster_id (-1 = unclustered: a one-off ticket).

@@ -17,7 +17,7 @@ import pandas as pd
 from toolkit.duplicates.labels import LabelStore
 from toolkit.files import atomic_write_text, csv_text
 
-LABELLED_COLUMNS = ["label_id", "name", "status", "status_text", "tracker_key", "note", "tickets", "customers",
+LABELLED_COLUMNS = ["label_id", "name", "status", "kind", "status_text", "tracker_key", "note", "tickets", "customers",
                     "first_seen", "last_seen", "bug_keys", "example_tickets", "updated_at"]
 
 
@@ -27,14 +27,15 @@ def labelled_clusters(store: LabelStore, summary: pd.DataFrame | None = None) ->
     Parameters
     ----------
     store : the labels.
-    summary : optional evidence per label (index or column ``label_id``) with any of tickets, customers,
+    summary : optional evidence per label (index or column ``label_id``) with any of kind, tickets, customers,
         first_seen, last_seen, bug_keys, example_tickets, as computed by the explorer for the current data.
 
     Returns
     -------
-    One row per label, sorted by status then tickets: label_id, name, status, status_text, tracker_key,
-    note, tickets, customers, first_seen, last_seen, bug_keys (comma-separated), example_tickets
-    (comma-separated ticket ids), updated_at. Without ``summary``, tickets is the member count and the
+    One row per label, sorted by status then tickets: label_id, name, status, kind (problem or recurring
+    question, as :func:`toolkit.duplicates.ranking.cluster_kind` decides; empty without ``summary``),
+    status_text, tracker_key, note, tickets, customers, first_seen, last_seen, bug_keys (comma-separated),
+    example_tickets (comma-separated ticket ids), updated_at. Without ``summary``, tickets is the member count and the
     evidence columns are empty.
     """
     rows = pd.DataFrame([{"label_id": lab.label_id, "name": lab.name, "status": lab.status,
@@ -45,7 +46,7 @@ def labelled_clusters(store: LabelStore, summary: pd.DataFrame | None = None) ->
                                  "updated_at"])
     if summary is not None and len(summary):
         summary = summary.reset_index() if "label_id" not in summary.columns else summary
-        keep = [c for c in ["tickets", "customers", "first_seen", "last_seen", "bug_keys", "example_tickets"]
+        keep = [c for c in ["kind", "tickets", "customers", "first_seen", "last_seen", "bug_keys", "example_tickets"]
                 if c in summary.columns]
         rows = rows.merge(summary[["label_id", *keep]], on="label_id", how="left")
     if "tickets" not in rows.columns:
@@ -57,7 +58,7 @@ def labelled_clusters(store: LabelStore, summary: pd.DataFrame | None = None) ->
     for col in ("first_seen", "last_seen"):
         if col not in rows.columns:
             rows[col] = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[us, UTC]")
-    for col in ("bug_keys", "example_tickets"):
+    for col in ("kind", "bug_keys", "example_tickets"):
         values = rows[col] if col in rows.columns else pd.Series("", index=rows.index)
         rows[col] = values.map(_joined).astype("str")
     order = {s: i for i, s in enumerate(["upstream_bug", "known_issue", "process_problem", "unreviewed",
@@ -95,7 +96,8 @@ def jira_bug_candidates(
     labelled : the table from :func:`labelled_clusters`.
     examples : example tickets: label_id, ticket_id, subject (already PII-redacted), at most
         ``max_examples`` per label are used, in the given order.
-    statuses : which statuses are candidates (default: upstream bugs only).
+    statuses : which statuses are candidates (default: upstream bugs only). Recurring questions (``kind``) are
+        never candidates: they point at documentation or product design, not at a bug.
     tracker_url : e.g. ``"https://jira.example.com/browse/{key}"``, used for the Link when a tracker key is set.
     ticket_url : e.g. ``"https://acme.zendesk.com/agent/tickets/{ticket_id}"``, links the example tickets and
         is the Link when there is no tracker key.
@@ -107,7 +109,9 @@ def jira_bug_candidates(
     Description (counts, customers, first/last seen, note, example tickets, bug keys found),
     Labels (space-separated), Link. One row per candidate, most tickets first.
     """
-    chosen = labelled[labelled["status"].isin(list(statuses))].sort_values("tickets", ascending=False)
+    kind = labelled["kind"] if "kind" in labelled.columns else pd.Series("", index=labelled.index)
+    chosen = labelled[labelled["status"].isin(list(statuses)) & (kind != "recurring question")]
+    chosen = chosen.sort_values("tickets", ascending=False)
     out = []
     for row in chosen.itertuples(index=False):  # one row per cluster: tens, not tickets
         lines = [f"Support tickets about this problem: {row.tickets}"

@@ -50,7 +50,7 @@ _CACHE_VERSION = "1"
 def load_tickets(path: str | os.PathLike, *, source: str | None = None, mapping=None, tz: str = "UTC",
                  extra=(), metrics: str | os.PathLike | None = None, dayfirst: bool = False,
                  sheet: str | int | None = None, encoding: str | None = None, delimiter: str | None = None,
-                 cache: bool = False) -> tuple[pd.DataFrame, LoadReport]:
+                 cache: bool = False, schedule=None) -> tuple[pd.DataFrame, LoadReport]:
     """Load a helpdesk ticket export into the canonical ``tickets`` table.
 
     Parameters
@@ -66,6 +66,9 @@ def load_tickets(path: str | os.PathLike, *, source: str | None = None, mapping=
     dayfirst : read ambiguous dates like 03/04/2026 as 3 April.
     sheet, encoding, delimiter : override detection.
     cache : keep the canonical table as Parquet next to the file and reuse it while the file is unchanged.
+    schedule : the helpdesk's business-hours schedule or rule set (a dict or YAML path, see
+        ``docs/business-hours.md``). The export's own business-hours times (Zendesk's "... within business
+        hours" columns, kept in ``extra``) are checked against the toolkit's on it; a mismatch is a report note.
 
     Returns
     -------
@@ -74,7 +77,8 @@ def load_tickets(path: str | os.PathLike, *, source: str | None = None, mapping=
     last row in the file); the others are rejected.
     """
     return _load(path, "tickets", source=source, mapping=mapping, tz=tz, extra=extra, metrics=metrics,
-                 dayfirst=dayfirst, sheet=sheet, encoding=encoding, delimiter=delimiter, cache=cache)
+                 dayfirst=dayfirst, sheet=sheet, encoding=encoding, delimiter=delimiter, cache=cache,
+                 schedule=schedule)
 
 
 def load_messages(path: str | os.PathLike, *, source: str | None = None, mapping=None, tz: str = "UTC",
@@ -181,8 +185,10 @@ def load_invitations(path: str | os.PathLike, *, survey: str | None = None, sour
 # --- the pipeline ------------------------------------------------------------------------------------------------
 
 def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayfirst=False, sheet=None,
-          encoding=None, delimiter=None, cache=False, survey=None, scale=None):
+          encoding=None, delimiter=None, cache=False, survey=None, scale=None, schedule=None):
     check_tz(tz)
+    if schedule is not None:
+        schedule = business_time().load_schedules(schedule)  # a bad schedule fails before the file is read
     if survey is not None and survey not in SURVEYS:
         raise ConfigError(f"unknown survey {survey!r}", key="survey", fix=f"use one of {', '.join(SURVEYS)}")
     if scale is not None and scale not in SCALES:
@@ -192,7 +198,7 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
     key = None
     if cache:
         key = _cache_key(path, table, source, mapping, tz, extra, metrics, dayfirst, sheet, encoding, delimiter,
-                         survey, scale)
+                         survey, scale, schedule)
         cached = _cache_path(path, table, key)
         if cached.exists():
             frame, report = _read_parquet(cached)
@@ -257,6 +263,8 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
     out = conformed.frame
     if "extra" in out.columns and not mapped.extra:
         out["extra"] = [{} for _ in range(len(out))]
+    if table == "tickets":
+        notes += business_time().export_check_notes(out, schedule)
     report = LoadReport(file=file, table=table, source=spec.source, source_detected=detected, format=raw.format,
                         encoding=raw.encoding, delimiter=raw.delimiter, rows_read=raw.rows_read,
                         rows_kept=len(out), rejected=rejected, notes=notes, columns_used=mapped.used,
@@ -423,6 +431,10 @@ def _join_metrics(frame: pd.DataFrame, metrics, *, tz: str, notes: list[str]) ->
     filled = []
     for col in m.columns:
         if col == "extra":
+            if "extra" in frame.columns:  # the metrics' business-hours times join the tickets' own extras
+                frame["extra"] = [{**(b if isinstance(b, dict) else {}),
+                                   **{k: v for k, v in (a if isinstance(a, dict) else {}).items() if v is not None}}
+                                  for a, b in zip(frame["extra"], ids.map(m["extra"]), strict=True)]
             continue
         values = ids.map(m[col])
         if col not in frame.columns:
@@ -436,6 +448,14 @@ def _join_metrics(frame: pd.DataFrame, metrics, *, tz: str, notes: list[str]) ->
     notes.append(f"metrics from {Path(str(metrics)).name}: {int(matched.sum())} of {len(frame)} tickets matched; "
                  f"filled {', '.join(filled)}")
     return frame
+
+
+def business_time():
+    """:mod:`toolkit.ops.business_time`, imported when a load needs it: ``toolkit.ops`` brings scikit-learn and
+    statsmodels, which loading a file otherwise does without."""
+    from toolkit.ops import business_time as module
+
+    return module
 
 
 # --- Parquet cache -----------------------------------------------------------------------------------------------

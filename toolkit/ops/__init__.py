@@ -28,12 +28,25 @@ Conventions shared by every function here
   bad parameters raise :class:`~toolkit.errors.ConfigError` naming the argument
   (:mod:`toolkit.validation`).
 
+Business hours: pass ``schedule`` (one schedule, or several chosen per ticket by rules; see
+:mod:`toolkit.ops.business_time` and ``docs/business-hours.md``) to :func:`response_times`,
+:func:`sla_attainment`, :func:`too_quick` and :func:`watermelon` to measure on the helpdesk's
+business-hours clock; every such frame says which clock it used in its notes.
+
 Defaults worth knowing: first-reply SLA targets urgent 60, high 240, normal 480, low 1440
 minutes (:data:`DEFAULT_FIRST_REPLY_TARGETS`); the hedging lexicon in
 ``toolkit/ops/hedging_lexicon.yaml``.
 """
 
 from toolkit.notes import notes
+from toolkit.ops.business_time import (
+    Schedule,
+    ScheduleRules,
+    business_minutes,
+    business_times,
+    load_schedule,
+    load_schedules,
+)
 from toolkit.ops.conversations import (
     conversation_summary,
     incomplete_conversations,
@@ -60,7 +73,11 @@ __all__ = [
     "DEFAULT_FIRST_REPLY_TARGETS",
     "MIN_N",
     "Lexicon",
+    "Schedule",
+    "ScheduleRules",
     "agent_workload",
+    "business_minutes",
+    "business_times",
     "conversation_summary",
     "gini",
     "hard_tickets",
@@ -70,6 +87,8 @@ __all__ = [
     "incomplete_conversations",
     "kiwi_or_watermelon",
     "load_lexicon",
+    "load_schedule",
+    "load_schedules",
     "metric_correlations",
     "month_of_year",
     "notes",

@@ -51,6 +51,7 @@ from statsmodels.stats.proportion import proportion_confint
 from toolkit.errors import ConfigError
 from toolkit.notes import add_note, with_notes
 from toolkit.notes import notes as notes_of
+from toolkit.ops.business_time import CALENDAR_NOTE, ScheduleSpec, business_times, clock_note, load_schedules
 from toolkit.ops.facts import (
     MessageFacts,
     ever_solved,
@@ -190,18 +191,24 @@ def too_quick_tickets(
     quantile: float = 0.10,
     within_days: float = 7,
     min_similarity: float = 0.5,
+    *,
+    schedule: ScheduleSpec | None = None,
 ) -> pd.DataFrame:
     """Per solved ticket: was it solved unusually fast, and did it come back?
 
+    "Fast" is judged on the calendar clock, or on business hours with ``schedule`` (the
+    same clock as :func:`toolkit.ops.sla_attainment`; a note says which); the follow-up
+    window ``within_days`` is always calendar days.
+
     Returns one row per solved ticket with a resolution time: ``ticket_id``, ``priority``,
-    ``resolution_minutes`` (to the first solve), ``fast_threshold_minutes`` (the ``quantile``
-    for its priority and channel),
+    ``resolution_minutes`` (to the first solve, on that clock), ``fast_threshold_minutes``
+    (the ``quantile`` for its priority and channel),
     ``fast``, ``reopened``, ``followup_ticket_id`` (the first new ticket from the same
     requester on the same topic within ``within_days`` of the solve, else empty),
     ``came_back`` (reopened or followed up) and ``too_quick`` (fast and came back).
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
-    flags = _too_quick_flags(tickets, quantile, within_days, min_similarity)
+    flags = _too_quick_flags(tickets, quantile, within_days, min_similarity, schedule)
     measured = flags["resolution_minutes"].notna().to_numpy()
     out = flags[measured].reset_index(drop=True)
     if out.empty:
@@ -210,8 +217,12 @@ def too_quick_tickets(
 
 
 def _too_quick_flags(tickets: pd.DataFrame, quantile: float, within_days: float,
-                     min_similarity: float) -> pd.DataFrame:
-    """The too-quick columns for every ticket, aligned with ``tickets`` (unsolved rows empty)."""
+                     min_similarity: float, schedule: ScheduleSpec | None) -> pd.DataFrame:
+    """The too-quick columns for every ticket, aligned with ``tickets`` (unsolved rows empty).
+
+    Speed is compared on the chosen clock; the follow-up window starts at the first solve,
+    an instant, so it is found from the calendar minutes.
+    """
     if not 0 < quantile < 1:
         raise ConfigError(f"quantile must be between 0 and 1, got {quantile!r}", key="quantile",
                           fix="pass e.g. quantile=0.10 for the 10th percentile")
@@ -219,8 +230,16 @@ def _too_quick_flags(tickets: pd.DataFrame, quantile: float, within_days: float,
     if not 0 <= min_similarity <= 1:
         raise ConfigError(f"min_similarity must be between 0 and 1, got {min_similarity!r}", key="min_similarity",
                           fix="pass e.g. min_similarity=0.5")
-    minutes = first_resolution_minutes(tickets)
-    notes = notes_of(minutes)
+    calendar = first_resolution_minutes(tickets)
+    notes = notes_of(calendar)
+    minutes = calendar
+    if schedule is None:
+        notes.append(CALENDAR_NOTE)
+    else:
+        plans = load_schedules(schedule)
+        times = business_times(tickets, plans)
+        minutes = times["first_resolution_business_minutes"].where(calendar.notna())
+        notes.append(clock_note(plans, times["schedule"]))
     measured = minutes.notna()
     priority = (tickets["priority"].fillna(NOT_SET) if "priority" in tickets.columns
                 else pd.Series(NOT_SET, index=tickets.index)).astype("str")
@@ -234,7 +253,7 @@ def _too_quick_flags(tickets: pd.DataFrame, quantile: float, within_days: float,
         threshold = _fast_thresholds(minutes, measured, priority, channel, quantile)
         if again is None:
             notes.append("Reopens unknown (no reopens values): only follow-up tickets count as coming back.")
-        followup = _followups(tickets, minutes, within_days, min_similarity)
+        followup = _followups(tickets, calendar, within_days, min_similarity)
         follow_notes = notes_of(followup)
         notes += follow_notes
     if again is None:
@@ -274,6 +293,8 @@ def too_quick(
     quantile: float = 0.10,
     within_days: float = 7,
     min_similarity: float = 0.5,
+    *,
+    schedule: ScheduleSpec | None = None,
 ) -> pd.DataFrame:
     """Too-quick resolutions per segment, and whether fast solves come back more than others.
 
@@ -281,14 +302,14 @@ def too_quick(
     tickets with a resolution time), ``fast``, ``fast_came_back``, ``too_quick_rate``
     (fast_came_back / solved), ``came_back_rate_fast`` (fast_came_back / fast),
     ``came_back_rate_other`` (came back among the other solved tickets) and
-    ``small_sample`` (< 30 solved). See :func:`too_quick_tickets` for the rule.
+    ``small_sample`` (< 30 solved). See :func:`too_quick_tickets` for the rule and ``schedule``.
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)
     check_freq(freq, optional=True)
     keys = segment_frame(tickets, check_by(by), freq=freq, tz=tz)
     used, notes = list(keys.columns), notes_of(keys)
-    flags = _too_quick_flags(tickets, quantile, within_days, min_similarity)
+    flags = _too_quick_flags(tickets, quantile, within_days, min_similarity, schedule)
     notes += flags.attrs.get("notes", [])
     measured = flags["resolution_minutes"].notna().to_numpy()
     if not measured.any():

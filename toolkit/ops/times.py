@@ -9,6 +9,7 @@ import pandas as pd
 
 from toolkit.notes import notes as notes_of
 from toolkit.notes import with_notes
+from toolkit.ops.business_time import ScheduleSpec, on_clock
 from toolkit.ops.facts import check_targets, resolution_minutes, target_minutes
 from toolkit.ops.segments import add_segment_label, flag_small, segment_frame
 from toolkit.schema import has_values
@@ -24,12 +25,17 @@ def response_times(
     by: str | Sequence[str] | None = None,
     freq: str | None = None,
     tz: str = "UTC",
+    *,
+    schedule: ScheduleSpec | None = None,
 ) -> pd.DataFrame:
     """Median, 75th and 90th percentile (and mean) of first reply and resolution time, in minutes.
 
     - ``first_reply_minutes``: tickets with a first reply (``first_reply_minutes`` given).
     - ``full_resolution_minutes``: solved tickets (from ``full_resolution_minutes``, else
       ``solved_at - created_at``).
+
+    Calendar minutes by default; with ``schedule`` (one schedule or a rule set, see
+    :mod:`toolkit.ops.business_time`) business minutes. A note says which clock was used.
 
     Percentiles use linear interpolation (numpy's default). A metric without values is
     skipped with a note.
@@ -44,6 +50,8 @@ def response_times(
     check_tz(tz)
     check_freq(freq, optional=True)
     keys = segment_frame(tickets, check_by(by), freq=freq, tz=tz)
+    tickets = on_clock(tickets, schedule)
+    clock, tickets.attrs = notes_of(tickets), {}  # pandas copies attrs into derived Series: keep notes out
     used, notes = list(keys.columns), notes_of(keys)
     metrics = {}
     if has_values(tickets, "first_reply_minutes"):
@@ -68,6 +76,7 @@ def response_times(
             stats = stats.drop(columns="_all")
         stats.insert(len(used), "metric", name)
         parts.append(stats)
+    notes += clock
     if not parts:
         return with_notes(pd.DataFrame(columns=TIME_COLUMNS), notes)
     out = pd.concat(parts, ignore_index=True)
@@ -82,8 +91,15 @@ def sla_attainment(
     by: str | Sequence[str] | None = "priority",
     freq: str | None = None,
     tz: str = "UTC",
+    *,
+    schedule: ScheduleSpec | None = None,
 ) -> pd.DataFrame:
     """Share of first replies within the SLA target for the ticket's priority.
+
+    The first reply time is in calendar minutes by default; with ``schedule`` (one schedule
+    or a rule set, see :mod:`toolkit.ops.business_time`) in business minutes, as helpdesks
+    count SLAs on a business-hours schedule, and the targets are business minutes too. A
+    note says which clock was used.
 
     ``targets`` maps priority to minutes and is merged over the defaults
     (:data:`toolkit.ops.facts.DEFAULT_FIRST_REPLY_TARGETS`: urgent 60, high 240, normal 480,
@@ -117,6 +133,8 @@ def sla_attainment(
     if not has_values(tickets, "first_reply_minutes"):
         out = pd.DataFrame(columns=SLA_COLUMNS)
         return with_notes(out, notes + ["SLA attainment skipped: the tickets have no first_reply_minutes values."])
+    tickets = on_clock(tickets, schedule)
+    clock, tickets.attrs = notes_of(tickets), {}  # pandas copies attrs into derived Series: keep notes out
     minutes = tickets["first_reply_minutes"].astype("float64")
     replied = minutes.notna()
     within = (minutes <= target_minutes(tickets, merged)) & replied
@@ -139,5 +157,6 @@ def sla_attainment(
         notes.append("Targets by priority: " + ", ".join(f"{k} {v:g} min" for k, v in merged.items()) + ".")
     if not breached_known:
         notes.append("helpdesk_sla_attainment empty: the tickets have no sla_breached values.")
+    notes += clock
     out = flag_small(add_segment_label(out, used, freq), "tickets_replied")
     return with_notes(out[["segment", *used, *SLA_COLUMNS[1:]]], notes)

@@ -46,6 +46,7 @@ from toolkit.errors import ConfigError
 from toolkit.multiplicity import adjust_p_values
 from toolkit.notes import add_note, with_notes
 from toolkit.notes import notes as notes_of
+from toolkit.ops.business_time import ScheduleSpec, on_clock
 from toolkit.ops.facts import (
     check_targets,
     ever_solved,
@@ -82,8 +83,12 @@ def segment_metrics(
     messages: pd.DataFrame | None = None,
     targets: Mapping[str, float] | None = None,
     tz: str = "UTC",
+    schedule: ScheduleSpec | None = None,
 ) -> pd.DataFrame:
     """Ops and experience metrics side by side per segment (the inputs of :func:`watermelon`).
+
+    SLA attainment, first reply and resolution medians are on the calendar clock, or on
+    business hours with ``schedule`` (see :func:`toolkit.ops.sla_attainment`); a note says which.
 
     Returns one row per segment: ``segment``, the grouping columns, ``tickets``,
     ``sla_attainment``, ``first_reply_median``, ``resolution_median``, ``csat``,
@@ -100,6 +105,8 @@ def segment_metrics(
     keys = segment_frame(tickets, wanted, freq=freq or "month", tz=tz)
     used, notes = list(keys.columns), notes_of(keys)
     merged = check_targets(targets)
+    tickets = on_clock(tickets, schedule)
+    clock, tickets.attrs = notes_of(tickets), {}  # pandas copies attrs into derived Series: keep notes out
     has_reply = has_values(tickets, "first_reply_minutes")
     if not has_reply:
         notes.append("SLA attainment and first reply skipped: the tickets have no first_reply_minutes values.")
@@ -118,6 +125,7 @@ def segment_metrics(
     nps = _account_nps(tickets, survey_responses)
     nps_notes = notes_of(nps)
     notes += nps_notes
+    notes += clock
     frame = keys.assign(
         tickets=1,
         within=within_first_reply_target(tickets, merged).to_numpy() if has_reply else np.nan,
@@ -152,6 +160,7 @@ def watermelon(
     tz: str = "UTC",
     min_n: int = MIN_N,
     alpha: float = 0.05,
+    schedule: ScheduleSpec | None = None,
 ) -> pd.DataFrame:
     """Flag segments whose operational metrics are in the best tier while the experience is in the worst.
 
@@ -168,6 +177,9 @@ def watermelon(
     tz : the client's time zone.
     min_n : segments with fewer tickets (or CSAT ratings) are ``small_sample``.
     alpha : family-wise significance level of the experience-gap test that a flag also needs.
+    schedule : a business-hours schedule or rule set (:mod:`toolkit.ops.business_time`): SLA
+        attainment and the time medians on the helpdesk's business clock, as
+        :func:`toolkit.ops.sla_attainment` with the same ``schedule``. Default: calendar minutes.
 
     Returns
     -------
@@ -183,7 +195,7 @@ def watermelon(
     """
     check_min_n(min_n)
     out = segment_metrics(tickets, survey_responses, by=by, freq=freq, messages=messages, targets=targets,
-                          tz=tz)
+                          tz=tz, schedule=schedule)
     notes = list(out.attrs.get("notes", []))
     csat_known = out["csat"].notna().any()
     out["small_sample"] = (out["tickets"] < min_n) | (
@@ -233,6 +245,7 @@ def ops_experience_over_time(
     *,
     targets: Mapping[str, float] | None = None,
     tz: str = "UTC",
+    schedule: ScheduleSpec | None = None,
 ) -> pd.DataFrame:
     """Ops and experience metrics per period (and segment): the series behind :func:`kiwi_or_watermelon`.
 
@@ -241,7 +254,7 @@ def ops_experience_over_time(
     """
     check_freq(freq)
     return segment_metrics(tickets, survey_responses, by=[*(check_by(by)), "period"], freq=freq,
-                           targets=targets, tz=tz)
+                           targets=targets, tz=tz, schedule=schedule)
 
 
 def kiwi_or_watermelon(
@@ -255,6 +268,7 @@ def kiwi_or_watermelon(
     tz: str = "UTC",
     min_n: int = MIN_N,
     confidence: float = 0.95,
+    schedule: ScheduleSpec | None = None,
 ) -> pd.DataFrame:
     """Do the ops metric and CSAT move together over time (kiwi) or apart (watermelon)?
 
@@ -271,7 +285,8 @@ def kiwi_or_watermelon(
         raise ConfigError(f"unknown ops_metric {ops_metric!r}", key="ops_metric",
                           fix=f"use one of {', '.join(OPS_METRICS)}")
     check_min_n(min_n)
-    series = ops_experience_over_time(tickets, survey_responses, by=by, freq=freq, targets=targets, tz=tz)
+    series = ops_experience_over_time(tickets, survey_responses, by=by, freq=freq, targets=targets, tz=tz,
+                                      schedule=schedule)
     notes = list(series.attrs.get("notes", []))
     keys = [c for c in check_by(by) if c in series.columns]
     usable = series[(series["csat_responses"] >= min_n) & series[ops_metric].notna()]

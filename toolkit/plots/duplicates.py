@@ -20,8 +20,14 @@ STEADY = theme.NEUTRAL
 
 
 def _label(frame: pd.DataFrame) -> pd.Series:
-    names = frame["name"].fillna("").astype("str").map(html.escape)
-    return "#" + frame["cluster_id"].astype("str") + " " + names
+    """What a reader sees for a cluster: its name (HTML-escaped), "(question)" after a recurring question, and
+    a count after a name that repeats ("sms codes (2)"), never the internal cluster number."""
+    names = frame["name"].fillna("").astype("str")
+    if "kind" in frame.columns:
+        names = names.where(frame["kind"].ne("recurring question").to_numpy(), names + " (question)")
+    repeat = names.groupby(names.to_numpy()).cumcount().to_numpy()
+    names = names.where(repeat == 0, names + " (" + pd.Series(repeat + 1, index=names.index).astype("str") + ")")
+    return names.map(html.escape)
 
 
 def cluster_impact(clusters: pd.DataFrame, top: int = 15, title: str = "Duplicate clusters by impact") -> go.Figure:
@@ -29,10 +35,11 @@ def cluster_impact(clusters: pd.DataFrame, top: int = 15, title: str = "Duplicat
 
     Emerging clusters are vermillion and hatched (the hatching carries it without colour).
     """
-    rows = clusters.sort_values("impact", ascending=False).head(top).iloc[::-1]
+    ranked = clusters.sort_values("impact", ascending=False).head(top)
+    rows, labels = ranked.iloc[::-1], _label(ranked).iloc[::-1]  # a repeated name is numbered by impact
     emerging = rows["emerging"].fillna(False).astype(bool)
     fig = go.Figure(go.Bar(
-        x=rows["impact"], y=_label(rows), orientation="h",
+        x=rows["impact"], y=labels, orientation="h",
         marker_color=[EMERGING if e else STEADY for e in emerging],
         # one hatch colour: plotly.js takes it from the bar colours otherwise, and rejects a list there
         marker_pattern={"shape": ["/" if e else "" for e in emerging], "fgcolor": "#ffffff"},
@@ -41,7 +48,7 @@ def cluster_impact(clusters: pd.DataFrame, top: int = 15, title: str = "Duplicat
                       "<br>growth x%{customdata[2]:.1f}<extra></extra>"))
     if len(rows):
         top = rows.iloc[-1]
-        takeaway = (f"Highest impact: {_label(rows.iloc[[-1]]).iloc[0]} ({fmt.count(top['tickets'])} tickets); "
+        takeaway = (f"Highest impact: {labels.iloc[-1]} ({fmt.count(top['tickets'])} tickets); "
                     f"{int(emerging.sum())} of the {len(rows)} shown are emerging (hatched).")
     else:
         takeaway = "No recurring problems found."

@@ -25,6 +25,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from toolkit import __version__
 from toolkit.errors import DataError
 
 BUNDLE_VERSION = "1.0"
-SCHEMA_PATH = Path(__file__).with_name("bundle.schema.json")
+SCHEMA_PATH = Path(str(resources.files("toolkit.report").joinpath("bundle.schema.json")))
 MANIFEST = "manifest.json"
 WORKBOOK = "tables.xlsx"
 
