@@ -250,8 +250,6 @@ def test_every_rate_in_the_demo_tables_shows_its_n(demo_page):
         "Conversation quality by team": ("Solved in one touch", "Solved"),
         "Outcomes after hedged and certain first replies": ("First reply hedged", "Tickets (hedged)"),
         "How the load spreads over each team's agents": ("Busiest agent's share of hard tickets", "Hard tickets"),
-        "Problems (one failure reported many times), ranked by impact, with bug keys and example subjects": (
-            "CSAT", "Rated"),
         "Management and frontline scores by dimension (levels 1-5)": ("Management", "Management respondents"),
         "Maturity by dimension (levels 1-5)": ("Questions answered", "Questions"),
     }
