@@ -99,18 +99,6 @@ def test_failed_save_keeps_the_previous_file(tmp_path, model, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["answers.csv"]
 
 
-def test_anonymised_respondents_are_named_by_role():
-    from toolkit.maturity.answers import anonymise_respondents
-
-    answers = pd.DataFrame({"respondent": ["Dana", "Lee", "Lee", "Ana", "Sam"],
-                            "role": ["head of support", "agent", "agent", "agent", "team lead"],
-                            "question_id": ["q1", "q1", "q2", "q1", "q1"], "level": [4, 2, 3, 1, 3]})
-    out = anonymise_respondents(answers)
-    assert out["respondent"].tolist() == ["Head of support", "Agent 1", "Agent 1", "Agent 2", "Team lead"]
-    assert out["level"].tolist() == [4, 2, 3, 1, 3]
-    assert answers["respondent"].iloc[0] == "Dana"  # the input is untouched
-
-
 def test_an_answers_file_without_answers_is_a_data_error(tmp_path, model):
     header_only = tmp_path / "answers.csv"
     header_only.write_text("respondent,role,question_id,level,note\n")

@@ -33,9 +33,9 @@ POSITIVES = [
 ]
 
 NEGATIVES = [
-    "version 2.10.3 broke it", "APP-1234 and APP-98765 are linked", "order #4820193", "ORD-2026-004512",
+    "version 2.10.3 broke it", "APP-1234 and APP-98765 are linked", "ticket #4820193",
     "on 2026-03-31 14:05:33", "date 31/03/2026", "on 03.31.2026", "it costs 1 250 000 EUR", "12.500.000",
-    "ticket 12345678", "build 1.2.3.4567", "at 10:30:00", "error code 0x80070005", "invoice INV-00012345",
+    "ticket 12345678", "build 1.2.3.4567", "at 10:30:00", "error code 0x80070005",
     "1234567890123", "v10.0.19045", "numbers 2025 2026", "see https://docs.example.com/a/b", "ref 4111111111111112",
     "ratio 3:2", "SKU 123-456-7", "release 2026.03.1", "GB82 is not an IBAN", "DE89370400440532013001",
     "user@localhost", "ZD-88231", "between 09:00-17:30", "Zendesk ticket #120394", "1,250,000.00 USD",
@@ -72,7 +72,7 @@ def test_kinds_and_placeholder_are_configurable():
     assert redact(text, kinds=["email"]) == "[email] from 10.0.0.1"
     assert redact(text, kinds="ip", placeholder="<{kind}>") == "a@b.io from <ip>"
     assert redact(text, kinds=()) == text
-    assert set(KINDS) == {"url_token", "email", "iban", "card", "ip", "phone", "name"}
+    assert set(KINDS) == {"url_token", "email", "reference", "iban", "card", "ip", "phone", "name", "organisation"}
 
 
 def test_unknown_kind_is_a_config_error():
@@ -165,7 +165,8 @@ def test_masks_each_class_the_campaign_found(text, expected):
 
 @pytest.mark.parametrize("text", PHONE_GUARD + NOT_NAMES)
 def test_false_positive_guards(text):
-    assert redact(text) == text
+    # "order 4155550132" is an order number ([reference]), never a phone number
+    assert redact(text, kinds=[k for k in KINDS if k != "reference"]) == text
 
 
 def test_names_can_be_left_visible_and_series_agree():
@@ -173,3 +174,89 @@ def test_names_can_be_left_visible_and_series_agree():
     assert redact(text, kinds=["phone"]) == "Hi Uma, call [phone]"
     texts = [t for t, _ in NAMES + PHONES_NATIONAL_AND_UNSPACED] + NOT_NAMES + PHONE_GUARD
     assert redact(pd.Series(texts)).tolist() == [redact(t) for t in texts]
+
+
+# --- issue 14: names in quotes, customer organisations, invoice and order numbers ---------------------------------
+
+THANKS_NAMES = [
+    ("Thanks Rosa!", "Thanks [name]!"),
+    ("Thank you Maya, that worked.", "Thank you [name], that worked."),
+    ("Many thanks Quentin.", "Many thanks [name]."),
+    ("Cheers Ben", "Cheers [name]"),
+]
+NOT_THANKS_NAMES = ["Thanks Team!", "Thanks again!", "Thank you Northwind Support team for the help",
+                    "Thanks, John will call you back.", "Thanks for nothing", "Agent: Agent 07"]
+REFERENCES = [
+    ("Question about invoice INV-20391", "Question about invoice [reference]"),
+    ("my order #88812 never arrived", "my order [reference] never arrived"),
+    ("Order #4820193 for jane@example.com", "Order [reference] for [email]"),
+    ("ORD-2026-004512", "[reference]"),
+    ("invoice INV-00012345", "invoice [reference]"),
+    ("Invoice no. 20391 is wrong", "Invoice no. [reference] is wrong"),
+    ("order number: AB-77812", "order number: [reference]"),
+    ("purchase order PO-4471 attached", "purchase order [reference] attached"),
+    ("see INV/2026/0042 and SO-88123", "see [reference] and [reference]"),
+    ("order 4155550132", "order [reference]"),
+]
+NOT_REFERENCES = [
+    "order 2 more seats", "invoice 2026-03-31 was late", "Zendesk ticket #120394", "APP-1234 blocks invoicing",
+    "in order to export", "PO box", "so 2024 was busy", "INVALID-123", "ticket 12345678", "order of 10",
+    "reordered 12345 rows",
+]
+ORGANISATIONS = [
+    ("Billing query - Larkspur Design Pty Ltd", "Billing query - [organisation]"),
+    ("Billing question - Evergreen Clinics & Co", "Billing question - [organisation]"),
+    ("We at Pebblestone Accountants BV love it", "We at [organisation] love it"),
+    ("Vantage Events GmbH: renewal", "[organisation]: renewal"),
+    ("for Acme Widgets Inc. and Globex Corp", "for [organisation] and [organisation]"),
+    ("Redwood Labs, LLC", "[organisation]"),
+    ("Bank of Ireland plc", "[organisation]"),
+]
+NOT_ORGANISATIONS = [
+    "Ltd edition export", "Exports are limited to 10 MB", "the AG grid column", "Billing query", "Inc. tax",
+    "Co-browsing session", "Reports AS expected",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), THANKS_NAMES + REFERENCES + ORGANISATIONS)
+def test_masks_names_after_thanks_references_and_organisations(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", NOT_THANKS_NAMES + NOT_REFERENCES + NOT_ORGANISATIONS)
+def test_guards_for_the_new_rules(text):
+    assert redact(text) == text
+
+
+def test_known_organisations_are_masked_in_any_case_without_a_legal_form():
+    known = ["Vantage Events GmbH", "Redwood Labs", "9365", "AB", None]
+    assert redact("re: vantage events gmbh and Redwood Labs' invoices", organisations=known) == (
+        "re: [organisation] and [organisation]' invoices")
+    # ids without letters and two-letter names are not organisation names
+    assert redact("org 9365 and AB testing", organisations=known) == "org 9365 and AB testing"
+    assert redact("Redwood Labsx", organisations=known) == "Redwood Labsx"
+    texts = pd.Series(["Redwood Labs again", None, "nothing"])
+    assert redact(texts, organisations=known).tolist()[::2] == ["[organisation] again", "nothing"]
+    assert redact("Redwood Labs", organisations=known, kinds=["email"]) == "Redwood Labs"
+
+
+def test_new_rules_agree_between_strings_and_series():
+    texts = [t for t, _ in THANKS_NAMES + REFERENCES + ORGANISATIONS] + NOT_THANKS_NAMES + NOT_REFERENCES
+    assert redact(pd.Series(texts)).tolist() == [redact(t) for t in texts]
+
+
+def test_customer_domains_name_their_organisations():
+    from toolkit.pii import email_domains
+
+    texts = pd.Series(["write to lucy@vantageevents.sg", "b@redwoodlabs.com.au", "me@gmail.com", None,
+                       "support@northwind.cloud", "x@abc.io"])
+    domains = email_domains(texts, exclude=["Northwind Cloud"])
+    assert domains == ["redwoodlabs", "vantageevents"]  # free mail, the client and short labels left out
+    cases = [("Billing question - Vantage Events", "Billing question - [organisation]"),
+             ("The Vantage Events crew and Redwood Labs", "The [organisation] crew and [organisation]"),
+             ("Redwood said the labs are down", "Redwood said the labs are down"),
+             ("Northwind Cloud and Gmail", "Northwind Cloud and Gmail"),
+             ("vantage events in lower case", "vantage events in lower case")]
+    for text, expected in cases:
+        assert redact(text, domains=domains) == expected
+    assert redact(pd.Series([t for t, _ in cases]), domains=domains).tolist() == [e for _, e in cases]

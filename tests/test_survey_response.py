@@ -117,3 +117,41 @@ def test_quarterly_invitations_match_each_answer_once_within_the_window():
     # the June answer is 81 days after the April invitation: outside the 30-day window
     assert mark_responded(invitations, responses)["responded"].tolist() == [True, False, False]
     assert mark_responded(invitations, responses, window_days=90)["responded"].tolist() == [True, True, False]
+
+
+def _replies_client(respondent_replies, other_replies):
+    """Tickets whose agent replies differ (or not) between those answered and those not."""
+    replies = list(respondent_replies) + list(other_replies)
+    ids = [f"t{i}" for i in range(len(replies))]
+    tickets = validate(pd.DataFrame({"ticket_id": ids, "created_at": "2026-02-01T09:00Z", "status": "solved",
+                                     "channel": "email", "agent_replies": replies}), "tickets")
+    invitations = validate(pd.DataFrame({"invitation_id": [f"i{i}" for i in range(len(ids))], "survey": "csat",
+                                         "sent_at": "2026-02-02T09:00Z", "ticket_id": ids}), "survey_invitations")
+    answered = ids[:len(respondent_replies)]
+    responses = validate(pd.DataFrame({"response_id": [f"r{t}" for t in answered], "survey": "csat", "score": 5,
+                                       "scale": "1-5", "submitted_at": "2026-02-03T09:00Z", "ticket_id": answered}),
+                         "survey_responses")
+    return tickets, invitations, responses
+
+
+def test_equal_medians_are_never_called_a_real_difference():
+    # medians 2 and 2; the distributions differ (Mann-Whitney), and the means show how
+    tickets, invitations, responses = _replies_client([2] * 60 + [3] * 40, [1] * 40 + [2] * 60)
+    row = nonresponse_bias(invitations, responses, tickets, attributes=["agent_replies"]).iloc[0]
+    assert (row["respondents"], row["nonrespondents"]) == (2.0, 2.0) and bool(row["significant"])
+    assert row["statement"].startswith("Agent replies: median 2 for both, mean 2.4 for respondents vs 1.6 for "
+                                       "others (the distributions differ, adjusted p = ")
+    assert "real difference" not in row["statement"]
+
+
+def test_equal_medians_and_means_read_as_no_clear_difference():
+    tickets, invitations, responses = _replies_client([1, 2, 3] * 10, [3, 2, 1] * 10)
+    row = nonresponse_bias(invitations, responses, tickets, attributes=["agent_replies"]).iloc[0]
+    assert row["statement"] == (f"Agent replies: median 2 for both (no clear difference, adjusted p = "
+                                f"{row['p_adjusted']:.2g}).")
+
+
+def test_different_medians_keep_the_median_sentence():
+    tickets, invitations, responses = client()
+    row = nonresponse_bias(invitations, responses, tickets, attributes=["agent_replies"]).iloc[0]
+    assert row["statement"].startswith("Agent replies (median): 2 for respondents vs 5 for others (a real difference")

@@ -161,30 +161,6 @@ def check_answers(answers: pd.DataFrame, model: MaturityModel, *, file: str | No
                         column="role", fix="use one role per respondent (or distinct respondent names)")
 
 
-def anonymise_respondents(answers: pd.DataFrame) -> pd.DataFrame:
-    """``answers`` with each respondent's name replaced by their role, for a report sent to the client.
-
-    Interviewees speak more freely when the client sees roles, not names. A role held
-    by one respondent becomes its capitalised name ("Head of support"); a role held by
-    several is numbered in order of first appearance ("Agent 1", "Agent 2").
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> answers = pd.DataFrame({"respondent": ["Dana", "Tom", "Uma"], "role": ["head of support", "agent", "agent"]})
-    >>> anonymise_respondents(answers)["respondent"].tolist()
-    ['Head of support', 'Agent 1', 'Agent 2']
-    """
-    people = answers[["respondent", "role"]].drop_duplicates("respondent")
-    role_label = people["role"].astype("str").str.strip().str.capitalize()
-    number = people.groupby("role").cumcount() + 1
-    shared = people["role"].map(people["role"].value_counts()) > 1
-    alias = role_label.where(~shared, role_label + " " + number.astype("str"))
-    out = answers.copy()
-    out["respondent"] = out["respondent"].map(dict(zip(people["respondent"], alias, strict=True)))
-    return out
-
-
 def save_answers(answers: pd.DataFrame, path: str | Path) -> None:
     """Write answers to CSV atomically: a crash mid-write leaves the previous file intact.
 

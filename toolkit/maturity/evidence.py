@@ -192,7 +192,7 @@ def _finding(row: dict, claim_level: int) -> str:
         return opening
     if not claimers:
         return f"{opening} No interviewee made this claim (answers at level {claim_level} or above make it)."
-    many = ";" in claimers
+    many = ";" in claimers or not claimers.startswith("1 of ") and claimers.split(" ", 1)[0].isdigit()
     if row["verdict"] == CONTRADICTED:
         return f"{opening} It contradicts the answer{'s' if many else ''} of {claimers}."
     return f"{opening} It confirms the answer{'s' if many else ''} of {claimers}."
@@ -202,7 +202,18 @@ def _people(frame: pd.DataFrame) -> str:
     """``Dana (head of support, level 4); Agent 2 (level 4)`` for the respondents in ``frame``.
 
     The role is left out when the respondent's label already is the role (anonymised answers).
+    Answers shown by role group (:func:`toolkit.report.people.grouped_answers`: the label is the role) are
+    counted per group: ``2 of Management (3) (level 4)``.
     """
-    return "; ".join(f"{r.respondent} (level {int(r.level)})"
-                     if str(r.respondent).lower().startswith(str(r.role).lower())
-                     else f"{r.respondent} ({r.role}, level {int(r.level)})" for r in frame.itertuples(index=False))
+    parts = []
+    for label, rows in frame.groupby("respondent", sort=False):
+        levels = sorted({int(v) for v in rows["level"]})
+        level = f"level {levels[0]}" if len(levels) == 1 else f"levels {levels[0]}-{levels[-1]}"
+        role = str(rows["role"].iloc[0])
+        if len(rows) > 1 or role == str(label):
+            parts.append(f"{len(rows)} of {label} ({level})")
+        elif str(label).lower().startswith(role.lower()):
+            parts.append(f"{label} ({level})")
+        else:
+            parts.append(f"{label} ({role}, {level})")
+    return "; ".join(parts)

@@ -61,9 +61,13 @@ def respondent_heatmap(respondent_scores: DataFrame, *, title: str = "Each respo
 
     Parameters
     ----------
-    respondent_scores : from :func:`toolkit.maturity.scoring.score_respondents`.
+    respondent_scores : from :func:`toolkit.maturity.scoring.score_respondents` (or its role-group form,
+        :func:`toolkit.report.people.group_scores`).
     """
-    frame = respondent_scores.assign(who=respondent_scores["respondent"] + " (" + respondent_scores["role"] + ")")
+    role = respondent_scores["role"].fillna("").astype("str")
+    # grouped scores (toolkit.report.people.group_scores) carry no role: their label says who they are
+    frame = respondent_scores.assign(who=respondent_scores["respondent"].where(
+        role.eq(""), respondent_scores["respondent"] + " (" + role + ")"))
     dims = list(dict.fromkeys(frame["dimension"]))
     grid = frame.pivot_table(index="who", columns="dimension", values="score", sort=False).reindex(columns=dims)
     fig = go.Figure(go.Heatmap(

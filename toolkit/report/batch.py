@@ -55,6 +55,8 @@ KEYS = {
     "sla_targets": "sla_targets",
     "segments": "segments",
     "redact_pii": "redact_pii",
+    "show_names": "show_names",
+    "named_respondents": "named_respondents",
     "logo": "logo_path",
     "accent": "accent_colour",
     "duplicates_representation": "duplicates_representation",

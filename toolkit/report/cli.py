@@ -77,6 +77,11 @@ def _data_options(command):
         click.option("--timezone", default="UTC", show_default=True,
                      help="The client's time zone, e.g. Europe/London."),
         click.option("--no-redact", is_flag=True, help="Show e-mail addresses, phone numbers etc. in ticket text."),
+        click.option("--show-names", is_flag=True,
+                     help="Name agents and interviewees (internal use; by default agents are \"Agent 07\" and "
+                          "interviewees role groups)."),
+        click.option("--named-respondent", "named_respondents", multiple=True,
+                     help="An interviewee who agreed to be named (as in the answers file); repeat for several."),
         click.option("--duplicates-representation", default="tfidf", show_default=True,
                      help="How the upstream-problems section reads ticket text: tfidf, or semantic (the sentence "
                           "model: closer paraphrases, about a minute per 20,000 tickets)."),
@@ -101,8 +106,8 @@ def _data_options(command):
 @click.option("--pdf", is_flag=True, help="Also write NAME.pdf (A4) next to the HTML, printed by headless Chromium.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def report(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
-           portfolio, period, timezone, no_redact, duplicates_representation, logo, accent, baseline, notebook, name,
-           out, batch, demo, demo_after, pdf, quiet) -> None:
+           portfolio, period, timezone, no_redact, show_names, named_respondents, duplicates_representation, logo,
+           accent, baseline, notebook, name, out, batch, demo, demo_after, pdf, quiet) -> None:
     """Render a client's HTML report from their exports.
 
     \b
@@ -136,6 +141,7 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
                         if v is not None})
     if baseline:
         options["baseline"] = baseline
+    options.update(_people_options(show_names, named_respondents))
     job = job_from_options(options, base_dir=Path.cwd())
     result = render_report(job.parameters, out, job.name, notebook=job.notebook, title=job.title,
                            progress=not quiet, **({"pdf": True} if pdf else {}))
@@ -144,6 +150,12 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
                f"{job.name}.bundle in {result.seconds:.0f} s")
     if result.pdf_problem:
         click.echo(result.pdf_problem, err=True)
+
+
+def _people_options(show_names: bool, named_respondents: tuple[str, ...]) -> dict:
+    """--show-names and --named-respondent as engagement keys (only when given, so batch defaults hold)."""
+    return {**({"show_names": True} if show_names else {}),
+            **({"named_respondents": list(named_respondents)} if named_respondents else {})}
 
 
 def _options(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations,
@@ -168,7 +180,8 @@ def _options(client, tickets, tickets_format, messages, messages_format, survey,
               help="Folder for the results bundle NAME.bundle.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def tables(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
-           portfolio, period, timezone, no_redact, duplicates_representation, name, out, quiet) -> None:
+           portfolio, period, timezone, no_redact, show_names, named_respondents, duplicates_representation, name, out,
+           quiet) -> None:
     """Write a client's results bundle (every report table, tables.xlsx, manifest.json) without the HTML.
 
     \b
@@ -183,6 +196,7 @@ def tables(client, tickets, tickets_format, messages, messages_format, survey, s
                        invitations, maturity, portfolio, period, timezone, no_redact, duplicates_representation)
     if name:
         options["name"] = name
+    options.update(_people_options(show_names, named_respondents))
     job = job_from_options(options, base_dir=Path.cwd())
     bundle = write_tables(job.parameters, out, job.name, notebook=job.notebook, progress=not quiet)
     click.echo(f"wrote {bundle}")

@@ -16,9 +16,9 @@ import pandas as pd
 
 from toolkit import schema
 from toolkit.errors import DataError
-from toolkit.maturity.answers import anonymise_respondents
 from toolkit.report.export import period_label
 from toolkit.report.parameters import ReportParameters
+from toolkit.report.people import agent_names, agent_pseudonyms, pseudonymise_text, respondent_ids
 from toolkit.schema import has_values
 
 INPUT_COLUMNS = ["file", "table", "format", "rows_read", "rows_kept", "rows_rejected", "outside_period",
@@ -113,17 +113,49 @@ def _report_fix(exc: DataError, path: Path, table: str) -> str:
     return convert[0].upper() + convert[1:]
 
 
-def _redact(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
-    """``frame`` with personal data masked in ``columns``, and how many values changed."""
+def _redact(frame: pd.DataFrame, columns: tuple[str, ...], organisations: list[str],
+            domains: list[str]) -> tuple[pd.DataFrame, int]:
+    """``frame`` with personal data masked in ``columns`` (the ``organisations`` named and those spelling one
+    of the customers' e-mail ``domains`` included), and how many values changed."""
     from toolkit.pii import redact
 
     changed = 0
     for column in columns:
         if has_values(frame, column):
-            masked = redact(frame[column])
+            masked = redact(frame[column], organisations=organisations, domains=domains)
             changed += int((frame[column].notna() & (masked != frame[column])).sum())
             frame[column] = masked
     return frame, changed
+
+
+def _organisations(tickets: pd.DataFrame | None) -> list[str]:
+    """The customer organisations' names when the export holds names (Zendesk's "Organization"), not ids."""
+    if tickets is None or not has_values(tickets, "organization_id"):
+        return []
+    return [n for n in tickets["organization_id"].dropna().astype("str").unique() if not n.strip().isdigit()]
+
+
+def _pseudonymise(tables: dict[str, pd.DataFrame | None], key: str) -> bool:
+    """Agents replaced by their "Agent 07" labels in every column and text that holds them (in place).
+
+    Returns whether there were agents to replace.
+    """
+    tickets, messages = tables.get("tickets"), tables.get("messages")
+    labels = agent_pseudonyms(agent_names(tickets, messages), key=key)
+    if not labels:
+        return False
+    if tickets is not None and "assignee" in tickets.columns:
+        tickets["assignee"] = tickets["assignee"].map(labels, na_action="ignore").where(
+            tickets["assignee"].notna(), tickets["assignee"]).astype(tickets["assignee"].dtype)
+    if messages is not None and "author" in messages.columns:
+        agent = messages["author_role"].eq("agent") & messages["author"].notna()
+        messages["author"] = messages["author"].where(~agent, messages["author"].map(labels, na_action="ignore"))
+    for table, columns in TEXT_COLUMNS.items():
+        frame = tables.get(table)
+        for column in columns:
+            if frame is not None and has_values(frame, column):
+                frame[column] = pseudonymise_text(frame[column], labels)
+    return True
 
 
 def _in_period(times: pd.Series, params: ReportParameters) -> pd.Series:
@@ -143,8 +175,10 @@ def load_engagement(params: ReportParameters) -> Engagement:
     messages when their ticket is kept, survey responses and invitations when
     submitted or sent inside the period; maturity answers are not dated. With
     ``redact_pii`` (the default) personal data in the free-text columns
-    (:data:`TEXT_COLUMNS`) is masked here, before any analysis sees the text, and
-    interviewees are named by their role instead of their name.
+    (:data:`TEXT_COLUMNS`) is masked here, before any analysis sees the text (customer
+    organisations named in the tickets' organisation column included). Unless ``show_names``,
+    agents become stable pseudonyms ("Agent 07") in every column and text, and interviewees
+    "Respondent 1"... (the report shows them by role group; see :mod:`toolkit.report.people`).
     """
     tables: dict[str, pd.DataFrame | None] = {}
     rows, rejected = [], []
@@ -163,14 +197,9 @@ def load_engagement(params: ReportParameters) -> Engagement:
             keep = pd.Series(True, index=frame.index)
         outside = int((~keep).sum())
         frame = frame[keep.to_numpy()].reset_index(drop=True)
-        if params.redact_pii:
-            if table == "maturity_answers":
-                frame = anonymise_respondents(frame)
-                notes = f"{notes} Interviewees named by role.".strip()
-            frame, masked = _redact(frame, TEXT_COLUMNS.get(table, ()))
-            if masked:
-                noun = "value" if masked == 1 else "values"
-                notes = f"{notes} Personal data masked in {masked:,} text {noun}.".strip()
+        if table == "maturity_answers" and not params.show_names:
+            frame = respondent_ids(frame, named=params.named_respondents)
+            notes = f"{notes} Interviewees shown by role group.".strip()
         tables[table] = frame
         rows.append({"file": path.name, "table": table, "format": fmt, "rows_read": read,
                      "rows_kept": len(frame) + outside, "rows_rejected": len(bad), "outside_period": outside,
@@ -178,6 +207,22 @@ def load_engagement(params: ReportParameters) -> Engagement:
                      "notes": notes})
         if len(bad):
             rejected.append(bad.assign(file=path.name)[["file", *schema.REJECTED_COLUMNS]])
+    if params.redact_pii:
+        # every table is read first: the customers' e-mail domains anywhere name organisations everywhere
+        from toolkit.pii import email_domains
+
+        texts = [f[c] for t, f in tables.items() if f is not None for c in TEXT_COLUMNS.get(t, ()) if c in f.columns]
+        domains = email_domains(pd.concat(texts, ignore_index=True) if texts else [], exclude=[params.client_name])
+        organisations = _organisations(tables.get("tickets"))
+        for row in rows:
+            frame, masked = _redact(tables[row["table"]], TEXT_COLUMNS.get(row["table"], ()), organisations, domains)
+            if masked:
+                noun = "value" if masked == 1 else "values"
+                row["notes"] = f"{row['notes']} Personal data masked in {masked:,} text {noun}.".strip()
+    if not params.show_names and _pseudonymise(tables, key=params.client_name):
+        for row in rows:
+            if row["table"] in ("tickets", "messages"):
+                row["notes"] = f"{row['notes']} Agents shown as pseudonyms (Agent 01...).".strip()
     return Engagement(
         parameters=params,
         tickets=tables["tickets"],

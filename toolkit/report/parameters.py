@@ -34,7 +34,10 @@ class ReportParameters:
     """Validated parameters of a report notebook.
 
     Paths are absolute (or ``None`` when not given); dates are ``datetime.date``
-    (``None``: from the first / up to the last ticket).
+    (``None``: from the first / up to the last ticket). ``show_names`` names agents and
+    interviewees (an internal report); by default agents are pseudonymised and interviewees shown
+    as role groups, except the ``named_respondents`` who agreed to be named
+    (:mod:`toolkit.report.people`).
     """
 
     client_name: str = "Northwind Cloud"
@@ -59,6 +62,8 @@ class ReportParameters:
     duplicates_representation: str = "tfidf"
     baseline_path: Path | None = None
     bundle_path: Path | None = None
+    show_names: bool = False
+    named_respondents: tuple[str, ...] = ()
 
     def as_notebook_parameters(self) -> dict[str, Any]:
         """Plain values for papermill (paths and dates as strings, empty string for "not given")."""
@@ -178,6 +183,17 @@ def _representation(key: str, value: Any) -> str:
     return text
 
 
+def _names(key: str, value: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _fail(key, f"expected a list of names, got {value!r}",
+                    'pass the interviewees who agreed to be named as in the answers file, e.g. ["Dana"]')
+    return tuple(v.strip() for v in value)
+
+
 def _timezone(key: str, value: Any) -> str:
     return check_tz(_text(key, value), key=key)
 
@@ -219,6 +235,8 @@ def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = "."
     out["sla_targets"] = _targets("sla_targets", given["sla_targets"])
     out["segments"] = _segments("segments", given["segments"])
     out["redact_pii"] = _bool("redact_pii", given["redact_pii"])
+    out["show_names"] = _bool("show_names", given["show_names"])
+    out["named_respondents"] = _names("named_respondents", given["named_respondents"])
     colour = _text("accent_colour", given["accent_colour"])
     if not _HEX_COLOUR.fullmatch(colour):
         raise _fail("accent_colour", f"{colour!r} is not a hex colour", 'write it as "#RRGGBB", e.g. "#0b6e99"')

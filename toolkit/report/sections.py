@@ -35,6 +35,7 @@ from toolkit.maturity import (
 from toolkit.notes import notes
 from toolkit.report.findings import is_new
 from toolkit.report.inputs import Engagement
+from toolkit.report.people import group_scores, grouped_answers, hide_small_groups, interviewee_groups
 from toolkit.schema import has_values
 
 
@@ -166,6 +167,13 @@ def maturity(engagement: Engagement, problems: UpstreamProblems | None = None) -
     result.overall = score_overall(result.dimensions, answers)
     result.respondents = score_respondents(answers, model)
     result.disagreements = disagreements(answers, model)
+    claimers = answers
+    if not engagement.parameters.show_names:
+        # interviewees appear only as role groups of two or more (toolkit.report.people); scores are unchanged
+        labels = interviewee_groups(answers, model.role_groups, named=engagement.parameters.named_respondents)
+        result.respondents = group_scores(result.respondents, labels)
+        result.disagreements = hide_small_groups(result.disagreements)
+        claimers = grouped_answers(answers, labels)
     result.roadmap = build_roadmap(answers, model)
     result.model = f"{model.id} {model.version}"
     result.questions = _with_fingerprints(score_questions(answers, model), model)
@@ -174,7 +182,7 @@ def maturity(engagement: Engagement, problems: UpstreamProblems | None = None) -
         result.portfolio = portfolio_percentiles(result.dimensions, earlier)
         result.standing = portfolio_standing(result.portfolio, result.overall, earlier)
     data = evidence_data(engagement, problems)
-    result.evidence = evaluate_evidence(model, answers, data, tz=engagement.parameters.timezone)
+    result.evidence = evaluate_evidence(model, claimers, data, tz=engagement.parameters.timezone)
     result.checks = evidence_checks(model, data, tz=engagement.parameters.timezone)
     result.owners = model.dimensions.set_index("dimension_id")["owner"]
     _collect_notes(result)
@@ -267,6 +275,7 @@ class UpstreamProblems:
     assignments: pd.DataFrame | None = None  # the finder's assignments_: ticket_id, cluster_id (-1: none)
     examples: pd.DataFrame | None = None
     weekly: pd.DataFrame | None = None  # weekly_counts: cluster_id, week, tickets
+    csat_answers: pd.Series | None = None  # cluster_id -> rated tickets (the n behind each cluster's CSAT)
     clustered_tickets: int = 0
     total_tickets: int = 0
     notes: list[str] = field(default_factory=list)
@@ -296,6 +305,8 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     result.clustered_tickets = int((result.assignments["cluster_id"] >= 0).sum())
     labels = tickets["ticket_id"].map(finder.assignments_.set_index("ticket_id")["cluster_id"]).fillna(-1)
     result.weekly = weekly_counts(tickets, labels.astype("int64").to_numpy())
+    if "satisfaction" in tickets.columns:
+        result.csat_answers = tickets["satisfaction"].notna().groupby(labels.astype("int64").to_numpy()).sum()
     result.notes += list(finder.clusters_.attrs.get("notes", []))
     shown = shown_clusters(result.clusters, top)[["cluster_id", "representative_ids"]]
     shown = shown.explode("representative_ids").dropna()
@@ -341,7 +352,8 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
     ``last_seen`` (dates), ``emerging`` (bool), ``recent_tickets`` (in the last four weeks), ``growth`` (its
     recent rate as a multiple of its usual one, as text; "new" for a problem that had no usual rate yet,
     :func:`toolkit.report.findings.is_new`), ``reopen_rate``, ``csat`` (share satisfied of its
-    rated tickets), ``csat_rest``, ``bug_keys`` (one per line, so a key never breaks at its hyphen),
+    rated tickets), ``csat_answers`` (how many were rated: the n behind ``csat``), ``csat_rest``,
+    ``bug_keys`` (one per line, so a key never breaks at its hyphen),
     ``examples`` (up to three representative subjects joined with " · ").
     """
     if problems.clusters is None or not len(problems.clusters):
@@ -365,6 +377,8 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
         "growth": growth,
         "reopen_rate": top_clusters["reopen_rate"].to_numpy(),
         "csat": top_clusters["csat"].to_numpy(),
+        "csat_answers": (problems.csat_answers.reindex(top_clusters["cluster_id"]).fillna(0).astype("int64")
+                         .to_numpy() if problems.csat_answers is not None else 0),
         "csat_rest": top_clusters["csat_rest"].to_numpy(),
         "bug_keys": top_clusters["bug_keys"].map(lambda keys: "\n".join(k for k in keys if not k.startswith("#"))
                                                  if isinstance(keys, list | tuple) else "").to_numpy(),

@@ -179,7 +179,7 @@ def nonresponse_bias(invitations: pd.DataFrame, survey_responses: pd.DataFrame, 
             a, b = resp.astype(float), non.astype(float)
             p = stats.mannwhitneyu(a, b, alternative="two-sided").pvalue if a.nunique() + b.nunique() > 2 else 1.0
             row.update(respondents=float(a.median()), nonrespondents=float(b.median()), test="Mann-Whitney U",
-                       p_value=float(p))
+                       p_value=float(p), mean_respondents=float(a.mean()), mean_nonrespondents=float(b.mean()))
         else:
             table = pd.crosstab(values, joined["responded"])
             if table.shape[0] < 2 or table.shape[1] < 2:
@@ -210,6 +210,14 @@ def _bias_statement(row) -> str:
     if row.measure == "share":
         text = (f"{row.label}: {fmt.percent(row.respondents)} of respondents' tickets vs "
                 f"{fmt.percent(row.nonrespondents)} of others'")
+    elif row.measure == "median" and _number(row.respondents) == _number(row.nonrespondents):
+        # Mann-Whitney compares whole distributions: equal medians can differ; say what the numbers show
+        text = f"{row.label}: median {_number(row.respondents)} for both"
+        if _number(row.mean_respondents) != _number(row.mean_nonrespondents):
+            text += (f", mean {_number(row.mean_respondents)} for respondents vs "
+                     f"{_number(row.mean_nonrespondents)} for others")
+        verdict = "the distributions differ" if row.significant else "no clear difference"
+        return f"{text[0].upper()}{text[1:]} ({verdict}, adjusted p = {row.p_adjusted:.2g})."
     elif row.measure == "median":
         text = (f"{row.label} (median): {_number(row.respondents)} for respondents vs "
                 f"{_number(row.nonrespondents)} for others")
