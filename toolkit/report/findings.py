@@ -5,7 +5,10 @@ findings as sentences with their numbers. A finding is one row of a tidy frame:
 
 - ``area``: the report section it comes from (e.g. "Customer experience");
 - ``finding``: one sentence, with the numbers and their intervals where they have one;
-- ``weight``: how much it matters, 0-1, used only to choose and order the summary.
+- ``weight``: how much it matters, 0-1, used only to choose and order the summary;
+- ``id``: a stable name for the fact the finding states (``"ops.watermelon.billing"``), by which
+  the consultant's engagement file rewords, suppresses or reorders it
+  (:mod:`toolkit.report.engagement_file`; the list is in docs/engagement-file.md).
 
 Weights are stated rules, not a model: a watermelon segment (green metrics, red
 experience) 0.95; the headline scores 0.9 (context every reader needs); a segment
@@ -19,6 +22,7 @@ statistical support (small samples, non-significant differences) are never writt
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -26,7 +30,7 @@ import pandas as pd
 from toolkit import formatting as fmt
 from toolkit.report.text import Html, safe_text
 
-FINDING_COLUMNS = ["area", "finding", "weight"]
+FINDING_COLUMNS = ["id", "area", "finding", "weight"]
 MIN_TICKETS = 30
 """Groups smaller than this (tickets in a cluster) are too small to headline as a finding."""
 CX = "Customer experience"
@@ -36,8 +40,16 @@ UPSTREAM = "Upstream problems"
 SINCE = "Since the last assessment"
 
 
-def _frame(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS).astype({"weight": "float64"})
+def _frame(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["area", "finding", "weight", "id"]).astype({"weight": "float64"})
+    repeat = frame.groupby("id", sort=False).cumcount()  # two problems with one name stay two ids
+    frame["id"] = frame["id"].where(repeat == 0, frame["id"] + "-" + (repeat + 1).astype("str"))
+    return frame[FINDING_COLUMNS]
+
+
+def _key(value: object) -> str:
+    """A value (team, effect, problem name) as the last part of a finding id: ``"Team Billing"`` -> ``team-billing``."""
+    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-") or "none"
 
 
 def _pct(points: float) -> str:
@@ -88,7 +100,7 @@ def survey_findings(
     - the NPS change from the first to the last period of ``nps_trend`` (``survey_trend`` output),
       when the difference test (:func:`toolkit.survey.nps_difference_from_counts`) supports it (0.8).
     """
-    rows: list[tuple[str, str, float]] = []
+    rows: list[tuple[str, str, float, str]] = []
     if _usable(summary, "survey", "score", "low", "high", "n"):
         parts = []
         for r in summary.itertuples():
@@ -105,7 +117,7 @@ def survey_findings(
                              f"{_pct_interval(r.low, r.high)}, {fmt.count(r.n)} answers)")
         if parts:
             joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-            rows.append((CX, f"Customers gave {joined}.", 0.9))
+            rows.append((CX, f"Customers gave {joined}.", 0.9, "cx.scores"))
     for segment, frame in (csat_by_segment or {}).items():
         if not _usable(frame, "score", "low", "high", "rest_score", "difference", "significant", "direction"):
             continue
@@ -119,12 +131,13 @@ def survey_findings(
         gap = -float(worst["difference"])
         rows.append((CX, f"CSAT for {segment.replace('_', ' ')} {name} is {_pct(worst['score'])} satisfied "
                          f"(95% CI {_pct_interval(worst['low'], worst['high'])}), {fmt.number(gap)} points below "
-                         f"the rest ({_pct(worst['rest_score'])}).", min(0.9, 0.7 + gap / 100)))
+                         f"the rest ({_pct(worst['rest_score'])}).", min(0.9, 0.7 + gap / 100),
+                     f"cx.csat_below.{_key(segment)}"))
     if _usable(drivers, "odds_ratio", "significant", "statement"):
         harmful = drivers[drivers["significant"].fillna(False).astype(bool) & (drivers["odds_ratio"] > 1)]
         if len(harmful):
             top = harmful.sort_values("odds_ratio", ascending=False, kind="stable").iloc[0]
-            rows.append((CX, f"Strongest driver of dissatisfaction: {top['statement']}", 0.7))
+            rows.append((CX, f"Strongest driver of dissatisfaction: {top['statement']}", 0.7, "cx.driver"))
     if _usable(response_rates, "survey", "rate"):
         csat_rate = response_rates[response_rates["survey"] == "csat"]
         if len(csat_rate):
@@ -136,14 +149,14 @@ def survey_findings(
                                    & (nonresponse["measure"] == "share")]
                 if len(real):
                     text += f"; respondents differ from the rest: {real['statement'].iloc[0]}"
-            rows.append((CX, text.rstrip(".") + ".", 0.6))
+            rows.append((CX, text.rstrip(".") + ".", 0.6, "cx.response_rate"))
     if _usable(themes, "label", "leans", "share_unfavourable", "share_favourable", "difference"):
         negative = themes[themes["leans"] == "detractors"]
         if len(negative):
             top = negative.sort_values("difference", ascending=False, kind="stable").iloc[0]
             rows.append((CX, f"The comment theme that most sets detractors apart is “{top['label']}”: "
                              f"{_pct(top['share_unfavourable'])} of detractors' comments vs "
-                             f"{_pct(top['share_favourable'])} of promoters'.", 0.5))
+                             f"{_pct(top['share_favourable'])} of promoters'.", 0.5, "cx.comment_theme"))
     if _usable(nps_trend, "period", "n", "score", "favourable", "unfavourable") and len(nps_trend) >= 2:
         from toolkit.survey import nps_difference_from_counts
 
@@ -159,7 +172,7 @@ def survey_findings(
                              f"{fmt.nps(last['score'])} in {_quarter(last['period'])} (change "
                              f"{fmt.nps(change['difference'])} points, 95% CI "
                              f"{fmt.interval(change['low'], change['high'], 'nps')}, {fmt.p_value(change['p_value'])})"
-                             ".", 0.8))
+                             ".", 0.8, "cx.nps_change"))
     return _frame(rows)
 
 
@@ -180,20 +193,20 @@ def maturity_findings(
 ) -> pd.DataFrame:
     """Findings from :mod:`toolkit.maturity` results: overall level, largest gaps, disagreements, quick wins,
     and interview claims the data contradicts (those some interviewee made; the first one's own sentence, 0.75)."""
-    rows: list[tuple[str, str, float]] = []
+    rows: list[tuple[str, str, float, str]] = []
     if _usable(overall, "score", "target") and pd.notna(overall["score"].iloc[0]):
         o = overall.iloc[0]
         who = f" from {int(o['respondents'])} interviews" if "respondents" in overall.columns and o["respondents"] \
             else ""
         rows.append((MATURITY, f"Support maturity is {fmt.level(o['score'])} of 5 against a target of "
                                f"{fmt.level(o['target'])}{who} ({fmt.percent(o['coverage'])} of questions answered).",
-                     0.85))
+                     0.85, "maturity.overall"))
     if _usable(dimensions, "dimension", "score", "target", "gap"):
         gaps = dimensions[dimensions["gap"] > 0].sort_values("gap", ascending=False, kind="stable").head(2)
         if len(gaps):
             named = " and ".join(f"{r.dimension} ({fmt.level(r.score)} vs target {fmt.level(r.target)})"
                                  for r in gaps.itertuples())
-            rows.append((MATURITY, f"The largest maturity gaps are in {named}.", 0.7))
+            rows.append((MATURITY, f"The largest maturity gaps are in {named}.", 0.7, "maturity.gaps"))
     if _usable(disagreements, "dimension", "flagged", "score_a", "score_b", "group_a", "group_b"):
         flagged = disagreements[disagreements["flagged"].fillna(False).astype(bool)]
         if len(flagged):
@@ -201,12 +214,13 @@ def maturity_findings(
             n = len(flagged)
             rows.append((MATURITY, f"{str(top['group_a']).capitalize()} and {top['group_b']} disagree on {n} "
                                    f"dimension{'s' if n != 1 else ''}; most on {top['dimension']} "
-                                   f"({fmt.level(top['score_a'])} vs {fmt.level(top['score_b'])}).", 0.75))
+                                   f"({fmt.level(top['score_a'])} vs {fmt.level(top['score_b'])}).", 0.75,
+                     "maturity.disagreement"))
     if _usable(roadmap, "phase", "effort"):
         first = roadmap[roadmap["phase"] == roadmap["phase"].iloc[0]]
         quick = int((first["effort"] == "low").sum())
         rows.append((MATURITY, f"The roadmap has {len(roadmap)} steps; the first phase ({roadmap['phase'].iloc[0]}) "
-                               f"holds {len(first)}, {quick} of them low effort.", 0.4))
+                               f"holds {len(first)}, {quick} of them low effort.", 0.4, "maturity.roadmap"))
     if _usable(evidence, "verdict", "finding"):
         contradicted = evidence[evidence["verdict"] == "contradicted"]
         if "claimed_by" in evidence.columns:  # a claim nobody made contradicts no interview
@@ -214,7 +228,8 @@ def maturity_findings(
         if len(contradicted):
             n = len(contradicted)
             lead = f"{n} interview claim{'s are' if n != 1 else ' is'} contradicted by the data. "
-            rows.append((MATURITY, lead + str(contradicted["finding"].iloc[0]), 0.75))
+            rows.append((MATURITY, lead + str(contradicted["finding"].iloc[0]), 0.75,
+                         "maturity.contradicted_claims"))
     return _frame(rows)
 
 
@@ -234,19 +249,22 @@ def operations_findings(
     - the channel with the highest significant incomplete-conversation rate, if above 5% (0.55);
     - agents hedging in more than 40% of their replies, not small samples (0.5).
     """
-    rows: list[tuple[str, str, float]] = []
+    rows: list[tuple[str, str, float, str]] = []
     if _usable(watermelon, "flag", "explanation"):
-        for text in watermelon.loc[watermelon["flag"].fillna(False).astype(bool), "explanation"]:
-            rows.append((OPERATIONS, str(text), 0.95))
+        flagged = watermelon[watermelon["flag"].fillna(False).astype(bool)]
+        for segment, text in zip(flagged.get("segment", flagged.index), flagged["explanation"], strict=True):
+            rows.append((OPERATIONS, str(text), 0.95, f"ops.watermelon.{_key(segment)}"))
     if _usable(over_time, "verdict", "sentence"):
-        for text in over_time.loc[over_time["verdict"] == "watermelon", "sentence"]:
-            rows.append((OPERATIONS, str(text), 0.8))
+        melons = over_time[over_time["verdict"] == "watermelon"]
+        for metric, text in zip(melons.get("ops_metric", melons.index), melons["sentence"], strict=True):
+            rows.append((OPERATIONS, str(text), 0.8, f"ops.watermelon_over_time.{_key(metric)}"))
     if _usable(period_effects, "p_value", "sentence"):
         real = period_effects[(period_effects["p_value"] < 0.05)]
         if "small_sample" in real.columns:
             real = real[~real["small_sample"].fillna(False).astype(bool)]
-        for text in real["sentence"]:
-            rows.append((OPERATIONS, str(text), 0.55))
+        for effect, segment, text in zip(real.get("effect", real.index), real.get("segment", real.index),
+                                         real["sentence"], strict=True):
+            rows.append((OPERATIONS, str(text), 0.55, f"ops.period_effect.{_key(effect)}.{_key(segment)}"))
     if _usable(incomplete, "incomplete_rate", "ci_low", "channel", "finished", "incomplete"):
         reliable = incomplete
         if "small_sample" in reliable.columns:
@@ -257,7 +275,8 @@ def operations_findings(
             rows.append((OPERATIONS, f"{fmt.percent(top['incomplete_rate'])} of finished {top['channel']} "
                                      f"conversations ({fmt.count(top['incomplete'])} of {fmt.count(top['finished'])}) "
                                      "ended with the "
-                                     "customer gone before a resolution.", 0.55))
+                                     "customer gone before a resolution.", 0.55,
+                         "ops.incomplete"))
     if _usable(hedging, "segment", "hedged_share", "replies"):
         heavy = hedging[hedging["hedged_share"] > 0.4]
         if "small_sample" in heavy.columns:
@@ -268,7 +287,7 @@ def operations_findings(
             n = len(heavy)
             rows.append((OPERATIONS, f"{n} agent{'s' if n != 1 else ''} hedge{'' if n != 1 else 's'} in more than "
                                      f"40% of their replies (\"should be fixed\", "
-                                     f"\"I think\"): {named}.", 0.5))
+                                     f"\"I think\"): {named}.", 0.5, "ops.hedging"))
     return _frame(rows)
 
 
@@ -278,7 +297,7 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
     - the tickets held by the ten highest-impact clusters, and the highest-impact one (0.8);
     - each emerging cluster of at least :data:`MIN_TICKETS` tickets (at most two), with its start (0.85).
     """
-    rows: list[tuple[str, str, float]] = []
+    rows: list[tuple[str, str, float, str]] = []
     if not _usable(clusters, "name", "tickets", "customers"):
         return _frame(rows)
     if "cluster_id" in clusters.columns:
@@ -296,13 +315,14 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
     key_text = f", bug key {keys[0]}" if keys else ""
     rows.append((UPSTREAM, f"The {len(top_ten)} highest-impact recurring problems account for {fmt.count(held)} "
                            f"tickets{share}; the costliest, “{top['name']}”, brought {fmt.count(top['tickets'])} "
-                           f"tickets from {fmt.count(top['customers'])} customers{key_text}.", 0.8))
+                           f"tickets from {fmt.count(top['customers'])} customers{key_text}.", 0.8,
+                 "upstream.top_problems"))
     if "emerging" in clusters.columns:
         emerging = clusters[clusters["emerging"].fillna(False).astype(bool) & (clusters["tickets"] >= MIN_TICKETS)]
         for r in emerging.head(2).itertuples():
             since = f" since {fmt.day(r.first_seen)}" if hasattr(r, "first_seen") and pd.notna(r.first_seen) else ""
             rows.append((UPSTREAM, f"Emerging problem: “{r.name}”, {fmt.count(r.tickets)} tickets{since}"
-                                   f"{_recent_growth(r)}.", 0.85))
+                                   f"{_recent_growth(r)}.", 0.85, f"upstream.emerging.{_key(r.name)}"))
     return _frame(rows)
 
 
@@ -339,16 +359,18 @@ def reassessment_findings(since) -> pd.DataFrame:
         verdict = ("all for the better" if better == len(clear) else "none for the better" if better == 0
                    else f"{better} of them for the better")
         rows.append((SINCE, f"Since the last assessment ({since.before}), {len(clear)} measures changed clearly, "
-                            f"{verdict}: " + "; ".join(parts) + ".", 0.97))
+                            f"{verdict}: " + "; ".join(parts) + ".", 0.97, "since.scores"))
     else:
         rows.append((SINCE, f"No score or operations measure changed clearly since the last assessment "
-                            f"({since.before}).", 0.97))
+                            f"({since.before}).", 0.97, "since.scores"))
     w = since.watermelon
-    for status, text in (("no longer a watermelon", "no longer looks green while customers feel red"),
-                         ("newly a watermelon", "now looks green while its customers feel red")):
+    for status, text, key in (("no longer a watermelon", "no longer looks green while customers feel red",
+                               "since.watermelon_gone"),
+                              ("newly a watermelon", "now looks green while its customers feel red",
+                               "since.watermelon_new")):
         teams = w.loc[w["status"] == status, "team"].tolist()
         if teams:
-            rows.append((SINCE, f"{', '.join(teams)} {text}.", 0.96))
+            rows.append((SINCE, f"{', '.join(teams)} {text}.", 0.96, key))
     p = since.problems
     resolved, new = p[p["status"] == "resolved"], p[p["status"] == "new"]
     if len(resolved) or len(new):
@@ -357,10 +379,11 @@ def reassessment_findings(since) -> pd.DataFrame:
             said.append(f"{len(resolved)} resolved ({'; '.join(resolved['problem'])})")
         if len(new):
             said.append(f"{len(new)} new ({'; '.join(new['problem'])})")
-        rows.append((SINCE, f"Upstream problems since the last assessment: {', '.join(said)}.", 0.93))
+        rows.append((SINCE, f"Upstream problems since the last assessment: {', '.join(said)}.", 0.93, "since.problems"))
     if len(since.roadmap):
         done = int((since.roadmap["status"] == "done").sum())
-        rows.append((SINCE, f"{done} of the {len(since.roadmap)} roadmap steps recommended last time are done.", 0.9))
+        rows.append((SINCE, f"{done} of the {len(since.roadmap)} roadmap steps recommended last time are done.", 0.9,
+                     "since.roadmap"))
     return _frame(rows)
 
 
