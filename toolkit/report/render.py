@@ -37,6 +37,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from toolkit import formatting
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.files import atomic_write_text, inside, make_folder, output_name
+from toolkit.report.engagement_file import read_engagement_file
 from toolkit.report.export import COVER_MIMETYPE, Cover, export_html, period_label
 from toolkit.report.parameters import ReportParameters, validate_parameters
 
@@ -118,9 +119,11 @@ def render_report(
     started = time.perf_counter()
     nb = execute(notebook, executed, _with_bundle(params, out / f"{name}.bundle"), timeout=timeout,
                  progress=progress, stale_html=html_path)
+    voice = read_engagement_file(params.engagement_file)
     cover = Cover(client=params.client_name, period=period_label(params.period_start, params.period_end),
                   generated=_today(), title=title, accent=params.accent_colour, logo=params.logo_path,
-                  redacted=params.redact_pii)
+                  prepared_by=", ".join(p for p in (voice.author, voice.firm) if p), contact=voice.contact,
+                  confidentiality=voice.confidentiality, redacted=params.redact_pii)
     cover = _cover_from_outputs(nb, cover)
     try:
         page = export_html(nb, cover)
