@@ -78,5 +78,8 @@ class _CoverFacts:
 
 
 def cover_facts(engagement: Engagement) -> _CoverFacts:
-    """Show this (in a cell tagged ``report-hide``) to put the data's real period on the report's first screen."""
-    return _CoverFacts({"period": engagement.period})
+    """Show this (in a cell tagged ``report-hide``) to put the data's real period on the report's first screen
+    and hand the renderer the input warnings a batch summary lists (:func:`~toolkit.report.inputs.input_warnings`)."""
+    from toolkit.report.inputs import input_warnings
+
+    return _CoverFacts({"period": engagement.period, "warnings": input_warnings(engagement)})

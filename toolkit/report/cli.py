@@ -80,6 +80,11 @@ def _data_options(command):
         click.option("--duplicates-representation", default="tfidf", show_default=True,
                      help="How the upstream-problems section reads ticket text: tfidf, or semantic (the sentence "
                           "model: closer paraphrases, about a minute per 20,000 tickets)."),
+        click.option("--engagement", type=click.Path(),
+                     help="Engagement file (YAML): your commentary, finding edits, interview quotes and cover."),
+        click.option("--labels", type=click.Path(),
+                     help="The duplicate explorer's labels file (default: duplicate_labels.json next to the tickets, "
+                          "if there is one): names, merges and statuses of the upstream problems."),
     ]):
         command = option(command)
     return command
@@ -101,8 +106,8 @@ def _data_options(command):
 @click.option("--pdf", is_flag=True, help="Also write NAME.pdf (A4) next to the HTML, printed by headless Chromium.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def report(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
-           portfolio, period, timezone, no_redact, duplicates_representation, logo, accent, baseline, notebook, name,
-           out, batch, demo, demo_after, pdf, quiet) -> None:
+           portfolio, period, timezone, no_redact, duplicates_representation, engagement, labels, logo, accent,
+           baseline, notebook, name, out, batch, demo, demo_after, pdf, quiet) -> None:
     """Render a client's HTML report from their exports.
 
     \b
@@ -124,7 +129,7 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
     if batch:
         summary = run_batch(batch, out, progress=not quiet, echo=lambda m: click.echo(m, err=True), pdf=pdf)
         click.echo(summary_text(summary))
-        if (summary["status"] != "ok").any():
+        if (summary["status"] == "failed").any():
             raise SystemExit(1)
         return
     if demo or demo_after:
@@ -136,6 +141,7 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
                         if v is not None})
     if baseline:
         options["baseline"] = baseline
+    options.update({k: v for k, v in {"engagement": engagement, "labels": labels}.items() if v})
     job = job_from_options(options, base_dir=Path.cwd())
     result = render_report(job.parameters, out, job.name, notebook=job.notebook, title=job.title,
                            progress=not quiet, **({"pdf": True} if pdf else {}))
@@ -168,7 +174,8 @@ def _options(client, tickets, tickets_format, messages, messages_format, survey,
               help="Folder for the results bundle NAME.bundle.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def tables(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
-           portfolio, period, timezone, no_redact, duplicates_representation, name, out, quiet) -> None:
+           portfolio, period, timezone, no_redact, duplicates_representation, engagement, labels, name, out,
+           quiet) -> None:
     """Write a client's results bundle (every report table, tables.xlsx, manifest.json) without the HTML.
 
     \b
@@ -183,6 +190,7 @@ def tables(client, tickets, tickets_format, messages, messages_format, survey, s
                        invitations, maturity, portfolio, period, timezone, no_redact, duplicates_representation)
     if name:
         options["name"] = name
+    options.update({k: v for k, v in {"engagement": engagement, "labels": labels}.items() if v})
     job = job_from_options(options, base_dir=Path.cwd())
     bundle = write_tables(job.parameters, out, job.name, notebook=job.notebook, progress=not quiet)
     click.echo(f"wrote {bundle}")
