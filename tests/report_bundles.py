@@ -20,7 +20,7 @@ def engagement_bundle(data: Path | None) -> Bundle:
         timezone="Europe/London", sla_targets={"urgent": 60, "high": 240, "normal": 480, "low": 1440}))
     engagement = report.load_engagement(params)
     problems = sections.upstream_problems(engagement)
-    mat = sections.maturity(engagement, clusters=problems.clusters)
+    mat = sections.maturity(engagement, problems)
     cx = sections.customer_experience(engagement)
     op = sections.operations(engagement)
     tables = {"maturity_dimensions": mat.dimensions, "maturity_portfolio": mat.standing,
