@@ -360,7 +360,7 @@ def _from_labels(result: UpstreamProblems, tickets: pd.DataFrame, store, finder)
                             f"reviewed and marked as not a problem {'are' if n != 1 else 'is'} left out.")
     key = key.mask(key.isin(dismissed))
     shown = key.notna().to_numpy()
-    ev = cluster_table(tickets.loc[shown], key[shown])
+    ev = cluster_table(tickets, key)  # all tickets: "the rest" a cluster is compared with is every other ticket
     if has_values(tickets, "reopens"):
         reopened = (tickets.loc[shown, "reopens"].fillna(0) > 0).groupby(key[shown]).mean()
         ev["reopen_rate"] = ev["cluster"].map(reopened).astype("float64")
