@@ -115,13 +115,17 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
         --period 2026-01-01:2026-06-30 --out reports
     support-toolkit report --batch engagements.yaml --out reports
     support-toolkit report --demo --pdf
+    support-toolkit report --demo --engagement toolkit/samples/data/engagement.yaml --labels duplicate_labels.json
 
     Writes OUT/NAME.html (self-contained, offline), OUT/NAME.ipynb (the executed
     notebook, for audit) and OUT/NAME.bundle/ (every table, tables.xlsx, manifest.json);
     with --pdf also OUT/NAME.pdf (without Chromium the HTML is still written and the
     command says how to install it). With --baseline an earlier NAME.bundle adds "Since
-    the last assessment". Exit code 2 with a message for bad parameters or data; with
-    --batch, exit code 1 when any client failed (the others are still rendered).
+    the last assessment". --engagement adds your commentary, finding edits, quotes and cover
+    (docs/engagement-file.md); --labels lets the explorer's labels name the upstream problems.
+    Exit code 2 with a message for bad parameters or data; with --batch, exit code 1 when any
+    client failed (the others are still rendered; OUT/batch_summary.csv lists every client as
+    ok, warned or failed).
     """
     from toolkit.report.batch import job_from_options, run_batch, summary_text
     from toolkit.report.render import render_report
