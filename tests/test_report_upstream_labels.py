@@ -61,11 +61,11 @@ def test_labels_name_merge_and_rate_the_problems_without_reclustering(labels, mo
     assert table["reopen_rate"].tolist() == [0.5, 0.0]
     assert table["csat"].tolist() == [0.0, 0.0]
     assert table["csat_rest"].tolist() == [pytest.approx(4 / 7), pytest.approx(4 / 7)]  # rest: every other ticket
-    assert problems.assignments["cluster_id"].tolist() == [0, 0, 0, 0, 1, 1, 1, -1, -1, -1, -1, -1]
+    assert problems.assignments["cluster_id"].tolist() == [1, 1, 1, 1, 2, 2, 2, -1, -1, -1, -1, -1]
     assert problems.notes == [
         "1 group of tickets (3 tickets) that the analyst reviewed and marked as not a problem is left out.",
-        "2 of the 2 groups were reviewed, named and rated by our analyst; their names, statuses and tracker keys "
-        "are the analyst's."]
+        "Both groups were reviewed, named and rated by our analyst; the names, statuses and tracker keys shown are "
+        "the analyst's."]
     finding = problem_findings(problems.clusters, problems.total_tickets)
     assert finding["finding"].tolist() == [
         "The 2 highest-impact recurring problems account for 7 tickets (58% of all tickets); the costliest, "

@@ -368,7 +368,7 @@ def _from_labels(result: UpstreamProblems, tickets: pd.DataFrame, store, finder)
         ev["reopen_rate"] = float("nan")
     ev = ev.sort_values(["impact", "tickets", "cluster"], ascending=[False, False, True], kind="stable")
     ev = ev.reset_index(drop=True)
-    ev["cluster_id"] = range(len(ev))
+    ev["cluster_id"] = range(1, len(ev) + 1)  # charts say "#1" for the first problem
     text = tickets["subject"].fillna("").astype("str") if has_values(tickets, "subject") else ids
     if has_values(tickets, "description"):
         text = text + " . " + tickets["description"].fillna("").astype("str")
@@ -391,8 +391,11 @@ def _from_labels(result: UpstreamProblems, tickets: pd.DataFrame, store, finder)
                                        .fillna(-1).astype("int64").to_numpy()})
     result.labelled = True
     reviewed = sum(1 for s in status if s != "unreviewed")
-    result.notes.append(f"{reviewed} of the {len(ev)} groups were reviewed, named and rated by our analyst; "
-                        "their names, statuses and tracker keys are the analyst's.")
+    n = len(ev)
+    lead = ({1: "The one group was", 2: "Both groups were"}.get(n, f"All {n} groups were") if reviewed == n
+            else f"{reviewed} of the {n} groups {'was' if reviewed == 1 else 'were'}")
+    result.notes.append(f"{lead} reviewed, named and rated by our analyst; the names, statuses and tracker keys "
+                        "shown are the analyst's.")
 
 
 def shown_clusters(clusters: pd.DataFrame, top: int = 10) -> pd.DataFrame:
