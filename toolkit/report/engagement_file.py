@@ -104,7 +104,7 @@ class EngagementFile:
         quotes = [q for q in self.quotes if q.section == section]
         if quotes:
             items = "".join(f"<blockquote><p>“{safe_text(q.text.strip())}”</p>"
-                            f"<footer>{safe_text(q.role.strip()).capitalize()}</footer></blockquote>"
+                            f"<footer>{_sentence_case(safe_text(q.role.strip()))}</footer></blockquote>"
                             for q in quotes)
             parts.append(f'<div class="quotes">{items}</div>')
         return Html("".join(parts))
@@ -153,6 +153,11 @@ class EngagementFile:
                 valid = ", ".join(sorted(known)) if known else "none (no findings were computed)"
                 raise self._error(key, f"{value!r} is not a finding of this report",
                                   f"use one of the finding ids this engagement computed: {valid}")
+
+
+def _sentence_case(text: str) -> str:
+    """First letter upper case, the rest as written ("QA team" stays "QA team")."""
+    return text[:1].upper() + text[1:]
 
 
 def markdown_html(text: str, *, redact_pii: bool = True) -> str:
