@@ -31,7 +31,7 @@ browser:
 
 # The sample client's first engagement, then its later one compared with the first (re-assessment).
 demo: install
-	$(BIN)/support-toolkit report --demo --out reports
+	$(BIN)/support-toolkit report --demo --engagement toolkit/samples/data/engagement.yaml --out reports
 	$(BIN)/support-toolkit report --demo-after --baseline reports/sample-engagement.bundle --out reports
 
 lint: install

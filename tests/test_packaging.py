@@ -27,7 +27,7 @@ PACKAGED_NOTEBOOKS = Path(str(resources.files("toolkit").joinpath("notebooks")))
 PACKAGED_SAMPLES = Path(str(resources.files("toolkit.samples").joinpath("data")))
 # What the demo report and the notebooks' defaults read at run time; the wheel must hold each.
 RUNTIME_SAMPLES = ["tickets.csv.gz", "messages.csv.gz", "survey_responses.csv", "survey_invitations.csv.gz",
-                   "maturity_answers.csv", "portfolio_scores.csv"]
+                   "maturity_answers.csv", "portfolio_scores.csv", "engagement.yaml"]
 
 
 def _name(requirement: str) -> str:

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -153,3 +154,55 @@ def test_cli_name_outside_out_is_refused_before_rendering(folder, monkeypatch):
     assert isinstance(result.exception, ConfigError)
     assert str(result.exception).startswith("`name`: '../x' contains a folder separator")
     assert calls == []
+
+
+def test_warned_and_failed_clients_and_the_summary_csv(folder):
+    (folder / "engagements.yaml").write_text(
+        "engagements:\n"
+        "  - {client: Good Co, tickets: a.csv}\n"
+        "  - {client: No Survey Ltd, tickets: b.csv}\n"
+        "  - {client: Broken Data Ltd, tickets: c.csv}\n")
+
+    def render(params, out_dir, name, **kwargs):
+        result = _fake_render(params, out_dir, name, **kwargs)
+        if params.client_name == "No Survey Ltd":
+            return RenderResult(result.html, result.notebook, 1.0, result.size_bytes, warnings=(
+                "no data for section 'Customer experience': No survey responses were provided.",
+                "b.csv: 40 of 100 rows rejected (40%)"))
+        return result
+
+    messages = []
+    summary = run_batch(folder / "engagements.yaml", folder / "out", render=render, echo=messages.append)
+    assert summary["status"].tolist() == ["ok", "warned", "failed"]
+    assert summary.loc[1, "warnings"] == ("no data for section 'Customer experience': No survey responses were "
+                                          "provided.; b.csv: 40 of 100 rows rejected (40%)")
+    assert "[2/3] No Survey Ltd: warning: b.csv: 40 of 100 rows rejected (40%)" in messages
+    written = pd.read_csv(folder / "out" / "batch_summary.csv", keep_default_na=False)
+    assert written.columns.tolist() == ["client", "status", "seconds", "size_mb", "html", "warnings", "error"]
+    assert written["client"].tolist() == ["Good Co", "No Survey Ltd", "Broken Data Ltd"]
+    assert written["status"].tolist() == ["ok", "warned", "failed"]
+    assert written["warnings"].tolist() == ["", summary.loc[1, "warnings"], ""]
+    assert written["error"].tolist() == ["", "", f"file {folder / 'c.csv'}, column `created_at`: required column is "
+                                                 "missing"]
+    assert written["size_mb"].tolist() == ["2.0", "2.0", ""]
+    text = summary_text(summary)
+    assert "2 of 3 reports rendered, 1 with warnings to check." in text
+    assert f"{folder / 'out' / 'no-survey-ltd-engagement.html'} (check: no data for section" in text
+
+
+def test_engagement_and_labels_keys_and_a_mistake_inside_the_engagement_file(folder):
+    (folder / "engagement.yaml").write_text("cover:\n  firm: Halden & Rowe\n")
+    (folder / "labels.json").write_text("{}")
+    job = job_from_options({"client": "Good Co", "tickets": "a.csv", "engagement": "engagement.yaml",
+                            "labels": "labels.json"}, base_dir=folder)
+    assert job.parameters.engagement_file == folder / "engagement.yaml"
+    assert job.parameters.labels_path == folder / "labels.json"
+    (folder / "engagement.yaml").write_text("commentary:\n  operatons: Slow.\n")
+    with pytest.raises(ConfigError) as info:
+        job_from_options({"client": "Good Co", "tickets": "a.csv", "engagement": "engagement.yaml"}, base_dir=folder,
+                         where="engagements[0]")
+    assert str(info.value).startswith(f"file {folder / 'engagement.yaml'}, `commentary.operatons`: 'operatons' is "
+                                      "not a report section.")
+    with pytest.raises(ConfigError, match=r"`engagements\[0\].engagement`: file nope.yaml does not exist"):
+        job_from_options({"client": "Good Co", "tickets": "a.csv", "engagement": "nope.yaml"}, base_dir=folder,
+                         where="engagements[0]")

@@ -22,8 +22,8 @@ def bundle():
 
 @pytest.fixture(scope="module")
 def written(bundle, tmp_path_factory):
-    findings = pd.DataFrame({"area": ["Operations"], "finding": ["Rapid Response: 100% within SLA, CSAT 51%."],
-                             "weight": [0.95]})
+    findings = pd.DataFrame({"id": ["ops.watermelon.rapid-response"], "area": ["Operations"],
+                             "finding": ["Rapid Response: 100% within SLA, CSAT 51%."], "weight": [0.95]})
     path = tmp_path_factory.mktemp("out") / "acme.bundle"
     save_bundle(bundle, path, findings=findings)
     return path
@@ -43,7 +43,7 @@ def test_the_manifest_validates_against_its_schema_and_names_what_outside_checks
     assert manifest["client"] == "Northwind Cloud"
     assert manifest["period"]["label"] == "1 October 2025 – 30 September 2026"
     assert manifest["models"]["maturity"] == {"id": "support", "version": "1.0.0"}
-    assert manifest["findings"] == [{"id": "F1", "area": "Operations",
+    assert manifest["findings"] == [{"id": "F1", "finding_id": "ops.watermelon.rapid-response", "area": "Operations",
                                      "finding": "Rapid Response: 100% within SLA, CSAT 51%.", "weight": 0.95,
                                      "numbers": [100.0, 51.0]}]
     assert [i["file"] for i in manifest["inputs"]][:2] == ["tickets.csv.gz", "messages.csv.gz"]

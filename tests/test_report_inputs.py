@@ -122,3 +122,27 @@ def test_maturity_evidence_reads_the_reports_own_clusters(files):
     assert mat.notes[0].startswith("No roadmap steps for dimensions without answers: Destination and strategy, ")
     without = maturity(eng).evidence.set_index("question_id").loc["UP-1", "finding"]
     assert without.endswith(": the tickets were not grouped into recurring problems.")
+
+
+def test_tickets_all_rejected_or_none_in_the_period_is_an_error(tmp_path):
+    (tmp_path / "bad.csv").write_text("ticket_id,created_at,status,channel\n1,not a date,open,email\n"
+                                      "2,also bad,open,email\n3,2026-01-05T10:00:00Z,open,fax\n")
+    with pytest.raises(DataError) as info:
+        load_engagement(validate_parameters({"tickets_path": "bad.csv"}, base_dir=tmp_path))
+    assert info.value.file == str(tmp_path / "bad.csv")
+    assert info.value.column == "created_at"
+    assert info.value.problem == "all 3 ticket rows were rejected; the most common reason: value is not a date (2 rows)"
+    (tmp_path / "old.csv").write_text("ticket_id,created_at,status,channel\n1,2025-01-05T10:00:00Z,open,email\n")
+    with pytest.raises(DataError) as info:
+        load_engagement(validate_parameters({"tickets_path": "old.csv", "period_start": "2026-01-01"},
+                                            base_dir=tmp_path))
+    assert str(info.value) == (f"file {tmp_path / 'old.csv'}: none of the 1 tickets was created inside the report "
+                               "period. Fix: check --period (period_start / period_end) against the export's dates")
+
+
+def test_input_warnings_name_files_with_many_rows_rejected(files):
+    from toolkit.report.inputs import input_warnings
+
+    eng = load_engagement(validate_parameters({"tickets_path": "tickets.csv", "messages_path": "messages.csv"},
+                                              base_dir=files))
+    assert input_warnings(eng) == ["tickets.csv: 3 of 6 rows rejected (50%)"]

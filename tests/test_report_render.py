@@ -119,3 +119,21 @@ def test_tables_command_asks_for_the_client(tmp_path):
 
     result = CliRunner().invoke(cli, ["tables", "--tickets", "x.csv", "--out", str(tmp_path)])
     assert str(result.exception) == '`--client`: is missing. Fix: name the client, e.g. --client "Acme"'
+
+
+def test_warnings_name_sections_without_data_and_input_warnings():
+    from toolkit.report.export import COVER_MIMETYPE, UNAVAILABLE_MIMETYPE
+    from toolkit.report.render import warnings
+
+    def shown(data):
+        return nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("display_data", data=data)])
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [shown({COVER_MIMETYPE: {"period": "2026", "warnings": ["tickets.csv: 40 of 100 rows rejected (40%)"]}}),
+                nbformat.v4.new_markdown_cell("## Customer experience"),
+                shown({UNAVAILABLE_MIMETYPE: {"reason": "No survey responses were provided."}}),
+                nbformat.v4.new_markdown_cell("## Operations"), shown({"text/html": "<p>fine</p>"})]
+    assert warnings(nb) == ("tickets.csv: 40 of 100 rows rejected (40%)",
+                            "no data for section 'Customer experience': No survey responses were provided.")
+    nb.cells = nb.cells[3:]
+    assert warnings(nb) == ()

@@ -13,15 +13,18 @@ The layers, read top to bottom:
   by calling ``toolkit.survey``, ``toolkit.ops``, ``toolkit.duplicates`` and
   ``toolkit.maturity`` (missing inputs give a note, never a guess).
 - :mod:`~toolkit.report.findings`: the executive summary's findings, computed from
-  the sections' result frames.
+  the sections' result frames, each with a stable id.
 - :mod:`~toolkit.report.roadmap`: the roadmap's steps, from the findings and the maturity gaps.
 - :mod:`~toolkit.report.verdict`: the executive summary's opening verdict.
+- :mod:`~toolkit.report.engagement_file`: the consultant's commentary, finding edits,
+  interview quotes and cover lines, read from the engagement file (:func:`read_engagement_file`).
 - :mod:`~toolkit.report.methodology`: the client's glossary (from :mod:`toolkit.vocabulary`), how the
   numbers were tested, and what was excluded.
 - :mod:`~toolkit.report.render` and :mod:`~toolkit.report.export`: papermill
   execution and nbconvert export with the offline ``report`` template
   (:func:`render_report`).
-- :mod:`~toolkit.report.batch`: many clients from one YAML file.
+- :mod:`~toolkit.report.batch`: many clients from one YAML file, with a summary (ok, warned,
+  failed) written as ``batch_summary.csv``.
 - :mod:`~toolkit.report.bundle`: every table the report shows, written next to it with a
   manifest (:func:`results_bundle`, :func:`save_bundle`, :func:`read_bundle`).
 - :mod:`~toolkit.report.compare`: the comparison with an earlier engagement's bundle
@@ -82,5 +85,8 @@ class _CoverFacts:
 
 
 def cover_facts(engagement: Engagement) -> _CoverFacts:
-    """Show this (in a cell tagged ``report-hide``) to put the data's real period on the report's first screen."""
-    return _CoverFacts({"period": engagement.period})
+    """Show this (in a cell tagged ``report-hide``) to put the data's real period on the report's first screen
+    and hand the renderer the input warnings a batch summary lists (:func:`~toolkit.report.inputs.input_warnings`)."""
+    from toolkit.report.inputs import input_warnings
+
+    return _CoverFacts({"period": engagement.period, "warnings": input_warnings(engagement)})

@@ -17,8 +17,11 @@ folder); ``defaults`` apply to every entry::
         tickets_format: zendesk
 
 :func:`run_batch` renders each entry in turn and returns a summary frame, one row
-per client, with the outcome; a bad entry (unknown key, missing file) fails on its
-own, before its notebook runs.
+per client, with the outcome, also written as ``batch_summary.csv`` next to the reports;
+a bad entry (unknown key, missing file) fails on its own, before its notebook runs. A
+client is ``failed`` when no report could be made (bad entry, tickets all rejected or none
+in the period, a failing notebook) and ``warned`` when its report was written but a
+section had no data or a file had many rows rejected: a report not to send unread.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit.errors import ConfigError, ToolkitError
-from toolkit.files import output_name, read_yaml
+from toolkit.files import make_folder, output_name, read_yaml, write_csv
 from toolkit.report.parameters import ReportParameters, parse_period, validate_parameters
 from toolkit.report.render import DEFAULT_NOTEBOOK, render_report
 
@@ -60,9 +63,12 @@ KEYS = {
     "logo": "logo_path",
     "accent": "accent_colour",
     "duplicates_representation": "duplicates_representation",
+    "engagement": "engagement_file",
+    "labels": "labels_path",
 }
 OTHER_KEYS = ("period", "name", "notebook", "title")
-SUMMARY_COLUMNS = ["client", "status", "seconds", "size_mb", "html", "error"]
+SUMMARY_COLUMNS = ["client", "status", "seconds", "size_mb", "html", "warnings", "error"]
+SUMMARY_FILE = "batch_summary.csv"
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,8 @@ def job_from_options(entry: Mapping[str, Any], *, base_dir: str | Path = ".", wh
     try:
         params = validate_parameters(values, base_dir=base)
     except ConfigError as exc:
+        if exc.file:  # a mistake inside a file the entry names (its engagement file): that file's own key
+            raise
         head, _, rest = (exc.key or "").partition(".")
         key = next((k for k, v in KEYS.items() if v == head), head) + (f".{rest}" if rest else "")
         raise ConfigError(exc.problem, fix=exc.fix, key=f"{prefix}{key}") from None
@@ -147,7 +155,9 @@ def run_batch(path: str | Path, out_dir: str | Path, *, progress: bool = True,
     """Render every engagement in ``path`` into ``out_dir``; return the summary (:data:`SUMMARY_COLUMNS`).
 
     Every client is attempted: a failing one is recorded with its error message and
-    the next one runs. ``status`` is ``ok`` or ``failed``. ``render`` replaces
+    the next one runs. ``status`` is ``ok``, ``warned`` (rendered, with ``warnings`` to read:
+    sections without data, files with many rows rejected; joined with "; ") or ``failed``.
+    The summary is also written to ``out_dir/batch_summary.csv``. ``render`` replaces
     :func:`~toolkit.report.render.render_report` (tests pass a fake). ``pdf`` also prints
     each report to a PDF; a missing Chromium is echoed, and the HTML still counts as rendered.
     """
@@ -168,14 +178,20 @@ def run_batch(path: str | Path, out_dir: str | Path, *, progress: bool = True,
                             progress=progress, **({"pdf": True} if pdf else {}))
             if getattr(result, "pdf_problem", ""):
                 echo(f"[{i + 1}/{len(entries)}] {client}: {result.pdf_problem}")
-            rows.append({"client": client, "status": "ok", "seconds": time.perf_counter() - started,
-                         "size_mb": result.size_bytes / 1e6, "html": str(result.html), "error": ""})
+            warned = list(getattr(result, "warnings", ()))
+            for warning in warned:
+                echo(f"[{i + 1}/{len(entries)}] {client}: warning: {warning}")
+            rows.append({"client": client, "status": "warned" if warned else "ok",
+                         "seconds": time.perf_counter() - started, "size_mb": result.size_bytes / 1e6,
+                         "html": str(result.html), "warnings": "; ".join(warned), "error": ""})
         except Exception as exc:  # isolation: whatever one client's data does, the next client still runs
             message = str(exc) if isinstance(exc, ToolkitError) else f"{type(exc).__name__}: {exc}"
             echo(f"[{i + 1}/{len(entries)}] {client}: failed: {message}")
             rows.append({"client": client, "status": "failed", "seconds": time.perf_counter() - started,
-                         "size_mb": float("nan"), "html": "", "error": message})
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+                         "size_mb": float("nan"), "html": "", "warnings": "", "error": message})
+    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    write_csv(summary.round({"seconds": 1, "size_mb": 2}), make_folder(out_dir) / SUMMARY_FILE)
+    return summary
 
 
 def summary_text(summary: pd.DataFrame) -> str:
@@ -183,12 +199,15 @@ def summary_text(summary: pd.DataFrame) -> str:
     shown = summary.assign(
         seconds=summary["seconds"].map(lambda s: f"{s:.1f}"),
         size_mb=summary["size_mb"].map(lambda s: "" if pd.isna(s) else f"{s:.1f}"),
-        result=[h if s == "ok" else e for s, h, e in zip(summary["status"], summary["html"], summary["error"],
-                                                          strict=True)],
+        result=[e if s == "failed" else f"{h} (check: {w})" if w else h
+                for s, h, w, e in zip(summary["status"], summary["html"], summary["warnings"], summary["error"],
+                                      strict=True)],
     )[["client", "status", "seconds", "size_mb", "result"]].astype("str")
     widths = {c: max(len(c), int(shown[c].str.len().max() if len(shown) else 0)) for c in shown.columns}
     lines = ["  ".join(c.ljust(widths[c]) for c in shown.columns).rstrip()]
     lines += ["  ".join(v.ljust(widths[c]) for c, v in zip(shown.columns, row, strict=True)).rstrip()
               for row in shown.itertuples(index=False)]
-    ok = int((summary["status"] == "ok").sum())
-    return "\n".join(lines) + f"\n{ok} of {len(summary)} reports rendered."
+    rendered = int((summary["status"] != "failed").sum())
+    warned = int((summary["status"] == "warned").sum())
+    also = f", {warned} with warnings to check" if warned else ""
+    return "\n".join(lines) + f"\n{rendered} of {len(summary)} reports rendered{also}."

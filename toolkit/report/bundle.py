@@ -274,15 +274,18 @@ def _describe(tables: Mapping[str, pd.DataFrame]) -> list[dict[str, Any]]:
 
 
 def _findings_table(findings: pd.DataFrame) -> pd.DataFrame:
-    out = findings.reset_index(drop=True)
-    return out.assign(id=[f"F{i}" for i in range(1, len(out) + 1)])[["id", *findings.columns]]
+    """The summary with ``id`` its rank (``F1`` first) and ``finding_id`` the finding's stable id
+    (:data:`toolkit.report.findings.FINDING_COLUMNS`), which an engagement file names."""
+    out = findings.reset_index(drop=True).rename(columns={"id": "finding_id"})
+    return out.assign(id=[f"F{i}" for i in range(1, len(out) + 1)])[["id", *out.columns]]
 
 
 def _manifest_findings(findings: pd.DataFrame | None) -> list[dict[str, Any]]:
     """Each finding with an id (its rank) and the numbers its sentence quotes, in order."""
     if findings is None:
         return []
-    return [{"id": r.id, "area": r.area, "finding": r.finding, "weight": float(r.weight),
+    return [{"id": r.id, **({"finding_id": r.finding_id} if hasattr(r, "finding_id") else {}), "area": r.area,
+             "finding": r.finding, "weight": float(r.weight),
              "numbers": [float(n.replace(",", "").replace("−", "-")) for n in _NUMBER.findall(r.finding)]}
             for r in findings.itertuples()]
 

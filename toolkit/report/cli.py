@@ -85,6 +85,11 @@ def _data_options(command):
         click.option("--duplicates-representation", default="tfidf", show_default=True,
                      help="How the upstream-problems section reads ticket text: tfidf, or semantic (the sentence "
                           "model: closer paraphrases, about a minute per 20,000 tickets)."),
+        click.option("--engagement", type=click.Path(),
+                     help="Engagement file (YAML): your commentary, finding edits, interview quotes and cover."),
+        click.option("--labels", type=click.Path(),
+                     help="The duplicate explorer's labels file (default: duplicate_labels.json next to the tickets, "
+                          "if there is one): names, merges and statuses of the upstream problems."),
     ]):
         command = option(command)
     return command
@@ -106,8 +111,9 @@ def _data_options(command):
 @click.option("--pdf", is_flag=True, help="Also write NAME.pdf (A4) next to the HTML, printed by headless Chromium.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def report(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
-           portfolio, period, timezone, no_redact, show_names, named_respondents, duplicates_representation, logo,
-           accent, baseline, notebook, name, out, batch, demo, demo_after, pdf, quiet) -> None:
+           portfolio, period, timezone, no_redact, show_names, named_respondents, duplicates_representation,
+           engagement, labels, logo, accent, baseline, notebook, name, out, batch, demo, demo_after, pdf,
+           quiet) -> None:
     """Render a client's HTML report from their exports.
 
     \b
@@ -115,13 +121,17 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
         --period 2026-01-01:2026-06-30 --out reports
     support-toolkit report --batch engagements.yaml --out reports
     support-toolkit report --demo --pdf
+    support-toolkit report --demo --engagement toolkit/samples/data/engagement.yaml --labels duplicate_labels.json
 
     Writes OUT/NAME.html (self-contained, offline), OUT/NAME.ipynb (the executed
     notebook, for audit) and OUT/NAME.bundle/ (every table, tables.xlsx, manifest.json);
     with --pdf also OUT/NAME.pdf (without Chromium the HTML is still written and the
     command says how to install it). With --baseline an earlier NAME.bundle adds "Since
-    the last assessment". Exit code 2 with a message for bad parameters or data; with
-    --batch, exit code 1 when any client failed (the others are still rendered).
+    the last assessment". --engagement adds your commentary, finding edits, quotes and cover
+    (docs/engagement-file.md); --labels lets the explorer's labels name the upstream problems.
+    Exit code 2 with a message for bad parameters or data; with --batch, exit code 1 when any
+    client failed (the others are still rendered; OUT/batch_summary.csv lists every client as
+    ok, warned or failed).
     """
     from toolkit.report.batch import job_from_options, run_batch, summary_text
     from toolkit.report.render import render_report
@@ -129,7 +139,7 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
     if batch:
         summary = run_batch(batch, out, progress=not quiet, echo=lambda m: click.echo(m, err=True), pdf=pdf)
         click.echo(summary_text(summary))
-        if (summary["status"] != "ok").any():
+        if (summary["status"] == "failed").any():
             raise SystemExit(1)
         return
     if demo or demo_after:
@@ -142,6 +152,7 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
     if baseline:
         options["baseline"] = baseline
     options.update(_people_options(show_names, named_respondents))
+    options.update({k: v for k, v in {"engagement": engagement, "labels": labels}.items() if v})
     job = job_from_options(options, base_dir=Path.cwd())
     result = render_report(job.parameters, out, job.name, notebook=job.notebook, title=job.title,
                            progress=not quiet, **({"pdf": True} if pdf else {}))
@@ -180,7 +191,8 @@ def _options(client, tickets, tickets_format, messages, messages_format, survey,
               help="Folder for the results bundle NAME.bundle.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def tables(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
-           portfolio, period, timezone, no_redact, show_names, named_respondents, duplicates_representation, name, out,
+           portfolio, period, timezone, no_redact, show_names, named_respondents, duplicates_representation,
+           engagement, labels, name, out,
            quiet) -> None:
     """Write a client's results bundle (every report table, tables.xlsx, manifest.json) without the HTML.
 
@@ -197,6 +209,7 @@ def tables(client, tickets, tickets_format, messages, messages_format, survey, s
     if name:
         options["name"] = name
     options.update(_people_options(show_names, named_respondents))
+    options.update({k: v for k, v in {"engagement": engagement, "labels": labels}.items() if v})
     job = job_from_options(options, base_dir=Path.cwd())
     bundle = write_tables(job.parameters, out, job.name, notebook=job.notebook, progress=not quiet)
     click.echo(f"wrote {bundle}")

@@ -70,7 +70,8 @@ class Cover:
     """What the first screen of the report says, and its theme.
 
     ``accent`` is a CSS hex colour (validated by :mod:`toolkit.report.parameters`);
-    ``logo`` a PNG/JPEG/SVG file embedded as a data URI.
+    ``logo`` a PNG/JPEG/SVG file embedded as a data URI. ``prepared_by``, ``contact`` and
+    ``confidentiality`` come from the consultant's engagement file (:mod:`toolkit.report.engagement_file`).
     """
 
     client: str
@@ -80,6 +81,8 @@ class Cover:
     accent: str = "#0b6e99"
     logo: str | Path | None = None
     prepared_by: str = ""
+    contact: str = ""
+    confidentiality: str = ""
     redacted: bool = True
 
 
@@ -235,6 +238,8 @@ def export_html(nb: nbformat.NotebookNode, cover: Cover) -> str:
             "footer_css": css_string(f"{cover.client} · {cover.title}"),
             "logo": _logo_uri(cover.logo),
             "prepared_by": cover.prepared_by,
+            "contact": cover.contact,
+            "confidentiality": cover.confidentiality,
             "redacted": cover.redacted,
             "version": __version__,
             "css": (TEMPLATES / "report" / "report.css").read_text(encoding="utf-8"),

@@ -10,6 +10,9 @@ findings as sentences with their numbers. A finding is one row of a tidy frame:
   which the summary links to;
 - ``fact``: what it is about (e.g. "segment Rapid Response", "problem APP-2210"); the summary
   keeps one finding per fact, so one point is not made three times.
+- ``id``: a stable name for the fact the finding states (``"ops.watermelon.billing"``), by which
+  the consultant's engagement file rewords, suppresses or reorders it
+  (:mod:`toolkit.report.engagement_file`; the list is in docs/engagement-file.md).
 
 Weights are stated rules, not a model: a watermelon segment (green metrics, red
 experience) 0.95; the headline scores 0.9 (context every reader needs); a segment
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -33,7 +37,7 @@ from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS
 from toolkit.report import anchors
 from toolkit.report.text import Html, safe_text
 
-FINDING_COLUMNS = ["area", "finding", "weight", "section", "fact"]
+FINDING_COLUMNS = ["id", "area", "finding", "weight", "section", "fact"]
 MIN_TICKETS = 30
 """Groups smaller than this (tickets in a cluster) are too small to headline as a finding."""
 CX = "Customer experience"
@@ -45,8 +49,17 @@ LOW_RESPONSE_RATE = 0.4
 """A CSAT response rate below this (a fraction) is written as "only"."""
 
 
-def _frame(rows: list[tuple[str, str, float, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS).astype({"weight": "float64"})
+def _frame(rows: list[tuple[str, str, float, str, str, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["area", "finding", "weight", "section", "fact", "id"]).astype(
+        {"weight": "float64"})
+    repeat = frame.groupby("id", sort=False).cumcount()  # two problems with one name stay two ids
+    frame["id"] = frame["id"].where(repeat == 0, frame["id"] + "-" + (repeat + 1).astype("str"))
+    return frame[FINDING_COLUMNS]
+
+
+def _key(value: object) -> str:
+    """A value (team, effect, problem name) as the last part of a finding id: ``"Team Billing"`` -> ``team-billing``."""
+    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-") or "none"
 
 
 def score_rows(summary: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -82,7 +95,7 @@ def survey_findings(
     - the NPS change from the first to the last period of ``nps_trend`` (``survey_trend`` output),
       when the difference test (:func:`toolkit.survey.nps_difference_from_counts`) supports it (0.8).
     """
-    rows: list[tuple[str, str, float, str, str]] = []
+    rows: list[tuple[str, str, float, str, str, str]] = []
     if _usable(summary, "survey", "score", "low", "high", "n"):
         parts = []
         for r in summary.itertuples():
@@ -99,7 +112,8 @@ def survey_findings(
                              f"{fmt.interval(r.low, r.high)}, {fmt.count(r.n)} answers)")
         if parts:
             joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-            rows.append((CX, f"Customers gave {joined}.", 0.9, anchors.CUSTOMER_EXPERIENCE, "survey scores"))
+            rows.append((CX, f"Customers gave {joined}.", 0.9, anchors.CUSTOMER_EXPERIENCE, "survey scores",
+                         "cx.scores"))
     for segment, frame in (csat_by_segment or {}).items():
         if not _usable(frame, "score", "low", "high", "rest_score", "difference", "significant", "direction"):
             continue
@@ -115,13 +129,13 @@ def survey_findings(
                          f"(95% CI {fmt.interval(worst['low'], worst['high'])}), "
                          f"{fmt.score_change(gap, 'csat').lstrip('+')} percentage points below the rest "
                          f"({fmt.percent(worst['rest_score'])}).", min(0.9, 0.7 + gap),
-                     anchors.SATISFACTION_BY_SEGMENT, f"segment {name}"))
+                     anchors.SATISFACTION_BY_SEGMENT, f"segment {name}", f"cx.csat_below.{_key(segment)}"))
     if _usable(drivers, "odds_ratio", "significant", "statement"):
         harmful = drivers[drivers["significant"].fillna(False).astype(bool) & (drivers["odds_ratio"] > 1)]
         if len(harmful):
             top = harmful.sort_values("odds_ratio", ascending=False, kind="stable").iloc[0]
             rows.append((CX, f"Strongest driver of dissatisfaction: {top['statement']}", 0.7, anchors.DRIVERS,
-                         "driver"))
+                         "driver", "cx.driver"))
     if _usable(response_rates, "survey", "response_rate"):
         csat_rate = response_rates[response_rates["survey"] == "csat"]
         if len(csat_rate):
@@ -133,14 +147,15 @@ def survey_findings(
                                    & (nonresponse["measure"] == "share")]
                 if len(real):
                     text += f"; respondents differ from the rest: {real['statement'].iloc[0]}"
-            rows.append((CX, text.rstrip(".") + ".", 0.6, anchors.RESPONSE, "response"))
+            rows.append((CX, text.rstrip(".") + ".", 0.6, anchors.RESPONSE, "response", "cx.response_rate"))
     if _usable(themes, "label", "leans", "unfavourable_share", "favourable_share", "difference"):
         negative = themes[themes["leans"] == "detractors"]
         if len(negative):
             top = negative.sort_values("difference", ascending=False, kind="stable").iloc[0]
             rows.append((CX, f"The comment theme that most sets detractors apart is “{top['label']}”: "
                              f"{fmt.percent(top['unfavourable_share'])} of detractors' comments vs "
-                             f"{fmt.percent(top['favourable_share'])} of promoters'.", 0.5, anchors.THEMES, "themes"))
+                             f"{fmt.percent(top['favourable_share'])} of promoters'.", 0.5, anchors.THEMES, "themes",
+                         "cx.comment_theme"))
     if _usable(nps_trend, "period", "n", "score", "favourable", "unfavourable") and len(nps_trend) >= 2:
         from toolkit.survey import nps_difference_from_counts
 
@@ -156,7 +171,7 @@ def survey_findings(
                              f"{fmt.nps(last['score'])} in {_quarter(last['period'])} (change "
                              f"{fmt.nps(change['difference'])} points, 95% CI "
                              f"{fmt.interval(change['low'], change['high'], 'nps')}, {fmt.p_value(change['p_value'])})"
-                             ".", 0.8, anchors.SATISFACTION_OVER_TIME, "nps trend"))
+                             ".", 0.8, anchors.SATISFACTION_OVER_TIME, "nps trend", "cx.nps_change"))
     return _frame(rows)
 
 
@@ -177,21 +192,21 @@ def maturity_findings(
 ) -> pd.DataFrame:
     """Findings from :mod:`toolkit.maturity` results: overall level, largest gaps, disagreements, quick wins,
     and interview claims the data contradicts (those some interviewee made; the first one's own sentence, 0.75)."""
-    rows: list[tuple[str, str, float, str, str]] = []
+    rows: list[tuple[str, str, float, str, str, str]] = []
     if _usable(overall, "score", "target") and pd.notna(overall["score"].iloc[0]):
         o = overall.iloc[0]
         who = f" from {int(o['respondents'])} interviews" if "respondents" in overall.columns and o["respondents"] \
             else ""
         rows.append((MATURITY, f"Support maturity is {fmt.level(o['score'])} of 5 against a target of "
                                f"{fmt.level(o['target'])}{who} ({fmt.percent(o['coverage'])} of questions answered).",
-                     0.85, anchors.MATURITY, "maturity"))
+                     0.85, anchors.MATURITY, "maturity", "maturity.overall"))
     if _usable(dimensions, "dimension", "score", "target", "gap"):
         gaps = dimensions[dimensions["gap"] > 0].sort_values("gap", ascending=False, kind="stable").head(2)
         if len(gaps):
             named = " and ".join(f"{r.dimension} ({fmt.level(r.score)} vs target {fmt.level(r.target)})"
                                  for r in gaps.itertuples())
             rows.append((MATURITY, f"The largest maturity gaps are in {named}.", 0.7, anchors.MATURITY,
-                         "maturity gaps"))
+                         "maturity gaps", "maturity.gaps"))
     if _usable(disagreements, "dimension", "flagged", "score_a", "score_b", "group_a", "group_b"):
         flagged = disagreements[disagreements["flagged"].fillna(False).astype(bool)]
         if len(flagged):
@@ -200,12 +215,13 @@ def maturity_findings(
             rows.append((MATURITY, f"{str(top['group_a']).capitalize()} and {top['group_b']} disagree on {n} "
                                    f"dimension{'s' if n != 1 else ''}; most on {top['dimension']} "
                                    f"({fmt.level(top['score_a'])} vs {fmt.level(top['score_b'])}).", 0.75,
-                         anchors.DISAGREEMENT, "disagreement"))
+                         anchors.DISAGREEMENT, "disagreement", "maturity.disagreement"))
     if _usable(roadmap, "phase", "effort"):
         first = roadmap[roadmap["phase"] == roadmap["phase"].iloc[0]]
         quick = int((first["effort"] == "low").sum())
         rows.append((MATURITY, f"The roadmap has {len(roadmap)} steps; the first phase ({roadmap['phase'].iloc[0]}) "
-                               f"holds {len(first)}, {quick} of them low effort.", 0.4, anchors.ROADMAP, "roadmap"))
+                               f"holds {len(first)}, {quick} of them low effort.", 0.4, anchors.ROADMAP, "roadmap",
+                     "maturity.roadmap"))
     if _usable(evidence, "verdict", "finding"):
         contradicted = evidence[evidence["verdict"] == "contradicted"]
         if "claimed_by" in evidence.columns:  # a claim nobody made contradicts no interview
@@ -213,7 +229,8 @@ def maturity_findings(
         if len(contradicted):
             n = len(contradicted)
             lead = f"{n} interview claim{'s are' if n != 1 else ' is'} contradicted by the data. "
-            rows.append((MATURITY, lead + str(contradicted["finding"].iloc[0]), 0.75, anchors.CLAIMS, "claims"))
+            rows.append((MATURITY, lead + str(contradicted["finding"].iloc[0]), 0.75, anchors.CLAIMS, "claims",
+                         "maturity.contradicted_claims"))
     return _frame(rows)
 
 
@@ -238,16 +255,21 @@ def operations_findings(
         flagged = watermelon[watermelon["flag"].fillna(False).astype(bool)]
         segments = flagged["segment"] if "segment" in flagged.columns else flagged["explanation"]
         for text, segment in zip(flagged["explanation"], segments, strict=True):
-            rows.append((OPERATIONS, str(text), 0.95, anchors.WATERMELON, f"segment {segment}"))
+            rows.append((OPERATIONS, str(text), 0.95, anchors.WATERMELON, f"segment {segment}",
+                         f"ops.watermelon.{_key(segment)}"))
     if _usable(over_time, "verdict", "sentence"):
-        for text in over_time.loc[over_time["verdict"] == "watermelon", "sentence"]:
-            rows.append((OPERATIONS, str(text), 0.8, anchors.WATERMELON, "watermelon over time"))
+        melons = over_time[over_time["verdict"] == "watermelon"]
+        for metric, text in zip(melons.get("ops_metric", melons.index), melons["sentence"], strict=True):
+            rows.append((OPERATIONS, str(text), 0.8, anchors.WATERMELON, "watermelon over time",
+                         f"ops.watermelon_over_time.{_key(metric)}"))
     if _usable(period_effects, "p_value", "sentence"):
         real = period_effects[(period_effects["p_value"] < 0.05)]
         if "small_sample" in real.columns:
             real = real[~real["small_sample"].fillna(False).astype(bool)]
-        for text in real["sentence"]:
-            rows.append((OPERATIONS, str(text), 0.55, anchors.LOAD, f"load {text}"))
+        for effect, segment, text in zip(real.get("effect", real.index), real.get("segment", real.index),
+                                         real["sentence"], strict=True):
+            rows.append((OPERATIONS, str(text), 0.55, anchors.LOAD, f"load {text}",
+                         f"ops.period_effect.{_key(effect)}.{_key(segment)}"))
     if _usable(incomplete, "incomplete_rate", "ci_low", "channel", "finished", "incomplete"):
         reliable = incomplete
         if "small_sample" in reliable.columns:
@@ -259,7 +281,7 @@ def operations_findings(
                                      f"conversations ({fmt.count(top['incomplete'])} of {fmt.count(top['finished'])}) "
                                      "ended with the "
                                      "customer gone before a resolution.", 0.55, anchors.CONVERSATIONS,
-                         "incomplete"))
+                         "incomplete", "ops.incomplete"))
     if _usable(hedging, "segment", "hedged_share", "replies"):
         heavy = hedging[hedging["hedged_share"] > 0.4]
         if "small_sample" in heavy.columns:
@@ -270,7 +292,7 @@ def operations_findings(
             n = len(heavy)
             rows.append((OPERATIONS, f"{n} agent{'s' if n != 1 else ''} hedge{'' if n != 1 else 's'} in more than "
                                      f"40% of their replies (\"should be fixed\", "
-                                     f"\"I think\"): {named}.", 0.5, anchors.HEDGING, "hedging"))
+                                     f"\"I think\"): {named}.", 0.5, anchors.HEDGING, "hedging", "ops.hedging"))
     return _frame(rows)
 
 
@@ -284,7 +306,7 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
     A problem's ``fact`` is its first bug key (else its name), so two clusters filed under one key
     make one point in the summary.
     """
-    rows: list[tuple[str, str, float, str, str]] = []
+    rows: list[tuple[str, str, float, str, str, str]] = []
     if not _usable(clusters, "name", "tickets", "customers"):
         return _frame(rows)
     if "cluster_id" in clusters.columns:
@@ -302,14 +324,15 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
     rows.append((UPSTREAM, f"The {len(top_ten)} highest-impact recurring problems account for {fmt.count(held)} "
                            f"tickets{share}; the costliest, “{top['name']}”, brought {fmt.count(top['tickets'])} "
                            f"tickets from {fmt.count(top['customers'])} customers{key_text}.", 0.8, anchors.UPSTREAM,
-                 f"problem {keys[0] if keys else top['name']}"))
+                 f"problem {keys[0] if keys else top['name']}", "upstream.top_problems"))
     if "emerging" in clusters.columns:
         emerging = clusters[clusters["emerging"].fillna(False).astype(bool) & (clusters["tickets"] >= MIN_TICKETS)]
         as_of = clusters["last_seen"].max() if "last_seen" in clusters.columns else None
         for _, r in emerging.head(2).iterrows():
             keys = _keys(r)
             rows.append((UPSTREAM, f"Emerging problem: “{r['name']}”, {growth_text(r, as_of)}.", 0.85,
-                         anchors.UPSTREAM, f"problem {keys[0] if keys else r['name']}"))
+                         anchors.UPSTREAM, f"problem {keys[0] if keys else r['name']}",
+                         f"upstream.emerging.{_key(r['name'])}"))
     return _frame(rows)
 
 
@@ -374,16 +397,19 @@ def reassessment_findings(since) -> pd.DataFrame:
         verdict = ("all for the better" if better == len(clear) else "none for the better" if better == 0
                    else f"{better} of them for the better")
         rows.append((SINCE, f"Since the last assessment ({since.before}), {len(clear)} measures changed clearly, "
-                            f"{verdict}: " + "; ".join(parts) + ".", 0.97, anchors.SINCE, "since scores"))
+                            f"{verdict}: " + "; ".join(parts) + ".", 0.97, anchors.SINCE, "since scores",
+                     "since.scores"))
     else:
         rows.append((SINCE, f"No score or operations measure changed clearly since the last assessment "
-                            f"({since.before}).", 0.97, anchors.SINCE, "since scores"))
+                            f"({since.before}).", 0.97, anchors.SINCE, "since scores", "since.scores"))
     w = since.watermelon
-    for status, text in (("no longer a watermelon", "no longer looks green while customers feel red"),
-                         ("newly a watermelon", "now looks green while its customers feel red")):
+    for status, text, key in (("no longer a watermelon", "no longer looks green while customers feel red",
+                               "since.watermelon_gone"),
+                              ("newly a watermelon", "now looks green while its customers feel red",
+                               "since.watermelon_new")):
         teams = w.loc[w["status"] == status, "team"].tolist()
         if teams:
-            rows.append((SINCE, f"{', '.join(teams)} {text}.", 0.96, anchors.SINCE, f"since {status}"))
+            rows.append((SINCE, f"{', '.join(teams)} {text}.", 0.96, anchors.SINCE, f"since {status}", key))
     p = since.problems
     resolved, new = p[p["status"] == "resolved"], p[p["status"] == "new"]
     if len(resolved) or len(new):
@@ -393,11 +419,11 @@ def reassessment_findings(since) -> pd.DataFrame:
         if len(new):
             said.append(f"{len(new)} new ({'; '.join(new['problem'])})")
         rows.append((SINCE, f"Upstream problems since the last assessment: {', '.join(said)}.", 0.93,
-                     anchors.SINCE, "since problems"))
+                     anchors.SINCE, "since problems", "since.problems"))
     if len(since.roadmap):
         done = int((since.roadmap["status"] == "done").sum())
         rows.append((SINCE, f"{done} of the {len(since.roadmap)} roadmap steps recommended last time are done.", 0.9,
-                     anchors.SINCE, "since roadmap"))
+                     anchors.SINCE, "since roadmap", "since.roadmap"))
     return _frame(rows)
 
 

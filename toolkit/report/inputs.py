@@ -200,6 +200,8 @@ def load_engagement(params: ReportParameters) -> Engagement:
         if table == "maturity_answers" and not params.show_names:
             frame = respondent_ids(frame, named=params.named_respondents)
             notes = f"{notes} Interviewees shown by role group.".strip()
+        if table == "tickets" and not len(frame):
+            raise _no_tickets(path, read, bad, outside)
         tables[table] = frame
         rows.append({"file": path.name, "table": table, "format": fmt, "rows_read": read,
                      "rows_kept": len(frame) + outside, "rows_rejected": len(bad), "outside_period": outside,
@@ -239,6 +241,36 @@ def load_engagement(params: ReportParameters) -> Engagement:
 TABLE_NAMES = {"tickets": "Tickets", "messages": "Messages", "survey_responses": "Survey answers",
                "survey_invitations": "Survey invitations", "maturity_answers": "Interview answers"}
 """Each canonical table (:data:`toolkit.schema.TABLES`) as the data-quality appendix names it for the client."""
+def _no_tickets(path: Path, read: int, bad: pd.DataFrame, outside: int) -> DataError:
+    """Why a report cannot be made: no ticket is left to analyse (all rejected, none in the period, none at all)."""
+    if len(bad):
+        top = bad.groupby(["column", "reason"], sort=False).size().sort_values(ascending=False, kind="stable")
+        (column, reason), count = top.index[0], int(top.iloc[0])
+        return DataError(f"all {read:,} ticket rows were rejected; the most common reason: {reason} "
+                         f"({count:,} rows)", file=str(path), column=str(column),
+                         fix="check that this is the ticket export and that its format is the one named "
+                             "(--tickets-format); the rows rejected are listed by `support-toolkit load tickets`")
+    if outside:
+        return DataError(f"none of the {outside:,} tickets was created inside the report period", file=str(path),
+                         fix="check --period (period_start / period_end) against the export's dates")
+    return DataError("the ticket export holds no tickets", file=str(path), fix="export the tickets again")
+
+
+WARN_REJECTED_SHARE = 0.05
+"""A file with at least this share of its rows rejected is named in the batch summary's warnings."""
+
+
+def input_warnings(engagement: Engagement) -> list[str]:
+    """What a consultant should check before sending the report: files with many rows rejected.
+
+    One sentence per file with at least :data:`WARN_REJECTED_SHARE` of its rows rejected.
+    """
+    out = []
+    for r in engagement.inputs.itertuples():
+        if r.rows_read and r.rows_rejected / r.rows_read >= WARN_REJECTED_SHARE:
+            out.append(f"{r.file}: {r.rows_rejected:,} of {r.rows_read:,} rows rejected "
+                       f"({r.rows_rejected / r.rows_read:.0%})")
+    return out
 
 
 def data_quality(engagement: Engagement) -> pd.DataFrame:

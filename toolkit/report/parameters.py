@@ -26,7 +26,7 @@ _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _FOLDERS_ALLOWED = ("maturity_path", "portfolio_path", "baseline_path")  # answer / score files; a bundle
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
 _PATHS = ("tickets_path", "messages_path", "survey_path", "invitations_path", "maturity_path", "maturity_model",
-          "portfolio_path", "logo_path", "baseline_path")
+          "portfolio_path", "logo_path", "baseline_path", "engagement_file", "labels_path")
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,10 @@ class ReportParameters:
     (``None``: from the first / up to the last ticket). ``show_names`` names agents and
     interviewees (an internal report); by default agents are pseudonymised and interviewees shown
     as role groups, except the ``named_respondents`` who agreed to be named
-    (:mod:`toolkit.report.people`).
+    (:mod:`toolkit.report.people`). ``engagement_file`` is the consultant's
+    commentary, finding edits, quotes and cover (:mod:`toolkit.report.engagement_file`);
+    ``labels_path`` the duplicate explorer's labels (``duplicate_labels.json``), found next to the
+    tickets when not given.
     """
 
     client_name: str = "Northwind Cloud"
@@ -64,6 +67,8 @@ class ReportParameters:
     bundle_path: Path | None = None
     show_names: bool = False
     named_respondents: tuple[str, ...] = ()
+    engagement_file: Path | None = None
+    labels_path: Path | None = None
 
     def as_notebook_parameters(self) -> dict[str, Any]:
         """Plain values for papermill (paths and dates as strings, empty string for "not given")."""
@@ -248,4 +253,13 @@ def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = "."
                     "pass the NAME.bundle folder written next to the earlier report")
     bundle = _text("bundle_path", given["bundle_path"], allow_empty=True)
     out["bundle_path"] = (base / Path(bundle).expanduser()).resolve() if bundle else None
+    if out["engagement_file"] is not None:
+        from toolkit.report.engagement_file import read_engagement_file
+
+        read_engagement_file(out["engagement_file"])  # its mistakes are reported before anything runs
+    if out["labels_path"] is None:
+        from toolkit.duplicates.labels import labels_path_for
+
+        beside = labels_path_for(out["tickets_path"])
+        out["labels_path"] = beside if beside.is_file() else None
     return ReportParameters(**out)

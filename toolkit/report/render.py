@@ -37,6 +37,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from toolkit import formatting
 from toolkit.errors import ConfigError, ToolkitError
 from toolkit.files import atomic_write_text, inside, make_folder, output_name
+from toolkit.report.engagement_file import read_engagement_file
 from toolkit.report.export import COVER_MIMETYPE, Cover, export_html, period_label
 from toolkit.report.parameters import ReportParameters, validate_parameters
 
@@ -72,6 +73,7 @@ class RenderResult:
     size_bytes: int
     pdf: Path | None = None
     pdf_problem: str = ""
+    warnings: tuple[str, ...] = ()  # sections left out for lack of data, files with many rows rejected
 
 
 def render_report(
@@ -118,9 +120,11 @@ def render_report(
     started = time.perf_counter()
     nb = execute(notebook, executed, _with_bundle(params, out / f"{name}.bundle"), timeout=timeout,
                  progress=progress, stale_html=html_path)
+    voice = read_engagement_file(params.engagement_file)
     cover = Cover(client=params.client_name, period=period_label(params.period_start, params.period_end),
                   generated=_today(), title=title, accent=params.accent_colour, logo=params.logo_path,
-                  redacted=params.redact_pii)
+                  prepared_by=", ".join(p for p in (voice.author, voice.firm) if p), contact=voice.contact,
+                  confidentiality=voice.confidentiality, redacted=params.redact_pii)
     cover = _cover_from_outputs(nb, cover)
     try:
         page = export_html(nb, cover)
@@ -137,7 +141,7 @@ def render_report(
         except ToolkitError as exc:
             problem = str(exc)
     return RenderResult(html_path, executed, time.perf_counter() - started, html_path.stat().st_size, pdf_path,
-                        problem)
+                        problem, warnings(nb))
 
 
 def write_tables(parameters: ReportParameters, out_dir: str | Path, name: str, *,
@@ -230,6 +234,23 @@ def _cover_from_outputs(nb: nbformat.NotebookNode, cover: Cover) -> Cover:
             if isinstance(facts, Mapping) and facts.get("period"):
                 return Cover(**{**cover.__dict__, "period": str(facts["period"])})
     return cover
+
+
+def warnings(nb: nbformat.NotebookNode) -> tuple[str, ...]:
+    """What an executed report notebook says a consultant should check: each section left out for lack of
+    data (with the reason) and each input file with many rows rejected (from :func:`toolkit.report.cover_facts`)."""
+    from toolkit.report.export import UNAVAILABLE_MIMETYPE
+
+    found = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if UNAVAILABLE_MIMETYPE in data:
+                found.append(f"no data for section '{section_of(nb, index)}': {data[UNAVAILABLE_MIMETYPE]['reason']}")
+            facts = data.get(COVER_MIMETYPE)
+            if isinstance(facts, Mapping):
+                found += [str(w) for w in facts.get("warnings", [])]
+    return tuple(dict.fromkeys(found))
 
 
 @contextlib.contextmanager

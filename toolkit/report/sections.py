@@ -280,6 +280,7 @@ class UpstreamProblems:
     total_tickets: int = 0
     notes: list[str] = field(default_factory=list)
     available: bool = True  # False: the tickets carry no text; the report leaves the section out
+    labelled: bool = False  # True: the analyst's explorer labels name, merge and rate the clusters
 
 
 def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -> UpstreamProblems:
@@ -298,16 +299,24 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
         result.available = False
         return result
     representation = engagement.parameters.duplicates_representation
-    finder = DuplicateFinder(representation=representation, seed=seed).fit(tickets)
-    result.notes.append(f"Tickets were compared by {DESCRIPTIONS[representation]}.")
-    result.clusters = finder.clusters_.reset_index(drop=True)
-    result.assignments = finder.assignments_.reset_index(drop=True)
+    labels_path = engagement.parameters.labels_path
+    store = _label_store(labels_path) if labels_path is not None else None
+    if store is not None and _covers(store, tickets):
+        finder = None  # the analyst's labels already group every ticket of this period
+    else:
+        finder = DuplicateFinder(representation=representation, seed=seed).fit(tickets)
+        result.notes.append(f"Tickets were compared by {DESCRIPTIONS[representation]}.")
+    if store is not None:
+        _from_labels(result, tickets, store, finder)
+    else:
+        result.clusters = finder.clusters_.reset_index(drop=True)
+        result.assignments = finder.assignments_.reset_index(drop=True)
+        result.notes += list(finder.clusters_.attrs.get("notes", []))
     result.clustered_tickets = int((result.assignments["cluster_id"] >= 0).sum())
-    labels = tickets["ticket_id"].map(finder.assignments_.set_index("ticket_id")["cluster_id"]).fillna(-1)
+    labels = tickets["ticket_id"].map(result.assignments.set_index("ticket_id")["cluster_id"]).fillna(-1)
     result.weekly = weekly_counts(tickets, labels.astype("int64").to_numpy())
     if "satisfaction" in tickets.columns:
         result.csat_answers = tickets["satisfaction"].notna().groupby(labels.astype("int64").to_numpy()).sum()
-    result.notes += list(finder.clusters_.attrs.get("notes", []))
     shown = shown_clusters(result.clusters, top)[["cluster_id", "representative_ids"]]
     shown = shown.explode("representative_ids").dropna()
     subjects = tickets.set_index("ticket_id")["subject"]
@@ -321,6 +330,90 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     examples = examples[~pd.concat([examples["cluster_id"], wording], axis=1).duplicated()]
     result.examples = examples.groupby("cluster_id", sort=False).head(3).reset_index(drop=True)
     return result
+
+
+def _label_store(path):
+    from toolkit.duplicates.labels import LabelStore
+
+    return LabelStore(path, autosave=False)
+
+
+def _covers(store, tickets: pd.DataFrame) -> bool:
+    """Whether the labels were made on data reaching the period's last ticket (then nothing is re-clustered)."""
+    if not store.data_until or not len(tickets):
+        return False
+    until = pd.Timestamp(store.data_until)
+    until = until.tz_localize("UTC") if until.tzinfo is None else until
+    return bool(tickets["created_at"].max() <= until)
+
+
+def _from_labels(result: UpstreamProblems, tickets: pd.DataFrame, store, finder) -> None:
+    """Fill ``result`` from the analyst's labels: their names, merges, statuses and tracker keys.
+
+    Each labelled ticket is in its label's cluster. With ``finder`` (tickets newer than the labels),
+    the recomputed clusters' other tickets join the labels :func:`~toolkit.duplicates.labels.carry_labels`
+    gives them, and clusters no label covers keep their machine names. Clusters marked "not a problem"
+    are left out and counted in a note. Evidence per cluster is :func:`toolkit.duplicates.tables.cluster_table`'s.
+    """
+    from toolkit.duplicates.labels import STATUSES, carry_labels
+    from toolkit.duplicates.tables import bug_keys, cluster_table
+
+    ids = tickets["ticket_id"].astype("str")
+    if finder is None:
+        key = ids.map(store.owner_of())
+        names: dict[str, str] = {}
+    else:
+        created = pd.Series(tickets["created_at"].to_numpy(), index=ids.to_numpy())
+        carried = carry_labels(finder.assignments_, store, created_at=created).assignments.set_index("ticket_id")
+        machine = carried["cluster_id"].map(lambda c: f"machine-{c}" if isinstance(c, str) else c)
+        key = ids.map(carried["label_id"].fillna(machine))
+        names = {f"machine-{c}": n for c, n in zip(finder.clusters_["cluster_id"], finder.clusters_["name"],
+                                                   strict=True)}
+    labels = store.labels
+    dismissed = [lid for lid, lab in labels.items() if lab.status == "not_a_problem" and (key == lid).any()]
+    if dismissed:
+        held = int(key.isin(dismissed).sum())
+        n = len(dismissed)
+        result.notes.append(f"{n} group{'s' if n != 1 else ''} of tickets ({held:,} tickets) that the analyst "
+                            f"reviewed and marked as not a problem {'are' if n != 1 else 'is'} left out.")
+    key = key.mask(key.isin(dismissed))
+    shown = key.notna().to_numpy()
+    ev = cluster_table(tickets, key)  # all tickets: "the rest" a cluster is compared with is every other ticket
+    if has_values(tickets, "reopens"):
+        reopened = (tickets.loc[shown, "reopens"].fillna(0) > 0).groupby(key[shown]).mean()
+        ev["reopen_rate"] = ev["cluster"].map(reopened).astype("float64")
+    else:
+        ev["reopen_rate"] = float("nan")
+    ev = ev.sort_values(["impact", "tickets", "cluster"], ascending=[False, False, True], kind="stable")
+    ev = ev.reset_index(drop=True)
+    ev["cluster_id"] = range(1, len(ev) + 1)  # charts say "#1" for the first problem
+    text = tickets["subject"].fillna("").astype("str") if has_values(tickets, "subject") else ids
+    if has_values(tickets, "description"):
+        text = text + " . " + tickets["description"].fillna("").astype("str")
+    ev["name"] = [labels[c].name if c in labels else names.get(c, c) for c in ev["cluster"]]
+    status = [labels[c].status if c in labels else "unreviewed" for c in ev["cluster"]]
+    ev["kind"] = ["problem" if s in ("upstream_bug", "known_issue") else k for s, k in zip(status, ev["kind"],
+                                                                                         strict=True)]
+    ev["status"] = [STATUSES[s] if s != "unreviewed" else "" for s in status]
+    ev["bug_keys"] = [([labels[c].tracker_key] if c in labels and labels[c].tracker_key else [])
+                      + [k for k in bug_keys(text[(key == c).to_numpy()])
+                         if c not in labels or k != labels[c].tracker_key][:4] for c in ev["cluster"]]
+    newest = tickets.loc[shown].assign(_k=key[shown]).sort_values("created_at", ascending=False, kind="stable")
+    reps = newest.groupby("_k", sort=False)["ticket_id"].agg(lambda t: [str(v) for v in list(t)[:10]])
+    ev["representative_ids"] = ev["cluster"].map(reps)
+    ev["recent_tickets"] = ev["recent"]
+    ev["terms"] = [[] for _ in range(len(ev))]
+    result.clusters = ev
+    result.assignments = pd.DataFrame({"ticket_id": ids.to_numpy(),
+                                       "cluster_id": key.map(dict(zip(ev["cluster"], ev["cluster_id"], strict=True)))
+                                       .fillna(-1).astype("int64").to_numpy()})
+    result.labelled = True
+    reviewed = sum(1 for s in status if s != "unreviewed")
+    n = len(ev)
+    lead = ({1: "The one group was", 2: "Both groups were"}.get(n, f"All {n} groups were") if reviewed == n
+            else f"{reviewed} of the {n} groups {'was' if reviewed == 1 else 'were'}")
+    result.notes.append(f"{lead} reviewed, named and rated by our analyst; the names, statuses and tracker keys "
+                        "shown are the analyst's.")
 
 
 def shown_clusters(clusters: pd.DataFrame, top: int = 10) -> pd.DataFrame:
@@ -347,7 +440,8 @@ def listed_tickets(problems: UpstreamProblems, top: int = 10) -> int:
 def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | None:
     """The clusters :func:`shown_clusters` picks: kind, name, size, dates, emerging, reopens, CSAT, keys, examples.
 
-    Columns: ``kind`` (problem or recurring question), ``problem`` (the cluster's name), ``tickets``,
+    Columns: ``kind`` (problem or recurring question; the analyst's status where labels give one),
+    ``problem`` (the cluster's name), ``tickets``,
     ``customers``, ``first_seen``,
     ``last_seen`` (dates), ``emerging`` (bool), ``recent_tickets`` (in the last four weeks), ``growth`` (its
     recent rate as a multiple of its usual one, as text; "new" for a problem that had no usual rate yet,
@@ -363,6 +457,8 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
                 .agg(" · ".join) if problems.examples is not None and len(problems.examples)
                 else pd.Series(dtype="str"))
     kind = top_clusters["kind"] if "kind" in top_clusters.columns else pd.Series("problem", index=top_clusters.index)
+    if "status" in top_clusters.columns:  # the analyst's verdict ("upstream bug") says more than the machine's kind
+        kind = top_clusters["status"].where(top_clusters["status"] != "", kind)
     as_of = problems.clusters["last_seen"].max()
     growth = [("new" if is_new(c, as_of) else fmt.ratio(c["growth"])) for _, c in top_clusters.iterrows()]
     return pd.DataFrame({
