@@ -41,7 +41,7 @@ def test_the_manifest_validates_against_its_schema_and_names_what_outside_checks
     jsonschema.validate(manifest, bundle_schema())
     assert {"client", "period", "toolkit_version", "tables", "findings"} <= set(manifest)
     assert manifest["client"] == "Northwind Cloud"
-    assert manifest["period"]["label"] == "1 October 2025 – 30 September 2026"
+    assert manifest["period"]["label"] == "1 Oct 2025 – 30 Sep 2026"
     assert manifest["models"]["maturity"] == {"id": "support", "version": "1.0.0"}
     assert manifest["findings"] == [{"id": "F1", "finding_id": "ops.watermelon.rapid-response", "area": "Operations",
                                      "finding": "Rapid Response: 100% within SLA, CSAT 51%.", "weight": 0.95,

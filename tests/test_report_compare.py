@@ -112,6 +112,23 @@ def test_problems_match_by_bug_key_first_then_by_terms():
          "matched_by": "similar terms"}]
 
 
+def test_an_unkeyed_problem_reworded_is_still_open_but_a_keyed_one_needs_its_key_or_close_terms():
+    # cosine similarities of the TF-IDF top terms: billing pair 0.39 (below 0.5, above 0.25); pdf pair 0.30
+    before = pd.DataFrame({"name": ["invoices / pricing", "pdf blank"], "tickets": [600, 400],
+                           "bug_keys": [[], ["APP-1"]],
+                           "terms": ["invoices pricing price question renewal", "pdf blank invoice download"]})
+    after = pd.DataFrame({"name": ["charge / price", "invoice download slow"], "tickets": [640, 300],
+                          "bug_keys": [[], []],
+                          "terms": ["charge price question charged renewal", "invoice download slow"]})
+    out = match_problems(before, after)
+    assert out[["status", "problem", "matched_by"]].to_dict("records") == [
+        {"status": "resolved", "problem": "pdf blank", "matched_by": ""},
+        {"status": "new", "problem": "invoice download slow", "matched_by": ""},
+        {"status": "still open", "problem": "charge / price", "matched_by": "some shared terms"}]
+    similarity = out.set_index("problem")["similarity"]
+    assert 0.25 <= similarity["charge / price"] < 0.5
+
+
 def test_no_baseline_gives_no_section_and_no_table():
     assert reassessment_html(None) is None
     assert reassessment_table(None) is None

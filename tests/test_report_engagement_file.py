@@ -24,10 +24,12 @@ def _write(tmp_path, text):
 def _findings():
     ops = pd.DataFrame({"id": ["ops.watermelon.billing", "ops.hedging"], "area": ["Operations", "Operations"],
                         "finding": ["Billing looks green but customers feel red.", "3 agents hedge."],
-                        "weight": [0.95, 0.5]})
+                        "weight": [0.95, 0.5], "section": ["The watermelon effect", "Hedging"],
+                        "fact": ["segment Billing", "hedging"]})
     cx = pd.DataFrame({"id": ["cx.scores", "cx.driver", "cx.comment_theme"], "area": ["Customer experience"] * 3,
                        "finding": ["NPS +4.", "Reopens drive dissatisfaction.", "Detractors mention bugs."],
-                       "weight": [0.9, 0.7, 0.5]})
+                       "weight": [0.9, 0.7, 0.5], "section": ["Customer experience", "Drivers", "Comment themes"],
+                       "fact": ["survey scores", "driver", "themes"]})
     return [ops, cx, None]
 
 

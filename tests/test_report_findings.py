@@ -5,6 +5,7 @@ import pandas as pd
 from toolkit.report.findings import (
     executive_summary,
     findings_html,
+    growth_text,
     headline_figures,
     is_new,
     kpis_html,
@@ -223,6 +224,18 @@ def test_a_brand_new_problem_is_new_since_its_first_ticket_not_a_multiple():
     assert is_new(pd.Series({"first_seen": pd.Timestamp("2026-06-04")}), as_of)
     assert not is_new(pd.Series({"first_seen": pd.Timestamp("2026-06-02")}), as_of)
     assert not is_new(clusters.iloc[1], None)
+
+
+def test_a_problem_with_a_few_stray_early_tickets_has_no_usual_rate_either():
+    as_of = pd.Timestamp("2026-09-30")
+    thin = pd.Series({"name": "sms / codes", "tickets": 472, "first_seen": pd.Timestamp("2026-02-26"),
+                      "recent_tickets": 462, "growth": 144.2, "baseline_weekly": 4 / 13})  # 4 tickets in 13 weeks
+    assert is_new(thin, as_of)
+    assert growth_text(thin, as_of) == "new in the last four weeks: 462 tickets (472 in all since 26 Feb 2026)"
+    usual = thin.copy()
+    usual["baseline_weekly"] = 5 / 13  # five tickets in the baseline weeks: the emerging rule's own minimum
+    assert not is_new(usual, as_of)
+    assert growth_text(usual, as_of).startswith("472 tickets since 26 Feb 2026, 462 of them in the last four weeks: ")
 
 
 def test_summary_keeps_one_finding_per_fact_and_links_each_to_its_section():

@@ -276,7 +276,7 @@ def test_pdf_pages_footer_bug_keys_and_last_nps_quarter(rendered):
         assert f"Page {number} of {len(pages)}" in content, number
     # (a narrow column's header may wrap: "Bug" above "keys"); the keys themselves must all be printed whole
     assert re.search(r"Bug\s+(?:[^\n]*\n[^\n]*)?keys", text) and "How it was read" in text
-    problems = next(t for t in re.findall(r"<table\b.*?</table>", page, re.DOTALL) if "Recurring problems" in t)
+    problems = next(t for t in re.findall(r"<table\b.*?</table>", page, re.DOTALL) if "Problems (one failure" in t)
     keys = set(re.findall(r"\b[A-Z][A-Z0-9]+-\d+\b", problems))
     assert keys and keys <= set(re.findall(r"\b[A-Z][A-Z0-9]+-\d+\b", text))
     nps = next(spec for _, title, spec in _figures(page) if title == "NPS by quarter")

@@ -229,7 +229,10 @@ def test_no_interviewee_is_named_or_identified_by_role_in_the_demo(demo_page):
     for name in answers["respondent"].unique():
         assert not re.search(rf"\b{name}\b", demo_page), name
     assert "Management (3)" in demo_page and "Frontline (2)" in demo_page
-    assert not re.search(r"\b(?:Head of support|Product manager|Engineering manager|Team lead)\b", demo_page)
+    # roles may appear as the owners of roadmap steps (who should act), never as who said what
+    said = re.sub(r'<h3 class="recommendations">.*?</ol>', " ", demo_page, flags=re.S)
+    said = said[:said.index('id="Recommendations-and-roadmap"')] + said[said.index('id="Data-quality'):]
+    assert not re.search(r"\b(?:Head of support|Product manager|Engineering manager|Team lead)\b", said)
 
 
 def test_demo_never_calls_equal_numbers_a_real_difference(demo_page):

@@ -55,7 +55,8 @@ def test_labels_name_merge_and_rate_the_problems_without_reclustering(labels, mo
     assert problems.labelled
     table = sections.problem_table(problems)
     assert table["problem"].tolist() == ["CSV export fails", "Login loop after password reset"]
-    assert table["kind"].tolist() == ["upstream bug", "known issue"]
+    assert table["kind"].tolist() == ["problem", "problem"]  # the analyst's bug and known issue are both problems
+    assert table["status"].tolist() == ["upstream bug", "known issue"]
     assert table["tickets"].tolist() == [4, 3]  # the merge holds both labels' tickets
     assert table["bug_keys"].tolist() == ["ENG-42\nAPP-7", "APP-99"]  # the analyst's key first
     assert table["reopen_rate"].tolist() == [0.5, 0.0]

@@ -70,9 +70,9 @@ def test_findings_are_ordered_reworded_and_suppressed_as_the_file_says(rendered)
     assert items[0].startswith(" Operations Rapid Response looks green but feels red")
     assert items[1].startswith(" Upstream problems The ")
     assert "highest-impact recurring problems account for" in items[1]
-    assert any("Rapid Response's customers are the least satisfied: 51% satisfied (95% CI 47–54%), 33 points below "
-               "the other teams together (84%)." in i for i in items)
-    assert not any("CSAT for team Rapid Response" in i for i in items)  # the computed wording is replaced
+    assert any("Customers became less willing to recommend you over the year: NPS went from +15 in Q4 2025 to −6 in "
+               "Q3 2026, a fall well beyond chance (95% CI of the change −30 to −11 points)." in i for i in items)
+    assert not any("NPS fell from" in i for i in items)  # the computed wording is replaced
     assert not any("The roadmap has" in i for i in items)  # suppressed
 
 

@@ -50,6 +50,8 @@ from toolkit.duplicates.labelling import cluster_counts
 from toolkit.schema import has_values
 
 RECENT_DAYS = 28
+MIN_RECENT = 5
+"""Recent tickets a cluster needs before it can be called emerging (and baseline tickets before it has a usual rate)."""
 BASELINE_DAYS = 91
 KEY_SHARE = 0.05
 FAILURE_SHARE = 0.5
@@ -90,7 +92,7 @@ def weekly_counts(tickets: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
 
 def cluster_evidence(tickets: pd.DataFrame, labels: np.ndarray, *, as_of: pd.Timestamp | None = None,
                      recent_days: int = RECENT_DAYS, baseline_days: int = BASELINE_DAYS,
-                     emerging_factor: float = 2.0, min_recent: int = 5,
+                     emerging_factor: float = 2.0, min_recent: int = MIN_RECENT,
                      bug_cited: np.ndarray | None = None, failure: np.ndarray | None = None) -> pd.DataFrame:
     """One row of evidence per cluster (see the module docstring for every column), sorted by impact.
 

@@ -262,7 +262,9 @@ def match_problems(before: pd.DataFrame | None, after: pd.DataFrame | None, *, s
     Both frames are in impact order; the problems compared are the ``top`` of each (the ones each
     report listed). Clusters below ``min_tickets`` are ignored. Two clusters are the same problem
     when they share a bug key, or when the cosine similarity of their top terms (TF-IDF fitted on
-    both) is at least ``similarity``; a problem may continue as several clusters, so matching is
+    both) is at least ``similarity`` (half of it when neither has a bug key: words are then its only
+    identity, and a listed problem is called resolved only when they are gone); a problem may continue
+    as several clusters, so matching is
     not one-to-one. A listed earlier problem that matches no current cluster is *resolved*; a
     current problem that matches no earlier cluster is *new* when it is listed or cites a bug key
     the earlier engagement never saw.
@@ -271,7 +273,7 @@ def match_problems(before: pd.DataFrame | None, after: pd.DataFrame | None, *, s
     -------
     DataFrame: status (resolved, new, still open), problem (the current name when matched),
     tickets_before, tickets_after, bug_keys (comma-separated), matched_by (bug key, similar terms,
-    or empty), similarity (of the best match).
+    some shared terms, or empty), similarity (of the best match).
     """
     columns = ["status", "problem", "tickets_before", "tickets_after", "bug_keys", "matched_by", "similarity"]
     if before is None or after is None:
@@ -287,7 +289,12 @@ def match_problems(before: pd.DataFrame | None, after: pd.DataFrame | None, *, s
     sim = cosine_similarity(vectors.transform(b["terms"]), vectors.transform(a["terms"]))
     keys_b, keys_a = [set(k) for k in b["bug_keys"]], [set(k) for k in a["bug_keys"]]
     shared = np.array([[bool(kb & ka) for ka in keys_a] for kb in keys_b], dtype=bool)
-    match = shared | (sim >= similarity)
+    # Without a bug key on either side the words are a problem's only identity, and a cluster's top terms
+    # move when its tickets are worded differently from one year to the next: half the similarity is
+    # enough there, so that a problem is called resolved only when its words are really gone.
+    unkeyed = np.array([[not kb and not ka for ka in keys_a] for kb in keys_b], dtype=bool)
+    weak = unkeyed & (sim >= similarity / 2) & (sim < similarity)
+    match = shared | (sim >= similarity) | weak
     strength = np.where(match, 2 * shared + sim, -1.0)  # a shared bug key outranks any similarity
     rows = []
     for i in range(min(top, len(b))):
@@ -299,7 +306,8 @@ def match_problems(before: pd.DataFrame | None, after: pd.DataFrame | None, *, s
         j = int(np.argmax(strength[i]))
         rows.append({"status": "still open", "problem": a.at[j, "name"], "tickets_before": b.at[i, "tickets"],
                      "tickets_after": a.at[j, "tickets"], "bug_keys": ", ".join(sorted(keys_b[i] | keys_a[j])),
-                     "matched_by": "bug key" if shared[i, j] else "similar terms", "similarity": sim[i, j]})
+                     "matched_by": "bug key" if shared[i, j] else "some shared terms" if weak[i, j] else
+                     "similar terms", "similarity": sim[i, j]})
     seen = set().union(*keys_b)
     candidates = [j for j in range(len(a)) if j < top or (keys_a[j] - seen)]
     rows += [{"status": "new", "problem": a.at[j, "name"], "tickets_before": 0, "tickets_after": a.at[j, "tickets"],

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from toolkit import formatting as fmt
-from toolkit.duplicates.ranking import BASELINE_DAYS, RECENT_DAYS
+from toolkit.duplicates.ranking import BASELINE_DAYS, MIN_RECENT, RECENT_DAYS
 from toolkit.report import anchors
 from toolkit.report.text import Html, safe_text
 
@@ -342,12 +342,23 @@ def _keys(cluster: pd.Series) -> list[str]:
     return [str(k) for k in keys if not str(k).startswith("#")] if isinstance(keys, list | tuple) else []
 
 
+def _baseline_tickets(cluster: pd.Series) -> float:
+    """Tickets the problem had in the baseline weeks (from ``baseline_weekly``); NaN when not known."""
+    weekly = cluster.get("baseline_weekly")
+    return float(weekly) * BASELINE_DAYS / 7 if weekly is not None and pd.notna(weekly) else math.nan
+
+
 def is_new(cluster: pd.Series, as_of) -> bool:
-    """True when the problem started after the baseline weeks began, so it has no usual rate to grow from.
+    """True when the problem has no usual rate to grow from.
 
     The growth measure (:mod:`toolkit.duplicates.ranking`) compares the last four weeks with the
-    thirteen before; a problem first seen inside that span has no earlier rate to compare with.
+    thirteen before. A problem first seen inside that span has no earlier rate; nor has one whose
+    thirteen baseline weeks held fewer tickets than the emerging rule asks of the last four
+    (:data:`MIN_RECENT`): a few stray early tickets are not a usual rate, and a multiple of them
+    would be invented.
     """
+    if round(_baseline_tickets(cluster), 6) < MIN_RECENT:  # NaN compares False: not known is not new
+        return True
     first = cluster.get("first_seen")
     if first is None or pd.isna(first) or as_of is None or pd.isna(as_of):
         return False
@@ -357,16 +368,23 @@ def is_new(cluster: pd.Series, as_of) -> bool:
 def growth_text(cluster: pd.Series, as_of=None) -> str:
     """How an emerging problem grew, with numbers the problems table shows.
 
-    A brand-new problem (:func:`is_new`) reads "new since 2 Sep 2026, 468 tickets": a multiple of a
-    rate it never had would be invented. Otherwise "102 tickets since 14 Oct 2025, 57 of them in the
-    last four weeks: 12 times its usual rate ...".
+    A brand-new problem (:func:`is_new`) reads "new since 2 Sep 2026, 468 tickets", or, when a few
+    stray tickets came earlier, "new in the last four weeks: 462 tickets (472 in all since 26 Feb
+    2026)": a multiple of a rate it never had would be invented. Otherwise "102 tickets since 14 Oct
+    2025, 57 of them in the last four weeks: 12 times its usual rate ...".
     """
     first = cluster.get("first_seen")
     since = fmt.day(first) if first is not None and pd.notna(first) else ""
-    if is_new(cluster, as_of):
-        return f"new since {since}, {fmt.count(cluster['tickets'])} tickets"
-    text = f"{fmt.count(cluster['tickets'])} tickets" + (f" since {since}" if since else "")
     recent, growth = cluster.get("recent_tickets"), cluster.get("growth")
+    if is_new(cluster, as_of):
+        started_inside = (since and as_of is not None and pd.notna(as_of) and pd.Timestamp(first)
+                          > pd.Timestamp(as_of) - pd.Timedelta(days=RECENT_DAYS + BASELINE_DAYS))
+        if started_inside or recent is None or pd.isna(recent) or not since:
+            return f"new since {since}, {fmt.count(cluster['tickets'])} tickets" if since else \
+                f"new, {fmt.count(cluster['tickets'])} tickets"
+        return (f"new in the last four weeks: {fmt.count(recent)} tickets ({fmt.count(cluster['tickets'])} in all "
+                f"since {since})")
+    text = f"{fmt.count(cluster['tickets'])} tickets" + (f" since {since}" if since else "")
     if recent is None or growth is None or pd.isna(recent) or pd.isna(growth):
         return text + " and growing well above its usual rate"
     return (f"{text}, {fmt.count(recent)} of them in the last four weeks: {fmt.ratio(growth)} times its usual "

@@ -40,6 +40,7 @@ import html
 import pandas as pd
 
 from toolkit import formatting as fmt
+from toolkit.duplicates.ranking import MIN_RECENT
 from toolkit.maturity.roadmap import PHASES
 from toolkit.report import anchors
 from toolkit.report.text import Html, safe_text
@@ -53,8 +54,6 @@ ratio); ``direction``: at_most or at_least (what meets the target); ``source``: 
 FIRST, SECOND = PHASES[0], PHASES[1]
 HEDGE_LIMIT = 0.4
 MIN_FAST = 30
-MIN_RECENT = 5
-"""A problem with fewer tickets in the last four weeks has faded (the emerging rule's own minimum)."""
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:

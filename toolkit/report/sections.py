@@ -440,12 +440,13 @@ def listed_tickets(problems: UpstreamProblems, top: int = 10) -> int:
 def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | None:
     """The clusters :func:`shown_clusters` picks: kind, name, size, dates, emerging, reopens, CSAT, keys, examples.
 
-    Columns: ``kind`` (problem or recurring question; the analyst's status where labels give one),
-    ``problem`` (the cluster's name), ``tickets``,
+    Columns: ``kind`` (problem or recurring question), ``status`` (the analyst's verdict where labels
+    give one, e.g. "upstream bug"; else empty), ``problem`` (the cluster's name), ``tickets``,
     ``customers``, ``first_seen``,
     ``last_seen`` (dates), ``emerging`` (bool), ``recent_tickets`` (in the last four weeks), ``growth`` (its
-    recent rate as a multiple of its usual one, as text; "new" for a problem that had no usual rate yet,
-    :func:`toolkit.report.findings.is_new`), ``reopen_rate``, ``csat`` (share satisfied of its
+    recent rate as a multiple of its usual one, as text, "2.6×"; "new" for a problem that had no usual rate
+    yet, :func:`toolkit.report.findings.is_new`; ", emerging" after it when emerging), ``reopen_rate``,
+    ``csat`` (share satisfied of its
     rated tickets), ``csat_answers`` (how many were rated: the n behind ``csat``), ``csat_rest``,
     ``bug_keys`` (one per line, so a key never breaks at its hyphen),
     ``examples`` (up to three representative subjects joined with " · ").
@@ -457,12 +458,14 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
                 .agg(" · ".join) if problems.examples is not None and len(problems.examples)
                 else pd.Series(dtype="str"))
     kind = top_clusters["kind"] if "kind" in top_clusters.columns else pd.Series("problem", index=top_clusters.index)
-    if "status" in top_clusters.columns:  # the analyst's verdict ("upstream bug") says more than the machine's kind
-        kind = top_clusters["status"].where(top_clusters["status"] != "", kind)
+    status = top_clusters["status"] if "status" in top_clusters.columns else pd.Series("", index=top_clusters.index)
     as_of = problems.clusters["last_seen"].max()
-    growth = [("new" if is_new(c, as_of) else fmt.ratio(c["growth"])) for _, c in top_clusters.iterrows()]
+    growth = [("new" if is_new(c, as_of) else f"{fmt.ratio(c['growth'])}×")
+              + (", emerging" if pd.notna(c["emerging"]) and bool(c["emerging"]) else "")
+              for _, c in top_clusters.iterrows()]
     return pd.DataFrame({
         "kind": kind.to_numpy(),
+        "status": status.fillna("").to_numpy(),
         "problem": top_clusters["name"].to_numpy(),
         "tickets": top_clusters["tickets"].to_numpy(),
         "customers": top_clusters["customers"].to_numpy(),
