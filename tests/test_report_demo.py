@@ -81,10 +81,17 @@ def test_every_summary_number_appears_in_the_section_it_links_to(demo_report):
 def test_summary_states_each_fact_once_and_a_new_problem_without_a_multiple(demo_report):
     sentences = [s for _, s in _summary_findings(demo_report)]
     assert sum("Rapid Response" in s for s in sentences) == 1, sentences
-    assert sum("APP-2210" in s for s in sentences) == 1, sentences
-    assert any("new since 2 Sep 2026, 468 tickets" in s for s in sentences), sentences
-    assert not any("times its usual rate" in s and "new since" in s for s in sentences)
-    assert "144 times" not in _visible(demo_report)
+    [emerging] = [s for s in sentences if "APP-2210" in s]
+    row = next(_visible(r) for r in re.findall(r"<tr>(.*?)</tr>", demo_report, flags=re.S)
+               if "APP-2210" in r and "<td" in r)
+    grown = re.search(r"([\d,]+) tickets since [^,]+, ([\d,]+) of them in the last four weeks: ([\d.]+) times",
+                      emerging)
+    if grown:  # the finding's numbers are the table's: tickets, last four weeks, growth
+        tickets, recent, multiple = grown.groups()
+        assert f" {tickets} " in f" {row} " and f" {recent} " in f" {row} " and f"{multiple}×" in row, (emerging, row)
+    else:  # a problem with no usual rate is new, in the finding and in the table, with no multiple
+        assert re.search(r"new (since|in the last four weeks)", emerging) and "new" in row and "×" not in row, row
+    assert not any("times its usual rate" in s and "new " in s for s in sentences)
 
 
 def test_every_link_resolves_and_no_table_is_cut_short(demo_report):

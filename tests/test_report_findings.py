@@ -156,8 +156,14 @@ def test_problem_findings():
         "Emerging problem: “sms / codes”, 388 tickets since 2 Sep 2026 and growing well above its usual rate.",
     ]
     clusters["recent_tickets"], clusters["growth"] = [3, 386, 5, 0], [0.8, 209.08, 3.04, 1.0]
+    assert problem_findings(clusters, total_tickets=20000)["finding"].iloc[1] == (  # two earlier tickets: no usual rate
+        "Emerging problem: “sms / codes”, new in the last four weeks: 386 tickets (388 in all since 2 Sep 2026).")
+    clusters["last_seen"] = pd.Timestamp("2026-09-30")  # first seen inside the seventeen weeks the growth compares
     assert problem_findings(clusters, total_tickets=20000)["finding"].iloc[1] == (
-        "Emerging problem: “sms / codes”, 388 tickets since 2 Sep 2026, 386 of them in the last four weeks: "
+        "Emerging problem: “sms / codes”, new since 2 Sep 2026, 388 tickets.")
+    clusters["first_seen"], clusters["recent_tickets"] = pd.Timestamp("2025-10-01"), [3, 57, 5, 0]
+    assert problem_findings(clusters, total_tickets=20000)["finding"].iloc[1] == (
+        "Emerging problem: “sms / codes”, 388 tickets since 1 Oct 2025, 57 of them in the last four weeks: "
         "209 times its usual rate, allowing for the change in overall ticket volume.")
     assert problem_findings(None).empty
 
@@ -229,13 +235,18 @@ def test_a_brand_new_problem_is_new_since_its_first_ticket_not_a_multiple():
 def test_a_problem_with_a_few_stray_early_tickets_has_no_usual_rate_either():
     as_of = pd.Timestamp("2026-09-30")
     thin = pd.Series({"name": "sms / codes", "tickets": 472, "first_seen": pd.Timestamp("2026-02-26"),
-                      "recent_tickets": 462, "growth": 144.2, "baseline_weekly": 4 / 13})  # 4 tickets in 13 weeks
+                      "recent_tickets": 468, "growth": 144.2})  # 4 tickets before the last four weeks
     assert is_new(thin, as_of)
-    assert growth_text(thin, as_of) == "new in the last four weeks: 462 tickets (472 in all since 26 Feb 2026)"
+    assert growth_text(thin, as_of) == "new in the last four weeks: 468 tickets (472 in all since 26 Feb 2026)"
     usual = thin.copy()
-    usual["baseline_weekly"] = 5 / 13  # five tickets in the baseline weeks: the emerging rule's own minimum
+    usual["recent_tickets"] = 467  # five earlier tickets: the emerging rule's own minimum
     assert not is_new(usual, as_of)
-    assert growth_text(usual, as_of).startswith("472 tickets since 26 Feb 2026, 462 of them in the last four weeks: ")
+    assert growth_text(usual, as_of).startswith("472 tickets since 26 Feb 2026, 467 of them in the last four weeks: ")
+    in_baseline = thin.copy()  # ten earlier tickets, but only three in the thirteen weeks the growth compares with
+    in_baseline["recent_tickets"], in_baseline["baseline_weekly"] = 462, 3 / 13
+    assert growth_text(in_baseline, as_of) == "new in the last four weeks: 462 tickets (472 in all since 26 Feb 2026)"
+    faded = pd.Series({"tickets": 424, "first_seen": pd.Timestamp("2025-11-10"), "recent_tickets": 2, "growth": 0.1})
+    assert not is_new(faded, as_of)  # a problem that has gone quiet is not new
 
 
 def test_summary_keeps_one_finding_per_fact_and_links_each_to_its_section():

@@ -342,27 +342,36 @@ def _keys(cluster: pd.Series) -> list[str]:
     return [str(k) for k in keys if not str(k).startswith("#")] if isinstance(keys, list | tuple) else []
 
 
-def _baseline_tickets(cluster: pd.Series) -> float:
-    """Tickets the problem had in the baseline weeks (from ``baseline_weekly``); NaN when not known."""
-    weekly = cluster.get("baseline_weekly")
-    return float(weekly) * BASELINE_DAYS / 7 if weekly is not None and pd.notna(weekly) else math.nan
+def _earlier_tickets(cluster: pd.Series) -> float:
+    """Tickets the growth measure compared the last four weeks with: those of the thirteen weeks before
+    (from ``baseline_weekly``), else all tickets before the last four weeks; NaN when not known."""
+    weekly, recent = cluster.get("baseline_weekly"), cluster.get("recent_tickets")
+    if weekly is not None and pd.notna(weekly):
+        return round(float(weekly) * BASELINE_DAYS / 7, 6)
+    return float(cluster["tickets"] - recent) if recent is not None and pd.notna(recent) else math.nan
+
+
+def _first_seen_inside(cluster: pd.Series, as_of) -> bool:
+    """True when the problem's first ticket falls inside the seventeen weeks the growth measure spans."""
+    first = cluster.get("first_seen")
+    return bool(first is not None and pd.notna(first) and as_of is not None and pd.notna(as_of)
+                and pd.Timestamp(first) > pd.Timestamp(as_of) - pd.Timedelta(days=RECENT_DAYS + BASELINE_DAYS))
 
 
 def is_new(cluster: pd.Series, as_of) -> bool:
     """True when the problem has no usual rate to grow from.
 
     The growth measure (:mod:`toolkit.duplicates.ranking`) compares the last four weeks with the
-    thirteen before. A problem first seen inside that span has no earlier rate; nor has one whose
-    thirteen baseline weeks held fewer tickets than the emerging rule asks of the last four
-    (:data:`MIN_RECENT`): a few stray early tickets are not a usual rate, and a multiple of them
-    would be invented.
+    thirteen before. A problem first seen inside that span has no earlier rate; nor has one that
+    arrived in the last four weeks (at least :data:`MIN_RECENT` tickets, the emerging rule's minimum)
+    after fewer than that many in the weeks it is compared with: a few stray early tickets are not a
+    usual rate, and a multiple of them would be invented. A problem that has gone quiet is not new.
     """
-    if round(_baseline_tickets(cluster), 6) < MIN_RECENT:  # NaN compares False: not known is not new
+    if _first_seen_inside(cluster, as_of):
         return True
-    first = cluster.get("first_seen")
-    if first is None or pd.isna(first) or as_of is None or pd.isna(as_of):
-        return False
-    return pd.Timestamp(first) > pd.Timestamp(as_of) - pd.Timedelta(days=RECENT_DAYS + BASELINE_DAYS)
+    recent = cluster.get("recent_tickets")
+    arrived = recent is not None and pd.notna(recent) and recent >= MIN_RECENT
+    return bool(arrived and _earlier_tickets(cluster) < MIN_RECENT)  # NaN compares False: not known is not new
 
 
 def growth_text(cluster: pd.Series, as_of=None) -> str:
@@ -377,9 +386,7 @@ def growth_text(cluster: pd.Series, as_of=None) -> str:
     since = fmt.day(first) if first is not None and pd.notna(first) else ""
     recent, growth = cluster.get("recent_tickets"), cluster.get("growth")
     if is_new(cluster, as_of):
-        started_inside = (since and as_of is not None and pd.notna(as_of) and pd.Timestamp(first)
-                          > pd.Timestamp(as_of) - pd.Timedelta(days=RECENT_DAYS + BASELINE_DAYS))
-        if started_inside or recent is None or pd.isna(recent) or not since:
+        if _first_seen_inside(cluster, as_of) or recent is None or pd.isna(recent) or not since:
             return f"new since {since}, {fmt.count(cluster['tickets'])} tickets" if since else \
                 f"new, {fmt.count(cluster['tickets'])} tickets"
         return (f"new in the last four weeks: {fmt.count(recent)} tickets ({fmt.count(cluster['tickets'])} in all "

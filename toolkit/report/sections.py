@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+import numpy as np
 import pandas as pd
 
 from toolkit import formatting as fmt
@@ -443,11 +444,13 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
     Columns: ``kind`` (problem or recurring question), ``status`` (the analyst's verdict where labels
     give one, e.g. "upstream bug"; else empty), ``problem`` (the cluster's name), ``tickets``,
     ``customers``, ``first_seen``,
-    ``last_seen`` (dates), ``emerging`` (bool), ``recent_tickets`` (in the last four weeks), ``growth`` (its
+    ``last_seen`` (dates), ``seen`` (both as text, "2 Oct 2025 – 3 Nov 2025"), ``emerging`` (bool),
+    ``recent_tickets`` (in the last four weeks), ``growth`` (its
     recent rate as a multiple of its usual one, as text, "2.6×"; "new" for a problem that had no usual rate
     yet, :func:`toolkit.report.findings.is_new`; ", emerging" after it when emerging), ``reopen_rate``,
     ``csat`` (share satisfied of its
-    rated tickets), ``csat_answers`` (how many were rated: the n behind ``csat``), ``csat_rest``,
+    rated tickets), ``csat_answers`` (how many were rated: the n behind ``csat``), ``csat_rated`` (both as text, "67% of
+    12"), ``csat_rest``,
     ``bug_keys`` (one per line, so a key never breaks at its hyphen),
     ``examples`` (up to three representative subjects joined with " · ").
     """
@@ -463,6 +466,8 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
     growth = [("new" if is_new(c, as_of) else f"{fmt.ratio(c['growth'])}×")
               + (", emerging" if pd.notna(c["emerging"]) and bool(c["emerging"]) else "")
               for _, c in top_clusters.iterrows()]
+    answers = (problems.csat_answers.reindex(top_clusters["cluster_id"]).fillna(0).astype("int64").to_numpy()
+               if problems.csat_answers is not None else np.zeros(len(top_clusters), dtype="int64"))
     return pd.DataFrame({
         "kind": kind.to_numpy(),
         "status": status.fillna("").to_numpy(),
@@ -471,14 +476,17 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
         "customers": top_clusters["customers"].to_numpy(),
         "first_seen": top_clusters["first_seen"].dt.date.to_numpy(),
         "last_seen": top_clusters["last_seen"].dt.date.to_numpy(),
+        "seen": [f"{fmt.day(a)} – {fmt.day(b)}"
+                 for a, b in zip(top_clusters["first_seen"], top_clusters["last_seen"], strict=True)],
         "emerging": top_clusters["emerging"].fillna(False).astype(bool).to_numpy(),
         "recent_tickets": top_clusters["recent_tickets"].to_numpy(),
         "growth": growth,
         "reopen_rate": top_clusters["reopen_rate"].to_numpy(),
         "csat": top_clusters["csat"].to_numpy(),
-        "csat_answers": (problems.csat_answers.reindex(top_clusters["cluster_id"]).fillna(0).astype("int64")
-                         .to_numpy() if problems.csat_answers is not None else 0),
+        "csat_answers": answers,
         "csat_rest": top_clusters["csat_rest"].to_numpy(),
+        "csat_rated": [f"{fmt.percent(c)} of {fmt.count(n)}" if n and pd.notna(c) else "" for c, n in zip(
+            top_clusters["csat"], answers, strict=True)],
         "bug_keys": top_clusters["bug_keys"].map(lambda keys: "\n".join(k for k in keys if not k.startswith("#"))
                                                  if isinstance(keys, list | tuple) else "").to_numpy(),
         "examples": examples.reindex(top_clusters["cluster_id"]).fillna("").to_numpy(),
