@@ -59,8 +59,10 @@ def test_period_effects_recover_exact_rate_ratios():
     assert out.loc["end_of_quarter", "rate_in_window"] == 15 and out.loc["end_of_quarter", "rate_rest"] == 10
     assert out.loc["end_of_quarter", "rate_ratio"] == pytest.approx(1.5)
     assert out.loc["year_end", "rate_ratio"] == pytest.approx(0.5)
-    assert out.loc["end_of_quarter", "sentence"].startswith("The last two weeks of a quarter carry 1.50x normal volume")
-    assert out.loc["year_end", "sentence"].startswith("The last two weeks of the year carry 0.50x normal volume")
+    assert out.loc["end_of_quarter", "sentence"].startswith(
+        "The last two weeks of a quarter carry 1.5 times the usual tickets per day (95% CI ")
+    assert out.loc["year_end", "sentence"].startswith(
+        "The last two weeks of the year carry 0.50 times the usual tickets per day (95% CI ")
 
 
 def test_period_effects_interval_covers_the_truth_with_noise():

@@ -105,12 +105,12 @@ def test_evidence_sentences_name_groups_not_people():
 
     claimers = pd.DataFrame({"respondent": ["Management (3)", "Management (3)", "Frontline (2)"],
                              "role": ["Management (3)", "Management (3)", "Frontline (2)"], "level": [4, 3, 4]})
-    assert _people(claimers) == "2 of Management (3) (levels 3-4); 1 of Frontline (2) (level 4)"
+    assert _people(claimers) == "2 of 3 management interviewees (levels 3–4); 1 of 2 frontline interviewees (level 4)"
     answers = pd.DataFrame({"respondent": ["Dana", "Sam", "Lee"], "role": ["head of support", "agent", "agent"],
                             "level": [4, 4, 2]})
     labels = {"Dana": "Dana (head of support)", "Sam": "Frontline (2)", "Lee": "Frontline (2)"}
     assert _people(grouped_answers(answers, labels)) == (
-        "Dana (head of support, level 4); 2 of Frontline (2) (levels 2-4)")
+        "Dana (head of support, level 4); all 2 frontline interviewees (levels 2–4)")
 
 
 def test_disagreements_with_a_group_of_one_are_not_shown():

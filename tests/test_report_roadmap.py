@@ -104,7 +104,7 @@ def test_problem_steps_one_per_bug_key_for_live_problems():
     assert steps["action"].iloc[2].startswith("Open a bug for “export”")  # "#42" is no tracker key
     assert steps["weight"].tolist() == [0.9, 0.92, 0.9] and set(steps["section"]) == {UPSTREAM}
     assert (steps["current"].tolist(), steps["target"].tolist()) == ([60.0, 300.0, 10.0], [0.0, 0.0, 0.0])
-    assert rm.kpi_text(steps.iloc[0]) == "Tickets about “sync” in four weeks: 60 tickets today, target none"
+    assert rm.kpi_text(steps.iloc[0]) == "Tickets about “sync” in four weeks: 60 tickets today, target zero"
 
 
 def test_claim_steps_use_the_failing_check_and_skip_unclaimed_and_watermelon_claims():

@@ -21,6 +21,7 @@ makes the claim, and ``contradicted_respondents`` those of them the data contrad
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -192,7 +193,8 @@ def _finding(row: dict, claim_level: int) -> str:
         return opening
     if not claimers:
         return f"{opening} No interviewee made this claim (answers at level {claim_level} or above make it)."
-    many = ";" in claimers or not claimers.startswith("1 of ") and claimers.split(" ", 1)[0].isdigit()
+    first = claimers.split(" ", 1)[0]
+    many = ";" in claimers or first == "all" or (first.isdigit() and not claimers.startswith("1 of "))
     if row["verdict"] == CONTRADICTED:
         return f"{opening} It contradicts the answer{'s' if many else ''} of {claimers}."
     return f"{opening} It confirms the answer{'s' if many else ''} of {claimers}."
@@ -202,15 +204,21 @@ def _people(frame: pd.DataFrame) -> str:
     """``Dana (head of support, level 4); Agent 2 (level 4)`` for the respondents in ``frame``.
 
     The role is left out when the respondent's label already is the role (anonymised answers).
-    Answers shown by role group (:func:`toolkit.report.people.grouped_answers`: the label is the role) are
-    counted per group: ``2 of Management (3) (level 4)``.
+    Answers shown by role group (:func:`toolkit.report.people.grouped_answers`: the label is the role,
+    with the group's size) are counted per group: ``2 of 3 management interviewees (level 4)``, ``all 2
+    frontline interviewees (levels 2–4)``.
     """
     parts = []
     for label, rows in frame.groupby("respondent", sort=False):
         levels = sorted({int(v) for v in rows["level"]})
-        level = f"level {levels[0]}" if len(levels) == 1 else f"levels {levels[0]}-{levels[-1]}"
+        level = f"level {levels[0]}" if len(levels) == 1 else f"levels {levels[0]}–{levels[-1]}"
         role = str(rows["role"].iloc[0])
-        if len(rows) > 1 or role == str(label):
+        group = re.fullmatch(r"(.+) \((\d+)\)", str(label))
+        if group and (len(rows) > 1 or role == str(label)):
+            size = int(group.group(2))
+            who = f"all {size}" if len(rows) == size else f"{len(rows)} of {size}"
+            parts.append(f"{who} {group.group(1).lower()} interviewees ({level})")
+        elif len(rows) > 1 or role == str(label):
             parts.append(f"{len(rows)} of {label} ({level})")
         elif str(label).lower().startswith(role.lower()):
             parts.append(f"{label} ({level})")

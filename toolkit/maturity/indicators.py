@@ -111,8 +111,8 @@ def _top_agents_ticket_share(data: EvidenceData, tz: str) -> tuple[float, str]:
 def _top_agents_hard_share(data: EvidenceData, tz: str) -> tuple[float, str]:
     row = _workload(data, tz)
     return _scalar(row["top_agents_hard_share"]), (
-        f"the {int(row['top_agents'])} agents with most hard tickets handled {row['top_agents_hard_share']:.1%} "
-        f"of {int(row['hard_tickets']):,} hard tickets ({int(row['agents'])} agents in all)")
+        f"the {int(row['top_agents'])} of {int(row['agents'])} agents with most hard tickets handled "
+        f"{row['top_agents_hard_share']:.1%} of {int(row['hard_tickets']):,} hard tickets")
 
 
 def _conversations(data: EvidenceData, tz: str) -> pd.Series:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from toolkit import formatting as fmt
 from toolkit.notes import notes as notes_of
 from toolkit.notes import with_notes
 from toolkit.ops.segments import add_segment_label, local_times, segment_frame
@@ -108,8 +109,8 @@ def period_effects(
     tickets per day.
 
     Returns one row per segment x effect with :data:`EFFECT_COLUMNS`; ``sentence`` is the
-    plain statement, e.g. "The last two weeks of a quarter carry 1.4x normal volume (95% CI
-    1.3-1.5)." An effect whose window the data does not cover is skipped with a note.
+    plain statement, e.g. "The last two weeks of a quarter carry 1.4 times the usual tickets per
+    day (95% CI 1.3–1.5)." An effect whose window the data does not cover is skipped with a note.
     """
     tickets = check_table(tickets, "tickets", argument="tickets")
     check_tz(tz)
@@ -201,6 +202,6 @@ def _sentence(effect: str, ratio: float, low: float, high: float, confidence: fl
     where = f"The last {span} of a quarter" if effect == "end_of_quarter" else f"The last {span} of the year"
     if not np.isfinite(ratio):
         return f"{where}: not enough data to compare with the rest."
-    level = f"{confidence:.0%} CI {low:.2f}-{high:.2f}" if high < 10 else f"{confidence:.0%} CI {low:.1f}-{high:.1f}"
+    level = f"{confidence:.0%} CI {fmt.interval(low, high, 'ratio')}"
     verdict = "" if (low > 1 or high < 1) else " — not clearly different from normal"
-    return f"{where} carry {ratio:.2f}x normal volume ({level}){verdict}."
+    return f"{where} carry {fmt.ratio(ratio)} times the usual tickets per day ({level}){verdict}."

@@ -49,7 +49,8 @@ def cluster_impact(clusters: pd.DataFrame, top: int = 15, title: str = "Duplicat
     if len(rows):
         top = rows.iloc[-1]
         takeaway = (f"Highest impact: {labels.iloc[-1]} ({fmt.count(top['tickets'])} tickets); "
-                    f"{int(emerging.sum())} of the {len(rows)} shown are emerging (hatched).")
+                    f"{int(emerging.sum())} of the {len(rows)} shown {'is' if int(emerging.sum()) == 1 else 'are'} "
+                    "emerging (hatched).")
     else:
         takeaway = "No recurring problems found."
     return theme.finish(fig, title, takeaway=takeaway, x_title="impact score (tickets, customers, effort, CSAT)",

@@ -300,8 +300,9 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
     """Findings from duplicate clusters (:class:`toolkit.duplicates.DuplicateFinder` ``clusters_``).
 
     - the tickets held by the ten highest-impact clusters, and the highest-impact one (0.8);
-    - each emerging cluster of at least :data:`MIN_TICKETS` tickets (at most two), with its start and
-      growth (0.85); see :func:`growth_text` for how a brand-new problem is told.
+    - each emerging cluster of at least :data:`MIN_TICKETS` tickets, as many of them in the last four
+      weeks (at most two), with its start and growth (0.85); see :func:`growth_text` for how a
+      brand-new problem is told.
 
     A problem's ``fact`` is its first bug key (else its name), so two clusters filed under one key
     make one point in the summary.
@@ -326,7 +327,10 @@ def problem_findings(clusters: pd.DataFrame | None, total_tickets: int = 0) -> p
                            f"tickets from {fmt.count(top['customers'])} customers{key_text}.", 0.8, anchors.UPSTREAM,
                  f"problem {keys[0] if keys else top['name']}", "upstream.top_problems"))
     if "emerging" in clusters.columns:
-        emerging = clusters[clusters["emerging"].fillna(False).astype(bool) & (clusters["tickets"] >= MIN_TICKETS)]
+        # the rise itself must rest on enough tickets: six recent tickets at "2.6 times" is not a headline
+        rise = clusters["recent_tickets"] if "recent_tickets" in clusters.columns else clusters["tickets"]
+        emerging = clusters[clusters["emerging"].fillna(False).astype(bool) & (clusters["tickets"] >= MIN_TICKETS)
+                            & (rise.fillna(clusters["tickets"]) >= MIN_TICKETS)]
         as_of = clusters["last_seen"].max() if "last_seen" in clusters.columns else None
         for _, r in emerging.head(2).iterrows():
             keys = _keys(r)

@@ -331,9 +331,9 @@ def kpi_value(value: float, unit: str) -> str:
 
 
 def kpi_text(step) -> str:
-    """``CSAT of Rapid Response: 51% today, target at least 84%`` (``target none`` for an at-most-zero target)."""
+    """``CSAT of Rapid Response: 51% today, target at least 84%`` (``target zero`` for an at-most-zero target)."""
     if step.direction == "at_most" and step.target == 0:
-        return f"{step.kpi}: {kpi_value(step.current, step.unit)} today, target none"
+        return f"{step.kpi}: {kpi_value(step.current, step.unit)} today, target zero"
     bound = "at most" if step.direction == "at_most" else "at least"
     return f"{step.kpi}: {kpi_value(step.current, step.unit)} today, target {bound} {kpi_value(step.target, step.unit)}"
 

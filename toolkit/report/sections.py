@@ -102,7 +102,7 @@ def customer_experience(engagement: Engagement) -> CustomerExperience:
             if has_values(tickets, segment) and "ticket_id" in responses.columns:
                 result.csat_by_segment[segment] = survey.compare_segments(responses, segment, "csat", tickets=tickets)
         result.csat_trend = survey.survey_trend(responses, "csat", "month", tz=tz)
-        result.drivers = survey.satisfaction_drivers(tickets, responses, "csat")
+        result.drivers = survey.satisfaction_drivers(tickets, responses, "csat", messages=engagement.messages)
     if "nps" in present:
         result.nps_trend = survey.survey_trend(responses, "nps", "quarter", tz=tz)
         if has_values(responses, "comment"):
