@@ -42,6 +42,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats import proportion
 
+from toolkit import formatting as fmt
 from toolkit.errors import ConfigError
 from toolkit.multiplicity import adjust_p_values
 from toolkit.notes import add_note, with_notes
@@ -449,7 +450,8 @@ def _minutes(value: float) -> str:
 
 
 def _pct(value: float) -> str:
-    return "n/a" if value is None or not np.isfinite(value) else f"{value:.0%}"
+    """The house percentage (99.7%, never a rounded-up 100%); "n/a" when not measured."""
+    return "n/a" if value is None or not np.isfinite(value) else fmt.percent(value)
 
 
 def _explain(row: dict, min_n: int, tierable: bool) -> str:
