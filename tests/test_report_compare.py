@@ -56,6 +56,48 @@ def test_maturity_same_model_compares_every_question_and_roadmap_steps_are_done_
     assert since.notes == []
 
 
+def _steps(rows) -> pd.DataFrame:
+    columns = ["priority", "phase", "action", "answers", "source", "kpi", "direction", "current", "target"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_roadmap_steps_that_answered_findings_are_done_when_the_finding_is_gone():
+    before = _bundle(questions=_questions([2.0, 2.0, 3.0]))
+    before.tables["roadmap_steps"] = _steps([
+        [1, "first 90 days", "Hold Rapid to resolution", "Rapid looks green but feels red", "watermelon",
+         "CSAT of Rapid", "at_least", 0.51, 0.84],
+        [2, "first 90 days", "Fix the blank PDF", "Recurring problem “pdf / blank”: 424 tickets", "problem",
+         "Tickets about “pdf / blank” in four weeks", "at_most", 40.0, 0.0],
+        [3, "3-6 months", "Watch the hard-ticket share", "The data does not support \"no heroes\"", "claim",
+         "Hard-ticket share of the top tenth", "at_most", 0.25, 0.20],
+        [4, "3-6 months", "Answer faster", "Slow first replies", "sla", "First-reply SLA attainment", "at_least",
+         0.79, 0.87],
+        [5, "3-6 months", "Agree on surveys", "Management and frontline disagree", "disagreement",
+         "Difference on surveys", "at_most", 3.0, 1.5],
+        [6, "6-12 months", "Close the gap", "Gap in One", "gap", "One maturity level", "at_least", 2.0, 3.0]])
+    before.tables["ops_watermelon"] = pd.DataFrame({"segment": ["Rapid", "Frontline"], "flag": [True, False]})
+    after = _bundle(questions=_questions([3.0, 4.0, 3.0]))
+    after.tables["roadmap_steps"] = _steps([
+        [1, "first 90 days", "Watch the hard-ticket share", "The data does not support \"no heroes\"", "claim",
+         "Hard-ticket share of the top tenth", "at_most", 0.24, 0.20],
+        [2, "3-6 months", "Answer faster", "Slow first replies", "sla", "First-reply SLA attainment", "at_least",
+         0.90, 0.87]])
+    after.tables["ops_watermelon"] = pd.DataFrame({"segment": ["Rapid", "Frontline"], "flag": [False, False]})
+    since = compare_bundles(before, after)
+    since_problems = pd.DataFrame({"status": ["resolved"], "problem": ["pdf / blank"]})
+    from toolkit.report.compare import _roadmap_status
+
+    roadmap = _roadmap_status(before, after, since.watermelon, since_problems)
+    assert roadmap[["priority", "recommendation", "status"]].values.tolist() == [
+        [1, "Hold Rapid to resolution", "done"],  # Rapid is no longer a watermelon
+        [2, "Fix the blank PDF", "done"],  # its problem was resolved
+        [3, "Watch the hard-ticket share", "not done"],  # 24% now, target at most 20%
+        [4, "Answer faster", "done"],  # 90% now, target at least 87%
+        [5, "Agree on surveys", "no longer raised"]]  # the disagreement is gone, no measure shows it
+    assert roadmap["score_now"].tolist()[1:4] == [0.0, 0.24, 0.90]
+    assert "Answered" in str(reassessment_html(since))
+
+
 def test_a_maturity_model_version_change_is_reported_and_only_unchanged_questions_compared():
     before = _bundle(questions=_questions([2.0, 2.0, 3.0]))
     manifest = copy.deepcopy(MANIFEST)

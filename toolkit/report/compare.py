@@ -13,8 +13,9 @@ the earlier engagement's bundle and the current one, with the same definitions:
 - **Watermelon teams**: flagged before and now.
 - **Maturity** per dimension; when the model version differs, only questions whose text and
   level descriptors are unchanged (same fingerprint) are compared, and a note says so.
-- **Roadmap**: each step of the earlier roadmap is done when the question's new score reaches
-  the step's level.
+- **Roadmap**: each step of the earlier roadmap that closed a maturity gap is done when the
+  question's new score reaches the step's level; each that answered a finding is done when the
+  finding is gone (see :func:`_roadmap_status`).
 - **Upstream problems**: the problems each report listed (its ten most impactful clusters)
   are matched against all clusters of the other engagement by a shared bug key, else by the
   cosine similarity of their top terms (TF-IDF, at least ``similarity``). An earlier problem
@@ -30,6 +31,7 @@ definition changed (SLA attainment under new targets) is not compared.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,14 +93,16 @@ def compare_bundles(baseline: Bundle, current: Bundle, *, alpha: float = 0.05, s
         measures["direction"] = np.where(~measures["significant"], "no clear change",
                                          np.where(better, "better", "worse"))
     maturity, maturity_notes = _maturity_changes(baseline, current)
+    watermelon = _watermelon_changes(baseline, current)
+    problems = match_problems(baseline.table("problem_clusters"), current.table("problem_clusters"),
+                              similarity=similarity, min_tickets=min_tickets)
     return Reassessment(
         before=baseline.manifest["period"]["label"], after=current.manifest["period"]["label"], alpha=alpha,
         measures=measures.reindex(columns=MEASURE_COLUMNS),
-        watermelon=_watermelon_changes(baseline, current),
+        watermelon=watermelon,
         maturity=maturity,
-        roadmap=_roadmap_status(baseline, current),
-        problems=match_problems(baseline.table("problem_clusters"), current.table("problem_clusters"),
-                                similarity=similarity, min_tickets=min_tickets),
+        roadmap=_roadmap_status(baseline, current, watermelon, problems),
+        problems=problems,
         notes=notes + maturity_notes,
     )
 
@@ -242,17 +246,63 @@ def _maturity_changes(baseline: Bundle, current: Bundle) -> tuple[pd.DataFrame, 
     return out[columns], notes
 
 
-def _roadmap_status(baseline: Bundle, current: Bundle) -> pd.DataFrame:
-    """The earlier roadmap's steps: done when the question's score now reaches the step's level."""
-    columns = ["priority", "phase", "dimension", "question_id", "recommendation", "to_level", "score_now", "status"]
+ROADMAP_COLUMNS = ["priority", "phase", "answers", "dimension", "question_id", "recommendation", "to_level",
+                   "score_now", "status"]
+
+
+def _roadmap_status(baseline: Bundle, current: Bundle, watermelon: pd.DataFrame,
+                    problems: pd.DataFrame) -> pd.DataFrame:
+    """The earlier roadmap's steps, those answering findings first, then those closing maturity gaps.
+
+    A gap step is done when the question's score now reaches the step's level. A finding step is
+    done when its finding is gone: the team is no longer a watermelon, the problem is resolved
+    (:func:`match_problems`), or the step's measure now meets its target; a finding the new
+    engagement no longer raises, with no measure to show it, is "no longer raised".
+    """
+    parts = [_finding_steps_status(baseline, current, watermelon, problems), _gap_steps_status(baseline, current)]
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else \
+        pd.DataFrame(columns=ROADMAP_COLUMNS)
+    out["priority"] = np.arange(1, len(out) + 1)
+    return out.reindex(columns=ROADMAP_COLUMNS).astype({"score_now": "float64"})
+
+
+def _gap_steps_status(baseline: Bundle, current: Bundle) -> pd.DataFrame:
     roadmap, questions = baseline.table("roadmap"), current.table("maturity_questions")
     if roadmap is None or questions is None:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=ROADMAP_COLUMNS)
     now = questions.set_index("question_id")["score"]
-    out = roadmap.assign(score_now=roadmap["question_id"].map(now).astype("float64"))
+    out = roadmap.assign(score_now=roadmap["question_id"].map(now).astype("float64"),
+                         answers="Gap in " + roadmap["dimension"].astype("str"))
     out["status"] = np.select([out["score_now"].isna(), out["score_now"] >= out["to_level"]],
                               ["not assessed", "done"], "not done")
-    return out[columns].reset_index(drop=True)
+    return out.reindex(columns=ROADMAP_COLUMNS).reset_index(drop=True)
+
+
+def _finding_steps_status(baseline: Bundle, current: Bundle, watermelon: pd.DataFrame,
+                          problems: pd.DataFrame) -> pd.DataFrame:
+    steps, now_steps = baseline.table("roadmap_steps"), current.table("roadmap_steps")
+    if steps is None or "source" not in steps.columns:
+        return pd.DataFrame(columns=ROADMAP_COLUMNS)
+    steps = steps[steps["source"] != "gap"].sort_values("priority", kind="stable")
+    measured = {} if now_steps is None else now_steps.drop_duplicates("kpi").set_index("kpi")["current"].to_dict()
+    resolved = set(problems.loc[problems["status"] == "resolved", "problem"]) if len(problems) else set()
+    healed = set(watermelon.loc[watermelon["status"] == "no longer a watermelon", "team"]) if len(watermelon) else set()
+    rows = []
+    for step in steps.itertuples(index=False):
+        now = measured.get(step.kpi, np.nan)
+        quoted = re.search(r"“(.+?)”", str(step.answers))
+        if step.source == "watermelon":
+            status = "done" if any(team in str(step.answers) for team in healed) else "not done"
+        elif step.source == "problem" and quoted and quoted.group(1) in resolved:
+            status, now = "done", 0.0
+        elif pd.isna(now):
+            status = "not done" if step.source == "problem" else "no longer raised"
+        else:
+            met = now <= step.target if step.direction == "at_most" else now >= step.target
+            status = "done" if met else "not done"
+        rows.append({"phase": step.phase, "answers": step.answers, "recommendation": step.action,
+                     "score_now": now, "status": status})
+    return pd.DataFrame(rows, columns=ROADMAP_COLUMNS)
 
 
 def match_problems(before: pd.DataFrame | None, after: pd.DataFrame | None, *, similarity: float = 0.5,
@@ -385,7 +435,7 @@ def reassessment_html(since: Reassessment | None, *, redact_pii: bool = True) ->
     if len(since.roadmap):
         done = int((since.roadmap["status"] == "done").sum())
         parts.append(f"<h3>Roadmap: {done} of {len(since.roadmap)} steps done</h3>")
-        parts.append(table(since.roadmap, columns={"priority": "#", "dimension": "Dimension",
+        parts.append(table(since.roadmap, columns={"priority": "#", "answers": "Answered",
                                                    "recommendation": "Recommendation", "status": "Status"},
                            max_rows=None, redact_pii=False))
     if len(since.problems):
