@@ -476,7 +476,8 @@ def problem_table(problems: UpstreamProblems, top: int = 10) -> pd.DataFrame | N
         "customers": top_clusters["customers"].to_numpy(),
         "first_seen": top_clusters["first_seen"].dt.date.to_numpy(),
         "last_seen": top_clusters["last_seen"].dt.date.to_numpy(),
-        "seen": [f"{fmt.day(a)} – {fmt.day(b)}"
+        # each date unbroken: the range wraps only at its dash
+        "seen": [f"{fmt.day(a)} – {fmt.day(b)}".replace(" ", "\u00a0").replace("\u00a0–\u00a0", " – ")
                  for a, b in zip(top_clusters["first_seen"], top_clusters["last_seen"], strict=True)],
         "emerging": top_clusters["emerging"].fillna(False).astype(bool).to_numpy(),
         "recent_tickets": top_clusters["recent_tickets"].to_numpy(),
