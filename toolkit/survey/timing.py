@@ -365,10 +365,8 @@ def fatigue_trend(fatigue: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
                               "p_value": np.nan, "fatigue": False, "sentence": sentence}])
     responded = usable["responded"].to_numpy(dtype=float)
     counts = np.vstack([responded, usable["invited"].to_numpy(dtype=float) - responded])
-    if (counts.sum(axis=1) == 0).any():
-        p_value = np.nan
-    else:
-        p_value = float(Table(counts).test_ordinal_association().pvalue)
+    no_variation = (counts.sum(axis=1) == 0).any()  # nobody (or everybody) answered: nothing to test
+    p_value = np.nan if no_variation else float(Table(counts).test_ordinal_association().pvalue)
     first, last = responded[0] / usable["invited"].iloc[0], responded[-1] / usable["invited"].iloc[-1]
     falls = bool(np.isfinite(p_value) and p_value < alpha and last < first)
     label_first, label_last = usable["invitations_received"].iloc[0], usable["invitations_received"].iloc[-1]
