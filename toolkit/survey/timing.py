@@ -286,7 +286,7 @@ def _explain_early(row: dict, survey: str, min_n: int) -> str:
     verdict = ("the survey goes out before customers can know whether the fix held" if row["too_soon"]
                else "most reopens come before the survey")
     return (f"{row['segment']}: {share} were reopened after the {name} survey went out "
-            f"(interval {fmt.percent(row['low'])} to {fmt.percent(row['high'])}; median "
+            f"(interval {fmt.interval(round(row['low'], 9), round(row['high'], 9))}; median "
             f"{fmt.duration(row['median_delay_minutes'])} after the first solve): {verdict}.")
 
 
