@@ -4,7 +4,8 @@
 in the checkout links to it) as canonical tables;
 ``generate(out)`` writes them (``support-toolkit samples --out DIR``); ``build()``
 makes them in memory. The same seed gives byte-identical files. What is injected
-(the watermelon team, hedging agents, upstream problems, surges, survey bias...) is
+(the watermelon team, hedging agents, upstream problems, surges, survey bias, a team that
+surveys too soon, a hero and a rework agent...) is
 described in ``toolkit/samples/data/README.md`` and listed in the ground-truth files.
 """
 
