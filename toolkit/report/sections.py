@@ -302,6 +302,16 @@ def operations(engagement: Engagement, by: str = "team") -> Operations:
     return result
 
 
+def hero_findings(heroes: pd.DataFrame | None) -> list[str]:
+    """The sentences for agents who carry hard work or cause their own rework (one saying none stands out)."""
+    if heroes is None or not len(heroes):
+        return []
+    marked = heroes[heroes["hard_work"] | heroes["rework"]]
+    if marked.empty:
+        return ["No agent carries markedly more hard work, or more reopens of their own, than the rest of their team."]
+    return marked["explanation"].tolist()
+
+
 @dataclass
 class UpstreamProblems:
     """Duplicate-issue clusters from :class:`toolkit.duplicates.DuplicateFinder`.
