@@ -179,7 +179,7 @@ def _bound(direction: str, threshold: float, unit: str) -> str:
     elif unit == "share_difference":  # a difference of fractions, read in percentage points
         amount = f"{threshold * 100:g} percentage point{'s' if threshold != 0.01 else ''}"
     else:
-        singular = {"replies": "reply", "teams": "team", "days": "day"}.get(unit, unit)
+        singular = {"replies": "reply", "teams": "team", "agents": "agent", "days": "day"}.get(unit, unit)
         amount = f"{threshold:g} {singular if threshold == 1 else unit}"
     return f"{'at least' if direction == 'at_least' else 'at most'} {amount}"
 

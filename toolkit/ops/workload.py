@@ -216,10 +216,10 @@ def hard_received(tickets: pd.DataFrame) -> pd.Series:
     if has_values(tickets, "problem_id"):
         parts.append(tickets["problem_id"].notna().to_numpy(dtype=bool))
     if has_values(tickets, "tags"):
-        wanted = set(ESCALATION_TAGS)
-        parts.append(tickets["tags"].map(
-            lambda tags: isinstance(tags, list | tuple) and any(str(t).lower() in wanted for t in tags)
-        ).to_numpy(dtype=bool))
+        tags = pd.Series(tickets["tags"].to_numpy()).explode()  # one row per tag, indexed by ticket position
+        escalated = tags.astype("str").str.lower().isin(ESCALATION_TAGS)
+        parts.append(escalated.groupby(level=0).any().reindex(range(len(tickets)), fill_value=False)
+                     .to_numpy(dtype=bool))
     if not parts:
         raise DataError("needs values in `priority`, `problem_id` or `tags` to tell which tickets arrived hard",
                         table="tickets", fix="load the tickets with their priority (or problem links or tags)")
