@@ -58,9 +58,9 @@ def evidence_checks(model: MaturityModel, data: EvidenceData, *, tz: str = "UTC"
     >>> checks = evidence_checks(load_model(), EvidenceData())
     >>> checks.loc[checks["claim_id"] == "EV-first-contact", ["indicator", "passes", "note"]]
                   indicator  passes                      note
-    4           reopen_rate    <NA>  no tickets were provided
-    5              fcr_rate    <NA>  no tickets were provided
-    6  median_agent_replies    <NA>  no tickets were provided
+    6           reopen_rate    <NA>  no tickets were provided
+    7              fcr_rate    <NA>  no tickets were provided
+    8  median_agent_replies    <NA>  no tickets were provided
     """
     rules = model.evidence_rules
     values = compute_indicators(data, list(dict.fromkeys(rules["indicator"])), tz=tz,
