@@ -78,7 +78,7 @@ TREND_COLUMNS = ["first_band_rate", "last_band_rate", "difference", "p_value", "
 def invitation_timing(invitations: pd.DataFrame, tickets: pd.DataFrame, survey: str = "csat") -> pd.DataFrame:
     """Per invitation of ``survey``: its delay after the ticket's first solve and whether a reopen followed it.
 
-    Returns one row per invitation about a known ticket: ``invitation_id``, ``ticket_id``,
+    Returns one row per invitation about a known ticket, indexed like ``invitations``: ``invitation_id``, ``ticket_id``,
     ``sent_at``, ``survey_channel`` (when the invitations carry it), ``delay_minutes`` (NaN when
     the first solve is unknown), ``delay_band`` (an ordered categorical of
     :data:`DELAY_BANDS`), ``reopened`` and ``reopened_after_survey`` (booleans; NA when the
@@ -105,10 +105,11 @@ def invitation_timing(invitations: pd.DataFrame, tickets: pd.DataFrame, survey: 
         notes.append(f"{int(delay.isna().sum())} {survey} invitations about tickets with no known first solve "
                      "(open, or no resolution time) have no delay.")
     out = pd.DataFrame({"invitation_id": chosen["invitation_id"].to_numpy(),
-                        "ticket_id": chosen["ticket_id"].astype("str").to_numpy(), "sent_at": sent})
+                        "ticket_id": chosen["ticket_id"].astype("str").to_numpy(), "sent_at": sent.array},
+                       index=chosen.index)
     if has_values(chosen, "survey_channel"):
         out["survey_channel"] = chosen["survey_channel"].astype("str").fillna(NOT_SET).to_numpy()
-    out["delay_minutes"] = delay.astype("float64")
+    out["delay_minutes"] = delay.astype("float64").to_numpy()
     out["delay_band"] = delay_band(out["delay_minutes"])
     again = reopened(tickets)
     if again is None:
@@ -118,7 +119,7 @@ def invitation_timing(invitations: pd.DataFrame, tickets: pd.DataFrame, survey: 
         return with_notes(out, notes)
     was_reopened = again.to_numpy()[position]
     solved_at = (tickets["solved_at"].iloc[position].reset_index(drop=True) if "solved_at" in tickets.columns
-                 else pd.Series(pd.NaT, index=out.index, dtype="datetime64[us, UTC]"))
+                 else pd.Series(pd.NaT, index=sent.index, dtype="datetime64[us, UTC]"))
     later = (solved_at.isna() | (sent < solved_at)).to_numpy(dtype=bool)
     out["reopened"] = pd.array(was_reopened, dtype="boolean")
     out["reopened_after_survey"] = pd.array(was_reopened & later, dtype="boolean")
@@ -164,6 +165,7 @@ def survey_timing(
     """
     confidence, min_n = check_confidence(confidence), check_min_n(min_n)
     keys = as_list(by)
+    invitations = check_table(invitations, "survey_invitations", argument="invitations").reset_index(drop=True)
     timed = invitation_timing(invitations, tickets, survey)
     notes = list(timed.attrs.get("notes", []))
     if "survey_channel" in keys and "survey_channel" not in timed.columns:
@@ -177,9 +179,9 @@ def survey_timing(
                                   fix="use delay_band, survey_channel or a column of the tickets, e.g. team")
             values = tickets.set_index(tickets["ticket_id"].astype("str"))[key]
             timed[key] = timed["ticket_id"].map(values[~values.index.duplicated()]).astype("str").fillna(NOT_SET)
-    marked = mark_responded(invitations.loc[invitations["invitation_id"].isin(timed["invitation_id"])],
-                            survey_responses)
-    timed["responded"] = timed["invitation_id"].map(marked.set_index("invitation_id")["responded"]).fillna(False)
+    # invitation_timing keeps the invitations' (here positional) index: answered is read by position
+    responded = mark_responded(invitations, survey_responses)["responded"].to_numpy(dtype=bool)
+    timed["responded"] = responded[timed.index.to_numpy()]
     rows = survey_rows(survey_responses, survey)
     rows = rows[rows["ticket_id"].notna()] if "ticket_id" in rows.columns else rows.iloc[0:0]
     rows = rows.assign(_good=favourable(rows["score"], rows["scale"], survey))
