@@ -153,6 +153,9 @@ def test_fatigue_trend_cochran_armitage():
     row = timing.fatigue_trend(bands).iloc[0]
     assert row["fatigue"] and row["difference"] == pytest.approx(-0.2)
     assert row["p_value"] == pytest.approx(0.00206, abs=1e-4)
+    assert row["sentence"] == ("Customers who received 1 invitation answered 40%; those who received 3-5 invitations "
+                               "answered 20%: the more often customers are asked, the less they answer (survey "
+                               "fatigue).")
     rising = bands.assign(responded=[20, 30, 40])
     assert not timing.fatigue_trend(rising).iloc[0]["fatigue"]
     with pytest.raises(ConfigError, match="alpha"):

@@ -372,8 +372,11 @@ def fatigue_trend(fatigue: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     first, last = responded[0] / usable["invited"].iloc[0], responded[-1] / usable["invited"].iloc[-1]
     falls = bool(np.isfinite(p_value) and p_value < alpha and last < first)
     label_first, label_last = usable["invitations_received"].iloc[0], usable["invitations_received"].iloc[-1]
-    sentence = (f"Customers who received {label_first} invitation(s) answered {fmt.percent(first)}; those who "
-                f"received {label_last} answered {fmt.percent(last)}: "
+    def received(label: str) -> str:
+        return f"{label} invitation{'' if label == '1' else 's'}"
+
+    sentence = (f"Customers who received {received(label_first)} answered {fmt.percent(first)}; those who "
+                f"received {received(label_last)} answered {fmt.percent(last)}: "
                 + ("the more often customers are asked, the less they answer (survey fatigue)." if falls
                    else "no measurable survey fatigue."))
     return pd.DataFrame([{"first_band_rate": first, "last_band_rate": last, "difference": last - first,
