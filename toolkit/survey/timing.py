@@ -177,8 +177,7 @@ def survey_timing(
             if key not in tickets.columns:
                 raise ConfigError(f"unknown grouping {key!r}", key="by",
                                   fix="use delay_band, survey_channel or a column of the tickets, e.g. team")
-            values = tickets.set_index(tickets["ticket_id"].astype("str"))[key]
-            timed[key] = timed["ticket_id"].map(values[~values.index.duplicated()]).astype("str").fillna(NOT_SET)
+            timed[key] = _ticket_values(timed, tickets, key)
     # invitation_timing keeps the invitations' (here positional) index: answered is read by position
     responded = mark_responded(invitations, survey_responses)["responded"].to_numpy(dtype=bool)
     timed["responded"] = responded[timed.index.to_numpy()]
@@ -206,6 +205,12 @@ def survey_timing(
             out[key] = out[key].astype("str")
     out = add_segment_label(out, keys, None)
     return with_notes(out[["segment", *keys, *TIMING_COLUMNS]], notes)
+
+
+def _ticket_values(timed: pd.DataFrame, tickets: pd.DataFrame, key: str) -> pd.Series:
+    """The tickets' ``key`` for each timed invitation, as text (:data:`NOT_SET` where empty)."""
+    values = tickets[key].astype("str").to_numpy()[ticket_positions(tickets, timed["ticket_id"])]
+    return pd.Series(values, index=timed.index).fillna(NOT_SET)
 
 
 def early_surveys(
@@ -258,8 +263,7 @@ def early_surveys(
     notes = list(timed.attrs.get("notes", []))
     for key in keys:
         require_columns(tickets, [key], "tickets")
-        values = tickets.set_index(tickets["ticket_id"].astype("str"))[key]
-        timed[key] = timed["ticket_id"].map(values[~values.index.duplicated()]).astype("str").fillna(NOT_SET)
+        timed[key] = _ticket_values(timed, tickets, key)
     frame = timed.assign(_reopened=timed["reopened"].astype(bool), _after=timed["reopened_after_survey"].astype(bool))
     grouped = frame.groupby(keys, sort=True) if keys else frame.assign(_all=0).groupby("_all")
     out = grouped.agg(invited=("invitation_id", "size"), reopened=("_reopened", "sum"),
