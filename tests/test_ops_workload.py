@@ -111,6 +111,15 @@ def test_heroes_and_rework_equal_agents_and_small_samples_are_not_labelled():
     assert small["hard_received_p"].isna().all()
 
 
+def test_heroes_and_rework_and_breach_on_empty_tickets():
+    from toolkit.schema import empty
+
+    assert ops.heroes_and_rework(empty("tickets")).empty
+    breach = ops.breach_experience(empty("tickets"))
+    assert breach[["rated", "breached", "met"]].to_numpy().tolist() == [[0, 0, 0]]
+    assert "Grouping by `team` skipped: the tickets have no team values." in breach.attrs["notes"]
+
+
 def test_heroes_and_rework_needs_assignees_and_reopens():
     with pytest.raises(DataError, match="needs values in `reopens`"):
         ops.heroes_and_rework(_team(hard={}, reopened={}).assign(reopens=None))

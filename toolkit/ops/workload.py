@@ -220,10 +220,11 @@ def hard_received(tickets: pd.DataFrame) -> pd.Series:
         escalated = tags.astype("str").str.lower().isin(ESCALATION_TAGS)
         parts.append(escalated.groupby(level=0).any().reindex(range(len(tickets)), fill_value=False)
                      .to_numpy(dtype=bool))
-    if not parts:
+    if not parts and len(tickets):
         raise DataError("needs values in `priority`, `problem_id` or `tags` to tell which tickets arrived hard",
                         table="tickets", fix="load the tickets with their priority (or problem links or tags)")
-    return with_notes(pd.Series(np.logical_or.reduce(parts), index=tickets.index), notes)
+    hard = np.logical_or.reduce(parts) if parts else np.zeros(len(tickets), dtype=bool)
+    return with_notes(pd.Series(hard, index=tickets.index), notes)
 
 
 def heroes_and_rework(
@@ -266,7 +267,8 @@ def heroes_and_rework(
     if (~assigned).any():
         notes.append(f"{int((~assigned).sum())} tickets without an assignee are left out of heroes and rework.")
     solved = ever_solved(tickets).to_numpy()
-    again = reopened(tickets).to_numpy()
+    again = reopened(tickets)  # None only for an empty frame: require_columns asked for reopens values
+    again = again.to_numpy() if again is not None else np.zeros(len(tickets), dtype=bool)
     frame = keys[assigned].assign(
         assignee=tickets.loc[assigned, "assignee"].astype("str").to_numpy(), tickets=1,
         hard_received=hard.to_numpy()[assigned].astype("int64"), solved=solved[assigned].astype("int64"),
