@@ -8,6 +8,7 @@
 - :func:`theme_bars` — share of unfavourable vs favourable comments per theme (``comment_themes``).
 - :func:`response_rate_bars` — response rate per segment with intervals (``response_rates``).
 - :func:`nonresponse_bars` — respondents vs non-respondents per ticket attribute (``nonresponse_bias``).
+- :func:`survey_timing_bars` — response rate and CSAT per survey delay or channel (``survey_timing``).
 
 Survey frames hold CSAT, CES shares and rates as fractions (0-1) and NPS in points
 (``docs/vocabulary.md``); axes show fractions as percentages through plotly's ``tickformat``,
