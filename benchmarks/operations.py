@@ -174,6 +174,8 @@ def main() -> None:
         ("hedging by team", lambda: ops.hedging_summary(replies, tickets, by="team")),
         ("hedging association", lambda: ops.hedging_association(replies, tickets, responses)),
         ("workload concentration", lambda: ops.workload_concentration(tickets, by="team", tz=tz)),
+        ("heroes and rework by team", lambda: ops.heroes_and_rework(tickets, by="team", tz=tz)),
+        ("satisfied despite a breach by team", lambda: ops.breach_experience(tickets, responses, by="team", tz=tz)),
         ("watermelon by team", lambda: ops.watermelon(tickets, responses, by="team", tz=tz)),
         ("kiwi or watermelon (weekly)", lambda: ops.kiwi_or_watermelon(tickets, responses, tz=tz)),
     ]

@@ -76,7 +76,35 @@ def speed() -> pd.DataFrame:
                                                                                unit="s")})
     rows.append(timed("compare_segments, 10^6 answers, 20 teams", survey.compare_segments, frame, "team", "csat"))
     rows.append(timed("survey_trend by week, 10^6 answers", survey.survey_trend, frame, "csat", "week"))
+    tickets, invitations, responses = timing_frames(rng, n)
+    rows.append(timed("survey_timing by delay band, 10^6 invitations", survey.survey_timing, invitations, responses,
+                      tickets))
+    rows.append(timed("early_surveys by team, 10^6 invitations", survey.early_surveys, invitations, tickets))
+    rows.append(timed("survey_fatigue, 10^6 invitations", survey.survey_fatigue, invitations, responses))
     return pd.DataFrame(rows)
+
+
+def timing_frames(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``n`` solved tickets (8% reopened) each with a CSAT invitation 5 minutes to 3 days after the first solve,
+    a quarter of them answered, from ``n / 5`` requesters."""
+    created = pd.Timestamp("2026-01-01", tz="UTC") + pd.to_timedelta(rng.integers(0, 365 * 86400, n), unit="s")
+    first = rng.exponential(600, n).round()
+    reopens = (rng.random(n) < 0.08).astype(int)
+    full = first + reopens * rng.exponential(2880, n).round()
+    ids = pd.Series(np.arange(n).astype(str), dtype="str")
+    tickets = pd.DataFrame({
+        "ticket_id": ids, "created_at": created, "status": "solved", "channel": "email",
+        "team": rng.choice([f"team {k}" for k in range(20)], n), "solved_at": created + pd.to_timedelta(full, "min"),
+        "first_resolution_minutes": first, "full_resolution_minutes": full, "reopens": reopens})
+    sent = created + pd.to_timedelta(first + rng.choice([5, 60, 1440, 4320], n), unit="min")
+    invitations = pd.DataFrame({"invitation_id": ids, "survey": "csat", "sent_at": sent, "ticket_id": ids,
+                                "requester_id": pd.Series(rng.integers(0, n // 5, n).astype(str), dtype="str")})
+    answered = rng.random(n) < 0.25
+    responses = pd.DataFrame({"response_id": ids[answered].to_numpy(), "survey": "csat",
+                              "score": rng.integers(1, 6, int(answered.sum())).astype(float), "scale": "1-5",
+                              "submitted_at": sent[answered] + pd.Timedelta(hours=3),
+                              "ticket_id": ids[answered].to_numpy()})
+    return tickets, invitations, responses
 
 
 def markdown(frame: pd.DataFrame) -> str:

@@ -192,6 +192,8 @@ def test_every_shipped_indicator_says_why_without_data():
         "reopen_rate": "no tickets were provided",
         "fcr_rate": "no tickets were provided",
         "median_agent_replies": "no tickets were provided",
+        "hero_agents": "no tickets were provided",
+        "early_survey_teams": "no survey invitations were provided",
         "hedged_reply_share": "no ticket messages were provided",
         "watermelon_teams": "no tickets were provided",
         "open_problem_cluster_age_days": "no tickets were provided",
@@ -307,7 +309,8 @@ def test_indicators_call_their_owning_modules_directly():
               and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
               and node.func.value.id in ("ops", "survey", "duplicates")}
     assert called == {"ops.workload_concentration", "ops.conversation_summary", "ops.watermelon", "ops.hedging",
-                      "survey.response_rates", "survey.csat", "survey.survey_trend", "duplicates.cluster_summary"}
+                      "ops.heroes_and_rework", "survey.response_rates", "survey.csat", "survey.survey_trend",
+                      "survey.early_surveys", "duplicates.cluster_summary"}
 
 
 def test_survey_indicators_are_fractions_like_their_thresholds():

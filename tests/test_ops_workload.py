@@ -3,7 +3,7 @@ import pytest
 from ops_frames import tickets
 
 import toolkit.ops as ops
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, DataError
 
 
 def test_gini_known_values():
@@ -60,3 +60,78 @@ def test_workload_single_team_small_and_without_assignees():
     assert none.empty and "Workload skipped: no assignee values." in ops.notes(none)
     with pytest.raises(ConfigError, match="top_share must be between 0 and 1"):
         ops.workload_concentration(small, top_share=10)
+
+
+def test_hard_received_rule_and_missing_columns():
+    frame = tickets([{"created_at": "2026-01-05T10:00Z", "priority": p, "problem_id": pid, "tags": tags}
+                     for p, pid, tags in [("urgent", None, []), ("low", "P1", []), ("low", None, ["Tier2"]),
+                                          ("normal", None, ["billing"]), (None, None, [])]])
+    assert ops.hard_received(frame).tolist() == [True, True, True, False, False]
+    with pytest.raises(DataError, match="needs values in `priority`, `problem_id` or `tags`"):
+        ops.hard_received(frame.drop(columns=["priority", "problem_id", "tags"]))
+
+
+def _team(hard: dict[str, int], reopened: dict[str, int], n: int = 40):
+    """Team A of four agents with ``n`` tickets each: ``hard`` urgent ones and ``reopened`` (normal) ones."""
+    rows = []
+    for agent in ("Hero", "Rework", "Ann", "Bob"):
+        for i in range(n):
+            urgent = i < hard.get(agent, 4)
+            again = not urgent and i >= n - reopened.get(agent, 2)
+            rows.append({"created_at": "2026-01-05T10:00Z", "assignee": agent, "team": "A",
+                         "priority": "urgent" if urgent else "normal", "reopens": int(again)})
+    return tickets(rows)
+
+
+def test_heroes_and_rework_tells_hard_work_received_from_own_reopens():
+    out = ops.heroes_and_rework(_team(hard={"Hero": 30}, reopened={"Rework": 20})).set_index("assignee")
+    assert out.loc["Hero", ["hard_received", "hard_received_share"]].tolist() == [30, 0.75]
+    assert out.loc["Hero", "rest_hard_received_share"] == pytest.approx(12 / 120)
+    assert out.loc["Rework", ["own_reopened", "own_reopen_rate"]].tolist() == [20, 0.5]
+    assert out.loc["Rework", "rest_own_reopen_rate"] == pytest.approx(6 / 120)
+    assert out["hero"].to_dict() == {"Hero": True, "Rework": False, "Ann": False, "Bob": False}
+    assert out["rework"].to_dict() == {"Hero": False, "Rework": True, "Ann": False, "Bob": False}
+    assert list(out.index[:2]) == ["Hero", "Rework"]  # heroes first, then rework
+    assert out.loc["Rework", "explanation"] == (
+        "Rework's extra load is rework of their own: 50% of Rework's solved tickets were reopened, against 5% "
+        "for the rest of the team.")
+
+
+def test_heroes_and_rework_an_agent_with_hard_work_and_own_reopens_is_no_hero():
+    out = ops.heroes_and_rework(_team(hard={"Hero": 25}, reopened={"Hero": 12})).set_index("assignee")
+    assert out.loc["Hero", "hard_work"] and out.loc["Hero", "rework"] and not out.loc["Hero", "hero"]
+    assert out.loc["Hero", "explanation"].startswith("Hero receives hard work but also causes rework")
+
+
+def test_heroes_and_rework_equal_agents_and_small_samples_are_not_labelled():
+    out = ops.heroes_and_rework(_team(hard={}, reopened={}))
+    assert not out[["hard_work", "rework", "hero"]].any().any()
+    small = ops.heroes_and_rework(_team(hard={"Hero": 30}, reopened={}), min_n=50)
+    assert small["small_sample"].all() and not small["hero"].any()
+    assert small["hard_received_p"].isna().all()
+
+
+def test_heroes_and_rework_and_breach_on_empty_tickets():
+    from toolkit.schema import empty
+
+    assert ops.heroes_and_rework(empty("tickets")).empty
+    breach = ops.breach_experience(empty("tickets"))
+    assert breach[["rated", "breached", "met"]].to_numpy().tolist() == [[0, 0, 0]]
+    assert "Grouping by `team` skipped: the tickets have no team values." in breach.attrs["notes"]
+
+
+def test_heroes_and_rework_needs_assignees_and_reopens():
+    with pytest.raises(DataError, match="needs values in `reopens`"):
+        ops.heroes_and_rework(_team(hard={}, reopened={}).assign(reopens=None))
+    with pytest.raises(ConfigError, match="alpha must be between 0 and 1"):
+        ops.heroes_and_rework(_team(hard={}, reopened={}), alpha=0)
+
+
+def test_sample_client_heroes_and_rework_find_the_planted_agents_only(sample_client):
+    tables, truth = sample_client
+    planted = truth["patterns"].set_index("pattern")["value"]
+    out = ops.heroes_and_rework(tables["tickets"])
+    assert out.loc[out["hero"], "assignee"].tolist() == [planted["hero_agent"]]
+    assert out.loc[out["rework"], "assignee"].tolist() == [planted["rework_agent"]]
+    assert out.loc[out["hard_work"], "assignee"].tolist() == [planted["hero_agent"]]
+    assert set(out.loc[out["hero"] | out["rework"], "team"]) == {planted["hero_team"]}

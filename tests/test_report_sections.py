@@ -16,7 +16,7 @@ def test_operations_section_states_every_skipped_measure_of_every_frame():
                       "first_reply_minutes": 30.0, "full_resolution_minutes": 90.0} for i in range(40)])
     result = operations(Engagement(parameters=ReportParameters(), tickets=frame))
     computed = [getattr(result, f.name) for f in fields(result) if isinstance(getattr(result, f.name), pd.DataFrame)]
-    assert len(computed) == 13  # hedging and its effect need messages: not computed, and a note says so
+    assert len(computed) == 14  # hedging (and its effect) needs messages, heroes assignees: a note says so
     for frame_notes in map(notes.notes, computed):
         assert set(frame_notes) <= set(result.notes)
     # Notes that only frames outside the four collected before carried:

@@ -339,6 +339,36 @@ def test_every_solved_ticket_is_invited_and_unhappy_customers_answer_less(tables
     assert answered.astype(int).to_dict() == csat.set_index("ticket_id")["score"].astype(int).to_dict()
 
 
+def test_early_survey_team_is_asked_minutes_after_the_first_solve(tables, patterns):
+    tickets = tables["tickets"].set_index("ticket_id")
+    csat = tables["survey_invitations"].query("survey == 'csat'")
+    team = csat["ticket_id"].map(tickets["team"])
+    first_solve = csat["ticket_id"].map(tickets["created_at"]) + pd.to_timedelta(
+        csat["ticket_id"].map(tickets["first_resolution_minutes"]), unit="min")
+    delay = (csat["sent_at"] - first_solve).dt.total_seconds() / 60
+    early = team == patterns["early_survey_team"]
+    assert (delay[early] == 5).all()
+    final = (csat["sent_at"] - csat["ticket_id"].map(tickets["solved_at"])).dt.total_seconds() / 60
+    assert (final[~early] == 60).all()
+    reopened_early = csat[early & (csat["ticket_id"].map(tickets["reopens"]) > 0)]
+    assert len(reopened_early) == int(patterns["early_survey_reopened_after_survey"])
+    chat = csat["ticket_id"].map(tickets["channel"]) == "chat"
+    assert (csat.loc[chat, "survey_channel"] == "chat").all() and (csat.loc[~chat, "survey_channel"] == "email").all()
+
+
+def test_hero_receives_hard_work_and_rework_agent_own_reopens(tickets, patterns):
+    team = tickets[tickets["team"] == patterns["hero_team"]]
+    hard = team["priority"].isin(["urgent", "high"]) | team["problem_id"].notna()
+    per_agent = pd.DataFrame({"hard": hard, "reopened": team["reopens"] > 0, "agent": team["assignee"]}
+                             ).groupby("agent").mean()
+    hero, rework = patterns["hero_agent"], patterns["rework_agent"]
+    assert per_agent["hard"].idxmax() == hero and per_agent.loc[hero, "hard"] > 0.5
+    assert per_agent["reopened"].idxmax() == rework and per_agent.loc[rework, "reopened"] > 0.12
+    assert per_agent.loc[hero, "reopened"] < per_agent.drop(index=[hero, rework])["reopened"].max()
+    assert 0.25 < per_agent.loc[rework, "hard"] < 0.35
+    assert team["assignee"].value_counts().between(800, 950).all()  # swaps keep each agent's load
+
+
 def test_nps_is_quarterly_by_organisation_with_comments(tables):
     resp = tables["survey_responses"]
     nps = resp[resp["survey"] == "nps"]

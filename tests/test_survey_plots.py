@@ -1,5 +1,6 @@
 """toolkit.plots.survey: each figure draws the frame its survey function returns."""
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -91,3 +92,17 @@ def test_driver_forest_theme_and_response_figures():
 def test_plots_name_missing_columns():
     with pytest.raises(ConfigError, match="driver_forest needs columns odds_ratio"):
         plots.driver_forest(pd.DataFrame({"label": ["x"], "low": [1], "high": [2]}))
+
+
+def test_survey_timing_bars_response_rate_and_csat_per_delay():
+    timing = pd.DataFrame({"delay_band": ["under 15 minutes", "1 to 4 hours"], "response_rate": [0.3, 0.2],
+                           "response_low": [0.25, 0.18], "response_high": [0.35, 0.22], "score": [0.9, 0.8],
+                           "low": [0.85, 0.7], "high": [0.94, 0.88], "small_sample": [False, True]})
+    fig = plots.survey_timing_bars(timing)
+    assert [t.name for t in fig.data] == ["Response rate", "CSAT (% satisfied)"]
+    assert list(fig.data[0].x) == ["under 15 minutes", "1 to 4 hours"] and list(fig.data[0].y) == [0.3, 0.2]
+    assert fig.data[1].y[0] == 0.9 and np.isnan(fig.data[1].y[1])  # too few answers: no CSAT bar
+    assert fig.layout.yaxis.tickformat == ".0%"
+    assert fig.layout.meta["takeaway"] == "under 15 minutes: 30% answered, 90% satisfied."
+    with pytest.raises(ConfigError, match="survey_timing_bars"):
+        plots.survey_timing_bars(timing.drop(columns="score"))

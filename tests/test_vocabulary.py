@@ -61,6 +61,8 @@ def test_every_public_ops_compute_function_returns_rates_as_fractions(sample_cli
         "period_effects": lambda: ops.period_effects(tickets),
         "agent_workload": lambda: ops.agent_workload(tickets, messages),
         "workload_concentration": lambda: ops.workload_concentration(tickets, messages, by="team"),
+        "heroes_and_rework": lambda: ops.heroes_and_rework(tickets),
+        "breach_experience": lambda: ops.breach_experience(tickets, responses),
         "segment_metrics": lambda: ops.segment_metrics(tickets, responses),
         "watermelon": lambda: ops.watermelon(tickets, responses),
         "ops_experience_over_time": lambda: ops.ops_experience_over_time(tickets, responses, freq="month"),
@@ -71,7 +73,7 @@ def test_every_public_ops_compute_function_returns_rates_as_fractions(sample_cli
     }
     public = {name for name in ops.__all__ if inspect.isfunction(getattr(ops, name))}
     # not frame-returning measures
-    assert public - set(calls) == {"gini", "hard_tickets", "load_lexicon", "notes", "business_minutes",
+    assert public - set(calls) == {"gini", "hard_tickets", "hard_received", "load_lexicon", "notes", "business_minutes",
                                    "load_schedule", "load_schedules"}
     checked = 0
     for name, call in calls.items():
@@ -101,10 +103,14 @@ def test_every_public_survey_compute_function_returns_shares_as_fractions(sample
         "nonresponse_adjusted_score": lambda: survey.nonresponse_adjusted_score(
             invitations, responses, tickets, features=["reopened", "channel"], n_boot=20),
         "comment_themes": lambda: survey.comment_themes(responses, "nps", n_themes=4),
+        "survey_timing": lambda: survey.survey_timing(invitations, responses, tickets),
+        "early_surveys": lambda: survey.early_surveys(invitations, tickets),
+        "survey_fatigue": lambda: survey.survey_fatigue(invitations, responses),
     }
     share_columns = {"csat": ["score", "low", "high"], "ces": ["agree_low", "agree_high"],
                      "compare_segments": ["score", "low", "high", "rest_score"],
                      "survey_trend": ["score", "low", "high"],
+                     "survey_timing": ["score", "low", "high", "response_low", "response_high"],
                      "nonresponse_adjusted_score": ["observed", "expected_nonrespondents", "all_invited"]}
     checked = 0
     for name, call in calls.items():

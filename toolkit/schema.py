@@ -183,6 +183,7 @@ SURVEY_INVITATIONS = Table(
         _col("ticket_id", "id", False, "The ticket the invitation was about."),
         _col("requester_id", "id", False, "The customer invited."),
         _col("organization_id", "id", False, "The customer's organisation."),
+        _col("survey_channel", "text", False, "How the invitation reached the customer (e.g. email, chat, in-app)."),
     ),
     key="invitation_id",
 )

@@ -94,6 +94,25 @@ METRICS: tuple[Metric, ...] = (
     _m("hard_tickets", "Hard tickets", "count",
        "Tickets that were reopened, or among the 10% with the most agent replies, or among the 10% slowest to "
        "resolve for their priority."),
+    _m("survey_delay_minutes", "Survey delay", "minutes",
+       "Time from the ticket's first solve to the satisfaction survey invitation.", "Delay after the solve"),
+    _m("reopened_after_survey_share", "Reopens after the survey", "fraction",
+       "Surveyed tickets reopened after the survey invitation went out, over surveyed tickets that were reopened: "
+       "above half, customers are asked before they can know whether the fix held.", "Reopened after the survey"),
+    _m("invitations_received", "Invitations received", "count",
+       "Survey invitations one customer received during the period (survey fatigue)."),
+    _m("satisfied_despite_breach_share", "Satisfied despite a breach", "fraction",
+       "Rated tickets whose first reply missed its SLA target and whose customer was satisfied, over rated "
+       "tickets that missed it.", "Satisfied despite a missed target"),
+    _m("dissatisfied_despite_met_share", "Dissatisfied despite a met target", "fraction",
+       "Rated tickets whose first reply met its SLA target and whose customer was not satisfied, over rated "
+       "tickets that met it.", "Dissatisfied despite a met target"),
+    _m("hard_received_share", "Hard work received", "fraction",
+       "An agent's tickets that arrived hard (urgent or high priority, linked to a known problem, or escalated), "
+       "over the agent's tickets."),
+    _m("own_reopen_rate", "Own tickets reopened", "fraction",
+       "An agent's solved tickets that were reopened, over the agent's solved tickets: rework the agent's own "
+       "solves caused, not hard work received."),
     _m("hedged_share", "Hedged replies", "fraction",
        "Agent replies using uncertain wording ('should', 'looks like') from the hedging lexicon, over replies.",
        "Replies that hedge"),

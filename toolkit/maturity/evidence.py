@@ -59,9 +59,9 @@ def evidence_checks(model: MaturityModel, data: EvidenceData, *, tz: str = "UTC"
     >>> checks = evidence_checks(load_model(), EvidenceData())
     >>> checks.loc[checks["claim_id"] == "EV-first-contact", ["indicator", "passes", "note"]]
                   indicator  passes                      note
-    4           reopen_rate    <NA>  no tickets were provided
-    5              fcr_rate    <NA>  no tickets were provided
-    6  median_agent_replies    <NA>  no tickets were provided
+    6           reopen_rate    <NA>  no tickets were provided
+    7              fcr_rate    <NA>  no tickets were provided
+    8  median_agent_replies    <NA>  no tickets were provided
     """
     rules = model.evidence_rules
     values = compute_indicators(data, list(dict.fromkeys(rules["indicator"])), tz=tz,
@@ -180,7 +180,7 @@ def _bound(direction: str, threshold: float, unit: str) -> str:
     elif unit == "share_difference":  # a difference of fractions, read in percentage points
         amount = f"{threshold * 100:g} percentage point{'s' if threshold != 0.01 else ''}"
     else:
-        singular = {"replies": "reply", "teams": "team", "days": "day"}.get(unit, unit)
+        singular = {"replies": "reply", "teams": "team", "agents": "agent", "days": "day"}.get(unit, unit)
         amount = f"{threshold:g} {singular if threshold == 1 else unit}"
     return f"{'at least' if direction == 'at_least' else 'at most'} {amount}"
 

@@ -40,7 +40,7 @@ class Indicator:
 
     ``compute(data, tz)`` returns ``(value, detail)`` where ``detail`` is a short sentence with
     the numbers behind the value, or raises :class:`IndicatorUnavailable` saying why it cannot.
-    ``unit`` (share, share_difference, replies, teams, days) decides how thresholds read in client copy;
+    ``unit`` (share, share_difference, replies, teams, agents, days) decides how thresholds read in client copy;
     shares and their differences are fractions (0.02 is two percentage points), as in every frame.
     """
 
@@ -149,6 +149,28 @@ def _watermelon_teams(data: EvidenceData, tz: str) -> tuple[float, str]:
     return float(len(flagged)), detail
 
 
+def _hero_agents(data: EvidenceData, tz: str) -> tuple[float, str]:
+    tickets = _table(data, "tickets", "assignee", "reopens")
+    result = ops.heroes_and_rework(tickets, by="team" if has_values(tickets, "team") else None, tz=tz)
+    heroes = result[result["hero"]]
+    detail = ("; ".join(heroes["explanation"].str.rstrip(".")) if len(heroes)
+              else f"none of {len(result)} agents receives markedly more hard work than the rest of their team")
+    return float(len(heroes)), detail
+
+
+def _early_survey_teams(data: EvidenceData, tz: str) -> tuple[float, str]:
+    invitations = _table(data, "invitations", "ticket_id")
+    tickets = _table(data, "tickets", "reopens", "solved_at")
+    result = survey.early_surveys(invitations, tickets, by="team" if has_values(tickets, "team") else None)
+    judged = result[~result["small_sample"]]
+    if judged.empty:
+        raise IndicatorUnavailable("too few surveyed tickets were reopened to tell when surveys go out")
+    flagged = judged[judged["too_soon"]]
+    detail = ("; ".join(flagged["explanation"].str.rstrip(".")) if len(flagged)
+              else f"in none of {len(judged)} teams did most reopens come after the satisfaction survey")
+    return float(len(flagged)), detail
+
+
 def _hedged_reply_share(data: EvidenceData, tz: str) -> tuple[float, str]:
     messages = _table(data, "messages", "author_role", "body")
     replies = ops.hedging(messages)
@@ -216,6 +238,10 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               "(ops.conversation_summary).", "share", _fcr_rate),
     Indicator("median_agent_replies", "Median public agent replies per ticket (ops.conversation_summary).",
               "replies", _median_agent_replies),
+    Indicator("hero_agents", "Agents flagged hero by ops.heroes_and_rework: more hard work received than the rest "
+              "of their team, without more reopens of their own.", "agents", _hero_agents),
+    Indicator("early_survey_teams", "Teams flagged by survey.early_surveys: most reopens of surveyed tickets came "
+              "after the satisfaction survey was sent.", "teams", _early_survey_teams),
     Indicator("hedged_reply_share", "Share of public agent replies using hedging phrases from the lexicon "
               "(ops.hedging).", "share", _hedged_reply_share),
     Indicator("watermelon_teams", "Teams flagged by ops.watermelon: operations in the best tier, experience in "

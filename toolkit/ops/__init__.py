@@ -1,5 +1,5 @@
 """Ticket operations: volume, seasonality, response times, conversation quality, hedging,
-workload concentration and the watermelon effect.
+workload concentration (heroes vs rework), the watermelon effect and satisfaction despite SLA breaches.
 
 Every measure is a plain function of canonical tables (``tickets``; ``messages`` and
 ``survey_responses`` where given) that returns a tidy DataFrame with documented columns.
@@ -30,7 +30,7 @@ Conventions shared by every function here
 
 Business hours: pass ``schedule`` (one schedule, or several chosen per ticket by rules; see
 :mod:`toolkit.ops.business_time` and ``docs/business-hours.md``) to :func:`response_times`,
-:func:`sla_attainment`, :func:`too_quick` and :func:`watermelon` to measure on the helpdesk's
+:func:`sla_attainment`, :func:`too_quick`, :func:`watermelon` and :func:`breach_experience` to measure on the helpdesk's
 business-hours clock; every such frame says which clock it used in its notes.
 
 Defaults worth knowing: first-reply SLA targets urgent 60, high 240, normal 480, low 1440
@@ -39,6 +39,7 @@ minutes (:data:`DEFAULT_FIRST_REPLY_TARGETS`); the hedging lexicon in
 """
 
 from toolkit.notes import notes
+from toolkit.ops.breach import breach_experience
 from toolkit.ops.business_time import (
     Schedule,
     ScheduleRules,
@@ -66,7 +67,14 @@ from toolkit.ops.watermelon import (
     segment_metrics,
     watermelon,
 )
-from toolkit.ops.workload import agent_workload, gini, hard_tickets, workload_concentration
+from toolkit.ops.workload import (
+    agent_workload,
+    gini,
+    hard_received,
+    hard_tickets,
+    heroes_and_rework,
+    workload_concentration,
+)
 from toolkit.validation import MIN_N
 
 __all__ = [
@@ -76,14 +84,17 @@ __all__ = [
     "Schedule",
     "ScheduleRules",
     "agent_workload",
+    "breach_experience",
     "business_minutes",
     "business_times",
     "conversation_summary",
     "gini",
+    "hard_received",
     "hard_tickets",
     "hedging",
     "hedging_association",
     "hedging_summary",
+    "heroes_and_rework",
     "incomplete_conversations",
     "kiwi_or_watermelon",
     "load_lexicon",

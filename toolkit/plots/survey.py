@@ -8,6 +8,7 @@
 - :func:`theme_bars` — share of unfavourable vs favourable comments per theme (``comment_themes``).
 - :func:`response_rate_bars` — response rate per segment with intervals (``response_rates``).
 - :func:`nonresponse_bars` — respondents vs non-respondents per ticket attribute (``nonresponse_bias``).
+- :func:`survey_timing_bars` — response rate and CSAT per survey delay or channel (``survey_timing``).
 
 Survey frames hold CSAT, CES shares and rates as fractions (0-1) and NPS in points
 (``docs/vocabulary.md``); axes show fractions as percentages through plotly's ``tickformat``,
@@ -232,6 +233,36 @@ def response_rate_bars(frame: pd.DataFrame, segment: str | None = None, *, title
     shown = [f"{lab} {fmt.percent(r)}" for lab, r in zip(labels, rate, strict=True) if pd.notna(r)]
     takeaway = ("Response rates: " + ", ".join(shown) + "." if shown else "Too few invitations to measure.")
     return theme.finish(fig, title, takeaway=takeaway, showlegend=False, note=theme.WHISKERS)
+
+
+def survey_timing_bars(frame: pd.DataFrame, segment: str = "delay_band", *, title: str | None = None) -> go.Figure:
+    """Response rate and CSAT side by side per delay band (or survey channel), each with its Wilson interval
+    (``survey_timing`` output). Groups with too few answers show the response rate only."""
+    _require(frame, [segment, "response_rate", "response_low", "response_high", "score", "low", "high"],
+             "survey_timing_bars")
+    small = frame["small_sample"].fillna(False).to_numpy(dtype=bool) if "small_sample" in frame.columns else \
+        np.zeros(len(frame), dtype=bool)
+    labels = [str(v) for v in frame[segment]]
+    rate, score = frame["response_rate"].astype("float64"), frame["score"].astype("float64").mask(small)
+
+    def whiskers(value, low, high):
+        return {"type": "data", "symmetric": False, "array": high - value, "arrayminus": value - low,
+                "color": REFERENCE}
+
+    fig = go.Figure([
+        go.Bar(x=labels, y=rate, name="Response rate", marker_color=NEUTRAL,
+               error_y=whiskers(rate, frame["response_low"], frame["response_high"]),
+               hovertemplate="%{x}: %{y:.1%} answered<extra></extra>"),
+        go.Bar(x=labels, y=score, name="CSAT (% satisfied)", marker_color=FAVOURABLE,
+               error_y=whiskers(score, frame["low"], frame["high"]),
+               hovertemplate="%{x}: %{y:.1%} satisfied<extra></extra>"),
+    ])
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title="% of invitations / answers", rangemode="tozero", **PERCENT_AXIS)
+    shown = [f"{lab}: {fmt.percent(r)} answered, {fmt.percent(c)} satisfied"
+             for lab, r, c in zip(labels, rate, score, strict=True) if pd.notna(c)]
+    takeaway = "; ".join(shown) + "." if shown else "Too few answers to compare."
+    return theme.finish(fig, title, takeaway=takeaway, note=theme.WHISKERS)
 
 
 def nonresponse_bars(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:

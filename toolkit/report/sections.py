@@ -55,6 +55,11 @@ class CustomerExperience:
     nonresponse: pd.DataFrame | None = None  # nonresponse_bias(csat)
     drivers: pd.DataFrame | None = None  # satisfaction_drivers(csat)
     themes: pd.DataFrame | None = None  # comment_themes(nps)
+    timing: pd.DataFrame | None = None  # survey_timing(csat, by delay_band)
+    channels: pd.DataFrame | None = None  # survey_timing(csat, by survey_channel)
+    early: pd.DataFrame | None = None  # early_surveys(csat, by team)
+    fatigue: pd.DataFrame | None = None  # survey_fatigue(csat)
+    fatigue_trend: pd.DataFrame | None = None  # fatigue_trend(fatigue)
     notes: list[str] = field(default_factory=list)
     available: bool = True  # False: no survey answers; the report leaves the section out
 
@@ -112,6 +117,7 @@ def customer_experience(engagement: Engagement) -> CustomerExperience:
         result.response_rates = survey.response_rates(invitations, responses, by="survey")
         if "csat" in present:
             result.nonresponse = survey.nonresponse_bias(invitations, responses, tickets, "csat")
+            _survey_design(result, engagement)
     else:
         result.notes.append("No survey invitations were provided, so response rates and non-response bias "
                             "are not reported.")
@@ -137,6 +143,31 @@ class Maturity:
     model: str = ""  # the maturity model's "id version"
     notes: list[str] = field(default_factory=list)
     available: bool = True  # False: no interview answers; the report leaves the section out
+
+
+def _survey_design(result: CustomerExperience, engagement: Engagement) -> None:
+    """When CSAT is sent (delay after the solve, channel), whether it is sent too soon, and survey fatigue."""
+    from toolkit import survey
+
+    invitations, responses, tickets = engagement.survey_invitations, engagement.survey_responses, engagement.tickets
+    csat = invitations[invitations["survey"].eq("csat")]
+    if has_values(csat, "ticket_id"):
+        result.timing = survey.survey_timing(invitations, responses, tickets, by="delay_band")
+        if has_values(csat, "survey_channel"):
+            result.channels = survey.survey_timing(invitations, responses, tickets, by="survey_channel")
+        if has_values(tickets, "reopens") and has_values(tickets, "solved_at"):
+            by = "team" if has_values(tickets, "team") else None
+            result.early = survey.early_surveys(invitations, tickets, by=by)
+        else:
+            result.notes.append("Whether surveys go out before reopens is not reported: the tickets carry no reopens "
+                                "or solve times.")
+    else:
+        result.notes.append("Survey timing is not reported: the satisfaction invitations name no tickets.")
+    if has_values(csat, "requester_id"):
+        result.fatigue = survey.survey_fatigue(invitations, responses, survey="csat")
+        result.fatigue_trend = survey.fatigue_trend(result.fatigue)
+    else:
+        result.notes.append("Survey fatigue is not reported: the satisfaction invitations name no customers.")
 
 
 def evidence_data(engagement: Engagement, problems: UpstreamProblems | None = None) -> EvidenceData:
@@ -220,6 +251,8 @@ class Operations:
     weekday_hour: pd.DataFrame | None = None  # weekday_hour
     workload: pd.DataFrame | None = None  # workload_concentration(by="team")
     agents: pd.DataFrame | None = None  # agent_workload
+    heroes: pd.DataFrame | None = None  # heroes_and_rework(by="team")
+    breach: pd.DataFrame | None = None  # breach_experience(by="team")
     notes: list[str] = field(default_factory=list)
     available: bool = True  # tickets are always given
 
@@ -259,8 +292,25 @@ def operations(engagement: Engagement, by: str = "team") -> Operations:
     result.weekday_hour = ops.weekday_hour(tickets, tz=tz)
     result.workload = ops.workload_concentration(tickets, messages, by=by, tz=tz)
     result.agents = ops.agent_workload(tickets, messages, tz=tz)
+    if has_values(tickets, "assignee") and has_values(tickets, "reopens"):
+        result.heroes = ops.heroes_and_rework(tickets, by=by, tz=tz)
+    else:
+        result.notes.append("Hard work received and rework caused are not told apart: the tickets carry no "
+                            "assignee or no reopens.")
+    if has_values(tickets, "first_reply_minutes"):
+        result.breach = ops.breach_experience(tickets, responses, by=by, targets=targets, tz=tz)
     _collect_notes(result)
     return result
+
+
+def hero_findings(heroes: pd.DataFrame | None) -> list[str]:
+    """The sentences for agents who carry hard work or cause their own rework (one saying none stands out)."""
+    if heroes is None or not len(heroes):
+        return []
+    marked = heroes[heroes["hard_work"] | heroes["rework"]]
+    if marked.empty:
+        return ["No agent carries markedly more hard work, or more reopens of their own, than the rest of their team."]
+    return marked["explanation"].tolist()
 
 
 @dataclass

@@ -4,7 +4,8 @@
 in the checkout links to it) as canonical tables;
 ``generate(out)`` writes them (``support-toolkit samples --out DIR``); ``build()``
 makes them in memory. The same seed gives byte-identical files. What is injected
-(the watermelon team, hedging agents, upstream problems, surges, survey bias...) is
+(the watermelon team, hedging agents, upstream problems, surges, survey bias, a team that
+surveys too soon, a hero and a rework agent...) is
 described in ``toolkit/samples/data/README.md`` and listed in the ground-truth files.
 """
 
@@ -22,7 +23,7 @@ import pandas as pd
 
 from toolkit.errors import ConfigError, DataError
 from toolkit.samples import company as co
-from toolkit.samples import surveys, timeline
+from toolkit.samples import surveys, timeline, timing_patterns
 from toolkit.samples.messages import write_messages
 from toolkit.samples.problems import PROBLEMS, SPIKING_PROBLEM
 from toolkit.samples.text import Writer
@@ -89,7 +90,7 @@ def build(seed: int = DEFAULT_SEED, n_tickets: int = DEFAULT_TICKETS) -> dict[st
     scale = n_tickets / DEFAULT_TICKETS
     orgs, people = co.make_customers(rng[0], n_orgs=max(40, round(600 * scale)),
                                      n_people=max(120, round(4200 * scale)))
-    plan = plan_tickets(rng[1], Writer(rng[2]), orgs, people, n_tickets)
+    plan = timing_patterns.plant_workload(plan_tickets(rng[1], Writer(rng[2]), orgs, people, n_tickets))
     snapshot = timeline.local_to_utc(np.array([np.datetime64(co.END)]))[0]
     messages = write_messages(Writer(rng[3]), plan, people, snapshot)
     tickets = finalise_tickets(plan, messages, snapshot)
@@ -97,6 +98,7 @@ def build(seed: int = DEFAULT_SEED, n_tickets: int = DEFAULT_TICKETS) -> dict[st
     ticket_inv, ticket_resp, satisfaction = surveys.transactional(rng[5], Writer(rng[6]), tickets, orgs, latent,
                                                                   snapshot)
     tickets["satisfaction"] = satisfaction
+    ticket_inv, ticket_resp = timing_patterns.plant_survey_timing(tickets, ticket_inv, ticket_resp)
     nps_inv, nps_resp = surveys.relationship_nps(rng[7], Writer(rng[9]), tickets, orgs, people, latent, snapshot)
     invitations = _number(pd.concat([ticket_inv, nps_inv], ignore_index=True), "invitation_id", "inv-", "sent_at")
     responses = pd.concat([ticket_resp, nps_resp], ignore_index=True)
@@ -320,6 +322,7 @@ def _ground_truth(tickets: pd.DataFrame, responses: pd.DataFrame, invitations: p
         ("nps_contacts_per_org", str(surveys.NPS_CONTACTS_PER_ORG)),
         ("ces_scale", "1-7 (7 = very easy)"),
         ("ces_channels", ";".join(surveys.CES_CHANNELS)),
+        *timing_patterns.ground_truth(tickets, invitations),
     ]
     return {
         "ground_truth_problems": problems.reset_index(drop=True),

@@ -12,6 +12,8 @@ results carry a ``segment`` column and one column per grouping key, as in :mod:`
   flagged), :func:`survey_trend` (interval bands, supported changes), :func:`survey_summary`.
 - who answers: :func:`response_rates`, :func:`nonresponse_bias`,
   :func:`nonresponse_adjusted_score`.
+- survey timing and design: :func:`survey_timing` (by delay after the solve or survey channel),
+  :func:`early_surveys` (surveys sent before reopens), :func:`survey_fatigue`, :func:`fatigue_trend`.
 - why: :func:`satisfaction_drivers` (logistic regression, odds ratios, sentences),
   :func:`comment_themes` (detractors vs promoters, redacted quotes).
 
@@ -39,6 +41,7 @@ from toolkit.survey.scores import (
 )
 from toolkit.survey.segments import compare_segments, survey_summary
 from toolkit.survey.themes import comment_themes
+from toolkit.survey.timing import early_surveys, fatigue_trend, invitation_timing, survey_fatigue, survey_timing
 from toolkit.survey.trends import survey_trend
 
 __all__ = [
@@ -47,6 +50,9 @@ __all__ = [
     "comment_themes",
     "compare_segments",
     "csat",
+    "early_surveys",
+    "fatigue_trend",
+    "invitation_timing",
     "mark_responded",
     "nonresponse_adjusted_score",
     "nonresponse_bias",
@@ -61,7 +67,9 @@ __all__ = [
     "response_rates",
     "satisfaction_drivers",
     "score_table",
+    "survey_fatigue",
     "survey_summary",
+    "survey_timing",
     "survey_trend",
     "ticket_features",
     "ticket_hedging",
