@@ -55,7 +55,17 @@ from toolkit.ops.conversations import (
     too_quick_tickets,
 )
 from toolkit.ops.facts import DEFAULT_FIRST_REPLY_TARGETS
-from toolkit.ops.hedging import Lexicon, hedging, hedging_association, hedging_summary, load_lexicon
+from toolkit.ops.hedging import (
+    KINDS,
+    Lexicon,
+    hedging,
+    hedging_association,
+    hedging_summary,
+    language,
+    language_association,
+    language_summary,
+    load_lexicon,
+)
 from toolkit.ops.seasonality import month_of_year, period_effects, weekday_hour
 from toolkit.ops.times import response_times, sla_attainment
 from toolkit.ops.volume import volume
@@ -71,6 +81,7 @@ from toolkit.validation import MIN_N
 
 __all__ = [
     "DEFAULT_FIRST_REPLY_TARGETS",
+    "KINDS",
     "MIN_N",
     "Lexicon",
     "Schedule",
@@ -86,6 +97,9 @@ __all__ = [
     "hedging_summary",
     "incomplete_conversations",
     "kiwi_or_watermelon",
+    "language",
+    "language_association",
+    "language_summary",
     "load_lexicon",
     "load_schedule",
     "load_schedules",
