@@ -66,6 +66,7 @@ from toolkit.ops.hedging import (
     language_summary,
     load_lexicon,
 )
+from toolkit.ops.repeat_questions import repeat_question_association, repeat_question_summary, repeat_questions
 from toolkit.ops.seasonality import month_of_year, period_effects, weekday_hour
 from toolkit.ops.times import response_times, sla_attainment
 from toolkit.ops.volume import volume
@@ -108,6 +109,9 @@ __all__ = [
     "notes",
     "ops_experience_over_time",
     "period_effects",
+    "repeat_question_association",
+    "repeat_question_summary",
+    "repeat_questions",
     "reply_distribution",
     "response_times",
     "segment_metrics",

@@ -190,7 +190,7 @@ def language(messages: pd.DataFrame, kind: str = "hedging", lexicon: str | Path 
     >>> messages = pd.DataFrame({"message_id": ["M1", "M2"], "ticket_id": ["T1", "T2"],
     ...     "created_at": pd.to_datetime(["2026-01-05 10:00"] * 2, utc=True), "author_role": "agent",
     ...     "public": True, "body": ["I've passed your feedback on to the team.",
-    ...                              'You wrote "we\'ll consider it", and we did: it ships in May.']})
+    ...                              'You wrote "we will consider it", and we did: it ships in May.']})
     >>> language(messages, "false_hope")["false_hope"].tolist()
     [True, False]
     """
@@ -475,6 +475,9 @@ def _check_replies(replies: pd.DataFrame, kind: str) -> str:
     column = KINDS.get(kind, kind)
     needed = {"ticket_id", column, "created_at"}
     if not isinstance(replies, pd.DataFrame) or not needed <= set(replies.columns):
+        if kind not in KINDS:  # a frame of replies marked by another measure (repeat questions)
+            raise DataError(f"expected a frame of agent replies with ticket_id, created_at and `{column}`",
+                            table="replies", fix=f"pass the frame of the toolkit.ops function that marks `{column}`")
         call = "hedging(messages)" if kind == "hedging" else f"language(messages, kind={kind!r})"
         raise DataError(f"expected the frame returned by toolkit.ops.{call}", table="replies",
                         fix=f"call replies = toolkit.ops.{call} and pass `replies`")
