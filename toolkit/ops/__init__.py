@@ -66,6 +66,7 @@ from toolkit.ops.hedging import (
     language_summary,
     load_lexicon,
 )
+from toolkit.ops.releases import load_releases, volume_spikes
 from toolkit.ops.repeat_questions import repeat_question_association, repeat_question_summary, repeat_questions
 from toolkit.ops.seasonality import month_of_year, period_effects, weekday_hour
 from toolkit.ops.times import response_times, sla_attainment
@@ -102,6 +103,7 @@ __all__ = [
     "language_association",
     "language_summary",
     "load_lexicon",
+    "load_releases",
     "load_schedule",
     "load_schedules",
     "metric_correlations",
@@ -119,6 +121,7 @@ __all__ = [
     "too_quick",
     "too_quick_tickets",
     "volume",
+    "volume_spikes",
     "watermelon",
     "weekday_hour",
     "workload_concentration",
