@@ -1,5 +1,6 @@
 """toolkit.ops on the sample client (data/samples): the injected patterns are the ones found."""
 
+import pandas as pd
 import pytest
 
 import toolkit.ops as ops
@@ -99,8 +100,6 @@ def test_the_only_spike_with_a_known_change_is_the_planted_one(sample):
     tables, patterns, truth_tickets = sample
     releases = ops.load_releases(samples.SAMPLES_DIR / "releases.csv")
     problems = samples.load_ground_truth()["problems"]
-    import pandas as pd
-
     codes, names = pd.factorize(problems["problem"], sort=True)
     assignments = pd.DataFrame({"ticket_id": problems["ticket_id"], "cluster_id": codes})
     out = ops.volume_spikes(tables["tickets"], releases, levels=("all", "product", "cluster"),

@@ -71,12 +71,15 @@ def plant(rng: np.random.Generator, messages: pd.DataFrame, plan: pd.DataFrame) 
     gave = ((messages["author_role"] == "customer") & messages["public"].astype(bool)
             & messages["body"].str.contains(_GAVE_EMAIL, regex=True)).to_numpy()
     order = np.arange(len(messages))  # messages are sorted by ticket, then time
-    first_gave = pd.Series(np.where(gave, order, len(messages))).groupby(messages["ticket_id"].to_numpy()).transform(
+    ticket = messages["ticket_id"].to_numpy()
+    minute = pd.to_datetime(messages["created_at"], utc=True).dt.tz_localize(None).to_numpy("datetime64[ns]")
+    minute = minute.view("int64")
+    # Asked *after* the customer gave it: a later minute (a phone note and its reply share a minute).
+    first_gave = pd.Series(np.where(gave, minute, np.iinfo(np.int64).max)).groupby(ticket).transform(
         "min").to_numpy()
-    last_reply = pd.Series(np.where(reply, order, -1)).groupby(messages["ticket_id"].to_numpy()).transform(
-        "max").to_numpy()
-    after = melon & reply.to_numpy() & (order > first_gave) & (order < last_reply)
-    candidates = pd.Series(order[after]).groupby(messages["ticket_id"].to_numpy()[after]).min()
+    last_reply = pd.Series(np.where(reply, order, -1)).groupby(ticket).transform("max").to_numpy()
+    after = melon & reply.to_numpy() & (minute > first_gave) & (order < last_reply)
+    candidates = pd.Series(order[after]).groupby(ticket[after]).min()
     asked = candidates.to_numpy()[rng.random(len(candidates)) < REPEAT_QUESTION_RATE]
     open_with(asked, (REPEAT_QUESTION,), "repeat_question")
     truth = pd.concat(planted, ignore_index=True).sort_values(["ticket_id", "message_id", "pattern"], kind="stable")
