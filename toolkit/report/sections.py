@@ -354,6 +354,22 @@ def change_spikes(engagement: Engagement, problems: UpstreamProblems | None = No
     return result
 
 
+def top_agents(summary: pd.DataFrame | None, n: int = 5) -> pd.DataFrame | None:
+    """The ``n`` highest-ranked agents of a language summary with any such reply (small samples are not ranked)."""
+    if summary is None:
+        return None
+    share = next(c for c in summary.columns if c.endswith("_share"))
+    return summary[summary["rank"].notna() & (summary[share] > 0)].head(n).reset_index(drop=True)
+
+
+def shown_spikes(spikes: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The spikes the report lists: organisation-wide ones, and any that followed a known change."""
+    if spikes is None:
+        return None
+    keep = (spikes["level"] == "all") | (spikes["release"] != "no known change")
+    return spikes[keep].reset_index(drop=True)
+
+
 _LEVEL_WORDS = {"all": "All tickets", "product": "Tickets about {series}", "cluster": "Tickets about \"{series}\""}
 
 
@@ -367,7 +383,8 @@ def spike_sentences(spikes: pd.DataFrame | None) -> list[str]:
         what = _LEVEL_WORDS[row.level].format(series=row.series)
         days = int(row.days_after_release)
         when = "the same day" if days == 0 else f"{days} day{'s' if days != 1 else ''} after"
-        out.append(f"{what} rose from {fmt.number(row.before_per_day, 0)} to {fmt.number(row.after_per_day, 0)} "
+        before, after = (fmt.number(v, 0 if v >= 10 else 1) for v in (row.before_per_day, row.after_per_day))
+        out.append(f"{what} rose from {before} to {after} "
                    f"a day from {fmt.day(row.date)}, {when} the change \"{row.release}\" "
                    f"({fmt.day(row.release_date)}).")
     unknown = len(spikes) - len(known)
