@@ -13,8 +13,9 @@ customer's text: what is quoted there is the agent's own earlier mail.
 and compare back-and-forth, reopens and CSAT through the same code as hedging
 (:func:`toolkit.ops.language_summary`, :func:`toolkit.ops.language_association`).
 
-Speed: each item is one vectorised regular-expression pass (Arrow, RE2) over the customer
-messages and one over the agent replies, then a per-ticket minimum: linear in the messages.
+Speed: one vectorised regular-expression pass (Arrow, RE2) over all agent replies finds those
+that ask for any item; only they, and the customer messages of their tickets, are then read
+item by item, with a per-ticket minimum: linear in the messages.
 """
 
 from __future__ import annotations
@@ -106,19 +107,23 @@ def repeat_questions(messages: pd.DataFrame, items: Sequence[Item] = ITEMS) -> p
     replies = messages.loc[public & (role == "agent")].reset_index(drop=True)
     codes, _ = pd.factorize(pd.concat([replies["ticket_id"], customer["ticket_id"]], ignore_index=True))
     reply_codes, customer_codes = codes[: len(replies)], codes[len(replies):]
-    reply_times, customer_times = _utc_ns(replies["created_at"]), _utc_ns(customer["created_at"])
-    said = pc.replace_substring_regex(_text(customer["body"]), QUOTED_MAIL, " ")
-    reply_text = _text(replies["body"])
     asked_again = np.zeros((len(replies), len(items)), dtype=bool)
-    never = np.iinfo(np.int64).max
-    for k, item in enumerate(items):
-        given = _matches(said, item.given) & (customer_times != never)
-        first_given = np.full(codes.max() + 1 if len(codes) else 0, never, dtype=np.int64)
-        if given.any():
-            earliest = pd.Series(customer_times[given]).groupby(customer_codes[given]).min()
-            first_given[earliest.index.to_numpy()] = earliest.to_numpy()
-        asked = _matches(reply_text, item.asked)
-        asked_again[:, k] = asked & (first_given[reply_codes] < reply_times)
+    # Few replies ask for anything: one pass over all replies finds them, and only the customer
+    # messages of their tickets are read for the values given.
+    asking = np.flatnonzero(_matches(_text(replies["body"]), "|".join(f"(?:{item.asked})" for item in items)))
+    if len(asking):
+        reply_times = _utc_ns(replies["created_at"].iloc[asking])
+        mine = np.flatnonzero(np.isin(customer_codes, reply_codes[asking]))
+        said = pc.replace_substring_regex(_text(customer["body"].iloc[mine]), QUOTED_MAIL, " ")
+        said_codes, said_times = customer_codes[mine], _utc_ns(customer["created_at"].iloc[mine])
+        reply_text = _text(replies["body"].iloc[asking])
+        never = np.iinfo(np.int64).max
+        for k, item in enumerate(items):
+            given = _matches(said, item.given) & (said_times != never)
+            first_given = pd.Series(said_times[given]).groupby(said_codes[given]).min()
+            earliest = first_given.reindex(reply_codes[asking], fill_value=never).to_numpy(dtype="int64")
+            asked = _matches(reply_text, item.asked)
+            asked_again[asking, k] = asked & (earliest < reply_times)
     flagged = asked_again.any(axis=1)
     matched = np.empty(len(replies), dtype=object)
     matched.fill(())
