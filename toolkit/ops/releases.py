@@ -198,11 +198,17 @@ def volume_spikes(
             assignments.assign(ticket_id=assignments["ticket_id"].astype("str")).drop_duplicates("ticket_id")
             .set_index("ticket_id")["cluster_id"]).fillna(-1).astype("int64").to_numpy()[known]
         codes, labels = pd.factorize(np.where(cluster >= 0, cluster, -1), sort=True)
+        # each cluster's most common product (ties: the first by name), for matching releases
+        main_product = (pd.DataFrame({"code": codes, "product": product[known].to_numpy()})
+                        .value_counts().rename("n").reset_index()
+                        .sort_values(["code", "n", "product"], ascending=[True, False, True], kind="stable")
+                        .drop_duplicates("code").set_index("code")["product"]
+                        if product is not None else pd.Series(dtype="str"))
         series_list.append(("cluster", None, None, codes, list(labels)))
     rows = []
     for level, name, prod, codes, labels in series_list:
-        counts = np.zeros((len(labels), len(days)), dtype="int64")
-        np.add.at(counts, (codes, day_index), 1)
+        counts = np.bincount(codes * len(days) + day_index, minlength=len(labels) * len(days)).reshape(
+            len(labels), len(days))
         for k, label in enumerate(labels):
             if level != "all" and (label in ("", -1) or counts[k].sum() < min_tickets):
                 continue
@@ -210,8 +216,7 @@ def volume_spikes(
                 name, prod = str(label), str(label)
             elif level == "cluster":
                 name = str((cluster_names or {}).get(label, f"cluster {label}"))
-                mine = codes == k
-                prod = (product[known][mine].mode().iloc[0] if product is not None and mine.any() else "")
+                prod = str(main_product.get(k, ""))
             for spike in _spikes(counts[k], days, min_days, penalty, ruptures):
                 rows.append({"level": level, "series": name, "product": prod, **spike})
     out = pd.DataFrame(rows, columns=SPIKE_COLUMNS[:9])
