@@ -1,4 +1,5 @@
-"""Ticket operations: volume, seasonality, response times, conversation quality, hedging,
+"""Ticket operations: volume, seasonality, response times, conversation quality, the language of
+replies (hedging, false hope, over-apology), repeat questions, volume spikes after releases,
 workload concentration and the watermelon effect.
 
 Every measure is a plain function of canonical tables (``tickets``; ``messages`` and
@@ -34,8 +35,9 @@ Business hours: pass ``schedule`` (one schedule, or several chosen per ticket by
 business-hours clock; every such frame says which clock it used in its notes.
 
 Defaults worth knowing: first-reply SLA targets urgent 60, high 240, normal 480, low 1440
-minutes (:data:`DEFAULT_FIRST_REPLY_TARGETS`); the hedging lexicon in
-``toolkit/ops/hedging_lexicon.yaml``.
+minutes (:data:`DEFAULT_FIRST_REPLY_TARGETS`); the language lexicon (hedging, false hope,
+over-apology) in ``toolkit/ops/hedging_lexicon.yaml``; a release is "just before" a spike within
+7 days (``docs/releases.md``).
 """
 
 from toolkit.notes import notes

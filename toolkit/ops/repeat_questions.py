@@ -103,8 +103,9 @@ def repeat_questions(messages: pd.DataFrame, items: Sequence[Item] = ITEMS) -> p
     items = _check_items(items)
     public = messages["public"].fillna(False).astype(bool).to_numpy()
     role = messages["author_role"].to_numpy()
-    customer = messages.loc[public & (role == "customer")]
-    replies = messages.loc[public & (role == "agent")].reset_index(drop=True)
+    used = messages[[c for c in ("ticket_id", "message_id", "author", "created_at", "body") if c in messages.columns]]
+    customer = used.loc[public & (role == "customer"), ["ticket_id", "created_at", "body"]]
+    replies = used.loc[public & (role == "agent")].reset_index(drop=True)
     codes, _ = pd.factorize(pd.concat([replies["ticket_id"], customer["ticket_id"]], ignore_index=True))
     reply_codes, customer_codes = codes[: len(replies)], codes[len(replies):]
     asked_again = np.zeros((len(replies), len(items)), dtype=bool)
