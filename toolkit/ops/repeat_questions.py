@@ -35,7 +35,6 @@ from toolkit.validation import MIN_N, check_table
 
 COLUMN = "repeat_question"
 REWRITE = "read the thread first: use what the customer already gave"
-REPLY_COLUMNS = ["ticket_id", "message_id", "author", "created_at", COLUMN, "matched_phrases", "rewrite", "body"]
 # Quoted mail in a customer's message: the agent's earlier words, not the customer's.
 QUOTED_MAIL = r"(?m:^[ \t]*>.*$)|(?m:^On .{0,200} wrote:[ \t]*$)|(?m:^(?:From|Sent|To|Date|Subject):.*$)"
 # A sentence that asks: ends with "?", or a polite imperative ("please send ...", "could you ...").
