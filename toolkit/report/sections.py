@@ -284,8 +284,9 @@ class ReplyLanguage:
     language_effect: pd.DataFrame | None = None
     repeat_questions: pd.DataFrame | None = None
     repeat_question_effect: pd.DataFrame | None = None
+    # A part of the operations section: without messages it says so in a note (never "unavailable",
+    # which would leave the whole operations section out).
     notes: list[str] = field(default_factory=list)
-    available: bool = True  # False: no message threads
 
 
 LANGUAGE_KINDS = {"false_hope": "False hope", "over_apology": "Over-apology"}
@@ -300,7 +301,6 @@ def reply_language(engagement: Engagement, by: str = "team") -> ReplyLanguage:
     if messages is None or not len(messages):
         result.notes.append("No message threads were provided, so false hope, over-apology and repeat questions "
                             "are not analysed.")
-        result.available = False
         return result
     effects = []
     for kind, name in LANGUAGE_KINDS.items():
@@ -328,7 +328,6 @@ class ChangeSpikes:
     sentences: list[str] = field(default_factory=list)
     releases: int = 0  # releases and changes in the client's file
     notes: list[str] = field(default_factory=list)
-    available: bool = True
 
 
 def change_spikes(engagement: Engagement, problems: UpstreamProblems | None = None) -> ChangeSpikes:
