@@ -72,6 +72,9 @@ def test_repeat_questions_edge_cases_and_errors():
     talk = messages([("T1", "2026-01-05T10:00Z", "customer", True, "See ticket #42"),
                      ("T1", "2026-01-05T10:01Z", "agent", True, "Which ticket number?")])
     assert ops.repeat_questions(talk, items=own)["matched_phrases"].tolist() == [("ticket number",)]
+    masked = messages([("T1", "2026-01-05T10:00Z", "customer", True, "I'm [email], invoice [reference] is blank"),
+                       ("T1", "2026-01-05T10:01Z", "agent", True, "What's the email and the invoice number?")])
+    assert ops.repeat_questions(masked)["matched_phrases"].tolist() == [("order number", "e-mail")]  # masked: given
     with pytest.raises(ConfigError, match=r"`items`: items must be a non-empty list"):
         ops.repeat_questions(talk, items=[])
     with pytest.raises(DataError, match=r"expected a frame of agent replies with ticket_id, created_at and "

@@ -3,9 +3,11 @@
 A public agent reply is a **repeat question** when it asks for an item (an order or invoice
 number, an e-mail address, a version or browser, a screenshot or attachment) that a public
 customer message of the same ticket gave *earlier*: the customer wrote the value ("INV-2026-01234",
-"anna@example.com", "version 4.2.1", "Chrome 129", "screenshot attached"). Each item is two
-regular expressions (:class:`Item`): ``asked`` finds the agent asking (a question sentence, or
-"please send/confirm/...", that names the item) and ``given`` finds the value in customer text.
+"anna@example.com", "version 4.2.1", "Chrome 129", "screenshot attached"); where the report masked
+personal data before the analysis (:mod:`toolkit.pii`), the masks ``[email]`` and "order ...
+[reference]" still count as given. Each item is two regular expressions (:class:`Item`):
+``asked`` finds the agent asking (a question sentence, or "please send/confirm/...", that names
+the item) and ``given`` finds the value in customer text.
 Quoted mail (lines starting with ">", "On ... wrote:", "From:" headers) is left out of the
 customer's text: what is quoted there is the agent's own earlier mail.
 
@@ -59,9 +61,10 @@ def _asks(noun: str) -> str:
 ITEMS: tuple[Item, ...] = (
     Item("order number", _asks(r"(?:order|invoice)\s+(?:number|no|id|reference)"),
          r"(?i)\b(?:INV|ORD|ORDER)-?\d{4}(?:-\d{3,})?\b|\b(?:order|invoice)\s*(?:number|no\.?|id|#)\s*(?:is\s*)?"
-         r"[:#]?\s*[A-Z]{0,4}-?\d{4,}"),
+         r"[:#]?\s*[A-Z]{0,4}-?\d{4,}|\b(?:order|invoice)\b[^.\n]{0,30}\[reference\]"),
     Item("e-mail", _asks(r"e-?mail(?:\s+address)?"),
-         r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+         # an address, or the mark left where the report masked one (toolkit.pii): still given
+         r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|\[email\]"),
     Item("version", _asks(r"(?:version|browser)"),
          r"(?i)\b(?:chrome|firefox|safari|edge|opera|brave)\b|\bversion\s+v?\d+(?:\.\d+)*\b|\bv\d+(?:\.\d+)+\b"),
     Item("screenshot", _asks(r"(?:screenshot|screen\s*shot|screen recording|attachment)"),
