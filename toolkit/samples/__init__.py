@@ -69,7 +69,8 @@ def build(seed: int = DEFAULT_SEED, n_tickets: int = DEFAULT_TICKETS) -> dict[st
     maturity model is available), ``zendesk_tickets`` (text columns named as Zendesk
     exports them) and the ground truth (``ground_truth_problems``: ticket_id, problem;
     ``ground_truth_patterns``: pattern, value; ``ground_truth_tickets``: ticket_id,
-    pattern, related_ticket_id) and, from the maturity generators, ``portfolio_scores``
+    pattern, related_ticket_id), ``releases`` (the client's release calendar: date, name, product;
+    :mod:`toolkit.samples.language`) and, from the maturity generators, ``portfolio_scores``
     (anonymised scores of earlier engagements).
 
     Examples
