@@ -72,6 +72,7 @@ def test_change_spikes_section_says_which_change_came_before_each_spike(tmp_path
     params = ReportParameters(releases_path=path)
     result = change_spikes(Engagement(parameters=params, tickets=frame))
     assert result.releases == 1 and result.notes == []
+    assert result.daily["created"].tolist() == [10] * 56 + [40] * 21
     assert result.spikes[["level", "series", "release"]].values.tolist() == [
         ["all", "all", "Login 4.2"], ["product", "Billing", "no known change"], ["product", "Login", "Login 4.2"]]
     assert result.sentences == [

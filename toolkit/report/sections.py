@@ -325,6 +325,7 @@ class ChangeSpikes:
     change just before it (:func:`toolkit.ops.volume_spikes`), and one sentence per spike for the reader."""
 
     spikes: pd.DataFrame | None = None
+    daily: pd.DataFrame | None = None  # volume(freq="day"): new tickets a day, for the chart
     sentences: list[str] = field(default_factory=list)
     releases: int = 0  # releases and changes in the client's file
     notes: list[str] = field(default_factory=list)
@@ -345,6 +346,7 @@ def change_spikes(engagement: Engagement, problems: UpstreamProblems | None = No
         names = dict(zip(problems.clusters["cluster_id"], problems.clusters["name"], strict=True))
     result.spikes = ops.volume_spikes(engagement.tickets, releases, levels=levels, assignments=assignments,
                                       cluster_names=names, tz=params.timezone)
+    result.daily = ops.volume(engagement.tickets, freq="day", tz=params.timezone)
     result.sentences = spike_sentences(result.spikes)
     if releases is None:
         result.notes = ["No release calendar was provided: spikes are shown without the changes before them."]
