@@ -36,11 +36,14 @@ AGENT_LINES = np.array([
     "Hopefully this fixes it for you.", "The invoice has been corrected and re-sent.",
     "It works as it should after the update.", "I have verified that the webhook delivers again.",
     "This might be related to the outage earlier today.", "Your password reset link is on its way.",
+    "I've passed your feedback on to the product team.", "I'm so sorry, apologies for any inconvenience.",
+    "Which browser are you using?",
 ])
 CUSTOMER_LINES = np.array([
     "Hi, I cannot log in since this morning.", "The export keeps failing with a timeout.",
     "Thanks, that worked!", "It is still broken for me.", "Please call me at +44 20 7946 0000.",
     "Our invoice shows the wrong amount.", "Can you check the sync again?", "Any update on this?",
+    "I'm on Chrome 129, screenshot attached.",
 ])
 
 
@@ -152,11 +155,21 @@ def main() -> None:
           f"in {time.perf_counter() - t0:.1f} s (peak so far {peak_gb():.2f} GB)")
     tz = "Europe/London"
     replies = None
+    releases = pd.DataFrame({"date": pd.to_datetime(["2026-01-14", "2026-03-25", "2026-06-10", "2026-09-02"]),
+                             "name": ["R1", "R2", "R3", "R4"], "product": ["Product A", "", "Product C", ""]})
+    kinds: dict[str, pd.DataFrame] = {}
 
     def run_hedging():
         nonlocal replies
         replies = ops.hedging(messages)
         return replies
+
+    def marked(kind: str):
+        def run():
+            kinds[kind] = (ops.repeat_questions(messages) if kind == "repeat_question"
+                           else ops.language(messages, kind))
+            return kinds[kind]
+        return run
 
     measures = [
         ("volume by month x team", lambda: ops.volume(tickets, by="team", freq="month", tz=tz)),
@@ -173,6 +186,16 @@ def main() -> None:
         ("hedging by agent", lambda: ops.hedging_summary(replies)),
         ("hedging by team", lambda: ops.hedging_summary(replies, tickets, by="team")),
         ("hedging association", lambda: ops.hedging_association(replies, tickets, responses)),
+        ("false hope (5M messages)", marked("false_hope")),
+        ("false hope by agent", lambda: ops.language_summary(kinds["false_hope"], "false_hope")),
+        ("false hope association (any reply)", lambda: ops.language_association(
+            kinds["false_hope"], tickets, "false_hope", responses, exposure="any_reply")),
+        ("over-apology (5M messages)", marked("over_apology")),
+        ("repeat questions (5M messages)", marked("repeat_question")),
+        ("repeat questions by team", lambda: ops.repeat_question_summary(kinds["repeat_question"], tickets)),
+        ("repeat question association", lambda: ops.repeat_question_association(kinds["repeat_question"], tickets,
+                                                                                 responses)),
+        ("volume spikes (all, 20 products) + releases", lambda: ops.volume_spikes(tickets, releases, tz=tz)),
         ("workload concentration", lambda: ops.workload_concentration(tickets, by="team", tz=tz)),
         ("heroes and rework by team", lambda: ops.heroes_and_rework(tickets, by="team", tz=tz)),
         ("satisfied despite a breach by team", lambda: ops.breach_experience(tickets, responses, by="team", tz=tz)),
@@ -192,6 +215,8 @@ def main() -> None:
           + f" on {os.cpu_count()} cores (other processes share them)")
     if replies is not None:
         print(f"hedged share of agent replies {replies['hedged'].mean():.3f}")
+    for kind, frame in kinds.items():
+        print(f"{kind} share of agent replies {frame[kind].mean():.3f}")
 
 
 if __name__ == "__main__":

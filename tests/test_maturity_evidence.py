@@ -3,6 +3,7 @@
 import ast
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -195,6 +196,8 @@ def test_every_shipped_indicator_says_why_without_data():
         "hero_agents": "no tickets were provided",
         "early_survey_teams": "no survey invitations were provided",
         "hedged_reply_share": "no ticket messages were provided",
+        "false_hope_reply_share": "no ticket messages were provided",
+        "release_spike_share": "no tickets were provided",
         "watermelon_teams": "no tickets were provided",
         "open_problem_cluster_age_days": "no tickets were provided",
         "csat_change": "no survey answers were provided",
@@ -309,8 +312,8 @@ def test_indicators_call_their_owning_modules_directly():
               and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
               and node.func.value.id in ("ops", "survey", "duplicates")}
     assert called == {"ops.workload_concentration", "ops.conversation_summary", "ops.watermelon", "ops.hedging",
-                      "ops.heroes_and_rework", "survey.response_rates", "survey.csat", "survey.survey_trend",
-                      "survey.early_surveys", "duplicates.cluster_summary"}
+                      "ops.heroes_and_rework", "ops.language", "ops.volume_spikes", "survey.response_rates",
+                      "survey.csat", "survey.survey_trend", "survey.early_surveys", "duplicates.cluster_summary"}
 
 
 def test_survey_indicators_are_fractions_like_their_thresholds():
@@ -335,3 +338,26 @@ def test_survey_indicators_are_fractions_like_their_thresholds():
     assert change == pytest.approx(24 / 40 - 30 / 40)
     assert detail.startswith("75.0% of customers were satisfied in the quarter from ")
     assert {INDICATORS[n].unit for n in ("csat_ci_width", "csat_change")} == {"share_difference"}
+
+
+def test_false_hope_and_release_spike_indicators_for_the_change_questions():
+    from ops_frames import messages as message_frame
+    from ops_frames import tickets as ticket_frame
+
+    talk = message_frame([("T1", "2026-01-05T10:00Z", "agent", True, "I've recorded your vote."),
+                          ("T1", "2026-01-05T10:05Z", "customer", True, "We'll consider it, you said?"),
+                          ("T2", "2026-01-05T10:00Z", "agent", True, "Shipped today."),
+                          ("T2", "2026-01-05T10:00Z", "agent", True, "It is on the roadmap for May 3.")])
+    share, detail = INDICATORS["false_hope_reply_share"].compute(EvidenceData(messages=talk), "UTC")
+    assert (share, detail) == (1 / 3, '33.3% of 3 public agent replies promise without committing ("I\'ve passed '
+                                      'your feedback on", "we\'ll consider it", ...)')
+    days = pd.date_range("2026-01-05", periods=77, freq="D") + pd.Timedelta(hours=12)
+    created = np.repeat(days, [10] * 56 + [40] * 21)
+    tickets = ticket_frame([{"created_at": t.isoformat() + "Z", "product": "Login"} for t in created])
+    releases = pd.DataFrame({"date": pd.to_datetime(["2025-12-01", "2026-01-20", "2026-02-27"]),
+                             "name": ["Before the data", "Quiet", "Login 4.2"], "product": ["", "Login", "Login"]})
+    value, detail = INDICATORS["release_spike_share"].compute(EvidenceData(tickets=tickets, releases=releases), "UTC")
+    assert (value, detail) == (0.5, "1 of 2 releases and changes in the period were followed within 7 days by a "
+                                    "rise in new tickets")
+    with pytest.raises(IndicatorUnavailable, match="no calendar of releases and changes was provided"):
+        INDICATORS["release_spike_share"].compute(EvidenceData(tickets=tickets), "UTC")

@@ -109,18 +109,18 @@ def test_hedging_association_uses_the_first_reply():
         ("T4", "2026-01-05T10:00Z", "agent", True, "Fixed."),
     ])
     out = ops.hedging_association(ops.hedging(talk), frame).set_index("outcome")
-    assert out.loc["additional_exchanges", "with_hedge"] == 1.0
-    assert out.loc["additional_exchanges", "without_hedge"] == 0.5
+    assert out.loc["additional_exchanges", "with_phrase"] == 1.0
+    assert out.loc["additional_exchanges", "without_phrase"] == 0.5
     assert out.loc["additional_exchanges", "difference"] == 0.5
-    assert (out.loc["reopen_rate", "with_hedge"], out.loc["reopen_rate", "without_hedge"]) == (0.5, 0.0)
+    assert (out.loc["reopen_rate", "with_phrase"], out.loc["reopen_rate", "without_phrase"]) == (0.5, 0.0)
     assert out.loc["csat", "difference"] == -0.5
     assert out.loc["csat", "ci_low"] < -0.5 < out.loc["csat", "ci_high"]
-    assert out["tickets_hedged"].tolist() == [2, 2, 2] and out["tickets_certain"].tolist() == [2, 2, 2]
+    assert out["tickets_with"].tolist() == [2, 2, 2] and out["tickets_without"].tolist() == [2, 2, 2]
     assert out["small_sample"].all() and (out["exposure"] == "first_reply").all()
     last = ops.hedging_association(ops.hedging(talk), frame, exposure="last_reply").set_index("outcome")
-    assert (last.loc["reopen_rate", "with_hedge"], last.loc["reopen_rate", "tickets_hedged"]) == (0.0, 2)  # T2, T4
+    assert (last.loc["reopen_rate", "with_phrase"], last.loc["reopen_rate", "tickets_with"]) == (0.0, 2)  # T2, T4
     anyone = ops.hedging_association(ops.hedging(talk), frame, exposure="any_reply").set_index("outcome")
-    assert anyone.loc["additional_exchanges", "with_hedge"] == 1.0  # T1 (2 more), T2 (0), T4 (1)
+    assert anyone.loc["additional_exchanges", "with_phrase"] == 1.0  # T1 (2 more), T2 (0), T4 (1)
     with pytest.raises(ConfigError, match=r"`exposure`: unknown exposure 'middle'"):
         ops.hedging_association(ops.hedging(talk), frame, exposure="middle")
 
@@ -131,7 +131,7 @@ def test_hedging_association_with_survey_csat_and_missing_reopens():
                      ("T2", "2026-01-05T10:00Z", "agent", True, "Fixed.")])
     survey = responses([{"ticket_id": "T1", "score": 2}, {"ticket_id": "T2", "score": 5}])
     out = ops.hedging_association(ops.hedging(talk), frame, survey).set_index("outcome")
-    assert out.loc["csat", "with_hedge"] == 0.0 and out.loc["csat", "without_hedge"] == 1.0
+    assert out.loc["csat", "with_phrase"] == 0.0 and out.loc["csat", "without_phrase"] == 1.0
     assert out.loc["reopen_rate", "note"] == "skipped: the tickets have no reopens values"
     assert np.isnan(out.loc["reopen_rate", "difference"])
 
@@ -154,4 +154,78 @@ def test_hedging_association_reopen_rate_counts_only_tickets_solved_at_least_onc
                      ("T3", "2026-01-05T10:00Z", "agent", True, "Fixed."),
                      ("T4", "2026-01-05T10:00Z", "agent", True, "Fixed.")])
     out = ops.hedging_association(ops.hedging(talk), frame).set_index("outcome")
-    assert (out.loc["reopen_rate", "with_hedge"], out.loc["reopen_rate", "without_hedge"]) == (1.0, 0.5)
+    assert (out.loc["reopen_rate", "with_phrase"], out.loc["reopen_rate", "without_phrase"]) == (1.0, 0.5)
+
+
+def _promises():
+    return messages([
+        ("T1", "2026-01-05T10:00Z", "customer", True, "Please add dark mode. I've passed your feedback on, ha."),
+        ("T1", "2026-01-05T10:05Z", "agent", True, "Thanks! I've passed your feedback on to the product team.", "Ann"),
+        ("T1", "2026-01-05T10:06Z", "agent", False, "I've recorded your vote (internal).", "Ann"),
+        ("T2", "2026-01-05T10:00Z", "agent", True, 'You wrote "we\'ll consider it" last time; it ships on 3 May.',
+         "Ann"),
+        ("T2", "2026-01-05T10:10Z", "agent", True, "> I've recorded your vote\nThat was wrong: it is planned for May.",
+         "Bob"),
+        ("T3", "2026-01-05T10:00Z", "agent", True, "I've Recorded   your vote. We will CONSIDER IT.", "Bob"),
+        ("T3", "2026-01-05T10:20Z", "agent", True, "Dark mode is not on our radar, sorry.", "Bob"),
+        ("T4", "2026-01-05T10:00Z", "agent", True, "I'm so sorry! Apologies for any inconvenience. Sorry again.",
+         "Cy"),
+        ("T4", "2026-01-05T10:30Z", "agent", True, "No need to apologise! Sorry for the wait: it is fixed.", "Cy"),
+    ])
+
+
+def test_false_hope_marks_promises_without_commitment_and_skips_quotes_and_negations():
+    out = ops.language(_promises(), "false_hope")
+    assert len(out) == 7
+    # T1 customer's text and the internal note are not replies; T2 quotes ("..." and "> ...") are the
+    # customer's words; "not on our radar" is an honest no.
+    assert out["false_hope"].tolist() == [True, False, False, True, False, False, False]
+    assert out["matched_phrases"].tolist() == [("passed your feedback on",), (), (),
+                                               ("recorded your vote", "we will consider it"), (), (), ()]
+    assert out["rewrite"].tolist()[0] == ("passed your feedback on -> (say who decides, when, and that you will "
+                                          "write back either way)")
+    assert "hedged" not in out.columns
+
+
+def test_over_apology_is_an_intensified_or_repeated_apology_not_a_plain_sorry():
+    out = ops.language(_promises(), "over_apology")
+    assert out["over_apology"].tolist() == [False, False, False, False, False, True, False]
+    assert out["matched_phrases"].iloc[5] == ("so sorry", "apologies for any inconvenience", "sorry again")
+    summary = ops.language_summary(out, "over_apology", min_n=1)
+    assert list(summary.columns[:4]) == ["segment", "replies", "over_apology_replies", "over_apology_share"]
+    assert summary["segment"].tolist() == ["Cy", "Ann", "Bob"]
+    assert summary["over_apology_share"].tolist() == [0.5, 0.0, 0.0]
+    assert summary.loc[0, "example"] == "I'm so sorry!"
+
+
+def test_each_kind_is_measured_by_the_same_association():
+    frame = tickets([{"created_at": "2026-01-05T10:00Z", "reopens": r} for r in (0, 1, 1, 0)])
+    out = ops.language_association(ops.language(_promises(), "false_hope"), frame, "false_hope",
+                                   exposure="any_reply").set_index("outcome")
+    # With false hope: T1 (no reopen), T3 (reopened); without: T2 (reopened), T4 (none).
+    assert (out.loc["reopen_rate", "with_phrase"], out.loc["reopen_rate", "without_phrase"]) == (0.5, 0.5)
+    assert (out.loc["additional_exchanges", "with_phrase"], out.loc["additional_exchanges", "without_phrase"]) == \
+        (0.5, 1.0)
+    assert out.loc["csat", "note"] != "" and np.isnan(out.loc["csat", "difference"])
+    with pytest.raises(DataError, match=r"expected the frame returned by toolkit.ops.language\(messages, "
+                                        r"kind='false_hope'\)"):
+        ops.language_summary(ops.hedging(_promises()), "false_hope")
+
+
+def test_a_lexicon_without_a_kind_section_says_how_to_add_it(tmp_path):
+    path = tmp_path / "lexicon.yaml"
+    path.write_text("phrases:\n  - should\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"lexicon.yaml, `false_hope`: the lexicon has no `false_hope` section. "
+                                          r"Fix: add `false_hope:` with `phrases:`"):
+        ops.language(_promises(), "false_hope", lexicon=path)
+    path.write_text("phrases: [should]\nfalse_hope:\n  ignore_quoted: yes please\n  phrases: [on our radar]\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"`false_hope.ignore_quoted`: `ignore_quoted` must be true or false"):
+        ops.language(_promises(), "false_hope", lexicon=path)
+    path.write_text("phrases: [should]\nfalse_hope:\n  phrases: [on our radar]\n  rewrites:\n    - hedge: x\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"`false_hope.rewrites`: `rewrites` must be a list of \{phrase, instead\}"):
+        ops.language(_promises(), "false_hope", lexicon=path)
+    with pytest.raises(ConfigError, match=r"`kind`: unknown kind of language 'rudeness'. Fix: use one of hedging, "
+                                          r"false_hope, over_apology"):
+        ops.language(_promises(), "rudeness")

@@ -1,3 +1,5 @@
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from ops_frames import messages, tickets
@@ -59,3 +61,17 @@ def test_plot_functions_name_the_frame_they_need():
     with pytest.raises(ConfigError, match=r"`frame`: watermelon_quadrant needs columns .*Fix: pass the frame "
                                           r"toolkit.ops.watermelon returns"):
         plots.watermelon_quadrant(ops.volume(tickets([{"created_at": "2026-01-05T10:00Z"}])))
+
+
+def test_spike_timeline_marks_the_rises_and_names_the_change_before_one():
+    days = pd.date_range("2026-01-05", periods=77, freq="D") + pd.Timedelta(hours=12)
+    t = tickets([{"created_at": d.isoformat() + "Z", "product": "Login"}
+                 for d in np.repeat(days, [10] * 56 + [40] * 21)])
+    releases = pd.DataFrame({"date": pd.to_datetime(["2026-02-27"]), "name": ["Login <b>4.2</b>"],
+                             "product": ["Login"]})
+    fig = plots.spike_timeline(ops.volume(t, freq="day"), ops.volume_spikes(t, releases))
+    assert [trace.name for trace in fig.data] == ["New tickets a day", "Rise after a known change"]
+    assert list(fig.data[1].y) == [40] and "&lt;b&gt;" in str(fig.data[1].customdata)
+    assert "1 rise in all new tickets; 1 followed a known release or change" in fig.layout.meta["takeaway"]
+    quiet = plots.spike_timeline(ops.volume(t, freq="day"), None)
+    assert len(quiet.data) == 1 and "0 rises in all new tickets; 0 followed" in quiet.layout.meta["takeaway"]

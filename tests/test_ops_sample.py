@@ -1,5 +1,6 @@
 """toolkit.ops on the sample client (data/samples): the injected patterns are the ones found."""
 
+import pandas as pd
 import pytest
 
 import toolkit.ops as ops
@@ -64,3 +65,48 @@ def test_quick_first_solves_that_were_reopened_are_flagged(sample):
     assert flags["too_quick"].reindex(reopened, fill_value=False).mean() > 0.8  # first_resolution_minutes
     quick = per_ticket.loc[per_ticket["pattern"].isin(["too_quick_reopened", "too_quick_followed_up"]), "ticket_id"]
     assert flags["too_quick"].reindex(quick, fill_value=False).mean() > 0.75
+
+
+def test_the_false_hope_agents_and_the_over_apologising_agent_are_the_only_ones_above_ten_percent(sample):
+    tables, patterns, _ = sample
+    for kind, column, planted in (("false_hope", "false_hope", patterns["false_hope_agents"].split(";")),
+                                  ("over_apology", "over_apology", [patterns["over_apology_agent"]])):
+        summary = ops.language_summary(ops.language(tables["messages"], kind), kind, by="author")
+        reliable = summary[~summary["small_sample"]]
+        assert set(reliable.loc[reliable[f"{column}_share"] > 0.10, "segment"]) == set(planted), kind
+        assert reliable[f"{column}_share"].iloc[len(planted)] < 0.03  # the background: feature-request votes
+
+
+def test_repeat_questions_stand_out_in_the_watermelon_team_only(sample):
+    tables, patterns, per_ticket = sample
+    replies = ops.repeat_questions(tables["messages"])
+    summary = ops.repeat_question_summary(replies, tables["tickets"], by="team")
+    team = patterns["repeat_question_team"]
+    assert summary["team"].iloc[0] == team == patterns["watermelon_team"]
+    rest = summary[summary["team"] != team]
+    assert summary["ci_low"].iloc[0] > 3 * rest["ci_high"].max() / 2  # clearly apart from every other team
+    assert rest["repeat_question_share"].max() < 0.01
+    planted = set(per_ticket.loc[per_ticket["pattern"] == "repeat_question", "ticket_id"])
+    found = set(replies.loc[replies["repeat_question"], "ticket_id"])
+    assert len(planted) == int(patterns["planted_repeat_question_count"]) and planted <= found
+    effect = ops.repeat_question_association(replies, tables["tickets"], tables["survey_responses"])
+    effect = effect.set_index("outcome")
+    assert effect.loc["additional_exchanges", "ci_low"] > 0 and effect.loc["csat", "ci_high"] < 0
+
+
+def test_the_only_spike_with_a_known_change_is_the_planted_one(sample):
+    from toolkit import samples
+
+    tables, patterns, truth_tickets = sample
+    releases = ops.load_releases(samples.SAMPLES_DIR / "releases.csv")
+    problems = samples.load_ground_truth()["problems"]
+    codes, names = pd.factorize(problems["problem"], sort=True)
+    assignments = pd.DataFrame({"ticket_id": problems["ticket_id"], "cluster_id": codes})
+    out = ops.volume_spikes(tables["tickets"], releases, levels=("all", "product", "cluster"),
+                            assignments=assignments, cluster_names=dict(enumerate(names)), tz=TZ)
+    linked = out[out["release"] != "no known change"]
+    release = patterns["release_before_spike"].split(" | ")[0].split(" ", 1)[1]
+    assert linked[["level", "series", "release", "days_after_release"]].values.tolist() == [
+        ["all", "all", release, 1], ["product", "Account & Login", release, 2],
+        ["cluster", patterns["spiking_problem"], release, 2]]
+    assert linked["date"].min() >= pd.Timestamp("2026-09-01") and linked["date"].max() == pd.Timestamp("2026-09-02")

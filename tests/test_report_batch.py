@@ -206,3 +206,19 @@ def test_engagement_and_labels_keys_and_a_mistake_inside_the_engagement_file(fol
     with pytest.raises(ConfigError, match=r"`engagements\[0\].engagement`: file nope.yaml does not exist"):
         job_from_options({"client": "Good Co", "tickets": "a.csv", "engagement": "nope.yaml"}, base_dir=folder,
                          where="engagements[0]")
+
+
+def test_releases_key_and_option_and_a_malformed_release_file_fails_before_rendering(folder, monkeypatch):
+    (folder / "releases.csv").write_text("date,name,product\n2026-08-31,Login 4.2,Login\n")
+    job = job_from_options({"client": "Good Co", "tickets": "a.csv", "releases": "releases.csv"}, base_dir=folder)
+    assert job.parameters.releases_path == folder / "releases.csv"
+    assert job.parameters.as_notebook_parameters()["releases_path"] == str(folder / "releases.csv")
+    (folder / "releases.csv").write_text("date,name,product\n2026-08-31,Login 4.2,Login\nnext week,Billing 7,\n")
+    with pytest.raises(DataError, match=r"releases.csv, column `date`: not a date in the form YYYY-MM-DD \(row 2 "
+                                        r"\('next week'\)\). Fix: write dates like 2026-08-31"):
+        job_from_options({"client": "Good Co", "tickets": "a.csv", "releases": "releases.csv"}, base_dir=folder)
+    monkeypatch.chdir(folder)
+    monkeypatch.setattr("toolkit.report.render.render_report", _fake_render)
+    result = CliRunner().invoke(report, ["--client", "Good Co", "--tickets", "a.csv", "--releases", "releases.csv",
+                                         "--out", str(folder / "out")])
+    assert result.exit_code != 0 and "not a date in the form YYYY-MM-DD" in (result.output + str(result.exception))

@@ -117,8 +117,8 @@ def test_maturity_evidence_reads_the_reports_own_clusters(files):
         "not enough data", 'Not enough data to test "bugs reach engineering quickly": no recurring problem was found '
         "in the tickets.")
     # The roadmap's and the evidence's notes (frame attrs) reach the section's notes.
-    assert mat.notes[-1] == ("7 of 7 interview claims could not be tested for lack of data (MO-2, CP-1, MO-3, MO-4, "
-                             "CM-1, UP-1, VO-2).")
+    assert mat.notes[-1] == ("9 of 9 interview claims could not be tested for lack of data (MO-2, CP-1, MO-3, MO-4, "
+                             "CM-1, CM-2, CM-3, UP-1, VO-2).")
     assert mat.notes[0].startswith("No roadmap steps for dimensions without answers: Destination and strategy, ")
     without = maturity(eng).evidence.set_index("question_id").loc["UP-1", "finding"]
     assert without.endswith(": the tickets were not grouped into recurring problems.")

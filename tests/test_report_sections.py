@@ -26,3 +26,63 @@ def test_operations_section_states_every_skipped_measure_of_every_frame():
     assert "Workload skipped: no assignee values." in result.notes
     assert "No message threads were provided, so hedging language is not analysed." in result.notes
     assert len(result.notes) == len(set(result.notes))
+
+
+def _talk():
+    from ops_frames import messages
+
+    return messages([
+        ("T1", "2026-01-05T10:00Z", "customer", True, "My email is ann@example.com, dark mode please."),
+        ("T1", "2026-01-05T10:05Z", "agent", True, "I've passed your feedback on. Which email address is yours?",
+         "Ann"),
+        ("T2", "2026-01-05T10:00Z", "agent", True, "I'm so sorry! It is fixed.", "Bob"),
+    ])
+
+
+def test_reply_language_section_by_agent_and_team_and_without_messages():
+    from toolkit.report.sections import reply_language, top_agents
+
+    frame = tickets([{"created_at": "2026-01-05T10:00Z", "team": t} for t in ("A", "B")])
+    result = reply_language(Engagement(parameters=ReportParameters(), tickets=frame, messages=_talk()))
+    assert result.false_hope[["segment", "false_hope_replies"]].values.tolist() == [["Ann", 1], ["Bob", 0]]
+    assert result.over_apology[["segment", "over_apology_replies"]].values.tolist() == [["Bob", 1], ["Ann", 0]]
+    assert result.repeat_questions[["team", "repeat_question_replies"]].values.tolist() == [["A", 1], ["B", 0]]
+    assert result.language_effect["language"].tolist() == ["False hope"] * 3 + ["Over-apology"] * 3
+    assert (result.repeat_question_effect["exposure"] == "any_reply").all()
+    assert top_agents(result.false_hope) is not None and top_agents(None) is None
+    assert top_agents(result.false_hope).empty  # two replies each: too few to rank
+    empty = reply_language(Engagement(parameters=ReportParameters(), tickets=frame))
+    assert empty.false_hope is None and not hasattr(empty, "available")  # a note, never a missing section
+    assert empty.notes == ["No message threads were provided, so false hope, over-apology and repeat questions are "
+                           "not analysed."]
+
+
+def test_change_spikes_section_says_which_change_came_before_each_spike(tmp_path):
+    import numpy as np
+
+    from toolkit.report.sections import change_spikes, shown_spikes, spike_sentences
+
+    days = pd.date_range("2026-01-05", periods=77, freq="D") + pd.Timedelta(hours=12)
+    created = np.repeat(days, [10] * 56 + [40] * 21)
+    products = np.where(np.arange(len(created)) % 2 == 0, "Login", "Billing")
+    frame = tickets([{"created_at": t.isoformat() + "Z", "product": p} for t, p in zip(created, products,
+                                                                                        strict=True)])
+    path = tmp_path / "releases.csv"
+    path.write_text("date,name,product\n2026-02-27,Login 4.2,Login\n", encoding="utf-8")
+    params = ReportParameters(releases_path=path)
+    result = change_spikes(Engagement(parameters=params, tickets=frame))
+    assert result.releases == 1 and result.notes == []
+    assert result.daily["created"].tolist() == [10] * 56 + [40] * 21
+    assert result.spikes[["level", "series", "release"]].values.tolist() == [
+        ["all", "all", "Login 4.2"], ["product", "Billing", "no known change"], ["product", "Login", "Login 4.2"]]
+    assert result.sentences == [
+        "All tickets rose from 10 to 40 a day from 2 Mar 2026, 3 days after the change \"Login 4.2\" (27 Feb 2026).",
+        "Tickets about Login rose from 5.0 to 20 a day from 2 Mar 2026, 3 days after the change \"Login 4.2\" "
+        "(27 Feb 2026).",
+        "1 other rise in new tickets followed no known release or change (seasonal peaks, or changes the calendar "
+        "does not list)."]
+    assert shown_spikes(result.spikes)["series"].tolist() == ["all", "Login"]
+    assert spike_sentences(None) == [] and shown_spikes(None) is None
+    none = change_spikes(Engagement(parameters=ReportParameters(), tickets=frame))
+    assert none.notes == ["No release calendar was provided: spikes are shown without the changes before them."]
+    assert (none.spikes["release"] == "no known change").all()

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 import toolkit.ops as ops
 from toolkit import vocabulary
 from toolkit.cli import cli
+from toolkit.samples import SAMPLES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,7 +44,7 @@ def test_every_public_ops_compute_function_returns_rates_as_fractions(sample_cli
     """Walk every public compute function of toolkit.ops on the sample client; rates must lie in 0-1."""
     tables, _ = sample_client
     tickets, messages, responses = tables["tickets"], tables["messages"], tables["survey_responses"]
-    replies = ops.hedging(messages)
+    replies, repeats = ops.hedging(messages), ops.repeat_questions(messages)
     calls = {
         "volume": lambda: ops.volume(tickets),
         "response_times": lambda: ops.response_times(tickets, by="team"),
@@ -56,6 +57,15 @@ def test_every_public_ops_compute_function_returns_rates_as_fractions(sample_cli
         "hedging": lambda: replies,
         "hedging_summary": lambda: ops.hedging_summary(replies, tickets, by="team"),
         "hedging_association": lambda: ops.hedging_association(replies, tickets, responses),
+        "language": lambda: ops.language(messages, "false_hope"),
+        "language_summary": lambda: ops.language_summary(ops.language(messages, "over_apology"), "over_apology"),
+        "language_association": lambda: ops.language_association(ops.language(messages, "false_hope"), tickets,
+                                                                  "false_hope", responses),
+        "repeat_questions": lambda: repeats,
+        "repeat_question_summary": lambda: ops.repeat_question_summary(repeats, tickets),
+        "repeat_question_association": lambda: ops.repeat_question_association(repeats, tickets, responses),
+        "load_releases": lambda: ops.load_releases(SAMPLES_DIR / "releases.csv"),
+        "volume_spikes": lambda: ops.volume_spikes(tickets, SAMPLES_DIR / "releases.csv", tz="Europe/London"),
         "weekday_hour": lambda: ops.weekday_hour(tickets),
         "month_of_year": lambda: ops.month_of_year(tickets),
         "period_effects": lambda: ops.period_effects(tickets),

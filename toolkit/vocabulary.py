@@ -116,6 +116,18 @@ METRICS: tuple[Metric, ...] = (
     _m("hedged_share", "Hedged replies", "fraction",
        "Agent replies using uncertain wording ('should', 'looks like') from the hedging lexicon, over replies.",
        "Replies that hedge"),
+    _m("false_hope_share", "False-hope replies", "fraction",
+       "Agent replies that promise without committing to anything ('I've passed your feedback on', 'we'll consider "
+       "it'), from the language lexicon, over replies.", "Replies giving false hope"),
+    _m("over_apology_share", "Over-apologising replies", "fraction",
+       "Agent replies that apologise beyond one plain sorry ('I'm so sorry', 'apologies for any inconvenience', "
+       "'sorry again'), from the language lexicon, over replies.", "Replies over-apologising"),
+    _m("repeat_question_share", "Repeat questions", "fraction",
+       "Agent replies asking the customer for something they already gave earlier in the same ticket (an order "
+       "number, the account e-mail, a version, a screenshot), over agent replies.", "Replies asking again"),
+    _m("volume_spike", "Volume spike", "count",
+       "A lasting rise in daily new tickets, found as a change point in the series; reported with the release or "
+       "change in the days before it, or as 'no known change'."),
     _m("ticket_share", "Share of tickets", "fraction", "An agent's or segment's tickets over all tickets."),
     _m("maturity_level", "Maturity level", "level",
        "A dimension's questions scored by the interviewees' median answer on the five-level scale, then averaged."),

@@ -180,6 +180,32 @@ def _hedged_reply_share(data: EvidenceData, tz: str) -> tuple[float, str]:
     return share, f"{share:.1%} of {len(replies):,} public agent replies hedge (\"should\", \"looks like\", ...)"
 
 
+def _false_hope_reply_share(data: EvidenceData, tz: str) -> tuple[float, str]:
+    messages = _table(data, "messages", "author_role", "body")
+    replies = ops.language(messages, "false_hope")
+    if replies.empty:
+        raise IndicatorUnavailable("the ticket messages hold no public agent replies")
+    share = float(replies["false_hope"].astype(bool).mean())
+    return share, (f"{share:.1%} of {len(replies):,} public agent replies promise without committing (\"I've "
+                   f"passed your feedback on\", \"we'll consider it\", ...)")
+
+
+def _release_spike_share(data: EvidenceData, tz: str) -> tuple[float, str]:
+    tickets = _table(data, "tickets", "created_at")
+    if data.releases is None or not len(data.releases):
+        raise IndicatorUnavailable("no calendar of releases and changes was provided")
+    spikes = ops.volume_spikes(tickets, data.releases, levels=("all", "product"), tz=tz)
+    local = tickets["created_at"].dt.tz_convert(tz).dt.tz_localize(None)
+    releases = data.releases[data.releases["date"].between(local.min().normalize(), local.max())]
+    if releases.empty:
+        raise IndicatorUnavailable("no listed release or change falls in the period of the tickets")
+    followed = spikes.loc[spikes["release"] != ops.releases.NO_KNOWN_CHANGE, ["release", "release_date"]]
+    hit = releases.merge(followed.drop_duplicates(), left_on=["name", "date"], right_on=["release", "release_date"])
+    n, k = len(releases), len(hit.drop_duplicates(["name", "date"]))
+    return k / n, (f"{k} of {n} releases and changes in the period were followed within "
+                   f"{ops.releases.DEFAULT_WINDOW_DAYS} days by a rise in new tickets")
+
+
 def _open_problem_cluster_age_days(data: EvidenceData, tz: str) -> tuple[float, str]:
     tickets = _table(data, "tickets", "created_at")
     assignments = data.duplicate_assignments
@@ -244,6 +270,11 @@ INDICATORS: dict[str, Indicator] = {i.name: i for i in (
               "after the satisfaction survey was sent.", "teams", _early_survey_teams),
     Indicator("hedged_reply_share", "Share of public agent replies using hedging phrases from the lexicon "
               "(ops.hedging).", "share", _hedged_reply_share),
+    Indicator("false_hope_reply_share", "Share of public agent replies with false-hope phrases from the lexicon "
+              "(ops.language, kind false_hope).", "share", _false_hope_reply_share),
+    Indicator("release_spike_share", "Share of the client's releases and changes in the period followed within a "
+              "week by a rise in new tickets, overall or for their product (ops.volume_spikes).", "share",
+              _release_spike_share),
     Indicator("watermelon_teams", "Teams flagged by ops.watermelon: operations in the best tier, experience in "
               "the worst.", "teams", _watermelon_teams),
     Indicator("open_problem_cluster_age_days", f"Median days since the first ticket of duplicate-issue clusters "

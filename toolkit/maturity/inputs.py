@@ -35,6 +35,8 @@ class EvidenceData:
         ``docs/data-model.md``; ``invitations`` is the survey_invitations table).
     duplicate_assignments : one row per ticket: ticket_id, cluster_id (-1 = in no cluster), as
         :attr:`toolkit.duplicates.DuplicateFinder.assignments_` holds them.
+    releases : the client's releases and changes (date, name, product), as
+        :func:`toolkit.ops.load_releases` returns them.
 
     Examples
     --------
@@ -53,13 +55,15 @@ class EvidenceData:
     survey_responses: pd.DataFrame | None = None
     invitations: pd.DataFrame | None = None
     duplicate_assignments: pd.DataFrame | None = None
+    releases: pd.DataFrame | None = None
     _shared: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name in self.given(empty=True):
             value = getattr(self, name)
             if not isinstance(value, pd.DataFrame):
-                table = TABLE_NAMES.get(name, "ticket_id, cluster_id")
+                table = TABLE_NAMES.get(name, {"releases": "releases (date, name, product)"}.get(
+                    name, "ticket_id, cluster_id"))
                 raise ConfigError(f"expected a DataFrame (the canonical {table} table), got {type(value).__name__}",
                                   key=name, fix="pass the frame a loader returns, or None when there is none")
         if self.duplicate_assignments is not None:
@@ -84,8 +88,9 @@ def read_evidence_data(folder: str | Path, *, tz: str = "UTC") -> EvidenceData:
     """Read the canonical tables for evidence from a folder (e.g. ``data/samples`` or a loader's output).
 
     Looks for ``<table>.csv``, ``<table>.csv.gz`` or ``<table>.parquet`` for tickets, messages,
-    survey_responses and survey_invitations (each optional), and ``duplicate_assignments.csv``
-    (ticket_id, cluster_id: what ``support-toolkit duplicates TICKETS --out FILE`` writes).
+    survey_responses and survey_invitations (each optional), ``duplicate_assignments.csv``
+    (ticket_id, cluster_id: what ``support-toolkit duplicates TICKETS --out FILE`` writes) and
+    ``releases.csv`` (date, name, product: :func:`toolkit.ops.load_releases`).
     Naive timestamps are read in ``tz``.
     """
     folder = Path(folder)
@@ -109,6 +114,10 @@ def read_evidence_data(folder: str | Path, *, tz: str = "UTC") -> EvidenceData:
                                       cluster_id=pd.to_numeric(raw["cluster_id"]).astype("int64"))
         else:
             tables[name] = validate(raw, table, tz=tz, file=str(file))
+    if (folder / "releases.csv").is_file():
+        from toolkit.ops.releases import load_releases
+
+        tables["releases"] = load_releases(folder / "releases.csv")
     if "tickets" not in tables and "survey_responses" not in tables:
         raise DataError("no tickets or survey_responses table in the folder", file=str(folder),
                         fix="name the files tickets.csv, survey_responses.csv, ... (canonical tables)")

@@ -1,4 +1,5 @@
-"""Ticket operations: volume, seasonality, response times, conversation quality, hedging,
+"""Ticket operations: volume, seasonality, response times, conversation quality, the language of
+replies (hedging, false hope, over-apology), repeat questions, volume spikes after releases,
 workload concentration (heroes vs rework), the watermelon effect and satisfaction despite SLA breaches.
 
 Every measure is a plain function of canonical tables (``tickets``; ``messages`` and
@@ -34,8 +35,9 @@ Business hours: pass ``schedule`` (one schedule, or several chosen per ticket by
 business-hours clock; every such frame says which clock it used in its notes.
 
 Defaults worth knowing: first-reply SLA targets urgent 60, high 240, normal 480, low 1440
-minutes (:data:`DEFAULT_FIRST_REPLY_TARGETS`); the hedging lexicon in
-``toolkit/ops/hedging_lexicon.yaml``.
+minutes (:data:`DEFAULT_FIRST_REPLY_TARGETS`); the language lexicon (hedging, false hope,
+over-apology) in ``toolkit/ops/hedging_lexicon.yaml``; a release is "just before" a spike within
+7 days (``docs/releases.md``).
 """
 
 from toolkit.notes import notes
@@ -56,7 +58,19 @@ from toolkit.ops.conversations import (
     too_quick_tickets,
 )
 from toolkit.ops.facts import DEFAULT_FIRST_REPLY_TARGETS
-from toolkit.ops.hedging import Lexicon, hedging, hedging_association, hedging_summary, load_lexicon
+from toolkit.ops.hedging import (
+    KINDS,
+    Lexicon,
+    hedging,
+    hedging_association,
+    hedging_summary,
+    language,
+    language_association,
+    language_summary,
+    load_lexicon,
+)
+from toolkit.ops.releases import load_releases, volume_spikes
+from toolkit.ops.repeat_questions import repeat_question_association, repeat_question_summary, repeat_questions
 from toolkit.ops.seasonality import month_of_year, period_effects, weekday_hour
 from toolkit.ops.times import response_times, sla_attainment
 from toolkit.ops.volume import volume
@@ -79,6 +93,7 @@ from toolkit.validation import MIN_N
 
 __all__ = [
     "DEFAULT_FIRST_REPLY_TARGETS",
+    "KINDS",
     "MIN_N",
     "Lexicon",
     "Schedule",
@@ -97,7 +112,11 @@ __all__ = [
     "heroes_and_rework",
     "incomplete_conversations",
     "kiwi_or_watermelon",
+    "language",
+    "language_association",
+    "language_summary",
     "load_lexicon",
+    "load_releases",
     "load_schedule",
     "load_schedules",
     "metric_correlations",
@@ -105,6 +124,9 @@ __all__ = [
     "notes",
     "ops_experience_over_time",
     "period_effects",
+    "repeat_question_association",
+    "repeat_question_summary",
+    "repeat_questions",
     "reply_distribution",
     "response_times",
     "segment_metrics",
@@ -112,6 +134,7 @@ __all__ = [
     "too_quick",
     "too_quick_tickets",
     "volume",
+    "volume_spikes",
     "watermelon",
     "weekday_hour",
     "workload_concentration",

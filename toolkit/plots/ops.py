@@ -13,6 +13,8 @@
   (``incomplete_conversations``).
 - :func:`hedging_bars` — hedged share of replies per agent or team (``hedging_summary``).
 - :func:`hedging_association_forest` — hedged vs certain first replies, differences (``hedging_association``).
+- :func:`spike_timeline` — new tickets a day, spikes marked with the change before them (``volume``,
+  ``volume_spikes``).
 - :func:`workload_lorenz` — cumulative share of tickets by agent (``agent_workload``).
 - :func:`watermelon_quadrant` — ops score against experience score, watermelons marked (``watermelon``).
 - :func:`kiwi_watermelon_trend` — an ops metric and CSAT over time, as two panels (``ops_experience_over_time``).
@@ -378,6 +380,37 @@ def hedging_association_forest(frame: pd.DataFrame, *,
                 else "No outcome differs clearly between hedged and certain first replies.")
     return theme.finish(fig, title, takeaway=takeaway, showlegend=False,
                         x_title="hedged minus certain (each outcome's unit)", note=theme.WHISKERS)
+
+
+def spike_timeline(daily: pd.DataFrame, spikes: pd.DataFrame | None, *,
+                   title: str | None = "New tickets a day, and the rises in them") -> go.Figure:
+    """New tickets a day (``volume(freq="day")``) as a line; the organisation-wide spikes of ``volume_spikes``
+    marked on their first day, highlighted where a known release or change came just before."""
+    _require(daily, ["period", "created"], "spike_timeline", "volume")
+    days = daily.groupby("period", sort=True)["created"].sum()
+    fig = go.Figure(go.Scatter(x=days.index, y=days.to_numpy(), mode="lines", name="New tickets a day",
+                               line={"color": NEUTRAL, "width": 1},
+                               hovertemplate="%{x|%d %b %Y}: %{y} new tickets<extra></extra>"))
+    marked = (spikes[spikes["level"] == "all"] if spikes is not None and len(spikes)
+              else pd.DataFrame(columns=["date", "release", "after_per_day"]))
+    known = marked["release"] != "no known change"
+    for flag, name, colour in ((known, "Rise after a known change", HIGHLIGHT),
+                               (~known, "Rise with no known change", REFERENCE)):
+        part = marked[flag.to_numpy(dtype=bool)]
+        if len(part):
+            fig.add_trace(go.Scatter(
+                x=part["date"], y=days.reindex(part["date"]).to_numpy(), mode="markers", name=name,
+                marker={"color": colour, "size": 11, "symbol": "triangle-up"},
+                customdata=[_escape(f"{fmt.number(a, 0)} a day from here; {r}") for a, r in
+                            zip(part["after_per_day"], part["release"], strict=True)],
+                hovertemplate="%{x|%d %b %Y}: %{customdata}<extra></extra>"))
+    linked = marked[known.to_numpy(dtype=bool)]
+    takeaway = (f"{len(marked)} rise{'s' if len(marked) != 1 else ''} in all new tickets; "
+                f"{len(linked)} followed a known release or change"
+                + (f" (\"{linked['release'].iloc[-1]}\", {fmt.day(linked['release_date'].iloc[-1])})."
+                   if len(linked) else "."))
+    return theme.finish(fig, title, takeaway=takeaway if len(days) else "No tickets to show.", y_title="tickets",
+                        x_title="day")
 
 
 def workload_lorenz(frame: pd.DataFrame, *, title: str | None = "How tickets spread over agents") -> go.Figure:

@@ -65,6 +65,7 @@ KEYS = {
     "duplicates_representation": "duplicates_representation",
     "engagement": "engagement_file",
     "labels": "labels_path",
+    "releases": "releases_path",
 }
 OTHER_KEYS = ("period", "name", "notebook", "title")
 SUMMARY_COLUMNS = ["client", "status", "seconds", "size_mb", "html", "warnings", "error"]

@@ -51,6 +51,7 @@ def _demo_options(after: str | None = None) -> dict[str, str]:
         "invitations": first("survey_invitations.csv.gz", "survey_invitations.csv"),
         "maturity": first("maturity_answers.csv"),
         "portfolio": first("portfolio_scores.csv"),
+        "releases": first("releases.csv"),
         "timezone": "Europe/London",
         "name": DEMO_NAME,
     }
@@ -90,6 +91,9 @@ def _data_options(command):
         click.option("--labels", type=click.Path(),
                      help="The duplicate explorer's labels file (default: duplicate_labels.json next to the tickets, "
                           "if there is one): names, merges and statuses of the upstream problems."),
+        click.option("--releases", type=click.Path(),
+                     help="The client's releases and changes, CSV or YAML (date, name, product): volume spikes are "
+                          "reported with the change just before them (optional)."),
     ]):
         command = option(command)
     return command
@@ -112,7 +116,7 @@ def _data_options(command):
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def report(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
            portfolio, period, timezone, no_redact, show_names, named_respondents, duplicates_representation,
-           engagement, labels, logo, accent, baseline, notebook, name, out, batch, demo, demo_after, pdf,
+           engagement, labels, releases, logo, accent, baseline, notebook, name, out, batch, demo, demo_after, pdf,
            quiet) -> None:
     """Render a client's HTML report from their exports.
 
@@ -152,7 +156,8 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
     if baseline:
         options["baseline"] = baseline
     options.update(_people_options(show_names, named_respondents))
-    options.update({k: v for k, v in {"engagement": engagement, "labels": labels}.items() if v})
+    options.update({k: v for k, v in {"engagement": engagement, "labels": labels, "releases": releases}.items()
+                    if v})
     job = job_from_options(options, base_dir=Path.cwd())
     result = render_report(job.parameters, out, job.name, notebook=job.notebook, title=job.title,
                            progress=not quiet, **({"pdf": True} if pdf else {}))
@@ -192,7 +197,7 @@ def _options(client, tickets, tickets_format, messages, messages_format, survey,
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def tables(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
            portfolio, period, timezone, no_redact, show_names, named_respondents, duplicates_representation,
-           engagement, labels, name, out,
+           engagement, labels, releases, name, out,
            quiet) -> None:
     """Write a client's results bundle (every report table, tables.xlsx, manifest.json) without the HTML.
 
@@ -209,7 +214,8 @@ def tables(client, tickets, tickets_format, messages, messages_format, survey, s
     if name:
         options["name"] = name
     options.update(_people_options(show_names, named_respondents))
-    options.update({k: v for k, v in {"engagement": engagement, "labels": labels}.items() if v})
+    options.update({k: v for k, v in {"engagement": engagement, "labels": labels, "releases": releases}.items()
+                    if v})
     job = job_from_options(options, base_dir=Path.cwd())
     bundle = write_tables(job.parameters, out, job.name, notebook=job.notebook, progress=not quiet)
     click.echo(f"wrote {bundle}")

@@ -26,7 +26,7 @@ _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _FOLDERS_ALLOWED = ("maturity_path", "portfolio_path", "baseline_path")  # answer / score files; a bundle
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
 _PATHS = ("tickets_path", "messages_path", "survey_path", "invitations_path", "maturity_path", "maturity_model",
-          "portfolio_path", "logo_path", "baseline_path", "engagement_file", "labels_path")
+          "portfolio_path", "logo_path", "baseline_path", "engagement_file", "labels_path", "releases_path")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,9 @@ class ReportParameters:
     (:mod:`toolkit.report.people`). ``engagement_file`` is the consultant's
     commentary, finding edits, quotes and cover (:mod:`toolkit.report.engagement_file`);
     ``labels_path`` the duplicate explorer's labels (``duplicate_labels.json``), found next to the
-    tickets when not given.
+    tickets when not given. ``releases_path`` is the client's release and change calendar (CSV or YAML:
+    date, name, product; :func:`toolkit.ops.load_releases`), read to say which volume spikes
+    followed a known change.
     """
 
     client_name: str = "Northwind Cloud"
@@ -69,6 +71,7 @@ class ReportParameters:
     named_respondents: tuple[str, ...] = ()
     engagement_file: Path | None = None
     labels_path: Path | None = None
+    releases_path: Path | None = None
 
     def as_notebook_parameters(self) -> dict[str, Any]:
         """Plain values for papermill (paths and dates as strings, empty string for "not given")."""
@@ -257,6 +260,10 @@ def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = "."
         from toolkit.report.engagement_file import read_engagement_file
 
         read_engagement_file(out["engagement_file"])  # its mistakes are reported before anything runs
+    if out["releases_path"] is not None:
+        from toolkit.ops.releases import load_releases
+
+        load_releases(out["releases_path"])  # a malformed release file fails here, naming file, row and column
     if out["labels_path"] is None:
         from toolkit.duplicates.labels import labels_path_for
 

@@ -176,9 +176,15 @@ def evidence_data(engagement: Engagement, problems: UpstreamProblems | None = No
     The report and the maturity notebook both build it here, so every input the evidence
     rules read (the clusters of :func:`upstream_problems` included) reaches them.
     """
+    releases = engagement.parameters.releases_path
+    if releases is not None:
+        from toolkit.ops import load_releases
+
+        releases = load_releases(releases)
     return EvidenceData(tickets=engagement.tickets, messages=engagement.messages,
                         survey_responses=engagement.survey_responses, invitations=engagement.survey_invitations,
-                        duplicate_assignments=problems.assignments if problems is not None else None)
+                        duplicate_assignments=problems.assignments if problems is not None else None,
+                        releases=releases)
 
 
 def maturity(engagement: Engagement, problems: UpstreamProblems | None = None) -> Maturity:
@@ -311,6 +317,133 @@ def hero_findings(heroes: pd.DataFrame | None) -> list[str]:
     if marked.empty:
         return ["No agent carries markedly more hard work, or more reopens of their own, than the rest of their team."]
     return marked["explanation"].tolist()
+
+
+@dataclass
+class ReplyLanguage:
+    """What agents' replies say beyond hedging, from :mod:`toolkit.ops` (see the named functions).
+
+    ``false_hope`` and ``over_apology``: :func:`~toolkit.ops.language_summary` by agent;
+    ``language_effect``: :func:`~toolkit.ops.language_association` for both kinds (any reply),
+    one row per kind and outcome with a ``language`` column; ``repeat_questions``:
+    :func:`~toolkit.ops.repeat_question_summary` by team, ``repeat_question_effect`` its
+    association with back-and-forth, reopens and CSAT.
+    """
+
+    false_hope: pd.DataFrame | None = None
+    over_apology: pd.DataFrame | None = None
+    language_effect: pd.DataFrame | None = None
+    repeat_questions: pd.DataFrame | None = None
+    repeat_question_effect: pd.DataFrame | None = None
+    # A part of the operations section: without messages it says so in a note (never "unavailable",
+    # which would leave the whole operations section out).
+    notes: list[str] = field(default_factory=list)
+
+
+LANGUAGE_KINDS = {"false_hope": "False hope", "over_apology": "Over-apology"}
+
+
+def reply_language(engagement: Engagement, by: str = "team") -> ReplyLanguage:
+    """False hope and over-apology by agent, repeat questions by team (``by``), and what each goes with."""
+    from toolkit import ops
+
+    tickets, messages, responses = engagement.tickets, engagement.messages, engagement.survey_responses
+    result = ReplyLanguage()
+    if messages is None or not len(messages):
+        result.notes.append("No message threads were provided, so false hope, over-apology and repeat questions "
+                            "are not analysed.")
+        return result
+    effects = []
+    for kind, name in LANGUAGE_KINDS.items():
+        replies = ops.language(messages, kind)
+        setattr(result, kind, ops.language_summary(replies, kind, tickets, by="author"))
+        effects.append(ops.language_association(replies, tickets, kind, responses, exposure="any_reply")
+                       .assign(language=name))
+    result.language_effect = pd.concat(effects, ignore_index=True)
+    if not has_values(tickets, by):
+        by = "author"
+        result.notes.append("The tickets carry no team; repeat questions are shown per agent instead.")
+    repeats = ops.repeat_questions(messages)
+    result.repeat_questions = ops.repeat_question_summary(repeats, tickets, by=by)
+    result.repeat_question_effect = ops.repeat_question_association(repeats, tickets, responses)
+    _collect_notes(result)
+    return result
+
+
+@dataclass
+class ChangeSpikes:
+    """Rises in new tickets, overall, per product and per recurring problem, each with the release or
+    change just before it (:func:`toolkit.ops.volume_spikes`), and one sentence per spike for the reader."""
+
+    spikes: pd.DataFrame | None = None
+    daily: pd.DataFrame | None = None  # volume(freq="day"): new tickets a day, for the chart
+    sentences: list[str] = field(default_factory=list)
+    releases: int = 0  # releases and changes in the client's file
+    notes: list[str] = field(default_factory=list)
+
+
+def change_spikes(engagement: Engagement, problems: UpstreamProblems | None = None) -> ChangeSpikes:
+    """Volume spikes with the release or change before them; per recurring problem when ``problems`` has clusters."""
+    from toolkit import ops
+
+    params = engagement.parameters
+    releases = ops.load_releases(params.releases_path) if params.releases_path is not None else None
+    result = ChangeSpikes(releases=0 if releases is None else len(releases))
+    levels = ["all", "product"]
+    assignments, names = None, None
+    if problems is not None and problems.assignments is not None and problems.clusters is not None:
+        levels.append("cluster")
+        assignments = problems.assignments
+        names = dict(zip(problems.clusters["cluster_id"], problems.clusters["name"], strict=True))
+    result.spikes = ops.volume_spikes(engagement.tickets, releases, levels=levels, assignments=assignments,
+                                      cluster_names=names, tz=params.timezone)
+    result.daily = ops.volume(engagement.tickets, freq="day", tz=params.timezone)
+    result.sentences = spike_sentences(result.spikes)
+    if releases is None:
+        result.notes = ["No release calendar was provided: spikes are shown without the changes before them."]
+    else:
+        result.notes = [n for n in ops.notes(result.spikes) if "release file" not in n]
+    return result
+
+
+def top_agents(summary: pd.DataFrame | None, n: int = 5) -> pd.DataFrame | None:
+    """The ``n`` highest-ranked agents of a language summary with any such reply (small samples are not ranked)."""
+    if summary is None:
+        return None
+    share = next(c for c in summary.columns if c.endswith("_share"))
+    return summary[summary["rank"].notna() & (summary[share] > 0)].head(n).reset_index(drop=True)
+
+
+def shown_spikes(spikes: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The spikes the report lists: organisation-wide ones, and any that followed a known change."""
+    if spikes is None:
+        return None
+    keep = (spikes["level"] == "all") | (spikes["release"] != "no known change")
+    return spikes[keep].reset_index(drop=True)
+
+
+_LEVEL_WORDS = {"all": "All tickets", "product": "Tickets about {series}", "cluster": "Tickets about \"{series}\""}
+
+
+def spike_sentences(spikes: pd.DataFrame | None) -> list[str]:
+    """One plain sentence per spike that follows a known change, then one counting those that do not."""
+    if spikes is None or spikes.empty:
+        return []
+    known = spikes[spikes["release"] != "no known change"]
+    out = []
+    for row in known.itertuples():  # a handful of spikes: a loop over rows of a small result frame
+        what = _LEVEL_WORDS[row.level].format(series=row.series)
+        days = int(row.days_after_release)
+        when = "the same day" if days == 0 else f"{days} day{'s' if days != 1 else ''} after"
+        before, after = (fmt.number(v, 0 if v >= 10 else 1) for v in (row.before_per_day, row.after_per_day))
+        out.append(f"{what} rose from {before} to {after} "
+                   f"a day from {fmt.day(row.date)}, {when} the change \"{row.release}\" "
+                   f"({fmt.day(row.release_date)}).")
+    unknown = len(spikes) - len(known)
+    if unknown:
+        out.append(f"{unknown} other rise{'s' if unknown != 1 else ''} in new tickets followed no known release or "
+                   "change (seasonal peaks, or changes the calendar does not list).")
+    return out
 
 
 @dataclass

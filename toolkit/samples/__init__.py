@@ -23,7 +23,7 @@ import pandas as pd
 
 from toolkit.errors import ConfigError, DataError
 from toolkit.samples import company as co
-from toolkit.samples import surveys, timeline, timing_patterns
+from toolkit.samples import language, surveys, timeline, timing_patterns
 from toolkit.samples.messages import write_messages
 from toolkit.samples.problems import PROBLEMS, SPIKING_PROBLEM
 from toolkit.samples.text import Writer
@@ -46,6 +46,7 @@ FILES = {
     "maturity_answers": "maturity_answers.csv",
     "portfolio_scores": "portfolio_scores.csv",
     "zendesk_tickets": "zendesk_tickets.csv",
+    "releases": "releases.csv",
     "ground_truth_problems": "ground_truth_problems.csv",
     "ground_truth_patterns": "ground_truth_patterns.csv",
     "ground_truth_tickets": "ground_truth_tickets.csv",
@@ -69,7 +70,8 @@ def build(seed: int = DEFAULT_SEED, n_tickets: int = DEFAULT_TICKETS) -> dict[st
     maturity model is available), ``zendesk_tickets`` (text columns named as Zendesk
     exports them) and the ground truth (``ground_truth_problems``: ticket_id, problem;
     ``ground_truth_patterns``: pattern, value; ``ground_truth_tickets``: ticket_id,
-    pattern, related_ticket_id) and, from the maturity generators, ``portfolio_scores``
+    pattern, related_ticket_id), ``releases`` (the client's release calendar: date, name, product;
+    :mod:`toolkit.samples.language`) and, from the maturity generators, ``portfolio_scores``
     (anonymised scores of earlier engagements).
 
     Examples
@@ -93,6 +95,7 @@ def build(seed: int = DEFAULT_SEED, n_tickets: int = DEFAULT_TICKETS) -> dict[st
     plan = timing_patterns.plant_workload(plan_tickets(rng[1], Writer(rng[2]), orgs, people, n_tickets))
     snapshot = timeline.local_to_utc(np.array([np.datetime64(co.END)]))[0]
     messages = write_messages(Writer(rng[3]), plan, people, snapshot)
+    messages, planted = language.plant(np.random.default_rng([seed, 10]), messages, plan)
     tickets = finalise_tickets(plan, messages, snapshot)
     latent = surveys.latent_satisfaction(rng[4], tickets)
     ticket_inv, ticket_resp, satisfaction = surveys.transactional(rng[5], Writer(rng[6]), tickets, orgs, latent,
@@ -113,6 +116,9 @@ def build(seed: int = DEFAULT_SEED, n_tickets: int = DEFAULT_TICKETS) -> dict[st
     tables["zendesk_tickets"] = zendesk_export(rng[8], tickets, messages, people, orgs,
                                                set(ticket_inv.loc[ticket_inv["survey"] == "csat", "ticket_id"]))
     tables.update(_ground_truth(tickets, responses, invitations, latent, seed))
+    tables["releases"] = language.releases()
+    tables["ground_truth_patterns"], tables["ground_truth_tickets"] = language.with_ground_truth(
+        tables["ground_truth_patterns"], tables["ground_truth_tickets"], planted)
     tables["tickets"] = _canonical_tickets(tickets)
     return tables
 
