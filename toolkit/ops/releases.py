@@ -131,7 +131,7 @@ def volume_spikes(
     cluster_names: dict | None = None,
     tz: str = "UTC",
     window_days: int = DEFAULT_WINDOW_DAYS,
-    min_days: int = 3,
+    min_days: int = 7,
     min_tickets: int = 30,
     penalty: float | None = None,
 ) -> pd.DataFrame:
@@ -149,7 +149,10 @@ def volume_spikes(
     window_days : a release counts as "just before" a spike when it is at most this many days
         before the spike's first day (or on it). A week covers a weekly release train and the
         day or two a detected change point may lag the true start.
-    min_days : shortest segment between change points, in days.
+    min_days : shortest segment between change points, in days. A week by default: a lasting
+        rise lasts at least that, and a segment of a whole week holds every weekday once, so a
+        weekend can never be a level of its own (with 3 days, "all tickets rose from 17 to 65 a
+        day" measured the rise from a weekend).
     min_tickets : series (products, clusters) with fewer tickets are not searched.
     penalty : the change-point penalty; default the BIC penalty of the module docstring.
 
