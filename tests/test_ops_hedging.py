@@ -182,8 +182,10 @@ def test_false_hope_marks_promises_without_commitment_and_skips_quotes_and_negat
     assert out["false_hope"].tolist() == [True, False, False, True, False, False, False]
     assert out["matched_phrases"].tolist() == [("passed your feedback on",), (), (),
                                                ("recorded your vote", "we will consider it"), (), (), ()]
-    assert out["rewrite"].tolist()[0] == ("passed your feedback on -> (say who decides, when, and that you will "
-                                          "write back either way)")
+    assert out["rewrite"].tolist()[0] == ("Instead of “passed your feedback on”: say who decides, when, and that you "
+                                          "will write back either way.")
+    assert out["rewrite"].tolist()[3] == ("Instead of “recorded your vote”: say how votes are used and when the "
+                                          "customer will hear back.")
     assert "hedged" not in out.columns
 
 
@@ -229,3 +231,11 @@ def test_a_lexicon_without_a_kind_section_says_how_to_add_it(tmp_path):
     with pytest.raises(ConfigError, match=r"`kind`: unknown kind of language 'rudeness'. Fix: use one of hedging, "
                                           r"false_hope, over_apology"):
         ops.language(_promises(), "rudeness")
+
+
+@pytest.mark.parametrize("kind", ["false_hope", "over_apology"])
+def test_every_phrase_of_the_shipped_lexicon_comes_with_advice(kind):
+    from toolkit.ops.hedging import load_lexicon
+
+    lexicon = load_lexicon(kind=kind)
+    assert set(lexicon.phrases) == {phrase for phrase, _ in lexicon.rewrites}

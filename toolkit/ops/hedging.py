@@ -233,8 +233,10 @@ def _mark(messages: pd.DataFrame, lex: Lexicon) -> pd.DataFrame:
             text_flagged = pc.filter(pc.replace_with_mask(text_flagged, pa.array(guarded), cleared), pa.array(still))
     matched = np.empty(len(replies), dtype=object)
     matched.fill(())  # one shared empty tuple: cheap for millions of unhedged replies
-    after = " (after verifying)" if lex.kind == "hedging" else ""
-    suggestions = [f"{h} -> {c}{after}" for h, c in lex.rewrites]
+    if lex.kind == "hedging":  # a certain wording to put in the hedge's place
+        suggestions = [f"{h} -> {c} (after verifying)" for h, c in lex.rewrites]
+    else:  # advice on what to write instead of the phrase
+        suggestions = [f"Instead of “{h}”: {c.strip('()')}." for h, c in lex.rewrites]
     rewrite = np.full(len(replies), len(suggestions), dtype=np.int64)  # code of "" (no rewrite)
     if flagged.any():
         flagged_text = text_flagged
