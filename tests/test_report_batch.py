@@ -222,3 +222,19 @@ def test_releases_key_and_option_and_a_malformed_release_file_fails_before_rende
     result = CliRunner().invoke(report, ["--client", "Good Co", "--tickets", "a.csv", "--releases", "releases.csv",
                                          "--out", str(folder / "out")])
     assert result.exit_code != 0 and "not a date in the form YYYY-MM-DD" in (result.output + str(result.exception))
+
+
+def test_schedule_key_and_option_and_a_malformed_schedule_fails_before_rendering(folder, monkeypatch):
+    (folder / "hours.yaml").write_text('timezone: Europe/Berlin\nhours:\n  mon: ["09:00", "17:00"]\n')
+    job = job_from_options({"client": "Good Co", "tickets": "a.csv", "schedule": "hours.yaml"}, base_dir=folder)
+    assert job.parameters.schedule_path == folder / "hours.yaml"
+    assert job.parameters.as_notebook_parameters()["schedule_path"] == str(folder / "hours.yaml")
+    (folder / "hours.yaml").write_text('timezone: Mars/Olympus\nhours:\n  mon: ["09:00", "17:00"]\n')
+    with pytest.raises(ConfigError) as info:
+        job_from_options({"client": "Good Co", "tickets": "a.csv", "schedule": "hours.yaml"}, base_dir=folder)
+    assert "hours.yaml" in str(info.value) and "Mars/Olympus" in str(info.value)
+    monkeypatch.chdir(folder)
+    monkeypatch.setattr("toolkit.report.render.render_report", _fake_render)
+    result = CliRunner().invoke(report, ["--client", "Good Co", "--tickets", "a.csv", "--schedule", "hours.yaml",
+                                         "--out", str(folder / "out")])
+    assert result.exit_code != 0 and "Mars/Olympus" in (result.output + str(result.exception))

@@ -28,6 +28,22 @@ def test_operations_section_states_every_skipped_measure_of_every_frame():
     assert len(result.notes) == len(set(result.notes))
 
 
+def test_with_a_schedule_the_operations_section_counts_business_minutes_and_says_so(tmp_path):
+    schedule = tmp_path / "hours.yaml"
+    schedule.write_text('name: office\ntimezone: UTC\nhours:\n  mon: ["09:00", "17:00"]\n  tue: ["09:00", "17:00"]\n')
+    # created Monday 16:30, first reply Tuesday 09:30: 1,020 calendar minutes, 60 business minutes
+    frame = tickets([{"ticket_id": f"T{i}", "created_at": "2026-01-05T16:30Z", "team": "A", "priority": "high",
+                      "first_reply_minutes": 1020.0, "full_resolution_minutes": 1080.0} for i in range(40)])
+    calendar = operations(Engagement(parameters=ReportParameters(), tickets=frame))
+    business = operations(Engagement(parameters=ReportParameters(schedule_path=schedule), tickets=frame))
+    assert "Times in calendar minutes (around the clock, nights, weekends and holidays included)." in calendar.notes
+    assert any(n.startswith("Times in business minutes (office: ") for n in business.notes), business.notes
+    assert calendar.sla["sla_attainment"].iloc[0] == 0.0  # 17 h against the 4 h target for high priority
+    assert business.sla["sla_attainment"].iloc[0] == 1.0  # one business hour
+    assert business.response_times.set_index("metric")["median"].to_dict() == {
+        "first_reply_minutes": 60.0, "full_resolution_minutes": 120.0}
+
+
 def _talk():
     from ops_frames import messages
 

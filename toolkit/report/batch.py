@@ -66,6 +66,7 @@ KEYS = {
     "engagement": "engagement_file",
     "labels": "labels_path",
     "releases": "releases_path",
+    "schedule": "schedule_path",
 }
 OTHER_KEYS = ("period", "name", "notebook", "title")
 SUMMARY_COLUMNS = ["client", "status", "seconds", "size_mb", "html", "warnings", "error"]

@@ -26,7 +26,8 @@ _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _FOLDERS_ALLOWED = ("maturity_path", "portfolio_path", "baseline_path")  # answer / score files; a bundle
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
 _PATHS = ("tickets_path", "messages_path", "survey_path", "invitations_path", "maturity_path", "maturity_model",
-          "portfolio_path", "logo_path", "baseline_path", "engagement_file", "labels_path", "releases_path")
+          "portfolio_path", "logo_path", "baseline_path", "engagement_file", "labels_path", "releases_path",
+          "schedule_path")
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,10 @@ class ReportParameters:
     ``labels_path`` the duplicate explorer's labels (``duplicate_labels.json``), found next to the
     tickets when not given. ``releases_path`` is the client's release and change calendar (CSV or YAML:
     date, name, product; :func:`toolkit.ops.load_releases`), read to say which volume spikes
-    followed a known change.
+    followed a known change. ``schedule_path`` is the helpdesk's business-hours schedule (YAML, one
+    schedule or rules choosing one per ticket; :func:`toolkit.ops.load_schedules`): response times,
+    SLA attainment, too-quick resolutions and the watermelon check are then counted in business
+    minutes, as the helpdesk counts them, and the report says so; without it, calendar minutes.
     """
 
     client_name: str = "Northwind Cloud"
@@ -72,6 +76,7 @@ class ReportParameters:
     engagement_file: Path | None = None
     labels_path: Path | None = None
     releases_path: Path | None = None
+    schedule_path: Path | None = None
 
     def as_notebook_parameters(self) -> dict[str, Any]:
         """Plain values for papermill (paths and dates as strings, empty string for "not given")."""
@@ -264,6 +269,10 @@ def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = "."
         from toolkit.ops.releases import load_releases
 
         load_releases(out["releases_path"])  # a malformed release file fails here, naming file, row and column
+    if out["schedule_path"] is not None:
+        from toolkit.ops.business_time import load_schedules
+
+        load_schedules(str(out["schedule_path"]), key="schedule_path")  # likewise a malformed schedule
     if out["labels_path"] is None:
         from toolkit.duplicates.labels import labels_path_for
 

@@ -274,18 +274,21 @@ def operations(engagement: Engagement, by: str = "team") -> Operations:
     params = engagement.parameters
     tickets, messages, responses = engagement.tickets, engagement.messages, engagement.survey_responses
     tz, targets = params.timezone, params.sla_targets or None
+    clock = {"schedule": str(params.schedule_path)} if params.schedule_path else {}  # business minutes, else calendar
     result = Operations()
     if not has_values(tickets, by):
         usable = [s for s in params.segments if has_values(tickets, s)]
         by = usable[0] if usable else None
         result.notes.append(f"The tickets carry no team; segments are {by or 'not used'} instead.")
-    result.watermelon = ops.watermelon(tickets, responses, by=by, messages=messages, targets=targets, tz=tz)
-    result.over_time = ops.kiwi_or_watermelon(tickets, responses, freq="month", targets=targets, tz=tz)
-    result.trend = ops.ops_experience_over_time(tickets, responses, freq="month", targets=targets, tz=tz)
-    result.sla = ops.sla_attainment(tickets, targets=targets, by=by, tz=tz)
-    result.response_times = ops.response_times(tickets, by=by, tz=tz)
+    result.watermelon = ops.watermelon(tickets, responses, by=by, messages=messages, targets=targets, tz=tz,
+                                      **clock)
+    result.over_time = ops.kiwi_or_watermelon(tickets, responses, freq="month", targets=targets, tz=tz, **clock)
+    result.trend = ops.ops_experience_over_time(tickets, responses, freq="month", targets=targets, tz=tz,
+                                                 **clock)
+    result.sla = ops.sla_attainment(tickets, targets=targets, by=by, tz=tz, **clock)
+    result.response_times = ops.response_times(tickets, by=by, tz=tz, **clock)
     result.conversations = ops.conversation_summary(tickets, messages, by=by, tz=tz)
-    result.too_quick = ops.too_quick(tickets, by=by, tz=tz)
+    result.too_quick = ops.too_quick(tickets, by=by, tz=tz, **clock)
     result.incomplete = ops.incomplete_conversations(tickets, messages, by="channel", tz=tz)
     if messages is not None and len(messages):
         replies = ops.hedging(messages)
@@ -304,7 +307,7 @@ def operations(engagement: Engagement, by: str = "team") -> Operations:
         result.notes.append("Hard work received and rework caused are not told apart: the tickets carry no "
                             "assignee or no reopens.")
     if has_values(tickets, "first_reply_minutes"):
-        result.breach = ops.breach_experience(tickets, responses, by=by, targets=targets, tz=tz)
+        result.breach = ops.breach_experience(tickets, responses, by=by, targets=targets, tz=tz, **clock)
     _collect_notes(result)
     return result
 
