@@ -10,7 +10,8 @@ Rules (stated, not modelled)
 - **Watermelon team** (flagged segment): its CSAT to the median of the other teams' CSAT;
   first 90 days, medium effort, weight 0.95.
 - **Upstream problem**: the three highest-impact problems still producing tickets (five or more
-  in the last four weeks) and every emerging one, one step per bug key; target no tickets in four
+  in the last four weeks) and every emerging one rising on 30 or more recent tickets, one step per
+  bug key; target no tickets in four
   weeks once fixed; first 90 days, medium effort, 0.9 (emerging 0.92).
 - **Contradicted interview claim** (someone made it): the failing check's measure to the claim's
   own threshold; first 90 days, low effort, 0.8. The watermelon claim is answered by the
@@ -43,6 +44,7 @@ from toolkit import formatting as fmt
 from toolkit.duplicates.ranking import MIN_RECENT
 from toolkit.maturity.roadmap import PHASES
 from toolkit.report import anchors
+from toolkit.report.findings import notable_emerging
 from toolkit.report.text import Html, safe_text
 
 STEP_COLUMNS = ["priority", "phase", "action", "answers", "section", "owner", "kpi", "unit", "direction",
@@ -196,7 +198,8 @@ def survey_steps(drivers: pd.DataFrame | None = None, response_rates: pd.DataFra
 def problem_steps(clusters: pd.DataFrame | None, top: int = 3) -> pd.DataFrame:
     """Steps from duplicate clusters (the finder's ``clusters_``, ranked by impact): one per problem to fix upstream.
 
-    The ``top`` highest-impact problems that still produce tickets, and every emerging one; one
+    The ``top`` highest-impact problems that still produce tickets, and every notable emerging one
+    (:func:`toolkit.report.findings.notable_emerging`); one
     step per bug key (two clusters under one key are one problem for engineering, the higher-impact
     one speaks for both).
     """
@@ -208,7 +211,7 @@ def problem_steps(clusters: pd.DataFrame | None, top: int = 3) -> pd.DataFrame:
         live = live[live["cluster_id"] >= 0]
     if "kind" in live.columns:
         live = live[live["kind"] == "problem"]
-    emerging = _flag(live, "emerging")
+    emerging = notable_emerging(live)
     seen: set[str] = set()
     ranked = 0
     for c in live.assign(is_new=emerging).itertuples():
