@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "maturity"
 def test_shipped_model_is_valid_and_complete():
     model = load_model()
     assert model.id == "support"
-    assert model.version == "1.1.0"
+    assert model.version == "1.2.0"
     assert 8 <= len(model.dimensions) <= 10
     per_dimension = model.questions.groupby("dimension_id").size()
     assert per_dimension.between(3, 5).all()

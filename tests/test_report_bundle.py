@@ -42,7 +42,7 @@ def test_the_manifest_validates_against_its_schema_and_names_what_outside_checks
     assert {"client", "period", "toolkit_version", "tables", "findings"} <= set(manifest)
     assert manifest["client"] == "Northwind Cloud"
     assert manifest["period"]["label"] == "1 Oct 2025 – 30 Sep 2026"
-    assert manifest["models"]["maturity"] == {"id": "support", "version": "1.1.0"}
+    assert manifest["models"]["maturity"] == {"id": "support", "version": "1.2.0"}
     assert manifest["findings"] == [{"id": "F1", "finding_id": "ops.watermelon.rapid-response", "area": "Operations",
                                      "finding": "Rapid Response: 100% within SLA, CSAT 51%.", "weight": 0.95,
                                      "numbers": [100.0, 51.0]}]

@@ -164,8 +164,8 @@ def load_model(path: str | Path | MaturityModel | None = None) -> MaturityModel:
     --------
     >>> model = load_model()
     >>> print(model.summary().split(": ", 1)[1])  # doctest: +NORMALIZE_WHITESPACE
-    model 'support' version 1.1.0 is valid: 10 dimensions, 35 questions, 140 recommendations,
-    7 evidence claims (13 checks)
+    model 'support' version 1.2.0 is valid: 10 dimensions, 35 questions, 140 recommendations,
+    9 evidence claims (15 checks)
     >>> model.questions.loc[0, ["question_id", "dimension_id"]].tolist()
     ['DS-1', 'destination']
     """
