@@ -36,17 +36,22 @@ def assert_same_report(expected, got):
     pd.testing.assert_frame_equal(got.rejected.astype(str), expected.rejected.astype(str))
 
 
-@pytest.mark.parametrize(("name", "tz"), [("zendesk_tickets.csv", "Europe/Berlin"),
-                                          ("freshdesk_tickets.csv", "Europe/Berlin")])
-def test_vendor_exports_load_the_same_on_spark(spark, tmp_path, name, tz):
-    expected, expected_report = pandas_load(FIXTURES / name, tmp_path, tz=tz)
-    got, report = spark_load(spark, FIXTURES / name, tmp_path, tz=tz)
+@pytest.fixture(scope="module")
+def zendesk(spark, tmp_path_factory):
+    """The Zendesk fixture (a duplicate, a bad date, a blank row, a skipped hour) loaded by both engines."""
+    folder = tmp_path_factory.mktemp("zendesk")
+    path = FIXTURES / "zendesk_tickets.csv"
+    return pandas_load(path, folder, tz="Europe/Berlin"), spark_load(spark, path, folder, tz="Europe/Berlin"), folder
+
+
+def test_zendesk_export_loads_the_same_on_spark(zendesk):
+    (expected, expected_report), (got, report), _ = zendesk
     assert_same_report(expected_report, report)
     pd.testing.assert_frame_equal(got, expected)
 
 
-def test_zendesk_rejections_name_row_column_and_reason(spark, tmp_path):
-    _, report = spark_load(spark, FIXTURES / "zendesk_tickets.csv", tmp_path, tz="Europe/Berlin")
+def test_zendesk_rejections_name_row_column_and_reason(zendesk):
+    _, (_, report), _ = zendesk
     assert report.rejected.to_dict("records") == [
         {"row": 3, "column": "Id", "value": "10232",
          "reason": "duplicate ticket_id: the row with the latest `Updated at` (row 6) is kept"},
@@ -54,6 +59,15 @@ def test_zendesk_rejections_name_row_column_and_reason(spark, tmp_path):
         {"row": 8, "column": "", "value": "", "reason": "row is blank"},
     ]
     assert (report.rows_read, report.rows_kept) == (7, 4)
+
+
+def test_freshdesk_export_loads_the_same_on_spark(spark, tmp_path):
+    path = FIXTURES / "freshdesk_tickets.csv"
+    expected, expected_report = pandas_load(path, tmp_path, tz="Europe/Berlin")
+    got, report = spark_load(spark, path, tmp_path, tz="Europe/Berlin")
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["first_reply_minutes"].tolist() == [45.0, 360.0, 4.8]  # H:MM:SS, derived, hours
 
 
 def test_sample_client_zendesk_export_loads_the_same_on_spark(spark, tmp_path):
@@ -67,23 +81,23 @@ def test_sample_client_zendesk_export_loads_the_same_on_spark(spark, tmp_path):
     pd.testing.assert_frame_equal(got, expected)
 
 
-def test_canonical_parquet_loads_as_itself(spark, tmp_path):
-    expected, _ = pandas_load(FIXTURES / "zendesk_tickets.csv", tmp_path, tz="Europe/Berlin")
-    got, report = spark_load(spark, tmp_path / "pandas.parquet", tmp_path)
+def test_canonical_parquet_loads_as_itself(spark, zendesk, tmp_path):
+    (expected, _), _, folder = zendesk
+    got, report = spark_load(spark, folder / "pandas.parquet", tmp_path)
     assert (report.source, report.rows_read, report.rows_kept, report.rejected.empty) == ("generic", 4, 4, True)
     pd.testing.assert_frame_equal(got, expected)
 
 
-def test_cli_load_with_spark_engine_writes_the_same_rows_and_report(spark, tmp_path, capsys):
+def test_cli_load_with_spark_engine_writes_the_same_rows_and_report(spark, zendesk, tmp_path, capsys):
     from toolkit.cli import main
 
-    source = str(FIXTURES / "zendesk_tickets.csv")
-    main(["load", "tickets", source, "--tz", "Europe/Berlin", "--out", str(tmp_path / "p.parquet")])
-    main(["load", "tickets", source, "--tz", "Europe/Berlin", "--engine", "spark", "--out", str(tmp_path / "s.parquet")])
-    printed = capsys.readouterr().out
-    assert "wrote 4 rows to" in printed
-    pd.testing.assert_frame_equal(read_table(tmp_path / "s.parquet"), read_table(tmp_path / "p.parquet"))
-    assert_same_report(read_report(tmp_path / "p.parquet"), read_report(tmp_path / "s.parquet"))
+    _, _, folder = zendesk
+    out = tmp_path / "s.parquet"
+    main(["load", "tickets", str(FIXTURES / "zendesk_tickets.csv"), "--tz", "Europe/Berlin", "--engine", "spark",
+          "--out", str(out)])
+    assert f"wrote 4 rows to {out}" in capsys.readouterr().out
+    pd.testing.assert_frame_equal(read_table(out), read_table(folder / "pandas.parquet"))
+    assert_same_report(read_report(folder / "pandas.parquet"), read_report(out))
 
 
 def test_mapping_with_a_code_step_says_to_use_pandas(spark):
@@ -92,7 +106,7 @@ def test_mapping_with_a_code_step_says_to_use_pandas(spark):
     with pytest.raises(ConfigError) as error:
         load_messages(FIXTURES / "intercom_conversations.csv", spark=spark, source="intercom")
     assert str(error.value) == (
-        "file intercom.messages.yaml, key `hooks.raw`: the intercom mapping runs the step "
+        "file intercom.messages.yaml, `hooks.raw`: the intercom mapping runs the step "
         "'toolkit.io.intercom:explode_conversations', which the Spark engine does not have. "
         "Fix: load this export with the pandas engine (leave out --engine spark)")
 

@@ -19,7 +19,7 @@ from toolkit.io.load import REPORT_FILE, choose_spec
 from toolkit.io.mapping import missing_column_error
 from toolkit.io.report import REJECTED_COLUMNS, LoadReport
 from toolkit.schema import get_table
-from toolkit.spark.mapping import Rule, SparkMapped, apply_spec, first_reason
+from toolkit.spark.mapping import Rule, SparkMapped, apply_spec, check_supported, first_reason
 from toolkit.spark.read import read_export
 from toolkit.spark.session import get_session
 from toolkit.validation import check_tz
@@ -53,19 +53,34 @@ def load_messages(path: str | os.PathLike, *, spark=None, source: str | None = N
 
 def load_table(path, table: str, *, spark=None, source=None, mapping=None, tz: str = "UTC", extra=(),
                dayfirst: bool = False):
-    """The pipeline behind :func:`load_tickets` and :func:`load_messages`."""
-    from pyspark.sql import functions as F
+    """The pipeline behind :func:`load_tickets` and :func:`load_messages`.
 
+    Whole-stage code generation is off while the rows are mapped: the parsers' expressions exceed the
+    JVM's method size, so Spark would try to compile them, fail, and fall back to the same interpreted
+    evaluation seconds later, once per job. The session's setting is restored afterwards.
+    """
     check_tz(tz)
     if table not in TABLES:
         raise ConfigError(f"the Spark engine loads {' and '.join(TABLES)}, not {table}", key="table",
                           fix="load survey files with the pandas engine (they are small)")
     spark = spark or get_session()
+    before = spark.conf.get("spark.sql.codegen.wholeStage", "true")
+    spark.conf.set("spark.sql.codegen.wholeStage", "false")
+    try:
+        return _load_table(spark, path, table, source=source, mapping=mapping, tz=tz, extra=extra, dayfirst=dayfirst)
+    finally:
+        spark.conf.set("spark.sql.codegen.wholeStage", before)
+
+
+def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst):
+    from pyspark.sql import functions as F
+
     file = str(path)
     extra = [extra] if isinstance(extra, str) else list(extra)
     raw = read_export(spark, path)
     header = [c for c in raw.frame.columns if c != "_row"]
     spec, detected = choose_spec(header, table, source, mapping, file, {})
+    check_supported(spec)
     error = missing_column_error(spec, header, file=file)
     if error is not None:
         raise error
@@ -74,17 +89,24 @@ def load_table(path, table: str, *, spark=None, source=None, mapping=None, tz: s
                         fix="check the export's filters and date range, and export again")
     mapped = apply_spec(raw, spec, tz=tz, dayfirst=dayfirst, extra=extra)
     vendor = {t: cols[0] for t, cols in mapped.used.items() if cols}
-    frame = mapped.frame
+    # Materialised once: the parsers' expressions are large, and every later step (duplicates, checks, counts,
+    # the rejected rows, the write) reads this instead of planning them again.
+    frame = mapped.frame.persist()
     schema = get_table(table)
     if schema.key and schema.key in frame.columns:
         frame = _resolve_duplicates(frame, schema.key, spec.duplicates or {}, vendor)
-    notes = list(raw.notes) + _notes(mapped)  # counted over every mapped row, as the pandas loader does
-    frame = _conform(frame, table, vendor).cache()
-    rejected = _rejected(raw.rejected, frame, file=file)
-    kept = frame.where(F.col("_reject").isNull()).orderBy("_row").select(*schema.names)  # the file's order
-    rows_kept = kept.count()
+    frame = _conform(frame, table, vendor)
+    kept_rows = F.col("_reject").isNull()
+    note_aggs = [a for note in mapped.notes for a in note.aggs]
+    note_counts = mapped.source.agg(*note_aggs).first().asDict() if note_aggs else {}  # every mapped row, as pandas
+    notes = list(raw.notes) + _notes(mapped, note_counts)
+    counts = frame.agg(F.count_if(kept_rows).alias("__kept"), F.count_if(~kept_rows).alias("__rejected"),
+                       *(_business_time_aggs(kept_rows) if table == "tickets" else [])).first().asDict()
+    rejected = _rejected(raw, frame, counts, file=file)
+    kept = frame.where(kept_rows).orderBy("_row").select(*schema.names)  # the file's order
+    rows_kept = counts["__kept"]
     if table == "tickets":
-        notes += _business_time_notes(kept)
+        notes += _business_time_notes(counts)
     report = LoadReport(file=file, table=table, source=spec.source, source_detected=detected, format=raw.format,
                         encoding=raw.encoding, delimiter=raw.delimiter, rows_read=raw.rows_read,
                         rows_kept=rows_kept, rejected=rejected, notes=notes, columns_used=mapped.used,
@@ -190,7 +212,8 @@ def _conform(frame, table: str, vendor: dict):
                               else F.lit(""), F.lit("required value is empty")))
     # One select: the rules read the columns as mapped, the outputs replace them.
     reject = F.coalesce(F.col("_reject"), first_reason(rules))
-    helpers = [F.col(c) for c in frame.columns if c not in columns and c.startswith("_") and c not in ("_row", "_reject")]
+    helpers = [F.col(c) for c in frame.columns
+               if c not in columns and c.startswith("_") and c not in ("_row", "_reject")]
     return frame.select("_row", reject.alias("_reject"), *[expr.alias(name) for name, expr in columns.items()],
                         *helpers)
 
@@ -207,57 +230,68 @@ def _missing(col):
     return F.lit(None).cast(types[col.kind])
 
 
-def _notes(mapped: SparkMapped) -> list[str]:
-    """The mapping's report sentences, from one aggregate over all mapped rows (and the few top-value lists)."""
+def _notes(mapped: SparkMapped, counts: dict) -> list[str]:
+    """The mapping's report sentences from the final aggregate's counts (and the few top-value lists they name)."""
     from pyspark.sql import functions as F
 
-    aggs = [a for note in mapped.notes for a in note.aggs]
-    row = mapped.source.agg(*aggs).first().asDict() if aggs else {}
-    base = mapped.source
     out = []
     for note in mapped.notes:
         top = {}
         for name, condition, column in note.top:
-            if not row.get(name.replace("_top", "")):
+            if not counts.get(name.replace("_top", "")):
                 top[name] = []
                 continue
-            counted = (base.where(condition).groupBy(column.alias("v"))
+            counted = (mapped.source.where(condition).groupBy(column.alias("v"))
                        .agg(F.count(F.lit(1)).alias("n"), F.min("_row").alias("first"))
                        .orderBy(F.col("n").desc(), F.col("first")).limit(6).collect())
             top[name] = [(r["v"], r["n"]) for r in counted]
-        out += note.write(row, top)
+        out += note.write(counts, top)
     return out
 
 
-def _rejected(read_rejected, frame, *, file: str) -> pd.DataFrame:
+def _rejected(raw, frame, counts: dict, *, file: str) -> pd.DataFrame:
     """Every rejected row (row, column, value, reason) sorted by row, at most :data:`MAX_REJECTED` of them."""
     from pyspark.sql import functions as F
 
-    rows = frame.where(F.col("_reject").isNotNull()).select(
-        F.col("_row").alias("row"), F.col("_reject.column").alias("column"), F.col("_reject.value").alias("value"),
-        F.col("_reject.reason").alias("reason")).unionByName(read_rejected)
-    count = rows.count()
-    if count > MAX_REJECTED:
-        top = rows.groupBy("column", "reason").count().orderBy(F.col("count").desc()).limit(3).collect()
-        raise DataError(f"{count} rows would be rejected, more than the {MAX_REJECTED} a load report lists ("
+    mapped = counts["__rejected"]
+    read = raw.rows_read - counts["__kept"] - mapped  # blank and repeated-header rows, set aside while reading
+    if mapped > MAX_REJECTED:
+        top = (frame.where(F.col("_reject").isNotNull()).groupBy("_reject.column", "_reject.reason").count()
+               .orderBy(F.col("count").desc()).limit(3).collect())
+        raise DataError(f"{mapped} rows would be rejected, more than the {MAX_REJECTED} a load report lists ("
                         + "; ".join(f"`{r['column']}`: {r['reason']} ({r['count']} rows)" for r in top) + ")",
                         file=file, fix="check the mapping and the time zone against a few rows of the export "
-                                       "(support-toolkit load with the pandas engine on a sample shows them)")
-    out = rows.orderBy("row").toPandas() if count else pd.DataFrame(columns=REJECTED_COLUMNS)
-    out = out[REJECTED_COLUMNS].reset_index(drop=True)
+                                       "(the pandas engine on a sample of the file shows them)")
+    parts = []
+    if mapped:
+        parts.append(frame.where(F.col("_reject").isNotNull()).select(
+            F.col("_row").alias("row"), F.col("_reject.column").alias("column"),
+            F.col("_reject.value").alias("value"), F.col("_reject.reason").alias("reason")).toPandas())
+    if read:
+        parts.append(raw.rejected.toPandas())
+    if not parts:
+        return pd.DataFrame(columns=REJECTED_COLUMNS).astype({"row": "int64"})
+    out = pd.concat(parts, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
+    out = out[REJECTED_COLUMNS]
     out["row"] = out["row"].astype("int64")
     return out
 
 
-def _business_time_notes(kept) -> list[str]:
-    """The export-check sentence of :func:`toolkit.ops.business_time.export_check_notes` without a schedule."""
+def _business_time_aggs(kept_rows) -> list:
+    """Counts of the kept tickets whose ``extra`` carries each of the helpdesk's business-hours times."""
     from pyspark.sql import functions as F
 
     from toolkit.ops.business_time import CHECKED_TIMES
 
-    counts = kept.agg(*[F.count_if(F.get_json_object("extra", f"$.{key}").isNotNull()).alias(key)
-                        for key in CHECKED_TIMES]).first().asDict()
-    found = [CHECKED_TIMES[key] for key in CHECKED_TIMES if counts[key]]
+    return [F.count_if(kept_rows & F.get_json_object("extra", f"$.{key}").isNotNull()).alias(f"__business_{key}")
+            for key in CHECKED_TIMES]
+
+
+def _business_time_notes(counts: dict) -> list[str]:
+    """The export-check sentence of :func:`toolkit.ops.business_time.export_check_notes` without a schedule."""
+    from toolkit.ops.business_time import CHECKED_TIMES
+
+    found = [CHECKED_TIMES[key] for key in CHECKED_TIMES if counts[f"__business_{key}"]]
     if not found:
         return []
     names = found[0] if len(found) == 1 else f"{', '.join(found[:-1])} and {found[-1]}"

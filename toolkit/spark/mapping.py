@@ -65,18 +65,39 @@ class _Stages:
     """Intermediate results as columns of their own, so an expression used several times is computed once.
 
     Building a parser's steps as one nested expression repeats each shared part wherever it is used, and the
-    plan grows exponentially; a column per step keeps it linear.
+    plan grows exponentially; a column per step keeps it linear. Steps are added in layers (one ``select``
+    per level of dependency, not one per step), so Spark analyses a plan a dozen projections deep, not
+    two hundred.
     """
 
+    _NAME = re.compile(r"__[a-z_]+[0-9]+")
+
     def __init__(self, frame) -> None:
-        self.frame = frame
+        self._frame = frame
+        self._layers: list[list] = []
+        self._level: dict[str, int] = {}
         self.count = 0
 
     def __call__(self, expr, hint: str):
         name = f"__{hint}{self.count}"
         self.count += 1
-        self.frame = self.frame.withColumn(name, expr)
+        # the steps an expression reads appear by name in its text (the staged names are ours, __<hint><n>)
+        level = 1 + max((self._level.get(n, -1) for n in self._NAME.findall(str(expr))), default=-1)
+        self._level[name] = level
+        while len(self._layers) <= level:
+            self._layers.append([])
+        self._layers[level].append(expr.alias(name))
         return _f().col(name)
+
+    @property
+    def frame(self):
+        """The frame with every step added so far."""
+        for layer in self._layers:
+            if layer:
+                self._frame = self._frame.select("*", *layer)
+        self._layers = []
+        self._level = dict.fromkeys(self._level, -1)  # in the frame now: later steps may read them at once
+        return self._frame
 
 
 def safe_names(columns: list[str]) -> dict[str, str]:
@@ -87,11 +108,7 @@ def safe_names(columns: list[str]) -> dict[str, str]:
 def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=()) -> SparkMapped:
     """Map ``raw`` (:class:`toolkit.spark.read.SparkRaw`) through ``spec``, as the pandas ``apply_spec`` does."""
     f = _f()
-    if spec.hooks.get("raw") or spec.hooks.get("mapped"):
-        stage = "raw" if spec.hooks.get("raw") else "mapped"
-        raise ConfigError(f"the {spec.source} mapping runs the step {spec.hooks[stage]!r}, which the Spark engine "
-                          "does not have", file=spec.file, key=f"hooks.{stage}",
-                          fix="load this export with the pandas engine (leave out --engine spark)")
+    check_supported(spec)
     table = get_table(spec.table)
     header = [c for c in raw.frame.columns if c != "_row"]
     safe = safe_names(header)
@@ -147,6 +164,10 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=()) ->
         label = cols[0]
         dtype = dtypes[safe[label]]
         if kind == "list":
+            if dtype.startswith("array"):  # a lake table's list column: items as text, empty ones dropped
+                out[target] = f.filter(f.coalesce(col(label).cast("array<string>"), f.array().cast("array<string>")),
+                                       lambda x: x.isNotNull() & (x != ""))
+                continue
             lists = [parse.split_list(col(c).cast("string"), opts.get("split")) for c in cols]
             if opts.get("key") or not _is_text(dtype):
                 raise ConfigError("the Spark engine reads lists from delimited text only", file=spec.file,
@@ -209,6 +230,15 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=()) ->
     ignored = [c for c in header if c not in mapped_cols]
     return SparkMapped(frame=frame, source=src, rules=rules, notes=notes, used=used, ignored=ignored,
                        extra=list(extra_cols))
+
+
+def check_supported(spec: Spec) -> None:
+    """Raise a ConfigError for a mapping that runs a code step (``hooks``), which only the pandas engine has."""
+    for stage in ("raw", "mapped"):
+        if spec.hooks.get(stage):
+            raise ConfigError(f"the {spec.source} mapping runs the step {spec.hooks[stage]!r}, which the Spark "
+                              "engine does not have", file=spec.file, key=f"hooks.{stage}",
+                              fix="load this export with the pandas engine (leave out --engine spark)")
 
 
 def first_reason(rules: list[Rule]):
@@ -439,8 +469,8 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
                 f.when(serial, excel)
             from_number = None
             not_date = number.isNotNull() & ~serial & ~text.rlike(r"^[0-9]{8}$")
-        localized, gap, amb = parse.localize(naive_value, tz, stage) if naive_value is not None else (None, f.lit(False),
-                                                                                               f.lit(False))
+        localized, gap, amb = (parse.localize(naive_value, tz, stage) if naive_value is not None
+                               else (None, f.lit(False), f.lit(False)))
         value = f.coalesce(*[v for v in (from_number, aware, localized) if v is not None])
         value = stage(f.when(has & ~wrong & ~f.coalesce(not_date, f.lit(False)), value), "instant")
         if not epoch:

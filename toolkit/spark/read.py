@@ -56,7 +56,8 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     if location.is_dir() or suffix.endswith(".parquet"):
         return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1)
     if not any(suffix.endswith(s) for s in (".csv", ".tsv", ".txt")):
-        raise DataError(f"the Spark engine reads CSV/TSV exports, Parquet and Spark tables, not {suffix or 'this file'}",
+        raise DataError("the Spark engine reads CSV/TSV exports, Parquet and Spark tables, not "
+                        f"{suffix or 'this file'}",
                         file=file, fix="load it with the pandas engine (leave out --engine spark), or save it as "
                                        "CSV or Parquet first")
     with open(location, "rb") as fh:
