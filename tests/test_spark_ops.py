@@ -80,3 +80,20 @@ def test_nps_by_segment_equals_pandas_nps(sample):
             assert getattr(row, col) == int(expected[col].iloc[0])
         for col in ("score", "low", "high", "se"):
             assert np.isclose(getattr(row, col), float(expected[col].iloc[0]), rtol=0, atol=1e-9)
+
+
+def test_hedged_replies_are_the_pandas_ones(sample):
+    from pyspark.sql import functions as F
+
+    from toolkit.ops.hedging import hedging
+    from toolkit.spark.ops import hedged_replies, hedging_counts
+
+    tables, lake = sample
+    expected = hedging(tables["messages"])
+    got = hedged_replies(lake["messages"])
+    assert got.count() == len(expected)
+    hedged_ids = {r["message_id"] for r in got.where(F.col("hedged")).select("message_id").collect()}
+    assert hedged_ids == set(expected.loc[expected["hedged"], "message_id"])
+    overall = hedging_counts(lake["messages"])
+    assert (int(overall["replies"].iloc[0]), int(overall["hedged"].iloc[0])) == (len(expected),
+                                                                                  int(expected["hedged"].sum()))

@@ -119,3 +119,43 @@ def nps_by_segment(responses, by: Sequence[str] = (), method: str = "adjusted-wa
     scores = nps_from_counts(counts["detractors"], counts["passives"], counts["promoters"], method=method,
                              confidence=confidence, missing=counts["missing"])
     return pd.concat([counts[by].reset_index(drop=True), pd.DataFrame(scores).reset_index(drop=True)], axis=1)
+
+
+def hedged_replies(messages, lexicon=None):
+    """Public agent replies marked ``hedged`` as :func:`toolkit.ops.hedging.hedging` marks them, in Spark.
+
+    The lexicon's own patterns (phrases, then guards that clear a match) run as Spark regular expressions.
+    Returns a Spark DataFrame: ``ticket_id``, ``message_id``, ``created_at``, ``hedged``.
+    """
+    from pyspark.sql import functions as F
+
+    from toolkit.ops.hedging import Lexicon, load_lexicon
+
+    lex = lexicon if isinstance(lexicon, Lexicon) else load_lexicon(lexicon)
+    replies = messages.where((F.col("author_role") == "agent") & F.coalesce(F.col("public"), F.lit(False)))
+    body = F.coalesce(F.col("body"), F.lit(""))
+    hedged = body.rlike(lex.phrase_pattern)
+    if lex.guard_pattern:  # a guard ("should you need") only clears a match when no other phrase is left
+        cleared = F.regexp_replace(body, lex.guard_pattern, " # ")
+        hedged = hedged & (~body.rlike(lex.guard_pattern) | cleared.rlike(lex.phrase_pattern))
+    message_id = F.col("message_id") if "message_id" in messages.columns else F.lit(None).cast("string")
+    return replies.select("ticket_id", message_id.alias("message_id"), "created_at", hedged.alias("hedged"))
+
+
+def hedging_counts(messages, tickets=None, by: Sequence[str] = (), lexicon=None) -> pd.DataFrame:
+    """Per segment of the tickets (``by``; overall without), public agent replies and how many are hedged."""
+    from pyspark.sql import functions as F
+
+    by = [by] if isinstance(by, str) else list(by)
+    replies = hedged_replies(messages, lexicon)
+    if by:
+        if tickets is None:
+            raise ConfigError("segments come from the tickets", key="tickets",
+                              fix="pass tickets= with the `by` columns")
+        replies = replies.join(tickets.select("ticket_id", *by), "ticket_id")
+    counts = (replies.groupBy(*by) if by else replies.groupBy()).agg(
+        F.count(F.lit(1)).alias("replies"), F.count_if("hedged").alias("hedged"))
+    out = counts.toPandas()
+    out = out.sort_values(by, kind="stable").reset_index(drop=True) if by else out
+    out["hedged_rate"] = out["hedged"] / out["replies"].where(out["replies"] > 0)
+    return out
