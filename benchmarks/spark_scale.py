@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/spark_scale.py --tickets 1000000            # 1M tickets, 5M messages
     .venv/bin/python benchmarks/spark_scale.py --tickets 1000000 10000000   # and 10M / 50M, for the ratio
 
-For each size: write the data (not timed), then time ``toolkit.spark.load.load_tickets`` on the Parquet folder
-(the generic mapping, every check, written back as Parquet) and the operations tables
+For each size: write the data (not timed, in a child process), then time ``toolkit.spark.load.load_tickets``
+on the Parquet folder (the generic mapping, every check, written back as Parquet) and the operations tables
 (``ticket_facts`` with messages, ``segment_counts`` by team, ``segment_rates``). Reported: wall seconds, the
 Python driver's peak RSS, the Spark JVM's peak RSS (in local mode it is driver and executors in one), and the
 ratio of the largest size to the smallest. Results go in benchmarks/RESULTS.md ("Spark").
@@ -84,12 +84,18 @@ def jvm_peak_mib(spark) -> float:
 
 
 def run(n: int, spark) -> dict:
+    import multiprocessing
+
     from toolkit.spark.load import load_tickets, write_table
     from toolkit.spark.ops import segment_counts, segment_rates, ticket_facts
 
     folder = Path(tempfile.mkdtemp(prefix="spark-scale-"))
     try:
-        tickets_path, messages_path = write_synthetic(folder, n)
+        # written by a child process, so the driver's peak memory is the engine's, not the generator's
+        child = multiprocessing.get_context("spawn").Process(target=write_synthetic, args=(folder, n))
+        child.start()
+        child.join()
+        tickets_path, messages_path = folder / "tickets", folder / "messages"
         t0 = time.perf_counter()
         tickets, report = load_tickets(tickets_path, spark=spark)
         write_table(tickets, folder / "canonical.parquet", report=report)
