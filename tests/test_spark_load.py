@@ -116,3 +116,16 @@ def test_non_utf8_export_says_to_use_pandas(spark):
 
     with pytest.raises(DataError, match="the file is not UTF-8, and the Spark engine reads UTF-8 CSV only"):
         load_on_spark(FIXTURES / "zendesk_cp1252_semicolon.csv", spark=spark)
+
+
+def test_generic_messages_load_the_same_on_spark(spark, tmp_path):
+    from toolkit.io import load_messages
+    from toolkit.spark.load import load_messages as load_on_spark
+    from toolkit.spark.load import write_table as write_from_spark
+
+    path = FIXTURES / "messages_generic.csv"
+    expected, expected_report = load_messages(path, tz="Europe/Berlin")
+    frame, report = load_on_spark(path, spark=spark, tz="Europe/Berlin")
+    got = read_table(write_from_spark(frame, tmp_path / "messages.parquet", report=report))
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
