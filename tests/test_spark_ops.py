@@ -97,3 +97,19 @@ def test_hedged_replies_are_the_pandas_ones(sample):
     overall = hedging_counts(lake["messages"])
     assert (int(overall["replies"].iloc[0]), int(overall["hedged"].iloc[0])) == (len(expected),
                                                                                   int(expected["hedged"].sum()))
+
+
+def test_nps_per_quarter_and_region_equals_pandas(sample):
+    from toolkit.ops.segments import period_label, period_start
+    from toolkit.spark.ops import nps_by_segment
+
+    tables, lake = sample
+    got = nps_by_segment(lake["survey_responses"], by="region", freq="quarter", tz="Europe/Berlin")
+    responses = tables["survey_responses"].query("survey == 'nps'").copy()
+    responses["period"] = period_label(period_start(responses["submitted_at"], "quarter", "Europe/Berlin"), "quarter")
+    groups = responses.groupby(["period", "region"], sort=True)
+    assert list(zip(got["period"], got["region"], strict=True)) == list(groups.groups)
+    for row, (_, part) in zip(got.itertuples(), groups, strict=True):
+        expected = nps(part["score"])
+        assert (row.n, row.promoters) == (int(expected["n"].iloc[0]), int(expected["promoters"].iloc[0]))
+        assert abs(row.score - float(expected["score"].iloc[0])) <= 1e-9

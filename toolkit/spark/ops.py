@@ -96,29 +96,55 @@ def segment_rates(counts: pd.DataFrame, confidence: float = 0.95) -> pd.DataFram
     return out
 
 
-def nps_counts(responses, by: Sequence[str] = ()) -> pd.DataFrame:
-    """Per segment, the NPS answers' categories (detractors, passives, promoters, missing) counted in Spark."""
+def period_start(times, freq: str, tz: str = "UTC"):
+    """Spark expression: the start of the ``freq`` bucket each UTC timestamp falls in, as wall-clock time in ``tz``.
+
+    The buckets of :func:`toolkit.ops.segments.period_start` (weeks start on Monday); labels come from
+    :func:`toolkit.ops.segments.period_label` on the driver.
+    """
     from pyspark.sql import functions as F
+
+    from toolkit.validation import FREQS
+
+    if freq not in FREQS:
+        raise ConfigError(f"unknown period {freq!r}", key="freq", fix=f"use one of {', '.join(FREQS)}")
+    return F.date_trunc(freq, F.from_utc_timestamp(times, tz))
+
+
+def nps_counts(responses, by: Sequence[str] = (), *, freq: str | None = None, tz: str = "UTC") -> pd.DataFrame:
+    """Per segment (and ``freq`` period of ``submitted_at`` in ``tz``, as column ``period``), the NPS answers'
+    categories (detractors, passives, promoters, missing) counted in Spark."""
+    from pyspark.sql import functions as F
+
+    from toolkit.ops.segments import period_label
 
     by = [by] if isinstance(by, str) else list(by)
     rows = responses.where(F.col("survey") == "nps")
+    if freq:
+        rows = rows.withColumn("period", period_start(F.col("submitted_at"), freq, tz))
+        by = ["period", *by]
     score = F.col("score")
     counts = (rows.groupBy(*by) if by else rows.groupBy()).agg(
         F.count_if(score <= DETRACTOR_MAX).alias("detractors"),
         F.count_if((score > DETRACTOR_MAX) & (score < PROMOTER_MIN)).alias("passives"),
         F.count_if(score >= PROMOTER_MIN).alias("promoters"), F.count_if(score.isNull()).alias("missing"))
     out = counts.toPandas()
-    return out.sort_values(by, kind="stable").reset_index(drop=True) if by else out
+    out = out.sort_values(by, kind="stable").reset_index(drop=True) if by else out
+    if freq:
+        out["period"] = period_label(pd.to_datetime(out["period"]), freq)
+    return out
 
 
-def nps_by_segment(responses, by: Sequence[str] = (), method: str = "adjusted-wald",
-                   confidence: float = 0.95) -> pd.DataFrame:
-    """NPS with its interval per segment: counts from Spark, :func:`toolkit.survey.scores.nps_from_counts` on them."""
+def nps_by_segment(responses, by: Sequence[str] = (), method: str = "adjusted-wald", confidence: float = 0.95, *,
+                   freq: str | None = None, tz: str = "UTC") -> pd.DataFrame:
+    """NPS with its interval per segment (and period): counts from Spark, then
+    :func:`toolkit.survey.scores.nps_from_counts` on them."""
     by = [by] if isinstance(by, str) else list(by)
-    counts = nps_counts(responses, by)
+    counts = nps_counts(responses, by, freq=freq, tz=tz)
+    keys = (["period"] if freq else []) + by
     scores = nps_from_counts(counts["detractors"], counts["passives"], counts["promoters"], method=method,
                              confidence=confidence, missing=counts["missing"])
-    return pd.concat([counts[by].reset_index(drop=True), pd.DataFrame(scores).reset_index(drop=True)], axis=1)
+    return pd.concat([counts[keys].reset_index(drop=True), pd.DataFrame(scores).reset_index(drop=True)], axis=1)
 
 
 def hedged_replies(messages, lexicon=None):
