@@ -53,13 +53,17 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
         raise DataError("no such file, folder or Spark table", file=file,
                         fix="check the path, or give a table name the session's catalog knows (db.table)")
     suffix = "".join(location.suffixes).lower()
-    if location.is_dir() or suffix.endswith(".parquet"):
+    uri_folder = "://" in file and not any(suffix.endswith(s) for s in (".csv", ".tsv", ".txt"))
+    if location.is_dir() or suffix.endswith(".parquet") or uri_folder:  # s3://.../tickets/: a lake folder
         return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1)
     if not any(suffix.endswith(s) for s in (".csv", ".tsv", ".txt")):
         raise DataError("the Spark engine reads CSV/TSV exports, Parquet and Spark tables, not "
                         f"{suffix or 'this file'}",
                         file=file, fix="load it with the pandas engine (leave out --engine spark), or save it as "
                                        "CSV or Parquet first")
+    if "://" in file:
+        raise DataError("the Spark engine reads CSV exports from local or mounted paths", file=file,
+                        fix="copy the export to a mounted path (e.g. /dbfs/...), or land it as Parquet")
     with open(location, "rb") as fh:
         head = fh.read(SAMPLE_BYTES)
     encoding = "utf-8"
