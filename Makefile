@@ -7,7 +7,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # The semantic extra needs torch: pin the CPU build first, or pip takes a CUDA build of several GB.
 TORCH ?= 2.13.0
 
-.PHONY: demo test install browser lint clean
+.PHONY: demo test install browser java lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "torch==$(TORCH)"
-	$(BIN)/python -m pip install --quiet -e ".[dev,semantic]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,semantic,spark]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -29,6 +29,13 @@ browser:
 	  apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null) ; } \
 	  || echo "chromium or pdftotext could not be installed: browser and PDF tests will be skipped"
 
+# Java for the Spark engine's tests (pyspark 4 needs 17 or newer); Debian's headless JRE where it is missing.
+# The Spark tests skip with a reason if Java cannot be had.
+java:
+	@command -v java >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null) ; } \
+	  || echo "java could not be installed: the Spark engine's tests will be skipped"
+
 # The sample client's first engagement, then its later one compared with the first (re-assessment).
 demo: install
 	$(BIN)/support-toolkit report --demo --engagement toolkit/samples/data/engagement.yaml --out reports
@@ -37,7 +44,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check toolkit tests benchmarks
 
-test: install browser lint
+test: install browser java lint
 # Doctests: every module in toolkit/ (importing one is cheap and has no side effects). The notebooks run once,
 # through the notebooks/ link, not a second time from the package folder it points at.
 	$(BIN)/python -m pytest --nbval-lax --doctest-modules --ignore=toolkit/notebooks tests toolkit \

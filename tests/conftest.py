@@ -50,3 +50,21 @@ def demo_report(tmp_path_factory):
                          capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr
     return next(out.glob("*.html")).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local[2] SparkSession for every Spark test (starting one costs seconds): small shuffles, no UI.
+
+    Skips with the reason where pyspark or Java cannot be had (``make test`` installs both).
+    """
+    import shutil
+
+    pytest.importorskip("pyspark", reason="pyspark is not installed (the `spark` extra; make test installs it)")
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed (make java installs Debian's default-jre-headless)")
+    from toolkit.spark.session import get_session
+
+    session = get_session("local[2]", {"spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2"})
+    yield session
+    session.stop()

@@ -64,10 +64,11 @@ def test_environment_yml_installs_the_project_with_pip_and_torch_from_conda():
     pip_section = [d for d in env["dependencies"] if isinstance(d, dict)]
     torch = next(d for d in project["optional-dependencies"]["semantic"] if _name(d) == "torch")
     python = project["requires-python"]
-    # pytorch is conda's name for torch; everything else comes from pyproject.toml through pip
-    assert conda == [f"python{python}", "pip", torch.replace("torch", "pytorch")]
-    assert pip_section == [{"pip": ["-e .[dev,semantic]"]}]
-    assert {"dev", "semantic"} <= set(project["optional-dependencies"])
+    # pytorch is conda's name for torch, openjdk the Java the spark extra needs; the rest comes from
+    # pyproject.toml through pip
+    assert conda == [f"python{python}", "pip", torch.replace("torch", "pytorch"), "openjdk>=17"]
+    assert pip_section == [{"pip": ["-e .[dev,semantic,spark]"]}]
+    assert {"dev", "semantic", "spark"} <= set(project["optional-dependencies"])
 
 
 def test_docs_data_model_matches_the_schema():

@@ -18,10 +18,13 @@ KINDS = {"tickets": "load_tickets", "messages": "load_messages", "survey": "load
 @click.option("--scale", type=click.Choice(["0-10", "1-5", "1-7", "binary"]), help="Answer scale (survey).")
 @click.option("--extra", multiple=True, help="Vendor column (or pattern) to keep in `extra`; repeatable.")
 @click.option("--dayfirst", is_flag=True, help="Read 03/04/2026 as 3 April.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Parquet file to write.")
+@click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas", show_default=True,
+              help="spark: map and check the rows in Spark (tickets and messages; FILE may also be a Parquet "
+                   "folder or a Spark table name) and write a folder of Parquet parts.")
+@click.option("--out", required=True, type=click.Path(), help="Parquet file (a folder with --engine spark) to write.")
 @click.option("--rejected", "rejected_out", type=click.Path(dir_okay=False),
               help="Also write the rejected rows (row, column, value, reason) to this CSV.")
-def load(kind, file, source, mapping, tz, survey, scale, extra, dayfirst, out, rejected_out):
+def load(kind, file, source, mapping, tz, survey, scale, extra, dayfirst, engine, out, rejected_out):
     """Load FILE (a helpdesk, survey or message export) as a canonical KIND table.
 
     KIND is tickets, messages, survey or invitations. Prints the load report: rows read,
@@ -32,6 +35,9 @@ def load(kind, file, source, mapping, tz, survey, scale, extra, dayfirst, out, r
     from toolkit.files import write_csv
 
     kwargs = {"source": source, "mapping": mapping, "tz": tz, "dayfirst": dayfirst}
+    if engine == "spark":
+        _load_on_spark(kind, file, kwargs, extra, out, rejected_out)
+        return
     if kind == "tickets":
         kwargs["extra"] = list(extra)
     if kind in ("survey", "invitations"):
@@ -44,3 +50,22 @@ def load(kind, file, source, mapping, tz, survey, scale, extra, dayfirst, out, r
         write_csv(report.rejected, rejected_out)
     click.echo(report.summary())
     click.echo(f"wrote {len(frame)} rows to {out}")
+
+
+def _load_on_spark(kind, file, kwargs, extra, out, rejected_out) -> None:
+    """``load --engine spark``: the same mapping and report, the rows mapped and written by Spark."""
+    from toolkit.errors import ConfigError
+    from toolkit.files import write_csv
+    from toolkit.spark import load as spark_load
+
+    if kind not in ("tickets", "messages"):
+        raise ConfigError(f"the Spark engine loads tickets and messages, not {kind}", key="engine",
+                          fix="load survey files with the pandas engine (leave out --engine spark)")
+    if kind == "tickets":
+        kwargs["extra"] = list(extra)
+    frame, report = getattr(spark_load, f"load_{kind}")(file, **kwargs)
+    spark_load.write_table(frame, out, report=report)
+    if rejected_out:
+        write_csv(report.rejected, rejected_out)
+    click.echo(report.summary())
+    click.echo(f"wrote {report.rows_kept} rows to {out}")

@@ -44,6 +44,9 @@ CACHE_DIR = ".support-toolkit-cache"
 """Cached canonical tables live in this folder next to the source file."""
 
 DEFAULT_SCALES = {"nps": "0-10", "csat": "1-5", "ces": "1-7"}
+REPORT_FILE = "_load_report.json"
+"""The load report beside a table written as a folder of Parquet part files (the Spark engine's output);
+readers of the folder (Spark, pyarrow) skip files starting with ``_``."""
 _CACHE_VERSION = "1"
 
 
@@ -211,7 +214,7 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
     def select(names: list[str]) -> list[str]:
         """Choose the mapping from the CSV header alone, and read only the columns it uses."""
         try:
-            spec, detected = _choose_spec(names, table, source, mapping, file, given)
+            spec, detected = choose_spec(names, table, source, mapping, file, given)
         except ToolkitError:
             return names  # read everything; the same error is raised below with the whole file at hand
         probe = copy.deepcopy(spec)
@@ -222,7 +225,7 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
         return needed_columns(spec, names, extra)
 
     raw = read_raw(path, sheet=sheet, encoding=encoding, delimiter=delimiter, select=select)
-    spec, detected = picked.get("spec") or _choose_spec(list(raw.frame.columns), table, source, mapping, file,
+    spec, detected = picked.get("spec") or choose_spec(list(raw.frame.columns), table, source, mapping, file,
                                                         given)
     _apply_options(spec, given, raw.frame, file)
     raw = run_raw_hook(raw, spec)
@@ -313,7 +316,7 @@ def _apply_options(spec: Spec, given: dict, frame: pd.DataFrame, file: str) -> N
         spec.defaults[key] = value  # fills the column's empty cells only
 
 
-def _choose_spec(columns: list[str], table: str, source: str | None, mapping, file: str,
+def choose_spec(columns: list[str], table: str, source: str | None, mapping, file: str,
                  constants: dict | None = None) -> tuple[Spec, bool]:
     """The mapping to use and whether it was detected: ``source=``, else the header, else ``generic``.
 
@@ -521,7 +524,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike, *, table: str | No
 
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a canonical table written by :func:`write_table` (or ``support-toolkit load --out``)."""
+    """Read a canonical table written by :func:`write_table` (or ``support-toolkit load --out``, either engine)."""
     return _read_parquet(Path(path))[0]
 
 
@@ -539,7 +542,10 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, LoadReport | None]:
     except (OSError, pa.ArrowException) as exc:
         raise DataError(f"cannot read the Parquet table ({exc})", file=str(path),
                         fix="write it again with support-toolkit load ... --out") from None
-    meta = arrow.schema.metadata or {}
+    meta = dict(arrow.schema.metadata or {})
+    if path.is_dir() and (path / REPORT_FILE).exists():
+        meta[b"support_toolkit.report"] = (path / REPORT_FILE).read_bytes()
+        meta[b"support_toolkit.table"] = json.loads(meta[b"support_toolkit.report"])["table"].encode()
     nested = {name: arrow.column(name) for name in ("extra", "tags") if name in arrow.column_names}
     frame = arrow.drop_columns(list(nested)).to_pandas()
     table = meta.get(b"support_toolkit.table", b"").decode()

@@ -342,7 +342,7 @@ def needed_columns(spec: Spec, names: list[str], extra=()) -> list[str]:
                 found = lookup[norm(c)]
                 need.add(found)
                 need.update(n for n in names if re.fullmatch(re.escape(found) + r" \(\d+\)", n))
-    need.update(_extra_columns(names, list(spec.extra) + list(extra), {}).values())
+    need.update(extra_columns(names, list(spec.extra) + list(extra), {}).values())
     return [n for n in names if n in need]
 
 
@@ -397,7 +397,7 @@ class _Rejections:
         return pd.concat(self.parts, ignore_index=True)
 
 
-def _kind(table, target: str) -> str:
+def column_kind(table, target: str) -> str:
     if target.startswith("_"):
         return "datetime" if target.endswith("_at") else "text"
     if table.name == "survey_responses" and target == "score":
@@ -428,7 +428,7 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), fi
         mask = vendor.astype("str").str.strip().str.lower().isin([norm(v) for v in rule["values"]]).to_numpy()
         rej.add(mask, cols[0], vendor, rule["reason"])
     for target, cands in spec.columns.items():
-        kind = _kind(table, target)
+        kind = column_kind(table, target)
         found = [lookup[norm(c)] for c in cands if norm(c) in lookup]
         if kind == "list":  # Jira repeats a column (Labels, Labels (2), ...): take them all
             found = [c for f in found for c in src.columns if c == f or re.fullmatch(re.escape(f) + r" \(\d+\)", c)]
@@ -483,7 +483,7 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), fi
                          "not calendar minutes")
     if "mapped" in spec.hooks:
         frame = _hook(spec.hooks["mapped"])(frame, notes)
-    extra_cols = _extra_columns(src.columns, list(spec.extra) + list(extra), used)
+    extra_cols = extra_columns(src.columns, list(spec.extra) + list(extra), used)
     if extra_cols and "extra" in table.names:
         frame["extra"] = _extra_dicts(src, extra_cols)
     elif "extra" in table.names and "extra" in lookup and "extra" not in used:
@@ -646,7 +646,7 @@ def _strip_html(column: pd.Series) -> pd.Series:
     return text.where(column.notna())
 
 
-def _extra_columns(columns, wanted, used) -> dict[str, str]:
+def extra_columns(columns, wanted, used) -> dict[str, str]:
     """{name in extra: source column} for the ``extra`` entries (names, fnmatch patterns or {name: column})."""
     taken = {c for cols in used.values() for c in cols}
     out: dict[str, str] = {}

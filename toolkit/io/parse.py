@@ -91,7 +91,7 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
         return raw.dt.tz_convert("UTC").astype(DATETIME_DTYPE), reasons, notes
     if pd.api.types.is_datetime64_dtype(raw.dtype):
         values, amb, gap = localize(raw, tz)
-        return _future(values, reasons, raw), reasons, notes + _dst_notes(amb, gap, tz)
+        return _future(values, reasons, raw), reasons, notes + dst_notes(amb, gap, tz)
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         numbers = raw.astype("float64")
         text = None
@@ -112,7 +112,7 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
                 naive = _EXCEL_EPOCH + pd.to_timedelta(numbers[serial] * 86400, unit="s").dt.round("s")
                 out[serial], amb, gap = localize(naive, tz)
                 notes.append(f"{int(serial.sum())} Excel serial dates converted (e.g. {numbers[serial].iloc[0]:g})")
-                notes += _dst_notes(amb, gap, tz)
+                notes += dst_notes(amb, gap, tz)
                 todo &= ~serial
         # other plain numbers are not dates (dateutil would read '-3.5' as a year); 20260401 is (ISO basic)
         compact = text.str.fullmatch(r"[0-9]{8}", na=False) if text is not None else pd.Series(False, index=index)
@@ -134,7 +134,7 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
             if ok.any():
                 values, amb, gap = localize(parsed[ok], tz)
                 out[values.index] = values
-                notes += _dst_notes(amb, gap, tz)
+                notes += dst_notes(amb, gap, tz)
     out = _future(out, reasons, raw)
     unread = has & out.isna() & reasons.isna()
     reasons[unread] = "value is not a date"
@@ -192,7 +192,7 @@ def _day_month_order(text: pd.Series, date_format: str | None, dayfirst: bool,
     return order, reasons
 
 
-def _dst_notes(ambiguous: int, skipped: int, tz: str) -> list[str]:
+def dst_notes(ambiguous: int, skipped: int, tz: str) -> list[str]:
     notes = []
     if ambiguous:
         notes.append(f"{ambiguous} times fell in the hour repeated when summer time ends in {tz}; read as the "
@@ -272,9 +272,9 @@ def _as_us(values: pd.Series, utc: bool) -> pd.Series:
 
 # Separators that prove a column's convention: a decimal comma (1.234,5 / 12,5 / 1.234.567) or a decimal point
 # (1,234.5 / 12.5 / 1,234,567). "1.234" or "1,234" alone could be either and follow the column.
-_COMMA_DECIMAL = r"-?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+|-?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})|-?[0-9]{1,3}(?:\.[0-9]{3}){2,}"
-_POINT_DECIMAL = r"-?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+|-?[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})|-?[0-9]{1,3}(?:,[0-9]{3}){2,}"
-_AMBIGUOUS = r"-?[0-9]{1,3}[.,][0-9]{3}"
+COMMA_DECIMAL = r"-?[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+|-?[0-9]+,(?:[0-9]{1,2}|[0-9]{4,})|-?[0-9]{1,3}(?:\.[0-9]{3}){2,}"
+POINT_DECIMAL = r"-?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+|-?[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,})|-?[0-9]{1,3}(?:,[0-9]{3}){2,}"
+AMBIGUOUS_NUMBER = r"-?[0-9]{1,3}[.,][0-9]{3}"
 
 
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, list[str]]:
@@ -301,8 +301,8 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, list[str]]:
     if retry.any():
         t = text[has].str.replace("\u00a0", " ").str.replace("\u202f", " ").str.replace(
             r"(?<=[0-9]) (?=[0-9]{3}(?:[^0-9]|$))", "", regex=True)  # 1 234 567,5: spaces only group digits
-        comma = t.str.fullmatch(_COMMA_DECIMAL)
-        point = t.str.fullmatch(_POINT_DECIMAL)
+        comma = t.str.fullmatch(COMMA_DECIMAL)
+        point = t.str.fullmatch(POINT_DECIMAL)
         n_comma, n_point = int(comma.sum()), int(point.sum())
         decimal_comma = n_comma > n_point
         if decimal_comma:
@@ -322,7 +322,7 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, list[str]]:
         values = values.copy()
         values[again.index] = again.where(again.notna(), values[again.index])
         if changed.any():
-            ambiguous = t.str.fullmatch(_AMBIGUOUS) & changed
+            ambiguous = t.str.fullmatch(AMBIGUOUS_NUMBER) & changed
             how = "decimal comma, '.' groups thousands" if decimal_comma else "decimal point, ',' groups thousands"
             note = f"{int(changed.sum())} numbers with thousands separators or decimal commas read ({how}"
             if ambiguous.any() and not (n_comma if decimal_comma else n_point):

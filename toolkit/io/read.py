@@ -237,7 +237,7 @@ def _binaryish(sample: bytes) -> bool:
 
 # --- CSV ---------------------------------------------------------------------------------------------------------
 
-def _sniff_delimiter(lines: list[str]) -> str:
+def sniff_delimiter(lines: list[str]) -> str:
     """Pick the delimiter that splits the header into the most fields, consistently over the first lines."""
     best, best_score = ",", 0.0
     for delim in DELIMITERS:
@@ -257,7 +257,7 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
     """Make header names unique: a second ``Labels`` becomes ``Labels (2)`` (Jira repeats columns)."""
     seen: dict[str, int] = {}
     out = []
@@ -284,7 +284,7 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         lines = lines[1:]
         notes.append("first line 'sep=…' (an Excel hint) skipped")
     if delimiter is None:
-        delimiter = _sniff_delimiter(lines)
+        delimiter = sniff_delimiter(lines)
     try:
         header = next(csv.reader(io.StringIO(head_text.split("\n", skip)[-1] if skip else head_text),
                                  delimiter=delimiter))
@@ -298,7 +298,7 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         raise DataError("the first line is not a header row (one field of "
                         f"{len(header[0])} characters)", file=file,
                         fix="export the data as CSV with a header row, or check that this is the right file")
-    names = _unique(header)
+    names = unique_names(header)
     if len(set(h.lower() for h in header if h)) < len([h for h in header if h]):
         repeated = sorted({h for h in header if h and [x.lower() for x in header].count(h.lower()) > 1})
         notes.append(f"repeated column names numbered: {', '.join(repeated)}")
@@ -527,7 +527,7 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
         raise DataError(f"the sheet {ws.title!r} is empty", file=file, fix="choose the sheet that holds the data")
     while header and not header[-1]:
         header.pop()
-    names = _unique(header)
+    names = unique_names(header)
     width = len(names)
     body = [list(v[:width]) + [None] * (width - len(v[:width])) for v in rows]
     book.close()
@@ -628,7 +628,7 @@ def _read_parquet(data: bytes, *, file: str) -> RawTable:
         frame = pq.read_table(io.BytesIO(data)).to_pandas()
     except (pa.ArrowException, OSError) as exc:
         raise DataError(f"the Parquet file cannot be read ({exc})", file=file, fix="write it again") from None
-    frame.columns = _unique([str(c) for c in frame.columns])
+    frame.columns = unique_names([str(c) for c in frame.columns])
     raw = RawTable(file=file, frame=frame.reset_index(drop=True), row_numbers=np.arange(1, len(frame) + 1),
                    format="parquet")
     raw.rows_read = len(frame)
@@ -742,7 +742,7 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
         raise DataError(f"none of the {len(unwrapped)} records can be used (the first: {why})", file=file,
                         fix="export the records again as JSON objects, one per record")
     frame = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
-    frame.columns = _unique([str(c) for c in frame.columns])
+    frame.columns = unique_names([str(c) for c in frame.columns])
     raw = RawTable(file=file, frame=frame, row_numbers=np.asarray(numbers, dtype=np.int64),
                    format="jsonl" if lines else "json")
     rejected = []

@@ -39,7 +39,7 @@ measure takes them."""
 
 SOLVED_STATUSES = ("solved", "closed")
 _SATISFIED_FROM = {"1-5": 4.0, "1-7": 6.0, "0-10": 9.0, "binary": 1.0}
-_SATISFACTION_VALUES = {"good": 1.0, "5": 1.0, "4": 1.0, "bad": 0.0, "3": 0.0, "2": 0.0, "1": 0.0}
+SATISFACTION_VALUES = {"good": 1.0, "5": 1.0, "4": 1.0, "bad": 0.0, "3": 0.0, "2": 0.0, "1": 0.0}
 
 
 def ticket_positions(tickets: pd.DataFrame, ticket_ids: pd.Series) -> np.ndarray:
@@ -197,7 +197,7 @@ def ticket_csat(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None = N
             result = pd.Series(values, index=tickets.index)
             sources.append("CSAT survey responses")
     if has_values(tickets, "satisfaction"):
-        rating = tickets["satisfaction"].astype("str").str.lower().map(_SATISFACTION_VALUES).astype("float64")
+        rating = tickets["satisfaction"].astype("str").str.lower().map(SATISFACTION_VALUES).astype("float64")
         if result.isna().any() and rating.notna().any():
             result = result.fillna(rating)
             sources.append("ticket satisfaction ratings")

@@ -69,6 +69,10 @@ CES_COLUMNS = ["score", "low", "high", "n", "agree_share", "agree_low", "agree_h
                "confidence"]
 # Rocks (2016): pseudo-answers added to (detractors, passives, promoters) for the adjusted-Wald interval.
 ADJUSTMENT = (0.75, 1.5, 0.75)
+DETRACTOR_MAX = 6
+"""NPS answers 0-6 are detractors (Reichheld 2003)."""
+PROMOTER_MIN = 9
+"""NPS answers 9-10 are promoters; 7-8 are passives."""
 
 
 def check_nps_method(method: str) -> str:
@@ -150,8 +154,8 @@ def nps_categories(scores: Iterable | pd.Series, name: str = "scores") -> tuple[
     """
     values, missing = numeric_answers(scores, name=name, scale=(0, 10), what="NPS",
                                       scale_fix="NPS answers are whole numbers 0-10: correct or remove these rows")
-    d = int((values <= 6).sum())
-    r = int((values >= 9).sum())
+    d = int((values <= DETRACTOR_MAX).sum())
+    r = int((values >= PROMOTER_MIN).sum())
     return d, len(values) - d - r, r, missing
 
 

@@ -1,0 +1,131 @@
+"""The Spark engine's loader against the pandas one: same canonical rows, same load report, same errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit.errors import ConfigError, DataError
+from toolkit.io import load_tickets, read_report, read_table, write_table
+from toolkit.samples import SAMPLES_DIR
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "io"
+
+
+def spark_load(spark, path, tmp_path, **kwargs):
+    """Load on Spark, write the folder, read it back in pandas: (frame, report) as a consultant gets them."""
+    from toolkit.spark.load import load_tickets as load_on_spark
+    from toolkit.spark.load import write_table as write_from_spark
+
+    frame, report = load_on_spark(path, spark=spark, **kwargs)
+    out = write_from_spark(frame, tmp_path / "spark.parquet", report=report)
+    return read_table(out), read_report(out)
+
+
+def pandas_load(path, tmp_path, **kwargs):
+    """Load with pandas and round-trip through Parquet, so both frames went through the same reader."""
+    frame, report = load_tickets(path, **kwargs)
+    out = write_table(frame, tmp_path / "pandas.parquet", table="tickets", report=report)
+    return read_table(out), read_report(out)
+
+
+def assert_same_report(expected, got):
+    for name in ("file", "table", "source", "source_detected", "format", "encoding", "delimiter", "rows_read",
+                 "rows_kept", "notes", "columns_used", "columns_ignored", "columns_extra"):
+        assert getattr(got, name) == getattr(expected, name), name
+    pd.testing.assert_frame_equal(got.rejected.astype(str), expected.rejected.astype(str))
+
+
+@pytest.fixture(scope="module")
+def zendesk(spark, tmp_path_factory):
+    """The Zendesk fixture (a duplicate, a bad date, a blank row, a skipped hour) loaded by both engines."""
+    folder = tmp_path_factory.mktemp("zendesk")
+    path = FIXTURES / "zendesk_tickets.csv"
+    return pandas_load(path, folder, tz="Europe/Berlin"), spark_load(spark, path, folder, tz="Europe/Berlin"), folder
+
+
+def test_zendesk_export_loads_the_same_on_spark(zendesk):
+    (expected, expected_report), (got, report), _ = zendesk
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_zendesk_rejections_name_row_column_and_reason(zendesk):
+    _, (_, report), _ = zendesk
+    assert report.rejected.to_dict("records") == [
+        {"row": 3, "column": "Id", "value": "10232",
+         "reason": "duplicate ticket_id: the row with the latest `Updated at` (row 6) is kept"},
+        {"row": 7, "column": "Created at", "value": "yesterday", "reason": "value is not a date"},
+        {"row": 8, "column": "", "value": "", "reason": "row is blank"},
+    ]
+    assert (report.rows_read, report.rows_kept) == (7, 4)
+
+
+def test_freshdesk_export_loads_the_same_on_spark(spark, tmp_path):
+    path = FIXTURES / "freshdesk_tickets.csv"
+    expected, expected_report = pandas_load(path, tmp_path, tz="Europe/Berlin")
+    got, report = spark_load(spark, path, tmp_path, tz="Europe/Berlin")
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["first_reply_minutes"].tolist() == [45.0, 360.0, 4.8]  # H:MM:SS, derived, hours
+
+
+def test_sample_client_zendesk_export_loads_the_same_on_spark(spark, tmp_path):
+    path = SAMPLES_DIR / "zendesk_tickets.csv"
+    if not path.exists():
+        pytest.skip("the sample client's Zendesk export is missing: run `support-toolkit samples`")
+    expected, expected_report = pandas_load(path, tmp_path)
+    got, report = spark_load(spark, path, tmp_path)
+    assert report.rows_kept == 20000
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_canonical_parquet_loads_as_itself(spark, zendesk, tmp_path):
+    (expected, _), _, folder = zendesk
+    got, report = spark_load(spark, folder / "pandas.parquet", tmp_path)
+    assert (report.source, report.rows_read, report.rows_kept, report.rejected.empty) == ("generic", 4, 4, True)
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_cli_load_with_spark_engine_writes_the_same_rows_and_report(spark, zendesk, tmp_path, capsys):
+    from toolkit.cli import main
+
+    _, _, folder = zendesk
+    out = tmp_path / "s.parquet"
+    main(["load", "tickets", str(FIXTURES / "zendesk_tickets.csv"), "--tz", "Europe/Berlin", "--engine", "spark",
+          "--out", str(out)])
+    assert f"wrote 4 rows to {out}" in capsys.readouterr().out
+    pd.testing.assert_frame_equal(read_table(out), read_table(folder / "pandas.parquet"))
+    assert_same_report(read_report(folder / "pandas.parquet"), read_report(out))
+
+
+def test_mapping_with_a_code_step_says_to_use_pandas(spark):
+    from toolkit.spark.load import load_messages
+
+    with pytest.raises(ConfigError) as error:
+        load_messages(FIXTURES / "intercom_conversations.csv", spark=spark, source="intercom")
+    assert str(error.value) == (
+        "file intercom.messages.yaml, `hooks.raw`: the intercom mapping runs the step "
+        "'toolkit.io.intercom:explode_conversations', which the Spark engine does not have. "
+        "Fix: load this export with the pandas engine (leave out --engine spark)")
+
+
+def test_non_utf8_export_says_to_use_pandas(spark):
+    from toolkit.spark.load import load_tickets as load_on_spark
+
+    with pytest.raises(DataError, match="the file is not UTF-8, and the Spark engine reads UTF-8 CSV only"):
+        load_on_spark(FIXTURES / "zendesk_cp1252_semicolon.csv", spark=spark)
+
+
+def test_generic_messages_load_the_same_on_spark(spark, tmp_path):
+    from toolkit.io import load_messages
+    from toolkit.spark.load import load_messages as load_on_spark
+    from toolkit.spark.load import write_table as write_from_spark
+
+    path = FIXTURES / "messages_generic.csv"
+    expected, expected_report = load_messages(path, tz="Europe/Berlin")
+    frame, report = load_on_spark(path, spark=spark, tz="Europe/Berlin")
+    got = read_table(write_from_spark(frame, tmp_path / "messages.parquet", report=report))
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)

@@ -1,0 +1,501 @@
+"""A vendor mapping (:class:`toolkit.io.mapping.Spec`) applied as Spark column expressions.
+
+One mapping definition, two executors: :func:`toolkit.io.mapping.apply_spec` runs a mapping in pandas,
+:func:`apply_spec` here builds the same columns, rejections and report notes as Spark expressions.
+Column-level decisions (decimal comma or point, day or month first) come from one aggregate over the
+raw columns; the notes' counts from a second one. Per-row work is all native Spark: no Python UDF.
+
+Mapping features that need code (``hooks``) or HTML stripping are not available here: such a mapping
+raises a :class:`~toolkit.errors.ConfigError` naming the key, and the pandas engine loads the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from toolkit.errors import ConfigError
+from toolkit.io.mapping import Spec, column_kind, extra_columns, norm
+from toolkit.schema import get_table
+from toolkit.spark import parse
+
+
+@dataclass
+class Rule:
+    """One reason to reject a row: where ``when`` holds, the row goes with ``column``, its ``value`` and ``reason``.
+
+    Rules are tried in the order the pandas loader applies them; a row keeps the first reason that holds.
+    """
+
+    when: object
+    column: str
+    value: object
+    reason: object
+
+
+@dataclass
+class Note:
+    """A report sentence from aggregate counts: ``aggs`` name what to count, ``write`` turns the counts into text."""
+
+    aggs: list
+    write: object  # (row of counts, top values) -> list of sentences
+    top: list = field(default_factory=list)  # (name, condition, column): the most common values where it holds
+
+
+@dataclass
+class SparkMapped:
+    """The mapped frame (canonical names, helpers, ``_row``, ``_reject``), the notes, and the columns used."""
+
+    frame: object
+    source: object  # the raw columns under positional names: what the rules and notes are expressions over
+    rules: list[Rule]
+    notes: list[Note]
+    used: dict[str, list[str]]
+    ignored: list[str]
+    extra: list[str]
+
+
+def _f():
+    from pyspark.sql import functions
+
+    return functions
+
+
+class _Stages:
+    """Intermediate results as columns of their own, so an expression used several times is computed once.
+
+    Building a parser's steps as one nested expression repeats each shared part wherever it is used, and the
+    plan grows exponentially; a column per step keeps it linear. Steps are added in layers (one ``select``
+    per level of dependency, not one per step), so Spark analyses a plan a dozen projections deep, not
+    two hundred.
+    """
+
+    _NAME = re.compile(r"__[a-z_]+[0-9]+")
+
+    def __init__(self, frame) -> None:
+        self._frame = frame
+        self._layers: list[list] = []
+        self._level: dict[str, int] = {}
+        self.count = 0
+
+    def __call__(self, expr, hint: str):
+        name = f"__{hint}{self.count}"
+        self.count += 1
+        # the steps an expression reads appear by name in its text (the staged names are ours, __<hint><n>)
+        level = 1 + max((self._level.get(n, -1) for n in self._NAME.findall(str(expr))), default=-1)
+        self._level[name] = level
+        while len(self._layers) <= level:
+            self._layers.append([])
+        self._layers[level].append(expr.alias(name))
+        return _f().col(name)
+
+    @property
+    def frame(self):
+        """The frame with every step added so far."""
+        for layer in self._layers:
+            if layer:
+                self._frame = self._frame.select("*", *layer)
+        self._layers = []
+        self._level = dict.fromkeys(self._level, -1)  # in the frame now: later steps may read them at once
+        return self._frame
+
+
+def safe_names(columns: list[str]) -> dict[str, str]:
+    """{header name: positional name}: Spark expressions never quote a vendor name with dots or brackets."""
+    return {c: f"c{i}" for i, c in enumerate(columns)}
+
+
+def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=()) -> SparkMapped:
+    """Map ``raw`` (:class:`toolkit.spark.read.SparkRaw`) through ``spec``, as the pandas ``apply_spec`` does."""
+    f = _f()
+    check_supported(spec)
+    table = get_table(spec.table)
+    header = [c for c in raw.frame.columns if c != "_row"]
+    safe = safe_names(header)
+    dtypes = {safe[c]: t for c, t in raw.frame.dtypes if c in safe}
+    stage = _Stages(raw.frame.select(*[f.col(f"`{c}`").alias(safe[c]) for c in header], "_row"))
+    lookup: dict[str, str] = {}
+    for c in header:
+        lookup.setdefault(norm(c), c)
+    col = lambda name: f.col(safe[name])
+    kind_of = {target: column_kind(table, target) for target in spec.columns}
+    found_of: dict[str, list[str]] = {}
+    for target, cands in spec.columns.items():
+        found = [lookup[norm(c)] for c in cands if norm(c) in lookup]
+        if kind_of[target] == "list":
+            found = [c for x in found for c in header if c == x or re.fullmatch(re.escape(x) + r" \(\d+\)", c)]
+        if found:
+            found_of[target] = found
+        opts = spec.parse.get(target) or {}
+        if opts.get("html"):
+            raise ConfigError("the Spark engine does not strip HTML from text", file=spec.file, key=f"parse.{target}",
+                              fix="load this export with the pandas engine (leave out --engine spark)")
+    # Pass 1: column-level decisions (decimal convention, day/month order), one aggregate.
+    merged = {t: stage(_coalesce([col(c) for c in cols], [dtypes[safe[c]] for c in cols]), "vendor")
+              if len(cols) > 1 else col(cols[0]) for t, cols in found_of.items() if kind_of[t] != "list"}
+    texts = {t: _text(merged[t], dtypes[safe[found_of[t][0]]], stage) for t in merged}
+    stats_aggs = []
+    for target, (text, has) in texts.items():
+        kind = kind_of[target]
+        if not _is_text(dtypes[safe[found_of[target][0]]]) or target in spec.values:
+            continue
+        if kind in ("float", "int", "score"):
+            stats_aggs += parse.number_stats(text, has, target)
+        elif kind == "datetime":
+            stats_aggs += parse.date_stats(text, has, target)
+    stats = stage.frame.agg(*stats_aggs).first().asDict() if stats_aggs else {}
+
+    rules: list[Rule] = []
+    notes: list[Note] = []
+    out: dict[str, object] = {}
+    used: dict[str, list[str]] = {}
+    for rule in spec.exclude:  # before parsing, so an excluded 'offered' is not also 'not a number'
+        cols = [lookup[norm(c)] for c in spec.columns.get(rule["column"], []) if norm(c) in lookup]
+        if not cols:
+            continue
+        vendor = _coalesce([col(c) for c in cols], [dtypes[safe[c]] for c in cols])
+        words = [norm(v) for v in rule["values"]]
+        rules.append(Rule(f.coalesce(f.lower(f.trim(vendor.cast("string"))).isin(words), f.lit(False)), cols[0],
+                          _shown(vendor), f.lit(rule["reason"])))
+    for target, cols in found_of.items():
+        kind = kind_of[target]
+        used[target] = cols
+        opts = spec.parse.get(target) or {}
+        label = cols[0]
+        dtype = dtypes[safe[label]]
+        if kind == "list":
+            if dtype.startswith("array"):  # a lake table's list column: items as text, empty ones dropped
+                out[target] = f.filter(f.coalesce(col(label).cast("array<string>"), f.array().cast("array<string>")),
+                                       lambda x: x.isNotNull() & (x != ""))
+                continue
+            lists = [parse.split_list(col(c).cast("string"), opts.get("split")) for c in cols]
+            if opts.get("key") or not _is_text(dtype):
+                raise ConfigError("the Spark engine reads lists from delimited text only", file=spec.file,
+                                  key=f"parse.{target}", fix="load this export with the pandas engine")
+            out[target] = lists[0] if len(lists) == 1 else f.concat(*lists)
+            continue
+        if kind == "bool" and opts.get("combine") == "any":
+            out[target] = _bools_any(cols, [col(c) for c in cols], [dtypes[safe[c]] for c in cols], opts, spec,
+                                     target, rules)
+            continue
+        out[target] = _convert(merged[target], texts[target], dtype, kind, target, opts, spec, stats, tz=tz,
+                               dayfirst=dayfirst, rules=rules, label=label, notes=notes, stage=stage)
+    for target, value in spec.constants.items():
+        out[target] = f.lit(value)
+        used.setdefault(target, [])
+    for target, value in spec.defaults.items():
+        if target not in out:
+            out[target] = f.lit(value)
+            notes.append(Note([f.count(f.lit(1)).alias(f"{target}__rows")],
+                              lambda r, t, target=target, value=value:
+                              [f"`{target}` is not in the file; set to {value!r} for every row"]
+                              if r[f"{target}__rows"] else []))
+        else:
+            empty = out[target].isNull()
+            notes.append(Note([f.count_if(empty).alias(f"{target}__defaulted")],
+                              lambda r, t, target=target, value=value:
+                              [f"`{target}`: {r[f'{target}__defaulted']} empty values set to {value!r}"]
+                              if r[f"{target}__defaulted"] else []))
+            out[target] = f.coalesce(out[target], f.lit(value))
+    for target, rule in spec.derive.items():
+        start, end = rule["minutes_between"]
+        if start not in out or end not in out:
+            continue
+        current = out.get(target, f.lit(None).cast("double"))
+        both = out[start].isNotNull() & out[end].isNotNull()
+        fill = both if rule.get("replace") else current.isNull() & both
+        minutes = (out[end].cast("double") - out[start].cast("double")) / 60
+        negative = fill & (minutes < 0)
+        kept = (current.isNotNull() & ~fill) if rule.get("replace") else f.lit(False)
+        out[target] = f.when(fill, f.when(minutes >= 0, minutes)).otherwise(current)
+        notes.append(Note([f.count_if(fill).alias(f"{target}__derived"), f.count_if(negative).alias(f"{target}__neg"),
+                           f.count_if(kept).alias(f"{target}__kept")],
+                          lambda r, t, target=target, start=start, end=end: _derive_notes(r, target, start, end)))
+    extra_cols = extra_columns(header, list(spec.extra) + list(extra), used)
+    if extra_cols and "extra" in table.names:
+        out["extra"] = f.to_json(f.struct(*[col(c).cast("string").alias(name) for name, c in extra_cols.items()]),
+                                 {"ignoreNullFields": "false"})
+    elif "extra" in table.names and "extra" in lookup and "extra" not in used:
+        out["extra"] = col(lookup["extra"]).cast("string")  # a canonical table written as CSV: JSON text already
+        extra_cols = {"extra": lookup["extra"]}
+    elif extra_cols:  # tables without `extra` (surveys) keep vendor columns as plain columns: segments
+        for name, c in extra_cols.items():
+            if name not in out and name not in table.names:
+                out[name] = col(c)
+    for name in list(out):
+        out[name] = stage(out[name], "out")
+    src = stage.frame
+    frame = src.select("_row", first_reason(rules).alias("_reject"), *[expr.alias(name) for name, expr in out.items()])
+    mapped_cols = {c for cols in used.values() for c in cols} | set(extra_cols.values())
+    ignored = [c for c in header if c not in mapped_cols]
+    return SparkMapped(frame=frame, source=src, rules=rules, notes=notes, used=used, ignored=ignored,
+                       extra=list(extra_cols))
+
+
+def check_supported(spec: Spec) -> None:
+    """Raise a ConfigError for a mapping that runs a code step (``hooks``), which only the pandas engine has."""
+    for stage in ("raw", "mapped"):
+        if spec.hooks.get(stage):
+            raise ConfigError(f"the {spec.source} mapping runs the step {spec.hooks[stage]!r}, which the Spark "
+                              "engine does not have", file=spec.file, key=f"hooks.{stage}",
+                              fix="load this export with the pandas engine (leave out --engine spark)")
+
+
+def first_reason(rules: list[Rule]):
+    """The first rule that holds for a row, as a struct (column, value, reason); null if none does."""
+    f = _f()
+    out = None
+    for rule in rules:
+        entry = f.struct(f.lit(rule.column).alias("column"), rule.value.cast("string").alias("value"),
+                         rule.reason.cast("string").alias("reason"))
+        condition = f.coalesce(rule.when, f.lit(False))
+        out = f.when(condition, entry) if out is None else out.when(condition, entry)
+    empty = f.lit(None).cast("struct<column:string,value:string,reason:string>")
+    return empty if out is None else out.otherwise(empty)
+
+
+def _is_text(dtype: str) -> bool:
+    return dtype == "string"
+
+
+def _coalesce(columns: list, dtypes: list[str]):
+    """The first present value among candidate columns (the last column's value when none is)."""
+    f = _f()
+    if len(columns) == 1:
+        return columns[0]
+    strings = any(_is_text(d) for d in dtypes)
+    columns = [c.cast("string") for c in columns] if strings else columns
+    dtype = "string" if strings else dtypes[0]
+    out = f.when(parse.present(columns[0], dtype), columns[0])
+    for c in columns[1:-1]:
+        out = out.when(parse.present(c, dtype), c)
+    return out.otherwise(columns[-1])
+
+
+def _text(column, dtype: str, stage):
+    """(trimmed text where present, present) for a raw column."""
+    f = _f()
+    has = stage(parse.present(column, dtype), "has")
+    return stage(f.when(has, f.trim(column.cast("string"))), "text"), has
+
+
+def _shown(column):
+    """A rejected row's value as the report shows it: text, at most 200 characters, empty for nothing."""
+    f = _f()
+    return f.coalesce(f.substring(column.cast("string"), 1, 200), f.lit(""))
+
+
+def _convert(column, text_has, dtype, kind, target, opts, spec: Spec, stats, *, tz, dayfirst, rules, label, notes,
+             stage):
+    f = _f()
+    text, has = text_has
+    if target in spec.values:
+        column, has, dtype = _translate(column, has, dtype, target, spec, label, notes, stage)
+        text = stage(f.when(has, f.trim(column)), "text")
+    if kind == "datetime":
+        return _datetimes(column, text, has, dtype, target, opts, stats, tz=tz,
+                          dayfirst=opts.get("dayfirst", dayfirst), rules=rules, label=label, notes=notes, stage=stage)
+    if kind in ("float", "int", "score"):
+        if not _is_text(dtype):
+            return f.when(has, column.cast("double"))
+        if "duration" in opts:
+            value, reason, changed, ambiguous, comma, hms = parse.parse_durations(text, has, stats, target,
+                                                                                 opts["duration"], stage)
+        else:
+            value, reason, changed, ambiguous, comma = parse.parse_numbers(text, has, stats, target, stage)
+            hms = f.lit(False)
+        rules.append(Rule(reason.isNotNull(), label, _shown(column), reason))
+        proof = stats.get(f"{target}__comma" if comma else f"{target}__point", 0)
+        unit = opts.get("duration", "minutes")
+        notes.append(Note([f.count_if(changed).alias(f"{target}__changed"),
+                           f.count_if(ambiguous).alias(f"{target}__ambiguous"),
+                           f.min_by(f.struct(text.alias("text"), value.alias("value")),
+                                    f.when(changed, f.col("_row"))).alias(f"{target}__first"),
+                           f.count_if(hms).alias(f"{target}__hms")],
+                          lambda r, t, target=target, label=label, comma=comma, proof=proof, unit=unit:
+                          _number_notes(r, target, label, comma, proof, unit)))
+        return value
+    if kind == "bool":
+        true = opts.get("true", ["true", "yes", "y", "1", "t"])
+        false = opts.get("false", ["false", "no", "n", "0", "f"])
+        values, bad = parse.parse_bools(column, dtype, true, false, opts.get("true_pattern"))
+        if target in spec.unknown:
+            values = f.when(bad, f.lit(bool(spec.unknown[target]))).otherwise(values)
+        else:
+            rules.append(Rule(bad, label, _shown(column), f.lit("value is not true/false")))
+        if opts.get("negate"):
+            values = ~values
+            notes.append(Note([], lambda r, t, target=target, label=label:
+                              [f"`{target}` is the opposite of `{label}`"]))
+        return values
+    if kind in ("id", "category") and dtype in ("double", "float"):
+        whole = column == f.round(column)
+        return f.when(has & whole, column.cast("long").cast("string")).when(has, column.cast("string"))
+    if not _is_text(dtype):
+        return f.when(column.isNotNull(), column.cast("string"))
+    return column
+
+
+def _translate(column, has, dtype, target, spec: Spec, label, notes, stage):
+    """Vendor values to canonical ones through the mapping's ``values`` (case- and space-insensitive)."""
+    f = _f()
+    table = spec.values[target]
+    key = stage(f.regexp_replace(f.lower(f.trim(column.cast("string"))), r"\s+", " "), "key")
+    pairs = [x for k, v in table.items() for x in (f.lit(k), f.lit(None if v is None else str(v)).cast("string"))]
+    lookup = f.create_map(*pairs)
+    known = stage(column.isNotNull() & f.coalesce(f.map_contains_key(lookup, key), f.lit(False)), "known")
+    mapped = stage(f.element_at(lookup, key), "mapped")
+    fallback = f.lit(str(spec.unknown[target])) if target in spec.unknown else column.cast("string")
+    result = stage(f.when(known, mapped).when(column.isNotNull(), fallback), "translated")
+    to_empty = stage(known & mapped.isNull() & has, "none")
+    unknown = column.isNotNull() & ~known & has
+    shown = column.cast("string")
+    top = [(f"{target}__empty_top", to_empty, shown)]
+    if target in spec.unknown:
+        top.append((f"{target}__unknown_top", unknown, shown))
+    notes.append(Note([f.count_if(to_empty).alias(f"{target}__empty"), f.count_if(unknown).alias(f"{target}__unknown")],
+                      lambda r, t, target=target, label=label, spec=spec: _translate_notes(r, t, target, label, spec),
+                      top=top))
+    return result, stage(has & ~to_empty, "has"), "string"
+
+
+def _translate_notes(row, top, target, label, spec) -> list[str]:
+    out = []
+    if row[f"{target}__empty"]:
+        counts = top[f"{target}__empty_top"]
+        out.append(f"`{label}`: {row[f'{target}__empty']} values meaning 'none' left empty ("
+                   + ", ".join(f"{v!r} {n}" for v, n in counts[:5]) + ")")
+    if row[f"{target}__unknown"] and target in spec.unknown:
+        counts = top[f"{target}__unknown_top"]
+        out.append(f"`{label}`: {row[f'{target}__unknown']} values not in the mapping set to {spec.unknown[target]!r} ("
+                   + ", ".join(f"{v!r} {n}" for v, n in counts[:5]) + (", …" if len(counts) > 5 else "") + ")")
+    return out
+
+
+def _number_notes(row, target, label, comma, proof, unit) -> list[str]:
+    out = []
+    changed = row[f"{target}__changed"]
+    if changed:
+        how = "decimal comma, '.' groups thousands" if comma else "decimal point, ',' groups thousands"
+        note = f"{changed} numbers with thousands separators or decimal commas read ({how}"
+        if row[f"{target}__ambiguous"] and not proof:
+            note += "; no value proves it, so the usual decimal point was assumed"
+        first = row[f"{target}__first"]
+        out.append(f"`{label}`: " + note + f"; e.g. {first['text']!r} = {first['value']:.15g})")
+    if row[f"{target}__hms"]:
+        out.append(f"`{label}`: {row[f'{target}__hms']} durations written as H:MM:SS read")
+    if unit != "minutes":
+        out.append(f"`{label}`: converted from {unit} to minutes")
+    return out
+
+
+def _derive_notes(row, target, start, end) -> list[str]:
+    out = []
+    if row[f"{target}__derived"]:
+        note = f"`{target}`: {row[f'{target}__derived']} values computed from {start} and {end}"
+        if row[f"{target}__neg"]:
+            note += f" ({row[f'{target}__neg']} left empty because {end} is before {start})"
+        out.append(note)
+    if row[f"{target}__kept"]:
+        out.append(f"`{target}`: {row[f'{target}__kept']} values taken as the export gives them ({end} missing), "
+                   "not calendar minutes")
+    return out
+
+
+def _bools_any(labels, columns, dtypes, opts, spec, target, rules):
+    """True if any column says true; false if none does and at least one says false; else empty."""
+    f = _f()
+    any_true, any_known = f.lit(False), f.lit(False)
+    for label, column, dtype in zip(labels, columns, dtypes, strict=True):
+        values, bad = parse.parse_bools(column, dtype, opts.get("true", []), opts.get("false", []),
+                                        opts.get("true_pattern"))
+        if target in spec.unknown:
+            values = f.when(bad, f.lit(bool(spec.unknown[target]))).otherwise(values)
+        else:
+            rules.append(Rule(bad, label, _shown(column), f.lit("value is not one of the known flag values")))
+        any_true = any_true | f.coalesce(values, f.lit(False))
+        any_known = any_known | values.isNotNull()
+    return f.when(any_known, any_true)
+
+
+def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, rules, label, notes, stage):
+    """Timestamps in UTC with the pandas parser's reasons and notes (see :mod:`toolkit.spark.parse`)."""
+    f = _f()
+    if dtype.startswith("timestamp"):
+        naive = dtype == "timestamp_ntz"
+        value = column.cast("timestamp")
+        gap = amb = f.lit(False)
+        if naive:
+            value, gap, amb = parse.localize(value, tz, stage)
+    else:
+        number = stage(f.when(text.rlike(parse._PLAIN_NUMBER), text.try_cast("double")), "number")
+        epoch = opts.get("epoch")
+        order, order_note, contradiction = parse.day_month_order(stats, target, dayfirst) if _is_text(dtype) else \
+            (dayfirst, None, None)
+        wrong = f.lit(False)
+        if contradiction:
+            first = f.regexp_extract(text, parse._DMY, 1).cast("int")
+            second = f.regexp_extract(text, parse._DMY, 2).cast("int")
+            dmy = ~text.rlike(parse._PLAIN_NUMBER) & text.rlike(parse._DMY)
+            wrong = stage(f.coalesce(dmy & ((first > 12) if not order else (second > 12)), f.lit(False)), "wrong")
+            rules.append(Rule(has & wrong, label, _shown(column), f.lit(contradiction)))
+        if order_note:
+            notes.append(Note([], lambda r, t, label=label, note=order_note: [f"`{label}`: {note}"]))
+        offset = stage(text.rlike(r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9]| (?:UTC|GMT|utc|gmt))$"), "offset")
+        if opts.get("date_format"):
+            fmt = parse.java_date_format(opts["date_format"], key=f"parse.{target}.date_format")
+            parsed = f.try_to_timestamp(text, f.lit(fmt))
+            aware = parsed if "%z" in opts["date_format"] else None
+            naive_value = None if aware is not None else parsed
+        else:
+            normal = f.regexp_replace(text, r" (?:UTC|GMT|utc|gmt)$", "+00:00")
+            normal = stage(f.regexp_replace(normal, r"([+-][0-9][0-9])([0-9][0-9])$", "$1:$2"), "normal")
+            iso = stage(parse.iso_text(normal, order), "iso")
+            aware = stage(f.when(offset, iso.try_cast("timestamp")), "aware")
+            naive_value = stage(f.when(~offset, iso.try_cast("timestamp")), "naive")
+        serial = f.lit(False)
+        if epoch:
+            limit = 1e14 if epoch == "ms" else 1e11
+            ok = number.isNotNull() & (f.abs(number) < limit)
+            seconds = number / 1000 if epoch == "ms" else number
+            from_number = f.when(ok, f.timestamp_micros((seconds * 1_000_000).cast("long")))
+            not_date = number.isNotNull() & ~ok
+        else:
+            serial = stage(f.coalesce(number.between(20000, 80000) & text.rlike(parse._SERIAL), f.lit(False)),
+                           "serial")
+            excel = f.timestamp_micros((f.round(number * 86400) * 1_000_000).cast("long") + f.lit(
+                -2209161600 * 1_000_000))  # Excel's day 0, 1899-12-30, in microseconds since 1970
+            naive_value = f.when(serial, excel).otherwise(naive_value) if naive_value is not None else \
+                f.when(serial, excel)
+            from_number = None
+            not_date = number.isNotNull() & ~serial & ~text.rlike(r"^[0-9]{8}$")
+        localized, gap, amb = (parse.localize(naive_value, tz, stage) if naive_value is not None
+                               else (None, f.lit(False), f.lit(False)))
+        value = f.coalesce(*[v for v in (from_number, aware, localized) if v is not None])
+        value = stage(f.when(has & ~wrong & ~f.coalesce(not_date, f.lit(False)), value), "instant")
+        if not epoch:
+            notes.append(Note([f.count_if(has & serial).alias(f"{target}__serial"),
+                               f.min_by(number, f.when(has & serial, f.col("_row"))).alias(f"{target}__serial_eg")],
+                              lambda r, t, target=target, label=label: [
+                                  f"`{label}`: {r[f'{target}__serial']} Excel serial dates converted (e.g. "
+                                  f"{r[f'{target}__serial_eg']:g})"] if r[f"{target}__serial"] else []))
+    notes.append(Note([f.count_if(has & amb).alias(f"{target}__amb"), f.count_if(has & gap).alias(f"{target}__gap")],
+                      lambda r, t, target=target, label=label: [f"`{label}`: {m}" for m in parse_dst_notes(
+                          r[f"{target}__amb"], r[f"{target}__gap"], tz)]))
+    limit = parse.future_limit()
+    earliest = parse.pandas_parse.EARLIEST
+    # as text read in the session's zone (UTC): a Python datetime would go through the driver's local zone
+    ahead = value > f.lit(f"{limit:%Y-%m-%d %H:%M:%S.%f}").cast("timestamp")
+    before = value < f.lit(f"{earliest:%Y-%m-%d %H:%M:%S}").cast("timestamp")
+    reason = (f.when(has & ahead, f.lit(f"date is more than {parse.pandas_parse.FUTURE_DAYS} days in the future "
+                                        f"(after {limit:%Y-%m-%d}); a wrong year?"))
+              .when(has & before, f.lit(f"date is before {earliest:%Y}; a wrong year or a placeholder?"))
+              .when(has & value.isNull(), f.lit("value is not a date")))
+    reason = stage(reason, "reason")
+    rules.append(Rule(reason.isNotNull(), label, _shown(column), reason))
+    return f.when(reason.isNull(), value)
+
+
+def parse_dst_notes(ambiguous: int, skipped: int, tz: str) -> list[str]:
+    """The load report's sentences about repeated and skipped hours (the pandas parser's wording)."""
+    return parse.pandas_parse.dst_notes(ambiguous, skipped, tz)

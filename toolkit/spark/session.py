@@ -1,0 +1,65 @@
+"""The SparkSession the Spark engine uses: the active one (a cluster's, a notebook's) or a local one.
+
+On a cluster (spark-submit, Databricks) a session already exists and is reused as it is: its settings
+belong to the platform. On one machine :func:`get_session` starts ``local[*]`` with the few settings
+the toolkit's jobs need (UTC session time, small shuffles, no UI).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from toolkit.errors import ConfigError
+
+LOCAL_SETTINGS = {
+    # Timestamps are stored and compared in UTC whatever the machine's zone (results must not depend on it).
+    "spark.sql.session.timeZone": "UTC",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    # The toolkit's aggregates are small: the default 200 shuffle partitions only add scheduling time locally.
+    "spark.sql.shuffle.partitions": "8",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+}
+"""Settings for a local session; a cluster's own session keeps its settings (see ``docs/spark.md``)."""
+
+
+def pyspark():
+    """The pyspark module, or a ConfigError saying how to install it (the ``spark`` extra) and Java."""
+    try:
+        import pyspark as module
+    except ImportError:
+        raise ConfigError("the Spark engine needs pyspark, which is not installed", key="engine",
+                          fix='pip install "support-toolkit[spark]" (and Java 17 or newer), or use --engine pandas'
+                          ) from None
+    return module
+
+
+def get_session(master: str = "local[*]", settings: dict | None = None):
+    """The active SparkSession, or a new local one with :data:`LOCAL_SETTINGS` (and ``settings``) applied.
+
+    Sessions are always UTC: the engine compares timestamps as instants, and a session in another zone
+    would shift day and hour boundaries.
+    """
+    pyspark()
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.conf.set("spark.sql.session.timeZone", "UTC")
+        return active
+    if shutil.which("java") is None and not _java_home():
+        raise ConfigError("the Spark engine needs Java, and no `java` is on the PATH", key="engine",
+                          fix="install Java 17 or newer (Debian: apt-get install default-jre-headless, or "
+                              "make java), or use --engine pandas")
+    builder = SparkSession.builder.master(master).appName("support-toolkit")
+    for key, value in {**LOCAL_SETTINGS, **(settings or {})}.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _java_home() -> bool:
+    import os
+
+    return bool(os.environ.get("JAVA_HOME"))
