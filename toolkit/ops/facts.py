@@ -204,7 +204,12 @@ def ticket_csat(tickets: pd.DataFrame, survey_responses: pd.DataFrame | None = N
     if result.isna().all():
         return add_note(result, "CSAT skipped: no CSAT survey responses linked to tickets and no ticket satisfaction "
                                 "values.")
-    return add_note(result, f"CSAT from {' then '.join(sources)} (satisfied = top two boxes or 'good').")
+    words = {"CSAT survey responses": "the CSAT survey answers",
+             "ticket satisfaction ratings": "the helpdesk's satisfaction ratings"}
+    source = ("the CSAT survey answers, and the helpdesk's satisfaction rating where a ticket has no answer"
+              if len(sources) == 2 else words[sources[0]])
+    return add_note(result, f"A ticket's CSAT comes from {source}: satisfied means one of the top two scores "
+                            "(4-5 on 1-5) or 'good'.")
 
 
 def check_targets(targets: Mapping[str, float] | None) -> dict[str, float]:
