@@ -386,7 +386,9 @@ class ChangeSpikes:
 
 
 def change_spikes(engagement: Engagement, problems: UpstreamProblems | None = None) -> ChangeSpikes:
-    """Volume spikes with the release or change before them; per recurring problem when ``problems`` has clusters."""
+    """Volume spikes with the release or change before them: overall, per product, and per recurring problem
+    the report lists (:func:`shown_clusters`) when ``problems`` has clusters. The hundreds of small clusters
+    behind them are left out: their rises are noise to a reader who never sees those clusters."""
     from toolkit import ops
 
     params = engagement.parameters
@@ -396,8 +398,10 @@ def change_spikes(engagement: Engagement, problems: UpstreamProblems | None = No
     assignments, names = None, None
     if problems is not None and problems.assignments is not None and problems.clusters is not None:
         levels.append("cluster")
-        assignments = problems.assignments
-        names = dict(zip(problems.clusters["cluster_id"], problems.clusters["name"], strict=True))
+        listed = shown_clusters(problems.clusters)
+        assignments = problems.assignments.assign(cluster_id=problems.assignments["cluster_id"].where(
+            problems.assignments["cluster_id"].isin(listed["cluster_id"]), -1))
+        names = dict(zip(listed["cluster_id"], listed["name"], strict=True))
     result.spikes = ops.volume_spikes(engagement.tickets, releases, levels=levels, assignments=assignments,
                                       cluster_names=names, tz=params.timezone)
     result.daily = ops.volume(engagement.tickets, freq="day", tz=params.timezone)
