@@ -71,6 +71,21 @@ def test_hedging_step_counts_agents_and_never_names_them():
     assert not any(name in " ".join(map(str, s.to_numpy())) for name in ("Ann", "Bo", "Cy", "Di"))
 
 
+def test_a_team_that_surveys_too_soon_gets_a_step_of_its_own():
+    early = pd.DataFrame({"segment": ["Billing Desk", "Frontline"], "too_soon": [True, False],
+                          "reopened_after_survey_share": [1.0, 0.0], "median_delay_minutes": [5.0, 60.0]})
+    steps = rm.survey_steps(early=early)
+    assert len(steps) == 1
+    step = steps.iloc[0]
+    assert step["action"] == ("Send Billing Desk's satisfaction survey once the customer can know whether the fix "
+                              "held (a day after the solve, or when the ticket has stayed solved), not 5 min after it.")
+    assert step["answers"] == ("Billing Desk surveys too soon: 100% of its reopened surveyed tickets were reopened "
+                               "after the survey")
+    assert (step["section"], step["current"], step["target"], step["direction"]) == (
+        "When the survey is sent", 1.0, 0.5, "at_most")
+    assert rm.survey_steps(early=early.assign(too_soon=False)).empty
+
+
 def test_survey_steps_from_the_strongest_driver_and_non_response():
     drivers = pd.DataFrame({"label": ["tickets reopened at least once", "email tickets", "chat tickets"],
                             "odds_ratio": [3.0, 5.0, 0.5], "significant": [True, False, True]})

@@ -16,6 +16,7 @@ SATISFACTION_OVER_TIME = "Satisfaction over time"
 RESPONSE = "Who answers the surveys"
 DRIVERS = "What goes with dissatisfaction"
 THEMES = "What customers write"
+SURVEY_TIMING = "When the survey is sent"
 WATERMELON = "Operations and the watermelon check"
 TIMES = "Response times and SLA attainment"
 CONVERSATIONS = "Conversation quality"
@@ -26,7 +27,8 @@ ROADMAP = "Recommendations and roadmap"
 SINCE = "Since the last assessment"
 
 HEADINGS = (MATURITY, DISAGREEMENT, CLAIMS, CUSTOMER_EXPERIENCE, SATISFACTION_BY_SEGMENT, SATISFACTION_OVER_TIME,
-            RESPONSE, DRIVERS, THEMES, WATERMELON, TIMES, CONVERSATIONS, HEDGING, LOAD, UPSTREAM, ROADMAP)
+            RESPONSE, DRIVERS, THEMES, SURVEY_TIMING, WATERMELON, TIMES, CONVERSATIONS, HEDGING, LOAD, UPSTREAM,
+            ROADMAP)
 """Every heading of the report notebook that a finding or a roadmap step may cite."""
 
 

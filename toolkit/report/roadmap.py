@@ -160,13 +160,27 @@ def operations_steps(watermelon: pd.DataFrame | None = None, sla: pd.DataFrame |
 
 
 def survey_steps(drivers: pd.DataFrame | None = None, response_rates: pd.DataFrame | None = None,
-                 nonresponse: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Steps from :mod:`toolkit.survey` results: the strongest driver of dissatisfaction and non-response bias.
+                 nonresponse: pd.DataFrame | None = None, early: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Steps from :mod:`toolkit.survey` results: the strongest driver of dissatisfaction, non-response bias,
+    and each team that surveys too soon (:func:`toolkit.survey.early_surveys`).
 
     The response rate is taken from the counts (``responded`` / ``invited``), so the step does not
     depend on the unit the rate column is kept in.
     """
     rows = []
+    if _usable(early, "segment", "too_soon", "reopened_after_survey_share", "median_delay_minutes"):
+        for team in early[_flag(early, "too_soon")].itertuples():
+            delay = fmt.duration(team.median_delay_minutes)
+            rows.append(_step(
+                f"Send {team.segment}'s satisfaction survey once the customer can know whether the fix held (a day "
+                f"after the solve, or when the ticket has stayed solved), not {delay} after it.",
+                f"{team.segment} surveys too soon: {fmt.percent(team.reopened_after_survey_share)} of its reopened "
+                "surveyed tickets were reopened after the survey", anchors.SURVEY_TIMING,
+                f"Customer-experience lead with the team lead, {team.segment}",
+                f"Reopened surveyed tickets of {team.segment} reopened after the survey", "share", "at_most",
+                team.reopened_after_survey_share, 0.5,
+                "CSAT that counts only the fixes that held, comparable with the other teams'.", "low", FIRST, 0.6,
+                "survey timing"))
     if _usable(drivers, "label", "odds_ratio", "significant"):
         harmful = drivers[_flag(drivers, "significant") & (drivers["odds_ratio"] > 1)]
         if len(harmful):
