@@ -49,11 +49,12 @@ DRIVER_COLUMNS = (*KEPT_COLUMNS, "description", "tags", "extra")
 
 def find_duplicates(tickets, *, representation: str = "tfidf", threshold: float | None = None,
                     min_cluster_size: int = 3, k: int = 15, cell_size: int = 500, probes: int = 2, seed: int = 0,
-                    messages: pd.DataFrame | None = None) -> DuplicateFinder:
+                    messages: pd.DataFrame | None = None, exact_limit: int = EXACT_LIMIT) -> DuplicateFinder:
     """Cluster a Spark DataFrame of canonical tickets; a fitted :class:`DuplicateFinder` as the pandas engine's.
 
     Parameters as :class:`DuplicateFinder`; ``cell_size`` and ``probes`` as
-    :class:`~toolkit.duplicates.neighbours.NearestNeighbours`. ``messages`` (canonical, pandas) adds bug keys
+    :class:`~toolkit.duplicates.neighbours.NearestNeighbours`; up to ``exact_limit`` tickets the search is one
+    exact cell. ``messages`` (canonical, pandas) adds bug keys
     quoted in conversations.
     """
     if representation == "auto":
@@ -72,7 +73,8 @@ def find_duplicates(tickets, *, representation: str = "tfidf", threshold: float 
     vectors = ticket_vectors(numbered, cleaner, model).cache()
     try:
         n = vectors.count()
-        graph = neighbour_graph(vectors, n, k=k, cell_size=cell_size, probes=probes, seed=seed)
+        graph = neighbour_graph(vectors, n, k=k, cell_size=cell_size, probes=probes, seed=seed,
+                                exact_limit=exact_limit)
         frame, texts, matrix = driver_parts(numbered, vectors)
     finally:
         vectors.unpersist()
@@ -130,10 +132,10 @@ def ticket_vectors(tickets, cleaner: TicketCleaner, representation):
     return tickets.select("_row", *cols).mapInPandas(vectorise, schema)
 
 
-def cell_centroids(vectors, n: int, cell_size: int, seed: int) -> np.ndarray:
+def cell_centroids(vectors, n: int, cell_size: int, seed: int, exact_limit: int = EXACT_LIMIT) -> np.ndarray:
     """Unit k-means centroids (one per ~``cell_size`` tickets) fitted on at most :data:`CENTROID_SAMPLE` vectors;
-    a single cell up to :data:`EXACT_LIMIT` tickets (the exact search of the pandas engine)."""
-    if n <= EXACT_LIMIT:
+    a single cell up to ``exact_limit`` tickets (the exact search of the pandas engine)."""
+    if n <= exact_limit:
         return np.zeros((1, 1), dtype=np.float32)
     from sklearn.cluster import MiniBatchKMeans
 
@@ -145,13 +147,14 @@ def cell_centroids(vectors, n: int, cell_size: int, seed: int) -> np.ndarray:
     return (fitted / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
-def neighbour_graph(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: int):
+def neighbour_graph(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: int,
+                    exact_limit: int = EXACT_LIMIT):
     """The k-NN graph (indices, similarities), n x k by ``_row``, from a search within cells on the executors."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    centroids = cell_centroids(vectors, n, cell_size, seed)
+    centroids = cell_centroids(vectors, n, cell_size, seed, exact_limit)
     single = centroids.shape[1] == 1
     probes = 1 if single else int(min(probes, len(centroids)))
     shared = vectors.sparkSession.sparkContext.broadcast(centroids)
