@@ -92,3 +92,13 @@ def test_fit_graph_with_the_pandas_graph_gives_the_pandas_clusters(subset):
         tickets, fitted.texts_, fitted.vectors_, fitted.graph_, fitted.representation_)
     assert again.labels_.tolist() == fitted.labels_.tolist()
     pd.testing.assert_frame_equal(again.clusters_, fitted.clusters_)
+
+
+def test_duplicates_command_on_spark_names_the_representation_it_cannot_compute(spark, subset, tmp_path):
+    path = tmp_path / "tickets.csv"
+    subset.head(20)[["ticket_id", "created_at", "status", "channel", "subject", "description"]].to_csv(path,
+                                                                                                     index=False)
+    result = CliRunner().invoke(cli, ["duplicates", str(path), "--out", str(tmp_path / "c.csv"), "--engine", "spark",
+                                      "--representation", "semantic"])
+    assert result.exit_code != 0
+    assert "tfidf representation, not 'semantic'" in str(result.exception) + result.output

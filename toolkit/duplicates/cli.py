@@ -79,8 +79,14 @@ def _fit_on_spark(tickets, source, tz, conversation, representation, threshold, 
     from toolkit.spark.duplicates import find_duplicates
 
     frame, _report = spark_load.load_tickets(tickets, source=source, tz=tz)
-    return find_duplicates(frame, representation=representation, threshold=threshold,
-                           min_cluster_size=min_cluster_size, seed=seed, messages=conversation)
+    try:
+        return find_duplicates(frame, representation=representation, threshold=threshold,
+                               min_cluster_size=min_cluster_size, seed=seed, messages=conversation)
+    except ValueError as exc:
+        if "empty vocabulary" not in str(exc):
+            raise
+        raise DataError("the tickets' text holds no words to compare (only stop words, numbers or symbols)",
+                        file=tickets, fix="export the tickets with their subject and description") from None
 
 
 def _write(finder, out, summary, save_model) -> None:
