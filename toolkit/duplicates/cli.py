@@ -40,16 +40,23 @@ def summary_table(clusters: pd.DataFrame) -> pd.DataFrame:
                    "and cached); semantic-static (its static word vectors, fast); tfidf-cosine (plain baseline).")
 @click.option("--tz", default="UTC", show_default=True, help="Time zone of timestamps without an offset.")
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas", show_default=True,
+              help="pandas (one machine) or spark (vectors and neighbour search on a Spark session; tfidf only; "
+                   "see docs/spark.md).")
 @click.option("--save-model", type=click.Path(dir_okay=False), default=None,
               help="Also save the fitted model (reload with DuplicateFinder.load).")
 def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_size, representation, tz, seed,
-               save_model) -> None:
+               engine, save_model) -> None:
     """Group TICKETS (a helpdesk export or canonical tickets file) into duplicate-issue clusters."""
     from toolkit.duplicates.model import DuplicateFinder
     from toolkit.io import load_messages, load_tickets
 
-    frame, _report = load_tickets(tickets, source=source, tz=tz)
     conversation = load_messages(messages, tz=tz)[0] if messages else None
+    if engine == "spark":
+        finder = _fit_on_spark(tickets, source, tz, conversation, representation, threshold, min_cluster_size, seed)
+        _write(finder, out, summary, save_model)
+        return
+    frame, _report = load_tickets(tickets, source=source, tz=tz)
     text_fix = "export the tickets with their subject and description, or pass --messages with the conversations"
     texts = [frame[c] for c in ("subject", "description") if c in frame.columns]
     if conversation is None and not any(t.fillna("").astype("str").str.strip().ne("").any() for t in texts):
@@ -63,6 +70,27 @@ def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_s
             raise
         raise DataError("the tickets' text holds no words to compare (only stop words, numbers or symbols)",
                         file=tickets, fix=text_fix) from None
+    _write(finder, out, summary, save_model)
+
+
+def _fit_on_spark(tickets, source, tz, conversation, representation, threshold, min_cluster_size, seed):
+    """``duplicates --engine spark``: tickets loaded by Spark, clustered by :mod:`toolkit.spark.duplicates`."""
+    from toolkit.spark import load as spark_load
+    from toolkit.spark.duplicates import find_duplicates
+
+    frame, _report = spark_load.load_tickets(tickets, source=source, tz=tz)
+    try:
+        return find_duplicates(frame, representation=representation, threshold=threshold,
+                               min_cluster_size=min_cluster_size, seed=seed, messages=conversation)
+    except ValueError as exc:
+        if "empty vocabulary" not in str(exc):
+            raise
+        raise DataError("the tickets' text holds no words to compare (only stop words, numbers or symbols)",
+                        file=tickets, fix="export the tickets with their subject and description") from None
+
+
+def _write(finder, out, summary, save_model) -> None:
+    """Write the per-ticket and per-cluster CSVs (and the model), and print what was found."""
     names = finder.clusters_.set_index("cluster_id")["name"]
     rows = finder.assignments_.copy()
     rows["cluster_name"] = rows["cluster_id"].map(names).astype(object).fillna("")

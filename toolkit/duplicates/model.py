@@ -123,11 +123,55 @@ class DuplicateFinder(BaseEstimator):
         self.timings_ = {"vectorise_seconds": time.perf_counter() - started}
         self.term_weights_ = TermWeights(seed=self.seed).fit(self.texts_)
         self._link()
+        self._finish(previous, started)
+        return self
+
+    def _finish(self, previous, started: float) -> None:
+        """Group the cached graph, name and rank the clusters (the steps after the neighbour search)."""
         self._cluster(self._make_grouping(), previous=_previous_assignments(previous))
         self._step("label", 5)
-        self._bar.close()
+        if self._bar is not None:
+            self._bar.close()
         self._bar = None
         self.timings_["total_seconds"] = time.perf_counter() - started
+
+    def fit_graph(self, tickets: pd.DataFrame, texts: pd.Series, vectors, graph: tuple[np.ndarray, np.ndarray],
+                  representation, messages: pd.DataFrame | None = None, previous=None) -> DuplicateFinder:
+        """Group, name and rank tickets whose cleaned texts, vectors and neighbour graph were computed elsewhere.
+
+        This is :meth:`fit` after its neighbour search, for an engine that vectorises and searches in
+        parallel (:mod:`toolkit.spark.duplicates`): the grouping, naming, ranking and evidence are the
+        same code, so a given graph gives the same clusters as :meth:`fit` would with it.
+
+        Parameters
+        ----------
+        tickets : canonical tickets, row ``i`` being row ``i`` of ``texts``, ``vectors`` and ``graph``.
+        texts : their texts as :attr:`cleaner` (a :class:`TicketCleaner`) made them.
+        vectors : their L2-normalised vectors from ``representation`` (already fitted).
+        graph : (indices, similarities), n x k, as :meth:`NearestNeighbours.kneighbors` gives (-1 = no neighbour).
+        """
+        started = time.perf_counter()
+        check_projects(self.bug_key_projects)
+        frame = _as_tickets(tickets).reset_index(drop=True)
+        indices, similarities = graph
+        if not (len(frame) == len(texts) == vectors.shape[0] == indices.shape[0] == similarities.shape[0]):
+            raise DataError(f"tickets ({len(frame)}), texts ({len(texts)}), vectors ({vectors.shape[0]}) and graph "
+                            f"({indices.shape[0]}) rows differ", table="tickets",
+                            fix="pass the texts, vectors and graph of exactly these tickets, in their order")
+        self._bar = None
+        self.cleaner_ = self.cleaner if self.cleaner is not None else TicketCleaner()
+        self.texts_ = pd.Series(texts, dtype="str").reset_index(drop=True)
+        self.bug_keys_ = ticket_bug_keys(frame, messages, self.bug_key_projects)
+        self.tickets_ = frame[[c for c in KEPT_COLUMNS if c in frame.columns]].reset_index(drop=True)
+        self.representation_ = representation
+        self._set_group_parameters()
+        self.vectors_ = vectors
+        self.timings_ = {}
+        self.term_weights_ = TermWeights(seed=self.seed).fit(self.texts_)
+        self.neighbours_ = self._make_neighbours(progress=False).fit(self.vectors_)
+        self.graph_ = (np.asarray(indices, dtype=np.int64), np.asarray(similarities, dtype=np.float32))
+        self._index()
+        self._finish(previous, started)
         return self
 
     @property

@@ -7,7 +7,9 @@ the toolkit's jobs need (UTC session time, small shuffles, no UI).
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 
 from toolkit.errors import ConfigError
 
@@ -52,6 +54,10 @@ def get_session(master: str = "local[*]", settings: dict | None = None):
                           fix="install Java 17 or newer (Debian: apt-get install default-jre-headless, or "
                               "make java), or use --engine pandas")
     builder = SparkSession.builder.master(master).appName("support-toolkit")
+    # Local Python workers (mapInPandas in the duplicates engine) run this interpreter, which has the toolkit
+    # and its dependencies; a cluster's session names its own executors' Python.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = builder.config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"])
     for key, value in {**LOCAL_SETTINGS, **(settings or {})}.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()

@@ -1,0 +1,63 @@
+"""Duplicate clustering on the Spark engine at scale: synthetic tickets through ``toolkit.spark.duplicates``.
+
+    .venv/bin/python benchmarks/spark_duplicates.py --tickets 100000
+
+The tickets are :func:`benchmarks.duplicates_scale.generate`'s (paraphrased upstream problems among one-off
+questions), written as Parquet by a child process (not timed), then read by Spark and clustered on
+``--master`` (default local[2]): term model on the driver sample, vectors with mapInPandas, k-NN within
+k-means cells, pandas grouping, naming and evidence on the driver. Reported: wall seconds, clusters,
+the Python driver's peak RSS and the Spark JVM's peak RSS. Results go in benchmarks/RESULTS.md ("Spark").
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def write_tickets(path: Path, n: int) -> None:
+    """The generator's n tickets as one Parquet file (run in a child process)."""
+    from benchmarks.duplicates_scale import generate
+
+    tickets, _truth = generate(n)
+    tickets.to_parquet(path, index=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--driver-memory", default="4g")
+    args = parser.parse_args()
+    from benchmarks.spark_scale import jvm_peak_mib
+    from toolkit.spark.duplicates import find_duplicates
+    from toolkit.spark.session import get_session
+
+    folder = Path(tempfile.mkdtemp(prefix="spark-dup-"))
+    try:
+        child = multiprocessing.get_context("spawn").Process(target=write_tickets,
+                                                             args=(folder / "tickets.parquet", args.tickets))
+        child.start()
+        child.join()
+        spark = get_session(args.master, {"spark.driver.memory": args.driver_memory})
+        started = time.perf_counter()
+        finder = find_duplicates(spark.read.parquet(str(folder / "tickets.parquet")), seed=0)
+        seconds = time.perf_counter() - started
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    driver = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("| tickets | clustering s | clusters | Python driver peak MiB | Spark JVM peak MiB |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    print(f"| {args.tickets:,} | {seconds:.1f} | {len(finder.clusters_)} | {driver:.0f} | {jvm_peak_mib(spark):.0f} |")
+
+
+if __name__ == "__main__":
+    main()
