@@ -36,7 +36,11 @@ def test_valid_parameters_are_normalised(tmp_path, tickets):
     ({"tickets_path": "missing.csv"},
      "`tickets_path`: file missing.csv does not exist. Fix: check the path; relative paths are read from {tmp}"),
     ({"tickets_path": "."},
-     "`tickets_path`: . is a folder, not a file. Fix: pass the path of the exported file itself"),
+     "`tickets_path`: . is a folder, not a file. Fix: pass the path of the exported file itself (a folder of "
+     'Parquet files loads with engine="spark")'),
+    ({"maturity_model": "."}, "`maturity_model`: . is a folder, not a file. Fix: pass the path of the exported file "
+                              "itself"),
+    ({"engine": "dask"}, "`engine`: 'dask' is not an engine. Fix: use one of pandas, spark"),
     ({"tickets_path": 3}, '`tickets_path`: expected text, got int 3. Fix: pass a string, e.g. tickets_path="..."'),
     ({"client_name": ""}, "`client_name`: is empty. Fix: pass a non-empty value"),
     ({"period_start": "31/01/2026"}, "`period_start`: '31/01/2026' is not a date. Fix: write it as YYYY-MM-DD, "
@@ -100,3 +104,25 @@ def test_parse_period():
 
 def test_defaults_are_the_dataclass_defaults():
     assert ReportParameters().redact_pii is True
+
+
+def test_the_spark_engine_takes_parquet_folders_for_tickets_and_messages(tmp_path, tickets):
+    (tmp_path / "tickets.parquet").mkdir()
+    (tmp_path / "messages.parquet").mkdir()
+    params = validate_parameters({"tickets_path": "tickets.parquet", "messages_path": "messages.parquet",
+                                  "engine": "Spark"}, base_dir=tmp_path)
+    assert (params.engine, params.tickets_path, params.messages_path) == (
+        "spark", (tmp_path / "tickets.parquet").resolve(), (tmp_path / "messages.parquet").resolve())
+    assert params.as_notebook_parameters()["engine"] == "spark"
+    with pytest.raises(ConfigError, match=r"^`survey_path`: \. is a folder, not a file\. Fix: pass the path of the "
+                                          r"exported file itself$"):
+        validate_parameters({"tickets_path": "tickets.parquet", "survey_path": ".", "engine": "spark"},
+                            base_dir=tmp_path)
+
+
+def test_the_spark_engine_without_pyspark_says_how_to_install_it(tmp_path, tickets, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "pyspark", None)  # import pyspark raises ImportError
+    with pytest.raises(ConfigError) as err:
+        validate_parameters({"tickets_path": "tickets.csv", "engine": "spark"}, base_dir=tmp_path)
+    assert str(err.value) == ("`engine`: the Spark engine needs pyspark, which is not installed. Fix: pip install "
+                              '"support-toolkit[spark]" (and Java 17 or newer), or use --engine pandas')

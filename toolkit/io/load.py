@@ -533,22 +533,14 @@ def read_report(path: str | os.PathLike) -> LoadReport | None:
     return _read_parquet(Path(path))[1]
 
 
-def _read_parquet(path: Path) -> tuple[pd.DataFrame, LoadReport | None]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def frame_from_arrow(arrow, table: str = "") -> pd.DataFrame:
+    """A canonical pandas frame from an Arrow table as :func:`write_table` stores it (either engine).
 
-    try:
-        arrow = pq.read_table(path)
-    except (OSError, pa.ArrowException) as exc:
-        raise DataError(f"cannot read the Parquet table ({exc})", file=str(path),
-                        fix="write it again with support-toolkit load ... --out") from None
-    meta = dict(arrow.schema.metadata or {})
-    if path.is_dir() and (path / REPORT_FILE).exists():
-        meta[b"support_toolkit.report"] = (path / REPORT_FILE).read_bytes()
-        meta[b"support_toolkit.table"] = json.loads(meta[b"support_toolkit.report"])["table"].encode()
+    ``extra`` (JSON text) and ``tags`` (lists) become Python objects; with ``table`` named, every
+    column takes the canonical dtype, so the frame equals the pandas loader's.
+    """
     nested = {name: arrow.column(name) for name in ("extra", "tags") if name in arrow.column_names}
     frame = arrow.drop_columns(list(nested)).to_pandas()
-    table = meta.get(b"support_toolkit.table", b"").decode()
     # Rebuild the Python objects in bulk: one JSON document for all rows, pyarrow's own list conversion
     # (per-row json.loads / numpy-array iteration take seconds on a million rows).
     if "extra" in nested:
@@ -562,5 +554,22 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, LoadReport | None]:
         for col in template.columns:
             if col in frame.columns and col not in ("tags", "extra"):
                 frame[col] = frame[col].astype(template[col].dtype)
+    return frame
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, LoadReport | None]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        arrow = pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise DataError(f"cannot read the Parquet table ({exc})", file=str(path),
+                        fix="write it again with support-toolkit load ... --out") from None
+    meta = dict(arrow.schema.metadata or {})
+    if path.is_dir() and (path / REPORT_FILE).exists():
+        meta[b"support_toolkit.report"] = (path / REPORT_FILE).read_bytes()
+        meta[b"support_toolkit.table"] = json.loads(meta[b"support_toolkit.report"])["table"].encode()
+    frame = frame_from_arrow(arrow, meta.get(b"support_toolkit.table", b"").decode())
     report = meta.get(b"support_toolkit.report")
     return frame, (LoadReport.from_json(report.decode()) if report else None)

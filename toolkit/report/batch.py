@@ -67,6 +67,7 @@ KEYS = {
     "labels": "labels_path",
     "releases": "releases_path",
     "schedule": "schedule_path",
+    "engine": "engine",
 }
 OTHER_KEYS = ("period", "name", "notebook", "title")
 SUMMARY_COLUMNS = ["client", "status", "seconds", "size_mb", "html", "warnings", "error"]

@@ -94,6 +94,9 @@ def _data_options(command):
         click.option("--releases", type=click.Path(),
                      help="The client's releases and changes, CSV or YAML (date, name, product): volume spikes are "
                           "reported with the change just before them (optional)."),
+        click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas", show_default=True,
+                     help="spark: load the ticket and message exports (CSV, or Parquet files and folders) on "
+                          "Apache Spark and search for duplicate tickets there (docs/spark.md)."),
         click.option("--schedule", type=click.Path(),
                      help="The helpdesk's business-hours schedule (YAML): response times, SLA attainment and the "
                           "watermelon check in business minutes, as the helpdesk counts them (default: calendar)."),
@@ -119,8 +122,8 @@ def _data_options(command):
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def report(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
            portfolio, period, timezone, no_redact, show_names, named_respondents, duplicates_representation,
-           engagement, labels, releases, schedule, logo, accent, baseline, notebook, name, out, batch, demo, demo_after,
-           pdf, quiet) -> None:
+           engagement, labels, releases, engine, schedule, logo, accent, baseline, notebook, name, out, batch, demo,
+           demo_after, pdf, quiet) -> None:
     """Render a client's HTML report from their exports.
 
     \b
@@ -160,7 +163,7 @@ def report(client, tickets, tickets_format, messages, messages_format, survey, s
         options["baseline"] = baseline
     options.update(_people_options(show_names, named_respondents))
     options.update({k: v for k, v in {"engagement": engagement, "labels": labels, "releases": releases,
-                                      "schedule": schedule}.items() if v})
+                                      "schedule": schedule, "engine": engine}.items() if v})
     job = job_from_options(options, base_dir=Path.cwd())
     result = render_report(job.parameters, out, job.name, notebook=job.notebook, title=job.title,
                            progress=not quiet, **({"pdf": True} if pdf else {}))
@@ -200,7 +203,7 @@ def _options(client, tickets, tickets_format, messages, messages_format, survey,
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def tables(client, tickets, tickets_format, messages, messages_format, survey, survey_format, invitations, maturity,
            portfolio, period, timezone, no_redact, show_names, named_respondents, duplicates_representation,
-           engagement, labels, releases, schedule, name, out, quiet) -> None:
+           engagement, labels, releases, engine, schedule, name, out, quiet) -> None:
     """Write a client's results bundle (every report table, tables.xlsx, manifest.json) without the HTML.
 
     \b
@@ -217,7 +220,7 @@ def tables(client, tickets, tickets_format, messages, messages_format, survey, s
         options["name"] = name
     options.update(_people_options(show_names, named_respondents))
     options.update({k: v for k, v in {"engagement": engagement, "labels": labels, "releases": releases,
-                                      "schedule": schedule}.items() if v})
+                                      "schedule": schedule, "engine": engine}.items() if v})
     job = job_from_options(options, base_dir=Path.cwd())
     bundle = write_tables(job.parameters, out, job.name, notebook=job.notebook, progress=not quiet)
     click.echo(f"wrote {bundle}")

@@ -10,6 +10,7 @@ into the data-quality appendix.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -77,8 +78,14 @@ class Engagement:
         return local.min().normalize(), local.max().normalize()
 
 
-def _read(path: Path, table: str, fmt: str, tz: str, model: Path | None) -> tuple[pd.DataFrame, pd.DataFrame, int, str]:
-    """One file through its toolkit loader: (canonical frame, rejected rows, rows read, how it was read)."""
+def _read(path: Path, table: str, fmt: str, tz: str, model: Path | None,
+          engine: str = "pandas") -> tuple[pd.DataFrame, pd.DataFrame, int, str]:
+    """One file through its toolkit loader: (canonical frame, rejected rows, rows read, how it was read).
+
+    With ``engine="spark"`` tickets and messages are read, mapped and checked on Spark
+    (:mod:`toolkit.spark.load`: the same mappings, rejection reasons and load report) and the kept rows
+    come to this process for the report's statistics; survey and interview files load with pandas.
+    """
     if table == "maturity_answers":
         from toolkit.maturity.answers import read_answers
 
@@ -88,6 +95,11 @@ def _read(path: Path, table: str, fmt: str, tz: str, model: Path | None) -> tupl
 
     loader = {"tickets": io.load_tickets, "messages": io.load_messages,
               "survey_responses": io.load_survey_responses, "survey_invitations": io.load_invitations}[table]
+    if engine == "spark":
+        from toolkit.spark import load as spark_load
+
+        if table in spark_load.TABLES:
+            loader = partial(spark_load.load_collected, table=table)
     try:
         frame, report = loader(path, source=None if fmt in ("auto", "canonical") else fmt, tz=tz)
     except DataError as exc:
@@ -188,7 +200,7 @@ def load_engagement(params: ReportParameters) -> Engagement:
             tables[table] = None
             continue
         fmt = getattr(params, format_key) if format_key else "auto"
-        frame, bad, read, notes = _read(path, table, fmt, params.timezone, params.maturity_model)
+        frame, bad, read, notes = _read(path, table, fmt, params.timezone, params.maturity_model, params.engine)
         if time_col is not None:
             keep = _in_period(frame[time_col], params)
         elif table == "messages" and tables.get("tickets") is not None:

@@ -25,6 +25,8 @@ from toolkit.validation import SEGMENT_COLUMNS, check_sla_targets, check_tz
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _FOLDERS_ALLOWED = ("maturity_path", "portfolio_path", "baseline_path")  # answer / score files; a bundle
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
+_SPARK_INPUTS = ("tickets_path", "messages_path")  # what the Spark engine loads (toolkit.spark.load.TABLES)
+ENGINES = ("pandas", "spark")
 _PATHS = ("tickets_path", "messages_path", "survey_path", "invitations_path", "maturity_path", "maturity_model",
           "portfolio_path", "logo_path", "baseline_path", "engagement_file", "labels_path", "releases_path",
           "schedule_path")
@@ -47,6 +49,9 @@ class ReportParameters:
     schedule or rules choosing one per ticket; :func:`toolkit.ops.load_schedules`): response times,
     SLA attainment, too-quick resolutions and the watermelon check are then counted in business
     minutes, as the helpdesk counts them, and the report says so; without it, calendar minutes.
+    ``engine`` is ``pandas`` (one process, the default) or ``spark``: the ticket and message exports
+    (CSV, gzipped CSV, or Parquet files and folders) are then loaded on Apache Spark and the
+    upstream problems' neighbour search runs there (:mod:`toolkit.report.inputs`, ``docs/spark.md``).
     """
 
     client_name: str = "Northwind Cloud"
@@ -77,6 +82,7 @@ class ReportParameters:
     labels_path: Path | None = None
     releases_path: Path | None = None
     schedule_path: Path | None = None
+    engine: str = "pandas"
 
     def as_notebook_parameters(self) -> dict[str, Any]:
         """Plain values for papermill (paths and dates as strings, empty string for "not given")."""
@@ -109,7 +115,8 @@ def _text(key: str, value: Any, *, allow_empty: bool = False) -> str:
     return value.strip()
 
 
-def _path(key: str, value: Any, base: Path, *, required: bool) -> Path | None:
+def _path(key: str, value: Any, base: Path, *, required: bool, folder: bool = False) -> Path | None:
+    """An existing file as an absolute path; a folder only for :data:`_FOLDERS_ALLOWED` or when ``folder``."""
     if isinstance(value, Path):
         value = str(value)
     text = _text(key, value, allow_empty=not required)
@@ -121,8 +128,9 @@ def _path(key: str, value: Any, base: Path, *, required: bool) -> Path | None:
     if not path.exists():
         raise _fail(key, f"file {text} does not exist", "check the path" if Path(text).is_absolute()
                     else f"check the path; relative paths are read from {base}")
-    if path.is_dir() and key not in _FOLDERS_ALLOWED:
-        raise _fail(key, f"{text} is a folder, not a file", "pass the path of the exported file itself")
+    if path.is_dir() and key not in _FOLDERS_ALLOWED and not folder:
+        spark = ' (a folder of Parquet files loads with engine="spark")' if key in _SPARK_INPUTS else ""
+        raise _fail(key, f"{text} is a folder, not a file", f"pass the path of the exported file itself{spark}")
     return path
 
 
@@ -196,6 +204,17 @@ def _representation(key: str, value: Any) -> str:
     return text
 
 
+def _engine(key: str, value: Any) -> str:
+    text = _text(key, value or "pandas").lower()
+    if text not in ENGINES:
+        raise _fail(key, f"{text!r} is not an engine", f"use one of {', '.join(ENGINES)}")
+    if text == "spark":
+        from toolkit.spark.session import pyspark
+
+        pyspark()  # not installed: says how to install the extra, before any notebook runs
+    return text
+
+
 def _names(key: str, value: Any) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
@@ -232,8 +251,10 @@ def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = "."
     base = Path(base_dir).resolve()
     given = {**{f.name: getattr(ReportParameters(), f.name) for f in fields(ReportParameters)}, **values}
     out: dict[str, Any] = {"client_name": _text("client_name", given["client_name"])}
+    out["engine"] = _engine("engine", given["engine"])
     for key in _PATHS:
-        out[key] = _path(key, given[key], base, required=key == "tickets_path")
+        out[key] = _path(key, given[key], base, required=key == "tickets_path",
+                         folder=out["engine"] == "spark" and key in _SPARK_INPUTS)
     if out["logo_path"] is not None and out["logo_path"].suffix.lower() not in _LOGO_SUFFIXES:
         raise _fail("logo_path", f"{out['logo_path'].name} is not an image", "use a PNG, JPEG or SVG file")
     for key, table in (("tickets_format", "tickets"), ("messages_format", "messages"),

@@ -480,7 +480,7 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     Clusters are found in the tickets' subject and description (see :mod:`toolkit.duplicates`);
     ``examples`` are the representative tickets of the ``top`` clusters.
     """
-    from toolkit.duplicates import DuplicateFinder, weekly_counts
+    from toolkit.duplicates import weekly_counts
     from toolkit.duplicates.representation import DESCRIPTIONS
 
     tickets = engagement.tickets
@@ -495,7 +495,7 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     if store is not None and _covers(store, tickets):
         finder = None  # the analyst's labels already group every ticket of this period
     else:
-        finder = DuplicateFinder(representation=representation, seed=seed).fit(tickets)
+        finder = _find_duplicates(tickets, representation, seed, engine=engagement.parameters.engine)
         result.notes.append(f"Tickets were compared by {DESCRIPTIONS[representation]}.")
     if store is not None:
         _from_labels(result, tickets, store, finder)
@@ -521,6 +521,18 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     examples = examples[~pd.concat([examples["cluster_id"], wording], axis=1).duplicated()]
     result.examples = examples.groupby("cluster_id", sort=False).head(3).reset_index(drop=True)
     return result
+
+
+def _find_duplicates(tickets: pd.DataFrame, representation: str, seed: int, *, engine: str):
+    """A fitted DuplicateFinder; on Spark, vectors and neighbour search run there (:mod:`toolkit.spark.duplicates`)."""
+    if engine == "spark":
+        from toolkit.spark.duplicates import find_duplicates
+        from toolkit.spark.load import to_spark
+
+        return find_duplicates(to_spark(tickets), representation=representation, seed=seed)
+    from toolkit.duplicates import DuplicateFinder
+
+    return DuplicateFinder(representation=representation, seed=seed).fit(tickets)
 
 
 def _label_store(path):

@@ -312,3 +312,40 @@ def write_table(frame, path: str | os.PathLike, *, report: LoadReport | None = N
     if report is not None:
         (path / REPORT_FILE).write_text(report.to_json(), encoding="utf-8")
     return path
+
+
+def load_collected(path, table: str, **kwargs) -> tuple[pd.DataFrame, LoadReport]:
+    """:func:`load_table` with the kept rows collected: (pandas frame, load report), as :func:`toolkit.io.load_tickets`
+    and :func:`toolkit.io.load_messages` return them (the report's Spark engine reads its inputs so)."""
+    frame, report = load_table(path, table, **kwargs)
+    return to_pandas(frame, table), report
+
+
+def to_pandas(frame, table: str) -> pd.DataFrame:
+    """A canonical Spark table collected to the driver as the pandas engine's frame (same columns and dtypes).
+
+    Row-level: the driver then holds the whole table (the report's statistics read it there), so it is
+    for tables that fit one machine's memory; Arrow carries it without a Python object per value.
+    """
+    from toolkit.io.load import frame_from_arrow
+
+    return frame_from_arrow(frame.toArrow(), table)
+
+
+def to_spark(frame: pd.DataFrame, *, spark=None):
+    """A canonical pandas frame as a Spark DataFrame, the way the Spark loader holds it (``extra`` as JSON text).
+
+    The report's Spark engine hands the tickets it has checked, cut to the period and masked for personal data
+    back to Spark for the duplicate search, so both engines cluster the same text.
+    """
+    import json
+
+    spark = spark or get_session()
+    frame = frame.copy()
+    if "extra" in frame.columns:
+        frame["extra"] = [json.dumps(e, ensure_ascii=False, default=str) if isinstance(e, dict) and e else None
+                          for e in frame["extra"]]
+    for column in frame.columns:  # Arrow has no type for pandas' categories or nullable extension dtypes
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].astype(object)
+    return spark.createDataFrame(frame)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gzip
 import io
 import os
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ class SparkRaw:
 
 
 def read_export(spark, path: str | os.PathLike) -> SparkRaw:
-    """Read ``path``: a ``.csv``/``.tsv``/``.txt`` file, a Parquet file or folder, or a Spark table name."""
+    """Read ``path``: a ``.csv``/``.tsv``/``.txt`` file (or gzipped), a Parquet file or folder, or a Spark table."""
     from pyspark.sql import functions as F
 
     file = str(path)
@@ -53,6 +54,8 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
         raise DataError("no such file, folder or Spark table", file=file,
                         fix="check the path, or give a table name the session's catalog knows (db.table)")
     suffix = "".join(location.suffixes).lower()
+    compressed = suffix.endswith(".gz")  # Spark decompresses gzip by the extension (one task per file)
+    suffix = suffix.removesuffix(".gz")
     uri_folder = "://" in file and not any(suffix.endswith(s) for s in (".csv", ".tsv", ".txt"))
     if location.is_dir() or suffix.endswith(".parquet") or uri_folder:  # s3://.../tickets/: a lake folder
         return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1)
@@ -64,7 +67,7 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     if "://" in file:
         raise DataError("the Spark engine reads CSV exports from local or mounted paths", file=file,
                         fix="copy the export to a mounted path (e.g. /dbfs/...), or land it as Parquet")
-    with open(location, "rb") as fh:
+    with (gzip.open if compressed else open)(location, "rb") as fh:
         head = fh.read(SAMPLE_BYTES)
     encoding = "utf-8"
     if head[:3] == codecs.BOM_UTF8:
