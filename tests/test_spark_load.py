@@ -129,3 +129,19 @@ def test_generic_messages_load_the_same_on_spark(spark, tmp_path):
     got = read_table(write_from_spark(frame, tmp_path / "messages.parquet", report=report))
     assert_same_report(expected_report, report)
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_collected_rows_can_be_cut_to_a_period_or_to_tickets_while_the_report_counts_every_row(spark):
+    from datetime import date
+
+    from toolkit.spark.load import created_near, load_collected, of_tickets
+
+    path = FIXTURES / "zendesk_tickets.csv"
+    near, report = load_collected(path, "tickets", spark=spark, tz="Europe/Berlin",
+                                  where=created_near(date(2026, 3, 29), date(2026, 3, 31)))
+    assert near["ticket_id"].tolist() == ["10234", "10232"]  # 1 Apr; 28 Mar 23:30 UTC (kept at row 6)
+    assert (report.rows_read, report.rows_kept) == (7, 4)
+    chosen, _ = load_collected(path, "tickets", spark=spark, tz="Europe/Berlin",
+                               where=of_tickets(pd.Series(["10233", "10231", "99"])))
+    assert chosen["ticket_id"].tolist() == ["10231", "10233"]  # the file's order
+    assert created_near(None, None) is None

@@ -78,30 +78,33 @@ class Engagement:
         return local.min().normalize(), local.max().normalize()
 
 
-def _read(path: Path, table: str, fmt: str, tz: str, model: Path | None,
-          engine: str = "pandas") -> tuple[pd.DataFrame, pd.DataFrame, int, str]:
-    """One file through its toolkit loader: (canonical frame, rejected rows, rows read, how it was read).
+def _read(path: Path, table: str, fmt: str, params: ReportParameters,
+          tickets: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame, int, int, str]:
+    """One file through its toolkit loader: (canonical frame, rejected rows, rows read, rows kept, how it was read).
 
     With ``engine="spark"`` tickets and messages are read, mapped and checked on Spark
-    (:mod:`toolkit.spark.load`: the same mappings, rejection reasons and load report) and the kept rows
-    come to this process for the report's statistics; survey and interview files load with pandas.
+    (:mod:`toolkit.spark.load`: the same mappings, rejection reasons and load report), and only the rows
+    that can be in the period (tickets created within a day of it, messages of those ``tickets``) come to
+    this process for the report's statistics; survey and interview files load with pandas.
     """
     if table == "maturity_answers":
         from toolkit.maturity.answers import read_answers
 
-        answers = read_answers(path, model)
-        return answers, pd.DataFrame(columns=schema.REJECTED_COLUMNS), len(answers), ""
+        answers = read_answers(path, params.maturity_model)
+        return answers, pd.DataFrame(columns=schema.REJECTED_COLUMNS), len(answers), len(answers), ""
     from toolkit import io
 
     loader = {"tickets": io.load_tickets, "messages": io.load_messages,
               "survey_responses": io.load_survey_responses, "survey_invitations": io.load_invitations}[table]
-    if engine == "spark":
+    if params.engine == "spark":
         from toolkit.spark import load as spark_load
 
         if table in spark_load.TABLES:
-            loader = partial(spark_load.load_collected, table=table)
+            near = (spark_load.created_near(params.period_start, params.period_end) if table == "tickets"
+                    else spark_load.of_tickets(tickets["ticket_id"]) if tickets is not None else None)
+            loader = partial(spark_load.load_collected, table=table, where=near)
     try:
-        frame, report = loader(path, source=None if fmt in ("auto", "canonical") else fmt, tz=tz)
+        frame, report = loader(path, source=None if fmt in ("auto", "canonical") else fmt, tz=params.timezone)
     except DataError as exc:
         if not exc.sources and exc.mapping is None:
             raise
@@ -109,7 +112,7 @@ def _read(path: Path, table: str, fmt: str, tz: str, model: Path | None,
     source = "canonical columns" if report.source == "generic" and fmt in ("auto", "canonical") else report.source
     how = f"{source} ({'detected' if report.source_detected else 'given'})"
     notes = f"{how}." + (" " + "; ".join(n.rstrip(".") for n in report.notes) + "." if report.notes else "")
-    return frame, report.rejected, report.rows_read, notes
+    return frame, report.rejected, report.rows_read, report.rows_kept, notes
 
 
 def _report_fix(exc: DataError, path: Path, table: str) -> str:
@@ -200,15 +203,15 @@ def load_engagement(params: ReportParameters) -> Engagement:
             tables[table] = None
             continue
         fmt = getattr(params, format_key) if format_key else "auto"
-        frame, bad, read, notes = _read(path, table, fmt, params.timezone, params.maturity_model, params.engine)
+        frame, bad, read, loaded, notes = _read(path, table, fmt, params, tables.get("tickets"))
         if time_col is not None:
             keep = _in_period(frame[time_col], params)
         elif table == "messages" and tables.get("tickets") is not None:
             keep = frame["ticket_id"].isin(tables["tickets"]["ticket_id"])
         else:
             keep = pd.Series(True, index=frame.index)
-        outside = int((~keep).sum())
         frame = frame[keep.to_numpy()].reset_index(drop=True)
+        outside = loaded - len(frame)  # the Spark engine leaves rows far outside the period on Spark
         if table == "maturity_answers" and not params.show_names:
             frame = respondent_ids(frame, named=params.named_respondents)
             notes = f"{notes} Interviewees shown by role group.".strip()
@@ -216,7 +219,7 @@ def load_engagement(params: ReportParameters) -> Engagement:
             raise _no_tickets(path, read, bad, outside)
         tables[table] = frame
         rows.append({"file": path.name, "table": table, "format": fmt, "rows_read": read,
-                     "rows_kept": len(frame) + outside, "rows_rejected": len(bad), "outside_period": outside,
+                     "rows_kept": loaded, "rows_rejected": len(bad), "outside_period": outside,
                      "rows_used": len(frame),
                      "notes": notes})
         if len(bad):

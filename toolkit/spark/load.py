@@ -52,8 +52,11 @@ def load_messages(path: str | os.PathLike, *, spark=None, source: str | None = N
 
 
 def load_table(path, table: str, *, spark=None, source=None, mapping=None, tz: str = "UTC", extra=(),
-               dayfirst: bool = False):
+               dayfirst: bool = False, where=None):
     """The pipeline behind :func:`load_tickets` and :func:`load_messages`.
+
+    ``where`` (Spark DataFrame -> DataFrame) chooses which of the kept rows are returned, in the file's
+    order; the load report counts every row.
 
     Whole-stage code generation is off while the rows are mapped: the parsers' expressions exceed the
     JVM's method size, so Spark would try to compile them, fail, and fall back to the same interpreted
@@ -67,12 +70,13 @@ def load_table(path, table: str, *, spark=None, source=None, mapping=None, tz: s
     before = spark.conf.get("spark.sql.codegen.wholeStage", "true")
     spark.conf.set("spark.sql.codegen.wholeStage", "false")
     try:
-        return _load_table(spark, path, table, source=source, mapping=mapping, tz=tz, extra=extra, dayfirst=dayfirst)
+        return _load_table(spark, path, table, source=source, mapping=mapping, tz=tz, extra=extra, dayfirst=dayfirst,
+                           where=where)
     finally:
         spark.conf.set("spark.sql.codegen.wholeStage", before)
 
 
-def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst):
+def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst, where):
     from pyspark.sql import functions as F
 
     file = str(path)
@@ -103,7 +107,8 @@ def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst
     counts = frame.agg(F.count_if(kept_rows).alias("__kept"), F.count_if(~kept_rows).alias("__rejected"),
                        *(_business_time_aggs(kept_rows) if table == "tickets" else [])).first().asDict()
     rejected = _rejected(raw, frame, counts, file=file)
-    kept = frame.where(kept_rows).orderBy("_row").select(*schema.names)  # the file's order
+    kept = frame.where(kept_rows)
+    kept = (where(kept) if where is not None else kept).orderBy("_row").select(*schema.names)  # the file's order
     rows_kept = counts["__kept"]
     if table == "tickets":
         notes += _business_time_notes(counts)
@@ -314,11 +319,43 @@ def write_table(frame, path: str | os.PathLike, *, report: LoadReport | None = N
     return path
 
 
-def load_collected(path, table: str, **kwargs) -> tuple[pd.DataFrame, LoadReport]:
+def load_collected(path, table: str, *, where=None, **kwargs) -> tuple[pd.DataFrame, LoadReport]:
     """:func:`load_table` with the kept rows collected: (pandas frame, load report), as :func:`toolkit.io.load_tickets`
-    and :func:`toolkit.io.load_messages` return them (the report's Spark engine reads its inputs so)."""
-    frame, report = load_table(path, table, **kwargs)
+    and :func:`toolkit.io.load_messages` return them (the report's Spark engine reads its inputs so).
+
+    ``where`` (Spark DataFrame -> DataFrame, e.g. :func:`created_near`) chooses the rows collected; the
+    load report still counts every row.
+    """
+    frame, report = load_table(path, table, where=where, **kwargs)
     return to_pandas(frame, table), report
+
+
+def created_near(start, end):
+    """A ``where`` for :func:`load_collected`: tickets created from the day before ``start`` to the day after
+    ``end`` (dates; ``None``: open), in UTC: every time zone's days of the period, cut exactly by the caller."""
+    from pyspark.sql import functions as F
+
+    if start is None and end is None:
+        return None
+
+    def near(frame):
+        keep = F.lit(True)
+        if start is not None:
+            keep &= F.col("created_at") >= F.lit(pd.Timestamp(start) - pd.Timedelta(days=1))
+        if end is not None:
+            keep &= F.col("created_at") < F.lit(pd.Timestamp(end) + pd.Timedelta(days=2))
+        return frame.where(keep)
+    return near
+
+
+def of_tickets(ticket_ids: pd.Series):
+    """A ``where`` for :func:`load_collected`: the rows (messages) whose ``ticket_id`` is one of ``ticket_ids``."""
+    def of(frame):
+        from pyspark.sql import functions as F
+
+        ids = frame.sparkSession.createDataFrame(pd.DataFrame({"ticket_id": ticket_ids.astype(str).unique()}))
+        return frame.join(F.broadcast(ids), "ticket_id", "left_semi")
+    return of
 
 
 def to_pandas(frame, table: str) -> pd.DataFrame:
