@@ -45,6 +45,26 @@ SEGMENT_COLUMNS = ("team", "channel", "priority", "product", "assignee", "organi
 """Ticket columns a result can be split by (``by``); ``period`` adds the ``freq`` bucket."""
 
 
+ENGINES = ("pandas", "spark")
+"""Where the row-level work runs: pandas in this process (the default), or Apache Spark (``docs/spark.md``)."""
+
+
+def check_engine(engine: object, key: str = "engine") -> str:
+    """``engine`` in lower case if it is one of :data:`ENGINES`, else raise ConfigError; ``spark`` needs pyspark.
+
+    >>> check_engine("Spark") if __import__("importlib").util.find_spec("pyspark") else "spark"
+    'spark'
+    """
+    text = str(engine or "pandas").strip().lower()
+    if text not in ENGINES:
+        raise ConfigError(f"{text!r} is not an engine", key=key, fix=f"use one of {', '.join(ENGINES)}")
+    if text == "spark":
+        from toolkit.spark.session import pyspark
+
+        pyspark()  # not installed: says how to install the extra, before any work starts
+    return text
+
+
 def check_tz(tz: object, key: str = "tz") -> str:
     """Return ``tz`` if it is an IANA time zone name, else raise ConfigError.
 

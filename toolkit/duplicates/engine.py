@@ -16,6 +16,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from toolkit.errors import ConfigError, DataError
+from toolkit.validation import check_engine
 
 LARGE = 5_000
 """From this many tickets on, the first clustering shows a progress bar."""
@@ -56,11 +57,14 @@ class FinderEngine:
     The first ``fit`` vectorises and links the tickets; later fits on the same tickets only regroup
     (:meth:`DuplicateFinder.regroup`), which is what makes the threshold slider interactive. A
     ``resolution`` of None is the representation's default (``resolution_`` after the first fit).
-    ``finder`` may be an already fitted (e.g. loaded) finder for these tickets.
+    ``finder`` may be an already fitted (e.g. loaded) finder for these tickets. With ``engine="spark"`` the
+    first fit vectorises and searches on Spark (:func:`toolkit.spark.duplicates.find_duplicates`); regrouping
+    then runs here, on the graph it brought back.
     """
 
-    def __init__(self, finder=None, *, seed: int = 0, **finder_params) -> None:
+    def __init__(self, finder=None, *, seed: int = 0, engine: str = "pandas", **finder_params) -> None:
         self.seed = seed
+        self.engine = check_engine(engine)
         self.finder_params = finder_params
         self.finder_ = finder
         self.resolution_ = None if finder is None else finder.resolution_
@@ -88,9 +92,18 @@ class FinderEngine:
                     progress(f"{step}…", done / max(total, 1))
 
             try:
-                self.finder_ = DuplicateFinder(threshold=threshold, min_cluster_size=min_cluster_size,
-                                               resolution=resolution, seed=self.seed, progress=told,
-                                               **self.finder_params).fit(tickets)
+                if self.engine == "spark":
+                    from toolkit.spark.duplicates import find_duplicates
+                    from toolkit.spark.load import to_spark
+
+                    self.finder_ = find_duplicates(to_spark(tickets), threshold=threshold, seed=self.seed,
+                                                   min_cluster_size=min_cluster_size, **self.finder_params)
+                    if resolution is not None:
+                        self.finder_.regroup(resolution=resolution)
+                else:
+                    self.finder_ = DuplicateFinder(threshold=threshold, min_cluster_size=min_cluster_size,
+                                                   resolution=resolution, seed=self.seed, progress=told,
+                                                   **self.finder_params).fit(tickets)
             finally:
                 bar.close()
             self._fitted_ids = ids

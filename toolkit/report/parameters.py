@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ConfigError
-from toolkit.validation import SEGMENT_COLUMNS, check_sla_targets, check_tz
+from toolkit.validation import SEGMENT_COLUMNS, check_engine, check_sla_targets, check_tz
 
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _FOLDERS_ALLOWED = ("maturity_path", "portfolio_path", "baseline_path")  # answer / score files; a bundle
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
 _SPARK_INPUTS = ("tickets_path", "messages_path")  # what the Spark engine loads (toolkit.spark.load.TABLES)
-ENGINES = ("pandas", "spark")
 _PATHS = ("tickets_path", "messages_path", "survey_path", "invitations_path", "maturity_path", "maturity_model",
           "portfolio_path", "logo_path", "baseline_path", "engagement_file", "labels_path", "releases_path",
           "schedule_path")
@@ -204,17 +203,6 @@ def _representation(key: str, value: Any) -> str:
     return text
 
 
-def _engine(key: str, value: Any) -> str:
-    text = _text(key, value or "pandas").lower()
-    if text not in ENGINES:
-        raise _fail(key, f"{text!r} is not an engine", f"use one of {', '.join(ENGINES)}")
-    if text == "spark":
-        from toolkit.spark.session import pyspark
-
-        pyspark()  # not installed: says how to install the extra, before any notebook runs
-    return text
-
-
 def _names(key: str, value: Any) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
@@ -251,7 +239,7 @@ def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = "."
     base = Path(base_dir).resolve()
     given = {**{f.name: getattr(ReportParameters(), f.name) for f in fields(ReportParameters)}, **values}
     out: dict[str, Any] = {"client_name": _text("client_name", given["client_name"])}
-    out["engine"] = _engine("engine", given["engine"])
+    out["engine"] = check_engine(_text("engine", given["engine"] or "pandas"))
     for key in _PATHS:
         out[key] = _path(key, given[key], base, required=key == "tickets_path",
                          folder=out["engine"] == "spark" and key in _SPARK_INPUTS)

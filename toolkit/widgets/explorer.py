@@ -1116,7 +1116,7 @@ def open_explorer(data: str | Path, *, labels_path: str | Path | None = None, so
                   tz: str = "UTC", since: str | None = None, threshold: float | None = None,
                   min_cluster_size: int = 3, redact_text: bool = True, seed: int = 0,
                   representation: str = "tfidf", tracker_url: str | None = None,
-                  ticket_url: str | None = None) -> DuplicateExplorer:
+                  ticket_url: str | None = None, engine: str = "pandas") -> DuplicateExplorer:
     """Load a ticket export and open the explorer on it, with the labels file next to the data.
 
     Parameters
@@ -1132,9 +1132,11 @@ def open_explorer(data: str | Path, *, labels_path: str | Path | None = None, so
         minute for 20,000 tickets on two cores, once: the slider only regroups).
     redact_text : mask names and contact details in ticket text (the "Show names" switch starts off).
     tracker_url, ticket_url : link templates for the Jira export (see :func:`jira_bug_candidates`).
+    engine : ``"pandas"``, or ``"spark"`` to vectorise and search for neighbours on Spark (the ``spark``
+        extra); the explorer and its slider work the same.
     """
     tickets, path = explorer_tickets(data, source=source, tz=tz, since=since)
-    engine = FinderEngine(seed=seed, representation=representation)
-    return DuplicateExplorer(tickets, labels_path=labels_path, data_path=path, engine=engine,
+    finder = FinderEngine(seed=seed, representation=representation, engine=engine)
+    return DuplicateExplorer(tickets, labels_path=labels_path, data_path=path, engine=finder,
                              threshold=threshold, min_cluster_size=min_cluster_size, redact_text=redact_text,
                              tracker_url=tracker_url, ticket_url=ticket_url)
