@@ -26,6 +26,8 @@ output, without the vectorising and neighbour search that dominate the pandas en
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 
@@ -55,7 +57,9 @@ def find_duplicates(tickets, *, representation: str = "tfidf", threshold: float 
     Parameters as :class:`DuplicateFinder`; ``cell_size`` and ``probes`` as
     :class:`~toolkit.duplicates.neighbours.NearestNeighbours`; up to ``exact_limit`` tickets the search is one
     exact cell. ``messages`` (canonical, pandas) adds bug keys
-    quoted in conversations.
+    quoted in conversations. ``timings_`` holds the seconds of each step: ``fit`` (sample and term model),
+    ``vectorise``, ``neighbours`` (cells and search, edges collected), ``collect`` (evidence columns, texts and
+    vectors to the driver), then the driver's ``grouping`` (which includes ``labelling``) and ``total``.
     """
     if representation == "auto":
         representation = "tfidf"
@@ -67,20 +71,33 @@ def find_duplicates(tickets, *, representation: str = "tfidf", threshold: float 
         raise DataError("the tickets have no ticket_id or no subject/description column", table="tickets",
                         column="ticket_id" if missing else "subject, description",
                         fix="pass canonical tickets (toolkit.spark.load.load_tickets)")
+    started = time.perf_counter()
+    timings = {}
+
+    def lap(step: str) -> None:
+        timings[f"{step}_seconds"] = time.perf_counter() - started - sum(timings.values())
+
     numbered = number_rows(tickets)
     cleaner = TicketCleaner()
     model = fit_terms(numbered, cleaner, make_representation(representation, seed=seed, progress=False), seed)
+    lap("fit")
     vectors = ticket_vectors(numbered, cleaner, model).cache()
     try:
         n = vectors.count()
+        lap("vectorise")
         graph = neighbour_graph(vectors, n, k=k, cell_size=cell_size, probes=probes, seed=seed,
                                 exact_limit=exact_limit)
+        lap("neighbours")
         frame, texts, matrix = driver_parts(numbered, vectors)
+        lap("collect")
     finally:
         vectors.unpersist()
     finder = DuplicateFinder(representation=model, threshold=threshold, min_cluster_size=min_cluster_size, k=k,
                              seed=seed, progress=False, cleaner=cleaner)
-    return finder.fit_graph(frame, texts, matrix, graph, model, messages=messages)
+    finder.fit_graph(frame, texts, matrix, graph, model, messages=messages)
+    # grouping_seconds (Leiden, fragments, naming, ranking, evidence) includes labelling_seconds, as in fit
+    finder.timings_ = {**timings, **finder.timings_, "total_seconds": time.perf_counter() - started}
+    return finder
 
 
 def number_rows(tickets):
