@@ -51,28 +51,35 @@ def test_spark_engine_refuses_representations_it_does_not_compute(spark, subset)
         find_duplicates(sdf, representation="semantic-static")
 
 
-def test_duplicates_command_on_spark_writes_the_pandas_columns(spark, subset, tmp_path):
+def test_duplicates_command_on_spark_writes_the_pandas_clusters(spark, subset, tmp_path):
+    """The command on both engines, with the hybrid representation (the sentence model on the executors)."""
+    from toolkit.duplicates.representation import semantic_installed
+
+    if not semantic_installed():
+        pytest.skip("the semantic extra is not installed (make install installs it)")
     path = tmp_path / "tickets.csv"
-    subset.head(600)[["ticket_id", "created_at", "status", "channel", "subject", "description"]].to_csv(path,
+    subset.head(200)[["ticket_id", "created_at", "status", "channel", "subject", "description"]].to_csv(path,
                                                                                                       index=False)
     outs = {}
     for engine in ("pandas", "spark"):
         out = tmp_path / engine / "clusters.csv"
-        result = CliRunner().invoke(cli, ["duplicates", str(path), "--out", str(out), "--representation", "tfidf",
-                                          "--engine", engine])
+        result = CliRunner().invoke(cli, ["duplicates", str(path), "--out", str(out), "--representation", "hybrid",
+                                          "--threshold", "0.4", "--engine", engine])
         assert result.exit_code == 0, result.output
         outs[engine] = (pd.read_csv(out), pd.read_csv(out.with_name("clusters_summary.csv")))
-    assert list(outs["spark"][0].columns) == list(outs["pandas"][0].columns) == ["ticket_id", "cluster_id",
-                                                                                 "cluster_name"]
-    assert list(outs["spark"][1].columns) == list(outs["pandas"][1].columns)
-    assert adjusted_rand_score(outs["pandas"][0]["cluster_id"], outs["spark"][0]["cluster_id"]) >= 0.99
+    assert list(outs["spark"][0].columns) == ["ticket_id", "cluster_id", "cluster_name"]
+    assert (outs["spark"][0]["cluster_id"] >= 0).sum() > 0
+    pd.testing.assert_frame_equal(outs["spark"][0], outs["pandas"][0])
+    pd.testing.assert_frame_equal(outs["spark"][1], outs["pandas"][1])
 
 
 def test_cell_search_keeps_k_edges_per_ticket_and_the_pandas_clusters(spark, subset, both):
     """Above the exact limit tickets are searched in their 2 nearest k-means cells (6 cells of ~500 here).
 
     Forcing cells on 3,000 tickets is the hard case (cells are small next to the topics): the pandas engine's
-    own cell search scores ARI 0.83 against its exact search here, the Spark cells 0.91.
+    own cell search scores ARI 0.83 against its exact search here, the Spark cells 0.865 (k-means made as the
+    pandas search makes it: random initial centres, one run of 5 passes; k-means++ with 3 runs gave 0.91 here
+    but cost minutes on the driver at 300,000 tickets).
     """
     from toolkit.spark.duplicates import find_duplicates
 
@@ -82,7 +89,7 @@ def test_cell_search_keeps_k_edges_per_ticket_and_the_pandas_clusters(spark, sub
     indices, _ = cells.graph_
     assert indices.shape == (SUBSET, 15)
     assert not (indices == np.arange(SUBSET)[:, None]).any()  # a ticket is never its own neighbour
-    assert adjusted_rand_score(pandas_finder.labels_, cells.labels_) >= 0.9
+    assert adjusted_rand_score(pandas_finder.labels_, cells.labels_) >= 0.86
 
 
 def test_fit_graph_with_the_pandas_graph_gives_the_pandas_clusters(subset):
@@ -170,21 +177,29 @@ def test_sentence_model_is_loaded_once_per_python_worker(spark):
     assert sentence_model(settings, None) is not sentence_model(SentenceEmbeddingRepresentation(batch_size=16), None)
 
 
-def test_duplicates_command_on_spark_with_the_hybrid_representation_writes_the_pandas_clusters(spark, subset,
-                                                                                               tmp_path):
-    from toolkit.duplicates.representation import semantic_installed
 
-    if not semantic_installed():
-        pytest.skip("the semantic extra is not installed (make install installs it)")
-    path = tmp_path / "tickets.csv"
-    subset.head(120)[["ticket_id", "created_at", "status", "channel", "subject", "description"]].to_csv(path,
-                                                                                                      index=False)
-    outs = {}
-    for engine in ("pandas", "spark"):
-        out = tmp_path / engine / "clusters.csv"
-        result = CliRunner().invoke(cli, ["duplicates", str(path), "--out", str(out), "--representation", "hybrid",
-                                          "--threshold", "0.4", "--engine", engine])
-        assert result.exit_code == 0, result.output
-        outs[engine] = pd.read_csv(out)
-    assert (outs["spark"]["cluster_id"] >= 0).sum() > 0
-    pd.testing.assert_frame_equal(outs["spark"], outs["pandas"])
+def test_hybrid_rows_travel_as_values_and_columns_and_come_back_bit_for_bit():
+    import scipy.sparse as sp
+
+    from toolkit.spark.duplicates import vector_columns, vector_matrix
+
+    rows = sp.csr_matrix(np.array([[0.6, 0, 0, 0.8], [0, 0, 0, 0], [0, 0.5, 0.5, 0.70710677]], dtype=np.float32))
+    travelled = pd.DataFrame(vector_columns(rows, width=4))
+    assert [v.tolist() for v in travelled["columns"]] == [[0, 3], [], [1, 2, 3]]
+    back = vector_matrix(travelled, width=4)
+    assert back.dtype == np.float32 and back.shape == (3, 4)
+    np.testing.assert_array_equal(back.toarray(), rows.toarray())
+    dense = pd.DataFrame(vector_columns(rows.toarray(), width=None))
+    np.testing.assert_array_equal(vector_matrix(dense, width=None), rows.toarray())
+
+
+def test_hybrid_cells_are_made_in_the_sentence_model_block():
+    import scipy.sparse as sp
+
+    from toolkit.spark.duplicates import cell_space
+
+    rows = sp.csr_matrix(np.array([[0.6, 0, 0.0, 0.8], [0, 0.6, 0.3, 0.4]], dtype=np.float32))
+    block = cell_space(rows, np.array([False, False, True, True]))
+    np.testing.assert_allclose(block, [[0, 1], [0.6, 0.8]], atol=1e-7)
+    dense = rows.toarray()
+    assert cell_space(dense, None) is dense  # dense rows (tfidf, semantic) are placed as they are

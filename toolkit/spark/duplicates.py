@@ -7,21 +7,30 @@ The scheme, and why it gives the pandas engine's clusters:
    driver on at most :data:`FIT_SAMPLE` cleaned texts (a seeded Spark sample). It learns its vocabulary,
    IDF and SVD on at most 20,000 texts anyway, so up to that size the fit is the pandas fit.
 2. **Vectors with mapInPandas.** The fitted cleaner and representation are broadcast; each partition
-   cleans and vectorises its tickets on an executor.
+   cleans and vectorises its tickets on an executor. The ``semantic`` and ``hybrid`` representations' sentence
+   model (ONNX, int8) is shipped as a file to the executors and loaded once per executor Python worker
+   (:func:`sentence_model`). Its int8 activations are scaled per batch of texts, so a text's vector depends
+   on its batch mates: the distinct texts are ranked and batched exactly as the pandas engine batches them
+   (:func:`sentence_vectors`), one batch per group, and the vectors are the pandas vectors bit for bit.
+   Hybrid rows (sparse TF-IDF columns beside the sentence-model columns) travel as non-zero values and
+   column indices.
 3. **Cells and k-NN within cells.** Up to :data:`EXACT_LIMIT` tickets (the pandas exact limit) there is one
    cell: the search is exact, as in pandas. Above, k-means centroids (one per ~``cell_size`` tickets) are
-   fitted on a sample of at most :data:`CENTROID_SAMPLE` vectors on the driver; each ticket lives in its
-   nearest cell and is searched in its ``probes`` nearest cells (the inverted-file scheme of
-   :class:`~toolkit.duplicates.neighbours.NearestNeighbours`). Within a cell the pandas search is run exactly
-   (rescored and rounded to 1e-6, ties by row), and the best ``k`` over the probed cells are kept.
+   fitted on the driver on 30 vectors per cell (at most :data:`CENTROID_SAMPLE`), as the pandas search fits
+   them; each ticket lives in its nearest cell and is searched in its ``probes`` nearest cells (the inverted-
+   file scheme of :class:`~toolkit.duplicates.neighbours.NearestNeighbours`; hybrid rows are placed by their
+   sentence-model block, as there). Within a cell the pandas search is run exactly (rescored and rounded to
+   1e-6, ties by row; for hybrid rows the dot product is the mixed cosine), and the best ``k`` over the probed
+   cells are kept.
 4. **Edges to the driver, pandas grouping there.** Only the edge list comes back (at most ``k`` per ticket);
    :meth:`DuplicateFinder.fit_graph` groups it with the pandas :class:`GraphGrouping` (same thresholds,
    Leiden, guards), merges fragments, names, ranks and gathers evidence with the same per-cluster functions,
    so the output has exactly the pandas engine's columns.
 
 What the driver holds: the fitting samples, the edge list, and per ticket its evidence columns, cleaned text
-and vector (128 floats), which naming, ranking and evidence read. That is O(n) like the pandas engine's
-output, without the vectorising and neighbour search that dominate the pandas engine's time.
+and vector (128 floats for tfidf, 384 for semantic, sparse for hybrid), which naming, ranking and evidence
+read. That is O(n) like the pandas engine's output, without the vectorising and neighbour search that
+dominate the pandas engine's time.
 """
 
 from __future__ import annotations
@@ -352,13 +361,18 @@ def cell_centroids(vectors, n: int, cell_size: int, seed: int, exact_limit: int 
         return np.zeros((1, 1), dtype=np.float32), None
     from sklearn.cluster import MiniBatchKMeans
 
-    picked = vectors.sample(fraction=min(1.0, 1.2 * CENTROID_SAMPLE / n), seed=seed).select(*_vector_names(width))
-    sample = vector_matrix(picked.limit(CENTROID_SAMPLE).toPandas(), width)
+    cells = int(max(2, np.ceil(n / cell_size)))
+    # as the pandas search makes its cells: 30 vectors per cell, random initial centres, 5 passes (k-means++
+    # and several inits cost minutes on the driver at 1,000 cells and more, for cells no better balanced)
+    wanted = min(CENTROID_SAMPLE, 30 * cells)
+    picked = vectors.sample(fraction=min(1.0, 1.2 * wanted / n), seed=seed).select(*_vector_names(width))
+    sample = vector_matrix(picked.limit(wanted).toPandas(), width)
     # the pandas search's own rule for which columns of hybrid rows are the dense block
     dense_columns = NearestNeighbours().fit(sample).dense_columns_ if width is not None else None
     space = cell_space(sample, dense_columns)
-    cells = int(min(max(2, round(n / cell_size)), space.shape[0]))
-    fitted = MiniBatchKMeans(cells, random_state=seed, n_init=3, batch_size=4096).fit(space).cluster_centers_
+    cells = min(cells, space.shape[0])
+    fitted = MiniBatchKMeans(cells, init="random", random_state=seed, n_init=1, batch_size=4096,
+                             max_iter=5).fit(space).cluster_centers_
     norms = np.linalg.norm(fitted, axis=1, keepdims=True)
     return (fitted / np.where(norms == 0, 1, norms)).astype(np.float32), dense_columns
 
