@@ -1,12 +1,14 @@
 """Duplicate clustering on the Spark engine at scale: synthetic tickets through ``toolkit.spark.duplicates``.
 
     .venv/bin/python benchmarks/spark_duplicates.py --tickets 100000
+    .venv/bin/python benchmarks/spark_duplicates.py --tickets 2000 --representation hybrid
 
 The tickets are :func:`benchmarks.duplicates_scale.generate`'s (paraphrased upstream problems among one-off
 questions), written as Parquet by a child process (not timed), then read by Spark and clustered on
 ``--master`` (default local[2]): term model on the driver sample, vectors with mapInPandas, k-NN within
 k-means cells, pandas grouping, naming and evidence on the driver. Reported: wall seconds, clusters,
-the Python driver's peak RSS and the Spark JVM's peak RSS. Results go in benchmarks/RESULTS.md ("Spark").
+the Python driver's peak RSS, the Spark JVM's peak RSS, and the seconds of each step (``finder.timings_``).
+Results go in benchmarks/RESULTS.md ("Spark").
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="4g")
+    parser.add_argument("--representation", default="tfidf", choices=["tfidf", "semantic", "hybrid"])
     args = parser.parse_args()
     from benchmarks.spark_scale import jvm_peak_mib
     from toolkit.spark.duplicates import find_duplicates
@@ -49,7 +52,8 @@ def main() -> None:
         child.join()
         spark = get_session(args.master, {"spark.driver.memory": args.driver_memory})
         started = time.perf_counter()
-        finder = find_duplicates(spark.read.parquet(str(folder / "tickets.parquet")), seed=0)
+        finder = find_duplicates(spark.read.parquet(str(folder / "tickets.parquet")),
+                                 representation=args.representation, seed=0)
         seconds = time.perf_counter() - started
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -57,6 +61,9 @@ def main() -> None:
     print("| tickets | clustering s | clusters | Python driver peak MiB | Spark JVM peak MiB |")
     print("| ---: | ---: | ---: | ---: | ---: |")
     print(f"| {args.tickets:,} | {seconds:.1f} | {len(finder.clusters_)} | {driver:.0f} | {jvm_peak_mib(spark):.0f} |")
+    steps = dict(finder.timings_)
+    steps["grouping_seconds"] -= steps["labelling_seconds"]  # fit_graph's grouping time includes the labelling
+    print("steps (s):", ", ".join(f"{name.removesuffix('_seconds')} {value:.1f}" for name, value in steps.items()))
 
 
 if __name__ == "__main__":

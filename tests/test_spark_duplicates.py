@@ -26,7 +26,7 @@ def both(spark, subset):
     pandas_finder = DuplicateFinder(representation="tfidf", seed=0, progress=False).fit(subset)
     sdf = spark.createDataFrame(subset[["ticket_id", "created_at", "subject", "description", "requester_id",
                                         "organization_id", "agent_replies", "satisfaction"]])
-    return pandas_finder, find_duplicates(sdf, seed=0)
+    return pandas_finder, find_duplicates(sdf, representation="tfidf", seed=0)
 
 
 def test_spark_clusters_agree_with_pandas_on_the_sample_client(both):
@@ -47,42 +47,49 @@ def test_spark_engine_refuses_representations_it_does_not_compute(spark, subset)
     from toolkit.spark.duplicates import find_duplicates
 
     sdf = spark.createDataFrame(subset[["ticket_id", "subject", "description"]].head(10))
-    with pytest.raises(ConfigError, match="tfidf representation, not 'semantic'"):
-        find_duplicates(sdf, representation="semantic")
+    with pytest.raises(ConfigError, match="tfidf, semantic, hybrid representations, not 'semantic-static'"):
+        find_duplicates(sdf, representation="semantic-static")
 
 
-def test_duplicates_command_on_spark_writes_the_pandas_columns(spark, subset, tmp_path):
+def test_duplicates_command_on_spark_writes_the_pandas_clusters(spark, subset, tmp_path):
+    """The command on both engines, with the hybrid representation (the sentence model on the executors)."""
+    from toolkit.duplicates.representation import semantic_installed
+
+    if not semantic_installed():
+        pytest.skip("the semantic extra is not installed (make install installs it)")
     path = tmp_path / "tickets.csv"
-    subset.head(600)[["ticket_id", "created_at", "status", "channel", "subject", "description"]].to_csv(path,
+    subset.head(200)[["ticket_id", "created_at", "status", "channel", "subject", "description"]].to_csv(path,
                                                                                                       index=False)
     outs = {}
     for engine in ("pandas", "spark"):
         out = tmp_path / engine / "clusters.csv"
-        result = CliRunner().invoke(cli, ["duplicates", str(path), "--out", str(out), "--representation", "tfidf",
-                                          "--engine", engine])
+        result = CliRunner().invoke(cli, ["duplicates", str(path), "--out", str(out), "--representation", "hybrid",
+                                          "--threshold", "0.4", "--engine", engine])
         assert result.exit_code == 0, result.output
         outs[engine] = (pd.read_csv(out), pd.read_csv(out.with_name("clusters_summary.csv")))
-    assert list(outs["spark"][0].columns) == list(outs["pandas"][0].columns) == ["ticket_id", "cluster_id",
-                                                                                 "cluster_name"]
-    assert list(outs["spark"][1].columns) == list(outs["pandas"][1].columns)
-    assert adjusted_rand_score(outs["pandas"][0]["cluster_id"], outs["spark"][0]["cluster_id"]) >= 0.99
+    assert list(outs["spark"][0].columns) == ["ticket_id", "cluster_id", "cluster_name"]
+    assert (outs["spark"][0]["cluster_id"] >= 0).sum() > 0
+    pd.testing.assert_frame_equal(outs["spark"][0], outs["pandas"][0])
+    pd.testing.assert_frame_equal(outs["spark"][1], outs["pandas"][1])
 
 
 def test_cell_search_keeps_k_edges_per_ticket_and_the_pandas_clusters(spark, subset, both):
     """Above the exact limit tickets are searched in their 2 nearest k-means cells (6 cells of ~500 here).
 
     Forcing cells on 3,000 tickets is the hard case (cells are small next to the topics): the pandas engine's
-    own cell search scores ARI 0.83 against its exact search here, the Spark cells 0.91.
+    own cell search scores ARI 0.83 against its exact search here, the Spark cells 0.865 (k-means made as the
+    pandas search makes it: random initial centres, one run of 5 passes; k-means++ with 3 runs gave 0.91 here
+    but cost minutes on the driver at 300,000 tickets).
     """
     from toolkit.spark.duplicates import find_duplicates
 
     pandas_finder, _ = both
     sdf = spark.createDataFrame(subset[["ticket_id", "created_at", "subject", "description"]])
-    cells = find_duplicates(sdf, seed=0, exact_limit=0, cell_size=500, probes=2)
+    cells = find_duplicates(sdf, representation="tfidf", seed=0, exact_limit=0, cell_size=500, probes=2)
     indices, _ = cells.graph_
     assert indices.shape == (SUBSET, 15)
     assert not (indices == np.arange(SUBSET)[:, None]).any()  # a ticket is never its own neighbour
-    assert adjusted_rand_score(pandas_finder.labels_, cells.labels_) >= 0.9
+    assert adjusted_rand_score(pandas_finder.labels_, cells.labels_) >= 0.86
 
 
 def test_fit_graph_with_the_pandas_graph_gives_the_pandas_clusters(subset):
@@ -99,6 +106,100 @@ def test_duplicates_command_on_spark_names_the_representation_it_cannot_compute(
     subset.head(20)[["ticket_id", "created_at", "status", "channel", "subject", "description"]].to_csv(path,
                                                                                                      index=False)
     result = CliRunner().invoke(cli, ["duplicates", str(path), "--out", str(tmp_path / "c.csv"), "--engine", "spark",
-                                      "--representation", "semantic"])
+                                      "--representation", "tfidf-cosine"])
     assert result.exit_code != 0
-    assert "tfidf representation, not 'semantic'" in str(result.exception) + result.output
+    assert "representations, not 'tfidf-cosine'" in str(result.exception) + result.output
+
+
+# ---------------------------------------------------------------- the sentence model on executors
+SENTENCE_SUBSET = 400  # the sentence model embeds ~300 tickets a second on two cores: a few seconds per engine
+
+
+@pytest.fixture(scope="module", params=["semantic", "hybrid"])
+def sentence_pair(request, spark, subset):
+    """(representation, pandas finder, Spark finder) on the first 400 tickets of the sample client (the same
+    columns for both engines: the evidence reads them)."""
+    from toolkit.duplicates.representation import semantic_installed
+    from toolkit.spark.duplicates import find_duplicates
+
+    if not semantic_installed():
+        pytest.skip("the semantic extra is not installed (make install installs it)")
+    tickets = subset.head(SENTENCE_SUBSET)[["ticket_id", "created_at", "subject", "description", "requester_id",
+                                            "organization_id", "agent_replies", "satisfaction"]]
+    pandas_finder = DuplicateFinder(representation=request.param, seed=0, progress=False).fit(tickets)
+    spark_finder = find_duplicates(spark.createDataFrame(tickets), representation=request.param, seed=0)
+    return request.param, pandas_finder, spark_finder
+
+
+def test_spark_sentence_vectors_equal_the_pandas_vectors(sentence_pair):
+    """int8 activations are scaled per batch of texts, so a text's vector depends on its batch mates; Spark embeds
+    the distinct texts in the pandas engine's batches, so the vectors are the pandas vectors, bit for bit."""
+    representation, pandas_finder, spark_finder = sentence_pair
+    spark_vectors, pandas_vectors = spark_finder.vectors_, pandas_finder.vectors_
+    assert spark_vectors.shape == pandas_vectors.shape == ((SENTENCE_SUBSET, 384) if representation == "semantic"
+                                                           else spark_vectors.shape)
+    if representation == "hybrid":  # sparse: the TF-IDF columns, then 384 sentence-model columns
+        assert spark_vectors.shape[1] > 384
+        spark_vectors, pandas_vectors = spark_vectors.toarray(), pandas_vectors.toarray()
+    np.testing.assert_array_equal(spark_vectors, pandas_vectors)
+
+
+def test_spark_sentence_graph_and_clusters_are_the_pandas_ones(sentence_pair):
+    representation, pandas_finder, spark_finder = sentence_pair
+    np.testing.assert_array_equal(spark_finder.graph_[0], pandas_finder.graph_[0])
+    np.testing.assert_array_equal(spark_finder.graph_[1], pandas_finder.graph_[1])
+    assert spark_finder.labels_.tolist() == pandas_finder.labels_.tolist()
+    assert adjusted_rand_score(pandas_finder.labels_, spark_finder.labels_) == 1.0
+    # a looser threshold (more, larger clusters) from the same graph: still the same grouping
+    assert spark_finder.group(threshold=0.4).tolist() == pandas_finder.group(threshold=0.4).tolist()
+    pd.testing.assert_frame_equal(spark_finder.clusters_, pandas_finder.clusters_)
+
+
+def test_sentence_model_is_loaded_once_per_python_worker(spark):
+    """Eight partitions on two Python workers: each worker's tasks share one model object."""
+    from toolkit.duplicates.representation import SentenceEmbeddingRepresentation, semantic_installed
+    from toolkit.spark.duplicates import sentence_model
+
+    if not semantic_installed():
+        pytest.skip("the semantic extra is not installed (make install installs it)")
+    settings = SentenceEmbeddingRepresentation(progress=False)
+
+    def models(parts):
+        import os
+
+        for pdf in parts:
+            model = sentence_model(settings, None)
+            yield pd.DataFrame({"pid": [os.getpid()] * len(pdf), "model": [id(model)] * len(pdf)})
+
+    seen = spark.range(64).repartition(8).mapInPandas(models, "pid long, model long").toPandas()
+    assert seen.groupby("pid")["model"].nunique().eq(1).all()
+    assert sentence_model(settings, None) is sentence_model(SentenceEmbeddingRepresentation(), None)
+    assert sentence_model(settings, None) is not sentence_model(SentenceEmbeddingRepresentation(batch_size=16), None)
+
+
+
+def test_hybrid_rows_travel_as_values_and_columns_and_come_back_bit_for_bit():
+    import scipy.sparse as sp
+
+    from toolkit.spark.duplicates import vector_columns, vector_matrix
+
+    rows = sp.csr_matrix(np.array([[0.6, 0, 0, 0.8], [0, 0, 0, 0], [0, 0.5, 0.5, 0.70710677]], dtype=np.float32))
+    travelled = pd.DataFrame(vector_columns(rows, width=4))
+    assert [v.tolist() for v in travelled["columns"]] == [[0, 3], [], [1, 2, 3]]
+    back = vector_matrix(travelled, width=4)
+    assert back.dtype == np.float32 and back.shape == (3, 4)
+    np.testing.assert_array_equal(back.toarray(), rows.toarray())
+    dense = pd.DataFrame(vector_columns(rows.toarray(), width=None))
+    np.testing.assert_array_equal(vector_matrix(dense, width=None), rows.toarray())
+
+
+def test_hybrid_cells_are_made_in_the_sentence_model_block():
+    import scipy.sparse as sp
+
+    from toolkit.spark.duplicates import cell_space
+
+    rows = sp.csr_matrix(np.array([[0.6, 0, 0.0, 0.8], [0, 0.6, 0.3, 0.4]], dtype=np.float32))
+    block = cell_space(rows, np.array([False, False, True, True]))
+    np.testing.assert_allclose(block, [[0, 1], [0.6, 0.8]], atol=1e-7)
+    dense = rows.toarray()
+    assert cell_space(dense, None) is dense  # dense rows (tfidf, semantic) are placed as they are

@@ -7,32 +7,54 @@ The scheme, and why it gives the pandas engine's clusters:
    driver on at most :data:`FIT_SAMPLE` cleaned texts (a seeded Spark sample). It learns its vocabulary,
    IDF and SVD on at most 20,000 texts anyway, so up to that size the fit is the pandas fit.
 2. **Vectors with mapInPandas.** The fitted cleaner and representation are broadcast; each partition
-   cleans and vectorises its tickets on an executor.
+   cleans and vectorises its tickets on an executor. The ``semantic`` and ``hybrid`` representations' sentence
+   model (ONNX, int8) is shipped as a file to the executors and loaded once per executor Python worker
+   (:func:`sentence_model`). Its int8 activations are scaled per batch of texts, so a text's vector depends
+   on its batch mates: the distinct texts are ranked and batched exactly as the pandas engine batches them
+   (:func:`sentence_vectors`), one batch per group, and the vectors are the pandas vectors bit for bit.
+   Hybrid rows (sparse TF-IDF columns beside the sentence-model columns) travel as non-zero values and
+   column indices.
 3. **Cells and k-NN within cells.** Up to :data:`EXACT_LIMIT` tickets (the pandas exact limit) there is one
    cell: the search is exact, as in pandas. Above, k-means centroids (one per ~``cell_size`` tickets) are
-   fitted on a sample of at most :data:`CENTROID_SAMPLE` vectors on the driver; each ticket lives in its
-   nearest cell and is searched in its ``probes`` nearest cells (the inverted-file scheme of
-   :class:`~toolkit.duplicates.neighbours.NearestNeighbours`). Within a cell the pandas search is run exactly
-   (rescored and rounded to 1e-6, ties by row), and the best ``k`` over the probed cells are kept.
+   fitted on the driver on 30 vectors per cell (at most :data:`CENTROID_SAMPLE`), as the pandas search fits
+   them; each ticket lives in its nearest cell and is searched in its ``probes`` nearest cells (the inverted-
+   file scheme of :class:`~toolkit.duplicates.neighbours.NearestNeighbours`; hybrid rows are placed by their
+   sentence-model block, as there). Within a cell the pandas search is run exactly (rescored and rounded to
+   1e-6, ties by row; for hybrid rows the dot product is the mixed cosine), and the best ``k`` over the probed
+   cells are kept.
 4. **Edges to the driver, pandas grouping there.** Only the edge list comes back (at most ``k`` per ticket);
    :meth:`DuplicateFinder.fit_graph` groups it with the pandas :class:`GraphGrouping` (same thresholds,
    Leiden, guards), merges fragments, names, ranks and gathers evidence with the same per-cluster functions,
    so the output has exactly the pandas engine's columns.
 
 What the driver holds: the fitting samples, the edge list, and per ticket its evidence columns, cleaned text
-and vector (128 floats), which naming, ranking and evidence read. That is O(n) like the pandas engine's
-output, without the vectorising and neighbour search that dominate the pandas engine's time.
+and vector (128 floats for tfidf, 384 for semantic, sparse for hybrid), which naming, ranking and evidence
+read. That is O(n) like the pandas engine's output, without the vectorising and neighbour search that
+dominate the pandas engine's time.
 """
 
 from __future__ import annotations
 
+import copy
+import time
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from toolkit.duplicates.cleaning import TicketCleaner
+from toolkit.duplicates.local_models import sentence_onnx_path
 from toolkit.duplicates.model import KEPT_COLUMNS, DuplicateFinder
 from toolkit.duplicates.neighbours import NearestNeighbours
-from toolkit.duplicates.representation import TfidfRepresentation, make_representation
+from toolkit.duplicates.representation import (
+    CHUNK,
+    HybridRepresentation,
+    SentenceEmbeddingRepresentation,
+    TfidfRepresentation,
+    default_representation,
+    make_representation,
+)
 from toolkit.errors import ConfigError, DataError
 
 FIT_SAMPLE = 20_000
@@ -41,53 +63,75 @@ CENTROID_SAMPLE = 100_000
 """Most vectors the cell centroids are fitted on."""
 EXACT_LIMIT = 5_000
 """Up to this many tickets the neighbour search is one exact cell, as in the pandas engine."""
-SPARK_REPRESENTATIONS = ("tfidf",)
-"""Representations the Spark engine computes (dense vectors that travel as arrays)."""
+SPARK_REPRESENTATIONS = ("tfidf", "semantic", "hybrid")
+"""Representations the Spark engine computes: dense rows travel as arrays of floats, hybrid (sparse) rows as
+their non-zero values and column indices."""
 TEXT_COLUMNS = ("subject", "description")
 DRIVER_COLUMNS = (*KEPT_COLUMNS, "description", "tags", "extra")
 
 
-def find_duplicates(tickets, *, representation: str = "tfidf", threshold: float | None = None,
+def find_duplicates(tickets, *, representation: str = "auto", threshold: float | None = None,
                     min_cluster_size: int = 3, k: int = 15, cell_size: int = 500, probes: int = 2, seed: int = 0,
                     messages: pd.DataFrame | None = None, exact_limit: int = EXACT_LIMIT) -> DuplicateFinder:
     """Cluster a Spark DataFrame of canonical tickets; a fitted :class:`DuplicateFinder` as the pandas engine's.
 
-    Parameters as :class:`DuplicateFinder`; ``cell_size`` and ``probes`` as
+    Parameters as :class:`DuplicateFinder`; ``representation`` is one of :data:`SPARK_REPRESENTATIONS` or
+    ``"auto"`` (as in pandas: ``hybrid`` where the ``semantic`` extra is installed and there are at most
+    100,000 tickets, else ``tfidf``). ``cell_size`` and ``probes`` as
     :class:`~toolkit.duplicates.neighbours.NearestNeighbours`; up to ``exact_limit`` tickets the search is one
     exact cell. ``messages`` (canonical, pandas) adds bug keys
-    quoted in conversations.
+    quoted in conversations. ``timings_`` holds the seconds of each step: ``fit`` (sample and term model),
+    ``vectorise``, ``neighbours`` (cells and search, edges collected), ``collect`` (evidence columns, texts and
+    vectors to the driver), then the driver's ``grouping`` (which includes ``labelling``) and ``total``.
     """
-    if representation == "auto":
-        representation = "tfidf"
-    if representation not in SPARK_REPRESENTATIONS:
-        raise ConfigError(f"the Spark engine clusters with the tfidf representation, not {representation!r}",
-                          key="representation", fix="pass --representation tfidf (or auto), or use --engine pandas")
+    if representation != "auto" and representation not in SPARK_REPRESENTATIONS:
+        raise ConfigError(f"the Spark engine clusters with the {', '.join(SPARK_REPRESENTATIONS)} "
+                          f"representations, not {representation!r}", key="representation",
+                          fix=f"pass --representation {' / '.join(SPARK_REPRESENTATIONS)} (or auto), "
+                              "or use --engine pandas")
     missing = [c for c in ("ticket_id",) if c not in tickets.columns]
     if missing or not any(c in tickets.columns for c in TEXT_COLUMNS):
         raise DataError("the tickets have no ticket_id or no subject/description column", table="tickets",
                         column="ticket_id" if missing else "subject, description",
                         fix="pass canonical tickets (toolkit.spark.load.load_tickets)")
+    started = time.perf_counter()
+    timings = {}
+
+    def lap(step: str) -> None:
+        timings[f"{step}_seconds"] = time.perf_counter() - started - sum(timings.values())
+
     numbered = number_rows(tickets)
+    n = numbered.count()
+    if representation == "auto":
+        representation = default_representation(n)
     cleaner = TicketCleaner()
-    model = fit_terms(numbered, cleaner, make_representation(representation, seed=seed, progress=False), seed)
-    vectors = ticket_vectors(numbered, cleaner, model).cache()
+    model, width = fit_terms(numbered, cleaner, make_representation(representation, seed=seed, progress=False),
+                             seed, n)
+    lap("fit")
+    vectors = ticket_vectors(numbered, cleaner, model, width).cache()
     try:
-        n = vectors.count()
+        vectors.count()
+        lap("vectorise")
         graph = neighbour_graph(vectors, n, k=k, cell_size=cell_size, probes=probes, seed=seed,
-                                exact_limit=exact_limit)
-        frame, texts, matrix = driver_parts(numbered, vectors)
+                                exact_limit=exact_limit, width=width)
+        lap("neighbours")
+        frame, texts, matrix = driver_parts(numbered, vectors, width)
+        lap("collect")
     finally:
         vectors.unpersist()
     finder = DuplicateFinder(representation=model, threshold=threshold, min_cluster_size=min_cluster_size, k=k,
                              seed=seed, progress=False, cleaner=cleaner)
-    return finder.fit_graph(frame, texts, matrix, graph, model, messages=messages)
+    finder.fit_graph(frame, texts, matrix, graph, model, messages=messages)
+    # grouping_seconds (Leiden, fragments, naming, ranking, evidence) includes labelling_seconds, as in fit
+    finder.timings_ = {**timings, **finder.timings_, "total_seconds": time.perf_counter() - started}
+    return finder
 
 
-def number_rows(tickets):
-    """The tickets with ``_row``: 0, 1, ... in their order (zipWithIndex: no single-partition window)."""
+def number_rows(tickets, name: str = "_row"):
+    """The tickets with ``name``: 0, 1, ... in their order (zipWithIndex: no single-partition window)."""
     from pyspark.sql import types as T
 
-    schema = T.StructType([*tickets.schema.fields, T.StructField("_row", T.LongType(), False)])
+    schema = T.StructType([*tickets.schema.fields, T.StructField(name, T.LongType(), False)])
     rows = tickets.rdd.zipWithIndex().map(lambda pair: (*pair[0], pair[1]))
     return tickets.sparkSession.createDataFrame(rows, schema)
 
@@ -96,10 +140,9 @@ def _text_frame(pdf: pd.DataFrame) -> pd.DataFrame:
     return pdf[[c for c in TEXT_COLUMNS if c in pdf.columns]]
 
 
-def fit_terms(tickets, cleaner: TicketCleaner, representation, seed: int):
+def fit_terms(tickets, cleaner: TicketCleaner, representation, seed: int, n: int):
     """The representation fitted on the driver on a seeded sample of at most :data:`FIT_SAMPLE` cleaned texts."""
     cols = [c for c in TEXT_COLUMNS if c in tickets.columns]
-    n = tickets.count()
     sample = tickets if n <= FIT_SAMPLE else tickets.sample(fraction=min(1.0, 1.2 * FIT_SAMPLE / n), seed=seed)
     pdf = sample.select("_row", *cols).orderBy("_row").limit(FIT_SAMPLE).toPandas()
     if pdf.empty:
@@ -107,82 +150,274 @@ def fit_terms(tickets, cleaner: TicketCleaner, representation, seed: int):
     texts = cleaner.transform(_text_frame(pdf)).reset_index(drop=True)
     if isinstance(representation, TfidfRepresentation):
         representation.set_params(fit_sample=FIT_SAMPLE)
-    return representation.fit(texts)
+    fitted = representation.fit(texts)
+    probe = fitted.transform(texts.head(1))
+    fitted_width = probe.shape[1] if sp.issparse(probe) else None
+    return fitted, fitted_width
 
 
-def ticket_vectors(tickets, cleaner: TicketCleaner, representation):
-    """Per ticket ``_row``, ``text`` (cleaned) and ``vector`` (array of floats), computed on the executors."""
+# One sentence model per setting in each executor Python worker. A broadcast representation arrives without
+# its onnxruntime session (it is not pickled) and loading one costs about a second and 100 MB, so a worker
+# loads it at its first partition and every later partition and task it runs re-uses it. Worker-local and
+# keyed by every setting that changes the vectors, so results never depend on what ran before.
+_SENTENCE_MODELS: dict[tuple, SentenceEmbeddingRepresentation] = {}
+
+
+def sentence_model(settings: SentenceEmbeddingRepresentation, cache_dir: str | None) -> SentenceEmbeddingRepresentation:
+    """This Python worker's sentence model with the settings of ``settings``, loaded on first use.
+
+    One onnxruntime session (``workers=1``): Spark already runs one task per core. A batch's vectors do not
+    depend on the number of sessions (see :class:`SentenceEmbeddingRepresentation`).
+    """
+    key = (bool(settings.quantize), int(settings.batch_size), cache_dir)
+    model = _SENTENCE_MODELS.get(key)
+    if model is None:
+        model = _SENTENCE_MODELS[key] = SentenceEmbeddingRepresentation(
+            quantize=settings.quantize, batch_size=settings.batch_size, workers=1, cache_dir=cache_dir,
+            progress=False).fit()
+    return model
+
+
+def ship_sentence_model(spark, representation) -> str | None:
+    """Send the driver's ONNX sentence model file to every executor (``SparkContext.addFile``); its file name.
+
+    Executors then need the ``semantic`` extra's run-time packages (onnxruntime, tokenizers, the packaged
+    model's tokenizer) but never build the model (torch), and all run the driver's file.
+    """
+    part = _sentence_part(representation)
+    if part is None:
+        return None
+    path = sentence_onnx_path(part.cache_dir, quantize=part.quantize, progress=False)
+    spark.sparkContext.addFile(str(path))
+    return Path(path).name
+
+
+def vector_columns(matrix, width: int | None) -> dict:
+    """Rows of a representation's output as Arrow-friendly columns: ``vector`` (floats), and for sparse rows
+    (``width`` set) ``vector`` holds the non-zero values and ``columns`` their column indices, in row order."""
+    if width is None:
+        return {"vector": list(np.asarray(matrix, dtype=np.float32))}
+    rows = sp.csr_matrix(matrix)
+    cut = rows.indptr[1:-1]
+    return {"vector": np.split(rows.data.astype(np.float32), cut),
+            "columns": np.split(rows.indices.astype(np.int32), cut)}
+
+
+def vector_matrix(pdf: pd.DataFrame, width: int | None):
+    """The matrix of :func:`vector_columns`' rows: dense float32, or CSR of ``width`` columns (the same bits)."""
+    if width is None:
+        return np.asarray(pdf["vector"].tolist(), dtype=np.float32).reshape(len(pdf), -1)
+    lengths = pdf["vector"].map(len).to_numpy(dtype=np.int64)
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    data = np.concatenate([np.empty(0, np.float32), *pdf["vector"].to_numpy()]).astype(np.float32)
+    columns = np.concatenate([np.empty(0, np.int32), *pdf["columns"].to_numpy()]).astype(np.int32)
+    return sp.csr_matrix((data, columns, indptr), shape=(len(pdf), width))
+
+
+def _vector_fields(width: int | None) -> list:
     from pyspark.sql import types as T
 
-    shared = tickets.sparkSession.sparkContext.broadcast((cleaner, representation))
-    cols = [c for c in TEXT_COLUMNS if c in tickets.columns]
+    fields = [T.StructField("vector", T.ArrayType(T.FloatType()))]
+    if width is not None:
+        fields.append(T.StructField("columns", T.ArrayType(T.IntegerType())))
+    return fields
 
-    def vectorise(parts):
-        clean, model = shared.value
+
+def _vector_names(width: int | None) -> list[str]:
+    return ["vector"] if width is None else ["vector", "columns"]
+
+
+def ticket_vectors(tickets, cleaner: TicketCleaner, representation, width: int | None = None):
+    """Per ticket ``_row``, ``text`` (cleaned) and its vector (:func:`vector_columns`), computed on the executors.
+
+    The fitted cleaner and representation are broadcast. A representation with a sentence model gets that part
+    from :func:`sentence_vectors` (the pandas engine's batches, so the same vectors), the rest (hybrid's TF-IDF
+    block and weighting) from the broadcast representation itself.
+    """
+    from pyspark.sql import types as T
+
+    spark = tickets.sparkSession
+    shared = spark.sparkContext.broadcast((cleaner, representation))
+    cols = [c for c in TEXT_COLUMNS if c in tickets.columns]
+    schema = T.StructType([T.StructField("_row", T.LongType(), False), T.StructField("text", T.StringType()),
+                           *_vector_fields(width)])
+    sentence = _sentence_part(representation)
+    if sentence is None:
+        def vectorise(parts):
+            clean, model = shared.value
+            for pdf in parts:
+                if pdf.empty:
+                    continue
+                texts = clean.transform(_text_frame(pdf)).reset_index(drop=True)
+                yield pd.DataFrame({"_row": pdf["_row"].to_numpy(), "text": texts.to_numpy(dtype=object),
+                                    **vector_columns(model.transform(texts), width)})
+
+        return tickets.select("_row", *cols).mapInPandas(vectorise, schema)
+
+    shipped = ship_sentence_model(spark, representation)
+
+    def clean_and_count(parts):
+        from toolkit.duplicates.local_models import load_tokenizer
+
+        clean, _ = shared.value
+        tokenizer = load_tokenizer()
         for pdf in parts:
             if pdf.empty:
                 continue
-            texts = clean.transform(_text_frame(pdf)).reset_index(drop=True)
-            matrix = np.asarray(model.transform(texts), dtype=np.float32)
+            # the representation reads a missing text as empty; the join below needs a value
+            texts = clean.transform(_text_frame(pdf)).reset_index(drop=True).fillna("")
+            tokens = [len(e.ids) for e in tokenizer.encode_batch(texts.tolist())]
             yield pd.DataFrame({"_row": pdf["_row"].to_numpy(), "text": texts.to_numpy(dtype=object),
-                                "vector": list(matrix)})
+                                "tokens": np.asarray(tokens, dtype=np.int64)})
 
-    schema = T.StructType([T.StructField("_row", T.LongType(), False), T.StructField("text", T.StringType()),
-                           T.StructField("vector", T.ArrayType(T.FloatType()))])
-    return tickets.select("_row", *cols).mapInPandas(vectorise, schema)
+    texts = tickets.select("_row", *cols).mapInPandas(clean_and_count, "_row long, text string, tokens long")
+    meaning = sentence_vectors(texts, sentence, shipped)
+
+    def assemble(parts):
+        _, fitted = shared.value
+        for pdf in parts:
+            if pdf.empty:
+                continue
+            known = KnownVectors(pdf["text"], pdf["meaning"])
+            if isinstance(fitted, HybridRepresentation):
+                model = copy.copy(fitted)  # the broadcast TF-IDF block and weighting, the batches' sentence vectors
+                model.semantic_ = known
+            else:
+                model = known
+            yield pd.DataFrame({"_row": pdf["_row"].to_numpy(), "text": pdf["text"].to_numpy(dtype=object),
+                                **vector_columns(model.transform(pdf["text"]), width)})
+
+    return texts.join(meaning, "text").select("_row", "text", "meaning").mapInPandas(assemble, schema)
 
 
-def cell_centroids(vectors, n: int, cell_size: int, seed: int, exact_limit: int = EXACT_LIMIT) -> np.ndarray:
-    """Unit k-means centroids (one per ~``cell_size`` tickets) fitted on at most :data:`CENTROID_SAMPLE` vectors;
-    a single cell up to ``exact_limit`` tickets (the exact search of the pandas engine)."""
+def _sentence_part(representation) -> SentenceEmbeddingRepresentation | None:
+    """The sentence model of a representation (itself, or hybrid's ``semantic_``), or None."""
+    part = representation.semantic_ if isinstance(representation, HybridRepresentation) else representation
+    return part if isinstance(part, SentenceEmbeddingRepresentation) else None
+
+
+def sentence_vectors(texts, settings: SentenceEmbeddingRepresentation, shipped: str | None):
+    """One sentence vector per distinct ``text`` (column ``meaning``), embedded in the pandas engine's batches.
+
+    int8 activations are scaled per batch, so a text's vector depends on the texts it is batched with. The
+    pandas engine embeds the distinct texts (in order of first appearance) :data:`CHUNK` at a time, each chunk
+    ordered by token count (ties in that order) and cut into batches of ``batch_size``. The same ranks are
+    computed here with two sorts, and each batch is embedded as one group: the vectors are the pandas vectors.
+
+    ``texts`` has ``_row``, ``text`` and ``tokens`` (the model tokenizer's count, truncation included).
+    """
+    from pyspark.sql import functions as F
+
+    size = int(settings.batch_size)
+    distinct = texts.groupBy("text").agg(F.min("_row").alias("first"), F.first("tokens").alias("tokens"))
+    ranked = number_rows(distinct.orderBy("first"), "_unique").withColumn("_chunk", F.expr(f"_unique div {CHUNK}"))
+    placed = number_rows(ranked.orderBy("_chunk", "tokens", "_unique"), "_place")
+    batched = placed.withColumn("_batch", F.expr(f"(_place - _chunk * {CHUNK}) div {size}"))
+
+    def embed(pdf: pd.DataFrame) -> pd.DataFrame:
+        from pyspark import SparkFiles
+
+        model = sentence_model(settings, SparkFiles.getRootDirectory() if shipped else None)
+        batch = pdf.sort_values("_place")  # already in token order: transform keeps it as one batch
+        return pd.DataFrame({"text": batch["text"].to_numpy(dtype=object),
+                             "meaning": list(np.asarray(model.transform(batch["text"]), dtype=np.float32))})
+
+    return (batched.select("_chunk", "_batch", "_place", "text")
+            .groupBy("_chunk", "_batch").applyInPandas(embed, "text string, meaning array<float>"))
+
+
+class KnownVectors:
+    """A representation whose vectors were computed elsewhere: ``transform`` looks texts up (every text given
+    must be among ``texts``). It stands in for hybrid's sentence model once :func:`sentence_vectors` ran."""
+
+    def __init__(self, texts: pd.Series, vectors: pd.Series) -> None:
+        first = ~pd.Series(texts).duplicated().to_numpy()
+        self.texts_ = pd.Index(np.asarray(texts, dtype=object)[first])
+        self.vectors_ = np.asarray(pd.Series(vectors).to_numpy()[first].tolist(), dtype=np.float32)
+
+    def fit(self, texts=None, y=None) -> KnownVectors:
+        return self
+
+    def transform(self, texts) -> np.ndarray:
+        return self.vectors_[self.texts_.get_indexer(pd.Index(list(texts), dtype=object))]
+
+
+def cell_space(matrix, dense_columns: np.ndarray | None):
+    """The vectors cells are made in, as in the pandas search: the dense (sentence-model) block of hybrid rows,
+    unit length; else the vectors themselves."""
+    if dense_columns is None:
+        return matrix
+    block = np.asarray(matrix[:, dense_columns].toarray(), dtype=np.float32)
+    norms = np.linalg.norm(block, axis=1, keepdims=True)
+    return block / np.where(norms == 0, 1, norms)
+
+
+def cell_centroids(vectors, n: int, cell_size: int, seed: int, exact_limit: int = EXACT_LIMIT,
+                   width: int | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Unit k-means centroids (one per ~``cell_size`` tickets) fitted on at most :data:`CENTROID_SAMPLE` vectors,
+    and the dense-column mask of hybrid rows (:func:`cell_space`); a single cell up to ``exact_limit`` tickets
+    (the exact search of the pandas engine)."""
     if n <= exact_limit:
-        return np.zeros((1, 1), dtype=np.float32)
+        return np.zeros((1, 1), dtype=np.float32), None
     from sklearn.cluster import MiniBatchKMeans
 
-    picked = vectors.sample(fraction=min(1.0, 1.2 * CENTROID_SAMPLE / n), seed=seed).select("vector")
-    sample = np.asarray(picked.limit(CENTROID_SAMPLE).toPandas()["vector"].tolist(), dtype=np.float32)
-    cells = int(min(max(2, round(n / cell_size)), len(sample)))
-    fitted = MiniBatchKMeans(cells, random_state=seed, n_init=3, batch_size=4096).fit(sample).cluster_centers_
+    cells = int(max(2, np.ceil(n / cell_size)))
+    # as the pandas search makes its cells: 30 vectors per cell, random initial centres, 5 passes (k-means++
+    # and several inits cost minutes on the driver at 1,000 cells and more, for cells no better balanced)
+    wanted = min(CENTROID_SAMPLE, 30 * cells)
+    picked = vectors.sample(fraction=min(1.0, 1.2 * wanted / n), seed=seed).select(*_vector_names(width))
+    sample = vector_matrix(picked.limit(wanted).toPandas(), width)
+    # the pandas search's own rule for which columns of hybrid rows are the dense block
+    dense_columns = NearestNeighbours().fit(sample).dense_columns_ if width is not None else None
+    space = cell_space(sample, dense_columns)
+    cells = min(cells, space.shape[0])
+    fitted = MiniBatchKMeans(cells, init="random", random_state=seed, n_init=1, batch_size=4096,
+                             max_iter=5).fit(space).cluster_centers_
     norms = np.linalg.norm(fitted, axis=1, keepdims=True)
-    return (fitted / np.where(norms == 0, 1, norms)).astype(np.float32)
+    return (fitted / np.where(norms == 0, 1, norms)).astype(np.float32), dense_columns
 
 
 def neighbour_graph(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: int,
-                    exact_limit: int = EXACT_LIMIT):
-    """The k-NN graph (indices, similarities), n x k by ``_row``, from a search within cells on the executors."""
+                    exact_limit: int = EXACT_LIMIT, width: int | None = None):
+    """The k-NN graph (indices, similarities), n x k by ``_row``, from a search within cells on the executors.
+
+    Similarities are the pandas search's: the dot product of the rows (for hybrid rows the mixed cosine,
+    sparse and dense blocks together), rescored and rounded by :class:`NearestNeighbours`.
+    """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    centroids = cell_centroids(vectors, n, cell_size, seed, exact_limit)
+    centroids, dense_columns = cell_centroids(vectors, n, cell_size, seed, exact_limit, width)
     single = centroids.shape[1] == 1
     probes = 1 if single else int(min(probes, len(centroids)))
-    shared = vectors.sparkSession.sparkContext.broadcast(centroids)
+    shared = vectors.sparkSession.sparkContext.broadcast((centroids, dense_columns))
+    names = _vector_names(width)
 
     def assign(parts):
-        cents = shared.value
+        cents, mask = shared.value
         for pdf in parts:
             if pdf.empty:
                 continue
             if single:
                 near = np.zeros((len(pdf), 1), dtype=np.int64)
             else:
-                sims = np.asarray(pdf["vector"].tolist(), dtype=np.float32) @ cents.T
+                sims = np.asarray(cell_space(vector_matrix(pdf, width), mask) @ cents.T)
                 near = np.argsort(-sims, axis=1, kind="stable")[:, :probes]
             yield pd.DataFrame({"cell": near.ravel(), "home": np.tile(np.arange(near.shape[1]) == 0, len(pdf)),
                                 "_row": np.repeat(pdf["_row"].to_numpy(), near.shape[1]),
-                                "vector": np.repeat(pdf["vector"].to_numpy(), near.shape[1])})
+                                **{name: np.repeat(pdf[name].to_numpy(), near.shape[1]) for name in names}})
 
     placed = T.StructType([T.StructField("cell", T.LongType()), T.StructField("home", T.BooleanType()),
-                           T.StructField("_row", T.LongType()), T.StructField("vector", T.ArrayType(T.FloatType()))])
+                           T.StructField("_row", T.LongType()), *_vector_fields(width)])
 
     def search(pdf: pd.DataFrame) -> pd.DataFrame:
         members = pdf[pdf["home"]].sort_values("_row")
         if members.empty:
             return pd.DataFrame({"_row": [], "neighbour": [], "similarity": []})
-        matrix = np.asarray(members["vector"].tolist(), dtype=np.float32)
+        matrix = vector_matrix(members, width)
         rows = members["_row"].to_numpy()
-        queries = np.asarray(pdf["vector"].tolist(), dtype=np.float32)
+        queries = vector_matrix(pdf, width)
         own = pd.Index(rows).get_indexer(pdf["_row"].to_numpy())  # -1 for tickets probing from another cell
         index = NearestNeighbours(k=k, exact_limit=np.iinfo(np.int64).max, progress=False).fit(matrix)
         idx, sim = index.query(queries, k=k, exclude=own)
@@ -191,7 +426,7 @@ def neighbour_graph(vectors, n: int, *, k: int, cell_size: int, probes: int, see
                              "neighbour": rows[idx[found]], "similarity": sim[found].astype(np.float64)})
 
     edges_schema = "_row long, neighbour long, similarity double"
-    edges = (vectors.select("_row", "vector").mapInPandas(assign, placed)
+    edges = (vectors.select("_row", *names).mapInPandas(assign, placed)
              .groupBy("cell").applyInPandas(search, edges_schema))
     best = Window.partitionBy("_row").orderBy(F.col("similarity").desc(), F.col("neighbour"))
     edges = edges.dropDuplicates(["_row", "neighbour"]).withColumn("rank", F.row_number().over(best))
@@ -204,7 +439,7 @@ def neighbour_graph(vectors, n: int, *, k: int, cell_size: int, probes: int, see
     return indices, similarities
 
 
-def driver_parts(tickets, vectors) -> tuple[pd.DataFrame, pd.Series, np.ndarray]:
+def driver_parts(tickets, vectors, width: int | None = None) -> tuple[pd.DataFrame, pd.Series, np.ndarray]:
     """What naming, ranking and evidence read, by ``_row``: evidence columns, cleaned texts, vectors."""
     import json
 
@@ -215,6 +450,5 @@ def driver_parts(tickets, vectors) -> tuple[pd.DataFrame, pd.Series, np.ndarray]
                           for e in frame["extra"]]
     if "created_at" in frame.columns:
         frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
-    parts = vectors.select("_row", "text", "vector").orderBy("_row").toPandas()
-    matrix = np.asarray(parts["vector"].tolist(), dtype=np.float32)
-    return frame.drop(columns="_row"), parts["text"].astype("str"), matrix
+    parts = vectors.select("_row", "text", *_vector_names(width)).orderBy("_row").toPandas()
+    return frame.drop(columns="_row"), parts["text"].astype("str"), vector_matrix(parts, width)
