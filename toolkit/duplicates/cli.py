@@ -41,7 +41,7 @@ def summary_table(clusters: pd.DataFrame) -> pd.DataFrame:
 @click.option("--tz", default="UTC", show_default=True, help="Time zone of timestamps without an offset.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas", show_default=True,
-              help="pandas (one machine) or spark (vectors and neighbour search on a Spark session; tfidf only; "
+              help="pandas (one machine) or spark (vectors and neighbour search on a Spark session; "
                    "see docs/spark.md).")
 @click.option("--save-model", type=click.Path(dir_okay=False), default=None,
               help="Also save the fitted model (reload with DuplicateFinder.load).")
