@@ -30,6 +30,7 @@ from tqdm.auto import tqdm
 DENSE_COLUMN_SHARE = 0.9  # a sparse matrix's column set in at least this share of rows is part of a dense block
 BLOCK_CELLS = 64_000_000  # similarity entries computed at once (256 MB of float32)
 MAX_CELL_FACTOR = 4  # a cell larger than this many times cell_size is searched through a sample
+RESCORE_ENTRIES = 20_000_000  # stored entries of sparse rows gathered at once to rescore chosen pairs
 
 
 class NearestNeighbours(BaseEstimator):
@@ -167,6 +168,11 @@ class NearestNeighbours(BaseEstimator):
         sim = np.full(idx.shape, -np.inf)
         where = np.flatnonzero(found.ravel())
         step = 250_000
+        if sp.issparse(self.vectors_):
+            # a slice gathers two sparse copies of its rows: hybrid rows hold hundreds of entries each, so slices
+            # are sized by entries (about 250 MB per copy), not by rows; each pair's dot product is the same
+            entries_per_row = max(1.0, self.vectors_.nnz / max(1, self.vectors_.shape[0]))
+            step = int(min(step, max(1_000, RESCORE_ENTRIES // entries_per_row)))
         for start in range(0, len(rows), step):
             r, c = rows[start:start + step], cols[start:start + step]
             if sp.issparse(self.vectors_):
