@@ -168,8 +168,14 @@ def representatives(vectors, labels: np.ndarray, ids: np.ndarray, top: int = 3) 
     sub = vectors[mask]
     centroids = member @ sub
     centroids = centroids.toarray() if sp.issparse(centroids) else np.asarray(centroids)
-    rows = sub.multiply(centroids[inverse]).sum(axis=1) if sp.issparse(sub) else (sub * centroids[inverse]).sum(1)
-    score = np.asarray(rows).ravel()
+    if sp.issparse(sub):
+        # each stored entry times its cluster's centroid at that column, summed per row: a dense copy of the
+        # centroid for every member (gigabytes for the hybrid's word columns) is never made
+        sub = sp.csr_matrix(sub)
+        row = np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr))
+        score = np.bincount(row, weights=sub.data * centroids[inverse[row], sub.indices], minlength=sub.shape[0])
+    else:
+        score = np.asarray((sub * centroids[inverse]).sum(1)).ravel()
     frame = pd.DataFrame({"cluster_id": clusters[inverse], "score": -score, "id": np.asarray(ids)[mask]})
     frame = frame.sort_values(["cluster_id", "score", "id"], kind="stable")
     return frame.groupby("cluster_id")["id"].agg(lambda s: list(s)[:top])
