@@ -202,7 +202,7 @@ def test_progress_callable_is_told_each_step(tickets):
 
 
 def test_mistakes_give_clear_errors(tickets, finder):
-    with pytest.raises(ConfigError, match="unknown representation 'bert'. Fix: use auto, one of tfidf"):
+    with pytest.raises(ConfigError, match="unknown representation 'bert'. Fix: use one of auto, tfidf"):
         DuplicateFinder(representation="bert").fit(tickets)
     with pytest.raises(ConfigError, match="min_cluster_size must be at least 2, got 1"):
         DuplicateFinder(representation="tfidf", min_cluster_size=1, progress=False).fit(tickets)
@@ -311,3 +311,14 @@ def test_auto_is_hybrid_where_the_extra_is_installed_and_the_set_is_not_huge(mon
     assert type(representation.make_representation("auto", n_tickets=100_001)).__name__ == "TfidfRepresentation"
     monkeypatch.setattr(representation, "semantic_installed", lambda: False)
     assert type(representation.make_representation("auto", n_tickets=10)).__name__ == "TfidfRepresentation"
+
+
+def test_representation_name_says_what_auto_stands_for(monkeypatch):
+    from toolkit.duplicates import representation
+
+    monkeypatch.setattr(representation, "semantic_installed", lambda: True)
+    assert [representation.representation_name("auto", n) for n in (0, 100_000, 100_001)] == \
+        ["hybrid", "hybrid", "tfidf"]
+    assert representation.representation_name("semantic", 1_000_000) == "semantic"
+    monkeypatch.setattr(representation, "semantic_installed", lambda: False)
+    assert representation.representation_name("auto", 10) == "tfidf"

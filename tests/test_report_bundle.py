@@ -84,3 +84,17 @@ def test_a_broken_manifest_names_where_it_breaks_the_schema(bundle, tmp_path):
     with pytest.raises(DataError, match=r"does not match the bundle schema at \(top level\): 'client' is a "
                                         r"required property"):
         read_bundle(path)
+
+
+@pytest.mark.parametrize(("installed", "expected"), [(False, "tfidf"), (True, "hybrid")])
+def test_the_manifest_names_the_representation_auto_stood_for(tmp_path, monkeypatch, installed, expected):
+    from toolkit.duplicates import representation
+    from toolkit.report import load_engagement, results_bundle, validate_parameters
+
+    (tmp_path / "tickets.csv").write_text("ticket_id,created_at,status,channel,subject,description\n"
+                                          "1,2026-01-05T10:00:00Z,solved,email,Login fails,after the update\n")
+    monkeypatch.setattr(representation, "semantic_installed", lambda: installed)
+    params = validate_parameters({"tickets_path": "tickets.csv"}, base_dir=tmp_path)
+    assert params.duplicates_representation == "auto"
+    manifest = results_bundle(params, load_engagement(params), {}).manifest
+    assert manifest["models"]["duplicates_representation"] == expected

@@ -91,7 +91,10 @@ def test_missing_column_fix_keeps_the_loaders_mapping_hint(tmp_path):
         "report that Parquet file")
 
 
-def test_upstream_problems_use_the_chosen_representation_and_say_how(files):
+def test_upstream_problems_use_the_chosen_representation_and_say_how(files, monkeypatch):
+    from toolkit.duplicates import representation
+
+    monkeypatch.setattr(representation, "semantic_installed", lambda: False)  # the default, auto, is then tfidf
     plain = upstream_problems(load_engagement(validate_parameters({"tickets_path": "tickets.csv"}, base_dir=files)))
     assert ("Tickets were compared by the words and word fragments they share, weighted by how telling each is "
             "(TF-IDF with latent semantic analysis).") in plain.notes

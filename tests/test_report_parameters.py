@@ -65,8 +65,8 @@ def test_valid_parameters_are_normalised(tmp_path, tickets):
     ({"tickts_path": "x"}, "`tickts_path`: is not a report parameter. Fix: did you mean `tickets_path`?"),
     ({"logo_path": "tickets.csv"}, "`logo_path`: tickets.csv is not an image. Fix: use a PNG, JPEG or SVG file"),
     ({"duplicates_representation": "bert"}, "`duplicates_representation`: 'bert' is not a duplicate-clustering "
-                                            "representation. Fix: use one of tfidf, tfidf-cosine, semantic-static, "
-                                            "semantic, hybrid"),
+                                            "representation. Fix: use one of auto, tfidf, tfidf-cosine, "
+                                            "semantic-static, semantic, hybrid"),
 ])
 def test_bad_parameters_raise_one_clear_error(tmp_path, tickets, values, message):
     values = {"tickets_path": "tickets.csv", **values}

@@ -331,7 +331,7 @@ def test_open_explorer_loads_a_folder_and_uses_the_chosen_representation(tmp_pat
     ex = open_explorer(tmp_path, representation="tfidf-cosine", threshold=0.3)
     assert ex.engine.finder_.representation == "tfidf-cosine"
     assert len(ex.tickets) == 24 and ex.store.path == tmp_path / "duplicate_labels.json"
-    with pytest.raises(ConfigError, match=r"`representation`: unknown representation 'bert'.*use auto, one of tfidf"):
+    with pytest.raises(ConfigError, match=r"`representation`: unknown representation 'bert'.*use one of auto, tfidf"):
         open_explorer(tmp_path, representation="bert")
 
 

@@ -32,7 +32,7 @@ def summary_table(clusters: pd.DataFrame) -> pd.DataFrame:
               help="CSV with one row per cluster (default: next to --out, named *_summary.csv).")
 @click.option("--threshold", type=float, default=None, help="Similarity needed to link two tickets (0-1).")
 @click.option("--min-cluster-size", type=int, default=3, show_default=True, help="Smallest cluster reported.")
-@click.option("--representation", type=click.Choice(["auto", *REPRESENTATIONS]), default="auto", show_default=True,
+@click.option("--representation", type=click.Choice(list(REPRESENTATIONS)), default="auto", show_default=True,
               help="How text becomes vectors: auto (hybrid where the semantic extra is installed and there are at "
                    "most 100,000 tickets, else tfidf); hybrid (exact words and identifiers plus the sentence model, "
                    "best on technical reports); tfidf (fast, nothing to install); semantic (the packaged sentence "

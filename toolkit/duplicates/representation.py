@@ -386,6 +386,18 @@ def default_representation(n_tickets: int = 0) -> str:
     return "hybrid" if semantic_installed() and n_tickets <= AUTO_SEMANTIC_LIMIT else "tfidf"
 
 
+def representation_name(representation: str, n_tickets: int = 0) -> str:
+    """The representation a name stands for on a set of ``n_tickets``: ``"auto"`` as :func:`default_representation`
+    resolves it, any other name itself; so that a report names what actually compared the tickets.
+
+    >>> representation_name("tfidf-cosine", 10)
+    'tfidf-cosine'
+    >>> representation_name("auto", 100_001)
+    'tfidf'
+    """
+    return default_representation(n_tickets) if representation == "auto" else representation
+
+
 def _usable_cpus() -> int:
     """CPUs this process may run on (the affinity mask where the system has one)."""
     if hasattr(os, "sched_getaffinity"):
@@ -409,13 +421,17 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix
 
 
+# Factories by name: each takes (seed, progress, n_tickets). "auto" is a name like the others, so that every
+# place that accepts a name (the duplicates CLI, the report's parameters) accepts it.
 REPRESENTATIONS = {
-    "tfidf": lambda seed, progress: TfidfRepresentation(seed=seed, progress=progress),
-    "tfidf-cosine": lambda seed, progress: TfidfRepresentation(char_ngrams=None, dims=None, seed=seed,
-                                                               progress=progress),
-    "semantic-static": lambda seed, progress: StaticEmbeddingRepresentation(progress=progress),
-    "semantic": lambda seed, progress: SentenceEmbeddingRepresentation(progress=progress),
-    "hybrid": lambda seed, progress: HybridRepresentation(seed=seed, progress=progress),
+    "auto": lambda seed, progress, n_tickets: REPRESENTATIONS[default_representation(n_tickets)](seed, progress,
+                                                                                                 n_tickets),
+    "tfidf": lambda seed, progress, n_tickets: TfidfRepresentation(seed=seed, progress=progress),
+    "tfidf-cosine": lambda seed, progress, n_tickets: TfidfRepresentation(char_ngrams=None, dims=None, seed=seed,
+                                                                          progress=progress),
+    "semantic-static": lambda seed, progress, n_tickets: StaticEmbeddingRepresentation(progress=progress),
+    "semantic": lambda seed, progress, n_tickets: SentenceEmbeddingRepresentation(progress=progress),
+    "hybrid": lambda seed, progress, n_tickets: HybridRepresentation(seed=seed, progress=progress),
 }
 # How each representation compares tickets, in words for a report reader.
 DESCRIPTIONS = {
@@ -430,21 +446,18 @@ DESCRIPTIONS = {
 
 
 def make_representation(representation="tfidf", seed: int = 0, progress: bool = True, n_tickets: int = 0):
-    """A representation object from a name in :data:`REPRESENTATIONS` (or ``"auto"``), or the object itself.
+    """A representation object from a name in :data:`REPRESENTATIONS`, or the object itself.
 
     ``"auto"`` is :func:`default_representation` for a set of ``n_tickets``.
 
     Any object with ``fit(texts)`` and ``transform(texts)`` returning L2-normalised rows works.
     """
     if isinstance(representation, str):
-        if representation == "auto":
-            representation = default_representation(n_tickets)
-        try:
-            return REPRESENTATIONS[representation](seed, progress)
-        except KeyError:
+        if representation not in REPRESENTATIONS:
             choices = ", ".join(REPRESENTATIONS)
             raise ConfigError(f"unknown representation {representation!r}", key="representation",
-                              fix=f"use auto, one of {choices} or an object with fit/transform") from None
+                              fix=f"use one of {choices} or an object with fit/transform")
+        return REPRESENTATIONS[representation](seed, progress, n_tickets)
     if not (hasattr(representation, "fit") and hasattr(representation, "transform")):
         raise ConfigError(f"representation {representation!r} has no fit/transform methods", key="representation",
                           fix=f"use one of {', '.join(REPRESENTATIONS)} or an object with fit/transform")

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import __version__
+from toolkit.duplicates.representation import representation_name
 from toolkit.errors import DataError
 
 BUNDLE_VERSION = "1.0"
@@ -134,7 +135,9 @@ def results_bundle(params, engagement, tables: Mapping[str, pd.DataFrame | None]
         "toolkit_version": __version__,
         "models": {
             "maturity": {"id": model_id, "version": model_version} if maturity_model else None,
-            "duplicates_representation": params.duplicates_representation,
+            # what compared the tickets ("auto" resolved), so that a later comparison can say when it changed
+            "duplicates_representation": representation_name(params.duplicates_representation,
+                                                              len(engagement.tickets)),
         },
         "definitions": {
             "timezone": params.timezone,

@@ -83,9 +83,10 @@ def _data_options(command):
                           "interviewees role groups)."),
         click.option("--named-respondent", "named_respondents", multiple=True,
                      help="An interviewee who agreed to be named (as in the answers file); repeat for several."),
-        click.option("--duplicates-representation", default="tfidf", show_default=True,
-                     help="How the upstream-problems section reads ticket text: tfidf, or semantic (the sentence "
-                          "model: closer paraphrases, about a minute per 20,000 tickets)."),
+        click.option("--duplicates-representation", default="auto", show_default=True,
+                     help="How the upstream-problems section reads ticket text: auto (hybrid where the semantic "
+                          "extra is installed and there are at most 100,000 tickets, else tfidf), hybrid, tfidf or "
+                          "semantic (see support-toolkit duplicates --help)."),
         click.option("--engagement", type=click.Path(),
                      help="Engagement file (YAML): your commentary, finding edits, interview quotes and cover."),
         click.option("--labels", type=click.Path(),

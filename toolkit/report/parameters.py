@@ -72,7 +72,7 @@ class ReportParameters:
     redact_pii: bool = True
     logo_path: Path | None = None
     accent_colour: str = "#0b6e99"
-    duplicates_representation: str = "tfidf"
+    duplicates_representation: str = "auto"
     baseline_path: Path | None = None
     bundle_path: Path | None = None
     show_names: bool = False

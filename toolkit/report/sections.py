@@ -481,7 +481,7 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
     ``examples`` are the representative tickets of the ``top`` clusters.
     """
     from toolkit.duplicates import weekly_counts
-    from toolkit.duplicates.representation import DESCRIPTIONS
+    from toolkit.duplicates.representation import DESCRIPTIONS, representation_name
 
     tickets = engagement.tickets
     result = UpstreamProblems(total_tickets=len(tickets))
@@ -489,7 +489,7 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
         result.notes.append("The tickets carry no subject or description, so duplicate issues cannot be found.")
         result.available = False
         return result
-    representation = engagement.parameters.duplicates_representation
+    representation = representation_name(engagement.parameters.duplicates_representation, len(tickets))
     labels_path = engagement.parameters.labels_path
     store = _label_store(labels_path) if labels_path is not None else None
     if store is not None and _covers(store, tickets):
