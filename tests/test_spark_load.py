@@ -145,3 +145,25 @@ def test_collected_rows_can_be_cut_to_a_period_or_to_tickets_while_the_report_co
                                where=of_tickets(pd.Series(["10233", "10231", "99"])))
     assert chosen["ticket_id"].tolist() == ["10231", "10233"]  # the file's order
     assert created_near(None, None) is None
+
+
+def test_a_delta_table_folder_is_never_read_as_plain_parquet(spark, zendesk, tmp_path):
+    """A Delta folder's Parquet files include versions the table has removed: without a Delta reader the load
+    stops and says how to get one, rather than counting old rows."""
+    import shutil
+
+    from toolkit.spark.load import load_tickets as load_on_spark
+
+    _, _, folder = zendesk
+    table = tmp_path / "tickets_delta"
+    (table / "_delta_log").mkdir(parents=True)
+    shutil.copy(folder / "pandas.parquet", table / "part-00000.parquet")
+    (table / "_delta_log" / "00000000000000000000.json").write_text("{}\n")
+    for given in (table, f"{table}/"):
+        with pytest.raises(DataError) as error:
+            load_on_spark(given, spark=spark)
+        assert str(error.value) == (
+            f"file {given}: this folder is a Delta table (it has a _delta_log folder), and this Spark session has no "
+            "Delta Lake reader. Fix: run on a session with Delta Lake (Databricks has it; elsewhere install "
+            "delta-spark for your Spark version and start Spark with its package and extension), or give a Parquet "
+            "copy of the table's current version")

@@ -43,7 +43,8 @@ class SparkRaw:
 
 
 def read_export(spark, path: str | os.PathLike) -> SparkRaw:
-    """Read ``path``: a ``.csv``/``.tsv``/``.txt`` file (or gzipped), a Parquet file or folder, or a Spark table."""
+    """Read ``path``: a ``.csv``/``.tsv``/``.txt`` file (or gzipped), a Parquet file or folder, a Delta table's
+    folder (where the session has Delta Lake), or a Spark table."""
     from pyspark.sql import functions as F
 
     file = str(path)
@@ -58,6 +59,8 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     suffix = suffix.removesuffix(".gz")
     uri_folder = "://" in file and not any(suffix.endswith(s) for s in (".csv", ".tsv", ".txt"))
     if location.is_dir() or suffix.endswith(".parquet") or uri_folder:  # s3://.../tickets/: a lake folder
+        if _is_delta(spark, file):
+            return _numbered(_read_delta(spark, file), file=file, fmt="delta", first_row=1)
         return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1)
     if not any(suffix.endswith(s) for s in (".csv", ".tsv", ".txt")):
         raise DataError("the Spark engine reads CSV/TSV exports, Parquet and Spark tables, not "
@@ -113,6 +116,31 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
         F.col("_read_reason").alias("reason"))
     raw.frame = marked.where(F.col("_read_reason").isNull()).drop("_read_reason")
     return raw
+
+
+def _is_delta(spark, folder: str) -> bool:
+    """Whether ``folder`` (local or a lake URI) is a Delta table: it has a ``_delta_log`` folder.
+
+    Its Parquet files then include versions the table has since removed or replaced, so reading them as
+    plain Parquet would count old rows as well: a Delta table is read through Delta Lake or not at all.
+    """
+    jvm = spark.sparkContext._jvm
+    log = jvm.org.apache.hadoop.fs.Path(folder.rstrip("/") + "/_delta_log")
+    return bool(log.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).exists(log))
+
+
+def _read_delta(spark, folder: str):
+    """The Delta table's current version, or a DataError saying how to get a Delta reader."""
+    try:
+        return spark.read.format("delta").load(folder)
+    except Exception as exc:  # pyspark wraps the JVM's ClassNotFoundException in several exception types
+        if "delta" not in str(exc).lower() or "data source" not in str(exc).lower():
+            raise
+        raise DataError("this folder is a Delta table (it has a _delta_log folder), and this Spark session has "
+                        "no Delta Lake reader", file=folder,
+                        fix="run on a session with Delta Lake (Databricks has it; elsewhere install delta-spark for "
+                            "your Spark version and start Spark with its package and extension), or give a Parquet "
+                            "copy of the table's current version") from None
 
 
 def _numbered(frame, *, file: str, fmt: str, first_row: int) -> SparkRaw:
