@@ -36,8 +36,8 @@ def test_valid_parameters_are_normalised(tmp_path, tickets):
     ({"tickets_path": "missing.csv"},
      "`tickets_path`: file missing.csv does not exist. Fix: check the path; relative paths are read from {tmp}"),
     ({"tickets_path": "."},
-     "`tickets_path`: . is a folder, not a file. Fix: pass the path of the exported file itself (a folder of "
-     'Parquet files loads with engine="spark")'),
+     "`tickets_path`: . is a folder, not a file. Fix: pass the path of the exported file itself (a Parquet or "
+     'Delta folder loads with engine="spark")'),
     ({"maturity_model": "."}, "`maturity_model`: . is a folder, not a file. Fix: pass the path of the exported file "
                               "itself"),
     ({"engine": "dask"}, "`engine`: 'dask' is not an engine. Fix: use one of pandas, spark"),
@@ -118,6 +118,20 @@ def test_the_spark_engine_takes_parquet_folders_for_tickets_and_messages(tmp_pat
                                           r"exported file itself$"):
         validate_parameters({"tickets_path": "tickets.parquet", "survey_path": ".", "engine": "spark"},
                             base_dir=tmp_path)
+
+
+def test_the_spark_engine_takes_lake_uris_and_table_names_as_given(tmp_path, tickets):
+    params = validate_parameters({"tickets_path": "lake.zendesk_tickets", "messages_path": "s3://acme/comments/",
+                                  "engine": "spark"}, base_dir=tmp_path)
+    assert (params.tickets_path, params.messages_path, params.labels_path) == (
+        "lake.zendesk_tickets", "s3://acme/comments/", None)
+    assert params.as_notebook_parameters()["messages_path"] == "s3://acme/comments/"
+    assert validate_parameters({"tickets_path": "tickets.csv", "engine": "spark"},
+                               base_dir=tmp_path).tickets_path == (tmp_path / "tickets.csv").resolve()
+    with pytest.raises(ConfigError, match=r"^`tickets_path`: file missing\.csv does not exist"):
+        validate_parameters({"tickets_path": "missing.csv", "engine": "spark"}, base_dir=tmp_path)
+    with pytest.raises(ConfigError, match=r"^`tickets_path`: file lake\.zendesk_tickets does not exist"):
+        validate_parameters({"tickets_path": "lake.zendesk_tickets"}, base_dir=tmp_path)  # pandas reads files only
 
 
 def test_the_spark_engine_without_pyspark_says_how_to_install_it(tmp_path, tickets, monkeypatch):

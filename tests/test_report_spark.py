@@ -57,3 +57,21 @@ def test_the_spark_bundle_reads_the_same_month_of_rows(bundles):
     assert quality.loc["messages", "rows_read"] == 94885
     manifest = json.loads((bundles[1] / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["engine"] == "spark"
+
+
+def test_the_report_reads_tickets_from_a_spark_table_or_a_lake_uri(spark, bundles):
+    """A lake's tickets by table name or URI give the same period as the Parquet folder; the manifest names the
+    source as given, with no hash (there is no local file)."""
+    from toolkit.report import load_engagement, results_bundle
+
+    folder = bundles[1].parent / "tickets.parquet"
+    spark.read.parquet(str(folder)).createOrReplaceTempView("lake_tickets")
+    month = {k: SEPTEMBER[k] for k in ("client_name", "timezone", "period_start", "period_end")}
+    by_folder = load_engagement(validate_parameters({**month, "engine": "spark", "tickets_path": str(folder)}))
+    for source in ("lake_tickets", folder.as_uri()):
+        params = validate_parameters({**month, "engine": "spark", "tickets_path": source})
+        engagement = load_engagement(params)
+        pd.testing.assert_frame_equal(engagement.tickets, by_folder.tickets)
+        assert engagement.inputs.loc[0, ["file", "rows_read", "rows_used"]].tolist() == [source, 20000, 2466]
+        assert results_bundle(params, engagement, {}).manifest["inputs"] == [
+            {"table": "tickets", "file": source, "sha256": None, "bytes": None, "rows_read": 20000, "rows_used": 2466}]

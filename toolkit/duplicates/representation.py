@@ -53,6 +53,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from tqdm.auto import tqdm
 
+from toolkit.duplicates import local_models, vector_cache
 from toolkit.duplicates.local_models import load_static_model, load_tokenizer, semantic_missing, sentence_onnx_path
 from toolkit.errors import ConfigError
 
@@ -246,18 +247,21 @@ class SentenceEmbeddingRepresentation(BaseEstimator, TransformerMixin):
     workers : sessions run in parallel; None: one per CPU this process may use.
     cache_dir : where the exported model is kept (default ``$SUPPORT_TOOLKIT_CACHE`` or
         ``~/.cache/support-toolkit``).
+    keep_vectors : keep the vectors of lists of 1,000 texts or more in ``cache_dir/vectors``, so that the
+        same texts are not embedded twice (:mod:`~toolkit.duplicates.vector_cache`).
     """
 
     default_threshold = 0.6
     default_resolution = 5.0
 
     def __init__(self, quantize: bool = True, batch_size: int = 32, workers: int | None = None,
-                 cache_dir: str | None = None, progress: bool = True) -> None:
+                 cache_dir: str | None = None, progress: bool = True, keep_vectors: bool = True) -> None:
         self.quantize = quantize
         self.batch_size = batch_size
         self.workers = workers
         self.cache_dir = cache_dir
         self.progress = progress
+        self.keep_vectors = keep_vectors
 
     def fit(self, texts=None, y=None) -> SentenceEmbeddingRepresentation:
         self._sessions()
@@ -287,7 +291,13 @@ class SentenceEmbeddingRepresentation(BaseEstimator, TransformerMixin):
     def transform(self, texts) -> np.ndarray:
         # identical texts ("Can't log in") are embedded once
         codes, texts = pd.factorize(pd.Series(_texts(texts), dtype="object"))
-        return self._embed(list(texts))[codes]
+        texts = list(texts)
+        if not self.keep_vectors or len(texts) < vector_cache.MIN_TEXTS:
+            return self._embed(texts)[codes]
+        model = local_models.cached_name("int8" if self.quantize else "float32")
+        folder = local_models.cache_dir(self.cache_dir) / "vectors"
+        key = vector_cache.vectors_key(model, self.batch_size, texts)
+        return vector_cache.cached_vectors(folder, key, lambda: self._embed(texts))[codes]
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         from concurrent.futures import ThreadPoolExecutor

@@ -257,18 +257,24 @@ def _parameters(params) -> dict[str, Any]:
 
 
 def _inputs(params, engagement) -> list[dict[str, Any]]:
+    """One entry per input file (each file of a folder), with its hash; a lake table or URI read by the Spark
+    engine is one entry without hash or size (there is no file here to read)."""
     used = {r.file: r for r in engagement.inputs.itertuples()}
     rows = []
     for table, key in _INPUT_KEYS.items():
         path = getattr(params, key)
         if path is None:
             continue
-        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
-            if not file.is_file():
+        files = [path] if isinstance(path, str) else sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if isinstance(file, str):
+                name, digest, size = file, None, None
+            elif file.is_file():
+                name, digest, size = file.name, file_sha256(file), file.stat().st_size
+            else:
                 continue
-            load = used.get(file.name)
-            rows.append({"table": table, "file": file.name, "sha256": file_sha256(file),
-                         "bytes": file.stat().st_size,
+            load = used.get(name)
+            rows.append({"table": table, "file": name, "sha256": digest, "bytes": size,
                          "rows_read": int(load.rows_read) if load is not None else None,
                          "rows_used": int(load.rows_used) if load is not None else None})
     return rows

@@ -18,7 +18,7 @@ import pandas as pd
 from toolkit import schema
 from toolkit.errors import DataError
 from toolkit.report.export import period_label
-from toolkit.report.parameters import ReportParameters
+from toolkit.report.parameters import ReportParameters, input_name
 from toolkit.report.people import agent_names, agent_pseudonyms, pseudonymise_text, respondent_ids
 from toolkit.schema import has_values
 
@@ -78,7 +78,7 @@ class Engagement:
         return local.min().normalize(), local.max().normalize()
 
 
-def _read(path: Path, table: str, fmt: str, params: ReportParameters,
+def _read(path: Path | str, table: str, fmt: str, params: ReportParameters,
           tickets: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.DataFrame, int, int, str]:
     """One file through its toolkit loader: (canonical frame, rejected rows, rows read, rows kept, how it was read).
 
@@ -218,12 +218,12 @@ def load_engagement(params: ReportParameters) -> Engagement:
         if table == "tickets" and not len(frame):
             raise _no_tickets(path, read, bad, outside)
         tables[table] = frame
-        rows.append({"file": path.name, "table": table, "format": fmt, "rows_read": read,
+        rows.append({"file": input_name(path), "table": table, "format": fmt, "rows_read": read,
                      "rows_kept": loaded, "rows_rejected": len(bad), "outside_period": outside,
                      "rows_used": len(frame),
                      "notes": notes})
         if len(bad):
-            rejected.append(bad.assign(file=path.name)[["file", *schema.REJECTED_COLUMNS]])
+            rejected.append(bad.assign(file=input_name(path))[["file", *schema.REJECTED_COLUMNS]])
     if params.redact_pii:
         # every table is read first: the customers' e-mail domains anywhere name organisations everywhere
         from toolkit.pii import email_domains
@@ -256,7 +256,7 @@ def load_engagement(params: ReportParameters) -> Engagement:
 TABLE_NAMES = {"tickets": "Tickets", "messages": "Messages", "survey_responses": "Survey answers",
                "survey_invitations": "Survey invitations", "maturity_answers": "Interview answers"}
 """Each canonical table (:data:`toolkit.schema.TABLES`) as the data-quality appendix names it for the client."""
-def _no_tickets(path: Path, read: int, bad: pd.DataFrame, outside: int) -> DataError:
+def _no_tickets(path: Path | str, read: int, bad: pd.DataFrame, outside: int) -> DataError:
     """Why a report cannot be made: no ticket is left to analyse (all rejected, none in the period, none at all)."""
     if len(bad):
         top = bad.groupby(["column", "reason"], sort=False).size().sort_values(ascending=False, kind="stable")

@@ -26,6 +26,9 @@ _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _FOLDERS_ALLOWED = ("maturity_path", "portfolio_path", "baseline_path")  # answer / score files; a bundle
 _LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
 _SPARK_INPUTS = ("tickets_path", "messages_path")  # what the Spark engine loads (toolkit.spark.load.TABLES)
+_LAKE_URI = re.compile(r"[A-Za-z][\w+.-]+:/")  # s3://, abfss://, gs://, dbfs:/, file:/ (not a drive letter)
+_TABLE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*){0,2}")  # table, database.table, catalog.database.table
+_FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".gz", ".parquet", ".xlsx", ".xls", ".json", ".jsonl", ".yaml", ".yml")
 _PATHS = ("tickets_path", "messages_path", "survey_path", "invitations_path", "maturity_path", "maturity_model",
           "portfolio_path", "logo_path", "baseline_path", "engagement_file", "labels_path", "releases_path",
           "schedule_path")
@@ -54,9 +57,9 @@ class ReportParameters:
     """
 
     client_name: str = "Northwind Cloud"
-    tickets_path: Path | None = None
+    tickets_path: Path | str | None = None
     tickets_format: str = "auto"
-    messages_path: Path | None = None
+    messages_path: Path | str | None = None
     messages_format: str = "auto"
     survey_path: Path | None = None
     survey_format: str = "auto"
@@ -114,8 +117,12 @@ def _text(key: str, value: Any, *, allow_empty: bool = False) -> str:
     return value.strip()
 
 
-def _path(key: str, value: Any, base: Path, *, required: bool, folder: bool = False) -> Path | None:
-    """An existing file as an absolute path; a folder only for :data:`_FOLDERS_ALLOWED` or when ``folder``."""
+def _path(key: str, value: Any, base: Path, *, required: bool, lake: bool = False) -> Path | str | None:
+    """An existing file as an absolute path; a folder only for :data:`_FOLDERS_ALLOWED`.
+
+    With ``lake`` (the Spark engine's inputs) a Parquet or Delta folder too, and a lake URI or a Spark table
+    name is kept as text: Spark checks it when it reads it (:func:`is_lake_source`).
+    """
     if isinstance(value, Path):
         value = str(value)
     text = _text(key, value, allow_empty=not required)
@@ -124,13 +131,32 @@ def _path(key: str, value: Any, base: Path, *, required: bool, folder: bool = Fa
     path = Path(text).expanduser()
     path = path if path.is_absolute() else (base / path)
     path = path.resolve()
+    if lake and not path.exists() and is_lake_source(text):
+        return text
     if not path.exists():
         raise _fail(key, f"file {text} does not exist", "check the path" if Path(text).is_absolute()
                     else f"check the path; relative paths are read from {base}")
-    if path.is_dir() and key not in _FOLDERS_ALLOWED and not folder:
-        spark = ' (a folder of Parquet files loads with engine="spark")' if key in _SPARK_INPUTS else ""
+    if path.is_dir() and key not in _FOLDERS_ALLOWED and not lake:
+        spark = ' (a Parquet or Delta folder loads with engine="spark")' if key in _SPARK_INPUTS else ""
         raise _fail(key, f"{text} is a folder, not a file", f"pass the path of the exported file itself{spark}")
     return path
+
+
+def is_lake_source(text: str) -> bool:
+    """Whether a Spark input names a lake location (``s3://``, ``abfss://``, ``dbfs:/``) or a Spark table
+    (``[catalog.]database.table``) rather than a local file: a name with a file suffix (``tickets.csv``) is a file.
+
+    >>> [is_lake_source(t) for t in ("s3://acme/tickets/", "lake.zendesk_tickets", "tickets.csv", "C:/x.csv")]
+    [True, True, False, False]
+    """
+    if _LAKE_URI.match(text):
+        return True
+    return bool(_TABLE_NAME.fullmatch(text)) and Path(text).suffix.lower() not in _FILE_SUFFIXES
+
+
+def input_name(source: Path | str) -> str:
+    """How the report names an input: a file's name, or a lake source (table name or URI) as given."""
+    return source.name if isinstance(source, Path) else source
 
 
 def parse_date(key: str, value: Any) -> date | None:
@@ -242,7 +268,7 @@ def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = "."
     out["engine"] = check_engine(_text("engine", given["engine"] or "pandas"))
     for key in _PATHS:
         out[key] = _path(key, given[key], base, required=key == "tickets_path",
-                         folder=out["engine"] == "spark" and key in _SPARK_INPUTS)
+                         lake=out["engine"] == "spark" and key in _SPARK_INPUTS)
     if out["logo_path"] is not None and out["logo_path"].suffix.lower() not in _LOGO_SUFFIXES:
         raise _fail("logo_path", f"{out['logo_path'].name} is not an image", "use a PNG, JPEG or SVG file")
     for key, table in (("tickets_format", "tickets"), ("messages_format", "messages"),
@@ -282,7 +308,7 @@ def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = "."
         from toolkit.ops.business_time import load_schedules
 
         load_schedules(str(out["schedule_path"]), key="schedule_path")  # likewise a malformed schedule
-    if out["labels_path"] is None:
+    if out["labels_path"] is None and isinstance(out["tickets_path"], Path):  # none is looked for beside a lake table
         from toolkit.duplicates.labels import labels_path_for
 
         beside = labels_path_for(out["tickets_path"])
