@@ -167,3 +167,20 @@ def test_a_delta_table_folder_is_never_read_as_plain_parquet(spark, zendesk, tmp
             "Delta Lake reader. Fix: run on a session with Delta Lake (Databricks has it; elsewhere install "
             "delta-spark for your Spark version and start Spark with its package and extension), or give a Parquet "
             "copy of the table's current version")
+
+
+def test_a_spark_command_prints_its_report_without_sparks_start_up_warnings(tmp_path):
+    """On one machine the toolkit's own session logs errors only: stderr holds at most the JVM's own line."""
+    import shutil
+    import subprocess
+    import sys
+
+    pytest.importorskip("pyspark", reason="pyspark is not installed (the `spark` extra; make test installs it)")
+    if shutil.which("java") is None:
+        pytest.skip("Java is not installed (make java installs Debian's default-jre-headless)")
+    run = subprocess.run([sys.executable, "-m", "toolkit", "load", "tickets", str(FIXTURES / "zendesk_tickets.csv"),
+                          "--engine", "spark", "--out", str(tmp_path / "t.parquet")],
+                         capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert run.returncode == 0, run.stderr
+    assert "rows read 7, kept 4, rejected 3" in run.stdout
+    assert [line for line in run.stderr.splitlines() if not line.startswith("WARNING: Using incubator modules")] == []

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import warnings
+from pathlib import Path
 
 from toolkit.errors import ConfigError
 
@@ -23,6 +25,9 @@ LOCAL_SETTINGS = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
 """Settings for a local session; a cluster's own session keeps its settings (see ``docs/spark.md``)."""
+
+LOG_SETTINGS = Path(__file__).with_name("log4j2.properties")
+"""A local session's logging: errors only (Spark's start-up warnings would bury the toolkit's own output)."""
 
 
 def pyspark():
@@ -58,8 +63,12 @@ def get_session(master: str = "local[*]", settings: dict | None = None):
     # and its dependencies; a cluster's session names its own executors' Python.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = builder.config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"])
-    for key, value in {**LOCAL_SETTINGS, **(settings or {})}.items():
+    logging = {"spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG_SETTINGS.as_uri()}"}
+    for key, value in {**LOCAL_SETTINGS, **logging, **(settings or {})}.items():
         builder = builder.config(key, value)
+    # pyspark warns on every Arrow conversion that it does not fully support pandas 3; the Spark engine's tests
+    # compare its results with the pandas engine's, so the warning only buries the output
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
