@@ -148,3 +148,16 @@ def test_no_code_identifier_or_library_text_reaches_the_client(demo_report, patt
     text = FILE_NAME.sub(" ", _visible(_main(demo_report)))
     offending = [s for s in _sentences(text) if pattern.search(s)]
     assert not offending, f"{pattern.pattern} in: {offending[0][:300]}"
+
+
+def test_problems_and_recurring_questions_are_two_tables_each_naming_what_it_lists(demo_report):
+    part = demo_report[demo_report.index(f'id="{anchors.anchor(anchors.UPSTREAM)}"'):]
+    headers = {}
+    for table in re.findall(r"<table\b.*?</table>", part, flags=re.S)[:4]:
+        caption = re.search(r"<caption>(.*?)</caption>", table, flags=re.S)
+        if caption:
+            headers[_visible(caption.group(1)).split(" (")[0]] = _visible(re.search(r"<th[^>]*>(.*?)</th>", table,
+                                                                                     flags=re.S).group(1))
+    assert headers["Problems"] == "Problem" and headers["Recurring questions"] == "Question"
+    assert "Tickets not close to any other ticket are left out." in _section(demo_report,
+                                                                              anchors.anchor(anchors.UPSTREAM))
