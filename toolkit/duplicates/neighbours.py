@@ -209,8 +209,9 @@ def fit_cells(sample: np.ndarray, n_cells: int, seed: int) -> np.ndarray:
 def nearest_cells(space, centroids: np.ndarray, probes: int) -> np.ndarray:
     """Per cell-space row, its ``probes`` most similar centroids, best first (ties: the lower cell).
 
-    The first is the row's home cell; a row's cells depend on that row only, so any split of the rows
-    gives the same cells.
+    The first is the row's home cell. Rows are compared with the centroids a block at a time; another cut
+    of the rows into blocks (Spark's partitions) gave the same bits per row wherever measured, but BLAS
+    does not promise it.
     """
     probes = min(probes, len(centroids))
     out = np.empty((space.shape[0], probes), dtype=np.int32)

@@ -14,23 +14,29 @@ The scheme, and why it gives the pandas engine's clusters:
    (:func:`sentence_vectors`), one batch per group, and the vectors are the pandas vectors bit for bit.
    Hybrid rows (sparse TF-IDF columns beside the sentence-model columns) travel as non-zero values and
    column indices.
-3. **Cells and k-NN within cells.** Up to :data:`EXACT_LIMIT` tickets (the pandas exact limit) there is one
-   cell: the search is exact, as in pandas. Above, k-means centroids (one per ~``cell_size`` tickets) are
-   fitted on the driver on 30 vectors per cell (at most :data:`CENTROID_SAMPLE`), as the pandas search fits
-   them; each ticket lives in its nearest cell and is searched in its ``probes`` nearest cells (the inverted-
-   file scheme of :class:`~toolkit.duplicates.neighbours.NearestNeighbours`; hybrid rows are placed by their
-   sentence-model block, as there). Within a cell the pandas search is run exactly (rescored and rounded to
-   1e-6, ties by row; for hybrid rows the dot product is the mixed cosine), and the best ``k`` over the probed
-   cells are kept.
+3. **The pandas neighbour search, cell by cell.** Up to :data:`EXACT_LIMIT` tickets (the pandas exact limit)
+   one group runs the pandas exact search. Above, the pandas cell search of
+   :class:`~toolkit.duplicates.neighbours.NearestNeighbours` runs step by step with its own functions: the
+   driver fetches the rows the pandas search fits its centroids on (30 per cell, drawn from the row numbers
+   alone) and fits the same k-means; executors place each ticket in its ``probes`` nearest cells (hybrid rows by
+   their sentence-model block, found by column counts over all rows); each cell's group compares its queries
+   with its members (a crowd above ``MAX_CELL_FACTOR * cell_size`` through the same sample) in the same blocks,
+   so the float32 products, the top ``k`` per cell and the exact rescoring (rounded to 1e-6) are the pandas
+   ones; the candidates of a ticket's cells are merged as pandas merges them. The graph is the pandas graph.
 4. **Edges to the driver, pandas grouping there.** Only the edge list comes back (at most ``k`` per ticket);
    :meth:`DuplicateFinder.fit_graph` groups it with the pandas :class:`GraphGrouping` (same thresholds,
    Leiden, guards), merges fragments, names, ranks and gathers evidence with the same per-cluster functions,
    so the output has exactly the pandas engine's columns.
 
-What the driver holds: the fitting samples, the edge list, and per ticket its evidence columns, cleaned text
-and vector (128 floats for tfidf, 384 for semantic, sparse for hybrid), which naming, ranking and evidence
-read. That is O(n) like the pandas engine's output, without the vectorising and neighbour search that
-dominate the pandas engine's time.
+What the driver holds: the fitting samples (for the cells 30 vectors per ~``cell_size`` tickets, as pandas), the
+edge list, and per ticket its evidence columns, cleaned text and vector (128 floats for tfidf, 384 for semantic,
+sparse for hybrid), which naming, ranking and evidence read. That is O(n) like the pandas engine's output,
+without the vectorising and neighbour search that dominate the pandas engine's time.
+
+Where the engines can still differ: above :data:`FIT_SAMPLE` tickets the term model is fitted on another
+sample than the pandas one (so other vectors); and a ticket's cells come from a product with the centroids
+taken per partition here, over all rows at once in pandas, which BLAS gives to the same bits on the machines
+measured (a build that did not could place a ticket almost equidistant from two centroids differently).
 """
 
 from __future__ import annotations
