@@ -419,6 +419,7 @@ def cell_edges(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: in
 
     mask = None if width is None else dense_column_mask(column_counts(vectors, width), n)
     n_cells = cell_count(n, cell_size)
+    probes = min(probes, n_cells)
     sample = rows_by_number(vectors, centroid_rows(n, n_cells, seed), width)
     centroids = fit_cells(cell_space(sample, mask), n_cells, seed)
     shared = vectors.sparkSession.sparkContext.broadcast((centroids, mask))
@@ -443,7 +444,7 @@ def cell_edges(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: in
         pdf = pdf.sort_values("_row")
         home = pdf[pdf["slot"] == 0]
         if home.empty:
-            return pd.DataFrame({"_row": [], "slot": [], "rank": [], "neighbour": [], "score": [], "similarity": []})
+            return pd.DataFrame(columns=["_row", "slot", "rank", "neighbour", "score", "similarity"])
         keep = searched_members(len(home), int(pdf["cell"].iat[0]), cell_size, seed)
         members = home["_row"].to_numpy()[keep]
         candidates = vector_matrix(home, width)[keep]
@@ -474,9 +475,9 @@ def cell_edges(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: in
         sim = np.where(picked, np.take_along_axis(similarity, at, 1), -np.inf)
         return _edge_frame(rows, *best_first(idx, sim))
 
-    candidates = "_row long, slot long, rank long, neighbour long, score double, similarity double"
+    found_schema = "_row long, slot long, rank long, neighbour long, score double, similarity double"
     return (vectors.select("_row", *names).mapInPandas(assign, placed)
-            .groupBy("cell").applyInPandas(search, candidates)
+            .groupBy("cell").applyInPandas(search, found_schema)
             .withColumn("_merge", F.expr(f"_row div {MERGE_ROWS}"))
             .groupBy("_merge").applyInPandas(merge, EDGES))
 
