@@ -2,6 +2,11 @@
 
     .venv/bin/python benchmarks/spark_duplicates.py --tickets 100000
     .venv/bin/python benchmarks/spark_duplicates.py --tickets 2000 --representation hybrid
+    .venv/bin/python benchmarks/spark_duplicates.py --sample-client
+
+``--sample-client`` clusters the sample client's 20,000 tickets (:mod:`toolkit.samples`) with both engines
+instead (the same columns, the same seed) and reports each engine's seconds and clusters, the ARI of the Spark
+clusters against the pandas ones, and how many tickets' neighbour lists differ.
 
 The tickets are :func:`benchmarks.duplicates_scale.generate`'s (paraphrased upstream problems among one-off
 questions), written as Parquet by a child process (not timed), then read by Spark and clustered on
@@ -33,16 +38,50 @@ def write_tickets(path: Path, n: int) -> None:
     tickets.to_parquet(path, index=False)
 
 
+def compare_on_sample_client(spark, representation: str) -> None:
+    """Both engines on the sample client's tickets: seconds, clusters, ARI and differing neighbour lists."""
+    import numpy as np
+    from sklearn.metrics import adjusted_rand_score
+
+    from toolkit import samples
+    from toolkit.duplicates import DuplicateFinder
+    from toolkit.spark.duplicates import find_duplicates
+
+    tickets = samples.load_sample()["tickets"][["ticket_id", "created_at", "subject", "description",
+                                                "requester_id", "organization_id", "agent_replies",
+                                                "satisfaction"]]
+    started = time.perf_counter()
+    pandas_finder = DuplicateFinder(representation=representation, seed=0, progress=False).fit(tickets)
+    pandas_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    spark_finder = find_duplicates(spark.createDataFrame(tickets), representation=representation, seed=0)
+    spark_seconds = time.perf_counter() - started
+    ari = adjusted_rand_score(pandas_finder.labels_, spark_finder.labels_)
+    differing = (pandas_finder.graph_[0] != spark_finder.graph_[0]).any(axis=1).sum()
+    print("| tickets | pandas s | Spark s | pandas clusters | Spark clusters | ARI | tickets with other neighbours |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(f"| {len(tickets):,} | {pandas_seconds:.1f} | {spark_seconds:.1f} | {len(pandas_finder.clusters_)} | "
+          f"{len(spark_finder.clusters_)} | {ari:.4f} | {differing} |")
+    print("same labels:", np.array_equal(pandas_finder.labels_, spark_finder.labels_),
+          "same similarities:", np.array_equal(pandas_finder.graph_[1], spark_finder.graph_[1]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="4g")
     parser.add_argument("--representation", default="tfidf", choices=["tfidf", "semantic", "hybrid"])
+    parser.add_argument("--sample-client", action="store_true", help="compare both engines on the sample client")
     args = parser.parse_args()
     from benchmarks.spark_scale import jvm_peak_mib
     from toolkit.spark.duplicates import find_duplicates
     from toolkit.spark.session import get_session
+
+    if args.sample_client:
+        compare_on_sample_client(get_session(args.master, {"spark.driver.memory": args.driver_memory}),
+                                 args.representation)
+        return
 
     folder = Path(tempfile.mkdtemp(prefix="spark-dup-"))
     try:

@@ -6,7 +6,13 @@ import pytest
 
 from toolkit.duplicates.grouping import GraphGrouping, relabel_by_size, similarity_graph
 from toolkit.duplicates.labelling import cluster_counts, cluster_name
-from toolkit.duplicates.neighbours import NearestNeighbours, _top_k
+from toolkit.duplicates.neighbours import (
+    NearestNeighbours,
+    _top_k,
+    cell_space,
+    merge_probes,
+    searched_members,
+)
 from toolkit.duplicates.ranking import cluster_evidence, cluster_summary, weekly_counts
 from toolkit.duplicates.representation import make_representation
 from toolkit.errors import ConfigError
@@ -46,6 +52,35 @@ def test_cell_search_finds_the_same_near_duplicates_as_exact_search():
     assert recall > 0.95
     found, _ = cells.query(x[:3], k=2)
     assert (found // 50 == 0).all()
+
+
+def test_crowded_cell_is_searched_through_a_fixed_sample():
+    assert searched_members(7, cell=3, cell_size=2, seed=0).tolist() == list(range(7))  # at most 4 x 2: all
+    kept = searched_members(9, cell=3, cell_size=2, seed=0)
+    assert len(kept) == 8 and kept.tolist() == sorted(set(kept.tolist()))
+    assert kept.tolist() == searched_members(9, cell=3, cell_size=2, seed=0).tolist()
+    assert kept.tolist() != searched_members(9, cell=4, cell_size=2, seed=0).tolist()
+
+
+def test_probe_merge_keeps_the_best_candidates_earlier_probe_first_on_ties():
+    # two probes of k = 2 slots: probe 0 found rows 7 and 8, probe 1 found row 9 (a tie with 8) and nothing else
+    idx = np.array([[7, 8, 9, -1]])
+    sim = np.array([[0.9, 0.5, 0.5, -np.inf]], dtype=np.float32)
+    found, best = merge_probes(idx, sim, 2)
+    assert found.tolist() == [[7, 8]] and best.tolist() == [[pytest.approx(0.9), 0.5]]
+    found, _ = merge_probes(np.array([[7, -1, -1, -1]]), np.array([[0.9, -np.inf, -np.inf, -np.inf]],
+                                                                  dtype=np.float32), 2)
+    assert found.tolist() == [[7, -1]]
+
+
+def test_hybrid_cells_are_made_in_the_sentence_model_block():
+    import scipy.sparse as sp
+
+    rows = sp.csr_matrix(np.array([[0.6, 0, 0.0, 0.8], [0, 0.6, 0.3, 0.4]], dtype=np.float32))
+    block = cell_space(rows, np.array([False, False, True, True]))
+    np.testing.assert_allclose(block, [[0, 1], [0.6, 0.8]], atol=1e-7)
+    dense = rows.toarray()
+    assert cell_space(dense, None) is dense  # dense rows (tfidf, semantic) are placed as they are
 
 
 def test_query_with_fewer_rows_than_k():

@@ -70,8 +70,7 @@ class NearestNeighbours(BaseEstimator):
         """(sparse columns, dense columns as an array) of hybrid rows; the fitted rows' are kept."""
         if matrix is self.vectors_ and self._own_parts is not None:
             return self._own_parts
-        mask = self.dense_columns_
-        parts = (matrix[:, ~mask], np.asarray(matrix[:, mask].toarray(), dtype=np.float32))
+        parts = hybrid_parts(matrix, self.dense_columns_)
         if matrix is self.vectors_:
             self._own_parts = parts
         return parts
@@ -79,18 +78,14 @@ class NearestNeighbours(BaseEstimator):
     def _product(self, queries, rows):
         """Similarities of every query with every row of ``rows`` (a dense array)."""
         if getattr(self, "dense_columns_", None) is None:
-            block = queries @ rows.T
-            return block.toarray() if sp.issparse(block) else np.asarray(block)
-        (qs, qd), (rs, rd) = self._parts(queries), self._parts(rows)
-        return (qs @ rs.T).toarray() + qd @ rd.T
+            return similarity_block(queries, rows, None)
+        return similarity_block(self._parts(queries), self._parts(rows), self.dense_columns_)
 
     def _cell_space(self, vectors) -> np.ndarray:
         """The vectors cells are made in: the dense block of hybrid rows, unit length; else the vectors."""
         if getattr(self, "dense_columns_", None) is None:
             return vectors
-        dense = self._parts(vectors)[1]
-        norms = np.linalg.norm(dense, axis=1, keepdims=True)
-        return dense / np.where(norms == 0, 1, norms)
+        return unit_rows(self._parts(vectors)[1])
 
     def _ensure_cells(self) -> None:
         """Build the cells on first use (a finder that only regroups never needs them)."""
@@ -98,32 +93,14 @@ class NearestNeighbours(BaseEstimator):
             return
         vectors = self._cell_space(self.vectors_)
         n = vectors.shape[0]
-        n_cells = int(np.ceil(n / self.cell_size))
-        sample = vectors
-        if n > 30 * n_cells:
-            pick = np.sort(np.random.default_rng(self.seed).choice(n, 30 * n_cells, replace=False))
-            sample = vectors[pick]
-        # random initial centres: k-means++ costs more than the search it speeds up, cells come out as even
-        kmeans = MiniBatchKMeans(n_clusters=n_cells, init="random", random_state=self.seed, n_init=1,
-                                 batch_size=4096, max_iter=5).fit(sample)
-        self.centroids_ = kmeans.cluster_centers_.astype(np.float32)
+        n_cells = cell_count(n, self.cell_size)
+        self.centroids_ = fit_cells(vectors[centroid_rows(n, n_cells, self.seed)], n_cells, self.seed)
         self.cells_ = self._nearest_cells(self.vectors_, self.probes)
         self.order_ = np.argsort(self.cells_[:, 0], kind="stable")
         self.bounds_ = np.searchsorted(self.cells_[self.order_, 0], np.arange(n_cells + 1))
 
     def _nearest_cells(self, vectors, probes: int) -> np.ndarray:
-        vectors = self._cell_space(vectors)
-        probes = min(probes, len(self.centroids_))
-        out = np.empty((vectors.shape[0], probes), dtype=np.int32)
-        step = max(1, BLOCK_CELLS // len(self.centroids_))
-        for start in range(0, vectors.shape[0], step):
-            sims = np.asarray(vectors[start:start + step] @ self.centroids_.T)
-            rows = np.arange(sims.shape[0])
-            for p in range(probes):  # a few argmax passes beat a partition of the whole row
-                best = sims.argmax(axis=1)
-                out[start:start + step, p] = best
-                sims[rows, best] = -np.inf
-        return out
+        return nearest_cells(self._cell_space(vectors), self.centroids_, probes)
 
     def kneighbors(self) -> tuple[np.ndarray, np.ndarray]:
         """Neighbours of every fitted row (itself excluded): indices (-1 when fewer exist) and similarities."""
@@ -156,34 +133,12 @@ class NearestNeighbours(BaseEstimator):
         return self._rescore(queries, idx)
 
     def _rescore(self, queries, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Exact similarities of the chosen pairs, rounded, best first (ties by row).
-
-        Matrix products give results that differ in the last bits with memory layout and
-        threading; recomputing the few chosen pairs with a fixed summation order and rounding
-        to 1e-6 makes the graph, and so the clusters, the same on every run.
-        """
+        """Exact similarities of the chosen pairs, rounded, best first (ties by row) (:func:`pair_similarities`)."""
         found = idx >= 0
         rows = np.repeat(np.arange(idx.shape[0]), idx.shape[1])[found.ravel()]
-        cols = idx[found]
         sim = np.full(idx.shape, -np.inf)
-        where = np.flatnonzero(found.ravel())
-        step = 250_000
-        if sp.issparse(self.vectors_):
-            # a slice gathers two sparse copies of its rows: hybrid rows hold hundreds of entries each, so slices
-            # are sized by entries (about 250 MB per copy), not by rows; each pair's dot product is the same
-            entries_per_row = max(1.0, self.vectors_.nnz / max(1, self.vectors_.shape[0]))
-            step = int(min(step, max(1_000, RESCORE_ENTRIES // entries_per_row)))
-        for start in range(0, len(rows), step):
-            r, c = rows[start:start + step], cols[start:start + step]
-            if sp.issparse(self.vectors_):
-                dots = np.asarray(queries[r].multiply(self.vectors_[c]).sum(axis=1)).ravel()
-            else:
-                dots = np.einsum("ij,ij->i", queries[r], self.vectors_[c], dtype=np.float64)
-            sim.ravel()[where[start:start + step]] = np.round(dots, 6)
-        order = np.lexsort((np.where(found, idx, np.iinfo(np.int64).max), -sim), axis=1)
-        idx = np.take_along_axis(idx, order, 1)
-        sim = np.take_along_axis(sim, order, 1).astype(np.float32)
-        return idx, sim
+        sim[found] = pair_similarities(queries, rows, self.vectors_, idx[found])
+        return best_first(idx, sim)
 
     def _exact(self, queries, k: int, self_rows):
         n = self.vectors_.shape[0]
@@ -219,39 +174,179 @@ class NearestNeighbours(BaseEstimator):
                     members = self.order_[self.bounds_[c]:self.bounds_[c + 1]]
                     if len(q) == 0 or len(members) == 0:
                         continue
-                    cap = MAX_CELL_FACTOR * self.cell_size
-                    if len(members) > cap:
-                        # a crowd of near-identical tickets: compare with a fixed sample of it, which
-                        # keeps the cost linear and the crowd connected through the shared sample
-                        keep = np.random.default_rng([self.seed, c]).choice(len(members), cap, replace=False)
-                        members = members[np.sort(keep)]
-                    kk = min(k, len(members))
-                    step = max(1, BLOCK_CELLS // len(members))
-                    cand = self.vectors_[members]
-                    for start in range(0, len(q), step):
-                        rows = q[start:start + step]
-                        block = np.asarray(self._product(queries[rows], cand), dtype=np.float32)
-                        if self_rows is not None:
-                            own = np.asarray(self_rows)[rows]
-                            at = np.minimum(np.searchsorted(members, own), len(members) - 1)
-                            mine = np.flatnonzero((own >= 0) & (members[at] == own))
-                            block[mine, at[mine]] = -np.inf
-                        i, s = _top_k(block, kk)
-                        idx[rows, p * k:p * k + kk] = members[i]
-                        sim[rows, p * k:p * k + kk] = s
-        keep = min(k, probes * k)
-        i, s = _top_k(sim, keep)
-        out = np.take_along_axis(idx, i, 1)
-        out[~np.isfinite(s)] = -1
-        return out, s
+                    members = members[searched_members(len(members), c, self.cell_size, self.seed)]
+                    exclude = None if self_rows is None else np.asarray(self_rows)[q]
+                    at, s = cell_top_k(queries[q], exclude, self.vectors_[members], members, k,
+                                       getattr(self, "dense_columns_", None))
+                    idx[q, p * k:p * k + at.shape[1]] = members[at]
+                    sim[q, p * k:p * k + at.shape[1]] = s
+        return merge_probes(idx, sim, k)
+
+
+def cell_count(n: int, cell_size: int) -> int:
+    """Cells of the cell search over ``n`` rows: one per ``cell_size`` rows."""
+    return int(np.ceil(n / cell_size))
+
+
+def centroid_rows(n: int, n_cells: int, seed: int) -> np.ndarray:
+    """Rows (sorted) the cell centroids are fitted on: 30 per cell, a seeded draw, or all rows if fewer.
+
+    The draw needs only ``n``, so an engine that keeps its rows elsewhere (Spark) fetches just these.
+    """
+    if n <= 30 * n_cells:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, 30 * n_cells, replace=False))
+
+
+def fit_cells(sample: np.ndarray, n_cells: int, seed: int) -> np.ndarray:
+    """The ``n_cells`` centroids (float32, not normalised) that k-means finds in the sampled cell-space rows."""
+    # random initial centres: k-means++ costs more than the search it speeds up, cells come out as even
+    kmeans = MiniBatchKMeans(n_clusters=n_cells, init="random", random_state=seed, n_init=1,
+                             batch_size=4096, max_iter=5).fit(sample)
+    return kmeans.cluster_centers_.astype(np.float32)
+
+
+def nearest_cells(space, centroids: np.ndarray, probes: int) -> np.ndarray:
+    """Per cell-space row, its ``probes`` most similar centroids, best first (ties: the lower cell).
+
+    The first is the row's home cell. Rows are compared with the centroids a block at a time; another cut
+    of the rows into blocks (Spark's partitions) gave the same bits per row wherever measured, but BLAS
+    does not promise it.
+    """
+    probes = min(probes, len(centroids))
+    out = np.empty((space.shape[0], probes), dtype=np.int32)
+    step = max(1, BLOCK_CELLS // len(centroids))
+    for start in range(0, space.shape[0], step):
+        sims = np.asarray(space[start:start + step] @ centroids.T)
+        rows = np.arange(sims.shape[0])
+        for p in range(probes):  # a few argmax passes beat a partition of the whole row
+            best = sims.argmax(axis=1)
+            out[start:start + step, p] = best
+            sims[rows, best] = -np.inf
+    return out
+
+
+def searched_members(count: int, cell: int, cell_size: int, seed: int) -> np.ndarray:
+    """Positions of the members of ``cell`` (``count`` of them, in row order) that queries are compared with.
+
+    All of them, or for a cell larger than ``MAX_CELL_FACTOR * cell_size`` (a crowd of near-identical
+    tickets) a fixed sample of that many, which keeps the cost linear and the crowd connected through
+    the shared sample.
+    """
+    cap = MAX_CELL_FACTOR * cell_size
+    if count <= cap:
+        return np.arange(count)
+    return np.sort(np.random.default_rng([seed, cell]).choice(count, cap, replace=False))
+
+
+def cell_top_k(queries, exclude, candidates, members: np.ndarray, k: int,
+               dense_columns: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Positions among ``candidates`` (rows ``members``, sorted) of each query's ``min(k, len(members))`` most
+    similar, and the float32 similarities (ties by position).
+
+    ``exclude`` gives per query a row to leave out (similarity -inf), or is None. Queries are compared a block
+    of rows at a time, the same blocks whoever calls, so the float32 products are the same bits.
+    """
+    kk = min(k, len(members))
+    at = np.empty((queries.shape[0], kk), dtype=np.int64)
+    sim = np.empty((queries.shape[0], kk), dtype=np.float32)
+    step = max(1, BLOCK_CELLS // len(members))
+    cand = candidates if dense_columns is None else hybrid_parts(candidates, dense_columns)
+    for start in range(0, queries.shape[0], step):
+        block = queries[start:start + step]
+        if dense_columns is not None:
+            block = hybrid_parts(block, dense_columns)
+        block = np.asarray(similarity_block(block, cand, dense_columns), dtype=np.float32)
+        if exclude is not None:
+            own = np.asarray(exclude[start:start + step])
+            pos = np.minimum(np.searchsorted(members, own), len(members) - 1)
+            mine = np.flatnonzero((own >= 0) & (members[pos] == own))
+            block[mine, pos[mine]] = -np.inf
+        at[start:start + step], sim[start:start + step] = _top_k(block, kk)
+    return at, sim
+
+
+def merge_probes(idx: np.ndarray, sim: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` best of each query's candidates from all its probed cells, and their float32 similarities.
+
+    ``idx``/``sim`` hold per query ``k`` slots per probe (probe by probe, best first within one); ties go to
+    the earlier slot, unfilled or excluded slots (-inf) come back as -1.
+    """
+    i, s = _top_k(sim, min(k, sim.shape[1]))
+    out = np.take_along_axis(idx, i, 1)
+    out[~np.isfinite(s)] = -1
+    return out, s
+
+
+def pair_similarities(queries, query_rows: np.ndarray, vectors, rows: np.ndarray) -> np.ndarray:
+    """Exact similarities of the pairs (``queries[query_rows[i]]``, ``vectors[rows[i]]``), rounded to 1e-6.
+
+    Matrix products give results that differ in the last bits with memory layout and threading;
+    recomputing the few chosen pairs with a fixed summation order and rounding to 1e-6 makes the
+    graph, and so the clusters, the same on every run.
+    """
+    out = np.empty(len(rows))
+    step = 250_000
+    if sp.issparse(vectors):
+        # a slice gathers two sparse copies of its rows: hybrid rows hold hundreds of entries each, so slices
+        # are sized by entries (about 250 MB per copy), not by rows; each pair's dot product is the same
+        entries_per_row = max(1.0, vectors.nnz / max(1, vectors.shape[0]))
+        step = int(min(step, max(1_000, RESCORE_ENTRIES // entries_per_row)))
+    for start in range(0, len(rows), step):
+        r, c = query_rows[start:start + step], rows[start:start + step]
+        if sp.issparse(vectors):
+            dots = np.asarray(queries[r].multiply(vectors[c]).sum(axis=1)).ravel()
+        else:
+            dots = np.einsum("ij,ij->i", queries[r], vectors[c], dtype=np.float64)
+        out[start:start + step] = np.round(dots, 6)
+    return out
+
+
+def best_first(idx: np.ndarray, sim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's neighbours by falling similarity, ties by row index, -1 last; similarities as float32."""
+    found = idx >= 0
+    order = np.lexsort((np.where(found, idx, np.iinfo(np.int64).max), -sim), axis=1)
+    return np.take_along_axis(idx, order, 1), np.take_along_axis(sim, order, 1).astype(np.float32)
+
+
+def hybrid_parts(matrix, dense_columns: np.ndarray):
+    """(sparse columns, dense columns as a float32 array) of hybrid rows."""
+    return matrix[:, ~dense_columns], np.asarray(matrix[:, dense_columns].toarray(), dtype=np.float32)
+
+
+def similarity_block(queries, rows, dense_columns: np.ndarray | None) -> np.ndarray:
+    """Similarities of every query with every row, a dense array; hybrid rows come as :func:`hybrid_parts`."""
+    if dense_columns is None:
+        block = queries @ rows.T
+        return block.toarray() if sp.issparse(block) else np.asarray(block)
+    (qs, qd), (rs, rd) = queries, rows
+    return (qs @ rs.T).toarray() + qd @ rd.T
+
+
+def unit_rows(block: np.ndarray) -> np.ndarray:
+    """The rows scaled to unit length (zero rows stay zero)."""
+    norms = np.linalg.norm(block, axis=1, keepdims=True)
+    return block / np.where(norms == 0, 1, norms)
+
+
+def cell_space(matrix, dense_columns: np.ndarray | None):
+    """The vectors cells are made in: the dense (sentence-model) block of hybrid rows, unit length; else the
+    vectors themselves."""
+    if dense_columns is None:
+        return matrix
+    return unit_rows(hybrid_parts(matrix, dense_columns)[1])
 
 
 def _dense_columns(vectors) -> np.ndarray | None:
     """Mask of a sparse matrix's dense columns (set in >= 90% of rows), when there are at least 16; else None."""
     if not sp.issparse(vectors) or vectors.shape[0] < 2:
         return None
-    counts = np.bincount(vectors.tocsr().indices, minlength=vectors.shape[1])
-    mask = counts >= DENSE_COLUMN_SHARE * vectors.shape[0]
+    return dense_column_mask(np.bincount(vectors.tocsr().indices, minlength=vectors.shape[1]), vectors.shape[0])
+
+
+def dense_column_mask(counts: np.ndarray, n: int) -> np.ndarray | None:
+    """Mask of the columns set in >= 90% of ``n`` rows (``counts`` per column), when there are at least 16."""
+    mask = counts >= DENSE_COLUMN_SHARE * n
     return mask if mask.sum() >= 16 else None
 
 

@@ -14,23 +14,29 @@ The scheme, and why it gives the pandas engine's clusters:
    (:func:`sentence_vectors`), one batch per group, and the vectors are the pandas vectors bit for bit.
    Hybrid rows (sparse TF-IDF columns beside the sentence-model columns) travel as non-zero values and
    column indices.
-3. **Cells and k-NN within cells.** Up to :data:`EXACT_LIMIT` tickets (the pandas exact limit) there is one
-   cell: the search is exact, as in pandas. Above, k-means centroids (one per ~``cell_size`` tickets) are
-   fitted on the driver on 30 vectors per cell (at most :data:`CENTROID_SAMPLE`), as the pandas search fits
-   them; each ticket lives in its nearest cell and is searched in its ``probes`` nearest cells (the inverted-
-   file scheme of :class:`~toolkit.duplicates.neighbours.NearestNeighbours`; hybrid rows are placed by their
-   sentence-model block, as there). Within a cell the pandas search is run exactly (rescored and rounded to
-   1e-6, ties by row; for hybrid rows the dot product is the mixed cosine), and the best ``k`` over the probed
-   cells are kept.
+3. **The pandas neighbour search, cell by cell.** Up to :data:`EXACT_LIMIT` tickets (the pandas exact limit)
+   one group runs the pandas exact search. Above, the pandas cell search of
+   :class:`~toolkit.duplicates.neighbours.NearestNeighbours` runs step by step with its own functions: the
+   driver fetches the rows the pandas search fits its centroids on (30 per cell, drawn from the row numbers
+   alone) and fits the same k-means; executors place each ticket in its ``probes`` nearest cells (hybrid rows by
+   their sentence-model block, found by column counts over all rows); each cell's group compares its queries
+   with its members (a crowd above ``MAX_CELL_FACTOR * cell_size`` through the same sample) in the same blocks,
+   so the float32 products, the top ``k`` per cell and the exact rescoring (rounded to 1e-6) are the pandas
+   ones; the candidates of a ticket's cells are merged as pandas merges them. The graph is the pandas graph.
 4. **Edges to the driver, pandas grouping there.** Only the edge list comes back (at most ``k`` per ticket);
    :meth:`DuplicateFinder.fit_graph` groups it with the pandas :class:`GraphGrouping` (same thresholds,
    Leiden, guards), merges fragments, names, ranks and gathers evidence with the same per-cluster functions,
    so the output has exactly the pandas engine's columns.
 
-What the driver holds: the fitting samples, the edge list, and per ticket its evidence columns, cleaned text
-and vector (128 floats for tfidf, 384 for semantic, sparse for hybrid), which naming, ranking and evidence
-read. That is O(n) like the pandas engine's output, without the vectorising and neighbour search that
-dominate the pandas engine's time.
+What the driver holds: the fitting samples (for the cells 30 vectors per ~``cell_size`` tickets, as pandas), the
+edge list, and per ticket its evidence columns, cleaned text and vector (128 floats for tfidf, 384 for semantic,
+sparse for hybrid), which naming, ranking and evidence read. That is O(n) like the pandas engine's output,
+without the vectorising and neighbour search that dominate the pandas engine's time.
+
+Where the engines can still differ: above :data:`FIT_SAMPLE` tickets the term model is fitted on another
+sample than the pandas one (so other vectors); and a ticket's cells come from a product with the centroids
+taken per partition here, over all rows at once in pandas, which BLAS gives to the same bits on the machines
+measured (a build that did not could place a ticket almost equidistant from two centroids differently).
 """
 
 from __future__ import annotations
@@ -46,7 +52,20 @@ import scipy.sparse as sp
 from toolkit.duplicates.cleaning import TicketCleaner
 from toolkit.duplicates.local_models import sentence_onnx_path
 from toolkit.duplicates.model import KEPT_COLUMNS, DuplicateFinder
-from toolkit.duplicates.neighbours import NearestNeighbours
+from toolkit.duplicates.neighbours import (
+    NearestNeighbours,
+    best_first,
+    cell_count,
+    cell_space,
+    cell_top_k,
+    centroid_rows,
+    dense_column_mask,
+    fit_cells,
+    merge_probes,
+    nearest_cells,
+    pair_similarities,
+    searched_members,
+)
 from toolkit.duplicates.representation import (
     CHUNK,
     HybridRepresentation,
@@ -59,8 +78,6 @@ from toolkit.errors import ConfigError, DataError
 
 FIT_SAMPLE = 20_000
 """Most texts the term model is fitted on (the representation's own ``fit_sample``)."""
-CENTROID_SAMPLE = 100_000
-"""Most vectors the cell centroids are fitted on."""
 EXACT_LIMIT = 5_000
 """Up to this many tickets the neighbour search is one exact cell, as in the pandas engine."""
 SPARK_REPRESENTATIONS = ("tfidf", "semantic", "hybrid")
@@ -342,101 +359,155 @@ class KnownVectors:
         return self.vectors_[self.texts_.get_indexer(pd.Index(list(texts), dtype=object))]
 
 
-def cell_space(matrix, dense_columns: np.ndarray | None):
-    """The vectors cells are made in, as in the pandas search: the dense (sentence-model) block of hybrid rows,
-    unit length; else the vectors themselves."""
-    if dense_columns is None:
-        return matrix
-    block = np.asarray(matrix[:, dense_columns].toarray(), dtype=np.float32)
-    norms = np.linalg.norm(block, axis=1, keepdims=True)
-    return block / np.where(norms == 0, 1, norms)
-
-
-def cell_centroids(vectors, n: int, cell_size: int, seed: int, exact_limit: int = EXACT_LIMIT,
-                   width: int | None = None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Unit k-means centroids (one per ~``cell_size`` tickets) fitted on at most :data:`CENTROID_SAMPLE` vectors,
-    and the dense-column mask of hybrid rows (:func:`cell_space`); a single cell up to ``exact_limit`` tickets
-    (the exact search of the pandas engine)."""
-    if n <= exact_limit:
-        return np.zeros((1, 1), dtype=np.float32), None
-    from sklearn.cluster import MiniBatchKMeans
-
-    cells = int(max(2, np.ceil(n / cell_size)))
-    # as the pandas search makes its cells: 30 vectors per cell, random initial centres, 5 passes (k-means++
-    # and several inits cost minutes on the driver at 1,000 cells and more, for cells no better balanced)
-    wanted = min(CENTROID_SAMPLE, 30 * cells)
-    picked = vectors.sample(fraction=min(1.0, 1.2 * wanted / n), seed=seed).select(*_vector_names(width))
-    sample = vector_matrix(picked.limit(wanted).toPandas(), width)
-    # the pandas search's own rule for which columns of hybrid rows are the dense block
-    dense_columns = NearestNeighbours().fit(sample).dense_columns_ if width is not None else None
-    space = cell_space(sample, dense_columns)
-    cells = min(cells, space.shape[0])
-    fitted = MiniBatchKMeans(cells, init="random", random_state=seed, n_init=1, batch_size=4096,
-                             max_iter=5).fit(space).cluster_centers_
-    norms = np.linalg.norm(fitted, axis=1, keepdims=True)
-    return (fitted / np.where(norms == 0, 1, norms)).astype(np.float32), dense_columns
+MERGE_ROWS = 20_000
+"""Tickets whose candidates from all probed cells are merged in one group (bounds a group's memory)."""
+EDGES = "_row long, rank long, neighbour long, similarity double"
 
 
 def neighbour_graph(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: int,
                     exact_limit: int = EXACT_LIMIT, width: int | None = None):
-    """The k-NN graph (indices, similarities), n x k by ``_row``, from a search within cells on the executors.
+    """The pandas search's k-NN graph (indices, similarities), n x k by ``_row``, computed on the executors.
 
-    Similarities are the pandas search's: the dot product of the rows (for hybrid rows the mixed cosine,
-    sparse and dense blocks together), rescored and rounded by :class:`NearestNeighbours`.
+    Up to ``exact_limit`` tickets one exact search (:func:`exact_edges`), above it the cell search
+    (:func:`cell_edges`); only the ``k`` edges per ticket come to the driver.
     """
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
-    from pyspark.sql import types as T
-
-    centroids, dense_columns = cell_centroids(vectors, n, cell_size, seed, exact_limit, width)
-    single = centroids.shape[1] == 1
-    probes = 1 if single else int(min(probes, len(centroids)))
-    shared = vectors.sparkSession.sparkContext.broadcast((centroids, dense_columns))
-    names = _vector_names(width)
-
-    def assign(parts):
-        cents, mask = shared.value
-        for pdf in parts:
-            if pdf.empty:
-                continue
-            if single:
-                near = np.zeros((len(pdf), 1), dtype=np.int64)
-            else:
-                sims = np.asarray(cell_space(vector_matrix(pdf, width), mask) @ cents.T)
-                near = np.argsort(-sims, axis=1, kind="stable")[:, :probes]
-            yield pd.DataFrame({"cell": near.ravel(), "home": np.tile(np.arange(near.shape[1]) == 0, len(pdf)),
-                                "_row": np.repeat(pdf["_row"].to_numpy(), near.shape[1]),
-                                **{name: np.repeat(pdf[name].to_numpy(), near.shape[1]) for name in names}})
-
-    placed = T.StructType([T.StructField("cell", T.LongType()), T.StructField("home", T.BooleanType()),
-                           T.StructField("_row", T.LongType()), *_vector_fields(width)])
-
-    def search(pdf: pd.DataFrame) -> pd.DataFrame:
-        members = pdf[pdf["home"]].sort_values("_row")
-        if members.empty:
-            return pd.DataFrame({"_row": [], "neighbour": [], "similarity": []})
-        matrix = vector_matrix(members, width)
-        rows = members["_row"].to_numpy()
-        queries = vector_matrix(pdf, width)
-        own = pd.Index(rows).get_indexer(pdf["_row"].to_numpy())  # -1 for tickets probing from another cell
-        index = NearestNeighbours(k=k, exact_limit=np.iinfo(np.int64).max, progress=False).fit(matrix)
-        idx, sim = index.query(queries, k=k, exclude=own)
-        found = idx >= 0
-        return pd.DataFrame({"_row": np.repeat(pdf["_row"].to_numpy(), idx.shape[1])[found.ravel()],
-                             "neighbour": rows[idx[found]], "similarity": sim[found].astype(np.float64)})
-
-    edges_schema = "_row long, neighbour long, similarity double"
-    edges = (vectors.select("_row", *names).mapInPandas(assign, placed)
-             .groupBy("cell").applyInPandas(search, edges_schema))
-    best = Window.partitionBy("_row").orderBy(F.col("similarity").desc(), F.col("neighbour"))
-    edges = edges.dropDuplicates(["_row", "neighbour"]).withColumn("rank", F.row_number().over(best))
-    kept = edges.filter(F.col("rank") <= k).toPandas()
+    if n <= exact_limit:
+        edges = exact_edges(vectors, k, width)
+    else:
+        edges = cell_edges(vectors, n, k=k, cell_size=cell_size, probes=probes, seed=seed, width=width)
+    kept = edges.toPandas()
     indices = np.full((n, k), -1, dtype=np.int64)
     similarities = np.full((n, k), -np.inf, dtype=np.float32)
-    at = (kept["_row"].to_numpy(), kept["rank"].to_numpy() - 1)
+    at = (kept["_row"].to_numpy(), kept["rank"].to_numpy())
     indices[at] = kept["neighbour"].to_numpy()
     similarities[at] = kept["similarity"].to_numpy()
     return indices, similarities
+
+
+def _edge_frame(rows: np.ndarray, idx: np.ndarray, sim: np.ndarray) -> pd.DataFrame:
+    """The found neighbours of a graph block (``rows`` by position, -1 = none) as :data:`EDGES` rows."""
+    found = idx >= 0
+    return pd.DataFrame({"_row": np.repeat(rows, idx.shape[1])[found.ravel()],
+                         "rank": np.tile(np.arange(idx.shape[1]), len(rows))[found.ravel()],
+                         "neighbour": idx[found], "similarity": sim[found].astype(np.float64)})
+
+
+def exact_edges(vectors, k: int, width: int | None = None):
+    """The exact search of :class:`NearestNeighbours` over all tickets, as one group (small sets only)."""
+    from pyspark.sql import functions as F
+
+    def search(pdf: pd.DataFrame) -> pd.DataFrame:
+        pdf = pdf.sort_values("_row")
+        index = NearestNeighbours(k=k, exact_limit=len(pdf), progress=False).fit(vector_matrix(pdf, width))
+        return _edge_frame(pdf["_row"].to_numpy(), *index.kneighbors())
+
+    return (vectors.select("_row", *_vector_names(width)).withColumn("_all", F.lit(0))
+            .groupBy("_all").applyInPandas(search, EDGES))
+
+
+def cell_edges(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: int, width: int | None = None):
+    """The cell search of :class:`NearestNeighbours`, step by step with its own functions, cells in parallel.
+
+    The driver fits the centroids on the rows the pandas search fits them on (:func:`centroid_rows`, fetched
+    by ``_row``); each ticket's probed cells are its nearest centroids (:func:`nearest_cells`); each cell group
+    runs the pandas search of that cell (:func:`searched_members`, :func:`cell_top_k`, exact rescoring), and
+    the candidates of a ticket's probes are merged as pandas merges them (:func:`merge_probes`,
+    :func:`best_first`). Hybrid rows' dense block is found by column counts over all rows, as in pandas.
+    """
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    mask = None if width is None else dense_column_mask(column_counts(vectors, width), n)
+    n_cells = cell_count(n, cell_size)
+    probes = min(probes, n_cells)
+    sample = rows_by_number(vectors, centroid_rows(n, n_cells, seed), width)
+    centroids = fit_cells(cell_space(sample, mask), n_cells, seed)
+    shared = vectors.sparkSession.sparkContext.broadcast((centroids, mask))
+    names = _vector_names(width)
+
+    def assign(parts):
+        cents, dense = shared.value
+        for pdf in parts:
+            if pdf.empty:
+                continue
+            cells = nearest_cells(cell_space(vector_matrix(pdf, width), dense), cents, probes)
+            slots = cells.shape[1]
+            yield pd.DataFrame({"cell": cells.ravel().astype(np.int64), "slot": np.tile(np.arange(slots), len(pdf)),
+                                "_row": np.repeat(pdf["_row"].to_numpy(), slots),
+                                **{name: np.repeat(pdf[name].to_numpy(), slots) for name in names}})
+
+    placed = T.StructType([T.StructField("cell", T.LongType()), T.StructField("slot", T.LongType()),
+                           T.StructField("_row", T.LongType()), *_vector_fields(width)])
+
+    def search(pdf: pd.DataFrame) -> pd.DataFrame:
+        _, dense = shared.value
+        pdf = pdf.sort_values("_row")
+        home = pdf[pdf["slot"] == 0]
+        if home.empty:
+            return pd.DataFrame(columns=["_row", "slot", "rank", "neighbour", "score", "similarity"])
+        keep = searched_members(len(home), int(pdf["cell"].iat[0]), cell_size, seed)
+        members = home["_row"].to_numpy()[keep]
+        candidates = vector_matrix(home, width)[keep]
+        found = []
+        for slot, part in pdf.groupby("slot", sort=True):
+            queries = vector_matrix(part, width)
+            at, score = cell_top_k(queries, part["_row"].to_numpy(), candidates, members, k, dense)
+            query, rank = np.nonzero(np.isfinite(score))
+            found.append(pd.DataFrame({
+                "_row": part["_row"].to_numpy()[query], "slot": slot, "rank": rank,
+                "neighbour": members[at[query, rank]], "score": score[query, rank].astype(np.float64),
+                "similarity": pair_similarities(queries, query, candidates, at[query, rank])}))
+        return pd.concat(found, ignore_index=True)
+
+    def merge(pdf: pd.DataFrame) -> pd.DataFrame:
+        rows, row = np.unique(pdf["_row"].to_numpy(), return_inverse=True)
+        slot = pdf["slot"].to_numpy() * k + pdf["rank"].to_numpy()
+        score = np.full((len(rows), probes * k), -np.inf, dtype=np.float32)
+        neighbour = np.full(score.shape, -1, dtype=np.int64)
+        similarity = np.full(score.shape, -np.inf)
+        score[row, slot] = pdf["score"].to_numpy()
+        neighbour[row, slot] = pdf["neighbour"].to_numpy()
+        similarity[row, slot] = pdf["similarity"].to_numpy()
+        chosen, _ = merge_probes(np.tile(np.arange(probes * k), (len(rows), 1)), score, k)
+        picked = chosen >= 0
+        at = np.maximum(chosen, 0)
+        idx = np.where(picked, np.take_along_axis(neighbour, at, 1), -1)
+        sim = np.where(picked, np.take_along_axis(similarity, at, 1), -np.inf)
+        return _edge_frame(rows, *best_first(idx, sim))
+
+    found_schema = "_row long, slot long, rank long, neighbour long, score double, similarity double"
+    return (vectors.select("_row", *names).mapInPandas(assign, placed)
+            .groupBy("cell").applyInPandas(search, found_schema)
+            .withColumn("_merge", F.expr(f"_row div {MERGE_ROWS}"))
+            .groupBy("_merge").applyInPandas(merge, EDGES))
+
+
+def column_counts(vectors, width: int) -> np.ndarray:
+    """Per column of hybrid rows, how many rows set it (counted per partition, summed on the driver)."""
+
+    def count(parts):
+        for pdf in parts:
+            columns = np.concatenate([np.empty(0, np.int32), *pdf["columns"].to_numpy()])
+            yield pd.DataFrame({"counts": [np.bincount(columns, minlength=width).astype(np.int64)]})
+
+    counted = vectors.select("columns").mapInPandas(count, "counts array<long>").toPandas()
+    return np.sum([np.asarray(c, dtype=np.int64) for c in counted["counts"]], axis=0)
+
+
+def rows_by_number(vectors, rows: np.ndarray, width: int | None = None):
+    """The vector matrix of the tickets whose ``_row`` is in ``rows`` (sorted), in that order."""
+    from pyspark.sql import types as T
+
+    wanted = vectors.sparkSession.sparkContext.broadcast(rows)
+
+    def keep(parts):
+        for pdf in parts:
+            yield pdf[np.isin(pdf["_row"].to_numpy(), wanted.value)]
+
+    schema = T.StructType([T.StructField("_row", T.LongType(), False), *_vector_fields(width)])
+    pdf = (vectors.select("_row", *_vector_names(width)).mapInPandas(keep, schema).toPandas()
+           .sort_values("_row", ignore_index=True))
+    return vector_matrix(pdf, width)
 
 
 def driver_parts(tickets, vectors, width: int | None = None) -> tuple[pd.DataFrame, pd.Series, np.ndarray]:
