@@ -184,3 +184,22 @@ def test_a_spark_command_prints_its_report_without_sparks_start_up_warnings(tmp_
     assert run.returncode == 0, run.stderr
     assert "rows read 7, kept 4, rejected 3" in run.stdout
     assert [line for line in run.stderr.splitlines() if not line.startswith("WARNING: Using incubator modules")] == []
+
+
+def test_a_parquet_folders_rows_are_numbered_file_after_file_in_name_order(spark, tmp_path):
+    """Spark hands out a folder's files largest first; rows are numbered as the files are named (part-00000
+    first), so the tickets come back in the order they were written, as the pandas engine reads them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from toolkit.spark.read import read_export
+
+    frame = pd.DataFrame({"ticket_id": [str(i) for i in range(1_000)]})
+    for name, rows in (("part-00000", slice(0, 10)), ("part-00001", slice(10, 400)), ("part-00002", slice(400, None))):
+        pq.write_table(pa.Table.from_pandas(frame.iloc[rows], preserve_index=False), tmp_path / f"{name}.parquet")
+    assert spark.read.parquet(str(tmp_path)).first()["ticket_id"] == "400"  # the largest file first
+    raw = read_export(spark, tmp_path)
+    got = raw.frame.orderBy("_row").toPandas()
+    assert raw.rows_read == 1_000
+    assert got["_row"].tolist() == list(range(1, 1_001))
+    assert got["ticket_id"].tolist() == frame["ticket_id"].tolist()

@@ -61,7 +61,7 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     if location.is_dir() or suffix.endswith(".parquet") or uri_folder:  # s3://.../tickets/: a lake folder
         if _is_delta(spark, file):
             return _numbered(_read_delta(spark, file), file=file, fmt="delta", first_row=1)
-        return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1)
+        return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1, by_file=True)
     if not any(suffix.endswith(s) for s in (".csv", ".tsv", ".txt")):
         raise DataError("the Spark engine reads CSV/TSV exports, Parquet and Spark tables, not "
                         f"{suffix or 'this file'}",
@@ -143,21 +143,30 @@ def _read_delta(spark, folder: str):
                             "copy of the table's current version") from None
 
 
-def _numbered(frame, *, file: str, fmt: str, first_row: int) -> SparkRaw:
-    """Add ``_row`` (the row's number in the file, ``first_row`` for the first data row) and count the rows."""
+def _numbered(frame, *, file: str, fmt: str, first_row: int, by_file: bool = False) -> SparkRaw:
+    """Add ``_row`` (the row's number in the file, ``first_row`` for the first data row) and count the rows.
+
+    ``by_file`` (Parquet): rows are numbered file after file in name order (``part-00000`` first), and by position
+    within each file, as a reader taking the files one after another sees them: Spark hands out a folder's files
+    largest first, and that order would change which ticket comes first (the duplicate search's cells depend on it).
+    """
     from pyspark.sql import functions as F
 
-    frame = frame.withColumn("_id", F.monotonically_increasing_id())
-    frame = frame.withColumn("_part", F.shiftright("_id", _PARTITION_BITS)).cache()
-    counts = sorted((r["_part"], r["count"]) for r in frame.groupBy("_part").count().collect())  # one row a partition
+    if by_file:
+        frame = frame.withColumns({"_group": F.col("_metadata.file_path"), "_within": F.col("_metadata.row_index")})
+    else:  # partition after partition, as Spark read them (a CSV file is one partition)
+        frame = frame.withColumn("_id", F.monotonically_increasing_id())
+        frame = frame.withColumn("_group", F.shiftright("_id", _PARTITION_BITS))
+        frame = frame.withColumn("_within", F.col("_id") - F.shiftleft(F.col("_group"), _PARTITION_BITS)).drop("_id")
+    frame = frame.cache()
+    counts = sorted((r["_group"], r["count"]) for r in frame.groupBy("_group").count().collect())  # a row a group
     offsets, total = {}, 0
-    for part, count in counts:
-        offsets[part] = total
+    for group, count in counts:
+        offsets[group] = total
         total += count
-    start = F.create_map(*[F.lit(x) for part, offset in offsets.items() for x in (part, offset)]) if offsets else None
-    within = F.col("_id") - F.shiftleft(F.col("_part"), _PARTITION_BITS)
-    row = (F.element_at(start, F.col("_part")) + within + first_row) if start is not None else F.lit(first_row)
-    frame = frame.withColumn("_row", row.cast("long")).drop("_id", "_part")
+    start = F.create_map(*[F.lit(x) for group, offset in offsets.items() for x in (group, offset)]) if offsets else None
+    row = F.element_at(start, F.col("_group")) + F.col("_within") + first_row if start is not None else F.lit(first_row)
+    frame = frame.withColumn("_row", row.cast("long")).drop("_group", "_within")
     empty = frame.limit(0)
     return SparkRaw(file=file, frame=frame, rejected=empty.select(
         F.lit(0).cast("long").alias("row"), F.lit("").alias("column"), F.lit("").alias("value"),
