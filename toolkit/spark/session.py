@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import warnings
+from importlib import resources
 from pathlib import Path
 
 from toolkit.errors import ConfigError
@@ -26,7 +27,7 @@ LOCAL_SETTINGS = {
 }
 """Settings for a local session; a cluster's own session keeps its settings (see ``docs/spark.md``)."""
 
-LOG_SETTINGS = Path(__file__).with_name("log4j2.properties")
+LOG_SETTINGS = Path(str(resources.files("toolkit.spark").joinpath("log4j2.properties")))
 """A local session's logging: errors only (Spark's start-up warnings would bury the toolkit's own output)."""
 
 
