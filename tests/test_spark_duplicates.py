@@ -73,19 +73,25 @@ def test_duplicates_command_on_spark_writes_the_pandas_clusters(spark, subset, t
     pd.testing.assert_frame_equal(outs["spark"][1], outs["pandas"][1])
 
 
-def test_cell_search_gives_the_pandas_cell_search_graph_and_clusters(spark, subset):
+def test_cell_search_gives_the_pandas_cell_search_graph_and_clusters(spark, subset, monkeypatch):
     """Above the exact limit both engines search cells; forced here on 3,000 tickets in cells of ~50: 60 cells,
-    the largest a crowd of 237 searched through a sample of 200 (``MAX_CELL_FACTOR`` x 50). Spark runs the
-    pandas cell search's own steps, so its graph is the pandas graph bit for bit, and so are the clusters."""
+    the largest a crowd of 240 searched through a sample of 200 (``MAX_CELL_FACTOR`` x 50). Spark runs the
+    pandas cell search's own steps, so its graph is the pandas graph bit for bit, and so are the clusters.
+    The term model is fitted on a sample as above 20,000 tickets (forced to 1,000 of the 3,000): both engines
+    fit it on the same rows."""
     from toolkit.duplicates.neighbours import NearestNeighbours
+    from toolkit.duplicates.representation import TfidfRepresentation
+    from toolkit.spark import duplicates
     from toolkit.spark.duplicates import find_duplicates
 
     tickets = subset[["ticket_id", "created_at", "subject", "description", "requester_id", "organization_id",
                       "agent_replies", "satisfaction"]]
     search = NearestNeighbours(k=15, exact_limit=0, cell_size=50, probes=2, seed=0, progress=False)
-    pandas_finder = DuplicateFinder(representation="tfidf", seed=0, progress=False, neighbours=search).fit(tickets)
+    sampled = TfidfRepresentation(fit_sample=1_000, seed=0, progress=False)
+    pandas_finder = DuplicateFinder(representation=sampled, seed=0, progress=False, neighbours=search).fit(tickets)
+    monkeypatch.setattr(duplicates, "FIT_SAMPLE", 1_000)
     sizes = np.diff(pandas_finder.neighbours_.bounds_)
-    assert (len(sizes), sizes.max()) == (60, 237)
+    assert (len(sizes), sizes.max()) == (60, 240)
     cells = find_duplicates(spark.createDataFrame(tickets), representation="tfidf", seed=0, exact_limit=0,
                             cell_size=50, probes=2)
     np.testing.assert_array_equal(cells.graph_[0], pandas_finder.graph_[0])
@@ -222,8 +228,10 @@ def test_hybrid_dense_block_is_found_from_column_counts_over_all_rows(spark):
 
 
 def test_rows_are_fetched_by_number_in_row_order(spark):
-    from toolkit.spark.duplicates import rows_by_number, vector_columns
+    from toolkit.spark.duplicates import rows_by_number, vector_columns, vector_matrix
 
     vectors = np.arange(12, dtype=np.float32).reshape(6, 2)
     frame = spark.createDataFrame(pd.DataFrame({"_row": np.arange(6), **vector_columns(vectors, None)}))
-    np.testing.assert_array_equal(rows_by_number(frame.repartition(3), np.array([1, 4, 5])), vectors[[1, 4, 5]])
+    got = rows_by_number(frame.repartition(3), np.array([1, 4, 5]))
+    assert got["_row"].tolist() == [1, 4, 5]
+    np.testing.assert_array_equal(vector_matrix(got, None), vectors[[1, 4, 5]])

@@ -111,9 +111,7 @@ class TfidfRepresentation(BaseEstimator, TransformerMixin):
     def fit(self, texts, y=None) -> TfidfRepresentation:
         texts = _texts(texts)
         if len(texts) > self.fit_sample:
-            rng = np.random.default_rng(self.seed)
-            pick = np.sort(rng.choice(len(texts), self.fit_sample, replace=False))
-            texts = [texts[i] for i in pick]
+            texts = [texts[i] for i in fit_rows(len(texts), self.fit_sample, self.seed)]
         # terms seen once in a large sample are mostly typos and ids: they cost SVD time, not quality
         min_df = 2 if len(texts) >= 5_000 else 1
         self.words_ = TfidfVectorizer(ngram_range=tuple(self.word_ngrams), sublinear_tf=True, min_df=min_df,
@@ -223,6 +221,19 @@ class StaticEmbeddingRepresentation(BaseEstimator, TransformerMixin):
         state = self.__dict__.copy()
         state.pop("model_", None)
         return state
+
+
+def fit_rows(n_texts: int, fit_sample: int, seed: int) -> np.ndarray:
+    """Which of ``n_texts`` texts a term model is fitted on: all up to ``fit_sample``, else a seeded sample of
+    ``fit_sample`` positions, in order. The Spark engine fetches the same rows by number, so both fit one model.
+
+    >>> picked = fit_rows(50, 10, 0)
+    >>> fit_rows(4, 10, 0).tolist(), len(picked), picked.tolist() == sorted(set(picked.tolist()))
+    ([0, 1, 2, 3], 10, True)
+    """
+    if n_texts <= fit_sample:
+        return np.arange(n_texts)
+    return np.sort(np.random.default_rng(seed).choice(n_texts, fit_sample, replace=False))
 
 
 class SentenceEmbeddingRepresentation(BaseEstimator, TransformerMixin):

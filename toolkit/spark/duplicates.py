@@ -2,10 +2,11 @@
 
 The scheme, and why it gives the pandas engine's clusters:
 
-1. **Term model on a bounded sample.** The TF-IDF/LSA representation of the pandas path
+1. **Term model on the pandas sample.** The TF-IDF/LSA representation of the pandas path
    (:class:`~toolkit.duplicates.representation.TfidfRepresentation`, the same object) is fitted on the
-   driver on at most :data:`FIT_SAMPLE` cleaned texts (a seeded Spark sample). It learns its vocabulary,
-   IDF and SVD on at most 20,000 texts anyway, so up to that size the fit is the pandas fit.
+   driver on the texts the pandas engine fits it on: every ticket up to :data:`FIT_SAMPLE`, above that the
+   seeded sample of row numbers :func:`~toolkit.duplicates.representation.fit_rows` draws, fetched by number.
+   So the vocabulary, IDF and SVD, and then every vector, are the pandas ones at any size.
 2. **Vectors with mapInPandas.** The fitted cleaner and representation are broadcast; each partition
    cleans and vectorises its tickets on an executor. The ``semantic`` and ``hybrid`` representations' sentence
    model (ONNX, int8) is shipped as a file to the executors and loaded once per executor Python worker
@@ -33,10 +34,9 @@ edge list, and per ticket its evidence columns, cleaned text and vector (128 flo
 sparse for hybrid), which naming, ranking and evidence read. That is O(n) like the pandas engine's output,
 without the vectorising and neighbour search that dominate the pandas engine's time.
 
-Where the engines can still differ: above :data:`FIT_SAMPLE` tickets the term model is fitted on another
-sample than the pandas one (so other vectors); and a ticket's cells come from a product with the centroids
-taken per partition here, over all rows at once in pandas, which BLAS gives to the same bits on the machines
-measured (a build that did not could place a ticket almost equidistant from two centroids differently).
+Where the engines can still differ: a ticket's cells come from a product with the centroids taken per partition
+here, over all rows at once in pandas, which BLAS gives to the same bits on the machines measured (a build that
+did not could place a ticket almost equidistant from two centroids differently).
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ from toolkit.duplicates.representation import (
     SentenceEmbeddingRepresentation,
     TfidfRepresentation,
     default_representation,
+    fit_rows,
     make_representation,
 )
 from toolkit.errors import ConfigError, DataError
@@ -158,10 +159,10 @@ def _text_frame(pdf: pd.DataFrame) -> pd.DataFrame:
 
 
 def fit_terms(tickets, cleaner: TicketCleaner, representation, seed: int, n: int):
-    """The representation fitted on the driver on a seeded sample of at most :data:`FIT_SAMPLE` cleaned texts."""
+    """The representation fitted on the driver on the cleaned texts the pandas engine fits it on: every ticket up
+    to :data:`FIT_SAMPLE`, else the rows :func:`~toolkit.duplicates.representation.fit_rows` draws, by number."""
     cols = [c for c in TEXT_COLUMNS if c in tickets.columns]
-    sample = tickets if n <= FIT_SAMPLE else tickets.sample(fraction=min(1.0, 1.2 * FIT_SAMPLE / n), seed=seed)
-    pdf = sample.select("_row", *cols).orderBy("_row").limit(FIT_SAMPLE).toPandas()
+    pdf = rows_by_number(tickets.select("_row", *cols), fit_rows(n, FIT_SAMPLE, seed))
     if pdf.empty:
         raise DataError("there are no tickets to cluster", table="tickets", fix="pass a non-empty tickets table")
     texts = cleaner.transform(_text_frame(pdf)).reset_index(drop=True)
@@ -420,7 +421,8 @@ def cell_edges(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: in
     mask = None if width is None else dense_column_mask(column_counts(vectors, width), n)
     n_cells = cell_count(n, cell_size)
     probes = min(probes, n_cells)
-    sample = rows_by_number(vectors, centroid_rows(n, n_cells, seed), width)
+    picked = rows_by_number(vectors.select("_row", *_vector_names(width)), centroid_rows(n, n_cells, seed))
+    sample = vector_matrix(picked, width)
     centroids = fit_cells(cell_space(sample, mask), n_cells, seed)
     shared = vectors.sparkSession.sparkContext.broadcast((centroids, mask))
     names = _vector_names(width)
@@ -494,20 +496,15 @@ def column_counts(vectors, width: int) -> np.ndarray:
     return np.sum([np.asarray(c, dtype=np.int64) for c in counted["counts"]], axis=0)
 
 
-def rows_by_number(vectors, rows: np.ndarray, width: int | None = None):
-    """The vector matrix of the tickets whose ``_row`` is in ``rows`` (sorted), in that order."""
-    from pyspark.sql import types as T
-
-    wanted = vectors.sparkSession.sparkContext.broadcast(rows)
+def rows_by_number(frame, rows: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``_row`` is in ``rows`` (sorted), collected in that order."""
+    wanted = frame.sparkSession.sparkContext.broadcast(rows)
 
     def keep(parts):
         for pdf in parts:
             yield pdf[np.isin(pdf["_row"].to_numpy(), wanted.value)]
 
-    schema = T.StructType([T.StructField("_row", T.LongType(), False), *_vector_fields(width)])
-    pdf = (vectors.select("_row", *_vector_names(width)).mapInPandas(keep, schema).toPandas()
-           .sort_values("_row", ignore_index=True))
-    return vector_matrix(pdf, width)
+    return frame.mapInPandas(keep, frame.schema).toPandas().sort_values("_row", ignore_index=True)
 
 
 def driver_parts(tickets, vectors, width: int | None = None) -> tuple[pd.DataFrame, pd.Series, np.ndarray]:
