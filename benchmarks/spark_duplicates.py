@@ -3,10 +3,12 @@
     .venv/bin/python benchmarks/spark_duplicates.py --tickets 100000
     .venv/bin/python benchmarks/spark_duplicates.py --tickets 2000 --representation hybrid
     .venv/bin/python benchmarks/spark_duplicates.py --sample-client
+    .venv/bin/python benchmarks/spark_duplicates.py --tickets 300000 --compare-pandas
 
 ``--sample-client`` clusters the sample client's 20,000 tickets (:mod:`toolkit.samples`) with both engines
 instead (the same columns, the same seed) and reports each engine's seconds and clusters, the ARI of the Spark
-clusters against the pandas ones, and how many tickets' neighbour lists differ.
+clusters against the pandas ones, and how many tickets' neighbour lists differ; ``--compare-pandas`` does the
+same on ``--tickets`` synthetic tickets (above 20,000 both engines fit the term model on a sample).
 
 The tickets are :func:`benchmarks.duplicates_scale.generate`'s (paraphrased upstream problems among one-off
 questions), written as Parquet by a child process (not timed), then read by Spark and clustered on
@@ -38,18 +40,22 @@ def write_tickets(path: Path, n: int) -> None:
     tickets.to_parquet(path, index=False)
 
 
-def compare_on_sample_client(spark, representation: str) -> None:
-    """Both engines on the sample client's tickets: seconds, clusters, ARI and differing neighbour lists."""
+def sample_client_tickets():
+    """The sample client's tickets with the columns the clustering reads."""
+    from toolkit import samples
+
+    return samples.load_sample()["tickets"][["ticket_id", "created_at", "subject", "description", "requester_id",
+                                             "organization_id", "agent_replies", "satisfaction"]]
+
+
+def compare_engines(spark, tickets, representation: str) -> None:
+    """Both engines on the same tickets (pandas frame, same order): seconds, clusters, ARI, differing neighbours."""
     import numpy as np
     from sklearn.metrics import adjusted_rand_score
 
-    from toolkit import samples
     from toolkit.duplicates import DuplicateFinder
     from toolkit.spark.duplicates import find_duplicates
 
-    tickets = samples.load_sample()["tickets"][["ticket_id", "created_at", "subject", "description",
-                                                "requester_id", "organization_id", "agent_replies",
-                                                "satisfaction"]]
     started = time.perf_counter()
     pandas_finder = DuplicateFinder(representation=representation, seed=0, progress=False).fit(tickets)
     pandas_seconds = time.perf_counter() - started
@@ -73,14 +79,22 @@ def main() -> None:
     parser.add_argument("--driver-memory", default="4g")
     parser.add_argument("--representation", default="tfidf", choices=["tfidf", "semantic", "hybrid"])
     parser.add_argument("--sample-client", action="store_true", help="compare both engines on the sample client")
+    parser.add_argument("--compare-pandas", action="store_true",
+                        help="compare both engines on the --tickets synthetic tickets (ARI, same labels)")
     args = parser.parse_args()
     from benchmarks.spark_scale import jvm_peak_mib
     from toolkit.spark.duplicates import find_duplicates
     from toolkit.spark.session import get_session
 
     if args.sample_client:
-        compare_on_sample_client(get_session(args.master, {"spark.driver.memory": args.driver_memory}),
-                                 args.representation)
+        compare_engines(get_session(args.master, {"spark.driver.memory": args.driver_memory}),
+                        sample_client_tickets(), args.representation)
+        return
+    if args.compare_pandas:
+        from benchmarks.duplicates_scale import generate
+
+        compare_engines(get_session(args.master, {"spark.driver.memory": args.driver_memory}),
+                        generate(args.tickets)[0], args.representation)
         return
 
     folder = Path(tempfile.mkdtemp(prefix="spark-dup-"))
