@@ -265,14 +265,12 @@ def _inputs(params, engagement) -> list[dict[str, Any]]:
         path = getattr(params, key)
         if path is None:
             continue
-        files = [path] if isinstance(path, str) else sorted(path.rglob("*")) if path.is_dir() else [path]
-        for file in files:
-            if isinstance(file, str):
-                name, digest, size = file, None, None
-            elif file.is_file():
-                name, digest, size = file.name, file_sha256(file), file.stat().st_size
-            else:
-                continue
+        if isinstance(path, str):  # a lake table or URI: nothing here to hash
+            entries = [(path, None, None)]
+        else:
+            files = [f for f in sorted(path.rglob("*")) if f.is_file()] if path.is_dir() else [path]
+            entries = [(f.name, file_sha256(f), f.stat().st_size) for f in files]
+        for name, digest, size in entries:
             load = used.get(name)
             rows.append({"table": table, "file": name, "sha256": digest, "bytes": size,
                          "rows_read": int(load.rows_read) if load is not None else None,

@@ -96,8 +96,9 @@ def _data_options(command):
                      help="The client's releases and changes, CSV or YAML (date, name, product): volume spikes are "
                           "reported with the change just before them (optional)."),
         click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas", show_default=True,
-                     help="spark: load the ticket and message exports (CSV, or Parquet files and folders) on "
-                          "Apache Spark and search for duplicate tickets there (docs/spark.md)."),
+                     help="spark: load the tickets and messages on Apache Spark (CSV, Parquet or Delta files and "
+                          "folders, lake URIs such as s3://..., or Spark table names) and search for duplicate "
+                          "tickets there (docs/spark.md)."),
         click.option("--schedule", type=click.Path(),
                      help="The helpdesk's business-hours schedule (YAML): response times, SLA attainment and the "
                           "watermelon check in business minutes, as the helpdesk counts them (default: calendar)."),

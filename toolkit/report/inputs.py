@@ -100,9 +100,7 @@ def _read(path: Path | str, table: str, fmt: str, params: ReportParameters,
         from toolkit.spark import load as spark_load
 
         if table in spark_load.TABLES:
-            near = (spark_load.created_near(params.period_start, params.period_end) if table == "tickets"
-                    else spark_load.of_tickets(tickets["ticket_id"]) if tickets is not None else None)
-            loader = partial(spark_load.load_collected, table=table, where=near)
+            loader = partial(spark_load.load_collected, table=table, where=_spark_filter(table, params, tickets))
     try:
         frame, report = loader(path, source=None if fmt in ("auto", "canonical") else fmt, tz=params.timezone)
     except DataError as exc:
@@ -113,6 +111,16 @@ def _read(path: Path | str, table: str, fmt: str, params: ReportParameters,
     how = f"{source} ({'detected' if report.source_detected else 'given'})"
     notes = f"{how}." + (" " + "; ".join(n.rstrip(".") for n in report.notes) + "." if report.notes else "")
     return frame, report.rejected, report.rows_read, report.rows_kept, notes
+
+
+def _spark_filter(table: str, params: ReportParameters, tickets: pd.DataFrame | None):
+    """Which rows Spark brings to this process: tickets created within a day of the period, the messages of the
+    period's ``tickets`` (all messages when there are none)."""
+    from toolkit.spark import load as spark_load
+
+    if table == "tickets":
+        return spark_load.created_near(params.period_start, params.period_end)
+    return spark_load.of_tickets(tickets["ticket_id"]) if tickets is not None else None
 
 
 def _report_fix(exc: DataError, path: Path, table: str) -> str:
