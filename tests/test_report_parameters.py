@@ -106,6 +106,11 @@ def test_defaults_are_the_dataclass_defaults():
     assert ReportParameters().redact_pii is True
 
 
+@pytest.mark.parametrize("engine", [None, "", "  ", " Pandas "])
+def test_an_empty_engine_is_pandas(tmp_path, tickets, engine):
+    assert validate_parameters({"tickets_path": "tickets.csv", "engine": engine}, base_dir=tmp_path).engine == "pandas"
+
+
 def test_the_spark_engine_takes_parquet_folders_for_tickets_and_messages(tmp_path, tickets):
     (tmp_path / "tickets.parquet").mkdir()
     (tmp_path / "messages.parquet").mkdir()

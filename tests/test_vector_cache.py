@@ -94,3 +94,15 @@ def test_the_sentence_model_reads_a_long_list_back_and_maps_repeated_texts(tmp_p
     fresh.transform(texts)
     fresh.transform(texts[:999])  # short lists are never stored
     assert calls == [1_200, 1_200, 999]
+
+
+def test_a_model_saved_before_the_vector_cache_loads_and_keeps_vectors(tmp_path):
+    import pickle
+
+    from toolkit.duplicates.representation import SentenceEmbeddingRepresentation
+
+    saved = SentenceEmbeddingRepresentation(cache_dir=str(tmp_path), batch_size=16)
+    del saved.keep_vectors  # as pickled by a version without the cache
+    loaded = pickle.loads(pickle.dumps(saved))
+    assert (loaded.keep_vectors, loaded.batch_size, loaded.cache_dir) == (True, 16, str(tmp_path))
+    assert not pickle.loads(pickle.dumps(SentenceEmbeddingRepresentation(keep_vectors=False))).keep_vectors

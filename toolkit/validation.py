@@ -55,7 +55,7 @@ def check_engine(engine: object, key: str = "engine") -> str:
     >>> check_engine("Spark") if __import__("importlib").util.find_spec("pyspark") else "spark"
     'spark'
     """
-    text = str(engine or "pandas").strip().lower()
+    text = str(engine or "").strip().lower() or ENGINES[0]  # empty means pandas
     if text not in ENGINES:
         raise ConfigError(f"{text!r} is not an engine", key=key, fix=f"use one of {', '.join(ENGINES)}")
     if text == "spark":

@@ -10,6 +10,7 @@ import pandas as pd
 from toolkit.duplicates.representation import REPRESENTATIONS
 from toolkit.errors import DataError
 from toolkit.files import write_csv
+from toolkit.validation import ENGINES
 
 
 def summary_table(clusters: pd.DataFrame) -> pd.DataFrame:
@@ -40,7 +41,7 @@ def summary_table(clusters: pd.DataFrame) -> pd.DataFrame:
                    "and cached); semantic-static (its static word vectors, fast); tfidf-cosine (plain baseline).")
 @click.option("--tz", default="UTC", show_default=True, help="Time zone of timestamps without an offset.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas", show_default=True,
+@click.option("--engine", type=click.Choice(ENGINES), default=ENGINES[0], show_default=True,
               help="pandas (one machine) or spark (vectors and neighbour search on a Spark session; "
                    "see docs/spark.md).")
 @click.option("--save-model", type=click.Path(dir_okay=False), default=None,

@@ -341,6 +341,10 @@ class SentenceEmbeddingRepresentation(BaseEstimator, TransformerMixin):
         state.pop("tokenizer_", None)
         return state
 
+    def __setstate__(self, state) -> None:
+        # finders saved before keep_vectors existed load with its default
+        super().__setstate__({"keep_vectors": True, **state})
+
 
 class HybridRepresentation(BaseEstimator, TransformerMixin):
     """Word TF-IDF and sentence-model vectors side by side: their dot product is a fixed mix of both cosines.

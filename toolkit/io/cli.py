@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from toolkit.validation import ENGINES
+
 KINDS = {"tickets": "load_tickets", "messages": "load_messages", "survey": "load_survey_responses",
          "invitations": "load_invitations"}
 
@@ -18,7 +20,7 @@ KINDS = {"tickets": "load_tickets", "messages": "load_messages", "survey": "load
 @click.option("--scale", type=click.Choice(["0-10", "1-5", "1-7", "binary"]), help="Answer scale (survey).")
 @click.option("--extra", multiple=True, help="Vendor column (or pattern) to keep in `extra`; repeatable.")
 @click.option("--dayfirst", is_flag=True, help="Read 03/04/2026 as 3 April.")
-@click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas", show_default=True,
+@click.option("--engine", type=click.Choice(ENGINES), default=ENGINES[0], show_default=True,
               help="spark: map and check the rows in Spark (tickets and messages; FILE may also be a Parquet "
                    "folder or a Spark table name) and write a folder of Parquet parts.")
 @click.option("--out", required=True, type=click.Path(), help="Parquet file (a folder with --engine spark) to write.")

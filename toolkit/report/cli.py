@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from toolkit.errors import ConfigError
+from toolkit.validation import ENGINES
 
 DEMO_NAME = "sample-engagement"
 
@@ -95,7 +96,7 @@ def _data_options(command):
         click.option("--releases", type=click.Path(),
                      help="The client's releases and changes, CSV or YAML (date, name, product): volume spikes are "
                           "reported with the change just before them (optional)."),
-        click.option("--engine", type=click.Choice(["pandas", "spark"]), default="pandas", show_default=True,
+        click.option("--engine", type=click.Choice(ENGINES), default=ENGINES[0], show_default=True,
                      help="spark: load the tickets and messages on Apache Spark (CSV, Parquet or Delta files and "
                           "folders, lake URIs such as s3://..., or Spark table names) and search for duplicate "
                           "tickets there (docs/spark.md)."),

@@ -265,7 +265,7 @@ def validate_parameters(values: Mapping[str, Any], *, base_dir: str | Path = "."
     base = Path(base_dir).resolve()
     given = {**{f.name: getattr(ReportParameters(), f.name) for f in fields(ReportParameters)}, **values}
     out: dict[str, Any] = {"client_name": _text("client_name", given["client_name"])}
-    out["engine"] = check_engine(_text("engine", given["engine"] or "pandas"))
+    out["engine"] = check_engine(given["engine"])  # empty means pandas, as everywhere
     for key in _PATHS:
         out[key] = _path(key, given[key], base, required=key == "tickets_path",
                          lake=out["engine"] == "spark" and key in _SPARK_INPUTS)
