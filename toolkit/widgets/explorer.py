@@ -1115,7 +1115,7 @@ def _describe(entry: dict | None, verb: str) -> str:
 def open_explorer(data: str | Path, *, labels_path: str | Path | None = None, source: str | None = None,
                   tz: str = "UTC", since: str | None = None, threshold: float | None = None,
                   min_cluster_size: int = 3, redact_text: bool = True, seed: int = 0,
-                  representation: str = "tfidf", tracker_url: str | None = None,
+                  representation: str = "auto", tracker_url: str | None = None,
                   ticket_url: str | None = None, engine: str = "pandas") -> DuplicateExplorer:
     """Load a ticket export and open the explorer on it, with the labels file next to the data.
 
@@ -1128,8 +1128,9 @@ def open_explorer(data: str | Path, *, labels_path: str | Path | None = None, so
     since : keep only tickets created on or after this date (e.g. ``"2026-07-01"``).
     threshold, min_cluster_size, seed : clustering parameters (threshold None: the default).
     representation : how ticket text becomes vectors (:data:`toolkit.duplicates.REPRESENTATIONS`):
-        ``"tfidf"`` (default), or ``"semantic"`` for the sentence model (closer paraphrases; about a
-        minute for 20,000 tickets on two cores, once: the slider only regroups).
+        ``"auto"`` (default, as the report: ``hybrid`` where the semantic extra is installed and there
+        are at most 100,000 tickets, about a minute for 20,000 tickets on two cores, once: the slider
+        only regroups; else ``tfidf``), or any other representation by name.
     redact_text : mask names and contact details in ticket text (the "Show names" switch starts off).
     tracker_url, ticket_url : link templates for the Jira export (see :func:`jira_bug_candidates`).
     engine : ``"pandas"``, or ``"spark"`` to vectorise and search for neighbours on Spark (the ``spark``
