@@ -83,6 +83,47 @@ def test_hybrid_cells_are_made_in_the_sentence_model_block():
     assert cell_space(dense, None) is dense  # dense rows (tfidf, semantic) are placed as they are
 
 
+class _Fixed:
+    """A stand-in part of the hybrid: fixed unit rows per text."""
+
+    def __init__(self, rows: dict) -> None:
+        self.rows = rows
+
+    def fit(self, texts, y=None):
+        return self
+
+    def transform(self, texts):
+        return np.array([self.rows[t] for t in texts], dtype=np.float32)
+
+
+def test_hybrid_mixes_the_two_cosines_and_gives_short_texts_less_word_evidence():
+    from toolkit.duplicates.representation import HybridRepresentation
+
+    ten, other, five = "w " * 9 + "w", "x " * 11 + "x", "crash in nsDocShell load uri"
+    lexical = _Fixed({ten: [1, 0], other: [0.6, 0.8], five: [1, 0]})
+    semantic = _Fixed({ten: [1, 0], other: [0, 1], five: [0.8, 0.6]})
+    hybrid = HybridRepresentation(lexical=lexical, semantic=semantic).fit([ten, other, five])
+    assert hybrid.lexical_shares([ten, other, five, ""]).tolist() == [0.5, 0.5, 0.25, 0.0]
+    rows = hybrid.transform([ten, other, five])
+    similarity = (rows @ rows.T).toarray()
+    np.testing.assert_allclose(np.diag(similarity), 1, atol=1e-6)
+    assert similarity[0, 1] == pytest.approx(0.5 * 0.6 + 0.5 * 0, abs=1e-6)  # ten words or more: the plain mix
+    assert similarity[0, 2] == pytest.approx(np.sqrt(0.5 * 0.25) * 1 + np.sqrt(0.5 * 0.75) * 0.8, abs=1e-6)
+    with pytest.raises(ConfigError, match=r"full_words must be a whole number of words \(1 or more\), got 0"):
+        HybridRepresentation(full_words=0, lexical=lexical, semantic=semantic).fit([ten])
+
+
+def test_a_hybrid_saved_before_short_texts_were_weighed_keeps_its_vectors():
+    import pickle
+
+    from toolkit.duplicates.representation import HybridRepresentation
+
+    saved = HybridRepresentation()
+    del saved.full_words  # as pickled by a version without it: every text had the full word share
+    assert pickle.loads(pickle.dumps(saved)).full_words == 1
+    assert pickle.loads(pickle.dumps(HybridRepresentation())).full_words == 10
+
+
 def test_query_with_fewer_rows_than_k():
     idx, sim = NearestNeighbours(k=5).fit(unit([[1, 0], [0, 1]])).kneighbors()
     assert idx.shape == (2, 1) and idx[:, 0].tolist() == [1, 0]

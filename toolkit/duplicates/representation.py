@@ -28,8 +28,12 @@ by name with :func:`make_representation`:
     Lexical and semantic evidence fused: the sparse word TF-IDF block (exact identifiers:
     exception and class names, error codes, versions, configuration keys, bug keys) and the
     ``semantic`` block side by side, each unit-length and weighted by the square root of its
-    share, so that the dot product of two tickets is exactly
-    ``lexical_weight x TF-IDF cosine + (1 - lexical_weight) x sentence-model cosine``.
+    share, so that the dot product of two tickets of at least ``full_words`` words is exactly
+    ``lexical_weight x TF-IDF cosine + (1 - lexical_weight) x sentence-model cosine``. A shorter
+    text's lexical share shrinks with its word count (a 6-word question keeps 6/10 of it): two
+    short paraphrases share few words, so their word overlap is weak evidence and the sentence
+    model carries them (the product of two texts with shares a and b is
+    ``sqrt(a b) x TF-IDF cosine + sqrt((1 - a)(1 - b)) x sentence-model cosine``).
     Why a score mix and not reciprocal-rank fusion: it stays one cosine, so the neighbour
     graph, the grouping threshold and search use it unchanged; on real bug reports the mix
     ranked better than rank fusion (RRF lost the margin between a near-certain match and the
@@ -346,12 +350,18 @@ class SentenceEmbeddingRepresentation(BaseEstimator, TransformerMixin):
         super().__setstate__({"keep_vectors": True, **state})
 
 
+FULL_WORDS = 10
+"""Words (of a cleaned text) from which the hybrid gives word overlap its full share: one short sentence has fewer."""
+
+
 class HybridRepresentation(BaseEstimator, TransformerMixin):
-    """Word TF-IDF and sentence-model vectors side by side: their dot product is a fixed mix of both cosines.
+    """Word TF-IDF and sentence-model vectors side by side: their dot product is a mix of both cosines.
 
     Parameters
     ----------
     lexical_weight : share of the TF-IDF cosine in the similarity (the sentence model gets the rest).
+    full_words : texts of fewer words (of the cleaned text) get a lexical share in proportion
+        (``lexical_weight x words / full_words``).
     lexical, semantic : the two parts (default: sparse word uni+bigram TF-IDF; the ``semantic``
         sentence model), any objects with ``fit``/``transform`` returning unit-length rows.
 
@@ -365,9 +375,10 @@ class HybridRepresentation(BaseEstimator, TransformerMixin):
     default_threshold = 0.6
     default_resolution = 0.6
 
-    def __init__(self, lexical_weight: float = 0.5, lexical=None, semantic=None, seed: int = 0,
-                 progress: bool = True) -> None:
+    def __init__(self, lexical_weight: float = 0.5, full_words: int = FULL_WORDS, lexical=None, semantic=None,
+                 seed: int = 0, progress: bool = True) -> None:
         self.lexical_weight = lexical_weight
+        self.full_words = full_words
         self.lexical = lexical
         self.semantic = semantic
         self.seed = seed
@@ -377,6 +388,9 @@ class HybridRepresentation(BaseEstimator, TransformerMixin):
         if not 0 <= self.lexical_weight <= 1:
             raise ConfigError(f"lexical_weight must be between 0 and 1, got {self.lexical_weight!r}",
                               key="lexical_weight", fix="pass a share between 0 and 1 (0.5 weighs both equally)")
+        if not isinstance(self.full_words, int | np.integer) or self.full_words < 1:
+            raise ConfigError(f"full_words must be a whole number of words (1 or more), got {self.full_words!r}",
+                              key="full_words", fix="pass e.g. 20 (1 gives every text the full lexical share)")
         self.lexical_ = self.lexical if self.lexical is not None else TfidfRepresentation(
             char_ngrams=None, dims=None, seed=self.seed, progress=self.progress)
         self.semantic_ = self.semantic if self.semantic is not None else SentenceEmbeddingRepresentation(
@@ -389,9 +403,17 @@ class HybridRepresentation(BaseEstimator, TransformerMixin):
         texts = _texts(texts)
         words = sp.csr_matrix(self.lexical_.transform(texts), dtype=np.float32)
         meaning = sp.csr_matrix(np.asarray(self.semantic_.transform(texts), dtype=np.float32))
-        weight = float(self.lexical_weight)
-        return sp.hstack([words * np.float32(np.sqrt(weight)), meaning * np.float32(np.sqrt(1 - weight))],
-                         format="csr")
+        weight = self.lexical_shares(texts)
+        return sp.hstack([sp.diags(np.sqrt(weight)) @ words, sp.diags(np.sqrt(1 - weight)) @ meaning], format="csr")
+
+    def lexical_shares(self, texts) -> np.ndarray:
+        """Each text's share of TF-IDF evidence: ``lexical_weight``, less for texts under ``full_words`` words."""
+        words = np.array([len(text.split()) for text in _texts(texts)], dtype=np.float32)
+        return np.float32(self.lexical_weight) * np.minimum(np.float32(1), words / np.float32(self.full_words))
+
+    def __setstate__(self, state) -> None:
+        # finders saved before full_words existed gave every text the full share: keep their vectors comparable
+        super().__setstate__({"full_words": 1, **state})
 
 
 def semantic_installed() -> bool:
