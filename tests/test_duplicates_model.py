@@ -86,7 +86,6 @@ def test_assignments_and_clusters_have_the_documented_columns(finder):
     row = finder.clusters_.iloc[0]
     assert row["customers"] == 5 and row["first_seen"] < row["last_seen"]
     assert len(row["representative_ids"]) == 3 and len(row["weekly_counts"]) >= 1
-    assert "csat not computed" not in " ".join(finder.clusters_.attrs["notes"]).lower() or True
     assert any("satisfaction" in n for n in finder.clusters_.attrs["notes"])
 
 

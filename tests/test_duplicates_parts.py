@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from toolkit.duplicates.grouping import GraphGrouping, relabel_by_size, similarity_graph
-from toolkit.duplicates.labelling import cluster_counts, cluster_name
+from toolkit.duplicates.labelling import cluster_counts, cluster_name, subject_lines, subject_name, subject_names
 from toolkit.duplicates.neighbours import (
     NearestNeighbours,
     _top_k,
@@ -198,6 +198,44 @@ def test_cluster_name_repeats_no_word_skips_mail_boilerplate_and_puts_the_key_fi
 def test_unknown_representation_is_named():
     with pytest.raises(ConfigError, match="unknown representation 'word2vec'"):
         make_representation("word2vec")
+
+
+def test_a_subject_line_customers_share_names_the_cluster():
+    subjects = pd.Series(["Re: SMS codes take ages", "sms codes  take ages", "URGENT: SMS codes take ages",
+                          "SMS codes take ages", "Can't log in - no text message", "Can't log in - no text message",
+                          "Can't log in - no text message", "Help", "Help", "Help", "Help"])
+    terms = ["sms", "codes", "text", "ages"]
+    assert subject_name(subjects, terms, key="APP-2210") == "APP-2210: SMS codes take ages"
+    assert subject_name(subjects, terms) == "SMS codes take ages"  # its most common spelling
+    # the words of none of the top three terms: not a name; two subjects of three tickets, both naming it
+    assert subject_name(subjects, ["login", "password", "reset"]) is None
+    assert subject_name(subjects.iloc[:2], terms) is None  # fewer than three tickets carry it
+
+
+def test_a_subject_line_of_one_customer_or_one_company_never_names_a_cluster():
+    subjects = pd.Series(["Invoice for Pebblestone BV wrong"] * 3 + ["Wrong invoice total"] * 3)
+    terms, labels = pd.Series({0: ["pebblestone", "invoice", "wrong"]}), np.zeros(6, dtype=np.int64)
+    keys = pd.Series({0: None}, dtype="object")
+
+    def name(requesters, organizations):
+        lines = subject_lines(subjects, pd.Series(requesters), pd.Series(organizations))
+        return subject_names(lines, labels, terms, keys)[0]
+
+    assert name(["a", "b", "c", "d", "e", "f"], ["o1", "o2", "o3", "o1", "o2", "o3"]) == \
+        "Invoice for Pebblestone BV wrong"
+    assert name(["a", "a", "a", "d", "e", "f"], ["o1", "o2", "o3", "o1", "o2", "o3"]) == "Wrong invoice total"
+    assert name(["a", "b", "c", "d", "e", "f"], ["o1", "o1", "o1", "o1", "o2", "o3"]) == "Wrong invoice total"
+    assert name(["a", "b", "c", "d", "e", "e"], [None] * 6) == "Invoice for Pebblestone BV wrong"
+
+
+def test_subject_names_skip_masked_values_long_lines_and_mail_tags():
+    lines = subject_lines(pd.Series(["Fwd: RE[2]: Quick question - export to CSV fails", "[name] export to CSV fails",
+                                     "Export to CSV fails for every report we run in the admin console today"]))
+    assert lines["spelled"].tolist() == ["export to CSV fails", "[name] export to CSV fails",
+                                         "Export to CSV fails for every report we run in the admin console today"]
+    subjects = pd.Series(["[name] export to CSV fails"] * 5 +
+                         ["Export to CSV fails for every report we run in the admin console today"] * 5)
+    assert subject_name(subjects, ["export", "csv", "fails"]) is None
 
 
 # ---------------------------------------------------------------- ranking

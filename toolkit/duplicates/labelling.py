@@ -4,13 +4,17 @@
   a cluster is its frequency there times ``log(1 + A / f)``, where ``f`` is its
   frequency over all clusters and ``A`` the average number of words per cluster, so
   words common to every ticket ("account", "please") sink and the cluster's own
-  words rise. The name is the top three terms, a two-word phrase absorbing its words.
+  words rise. Where the tickets have subject lines, the name is the subject line several of
+  the cluster's customers wrote that best covers those terms ("Password reset link expired",
+  :func:`subject_name`); otherwise the top three terms, a two-word phrase absorbing its words.
 - Representative tickets are the ones closest (cosine) to the cluster's centroid.
 - Bug-tracker keys (found by :mod:`toolkit.duplicates.bug_keys`) and helpdesk problem links
   (``problem_id``, ``parent_id``) are counted per cluster by :func:`cluster_counts`.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -147,6 +151,105 @@ def cluster_name(terms: list[str], key: str | None = None, words: int = 3, max_w
     if key and "-" in key:
         return f"{key}: {phrase}" if phrase else key
     return phrase
+
+
+SUBJECT_MIN_TICKETS = 3
+"""A subject line names a cluster only when at least this many of its tickets carry it (the smallest cluster),
+written by as many customers and, where organisations are known, by more than one: a phrase customers share,
+never one person's or one company's own words."""
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_LEAD = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)\s*[:\-–]\s+")
+_MASKED = re.compile(r"\[[a-z_]+\]")  # a value toolkit.pii masked ([email], [name], ...)
+_SUBJECT_WORDS = re.compile(r"[a-z][a-z]+")
+
+
+def subject_lines(subjects: pd.Series, requesters: pd.Series | None = None,
+                  organizations: pd.Series | None = None) -> pd.DataFrame:
+    """Subject lines without reply, forward and "URGENT:" prefixes (``spelled``) and as compared (``folded``: lower
+    case, single spaces), with who wrote them (``requester``, ``organization``: the ticket itself and unknown where
+    not given); empty ones dropped, the index kept."""
+    spelled = subjects.dropna().astype("str").str.replace(_REPLY_PREFIX, "", regex=True)
+    lead = spelled.str.extract(_LEAD, expand=False)  # "URGENT:", "Quick question -": how it was sent, not what
+    tag = lead.notna() & lead.fillna("").str.lower().str.findall(r"[a-z]+").map(
+        lambda words: bool(words) and all(w in NAME_BOILERPLATE for w in words))
+    spelled = spelled.str.replace(_LEAD, "", regex=True, n=1).where(tag, spelled)
+    spelled = spelled.str.strip(" .!-")
+    spelled = spelled[spelled.str.len() > 0]
+    who = pd.Series(spelled.index, index=spelled.index) if requesters is None else requesters.reindex(spelled.index)
+    org = (pd.Series(None, index=spelled.index, dtype="object") if organizations is None
+           else organizations.reindex(spelled.index))
+    return pd.DataFrame({"spelled": spelled, "folded": spelled.str.lower().str.split().str.join(" "),
+                         "requester": who.fillna(pd.Series(spelled.index, index=spelled.index).astype("str")),
+                         "organization": org})
+
+
+def subject_names(lines: pd.DataFrame, labels: np.ndarray, terms: pd.Series, keys: pd.Series) -> pd.Series:
+    """Per cluster (the index of ``terms``), the subject line that best names it, or None (see :func:`subject_name`).
+
+    ``lines`` from :func:`subject_lines` over every ticket, ``labels`` the tickets' clusters (aligned with the
+    tickets the lines were made from), ``terms`` and ``keys`` the clusters' ranked terms and bug keys.
+    """
+    frame = lines.assign(cluster_id=np.asarray(labels)[lines.index.to_numpy()])
+    frame = frame[frame["cluster_id"] >= 0]
+    by_subject = frame.groupby(["cluster_id", "folded"])
+    counts, writers = by_subject.size(), by_subject["requester"].nunique()
+    companies, known = by_subject["organization"].nunique(), by_subject["organization"].count()
+    counts = counts[(writers >= SUBJECT_MIN_TICKETS) & ((known == 0) | (companies >= 2))]
+    # each subject's most common spelling in its cluster, capitals kept
+    spellings = (frame.groupby(["cluster_id", "folded", "spelled"]).size().rename("n").reset_index()
+                 .sort_values(["n", "spelled"], ascending=[False, True], kind="stable")
+                 .drop_duplicates(["cluster_id", "folded"]).set_index(["cluster_id", "folded"])["spelled"])
+    out = {}
+    for cid, candidates in counts.groupby(level="cluster_id"):
+        if cid not in terms.index:
+            continue
+        best = best_subject(candidates.droplevel("cluster_id"), terms[cid])
+        if best is not None:
+            spelled = spellings[(cid, best)]
+            key = keys.get(cid)
+            out[cid] = f"{key}: {spelled}" if key and "-" in key else spelled
+    return pd.Series(out, dtype="object").reindex(terms.index)
+
+
+def subject_name(subjects: pd.Series, terms: list[str], key: str | None = None) -> str | None:
+    """The subject line that best names one cluster of tickets, or None when none fits.
+
+    Candidates are subject lines (reply and forward prefixes removed, compared ignoring case and
+    spacing) carried by at least :data:`SUBJECT_MIN_TICKETS` tickets; :func:`best_subject` picks one.
+    The bug key goes first, as in :func:`cluster_name`.
+
+    >>> subjects = pd.Series(["SMS codes very slow"] * 3 + ["Can't log in - no text message"] * 4 + ["Help"] * 9)
+    >>> subject_name(subjects, ["sms", "codes", "text", "slow"], key="APP-2210")
+    'APP-2210: SMS codes very slow'
+    """
+    subjects = subjects.reset_index(drop=True)
+    names = subject_names(subject_lines(subjects), np.zeros(len(subjects), dtype=np.int64), pd.Series({0: terms}),
+                          pd.Series({0: key}, dtype="object"))
+    return names.iloc[0] if isinstance(names.iloc[0], str) else None
+
+
+def best_subject(counts: pd.Series, terms: list[str], top_terms: int = 5, max_words: int = 8) -> str | None:
+    """The subject (index of ``counts``: folded subject -> tickets) that names a cluster with these ranked terms.
+
+    A subject of two to ``max_words`` words, with no masked value, scores the rank weights (1, 1/2, 1/3...)
+    of the top ``top_terms`` terms whose words it holds, times the share of its words that say what it is
+    about (not "quick", "question", "the"), times ``log(1 + tickets carrying it)``; one that holds none of
+    the top three terms is not a name. Ties go to the most used, then the shorter.
+    """
+    wanted = [({_stem(w) for w in term.split()}, 1 / (rank + 1)) for rank, term in enumerate(terms[:top_terms])]
+    best = None
+    for subject, n in counts.items():
+        if not 2 <= len(subject.split()) <= max_words or _MASKED.search(subject):
+            continue
+        stems = {_stem(w) for w in _SUBJECT_WORDS.findall(subject)}
+        if not any(need <= stems for need, _ in wanted[:3]):
+            continue
+        covered = sum(weight for need, weight in wanted if need <= stems)
+        words = _SUBJECT_WORDS.findall(subject)
+        content = sum(w not in NAME_BOILERPLATE and w not in ENGLISH_STOP_WORDS for w in words) / max(len(words), 1)
+        score = (round(covered * content * float(np.log1p(n)), 9), int(n), -len(subject), subject)
+        best = score if best is None else max(best, score)
+    return None if best is None else best[3]
 
 
 def _stem(word: str) -> str:

@@ -27,6 +27,8 @@ from toolkit.duplicates.labelling import (
     cluster_counts,
     cluster_name,
     representatives,
+    subject_lines,
+    subject_names,
 )
 from toolkit.duplicates.neighbours import NearestNeighbours
 from toolkit.duplicates.ranking import cluster_evidence, reports_failure
@@ -288,13 +290,23 @@ class DuplicateFinder(BaseEstimator):
         out = evidence.join(extra, on="cluster_id")
         for col in ("terms", "representative_ids", "bug_keys", "problem_links"):
             out[col] = [v if isinstance(v, list) else [] for v in out[col]]
-        out["name"] = [cluster_name(t, keys[0] if keys else None) for t, keys in zip(out["terms"], out["bug_keys"],
-                                                                                  strict=True)]
+        out["name"] = self._names(out)
         out = out[CLUSTER_COLUMNS]
         out.attrs["notes"] = evidence.attrs.get("notes", [])
         out.attrs["volume_growth"] = evidence.attrs.get("volume_growth")
         self._centroids = None
         return out
+
+    def _names(self, clusters: pd.DataFrame) -> list[str]:
+        """Each cluster's name: a subject line its customers share where one fits, else its top terms."""
+        terms = pd.Series(clusters["terms"].to_numpy(), index=clusters["cluster_id"].to_numpy())
+        keys = pd.Series([k[0] if k else None for k in clusters["bug_keys"]], index=terms.index, dtype="object")
+        tickets = self.tickets_
+        found = (subject_names(subject_lines(tickets["subject"], tickets.get("requester_id"),
+                                             tickets.get("organization_id")), self.labels_, terms, keys)
+                 if "subject" in tickets.columns else pd.Series(None, index=terms.index, dtype="object"))
+        return [name if isinstance(name, str) else cluster_name(terms[cid], keys[cid])
+                for cid, name in found.items()]
 
     # ------------------------------------------------------------------ re-using a fit
     def regroup(self, threshold: float | None = None, min_cluster_size: int | None = None,
