@@ -40,7 +40,9 @@ METHODS = (
      "is not conclusive."),
     ("Recurring problems",
      "Tickets were grouped by what they describe, in different words, by comparing their subjects and "
-     "descriptions. Groups are ranked by impact: tickets, customers affected, agent effort, reopens and "
+     "descriptions. Each group is named after a subject line that at least three of its customers wrote (from "
+     "more than one company where companies are known), otherwise after the words that set it apart. "
+     "Groups are ranked by impact: tickets, customers affected, agent effort, reopens and "
      "satisfaction. A problem is emerging when its last four weeks bring at least twice its usual weekly "
      "tickets, after allowing for any rise in ticket volume as a whole; a problem that started within the "
      "last seventeen weeks has no usual rate and is reported as new since its first ticket."),
