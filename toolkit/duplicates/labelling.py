@@ -241,11 +241,11 @@ def best_subject(counts: pd.Series, terms: list[str], top_terms: int = 5, max_wo
     for subject, n in counts.items():
         if not 2 <= len(subject.split()) <= max_words or _MASKED.search(subject):
             continue
-        stems = {_stem(w) for w in _SUBJECT_WORDS.findall(subject)}
+        words = _SUBJECT_WORDS.findall(subject)
+        stems = {_stem(w) for w in words}
         if not any(need <= stems for need, _ in wanted[:3]):
             continue
         covered = sum(weight for need, weight in wanted if need <= stems)
-        words = _SUBJECT_WORDS.findall(subject)
         content = sum(w not in NAME_BOILERPLATE and w not in ENGLISH_STOP_WORDS for w in words) / max(len(words), 1)
         score = (round(covered * content * float(np.log1p(n)), 9), int(n), -len(subject), subject)
         best = score if best is None else max(best, score)
