@@ -411,3 +411,35 @@ def test_a_stray_quote_closed_by_a_later_records_quote_swallows_nothing(tmp_path
     assert (report.rows_read, report.rows_kept) == (4, 3)
     assert _rejected(report)[0][3] == QUOTE_REASON.format("a quoted field runs over 3 lines into a record of 6 "
                                                           "fields, the header has 5")
+
+
+def test_a_title_block_and_blank_lines_above_the_header_are_skipped_and_said(tmp_path):
+    path = tmp_path / "report.csv"
+    path.write_text("Tickets report, January 2026\n\nticket_id;created_at;status;channel;subject\n"
+                    "1;2026-01-01;open;email;x\n2;not a date;open;web;y\n3;2026-01-03;open;web;z\n")
+    tickets, report = tio.load_tickets(path)
+    assert tickets["ticket_id"].tolist() == ["1", "3"]
+    assert "2 lines above the header skipped: 'Tickets report, January 2026'" in report.notes
+    assert report.rejected["row"].tolist() == [5]  # the file's own line number, title and blank line counted
+    (tmp_path / "blank.csv").write_text("\n\n\nticket_id,created_at,status,channel\n1,2026-01-01,open,email\n")
+    tickets, report = tio.load_tickets(tmp_path / "blank.csv")
+    assert len(tickets) == 1 and "3 lines above the header skipped (blank)" in report.notes
+
+
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path):
+    text = "ticket_id,created_at,status,channel,subject\n1,2026-01-01,open,email,Café\n"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"{encoding}.csv"
+        path.write_bytes(text.encode(encoding))
+        tickets, report = tio.load_tickets(path)
+        assert tickets["subject"].tolist() == ["Café"]
+        assert f"encoding {encoding.upper()} without a byte-order mark" in report.notes
+
+
+def test_canonical_columns_but_one_name_the_missing_column(tmp_path):
+    path = tmp_path / "tickets.csv"
+    path.write_text("ticket_id,created_at,status,subject,foo\n1,2026-01-01,open,x,1\n")
+    with pytest.raises(DataError, match=r"column `channel`: is missing \(needed for `channel`\); the file has "
+                                        r"`ticket_id`, `created_at`, `status`, `subject`, `foo`\. Fix: pass "
+                                        r"mapping=\{'channel': '<your column>'\}"):
+        tio.load_tickets(path)

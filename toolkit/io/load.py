@@ -343,8 +343,8 @@ def choose_spec(columns: list[str], table: str, source: str | None, mapping, fil
             probe = copy.deepcopy(find_spec("generic", table))
             probe.constants.update(constants)
             error = missing_column_error(probe, columns, file=file)
-            if error is not None and error.column == "survey":
-                raise error
+            if error is not None and (error.column == "survey" or _canonical_header(columns, table)):
+                raise error  # the canonical columns but one: name the one missing, not every source
             if error is not None:
                 raise DataError(
                     "cannot tell which helpdesk or survey tool exported this file from its header (first columns: "
@@ -356,6 +356,13 @@ def choose_spec(columns: list[str], table: str, source: str | None, mapping, fil
     # a copy either way: the loader sets constants on it, and built-in mappings are cached
     spec = spec.extended(custom) if custom is not None else copy.deepcopy(spec)
     return spec, detected
+
+
+def _canonical_header(columns, table: str) -> bool:
+    """Whether the header holds most of ``table``'s required canonical columns by name (a generic export)."""
+    required = {c.name for c in get_table(table).columns if c.required}
+    present = {str(c).strip().lower() for c in columns} & required
+    return len(present) * 2 > len(required)
 
 
 def _check_scales(frame, rows, vendor, notes):

@@ -161,8 +161,6 @@ def _read_text(data: bytes, *, file: str, suffix: str, delimiter: str | None, se
     return _read_csv(data, file=file, delimiter=delimiter, select=select)
 
 
-
-
 # --- encodings ---------------------------------------------------------------------------------------------------
 
 def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False) -> tuple[str, bytes, list[str]]:
@@ -187,6 +185,12 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False)
         except UnicodeDecodeError:
             pass
     sample = data[:SAMPLE_BYTES]
+    wide = _utf16_without_bom(sample)
+    if wide is not None:
+        try:
+            return wide, data.decode(wide).encode("utf-8"), [f"encoding {wide.upper()} without a byte-order mark"]
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in sample:
         raise DataError("this looks like a binary file, not a text export (it contains NUL bytes)", file=file,
                         fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
@@ -209,6 +213,19 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False)
     if "\ufffd" in text:
         notes.append(f"{text.count(chr(0xFFFD))} characters could not be decoded and were replaced by '\ufffd'")
     return name, text.encode("utf-8"), notes
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when every other byte is NUL (Latin text saved as UTF-16 without a BOM)."""
+    pairs = sample[: len(sample) // 2 * 2]
+    if len(pairs) < 8:
+        return None
+    low, high = pairs[0::2], pairs[1::2]
+    if high.count(0) >= 0.9 * len(high) and low.count(0) <= 0.1 * len(low):
+        return "utf-16-le"
+    if low.count(0) >= 0.9 * len(low) and high.count(0) <= 0.1 * len(high):
+        return "utf-16-be"
+    return None
 
 
 def _valid_utf8(data: bytes, final: bool = True) -> bool:
@@ -257,6 +274,37 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
+MAX_LINES_ABOVE_HEADER = 10
+
+
+def lines_before_header(lines: list[str], delimiter: str | None = None) -> int:
+    """Blank lines and a title block above the header ("Tickets report, January 2026"), at most
+    :data:`MAX_LINES_ABOVE_HEADER`; 0 when the first line is the header.
+
+    The header is the first non-blank line of two or more fields that has more than half as many
+    fields as most lines below it: a title has one or two, a header as many as its rows.
+
+    >>> lines_before_header(["", "Export of 5 Jan 2026", "", "id,created,status", "1,2026-01-01,open"])
+    3
+    >>> lines_before_header(["id,created,status", "1,2026-01-01,open,"])
+    0
+    """
+    for i, line in enumerate(lines[:MAX_LINES_ABOVE_HEADER + 1]):
+        if not line.strip():
+            continue
+        below = [other for other in lines[i + 1:] if other.strip()][:20]
+        delim = delimiter or sniff_delimiter(below or [line])  # from the rows: a title's comma is no delimiter
+        try:
+            width = len(next(csv.reader([line], delimiter=delim)))
+            widths = [len(row) for row in csv.reader(below, delimiter=delim)]
+        except csv.Error:
+            return 0
+        usual = max(set(widths), key=widths.count) if widths else width
+        if width >= 2 and width * 2 > usual:
+            return i
+    return 0
+
+
 def unique_names(names: list[str]) -> list[str]:
     """Make header names unique: a second ``Labels`` becomes ``Labels (2)`` (Jira repeats columns)."""
     seen: dict[str, int] = {}
@@ -283,6 +331,13 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         skip = 1
         lines = lines[1:]
         notes.append("first line 'sep=…' (an Excel hint) skipped")
+    lead = lines_before_header(lines, delimiter)
+    if lead:
+        title = "; ".join(f"'{line.strip()[:80]}'" for line in lines[:lead] if line.strip())
+        notes.append(f"{lead} line{'s' if lead > 1 else ''} above the header skipped"
+                     + (f": {title}" if title else " (blank)"))
+        skip += lead
+        lines = lines[lead:]
     if delimiter is None:
         delimiter = sniff_delimiter(lines)
     try:
