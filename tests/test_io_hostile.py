@@ -411,6 +411,14 @@ def test_a_stray_quote_closed_by_a_later_records_quote_swallows_nothing(tmp_path
     assert (report.rows_read, report.rows_kept) == (4, 3)
     assert _rejected(report)[0][3] == QUOTE_REASON.format("a quoted field runs over 3 lines into a record of 6 "
                                                           "fields, the header has 5")
+    # the stray quote closed at the end of the next record, which the two lines make one of the right width
+    swallows_a_record = _csv(tmp_path, ['1,2026-01-01,open,email,"x', '2,2026-01-02,open,email,"', '3,2026-01-03,open,'
+                                        'email,end'], header=HEADER + ",subject", name="swallow.csv")
+    frame, report = tio.load_tickets(swallows_a_record)
+    assert (report.rows_read, report.rows_kept) == (3, 1) and frame["ticket_id"].tolist() == ["3"]
+    assert [r[0] for r in _rejected(report)] == [2, 3]
+    assert _rejected(report)[0][3] == QUOTE_REASON.format("a quoted field runs over line 3, which holds a whole "
+                                                          "record of its own")
 
 
 def test_a_title_block_and_blank_lines_above_the_header_are_skipped_and_said(tmp_path):
@@ -443,3 +451,16 @@ def test_canonical_columns_but_one_name_the_missing_column(tmp_path):
                                         r"`ticket_id`, `created_at`, `status`, `subject`, `foo`\. Fix: pass "
                                         r"mapping=\{'channel': '<your column>'\}"):
         tio.load_tickets(path)
+
+
+def test_a_title_block_above_an_excel_header_is_skipped_and_said(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in ([], ["Tickets export - Acme"], [], ["ticket_id", "created_at", "status", "channel", "subject"],
+                ["1", "2026-01-01", "open", "email", "x"], ["2", "not a date", "open", "web", "y"]):
+        sheet.append(row)
+    book.save(tmp_path / "export.xlsx")
+    tickets, report = tio.load_tickets(tmp_path / "export.xlsx")
+    assert tickets["ticket_id"].tolist() == ["1"]
+    assert "2 rows above the header skipped: 'Tickets export - Acme'" in report.notes
+    assert report.rejected["row"].tolist() == [6]  # the sheet's own row number

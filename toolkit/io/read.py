@@ -20,6 +20,7 @@ import codecs
 import csv
 import gzip
 import io
+import itertools
 import json
 import os
 import re
@@ -281,8 +282,7 @@ def lines_before_header(lines: list[str], delimiter: str | None = None) -> int:
     """Blank lines and a title block above the header ("Tickets report, January 2026"), at most
     :data:`MAX_LINES_ABOVE_HEADER`; 0 when the first line is the header.
 
-    The header is the first non-blank line of two or more fields that has more than half as many
-    fields as most lines below it: a title has one or two, a header as many as its rows.
+    The header is the first non-blank line that :func:`is_header` accepts.
 
     >>> lines_before_header(["", "Export of 5 Jan 2026", "", "id,created,status", "1,2026-01-01,open"])
     3
@@ -293,16 +293,24 @@ def lines_before_header(lines: list[str], delimiter: str | None = None) -> int:
         if not line.strip():
             continue
         below = [other for other in lines[i + 1:] if other.strip()][:20]
-        delim = delimiter or sniff_delimiter(below or [line])  # from the rows: a title's comma is no delimiter
         try:
+            if len(next(csv.reader([line], delimiter=delimiter or sniff_delimiter(lines[i:])))) >= 3:
+                return i  # a header by its own delimiter
+            delim = delimiter or sniff_delimiter(below or [line])  # the rows' delimiter: a title's comma is none
             width = len(next(csv.reader([line], delimiter=delim)))
             widths = [len(row) for row in csv.reader(below, delimiter=delim)]
         except csv.Error:
             return 0
-        usual = max(set(widths), key=widths.count) if widths else width
-        if width >= 2 and width * 2 > usual:
+        if is_header(width, widths):
             return i
     return 0
+
+
+def is_header(width: int, below: list[int]) -> bool:
+    """Whether a row of ``width`` fields heads rows of ``below`` fields: a title ("Tickets report, January
+    2026") has one or two fields where the rows below have more; a header has three or more, or as many."""
+    usual = max(sorted(set(below)), key=below.count) if below else width
+    return width >= 3 or width >= usual
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -359,7 +367,7 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         notes.append(f"repeated column names numbered: {', '.join(repeated)}")
     wanted = set(select(names)) if select is not None else set(names)
     keep = [n for n in names if n in wanted] or names
-    if not _quotes_well_formed(data, delimiter):
+    if not _quotes_well_formed(data, delimiter, len(names)):
         # a stray or unclosed quote: pyarrow would read on into the next records; the exact reader stops there
         frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
         frame = frame[keep]
@@ -390,13 +398,15 @@ def _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted,
     return raw
 
 
-def _quotes_well_formed(data: bytes, delimiter: str) -> bool:
+def _quotes_well_formed(data: bytes, delimiter: str, width: int) -> bool:
     """Whether every quote in ``data`` opens or closes a field as RFC 4180 says (checked on the bytes, vectorised).
 
     Quotes alternate open/close; an opening quote follows a delimiter, a line end, the file start or
     (an escaped ``""``) the previous quote; a closing quote is followed by a delimiter, a line end, the
-    file end or the next quote. A stray quote breaks this, and pyarrow would then read the following
-    records into one field; such files go to the exact reader, which sets the damaged record aside.
+    file end or the next quote; and a quoted field over several lines holds no line with a whole
+    record's delimiters (``width - 1``: a stray quote closed by a later record's quote). A stray quote
+    breaks this, and pyarrow would then read the following records into one field; such files go to
+    the exact reader, which sets the damaged record aside.
     """
     buf = np.frombuffer(data, dtype=np.uint8)
     quotes = np.flatnonzero(buf == 34)
@@ -410,7 +420,14 @@ def _quotes_well_formed(data: bytes, delimiter: str) -> bool:
     ok_open = np.isin(before, ends) | (opening == 0)
     after = buf[np.minimum(closing + 1, len(buf) - 1)]
     ok_close = np.isin(after, ends) | (closing == len(buf) - 1)
-    return bool(ok_open.all() and ok_close.all())
+    if not (ok_open.all() and ok_close.all()):
+        return False
+    newlines = np.flatnonzero(buf == 10)
+    spanning = np.searchsorted(newlines, opening) < np.searchsorted(newlines, closing)
+    mark = delimiter.encode()
+    return width <= 2 or not any(line.count(mark) >= width - 1 for start, end in zip(opening[spanning],
+                                                                                       closing[spanning], strict=True)
+                                 for line in data[start:end].split(b"\n")[1:])
 
 
 MAX_BROKEN_QUOTES = 1000
@@ -422,8 +439,9 @@ def _csv_records(text: str, delimiter: str, width: int):
 
     The reader is strict about quotes; when a record's quoting is broken (a quote never closed, text
     after a closing quote, or a quoted field running over several lines into a record with the wrong
-    number of fields), that record's first line is reported as damaged and reading resumes on the
-    next line, so one stray quote costs one record and never swallows the records after it.
+    number of fields or over a line that holds as many delimiters as a whole record), that record's
+    first line is reported as damaged and reading resumes on the next line, so one stray quote costs
+    one record and never swallows the records after it.
     """
     lines = io.StringIO(text, newline="").readlines()
     pos = [0]
@@ -442,6 +460,11 @@ def _csv_records(text: str, delimiter: str, width: int):
             if fields and len(fields) != width and pos[0] - first > 1:
                 raise csv.Error(f"a quoted field runs over {pos[0] - first} lines into a record of {len(fields)} "
                                 f"fields, the header has {width}")
+            swallowed = next((first + 1 + i for i, line in enumerate(lines[first + 1:pos[0]])
+                              if width > 2 and line.count(delimiter) >= width - 1), None)
+            if fields and swallowed is not None:
+                raise csv.Error(f"a quoted field runs over line {swallowed + 1}, which holds a whole record of its "
+                                "own")
         except StopIteration:
             return
         except csv.Error as exc:
@@ -573,13 +596,22 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
         raise DataError(f"there is no sheet {sheet!r}", file=file,
                         fix=f"use one of {', '.join(repr(n) for n in book.sheetnames)}") from None
     rows = ws.iter_rows(values_only=True)
-    header, header_row = None, 0
-    for i, values in enumerate(rows, start=1):
-        if values and any(v is not None and str(v).strip() for v in values):
-            header, header_row = [("" if v is None else str(v)).strip() for v in values], i
+    empty, first = 0, []
+    for values in rows:  # leading empty rows
+        if _filled(values):
+            first = [values, *itertools.islice(rows, MAX_LINES_ABOVE_HEADER + 20)]
             break
-    if header is None:
+        empty += 1
+    if not first:
         raise DataError(f"the sheet {ws.title!r} is empty", file=file, fix="choose the sheet that holds the data")
+    filled = [_filled(values) for values in first]
+    # a title block above the header ("Tickets export - Acme"): the header is the first row as wide as its rows
+    start = next((i for i in range(min(len(first), MAX_LINES_ABOVE_HEADER + 1))
+                  if filled[i] and is_header(filled[i], [n for n in filled[i + 1:] if n][:20])), 0)
+    header, header_row = [("" if v is None else str(v)).strip() for v in first[start]], empty + start + 1
+    title = "; ".join(f"'{' '.join(str(v).strip() for v in values if v is not None and str(v).strip())[:80]}'"
+                      for values, n in zip(first[:start], filled[:start], strict=True) if n)
+    rows = itertools.chain(first[start + 1:], rows)
     while header and not header[-1]:
         header.pop()
     names = unique_names(header)
@@ -591,6 +623,8 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
     sheet_path = getattr(ws, "_worksheet_path", None)
     formulas, merged = _sheet_formulas_and_merges(data, sheet_path) if sheet_path else ([], [])
     notes = [f"sheet {ws.title!r}"] if len(book.sheetnames) > 1 else []
+    if title:
+        notes.append(f"{start} row{'s' if start > 1 else ''} above the header skipped: {title}")
     notes += _fill_merged(body, merged, header_row, width)
     if formulas:
         shown = ", ".join(f"{ref} ('={text[:30]}')" for ref, text in formulas[:3])
@@ -604,6 +638,11 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
     raw.rows_read = len(frame)
     _drop_unusable(raw, header, [])
     return raw
+
+
+def _filled(values) -> int:
+    """How many cells of a worksheet row hold something."""
+    return sum(v is not None and bool(str(v).strip()) for v in values or ())
 
 
 def _cell(ref: str) -> tuple[int, int]:
