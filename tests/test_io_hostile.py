@@ -464,3 +464,14 @@ def test_a_title_block_above_an_excel_header_is_skipped_and_said(tmp_path):
     assert tickets["ticket_id"].tolist() == ["1"]
     assert "2 rows above the header skipped: 'Tickets export - Acme'" in report.notes
     assert report.rejected["row"].tolist() == [6]  # the sheet's own row number
+
+
+def test_old_mac_line_ends_and_a_second_byte_order_mark_are_read(tmp_path):
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"ticket_id,created_at,status,channel\r1,2026-01-01,open,email\r2,bad,open,web\r")
+    tickets, report = tio.load_tickets(mac)
+    assert tickets["ticket_id"].tolist() == ["1"] and report.rejected["row"].tolist() == [3]
+    assert "lines end in a carriage return alone (old Mac style); read as line breaks" in report.notes
+    twice = tmp_path / "bom.csv"
+    twice.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfticket_id,created_at,status,channel\n1,2026-01-01,open,email\n")
+    assert tio.load_tickets(twice)[0]["ticket_id"].tolist() == ["1"]

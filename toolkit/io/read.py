@@ -331,6 +331,9 @@ def unique_names(names: list[str]) -> list[str]:
 
 def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> RawTable:
     notes: list[str] = []
+    if b"\r" in data and b"\n" not in data:
+        data = data.replace(b"\r", b"\n")
+        notes.append("lines end in a carriage return alone (old Mac style); read as line breaks")
     head_text = data[:65536].decode("utf-8", errors="replace")
     lines = head_text.splitlines()[:50]
     skip = 0
@@ -353,7 +356,7 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
                                  delimiter=delimiter))
     except (csv.Error, StopIteration):
         header = []
-    header = [h.strip() for h in header]
+    header = [h.strip().strip("\ufeff").strip() for h in header]  # a second byte-order mark, as some tools add
     if not header or not any(header):
         raise DataError("the file has no header row", file=file,
                         fix="export with column names in the first row")
