@@ -475,3 +475,23 @@ def test_old_mac_line_ends_and_a_second_byte_order_mark_are_read(tmp_path):
     twice = tmp_path / "bom.csv"
     twice.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfticket_id,created_at,status,channel\n1,2026-01-01,open,email\n")
     assert tio.load_tickets(twice)[0]["ticket_id"].tolist() == ["1"]
+
+
+def test_survey_scores_written_with_their_label_or_out_of_the_scale_are_read(tmp_path):
+    path = tmp_path / "nps.csv"
+    path.write_text("response_id,submitted_at,score\nr1,2026-01-01,10 - Extremely likely\nr2,2026-01-02,9/10\n"
+                    "r3,2026-01-03,4 (Passive)\nr4,2026-01-04,12/10\nr5,2026-01-05,N/A\nr6,2026-01-06,7\n")
+    responses, report = tio.load_survey_responses(path, survey="nps")
+    assert responses["score"].tolist() == [10, 9, 4, 7]
+    assert report.rejected[["row", "value", "reason"]].values.tolist() == [
+        [5, "12/10", "value is not a number"], [6, "N/A", "value is not a number"]]
+    assert ("`score`: 3 scores written with a label or out of the scale read as their number "
+            "(e.g. '10 - Extremely likely' = 10)") in report.notes
+
+
+def test_a_survey_header_of_the_canonical_columns_but_one_names_it(tmp_path):
+    path = tmp_path / "nps.csv"
+    path.write_text("response_id,responded_at,score\nr1,2026-01-01,9\n")
+    with pytest.raises(DataError, match=r"column `submitted_at`: is missing \(needed for `submitted_at`\); found "
+                                        r"`responded_at`\. Fix: pass mapping=\{'submitted_at': 'responded_at'\}"):
+        tio.load_survey_responses(path, survey="nps")

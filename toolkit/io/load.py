@@ -343,7 +343,7 @@ def choose_spec(columns: list[str], table: str, source: str | None, mapping, fil
             probe = copy.deepcopy(find_spec("generic", table))
             probe.constants.update(constants)
             error = missing_column_error(probe, columns, file=file)
-            if error is not None and (error.column == "survey" or _canonical_header(columns, table)):
+            if error is not None and (error.column == "survey" or _canonical_header(columns, table, probe.constants)):
                 raise error  # the canonical columns but one: name the one missing, not every source
             if error is not None:
                 raise DataError(
@@ -358,10 +358,11 @@ def choose_spec(columns: list[str], table: str, source: str | None, mapping, fil
     return spec, detected
 
 
-def _canonical_header(columns, table: str) -> bool:
-    """Whether the header holds most of ``table``'s required canonical columns by name (a generic export)."""
+def _canonical_header(columns, table: str, given=()) -> bool:
+    """Whether the header (with the values ``given`` as options) holds most of ``table``'s required canonical
+    columns by name: a generic export."""
     required = {c.name for c in get_table(table).columns if c.required}
-    present = {str(c).strip().lower() for c in columns} & required
+    present = ({str(c).strip().lower() for c in columns} | set(given)) & required
     return len(present) * 2 > len(required)
 
 

@@ -573,7 +573,11 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
             if opts["duration"] != "minutes":
                 more.append(f"converted from {opts['duration']} to minutes")
         else:
+            labelled = []
+            if kind == "score":
+                column, labelled = parse.score_labels(column)
             values, reasons, more = parse.parse_numbers(column)
+            more = labelled + more
         notes += [f"`{label}`: {m}" for m in more]
         for reason in reasons.dropna().unique():
             rej.add((reasons == reason).to_numpy(), label, column, reason)

@@ -277,6 +277,41 @@ POINT_DECIMAL = r"-?[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+|-?[0-9]+\.(?:[0-9]{1,2}|[0-
 AMBIGUOUS_NUMBER = r"-?[0-9]{1,3}[.,][0-9]{3}"
 
 
+# A score written with its label ("10 - Extremely likely", "4 (Satisfied)", "2: Disagree") or out of its scale
+# ("9/10", "4 / 5"): the number, then a separator and words, or a slash and the scale's top.
+LABELLED_SCORE = r"\s*([0-9]+(?:\.[0-9]+)?)\s*(?:[-–:(]\s*[^\W\d_][^0-9]*|/\s*(5|7|10))\s*"
+
+
+def score_labels(raw: pd.Series) -> tuple[pd.Series, list[str]]:
+    """Scores written with their label or out of the scale, as their number; other values unchanged.
+
+    A survey tool's export often writes the answer's label beside its number. "9/10" counts only where
+    the number is not above the top it is written out of.
+
+    >>> values, notes = score_labels(pd.Series(["10 - Extremely likely", "9/10", "12/10", "7", "N/A"]))
+    >>> values.tolist()
+    ['10', '9', '12/10', '7', 'N/A']
+    >>> notes[0]
+    "2 scores written with a label or out of the scale read as their number (e.g. '10 - Extremely likely' = 10)"
+    """
+    if pd.api.types.is_numeric_dtype(raw.dtype):
+        return raw, []
+    text = raw.astype("str").where(present(raw))
+    found = text.str.fullmatch(LABELLED_SCORE).fillna(False).astype(bool)
+    if not found.any():
+        return raw, []
+    parts = text[found].str.extract(LABELLED_SCORE)
+    within = parts[1].isna() | (parts[0].astype(float) <= parts[1].astype(float))
+    use = parts.index[within.to_numpy()]
+    if not len(use):
+        return raw, []
+    out = raw.astype(object).copy()
+    out[use] = parts.loc[use, 0]
+    first = use[0]
+    return out, [f"{len(use)} scores written with a label or out of the scale read as their number "
+                 f"(e.g. {text[first]!r} = {parts.loc[first, 0]})"]
+
+
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, list[str]]:
     """Numbers with thousands separators (``1,234.5``, ``1.234,5``, ``1 234``) or a decimal comma, per column.
 
