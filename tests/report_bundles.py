@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from toolkit import report
@@ -10,8 +11,12 @@ from toolkit.report.bundle import Bundle
 from toolkit.samples import SAMPLES_DIR
 
 
+@functools.cache
 def engagement_bundle(data: Path | None) -> Bundle:
-    """The bundle of the sample client's first engagement (``data`` None) or of the files in ``data``."""
+    """The bundle of the sample client's first engagement (``data`` None) or of the files in ``data``.
+
+    Built once per test session for each ``data`` (test_report_bundle and test_report_compare share the first
+    engagement's): tests read it and never change it."""
     folder = Path(data) if data else SAMPLES_DIR
     params = report.validate_parameters(dict(
         tickets_path=folder / "tickets.csv.gz", messages_path=folder / "messages.csv.gz",

@@ -1,15 +1,13 @@
 """The rendered demo report's "Interview claims tested against the data" table: one verdict per claim, each
 agreeing with its sentence, UP-1 tested, no tool instruction and no code identifier in client copy.
 
-The demo is rendered once for the module, as a consultant would: ``support-toolkit report --demo --out DIR``.
+The demo is rendered once for the test session, as a consultant would (conftest's ``demo_report``: ``support-toolkit
+report --demo --out DIR``).
 """
 
 import re
-import subprocess
-import sys
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +15,6 @@ from toolkit.maturity.evidence import VERDICT_OPENINGS
 from toolkit.maturity.indicators import INDICATORS
 from toolkit.maturity.model import load_model
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 HEADING = "Interview claims tested against the data"
 # The notebook's labels for the verdicts, each with the opening its sentence must have.
 LABELS = {"supported by the data": VERDICT_OPENINGS["supported"],
@@ -64,14 +61,8 @@ class _FirstTableAfter(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def claims_table(tmp_path_factory):
-    if not (SAMPLES / "tickets.csv.gz").exists():
-        pytest.skip("data/samples is missing: run `support-toolkit samples --out data/samples`")
-    out = tmp_path_factory.mktemp("demo")
-    run = subprocess.run([sys.executable, "-m", "toolkit", "report", "--demo", "--out", str(out), "--quiet"],
-                         capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, run.stderr
-    html = next(out.glob("*.html")).read_text(encoding="utf-8")
+def claims_table(demo_report):
+    html = demo_report
     parser = _FirstTableAfter(HEADING)
     parser.feed(html)
     header, *rows = parser.rows

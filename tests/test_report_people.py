@@ -1,12 +1,10 @@
 """toolkit.report.people and its use in the report: agents pseudonymised, interviewees shown as role groups.
 
-The last tests render the demo once, as a consultant would (``support-toolkit report --demo``), and read
-the page for any agent or interviewee name from the sample data.
+The last tests read the demo, rendered once per session as a consultant would (``support-toolkit report --demo``),
+for any agent or interviewee name from the sample data.
 """
 
 import re
-import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 
@@ -201,16 +199,10 @@ def test_show_names_and_named_respondents_reach_the_parameters(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo_page(tmp_path_factory):
-    if not (SAMPLES / "tickets.csv.gz").exists():
-        pytest.skip("data/samples is missing: run `support-toolkit samples --out data/samples`")
-    out = tmp_path_factory.mktemp("demo-people")
-    run = subprocess.run([sys.executable, "-m", "toolkit", "report", "--demo", "--out", str(out), "--quiet"],
-                         capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, run.stderr
-    page = (out / "sample-engagement.html").read_text(encoding="utf-8")
-    # everything but the plotly.js library: visible text, chart data (hover text included), attributes
-    return unescape(re.sub(r"<script(?![^>]*application/json)[^>]*>.*?</script>", " ", page, flags=re.S))
+def demo_page(demo_report):
+    """The demo (rendered once per session, conftest's ``demo_report``) without the plotly.js library: visible
+    text, chart data (hover text included), attributes."""
+    return unescape(re.sub(r"<script(?![^>]*application/json)[^>]*>.*?</script>", " ", demo_report, flags=re.S))
 
 
 def test_no_agent_of_the_sample_is_named_in_the_demo(demo_page):
