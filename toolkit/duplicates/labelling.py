@@ -175,12 +175,12 @@ def subject_lines(subjects: pd.Series, requesters: pd.Series | None = None,
     spelled = spelled.str.replace(_LEAD, "", regex=True, n=1).where(tag, spelled)
     spelled = spelled.str.strip(" .!-")
     spelled = spelled[spelled.str.len() > 0]
-    who = pd.Series(spelled.index, index=spelled.index) if requesters is None else requesters.reindex(spelled.index)
+    own = pd.Series([("ticket", i) for i in spelled.index], index=spelled.index, dtype="object")  # no id's twin
+    who = own if requesters is None else requesters.reindex(spelled.index).astype("object").fillna(own)
     org = (pd.Series(None, index=spelled.index, dtype="object") if organizations is None
            else organizations.reindex(spelled.index))
     return pd.DataFrame({"spelled": spelled, "folded": spelled.str.lower().str.split().str.join(" "),
-                         "requester": who.fillna(pd.Series(spelled.index, index=spelled.index).astype("str")),
-                         "organization": org})
+                         "requester": who, "organization": org})
 
 
 def subject_names(lines: pd.DataFrame, labels: np.ndarray, terms: pd.Series, keys: pd.Series) -> pd.Series:

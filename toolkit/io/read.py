@@ -428,9 +428,15 @@ def _quotes_well_formed(data: bytes, delimiter: str, width: int) -> bool:
     newlines = np.flatnonzero(buf == 10)
     spanning = np.searchsorted(newlines, opening) < np.searchsorted(newlines, closing)
     mark = delimiter.encode()
-    return width <= 2 or not any(line.count(mark) >= width - 1 for start, end in zip(opening[spanning],
-                                                                                       closing[spanning], strict=True)
-                                 for line in data[start:end].split(b"\n")[1:])
+    return not any(_holds_a_record(line, mark, width)
+                   for start, end in zip(opening[spanning], closing[spanning], strict=True)
+                   for line in data[start:end].split(b"\n")[1:])
+
+
+def _holds_a_record(line, delimiter, width: int) -> bool:
+    """Whether a line inside a quoted field holds a whole record's delimiters (``str`` or ``bytes`` alike): the
+    quote was a stray one, closed by a later record's quote."""
+    return width > 2 and line.count(delimiter) >= width - 1
 
 
 MAX_BROKEN_QUOTES = 1000
@@ -464,7 +470,7 @@ def _csv_records(text: str, delimiter: str, width: int):
                 raise csv.Error(f"a quoted field runs over {pos[0] - first} lines into a record of {len(fields)} "
                                 f"fields, the header has {width}")
             swallowed = next((first + 1 + i for i, line in enumerate(lines[first + 1:pos[0]])
-                              if width > 2 and line.count(delimiter) >= width - 1), None)
+                              if _holds_a_record(line, delimiter, width)), None)
             if fields and swallowed is not None:
                 raise csv.Error(f"a quoted field runs over line {swallowed + 1}, which holds a whole record of its "
                                 "own")
