@@ -111,11 +111,67 @@ def test_mapping_with_a_code_step_says_to_use_pandas(spark):
         "Fix: load this export with the pandas engine (leave out --engine spark)")
 
 
-def test_non_utf8_export_says_to_use_pandas(spark):
+@pytest.mark.parametrize("name", [
+    "zendesk_cp1252_semicolon.csv",  # Windows-1252, semicolons, decimal commas
+    "malformed/latin1_no_bom.csv",
+    "malformed/ragged_row.csv",  # a record with one field too many: set aside, never shifted into the next column
+    "jira_issues.csv",  # Jira's '12/Mar/26 9:41 AM' (one-digit hours) and a repeated column name
+])
+def test_hostile_exports_load_the_same_on_spark(spark, tmp_path, name):
+    expected, expected_report = pandas_load(FIXTURES / name, tmp_path)
+    got, report = spark_load(spark, FIXTURES / name, tmp_path)
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_a_ragged_record_is_set_aside_with_its_field_count(spark, tmp_path):
+    _, report = spark_load(spark, FIXTURES / "malformed" / "ragged_row.csv", tmp_path)
+    assert report.rejected[["row", "column", "reason"]].to_dict("records") == [
+        {"row": 3, "column": "", "reason": "row has 42 fields, the header has 41 (an unquoted delimiter or a broken "
+                                           "quote)"}]
+    assert report.rejected["value"].iloc[0].startswith("1,30002,Ann Example,381920001,,ann@example.com")
+
+
+@pytest.mark.parametrize("name", ["damaged.csv.gz", "empty.csv", "whitespace_only.csv", "binary_garbage.csv",
+                                  "control_characters.csv"])
+def test_unreadable_files_get_the_pandas_readers_message_on_spark(spark, name):
     from toolkit.spark.load import load_tickets as load_on_spark
 
-    with pytest.raises(DataError, match="the file is not UTF-8, and the Spark engine reads UTF-8 CSV only"):
-        load_on_spark(FIXTURES / "zendesk_cp1252_semicolon.csv", spark=spark)
+    path = FIXTURES / "malformed" / name
+    with pytest.raises(DataError) as expected:
+        load_tickets(path)
+    with pytest.raises(DataError) as got:
+        load_on_spark(path, spark=spark)
+    assert str(got.value) == str(expected.value)
+
+
+def test_a_relative_path_that_is_not_there_is_not_read_as_a_table_name(spark):
+    from toolkit.spark.load import load_tickets as load_on_spark
+
+    with pytest.raises(DataError) as error:
+        load_on_spark("exports/no-such-file.csv", spark=spark)
+    assert str(error.value) == ("file exports/no-such-file.csv: no such file, folder or Spark table. Fix: check the "
+                                "path, or give a table name the session's catalog knows (db.table)")
+
+
+def test_what_the_spark_reader_cannot_repair_stops_with_a_fix(spark, tmp_path):
+    from toolkit.spark.load import load_tickets as load_on_spark
+
+    titled = tmp_path / "titled.csv"
+    titled.write_text("Tickets report, January 2026\n\n" + (FIXTURES / "zendesk_tickets.csv").read_text())
+    with pytest.raises(DataError) as error:
+        load_on_spark(titled, spark=spark)
+    assert "has 2 lines (a title or blank) above its header, which the Spark reader cannot skip" in str(error.value)
+    header = "Id,Subject,Created at,Requester,Status\n"
+    stray = tmp_path / "stray_quote.csv"
+    stray.write_text(header + '1,"Printer broken,2026-01-05,ann,open\n2,Login fails,2026-01-06,bo,open\n'
+                     '3,Export slow,2026-01-07,cy,"open"\n')
+    with pytest.raises(DataError) as error:
+        load_on_spark(stray, spark=spark, source="generic", mapping={"ticket_id": "Id", "created_at": "Created at"})
+    assert str(error.value) == (
+        f'file {stray}: a quote (") is never closed where its field ends, so the records below it would be read '
+        "as one field (row 2). Fix: load it with the pandas engine (it sets that record aside and "
+        "reads on), or fix the quote in that row")
 
 
 def test_generic_messages_load_the_same_on_spark(spark, tmp_path):

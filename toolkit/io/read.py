@@ -313,6 +313,13 @@ def is_header(width: int, below: list[int]) -> bool:
     return width >= 3 or width >= usual
 
 
+def repeated_names_note(header: list[str]) -> list[str]:
+    """The load report's note on header names that repeat (whatever their case), which :func:`unique_names` numbers."""
+    lower = [h.lower() for h in header if h]
+    repeated = sorted({h for h in header if h and lower.count(h.lower()) > 1})
+    return [f"repeated column names numbered: {', '.join(repeated)}"] if repeated else []
+
+
 def unique_names(names: list[str]) -> list[str]:
     """Make header names unique: a second ``Labels`` becomes ``Labels (2)`` (Jira repeats columns)."""
     seen: dict[str, int] = {}
@@ -365,9 +372,7 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
                         f"{len(header[0])} characters)", file=file,
                         fix="export the data as CSV with a header row, or check that this is the right file")
     names = unique_names(header)
-    if len(set(h.lower() for h in header if h)) < len([h for h in header if h]):
-        repeated = sorted({h for h in header if h and [x.lower() for x in header].count(h.lower()) > 1})
-        notes.append(f"repeated column names numbered: {', '.join(repeated)}")
+    notes += repeated_names_note(header)
     wanted = set(select(names)) if select is not None else set(names)
     keep = [n for n in names if n in wanted] or names
     if not _quotes_well_formed(data, delimiter, len(names)):

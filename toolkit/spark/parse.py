@@ -191,21 +191,35 @@ def day_month_order(stats: dict, name: str, dayfirst: bool) -> tuple[bool, str |
 _STRFTIME = {"%Y": "yyyy", "%y": "yy", "%m": "MM", "%d": "dd", "%H": "HH", "%I": "hh", "%M": "mm", "%S": "ss",
              "%p": "a", "%b": "MMM", "%B": "MMMM", "%f": "SSSSSS", "%z": "XX", "%j": "DDD", "%a": "EEE",
              "%A": "EEEE", "%%": "%", "%-d": "d", "%-m": "M", "%-H": "H", "%-I": "h"}
+# Python's strptime reads these one- or two-digit fields ('9:41 AM' with %I:%M %p); Spark's two-letter patterns
+# want exactly two digits, its one-letter ones take either, where separators (not other numbers) surround them.
+_ONE_OR_TWO_DIGITS = {"%m": "M", "%d": "d", "%H": "H", "%I": "h", "%M": "m", "%S": "s"}
 
 
 def java_date_format(date_format: str, *, key: str) -> str:
-    """A mapping's ``date_format`` (Python strftime) as a Spark datetime pattern."""
+    """A mapping's ``date_format`` (Python strftime) as a Spark datetime pattern that reads what strptime reads.
+
+    >>> java_date_format("%d/%b/%y %I:%M %p", key="created_at")  # Jira's '12/Mar/26 9:41 AM'
+    'd/MMM/yy h:m a'
+    >>> java_date_format("%Y%m%d", key="created_at")
+    'yyyyMMdd'
+    """
     import re
 
+    directives = list(re.finditer(r"%-?[A-Za-z%]", date_format))
     out, pos = [], 0
-    for match in re.finditer(r"%-?[A-Za-z%]", date_format):
+    for i, match in enumerate(directives):
         literal = date_format[pos:match.start()]
         if literal:
             out.append("'" + literal.replace("'", "''") + "'" if re.search(r"[A-Za-z]", literal) else literal)
-        if match.group() not in _STRFTIME:
-            raise ConfigError(f"the Spark engine cannot read the date format directive {match.group()!r}", key=key,
+        directive = match.group()
+        if directive not in _STRFTIME:
+            raise ConfigError(f"the Spark engine cannot read the date format directive {directive!r}", key=key,
                               fix=f"use {', '.join(sorted(_STRFTIME))}, or the pandas engine")
-        out.append(_STRFTIME[match.group()])
+        separated = ((i + 1 == len(directives) or directives[i + 1].start() > match.end())
+                     and (i == 0 or directives[i - 1].end() < match.start()))
+        out.append(_ONE_OR_TWO_DIGITS[directive] if separated and directive in _ONE_OR_TWO_DIGITS
+                   else _STRFTIME[directive])
         pos = match.end()
     tail = date_format[pos:]
     if tail:

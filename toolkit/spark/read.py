@@ -15,12 +15,27 @@ import csv
 import gzip
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.errors import DataError
-from toolkit.io.read import SAMPLE_BYTES, sniff_delimiter, unique_names
+from toolkit.io.read import (
+    SAMPLE_BYTES,
+    _decode,
+    lines_before_header,
+    repeated_names_note,
+    sniff_delimiter,
+    unique_names,
+)
 
+CORRUPT = "_malformed_record"
+RAGGED = "row has other fields than the header"
+SPARK_CHARSETS = {"UTF-8", "UTF-16", "UTF-16LE", "UTF-16BE", "ISO-8859-1"}
+"""Charsets Spark 4 reads without ``spark.sql.legacy.javaCharsets``."""
+_JAVA_CHARSETS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16LE",
+                  "utf-16-be": "UTF-16BE", "cp1252": "windows-1252", "iso8859-1": "ISO-8859-1",
+                  "iso8859-15": "ISO-8859-15", "mac-roman": "x-MacRoman", "cp850": "IBM850"}
 _PARTITION_BITS = 33  # monotonically_increasing_id(): partition index in the upper bits, row within it below
 
 
@@ -46,11 +61,12 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     """Read ``path``: a ``.csv``/``.tsv``/``.txt`` file (or gzipped), a Parquet file or folder, a Delta table's
     folder (where the session has Delta Lake), or a Spark table."""
     from pyspark.sql import functions as F
+    from pyspark.sql import types as T
 
     file = str(path)
     location = Path(file)
     if not location.exists() and "://" not in file:
-        if spark.catalog.tableExists(file):
+        if _is_table(spark, file):
             return _numbered(spark.table(file), file=file, fmt="table", first_row=1)
         raise DataError("no such file, folder or Spark table", file=file,
                         fix="check the path, or give a table name the session's catalog knows (db.table)")
@@ -70,52 +86,138 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     if "://" in file:
         raise DataError("the Spark engine reads CSV exports from local or mounted paths", file=file,
                         fix="copy the export to a mounted path (e.g. /dbfs/...), or land it as Parquet")
-    with (gzip.open if compressed else open)(location, "rb") as fh:
-        head = fh.read(SAMPLE_BYTES)
-    encoding = "utf-8"
-    if head[:3] == codecs.BOM_UTF8:
-        head, encoding = head[3:], "utf-8-sig"
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
-            raise DataError("the file is not UTF-8, and the Spark engine reads UTF-8 CSV only", file=file,
-                            fix="load it with the pandas engine (it detects the encoding), or save it as UTF-8"
-                            ) from None
-        text = head[: exc.start].decode("utf-8")
+    head = _head(location, compressed, file)
+    encoding, decoded, notes = _decode(head, file=file, encoding=None)  # the pandas reader's rules and messages
+    text = decoded.decode("utf-8", errors="replace")
+    if "\r" in text and "\n" not in text:
+        raise DataError("the lines end in a carriage return alone (old Mac style), which the Spark reader cannot "
+                        "split", file=file, fix="load it with the pandas engine, or save it with Windows or Unix "
+                                                "line ends")
     lines = text.splitlines()[:50]
     if lines and lines[0].strip().startswith("sep="):
         raise DataError("the file starts with an Excel 'sep=' line, which the Spark reader cannot skip", file=file,
                         fix="delete the first line, or load it with the pandas engine")
+    above = lines_before_header(lines)
+    if above:
+        raise DataError(f"the file has {above} line{'s' if above > 1 else ''} (a title or blank) above its header, "
+                        "which the Spark reader cannot skip", file=file,
+                        fix="load it with the pandas engine (it skips them), or delete those lines")
     delimiter = sniff_delimiter(lines)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    if not any(h.strip() for h in header):
+    header = [h.strip().strip("\ufeff").strip() for h in header]
+    if not any(header):
         raise DataError("the file has no header row", file=file, fix="export with column names in the first row")
-    names = unique_names([h.strip() for h in header])
+    names = unique_names(header)
+    notes += repeated_names_note(header)
+    # A record with more or fewer fields than the header is malformed to Spark: with a corrupt-record column it
+    # keeps the record's text there, so such rows are set aside with the pandas reader's reason, never padded.
+    schema = T.StructType([T.StructField(n, T.StringType()) for n in [*names, CORRUPT]])
+    charset = java_charset(encoding)
+    if charset not in SPARK_CHARSETS:  # Spark 4 reads other charsets (windows-1252...) only when asked to
+        spark.conf.set("spark.sql.legacy.javaCharsets", "true")
     # multiLine: exports hold descriptions with line breaks inside quotes. It also means one task reads one file;
     # a folder of files (or Parquet) is read in parallel (see docs/spark.md).
-    frame = (spark.read.option("header", True).option("multiLine", True).option("sep", delimiter)
-             .option("quote", '"').option("escape", '"').option("mode", "PERMISSIVE")
-             .option("inferSchema", False).option("encoding", "UTF-8").csv(file))
-    if len(frame.columns) != len(names):
-        raise DataError(f"Spark read {len(frame.columns)} columns, the header names {len(names)}", file=file,
-                        fix="check the delimiter and quotes in the header row, or load it with the pandas engine")
-    frame = frame.toDF(*names)
+    frame = (spark.read.schema(schema).option("header", True).option("enforceSchema", True)
+             .option("multiLine", True).option("sep", delimiter).option("quote", '"').option("escape", '"')
+             .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
+             .option("encoding", charset).csv(file))
     raw = _numbered(frame, file=file, fmt="csv" if delimiter != "\t" else "tsv", first_row=2)
-    raw.encoding, raw.delimiter = encoding, delimiter
+    raw.encoding, raw.delimiter, raw.notes = encoding, delimiter, notes
+    _check_quotes(raw.frame, names, delimiter, file)
     blank = F.lit(True)
     for name in names:
         blank = blank & (F.col(f"`{name}`").isNull() | (F.trim(F.col(f"`{name}`")) == ""))
-    named = [(n, h.strip().lower()) for n, h in zip(names, header, strict=False) if h.strip()]
+    named = [(n, h.lower()) for n, h in zip(names, header, strict=False) if h]
     matches = sum((F.coalesce(F.lower(F.trim(F.col(f"`{n}`"))) == h, F.lit(False))).cast("int") for n, h in named)
     repeated = matches >= max(2, len(named) // 2)
-    reason = F.when(blank, F.lit("row is blank")).when(repeated, F.lit("repeated header row (files joined together?)"))
+    ragged = F.col(CORRUPT).isNotNull()
+    reason = (F.when(blank, F.lit("row is blank")).when(ragged, F.lit(RAGGED))
+              .when(repeated, F.lit("repeated header row (files joined together?)")))
     marked = raw.frame.withColumn("_read_reason", reason)
-    raw.rejected = marked.where(F.col("_read_reason").isNotNull()).select(
-        F.col("_row").alias("row"), F.lit("").alias("column"), F.lit("").alias("value"),
-        F.col("_read_reason").alias("reason"))
-    raw.frame = marked.where(F.col("_read_reason").isNull()).drop("_read_reason")
+    set_aside = marked.where(F.col("_read_reason").isNotNull())
+    fields = _field_count(delimiter)(F.col(CORRUPT))
+    raw.rejected = set_aside.select(
+        F.col("_row").alias("row"), F.lit("").alias("column"),
+        F.when(F.col("_read_reason") == RAGGED, fields["value"]).otherwise(F.lit("")).alias("value"),
+        F.when(F.col("_read_reason") == RAGGED,
+               F.format_string(f"row has %d fields, the header has {len(names)} (an unquoted delimiter or a broken "
+                               "quote)", fields["fields"])).otherwise(F.col("_read_reason")).alias("reason"))
+    kept = marked.where(F.col("_read_reason").isNull()).drop("_read_reason", CORRUPT)
+    # empty fields are missing values, as in the pandas reader (quoted or not)
+    raw.frame = kept.withColumns({n: F.when(F.col(f"`{n}`") != "", F.col(f"`{n}`")) for n in names})
     return raw
+
+
+def _field_count(delimiter: str):
+    """A Spark function giving a malformed record's fields (as the pandas reader counts them) and its text as the
+    load report shows it; it runs on the set-aside rows only."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    def count(record):  # no type hints: Spark would read them as a pandas UDF's
+        if record is None:
+            return None
+        fields = next(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter), [])
+        return len(fields), delimiter.join(fields)[:80]
+
+    return F.udf(count, T.StructType([T.StructField("fields", T.IntegerType()), T.StructField("value",
+                                                                                              T.StringType())]))
+
+
+def _head(location: Path, compressed: bool, file: str) -> bytes:
+    """The file's first :data:`SAMPLE_BYTES` (decompressed), cut after its last whole line when there is more,
+    so the encoding is judged on whole characters; empty and damaged files raise the pandas reader's errors."""
+    try:
+        with (gzip.open if compressed else open)(location, "rb") as fh:
+            head = fh.read(SAMPLE_BYTES)
+            more = bool(fh.read(1))
+    except (OSError, EOFError) as exc:
+        raise DataError(f"the gzip file is damaged ({exc})", file=file, fix="compress or export it again") from None
+    if not head.strip():
+        raise DataError("the file is empty", file=file, fix="export the data again; the file has no content")
+    if more and b"\n" in head:
+        wide = head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or head.count(0) > len(head) // 4
+        cut = head.rfind(b"\n") + 1
+        head = head[:cut + (cut % 2 if wide else 0)]
+    return head
+
+
+def java_charset(encoding: str) -> str:
+    """The Java name of a Python codec the pandas reader detected (``cp1252`` -> ``windows-1252``)."""
+    name = codecs.lookup(encoding).name
+    return _JAVA_CHARSETS.get(name, name)
+
+
+def _check_quotes(frame, names: list[str], delimiter: str, file: str) -> None:
+    """Stop where a quote was never closed: Spark then reads the records below it into one field, where the pandas
+    reader sets the record aside and reads on. Such a field has a line with a whole record's delimiters."""
+    from pyspark.sql import functions as F
+
+    width = len(names)
+    if width <= 2:
+        return
+    swallowed = F.lit(False)
+    for name in names:
+        later = F.slice(F.split(F.col(f"`{name}`"), "\n"), 2, 1 << 30)
+        whole = F.exists(later, lambda line: F.size(F.split(line, re.escape(delimiter))) - 1 >= width - 1)
+        swallowed = swallowed | F.coalesce(whole, F.lit(False))
+    first = frame.where(swallowed).select("_row").orderBy("_row").limit(1).collect()
+    if first:
+        row = first[0]["_row"]
+        raise DataError('a quote (") is never closed where its field ends, so the records below it would be read '
+                        "as one field", file=file, rows=[row],
+                        fix="load it with the pandas engine (it sets that record aside and reads on), or fix the "
+                            "quote in that row")
+
+
+def _is_table(spark, name: str) -> bool:
+    """Whether the session's catalog has a table ``name`` (a path such as ``exports/tickets.csv`` is no table name)."""
+    from pyspark.errors import AnalysisException
+
+    try:
+        return spark.catalog.tableExists(name)
+    except AnalysisException:  # ParseException: not a valid table name
+        return False
 
 
 def _is_delta(spark, folder: str) -> bool:
