@@ -255,11 +255,15 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
         first = _as_us(pd.to_datetime(first, utc=utc, errors="coerce"), utc)
         rescued = n_retry - int(first.isna().sum())
         if rescued and notes is not None:
-            notes.append(f"{rescued} dates were written in another format than the rest and were read one by one "
-                         f"(e.g. {rest[retried & first.notna()].iloc[0]!r}; {'day' if dayfirst else 'month'} "
-                         "first, as decided for the column)")
+            notes.append(one_by_one_note(rescued, rest[retried & first.notna()].iloc[0], dayfirst))
     result[rest.index] = first
     return result
+
+
+def one_by_one_note(count: int, example: str, dayfirst: bool) -> str:
+    """The note on a column's dates that another format than the rest's made the parser read one by one."""
+    return (f"{count} dates were written in another format than the rest and were read one by one (e.g. "
+            f"{example!r}; {'day' if dayfirst else 'month'} first, as decided for the column)")
 
 
 def _as_us(values: pd.Series, utc: bool) -> pd.Series:

@@ -452,7 +452,19 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
             normal = stage(f.regexp_replace(normal, r"([+-][0-9][0-9])([0-9][0-9])$", "$1:$2"), "normal")
             iso = stage(parse.iso_text(normal, order), "iso")
             aware = stage(f.when(offset, iso.try_cast("timestamp")), "aware")
-            naive_value = stage(f.when(~offset, iso.try_cast("timestamp")), "naive")
+            naive_value = f.when(~offset, iso.try_cast("timestamp"))
+            # '02-Mar-2026' ends like an offset (-2026): spelled dates are read wherever neither reading worked
+            spelled = stage(f.when(aware.isNull() & naive_value.isNull() & text.rlike("[A-Za-z]{3}"),
+                                   parse.spelled_date(text)), "spelled")
+            naive_value = stage(f.coalesce(naive_value, spelled), "naive")
+            notes.append(Note([f.count_if(has & spelled.isNotNull()).alias(f"{target}__spelled"),
+                               f.count_if(has).alias(f"{target}__dates"),
+                               f.min_by(text, f.when(has & spelled.isNotNull(), f.col("_row"))).alias(
+                                   f"{target}__spelled_eg")],
+                              lambda r, t, target=target, label=label, order=order: [
+                                  f"`{label}`: " + parse.pandas_parse.one_by_one_note(
+                                      r[f"{target}__spelled"], r[f"{target}__spelled_eg"], order)]
+                              if 0 < r[f"{target}__spelled"] < r[f"{target}__dates"] else []))
         serial = f.lit(False)
         if epoch:
             limit = 1e14 if epoch == "ms" else 1e11

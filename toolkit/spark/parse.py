@@ -227,6 +227,24 @@ def java_date_format(date_format: str, *, key: str) -> str:
     return "".join(out)
 
 
+SPELLED_DATES = (
+    "d MMM yyyy h:mm a", "d MMM yyyy H:mm:ss", "d MMM yyyy H:mm", "d MMM yyyy", "d MMMM yyyy h:mm a",
+    "d MMMM yyyy H:mm:ss", "d MMMM yyyy H:mm", "d MMMM yyyy", "d-MMM-yyyy H:mm:ss", "d-MMM-yyyy", "d-MMM-yy",
+    "MMM d, yyyy h:mm a", "MMM d, yyyy H:mm:ss", "MMM d, yyyy H:mm", "MMM d, yyyy", "MMMM d, yyyy 'at' h:mm a",
+    "MMMM d, yyyy h:mm a", "MMMM d, yyyy H:mm", "MMMM d, yyyy",
+)
+"""Dates with the month spelled out ('2 Mar 2026 9:00 AM', 'March 2, 2026 at 9:00 AM'), which the pandas reader
+reads one by one: the spellings helpdesk exports and spreadsheets write (English names; a leading day name such as
+'Mon, ' is dropped first, since Spark parses no day names)."""
+
+
+def spelled_date(text):
+    """The first of :data:`SPELLED_DATES` that reads ``text`` as a naive timestamp (null where none does)."""
+    f = _f()
+    bare = f.regexp_replace(text, r"^(?i)(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? +", "")
+    return f.coalesce(*[f.try_to_timestamp(bare, f.lit(pattern)) for pattern in SPELLED_DATES])
+
+
 def _century(two_digits):
     """Two-digit years as dateutil reads them: within 50 years of today."""
     f = _f()
