@@ -464,3 +464,9 @@ def test_tags_split_from_a_chunked_arrow_column():
     chunked = pa.chunked_array([pa.array(["a b", None], pa.large_string()), pa.array(["", "x  y"], pa.large_string())])
     column = pd.Series(pd.array(chunked, dtype="str"))
     assert _split_text(column, "[ \t]+").tolist() == [["a", "b"], [], [], ["x", "y"]]
+
+
+def test_a_line_break_inside_a_quoted_field_reads_as_a_newline_whatever_the_files_line_ends():
+    # Windows line ends (\r\n) inside a quoted subject: read as "\n", as the Spark engine's reader gives it
+    frame, _ = tio.load_tickets(FIX / "malformed" / "crlf_multiline.csv")
+    assert frame["subject"].tolist() == ["line one\nline two", "Invoice question"]

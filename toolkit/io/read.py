@@ -379,7 +379,8 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         # a stray or unclosed quote: pyarrow would read on into the next records; the exact reader stops there
         frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
         frame = frame[keep]
-        return _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header)
+        return _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header,
+                           crlf=b"\r\n" in data)
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
@@ -395,10 +396,18 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
     except (pa.ArrowInvalid, pa.ArrowException, OverflowError):
         frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
         frame = frame[keep]
-    return _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header)
+    return _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header,
+                       crlf=b"\r\n" in data)
 
 
-def _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header) -> RawTable:
+def _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header, *,
+                crlf: bool = False) -> RawTable:
+    if crlf:  # a line break inside a quoted field reads as "\n", as Spark's reader gives it, whatever the file's
+        for name in frame.columns:
+            values = frame[name]
+            broken = values.str.contains("\r\n", regex=False, na=False)
+            if broken.any():
+                frame[name] = values.where(~broken, values.str.replace("\r\n", "\n", regex=False))
     raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="csv" if delimiter != "\t" else "tsv",
                    delimiter=delimiter, notes=notes, skipped=[n for n in names if n not in wanted])
     raw.rows_read = len(frame) + sum(len(r) for r in rejected)
