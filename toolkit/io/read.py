@@ -529,9 +529,7 @@ def _read_csv_exactly(data: bytes, *, file: str, delimiter: str, names: list[str
                     lines_text = io.StringIO(text, newline="").readlines()
                 bad_rows.append(record)
                 bad_values.append(lines_text[first].rstrip("\r\n")[:80])
-                bad_reasons.append(f'broken quoting: a quote (") opened in this record is not closed where its field '
-                                   f"ends ({error}); the record is set aside and the next line read as the next "
-                                   "record")
+                bad_reasons.append(broken_quote_reason(error))
             elif len(fields) == width:
                 good.append(fields)
                 good_rows.append(record)
@@ -541,8 +539,7 @@ def _read_csv_exactly(data: bytes, *, file: str, delimiter: str, names: list[str
             else:
                 bad_rows.append(record)
                 bad_values.append(delimiter.join(fields)[:80])
-                bad_reasons.append(f"row has {len(fields)} fields, the header has {width} "
-                                   "(an unquoted delimiter or a broken quote)")
+                bad_reasons.append(ragged_reason(len(fields), width))
     except _TooBroken as exc:
         raise DataError(f"more than {MAX_BROKEN_QUOTES} records have broken quoting (the last at line "
                         f"{exc.line + 1})", file=file, fix="check that this is a CSV file and the delimiter is "
@@ -554,6 +551,17 @@ def _read_csv_exactly(data: bytes, *, file: str, delimiter: str, names: list[str
     if bad_rows:
         rejected.append(pd.DataFrame({"row": bad_rows, "column": "", "value": bad_values, "reason": bad_reasons}))
     return frame, np.asarray(good_rows, dtype=np.int64), rejected
+
+
+def broken_quote_reason(error) -> str:
+    """The load report's reason for a record whose quote is not closed where its field ends."""
+    return (f'broken quoting: a quote (") opened in this record is not closed where its field ends ({error}); the '
+            "record is set aside and the next line read as the next record")
+
+
+def ragged_reason(fields: int, width: int) -> str:
+    """The load report's reason for a record with another number of fields than the header."""
+    return f"row has {fields} fields, the header has {width} (an unquoted delimiter or a broken quote)"
 
 
 def _drop_unusable(raw: RawTable, header: list[str], rejected: list[pd.DataFrame]) -> None:

@@ -23,7 +23,9 @@ from toolkit.errors import DataError
 from toolkit.io.read import (
     SAMPLE_BYTES,
     _decode,
+    broken_quote_reason,
     lines_before_header,
+    ragged_reason,
     repeated_names_note,
     sniff_delimiter,
     unique_names,
@@ -135,33 +137,34 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
               .when(repeated, F.lit("repeated header row (files joined together?)")))
     marked = raw.frame.withColumn("_read_reason", reason)
     set_aside = marked.where(F.col("_read_reason").isNotNull())
-    fields = _field_count(delimiter)(F.col(CORRUPT))
+    malformed = _malformed(delimiter, len(names))(F.col(CORRUPT))
     raw.rejected = set_aside.select(
         F.col("_row").alias("row"), F.lit("").alias("column"),
-        F.when(F.col("_read_reason") == RAGGED, fields["value"]).otherwise(F.lit("")).alias("value"),
-        F.when(F.col("_read_reason") == RAGGED,
-               F.format_string(f"row has %d fields, the header has {len(names)} (an unquoted delimiter or a broken "
-                               "quote)", fields["fields"])).otherwise(F.col("_read_reason")).alias("reason"))
+        F.when(F.col("_read_reason") == RAGGED, malformed["value"]).otherwise(F.lit("")).alias("value"),
+        F.when(F.col("_read_reason") == RAGGED, malformed["reason"]).otherwise(F.col("_read_reason")).alias("reason"))
     kept = marked.where(F.col("_read_reason").isNull()).drop("_read_reason", CORRUPT)
     # empty fields are missing values, as in the pandas reader (quoted or not)
     raw.frame = kept.withColumns({n: F.when(F.col(f"`{n}`") != "", F.col(f"`{n}`")) for n in names})
     return raw
 
 
-def _field_count(delimiter: str):
-    """A Spark function giving a malformed record's fields (as the pandas reader counts them) and its text as the
-    load report shows it; it runs on the set-aside rows only."""
+def _malformed(delimiter: str, width: int):
+    """A Spark function giving a malformed record's reason and shown value as the pandas reader words them (its
+    number of fields, or its broken quote); it runs on the set-aside rows only."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    def count(record):  # no type hints: Spark would read them as a pandas UDF's
+    def describe(record):  # no type hints: Spark would read them as a pandas UDF's
         if record is None:
             return None
-        fields = next(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter), [])
-        return len(fields), delimiter.join(fields)[:80]
+        try:
+            fields = next(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True), [])
+        except csv.Error as error:
+            return broken_quote_reason(error), record.splitlines()[0][:80] if record else ""
+        return ragged_reason(len(fields), width), delimiter.join(fields)[:80]
 
-    return F.udf(count, T.StructType([T.StructField("fields", T.IntegerType()), T.StructField("value",
-                                                                                              T.StringType())]))
+    return F.udf(describe, T.StructType([T.StructField("reason", T.StringType()),
+                                         T.StructField("value", T.StringType())]))
 
 
 def _head(location: Path, compressed: bool, file: str) -> bytes:
