@@ -171,7 +171,7 @@ def test_what_the_spark_reader_cannot_repair_stops_with_a_fix(spark, tmp_path):
     titled.write_text("Tickets report, January 2026\n\n" + (FIXTURES / "zendesk_tickets.csv").read_text())
     with pytest.raises(DataError) as error:
         load_on_spark(titled, spark=spark)
-    assert "has 2 lines (a title or blank) above its header, which the Spark reader cannot skip" in str(error.value)
+    assert "has 2 lines (a title) above its header, which the Spark reader cannot skip" in str(error.value)
     header = "Id,Subject,Created at,Requester,Status\n"
     stray = tmp_path / "stray_quote.csv"
     stray.write_text(header + '1,"Printer broken,2026-01-05,ann,open\n2,Login fails,2026-01-06,bo,open\n'

@@ -306,6 +306,13 @@ def lines_before_header(lines: list[str], delimiter: str | None = None) -> int:
     return 0
 
 
+def lines_above_note(lines: list[str]) -> str:
+    """The load report's note on the title or blank lines skipped above a CSV's header."""
+    title = "; ".join(f"'{line.strip()[:80]}'" for line in lines if line.strip())
+    return f"{len(lines)} line{'s' if len(lines) > 1 else ''} above the header skipped" + (
+        f": {title}" if title else " (blank)")
+
+
 def is_header(width: int, below: list[int]) -> bool:
     """Whether a row of ``width`` fields heads rows of ``below`` fields: a title ("Tickets report, January
     2026") has one or two fields where the rows below have more; a header has three or more, or as many."""
@@ -351,9 +358,7 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         notes.append("first line 'sep=…' (an Excel hint) skipped")
     lead = lines_before_header(lines, delimiter)
     if lead:
-        title = "; ".join(f"'{line.strip()[:80]}'" for line in lines[:lead] if line.strip())
-        notes.append(f"{lead} line{'s' if lead > 1 else ''} above the header skipped"
-                     + (f": {title}" if title else " (blank)"))
+        notes.append(lines_above_note(lines[:lead]))
         skip += lead
         lines = lines[lead:]
     if delimiter is None:

@@ -24,6 +24,7 @@ from toolkit.io.read import (
     SAMPLE_BYTES,
     _decode,
     broken_quote_reason,
+    lines_above_note,
     lines_before_header,
     ragged_reason,
     repeated_names_note,
@@ -100,10 +101,14 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
         raise DataError("the file starts with an Excel 'sep=' line, which the Spark reader cannot skip", file=file,
                         fix="delete the first line, or load it with the pandas engine")
     above = lines_before_header(lines)
-    if above:
-        raise DataError(f"the file has {above} line{'s' if above > 1 else ''} (a title or blank) above its header, "
-                        "which the Spark reader cannot skip", file=file,
+    if any(line for line in lines[:above]):  # Spark's reader skips empty lines, not a title
+        raise DataError(f"the file has {above} line{'s' if above > 1 else ''} (a title) above its header, which the "
+                        "Spark reader cannot skip", file=file,
                         fix="load it with the pandas engine (it skips them), or delete those lines")
+    if above:
+        notes.append(lines_above_note(lines[:above]))
+        text = text.split("\n", above)[-1]
+        lines = lines[above:]
     delimiter = sniff_delimiter(lines)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
     header = [h.strip().strip("\ufeff").strip() for h in header]
@@ -123,14 +128,15 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
              .option("multiLine", True).option("sep", delimiter).option("quote", '"').option("escape", '"')
              .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
              .option("encoding", charset).csv(file))
-    raw = _numbered(frame, file=file, fmt="csv" if delimiter != "\t" else "tsv", first_row=2)
+    raw = _numbered(frame, file=file, fmt="csv" if delimiter != "\t" else "tsv", first_row=2 + above)
     raw.encoding, raw.delimiter, raw.notes = encoding, delimiter, notes
     _check_quotes(raw.frame, names, delimiter, file)
-    blank = F.lit(True)
-    for name in names:
-        blank = blank & (F.col(f"`{name}`").isNull() | (F.trim(F.col(f"`{name}`")) == ""))
+    # flat expressions over the columns (one function of n arguments), not chains n deep: exports of thousands of
+    # columns would overflow the planner's stack
+    blank = F.trim(F.concat_ws("", *[F.col(f"`{name}`") for name in names])) == ""
     named = [(n, h.lower()) for n, h in zip(names, header, strict=False) if h]
-    matches = sum((F.coalesce(F.lower(F.trim(F.col(f"`{n}`"))) == h, F.lit(False))).cast("int") for n, h in named)
+    matches = F.size(F.filter(F.array(*[F.coalesce(F.lower(F.trim(F.col(f"`{n}`"))) == h, F.lit(False))
+                                        for n, h in named]), lambda same: same))
     repeated = matches >= max(2, len(named) // 2)
     ragged = F.col(CORRUPT).isNotNull()
     reason = (F.when(blank, F.lit("row is blank")).when(ragged, F.lit(RAGGED))
@@ -144,7 +150,9 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
         F.when(F.col("_read_reason") == RAGGED, malformed["reason"]).otherwise(F.col("_read_reason")).alias("reason"))
     kept = marked.where(F.col("_read_reason").isNull()).drop("_read_reason", CORRUPT)
     # empty fields are missing values, as in the pandas reader (quoted or not)
-    raw.frame = kept.withColumns({n: F.when(F.col(f"`{n}`") != "", F.col(f"`{n}`")) for n in names})
+    # and a line break inside a quoted field is "\n", as the pandas reader gives it, whatever the file's line ends
+    raw.frame = kept.withColumns({n: F.when(F.col(f"`{n}`") != "", F.replace(F.col(f"`{n}`"), F.lit("\r\n"),
+                                                                              F.lit("\n"))) for n in names})
     return raw
 
 
@@ -199,11 +207,12 @@ def _check_quotes(frame, names: list[str], delimiter: str, file: str) -> None:
     width = len(names)
     if width <= 2:
         return
-    swallowed = F.lit(False)
-    for name in names:
+    def holds_a_record(name):
         later = F.slice(F.split(F.col(f"`{name}`"), "\n"), 2, 1 << 30)
-        whole = F.exists(later, lambda line: F.size(F.split(line, re.escape(delimiter))) - 1 >= width - 1)
-        swallowed = swallowed | F.coalesce(whole, F.lit(False))
+        return F.coalesce(F.exists(later, lambda line: F.size(F.split(line, re.escape(delimiter))) - 1 >= width - 1),
+                          F.lit(False))
+
+    swallowed = F.exists(F.array(*[holds_a_record(name) for name in names]), lambda found: found)
     first = frame.where(swallowed).select("_row").orderBy("_row").limit(1).collect()
     if first:
         row = first[0]["_row"]
