@@ -495,3 +495,28 @@ def test_a_survey_header_of_the_canonical_columns_but_one_names_it(tmp_path):
     with pytest.raises(DataError, match=r"column `submitted_at`: is missing \(needed for `submitted_at`\); found "
                                         r"`responded_at`\. Fix: pass mapping=\{'submitted_at': 'responded_at'\}"):
         tio.load_survey_responses(path, survey="nps")
+
+
+def test_excel_time_and_duration_cells_are_read_not_a_traceback(tmp_path):
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Id", "Requester", "Created at", "Via", "Satisfaction Score", "Status",
+                  "First reply time in minutes"])
+    sheet.append([1, "Ann", dt.datetime(2026, 1, 1, 10), "Mail", "Good", "Open", dt.time(0, 38)])
+    sheet.append([2, "Bob", dt.date(2026, 1, 2), "Mail", "Good", "Open", dt.timedelta(hours=26, minutes=5)])
+    sheet.append([3, "Cy", dt.time(10, 0), "Mail", "Good", "Open", 5])
+    book.save(tmp_path / "t.xlsx")
+    tickets, report = tio.load_tickets(tmp_path / "t.xlsx")
+    assert tickets["first_reply_minutes"].tolist() == [38.0, 1565.0]
+    assert _created(tickets) == ["2026-01-01 10:00:00+00:00", "2026-01-02 00:00:00+00:00"]
+    assert _rejected(report) == [(4, "Created at", "10:00:00", "value is a time of day without a date")]
+
+
+def test_a_time_of_day_without_a_date_is_rejected_not_put_on_today(tmp_path):
+    path = _csv(tmp_path, ["1,10:00,open,email", "2,9:30:15 PM,open,email", "3,2026-01-01 10:00,open,email"])
+    tickets, report = tio.load_tickets(path)
+    assert _created(tickets) == ["2026-01-01 10:00:00+00:00"]
+    assert _rejected(report) == [(2, "created_at", "10:00", "value is a time of day without a date"),
+                                 (3, "created_at", "9:30:15 PM", "value is a time of day without a date")]

@@ -61,6 +61,8 @@ _ISO = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[T ]|$)"
 _YMD = r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})(.*)$"
 # Dates written 03/04/2026, 3.4.26 or 03-04-2026: day/month order decided once per column.
 _DMY = r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})(?:[^0-9]|$)"
+# A time of day without a date ("10:00", "9:30:15 PM"): dateutil would put it on today's date.
+_TIME_ONLY = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)? ?(?:[AaPp]\.?[Mm]\.?)?"
 FUTURE_DAYS = 366
 """A date more than this many days after the load is a typo (a wrong year), and its row is rejected."""
 EARLIEST = pd.Timestamp("1970-01-01", tz="UTC")
@@ -119,6 +121,10 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
         todo &= ~(numbers.notna() & ~compact)
     if text is not None and todo.any():
         todo_text = text[todo]
+        time_only = todo_text.str.fullmatch(_TIME_ONLY, na=False)
+        if time_only.any() and not date_format:
+            reasons[time_only[time_only].index] = "value is a time of day without a date"
+            todo_text = todo_text[~time_only]
         order, wrong = _day_month_order(todo_text, date_format, dayfirst, notes)
         reasons[wrong.index[wrong.notna()]] = wrong.dropna()
         todo_text = todo_text[wrong.isna()]

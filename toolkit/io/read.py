@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import gzip
 import io
 import itertools
@@ -738,8 +739,13 @@ def _excel_text(col: pd.Series) -> pd.Series:
     def one(v):
         if v is None:
             return np.nan
-        if isinstance(v, pd.Timestamp | np.datetime64) or hasattr(v, "isoformat"):
-            return v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
+        if isinstance(v, datetime.datetime):
+            return v.isoformat(sep=" ")
+        if isinstance(v, datetime.date | datetime.time):  # a time-only cell (a time of day, or a duration < 1 day)
+            return v.isoformat()
+        if isinstance(v, datetime.timedelta):  # a duration cell formatted [h]:mm:ss
+            sign, seconds = "-" if v < datetime.timedelta(0) else "", abs(int(v.total_seconds()))
+            return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
         return str(v)
