@@ -520,3 +520,25 @@ def test_a_time_of_day_without_a_date_is_rejected_not_put_on_today(tmp_path):
     assert _created(tickets) == ["2026-01-01 10:00:00+00:00"]
     assert _rejected(report) == [(2, "created_at", "10:00", "value is a time of day without a date"),
                                  (3, "created_at", "9:30:15 PM", "value is a time of day without a date")]
+
+
+def test_utf8_with_some_windows_1252_rows_reads_both_ungarbled(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(f"{HEADER},subject\n".encode() + "1,2026-01-01,open,email,café\n".encode()
+                     + "2,2026-01-02,open,email,crème – “x”\n".encode("cp1252")
+                     + "3,2026-01-03,open,email,naïve\n".encode())
+    tickets, report = tio.load_tickets(path)
+    assert tickets["subject"].tolist() == ["café", "crème – “x”", "naïve"]
+    assert report.encoding == "utf-8"
+    assert report.notes == ["encoding UTF-8, but 1 line in cp1252 (the file mixes two encodings; each line read in its "
+                            "own, e.g. line 3: '2,2026-01-02,open,email,crème – “x”')"]
+
+
+def test_cp1252_after_the_first_megabyte_of_utf8_does_not_garble_the_rest(tmp_path):
+    path = tmp_path / "deep.csv"
+    rows = "".join(f"{i},2026-01-01,open,email,naïve\n" for i in range(1, 40_000)).encode("utf-8")
+    path.write_bytes(f"{HEADER},subject\n".encode() + rows + "40000,2026-01-02,open,email,“x”\n".encode("cp1252"))
+    tickets, report = tio.load_tickets(path)
+    assert tickets["subject"].iloc[[0, -2, -1]].tolist() == ["naïve", "naïve", "“x”"]
+    assert report.notes[0] == ("encoding UTF-8, but 1 line in cp1252 (the file mixes two encodings; each line read in "
+                               "its own, e.g. line 40001: '40000,2026-01-02,open,email,“x”')")

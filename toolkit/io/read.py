@@ -200,6 +200,20 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False)
         return "utf-8", data, []
     from charset_normalizer import from_bytes
 
+    mixed = _utf8_lines_and_others(data)
+    if mixed is not None:
+        decoded, others = mixed
+        legacy = from_bytes(b"".join(others)[:SAMPLE_BYTES],
+                            cp_isolation=["cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850"]).best()
+        name = legacy.encoding if legacy is not None else "cp1252"
+        converted = iter([line.decode(name, errors="replace") for line in others])
+        text = "".join(line if line is not None else next(converted) for line in decoded)
+        first = decoded.index(None)
+        example = others[0].decode(name, errors="replace").strip()[:60]
+        return "utf-8", text.encode("utf-8"), [
+            f"encoding UTF-8, but {len(others)} line{'s' if len(others) > 1 else ''} in {name} (the file mixes "
+            f"two encodings; each line read in its own, e.g. line {first + 1}: {example!r})"]
+
     # Look where UTF-8 fails as well as at the start, so a lone 'é' deep in the file is seen.
     bad = _first_invalid_utf8(data)
     probe = sample + data[max(0, bad - 2048): bad + 2048]
@@ -215,6 +229,29 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False)
     if "\ufffd" in text:
         notes.append(f"{text.count(chr(0xFFFD))} characters could not be decoded and were replaced by '\ufffd'")
     return name, text.encode("utf-8"), notes
+
+
+def _utf8_lines_and_others(data: bytes) -> tuple[list[str | None], list[bytes]] | None:
+    """Split a file that mixes encodings line by line: each line decoded if it is UTF-8 (None if not), and the
+    lines that are not; None when no line holds a UTF-8 character beyond ASCII (a file in one legacy encoding).
+
+    Exports pasted together from two tools (or rows added in Excel) mix UTF-8 lines and, say, cp1252 lines;
+    decoding the whole file as either garbles the other's accents ('café' read as cp1252 is 'cafÃ©').
+    """
+    valid = data.decode("utf-8", errors="ignore")
+    if valid.isascii():
+        return None
+    decoded: list[str | None] = []
+    others: list[bytes] = []
+    for line in data.splitlines(keepends=True):  # only files that are not valid UTF-8 come here
+        try:
+            decoded.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            decoded.append(None)
+            others.append(line)
+    if not any(text is not None and not text.isascii() for text in decoded):
+        return None
+    return decoded, others
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
