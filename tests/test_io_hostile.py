@@ -542,3 +542,34 @@ def test_cp1252_after_the_first_megabyte_of_utf8_does_not_garble_the_rest(tmp_pa
     assert tickets["subject"].iloc[[0, -2, -1]].tolist() == ["naïve", "naïve", "“x”"]
     assert report.notes[0] == ("encoding UTF-8, but 1 line in cp1252 (the file mixes two encodings; each line read in "
                                "its own, e.g. line 40001: '40000,2026-01-02,open,email,“x”')")
+
+
+EXCEL_ROUNDED = ("id written in scientific notation, as Excel shows long numbers (its last digits are lost); export "
+                 "again without opening the file in Excel, or format the column as text")
+
+
+def test_ids_that_excel_wrote_in_scientific_notation_are_rejected_not_kept_as_text(tmp_path):
+    path = _csv(tmp_path, ["1.2E+05,2026-01-01,open,email", "1.23457E+11,2026-01-02,open,email",
+                           "123.0,2026-01-03,open,email", "12e4,2026-01-04,open,email"])
+    tickets, report = tio.load_tickets(path)
+    assert tickets["ticket_id"].tolist() == ["123", "12e4"]
+    assert _rejected(report) == [(2, "ticket_id", "1.2E+05", EXCEL_ROUNDED),
+                                 (3, "ticket_id", "1.23457E+11", EXCEL_ROUNDED)]
+
+
+def test_ids_stored_as_numbers_too_large_to_be_exact_are_rejected_not_made_up(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append([123.0, "2026-01-01", "open", "email"])
+    sheet.append([12345678901234567890, "2026-01-02", "open", "email"])
+    book.save(tmp_path / "t.xlsx")
+    tickets, report = tio.load_tickets(tmp_path / "t.xlsx")
+    assert tickets["ticket_id"].tolist() == ["123"]
+    assert _rejected(report) == [(3, "ticket_id", "1.23456789012346E+19", EXCEL_ROUNDED)]
+    pd.DataFrame({"ticket_id": [1.0, 1.2345678901234567e19], "created_at": ["2026-01-01"] * 2,
+                  "status": ["open"] * 2, "channel": ["email"] * 2}).to_parquet(tmp_path / "t.parquet")
+    tickets, report = tio.load_tickets(tmp_path / "t.parquet")
+    assert tickets["ticket_id"].tolist() == ["1"]
+    assert _rejected(report) == [(2, "ticket_id", "1.2345678901234567e+19", "id stored as a number too large to hold "
+                                  "it exactly (its last digits are lost); export the ids as text")]

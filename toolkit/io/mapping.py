@@ -594,15 +594,31 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
             values = ~values
             notes.append(f"`{target}` is the opposite of `{label}`")
         return values
+    if kind == "id" and not pd.api.types.is_numeric_dtype(column.dtype):
+        rounded = has & column.astype("str").str.strip().str.fullmatch(EXCEL_SCIENTIFIC, na=False)
+        rej.add(rounded.to_numpy(), label, column, "id written in scientific notation, as Excel shows long numbers "
+                "(its last digits are lost); export again without opening the file in Excel, or format the column "
+                "as text")
     if kind in ("id", "category") and pd.api.types.is_float_dtype(column.dtype):
         whole = column.dropna()
         if (whole == np.round(whole)).all():
-            return column.astype("Int64").astype("str").where(column.notna())
+            exact = column.isna() | (column.abs() < 2**53)  # beyond, a float holds no exact integer
+            text = column.where(exact).astype("Int64").astype("str").where(column.notna())
+            if not exact.all():
+                text[~exact] = column[~exact].map(lambda v: f"{v:.15G}")
+                if kind == "id":
+                    rej.add((~exact).to_numpy(), label, column, "id stored as a number too large to hold it exactly "
+                            "(its last digits are lost); export the ids as text")
+            return text
     if kind == "text" and opts.get("html"):
         return _strip_html(column)
     if column.dtype != object and not pd.api.types.is_string_dtype(column.dtype):
         return column.astype("str").where(column.notna())
     return column
+
+
+EXCEL_SCIENTIFIC = r"[0-9](?:[.,][0-9]+)?E\+[0-9]{2}"
+"""How Excel shows a long number it saved as text (``1.23457E+11``): an id written so has lost its last digits."""
 
 
 def _translate(column, has, target, spec, rej, label, notes, kind):

@@ -784,7 +784,8 @@ def _excel_text(col: pd.Series) -> pd.Series:
             sign, seconds = "-" if v < datetime.timedelta(0) else "", abs(int(v.total_seconds()))
             return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
         if isinstance(v, float) and v.is_integer():
-            return str(int(v))
+            # beyond 2**53 a float holds no exact integer: say it as Excel shows it, not as made-up digits
+            return str(int(v)) if abs(v) < 2**53 else f"{v:.15G}"
         return str(v)
     return col.map(one).astype("str")
 
