@@ -573,3 +573,21 @@ def test_ids_stored_as_numbers_too_large_to_be_exact_are_rejected_not_made_up(tm
     assert tickets["ticket_id"].tolist() == ["1"]
     assert _rejected(report) == [(2, "ticket_id", "1.2345678901234567e+19", "id stored as a number too large to hold "
                                   "it exactly (its last digits are lost); export the ids as text")]
+
+
+def test_zero_width_characters_in_header_names_are_removed_and_said(tmp_path):
+    path = tmp_path / "zendesk.csv"
+    path.write_text("\ufeff\u200bId,Requester,Created at,Via,Satisfaction Score,Status\u200b,Subject\n"
+                    "101,Ann,2026-07-01 09:00:00,Mail,Good,Solved,Invoice missing\n", encoding="utf-8")
+    tickets, report = tio.load_tickets(path)
+    assert report.source == "zendesk" and tickets[["ticket_id", "status"]].values.tolist() == [["101", "solved"]]
+    assert report.notes == ["invisible characters (zero-width spaces or joiners) removed from 2 header names: `Id`, "
+                            "`Status`"]
+    book = openpyxl.Workbook()
+    book.active.append(["ticket_id\u2060", "created_at", "status", "channel"])
+    book.active.append([1, "2026-01-01", "open", "email"])
+    book.save(tmp_path / "t.xlsx")
+    tickets, report = tio.load_tickets(tmp_path / "t.xlsx")
+    assert tickets["ticket_id"].tolist() == ["1"]
+    assert report.notes == ["invisible characters (zero-width spaces or joiners) removed from 1 header name: "
+                            "`ticket_id`"]

@@ -358,6 +358,22 @@ def repeated_names_note(header: list[str]) -> list[str]:
     return [f"repeated column names numbered: {', '.join(repeated)}"] if repeated else []
 
 
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+"""Zero-width spaces, joiners and byte-order marks: copied in with header names from web pages and other tools,
+they make ``Id`` and ``\u200bId`` look the same but not match."""
+
+
+def visible_names(header: list[str]) -> tuple[list[str], str | None]:
+    """Header names without surrounding spaces and invisible characters, and a note naming those that had any."""
+    cleaned = [_INVISIBLE.sub("", h).strip() for h in header]
+    # a second byte-order mark before the first name, as some tools add, is not worth a note
+    said = [c for h, c in zip(header, cleaned, strict=True) if _INVISIBLE.search(h.strip().lstrip("\ufeff"))]
+    if not said:
+        return cleaned, None
+    return cleaned, (f"invisible characters (zero-width spaces or joiners) removed from {len(said)} header "
+                     f"name{'s' if len(said) > 1 else ''}: {', '.join(f'`{c}`' for c in said[:5])}")
+
+
 def unique_names(names: list[str]) -> list[str]:
     """Make header names unique: a second ``Labels`` becomes ``Labels (2)`` (Jira repeats columns)."""
     seen: dict[str, int] = {}
@@ -401,7 +417,8 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
                                  delimiter=delimiter))
     except (csv.Error, StopIteration):
         header = []
-    header = [h.strip().strip("\ufeff").strip() for h in header]  # a second byte-order mark, as some tools add
+    header, note = visible_names(header)
+    notes += [note] if note else []
     if not header or not any(header):
         raise DataError("the file has no header row", file=file,
                         fix="export with column names in the first row")
@@ -681,6 +698,7 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
     title = "; ".join(f"'{' '.join(str(v).strip() for v in values if v is not None and str(v).strip())[:80]}'"
                       for values, n in zip(first[:start], filled[:start], strict=True) if n)
     rows = itertools.chain(first[start + 1:], rows)
+    header, note = visible_names(header)
     while header and not header[-1]:
         header.pop()
     names = unique_names(header)
@@ -692,6 +710,7 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
     sheet_path = getattr(ws, "_worksheet_path", None)
     formulas, merged = _sheet_formulas_and_merges(data, sheet_path) if sheet_path else ([], [])
     notes = [f"sheet {ws.title!r}"] if len(book.sheetnames) > 1 else []
+    notes += [note] if note else []
     if title:
         notes.append(f"{start} row{'s' if start > 1 else ''} above the header skipped: {title}")
     notes += _fill_merged(body, merged, header_row, width)
