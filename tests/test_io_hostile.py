@@ -591,3 +591,20 @@ def test_zero_width_characters_in_header_names_are_removed_and_said(tmp_path):
     assert tickets["ticket_id"].tolist() == ["1"]
     assert report.notes == ["invisible characters (zero-width spaces or joiners) removed from 1 header name: "
                             "`ticket_id`"]
+
+
+def test_a_workbook_whose_tickets_are_not_on_the_first_sheet_is_read_from_the_sheet_that_holds_them(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Summary"
+    book.active.append(["Total tickets", 2])
+    book.create_sheet("Chart")
+    tickets_sheet = book.create_sheet("Tickets")
+    for row in (HEADER.split(","), [1, "2026-01-01", "open", "email"], [2, "someday", "open", "web"]):
+        tickets_sheet.append(row)
+    book.save(tmp_path / "report.xlsx")
+    tickets, report = tio.load_tickets(tmp_path / "report.xlsx")
+    assert tickets["ticket_id"].tolist() == ["1"] and report.rejected["row"].tolist() == [3]
+    assert report.notes == ["sheet 'Tickets': the first sheet with data, 'Summary', does not hold a tickets table"]
+    with pytest.raises(DataError, match=r"table tickets: cannot tell which helpdesk or survey tool exported this file "
+                                        r"from its header \(first columns: `Total tickets`, `2`\)"):
+        tio.load_tickets(tmp_path / "report.xlsx", sheet="Summary")

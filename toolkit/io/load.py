@@ -225,6 +225,8 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
         return needed_columns(spec, names, extra)
 
     raw = read_raw(path, sheet=sheet, encoding=encoding, delimiter=delimiter, select=select)
+    if sheet is None and len(raw.sheets) > 1:
+        raw = _sheet_holding(raw, path, table, source, mapping, file, given)
     spec, detected = picked.get("spec") or choose_spec(list(raw.frame.columns), table, source, mapping, file,
                                                         given)
     _apply_options(spec, given, raw.frame, file)
@@ -280,6 +282,31 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
         target.parent.mkdir(exist_ok=True)
         write_table(out, target, table=table, report=report)
     return out, report
+
+
+def _sheet_holding(raw, path, table: str, source, mapping, file: str, given: dict):
+    """The workbook's first sheet whose header reads as ``table`` (a summary or chart sheet often comes first);
+    ``raw`` (the first sheet with data) if it does, or if no sheet does."""
+    def fits(columns) -> bool:
+        try:
+            spec, _ = choose_spec(list(columns), table, source, mapping, file, given)
+        except ToolkitError:
+            return False
+        spec.constants.update(given)
+        return missing_column_error(spec, columns, file=file) is None
+
+    if fits(raw.frame.columns):
+        return raw
+    for name in raw.sheets[1:]:
+        try:
+            other = read_raw(path, sheet=name)
+        except DataError:
+            continue  # an empty sheet
+        if fits(other.frame.columns):
+            said = f"sheet {name!r}: the first sheet with data, {raw.sheets[0]!r}, does not hold a {table} table"
+            other.notes = [said if note == f"sheet {name!r}" else note for note in other.notes]
+            return other
+    return raw
 
 
 def _apply_options(spec: Spec, given: dict, frame: pd.DataFrame, file: str) -> None:

@@ -56,7 +56,7 @@ class RawTable:
     Parquet and JSON); ``row_numbers`` gives each row's number in the file;
     ``rejected`` lists rows dropped while reading (row, column, value, reason);
     ``rows_read`` counts data rows, the dropped ones included; ``skipped`` names columns left
-    unread because ``select`` did not ask for them.
+    unread because ``select`` did not ask for them; ``sheets`` names a workbook's sheets, the one read first.
     """
 
     file: str
@@ -69,6 +69,7 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
     rows_read: int = 0
     skipped: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
 
 
 def read_raw(path: str | os.PathLike, *, sheet: str | int | None = None, encoding: str | None = None,
@@ -722,7 +723,8 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
     frame = pd.DataFrame(body, columns=names, dtype=object)
     frame = frame.apply(_excel_text)
     numbers = np.arange(header_row + 1, header_row + 1 + len(frame))
-    raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="xlsx", notes=notes)
+    raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="xlsx", notes=notes,
+                   sheets=[ws.title] + [name for name in book.sheetnames if name != ws.title])
     raw.rows_read = len(frame)
     _drop_unusable(raw, header, [])
     return raw
