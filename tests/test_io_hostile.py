@@ -608,3 +608,29 @@ def test_a_workbook_whose_tickets_are_not_on_the_first_sheet_is_read_from_the_sh
     with pytest.raises(DataError, match=r"table tickets: cannot tell which helpdesk or survey tool exported this file "
                                         r"from its header \(first columns: `Total tickets`, `2`\)"):
         tio.load_tickets(tmp_path / "report.xlsx", sheet="Summary")
+
+
+def _zip(path, members: dict):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_an_export_sent_zipped_is_read_from_inside_the_archive(tmp_path):
+    text = HEADER + "\n1,2026-01-01,open,email\n2,not a date,open,web\n"
+    for name in ("export.zip", "export.xlsx"):  # a zip named .xlsx is still a zip
+        path = _zip(tmp_path / name, {"tickets/": "", "tickets/tickets.csv": text, "__MACOSX/._tickets.csv": "x"})
+        tickets, report = tio.load_tickets(path)
+        assert tickets["ticket_id"].tolist() == ["1"] and report.rejected["row"].tolist() == [3]
+        assert (report.format, report.notes) == ("csv", ["read 'tickets/tickets.csv' from the zip archive"])
+    several = _zip(tmp_path / "several.zip", {"tickets.csv": text, "users.csv": "id\n1\n"})
+    with pytest.raises(DataError) as info:
+        tio.load_tickets(several)
+    assert str(info.value) == (f"file {several}: this is a zip archive holding 2 files ('tickets.csv', 'users.csv'), "
+                               "not one export. Fix: unzip it and pass the file that holds the data")
+    nested = _zip(tmp_path / "nested.zip", {"inner.zip": (tmp_path / "export.zip").read_bytes()})
+    with pytest.raises(DataError, match=r"this zip archive holds another zip archive \('inner.zip'\)\. Fix: unzip"):
+        tio.load_tickets(nested)

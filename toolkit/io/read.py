@@ -139,6 +139,10 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
         return read_bytes(data, file=file, suffix=suffix, sheet=sheet, encoding=encoding, delimiter=delimiter,
                           select=select)
     if data[:4] == b"PK\x03\x04":
+        members = _zip_members(data)
+        if members is not None:
+            return _read_zip(data, members, file=file, sheet=sheet, encoding=encoding, delimiter=delimiter,
+                             select=select)
         return _read_xlsx(data, file=file, sheet=sheet)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise DataError("this is an old binary Excel (.xls) file", file=file,
@@ -727,6 +731,41 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
                    sheets=[ws.title] + [name for name in book.sheetnames if name != ws.title])
     raw.rows_read = len(frame)
     _drop_unusable(raw, header, [])
+    return raw
+
+
+def _zip_members(data: bytes) -> list[str] | None:
+    """The files in a zip archive that is not an Excel workbook (an export sent zipped); None for a workbook or a
+    damaged archive (the workbook reader then says what is wrong)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "xl/workbook.xml" in names or "[Content_Types].xml" in names:
+        return None
+    return [n for n in names if not n.endswith("/") and not n.startswith("__MACOSX/")
+            and not Path(n).name.startswith(".")]
+
+
+def _read_zip(data: bytes, members: list[str], *, file: str, sheet, encoding, delimiter, select) -> RawTable:
+    """The one export inside a zip archive, read as if it were the file given."""
+    if len(members) != 1:
+        shown = ", ".join(repr(m) for m in members[:8]) + (" …" if len(members) > 8 else "")
+        raise DataError(f"this is a zip archive holding {len(members)} files ({shown or 'none'}), not one export",
+                        file=file, fix="unzip it and pass the file that holds the data")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            inner = archive.read(members[0])
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:  # damaged or encrypted
+            raise DataError(f"the zip archive cannot be unpacked ({exc})", file=file,
+                            fix="unzip it yourself and pass the file inside") from None
+    if inner[:4] == b"PK\x03\x04" and _zip_members(inner) is not None:  # never unpack without end
+        raise DataError(f"this zip archive holds another zip archive ({members[0]!r})", file=file,
+                        fix="unzip both and pass the file inside")
+    raw = read_bytes(inner, file=file, suffix=_suffix(members[0]), sheet=sheet, encoding=encoding,
+                     delimiter=delimiter, select=select)
+    raw.notes.insert(0, f"read {members[0]!r} from the zip archive")
     return raw
 
 
