@@ -634,3 +634,23 @@ def test_an_export_sent_zipped_is_read_from_inside_the_archive(tmp_path):
     nested = _zip(tmp_path / "nested.zip", {"inner.zip": (tmp_path / "export.zip").read_bytes()})
     with pytest.raises(DataError, match=r"this zip archive holds another zip archive \('inner.zip'\)\. Fix: unzip"):
         tio.load_tickets(nested)
+
+
+def test_json_without_records_says_so(tmp_path):
+    for text, problem in (("[]", "the JSON holds no records"),
+                          ('{"tickets": [], "count": 0}', "the JSON holds no records"),
+                          ("[{}, {}]", "the JSON holds no records with any fields")):
+        path = tmp_path / "t.json"
+        path.write_text(text)
+        with pytest.raises(DataError) as info:
+            tio.load_tickets(path)
+        assert str(info.value) == (f"file {path}: {problem}. Fix: check the export's filters and date range, and "
+                                   "export again")
+
+
+def test_json_lines_files_joined_with_their_byte_order_marks_are_read(tmp_path):
+    line = json.dumps({"ticket_id": 1, "created_at": "2026-01-01", "status": "open", "channel": "email"})
+    path = tmp_path / "joined.jsonl"
+    path.write_text("\ufeff" + line + "\n\ufeff" + line.replace('"ticket_id": 1', '"ticket_id": 2') + "\n")
+    tickets, report = tio.load_tickets(path)
+    assert tickets["ticket_id"].tolist() == ["1", "2"] and report.rows_rejected == 0

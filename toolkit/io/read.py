@@ -942,7 +942,7 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
+                records.append(json.loads(line.lstrip("\ufeff")))  # files joined with `cat` keep their BOMs
                 numbers.append(i)
             except (json.JSONDecodeError, RecursionError) as exc:
                 bad_rows.append(i)
@@ -970,6 +970,9 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
                else "not a JSON object")
         raise DataError(f"none of the {len(unwrapped)} records can be used (the first: {why})", file=file,
                         fix="export the records again as JSON objects, one per record")
+    if not any(records) and not (unusable or deep or not_objects):  # [] or {"tickets": []} or [{}, {}]
+        raise DataError(f"the JSON holds no records{' with any fields' if records else ''}", file=file,
+                        fix="check the export's filters and date range, and export again")
     frame = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
     frame.columns = unique_names([str(c) for c in frame.columns])
     raw = RawTable(file=file, frame=frame, row_numbers=np.asarray(numbers, dtype=np.int64),
