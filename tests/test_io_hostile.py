@@ -654,3 +654,11 @@ def test_json_lines_files_joined_with_their_byte_order_marks_are_read(tmp_path):
     path.write_text("\ufeff" + line + "\n\ufeff" + line.replace('"ticket_id": 1', '"ticket_id": 2') + "\n")
     tickets, report = tio.load_tickets(path)
     assert tickets["ticket_id"].tolist() == ["1", "2"] and report.rows_rejected == 0
+
+
+def test_a_few_nul_bytes_in_text_fields_are_removed_and_said_not_a_binary_file(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(f"{HEADER},subject\n1,2026-01-01,open,email,hel\x00lo\n2,2026-01-02,open,email,ok\x00\n".encode())
+    tickets, report = tio.load_tickets(path)
+    assert tickets["subject"].tolist() == ["hello", "ok"]
+    assert report.notes == ["2 NUL bytes (\\0, never text) removed, the first on line 2"]

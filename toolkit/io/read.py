@@ -198,9 +198,18 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False)
             return wide, data.decode(wide).encode("utf-8"), [f"encoding {wide.upper()} without a byte-order mark"]
         except UnicodeDecodeError:
             pass
-    if b"\x00" in sample:
-        raise DataError("this looks like a binary file, not a text export (it contains NUL bytes)", file=file,
-                        fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
+    if b"\x00" in data:
+        # A few NUL bytes in text (a database's string terminators) are no data; many, or other control bytes
+        # besides, make a binary file.
+        stripped = data.replace(b"\x00", b"")
+        nuls = len(data) - len(stripped)
+        if nuls > len(data) // 20 or _binaryish(stripped[:SAMPLE_BYTES]):
+            raise DataError("this looks like a binary file, not a text export (it contains NUL bytes)", file=file,
+                            fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
+        name, text, notes = _decode(stripped, file=file, encoding=None, full=full)
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        return name, text, [f"{nuls} NUL byte{'s' if nuls > 1 else ''} (\\0, never text) removed, the first on line "
+                            f"{line}", *notes]
     if _valid_utf8(data if full else sample, final=full or len(data) <= SAMPLE_BYTES):
         return "utf-8", data, []
     from charset_normalizer import from_bytes
