@@ -662,3 +662,15 @@ def test_a_few_nul_bytes_in_text_fields_are_removed_and_said_not_a_binary_file(t
     tickets, report = tio.load_tickets(path)
     assert tickets["subject"].tolist() == ["hello", "ok"]
     assert report.notes == ["2 NUL bytes (\\0, never text) removed, the first on line 2"]
+
+
+def test_times_with_a_zone_name_are_read_at_its_offset_and_ambiguous_names_rejected(tmp_path):
+    path = _csv(tmp_path, ["1,2026-01-01 10:00 CET,open,email", "2,2026-07-01 10:00 CEST,open,email",
+                           "3,01/02/2026 10:00 EST,open,email", "4,2026-01-01 10:00 UTC,open,email",
+                           "5,2026-01-01 10:00 CST,open,email"])
+    tickets, report = tio.load_tickets(path, tz="Europe/Amsterdam")
+    assert _created(tickets) == ["2026-01-01 09:00:00+00:00", "2026-07-01 08:00:00+00:00",
+                                 "2026-01-02 15:00:00+00:00", "2026-01-01 10:00:00+00:00"]
+    assert _rejected(report) == [(6, "created_at", "2026-01-01 10:00 CST", "value is not a date")]
+    assert "`created_at`: 3 times written with a zone name (CEST, CET, EST) read at that zone's offset from UTC" in \
+        report.notes

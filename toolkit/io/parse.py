@@ -17,7 +17,16 @@ import pandas as pd
 from toolkit.schema import DATETIME_DTYPE
 
 # A string pattern without \s or \d, so pandas runs it in pyarrow (RE2) rather than Python's re.
-_OFFSET = r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9]| (?:UTC|GMT|utc|gmt))$"
+ZONE_NAMES = {"UTC": "+00:00", "GMT": "+00:00", "WET": "+00:00", "WEST": "+01:00", "CET": "+01:00", "CEST": "+02:00",
+              "MET": "+01:00", "MEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "EST": "-05:00", "EDT": "-04:00",
+              "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00", "PST": "-08:00", "PDT": "-07:00", "AKST": "-09:00",
+              "AKDT": "-08:00", "HST": "-10:00", "JST": "+09:00", "KST": "+09:00", "AEST": "+10:00",
+              "AEDT": "+11:00", "NZST": "+12:00", "NZDT": "+13:00"}
+"""Time-zone abbreviations exports write after a time ('10:00 CET'), with their UTC offsets. Names that mean two
+zones (CST: US Central or China; IST: India, Ireland or Israel; BST: British Summer or Bangladesh) are left out, so
+such times are rejected rather than guessed."""
+_NAMED = " (?:" + "|".join(ZONE_NAMES) + "|utc|gmt)$"
+_OFFSET = r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9]|" + _NAMED + ")"
 # Excel's day 0 is 1899-12-30 (it counts 1900 as a leap year); serials 20000-80000 are 1954-2119.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
@@ -130,7 +139,15 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
         todo_text = todo_text[wrong.isna()]
         with_offset = todo_text.str.contains(_OFFSET, na=False)
         if with_offset.any():
-            cleaned = todo_text[with_offset].str.replace(r" (?:UTC|GMT|utc|gmt)$", "+00:00", regex=True)
+            cleaned = todo_text[with_offset]
+            named = cleaned.str.contains(_NAMED, na=False)
+            if named.any():
+                zone = cleaned[named].str.extract(r" ([A-Za-z]+)$")[0].str.upper()
+                cleaned[named] = cleaned[named].str.replace(_NAMED, "", regex=True) + zone.map(ZONE_NAMES)
+                shown = ", ".join(sorted(set(zone) - {"UTC", "GMT"}))
+                if shown:
+                    notes.append(f"{int((~zone.isin(['UTC', 'GMT'])).sum())} times written with a zone name ({shown}) "
+                                 "read at that zone's offset from UTC")
             out[cleaned.index] = _to_datetime(cleaned, utc=True, date_format=date_format, dayfirst=order,
                                               notes=notes).astype(DATETIME_DTYPE)
         naive_text = todo_text[~with_offset]
