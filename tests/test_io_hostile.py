@@ -674,3 +674,12 @@ def test_times_with_a_zone_name_are_read_at_its_offset_and_ambiguous_names_rejec
     assert _rejected(report) == [(6, "created_at", "2026-01-01 10:00 CST", "value is not a date")]
     assert "`created_at`: 3 times written with a zone name (CEST, CET, EST) read at that zone's offset from UTC" in \
         report.notes
+
+
+def test_flags_written_as_1_0_or_in_dutch_german_or_french_are_read(tmp_path):
+    values = ["Yes", "Nee", "1.0", "0.0", "Ja", "nein", "Oui", "non", "maybe"]
+    path = _csv(tmp_path, [f"{i},2026-01-01,open,email,{v}" for i, v in enumerate(values, start=1)],
+                header=HEADER + ",sla_breached")
+    tickets, report = tio.load_tickets(path)
+    assert tickets["sla_breached"].tolist() == [True, False, True, False, True, False, True, False]
+    assert _rejected(report) == [(10, "sla_breached", "maybe", "value is not true/false")]

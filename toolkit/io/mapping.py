@@ -583,8 +583,8 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
             rej.add((reasons == reason).to_numpy(), label, column, reason)
         return values
     if kind == "bool":
-        true = opts.get("true", ["true", "yes", "y", "1", "t"])
-        false = opts.get("false", ["false", "no", "n", "0", "f"])
+        true = opts.get("true", TRUE_WORDS)
+        false = opts.get("false", FALSE_WORDS)
         values, bad = parse.parse_bools(column, true, false, opts.get("true_pattern"))
         if target in spec.unknown:
             values = values.where(~bad, bool(spec.unknown[target]))
@@ -616,6 +616,11 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
         return column.astype("str").where(column.notna())
     return column
 
+
+TRUE_WORDS = ["true", "yes", "y", "1", "t", "1.0", "ja", "oui", "sí", "si"]
+FALSE_WORDS = ["false", "no", "n", "0", "f", "0.0", "nee", "nein", "non"]
+"""Flags a mapping does not give words for: English, the 1.0/0.0 a float column is written as, and the yes/no of
+the languages our clients' tools export in (Dutch, German, French, Spanish)."""
 
 EXCEL_SCIENTIFIC = r"[0-9](?:[.,][0-9]+)?E\+[0-9]{2}"
 """How Excel shows a long number it saved as text (``1.23457E+11``): an id written so has lost its last digits."""
