@@ -683,3 +683,18 @@ def test_flags_written_as_1_0_or_in_dutch_german_or_french_are_read(tmp_path):
     tickets, report = tio.load_tickets(path)
     assert tickets["sla_breached"].tolist() == [True, False, True, False, True, False, True, False]
     assert _rejected(report) == [(10, "sla_breached", "maybe", "value is not true/false")]
+
+
+def test_html_and_xml_saved_under_a_spreadsheet_name_are_named_for_what_they_are(tmp_path):
+    fix = "Fix: open it in Excel and save it as .xlsx or CSV (UTF-8), or export CSV from the tool"
+    for name, text, what in (
+            ("export.xls", "\n<html><body><table><tr><td>Id</td></tr></table></body></html>",
+             "a web page (HTML), not a CSV, Excel workbook or JSON export (some tools save an HTML table under an "
+             ".xls name)"),
+            ("export.xml", '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+             "</Workbook>", "an Excel 2003 XML spreadsheet, not a CSV, Excel workbook or JSON export")):
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(DataError) as info:
+            tio.load_tickets(path)
+        assert str(info.value) == f"file {path}: this is {what}. {fix}"

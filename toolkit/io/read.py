@@ -163,6 +163,13 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
 
 def _read_text(data: bytes, *, file: str, suffix: str, delimiter: str | None, select=None) -> RawTable:
     head = data[:4096].lstrip()
+    markup = head[:200].lower()
+    if markup.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        what = ("an Excel 2003 XML spreadsheet" if b"urn:schemas-microsoft-com:office:spreadsheet" in head
+                else "an XML file" if markup.startswith(b"<?xml") else "a web page (HTML)")
+        why = " (some tools save an HTML table under an .xls name)" if what.endswith("(HTML)") else ""
+        raise DataError(f"this is {what}, not a CSV, Excel workbook or JSON export{why}", file=file,
+                        fix="open it in Excel and save it as .xlsx or CSV (UTF-8), or export CSV from the tool")
     if suffix in ("json", "jsonl", "ndjson") or head[:1] in (b"{", b"["):
         return _read_json(data, file=file)
     return _read_csv(data, file=file, delimiter=delimiter, select=select)
