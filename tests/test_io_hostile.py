@@ -698,3 +698,15 @@ def test_html_and_xml_saved_under_a_spreadsheet_name_are_named_for_what_they_are
         with pytest.raises(DataError) as info:
             tio.load_tickets(path)
         assert str(info.value) == f"file {path}: this is {what}. {fix}"
+
+
+def test_a_password_protected_workbook_is_named_as_such_not_an_old_xls(tmp_path):
+    # the start of an Office-encrypted .xlsx: an OLE container whose directory names the EncryptedPackage stream
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le")
+                     + bytes(64))
+    with pytest.raises(DataError) as info:
+        tio.load_tickets(path)
+    assert str(info.value) == (f"file {path}: this Excel workbook is protected with a password. Fix: open it in Excel, "
+                               "remove the password (File > Info > Protect Workbook) and save it again as .xlsx, or "
+                               "export CSV")

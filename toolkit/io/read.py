@@ -145,6 +145,10 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
                              select=select)
         return _read_xlsx(data, file=file, sheet=sheet)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        if "EncryptedPackage".encode("utf-16-le") in data:  # Office keeps a password-protected .xlsx in this container
+            raise DataError("this Excel workbook is protected with a password", file=file,
+                            fix="open it in Excel, remove the password (File > Info > Protect Workbook) and save it "
+                                "again as .xlsx, or export CSV")
         raise DataError("this is an old binary Excel (.xls) file", file=file,
                         fix="open it in Excel and save as .xlsx or CSV (UTF-8)")
     if data[:4] == b"PAR1":
