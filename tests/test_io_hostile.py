@@ -710,3 +710,19 @@ def test_a_password_protected_workbook_is_named_as_such_not_an_old_xls(tmp_path)
     assert str(info.value) == (f"file {path}: this Excel workbook is protected with a password. Fix: open it in Excel, "
                                "remove the password (File > Info > Protect Workbook) and save it again as .xlsx, or "
                                "export CSV")
+
+
+def test_summary_rows_below_the_records_are_rejected_as_such(tmp_path):
+    zendesk = tmp_path / "zendesk.csv"
+    zendesk.write_text("Id,Requester,Created at,Via,Satisfaction Score,Status,Subject\n"
+                       "101,Ann,2026-07-01 09:00:00,Mail,Good,Solved,Invoice missing\nTotal,,,,,,\n")
+    tickets, report = tio.load_tickets(zendesk)
+    assert tickets["ticket_id"].tolist() == ["101"]
+    assert _rejected(report) == [(3, "", "Total", "summary row at the end of the export (a total, not a record)")]
+    path = _csv(tmp_path, ["Total outage,2026-01-01,open,email,", "2,2026-01-02,open,email,3", ",,,Grand total:,5",
+                           ",,,,", "Average,,,,4"], header=HEADER + ",reopens", name="footer.csv")
+    tickets, report = tio.load_tickets(path)
+    assert tickets["ticket_id"].tolist() == ["Total outage", "2"]
+    assert _rejected(report) == [
+        (4, "", "Grand total:", "summary row at the end of the export (a total, not a record)"),
+        (5, "", "", "row is blank"), (6, "", "Average", "summary row at the end of the export (a total, not a record)")]

@@ -644,6 +644,28 @@ def ragged_reason(fields: int, width: int) -> str:
     return f"row has {fields} fields, the header has {width} (an unquoted delimiter or a broken quote)"
 
 
+_SUMMARY = re.compile(r"(?:grand\s+|sub-?)?(?:totals?|sum|summe|gesamt|totaal|average|avg|count)\s*(?:$|[:(=0-9])",
+                      re.IGNORECASE)
+"""The first value of a footer row that reports tools add below the records ('Total', 'Grand total: 3 tickets'); not
+a subject that starts with the word ('Total outage in EU')."""
+
+
+def _summary_rows(frame: pd.DataFrame, blank: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Footer rows at the end (below the last record, blank rows aside): fewer values than a record and the first
+    one a total, sum, average or count. Returns the mask and each such row's first value."""
+    mask = np.zeros(len(frame), dtype=bool)
+    said = []
+    for i in range(len(frame) - 1, max(-1, len(frame) - 6), -1):  # a footer is a line or two, never more than five
+        if blank[i]:
+            continue
+        values = [str(v).strip() for v in frame.iloc[i] if not pd.isna(v) and str(v).strip()]
+        if not values or len(values) >= frame.shape[1] or not _SUMMARY.match(values[0]):
+            break
+        mask[i] = True
+        said.insert(0, values[0][:80])
+    return mask, said
+
+
 def _drop_unusable(raw: RawTable, header: list[str], rejected: list[pd.DataFrame]) -> None:
     """Reject blank rows and header rows repeated mid-file (concatenated exports), in place."""
     frame = raw.frame
@@ -675,7 +697,11 @@ def _drop_unusable(raw: RawTable, header: list[str], rejected: list[pd.DataFrame
             if mask.any():
                 rejected.append(pd.DataFrame({"row": raw.row_numbers[mask], "column": "", "value": "",
                                               "reason": reason}))
-        keep = ~(all_blank | repeated)
+        summary, said = _summary_rows(frame, all_blank)
+        if summary.any():
+            rejected.append(pd.DataFrame({"row": raw.row_numbers[summary], "column": "", "value": said,
+                                          "reason": "summary row at the end of the export (a total, not a record)"}))
+        keep = ~(all_blank | repeated | summary)
         if not keep.all():
             raw.frame = frame[keep].reset_index(drop=True)
             raw.row_numbers = raw.row_numbers[keep]
