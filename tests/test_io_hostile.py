@@ -726,3 +726,13 @@ def test_summary_rows_below_the_records_are_rejected_as_such(tmp_path):
     assert _rejected(report) == [
         (4, "", "Grand total:", "summary row at the end of the export (a total, not a record)"),
         (5, "", "", "row is blank"), (6, "", "Average", "summary row at the end of the export (a total, not a record)")]
+
+
+def test_null_records_in_a_json_array_are_rejected_not_counted_as_singer_messages(tmp_path):
+    ok = {"ticket_id": 1, "created_at": "2026-01-01", "status": "open", "channel": "email"}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps([ok, None, {"_airbyte_data": None}, {"type": "STATE", "value": {}}]))
+    tickets, report = tio.load_tickets(path)
+    assert (report.rows_read, report.rows_kept) == (3, 1)
+    assert _rejected(report) == [(2, "", "", "record is not a JSON object"), (3, "", "", "record is not a JSON object")]
+    assert report.notes == ["1 Singer SCHEMA/STATE messages skipped (not records)"]

@@ -918,8 +918,12 @@ MAX_JSON_DEPTH = 100
 """Records nested deeper than this are rejected (no export nests that deep; deeper would exhaust the stack)."""
 
 
+_SINGER_MESSAGE = _Unusable("a Singer SCHEMA/STATE message")
+"""What :func:`_unwrap` gives for a Singer message that is not a record (skipped and said, not rejected)."""
+
+
 def _unwrap(record):
-    """Airbyte and Singer wrap each record; return the record itself (None for Singer SCHEMA/STATE).
+    """Airbyte and Singer wrap each record; return the record itself (:data:`_SINGER_MESSAGE` for Singer SCHEMA/STATE).
 
     An Airbyte record whose ``_airbyte_data`` text is not a JSON object comes back as :class:`_Unusable`.
     """
@@ -936,7 +940,7 @@ def _unwrap(record):
             return record["record"]
         if record.get("type") in ("SCHEMA", "STATE", "ACTIVATE_VERSION") and "stream" in record or \
                 record.get("type") == "STATE":
-            return None
+            return _SINGER_MESSAGE
     return record
 
 
@@ -1002,13 +1006,14 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
                             rows=bad_rows[:5], total=len(bad_rows),
                             fix="export as JSON (an array of objects) or JSON lines (one object per line)")
     unwrapped = [_unwrap(r) for r in records]
-    skipped = sum(r is None for r in unwrapped)
-    unusable = [(numbers[i], str(r)) for i, r in enumerate(unwrapped) if isinstance(r, _Unusable)]
+    skipped = sum(r is _SINGER_MESSAGE for r in unwrapped)
+    unusable = [(numbers[i], str(r)) for i, r in enumerate(unwrapped)
+                if isinstance(r, _Unusable) and r is not _SINGER_MESSAGE]
     deep = [numbers[i] for i, r in enumerate(unwrapped) if isinstance(r, dict) and _depth(r, MAX_JSON_DEPTH)]
     deep_set = set(deep)
     keep = [i for i, r in enumerate(unwrapped) if isinstance(r, dict) and numbers[i] not in deep_set]
     not_objects = [numbers[i] for i, r in enumerate(unwrapped)
-                   if r is not None and not isinstance(r, dict) and not isinstance(r, _Unusable)]
+                   if not isinstance(r, dict) and not isinstance(r, _Unusable)]  # null, a number, a list
     records = [unwrapped[i] for i in keep]
     numbers = [numbers[i] for i in keep]
     if not records and (unusable or deep or not_objects):
