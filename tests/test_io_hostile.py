@@ -736,3 +736,18 @@ def test_null_records_in_a_json_array_are_rejected_not_counted_as_singer_message
     assert (report.rows_read, report.rows_kept) == (3, 1)
     assert _rejected(report) == [(2, "", "", "record is not a JSON object"), (3, "", "", "record is not a JSON object")]
     assert report.notes == ["1 Singer SCHEMA/STATE messages skipped (not records)"]
+
+
+def test_a_json_document_cut_off_says_so_and_json_lines_with_a_bad_first_line_still_load(tmp_path):
+    records = [{"ticket_id": i, "created_at": "2026-01-01", "status": "open", "channel": "email"} for i in (1, 2)]
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"tickets": records}, indent=2)[:-50])
+    with pytest.raises(DataError) as info:
+        tio.load_tickets(path)
+    assert str(info.value) == (f"file {path}: the file is not valid JSON or JSON lines (Unterminated string starting "
+                               "at: line 12 column 7 (char 203)); it stops before the JSON is complete: the file was "
+                               "cut off. Fix: download or export it again")
+    lines = tmp_path / "t.jsonl"
+    lines.write_text('{"ticket_id": 0, "created\n' + "\n".join(json.dumps(r) for r in records) + "\n")
+    tickets, report = tio.load_tickets(lines)
+    assert tickets["ticket_id"].tolist() == ["1", "2"] and _rejected(report)[0][::3] == (1, "line is not valid JSON")

@@ -962,6 +962,18 @@ def _depth(value, limit: int) -> bool:
     return False
 
 
+def _json_lines(text: str) -> bool:
+    """Whether text that is not one JSON document is JSON lines: one of its first lines is a JSON object on its
+    own (a pretty-printed document's lines are not)."""
+    for line in [line for line in text.splitlines()[:50] if line.strip()][:5]:
+        try:
+            if isinstance(json.loads(line.lstrip("\ufeff")), dict):
+                return True
+        except (json.JSONDecodeError, RecursionError):
+            continue
+    return False
+
+
 def _read_json(data: bytes, *, file: str) -> RawTable:
     text = data.decode("utf-8")
     records: list = []
@@ -973,8 +985,14 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
     except RecursionError:
         raise DataError("the JSON is nested too deeply to be an export (thousands of levels)",
                         file=file, fix="export the records as a JSON array of objects or JSON lines") from None
-    except json.JSONDecodeError:
-        lines = True
+    except json.JSONDecodeError as exc:
+        lines = _json_lines(text)
+        if not lines:  # one document (its first line is no record on its own), broken
+            cut = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+            raise DataError(f"the file is not valid JSON or JSON lines ({exc})"
+                            + ("; it stops before the JSON is complete: the file was cut off" if cut else ""),
+                            file=file, fix="download or export it again" if cut else
+                            "export as JSON (an array of objects) or JSON lines (one object per line)") from None
     if not lines:
         if isinstance(whole, dict) and isinstance(whole.get("_embedded"), dict):
             whole = whole["_embedded"]  # HAL-style APIs (Help Scout) put the records one level down
