@@ -751,3 +751,12 @@ def test_a_json_document_cut_off_says_so_and_json_lines_with_a_bad_first_line_st
     lines.write_text('{"ticket_id": 0, "created\n' + "\n".join(json.dumps(r) for r in records) + "\n")
     tickets, report = tio.load_tickets(lines)
     assert tickets["ticket_id"].tolist() == ["1", "2"] and _rejected(report)[0][::3] == (1, "line is not valid JSON")
+
+
+def test_utf16_cut_off_in_the_middle_of_a_character_is_read_and_said(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_bytes(f"{HEADER}\n1,2026-01-01,open,email\n2,2026-01-02,open,web\n".encode("utf-16")[:-1])
+    tickets, report = tio.load_tickets(path)
+    assert tickets["channel"].tolist() == ["email", "web"]
+    assert report.notes == ["encoding UTF-16 (Excel 'Unicode text')",
+                            "the file ends in half a character (cut off?); that last byte was dropped"]

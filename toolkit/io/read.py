@@ -198,8 +198,12 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False)
         if _valid_utf8(data if full else data[:SAMPLE_BYTES], final=full):
             return "utf-8-sig", data, []
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        notes = ["encoding UTF-16 (Excel 'Unicode text')"]
+        if len(data) % 2:  # half a character at the end: the file was cut off
+            data = data[:-1]
+            notes.append("the file ends in half a character (cut off?); that last byte was dropped")
         try:
-            return "utf-16", data.decode("utf-16").encode("utf-8"), ["encoding UTF-16 (Excel 'Unicode text')"]
+            return "utf-16", data.decode("utf-16").encode("utf-8"), notes
         except UnicodeDecodeError:
             pass
     sample = data[:SAMPLE_BYTES]
