@@ -760,3 +760,21 @@ def test_utf16_cut_off_in_the_middle_of_a_character_is_read_and_said(tmp_path):
     assert tickets["channel"].tolist() == ["email", "web"]
     assert report.notes == ["encoding UTF-16 (Excel 'Unicode text')",
                             "the file ends in half a character (cut off?); that last byte was dropped"]
+
+
+def test_a_row_of_group_names_above_the_column_names_is_skipped_and_said(tmp_path):
+    path = _csv(tmp_path, [HEADER + ",subject", "1,2026-01-01,open,email,x", "2,soon,open,web,y"],
+                header="Ticket,Ticket,Dates,Meta,Meta")
+    tickets, report = tio.load_tickets(path)
+    assert tickets["ticket_id"].tolist() == ["1"] and report.rejected["row"].tolist() == [4]
+    assert (report.rows_read, report.notes) == (2, [
+        "two header rows: the column names are on row 2, below a row of group names (Ticket, Dates, Meta), which "
+        "was skipped"])
+    book = openpyxl.Workbook()
+    for row in (["Ticket", None, "Dates", "Meta"], HEADER.split(","), [1, "2026-01-01", "open", "email"]):
+        book.active.append(row)
+    book.save(tmp_path / "t.xlsx")
+    tickets, report = tio.load_tickets(tmp_path / "t.xlsx")
+    assert tickets["ticket_id"].tolist() == ["1"] and report.rows_read == 1
+    assert report.notes == ["two header rows: the column names are on row 2, below a row of group names (Ticket, "
+                            "Dates, Meta), which was skipped"]
