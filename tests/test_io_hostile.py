@@ -778,3 +778,12 @@ def test_a_row_of_group_names_above_the_column_names_is_skipped_and_said(tmp_pat
     assert tickets["ticket_id"].tolist() == ["1"] and report.rows_read == 1
     assert report.notes == ["two header rows: the column names are on row 2, below a row of group names (Ticket, "
                             "Dates, Meta), which was skipped"]
+
+
+def test_values_written_as_excel_text_formulas_are_read_as_their_text(tmp_path):
+    for rows in (['="00123",2026-01-01,open,email', '="00124",2026-01-02,open,email'],  # as written by the tool
+                 ['"=""00123""",2026-01-01,open,email', '"=""00124""",2026-01-02,open,email']):  # quoted as CSV
+        tickets, report = tio.load_tickets(_csv(tmp_path, rows))
+        assert tickets["ticket_id"].tolist() == ["00123", "00124"]
+        assert report.notes == ['2 values written as Excel text formulas (e.g. ="00123", which keeps leading zeros) '
+                                "read as their text, in `ticket_id`"]

@@ -464,7 +464,7 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
         frame = frame[keep]
         return _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header,
-                           crlf=b"\r\n" in data)
+                           crlf=b"\r\n" in data, excel_text=b'="' in data)
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
@@ -481,22 +481,42 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
         frame = frame[keep]
     return _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header,
-                       crlf=b"\r\n" in data)
+                       crlf=b"\r\n" in data, excel_text=b'="' in data)
 
 
 def _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header, *,
-                crlf: bool = False) -> RawTable:
+                crlf: bool = False, excel_text: bool = False) -> RawTable:
     if crlf:  # a line break inside a quoted field reads as "\n", as Spark's reader gives it, whatever the file's
         for name in frame.columns:
             values = frame[name]
             broken = values.str.contains("\r\n", regex=False, na=False)
             if broken.any():
                 frame[name] = values.where(~broken, values.str.replace("\r\n", "\n", regex=False))
+    if excel_text:
+        frame, note = _unwrap_excel_text(frame)
+        notes += [note] if note else []
     raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="csv" if delimiter != "\t" else "tsv",
                    delimiter=delimiter, notes=notes, skipped=[n for n in names if n not in wanted])
     raw.rows_read = len(frame) + sum(len(r) for r in rejected)
     _drop_unusable(raw, [header[names.index(k)] for k in keep], rejected)
     return raw
+
+
+def _unwrap_excel_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """Values written as Excel text formulas (``="00123"``, so that Excel keeps leading zeros) as their text."""
+    count, columns = 0, []
+    for name in frame.columns:
+        column = frame[name]
+        found = column.str.fullmatch(r'="[^"]*"', na=False) if pd.api.types.is_string_dtype(column.dtype) or \
+            column.dtype == object else None
+        if found is not None and found.any():
+            frame[name] = column.where(~found, column.str.slice(2, -1))
+            count += int(found.sum())
+            columns.append(f"`{name}`")
+    if not count:
+        return frame, None
+    return frame, (f"{count} values written as Excel text formulas (e.g. =\"00123\", which keeps leading zeros) read "
+                   f"as their text, in {', '.join(columns[:5])}{' …' if len(columns) > 5 else ''}")
 
 
 def _quotes_well_formed(data: bytes, delimiter: str, width: int) -> bool:
