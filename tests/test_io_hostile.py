@@ -787,3 +787,13 @@ def test_values_written_as_excel_text_formulas_are_read_as_their_text(tmp_path):
         assert tickets["ticket_id"].tolist() == ["00123", "00124"]
         assert report.notes == ['2 values written as Excel text formulas (e.g. ="00123", which keeps leading zeros) '
                                 "read as their text, in `ticket_id`"]
+
+
+def test_a_line_break_inside_quotes_in_a_row_of_the_wrong_width_is_one_ragged_record(tmp_path):
+    # found by the property test: counted as two records with broken quoting before
+    path = _csv(tmp_path, ['1,2026-01-01,open,email,"two\nlines",surplus', "2,2026-01-02,open,web,ok"],
+                header=HEADER + ",subject")
+    tickets, report = tio.load_tickets(path)
+    assert (report.rows_read, tickets["ticket_id"].tolist()) == (2, ["2"])
+    assert _rejected(report) == [(2, "", "1,2026-01-01,open,email,two\nlines,surplus",
+                                  "row has 6 fields, the header has 5 (an unquoted delimiter or a broken quote)")]

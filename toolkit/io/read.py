@@ -584,10 +584,14 @@ def _csv_records(text: str, delimiter: str, width: int):
         first = pos[0]
         try:
             fields = next(reader)
-            if fields and len(fields) != width and pos[0] - first > 1:
+            over = lines[first + 1:pos[0]]
+            if fields and len(fields) != width and pos[0] - first > 1 and (
+                    width <= 2 or any(_holds_a_record(line, delimiter, width) for line in over)):
+                # a stray quote closed in a later record; a quoted field over lines that are no records of their
+                # own is a real line break in a row of the wrong width (rejected as such, one record)
                 raise csv.Error(f"a quoted field runs over {pos[0] - first} lines into a record of {len(fields)} "
                                 f"fields, the header has {width}")
-            swallowed = next((first + 1 + i for i, line in enumerate(lines[first + 1:pos[0]])
+            swallowed = next((first + 1 + i for i, line in enumerate(over)
                               if _holds_a_record(line, delimiter, width)), None)
             if fields and swallowed is not None:
                 raise csv.Error(f"a quoted field runs over line {swallowed + 1}, which holds a whole record of its "
