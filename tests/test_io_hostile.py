@@ -797,3 +797,15 @@ def test_a_line_break_inside_quotes_in_a_row_of_the_wrong_width_is_one_ragged_re
     assert (report.rows_read, tickets["ticket_id"].tolist()) == (2, ["2"])
     assert _rejected(report) == [(2, "", "1,2026-01-01,open,email,two\nlines,surplus",
                                   "row has 6 fields, the header has 5 (an unquoted delimiter or a broken quote)")]
+
+
+def test_a_gzip_file_with_corrupt_compressed_data_is_a_data_error(tmp_path):
+    import gzip
+
+    packed = bytearray(gzip.compress((HEADER + "\n" + "1,2026-01-01,open,email\n" * 200).encode(), mtime=0))
+    packed[12:16] = b"\xff\xff\xff\xff"  # inside the deflate stream: zlib.error, not OSError
+    path = tmp_path / "t.csv.gz"
+    path.write_bytes(bytes(packed))
+    with pytest.raises(DataError, match=r"^file .*t\.csv\.gz: the gzip file is damaged \(Error -3 while decompressing "
+                                        r"data: .*\)\. Fix: compress or export it again$"):
+        tio.load_tickets(path)

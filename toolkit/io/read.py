@@ -26,6 +26,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,7 +135,7 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise DataError(f"the gzip file is damaged ({exc})", file=file, fix="compress or export it again") from None
         return read_bytes(data, file=file, suffix=suffix, sheet=sheet, encoding=encoding, delimiter=delimiter,
                           select=select)
