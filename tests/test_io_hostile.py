@@ -809,3 +809,20 @@ def test_a_gzip_file_with_corrupt_compressed_data_is_a_data_error(tmp_path):
     with pytest.raises(DataError, match=r"^file .*t\.csv\.gz: the gzip file is damaged \(Error -3 while decompressing "
                                         r"data: .*\)\. Fix: compress or export it again$"):
         tio.load_tickets(path)
+
+
+def test_an_xlsx_whose_sheet_xml_is_damaged_is_a_data_error_not_a_parse_error(tmp_path):
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.active.append([1, "2026-01-01", "open", "email"])
+    book.save(tmp_path / "good.xlsx")
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as good, zipfile.ZipFile(tmp_path / "bad.xlsx", "w") as bad:
+        for name in good.namelist():
+            data = good.read(name)
+            bad.writestr(name, data.replace(b"</row>", b"</rov>", 1) if name == "xl/worksheets/sheet1.xml" else data)
+    with pytest.raises(DataError, match=r"bad\.xlsx: the sheet 'Sheet' cannot be read, its XML is damaged \(mismatched "
+                                        r"tag: line \d+, column \d+\)\. Fix: open it in Excel and save it again as "
+                                        r"\.xlsx, or export CSV$"):
+        tio.load_tickets(tmp_path / "bad.xlsx")

@@ -761,29 +761,37 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
     except (KeyError, IndexError):
         raise DataError(f"there is no sheet {sheet!r}", file=file,
                         fix=f"use one of {', '.join(repr(n) for n in book.sheetnames)}") from None
-    rows = ws.iter_rows(values_only=True)
-    empty, first = 0, []
-    for values in rows:  # leading empty rows
-        if _filled(values):
-            first = [values, *itertools.islice(rows, MAX_LINES_ABOVE_HEADER + 20)]
-            break
-        empty += 1
-    if not first:
-        raise DataError(f"the sheet {ws.title!r} is empty", file=file, fix="choose the sheet that holds the data")
-    filled = [_filled(values) for values in first]
-    # a title block above the header ("Tickets export - Acme"): the header is the first row as wide as its rows
-    start = next((i for i in range(min(len(first), MAX_LINES_ABOVE_HEADER + 1))
-                  if filled[i] and is_header(filled[i], [n for n in filled[i + 1:] if n][:20])), 0)
-    header, header_row = [("" if v is None else str(v)).strip() for v in first[start]], empty + start + 1
-    title = "; ".join(f"'{' '.join(str(v).strip() for v in values if v is not None and str(v).strip())[:80]}'"
-                      for values, n in zip(first[:start], filled[:start], strict=True) if n)
-    rows = itertools.chain(first[start + 1:], rows)
-    header, note = visible_names(header)
-    while header and not header[-1]:
-        header.pop()
-    names = unique_names(header)
-    width = len(names)
-    body = [list(v[:width]) + [None] * (width - len(v[:width])) for v in rows]
+    import xml.etree.ElementTree as ET
+
+    try:  # read-only mode parses the sheet's XML while the rows are read: damage shows here, not on opening
+        rows = ws.iter_rows(values_only=True)
+        empty, first = 0, []
+        for values in rows:  # leading empty rows
+            if _filled(values):
+                first = [values, *itertools.islice(rows, MAX_LINES_ABOVE_HEADER + 20)]
+                break
+            empty += 1
+        if not first:
+            raise DataError(f"the sheet {ws.title!r} is empty", file=file, fix="choose the sheet that holds the data")
+        filled = [_filled(values) for values in first]
+        # a title block above the header ("Tickets export - Acme"): the header is the first row as wide as its rows
+        start = next((i for i in range(min(len(first), MAX_LINES_ABOVE_HEADER + 1))
+                      if filled[i] and is_header(filled[i], [n for n in filled[i + 1:] if n][:20])), 0)
+        header, header_row = [("" if v is None else str(v)).strip() for v in first[start]], empty + start + 1
+        title = "; ".join(f"'{' '.join(str(v).strip() for v in values if v is not None and str(v).strip())[:80]}'"
+                          for values, n in zip(first[:start], filled[:start], strict=True) if n)
+        rows = itertools.chain(first[start + 1:], rows)
+        header, note = visible_names(header)
+        while header and not header[-1]:
+            header.pop()
+        names = unique_names(header)
+        width = len(names)
+        body = [list(v[:width]) + [None] * (width - len(v[:width])) for v in rows]
+    except DataError:
+        raise
+    except (ET.ParseError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise DataError(f"the sheet {ws.title!r} cannot be read, its XML is damaged ({exc})", file=file,
+                        fix="open it in Excel and save it again as .xlsx, or export CSV") from None
     book.close()
     while body and all(v is None or (isinstance(v, str) and not v.strip()) for v in body[-1]):
         body.pop()  # Excel keeps formatted but empty rows at the end of a sheet
