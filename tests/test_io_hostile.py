@@ -826,3 +826,20 @@ def test_an_xlsx_whose_sheet_xml_is_damaged_is_a_data_error_not_a_parse_error(tm
                                         r"tag: line \d+, column \d+\)\. Fix: open it in Excel and save it again as "
                                         r"\.xlsx, or export CSV$"):
         tio.load_tickets(tmp_path / "bad.xlsx")
+
+
+def test_a_merged_range_written_in_an_unexpected_form_is_ignored_not_a_traceback(tmp_path):
+    import zipfile
+
+    book = openpyxl.Workbook()
+    for row in (HEADER.split(","), [1, "2026-01-01", "open", "email"], [2, None, "open", "email"]):
+        book.active.append(row)
+    book.active.merge_cells("B2:B3")
+    book.save(tmp_path / "good.xlsx")
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as good, zipfile.ZipFile(tmp_path / "odd.xlsx", "w") as odd:
+        for name in good.namelist():
+            data = good.read(name)
+            odd.writestr(name, data.replace(b'ref="B2:B3"', b'ref="b2:b3"') if "worksheets" in name else data)
+    tickets, report = tio.load_tickets(tmp_path / "odd.xlsx")
+    assert tickets["ticket_id"].tolist() == ["1"]
+    assert _rejected(report) == [(3, "created_at", "", "required value is empty")]

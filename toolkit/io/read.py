@@ -896,8 +896,8 @@ def _fill_merged(body: list[list], merged: list[str], header_row: int, width: in
     """Give every cell of a merged range the value shown for it (the top-left cell's), in place; say so."""
     filled = []
     for ref in merged:
-        if ":" not in ref:
-            continue
+        if not re.fullmatch(r"[A-Z]+[0-9]+:[A-Z]+[0-9]+", ref):
+            continue  # a single cell, whole rows or columns ('2:3'), or damage: nothing to fill
         (r1, c1), (r2, c2) = (_cell(x) for x in ref.split(":"))
         first = r1 - header_row - 1
         if first < 0 or first >= len(body) or c1 >= width:
