@@ -843,3 +843,18 @@ def test_a_merged_range_written_in_an_unexpected_form_is_ignored_not_a_traceback
     tickets, report = tio.load_tickets(tmp_path / "odd.xlsx")
     assert tickets["ticket_id"].tolist() == ["1"]
     assert _rejected(report) == [(3, "created_at", "", "required value is empty")]
+
+
+def test_json_values_that_are_lists_endless_or_too_large_are_rejected_not_a_traceback(tmp_path):
+    ok = {"ticket_id": 1, "created_at": "2026-01-01", "status": "open", "channel": "email"}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps([ok, {**ok, "ticket_id": 2, "status": ["open", "solved"]},
+                                {**ok, "ticket_id": 3, "reopens": 10**20}, {**ok, "ticket_id": 4, "reopens": "inf"},
+                                {**ok, "ticket_id": 5, "first_reply_minutes": 1e400}]).replace("Infinity", "1e400"))
+    tickets, report = tio.load_tickets(path)
+    assert tickets["ticket_id"].tolist() == ["1"]
+    assert _rejected(report) == [(2, "status", "['open', 'solved']",
+                                  "value is a list or an object, not a single value"),
+                                 (3, "reopens", "100000000000000000000", "value is too large for a count"),
+                                 (4, "reopens", "inf", "value is not a finite number"),
+                                 (5, "first_reply_minutes", "inf", "value is not a finite number")]

@@ -444,6 +444,11 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), fi
             out[target] = _bools_any(src[found], opts, spec, target, rej, label)
             continue
         column = _coalesce(src[found])
+        if raw.format not in ("csv", "tsv", "xlsx") and column.dtype == object:  # JSON and Parquet hold lists
+            nested = column.map(lambda v: isinstance(v, list | dict | tuple | np.ndarray)).to_numpy(dtype=bool)
+            if nested.any():
+                rej.add(nested, label, column, "value is a list or an object, not a single value")
+                column = column.where(~nested)
         out[target] = _convert(column, kind, target, opts, spec, tz=tz, dayfirst=dayfirst, rej=rej, label=label,
                                notes=notes)
     n = len(src)
@@ -581,7 +586,11 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
         notes += [f"`{label}`: {m}" for m in more]
         for reason in reasons.dropna().unique():
             rej.add((reasons == reason).to_numpy(), label, column, reason)
-        return values
+        endless = values.notna() & ~np.isfinite(values)  # 'inf', 1e400: no duration or count
+        rej.add(endless.to_numpy(), label, column, "value is not a finite number")
+        if kind == "int":  # a count beyond 2**53 is no count (and no integer type holds it exactly)
+            rej.add((values.abs() >= 2**53).to_numpy(), label, column, "value is too large for a count")
+        return values.where(np.isfinite(values) & ((kind != "int") | (values.abs() < 2**53)))
     if kind == "bool":
         true = opts.get("true", TRUE_WORDS)
         false = opts.get("false", FALSE_WORDS)
