@@ -858,3 +858,20 @@ def test_json_values_that_are_lists_endless_or_too_large_are_rejected_not_a_trac
                                  (3, "reopens", "100000000000000000000", "value is too large for a count"),
                                  (4, "reopens", "inf", "value is not a finite number"),
                                  (5, "first_reply_minutes", "inf", "value is not a finite number")]
+
+
+def test_a_decimal_point_in_a_decimal_comma_column_is_never_dropped_as_a_thousands_separator(tmp_path):
+    head = HEADER + ",first_reply_minutes"
+    eu = _csv(tmp_path, ['1,2026-01-01,open,email,"1.234,5"', "2,2026-01-01,open,email,.5",
+                         "3,2026-01-01,open,email,1.2E+05", '4,2026-01-01,open,email,"1.234.567"'], header=head)
+    tickets, report = tio.load_tickets(eu)
+    assert tickets["first_reply_minutes"].tolist() == [1234.5, 1234567.0]  # not 5 and 1,200,000
+    reason = ("number written with a decimal point, but this column uses a decimal comma (e.g. '1.234,5'); the two "
+              "are mixed")
+    assert _rejected(report) == [(3, "first_reply_minutes", ".5", reason),
+                                 (4, "first_reply_minutes", "1.2E+05", reason)]
+    en = _csv(tmp_path, ['1,2026-01-01,open,email,"1,234.5"', '2,2026-01-01,open,email,",5"',
+                         "3,2026-01-01,open,email,1.2E+05"], header=head, name="en.csv")
+    tickets, report = tio.load_tickets(en)
+    assert tickets["first_reply_minutes"].tolist() == [1234.5, 120000.0]  # not 5
+    assert _rejected(report)[0][:3] == (3, "first_reply_minutes", ",5")

@@ -374,12 +374,19 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, list[str]]:
         again = pd.to_numeric(cleaned.where(cleaned.str.fullmatch(r"[+-]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")),
                               errors="coerce")
         against = point if decimal_comma else comma
-        if n_comma and n_point:
+        # The column's grouping mark anywhere but between groups of three digits is the other convention's decimal
+        # mark ('.5' or '1.2E+05' in a decimal-comma column): never dropped as a thousands separator.
+        grouping = "." if decimal_comma else ","
+        grouped = t.str.fullmatch(rf"[+-]?[0-9]{{1,3}}(?:\{grouping}[0-9]{{3}})+(?:[^0-9{grouping}][0-9]*)?")
+        misplaced = t.str.contains(grouping, regex=False) & ~grouped
+        mixed = (against | misplaced) if n_comma and n_point else misplaced
+        if mixed.any():
             mark, other = ("comma", "point") if decimal_comma else ("point", "comma")
-            example = t[comma if decimal_comma else point].iloc[0]
-            reasons[against[against].index] = (f"number written with a decimal {other}, but this column uses a "
-                                               f"decimal {mark} (e.g. {example!r}); the two are mixed")
-            again[against] = np.nan
+            proof = comma if decimal_comma else point
+            example = f" (e.g. {t[proof].iloc[0]!r})" if proof.any() else ""
+            reasons[mixed[mixed].index] = (f"number written with a decimal {other}, but this column uses a "
+                                           f"decimal {mark}{example}; the two are mixed")
+            again[mixed] = np.nan
         changed = again.notna() & (cleaned != t)
         values = values.copy()
         values[again.index] = again.where(again.notna(), values[again.index])
