@@ -875,3 +875,14 @@ def test_a_decimal_point_in_a_decimal_comma_column_is_never_dropped_as_a_thousan
     tickets, report = tio.load_tickets(en)
     assert tickets["first_reply_minutes"].tolist() == [1234.5, 120000.0]  # not 5
     assert _rejected(report)[0][:3] == (3, "first_reply_minutes", ",5")
+
+
+def test_an_hour_only_offset_among_naive_times_and_relative_days_are_no_traceback_and_no_load_time_date(tmp_path):
+    path = _csv(tmp_path, ["1,2026-01-01,open,email", "2,2026-01-01T10:00:00+01,open,email",
+                           "3,2026-01-01T10:00:00.5-03,open,email", "4,today,open,email",
+                           "5,Yesterday 10:32,open,email"])
+    tickets, report = tio.load_tickets(path)
+    assert _created(tickets) == ["2026-01-01 00:00:00+00:00", "2026-01-01 09:00:00+00:00",
+                                 "2026-01-01 13:00:00.500000+00:00"]
+    assert _rejected(report) == [(5, "created_at", "today", "value is not a date"),
+                                 (6, "created_at", "Yesterday 10:32", "value is not a date")]

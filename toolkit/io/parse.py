@@ -26,7 +26,9 @@ ZONE_NAMES = {"UTC": "+00:00", "GMT": "+00:00", "WET": "+00:00", "WEST": "+01:00
 zones (CST: US Central or China; IST: India, Ireland or Israel; BST: British Summer or Bangladesh) are left out, so
 such times are rejected rather than guessed."""
 _NAMED = " (?:" + "|".join(ZONE_NAMES) + "|utc|gmt)$"
-_OFFSET = r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9]|" + _NAMED + ")"
+# An offset after a time: +01:00, +0100, or the hours alone (+01, ISO 8601 allows it; only after a time, as a date
+# ends in -01 too).
+_OFFSET = r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9]|:[0-9][0-9](?:\.[0-9]+)?[+-][0-9][0-9]|" + _NAMED + ")"
 # Excel's day 0 is 1899-12-30 (it counts 1900 as a leap year); serials 20000-80000 are 1954-2119.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
@@ -134,6 +136,10 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
         if time_only.any() and not date_format:
             reasons[time_only[time_only].index] = "value is a time of day without a date"
             todo_text = todo_text[~time_only]
+        # 'today' or 'now' means the day the file was exported, which the file does not say; numpy would read it
+        # as the moment it is loaded. Not a date, as 'yesterday' is not.
+        relative = todo_text.str.lower().str.fullmatch(r"(?:today|now|tomorrow)(?:[ ,].*)?", na=False)
+        todo_text = todo_text[~relative]
         order, wrong = _day_month_order(todo_text, date_format, dayfirst, notes)
         reasons[wrong.index[wrong.notna()]] = wrong.dropna()
         todo_text = todo_text[wrong.isna()]
@@ -246,7 +252,11 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
             iso_text[ymd.index[ymd[0].notna()]] = (ymd[0] + "-" + ymd[1] + "-" + ymd[2] + ymd[3].fillna("")).dropna()
         iso = text.str.contains(_ISO, na=False) | slashed
         if iso.any():
-            result[iso] = _as_us(pd.to_datetime(iso_text[iso], errors="coerce", utc=utc, format="ISO8601"), utc)
+            try:
+                parsed = pd.to_datetime(iso_text[iso], errors="coerce", utc=utc, format="ISO8601")
+            except ValueError:  # an offset among naive times that the offset test missed: those are not read
+                parsed = iso_text[iso].map(lambda v: _naive_iso(v) if not utc else pd.NaT)
+            result[iso] = _as_us(parsed, utc)
         rest = text[~iso]
     if not len(rest):
         return result
@@ -287,6 +297,12 @@ def one_by_one_note(count: int, example: str, dayfirst: bool) -> str:
     """The note on a column's dates that another format than the rest's made the parser read one by one."""
     return (f"{count} dates were written in another format than the rest and were read one by one (e.g. "
             f"{example!r}; {'day' if dayfirst else 'month'} first, as decided for the column)")
+
+
+def _naive_iso(value: str):
+    """One ISO 8601 time without an offset, or NaT (a time with an offset cannot join naive ones)."""
+    stamp = pd.to_datetime(value, errors="coerce", format="ISO8601")
+    return pd.NaT if stamp is pd.NaT or stamp.tzinfo is not None else stamp
 
 
 def _as_us(values: pd.Series, utc: bool) -> pd.Series:
