@@ -154,12 +154,12 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
                         fix="open it in Excel and save as .xlsx or CSV (UTF-8)")
     if data[:4] == b"PAR1":
         return _read_parquet(data, file=file)
-    text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding)
+    text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding, repair=True)
     try:
         raw = _read_text(decoded, file=file, suffix=suffix, delimiter=delimiter, select=select)
     except UnicodeDecodeError:
         # Only the start was checked (a full check costs seconds on big files); invalid UTF-8 further in.
-        text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding, full=True)
+        text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding, full=True, repair=True)
         raw = _read_text(decoded, file=file, suffix=suffix, delimiter=delimiter, select=select)
     raw.encoding = text_encoding
     raw.notes = notes + raw.notes
@@ -182,8 +182,13 @@ def _read_text(data: bytes, *, file: str, suffix: str, delimiter: str | None, se
 
 # --- encodings ---------------------------------------------------------------------------------------------------
 
-def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False) -> tuple[str, bytes, list[str]]:
+def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False,
+            repair: bool = False) -> tuple[str, bytes, list[str]]:
     """Return (encoding name, UTF-8 bytes without BOM, notes).
+
+    With ``repair`` (the pandas reader, which parses the bytes returned), a few NUL bytes are removed and a file
+    mixing UTF-8 and legacy lines is decoded line by line; without it (a caller that reads the file itself, as
+    the Spark reader does) such files are refused or decoded as one encoding, as the returned bytes are not used.
 
     Unless ``full``, only the first megabyte is checked for UTF-8; the parsers raise
     UnicodeDecodeError if invalid bytes come later, and the caller then asks again with ``full``.
@@ -214,15 +219,15 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False)
             return wide, data.decode(wide).encode("utf-8"), [f"encoding {wide.upper()} without a byte-order mark"]
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data:
+    if b"\x00" in (data if repair else sample):
         # A few NUL bytes in text (a database's string terminators) are no data; many, or other control bytes
         # besides, make a binary file.
         stripped = data.replace(b"\x00", b"")
         nuls = len(data) - len(stripped)
-        if nuls > len(data) // 20 or _binaryish(stripped[:SAMPLE_BYTES]):
+        if not repair or nuls > len(data) // 20 or _binaryish(stripped[:SAMPLE_BYTES]):
             raise DataError("this looks like a binary file, not a text export (it contains NUL bytes)", file=file,
                             fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
-        name, text, notes = _decode(stripped, file=file, encoding=None, full=full)
+        name, text, notes = _decode(stripped, file=file, encoding=None, full=full, repair=True)
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         return name, text, [f"{nuls} NUL byte{'s' if nuls > 1 else ''} (\\0, never text) removed, the first on line "
                             f"{line}", *notes]
@@ -230,7 +235,7 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False)
         return "utf-8", data, []
     from charset_normalizer import from_bytes
 
-    mixed = _utf8_lines_and_others(data)
+    mixed = _utf8_lines_and_others(data) if repair else None
     if mixed is not None:
         decoded, others = mixed
         legacy = from_bytes(b"".join(others)[:SAMPLE_BYTES],
