@@ -495,3 +495,394 @@ def test_a_survey_header_of_the_canonical_columns_but_one_names_it(tmp_path):
     with pytest.raises(DataError, match=r"column `submitted_at`: is missing \(needed for `submitted_at`\); found "
                                         r"`responded_at`\. Fix: pass mapping=\{'submitted_at': 'responded_at'\}"):
         tio.load_survey_responses(path, survey="nps")
+
+
+def test_excel_time_and_duration_cells_are_read_not_a_traceback(tmp_path):
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Id", "Requester", "Created at", "Via", "Satisfaction Score", "Status",
+                  "First reply time in minutes"])
+    sheet.append([1, "Ann", dt.datetime(2026, 1, 1, 10), "Mail", "Good", "Open", dt.time(0, 38)])
+    sheet.append([2, "Bob", dt.date(2026, 1, 2), "Mail", "Good", "Open", dt.timedelta(hours=26, minutes=5)])
+    sheet.append([3, "Cy", dt.time(10, 0), "Mail", "Good", "Open", 5])
+    book.save(tmp_path / "t.xlsx")
+    tickets, report = tio.load_tickets(tmp_path / "t.xlsx")
+    assert tickets["first_reply_minutes"].tolist() == [38.0, 1565.0]
+    assert _created(tickets) == ["2026-01-01 10:00:00+00:00", "2026-01-02 00:00:00+00:00"]
+    assert _rejected(report) == [(4, "Created at", "10:00:00", "value is a time of day without a date")]
+
+
+def test_a_time_of_day_without_a_date_is_rejected_not_put_on_today(tmp_path):
+    path = _csv(tmp_path, ["1,10:00,open,email", "2,9:30:15 PM,open,email", "3,2026-01-01 10:00,open,email"])
+    tickets, report = tio.load_tickets(path)
+    assert _created(tickets) == ["2026-01-01 10:00:00+00:00"]
+    assert _rejected(report) == [(2, "created_at", "10:00", "value is a time of day without a date"),
+                                 (3, "created_at", "9:30:15 PM", "value is a time of day without a date")]
+
+
+def test_utf8_with_some_windows_1252_rows_reads_both_ungarbled(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(f"{HEADER},subject\n".encode() + "1,2026-01-01,open,email,café\n".encode()
+                     + "2,2026-01-02,open,email,crème – “x”\n".encode("cp1252")
+                     + "3,2026-01-03,open,email,naïve\n".encode())
+    tickets, report = tio.load_tickets(path)
+    assert tickets["subject"].tolist() == ["café", "crème – “x”", "naïve"]
+    assert report.encoding == "utf-8"
+    assert report.notes == ["encoding UTF-8, but 1 line in cp1252 (the file mixes two encodings; each line read in its "
+                            "own, e.g. line 3: '2,2026-01-02,open,email,crème – “x”')"]
+
+
+def test_cp1252_after_the_first_megabyte_of_utf8_does_not_garble_the_rest(tmp_path):
+    path = tmp_path / "deep.csv"
+    rows = "".join(f"{i},2026-01-01,open,email,naïve\n" for i in range(1, 40_000)).encode("utf-8")
+    path.write_bytes(f"{HEADER},subject\n".encode() + rows + "40000,2026-01-02,open,email,“x”\n".encode("cp1252"))
+    tickets, report = tio.load_tickets(path)
+    assert tickets["subject"].iloc[[0, -2, -1]].tolist() == ["naïve", "naïve", "“x”"]
+    assert report.notes[0] == ("encoding UTF-8, but 1 line in cp1252 (the file mixes two encodings; each line read in "
+                               "its own, e.g. line 40001: '40000,2026-01-02,open,email,“x”')")
+
+
+EXCEL_ROUNDED = ("id written in scientific notation, as Excel shows long numbers (its last digits are lost); export "
+                 "again without opening the file in Excel, or format the column as text")
+
+
+def test_ids_that_excel_wrote_in_scientific_notation_are_rejected_not_kept_as_text(tmp_path):
+    path = _csv(tmp_path, ["1.2E+05,2026-01-01,open,email", "1.23457E+11,2026-01-02,open,email",
+                           "123.0,2026-01-03,open,email", "12e4,2026-01-04,open,email"])
+    tickets, report = tio.load_tickets(path)
+    assert tickets["ticket_id"].tolist() == ["123", "12e4"]
+    assert _rejected(report) == [(2, "ticket_id", "1.2E+05", EXCEL_ROUNDED),
+                                 (3, "ticket_id", "1.23457E+11", EXCEL_ROUNDED)]
+
+
+def test_ids_stored_as_numbers_too_large_to_be_exact_are_rejected_not_made_up(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append([123.0, "2026-01-01", "open", "email"])
+    sheet.append([12345678901234567890, "2026-01-02", "open", "email"])
+    book.save(tmp_path / "t.xlsx")
+    tickets, report = tio.load_tickets(tmp_path / "t.xlsx")
+    assert tickets["ticket_id"].tolist() == ["123"]
+    assert _rejected(report) == [(3, "ticket_id", "1.23456789012346E+19", EXCEL_ROUNDED)]
+    pd.DataFrame({"ticket_id": [1.0, 1.2345678901234567e19], "created_at": ["2026-01-01"] * 2,
+                  "status": ["open"] * 2, "channel": ["email"] * 2}).to_parquet(tmp_path / "t.parquet")
+    tickets, report = tio.load_tickets(tmp_path / "t.parquet")
+    assert tickets["ticket_id"].tolist() == ["1"]
+    assert _rejected(report) == [(2, "ticket_id", "1.2345678901234567e+19", "id stored as a number too large to hold "
+                                  "it exactly (its last digits are lost); export the ids as text")]
+
+
+def test_zero_width_characters_in_header_names_are_removed_and_said(tmp_path):
+    path = tmp_path / "zendesk.csv"
+    path.write_text("\ufeff\u200bId,Requester,Created at,Via,Satisfaction Score,Status\u200b,Subject\n"
+                    "101,Ann,2026-07-01 09:00:00,Mail,Good,Solved,Invoice missing\n", encoding="utf-8")
+    tickets, report = tio.load_tickets(path)
+    assert report.source == "zendesk" and tickets[["ticket_id", "status"]].values.tolist() == [["101", "solved"]]
+    assert report.notes == ["invisible characters (zero-width spaces or joiners) removed from 2 header names: `Id`, "
+                            "`Status`"]
+    book = openpyxl.Workbook()
+    book.active.append(["ticket_id\u2060", "created_at", "status", "channel"])
+    book.active.append([1, "2026-01-01", "open", "email"])
+    book.save(tmp_path / "t.xlsx")
+    tickets, report = tio.load_tickets(tmp_path / "t.xlsx")
+    assert tickets["ticket_id"].tolist() == ["1"]
+    assert report.notes == ["invisible characters (zero-width spaces or joiners) removed from 1 header name: "
+                            "`ticket_id`"]
+
+
+def test_a_workbook_whose_tickets_are_not_on_the_first_sheet_is_read_from_the_sheet_that_holds_them(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Summary"
+    book.active.append(["Total tickets", 2])
+    book.create_sheet("Chart")
+    tickets_sheet = book.create_sheet("Tickets")
+    for row in (HEADER.split(","), [1, "2026-01-01", "open", "email"], [2, "someday", "open", "web"]):
+        tickets_sheet.append(row)
+    book.save(tmp_path / "report.xlsx")
+    tickets, report = tio.load_tickets(tmp_path / "report.xlsx")
+    assert tickets["ticket_id"].tolist() == ["1"] and report.rejected["row"].tolist() == [3]
+    assert report.notes == ["sheet 'Tickets': the first sheet with data, 'Summary', does not hold a tickets table"]
+    with pytest.raises(DataError, match=r"table tickets: cannot tell which helpdesk or survey tool exported this file "
+                                        r"from its header \(first columns: `Total tickets`, `2`\)"):
+        tio.load_tickets(tmp_path / "report.xlsx", sheet="Summary")
+
+
+def _zip(path, members: dict):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_an_export_sent_zipped_is_read_from_inside_the_archive(tmp_path):
+    text = HEADER + "\n1,2026-01-01,open,email\n2,not a date,open,web\n"
+    for name in ("export.zip", "export.xlsx"):  # a zip named .xlsx is still a zip
+        path = _zip(tmp_path / name, {"tickets/": "", "tickets/tickets.csv": text, "__MACOSX/._tickets.csv": "x"})
+        tickets, report = tio.load_tickets(path)
+        assert tickets["ticket_id"].tolist() == ["1"] and report.rejected["row"].tolist() == [3]
+        assert (report.format, report.notes) == ("csv", ["read 'tickets/tickets.csv' from the zip archive"])
+    several = _zip(tmp_path / "several.zip", {"tickets.csv": text, "users.csv": "id\n1\n"})
+    with pytest.raises(DataError) as info:
+        tio.load_tickets(several)
+    assert str(info.value) == (f"file {several}: this is a zip archive holding 2 files ('tickets.csv', 'users.csv'), "
+                               "not one export. Fix: unzip it and pass the file that holds the data")
+    nested = _zip(tmp_path / "nested.zip", {"inner.zip": (tmp_path / "export.zip").read_bytes()})
+    with pytest.raises(DataError, match=r"this zip archive holds another zip archive \('inner.zip'\)\. Fix: unzip"):
+        tio.load_tickets(nested)
+
+
+def test_json_without_records_says_so(tmp_path):
+    for text, problem in (("[]", "the JSON holds no records"),
+                          ('{"tickets": [], "count": 0}', "the JSON holds no records"),
+                          ("[{}, {}]", "the JSON holds no records with any fields")):
+        path = tmp_path / "t.json"
+        path.write_text(text)
+        with pytest.raises(DataError) as info:
+            tio.load_tickets(path)
+        assert str(info.value) == (f"file {path}: {problem}. Fix: check the export's filters and date range, and "
+                                   "export again")
+
+
+def test_json_lines_files_joined_with_their_byte_order_marks_are_read(tmp_path):
+    line = json.dumps({"ticket_id": 1, "created_at": "2026-01-01", "status": "open", "channel": "email"})
+    path = tmp_path / "joined.jsonl"
+    path.write_text("\ufeff" + line + "\n\ufeff" + line.replace('"ticket_id": 1', '"ticket_id": 2') + "\n")
+    tickets, report = tio.load_tickets(path)
+    assert tickets["ticket_id"].tolist() == ["1", "2"] and report.rows_rejected == 0
+
+
+def test_a_few_nul_bytes_in_text_fields_are_removed_and_said_not_a_binary_file(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(f"{HEADER},subject\n1,2026-01-01,open,email,hel\x00lo\n2,2026-01-02,open,email,ok\x00\n".encode())
+    tickets, report = tio.load_tickets(path)
+    assert tickets["subject"].tolist() == ["hello", "ok"]
+    assert report.notes == ["2 NUL bytes (\\0, never text) removed, the first on line 2"]
+
+
+def test_times_with_a_zone_name_are_read_at_its_offset_and_ambiguous_names_rejected(tmp_path):
+    path = _csv(tmp_path, ["1,2026-01-01 10:00 CET,open,email", "2,2026-07-01 10:00 CEST,open,email",
+                           "3,01/02/2026 10:00 EST,open,email", "4,2026-01-01 10:00 UTC,open,email",
+                           "5,2026-01-01 10:00 CST,open,email"])
+    tickets, report = tio.load_tickets(path, tz="Europe/Amsterdam")
+    assert _created(tickets) == ["2026-01-01 09:00:00+00:00", "2026-07-01 08:00:00+00:00",
+                                 "2026-01-02 15:00:00+00:00", "2026-01-01 10:00:00+00:00"]
+    assert _rejected(report) == [(6, "created_at", "2026-01-01 10:00 CST", "value is not a date")]
+    assert "`created_at`: 3 times written with a zone name (CEST, CET, EST) read at that zone's offset from UTC" in \
+        report.notes
+
+
+def test_flags_written_as_1_0_or_in_dutch_german_or_french_are_read(tmp_path):
+    values = ["Yes", "Nee", "1.0", "0.0", "Ja", "nein", "Oui", "non", "maybe"]
+    path = _csv(tmp_path, [f"{i},2026-01-01,open,email,{v}" for i, v in enumerate(values, start=1)],
+                header=HEADER + ",sla_breached")
+    tickets, report = tio.load_tickets(path)
+    assert tickets["sla_breached"].tolist() == [True, False, True, False, True, False, True, False]
+    assert _rejected(report) == [(10, "sla_breached", "maybe", "value is not true/false")]
+
+
+def test_html_and_xml_saved_under_a_spreadsheet_name_are_named_for_what_they_are(tmp_path):
+    fix = "Fix: open it in Excel and save it as .xlsx or CSV (UTF-8), or export CSV from the tool"
+    for name, text, what in (
+            ("export.xls", "\n<html><body><table><tr><td>Id</td></tr></table></body></html>",
+             "a web page (HTML), not a CSV, Excel workbook or JSON export (some tools save an HTML table under an "
+             ".xls name)"),
+            ("export.xml", '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+             "</Workbook>", "an Excel 2003 XML spreadsheet, not a CSV, Excel workbook or JSON export")):
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(DataError) as info:
+            tio.load_tickets(path)
+        assert str(info.value) == f"file {path}: this is {what}. {fix}"
+
+
+def test_a_password_protected_workbook_is_named_as_such_not_an_old_xls(tmp_path):
+    # the start of an Office-encrypted .xlsx: an OLE container whose directory names the EncryptedPackage stream
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le")
+                     + bytes(64))
+    with pytest.raises(DataError) as info:
+        tio.load_tickets(path)
+    assert str(info.value) == (f"file {path}: this Excel workbook is protected with a password. Fix: open it in Excel, "
+                               "remove the password (File > Info > Protect Workbook) and save it again as .xlsx, or "
+                               "export CSV")
+
+
+def test_summary_rows_below_the_records_are_rejected_as_such(tmp_path):
+    zendesk = tmp_path / "zendesk.csv"
+    zendesk.write_text("Id,Requester,Created at,Via,Satisfaction Score,Status,Subject\n"
+                       "101,Ann,2026-07-01 09:00:00,Mail,Good,Solved,Invoice missing\nTotal,,,,,,\n")
+    tickets, report = tio.load_tickets(zendesk)
+    assert tickets["ticket_id"].tolist() == ["101"]
+    assert _rejected(report) == [(3, "", "Total", "summary row at the end of the export (a total, not a record)")]
+    path = _csv(tmp_path, ["Total outage,2026-01-01,open,email,", "2,2026-01-02,open,email,3", ",,,Grand total:,5",
+                           ",,,,", "Average,,,,4"], header=HEADER + ",reopens", name="footer.csv")
+    tickets, report = tio.load_tickets(path)
+    assert tickets["ticket_id"].tolist() == ["Total outage", "2"]
+    assert _rejected(report) == [
+        (4, "", "Grand total:", "summary row at the end of the export (a total, not a record)"),
+        (5, "", "", "row is blank"), (6, "", "Average", "summary row at the end of the export (a total, not a record)")]
+
+
+def test_null_records_in_a_json_array_are_rejected_not_counted_as_singer_messages(tmp_path):
+    ok = {"ticket_id": 1, "created_at": "2026-01-01", "status": "open", "channel": "email"}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps([ok, None, {"_airbyte_data": None}, {"type": "STATE", "value": {}}]))
+    tickets, report = tio.load_tickets(path)
+    assert (report.rows_read, report.rows_kept) == (3, 1)
+    assert _rejected(report) == [(2, "", "", "record is not a JSON object"), (3, "", "", "record is not a JSON object")]
+    assert report.notes == ["1 Singer SCHEMA/STATE messages skipped (not records)"]
+
+
+def test_a_json_document_cut_off_says_so_and_json_lines_with_a_bad_first_line_still_load(tmp_path):
+    records = [{"ticket_id": i, "created_at": "2026-01-01", "status": "open", "channel": "email"} for i in (1, 2)]
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"tickets": records}, indent=2)[:-50])
+    with pytest.raises(DataError) as info:
+        tio.load_tickets(path)
+    assert str(info.value) == (f"file {path}: the file is not valid JSON or JSON lines (Unterminated string starting "
+                               "at: line 12 column 7 (char 203)); it stops before the JSON is complete: the file was "
+                               "cut off. Fix: download or export it again")
+    lines = tmp_path / "t.jsonl"
+    lines.write_text('{"ticket_id": 0, "created\n' + "\n".join(json.dumps(r) for r in records) + "\n")
+    tickets, report = tio.load_tickets(lines)
+    assert tickets["ticket_id"].tolist() == ["1", "2"] and _rejected(report)[0][::3] == (1, "line is not valid JSON")
+
+
+def test_utf16_cut_off_in_the_middle_of_a_character_is_read_and_said(tmp_path):
+    path = tmp_path / "t.txt"
+    path.write_bytes(f"{HEADER}\n1,2026-01-01,open,email\n2,2026-01-02,open,web\n".encode("utf-16")[:-1])
+    tickets, report = tio.load_tickets(path)
+    assert tickets["channel"].tolist() == ["email", "web"]
+    assert report.notes == ["encoding UTF-16 (Excel 'Unicode text')",
+                            "the file ends in half a character (cut off?); that last byte was dropped"]
+
+
+def test_a_row_of_group_names_above_the_column_names_is_skipped_and_said(tmp_path):
+    path = _csv(tmp_path, [HEADER + ",subject", "1,2026-01-01,open,email,x", "2,soon,open,web,y"],
+                header="Ticket,Ticket,Dates,Meta,Meta")
+    tickets, report = tio.load_tickets(path)
+    assert tickets["ticket_id"].tolist() == ["1"] and report.rejected["row"].tolist() == [4]
+    assert (report.rows_read, report.notes) == (2, [
+        "two header rows: the column names are on row 2, below a row of group names (Ticket, Dates, Meta), which "
+        "was skipped"])
+    book = openpyxl.Workbook()
+    for row in (["Ticket", None, "Dates", "Meta"], HEADER.split(","), [1, "2026-01-01", "open", "email"]):
+        book.active.append(row)
+    book.save(tmp_path / "t.xlsx")
+    tickets, report = tio.load_tickets(tmp_path / "t.xlsx")
+    assert tickets["ticket_id"].tolist() == ["1"] and report.rows_read == 1
+    assert report.notes == ["two header rows: the column names are on row 2, below a row of group names (Ticket, "
+                            "Dates, Meta), which was skipped"]
+
+
+def test_values_written_as_excel_text_formulas_are_read_as_their_text(tmp_path):
+    for rows in (['="00123",2026-01-01,open,email', '="00124",2026-01-02,open,email'],  # as written by the tool
+                 ['"=""00123""",2026-01-01,open,email', '"=""00124""",2026-01-02,open,email']):  # quoted as CSV
+        tickets, report = tio.load_tickets(_csv(tmp_path, rows))
+        assert tickets["ticket_id"].tolist() == ["00123", "00124"]
+        assert report.notes == ['2 values written as Excel text formulas (e.g. ="00123", which keeps leading zeros) '
+                                "read as their text, in `ticket_id`"]
+
+
+def test_a_line_break_inside_quotes_in_a_row_of_the_wrong_width_is_one_ragged_record(tmp_path):
+    # found by the property test: counted as two records with broken quoting before
+    path = _csv(tmp_path, ['1,2026-01-01,open,email,"two\nlines",surplus', "2,2026-01-02,open,web,ok"],
+                header=HEADER + ",subject")
+    tickets, report = tio.load_tickets(path)
+    assert (report.rows_read, tickets["ticket_id"].tolist()) == (2, ["2"])
+    assert _rejected(report) == [(2, "", "1,2026-01-01,open,email,two\nlines,surplus",
+                                  "row has 6 fields, the header has 5 (an unquoted delimiter or a broken quote)")]
+
+
+def test_a_gzip_file_with_corrupt_compressed_data_is_a_data_error(tmp_path):
+    import gzip
+
+    packed = bytearray(gzip.compress((HEADER + "\n" + "1,2026-01-01,open,email\n" * 200).encode(), mtime=0))
+    packed[12:16] = b"\xff\xff\xff\xff"  # inside the deflate stream: zlib.error, not OSError
+    path = tmp_path / "t.csv.gz"
+    path.write_bytes(bytes(packed))
+    with pytest.raises(DataError, match=r"^file .*t\.csv\.gz: the gzip file is damaged \(Error -3 while decompressing "
+                                        r"data: .*\)\. Fix: compress or export it again$"):
+        tio.load_tickets(path)
+
+
+def test_an_xlsx_whose_sheet_xml_is_damaged_is_a_data_error_not_a_parse_error(tmp_path):
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(HEADER.split(","))
+    book.active.append([1, "2026-01-01", "open", "email"])
+    book.save(tmp_path / "good.xlsx")
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as good, zipfile.ZipFile(tmp_path / "bad.xlsx", "w") as bad:
+        for name in good.namelist():
+            data = good.read(name)
+            bad.writestr(name, data.replace(b"</row>", b"</rov>", 1) if name == "xl/worksheets/sheet1.xml" else data)
+    with pytest.raises(DataError, match=r"bad\.xlsx: the sheet 'Sheet' cannot be read, its XML is damaged \(mismatched "
+                                        r"tag: line \d+, column \d+\)\. Fix: open it in Excel and save it again as "
+                                        r"\.xlsx, or export CSV$"):
+        tio.load_tickets(tmp_path / "bad.xlsx")
+
+
+def test_a_merged_range_written_in_an_unexpected_form_is_ignored_not_a_traceback(tmp_path):
+    import zipfile
+
+    book = openpyxl.Workbook()
+    for row in (HEADER.split(","), [1, "2026-01-01", "open", "email"], [2, None, "open", "email"]):
+        book.active.append(row)
+    book.active.merge_cells("B2:B3")
+    book.save(tmp_path / "good.xlsx")
+    with zipfile.ZipFile(tmp_path / "good.xlsx") as good, zipfile.ZipFile(tmp_path / "odd.xlsx", "w") as odd:
+        for name in good.namelist():
+            data = good.read(name)
+            odd.writestr(name, data.replace(b'ref="B2:B3"', b'ref="b2:b3"') if "worksheets" in name else data)
+    tickets, report = tio.load_tickets(tmp_path / "odd.xlsx")
+    assert tickets["ticket_id"].tolist() == ["1"]
+    assert _rejected(report) == [(3, "created_at", "", "required value is empty")]
+
+
+def test_json_values_that_are_lists_endless_or_too_large_are_rejected_not_a_traceback(tmp_path):
+    ok = {"ticket_id": 1, "created_at": "2026-01-01", "status": "open", "channel": "email"}
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps([ok, {**ok, "ticket_id": 2, "status": ["open", "solved"]},
+                                {**ok, "ticket_id": 3, "reopens": 10**20}, {**ok, "ticket_id": 4, "reopens": "inf"},
+                                {**ok, "ticket_id": 5, "first_reply_minutes": 1e400}]).replace("Infinity", "1e400"))
+    tickets, report = tio.load_tickets(path)
+    assert tickets["ticket_id"].tolist() == ["1"]
+    assert _rejected(report) == [(2, "status", "['open', 'solved']",
+                                  "value is a list or an object, not a single value"),
+                                 (3, "reopens", "100000000000000000000", "value is too large for a count"),
+                                 (4, "reopens", "inf", "value is not a finite number"),
+                                 (5, "first_reply_minutes", "inf", "value is not a finite number")]
+
+
+def test_a_decimal_point_in_a_decimal_comma_column_is_never_dropped_as_a_thousands_separator(tmp_path):
+    head = HEADER + ",first_reply_minutes"
+    eu = _csv(tmp_path, ['1,2026-01-01,open,email,"1.234,5"', "2,2026-01-01,open,email,.5",
+                         "3,2026-01-01,open,email,1.2E+05", '4,2026-01-01,open,email,"1.234.567"'], header=head)
+    tickets, report = tio.load_tickets(eu)
+    assert tickets["first_reply_minutes"].tolist() == [1234.5, 1234567.0]  # not 5 and 1,200,000
+    reason = ("number written with a decimal point, but this column uses a decimal comma (e.g. '1.234,5'); the two "
+              "are mixed")
+    assert _rejected(report) == [(3, "first_reply_minutes", ".5", reason),
+                                 (4, "first_reply_minutes", "1.2E+05", reason)]
+    en = _csv(tmp_path, ['1,2026-01-01,open,email,"1,234.5"', '2,2026-01-01,open,email,",5"',
+                         "3,2026-01-01,open,email,1.2E+05"], header=head, name="en.csv")
+    tickets, report = tio.load_tickets(en)
+    assert tickets["first_reply_minutes"].tolist() == [1234.5, 120000.0]  # not 5
+    assert _rejected(report)[0][:3] == (3, "first_reply_minutes", ",5")
+
+
+def test_an_hour_only_offset_among_naive_times_and_relative_days_are_no_traceback_and_no_load_time_date(tmp_path):
+    path = _csv(tmp_path, ["1,2026-01-01,open,email", "2,2026-01-01T10:00:00+01,open,email",
+                           "3,2026-01-01T10:00:00.5-03,open,email", "4,today,open,email",
+                           "5,Yesterday 10:32,open,email"])
+    tickets, report = tio.load_tickets(path)
+    assert _created(tickets) == ["2026-01-01 00:00:00+00:00", "2026-01-01 09:00:00+00:00",
+                                 "2026-01-01 13:00:00.500000+00:00"]
+    assert _rejected(report) == [(5, "created_at", "today", "value is not a date"),
+                                 (6, "created_at", "Yesterday 10:32", "value is not a date")]

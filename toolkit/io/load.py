@@ -14,6 +14,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +36,7 @@ from toolkit.io.mapping import (
     sources,
     user_spec,
 )
-from toolkit.io.read import read_raw
+from toolkit.io.read import read_raw, unique_names
 from toolkit.io.report import REJECTED_COLUMNS, LoadReport
 from toolkit.schema import SCALES, SURVEYS, conform, empty, get_table
 from toolkit.validation import check_tz
@@ -225,6 +226,9 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
         return needed_columns(spec, names, extra)
 
     raw = read_raw(path, sheet=sheet, encoding=encoding, delimiter=delimiter, select=select)
+    if sheet is None and len(raw.sheets) > 1:
+        raw = _sheet_holding(raw, path, table, source, mapping, file, given)
+    raw = _header_below_groups(raw, table, source, mapping, file, given)
     spec, detected = picked.get("spec") or choose_spec(list(raw.frame.columns), table, source, mapping, file,
                                                         given)
     _apply_options(spec, given, raw.frame, file)
@@ -280,6 +284,54 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
         target.parent.mkdir(exist_ok=True)
         write_table(out, target, table=table, report=report)
     return out, report
+
+
+def _fits(columns, table: str, source, mapping, file: str, given: dict) -> bool:
+    """Whether a header reads as ``table``: a mapping is found and none of its required columns is missing."""
+    try:
+        spec, _ = choose_spec(list(columns), table, source, mapping, file, given)
+    except ToolkitError:
+        return False
+    spec.constants.update(given)
+    return missing_column_error(spec, columns, file=file) is None
+
+
+def _sheet_holding(raw, path, table: str, source, mapping, file: str, given: dict):
+    """The workbook's first sheet whose header reads as ``table`` (a summary or chart sheet often comes first);
+    ``raw`` (the first sheet with data) if it does, or if no sheet does."""
+    if _fits(raw.frame.columns, table, source, mapping, file, given):
+        return raw
+    for name in raw.sheets[1:]:
+        try:
+            other = read_raw(path, sheet=name)
+        except DataError:
+            continue  # an empty sheet
+        if _fits(other.frame.columns, table, source, mapping, file, given):
+            said = f"sheet {name!r}: the first sheet with data, {raw.sheets[0]!r}, does not hold a {table} table"
+            other.notes = [said if note == f"sheet {name!r}" else note for note in other.notes]
+            return other
+    return raw
+
+
+def _header_below_groups(raw, table: str, source, mapping, file: str, given: dict):
+    """``raw`` with its first row as the header when the header is a row of group names above the column names
+    ('Ticket, Ticket, Dates' above 'Id, Subject, Created at'), as reports with two header rows have; else ``raw``."""
+    if raw.format not in ("csv", "tsv", "xlsx") or not len(raw.frame) or \
+            _fits(raw.frame.columns, table, source, mapping, file, given):
+        return raw  # JSON and Parquet name their fields in each record
+    first = ["" if pd.isna(v) else str(v).strip() for v in raw.frame.iloc[0]]
+    names = unique_names(first)
+    if not _fits(names, table, source, mapping, file, given):
+        return raw
+    groups = ", ".join(dict.fromkeys(re.sub(r" \([0-9]+\)$", "", str(c)) for c in raw.frame.columns
+                                     if not str(c).startswith("(unnamed)")))
+    raw.frame = raw.frame.iloc[1:].set_axis(names, axis=1).reset_index(drop=True)
+    raw.notes = [n for n in raw.notes if not n.startswith("repeated column names numbered")]  # the groups' repeats
+    raw.notes.append(f"two header rows: the column names are on row {raw.row_numbers[0]}, below a row of group names "
+                     f"({groups[:80]}), which was skipped")
+    raw.row_numbers = raw.row_numbers[1:]
+    raw.rows_read -= 1
+    return raw
 
 
 def _apply_options(spec: Spec, given: dict, frame: pd.DataFrame, file: str) -> None:

@@ -444,6 +444,11 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), fi
             out[target] = _bools_any(src[found], opts, spec, target, rej, label)
             continue
         column = _coalesce(src[found])
+        if raw.format not in ("csv", "tsv", "xlsx") and column.dtype == object:  # JSON and Parquet hold lists
+            nested = column.map(lambda v: isinstance(v, list | dict | tuple | np.ndarray)).to_numpy(dtype=bool)
+            if nested.any():
+                rej.add(nested, label, column, "value is a list or an object, not a single value")
+                column = column.where(~nested)
         out[target] = _convert(column, kind, target, opts, spec, tz=tz, dayfirst=dayfirst, rej=rej, label=label,
                                notes=notes)
     n = len(src)
@@ -581,10 +586,14 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
         notes += [f"`{label}`: {m}" for m in more]
         for reason in reasons.dropna().unique():
             rej.add((reasons == reason).to_numpy(), label, column, reason)
-        return values
+        endless = values.notna() & ~np.isfinite(values)  # 'inf', 1e400: no duration or count
+        rej.add(endless.to_numpy(), label, column, "value is not a finite number")
+        if kind == "int":  # a count beyond 2**53 is no count (and no integer type holds it exactly)
+            rej.add((values.abs() >= 2**53).to_numpy(), label, column, "value is too large for a count")
+        return values.where(np.isfinite(values) & ((kind != "int") | (values.abs() < 2**53)))
     if kind == "bool":
-        true = opts.get("true", ["true", "yes", "y", "1", "t"])
-        false = opts.get("false", ["false", "no", "n", "0", "f"])
+        true = opts.get("true", TRUE_WORDS)
+        false = opts.get("false", FALSE_WORDS)
         values, bad = parse.parse_bools(column, true, false, opts.get("true_pattern"))
         if target in spec.unknown:
             values = values.where(~bad, bool(spec.unknown[target]))
@@ -594,15 +603,36 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
             values = ~values
             notes.append(f"`{target}` is the opposite of `{label}`")
         return values
+    if kind == "id" and not pd.api.types.is_numeric_dtype(column.dtype):
+        rounded = has & column.astype("str").str.strip().str.fullmatch(EXCEL_SCIENTIFIC, na=False)
+        rej.add(rounded.to_numpy(), label, column, "id written in scientific notation, as Excel shows long numbers "
+                "(its last digits are lost); export again without opening the file in Excel, or format the column "
+                "as text")
     if kind in ("id", "category") and pd.api.types.is_float_dtype(column.dtype):
         whole = column.dropna()
         if (whole == np.round(whole)).all():
-            return column.astype("Int64").astype("str").where(column.notna())
+            exact = column.isna() | (column.abs() < 2**53)  # beyond, a float holds no exact integer
+            text = column.where(exact).astype("Int64").astype("str").where(column.notna())
+            if not exact.all():
+                text[~exact] = column[~exact].map(lambda v: f"{v:.15G}")
+                if kind == "id":
+                    rej.add((~exact).to_numpy(), label, column, "id stored as a number too large to hold it exactly "
+                            "(its last digits are lost); export the ids as text")
+            return text
     if kind == "text" and opts.get("html"):
         return _strip_html(column)
     if column.dtype != object and not pd.api.types.is_string_dtype(column.dtype):
         return column.astype("str").where(column.notna())
     return column
+
+
+TRUE_WORDS = ["true", "yes", "y", "1", "t", "1.0", "ja", "oui", "sí", "si"]
+FALSE_WORDS = ["false", "no", "n", "0", "f", "0.0", "nee", "nein", "non"]
+"""Flags a mapping does not give words for: English, the 1.0/0.0 a float column is written as, and the yes/no of
+the languages our clients' tools export in (Dutch, German, French, Spanish)."""
+
+EXCEL_SCIENTIFIC = r"[0-9](?:[.,][0-9]+)?E\+[0-9]{2}"
+"""How Excel shows a long number it saved as text (``1.23457E+11``): an id written so has lost its last digits."""
 
 
 def _translate(column, has, target, spec, rej, label, notes, kind):

@@ -17,7 +17,18 @@ import pandas as pd
 from toolkit.schema import DATETIME_DTYPE
 
 # A string pattern without \s or \d, so pandas runs it in pyarrow (RE2) rather than Python's re.
-_OFFSET = r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9]| (?:UTC|GMT|utc|gmt))$"
+ZONE_NAMES = {"UTC": "+00:00", "GMT": "+00:00", "WET": "+00:00", "WEST": "+01:00", "CET": "+01:00", "CEST": "+02:00",
+              "MET": "+01:00", "MEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "EST": "-05:00", "EDT": "-04:00",
+              "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00", "PST": "-08:00", "PDT": "-07:00", "AKST": "-09:00",
+              "AKDT": "-08:00", "HST": "-10:00", "JST": "+09:00", "KST": "+09:00", "AEST": "+10:00",
+              "AEDT": "+11:00", "NZST": "+12:00", "NZDT": "+13:00"}
+"""Time-zone abbreviations exports write after a time ('10:00 CET'), with their UTC offsets. Names that mean two
+zones (CST: US Central or China; IST: India, Ireland or Israel; BST: British Summer or Bangladesh) are left out, so
+such times are rejected rather than guessed."""
+_NAMED = " (?:" + "|".join(ZONE_NAMES) + "|utc|gmt)$"
+# An offset after a time: +01:00, +0100, or the hours alone (+01, ISO 8601 allows it; only after a time, as a date
+# ends in -01 too).
+_OFFSET = r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9]|:[0-9][0-9](?:\.[0-9]+)?[+-][0-9][0-9]|" + _NAMED + ")"
 # Excel's day 0 is 1899-12-30 (it counts 1900 as a leap year); serials 20000-80000 are 1954-2119.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
@@ -61,6 +72,8 @@ _ISO = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[T ]|$)"
 _YMD = r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})(.*)$"
 # Dates written 03/04/2026, 3.4.26 or 03-04-2026: day/month order decided once per column.
 _DMY = r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})(?:[^0-9]|$)"
+# A time of day without a date ("10:00", "9:30:15 PM"): dateutil would put it on today's date.
+_TIME_ONLY = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)? ?(?:[AaPp]\.?[Mm]\.?)?"
 FUTURE_DAYS = 366
 """A date more than this many days after the load is a typo (a wrong year), and its row is rejected."""
 EARLIEST = pd.Timestamp("1970-01-01", tz="UTC")
@@ -119,12 +132,28 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
         todo &= ~(numbers.notna() & ~compact)
     if text is not None and todo.any():
         todo_text = text[todo]
+        time_only = todo_text.str.fullmatch(_TIME_ONLY, na=False)
+        if time_only.any() and not date_format:
+            reasons[time_only[time_only].index] = "value is a time of day without a date"
+            todo_text = todo_text[~time_only]
+        # 'today' or 'now' means the day the file was exported, which the file does not say; numpy would read it
+        # as the moment it is loaded. Not a date, as 'yesterday' is not.
+        relative = todo_text.str.lower().str.fullmatch(r"(?:today|now|tomorrow)(?:[ ,].*)?", na=False)
+        todo_text = todo_text[~relative]
         order, wrong = _day_month_order(todo_text, date_format, dayfirst, notes)
         reasons[wrong.index[wrong.notna()]] = wrong.dropna()
         todo_text = todo_text[wrong.isna()]
         with_offset = todo_text.str.contains(_OFFSET, na=False)
         if with_offset.any():
-            cleaned = todo_text[with_offset].str.replace(r" (?:UTC|GMT|utc|gmt)$", "+00:00", regex=True)
+            cleaned = todo_text[with_offset]
+            named = cleaned.str.contains(_NAMED, na=False)
+            if named.any():
+                zone = cleaned[named].str.extract(r" ([A-Za-z]+)$")[0].str.upper()
+                cleaned[named] = cleaned[named].str.replace(_NAMED, "", regex=True) + zone.map(ZONE_NAMES)
+                shown = ", ".join(sorted(set(zone) - {"UTC", "GMT"}))
+                if shown:
+                    notes.append(f"{int((~zone.isin(['UTC', 'GMT'])).sum())} times written with a zone name ({shown}) "
+                                 "read at that zone's offset from UTC")
             out[cleaned.index] = _to_datetime(cleaned, utc=True, date_format=date_format, dayfirst=order,
                                               notes=notes).astype(DATETIME_DTYPE)
         naive_text = todo_text[~with_offset]
@@ -223,7 +252,11 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
             iso_text[ymd.index[ymd[0].notna()]] = (ymd[0] + "-" + ymd[1] + "-" + ymd[2] + ymd[3].fillna("")).dropna()
         iso = text.str.contains(_ISO, na=False) | slashed
         if iso.any():
-            result[iso] = _as_us(pd.to_datetime(iso_text[iso], errors="coerce", utc=utc, format="ISO8601"), utc)
+            try:
+                parsed = pd.to_datetime(iso_text[iso], errors="coerce", utc=utc, format="ISO8601")
+            except ValueError:  # an offset among naive times that the offset test missed: those are not read
+                parsed = iso_text[iso].map(lambda v: _naive_iso(v) if not utc else pd.NaT)
+            result[iso] = _as_us(parsed, utc)
         rest = text[~iso]
     if not len(rest):
         return result
@@ -264,6 +297,12 @@ def one_by_one_note(count: int, example: str, dayfirst: bool) -> str:
     """The note on a column's dates that another format than the rest's made the parser read one by one."""
     return (f"{count} dates were written in another format than the rest and were read one by one (e.g. "
             f"{example!r}; {'day' if dayfirst else 'month'} first, as decided for the column)")
+
+
+def _naive_iso(value: str):
+    """One ISO 8601 time without an offset, or NaT (a time with an offset cannot join naive ones)."""
+    stamp = pd.to_datetime(value, errors="coerce", format="ISO8601")
+    return pd.NaT if stamp is pd.NaT or stamp.tzinfo is not None else stamp
 
 
 def _as_us(values: pd.Series, utc: bool) -> pd.Series:
@@ -351,12 +390,19 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, list[str]]:
         again = pd.to_numeric(cleaned.where(cleaned.str.fullmatch(r"[+-]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")),
                               errors="coerce")
         against = point if decimal_comma else comma
-        if n_comma and n_point:
+        # The column's grouping mark anywhere but between groups of three digits is the other convention's decimal
+        # mark ('.5' or '1.2E+05' in a decimal-comma column): never dropped as a thousands separator.
+        grouping = "." if decimal_comma else ","
+        grouped = t.str.fullmatch(rf"[+-]?[0-9]{{1,3}}(?:\{grouping}[0-9]{{3}})+(?:[^0-9{grouping}][0-9]*)?")
+        misplaced = t.str.contains(grouping, regex=False) & ~grouped
+        mixed = (against | misplaced) if n_comma and n_point else misplaced
+        if mixed.any():
             mark, other = ("comma", "point") if decimal_comma else ("point", "comma")
-            example = t[comma if decimal_comma else point].iloc[0]
-            reasons[against[against].index] = (f"number written with a decimal {other}, but this column uses a "
-                                               f"decimal {mark} (e.g. {example!r}); the two are mixed")
-            again[against] = np.nan
+            proof = comma if decimal_comma else point
+            example = f" (e.g. {t[proof].iloc[0]!r})" if proof.any() else ""
+            reasons[mixed[mixed].index] = (f"number written with a decimal {other}, but this column uses a "
+                                           f"decimal {mark}{example}; the two are mixed")
+            again[mixed] = np.nan
         changed = again.notna() & (cleaned != t)
         values = values.copy()
         values[again.index] = again.where(again.notna(), values[again.index])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import gzip
 import io
 import itertools
@@ -25,6 +26,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +57,7 @@ class RawTable:
     Parquet and JSON); ``row_numbers`` gives each row's number in the file;
     ``rejected`` lists rows dropped while reading (row, column, value, reason);
     ``rows_read`` counts data rows, the dropped ones included; ``skipped`` names columns left
-    unread because ``select`` did not ask for them.
+    unread because ``select`` did not ask for them; ``sheets`` names a workbook's sheets, the one read first.
     """
 
     file: str
@@ -68,6 +70,7 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
     rows_read: int = 0
     skipped: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
 
 
 def read_raw(path: str | os.PathLike, *, sheet: str | int | None = None, encoding: str | None = None,
@@ -132,23 +135,31 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise DataError(f"the gzip file is damaged ({exc})", file=file, fix="compress or export it again") from None
         return read_bytes(data, file=file, suffix=suffix, sheet=sheet, encoding=encoding, delimiter=delimiter,
                           select=select)
     if data[:4] == b"PK\x03\x04":
+        members = _zip_members(data)
+        if members is not None:
+            return _read_zip(data, members, file=file, sheet=sheet, encoding=encoding, delimiter=delimiter,
+                             select=select)
         return _read_xlsx(data, file=file, sheet=sheet)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        if "EncryptedPackage".encode("utf-16-le") in data:  # Office keeps a password-protected .xlsx in this container
+            raise DataError("this Excel workbook is protected with a password", file=file,
+                            fix="open it in Excel, remove the password (File > Info > Protect Workbook) and save it "
+                                "again as .xlsx, or export CSV")
         raise DataError("this is an old binary Excel (.xls) file", file=file,
                         fix="open it in Excel and save as .xlsx or CSV (UTF-8)")
     if data[:4] == b"PAR1":
         return _read_parquet(data, file=file)
-    text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding)
+    text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding, repair=True)
     try:
         raw = _read_text(decoded, file=file, suffix=suffix, delimiter=delimiter, select=select)
     except UnicodeDecodeError:
         # Only the start was checked (a full check costs seconds on big files); invalid UTF-8 further in.
-        text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding, full=True)
+        text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding, full=True, repair=True)
         raw = _read_text(decoded, file=file, suffix=suffix, delimiter=delimiter, select=select)
     raw.encoding = text_encoding
     raw.notes = notes + raw.notes
@@ -157,6 +168,13 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
 
 def _read_text(data: bytes, *, file: str, suffix: str, delimiter: str | None, select=None) -> RawTable:
     head = data[:4096].lstrip()
+    markup = head[:200].lower()
+    if markup.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        what = ("an Excel 2003 XML spreadsheet" if b"urn:schemas-microsoft-com:office:spreadsheet" in head
+                else "an XML file" if markup.startswith(b"<?xml") else "a web page (HTML)")
+        why = " (some tools save an HTML table under an .xls name)" if what.endswith("(HTML)") else ""
+        raise DataError(f"this is {what}, not a CSV, Excel workbook or JSON export{why}", file=file,
+                        fix="open it in Excel and save it as .xlsx or CSV (UTF-8), or export CSV from the tool")
     if suffix in ("json", "jsonl", "ndjson") or head[:1] in (b"{", b"["):
         return _read_json(data, file=file)
     return _read_csv(data, file=file, delimiter=delimiter, select=select)
@@ -164,8 +182,13 @@ def _read_text(data: bytes, *, file: str, suffix: str, delimiter: str | None, se
 
 # --- encodings ---------------------------------------------------------------------------------------------------
 
-def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False) -> tuple[str, bytes, list[str]]:
+def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False,
+            repair: bool = False) -> tuple[str, bytes, list[str]]:
     """Return (encoding name, UTF-8 bytes without BOM, notes).
+
+    With ``repair`` (the pandas reader, which parses the bytes returned), a few NUL bytes are removed and a file
+    mixing UTF-8 and legacy lines is decoded line by line; without it (a caller that reads the file itself, as
+    the Spark reader does) such files are refused or decoded as one encoding, as the returned bytes are not used.
 
     Unless ``full``, only the first megabyte is checked for UTF-8; the parsers raise
     UnicodeDecodeError if invalid bytes come later, and the caller then asks again with ``full``.
@@ -181,8 +204,12 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False)
         if _valid_utf8(data if full else data[:SAMPLE_BYTES], final=full):
             return "utf-8-sig", data, []
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        notes = ["encoding UTF-16 (Excel 'Unicode text')"]
+        if len(data) % 2:  # half a character at the end: the file was cut off
+            data = data[:-1]
+            notes.append("the file ends in half a character (cut off?); that last byte was dropped")
         try:
-            return "utf-16", data.decode("utf-16").encode("utf-8"), ["encoding UTF-16 (Excel 'Unicode text')"]
+            return "utf-16", data.decode("utf-16").encode("utf-8"), notes
         except UnicodeDecodeError:
             pass
     sample = data[:SAMPLE_BYTES]
@@ -192,12 +219,35 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False)
             return wide, data.decode(wide).encode("utf-8"), [f"encoding {wide.upper()} without a byte-order mark"]
         except UnicodeDecodeError:
             pass
-    if b"\x00" in sample:
-        raise DataError("this looks like a binary file, not a text export (it contains NUL bytes)", file=file,
-                        fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
+    if b"\x00" in (data if repair else sample):
+        # A few NUL bytes in text (a database's string terminators) are no data; many, or other control bytes
+        # besides, make a binary file.
+        stripped = data.replace(b"\x00", b"")
+        nuls = len(data) - len(stripped)
+        if not repair or nuls > len(data) // 20 or _binaryish(stripped[:SAMPLE_BYTES]):
+            raise DataError("this looks like a binary file, not a text export (it contains NUL bytes)", file=file,
+                            fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
+        name, text, notes = _decode(stripped, file=file, encoding=None, full=full, repair=True)
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        return name, text, [f"{nuls} NUL byte{'s' if nuls > 1 else ''} (\\0, never text) removed, the first on line "
+                            f"{line}", *notes]
     if _valid_utf8(data if full else sample, final=full or len(data) <= SAMPLE_BYTES):
         return "utf-8", data, []
     from charset_normalizer import from_bytes
+
+    mixed = _utf8_lines_and_others(data) if repair else None
+    if mixed is not None:
+        decoded, others = mixed
+        legacy = from_bytes(b"".join(others)[:SAMPLE_BYTES],
+                            cp_isolation=["cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850"]).best()
+        name = legacy.encoding if legacy is not None else "cp1252"
+        converted = iter([line.decode(name, errors="replace") for line in others])
+        text = "".join(line if line is not None else next(converted) for line in decoded)
+        first = decoded.index(None)
+        example = others[0].decode(name, errors="replace").strip()[:60]
+        return "utf-8", text.encode("utf-8"), [
+            f"encoding UTF-8, but {len(others)} line{'s' if len(others) > 1 else ''} in {name} (the file mixes "
+            f"two encodings; each line read in its own, e.g. line {first + 1}: {example!r})"]
 
     # Look where UTF-8 fails as well as at the start, so a lone 'é' deep in the file is seen.
     bad = _first_invalid_utf8(data)
@@ -214,6 +264,29 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False)
     if "\ufffd" in text:
         notes.append(f"{text.count(chr(0xFFFD))} characters could not be decoded and were replaced by '\ufffd'")
     return name, text.encode("utf-8"), notes
+
+
+def _utf8_lines_and_others(data: bytes) -> tuple[list[str | None], list[bytes]] | None:
+    """Split a file that mixes encodings line by line: each line decoded if it is UTF-8 (None if not), and the
+    lines that are not; None when no line holds a UTF-8 character beyond ASCII (a file in one legacy encoding).
+
+    Exports pasted together from two tools (or rows added in Excel) mix UTF-8 lines and, say, cp1252 lines;
+    decoding the whole file as either garbles the other's accents ('café' read as cp1252 is 'cafÃ©').
+    """
+    valid = data.decode("utf-8", errors="ignore")
+    if valid.isascii():
+        return None
+    decoded: list[str | None] = []
+    others: list[bytes] = []
+    for line in data.splitlines(keepends=True):  # only files that are not valid UTF-8 come here
+        try:
+            decoded.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            decoded.append(None)
+            others.append(line)
+    if not any(text is not None and not text.isascii() for text in decoded):
+        return None
+    return decoded, others
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -327,6 +400,22 @@ def repeated_names_note(header: list[str]) -> list[str]:
     return [f"repeated column names numbered: {', '.join(repeated)}"] if repeated else []
 
 
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+"""Zero-width spaces, joiners and byte-order marks: copied in with header names from web pages and other tools,
+they make ``Id`` and ``\u200bId`` look the same but not match."""
+
+
+def visible_names(header: list[str]) -> tuple[list[str], str | None]:
+    """Header names without surrounding spaces and invisible characters, and a note naming those that had any."""
+    cleaned = [_INVISIBLE.sub("", h).strip() for h in header]
+    # a second byte-order mark before the first name, as some tools add, is not worth a note
+    said = [c for h, c in zip(header, cleaned, strict=True) if _INVISIBLE.search(h.strip().lstrip("\ufeff"))]
+    if not said:
+        return cleaned, None
+    return cleaned, (f"invisible characters (zero-width spaces or joiners) removed from {len(said)} header "
+                     f"name{'s' if len(said) > 1 else ''}: {', '.join(f'`{c}`' for c in said[:5])}")
+
+
 def unique_names(names: list[str]) -> list[str]:
     """Make header names unique: a second ``Labels`` becomes ``Labels (2)`` (Jira repeats columns)."""
     seen: dict[str, int] = {}
@@ -368,7 +457,8 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
                                  delimiter=delimiter))
     except (csv.Error, StopIteration):
         header = []
-    header = [h.strip().strip("\ufeff").strip() for h in header]  # a second byte-order mark, as some tools add
+    header, note = visible_names(header)
+    notes += [note] if note else []
     if not header or not any(header):
         raise DataError("the file has no header row", file=file,
                         fix="export with column names in the first row")
@@ -385,7 +475,7 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
         frame = frame[keep]
         return _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header,
-                           crlf=b"\r\n" in data)
+                           crlf=b"\r\n" in data, excel_text=b'="' in data)
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
@@ -402,22 +492,42 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
         frame = frame[keep]
     return _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header,
-                       crlf=b"\r\n" in data)
+                       crlf=b"\r\n" in data, excel_text=b'="' in data)
 
 
 def _finish_csv(file, frame, numbers, rejected, delimiter, notes, names, wanted, keep, header, *,
-                crlf: bool = False) -> RawTable:
+                crlf: bool = False, excel_text: bool = False) -> RawTable:
     if crlf:  # a line break inside a quoted field reads as "\n", as Spark's reader gives it, whatever the file's
         for name in frame.columns:
             values = frame[name]
             broken = values.str.contains("\r\n", regex=False, na=False)
             if broken.any():
                 frame[name] = values.where(~broken, values.str.replace("\r\n", "\n", regex=False))
+    if excel_text:
+        frame, note = _unwrap_excel_text(frame)
+        notes += [note] if note else []
     raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="csv" if delimiter != "\t" else "tsv",
                    delimiter=delimiter, notes=notes, skipped=[n for n in names if n not in wanted])
     raw.rows_read = len(frame) + sum(len(r) for r in rejected)
     _drop_unusable(raw, [header[names.index(k)] for k in keep], rejected)
     return raw
+
+
+def _unwrap_excel_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """Values written as Excel text formulas (``="00123"``, so that Excel keeps leading zeros) as their text."""
+    count, columns = 0, []
+    for name in frame.columns:
+        column = frame[name]
+        found = column.str.fullmatch(r'="[^"]*"', na=False) if pd.api.types.is_string_dtype(column.dtype) or \
+            column.dtype == object else None
+        if found is not None and found.any():
+            frame[name] = column.where(~found, column.str.slice(2, -1))
+            count += int(found.sum())
+            columns.append(f"`{name}`")
+    if not count:
+        return frame, None
+    return frame, (f"{count} values written as Excel text formulas (e.g. =\"00123\", which keeps leading zeros) read "
+                   f"as their text, in {', '.join(columns[:5])}{' …' if len(columns) > 5 else ''}")
 
 
 def _quotes_well_formed(data: bytes, delimiter: str, width: int) -> bool:
@@ -485,10 +595,14 @@ def _csv_records(text: str, delimiter: str, width: int):
         first = pos[0]
         try:
             fields = next(reader)
-            if fields and len(fields) != width and pos[0] - first > 1:
+            over = lines[first + 1:pos[0]]
+            if fields and len(fields) != width and pos[0] - first > 1 and (
+                    width <= 2 or any(_holds_a_record(line, delimiter, width) for line in over)):
+                # a stray quote closed in a later record; a quoted field over lines that are no records of their
+                # own is a real line break in a row of the wrong width (rejected as such, one record)
                 raise csv.Error(f"a quoted field runs over {pos[0] - first} lines into a record of {len(fields)} "
                                 f"fields, the header has {width}")
-            swallowed = next((first + 1 + i for i, line in enumerate(lines[first + 1:pos[0]])
+            swallowed = next((first + 1 + i for i, line in enumerate(over)
                               if _holds_a_record(line, delimiter, width)), None)
             if fields and swallowed is not None:
                 raise csv.Error(f"a quoted field runs over line {swallowed + 1}, which holds a whole record of its "
@@ -569,6 +683,28 @@ def ragged_reason(fields: int, width: int) -> str:
     return f"row has {fields} fields, the header has {width} (an unquoted delimiter or a broken quote)"
 
 
+_SUMMARY = re.compile(r"(?:grand\s+|sub-?)?(?:totals?|sum|summe|gesamt|totaal|average|avg|count)\s*(?:$|[:(=0-9])",
+                      re.IGNORECASE)
+"""The first value of a footer row that reports tools add below the records ('Total', 'Grand total: 3 tickets'); not
+a subject that starts with the word ('Total outage in EU')."""
+
+
+def _summary_rows(frame: pd.DataFrame, blank: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Footer rows at the end (below the last record, blank rows aside): fewer values than a record and the first
+    one a total, sum, average or count. Returns the mask and each such row's first value."""
+    mask = np.zeros(len(frame), dtype=bool)
+    said = []
+    for i in range(len(frame) - 1, max(-1, len(frame) - 6), -1):  # a footer is a line or two, never more than five
+        if blank[i]:
+            continue
+        values = [str(v).strip() for v in frame.iloc[i] if not pd.isna(v) and str(v).strip()]
+        if not values or len(values) >= frame.shape[1] or not _SUMMARY.match(values[0]):
+            break
+        mask[i] = True
+        said.insert(0, values[0][:80])
+    return mask, said
+
+
 def _drop_unusable(raw: RawTable, header: list[str], rejected: list[pd.DataFrame]) -> None:
     """Reject blank rows and header rows repeated mid-file (concatenated exports), in place."""
     frame = raw.frame
@@ -600,7 +736,11 @@ def _drop_unusable(raw: RawTable, header: list[str], rejected: list[pd.DataFrame
             if mask.any():
                 rejected.append(pd.DataFrame({"row": raw.row_numbers[mask], "column": "", "value": "",
                                               "reason": reason}))
-        keep = ~(all_blank | repeated)
+        summary, said = _summary_rows(frame, all_blank)
+        if summary.any():
+            rejected.append(pd.DataFrame({"row": raw.row_numbers[summary], "column": "", "value": said,
+                                          "reason": "summary row at the end of the export (a total, not a record)"}))
+        keep = ~(all_blank | repeated | summary)
         if not keep.all():
             raw.frame = frame[keep].reset_index(drop=True)
             raw.row_numbers = raw.row_numbers[keep]
@@ -631,34 +771,44 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
     except (KeyError, IndexError):
         raise DataError(f"there is no sheet {sheet!r}", file=file,
                         fix=f"use one of {', '.join(repr(n) for n in book.sheetnames)}") from None
-    rows = ws.iter_rows(values_only=True)
-    empty, first = 0, []
-    for values in rows:  # leading empty rows
-        if _filled(values):
-            first = [values, *itertools.islice(rows, MAX_LINES_ABOVE_HEADER + 20)]
-            break
-        empty += 1
-    if not first:
-        raise DataError(f"the sheet {ws.title!r} is empty", file=file, fix="choose the sheet that holds the data")
-    filled = [_filled(values) for values in first]
-    # a title block above the header ("Tickets export - Acme"): the header is the first row as wide as its rows
-    start = next((i for i in range(min(len(first), MAX_LINES_ABOVE_HEADER + 1))
-                  if filled[i] and is_header(filled[i], [n for n in filled[i + 1:] if n][:20])), 0)
-    header, header_row = [("" if v is None else str(v)).strip() for v in first[start]], empty + start + 1
-    title = "; ".join(f"'{' '.join(str(v).strip() for v in values if v is not None and str(v).strip())[:80]}'"
-                      for values, n in zip(first[:start], filled[:start], strict=True) if n)
-    rows = itertools.chain(first[start + 1:], rows)
-    while header and not header[-1]:
-        header.pop()
-    names = unique_names(header)
-    width = len(names)
-    body = [list(v[:width]) + [None] * (width - len(v[:width])) for v in rows]
+    import xml.etree.ElementTree as ET
+
+    try:  # read-only mode parses the sheet's XML while the rows are read: damage shows here, not on opening
+        rows = ws.iter_rows(values_only=True)
+        empty, first = 0, []
+        for values in rows:  # leading empty rows
+            if _filled(values):
+                first = [values, *itertools.islice(rows, MAX_LINES_ABOVE_HEADER + 20)]
+                break
+            empty += 1
+        if not first:
+            raise DataError(f"the sheet {ws.title!r} is empty", file=file, fix="choose the sheet that holds the data")
+        filled = [_filled(values) for values in first]
+        # a title block above the header ("Tickets export - Acme"): the header is the first row as wide as its rows
+        start = next((i for i in range(min(len(first), MAX_LINES_ABOVE_HEADER + 1))
+                      if filled[i] and is_header(filled[i], [n for n in filled[i + 1:] if n][:20])), 0)
+        header, header_row = [("" if v is None else str(v)).strip() for v in first[start]], empty + start + 1
+        title = "; ".join(f"'{' '.join(str(v).strip() for v in values if v is not None and str(v).strip())[:80]}'"
+                          for values, n in zip(first[:start], filled[:start], strict=True) if n)
+        rows = itertools.chain(first[start + 1:], rows)
+        header, note = visible_names(header)
+        while header and not header[-1]:
+            header.pop()
+        names = unique_names(header)
+        width = len(names)
+        body = [list(v[:width]) + [None] * (width - len(v[:width])) for v in rows]
+    except DataError:
+        raise
+    except (ET.ParseError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise DataError(f"the sheet {ws.title!r} cannot be read, its XML is damaged ({exc})", file=file,
+                        fix="open it in Excel and save it again as .xlsx, or export CSV") from None
     book.close()
     while body and all(v is None or (isinstance(v, str) and not v.strip()) for v in body[-1]):
         body.pop()  # Excel keeps formatted but empty rows at the end of a sheet
     sheet_path = getattr(ws, "_worksheet_path", None)
     formulas, merged = _sheet_formulas_and_merges(data, sheet_path) if sheet_path else ([], [])
     notes = [f"sheet {ws.title!r}"] if len(book.sheetnames) > 1 else []
+    notes += [note] if note else []
     if title:
         notes.append(f"{start} row{'s' if start > 1 else ''} above the header skipped: {title}")
     notes += _fill_merged(body, merged, header_row, width)
@@ -670,9 +820,45 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
     frame = pd.DataFrame(body, columns=names, dtype=object)
     frame = frame.apply(_excel_text)
     numbers = np.arange(header_row + 1, header_row + 1 + len(frame))
-    raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="xlsx", notes=notes)
+    raw = RawTable(file=file, frame=frame, row_numbers=numbers, format="xlsx", notes=notes,
+                   sheets=[ws.title] + [name for name in book.sheetnames if name != ws.title])
     raw.rows_read = len(frame)
     _drop_unusable(raw, header, [])
+    return raw
+
+
+def _zip_members(data: bytes) -> list[str] | None:
+    """The files in a zip archive that is not an Excel workbook (an export sent zipped); None for a workbook or a
+    damaged archive (the workbook reader then says what is wrong)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "xl/workbook.xml" in names or "[Content_Types].xml" in names:
+        return None
+    return [n for n in names if not n.endswith("/") and not n.startswith("__MACOSX/")
+            and not Path(n).name.startswith(".")]
+
+
+def _read_zip(data: bytes, members: list[str], *, file: str, sheet, encoding, delimiter, select) -> RawTable:
+    """The one export inside a zip archive, read as if it were the file given."""
+    if len(members) != 1:
+        shown = ", ".join(repr(m) for m in members[:8]) + (" …" if len(members) > 8 else "")
+        raise DataError(f"this is a zip archive holding {len(members)} files ({shown or 'none'}), not one export",
+                        file=file, fix="unzip it and pass the file that holds the data")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        try:
+            inner = archive.read(members[0])
+        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:  # damaged or encrypted
+            raise DataError(f"the zip archive cannot be unpacked ({exc})", file=file,
+                            fix="unzip it yourself and pass the file inside") from None
+    if inner[:4] == b"PK\x03\x04" and _zip_members(inner) is not None:  # never unpack without end
+        raise DataError(f"this zip archive holds another zip archive ({members[0]!r})", file=file,
+                        fix="unzip both and pass the file inside")
+    raw = read_bytes(inner, file=file, suffix=_suffix(members[0]), sheet=sheet, encoding=encoding,
+                     delimiter=delimiter, select=select)
+    raw.notes.insert(0, f"read {members[0]!r} from the zip archive")
     return raw
 
 
@@ -720,8 +906,8 @@ def _fill_merged(body: list[list], merged: list[str], header_row: int, width: in
     """Give every cell of a merged range the value shown for it (the top-left cell's), in place; say so."""
     filled = []
     for ref in merged:
-        if ":" not in ref:
-            continue
+        if not re.fullmatch(r"[A-Z]+[0-9]+:[A-Z]+[0-9]+", ref):
+            continue  # a single cell, whole rows or columns ('2:3'), or damage: nothing to fill
         (r1, c1), (r2, c2) = (_cell(x) for x in ref.split(":"))
         first = r1 - header_row - 1
         if first < 0 or first >= len(body) or c1 >= width:
@@ -743,10 +929,16 @@ def _excel_text(col: pd.Series) -> pd.Series:
     def one(v):
         if v is None:
             return np.nan
-        if isinstance(v, pd.Timestamp | np.datetime64) or hasattr(v, "isoformat"):
-            return v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
+        if isinstance(v, datetime.datetime):
+            return v.isoformat(sep=" ")
+        if isinstance(v, datetime.date | datetime.time):  # a time-only cell (a time of day, or a duration < 1 day)
+            return v.isoformat()
+        if isinstance(v, datetime.timedelta):  # a duration cell formatted [h]:mm:ss
+            sign, seconds = "-" if v < datetime.timedelta(0) else "", abs(int(v.total_seconds()))
+            return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
         if isinstance(v, float) and v.is_integer():
-            return str(int(v))
+            # beyond 2**53 a float holds no exact integer: say it as Excel shows it, not as made-up digits
+            return str(int(v)) if abs(v) < 2**53 else f"{v:.15G}"
         return str(v)
     return col.map(one).astype("str")
 
@@ -773,8 +965,12 @@ MAX_JSON_DEPTH = 100
 """Records nested deeper than this are rejected (no export nests that deep; deeper would exhaust the stack)."""
 
 
+_SINGER_MESSAGE = _Unusable("a Singer SCHEMA/STATE message")
+"""What :func:`_unwrap` gives for a Singer message that is not a record (skipped and said, not rejected)."""
+
+
 def _unwrap(record):
-    """Airbyte and Singer wrap each record; return the record itself (None for Singer SCHEMA/STATE).
+    """Airbyte and Singer wrap each record; return the record itself (:data:`_SINGER_MESSAGE` for Singer SCHEMA/STATE).
 
     An Airbyte record whose ``_airbyte_data`` text is not a JSON object comes back as :class:`_Unusable`.
     """
@@ -791,7 +987,7 @@ def _unwrap(record):
             return record["record"]
         if record.get("type") in ("SCHEMA", "STATE", "ACTIVATE_VERSION") and "stream" in record or \
                 record.get("type") == "STATE":
-            return None
+            return _SINGER_MESSAGE
     return record
 
 
@@ -813,6 +1009,18 @@ def _depth(value, limit: int) -> bool:
     return False
 
 
+def _json_lines(text: str) -> bool:
+    """Whether text that is not one JSON document is JSON lines: one of its first lines is a JSON object on its
+    own (a pretty-printed document's lines are not)."""
+    for line in [line for line in text.splitlines()[:50] if line.strip()][:5]:
+        try:
+            if isinstance(json.loads(line.lstrip("\ufeff")), dict):
+                return True
+        except (json.JSONDecodeError, RecursionError):
+            continue
+    return False
+
+
 def _read_json(data: bytes, *, file: str) -> RawTable:
     text = data.decode("utf-8")
     records: list = []
@@ -824,8 +1032,14 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
     except RecursionError:
         raise DataError("the JSON is nested too deeply to be an export (thousands of levels)",
                         file=file, fix="export the records as a JSON array of objects or JSON lines") from None
-    except json.JSONDecodeError:
-        lines = True
+    except json.JSONDecodeError as exc:
+        lines = _json_lines(text)
+        if not lines:  # one document (its first line is no record on its own), broken
+            cut = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+            raise DataError(f"the file is not valid JSON or JSON lines ({exc})"
+                            + ("; it stops before the JSON is complete: the file was cut off" if cut else ""),
+                            file=file, fix="download or export it again" if cut else
+                            "export as JSON (an array of objects) or JSON lines (one object per line)") from None
     if not lines:
         if isinstance(whole, dict) and isinstance(whole.get("_embedded"), dict):
             whole = whole["_embedded"]  # HAL-style APIs (Help Scout) put the records one level down
@@ -843,7 +1057,7 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
             if not line.strip():
                 continue
             try:
-                records.append(json.loads(line))
+                records.append(json.loads(line.lstrip("\ufeff")))  # files joined with `cat` keep their BOMs
                 numbers.append(i)
             except (json.JSONDecodeError, RecursionError) as exc:
                 bad_rows.append(i)
@@ -857,13 +1071,14 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
                             rows=bad_rows[:5], total=len(bad_rows),
                             fix="export as JSON (an array of objects) or JSON lines (one object per line)")
     unwrapped = [_unwrap(r) for r in records]
-    skipped = sum(r is None for r in unwrapped)
-    unusable = [(numbers[i], str(r)) for i, r in enumerate(unwrapped) if isinstance(r, _Unusable)]
+    skipped = sum(r is _SINGER_MESSAGE for r in unwrapped)
+    unusable = [(numbers[i], str(r)) for i, r in enumerate(unwrapped)
+                if isinstance(r, _Unusable) and r is not _SINGER_MESSAGE]
     deep = [numbers[i] for i, r in enumerate(unwrapped) if isinstance(r, dict) and _depth(r, MAX_JSON_DEPTH)]
     deep_set = set(deep)
     keep = [i for i, r in enumerate(unwrapped) if isinstance(r, dict) and numbers[i] not in deep_set]
     not_objects = [numbers[i] for i, r in enumerate(unwrapped)
-                   if r is not None and not isinstance(r, dict) and not isinstance(r, _Unusable)]
+                   if not isinstance(r, dict) and not isinstance(r, _Unusable)]  # null, a number, a list
     records = [unwrapped[i] for i in keep]
     numbers = [numbers[i] for i in keep]
     if not records and (unusable or deep or not_objects):
@@ -871,6 +1086,9 @@ def _read_json(data: bytes, *, file: str) -> RawTable:
                else "not a JSON object")
         raise DataError(f"none of the {len(unwrapped)} records can be used (the first: {why})", file=file,
                         fix="export the records again as JSON objects, one per record")
+    if not any(records) and not (unusable or deep or not_objects):  # [] or {"tickets": []} or [{}, {}]
+        raise DataError(f"the JSON holds no records{' with any fields' if records else ''}", file=file,
+                        fix="check the export's filters and date range, and export again")
     frame = pd.json_normalize(records, sep=".") if records else pd.DataFrame()
     frame.columns = unique_names([str(c) for c in frame.columns])
     raw = RawTable(file=file, frame=frame, row_numbers=np.asarray(numbers, dtype=np.int64),
