@@ -269,3 +269,20 @@ def test_a_parquet_folders_rows_are_numbered_file_after_file_in_name_order(spark
     assert raw.rows_read == 1_000
     assert got["_row"].tolist() == list(range(1, 1_001))
     assert got["ticket_id"].tolist() == frame["ticket_id"].tolist()
+
+
+def test_ids_and_values_are_compared_as_pandas_compares_them(spark, tmp_path):
+    # ' 12 ' and '12.0' are ticket 12 once conformed (the later row is the duplicate); 'Solved' with a
+    # non-breaking space is the status solved
+    path = tmp_path / "spaced.csv"
+    path.write_text("ticket_id,created_at,status,channel,subject\n 12 ,2026-01-01,open,email,a\n"
+                    "12.0,2026-01-02,Solved\u00a0,email,b\n13,2026-01-03,Solved\u00a0,email,c\n"
+                    '14,"Thu, 01 Jan 2026 10:00:00 +0100",open,email,d\n', encoding="utf-8")
+    expected, expected_report = pandas_load(path, tmp_path, source="generic")
+    got, report = spark_load(spark, path, tmp_path, source="generic")
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert report.rejected[["row", "reason"]].to_dict("records") == [
+        {"row": 3, "reason": "duplicate ticket_id (the first occurrence is kept)"}]
+    assert got["status"].tolist() == ["open", "solved", "open"]
+    assert got["created_at"].iloc[-1] == pd.Timestamp("2026-01-01 09:00", tz="UTC")

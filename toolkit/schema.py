@@ -439,7 +439,7 @@ class _Conformer:
         if self.spec.key:
             key = result[self.spec.key]
             dup = key.notna() & key.duplicated(keep="first") & ~self.bad
-            self._reject(dup, self.spec.key, key, f"duplicate {self.spec.key} (the first occurrence is kept)")
+            self._reject(dup, self.spec.key, key, first_kept_reason(self.spec.key))
         kept = result[~self.bad].reset_index(drop=True)
         rejected = (pd.concat(self.rejections, ignore_index=True).sort_values("row", kind="stable")
                     .reset_index(drop=True) if self.rejections else pd.DataFrame(columns=REJECTED_COLUMNS))
@@ -641,3 +641,8 @@ def data_model_markdown() -> str:
         if spec.notes:
             lines.append("")
     return "\n".join(lines)
+
+
+def first_kept_reason(key: str) -> str:
+    """The reason a row is rejected whose key (as conformed: trimmed, ``123.0`` read as ``123``) an earlier row has."""
+    return f"duplicate {key} (the first occurrence is kept)"

@@ -19,7 +19,7 @@ from toolkit.io.load import REPORT_FILE, choose_spec
 from toolkit.io.mapping import missing_column_error
 from toolkit.io.report import REJECTED_COLUMNS, LoadReport
 from toolkit.schema import get_table
-from toolkit.spark.mapping import Rule, SparkMapped, apply_spec, check_supported, first_reason
+from toolkit.spark.mapping import Rule, SparkMapped, apply_spec, check_supported, first_reason, normal_words
 from toolkit.spark.read import read_export
 from toolkit.spark.session import get_session
 from toolkit.validation import check_tz
@@ -99,7 +99,11 @@ def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst
     schema = get_table(table)
     if schema.key and schema.key in frame.columns:
         frame = _resolve_duplicates(frame, schema.key, spec.duplicates or {}, vendor)
+    key = schema.key if schema.key in frame.columns else None
+    changed = key is not None and frame.where(F.col(key) != _conformed_id(F.col(key))).limit(1).count() > 0
     frame = _conform(frame, table, vendor)
+    if changed:  # ids the conforming trimmed (' 12 ', '123.0') can meet an earlier row's: reject as pandas does
+        frame = _reject_later_duplicates(frame, key, vendor)
     kept_rows = F.col("_reject").isNull()
     note_aggs = [a for note in mapped.notes for a in note.aggs]
     note_counts = mapped.source.agg(*note_aggs).first().asDict() if note_aggs else {}  # every mapped row, as pandas
@@ -149,6 +153,27 @@ def _resolve_duplicates(frame, key_col: str, rule: dict, vendor: dict):
     return frame.withColumn("_reject", F.when(lose, entry).otherwise(F.col("_reject")))
 
 
+def _conformed_id(text):
+    """An id as :func:`toolkit.schema.conform` makes it: trimmed, a float's ``.0`` dropped."""
+    from pyspark.sql import functions as F
+
+    return F.regexp_replace(F.trim(text), r"\.0$", "")
+
+
+def _reject_later_duplicates(frame, key: str, vendor: dict):
+    """Rows whose conformed key an earlier kept row has, rejected with :func:`toolkit.schema.first_kept_reason`."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    from toolkit.schema import first_kept_reason
+
+    candidates = F.col("_reject").isNull() & F.col(key).isNotNull()
+    later = candidates & (F.row_number().over(Window.partitionBy(F.when(candidates, F.col(key))).orderBy("_row")) > 1)
+    entry = F.struct(F.lit(vendor.get(key, key)).alias("column"), F.col(key).cast("string").alias("value"),
+                     F.lit(first_kept_reason(key)).alias("reason"))
+    return frame.withColumn("_reject", F.when(later, entry).otherwise(F.col("_reject")))
+
+
 def _conform(frame, table: str, vendor: dict):
     """Canonical columns and types; rows :func:`toolkit.schema.conform` would reject get its reason, in its order."""
     from pyspark.sql import functions as F
@@ -173,9 +198,9 @@ def _conform(frame, table: str, vendor: dict):
         shown = F.coalesce(raw.cast("string"), F.lit(""))
         if col.kind in ("id", "text"):
             text = F.when(present, raw.cast("string"))
-            columns[name] = F.regexp_replace(F.trim(text), r"\.0$", "") if col.kind == "id" else text
+            columns[name] = _conformed_id(text) if col.kind == "id" else text
         elif col.kind == "category":
-            value = F.when(present, F.lower(F.trim(raw.cast("string"))))
+            value = F.when(present, normal_words(raw))
             if col.allowed is not None:
                 rules.append(Rule(present & ~value.isin(list(col.allowed)), label, shown,
                                   F.lit(f"value is not one of {', '.join(col.allowed)}")))
@@ -202,7 +227,7 @@ def _conform(frame, table: str, vendor: dict):
             else:
                 from toolkit.schema import _FALSE, _TRUE
 
-                text = F.lower(F.trim(raw.cast("string")))
+                text = normal_words(raw)
                 columns[name] = F.when(present & text.isin(list(_TRUE)), F.lit(True)).when(
                     present & text.isin(list(_FALSE)), F.lit(False))
                 rules.append(Rule(present & columns[name].isNull(), label, shown, F.lit("value is not true/false")))

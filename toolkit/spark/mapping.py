@@ -336,11 +336,18 @@ def _convert(column, text_has, dtype, kind, target, opts, spec: Spec, stats, *, 
     return column
 
 
+def normal_words(column):
+    """A value as the pandas loader compares it: lower case, any whitespace (a non-breaking space too) one space,
+    trimmed."""
+    f = _f()
+    return f.trim(f.regexp_replace(f.lower(column.cast("string")), r"(?U)\s+", " "))
+
+
 def _translate(column, has, dtype, target, spec: Spec, label, notes, stage):
     """Vendor values to canonical ones through the mapping's ``values`` (case- and space-insensitive)."""
     f = _f()
     table = spec.values[target]
-    key = stage(f.regexp_replace(f.lower(f.trim(column.cast("string"))), r"\s+", " "), "key")
+    key = stage(normal_words(column), "key")
     pairs = [x for k, v in table.items() for x in (f.lit(k), f.lit(None if v is None else str(v)).cast("string"))]
     lookup = f.create_map(*pairs)
     known = stage(column.isNotNull() & f.coalesce(f.map_contains_key(lookup, key), f.lit(False)), "known")
@@ -451,7 +458,9 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
             normal = f.regexp_replace(text, r" (?:UTC|GMT|utc|gmt)$", "+00:00")
             normal = stage(f.regexp_replace(normal, r"([+-][0-9][0-9])([0-9][0-9])$", "$1:$2"), "normal")
             iso = stage(parse.iso_text(normal, order), "iso")
-            aware = stage(f.when(offset, iso.try_cast("timestamp")), "aware")
+            aware = f.when(offset, iso.try_cast("timestamp"))
+            aware = stage(f.coalesce(aware, f.when(offset & aware.isNull() & text.rlike("[A-Za-z]{3}"),
+                                                   parse.spelled_date(text, offset=True))), "aware")
             naive_value = f.when(~offset, iso.try_cast("timestamp"))
             # '02-Mar-2026' ends like an offset (-2026): spelled dates are read wherever neither reading worked
             spelled = stage(f.when(aware.isNull() & naive_value.isNull() & text.rlike("[A-Za-z]{3}"),

@@ -238,11 +238,17 @@ reads one by one: the spellings helpdesk exports and spreadsheets write (English
 'Mon, ' is dropped first, since Spark parses no day names)."""
 
 
-def spelled_date(text):
-    """The first of :data:`SPELLED_DATES` that reads ``text`` as a naive timestamp (null where none does)."""
+SPELLED_WITH_OFFSET = ("d MMM yyyy H:mm:ss Z", "d MMM yyyy H:mm Z", "d MMM yyyy H:mm:ss XXX", "d MMM yyyy H:mm XXX")
+"""Spelled-out dates with a UTC offset, as e-mail headers write them ('Thu, 01 Jan 2026 10:00:00 +0100')."""
+
+
+def spelled_date(text, *, offset: bool = False):
+    """The first of :data:`SPELLED_DATES` (``offset``: :data:`SPELLED_WITH_OFFSET`, an instant) that reads ``text``
+    as a timestamp (null where none does)."""
     f = _f()
     bare = f.regexp_replace(text, r"^(?i)(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? +", "")
-    return f.coalesce(*[f.try_to_timestamp(bare, f.lit(pattern)) for pattern in SPELLED_DATES])
+    patterns = SPELLED_WITH_OFFSET if offset else SPELLED_DATES
+    return f.coalesce(*[f.try_to_timestamp(bare, f.lit(pattern)) for pattern in patterns])
 
 
 def _century(two_digits):

@@ -23,6 +23,7 @@ from toolkit.errors import DataError
 from toolkit.io.read import (
     SAMPLE_BYTES,
     _decode,
+    _utf8_lines_and_others,
     broken_quote_reason,
     lines_above_note,
     lines_before_header,
@@ -38,7 +39,8 @@ SPARK_CHARSETS = {"UTF-8", "UTF-16", "UTF-16LE", "UTF-16BE", "ISO-8859-1"}
 """Charsets Spark 4 reads without ``spark.sql.legacy.javaCharsets``."""
 _JAVA_CHARSETS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16LE",
                   "utf-16-be": "UTF-16BE", "cp1252": "windows-1252", "iso8859-1": "ISO-8859-1",
-                  "iso8859-15": "ISO-8859-15", "mac-roman": "x-MacRoman", "cp850": "IBM850"}
+                  "iso8859-15": "ISO-8859-15", "mac-roman": "x-MacRoman", "mac-greek": "x-MacGreek",
+                  "cp850": "IBM850"}
 _PARTITION_BITS = 33  # monotonically_increasing_id(): partition index in the upper bits, row within it below
 
 
@@ -91,6 +93,7 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
                         fix="copy the export to a mounted path (e.g. /dbfs/...), or land it as Parquet")
     head = _head(location, compressed, file)
     encoding, decoded, notes = _decode(head, file=file, encoding=None)  # the pandas reader's rules and messages
+    charset = _spark_charset(spark, encoding, head, file)
     text = decoded.decode("utf-8", errors="replace")
     if "\r" in text and "\n" not in text:
         raise DataError("the lines end in a carriage return alone (old Mac style), which the Spark reader cannot "
@@ -119,9 +122,6 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     # A record with more or fewer fields than the header is malformed to Spark: with a corrupt-record column it
     # keeps the record's text there, so such rows are set aside with the pandas reader's reason, never padded.
     schema = T.StructType([T.StructField(n, T.StringType()) for n in [*names, CORRUPT]])
-    charset = java_charset(encoding)
-    if charset not in SPARK_CHARSETS:  # Spark 4 reads other charsets (windows-1252...) only when asked to
-        spark.conf.set("spark.sql.legacy.javaCharsets", "true")
     # multiLine: exports hold descriptions with line breaks inside quotes. It also means one task reads one file;
     # a folder of files (or Parquet) is read in parallel (see docs/spark.md).
     frame = (spark.read.schema(schema).option("header", True).option("enforceSchema", True)
@@ -191,6 +191,24 @@ def _head(location: Path, compressed: bool, file: str) -> bytes:
         cut = head.rfind(b"\n") + 1
         head = head[:cut + (cut % 2 if wide else 0)]
     return head
+
+
+def _spark_charset(spark, encoding: str, head: bytes, file: str) -> str:
+    """The Java charset Spark reads the file in; a file mixing UTF-8 and legacy lines (which the pandas reader
+    decodes line by line) or in an encoding Java lacks stops with a fix."""
+    charset = java_charset(encoding)
+    if charset in SPARK_CHARSETS:
+        return charset
+    if _utf8_lines_and_others(head) is not None:
+        raise DataError(f"the file mixes UTF-8 lines and lines in another encoding ({encoding}); the Spark reader "
+                        "reads a file in one encoding", file=file,
+                        fix="load it with the pandas engine (it reads each line in its own encoding), or save it "
+                            "as UTF-8")
+    if not spark.sparkContext._jvm.java.nio.charset.Charset.isSupported(charset):
+        raise DataError(f"the file's encoding ({encoding}) is not one the Spark reader has", file=file,
+                        fix="load it with the pandas engine, or save it as UTF-8")
+    spark.conf.set("spark.sql.legacy.javaCharsets", "true")  # Spark 4 reads windows-1252 & co only when asked to
+    return charset
 
 
 def java_charset(encoding: str) -> str:
