@@ -286,3 +286,16 @@ def test_ids_and_values_are_compared_as_pandas_compares_them(spark, tmp_path):
         {"row": 3, "reason": "duplicate ticket_id (the first occurrence is kept)"}]
     assert got["status"].tolist() == ["open", "solved", "open"]
     assert got["created_at"].iloc[-1] == pd.Timestamp("2026-01-01 09:00", tz="UTC")
+
+
+def test_a_summary_row_below_the_records_is_set_aside_as_pandas_does(spark, tmp_path):
+    path = tmp_path / "footer.csv"
+    path.write_text("ticket_id,created_at,status,channel,subject\n1,2026-01-01,open,email,Total outage in EU\n"
+                    "2,2026-01-02,open,email,b\n\nGrand total: 2,,,,\n")
+    expected, expected_report = pandas_load(path, tmp_path, source="generic")
+    got, report = spark_load(spark, path, tmp_path, source="generic")
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert report.rejected.to_dict("records") == [
+        {"row": 4, "column": "", "value": "Grand total: 2",  # the empty line is no record
+         "reason": "summary row at the end of the export (a total, not a record)"}]

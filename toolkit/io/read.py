@@ -689,6 +689,9 @@ _SUMMARY = re.compile(r"(?:grand\s+|sub-?)?(?:totals?|sum|summe|gesamt|totaal|av
 a subject that starts with the word ('Total outage in EU')."""
 
 
+SUMMARY_REASON = "summary row at the end of the export (a total, not a record)"
+
+
 def _summary_rows(frame: pd.DataFrame, blank: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Footer rows at the end (below the last record, blank rows aside): fewer values than a record and the first
     one a total, sum, average or count. Returns the mask and each such row's first value."""
@@ -739,7 +742,7 @@ def _drop_unusable(raw: RawTable, header: list[str], rejected: list[pd.DataFrame
         summary, said = _summary_rows(frame, all_blank)
         if summary.any():
             rejected.append(pd.DataFrame({"row": raw.row_numbers[summary], "column": "", "value": said,
-                                          "reason": "summary row at the end of the export (a total, not a record)"}))
+                                          "reason": SUMMARY_REASON}))
         keep = ~(all_blank | repeated | summary)
         if not keep.all():
             raw.frame = frame[keep].reset_index(drop=True)

@@ -22,7 +22,9 @@ from pathlib import Path
 from toolkit.errors import DataError
 from toolkit.io.read import (
     SAMPLE_BYTES,
+    SUMMARY_REASON,
     _decode,
+    _summary_rows,
     _utf8_lines_and_others,
     broken_quote_reason,
     lines_above_note,
@@ -35,6 +37,8 @@ from toolkit.io.read import (
 
 CORRUPT = "_malformed_record"
 RAGGED = "row has other fields than the header"
+SUMMARY_TAIL = 10
+"""Rows at the end of a file looked at for summary rows (the pandas reader looks at five records, blank rows aside)."""
 SPARK_CHARSETS = {"UTF-8", "UTF-16", "UTF-16LE", "UTF-16BE", "ISO-8859-1"}
 """Charsets Spark 4 reads without ``spark.sql.legacy.javaCharsets``."""
 _JAVA_CHARSETS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16LE",
@@ -142,18 +146,42 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     reason = (F.when(blank, F.lit("row is blank")).when(ragged, F.lit(RAGGED))
               .when(repeated, F.lit("repeated header row (files joined together?)")))
     marked = raw.frame.withColumn("_read_reason", reason)
+    footer = _footer(marked, names, last_row=2 + above + raw.rows_read - 1)
+    if footer:
+        said = F.create_map(*[F.lit(x) for row, value in footer.items() for x in (row, value)])
+        marked = marked.withColumns({
+            "_read_reason": F.when(F.col("_row").isin(list(footer)), F.lit(SUMMARY_REASON)).otherwise(
+                F.col("_read_reason")),
+            "_read_value": F.element_at(said, F.col("_row"))})
+    else:
+        marked = marked.withColumn("_read_value", F.lit(None).cast("string"))
     set_aside = marked.where(F.col("_read_reason").isNotNull())
     malformed = _malformed(delimiter, len(names))(F.col(CORRUPT))
     raw.rejected = set_aside.select(
         F.col("_row").alias("row"), F.lit("").alias("column"),
-        F.when(F.col("_read_reason") == RAGGED, malformed["value"]).otherwise(F.lit("")).alias("value"),
+        F.when(F.col("_read_reason") == RAGGED, malformed["value"]).otherwise(
+            F.coalesce(F.col("_read_value"), F.lit(""))).alias("value"),
         F.when(F.col("_read_reason") == RAGGED, malformed["reason"]).otherwise(F.col("_read_reason")).alias("reason"))
-    kept = marked.where(F.col("_read_reason").isNull()).drop("_read_reason", CORRUPT)
+    kept = marked.where(F.col("_read_reason").isNull()).drop("_read_reason", "_read_value", CORRUPT)
     # empty fields are missing values, as in the pandas reader (quoted or not)
     # and a line break inside a quoted field is "\n", as the pandas reader gives it, whatever the file's line ends
     raw.frame = kept.withColumns({n: F.when(F.col(f"`{n}`") != "", F.replace(F.col(f"`{n}`"), F.lit("\r\n"),
                                                                               F.lit("\n"))) for n in names})
     return raw
+
+
+def _footer(marked, names: list[str], last_row: int) -> dict[int, str]:
+    """Summary rows below the records ('Total', 'Grand total: 3'), by row, with their first value: the pandas
+    reader's rule applied to the last few rows, the only ones brought to the driver."""
+    from pyspark.sql import functions as F
+
+    tail = (marked.where((F.col("_row") > last_row - SUMMARY_TAIL)
+                         & (F.col("_read_reason").isNull() | (F.col("_read_reason") == "row is blank")))
+            .select("_row", "_read_reason", *[F.col(f"`{n}`") for n in names]).orderBy("_row").toPandas())
+    if tail.empty:
+        return {}
+    mask, said = _summary_rows(tail[names].replace("", None), tail["_read_reason"].notna().to_numpy())
+    return dict(zip(tail["_row"][mask].astype(int).tolist(), said, strict=True))
 
 
 def _malformed(delimiter: str, width: int):
