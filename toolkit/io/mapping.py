@@ -605,9 +605,7 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
         return values
     if kind == "id" and not pd.api.types.is_numeric_dtype(column.dtype):
         rounded = has & column.astype("str").str.strip().str.fullmatch(EXCEL_SCIENTIFIC, na=False)
-        rej.add(rounded.to_numpy(), label, column, "id written in scientific notation, as Excel shows long numbers "
-                "(its last digits are lost); export again without opening the file in Excel, or format the column "
-                "as text")
+        rej.add(rounded.to_numpy(), label, column, SCIENTIFIC_ID_REASON)
     if kind in ("id", "category") and pd.api.types.is_float_dtype(column.dtype):
         whole = column.dropna()
         if (whole == np.round(whole)).all():
@@ -632,6 +630,8 @@ FALSE_WORDS = ["false", "no", "n", "0", "f", "0.0", "nee", "nein", "non"]
 the languages our clients' tools export in (Dutch, German, French, Spanish)."""
 
 EXCEL_SCIENTIFIC = r"[0-9](?:[.,][0-9]+)?E\+[0-9]{2}"
+SCIENTIFIC_ID_REASON = ("id written in scientific notation, as Excel shows long numbers (its last digits are lost); "
+                        "export again without opening the file in Excel, or format the column as text")
 """How Excel shows a long number it saved as text (``1.23457E+11``): an id written so has lost its last digits."""
 
 

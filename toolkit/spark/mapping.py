@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from toolkit.errors import ConfigError
+from toolkit.io import mapping as pandas_mapping
 from toolkit.io.mapping import Spec, column_kind, extra_columns, norm
 from toolkit.schema import get_table
 from toolkit.spark import parse
@@ -316,8 +317,8 @@ def _convert(column, text_has, dtype, kind, target, opts, spec: Spec, stats, *, 
                           _number_notes(r, target, label, comma, proof, unit)))
         return value
     if kind == "bool":
-        true = opts.get("true", ["true", "yes", "y", "1", "t"])
-        false = opts.get("false", ["false", "no", "n", "0", "f"])
+        true = opts.get("true", pandas_mapping.TRUE_WORDS)
+        false = opts.get("false", pandas_mapping.FALSE_WORDS)
         values, bad = parse.parse_bools(column, dtype, true, false, opts.get("true_pattern"))
         if target in spec.unknown:
             values = f.when(bad, f.lit(bool(spec.unknown[target]))).otherwise(values)
@@ -328,6 +329,9 @@ def _convert(column, text_has, dtype, kind, target, opts, spec: Spec, stats, *, 
             notes.append(Note([], lambda r, t, target=target, label=label:
                               [f"`{target}` is the opposite of `{label}`"]))
         return values
+    if kind == "id" and _is_text(dtype):
+        rules.append(Rule(has & text.rlike(f"^(?:{pandas_mapping.EXCEL_SCIENTIFIC})$"), label, _shown(column),
+                          f.lit(pandas_mapping.SCIENTIFIC_ID_REASON)))
     if kind in ("id", "category") and dtype in ("double", "float"):
         whole = column == f.round(column)
         return f.when(has & whole, column.cast("long").cast("string")).when(has, column.cast("string"))
