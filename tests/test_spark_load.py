@@ -184,6 +184,12 @@ def test_what_the_spark_reader_cannot_repair_stops_with_a_fix(spark, tmp_path):
     with pytest.raises(DataError) as error:
         load_on_spark(titled, spark=spark)
     assert "has 2 lines (a title) above its header, which the Spark reader cannot skip" in str(error.value)
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(1001)) + "\n" + ",".join("x" * 1001) + "\n")
+    with pytest.raises(DataError) as error:
+        load_on_spark(wide, spark=spark)
+    assert str(error.value) == (f"file {wide}: the export has 1,001 columns; the Spark reader reads at most 1,000. "
+                                "Fix: export only the columns the analysis needs, or load it with the pandas engine")
     header = "Id,Subject,Created at,Requester,Status\n"
     stray = tmp_path / "stray_quote.csv"
     stray.write_text(header + '1,"Printer broken,2026-01-05,ann,open\n2,Login fails,2026-01-06,bo,open\n'

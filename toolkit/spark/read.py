@@ -37,6 +37,9 @@ from toolkit.io.read import (
 
 CORRUPT = "_malformed_record"
 RAGGED = "row has other fields than the header"
+MAX_COLUMNS = 1_000
+"""Most columns a CSV may have on Spark: the per-row checks over thousands of columns exhaust the JVM's memory
+while they are planned (a 5,005-column export did), where pandas reads them."""
 SUMMARY_TAIL = 10
 """Rows at the end of a file looked at for summary rows (the pandas reader looks at five records, blank rows aside)."""
 SPARK_CHARSETS = {"UTF-8", "UTF-16", "UTF-16LE", "UTF-16BE", "ISO-8859-1"}
@@ -121,6 +124,9 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     header = [h.strip().strip("\ufeff").strip() for h in header]
     if not any(header):
         raise DataError("the file has no header row", file=file, fix="export with column names in the first row")
+    if len(header) > MAX_COLUMNS:
+        raise DataError(f"the export has {len(header):,} columns; the Spark reader reads at most {MAX_COLUMNS:,}",
+                        file=file, fix="export only the columns the analysis needs, or load it with the pandas engine")
     names = unique_names(header)
     notes += repeated_names_note(header)
     # A record with more or fewer fields than the header is malformed to Spark: with a corrupt-record column it
