@@ -33,6 +33,7 @@ from toolkit.io.read import (
     repeated_names_note,
     sniff_delimiter,
     unique_names,
+    visible_names,
 )
 
 CORRUPT = "_malformed_record"
@@ -121,7 +122,8 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
         lines = lines[above:]
     delimiter = sniff_delimiter(lines)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    header = [h.strip().strip("\ufeff").strip() for h in header]
+    header, invisible = visible_names(header)
+    notes += [invisible] if invisible else []
     if not any(header):
         raise DataError("the file has no header row", file=file, fix="export with column names in the first row")
     if len(header) > MAX_COLUMNS:
