@@ -4,7 +4,7 @@ Chromium prints the page with the report's print CSS (``report.css``): A4, each 
 on a new page, wide tables wrapped, the client's name bottom left and "Page n of N"
 bottom right of every page (CSS page-margin boxes), links in the contents kept
 clickable. The window is as wide as the page's content, so charts are drawn at the
-width they are printed at; ``--virtual-time-budget`` lets the page draw every chart
+width they are printed at; the page draws every chart on `beforeprint`
 (:file:`templates/report/charts.js`) before printing.
 
 Chromium is an optional system tool: :func:`find_chromium` looks for it and
@@ -71,7 +71,7 @@ def write_pdf(html: str | Path, pdf: str | Path | None = None, *, chromium: str 
         command = [browser, "--headless", "--disable-gpu", "--no-first-run", "--disable-extensions",
                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
                    f"--user-data-dir={profile}", f"--window-size={WINDOW}", "--no-pdf-header-footer",
-                   "--virtual-time-budget=30000", "--run-all-compositor-stages-before-draw",
+                   "--run-all-compositor-stages-before-draw",
                    f"--print-to-pdf={partial}", html.as_uri()]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             command.insert(1, "--no-sandbox")  # Chromium refuses to run as root inside its sandbox
