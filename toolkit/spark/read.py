@@ -1,9 +1,11 @@
 """Read an export for the Spark engine: a CSV file, a Parquet path or a Spark table name, as text columns.
 
-The pandas reader (:mod:`toolkit.io.read`) repairs what it can in one process (encodings, ragged rows,
-Excel and JSON files). Here Spark's own readers do the reading, in parallel; the header, the encoding
-and the delimiter are read on the driver from the file's first megabyte, with the pandas reader's
-rules, so both engines see the same columns. Every row gets its number in the file (the header is
+The pandas reader (:mod:`toolkit.io.read`) repairs what it can in one process. Here Spark's own readers do
+the reading, in parallel; the header, the encoding and the delimiter are read on the driver from the file's
+first megabyte with the pandas reader's rules and messages, so both engines see the same columns, and rows
+with the wrong number of fields, broken quotes, blank and repeated header rows and summary rows at the end are
+set aside with the pandas reasons. What Spark cannot read that way stops with a fix (see docs/spark.md).
+Every row gets its number in the file (the header is
 row 1, as in the pandas load report) without a per-row Python step: Spark numbers rows within each
 partition and one small aggregate (rows per partition) turns those into file positions.
 """
@@ -56,8 +58,8 @@ _PARTITION_BITS = 33  # monotonically_increasing_id(): partition index in the up
 class SparkRaw:
     """An export as Spark reads it: text columns named as in the header (made unique), and ``_row``.
 
-    ``rejected`` holds rows set aside while reading (blank rows, repeated header rows) as a Spark
-    frame with the load report's columns: row, column, value, reason.
+    ``rejected`` holds rows set aside while reading (blank, ragged or broken-quote rows, repeated header rows,
+    summary rows) as a Spark frame with the load report's columns: row, column, value, reason.
     """
 
     file: str
