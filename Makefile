@@ -46,8 +46,9 @@ lint: install
 
 test: install browser java lint
 # Doctests: every module in toolkit/ (importing one is cheap and has no side effects). The notebooks run once,
-# through the notebooks/ link, not a second time from the package folder it points at.
-	$(BIN)/python -m pytest --nbval-lax --doctest-modules --ignore=toolkit/notebooks tests toolkit \
+# through the notebooks/ link, not a second time from the package folder it points at. One worker per core, each
+# test file whole on one worker (tests/conftest.py schedules them).
+	$(BIN)/python -m pytest -n auto --nbval-lax --doctest-modules --ignore=toolkit/notebooks tests toolkit \
 	  $(wildcard notebooks/*.ipynb)
 
 clean:

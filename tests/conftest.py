@@ -5,6 +5,22 @@ from pathlib import Path
 import pytest
 
 MATURITY_FIXTURES = Path(__file__).parent / "fixtures" / "maturity"
+DEMO_FILES = ("tests/test_report_claims.py", "tests/test_report_demo.py", "tests/test_report_people.py")
+"""The test files that read the demo report (the ``demo_report`` fixture)."""
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """In a parallel run (``-n``) each test file, notebook or module of doctests runs whole on one worker, so its
+    module fixtures and a notebook's cells run once and in order; the files that read the demo report share one
+    worker, so that it is rendered once."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class ByFile(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return "demo report" if file in DEMO_FILES else file
+
+    return ByFile(config, log)
 
 
 @pytest.fixture(scope="module")
