@@ -886,3 +886,66 @@ def test_an_hour_only_offset_among_naive_times_and_relative_days_are_no_tracebac
                                  "2026-01-01 13:00:00.500000+00:00"]
     assert _rejected(report) == [(5, "created_at", "today", "value is not a date"),
                                  (6, "created_at", "Yesterday 10:32", "value is not a date")]
+
+
+# --- tables typed by people ---------------------------------------------------------------------------------------
+
+def test_a_table_typed_by_hand_is_read_as_the_person_meant_it():
+    """`Ticket ID` is `ticket_id`; a header name may hold a line break; Dutch month names; durations with units."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "fixtures" / "io" / "malformed" / "typed_by_hand.csv"
+    frame, report = tio.load_tickets(path)
+    assert (report.source, report.source_detected) == ("generic", True)
+    assert frame["ticket_id"].tolist() == ["1", "2", "6"]
+    assert _created(frame) == ["2026-01-05 09:00:00+00:00", "2026-03-02 10:30:00+00:00", "2026-02-06 08:15:00+00:00"]
+    assert frame["first_reply_minutes"].tolist() == [5.0, 90.0, 90.0]
+    assert report.notes == [
+        "line breaks inside 1 header name read as spaces: `First reply minutes`",
+        "`Created At`: 2 dates with month names in another language than English read (e.g. '5 januari 2026 09:00' "
+        "as '5 Jan 2026 09:00')",
+        "`First reply minutes`: 1 durations written as H:MM:SS read",
+        "`First reply minutes`: 3 durations written with units read (e.g. '5 min' = 5 minutes)"]
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("5 januari 2026", "2026-01-05"), ("maandag 5 januari 2026 10:00", "2026-01-05 10:00"),
+    ("5. März 2026", "2026-03-05"), ("Montag, 5. März 2026", "2026-03-05"), ("5 mars 2026", "2026-03-05"),
+    ("lundi 2 févr. 2026", "2026-02-02"), ("5 de marzo de 2026", "2026-03-05"), ("12 dicembre 2025", "2025-12-12"),
+    ("6 Feb. 2026", "2026-02-06"), ("3 okt 2025 14:30", "2025-10-03 14:30"), ("2 mei 2026", "2026-05-02"),
+])
+def test_month_names_of_other_languages_are_read(written, read):
+    from toolkit.io.parse import parse_datetimes
+
+    values, reasons, _ = parse_datetimes(pd.Series([written]))
+    assert reasons.isna().all()
+    assert values.iloc[0] == pd.Timestamp(read, tz="UTC")
+
+
+@pytest.mark.parametrize(("written", "reason"), [
+    ("Jan 5", "value is a date without a year"), ("5 March", "value is a date without a year"),
+    ("Tue, 5 Mar 10:00", "value is a date without a year"), ("05/03", "value is a date without a year"),
+    ("5 januari", "value is a date without a year"), ("March 2026", "value is a month without a day"),
+    ("Mar, 2026", "value is a month without a day"), ("2026-03", "value is a month without a day"),
+    ("03/2026", "value is a month without a day"), ("10:00", "value is a time of day without a date"),
+])
+def test_dates_missing_their_year_or_day_are_rejected_saying_which(written, reason):
+    """A parser would put them in the current year or on the 1st: a made-up date, so the row is set aside."""
+    from toolkit.io.parse import parse_datetimes
+
+    values, reasons, _ = parse_datetimes(pd.Series([written, "2026-03-02"]))
+    assert reasons.iloc[0] == reason and pd.isna(reasons.iloc[1])
+    assert values.isna().tolist() == [True, False]
+
+
+def test_durations_are_read_by_their_units_in_any_minutes_column(tmp_path):
+    path = _csv(tmp_path, ["1,2026-03-02,open,email,5 min,2 hrs", "2,2026-03-02,open,email,45 secs,1 day 2h",
+                           "3,2026-03-02,open,email,1.5 hours,30", "4,2026-03-02,open,email,5 apples,1"],
+                header=HEADER + ",first_reply_minutes,full_resolution_minutes")
+    frame, report = tio.load_tickets(path)
+    assert frame["first_reply_minutes"].tolist() == [5.0, 0.75, 90.0]
+    assert frame["full_resolution_minutes"].tolist() == [120.0, 1560.0, 30.0]
+    assert _rejected(report) == [(5, "first_reply_minutes", "5 apples", "value is not a number")]
+    assert report.notes == [
+        "`first_reply_minutes`: 3 durations written with units read (e.g. '5 min' = 5 minutes)",
+        "`full_resolution_minutes`: 2 durations written with units read (e.g. '2 hrs' = 120 minutes)"]

@@ -55,6 +55,12 @@ REPORTS = [
         (4, "Created at", "31/02/2026 10:00", "value is not a date"),
         (5, "Created at", "2026-13-45 10:00", "value is not a date")], None),
     ("words_for_numbers.csv", "tickets", {}, (2, 1), [(3, "Reopens", "two", "value is not a number")], None),
+    ("typed_by_hand.csv", "tickets", {}, (6, 3), [
+        (4, "Created At", "Jan 5", "value is a date without a year"),
+        (5, "Created At", "March 2026", "value is a month without a day"),
+        (6, "Created At", "10:00", "value is a time of day without a date")],
+     "`Created At`: 2 dates with month names in another language than English read (e.g. '5 januari 2026 09:00' "
+     "as '5 Jan 2026 09:00')"),
     ("fractional_count.csv", "tickets", {}, (2, 1), [(3, "Reopens", 1.5, "value is not a whole number")], None),
     ("negative_duration.csv", "tickets", {}, (2, 1),
      [(3, "First reply time in minutes", -12.0, "value is outside the allowed range (>= 0)")], None),

@@ -413,8 +413,8 @@ def choose_spec(columns: list[str], table: str, source: str | None, mapping, fil
 def _canonical_header(columns, table: str, given=()) -> bool:
     """Whether the header (with the values ``given`` as options) holds most of ``table``'s required canonical
     columns by name: a generic export."""
-    required = {c.name for c in get_table(table).columns if c.required}
-    present = ({str(c).strip().lower() for c in columns} | set(given)) & required
+    required = {norm(c.name) for c in get_table(table).columns if c.required}
+    present = ({norm(c) for c in columns} | {norm(c) for c in given}) & required
     return len(present) * 2 > len(required)
 
 

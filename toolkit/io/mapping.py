@@ -146,8 +146,19 @@ def _check_hooks(hooks: dict, file: str | None) -> None:
 
 
 def norm(name: str) -> str:
-    """Header names compared ignoring case, surrounding spaces and repeated spaces."""
-    return re.sub(r"\s+", " ", str(name).strip().lower())
+    """Header names compared ignoring case, surrounding spaces, repeated spaces and underscores for spaces
+    (``Ticket ID`` is ``ticket_id``).
+
+    >>> norm("  Ticket   ID") == norm("ticket_id") == "ticket id"
+    True
+    """
+    return re.sub(r"[\s_]+", " ", str(name).strip().lower()).strip()
+
+
+def norm_value(value) -> str:
+    """A cell value as the ``values`` translations compare it: lower case, whitespace runs one space, trimmed
+    (underscores kept: ``not_priority`` is a value of its own)."""
+    return re.sub(r"\s+", " ", str(value).strip().lower())
 
 
 @dataclass
@@ -222,7 +233,8 @@ class Spec:
                                                               "[created_at, solved_at]}")
         hooks = dict(data.get("hooks") or {})
         _check_hooks(hooks, file)
-        values = {str(t): {norm(k): v for k, v in (m or {}).items()} for t, m in (data.get("values") or {}).items()}
+        values = {str(t): {norm_value(k): v for k, v in (m or {}).items()}
+                  for t, m in (data.get("values") or {}).items()}
         return cls(source=str(data.get("source", "custom")), table=str(data.get("table", "tickets")),
                    label=str(data.get("label") or ""), aliases=[str(a) for a in data.get("aliases") or []],
                    detect=list(data.get("detect") or []), columns=columns, parse=parse_opts,
@@ -425,7 +437,7 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=(), fi
         if not cols:
             continue
         vendor = _coalesce(src[cols])
-        mask = vendor.astype("str").str.strip().str.lower().isin([norm(v) for v in rule["values"]]).to_numpy()
+        mask = vendor.astype("str").str.strip().str.lower().isin([norm_value(v) for v in rule["values"]]).to_numpy()
         rej.add(mask, cols[0], vendor, rule["reason"])
     for target, cands in spec.columns.items():
         kind = column_kind(table, target)
@@ -560,6 +572,12 @@ def _bools_any(columns: pd.DataFrame, opts, spec, target, rej, label) -> pd.Seri
     return any_true.astype("boolean").where(any_known, pd.NA)
 
 
+def duration_unit(target: str, opts: dict) -> str | None:
+    """The unit a column's numbers are durations in: the mapping's ``duration``, else minutes for the canonical
+    ``*_minutes`` columns (which then read '1:30:00' and '1h 30m' too), else None (not a duration)."""
+    return opts.get("duration") or ("minutes" if target.endswith("_minutes") else None)
+
+
 def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, *, tz, dayfirst, rej, label,
              notes) -> pd.Series:
     has = parse.present(column)
@@ -573,10 +591,11 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
             rej.add((reasons == reason).to_numpy(), label, column, reason)
         return values
     if kind in ("float", "int", "score"):
-        if "duration" in opts:
-            values, reasons, more = parse.parse_durations(column, opts["duration"])
-            if opts["duration"] != "minutes":
-                more.append(f"converted from {opts['duration']} to minutes")
+        unit = duration_unit(target, opts)
+        if unit:
+            values, reasons, more = parse.parse_durations(column, unit)
+            if unit != "minutes":
+                more.append(f"converted from {unit} to minutes")
         else:
             labelled = []
             if kind == "score":
@@ -643,7 +662,7 @@ def _translate(column, has, target, spec, rej, label, notes, kind):
     """
     table = spec.values[target]
     codes, uniques = pd.factorize(column)
-    keys = [re.sub(r"\s+", " ", str(u).strip().lower()) for u in uniques]
+    keys = [norm_value(u) for u in uniques]
     known_u = np.array([k in table for k in keys], dtype=bool)
     out_u = np.array([table.get(k, u) for k, u in zip(keys, uniques, strict=True)], dtype=object)
     unknown_u = ~known_u

@@ -34,6 +34,93 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 _HMS = re.compile(r"^\s*(-)?(\d+):([0-5]?\d)(?::([0-5]?\d(?:\.\d+)?))?\s*$")
 DURATION_UNITS = {"seconds": 1 / 60, "minutes": 1.0, "hours": 60.0, "days": 1440.0}
+DURATION_WORDS = {"days": "d|days?", "hours": "h|hrs?|hours?", "minutes": "m|mins?|minutes?",
+                  "seconds": "s|secs?|seconds?"}
+"""How exports and people write each unit of a duration ('1h 30m', '5 mins', '2 hours')."""
+_DURATION_PART = "[0-9]+(?:[.][0-9]+)? ?(?:" + "|".join(DURATION_WORDS.values()) + ")"
+WITH_UNITS = "(?i)^ *" + _DURATION_PART + "(?: *,? *" + _DURATION_PART + ")* *$"
+"""A duration written with its units, e.g. '1h 30m', '5 min', '1 day, 2 hours' (Python, RE2 and Java syntax)."""
+
+
+def unit_part(unit: str) -> str:
+    """The pattern whose group 1 is the number written before ``unit`` in a :data:`WITH_UNITS` duration."""
+    return "(?i)([0-9]+(?:[.][0-9]+)?) ?(?:" + DURATION_WORDS[unit] + ")(?:[^a-z]|$)"
+
+
+def with_units_note(count: int, example: str, minutes: float) -> str:
+    """The load report's note on durations written with their units."""
+    return f"{count} durations written with units read (e.g. {example!r} = {minutes:g} minutes)"
+
+
+MONTH_NAMES = {
+    "Jan": ("januari", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "janeiro"),
+    "Feb": ("februari", "februar", "février", "fevrier", "févr", "fevr", "febrero", "febbraio", "fevereiro"),
+    "Mar": ("maart", "mrt", "märz", "maerz", "mrz", "mär", "mars", "marzo", "março", "marco"),
+    "Apr": ("avril", "avr", "abril", "abr", "aprile"),
+    "May": ("mei", "mai", "mayo", "maggio", "maio"),
+    "Jun": ("juni", "juin", "junio", "giugno", "junho"),
+    "Jul": ("juli", "juillet", "juil", "julio", "luglio", "julho"),
+    "Aug": ("augustus", "août", "aout", "agosto"),
+    "Sep": ("septembre", "septiembre", "settembre", "setembro"),
+    "Oct": ("oktober", "okt", "octobre", "octubre", "ottobre", "outubro"),
+    "Nov": ("novembre", "noviembre", "novembro"),
+    "Dec": ("dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre", "dezembro"),
+}
+"""Dutch, German, French, Spanish, Italian and Portuguese month names and abbreviations that differ from the
+English ones, by the English abbreviation they are read as ('5 januari 2026' is read as '5 Jan 2026')."""
+DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag", "montag", "dienstag",
+             "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lundi", "mardi", "mercredi", "jeudi",
+             "vendredi", "samedi", "dimanche", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado",
+             "domingo", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato")
+"""The same languages' day names, which a date may start with ('maandag 5 januari 2026'): left out."""
+_FOREIGN_MONTH = "(?i)(?:^|[^\\w])(" + "|".join(sorted((n for names in MONTH_NAMES.values() for n in names),
+                                                        key=len, reverse=True)) + ")(?:$|[^\\w])"
+ANY_FOREIGN_MONTH = _FOREIGN_MONTH.replace("])(", "])(?:", 1)  # the same without a group, to test for one
+DOTTED_MONTH = r"(?i)\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\."
+"""An English month abbreviated with a full stop ('6 Feb. 2026'), which parsers read without it."""
+_ENGLISH = {name: english for english, names in MONTH_NAMES.items() for name in names}
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_PARTIAL_TIME = r"(?:,? (?:at )?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})? ?(?:[AaPp]\.?[Mm]\.?)?)?"
+WITHOUT_YEAR = (r"(?i)^(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? )?(?:" + _MONTH + r" [0-9]{1,2}(?:st|nd|rd|th)?"
+                r"|[0-9]{1,2}(?:st|nd|rd|th)?\.? " + _MONTH + r"|[0-9]{1,2}[/.][0-9]{1,2}\.?)" + _PARTIAL_TIME + "$")
+"""Dates written without a year ('Jan 5', '5 March 10:00', '05/03'): a parser would put them in some year."""
+WITHOUT_DAY = r"(?i)^(?:" + _MONTH + r",? [0-9]{4}|[0-9]{4}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{4})$"
+"""A month without a day ('March 2026', '2026-03', '03/2026'): a parser would read the 1st, a made-up day."""
+WITHOUT_YEAR_REASON = "value is a date without a year"
+TIME_ONLY_REASON = "value is a time of day without a date"
+WITHOUT_DAY_REASON = "value is a month without a day"
+
+
+def english_months(text: pd.Series) -> tuple[pd.Series, str | None]:
+    """Dates with other languages' month names (:data:`MONTH_NAMES`) written with the English ones, day names
+    (:data:`DAY_NAMES`), Spanish and Portuguese 'de' and the full stop after an abbreviated month left out, and a
+    note saying how many dates had another language's month names.
+
+    >>> dates = pd.Series(["5 januari 2026", "lundi 2 févr. 2026 10:00", "5 de marzo de 2026", "Jan 5"])
+    >>> english_months(dates)[0].tolist()
+    ['5 Jan 2026', '2 Feb 2026 10:00', '5 Mar 2026', 'Jan 5']
+    """
+    foreign = text.str.contains(ANY_FOREIGN_MONTH, na=False)
+    rewrite = foreign | text.str.contains(DOTTED_MONTH.replace("\\b(", "\\b(?:", 1), na=False)
+    if not rewrite.any():
+        return text, None
+    rows = text[rewrite]
+    words = rows.str.replace(_FOREIGN_MONTH, lambda m: m.group(0).replace(m.group(1), _ENGLISH[m.group(1).lower()]),
+                             regex=True)
+    words = words.str.replace(r"(?i)^(?:" + "|".join(DAY_NAMES) + r")\.?,? *", "", regex=True)
+    words = words.str.replace(r"(?i) (?:de|del) ", " ", regex=True).str.replace(DOTTED_MONTH, r"\1", regex=True)
+    words = words.str.replace(r"^([0-9]{1,2})\. ", r"\1 ", regex=True)
+    out = text.copy()
+    out[words.index] = words
+    if not foreign.any():
+        return out, None
+    first = foreign[foreign].index[0]
+    return out, foreign_months_note(int(foreign.sum()), text[first], out[first])
+
+
+def foreign_months_note(count: int, example: str, read_as: str) -> str:
+    """The load report's note on dates with month names in another language."""
+    return f"{count} dates with month names in another language than English read (e.g. {example!r} as {read_as!r})"
 
 
 def present(raw: pd.Series) -> pd.Series:
@@ -73,7 +160,7 @@ _YMD = r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})(.*)$"
 # Dates written 03/04/2026, 3.4.26 or 03-04-2026: day/month order decided once per column.
 _DMY = r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})(?:[^0-9]|$)"
 # A time of day without a date ("10:00", "9:30:15 PM"): dateutil would put it on today's date.
-_TIME_ONLY = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)? ?(?:[AaPp]\.?[Mm]\.?)?"
+TIME_ONLY = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)? ?(?:[AaPp]\.?[Mm]\.?)?"
 FUTURE_DAYS = 366
 """A date more than this many days after the load is a typo (a wrong year), and its row is rejected."""
 EARLIEST = pd.Timestamp("1970-01-01", tz="UTC")
@@ -132,14 +219,20 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
         todo &= ~(numbers.notna() & ~compact)
     if text is not None and todo.any():
         todo_text = text[todo]
-        time_only = todo_text.str.fullmatch(_TIME_ONLY, na=False)
+        time_only = todo_text.str.fullmatch(TIME_ONLY, na=False)
         if time_only.any() and not date_format:
-            reasons[time_only[time_only].index] = "value is a time of day without a date"
+            reasons[time_only[time_only].index] = TIME_ONLY_REASON
             todo_text = todo_text[~time_only]
         # 'today' or 'now' means the day the file was exported, which the file does not say; numpy would read it
         # as the moment it is loaded. Not a date, as 'yesterday' is not.
         relative = todo_text.str.lower().str.fullmatch(r"(?:today|now|tomorrow)(?:[ ,].*)?", na=False)
         todo_text = todo_text[~relative]
+        todo_text, translated = english_months(todo_text)
+        notes += [translated] if translated else []
+        for pattern, reason in ((WITHOUT_YEAR, WITHOUT_YEAR_REASON), (WITHOUT_DAY, WITHOUT_DAY_REASON)):
+            partial = todo_text.str.contains(pattern, na=False)
+            reasons[partial[partial].index] = reason
+            todo_text = todo_text[~partial]
         order, wrong = _day_month_order(todo_text, date_format, dayfirst, notes)
         reasons[wrong.index[wrong.notna()]] = wrong.dropna()
         todo_text = todo_text[wrong.isna()]
@@ -434,10 +527,14 @@ def _fast_float(text: pd.Series) -> pd.Series | None:
 
 
 def parse_durations(raw: pd.Series, unit: str = "minutes") -> tuple[pd.Series, pd.Series, list[str]]:
-    """Durations in minutes from numbers in ``unit`` (seconds/minutes/hours/days) or ``[-]H:MM[:SS]`` text.
+    """Durations in minutes from numbers in ``unit`` (seconds/minutes/hours/days), ``[-]H:MM[:SS]`` text or text
+    with its units (:data:`WITH_UNITS`).
 
-    ``HH:MM:SS`` text is read as hours:minutes:seconds whatever the unit. Returns (minutes, reasons, notes)
-    as :func:`parse_numbers`.
+    ``HH:MM:SS`` text is read as hours:minutes:seconds and '1h 30m' by its own units, whatever the unit. Returns
+    (minutes, reasons, notes) as :func:`parse_numbers`.
+
+    >>> parse_durations(pd.Series(["90", "1:30:00", "1h 30m", "2 days", "1 day, 2 hours", "5 apples"]))[0].tolist()
+    [90.0, 90.0, 90.0, 2880.0, 1560.0, nan]
     """
     factor = DURATION_UNITS[unit]
     if pd.api.types.is_timedelta64_dtype(raw.dtype):
@@ -455,6 +552,14 @@ def parse_durations(raw: pd.Series, unit: str = "minutes") -> tuple[pd.Series, p
             minutes[parts.index[ok]] = value[ok]
             reasons[parts.index[ok]] = None
             notes.append(f"{int(ok.sum())} durations written as H:MM:SS read")
+    text = raw[reasons.notna()].astype("str")  # '1 day, 2 hours' has a comma, but is no decimal comma
+    worded = text[text.str.contains(WITH_UNITS, na=False)]
+    if len(worded):
+        total = sum(worded.str.extract(unit_part(part))[0].astype("float64").fillna(0) * DURATION_UNITS[part]
+                    for part in DURATION_WORDS)
+        minutes[worded.index] = total
+        reasons[worded.index] = None
+        notes.append(with_units_note(len(worded), worded.iloc[0], total.iloc[0]))
     return minutes.astype("float64"), reasons, notes
 
 

@@ -361,10 +361,14 @@ def lines_before_header(lines: list[str], delimiter: str | None = None) -> int:
     3
     >>> lines_before_header(["id,created,status", "1,2026-01-01,open,"])
     0
+    >>> lines_before_header(['"Ticket', 'ID",Created,Status', "1,2026-01-01,open"])  # a name with a line break
+    0
     """
     for i, line in enumerate(lines[:MAX_LINES_ABOVE_HEADER + 1]):
         if not line.strip():
             continue
+        if line.count('"') % 2:
+            return i  # a quoted name goes on below this line: a title is one line, this is the header
         below = [other for other in lines[i + 1:] if other.strip()][:20]
         try:
             if len(next(csv.reader([line], delimiter=delimiter or sniff_delimiter(lines[i:])))) >= 3:
@@ -405,15 +409,26 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 they make ``Id`` and ``\u200bId`` look the same but not match."""
 
 
-def visible_names(header: list[str]) -> tuple[list[str], str | None]:
-    """Header names without surrounding spaces and invisible characters, and a note naming those that had any."""
-    cleaned = [_INVISIBLE.sub("", h).strip() for h in header]
+def visible_names(header: list[str]) -> tuple[list[str], list[str]]:
+    """Header names without surrounding spaces and invisible characters, a line break inside a name read as a
+    space, and the notes naming those that had any.
+
+    >>> visible_names(["\u200bId", "Ticket\\nID", "Subject"])
+    (['Id', 'Ticket ID', 'Subject'], ['invisible characters (zero-width spaces or joiners) removed from 1 header \
+name: `Id`', 'line breaks inside 1 header name read as spaces: `Ticket ID`'])
+    """
+    cleaned = [re.sub(r"\s*[\r\n]+\s*", " ", _INVISIBLE.sub("", h).strip()) for h in header]
+    notes = []
     # a second byte-order mark before the first name, as some tools add, is not worth a note
     said = [c for h, c in zip(header, cleaned, strict=True) if _INVISIBLE.search(h.strip().lstrip("\ufeff"))]
-    if not said:
-        return cleaned, None
-    return cleaned, (f"invisible characters (zero-width spaces or joiners) removed from {len(said)} header "
+    if said:
+        notes.append(f"invisible characters (zero-width spaces or joiners) removed from {len(said)} header "
                      f"name{'s' if len(said) > 1 else ''}: {', '.join(f'`{c}`' for c in said[:5])}")
+    broken = [c for h, c in zip(header, cleaned, strict=True) if re.search(r"[\r\n]", h.strip())]
+    if broken:
+        notes.append(f"line breaks inside {len(broken)} header name{'s' if len(broken) > 1 else ''} read as "
+                     f"spaces: {', '.join(f'`{c}`' for c in broken[:5])}")
+    return cleaned, notes
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -457,8 +472,9 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
                                  delimiter=delimiter))
     except (csv.Error, StopIteration):
         header = []
-    header, note = visible_names(header)
-    notes += [note] if note else []
+    header_breaks = sum(name.count("\n") for name in header)  # pyarrow skips lines, not records
+    header, named = visible_names(header)
+    notes += named
     if not header or not any(header):
         raise DataError("the file has no header row", file=file,
                         fix="export with column names in the first row")
@@ -479,7 +495,7 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1 + skip, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1 + skip + header_breaks, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(include_columns=keep, column_types={n: pa.string() for n in keep},
                                                  strings_can_be_null=True, null_values=[""],
@@ -794,7 +810,7 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
         title = "; ".join(f"'{' '.join(str(v).strip() for v in values if v is not None and str(v).strip())[:80]}'"
                           for values, n in zip(first[:start], filled[:start], strict=True) if n)
         rows = itertools.chain(first[start + 1:], rows)
-        header, note = visible_names(header)
+        header, named = visible_names(header)
         while header and not header[-1]:
             header.pop()
         names = unique_names(header)
@@ -811,7 +827,7 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
     sheet_path = getattr(ws, "_worksheet_path", None)
     formulas, merged = _sheet_formulas_and_merges(data, sheet_path) if sheet_path else ([], [])
     notes = [f"sheet {ws.title!r}"] if len(book.sheetnames) > 1 else []
-    notes += [note] if note else []
+    notes += named
     if title:
         notes.append(f"{start} row{'s' if start > 1 else ''} above the header skipped: {title}")
     notes += _fill_merged(body, merged, header_row, width)

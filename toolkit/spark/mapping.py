@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from toolkit.errors import ConfigError
 from toolkit.io import mapping as pandas_mapping
-from toolkit.io.mapping import Spec, column_kind, extra_columns, norm
+from toolkit.io.mapping import Spec, column_kind, extra_columns, norm, norm_value
 from toolkit.schema import get_table
 from toolkit.spark import parse
 
@@ -155,7 +155,7 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=()) ->
         if not cols:
             continue
         vendor = _coalesce([col(c) for c in cols], [dtypes[safe[c]] for c in cols])
-        words = [norm(v) for v in rule["values"]]
+        words = [norm_value(v) for v in rule["values"]]
         rules.append(Rule(f.coalesce(f.lower(f.trim(vendor.cast("string"))).isin(words), f.lit(False)), cols[0],
                           _shown(vendor), f.lit(rule["reason"])))
     for target, cols in found_of.items():
@@ -299,20 +299,22 @@ def _convert(column, text_has, dtype, kind, target, opts, spec: Spec, stats, *, 
     if kind in ("float", "int", "score"):
         if not _is_text(dtype):
             return f.when(has, column.cast("double"))
-        if "duration" in opts:
-            value, reason, changed, ambiguous, comma, hms = parse.parse_durations(text, has, stats, target,
-                                                                                 opts["duration"], stage)
+        unit = pandas_mapping.duration_unit(target, opts)
+        if unit:
+            value, reason, changed, ambiguous, comma, hms, worded = parse.parse_durations(text, has, stats, target,
+                                                                                         unit, stage)
         else:
             value, reason, changed, ambiguous, comma = parse.parse_numbers(text, has, stats, target, stage)
-            hms = f.lit(False)
+            hms = worded = f.lit(False)
         rules.append(Rule(reason.isNotNull(), label, _shown(column), reason))
         proof = stats.get(f"{target}__comma" if comma else f"{target}__point", 0)
-        unit = opts.get("duration", "minutes")
         notes.append(Note([f.count_if(changed).alias(f"{target}__changed"),
                            f.count_if(ambiguous).alias(f"{target}__ambiguous"),
                            f.min_by(f.struct(text.alias("text"), value.alias("value")),
                                     f.when(changed, f.col("_row"))).alias(f"{target}__first"),
-                           f.count_if(hms).alias(f"{target}__hms")],
+                           f.count_if(hms).alias(f"{target}__hms"), f.count_if(worded).alias(f"{target}__worded"),
+                           f.min_by(f.struct(text.alias("text"), value.alias("value")),
+                                    f.when(worded, f.col("_row"))).alias(f"{target}__worded_eg")],
                           lambda r, t, target=target, label=label, comma=comma, proof=proof, unit=unit:
                           _number_notes(r, target, label, comma, proof, unit)))
         return value
@@ -395,7 +397,11 @@ def _number_notes(row, target, label, comma, proof, unit) -> list[str]:
         out.append(f"`{label}`: " + note + f"; e.g. {first['text']!r} = {first['value']:.15g})")
     if row[f"{target}__hms"]:
         out.append(f"`{label}`: {row[f'{target}__hms']} durations written as H:MM:SS read")
-    if unit != "minutes":
+    if row[f"{target}__worded"]:
+        example = row[f"{target}__worded_eg"]
+        out.append(f"`{label}`: " + parse.pandas_parse.with_units_note(row[f"{target}__worded"], example["text"],
+                                                                       example["value"]))
+    if unit and unit != "minutes":
         out.append(f"`{label}`: converted from {unit} to minutes")
     return out
 
@@ -436,6 +442,7 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
         naive = dtype == "timestamp_ntz"
         value = column.cast("timestamp")
         gap = amb = f.lit(False)
+        partial = f.lit(None).cast("string")  # typed timestamps: no partial dates
         if naive:
             value, gap, amb = parse.localize(value, tz, stage)
     else:
@@ -453,9 +460,29 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
         if order_note:
             notes.append(Note([], lambda r, t, label=label, note=order_note: [f"`{label}`: {note}"]))
         offset = stage(text.rlike(r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9]| (?:UTC|GMT|utc|gmt))$"), "offset")
+        foreign = stage(f.coalesce(parse.foreign_months(text), f.lit(False)), "foreign")
+        # ordinals ('1st January 2026') as dateutil reads them: the day's number
+        words = stage(f.regexp_replace(f.when(foreign | f.coalesce(parse.dotted_month(text), f.lit(False)),
+                                              parse.english_months(text)).otherwise(text),
+                                       r"(?i)\b([0-9]{1,2})(?:st|nd|rd|th)\b", "$1"), "words")
+        notes.append(Note([f.count_if(has & foreign).alias(f"{target}__foreign"),
+                           f.min_by(f.struct(text.alias("text"), words.alias("words")),
+                                    f.when(has & foreign, f.col("_row"))).alias(f"{target}__foreign_eg")],
+                          lambda r, t, target=target, label=label: [
+                              f"`{label}`: " + parse.pandas_parse.foreign_months_note(
+                                  r[f"{target}__foreign"], r[f"{target}__foreign_eg"]["text"],
+                                  r[f"{target}__foreign_eg"]["words"])] if r[f"{target}__foreign"] else []))
+        partial = f.when(~text.rlike(parse._PLAIN_NUMBER) & words.rlike(parse.pandas_parse.WITHOUT_YEAR),
+                         f.lit(parse.pandas_parse.WITHOUT_YEAR_REASON)).when(
+            ~text.rlike(parse._PLAIN_NUMBER) & words.rlike(parse.pandas_parse.WITHOUT_DAY),
+            f.lit(parse.pandas_parse.WITHOUT_DAY_REASON))
+        if not opts.get("date_format"):
+            partial = f.when(text.rlike(f"^(?:{parse.pandas_parse.TIME_ONLY})$"),
+                             f.lit(parse.pandas_parse.TIME_ONLY_REASON)).otherwise(partial)
+        partial = stage(partial, "partial")
         if opts.get("date_format"):
             fmt = parse.java_date_format(opts["date_format"], key=f"parse.{target}.date_format")
-            parsed = f.try_to_timestamp(text, f.lit(fmt))
+            parsed = f.try_to_timestamp(words, f.lit(fmt))
             aware = parsed if "%z" in opts["date_format"] else None
             naive_value = None if aware is not None else parsed
         else:
@@ -463,15 +490,15 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
             normal = stage(f.regexp_replace(normal, r"([+-][0-9][0-9])([0-9][0-9])$", "$1:$2"), "normal")
             iso = stage(parse.iso_text(normal, order), "iso")
             aware = f.when(offset, iso.try_cast("timestamp"))
-            aware = stage(f.coalesce(aware, f.when(offset & aware.isNull() & text.rlike("[A-Za-z]{3}"),
-                                                   parse.spelled_date(text, offset=True))), "aware")
+            aware = stage(f.coalesce(aware, f.when(offset & aware.isNull() & words.rlike("[A-Za-z]{3}"),
+                                                   parse.spelled_date(words, offset=True))), "aware")
             naive_value = f.when(~offset, iso.try_cast("timestamp"))
             # '02-Mar-2026' ends like an offset (-2026): spelled dates are read wherever neither reading worked
-            spelled = stage(f.when(aware.isNull() & naive_value.isNull() & text.rlike("[A-Za-z]{3}"),
-                                   parse.spelled_date(text)), "spelled")
+            spelled = stage(f.when(aware.isNull() & naive_value.isNull() & words.rlike("[A-Za-z]{3}"),
+                                   parse.spelled_date(words)), "spelled")
             naive_value = stage(f.coalesce(naive_value, spelled), "naive")
             notes.append(Note([f.count_if(has & spelled.isNotNull()).alias(f"{target}__spelled"),
-                               f.count_if(has).alias(f"{target}__dates"),
+                               f.count_if(has & partial.isNull()).alias(f"{target}__dates"),
                                f.min_by(text, f.when(has & spelled.isNotNull(), f.col("_row"))).alias(
                                    f"{target}__spelled_eg")],
                               lambda r, t, target=target, label=label, order=order: [
@@ -497,7 +524,7 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
         localized, gap, amb = (parse.localize(naive_value, tz, stage) if naive_value is not None
                                else (None, f.lit(False), f.lit(False)))
         value = f.coalesce(*[v for v in (from_number, aware, localized) if v is not None])
-        value = stage(f.when(has & ~wrong & ~f.coalesce(not_date, f.lit(False)), value), "instant")
+        value = stage(f.when(has & ~wrong & ~f.coalesce(not_date, f.lit(False)) & partial.isNull(), value), "instant")
         if not epoch:
             notes.append(Note([f.count_if(has & serial).alias(f"{target}__serial"),
                                f.min_by(number, f.when(has & serial, f.col("_row"))).alias(f"{target}__serial_eg")],
@@ -512,7 +539,8 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
     # as text read in the session's zone (UTC): a Python datetime would go through the driver's local zone
     ahead = value > f.lit(f"{limit:%Y-%m-%d %H:%M:%S.%f}").cast("timestamp")
     before = value < f.lit(f"{earliest:%Y-%m-%d %H:%M:%S}").cast("timestamp")
-    reason = (f.when(has & ahead, f.lit(f"date is more than {parse.pandas_parse.FUTURE_DAYS} days in the future "
+    reason = (f.when(has & partial.isNotNull(), partial)
+              .when(has & ahead, f.lit(f"date is more than {parse.pandas_parse.FUTURE_DAYS} days in the future "
                                         f"(after {limit:%Y-%m-%d}); a wrong year?"))
               .when(has & before, f.lit(f"date is before {earliest:%Y}; a wrong year or a placeholder?"))
               .when(has & value.isNull(), f.lit("value is not a date")))

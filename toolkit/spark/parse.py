@@ -5,10 +5,10 @@ Spark expressions for the value and the reason a non-empty value was not read. W
 decides something once per column (day or month first, decimal comma or point) the caller passes the
 decision, made from one aggregate over the column (:func:`number_stats`, :func:`date_stats`).
 
-What the Spark engine reads differs from the pandas one in one documented way: dates must be written
-year first (ISO 8601, ``2026/04/01``), day/month first (``03/04/2026``, order decided per column), as
-``yyyymmdd``, Excel serials, Unix epochs or in the mapping's ``date_format``; free-form spellings that
-the pandas engine reads one by one (``2 March 2026``) are rejected as ``value is not a date`` here.
+What the Spark engine reads differs from the pandas one in one documented way (docs/spark.md): of the
+free-form date spellings the pandas engine reads one by one, Spark reads those of :data:`SPELLED_DATES`
+(English month names, or another language's after :func:`english_months`) and rejects the rest as
+``value is not a date``.
 """
 
 from __future__ import annotations
@@ -113,7 +113,8 @@ def parse_numbers(text, has, stats: dict, name: str, stage=_same):
 
 
 def parse_durations(text, has, stats: dict, name: str, unit: str, stage=_same):
-    """(minutes, reason, changed, ambiguous, decimal_comma, hms) as :func:`toolkit.io.parse.parse_durations`."""
+    """(minutes, reason, changed, ambiguous, decimal_comma, hms, worded) as :func:`toolkit.io.parse.parse_durations`
+    (``worded``: written with units, '1h 30m')."""
     f = _f()
     value, reason, changed, ambiguous, decimal_comma = parse_numbers(text, has, stats, name, stage)
     minutes = value * f.lit(pandas_parse.DURATION_UNITS[unit])
@@ -122,8 +123,11 @@ def parse_durations(text, has, stats: dict, name: str, unit: str, stage=_same):
     sign = f.when(f.regexp_extract(text, _HMS, 1) == "-", f.lit(-1.0)).otherwise(f.lit(1.0))
     part = lambda i: f.nullif(f.regexp_extract(text, _HMS, i), f.lit("")).cast("double")
     from_hms = (part(2) * 60 + part(3) + f.coalesce(part(4), f.lit(0.0)) / 60) * sign
-    return (stage(f.when(hms, from_hms).otherwise(minutes), "minutes"), stage(f.when(~hms, reason), "reason"), changed,
-            ambiguous, decimal_comma, hms)
+    worded = stage(f.coalesce(reason.isNotNull() & ~hms & text.rlike(pandas_parse.WITH_UNITS), f.lit(False)), "worded")
+    from_words = sum(f.coalesce(f.nullif(f.regexp_extract(text, pandas_parse.unit_part(u), 1), f.lit("")).cast(
+        "double"), f.lit(0.0)) * f.lit(factor) for u, factor in pandas_parse.DURATION_UNITS.items())
+    return (stage(f.when(hms, from_hms).when(worded, from_words).otherwise(minutes), "minutes"),
+            stage(f.when(~hms & ~worded, reason), "reason"), changed, ambiguous, decimal_comma, hms, worded)
 
 
 # --- flags and lists ---------------------------------------------------------------------------------------------
@@ -240,6 +244,29 @@ reads one by one: the spellings helpdesk exports and spreadsheets write (English
 
 SPELLED_WITH_OFFSET = ("d MMM yyyy H:mm:ss Z", "d MMM yyyy H:mm Z", "d MMM yyyy H:mm:ss XXX", "d MMM yyyy H:mm XXX")
 """Spelled-out dates with a UTC offset, as e-mail headers write them ('Thu, 01 Jan 2026 10:00:00 +0100')."""
+
+
+def english_months(text):
+    """``text`` with other languages' month and day names written as :func:`toolkit.io.parse.english_months`
+    writes them ('5 januari 2026' is '5 Jan 2026')."""
+    f = _f()
+    words = text
+    for english, names in pandas_parse.MONTH_NAMES.items():
+        words = f.regexp_replace(words, "(?iU)(^|[^\\w])(?:" + "|".join(names) + ")($|[^\\w])", f"$1{english}$2")
+    words = f.regexp_replace(words, "(?iU)^(?:" + "|".join(pandas_parse.DAY_NAMES) + ")\\.?,? *", "")
+    words = f.regexp_replace(words, "(?i) (?:de|del) ", " ")
+    words = f.regexp_replace(words, pandas_parse.DOTTED_MONTH, "$1")
+    return f.regexp_replace(words, "^([0-9]{1,2})\\. ", "$1 ")
+
+
+def dotted_month(text):
+    """Whether ``text`` abbreviates an English month with a full stop (:data:`toolkit.io.parse.DOTTED_MONTH`)."""
+    return text.rlike(pandas_parse.DOTTED_MONTH)
+
+
+def foreign_months(text):
+    """Whether ``text`` holds another language's month name (:data:`toolkit.io.parse.MONTH_NAMES`)."""
+    return text.rlike("(?U)" + pandas_parse.ANY_FOREIGN_MONTH)  # (?U): accented letters are letters, as in Python
 
 
 def spelled_date(text, *, offset: bool = False):

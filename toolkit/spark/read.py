@@ -124,8 +124,8 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
         lines = lines[above:]
     delimiter = sniff_delimiter(lines)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    header, invisible = visible_names(header)
-    notes += [invisible] if invisible else []
+    header, named = visible_names(header)
+    notes += named
     if not any(header):
         raise DataError("the file has no header row", file=file, fix="export with column names in the first row")
     if len(header) > MAX_COLUMNS:
