@@ -949,3 +949,29 @@ def test_durations_are_read_by_their_units_in_any_minutes_column(tmp_path):
     assert report.notes == [
         "`first_reply_minutes`: 3 durations written with units read (e.g. '5 min' = 5 minutes)",
         "`full_resolution_minutes`: 2 durations written with units read (e.g. '2 hrs' = 120 minutes)"]
+
+
+def test_an_export_in_the_agents_language_is_read_in_canonical_words():
+    """German statuses, channels and priorities; dotted dates read day first; a delimiter after every row."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "fixtures" / "io" / "malformed" / "agents_language.csv"
+    frame, report = tio.load_tickets(path)
+    assert frame[["status", "channel", "priority"]].values.tolist() == [
+        ["open", "email", "high"], ["solved", "phone", "low"], ["closed", "chat", "urgent"]]
+    assert _created(frame) == ["2026-03-02 09:00:00+00:00", "2026-03-03 14:30:00+00:00", "2026-03-04 08:05:00+00:00"]
+    assert report.notes == [
+        "every row ends in a delimiter after its last value, which the header lacks: read as an empty column "
+        "without a name",
+        "`created_at`: 3 dates such as '02.03.2026 09:00' could be day or month first; read day first, as dates "
+        "written with full stops are"]
+    assert report.columns_ignored == ["(unnamed)"]
+
+
+def test_a_delimiter_after_some_rows_only_is_still_a_ragged_row(tmp_path):
+    """Only when every row carries the extra empty field is it the export's style; else the row is set aside."""
+    path = _csv(tmp_path, ["1,2026-03-02,open,email,", "2,2026-03-03,open,email"])
+    frame, report = tio.load_tickets(path)
+    assert frame["ticket_id"].tolist() == ["2"]
+    assert [r[:2] for r in _rejected(report)] == [(2, "")]
+    assert _rejected(report)[0][3].startswith("row has 5 fields, the header has 4")

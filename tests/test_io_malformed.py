@@ -55,6 +55,9 @@ REPORTS = [
         (4, "Created at", "31/02/2026 10:00", "value is not a date"),
         (5, "Created at", "2026-13-45 10:00", "value is not a date")], None),
     ("words_for_numbers.csv", "tickets", {}, (2, 1), [(3, "Reopens", "two", "value is not a number")], None),
+    ("agents_language.csv", "tickets", {}, (3, 3), [],
+     "every row ends in a delimiter after its last value, which the header lacks: read as an empty column without "
+     "a name"),
     ("typed_by_hand.csv", "tickets", {}, (6, 3), [
         (4, "Created At", "Jan 5", "value is a date without a year"),
         (5, "Created At", "March 2026", "value is a month without a day"),

@@ -299,6 +299,9 @@ def _day_month_order(text: pd.Series, date_format: str | None, dayfirst: bool,
     n_day, n_month = int(day_first.sum()), int(month_first.sum())
     examples = text[found]
     if not dayfirst and not n_day and not n_month:
+        if examples.str.match(DOTTED_DATE).all():
+            notes.append(dotted_note(int(found.sum()), examples.iloc[0]))
+            return True, reasons
         notes.append(f"{int(found.sum())} dates such as {examples.iloc[0]!r} could be day or month first; read "
                      "month first (pass dayfirst=True, CLI --dayfirst, if they are day first)")
         return False, reasons
@@ -312,6 +315,17 @@ def _day_month_order(text: pd.Series, date_format: str | None, dayfirst: bool,
         reasons[against[against].index] = (f"date can only be {other} first, but this column is read {name} first "
                                            f"({why}); day and month order are mixed")
     return order, reasons
+
+
+DOTTED_DATE = r"^[0-9]{1,2}\.[0-9]{1,2}\."
+"""Day and month separated by full stops ('02.03.2026'): the German, Dutch, Nordic and Eastern European style,
+which writes the day first; the month-first (US) style never uses them."""
+
+
+def dotted_note(count: int, example: str) -> str:
+    """The note on a column whose undecided dates are all written with full stops, read day first."""
+    return (f"{count} dates such as {example!r} could be day or month first; read day first, as dates written "
+            "with full stops are")
 
 
 def dst_notes(ambiguous: int, skipped: int, tz: str) -> list[str]:

@@ -383,6 +383,35 @@ def lines_before_header(lines: list[str], delimiter: str | None = None) -> int:
     return 0
 
 
+def ends_in_empty_field(text: str, delimiter: str, width: int, complete: bool) -> bool:
+    """Whether the records below a header of ``width`` names all have one field more, an empty one: rows written
+    with a delimiter after their last value, which the header lacks. ``text`` starts at the header and holds the
+    first records (``complete``: the whole file; else its last record may be cut and is not looked at).
+
+    >>> ends_in_empty_field("id,created\\n1,2026-01-01,\\n2,2026-01-02,\\n", ",", 2, complete=True)
+    True
+    >>> ends_in_empty_field("id,created\\n1,2026-01-01,\\n2,2026-01-02,x\\n", ",", 2, complete=True)
+    False
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        next(reader, None)
+        records = [r for r in itertools.islice(reader, TRAILING_SAMPLE + 1) if r]
+    except csv.Error:
+        return False
+    if not complete or len(records) > TRAILING_SAMPLE:
+        records = records[:-1]
+    return bool(records) and all(len(r) == width + 1 and not r[-1].strip() for r in records)
+
+
+TRAILING_SAMPLE = 20
+HEAD_BYTES = 65_536
+"""The start of a CSV the header, delimiter and layout are read from."""
+"""Records below the header that :func:`ends_in_empty_field` looks at."""
+TRAILING_NOTE = ("every row ends in a delimiter after its last value, which the header lacks: read as an empty "
+                 "column without a name")
+
+
 def lines_above_note(lines: list[str]) -> str:
     """The load report's note on the title or blank lines skipped above a CSV's header."""
     title = "; ".join(f"'{line.strip()[:80]}'" for line in lines if line.strip())
@@ -452,7 +481,7 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
     if b"\r" in data and b"\n" not in data:
         data = data.replace(b"\r", b"\n")
         notes.append("lines end in a carriage return alone (old Mac style); read as line breaks")
-    head_text = data[:65536].decode("utf-8", errors="replace")
+    head_text = data[:HEAD_BYTES].decode("utf-8", errors="replace")
     lines = head_text.splitlines()[:50]
     skip = 0
     if lines and re.fullmatch(r"sep=(.)", lines[0].strip()):
@@ -475,6 +504,10 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
     header_breaks = sum(name.count("\n") for name in header)  # pyarrow skips lines, not records
     header, named = visible_names(header)
     notes += named
+    if header and ends_in_empty_field(head_text.split("\n", skip)[-1] if skip else head_text, delimiter, len(header),
+                                      complete=len(data) <= HEAD_BYTES):
+        header.append("")
+        notes.append(TRAILING_NOTE)
     if not header or not any(header):
         raise DataError("the file has no header row", file=file,
                         fix="export with column names in the first row")

@@ -167,6 +167,7 @@ def date_stats(text, has, name: str) -> list:
     second = f.regexp_extract(text, _DMY, 2).cast("int")
     return [f.count_if(found).alias(f"{name}__dmy"), f.count_if(found & (first > 12)).alias(f"{name}__dayfirst"),
             f.count_if(found & (second > 12)).alias(f"{name}__monthfirst"),
+            f.count_if(found & text.rlike(pandas_parse.DOTTED_DATE)).alias(f"{name}__dotted"),
             f.min_by(text, f.when(found, f.col("_row"))).alias(f"{name}__dmy_example"),
             f.min_by(text, f.when(found & (first > 12), f.col("_row"))).alias(f"{name}__day_example"),
             f.min_by(text, f.when(found & (second > 12), f.col("_row"))).alias(f"{name}__month_example")]
@@ -180,6 +181,8 @@ def day_month_order(stats: dict, name: str, dayfirst: bool) -> tuple[bool, str |
     n_day, n_month = stats[f"{name}__dayfirst"], stats[f"{name}__monthfirst"]
     example = stats[f"{name}__dmy_example"]
     if not dayfirst and not n_day and not n_month:
+        if stats[f"{name}__dotted"] == found:
+            return True, pandas_parse.dotted_note(found, example), None
         return False, (f"{found} dates such as {example!r} could be day or month first; read month first (pass "
                        "dayfirst=True, CLI --dayfirst, if they are day first)"), None
     order = True if dayfirst else n_day >= n_month

@@ -25,10 +25,12 @@ from toolkit.errors import DataError
 from toolkit.io.read import (
     SAMPLE_BYTES,
     SUMMARY_REASON,
+    TRAILING_NOTE,
     _decode,
     _summary_rows,
     _utf8_lines_and_others,
     broken_quote_reason,
+    ends_in_empty_field,
     lines_above_note,
     lines_before_header,
     ragged_reason,
@@ -126,6 +128,9 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
     header, named = visible_names(header)
     notes += named
+    if any(header) and ends_in_empty_field(text, delimiter, len(header), complete=len(head) < SAMPLE_BYTES):
+        header.append("")
+        notes.append(TRAILING_NOTE)
     if not any(header):
         raise DataError("the file has no header row", file=file, fix="export with column names in the first row")
     if len(header) > MAX_COLUMNS:
