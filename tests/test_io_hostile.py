@@ -975,3 +975,26 @@ def test_a_delimiter_after_some_rows_only_is_still_a_ragged_row(tmp_path):
     assert frame["ticket_id"].tolist() == ["2"]
     assert [r[:2] for r in _rejected(report)] == [(2, "")]
     assert _rejected(report)[0][3].startswith("row has 5 fields, the header has 4")
+
+
+def test_times_as_programs_write_them_are_read():
+    """Whole numbers of 10 digits are Unix seconds, of 13 milliseconds; a year-first date on a 12-hour clock stays
+    year first whatever the day/month order."""
+    from pathlib import Path
+
+    frame, report = tio.load_tickets(Path(__file__).parent / "fixtures" / "io" / "malformed" / "machine_times.csv",
+                                     dayfirst=True)
+    assert _created(frame) == ["2026-03-02 09:00:00+00:00", "2026-03-03 09:00:00+00:00",
+                               "2026-03-02 09:00:00.123000+00:00"]
+    assert [str(t) for t in frame["solved_at"]] == ["2026-03-02 21:30:00+00:00", "2026-03-03 00:05:00+00:00", "NaT"]
+    assert report.notes[:2] == [
+        "`created_at`: 2 whole numbers read as Unix times (seconds since 1 January 1970, e.g. 1772442000)",
+        "`created_at`: 1 whole numbers read as Unix times (milliseconds since 1 January 1970, e.g. 1772442000123)"]
+
+
+@pytest.mark.parametrize("number", ["999999999", "4000000001", "12345678901", "1772442000.5"])
+def test_other_numbers_in_a_date_column_are_not_dates(number):
+    from toolkit.io.parse import parse_datetimes
+
+    values, reasons, _ = parse_datetimes(pd.Series([number]))
+    assert values.isna().all() and reasons.tolist() == ["value is not a date"]

@@ -156,6 +156,8 @@ def localize(naive: pd.Series, tz: str) -> tuple[pd.Series, int, int]:
 
 # Dates written year first (ISO 8601, or 2026/04/01) are never read day- or month-first.
 _ISO = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[T ]|$)"
+_ISO_12H = (r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})[T ]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}(?:\.[0-9]+)?))? *([AaPp])\.? *"
+            r"[Mm]\.?$")
 _YMD = r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})(.*)$"
 # Dates written 03/04/2026, 3.4.26 or 03-04-2026: day/month order decided once per column.
 _DMY = r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})(?:[^0-9]|$)"
@@ -214,6 +216,16 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
                 notes.append(f"{int(serial.sum())} Excel serial dates converted (e.g. {numbers[serial].iloc[0]:g})")
                 notes += dst_notes(amb, gap, tz)
                 todo &= ~serial
+            for unit, digits in UNIX_DIGITS.items():
+                low, high = UNIX_RANGE[0] * UNIX_SCALE[unit], UNIX_RANGE[1] * UNIX_SCALE[unit]
+                unix = numbers.between(low, high) & (numbers == numbers.round())
+                if text is not None:
+                    unix &= text.str.fullmatch(f"[0-9]{{{digits}}}", na=False)
+                if unix.any():
+                    out[unix] = pd.to_datetime(numbers[unix].astype("int64"), unit=unit, utc=True).astype(
+                        DATETIME_DTYPE)
+                    notes.append(unix_note(int(unix.sum()), unit, int(numbers[unix].iloc[0])))
+                    todo &= ~unix
         # other plain numbers are not dates (dateutil would read '-3.5' as a year); 20260401 is (ISO basic)
         compact = text.str.fullmatch(r"[0-9]{8}", na=False) if text is not None else pd.Series(False, index=index)
         todo &= ~(numbers.notna() & ~compact)
@@ -317,6 +329,20 @@ def _day_month_order(text: pd.Series, date_format: str | None, dayfirst: bool,
     return order, reasons
 
 
+UNIX_DIGITS = {"s": 10, "ms": 13}
+"""Whole numbers of 10 digits are read as Unix seconds and of 13 digits as Unix milliseconds, within
+:data:`UNIX_RANGE` (without a mapping's ``epoch``, where any number is)."""
+UNIX_SCALE = {"s": 1, "ms": 1000}
+UNIX_RANGE = (1_000_000_000, 4_000_000_000)
+"""Seconds since 1970 that a date column's Unix times fall in: 2001-09-09 to 2096-10-02."""
+
+
+def unix_note(count: int, unit: str, example: int) -> str:
+    """The note on whole numbers a date column holds as Unix times."""
+    return (f"{count} whole numbers read as Unix times ({'seconds' if unit == 's' else 'milliseconds'} since "
+            f"1 January 1970, e.g. {example})")
+
+
 DOTTED_DATE = r"^[0-9]{1,2}\.[0-9]{1,2}\."
 """Day and month separated by full stops ('02.03.2026'): the German, Dutch, Nordic and Eastern European style,
 which writes the day first; the month-first (US) style never uses them."""
@@ -358,6 +384,12 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
             iso_text = text.copy()
             iso_text[ymd.index[ymd[0].notna()]] = (ymd[0] + "-" + ymd[1] + "-" + ymd[2] + ymd[3].fillna("")).dropna()
         iso = text.str.contains(_ISO, na=False) | slashed
+        twelve = iso_text[iso].str.extract(_ISO_12H).dropna(subset=[0])
+        if len(twelve):  # '2026-03-02 9:00 PM': the time on a 24-hour clock, so the date stays year first
+            hour = twelve[1].astype(int) % 12 + np.where(twelve[4].str.lower() == "p", 12, 0)
+            iso_text = iso_text.copy()
+            iso_text[twelve.index] = (twelve[0] + " " + hour.map("{:02d}".format) + ":" + twelve[2] + ":"
+                                      + twelve[3].fillna("00"))
         if iso.any():
             try:
                 parsed = pd.to_datetime(iso_text[iso], errors="coerce", utc=utc, format="ISO8601")

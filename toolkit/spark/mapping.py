@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from toolkit.errors import ConfigError
 from toolkit.io import mapping as pandas_mapping
+from toolkit.io import parse as pandas_parse
 from toolkit.io.mapping import Spec, column_kind, extra_columns, norm, norm_value
 from toolkit.schema import get_table
 from toolkit.spark import parse
@@ -457,6 +458,7 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
             dmy = ~text.rlike(parse._PLAIN_NUMBER) & text.rlike(parse._DMY)
             wrong = stage(f.coalesce(dmy & ((first > 12) if not order else (second > 12)), f.lit(False)), "wrong")
             rules.append(Rule(has & wrong, label, _shown(column), f.lit(contradiction)))
+        numbers_first = len(notes)  # the notes on numbers read as dates come first, as in the pandas report
         if order_note:
             notes.append(Note([], lambda r, t, label=label, note=order_note: [f"`{label}`: {note}"]))
         offset = stage(text.rlike(r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9]| (?:UTC|GMT|utc|gmt))$"), "offset")
@@ -519,18 +521,35 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
                 -2209161600 * 1_000_000))  # Excel's day 0, 1899-12-30, in microseconds since 1970
             naive_value = f.when(serial, excel).otherwise(naive_value) if naive_value is not None else \
                 f.when(serial, excel)
-            from_number = None
-            not_date = number.isNotNull() & ~serial & ~text.rlike(r"^[0-9]{8}$")
+            unix = {}
+            for unit, digits in pandas_parse.UNIX_DIGITS.items():
+                low, high = (bound * pandas_parse.UNIX_SCALE[unit] for bound in pandas_parse.UNIX_RANGE)
+                unix[unit] = stage(f.coalesce(number.between(low, high) & text.rlike(f"^[0-9]{{{digits}}}$"),
+                                              f.lit(False)), f"unix_{unit}")
+            micros = (number * f.lit(1_000_000 // pandas_parse.UNIX_SCALE["ms"])).cast("long")
+            from_number = (f.when(unix["s"], f.timestamp_micros((number * 1_000_000).cast("long")))
+                           .when(unix["ms"], f.timestamp_micros(micros)))
+            not_date = number.isNotNull() & ~serial & ~unix["s"] & ~unix["ms"] & ~text.rlike(r"^[0-9]{8}$")
+            unix_notes = []
+            for unit in pandas_parse.UNIX_DIGITS:
+                unix_notes.append(Note([f.count_if(has & unix[unit]).alias(f"{target}__unix_{unit}"),
+                                   f.min_by(number, f.when(has & unix[unit], f.col("_row"))).alias(
+                                       f"{target}__unix_{unit}_eg")],
+                                  lambda r, t, target=target, label=label, unit=unit: [
+                                      f"`{label}`: " + pandas_parse.unix_note(r[f"{target}__unix_{unit}"], unit, int(
+                                          r[f"{target}__unix_{unit}_eg"]))] if r[f"{target}__unix_{unit}"] else []))
         localized, gap, amb = (parse.localize(naive_value, tz, stage) if naive_value is not None
                                else (None, f.lit(False), f.lit(False)))
         value = f.coalesce(*[v for v in (from_number, aware, localized) if v is not None])
         value = stage(f.when(has & ~wrong & ~f.coalesce(not_date, f.lit(False)) & partial.isNull(), value), "instant")
         if not epoch:
-            notes.append(Note([f.count_if(has & serial).alias(f"{target}__serial"),
-                               f.min_by(number, f.when(has & serial, f.col("_row"))).alias(f"{target}__serial_eg")],
-                              lambda r, t, target=target, label=label: [
-                                  f"`{label}`: {r[f'{target}__serial']} Excel serial dates converted (e.g. "
-                                  f"{r[f'{target}__serial_eg']:g})"] if r[f"{target}__serial"] else []))
+            notes[numbers_first:numbers_first] = [
+                Note([f.count_if(has & serial).alias(f"{target}__serial"),
+                      f.min_by(number, f.when(has & serial, f.col("_row"))).alias(f"{target}__serial_eg")],
+                     lambda r, t, target=target, label=label: [
+                         f"`{label}`: {r[f'{target}__serial']} Excel serial dates converted (e.g. "
+                         f"{r[f'{target}__serial_eg']:g})"] if r[f"{target}__serial"] else []),
+                *unix_notes]
     notes.append(Note([f.count_if(has & amb).alias(f"{target}__amb"), f.count_if(has & gap).alias(f"{target}__gap")],
                       lambda r, t, target=target, label=label: [f"`{label}`: {m}" for m in parse_dst_notes(
                           r[f"{target}__amb"], r[f"{target}__gap"], tz)]))
