@@ -31,6 +31,12 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 NEW_NAME = "Renamed in the browser <b>not bold</b>"
+KERNEL_IDLE = ("() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+               " const k = w && w.sessionContext && w.sessionContext.session"
+               " && w.sessionContext.session.kernel; return k && k.status === 'idle'"
+               " && ![...document.querySelectorAll('.jp-InputArea-prompt')].some(p => p.textContent.includes('*')); }")
+"""True in the page once the open notebook's kernel is idle with no cell running or queued (between two queued
+cells the kernel is idle for a moment, but the second cell's prompt still shows ``[*]``)."""
 # Tickets from this date on (~1,700, quick to cluster); EXPLORER_BROWSER_SINCE="" opens the whole sample client.
 SINCE = os.environ.get("EXPLORER_BROWSER_SINCE", "2026-09-01") or None
 
@@ -170,10 +176,7 @@ def test_rename_a_cluster_through_jupyterlab(tmp_path, chromium):
                 page = browser.new_page(viewport={"width": 1440, "height": 3200})
                 page.set_default_timeout(60_000)
                 page.goto(f"{base}/lab/tree/explorer.ipynb?token={token}", timeout=90_000)
-                page.wait_for_function(
-                    "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
-                    " const k = w && w.sessionContext && w.sessionContext.session"
-                    " && w.sessionContext.session.kernel; return k && k.status === 'idle'; }", timeout=120_000)
+                page.wait_for_function(KERNEL_IDLE, timeout=120_000)
                 page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
                 first_row = page.locator(".stk-explorer .stk-row-name").first
                 first_row.wait_for(state="visible", timeout=300_000)
@@ -183,8 +186,13 @@ def test_rename_a_cluster_through_jupyterlab(tmp_path, chromium):
                 page.wait_for_function(
                     "(name) => { const el = document.querySelector('.stk-rename-text input');"
                     " return el && el.value.trim() === name; }", arg=first_name, timeout=60_000)
+                # every cell has run and the kernel has handled the selection (which fills the name box) before
+                # the new name is typed, and has the typed name before the button is pressed: on a loaded machine
+                # a late cell or the selection refreshed the box over the typed name
+                page.wait_for_function(KERNEL_IDLE, timeout=300_000)
                 rename.fill(NEW_NAME)
                 rename.press("Tab")  # the Text widget syncs on blur/submit
+                page.wait_for_function(KERNEL_IDLE, timeout=60_000)
                 page.locator(".stk-rename-button").click()
                 deadline = time.monotonic() + 60
                 saved = None
