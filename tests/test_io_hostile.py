@@ -998,3 +998,13 @@ def test_other_numbers_in_a_date_column_are_not_dates(number):
 
     values, reasons, _ = parse_datetimes(pd.Series([number]))
     assert values.isna().all() and reasons.tolist() == ["value is not a date"]
+
+
+def test_quotes_escaped_with_a_backslash_are_read_as_quotes():
+    """MySQL and many scripts write a quote inside a value as \\" and a backslash as \\\\; a file that is
+    well formed only when read that way is read that way, and the report says so."""
+    from pathlib import Path
+
+    frame, report = tio.load_tickets(Path(__file__).parent / "fixtures" / "io" / "malformed" / "backslash_quotes.csv")
+    assert frame["subject"].tolist() == ['He said "hi" to me', "Plain, with comma", "Path C:\\temp"]
+    assert report.notes == ['quotes inside values are written \\" (a backslash before the quote): read as quotes']

@@ -58,6 +58,8 @@ REPORTS = [
     ("agents_language.csv", "tickets", {}, (3, 3), [],
      "every row ends in a delimiter after its last value, which the header lacks: read as an empty column without "
      "a name"),
+    ("backslash_quotes.csv", "tickets", {}, (3, 3), [],
+     'quotes inside values are written \\" (a backslash before the quote): read as quotes'),
     ("machine_times.csv", "tickets", {}, (3, 3), [],
      "`created_at`: 2 whole numbers read as Unix times (seconds since 1 January 1970, e.g. 1772442000)"),
     ("typed_by_hand.csv", "tickets", {}, (6, 3), [

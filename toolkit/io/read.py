@@ -519,7 +519,12 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
     notes += repeated_names_note(header)
     wanted = set(select(names)) if select is not None else set(names)
     keep = [n for n in names if n in wanted] or names
-    if not _quotes_well_formed(data, delimiter, len(names)):
+    escape = None
+    well_formed = quotes_well_formed(data, delimiter, len(names))
+    if not well_formed and backslash_escaped(data, delimiter, len(names)):
+        escape, well_formed = "\\", True
+        notes.append(BACKSLASH_NOTE)
+    if not well_formed:
         # a stray or unclosed quote: pyarrow would read on into the next records; the exact reader stops there
         frame, numbers, rejected = _read_csv_exactly(data, file=file, delimiter=delimiter, names=names, skip=skip)
         frame = frame[keep]
@@ -529,7 +534,8 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1 + skip + header_breaks, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             escape_char=escape or False),
             convert_options=pacsv.ConvertOptions(include_columns=keep, column_types={n: pa.string() for n in keep},
                                                  strings_can_be_null=True, null_values=[""],
                                                  quoted_strings_can_be_null=True),
@@ -579,7 +585,24 @@ def _unwrap_excel_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
                    f"as their text, in {', '.join(columns[:5])}{' …' if len(columns) > 5 else ''}")
 
 
-def _quotes_well_formed(data: bytes, delimiter: str, width: int) -> bool:
+def backslash_escaped(data: bytes, delimiter: str, width: int) -> bool:
+    """Whether ``data`` writes quotes inside quoted values as ``\\"`` (and backslashes as ``\\\\``), as MySQL
+    and some scripts export: its quotes are well formed once those pairs are taken out, and not before.
+
+    >>> backslash_escaped(b'id,subject\\n1,"He said \\\\"hi\\\\" to me"\\n', ",", 2)
+    True
+    >>> backslash_escaped(b'id,subject\\n1,"He said ""hi"" to me"\\n', ",", 2)
+    False
+    """
+    if b'\\"' not in data:
+        return False
+    return quotes_well_formed(data.replace(b"\\\\", b"").replace(b'\\"', b""), delimiter, width)
+
+
+BACKSLASH_NOTE = 'quotes inside values are written \\" (a backslash before the quote): read as quotes'
+
+
+def quotes_well_formed(data: bytes, delimiter: str, width: int) -> bool:
     """Whether every quote in ``data`` opens or closes a field as RFC 4180 says (checked on the bytes, vectorised).
 
     Quotes alternate open/close; an opening quote follows a delimiter, a line end, the file start or

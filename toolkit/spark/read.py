@@ -23,16 +23,19 @@ from pathlib import Path
 
 from toolkit.errors import DataError
 from toolkit.io.read import (
+    BACKSLASH_NOTE,
     SAMPLE_BYTES,
     SUMMARY_REASON,
     TRAILING_NOTE,
     _decode,
     _summary_rows,
     _utf8_lines_and_others,
+    backslash_escaped,
     broken_quote_reason,
     ends_in_empty_field,
     lines_above_note,
     lines_before_header,
+    quotes_well_formed,
     ragged_reason,
     repeated_names_note,
     sniff_delimiter,
@@ -143,8 +146,12 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     schema = T.StructType([T.StructField(n, T.StringType()) for n in [*names, CORRUPT]])
     # multiLine: exports hold descriptions with line breaks inside quotes. It also means one task reads one file;
     # a folder of files (or Parquet) is read in parallel (see docs/spark.md).
+    escape = '"'
+    if backslash_escaped(decoded, delimiter, len(names)) and not quotes_well_formed(decoded, delimiter, len(names)):
+        escape = "\\"  # judged on the head as pandas judges the whole file
+        notes.append(BACKSLASH_NOTE)
     frame = (spark.read.schema(schema).option("header", True).option("enforceSchema", True)
-             .option("multiLine", True).option("sep", delimiter).option("quote", '"').option("escape", '"')
+             .option("multiLine", True).option("sep", delimiter).option("quote", '"').option("escape", escape)
              .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
              .option("encoding", charset).csv(file))
     raw = _numbered(frame, file=file, fmt="csv" if delimiter != "\t" else "tsv", first_row=2 + above)
