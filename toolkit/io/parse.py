@@ -239,12 +239,17 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
         # as the moment it is loaded. Not a date, as 'yesterday' is not.
         relative = todo_text.str.lower().str.fullmatch(r"(?:today|now|tomorrow)(?:[ ,].*)?", na=False)
         todo_text = todo_text[~relative]
-        todo_text, translated = english_months(todo_text)
-        notes += [translated] if translated else []
-        for pattern, reason in ((WITHOUT_YEAR, WITHOUT_YEAR_REASON), (WITHOUT_DAY, WITHOUT_DAY_REASON)):
-            partial = todo_text.str.contains(pattern, na=False)
-            reasons[partial[partial].index] = reason
-            todo_text = todo_text[~partial]
+        written = todo_text[~todo_text.str.contains(_ISO, na=False)]  # ISO: no month names, never partial
+        if len(written):
+            words, translated = english_months(written)
+            notes += [translated] if translated else []
+            todo_text = todo_text.copy()
+            todo_text[words.index] = words
+            for pattern, reason in ((WITHOUT_YEAR, WITHOUT_YEAR_REASON), (WITHOUT_DAY, WITHOUT_DAY_REASON)):
+                partial = words.str.contains(pattern, na=False)
+                reasons[partial[partial].index] = reason
+                todo_text = todo_text.drop(partial[partial].index)
+                words = words[~partial]
         order, wrong = _day_month_order(todo_text, date_format, dayfirst, notes)
         reasons[wrong.index[wrong.notna()]] = wrong.dropna()
         todo_text = todo_text[wrong.isna()]
@@ -384,7 +389,8 @@ def _to_datetime(text: pd.Series, *, utc: bool, date_format: str | None, dayfirs
             iso_text = text.copy()
             iso_text[ymd.index[ymd[0].notna()]] = (ymd[0] + "-" + ymd[1] + "-" + ymd[2] + ymd[3].fillna("")).dropna()
         iso = text.str.contains(_ISO, na=False) | slashed
-        twelve = iso_text[iso].str.extract(_ISO_12H).dropna(subset=[0])
+        clock = iso & text.str.contains(r"[AaPp]\.? *[Mm]\.?$", na=False)
+        twelve = iso_text[clock].str.extract(_ISO_12H).dropna(subset=[0])
         if len(twelve):  # '2026-03-02 9:00 PM': the time on a 24-hour clock, so the date stays year first
             hour = twelve[1].astype(int) % 12 + np.where(twelve[4].str.lower() == "p", 12, 0)
             iso_text = iso_text.copy()
