@@ -1008,3 +1008,20 @@ def test_quotes_escaped_with_a_backslash_are_read_as_quotes():
     frame, report = tio.load_tickets(Path(__file__).parent / "fixtures" / "io" / "malformed" / "backslash_quotes.csv")
     assert frame["subject"].tolist() == ['He said "hi" to me', "Plain, with comma", "Path C:\\temp"]
     assert report.notes == ['quotes inside values are written \\" (a backslash before the quote): read as quotes']
+
+
+def test_placeholders_for_no_value_are_empty_in_optional_typed_columns():
+    """'N/A', '-', '#N/A' in an optional date, number, flag or category are no value, said once per column; in a
+    required one (created_at) the row is set aside showing what was written; text columns keep them."""
+    from pathlib import Path
+
+    frame, report = tio.load_tickets(Path(__file__).parent / "fixtures" / "io" / "malformed" / "placeholders.csv")
+    assert frame["ticket_id"].tolist() == ["1", "2"]
+    assert frame["solved_at"].isna().all() and frame["first_reply_minutes"].isna().all()
+    assert frame["sla_breached"].isna().all() and frame["satisfaction"].isna().all()
+    assert _rejected(report) == [(4, "created_at", "N/A", "value is not a date")]
+    assert report.notes == [
+        "`solved_at`: 2 placeholders for 'no value' read as empty ('#N/A', 'N/A')",
+        "`first_reply_minutes`: 2 placeholders for 'no value' read as empty ('-', '--')",
+        "`sla_breached`: 1 placeholders for 'no value' read as empty ('n/a')",
+        "`satisfaction`: 2 placeholders for 'no value' read as empty ('-', 'none')"]

@@ -117,6 +117,7 @@ def test_mapping_with_a_code_step_says_to_use_pandas(spark):
     "jira_issues.csv",  # Jira's '12/Mar/26 9:41 AM' (one-digit hours) and a repeated column name
     "malformed/agents_language.csv",  # German words and dotted dates, a delimiter after every row but the header
     "malformed/backslash_quotes.csv",  # "He said \\"hi\\"": quotes escaped with a backslash
+    "malformed/placeholders.csv",  # 'N/A', '-', '#N/A' for no value
     "malformed/machine_times.csv",  # Unix seconds and milliseconds, '2026-03-02 9:30 PM'
     "malformed/typed_by_hand.csv",  # 'Ticket ID', a name with a line break, Dutch months, '1h 30m', 'Jan 5'
 ])

@@ -572,6 +572,13 @@ def _bools_any(columns: pd.DataFrame, opts, spec, target, rej, label) -> pd.Seri
     return any_true.astype("boolean").where(any_known, pd.NA)
 
 
+def blanks_placeholders(spec: Spec, target: str, kind: str) -> bool:
+    """Whether ``target``'s placeholder cells ('N/A', '-') are read as empty: optional dates, numbers, flags and
+    categories the mapping does not translate (a required value written 'N/A' is rejected showing what was written)."""
+    return (kind in parse.TYPED_KINDS and target not in spec.values
+            and target not in get_table(spec.table).required)
+
+
 def duration_unit(target: str, opts: dict) -> str | None:
     """The unit a column's numbers are durations in: the mapping's ``duration``, else minutes for the canonical
     ``*_minutes`` columns (which then read '1:30:00' and '1h 30m' too), else None (not a duration)."""
@@ -580,6 +587,9 @@ def duration_unit(target: str, opts: dict) -> str | None:
 
 def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, *, tz, dayfirst, rej, label,
              notes) -> pd.Series:
+    if blanks_placeholders(spec, target, kind):
+        column, said = parse.without_placeholders(column)
+        notes += [f"`{label}`: {said}"] if said else []
     has = parse.present(column)
     if target in spec.values:
         column, has = _translate(column, has, target, spec, rej, label, notes, kind)

@@ -123,6 +123,35 @@ def foreign_months_note(count: int, example: str, read_as: str) -> str:
     return f"{count} dates with month names in another language than English read (e.g. {example!r} as {read_as!r})"
 
 
+PLACEHOLDERS = ("n/a", "#n/a", "na", "-", "--", "\u2013", "\u2014", "none", "null", "nil", "(none)", "(blank)",
+                "(empty)", "not set", "not applicable")
+"""What exports and people write in a date, number or flag cell that has no value (lower case)."""
+TYPED_KINDS = ("datetime", "float", "int", "score", "bool", "category")
+"""Canonical column kinds whose cells :data:`PLACEHOLDERS` are read as empty: dates, numbers, flags and values from
+a fixed list (text keeps them: 'NA' may be a region, '-' a subject)."""
+
+
+def without_placeholders(raw: pd.Series) -> tuple[pd.Series, str | None]:
+    """``raw`` with its :data:`PLACEHOLDERS` cells empty, and a note saying how many and which.
+
+    >>> without_placeholders(pd.Series(["2026-03-02", "N/A", " - ", "#N/A", None]))[1]
+    "3 placeholders for 'no value' read as empty ('#N/A', '-', 'N/A')"
+    """
+    if not (raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype)):
+        return raw, None
+    text = raw.astype("str").str.strip()
+    placeholder = present(raw) & text.str.lower().isin(PLACEHOLDERS)
+    if not placeholder.any():
+        return raw, None
+    return raw.where(~placeholder), placeholders_note(int(placeholder.sum()), text[placeholder].unique().tolist())
+
+
+def placeholders_note(count: int, written: list[str]) -> str:
+    """The load report's note on placeholder cells read as empty (``written``: their distinct spellings)."""
+    shown = ", ".join(repr(w) for w in sorted(written)[:5])
+    return f"{count} placeholders for 'no value' read as empty ({shown})"
+
+
 def present(raw: pd.Series) -> pd.Series:
     """Non-missing, non-blank values."""
     if raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):

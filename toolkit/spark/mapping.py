@@ -136,6 +136,13 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=()) ->
     merged = {t: stage(_coalesce([col(c) for c in cols], [dtypes[safe[c]] for c in cols]), "vendor")
               if len(cols) > 1 else col(cols[0]) for t, cols in found_of.items() if kind_of[t] != "list"}
     texts = {t: _text(merged[t], dtypes[safe[found_of[t][0]]], stage) for t in merged}
+    placeholders = {}  # typed columns: 'N/A', '-' ... are empty, as in the pandas loader
+    for t, (text, has) in texts.items():
+        if pandas_mapping.blanks_placeholders(spec, t, kind_of[t]) and _is_text(dtypes[safe[found_of[t][0]]]):
+            placeholders[t] = stage(f.coalesce(f.lower(text).isin(list(pandas_parse.PLACEHOLDERS)), f.lit(False)),
+                                    "placeholder")
+            has = stage(has & ~placeholders[t], "has")
+            texts[t] = (stage(f.when(has, text), "text"), has)
     stats_aggs = []
     for target, (text, has) in texts.items():
         kind = kind_of[target]
@@ -180,6 +187,16 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=()) ->
             out[target] = _bools_any(cols, [col(c) for c in cols], [dtypes[safe[c]] for c in cols], opts, spec,
                                      target, rules)
             continue
+        if target in placeholders:
+            said = placeholders[target]
+            notes.append(Note([f.count_if(said).alias(f"{target}__placeholders"),
+                               f.array_sort(f.collect_set(f.when(said, f.trim(merged[target].cast("string"))))).alias(
+                                   f"{target}__placeholder_words")],
+                              lambda r, t, target=target, label=label: [
+                                  f"`{label}`: " + pandas_parse.placeholders_note(
+                                      r[f"{target}__placeholders"], list(r[f"{target}__placeholder_words"]))]
+                              if r[f"{target}__placeholders"] else []))
+            merged[target] = f.when(~said, merged[target])
         out[target] = _convert(merged[target], texts[target], dtype, kind, target, opts, spec, stats, tz=tz,
                                dayfirst=dayfirst, rules=rules, label=label, notes=notes, stage=stage)
     for target, value in spec.constants.items():
