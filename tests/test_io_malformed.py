@@ -62,6 +62,8 @@ REPORTS = [
      'quotes inside values are written \\" (a backslash before the quote): read as quotes'),
     ("placeholders.csv", "tickets", {}, (3, 2), [(4, "created_at", "N/A", "value is not a date")],
      "`solved_at`: 2 placeholders for 'no value' read as empty ('#N/A', 'N/A')"),
+    ("zone_names.csv", "tickets", {}, (6, 6), [],
+     "`created_at`: 3 times written with a zone name (CEST, CET, PDT) read at that zone's offset from UTC"),
     ("machine_times.csv", "tickets", {}, (3, 3), [],
      "`created_at`: 2 whole numbers read as Unix times (seconds since 1 January 1970, e.g. 1772442000)"),
     ("typed_by_hand.csv", "tickets", {}, (6, 3), [

@@ -25,7 +25,9 @@ ZONE_NAMES = {"UTC": "+00:00", "GMT": "+00:00", "WET": "+00:00", "WEST": "+01:00
 """Time-zone abbreviations exports write after a time ('10:00 CET'), with their UTC offsets. Names that mean two
 zones (CST: US Central or China; IST: India, Ireland or Israel; BST: British Summer or Bangladesh) are left out, so
 such times are rejected rather than guessed."""
-_NAMED = " (?:" + "|".join(ZONE_NAMES) + "|utc|gmt)$"
+ZONE_AT_END = " (" + "|".join(ZONE_NAMES) + "|utc|gmt)$"
+"""A zone name after a time ('10:00 CET'), group 1 the name."""
+_NAMED = ZONE_AT_END.replace(" (", " (?:", 1)
 # An offset after a time: +01:00, +0100, or the hours alone (+01, ISO 8601 allows it; only after a time, as a date
 # ends in -01 too).
 _OFFSET = r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9]|:[0-9][0-9](?:\.[0-9]+)?[+-][0-9][0-9]|" + _NAMED + ")"
@@ -289,10 +291,9 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
             if named.any():
                 zone = cleaned[named].str.extract(r" ([A-Za-z]+)$")[0].str.upper()
                 cleaned[named] = cleaned[named].str.replace(_NAMED, "", regex=True) + zone.map(ZONE_NAMES)
-                shown = ", ".join(sorted(set(zone) - {"UTC", "GMT"}))
-                if shown:
-                    notes.append(f"{int((~zone.isin(['UTC', 'GMT'])).sum())} times written with a zone name ({shown}) "
-                                 "read at that zone's offset from UTC")
+                elsewhere = ~zone.isin(["UTC", "GMT"])
+                if elsewhere.any():
+                    notes.append(zone_names_note(int(elsewhere.sum()), zone[elsewhere].unique().tolist()))
             out[cleaned.index] = _to_datetime(cleaned, utc=True, date_format=date_format, dayfirst=order,
                                               notes=notes).astype(DATETIME_DTYPE)
         naive_text = todo_text[~with_offset]
@@ -386,6 +387,11 @@ def dotted_note(count: int, example: str) -> str:
     """The note on a column whose undecided dates are all written with full stops, read day first."""
     return (f"{count} dates such as {example!r} could be day or month first; read day first, as dates written "
             "with full stops are")
+
+
+def zone_names_note(count: int, names: list[str]) -> str:
+    """The note on times written with a zone name other than UTC or GMT ('10:00 CET')."""
+    return f"{count} times written with a zone name ({', '.join(sorted(names))}) read at that zone's offset from UTC"
 
 
 def dst_notes(ambiguous: int, skipped: int, tz: str) -> list[str]:

@@ -476,9 +476,6 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
             wrong = stage(f.coalesce(dmy & ((first > 12) if not order else (second > 12)), f.lit(False)), "wrong")
             rules.append(Rule(has & wrong, label, _shown(column), f.lit(contradiction)))
         numbers_first = len(notes)  # the notes on numbers read as dates come first, as in the pandas report
-        if order_note:
-            notes.append(Note([], lambda r, t, label=label, note=order_note: [f"`{label}`: {note}"]))
-        offset = stage(text.rlike(r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9]| (?:UTC|GMT|utc|gmt))$"), "offset")
         foreign = stage(f.coalesce(parse.foreign_months(text), f.lit(False)), "foreign")
         # ordinals ('1st January 2026') as dateutil reads them: the day's number
         words = stage(f.regexp_replace(f.when(foreign | f.coalesce(parse.dotted_month(text), f.lit(False)),
@@ -491,6 +488,21 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
                               f"`{label}`: " + parse.pandas_parse.foreign_months_note(
                                   r[f"{target}__foreign"], r[f"{target}__foreign_eg"]["text"],
                                   r[f"{target}__foreign_eg"]["words"])] if r[f"{target}__foreign"] else []))
+        if order_note:
+            notes.append(Note([], lambda r, t, label=label, note=order_note: [f"`{label}`: {note}"]))
+        # a zone name after the time ('10:00 CET') is its offset from UTC, as the pandas parser reads it
+        zone = stage(f.upper(f.regexp_extract(text, pandas_parse.ZONE_AT_END, 1)), "zone")
+        named = stage(f.coalesce(zone != "", f.lit(False)), "named")
+        offset = stage(text.rlike(r"(?:Z|z|[+-][0-9][0-9]:?[0-9][0-9])$") | named, "offset")
+        zone_offset = f.element_at(f.create_map(*[f.lit(x) for pair in pandas_parse.ZONE_NAMES.items() for x in pair]),
+                                   zone)
+        elsewhere = has & named & ~zone.isin("UTC", "GMT")
+        notes.append(Note([f.count_if(elsewhere).alias(f"{target}__zones"),
+                           f.array_sort(f.collect_set(f.when(elsewhere, zone))).alias(f"{target}__zone_names")],
+                          lambda r, t, target=target, label=label: [
+                              f"`{label}`: " + pandas_parse.zone_names_note(r[f"{target}__zones"],
+                                                                            list(r[f"{target}__zone_names"]))]
+                          if r[f"{target}__zones"] else []))
         partial = f.when(~text.rlike(parse._PLAIN_NUMBER) & words.rlike(parse.pandas_parse.WITHOUT_YEAR),
                          f.lit(parse.pandas_parse.WITHOUT_YEAR_REASON)).when(
             ~text.rlike(parse._PLAIN_NUMBER) & words.rlike(parse.pandas_parse.WITHOUT_DAY),
@@ -505,12 +517,18 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
             aware = parsed if "%z" in opts["date_format"] else None
             naive_value = None if aware is not None else parsed
         else:
-            normal = f.regexp_replace(text, r" (?:UTC|GMT|utc|gmt)$", "+00:00")
-            normal = stage(f.regexp_replace(normal, r"([+-][0-9][0-9])([0-9][0-9])$", "$1:$2"), "normal")
+            normal = f.when(named, f.concat(f.regexp_replace(text, pandas_parse.ZONE_AT_END, ""), zone_offset)
+                            ).otherwise(text)
+            normal = f.regexp_replace(normal, r"([+-][0-9][0-9])([0-9][0-9])$", "$1:$2")
+            # Spark reads an offset only after seconds: '10:00+01:00' is '10:00:00+01:00'
+            normal = stage(f.regexp_replace(normal, r"([T ][0-9]{1,2}:[0-9]{2})([+-][0-9][0-9]:[0-9][0-9]|[Zz])$",
+                                            "$1:00$2"), "normal")
+            zoned_words = f.when(named, f.concat(f.regexp_replace(words, pandas_parse.ZONE_AT_END, " "), zone_offset)
+                                 ).otherwise(words)
             iso = stage(parse.iso_text(normal, order), "iso")
             aware = f.when(offset, iso.try_cast("timestamp"))
             aware = stage(f.coalesce(aware, f.when(offset & aware.isNull() & words.rlike("[A-Za-z]{3}"),
-                                                   parse.spelled_date(words, offset=True))), "aware")
+                                                   parse.spelled_date(zoned_words, offset=True))), "aware")
             naive_value = f.when(~offset, iso.try_cast("timestamp"))
             # '02-Mar-2026' ends like an offset (-2026): spelled dates are read wherever neither reading worked
             spelled = stage(f.when(aware.isNull() & naive_value.isNull() & words.rlike("[A-Za-z]{3}"),
