@@ -64,6 +64,9 @@ REPORTS = [
      "`solved_at`: 2 placeholders for 'no value' read as empty ('#N/A', 'N/A')"),
     ("zone_names.csv", "tickets", {}, (6, 6), [],
      "`created_at`: 3 times written with a zone name (CEST, CET, PDT) read at that zone's offset from UTC"),
+    ("excel_text_ids.csv", "tickets", {}, (2, 2), [],
+     '3 values written as Excel text formulas (e.g. ="00123", which keeps leading zeros) read as their text, in '
+     "`ticket_id`, `requester_id`"),
     ("machine_times.csv", "tickets", {}, (3, 3), [],
      "`created_at`: 2 whole numbers read as Unix times (seconds since 1 January 1970, e.g. 1772442000)"),
     ("typed_by_hand.csv", "tickets", {}, (6, 3), [

@@ -119,6 +119,7 @@ def test_mapping_with_a_code_step_says_to_use_pandas(spark):
     "malformed/backslash_quotes.csv",  # "He said \\"hi\\"": quotes escaped with a backslash
     "malformed/placeholders.csv",  # 'N/A', '-', '#N/A' for no value
     "malformed/zone_names.csv",  # '10:00 CET', '10:00 PDT', '2026-03-02T10:00Z' (no seconds before the offset)
+    "malformed/excel_text_ids.csv",  # ="00123": Excel's text formula keeping leading zeros
     "malformed/machine_times.csv",  # Unix seconds and milliseconds, '2026-03-02 9:30 PM'
     "malformed/typed_by_hand.csv",  # 'Ticket ID', a name with a line break, Dutch months, '1h 30m', 'Jan 5'
 ])

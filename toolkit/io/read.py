@@ -573,7 +573,7 @@ def _unwrap_excel_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     count, columns = 0, []
     for name in frame.columns:
         column = frame[name]
-        found = column.str.fullmatch(r'="[^"]*"', na=False) if pd.api.types.is_string_dtype(column.dtype) or \
+        found = column.str.fullmatch(EXCEL_TEXT, na=False) if pd.api.types.is_string_dtype(column.dtype) or \
             column.dtype == object else None
         if found is not None and found.any():
             frame[name] = column.where(~found, column.str.slice(2, -1))
@@ -581,8 +581,17 @@ def _unwrap_excel_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
             columns.append(f"`{name}`")
     if not count:
         return frame, None
-    return frame, (f"{count} values written as Excel text formulas (e.g. =\"00123\", which keeps leading zeros) read "
-                   f"as their text, in {', '.join(columns[:5])}{' …' if len(columns) > 5 else ''}")
+    return frame, excel_text_note(count, columns)
+
+
+EXCEL_TEXT = r'="[^"]*"'
+"""A value written as an Excel text formula (``="00123"``, so that Excel keeps leading zeros)."""
+
+
+def excel_text_note(count: int, columns: list[str]) -> str:
+    """The load report's note on values unwrapped from Excel text formulas (``columns``: their names, quoted)."""
+    return (f"{count} values written as Excel text formulas (e.g. =\"00123\", which keeps leading zeros) read "
+            f"as their text, in {', '.join(columns[:5])}{' …' if len(columns) > 5 else ''}")
 
 
 def backslash_escaped(data: bytes, delimiter: str, width: int) -> bool:

@@ -24,6 +24,7 @@ from pathlib import Path
 from toolkit.errors import DataError
 from toolkit.io.read import (
     BACKSLASH_NOTE,
+    EXCEL_TEXT,
     SAMPLE_BYTES,
     SUMMARY_REASON,
     TRAILING_NOTE,
@@ -33,6 +34,7 @@ from toolkit.io.read import (
     backslash_escaped,
     broken_quote_reason,
     ends_in_empty_field,
+    excel_text_note,
     lines_above_note,
     lines_before_header,
     quotes_well_formed,
@@ -189,7 +191,22 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     # and a line break inside a quoted field is "\n", as the pandas reader gives it, whatever the file's line ends
     raw.frame = kept.withColumns({n: F.when(F.col(f"`{n}`") != "", F.replace(F.col(f"`{n}`"), F.lit("\r\n"),
                                                                               F.lit("\n"))) for n in names})
+    if '="' in text:  # as the pandas reader, which looks for it in the whole file
+        raw.frame = _unwrap_excel_text(raw, names)
     return raw
+
+
+def _unwrap_excel_text(raw, names: list[str]):
+    """Values written as Excel text formulas (``="00123"``) as their text, said as the pandas reader says it."""
+    from pyspark.sql import functions as F
+
+    found = {n: F.coalesce(F.col(f"`{n}`").rlike(f"^{EXCEL_TEXT}$"), F.lit(False)) for n in names}
+    counts = raw.frame.agg(*[F.count_if(found[n]).alias(f"c{i}") for i, n in enumerate(names)]).first()
+    hits = {n: counts[f"c{i}"] for i, n in enumerate(names) if counts[f"c{i}"]}
+    if hits:
+        raw.notes.append(excel_text_note(sum(hits.values()), [f"`{n}`" for n in hits]))
+    return raw.frame.withColumns({n: F.when(found[n], F.expr(f"substring(`{n}`, 3, length(`{n}`) - 3)"))
+                                  .otherwise(F.col(f"`{n}`")) for n in hits})
 
 
 def _footer(marked, names: list[str], last_row: int) -> dict[int, str]:
