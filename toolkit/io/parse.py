@@ -127,7 +127,8 @@ def foreign_months_note(count: int, example: str, read_as: str) -> str:
 
 PLACEHOLDERS = ("n/a", "#n/a", "na", "-", "--", "\u2013", "\u2014", "none", "null", "nil", "(none)", "(blank)",
                 "(empty)", "not set", "not applicable")
-"""What exports and people write in a date, number or flag cell that has no value (lower case)."""
+"""What exports and people write in a cell that has no value (lower case), read as empty in the kinds of
+:data:`TYPED_KINDS`."""
 TYPED_KINDS = ("datetime", "float", "int", "score", "bool", "category")
 """Canonical column kinds whose cells :data:`PLACEHOLDERS` are read as empty: dates, numbers, flags and values from
 a fixed list (text keeps them: 'NA' may be a region, '-' a subject)."""

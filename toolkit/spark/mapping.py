@@ -417,7 +417,7 @@ def _number_notes(row, target, label, comma, proof, unit) -> list[str]:
         out.append(f"`{label}`: {row[f'{target}__hms']} durations written as H:MM:SS read")
     if row[f"{target}__worded"]:
         example = row[f"{target}__worded_eg"]
-        out.append(f"`{label}`: " + parse.pandas_parse.with_units_note(row[f"{target}__worded"], example["text"],
+        out.append(f"`{label}`: " + pandas_parse.with_units_note(row[f"{target}__worded"], example["text"],
                                                                        example["value"]))
     if unit and unit != "minutes":
         out.append(f"`{label}`: converted from {unit} to minutes")
@@ -485,7 +485,7 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
                            f.min_by(f.struct(text.alias("text"), words.alias("words")),
                                     f.when(has & foreign, f.col("_row"))).alias(f"{target}__foreign_eg")],
                           lambda r, t, target=target, label=label: [
-                              f"`{label}`: " + parse.pandas_parse.foreign_months_note(
+                              f"`{label}`: " + pandas_parse.foreign_months_note(
                                   r[f"{target}__foreign"], r[f"{target}__foreign_eg"]["text"],
                                   r[f"{target}__foreign_eg"]["words"])] if r[f"{target}__foreign"] else []))
         if order_note:
@@ -503,13 +503,13 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
                               f"`{label}`: " + pandas_parse.zone_names_note(r[f"{target}__zones"],
                                                                             list(r[f"{target}__zone_names"]))]
                           if r[f"{target}__zones"] else []))
-        partial = f.when(~text.rlike(parse._PLAIN_NUMBER) & words.rlike(parse.pandas_parse.WITHOUT_YEAR),
-                         f.lit(parse.pandas_parse.WITHOUT_YEAR_REASON)).when(
-            ~text.rlike(parse._PLAIN_NUMBER) & words.rlike(parse.pandas_parse.WITHOUT_DAY),
-            f.lit(parse.pandas_parse.WITHOUT_DAY_REASON))
+        partial = f.when(~text.rlike(parse._PLAIN_NUMBER) & words.rlike(pandas_parse.WITHOUT_YEAR),
+                         f.lit(pandas_parse.WITHOUT_YEAR_REASON)).when(
+            ~text.rlike(parse._PLAIN_NUMBER) & words.rlike(pandas_parse.WITHOUT_DAY),
+            f.lit(pandas_parse.WITHOUT_DAY_REASON))
         if not opts.get("date_format"):
-            partial = f.when(text.rlike(f"^(?:{parse.pandas_parse.TIME_ONLY})$"),
-                             f.lit(parse.pandas_parse.TIME_ONLY_REASON)).otherwise(partial)
+            partial = f.when(text.rlike(f"^(?:{pandas_parse.TIME_ONLY})$"),
+                             f.lit(pandas_parse.TIME_ONLY_REASON)).otherwise(partial)
         partial = stage(partial, "partial")
         if opts.get("date_format"):
             fmt = parse.java_date_format(opts["date_format"], key=f"parse.{target}.date_format")
@@ -539,7 +539,7 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
                                f.min_by(text, f.when(has & spelled.isNotNull(), f.col("_row"))).alias(
                                    f"{target}__spelled_eg")],
                               lambda r, t, target=target, label=label, order=order: [
-                                  f"`{label}`: " + parse.pandas_parse.one_by_one_note(
+                                  f"`{label}`: " + pandas_parse.one_by_one_note(
                                       r[f"{target}__spelled"], r[f"{target}__spelled_eg"], order)]
                               if 0 < r[f"{target}__spelled"] < r[f"{target}__dates"] else []))
         serial = f.lit(False)
@@ -589,12 +589,12 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
                       lambda r, t, target=target, label=label: [f"`{label}`: {m}" for m in parse_dst_notes(
                           r[f"{target}__amb"], r[f"{target}__gap"], tz)]))
     limit = parse.future_limit()
-    earliest = parse.pandas_parse.EARLIEST
+    earliest = pandas_parse.EARLIEST
     # as text read in the session's zone (UTC): a Python datetime would go through the driver's local zone
     ahead = value > f.lit(f"{limit:%Y-%m-%d %H:%M:%S.%f}").cast("timestamp")
     before = value < f.lit(f"{earliest:%Y-%m-%d %H:%M:%S}").cast("timestamp")
     reason = (f.when(has & partial.isNotNull(), partial)
-              .when(has & ahead, f.lit(f"date is more than {parse.pandas_parse.FUTURE_DAYS} days in the future "
+              .when(has & ahead, f.lit(f"date is more than {pandas_parse.FUTURE_DAYS} days in the future "
                                         f"(after {limit:%Y-%m-%d}); a wrong year?"))
               .when(has & before, f.lit(f"date is before {earliest:%Y}; a wrong year or a placeholder?"))
               .when(has & value.isNull(), f.lit("value is not a date")))
@@ -605,4 +605,4 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
 
 def parse_dst_notes(ambiguous: int, skipped: int, tz: str) -> list[str]:
     """The load report's sentences about repeated and skipped hours (the pandas parser's wording)."""
-    return parse.pandas_parse.dst_notes(ambiguous, skipped, tz)
+    return pandas_parse.dst_notes(ambiguous, skipped, tz)
