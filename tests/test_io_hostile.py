@@ -1019,9 +1019,12 @@ def test_placeholders_for_no_value_are_empty_in_optional_typed_columns():
     assert frame["ticket_id"].tolist() == ["1", "2"]
     assert frame["solved_at"].isna().all() and frame["first_reply_minutes"].isna().all()
     assert frame["sla_breached"].isna().all() and frame["satisfaction"].isna().all()
+    assert frame["requester_id"].isna().all() and frame["problem_id"].isna().all()  # no customer shared by both
     assert _rejected(report) == [(4, "created_at", "N/A", "value is not a date")]
     assert report.notes == [
         "`solved_at`: 2 placeholders for 'no value' read as empty ('#N/A', 'N/A')",
+        "`requester_id`: 2 placeholders for 'no value' read as empty ('N/A')",
         "`first_reply_minutes`: 2 placeholders for 'no value' read as empty ('-', '--')",
         "`sla_breached`: 1 placeholders for 'no value' read as empty ('n/a')",
-        "`satisfaction`: 2 placeholders for 'no value' read as empty ('-', 'none')"]
+        "`satisfaction`: 2 placeholders for 'no value' read as empty ('-', 'none')",
+        "`problem_id`: 1 placeholders for 'no value' read as empty ('-')"]

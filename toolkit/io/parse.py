@@ -129,9 +129,10 @@ PLACEHOLDERS = ("n/a", "#n/a", "na", "-", "--", "\u2013", "\u2014", "none", "nul
                 "(empty)", "not set", "not applicable")
 """What exports and people write in a cell that has no value (lower case), read as empty in the kinds of
 :data:`TYPED_KINDS`."""
-TYPED_KINDS = ("datetime", "float", "int", "score", "bool", "category")
-"""Canonical column kinds whose cells :data:`PLACEHOLDERS` are read as empty: dates, numbers, flags and values from
-a fixed list (text keeps them: 'NA' may be a region, '-' a subject)."""
+TYPED_KINDS = ("datetime", "float", "int", "score", "bool", "category", "id")
+"""Canonical column kinds whose cells :data:`PLACEHOLDERS` are read as empty: dates, numbers, flags, values from
+a fixed list and ids (a requester or problem id written 'N/A' is no requester or problem shared by every such
+ticket); text keeps them: 'NA' may be a region, '-' a subject."""
 
 
 def without_placeholders(raw: pd.Series) -> tuple[pd.Series, str | None]:
