@@ -659,9 +659,9 @@ FALSE_WORDS = ["false", "no", "n", "0", "f", "0.0", "nee", "nein", "non"]
 the languages our clients' tools export in (Dutch, German, French, Spanish)."""
 
 EXCEL_SCIENTIFIC = r"[0-9](?:[.,][0-9]+)?E\+[0-9]{2}"
+"""How Excel shows a long number it saved as text (``1.23457E+11``): an id written so has lost its last digits."""
 SCIENTIFIC_ID_REASON = ("id written in scientific notation, as Excel shows long numbers (its last digits are lost); "
                         "export again without opening the file in Excel, or format the column as text")
-"""How Excel shows a long number it saved as text (``1.23457E+11``): an id written so has lost its last digits."""
 
 
 def _translate(column, has, target, spec, rej, label, notes, kind):

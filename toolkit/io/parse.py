@@ -80,6 +80,7 @@ _FOREIGN_MONTH = "(?i)(?:^|[^\\w])(" + "|".join(sorted((n for names in MONTH_NAM
 ANY_FOREIGN_MONTH = _FOREIGN_MONTH.replace("])(", "])(?:", 1)  # the same without a group, to test for one
 DOTTED_MONTH = r"(?i)\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\."
 """An English month abbreviated with a full stop ('6 Feb. 2026'), which parsers read without it."""
+_ANY_DOTTED_MONTH = DOTTED_MONTH.replace("\\b(", "\\b(?:", 1)  # the same without a group, to test for one
 _ENGLISH = {name: english for english, names in MONTH_NAMES.items() for name in names}
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _PARTIAL_TIME = r"(?:,? (?:at )?[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})? ?(?:[AaPp]\.?[Mm]\.?)?)?"
@@ -103,7 +104,7 @@ def english_months(text: pd.Series) -> tuple[pd.Series, str | None]:
     ['5 Jan 2026', '2 Feb 2026 10:00', '5 Mar 2026', 'Jan 5']
     """
     foreign = text.str.contains(ANY_FOREIGN_MONTH, na=False)
-    rewrite = foreign | text.str.contains(DOTTED_MONTH.replace("\\b(", "\\b(?:", 1), na=False)
+    rewrite = foreign | text.str.contains(_ANY_DOTTED_MONTH, na=False)
     if not rewrite.any():
         return text, None
     rows = text[rewrite]

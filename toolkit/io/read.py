@@ -405,9 +405,9 @@ def ends_in_empty_field(text: str, delimiter: str, width: int, complete: bool) -
 
 
 TRAILING_SAMPLE = 20
+"""Records below the header that :func:`ends_in_empty_field` looks at."""
 HEAD_BYTES = 65_536
 """The start of a CSV the header, delimiter and layout are read from."""
-"""Records below the header that :func:`ends_in_empty_field` looks at."""
 TRAILING_NOTE = ("every row ends in a delimiter after its last value, which the header lacks: read as an empty "
                  "column without a name")
 

@@ -503,10 +503,9 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
                               f"`{label}`: " + pandas_parse.zone_names_note(r[f"{target}__zones"],
                                                                             list(r[f"{target}__zone_names"]))]
                           if r[f"{target}__zones"] else []))
-        partial = f.when(~text.rlike(parse._PLAIN_NUMBER) & words.rlike(pandas_parse.WITHOUT_YEAR),
-                         f.lit(pandas_parse.WITHOUT_YEAR_REASON)).when(
-            ~text.rlike(parse._PLAIN_NUMBER) & words.rlike(pandas_parse.WITHOUT_DAY),
-            f.lit(pandas_parse.WITHOUT_DAY_REASON))
+        spelled_out = ~text.rlike(parse._PLAIN_NUMBER)  # a plain number is never a partial date
+        partial = (f.when(spelled_out & words.rlike(pandas_parse.WITHOUT_YEAR), f.lit(pandas_parse.WITHOUT_YEAR_REASON))
+                   .when(spelled_out & words.rlike(pandas_parse.WITHOUT_DAY), f.lit(pandas_parse.WITHOUT_DAY_REASON)))
         if not opts.get("date_format"):
             partial = f.when(text.rlike(f"^(?:{pandas_parse.TIME_ONLY})$"),
                              f.lit(pandas_parse.TIME_ONLY_REASON)).otherwise(partial)

@@ -192,12 +192,13 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     raw.frame = kept.withColumns({n: F.when(F.col(f"`{n}`") != "", F.replace(F.col(f"`{n}`"), F.lit("\r\n"),
                                                                               F.lit("\n"))) for n in names})
     if '="' in text:  # as the pandas reader, which looks for it in the whole file
-        raw.frame = _unwrap_excel_text(raw, names)
+        _unwrap_excel_text(raw, names)
     return raw
 
 
-def _unwrap_excel_text(raw, names: list[str]):
-    """Values written as Excel text formulas (``="00123"``) as their text, said as the pandas reader says it."""
+def _unwrap_excel_text(raw, names: list[str]) -> None:
+    """``raw``'s values written as Excel text formulas (``="00123"``) as their text, said in its notes as the
+    pandas reader says it."""
     from pyspark.sql import functions as F
 
     found = {n: F.coalesce(F.col(f"`{n}`").rlike(f"^{EXCEL_TEXT}$"), F.lit(False)) for n in names}
@@ -205,8 +206,8 @@ def _unwrap_excel_text(raw, names: list[str]):
     hits = {n: counts[f"c{i}"] for i, n in enumerate(names) if counts[f"c{i}"]}
     if hits:
         raw.notes.append(excel_text_note(sum(hits.values()), [f"`{n}`" for n in hits]))
-    return raw.frame.withColumns({n: F.when(found[n], F.expr(f"substring(`{n}`, 3, length(`{n}`) - 3)"))
-                                  .otherwise(F.col(f"`{n}`")) for n in hits})
+    raw.frame = raw.frame.withColumns({n: F.when(found[n], F.expr(f"substring(`{n}`, 3, length(`{n}`) - 3)"))
+                                       .otherwise(F.col(f"`{n}`")) for n in hits})
 
 
 def _footer(marked, names: list[str], last_row: int) -> dict[int, str]:
