@@ -3,8 +3,15 @@
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
-from toolkit.duplicates.grouping import GraphGrouping, relabel_by_size, similarity_graph
+from toolkit.duplicates.grouping import (
+    GraphGrouping,
+    component_communities,
+    component_resolution,
+    relabel_by_size,
+    similarity_graph,
+)
 from toolkit.duplicates.labelling import cluster_counts, cluster_name, subject_lines, subject_name, subject_names
 from toolkit.duplicates.neighbours import (
     NearestNeighbours,
@@ -156,6 +163,28 @@ def test_a_ticket_linked_to_one_member_only_stays_out_of_the_cluster():
     assert GraphGrouping(threshold=0.75, min_cluster_size=2).fit(idx, sim).labels_.tolist() == [0, 0, 0, 0, -1]
     assert GraphGrouping(threshold=0.75, min_cluster_size=2, min_neighbours=0).fit(idx, sim).labels_.tolist() == [
         0, 0, 0, 0, 0]
+
+
+def test_a_components_resolution_is_its_share_of_the_link_weight():
+    assert component_resolution(2.0, 3.0, 12.0) == 0.5
+    assert component_resolution(1.0, 1.0, 3.0) == 0.333333333333  # rounded to 12 significant digits
+    assert component_resolution(1.5, 0.0, 0.0) == 1.5  # no links at all
+
+
+def clique_links(*groups, weight: float = 1.0) -> sp.csr_matrix:
+    """Upper-triangle links between every two nodes of each group."""
+    n = max(max(g) for g in groups) + 1
+    pairs = [(a, b) for g in groups for i, a in enumerate(g) for b in g[i + 1:]]
+    rows, cols = zip(*pairs, strict=True)
+    return sp.coo_matrix(([weight] * len(pairs), (rows, cols)), shape=(n, n)).tocsr()
+
+
+def test_each_component_is_grouped_on_its_own_and_small_ones_are_left_out():
+    graph = clique_links([0, 1, 2, 3], [4, 5, 6, 7], [8, 9])
+    communities = component_communities(graph, 1.0, 0, 0.3, 3)
+    assert communities.tolist() == [0, 0, 0, 0, 1, 1, 1, 1, -1, -1]
+    # the pair is a component too small to hold a cluster of 3: never grouped; at 2 it is
+    assert component_communities(graph, 1.0, 0, 0.3, 2).tolist() == [0, 0, 0, 0, 1, 1, 1, 1, 2, 2]
 
 
 def test_relabel_by_size_numbers_largest_first():

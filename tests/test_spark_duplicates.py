@@ -37,6 +37,28 @@ def test_spark_clusters_agree_with_pandas_on_the_sample_client(both):
     assert list(spark_finder.clusters_.columns) == CLUSTER_COLUMNS
 
 
+def test_spark_grouping_gives_the_pandas_labels_of_the_pandas_graph(spark, both):
+    from toolkit.spark.duplicates import _edge_frame, spark_labels
+
+    pandas_finder, _ = both
+    idx, sim = pandas_finder.graph_
+    edges = spark.createDataFrame(_edge_frame(np.arange(len(idx)), idx, sim))
+    grouping = pandas_finder.grouping_
+    expected = grouping.fit(idx, sim).labels_
+    assert np.array_equal(spark_labels(edges, len(idx), grouping), expected)
+    assert expected.max() >= 40  # many clusters and many components: the sample's graph, not a toy
+
+
+def test_connected_components_name_each_component_by_its_smallest_node(spark):
+    from toolkit.spark.grouping import connected_components
+
+    chain = [(i, i + 1) for i in range(10, 30)]  # 21 nodes in a line: many rounds of label passing
+    links = spark.createDataFrame([*chain, (3, 7), (5, 7), (3, 5), (40, 41)], "lo long, hi long")
+    found = connected_components(links).toPandas().set_index("node")["component"].sort_index()
+    expected = {**{i: 10 for i in range(10, 31)}, 3: 3, 5: 3, 7: 3, 40: 40, 41: 40}
+    assert found.to_dict() == dict(sorted(expected.items()))
+
+
 def test_spark_vectors_equal_the_pandas_vectors(both):
     pandas_finder, spark_finder = both
     np.testing.assert_allclose(spark_finder.vectors_, pandas_finder.vectors_, atol=1e-5)

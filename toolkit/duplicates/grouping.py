@@ -4,7 +4,11 @@ The graph links each ticket to its k most similar tickets; links weaker than
 ``threshold`` (cosine similarity) are dropped, so a ticket with no close neighbour
 stays alone. Communities of the remaining graph are found with the Leiden
 algorithm (igraph's C implementation; deterministic given the seed), maximising
-modularity at ``resolution``: higher gives smaller, tighter groups. A community
+modularity at ``resolution``: higher gives smaller, tighter groups. Leiden runs on each
+connected component alone, at the component's share of the resolution, which is the
+whole graph's objective (:func:`component_resolution`); so a component is a unit of work
+that another engine can group anywhere and get the same communities
+(:mod:`toolkit.spark.grouping`). A community
 of fewer than ``min_cluster_size`` tickets is not a duplicate cluster, and its
 tickets are left unclustered (label -1) rather than forced into one.
 
@@ -21,6 +25,7 @@ links carry at least ``merge_share`` (30%) of the smaller one's link weight are 
 
 from __future__ import annotations
 
+import math
 import random
 
 import numpy as np
@@ -93,8 +98,8 @@ class GraphGrouping(BaseEstimator, ClusterMixin):
             raise ConfigError(f"min_cluster_size must be at least 2, got {self.min_cluster_size!r}",
                               key="min_cluster_size", fix="pass 2 or more (a cluster needs two tickets)")
         graph = keep_close(similarity_graph(indices, similarities, self.threshold), int(self.min_neighbours))
-        communities = leiden_communities(graph, effective_resolution(graph, self.resolution), self.seed)
-        communities = merge_entangled(graph, communities, self.merge_share)
+        communities = component_communities(graph, effective_resolution(graph, self.resolution), self.seed,
+                                            self.merge_share, int(self.min_cluster_size))
         self.labels_ = relabel_by_size(communities, int(self.min_cluster_size))
         return self
 
@@ -122,9 +127,13 @@ def effective_resolution(graph: sp.csr_matrix, resolution: float) -> float:
     Modularity compares a group with the whole graph, so on a small graph a resolution above 1
     splits even a group of identical tickets that holds most of it; at 1 it does not.
     """
+    return effective_resolution_for(np.count_nonzero(np.asarray((graph + graph.T).sum(axis=1)).ravel()), resolution)
+
+
+def effective_resolution_for(linked: int, resolution: float) -> float:
+    """:func:`effective_resolution` of a graph with ``linked`` linked tickets."""
     if resolution <= 1:
         return float(resolution)
-    linked = np.count_nonzero(np.asarray((graph + graph.T).sum(axis=1)).ravel())
     return float(1 + (resolution - 1) * min(1.0, linked / SMALL_GRAPH))
 
 
@@ -146,6 +155,65 @@ def leiden_communities(graph: sp.csr_matrix, resolution: float, seed: int) -> np
     finally:
         igraph.set_random_number_generator(random)
     return np.asarray(parts.membership, dtype=np.int64)
+
+
+RESOLUTION_DIGITS = 12
+"""Significant digits a component's resolution is rounded to, so that engines summing the link weights in another
+order (the last bits of a float sum) give it, and so the communities, identically."""
+
+
+def component_resolution(resolution: float, component_weight: float, total_weight: float) -> float:
+    """The resolution that gives a component alone the whole graph's modularity objective: ``resolution`` times
+    the component's share of the link weight.
+
+    Modularity at resolution g sums, over communities, their inner link weight over the total ``m`` minus
+    ``g`` times their squared degree share. Links never cross components, so the sum splits into one term per
+    component, and a component's term, times ``m / m_C``, is its own modularity at ``g * m_C / m``. Maximising
+    each component at that resolution maximises the whole graph's modularity.
+    """
+    if total_weight <= 0:
+        return float(resolution)
+    return float(f"{resolution * component_weight / total_weight:.{RESOLUTION_DIGITS}g}")
+
+
+def component_communities(graph: sp.csr_matrix, resolution: float, seed: int, merge_share: float,
+                          min_size: int) -> np.ndarray:
+    """Community of every node, found in each connected component on its own (-1 where a component is smaller
+    than ``min_size``, so it cannot hold a cluster).
+
+    Each component runs :func:`group_component` on its links (nodes in row order) at
+    :func:`component_resolution`: the whole graph's objective, and a unit that an engine can hand to any worker
+    (:mod:`toolkit.spark.duplicates` groups components in parallel and gets these communities).
+    """
+    n = graph.shape[0]
+    labels = np.full(n, -1, dtype=np.int64)
+    if graph.nnz == 0:
+        return labels
+    _, component = connected_components(graph, directed=False)
+    sizes = np.bincount(component)
+    order = np.argsort(component, kind="stable")  # each component's nodes together, in row order
+    blocks = graph[order][:, order].tocsr()
+    total = math.fsum(graph.data)
+    ends = np.cumsum(sizes)
+    offset = 0
+    for c in np.flatnonzero(sizes >= min_size):
+        start, end = ends[c] - sizes[c], ends[c]
+        block = blocks[start:end, start:end]
+        local = group_component(block, resolution, total, seed, merge_share)
+        labels[order[start:end]] = offset + local
+        offset += int(local.max()) + 1
+    return labels
+
+
+def group_component(block: sp.csr_matrix, resolution: float, total_weight: float, seed: int,
+                    merge_share: float) -> np.ndarray:
+    """Communities 0.. of one connected component's links (upper triangle, nodes in row order): Leiden at the
+    component's share of ``resolution`` (:func:`component_resolution`), then :func:`merge_entangled`."""
+    block = sp.csr_matrix(block, copy=True)
+    block.sum_duplicates()  # links in row-major order, whoever built the block: Leiden visits them in that order
+    weight = component_resolution(resolution, math.fsum(block.data), total_weight)
+    communities = leiden_communities(block, weight, seed)
+    return merge_entangled(block, communities, merge_share)
 
 
 def merge_entangled(graph: sp.csr_matrix, labels: np.ndarray, share: float) -> np.ndarray:

@@ -128,9 +128,10 @@ class DuplicateFinder(BaseEstimator):
         self._finish(previous, started)
         return self
 
-    def _finish(self, previous, started: float) -> None:
-        """Group the cached graph, name and rank the clusters (the steps after the neighbour search)."""
-        self._cluster(self._make_grouping(), previous=_previous_assignments(previous))
+    def _finish(self, previous, started: float, labels: np.ndarray | None = None) -> None:
+        """Group the cached graph (unless its ``labels`` are given), name and rank the clusters (the steps after
+        the neighbour search)."""
+        self._cluster(self._make_grouping(), previous=_previous_assignments(previous), labels=labels)
         self._step("label", 5)
         if self._bar is not None:
             self._bar.close()
@@ -138,7 +139,8 @@ class DuplicateFinder(BaseEstimator):
         self.timings_["total_seconds"] = time.perf_counter() - started
 
     def fit_graph(self, tickets: pd.DataFrame, texts: pd.Series, vectors, graph: tuple[np.ndarray, np.ndarray],
-                  representation, messages: pd.DataFrame | None = None, previous=None) -> DuplicateFinder:
+                  representation, messages: pd.DataFrame | None = None, previous=None,
+                  labels: np.ndarray | None = None) -> DuplicateFinder:
         """Group, name and rank tickets whose cleaned texts, vectors and neighbour graph were computed elsewhere.
 
         This is :meth:`fit` after its neighbour search, for an engine that vectorises and searches in
@@ -151,6 +153,8 @@ class DuplicateFinder(BaseEstimator):
         texts : their texts as :attr:`cleaner` (a :class:`TicketCleaner`) made them.
         vectors : their L2-normalised vectors from ``representation`` (already fitted).
         graph : (indices, similarities), n x k, as :meth:`NearestNeighbours.kneighbors` gives (-1 = no neighbour).
+        labels : the labels :meth:`grouping_for` ``(representation)`` gives ``graph``, where they were computed
+            elsewhere too (:mod:`toolkit.spark.grouping`); None groups the graph here.
         """
         started = time.perf_counter()
         check_projects(self.bug_key_projects)
@@ -173,8 +177,15 @@ class DuplicateFinder(BaseEstimator):
         self.neighbours_ = self._make_neighbours(progress=False).fit(self.vectors_)
         self.graph_ = (np.asarray(indices, dtype=np.int64), np.asarray(similarities, dtype=np.float32))
         self._index()
-        self._finish(previous, started)
+        self._finish(previous, started, labels)
         return self
+
+    def grouping_for(self, representation):
+        """The unfitted grouping :meth:`fit` would use with this fitted ``representation`` (its default threshold
+        and resolution where none is given)."""
+        self.representation_ = representation
+        self._set_group_parameters()
+        return self._make_grouping()
 
     @property
     def _bars(self) -> bool:
@@ -247,10 +258,14 @@ class DuplicateFinder(BaseEstimator):
                                        resolution=resolution)
         return np.asarray(grouping.fit(*self.graph_).labels_)
 
-    def _cluster(self, grouping, previous: pd.Series | None = None) -> None:
+    def _cluster(self, grouping, previous: pd.Series | None = None, labels: np.ndarray | None = None) -> None:
         started = time.perf_counter()
         self._step("group", 3)
-        labels = grouping.fit(*self.graph_).labels_
+        if labels is None:
+            labels = grouping.fit(*self.graph_).labels_
+        elif len(labels) != len(self.tickets_):
+            raise DataError(f"{len(labels)} labels for {len(self.tickets_)} tickets", table="tickets",
+                            fix="pass one label per ticket, in the tickets' order")
         self.grouping_ = grouping
         self.threshold_ = float(getattr(grouping, "threshold", self.threshold_))
         self.min_cluster_size_ = getattr(grouping, "min_cluster_size", self.min_cluster_size_)

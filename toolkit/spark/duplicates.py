@@ -24,10 +24,13 @@ The scheme, and why it gives the pandas engine's clusters:
    with its members (a crowd above ``MAX_CELL_FACTOR * cell_size`` through the same sample) in the same blocks,
    so the float32 products, the top ``k`` per cell and the exact rescoring (rounded to 1e-6) are the pandas
    ones; the candidates of a ticket's cells are merged as pandas merges them. The graph is the pandas graph.
-4. **Edges to the driver, pandas grouping there.** Only the edge list comes back (at most ``k`` per ticket);
-   :meth:`DuplicateFinder.fit_graph` groups it with the pandas :class:`GraphGrouping` (same thresholds,
-   Leiden, guards), merges fragments, names, ranks and gathers evidence with the same per-cluster functions,
-   so the output has exactly the pandas engine's columns.
+4. **Grouping per connected component on the executors.** The pandas grouping finds its communities one
+   connected component at a time (:func:`~toolkit.duplicates.grouping.component_communities`);
+   :mod:`toolkit.spark.grouping` runs the same steps where the edges are (links, components, Leiden per component)
+   and brings one row per cluster to the driver: the labels are the pandas labels.
+5. **The finder on the driver.** The edge list and the labels come back; :meth:`DuplicateFinder.fit_graph` merges
+   fragments, names, ranks and gathers evidence with the same per-cluster functions, so the output has exactly the
+   pandas engine's columns, and the finder answers :meth:`~DuplicateFinder.similar`, ``assign`` and ``regroup``.
 
 What the driver holds: the fitting samples (for the cells 30 vectors per ~``cell_size`` tickets, as pandas), the
 edge list, and per ticket its evidence columns, cleaned text and vector (128 floats for tfidf, 384 for semantic,
@@ -50,6 +53,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from toolkit.duplicates.cleaning import TicketCleaner
+from toolkit.duplicates.grouping import GraphGrouping
 from toolkit.duplicates.local_models import sentence_onnx_path
 from toolkit.duplicates.model import KEPT_COLUMNS, DuplicateFinder
 from toolkit.duplicates.neighbours import (
@@ -76,6 +80,7 @@ from toolkit.duplicates.representation import (
     make_representation,
 )
 from toolkit.errors import ConfigError, DataError
+from toolkit.spark.grouping import cluster_labels
 
 FIT_SAMPLE = 20_000
 """Most texts the term model is fitted on (the representation's own ``fit_sample``)."""
@@ -99,8 +104,9 @@ def find_duplicates(tickets, *, representation: str = "auto", threshold: float |
     :class:`~toolkit.duplicates.neighbours.NearestNeighbours`; up to ``exact_limit`` tickets the search is one
     exact cell. ``messages`` (canonical, pandas) adds bug keys
     quoted in conversations. ``timings_`` holds the seconds of each step: ``fit`` (sample and term model),
-    ``vectorise``, ``neighbours`` (cells and search, edges collected), ``collect`` (evidence columns, texts and
-    vectors to the driver), then the driver's ``grouping`` (which includes ``labelling``) and ``total``.
+    ``vectorise``, ``neighbours`` (cells and search, edges collected), ``components`` (the grouping on the
+    executors, per connected component), ``collect`` (evidence columns, texts and vectors to the driver), then the
+    driver's ``grouping`` (fragments, which includes ``labelling``) and ``total``.
     """
     if representation != "auto" and representation not in SPARK_REPRESENTATIONS:
         raise ConfigError(f"the Spark engine clusters with the {', '.join(SPARK_REPRESENTATIONS)} "
@@ -127,19 +133,26 @@ def find_duplicates(tickets, *, representation: str = "auto", threshold: float |
                              seed, n)
     lap("fit")
     vectors = ticket_vectors(numbered, cleaner, model, width).cache()
+    edges = None
     try:
         vectors.count()
         lap("vectorise")
-        graph = neighbour_graph(vectors, n, k=k, cell_size=cell_size, probes=probes, seed=seed,
-                                exact_limit=exact_limit, width=width)
+        edges = neighbour_edges(vectors, n, k=k, cell_size=cell_size, probes=probes, seed=seed,
+                                exact_limit=exact_limit, width=width).cache()
+        graph = graph_arrays(edges, n, k)
         lap("neighbours")
+        finder = DuplicateFinder(representation=model, threshold=threshold, min_cluster_size=min_cluster_size, k=k,
+                                 seed=seed, progress=False, cleaner=cleaner)
+        grouping = finder.grouping_for(model)
+        labels = spark_labels(edges, n, grouping)
+        lap("components")
         frame, texts, matrix = driver_parts(numbered, vectors, width)
         lap("collect")
     finally:
         vectors.unpersist()
-    finder = DuplicateFinder(representation=model, threshold=threshold, min_cluster_size=min_cluster_size, k=k,
-                             seed=seed, progress=False, cleaner=cleaner)
-    finder.fit_graph(frame, texts, matrix, graph, model, messages=messages)
+        if edges is not None:
+            edges.unpersist()
+    finder.fit_graph(frame, texts, matrix, graph, model, messages=messages, labels=labels)
     # grouping_seconds (Leiden, fragments, naming, ranking, evidence) includes labelling_seconds, as in fit
     finder.timings_ = {**timings, **finder.timings_, "total_seconds": time.perf_counter() - started}
     return finder
@@ -367,15 +380,23 @@ EDGES = "_row long, rank long, neighbour long, similarity double"
 
 def neighbour_graph(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: int,
                     exact_limit: int = EXACT_LIMIT, width: int | None = None):
-    """The pandas search's k-NN graph (indices, similarities), n x k by ``_row``, computed on the executors.
+    """The pandas search's k-NN graph (indices, similarities), n x k by ``_row``, computed on the executors
+    (:func:`neighbour_edges`); only the ``k`` edges per ticket come to the driver."""
+    return graph_arrays(neighbour_edges(vectors, n, k=k, cell_size=cell_size, probes=probes, seed=seed,
+                                       exact_limit=exact_limit, width=width), n, k)
 
-    Up to ``exact_limit`` tickets one exact search (:func:`exact_edges`), above it the cell search
-    (:func:`cell_edges`); only the ``k`` edges per ticket come to the driver.
-    """
+
+def neighbour_edges(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: int,
+                    exact_limit: int = EXACT_LIMIT, width: int | None = None):
+    """The pandas search's k-NN edges (:data:`EDGES`): up to ``exact_limit`` tickets one exact search
+    (:func:`exact_edges`), above it the cell search (:func:`cell_edges`)."""
     if n <= exact_limit:
-        edges = exact_edges(vectors, k, width)
-    else:
-        edges = cell_edges(vectors, n, k=k, cell_size=cell_size, probes=probes, seed=seed, width=width)
+        return exact_edges(vectors, k, width)
+    return cell_edges(vectors, n, k=k, cell_size=cell_size, probes=probes, seed=seed, width=width)
+
+
+def graph_arrays(edges, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The edges as the pandas graph: (indices, similarities), n x k by ``_row`` (-1 / -inf where none)."""
     kept = edges.toPandas()
     indices = np.full((n, k), -1, dtype=np.int64)
     similarities = np.full((n, k), -np.inf, dtype=np.float32)
@@ -383,6 +404,19 @@ def neighbour_graph(vectors, n: int, *, k: int, cell_size: int, probes: int, see
     indices[at] = kept["neighbour"].to_numpy()
     similarities[at] = kept["similarity"].to_numpy()
     return indices, similarities
+
+
+def spark_labels(edges, n: int, grouping) -> np.ndarray | None:
+    """Every ticket's label from the default grouping run on the executors, per connected component
+    (:func:`toolkit.spark.grouping.cluster_labels`); None for another grouping, which then runs on the driver."""
+    if not isinstance(grouping, GraphGrouping):
+        return None
+    found = cluster_labels(edges, threshold=grouping.threshold, min_neighbours=int(grouping.min_neighbours),
+                           resolution=grouping.resolution, min_cluster_size=int(grouping.min_cluster_size),
+                           merge_share=grouping.merge_share, seed=grouping.seed).toPandas()
+    labels = np.full(n, -1, dtype=np.int64)
+    labels[found["_row"].to_numpy()] = found["label"].to_numpy()
+    return labels
 
 
 def _edge_frame(rows: np.ndarray, idx: np.ndarray, sim: np.ndarray) -> pd.DataFrame:
