@@ -8,7 +8,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from toolkit.cli import cli
 from toolkit.duplicates import DuplicateFinder
-from toolkit.duplicates.model import CLUSTER_COLUMNS
+from toolkit.duplicates.summaries import CLUSTER_COLUMNS
 
 SUBSET = 3_000  # the sample client's first tickets: keeps the test within about a minute on local[2]
 

@@ -372,6 +372,16 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike, **to_csv) -> Path:
     return path
 
 
+def write_csv_parts(parts, path: str | os.PathLike) -> Path:
+    """Write frames of the same columns one after another as one CSV (header once), atomically and with
+    formula-leading cells neutralised, as :func:`write_csv`: for a table too large to hold at once."""
+    path = Path(path)
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        for number, part in enumerate(parts):
+            neutralise_formulas(part).to_csv(out, index=False, header=number == 0, lineterminator="\n")
+    return path
+
+
 def csv_text(frame: pd.DataFrame, **to_csv) -> str:
     """``frame`` as CSV text with formula-leading cells neutralised (for writers that add their own framing)."""
     to_csv.setdefault("index", False)

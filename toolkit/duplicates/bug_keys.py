@@ -74,10 +74,7 @@ def extract_bug_keys(texts, projects=None, known: Iterable[str] = ()) -> pd.Seri
     result = pd.Series([[] for _ in range(len(texts))], index=texts.index, dtype=object)
     if not len(texts):
         return result
-    # only a few texts cite anything: find them with one fast (RE2) scan before the detailed patterns
-    array = pa.chunked_array([pa.array(texts.tolist(), type=pa.large_string())])
-    maybe = np.asarray(pc.match_substring_regex(array, _PREFILTER).to_numpy(zero_copy_only=False), dtype=bool)
-    texts = texts[maybe]
+    texts = _maybe_citing(texts)
     parts = [_jira_keys(texts, allowed, known)]
     links = texts.str.extractall(_JIRA_LINK)
     if len(links) and allowed is None:
@@ -102,6 +99,14 @@ def extract_bug_keys(texts, projects=None, known: Iterable[str] = ()) -> pd.Seri
     return result
 
 
+def _maybe_citing(texts: pd.Series) -> pd.Series:
+    """The texts that may cite something: only a few do, found with one fast (RE2) scan before the detailed
+    patterns."""
+    array = pa.chunked_array([pa.array(texts.tolist(), type=pa.large_string())])
+    maybe = np.asarray(pc.match_substring_regex(array, _PREFILTER).to_numpy(zero_copy_only=False), dtype=bool)
+    return texts[maybe]
+
+
 def _jira_keys(texts: pd.Series, allowed: frozenset[str] | None, known: Iterable[str]) -> pd.Series:
     found = texts.str.extractall(KEY)
     if not len(found):
@@ -116,32 +121,29 @@ def _jira_keys(texts: pd.Series, allowed: frozenset[str] | None, known: Iterable
     return keys[keep]
 
 
-def ticket_bug_keys(tickets: pd.DataFrame, messages: pd.DataFrame | None = None, projects=None) -> pd.Series:
+def ticket_bug_keys(tickets: pd.DataFrame, messages: pd.DataFrame | None = None, projects=None, *,
+                    known: Iterable[str] = (), own_ids: Iterable[str] | None = None) -> pd.Series:
     """Bug keys each ticket cites in its subject, description, tags, custom fields or messages.
 
     Returns a Series of sorted lists aligned with ``tickets`` (index reset). A ``#123`` that is
     one of the helpdesk's own ticket numbers is a ticket reference, not a bug, and is dropped.
+
+    For an engine that reads the tickets a part at a time (:mod:`toolkit.spark.summaries`): ``known`` adds
+    projects written in capitals elsewhere (:func:`written_projects` of every part), and ``own_ids`` are the
+    ticket numbers whose ``#`` references are dropped (default: those of ``tickets``; ``()`` keeps every one).
     """
     tickets = tickets.reset_index(drop=True)
-    sources = [tickets[c].fillna("").astype("str") for c in ("subject", "description") if c in tickets.columns]
-    if "tags" in tickets.columns:
-        sources.append(tickets["tags"].map(lambda tags: " ".join(map(str, tags)) if _listlike(tags) else ""))
-    strong: pd.Series | None = None
-    if "extra" in tickets.columns:
-        sources.append(tickets["extra"].map(lambda e: " ".join(map(str, e.values())) if isinstance(e, dict) else ""))
-        strong = tickets["extra"].map(_key_fields)
-    text = sources[0].str.cat(sources[1:], sep="\n") if sources else pd.Series("", index=tickets.index, dtype="str")
-    keys = extract_bug_keys(text, projects)
+    text, strong = _ticket_text(tickets)
+    keys = extract_bug_keys(text, projects, known=known)
     extra: list[pd.Series] = []
     if strong is not None:
         extra.append(strong)
     if messages is not None and len(messages) and {"ticket_id", "body"} <= set(messages.columns):
-        found = extract_bug_keys(messages["body"].reset_index(drop=True), projects, known=_projects_of(keys))
-        pairs = pd.DataFrame({"ticket_id": messages["ticket_id"].astype("str").to_numpy(), "key": found.to_numpy()})
-        pairs = pairs.explode("key").dropna(subset=["key"])
-        by_ticket = pairs.groupby("ticket_id")["key"].agg(list)
-        extra.append(pd.Series(by_ticket.reindex(tickets["ticket_id"].astype("str").to_numpy()).to_numpy()))
-    own = set("#" + tickets["ticket_id"].astype("str")) if "ticket_id" in tickets.columns else set()
+        found = message_bug_keys(messages, projects, known=projects_of(keys))
+        extra.append(pd.Series(found.reindex(tickets["ticket_id"].astype("str").to_numpy()).to_numpy()))
+    if own_ids is None:
+        own_ids = tickets["ticket_id"].astype("str") if "ticket_id" in tickets.columns else ()
+    own = {f"#{i}" for i in own_ids}
     merged = []
     for row, found in enumerate(keys):
         union = set(found)
@@ -153,7 +155,44 @@ def ticket_bug_keys(tickets: pd.DataFrame, messages: pd.DataFrame | None = None,
     return pd.Series(merged, dtype=object)
 
 
-def _projects_of(keys: pd.Series) -> set[str]:
+def message_bug_keys(messages: pd.DataFrame, projects=None, known: Iterable[str] = ()) -> pd.Series:
+    """Bug keys quoted in each ticket's messages: a list per ``ticket_id`` (only tickets whose messages quote one)."""
+    found = extract_bug_keys(messages["body"].reset_index(drop=True), projects, known=known)
+    pairs = pd.DataFrame({"ticket_id": messages["ticket_id"].astype("str").to_numpy(), "key": found.to_numpy()})
+    pairs = pairs.explode("key").dropna(subset=["key"])
+    return pairs.groupby("ticket_id")["key"].agg(list)
+
+
+def written_projects(tickets: pd.DataFrame) -> set[str]:
+    """Projects whose keys the tickets write in capitals (``APP-12``): lower-case keys of these projects count."""
+    text, _ = _ticket_text(tickets.reset_index(drop=True))
+    found = _maybe_citing(text).str.extractall(KEY)
+    return set(found[0][found[0] == found[0].str.upper()]) if len(found) else set()
+
+
+def cited_projects(tickets: pd.DataFrame, projects=None, known: Iterable[str] = ()) -> set[str]:
+    """Projects of the keys the tickets' own text cites (not their key fields): the projects whose lower-case keys
+    :func:`ticket_bug_keys` then accepts in messages."""
+    text, _ = _ticket_text(tickets.reset_index(drop=True))
+    return projects_of(extract_bug_keys(text, projects, known=known))
+
+
+def _ticket_text(tickets: pd.DataFrame) -> tuple[pd.Series, pd.Series | None]:
+    """Each ticket's searched text (subject, description, tags, custom field values) and the keys its custom
+    fields name as such (None without custom fields)."""
+    sources = [tickets[c].fillna("").astype("str") for c in ("subject", "description") if c in tickets.columns]
+    if "tags" in tickets.columns:
+        sources.append(tickets["tags"].map(lambda tags: " ".join(map(str, tags)) if _listlike(tags) else ""))
+    strong: pd.Series | None = None
+    if "extra" in tickets.columns:
+        sources.append(tickets["extra"].map(lambda e: " ".join(map(str, e.values())) if isinstance(e, dict) else ""))
+        strong = tickets["extra"].map(_key_fields)
+    text = sources[0].str.cat(sources[1:], sep="\n") if sources else pd.Series("", index=tickets.index, dtype="str")
+    return text, strong
+
+
+def projects_of(keys: pd.Series) -> set[str]:
+    """The projects of the Jira keys in lists of keys (not ``#`` references)."""
     return {k.split("-")[0] for found in keys for k in found if "-" in k and "#" not in k}
 
 

@@ -285,16 +285,40 @@ def merge_fragments(labels: np.ndarray, keys: pd.Series, created_at: pd.Series |
     if pairs.empty:
         return labels
     size = pd.Series(labels[clustered]).value_counts()
-    counts = pairs.groupby(["cluster", "key"]).size().rename("n").reset_index()
-    counts = counts.sort_values(["cluster", "n", "key"], ascending=[True, False, True]).drop_duplicates("cluster")
-    counts = counts[counts["n"] >= key_share * counts["cluster"].map(size)]
+    counts = leading_keys(pairs.groupby(["cluster", "key"]).size().rename("n").reset_index(), size, key_share)
     if created_at is not None and len(counts):
-        times = pd.Series(pd.to_datetime(created_at, utc=True).to_numpy())
-        onset = times[clustered].groupby(labels[clustered]).quantile(0.1)
-        counts["onset"] = counts["cluster"].map(onset)
+        counts["onset"] = counts["cluster"].map(onsets(pd.to_datetime(created_at, utc=True), labels))
     else:
         counts["onset"] = pd.NaT
-    centroids = _centroids(labels, vectors) if vectors is not None else None
+    centroids = unit_centroids(labels, vectors) if vectors is not None else None
+    mapping = fragment_anchors(counts, centroids, min_similarity, onset_days)
+    if not mapping:
+        return labels
+    merged = labels.copy()
+    for fragment, anchor in mapping.items():
+        merged[labels == fragment] = anchor
+    return relabel_by_size(merged, 1)
+
+
+def leading_keys(counts: pd.DataFrame, size: pd.Series, key_share: float) -> pd.DataFrame:
+    """Each cluster's leading key (cited by most of its tickets, ties by key) where at least ``key_share`` of its
+    tickets (``size``, by cluster) cite it: from ``counts`` of (cluster, key, n tickets)."""
+    counts = counts.sort_values(["cluster", "n", "key"], ascending=[True, False, True]).drop_duplicates("cluster")
+    return counts[counts["n"] >= key_share * counts["cluster"].map(size)].reset_index(drop=True)
+
+
+def onsets(created_at: pd.Series, labels: np.ndarray) -> pd.Series:
+    """Per cluster, the time by which a tenth of its tickets had arrived."""
+    times = pd.Series(pd.Series(created_at).to_numpy())
+    clustered = np.asarray(labels) >= 0
+    return times[clustered].groupby(np.asarray(labels)[clustered]).quantile(0.1)
+
+
+def fragment_anchors(counts: pd.DataFrame, centroids, min_similarity: float, onset_days: int) -> dict[int, int]:
+    """Fragment cluster -> the cluster it joins, from each cluster's leading ``key`` and ``onset`` (``counts``)
+    and unit ``centroids`` (row or entry per cluster; None to skip the test): clusters citing one key, in
+    order of onset, join the first of a run whose onsets lie within ``onset_days`` of it, when their centroids
+    are at least ``min_similarity`` alike."""
     mapping = {}
     for _, group in counts.sort_values(["key", "onset", "cluster"]).groupby("key", sort=False):
         anchor, anchor_onset = None, None
@@ -307,15 +331,10 @@ def merge_fragments(labels: np.ndarray, keys: pd.Series, created_at: pd.Series |
                 mapping[int(cluster)] = anchor
             else:
                 anchor, anchor_onset = int(cluster), when
-    if not mapping:
-        return labels
-    merged = labels.copy()
-    for fragment, anchor in mapping.items():
-        merged[labels == fragment] = anchor
-    return relabel_by_size(merged, 1)
+    return mapping
 
 
-def _centroids(labels: np.ndarray, vectors) -> np.ndarray:
+def unit_centroids(labels: np.ndarray, vectors) -> np.ndarray:
     """Unit-length mean vector of every cluster, row ``c`` for cluster ``c``."""
     mask = np.flatnonzero(labels >= 0)
     member = sp.csr_matrix((np.ones(len(mask)), (labels[mask], mask)), shape=(int(labels.max()) + 1, len(labels)))

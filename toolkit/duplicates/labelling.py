@@ -46,6 +46,14 @@ def cluster_counts(values: pd.Series, labels: np.ndarray, top: int = 10, min_sha
     return counts.groupby("cluster_id")["value"].agg(lambda s: list(s)[:top])
 
 
+def background_rows(n: int, max_background: int, seed: int) -> np.ndarray | None:
+    """The rows (sorted) of ``n`` texts that :class:`TermWeights` learns from: a seeded sample of
+    ``max_background`` when there are more, else None (all)."""
+    if n <= max_background:
+        return None
+    return np.sort(np.random.default_rng(seed).choice(n, max_background, replace=False))
+
+
 class TermWeights:
     """c-TF-IDF weights of words and two-word phrases against a background of all tickets.
 
@@ -60,9 +68,13 @@ class TermWeights:
 
     def fit(self, texts) -> TermWeights:
         docs = pd.Series(texts).fillna("").astype("str").to_numpy()
-        if len(docs) > self.max_background:
-            pick = np.sort(np.random.default_rng(self.seed).choice(len(docs), self.max_background, replace=False))
-            docs = docs[pick]
+        pick = background_rows(len(docs), self.max_background, self.seed)
+        return self.fit_background(docs if pick is None else docs[pick])
+
+    def fit_background(self, docs) -> TermWeights:
+        """Fit on the background texts themselves (:func:`background_rows` of the whole set, fetched by an
+        engine that does not hold every text)."""
+        docs = pd.Series(docs).fillna("").astype("str").to_numpy()
         self.vectorizer_ = CountVectorizer(ngram_range=(1, 2), stop_words=_STOP, token_pattern=r"(?u)\b[a-z][a-z]+\b",
                                            min_df=2 if len(docs) > 50 else 1, max_features=100_000)
         try:

@@ -22,32 +22,19 @@ from tqdm.auto import tqdm
 from toolkit.duplicates.bug_keys import check_projects, ticket_bug_keys
 from toolkit.duplicates.cleaning import TicketCleaner
 from toolkit.duplicates.grouping import MIN_NEIGHBOURS, GraphGrouping, merge_fragments
-from toolkit.duplicates.labelling import (
-    TermWeights,
-    cluster_counts,
-    cluster_name,
-    representatives,
-    subject_lines,
-    subject_names,
-)
+from toolkit.duplicates.labelling import TermWeights, cluster_counts
 from toolkit.duplicates.neighbours import NearestNeighbours
-from toolkit.duplicates.ranking import cluster_evidence, reports_failure
 from toolkit.duplicates.representation import make_representation
 from toolkit.duplicates.search import TicketIndex
+from toolkit.duplicates.summaries import KEY_MIN_SHARE, summarise_clusters
 from toolkit.errors import ConfigError, DataError
 from toolkit.files import atomic_path
 from toolkit.schema import has_values
 
 KEPT_COLUMNS = ["ticket_id", "created_at", "subject", "requester_id", "organization_id", "agent_replies",
                 "full_resolution_minutes", "reopens", "satisfaction", "problem_id", "parent_id"]
-CLUSTER_COLUMNS = ["cluster_id", "name", "tickets", "customers", "organizations", "first_seen", "last_seen",
-                   "weekly_counts", "recent_tickets", "baseline_weekly", "growth", "emerging", "agent_replies_mean",
-                   "resolution_hours_median", "reopen_rate", "reopen_rate_rest", "csat", "csat_rest", "bug_share",
-                   "failure_share", "kind", "impact", "bug_keys", "problem_links", "representative_ids", "terms"]
 BAR_FROM = 20_000  # fits of fewer tickets take a few seconds: no progress bar
-LABEL_SAMPLE = 100  # tickets per cluster read for its distinctive terms
 SUBGRAPH_SHARE = 0.5  # a subset holding at least this share re-uses the cached neighbour graph
-KEY_MIN_SHARE = 0.05  # a bug key is attached to a cluster when at least 5% of its tickets (and one) quote it
 
 
 class DuplicateFinder(BaseEstimator):
@@ -284,44 +271,10 @@ class DuplicateFinder(BaseEstimator):
         self.labels_ = np.asarray(labels, dtype=np.int64)
         self.assignments_ = pd.DataFrame({"ticket_id": self.tickets_["ticket_id"].to_numpy(),
                                           "cluster_id": self.labels_})
-        self.clusters_ = self._summarise()
-        self.timings_["labelling_seconds"] = time.perf_counter() - started
-
-    def _summarise(self) -> pd.DataFrame:
-        labels = self.labels_
-        ids = self.tickets_["ticket_id"].to_numpy()
-        links = _problem_links(self.tickets_)
-        cited = (self.bug_keys_.str.len().to_numpy() > 0) | (links.str.len().to_numpy() > 0)
-        evidence = cluster_evidence(self.tickets_, labels, bug_cited=cited, failure=reports_failure(self.texts_))
-        sample = _label_sample(labels, LABEL_SAMPLE, self.seed)
-        self.terms_ = self.term_weights_.per_cluster(self.texts_, np.where(sample, labels, -1))
-        terms = self.terms_.groupby("cluster_id")["term"].agg(list)
-        extra = pd.DataFrame({
-            "terms": terms,
-            "representative_ids": representatives(self.vectors_, labels, ids),
-            "bug_keys": cluster_counts(self.bug_keys_, labels, min_share=KEY_MIN_SHARE),
-            "problem_links": cluster_counts(links, labels),
-        })
-        out = evidence.join(extra, on="cluster_id")
-        for col in ("terms", "representative_ids", "bug_keys", "problem_links"):
-            out[col] = [v if isinstance(v, list) else [] for v in out[col]]
-        out["name"] = self._names(out)
-        out = out[CLUSTER_COLUMNS]
-        out.attrs["notes"] = evidence.attrs.get("notes", [])
-        out.attrs["volume_growth"] = evidence.attrs.get("volume_growth")
+        self.clusters_, self.terms_ = summarise_clusters(self.tickets_, self.texts_, self.vectors_, self.bug_keys_,
+                                                         self.labels_, self.term_weights_, seed=self.seed)
         self._centroids = None
-        return out
-
-    def _names(self, clusters: pd.DataFrame) -> list[str]:
-        """Each cluster's name: a subject line its customers share where one fits, else its top terms."""
-        terms = pd.Series(clusters["terms"].to_numpy(), index=clusters["cluster_id"].to_numpy())
-        keys = pd.Series([k[0] if k else None for k in clusters["bug_keys"]], index=terms.index, dtype="object")
-        tickets = self.tickets_
-        found = (subject_names(subject_lines(tickets["subject"], tickets.get("requester_id"),
-                                             tickets.get("organization_id")), self.labels_, terms, keys)
-                 if "subject" in tickets.columns else pd.Series(None, index=terms.index, dtype="object"))
-        return [name if isinstance(name, str) else cluster_name(terms[cid], keys[cid])
-                for cid, name in found.items()]
+        self.timings_["labelling_seconds"] = time.perf_counter() - started
 
     # ------------------------------------------------------------------ re-using a fit
     def regroup(self, threshold: float | None = None, min_cluster_size: int | None = None,
@@ -619,24 +572,6 @@ def _as_tickets(tickets, start: int = 0) -> pd.DataFrame:
     texts = pd.Series(list(tickets) if not isinstance(tickets, pd.Series) else tickets.to_numpy(), dtype="str")
     return pd.DataFrame({"ticket_id": pd.array([str(i) for i in range(start, start + len(texts))], dtype="str"),
                          "description": texts})
-
-
-def _problem_links(tickets: pd.DataFrame) -> pd.Series:
-    cols = [c for c in ("problem_id", "parent_id") if has_values(tickets, c)]
-    if not cols:
-        return pd.Series([[] for _ in range(len(tickets))], dtype=object)
-    values = tickets[cols].astype("str").where(tickets[cols].notna())
-    return pd.Series([[f"{c}:{v}" for c, v in zip(cols, row, strict=True) if isinstance(v, str)]
-                      for row in values.itertuples(index=False)], dtype=object)
-
-
-def _label_sample(labels: np.ndarray, per_cluster: int, seed: int) -> np.ndarray:
-    """Mask of at most ``per_cluster`` tickets per cluster (random, seeded), so naming stays linear."""
-    order = np.random.default_rng(seed).permutation(len(labels))
-    rank = pd.Series(labels[order]).groupby(labels[order]).cumcount().to_numpy()
-    keep = np.zeros(len(labels), dtype=bool)
-    keep[order] = (rank < per_cluster) & (labels[order] >= 0)
-    return keep
 
 
 def _previous_assignments(previous) -> pd.Series | None:

@@ -42,6 +42,8 @@ whose source column is empty is left missing, with a note in ``frame.attrs["note
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -66,20 +68,79 @@ FAILURE_LANGUAGE = (
 )
 
 
+EVIDENCE_COLUMNS = ("requester_id", "organization_id", "created_at", "agent_replies", "full_resolution_minutes",
+                    "reopens", "satisfaction")
+"""Ticket columns the evidence reads; a column with no value at all is noted, not measured."""
+GOOD_RATINGS = ("good", "4", "5")
+
+
+@dataclass(frozen=True)
+class EvidenceTotals:
+    """The whole ticket set's figures that every cluster's evidence is compared with.
+
+    A cluster's own measures need only its tickets; these need all of them. Computed here from a frame
+    (:func:`evidence_totals`) or by another engine from its table (:mod:`toolkit.spark.summaries`), they let
+    :func:`cluster_evidence` summarise any subset of the clusters, one group of clusters at a time, and give each
+    cluster the row it gets among all.
+    """
+
+    present: frozenset[str]  # columns of EVIDENCE_COLUMNS holding at least one value
+    first_created: pd.Timestamp | None = None  # the first and last ticket's creation time
+    last_created: pd.Timestamp | None = None
+    as_of: pd.Timestamp | None = None  # end of the recent window: the latest ticket unless given
+    recent: int = 0  # tickets in the recent window, and in the baseline window before it
+    baseline: int = 0
+    replies_mean: float | None = None
+    reopened: int = 0  # tickets reopened at least once, among tickets whose reopens are known
+    reopens_known: int = 0
+    rated_good: int = 0  # tickets rated good (or 4-5), among rated tickets
+    rated: int = 0
+
+
+def evidence_totals(tickets: pd.DataFrame, *, as_of: pd.Timestamp | None = None, recent_days: int = RECENT_DAYS,
+                    baseline_days: int = BASELINE_DAYS) -> EvidenceTotals:
+    """:class:`EvidenceTotals` of a tickets frame (the windows as :func:`cluster_evidence` draws them)."""
+    present = frozenset(c for c in EVIDENCE_COLUMNS if has_values(tickets, c))
+    figures: dict = {}
+    if "created_at" in present:
+        created = tickets["created_at"]
+        end = created.max() if as_of is None else pd.Timestamp(as_of)
+        recent_start = end - pd.Timedelta(days=recent_days)
+        baseline_start = recent_start - pd.Timedelta(days=baseline_days)
+        figures.update(first_created=created.min(), last_created=created.max(), as_of=end,
+                       recent=int(((created > recent_start) & (created <= end)).sum()),
+                       baseline=int(((created > baseline_start) & (created <= recent_start)).sum()))
+    if "agent_replies" in present:
+        figures["replies_mean"] = float(tickets["agent_replies"].astype("float64").mean())
+    if "reopens" in present:
+        reopens = tickets["reopens"]
+        figures.update(reopened=int((reopens.fillna(0) > 0).to_numpy(dtype=bool).sum()),
+                       reopens_known=int(reopens.notna().sum()))
+    if "satisfaction" in present:
+        ratings = tickets["satisfaction"]
+        figures.update(rated_good=int(ratings.astype("str").str.lower().isin(GOOD_RATINGS).sum()),
+                       rated=int(ratings.notna().sum()))
+    return EvidenceTotals(present=present, **figures)
+
+
 def _week(created: pd.Series) -> pd.Series:
     day = created.dt.tz_convert("UTC").dt.floor("D") if created.dt.tz is not None else created.dt.floor("D")
     return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
 
 
-def weekly_counts(tickets: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
-    """Tickets per cluster and week: columns cluster_id, week (Monday, UTC), tickets (zero weeks included)."""
+def weekly_counts(tickets: pd.DataFrame, labels: np.ndarray, span: tuple | None = None) -> pd.DataFrame:
+    """Tickets per cluster and week: columns cluster_id, week (Monday, UTC), tickets (zero weeks included).
+
+    The weeks run from the first to the last ticket's week, or over ``span`` (first and last ticket time of the
+    whole set) when the tickets are only some of it."""
     labels = np.asarray(labels)
     empty = pd.DataFrame({"cluster_id": pd.Series(dtype="int64"), "week": pd.Series(dtype="datetime64[us, UTC]"),
                           "tickets": pd.Series(dtype="int64")})
     if not has_values(tickets, "created_at") or not (labels >= 0).any():
         return empty
     week = _week(tickets["created_at"])
-    all_weeks = pd.date_range(week.min(), week.max(), freq="7D")
+    first, last = (week.min(), week.max()) if span is None else _week(pd.Series(list(span))).tolist()
+    all_weeks = pd.date_range(first, last, freq="7D")
     frame = pd.DataFrame({"cluster_id": labels, "week": week.to_numpy()})
     frame = frame[(frame["cluster_id"] >= 0) & frame["week"].notna()]
     counts = frame.groupby(["cluster_id", "week"]).size()
@@ -93,13 +154,18 @@ def weekly_counts(tickets: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
 def cluster_evidence(tickets: pd.DataFrame, labels: np.ndarray, *, as_of: pd.Timestamp | None = None,
                      recent_days: int = RECENT_DAYS, baseline_days: int = BASELINE_DAYS,
                      emerging_factor: float = 2.0, min_recent: int = MIN_RECENT,
-                     bug_cited: np.ndarray | None = None, failure: np.ndarray | None = None) -> pd.DataFrame:
+                     bug_cited: np.ndarray | None = None, failure: np.ndarray | None = None,
+                     totals: EvidenceTotals | None = None) -> pd.DataFrame:
     """One row of evidence per cluster (see the module docstring for every column), sorted by impact.
 
     ``labels`` gives each ticket's cluster (-1 = unclustered), aligned with ``tickets``;
     ``bug_cited`` optionally flags the tickets that cite a bug key or problem link, ``failure`` the
-    tickets written in failure language (:func:`reports_failure`).
+    tickets written in failure language (:func:`reports_failure`). ``totals`` are the whole set's figures
+    (:class:`EvidenceTotals`) where ``tickets`` are only the tickets of some clusters; by default, those of
+    ``tickets`` (then ``as_of``, ``recent_days`` and ``baseline_days`` draw the windows).
     """
+    if totals is None:
+        totals = evidence_totals(tickets, as_of=as_of, recent_days=recent_days, baseline_days=baseline_days)
     labels = np.asarray(labels)
     notes: list[str] = []
     frame = pd.DataFrame({"cluster_id": labels}, index=tickets.index)
@@ -109,14 +175,14 @@ def cluster_evidence(tickets: pd.DataFrame, labels: np.ndarray, *, as_of: pd.Tim
     grouped = frame.loc[clustered, "cluster_id"]
     out["tickets"] = grouped.value_counts().reindex(ids).astype("int64")
     for column, name in (("requester_id", "customers"), ("organization_id", "organizations")):
-        if has_values(tickets, column):
+        if column in totals.present:
             out[name] = tickets.loc[clustered, column].groupby(grouped).nunique().reindex(ids).astype("Int64")
         else:
             out[name] = pd.array([pd.NA] * len(ids), dtype="Int64")
             notes.append(f"{name} not counted: the tickets have no {column}")
-    _time_evidence(out, tickets, labels, clustered, grouped, ids, notes, as_of=as_of, recent_days=recent_days,
+    _time_evidence(out, tickets, labels, clustered, grouped, ids, notes, totals=totals, recent_days=recent_days,
                    baseline_days=baseline_days, emerging_factor=emerging_factor, min_recent=min_recent)
-    _effort_and_outcomes(out, tickets, labels, ids, notes)
+    _effort_and_outcomes(out, tickets, labels, ids, notes, totals)
     if bug_cited is not None:
         cited = pd.Series(np.asarray(bug_cited, dtype=float))
         out["bug_share"] = cited.groupby(labels).mean().reindex(ids).astype("float64")
@@ -190,9 +256,9 @@ def cluster_summary(tickets: pd.DataFrame, assignments: pd.DataFrame, **rules) -
     return out
 
 
-def _time_evidence(out, tickets, labels, clustered, grouped, ids, notes, *, as_of, recent_days, baseline_days,
+def _time_evidence(out, tickets, labels, clustered, grouped, ids, notes, *, totals, recent_days, baseline_days,
                    emerging_factor, min_recent) -> None:
-    if not has_values(tickets, "created_at"):
+    if "created_at" not in totals.present:
         for col in ("first_seen", "last_seen"):
             out[col] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us, UTC]")
         out["weekly_counts"] = [[] for _ in range(len(out))]
@@ -204,9 +270,9 @@ def _time_evidence(out, tickets, labels, clustered, grouped, ids, notes, *, as_o
     created = tickets["created_at"]
     out["first_seen"] = created[clustered].groupby(grouped).min().reindex(ids)
     out["last_seen"] = created[clustered].groupby(grouped).max().reindex(ids)
-    weekly = weekly_counts(tickets, labels)
+    weekly = weekly_counts(tickets, labels, span=(totals.first_created, totals.last_created))
     out["weekly_counts"] = weekly.groupby("cluster_id")["tickets"].agg(list).reindex(ids)
-    as_of = created.max() if as_of is None else pd.Timestamp(as_of)
+    as_of = totals.as_of
     recent_start = as_of - pd.Timedelta(days=recent_days)
     baseline_start = recent_start - pd.Timedelta(days=baseline_days)
     in_recent = (created > recent_start) & (created <= as_of)
@@ -215,7 +281,7 @@ def _time_evidence(out, tickets, labels, clustered, grouped, ids, notes, *, as_o
     baseline = in_baseline[clustered].groupby(grouped).sum().reindex(ids, fill_value=0)
     recent_rate = recent / (recent_days / 7)
     baseline_rate = np.maximum(baseline, 1) / (baseline_days / 7)
-    all_recent, all_baseline = int(in_recent.sum()), int(in_baseline.sum())
+    all_recent, all_baseline = totals.recent, totals.baseline
     volume_growth = 1.0
     if all_recent and all_baseline:
         volume_growth = (all_recent / recent_days) / (all_baseline / baseline_days)
@@ -226,51 +292,54 @@ def _time_evidence(out, tickets, labels, clustered, grouped, ids, notes, *, as_o
     out["emerging"] = ((recent >= min_recent) & (out["growth"] >= emerging_factor)).astype("boolean")
 
 
-def _rate_vs_rest(flag: pd.Series, known: pd.Series, labels: np.ndarray, ids: np.ndarray):
-    """Share of ``flag`` among ``known`` tickets per cluster, and among all other tickets."""
+def _rate_vs_rest(flag: pd.Series, known: pd.Series, labels: np.ndarray, ids: np.ndarray, all_flags: int,
+                  all_known: int):
+    """Share of ``flag`` among ``known`` tickets per cluster, and among all other tickets (of ``all_flags``
+    flagged among ``all_known`` in the whole set)."""
     flag = (flag & known).astype("int64")
     known = known.astype("int64")
     by_flag = flag.groupby(labels).sum().reindex(ids, fill_value=0)
     by_known = known.groupby(labels).sum().reindex(ids, fill_value=0)
     inside = by_flag / by_known.where(by_known > 0)
-    rest = (flag.sum() - by_flag) / (known.sum() - by_known).where(known.sum() - by_known > 0)
+    rest = (all_flags - by_flag) / (all_known - by_known).where(all_known - by_known > 0)
     return inside.astype("float64"), rest.astype("float64")
 
 
-def _effort_and_outcomes(out, tickets, labels, ids, notes) -> None:
+def _effort_and_outcomes(out, tickets, labels, ids, notes, totals: EvidenceTotals) -> None:
     index = tickets.index
     effort = pd.Series(1.0, index=out.index)
-    if has_values(tickets, "agent_replies"):
+    if "agent_replies" in totals.present:
         replies = tickets["agent_replies"].astype("float64")
         out["agent_replies_mean"] = replies.groupby(labels).mean().reindex(ids)
-        overall = replies.mean()
+        overall = totals.replies_mean
         if overall and overall > 0:
             effort = (out["agent_replies_mean"] / overall).fillna(1.0)
     else:
         out["agent_replies_mean"] = np.nan
         notes.append("agent effort (replies) not computed: the tickets have no agent_replies")
-    if has_values(tickets, "full_resolution_minutes"):
+    if "full_resolution_minutes" in totals.present:
         hours = tickets["full_resolution_minutes"].astype("float64") / 60
         out["resolution_hours_median"] = hours.groupby(labels).median().reindex(ids)
     else:
         out["resolution_hours_median"] = np.nan
         notes.append("resolution time not computed: the tickets have no full_resolution_minutes")
     reopen_factor = pd.Series(1.0, index=out.index)
-    if has_values(tickets, "reopens"):
+    if "reopens" in totals.present:
         reopens = tickets["reopens"]
         known = pd.Series(reopens.notna().to_numpy(), index=index)
         flag = pd.Series((reopens.fillna(0) > 0).to_numpy(dtype=bool), index=index)
-        out["reopen_rate"], out["reopen_rate_rest"] = _rate_vs_rest(flag, known, labels, ids)
+        out["reopen_rate"], out["reopen_rate_rest"] = _rate_vs_rest(flag, known, labels, ids, totals.reopened,
+                                                                    totals.reopens_known)
         reopen_factor = 1 + (out["reopen_rate"] - out["reopen_rate_rest"]).clip(lower=0).fillna(0)
     else:
         out["reopen_rate"] = out["reopen_rate_rest"] = np.nan
         notes.append("reopen rate not computed: the tickets have no reopens")
     csat_factor = pd.Series(1.0, index=out.index)
-    if has_values(tickets, "satisfaction"):
+    if "satisfaction" in totals.present:
         rating = tickets["satisfaction"].astype("str").str.lower()
         known = pd.Series(tickets["satisfaction"].notna().to_numpy(), index=index)
-        good = pd.Series(rating.isin(["good", "4", "5"]).to_numpy(), index=index)
-        out["csat"], out["csat_rest"] = _rate_vs_rest(good, known, labels, ids)
+        good = pd.Series(rating.isin(GOOD_RATINGS).to_numpy(), index=index)
+        out["csat"], out["csat_rest"] = _rate_vs_rest(good, known, labels, ids, totals.rated_good, totals.rated)
         csat_factor = 1 + (out["csat_rest"] - out["csat"]).clip(lower=0).fillna(0)
     else:
         out["csat"] = out["csat_rest"] = np.nan

@@ -46,6 +46,8 @@ from __future__ import annotations
 
 import copy
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -98,16 +100,62 @@ def find_duplicates(tickets, *, representation: str = "auto", threshold: float |
                     messages: pd.DataFrame | None = None, exact_limit: int = EXACT_LIMIT) -> DuplicateFinder:
     """Cluster a Spark DataFrame of canonical tickets; a fitted :class:`DuplicateFinder` as the pandas engine's.
 
+    The driver ends up holding every ticket's evidence columns, text, vector and edges, as a finder does (it
+    answers ``similar``, ``assign`` and ``regroup``); :func:`toolkit.spark.summaries.cluster_duplicates` gives the
+    same clusters with only per-cluster rows on the driver.
+
     Parameters as :class:`DuplicateFinder`; ``representation`` is one of :data:`SPARK_REPRESENTATIONS` or
     ``"auto"`` (as in pandas: ``hybrid`` where the ``semantic`` extra is installed and there are at most
     100,000 tickets, else ``tfidf``). ``cell_size`` and ``probes`` as
     :class:`~toolkit.duplicates.neighbours.NearestNeighbours`; up to ``exact_limit`` tickets the search is one
     exact cell. ``messages`` (canonical, pandas) adds bug keys
     quoted in conversations. ``timings_`` holds the seconds of each step: ``fit`` (sample and term model),
-    ``vectorise``, ``neighbours`` (cells and search, edges collected), ``components`` (the grouping on the
-    executors, per connected component), ``collect`` (evidence columns, texts and vectors to the driver), then the
-    driver's ``grouping`` (fragments, which includes ``labelling``) and ``total``.
+    ``vectorise``, ``neighbours`` (cells and search), ``components`` (the grouping on the executors, per connected
+    component), ``collect`` (edges, evidence columns, texts and vectors to the driver), then the driver's
+    ``grouping`` (fragments, which includes ``labelling``) and ``total``.
     """
+    started = time.perf_counter()
+    timings: dict = {}
+    with searched_tickets(tickets, representation=representation, seed=seed, k=k, cell_size=cell_size,
+                          probes=probes, exact_limit=exact_limit, timings=timings) as found:
+        finder = DuplicateFinder(representation=found.model, threshold=threshold, min_cluster_size=min_cluster_size,
+                                 k=k, seed=seed, progress=False, cleaner=found.cleaner)
+        labels = spark_labels(found.edges, found.n, finder.grouping_for(found.model))
+        found.lap("components")
+        graph = graph_arrays(found.edges, found.n, k)
+        frame, texts, matrix = driver_parts(found.numbered, found.vectors, found.width)
+        found.lap("collect")
+    finder.fit_graph(frame, texts, matrix, graph, found.model, messages=messages, labels=labels)
+    # grouping_seconds (Leiden, fragments, naming, ranking, evidence) includes labelling_seconds, as in fit
+    finder.timings_ = {**timings, **finder.timings_, "total_seconds": time.perf_counter() - started}
+    return finder
+
+
+@dataclass
+class SearchedTickets:
+    """Tickets numbered by ``_row``, their cached vectors and k-NN edges, and what made them."""
+
+    numbered: object
+    n: int
+    cleaner: TicketCleaner
+    model: object
+    width: int | None
+    vectors: object
+    edges: object
+    timings: dict
+    started: float
+
+    def lap(self, step: str) -> None:
+        """Record the seconds since the last step as ``timings[step + "_seconds"]``."""
+        self.timings[f"{step}_seconds"] = time.perf_counter() - self.started - sum(self.timings.values())
+
+
+@contextmanager
+def searched_tickets(tickets, *, representation: str, seed: int, k: int, cell_size: int, probes: int,
+                     exact_limit: int, timings: dict):
+    """The steps both Spark paths share: check the tickets, number them, fit the term model on the pandas
+    sample, vectorise and search on the executors (timed as ``fit``, ``vectorise``, ``neighbours``). Yields a
+    :class:`SearchedTickets`; the cached vectors and edges are released after the block."""
     if representation != "auto" and representation not in SPARK_REPRESENTATIONS:
         raise ConfigError(f"the Spark engine clusters with the {', '.join(SPARK_REPRESENTATIONS)} "
                           f"representations, not {representation!r}", key="representation",
@@ -118,44 +166,29 @@ def find_duplicates(tickets, *, representation: str = "auto", threshold: float |
         raise DataError("the tickets have no ticket_id or no subject/description column", table="tickets",
                         column="ticket_id" if missing else "subject, description",
                         fix="pass canonical tickets (toolkit.spark.load.load_tickets)")
-    started = time.perf_counter()
-    timings = {}
-
-    def lap(step: str) -> None:
-        timings[f"{step}_seconds"] = time.perf_counter() - started - sum(timings.values())
-
+    began = time.perf_counter()
     numbered = number_rows(tickets)
     n = numbered.count()
     if representation == "auto":
         representation = default_representation(n)
     cleaner = TicketCleaner()
-    model, width = fit_terms(numbered, cleaner, make_representation(representation, seed=seed, progress=False),
-                             seed, n)
-    lap("fit")
-    vectors = ticket_vectors(numbered, cleaner, model, width).cache()
-    edges = None
+    found = SearchedTickets(numbered, n, cleaner, None, None, None, None, timings, began)
+    found.model, found.width = fit_terms(numbered, cleaner, make_representation(representation, seed=seed,
+                                                                                progress=False), seed, n)
+    found.lap("fit")
+    found.vectors = ticket_vectors(numbered, cleaner, found.model, found.width).cache()
     try:
-        vectors.count()
-        lap("vectorise")
-        edges = neighbour_edges(vectors, n, k=k, cell_size=cell_size, probes=probes, seed=seed,
-                                exact_limit=exact_limit, width=width).cache()
-        graph = graph_arrays(edges, n, k)
-        lap("neighbours")
-        finder = DuplicateFinder(representation=model, threshold=threshold, min_cluster_size=min_cluster_size, k=k,
-                                 seed=seed, progress=False, cleaner=cleaner)
-        grouping = finder.grouping_for(model)
-        labels = spark_labels(edges, n, grouping)
-        lap("components")
-        frame, texts, matrix = driver_parts(numbered, vectors, width)
-        lap("collect")
+        found.vectors.count()
+        found.lap("vectorise")
+        found.edges = neighbour_edges(found.vectors, n, k=k, cell_size=cell_size, probes=probes, seed=seed,
+                                      exact_limit=exact_limit, width=found.width).cache()
+        found.edges.count()
+        found.lap("neighbours")
+        yield found
     finally:
-        vectors.unpersist()
-        if edges is not None:
-            edges.unpersist()
-    finder.fit_graph(frame, texts, matrix, graph, model, messages=messages, labels=labels)
-    # grouping_seconds (Leiden, fragments, naming, ranking, evidence) includes labelling_seconds, as in fit
-    finder.timings_ = {**timings, **finder.timings_, "total_seconds": time.perf_counter() - started}
-    return finder
+        found.vectors.unpersist()
+        if found.edges is not None:
+            found.edges.unpersist()
 
 
 def number_rows(tickets, name: str = "_row"):
@@ -254,7 +287,7 @@ def _vector_fields(width: int | None) -> list:
     return fields
 
 
-def _vector_names(width: int | None) -> list[str]:
+def vector_names(width: int | None) -> list[str]:
     return ["vector"] if width is None else ["vector", "columns"]
 
 
@@ -436,7 +469,7 @@ def exact_edges(vectors, k: int, width: int | None = None):
         index = NearestNeighbours(k=k, exact_limit=len(pdf), progress=False).fit(vector_matrix(pdf, width))
         return _edge_frame(pdf["_row"].to_numpy(), *index.kneighbors())
 
-    return (vectors.select("_row", *_vector_names(width)).withColumn("_all", F.lit(0))
+    return (vectors.select("_row", *vector_names(width)).withColumn("_all", F.lit(0))
             .groupBy("_all").applyInPandas(search, EDGES))
 
 
@@ -455,11 +488,11 @@ def cell_edges(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: in
     mask = None if width is None else dense_column_mask(column_counts(vectors, width), n)
     n_cells = cell_count(n, cell_size)
     probes = min(probes, n_cells)
-    picked = rows_by_number(vectors.select("_row", *_vector_names(width)), centroid_rows(n, n_cells, seed))
+    picked = rows_by_number(vectors.select("_row", *vector_names(width)), centroid_rows(n, n_cells, seed))
     sample = vector_matrix(picked, width)
     centroids = fit_cells(cell_space(sample, mask), n_cells, seed)
     shared = vectors.sparkSession.sparkContext.broadcast((centroids, mask))
-    names = _vector_names(width)
+    names = vector_names(width)
 
     def assign(parts):
         cents, dense = shared.value
@@ -552,5 +585,5 @@ def driver_parts(tickets, vectors, width: int | None = None) -> tuple[pd.DataFra
                           for e in frame["extra"]]
     if "created_at" in frame.columns:
         frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
-    parts = vectors.select("_row", "text", *_vector_names(width)).orderBy("_row").toPandas()
+    parts = vectors.select("_row", "text", *vector_names(width)).orderBy("_row").toPandas()
     return frame.drop(columns="_row"), parts["text"].astype("str"), vector_matrix(parts, width)
