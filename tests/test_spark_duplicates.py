@@ -59,6 +59,73 @@ def test_connected_components_name_each_component_by_its_smallest_node(spark):
     assert found.to_dict() == dict(sorted(expected.items()))
 
 
+BOUNDED_COLUMNS = ["ticket_id", "created_at", "subject", "description", "requester_id", "organization_id",
+                   "agent_replies", "full_resolution_minutes", "reopens", "satisfaction", "problem_id", "parent_id",
+                   "tags", "extra"]
+
+
+@pytest.fixture(scope="module")
+def bounded(spark, sample_client, subset):
+    """The pandas finder and cluster_duplicates on the subset with its messages; the summaries split into groups
+    of about 100 clustered tickets, so into many groups."""
+    import json
+
+    from toolkit.spark import summaries
+
+    tables, _truth = sample_client
+    tickets = subset[BOUNDED_COLUMNS]
+    messages = tables["messages"][tables["messages"]["ticket_id"].isin(tickets["ticket_id"])]
+    pandas_finder = DuplicateFinder(representation="tfidf", seed=0, progress=False).fit(tickets, messages=messages)
+    as_spark = tickets.assign(extra=[json.dumps(e) for e in tickets["extra"]],
+                              agent_replies=tickets["agent_replies"].astype("float64"),
+                              reopens=tickets["reopens"].astype("float64"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(summaries, "SUMMARY_TICKETS", 100)
+        found = summaries.cluster_duplicates(spark.createDataFrame(as_spark), representation="tfidf", seed=0,
+                                             messages=messages)
+    return pandas_finder, found
+
+
+def test_clusters_with_per_cluster_rows_on_the_driver_are_the_pandas_clusters(bounded):
+    pandas_finder, found = bounded
+    assignments = found.assignments.orderBy("_row").toPandas()
+    assert assignments["ticket_id"].tolist() == pandas_finder.assignments_["ticket_id"].tolist()
+    assert assignments["cluster_id"].tolist() == pandas_finder.assignments_["cluster_id"].tolist()
+    expected = pandas_finder.clusters_
+    assert len(expected) >= 40 and expected["bug_keys"].map(len).sum() > 0 and expected["kind"].nunique() == 2
+    # the summaries ran in groups of ~100 clustered tickets; the rows are the pandas rows in the pandas order
+    pd.testing.assert_frame_equal(found.clusters_, expected, check_dtype=False, check_exact=False, rtol=1e-12)
+    assert found.clusters_.attrs == expected.attrs
+
+
+def test_assignments_are_written_in_ticket_order_a_part_at_a_time(bounded, tmp_path, monkeypatch):
+    from toolkit.spark import summaries
+
+    pandas_finder, found = bounded
+    monkeypatch.setattr(summaries, "WRITE_ROWS", 700)  # 3,000 tickets: five parts
+    written = pd.read_csv(found.write_assignments(tmp_path / "clusters.csv"), dtype={"ticket_id": "str"},
+                          keep_default_na=False)
+    names = pandas_finder.clusters_.set_index("cluster_id")["name"]
+    expected = pandas_finder.assignments_.assign(
+        cluster_name=pandas_finder.assignments_["cluster_id"].map(names).fillna(""))
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+
+
+def test_spark_evidence_totals_are_the_pandas_totals(spark, subset):
+    from toolkit.duplicates.ranking import evidence_totals
+    from toolkit.spark.summaries import evidence_totals as spark_totals
+
+    tickets = subset[BOUNDED_COLUMNS].drop(columns=["tags", "extra"])
+    as_spark = tickets.astype({"agent_replies": "float64", "reopens": "float64"})
+    expected = evidence_totals(tickets)
+    found = spark_totals(spark.createDataFrame(as_spark))
+    assert found.replies_mean == pytest.approx(expected.replies_mean, rel=1e-12)
+    assert found == type(expected)(**{**expected.__dict__, "replies_mean": found.replies_mean})
+    assert expected.present == {"requester_id", "organization_id", "created_at", "agent_replies",
+                                "full_resolution_minutes", "reopens", "satisfaction"}
+    assert 0 < expected.rated_good < expected.rated and 0 < expected.reopened < expected.reopens_known
+
+
 def test_spark_vectors_equal_the_pandas_vectors(both):
     pandas_finder, spark_finder = both
     np.testing.assert_allclose(spark_finder.vectors_, pandas_finder.vectors_, atol=1e-5)

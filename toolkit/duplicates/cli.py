@@ -54,8 +54,9 @@ def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_s
 
     conversation = load_messages(messages, tz=tz)[0] if messages else None
     if engine == "spark":
-        finder = _fit_on_spark(tickets, source, tz, conversation, representation, threshold, min_cluster_size, seed)
-        _write(finder, out, summary, save_model)
+        found = _fit_on_spark(tickets, source, tz, conversation, representation, threshold, min_cluster_size, seed,
+                              finder=bool(save_model))
+        _write(found, out, summary, save_model)
         return
     frame, _report = load_tickets(tickets, source=source, tz=tz)
     text_fix = "export the tickets with their subject and description, or pass --messages with the conversations"
@@ -74,15 +75,20 @@ def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_s
     _write(finder, out, summary, save_model)
 
 
-def _fit_on_spark(tickets, source, tz, conversation, representation, threshold, min_cluster_size, seed):
-    """``duplicates --engine spark``: tickets loaded by Spark, clustered by :mod:`toolkit.spark.duplicates`."""
+def _fit_on_spark(tickets, source, tz, conversation, representation, threshold, min_cluster_size, seed, *,
+                  finder: bool):
+    """``duplicates --engine spark``: tickets loaded by Spark and clustered there with only per-cluster rows on the
+    driver (:mod:`toolkit.spark.summaries`); a whole finder on the driver (:mod:`toolkit.spark.duplicates`) when
+    it is to be saved."""
     from toolkit.spark import load as spark_load
     from toolkit.spark.duplicates import find_duplicates
+    from toolkit.spark.summaries import cluster_duplicates
 
     frame, _report = spark_load.load_tickets(tickets, source=source, tz=tz)
+    fit = find_duplicates if finder else cluster_duplicates
     try:
-        return find_duplicates(frame, representation=representation, threshold=threshold,
-                               min_cluster_size=min_cluster_size, seed=seed, messages=conversation)
+        return fit(frame, representation=representation, threshold=threshold, min_cluster_size=min_cluster_size,
+                   seed=seed, messages=conversation)
     except ValueError as exc:
         if "empty vocabulary" not in str(exc):
             raise
@@ -91,19 +97,27 @@ def _fit_on_spark(tickets, source, tz, conversation, representation, threshold, 
 
 
 def _write(finder, out, summary, save_model) -> None:
-    """Write the per-ticket and per-cluster CSVs (and the model), and print what was found."""
-    names = finder.clusters_.set_index("cluster_id")["name"]
-    rows = finder.assignments_.copy()
-    rows["cluster_name"] = rows["cluster_id"].map(names).astype(object).fillna("")
+    """Write the per-ticket and per-cluster CSVs (and the model), and print what was found.
+
+    ``finder`` is a fitted :class:`~toolkit.duplicates.model.DuplicateFinder`, or the
+    :class:`~toolkit.spark.summaries.SparkClusters` whose assignments are streamed from Spark."""
     out = Path(out)
     summary = Path(summary) if summary else out.with_name(f"{out.stem}_summary.csv")
-    for path, table in ((out, rows), (summary, summary_table(finder.clusters_))):
-        write_csv(table, path)  # atomic, formula-safe; creates missing folders
+    if hasattr(finder, "write_assignments"):
+        finder.write_assignments(out)
+        n_tickets = finder.n_tickets
+    else:
+        names = finder.clusters_.set_index("cluster_id")["name"]
+        rows = finder.assignments_.copy()
+        rows["cluster_name"] = rows["cluster_id"].map(names).astype(object).fillna("")
+        write_csv(rows, out)  # atomic, formula-safe; creates missing folders
+        n_tickets = len(rows)
+    write_csv(summary_table(finder.clusters_), summary)
     if save_model:
         finder.save(save_model)
-    clustered = int((rows["cluster_id"] >= 0).sum())
-    click.echo(f"{len(rows)} tickets: {len(finder.clusters_)} clusters holding {clustered} tickets, "
-               f"{len(rows) - clustered} unclustered. Wrote {out} and {summary}.")
+    clustered = int(finder.clusters_["tickets"].sum())
+    click.echo(f"{n_tickets} tickets: {len(finder.clusters_)} clusters holding {clustered} tickets, "
+               f"{n_tickets - clustered} unclustered. Wrote {out} and {summary}.")
     for row in finder.clusters_.head(5).itertuples():
         flag = " (emerging)" if row.emerging is True else ""
         click.echo(f"  #{row.cluster_id} {row.name}: {row.tickets} tickets{flag}")
