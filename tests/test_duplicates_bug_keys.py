@@ -3,7 +3,13 @@
 import pandas as pd
 import pytest
 
-from toolkit.duplicates.bug_keys import extract_bug_keys, ticket_bug_keys
+from toolkit.duplicates.bug_keys import (
+    cited_projects,
+    extract_bug_keys,
+    message_bug_keys,
+    ticket_bug_keys,
+    written_projects,
+)
 from toolkit.errors import ConfigError
 
 
@@ -51,3 +57,25 @@ def test_tickets_keys_from_tags_fields_and_messages():
     # tag "bill-77": its project is written upper-case in ticket 1; "team-5" is a plan, not a bug;
     # the custom field named "Jira key" counts whatever its case; "#1" and "#3" are too short / own ticket numbers
     assert found == [["BILL-77"], ["BILL-77", "BILL-78"], ["OPS-4"], ["#4521"]]
+
+
+def test_keys_found_a_part_at_a_time_are_the_keys_found_at_once():
+    """What an engine reading the tickets in parts passes: the capitalised projects of every part, and no own
+    numbers (it drops them by a join on all ticket ids)."""
+    tickets = pd.DataFrame({"ticket_id": ["7", "8", "9", "10"],
+                            "subject": ["Sync fails, APP-12", "sync down", "see app-12", "dup of #7, see #4521"],
+                            "description": ["", "Jira key in field", "", ""],
+                            "extra": [{}, {"Jira key": "bill-3"}, {}, {}]})
+    messages = pd.DataFrame({"ticket_id": ["8", "9"], "body": ["fixed by bill-3?", "APP-12 again, app-13 too"]})
+    at_once = ticket_bug_keys(tickets, messages)
+    assert at_once.tolist() == [["APP-12"], ["BILL-3"], ["APP-12", "APP-13"], ["#4521"]]
+    parts = [tickets.iloc[:2], tickets.iloc[2:]]
+    known = written_projects(parts[0]) | written_projects(parts[1])
+    cited = cited_projects(parts[0], known=known) | cited_projects(parts[1], known=known)
+    assert (known, cited) == ({"APP"}, {"APP"})  # BILL only in a key field: not a project messages may cite
+    quoted = message_bug_keys(messages, known=cited)
+    found = pd.concat([ticket_bug_keys(p, known=known, own_ids=()) for p in parts], ignore_index=True)
+    own = {"#" + i for i in tickets["ticket_id"]}
+    merged = [sorted((set(keys) | set(quoted.get(i, []))) - own) for i, keys in zip(tickets["ticket_id"], found,
+                                                                                    strict=True)]
+    assert merged == at_once.tolist()

@@ -20,8 +20,9 @@ from toolkit.duplicates.neighbours import (
     merge_probes,
     searched_members,
 )
-from toolkit.duplicates.ranking import cluster_evidence, cluster_summary, weekly_counts
+from toolkit.duplicates.ranking import cluster_evidence, cluster_summary, evidence_totals, weekly_counts
 from toolkit.duplicates.representation import make_representation
+from toolkit.duplicates.summaries import label_sample, sample_order
 from toolkit.errors import ConfigError
 
 
@@ -319,6 +320,42 @@ def test_emerging_cluster_is_flagged_and_ranked_by_impact():
     assert spike["impact"] == pytest.approx(10 * 1.6 * 1.5 * 1.2)
     assert out.index.tolist() == [0, 1]
     assert spike["first_seen"] == tickets["created_at"].iloc[0]
+
+
+def test_a_clusters_evidence_from_its_own_tickets_and_the_whole_sets_totals_is_its_row_among_all():
+    tickets, _ = _tickets()
+    labels = np.array([0] * 10 + [1] * 8 + [-1, -1])
+    whole = cluster_evidence(tickets, labels).set_index("cluster_id")
+    steady = labels == 1
+    alone = cluster_evidence(tickets[steady], labels[steady], totals=evidence_totals(tickets)).set_index("cluster_id")
+    pd.testing.assert_frame_equal(alone, whole.loc[[1]])
+    assert alone.attrs == whole.attrs
+    # without the totals, the rest would be its own tickets alone: no rest, another volume growth
+    assert pd.isna(cluster_evidence(tickets[steady], labels[steady])["csat_rest"].iloc[0])
+
+
+def test_evidence_totals_count_the_whole_set():
+    tickets, as_of = _tickets()
+    totals = evidence_totals(tickets)
+    assert totals.as_of == totals.last_created == as_of - pd.Timedelta(hours=12)  # the latest ticket
+    assert totals.first_created == as_of - pd.Timedelta(days=115)
+    assert (totals.recent, totals.baseline) == (11, 9)
+    assert totals.replies_mean == pytest.approx(50 / 20)
+    assert (totals.reopened, totals.reopens_known) == (2, 20)
+    assert (totals.rated_good, totals.rated) == (6, 9)
+    assert totals.present == {"created_at", "requester_id", "organization_id", "agent_replies", "reopens",
+                              "satisfaction"}
+
+
+def test_a_clusters_term_sample_depends_on_its_tickets_row_numbers_only():
+    labels = np.array([0, 1, 0, 0, 1, 0, 0, -1, 0])
+    rows = np.arange(len(labels)) + 1000
+    everything = label_sample(labels, rows, 3, seed=0)
+    assert everything.sum() == 3 + 2 and not everything[7]
+    mine = labels == 0
+    assert label_sample(labels[mine], rows[mine], 3, seed=0).tolist() == everything[mine].tolist()
+    assert sample_order(np.array([0, 1]), 0).tolist() == sample_order(np.array([0, 1]), 0).tolist()
+    assert sample_order(np.array([5]), 0)[0] != sample_order(np.array([5]), 1)[0]
 
 
 def test_evidence_skips_what_the_data_lacks_with_a_note():

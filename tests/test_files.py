@@ -1,8 +1,9 @@
 """Atomic writes: the target holds the old or the new content, never a mix, and no temporaries stay."""
 
+import pandas as pd
 import pytest
 
-from toolkit.files import atomic_path, atomic_write_text
+from toolkit.files import atomic_path, atomic_write_text, write_csv_parts
 
 
 def test_write_replaces_the_content_and_leaves_nothing_else(tmp_path):
@@ -263,3 +264,10 @@ def test_plain_output_names_pass_and_links_out_are_refused(tmp_path):
     (tmp_path / "evil.html").symlink_to(tmp_path.parent / "elsewhere.html")
     with pytest.raises(ConfigError, match=r"'evil\.html' would be written outside the output folder"):
         inside(tmp_path, "evil", ".html")
+
+
+def test_csv_parts_are_written_as_one_file_with_one_header_and_safe_cells(tmp_path):
+    parts = [pd.DataFrame({"ticket_id": ["1", "2"], "cluster_name": ["=SUM(A1)", "login"]}),
+             pd.DataFrame({"ticket_id": ["3"], "cluster_name": ["-3.5"]})]
+    path = write_csv_parts(iter(parts), tmp_path / "out" / "clusters.csv")
+    assert path.read_text() == "ticket_id,cluster_name\n1,'=SUM(A1)\n2,login\n3,-3.5\n"
