@@ -1,6 +1,7 @@
-"""Duplicate clustering on the Spark engine at scale: synthetic tickets through ``toolkit.spark.duplicates``.
+"""Duplicate clustering on the Spark engine at scale: synthetic tickets through ``toolkit.spark.summaries``.
 
     .venv/bin/python benchmarks/spark_duplicates.py --tickets 100000
+    .venv/bin/python benchmarks/spark_duplicates.py --tickets 100000 --finder
     .venv/bin/python benchmarks/spark_duplicates.py --tickets 2000 --representation hybrid
     .venv/bin/python benchmarks/spark_duplicates.py --sample-client
     .venv/bin/python benchmarks/spark_duplicates.py --tickets 300000 --compare-pandas
@@ -12,9 +13,11 @@ same on ``--tickets`` synthetic tickets (above 20,000 both engines fit the term 
 
 The tickets are :func:`benchmarks.duplicates_scale.generate`'s (paraphrased upstream problems among one-off
 questions), written as Parquet by a child process (not timed), then read by Spark and clustered on
-``--master`` (default local[2]): term model on the driver sample, vectors with mapInPandas, k-NN within
-k-means cells, pandas grouping, naming and evidence on the driver. Reported: wall seconds, clusters,
-the Python driver's peak RSS, the Spark JVM's peak RSS, and the seconds of each step (``finder.timings_``).
+``--master`` (default local[2]) with :func:`toolkit.spark.summaries.cluster_duplicates` (per-cluster rows only on
+the driver) and the per-ticket CSV written as the ``duplicates`` command writes it (timed as ``write``); with
+``--finder``, :func:`toolkit.spark.duplicates.find_duplicates` (the whole finder on the driver) instead.
+Reported: wall seconds, clusters, the Python driver's peak RSS, the Spark JVM's peak RSS, and the seconds of
+each step (``timings_``).
 Results go in benchmarks/RESULTS.md ("Spark").
 """
 
@@ -79,12 +82,14 @@ def main() -> None:
     parser.add_argument("--driver-memory", default="4g")
     parser.add_argument("--representation", default="tfidf", choices=["tfidf", "semantic", "hybrid"])
     parser.add_argument("--sample-client", action="store_true", help="compare both engines on the sample client")
+    parser.add_argument("--finder", action="store_true", help="the whole finder on the driver (find_duplicates)")
     parser.add_argument("--compare-pandas", action="store_true",
                         help="compare both engines on the --tickets synthetic tickets (ARI, same labels)")
     args = parser.parse_args()
     from benchmarks.spark_scale import jvm_peak_mib
     from toolkit.spark.duplicates import find_duplicates
     from toolkit.spark.session import get_session
+    from toolkit.spark.summaries import cluster_duplicates
 
     if args.sample_client:
         compare_engines(get_session(args.master, {"spark.driver.memory": args.driver_memory}),
@@ -105,8 +110,14 @@ def main() -> None:
         child.join()
         spark = get_session(args.master, {"spark.driver.memory": args.driver_memory})
         started = time.perf_counter()
-        finder = find_duplicates(spark.read.parquet(str(folder / "tickets.parquet")),
-                                 representation=args.representation, seed=0)
+        tickets = spark.read.parquet(str(folder / "tickets.parquet"))
+        if args.finder:
+            finder = find_duplicates(tickets, representation=args.representation, seed=0)
+        else:
+            finder = cluster_duplicates(tickets, representation=args.representation, seed=0)
+            written = time.perf_counter()
+            finder.write_assignments(folder / "clusters.csv")
+            finder.timings_["write_seconds"] = time.perf_counter() - written
         seconds = time.perf_counter() - started
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -115,7 +126,8 @@ def main() -> None:
     print("| ---: | ---: | ---: | ---: | ---: |")
     print(f"| {args.tickets:,} | {seconds:.1f} | {len(finder.clusters_)} | {driver:.0f} | {jvm_peak_mib(spark):.0f} |")
     steps = dict(finder.timings_)
-    steps["grouping_seconds"] -= steps["labelling_seconds"]  # fit_graph's grouping time includes the labelling
+    if args.finder:
+        steps["grouping_seconds"] -= steps["labelling_seconds"]  # fit_graph's grouping time includes the labelling
     print("steps (s):", ", ".join(f"{name.removesuffix('_seconds')} {value:.1f}" for name, value in steps.items()))
 
 
