@@ -8,8 +8,9 @@
 
 ``--sample-client`` clusters the sample client's 20,000 tickets (:mod:`toolkit.samples`) with both engines
 instead (the same columns, the same seed) and reports each engine's seconds and clusters, the ARI of the Spark
-clusters against the pandas ones, and how many tickets' neighbour lists differ; ``--compare-pandas`` does the
-same on ``--tickets`` synthetic tickets (above 20,000 both engines fit the term model on a sample).
+clusters against the pandas ones, whether the labels and cluster tables are the same (with ``--finder`` also how
+many tickets' neighbour lists differ); ``--compare-pandas`` does the same on ``--tickets`` synthetic tickets
+(above 20,000 both engines fit the term model on a sample).
 
 The tickets are :func:`benchmarks.duplicates_scale.generate`'s (paraphrased upstream problems among one-off
 questions), written as Parquet by a child process (not timed), then read by Spark and clustered on
@@ -51,28 +52,45 @@ def sample_client_tickets():
                                              "organization_id", "agent_replies", "satisfaction"]]
 
 
-def compare_engines(spark, tickets, representation: str) -> None:
-    """Both engines on the same tickets (pandas frame, same order): seconds, clusters, ARI, differing neighbours."""
+def compare_engines(spark, tickets, representation: str, finder: bool) -> None:
+    """Both engines on the same tickets (pandas frame, same order): seconds, clusters, ARI, and whether the labels
+    and cluster tables are the same (with ``finder``: the whole finder, and tickets whose neighbours differ)."""
     import numpy as np
+    import pandas as pd
     from sklearn.metrics import adjusted_rand_score
 
     from toolkit.duplicates import DuplicateFinder
     from toolkit.spark.duplicates import find_duplicates
+    from toolkit.spark.summaries import cluster_duplicates
 
     started = time.perf_counter()
     pandas_finder = DuplicateFinder(representation=representation, seed=0, progress=False).fit(tickets)
     pandas_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    spark_finder = find_duplicates(spark.createDataFrame(tickets), representation=representation, seed=0)
+    frame = spark.createDataFrame(tickets)
+    if finder:
+        found = find_duplicates(frame, representation=representation, seed=0)
+        labels = found.labels_
+    else:
+        found = cluster_duplicates(frame, representation=representation, seed=0)
+        labels = found.assignments.orderBy("_row").toPandas()["cluster_id"].to_numpy()
     spark_seconds = time.perf_counter() - started
-    ari = adjusted_rand_score(pandas_finder.labels_, spark_finder.labels_)
-    differing = (pandas_finder.graph_[0] != spark_finder.graph_[0]).any(axis=1).sum()
-    print("| tickets | pandas s | Spark s | pandas clusters | Spark clusters | ARI | tickets with other neighbours |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    ari = adjusted_rand_score(pandas_finder.labels_, labels)
+    print("| tickets | pandas s | Spark s | pandas clusters | Spark clusters | ARI |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     print(f"| {len(tickets):,} | {pandas_seconds:.1f} | {spark_seconds:.1f} | {len(pandas_finder.clusters_)} | "
-          f"{len(spark_finder.clusters_)} | {ari:.4f} | {differing} |")
-    print("same labels:", np.array_equal(pandas_finder.labels_, spark_finder.labels_),
-          "same similarities:", np.array_equal(pandas_finder.graph_[1], spark_finder.graph_[1]))
+          f"{len(found.clusters_)} | {ari:.4f} |")
+    try:
+        pd.testing.assert_frame_equal(found.clusters_, pandas_finder.clusters_, check_dtype=False,
+                                      check_exact=False, rtol=1e-12)
+        same_table = True
+    except AssertionError:
+        same_table = False
+    print("same labels:", np.array_equal(pandas_finder.labels_, labels), "same cluster table (1e-12):", same_table)
+    if finder:
+        differing = (pandas_finder.graph_[0] != found.graph_[0]).any(axis=1).sum()
+        print("tickets with other neighbours:", differing,
+              "same similarities:", np.array_equal(pandas_finder.graph_[1], found.graph_[1]))
 
 
 def main() -> None:
@@ -93,13 +111,13 @@ def main() -> None:
 
     if args.sample_client:
         compare_engines(get_session(args.master, {"spark.driver.memory": args.driver_memory}),
-                        sample_client_tickets(), args.representation)
+                        sample_client_tickets(), args.representation, args.finder)
         return
     if args.compare_pandas:
         from benchmarks.duplicates_scale import generate
 
         compare_engines(get_session(args.master, {"spark.driver.memory": args.driver_memory}),
-                        generate(args.tickets)[0], args.representation)
+                        generate(args.tickets)[0], args.representation, args.finder)
         return
 
     folder = Path(tempfile.mkdtemp(prefix="spark-dup-"))

@@ -324,3 +324,22 @@ def test_rows_are_fetched_by_number_in_row_order(spark):
     got = rows_by_number(frame.repartition(3), np.array([1, 4, 5]))
     assert got["_row"].tolist() == [1, 4, 5]
     np.testing.assert_array_equal(vector_matrix(got, None), vectors[[1, 4, 5]])
+
+
+def test_tickets_that_form_no_cluster_give_the_pandas_empty_table_and_notes(spark, tmp_path):
+    from toolkit.spark.summaries import cluster_duplicates
+
+    tickets = pd.DataFrame({"ticket_id": [str(i) for i in range(6)],
+                            "subject": ["invoice copy", "password reset", "export to csv", "dark mode",
+                                        "refund status", "api rate limit"]})
+    expected = DuplicateFinder(representation="tfidf", seed=0, progress=False).fit(tickets)
+    # three partitions in the tickets' order, none citing a bug key
+    rows = spark.sparkContext.parallelize([tuple(r) for r in tickets.itertuples(index=False)], 3)
+    found = cluster_duplicates(spark.createDataFrame(rows, "ticket_id string, subject string"),
+                               representation="tfidf", seed=0)
+    assert expected.clusters_.empty and found.clusters_.empty
+    assert list(found.clusters_.columns) == list(expected.clusters_.columns)
+    assert found.clusters_.attrs["notes"] == expected.clusters_.attrs["notes"]
+    assert "trend and growth not computed: the tickets have no created_at" in found.clusters_.attrs["notes"]
+    written = pd.read_csv(found.write_assignments(tmp_path / "c.csv"), keep_default_na=False)
+    assert written.to_dict("list") == {"ticket_id": list(range(6)), "cluster_id": [-1] * 6, "cluster_name": [""] * 6}

@@ -163,7 +163,8 @@ def ticket_keys(numbered, messages: pd.DataFrame | None, projects):
     def found(parts):
         for pdf in parts:
             keys = ticket_bug_keys(_with_extra(pdf), None, projects, known=known, own_ids=())
-            yield pd.DataFrame({"_row": pdf["_row"].to_numpy(), "key": keys.to_numpy()}).explode("key").dropna()
+            pairs = pd.DataFrame({"_row": pdf["_row"].to_numpy(), "key": keys.to_numpy()}).explode("key").dropna()
+            yield pairs.astype({"_row": "int64", "key": "object"})  # a part citing nothing: still text keys
 
     pairs = source.mapInPandas(found, "_row long, key string")
     if messages is not None and len(messages) and {"ticket_id", "body"} <= set(messages.columns):
