@@ -1,11 +1,16 @@
-"""The Spark engine at scale: synthetic canonical tickets and messages as Parquet, through load and operations.
+"""The Spark engine at scale: synthetic canonical tickets and messages as Parquet, through load, operations and
+(with ``--cluster``) duplicate clustering.
 
     .venv/bin/python benchmarks/spark_scale.py --tickets 1000000            # 1M tickets, 5M messages
     .venv/bin/python benchmarks/spark_scale.py --tickets 1000000 10000000   # and 10M / 50M, for the ratio
+    .venv/bin/python benchmarks/spark_scale.py --tickets 1000000 2000000 --cluster
 
 For each size: write the data (not timed, in a child process), then time ``toolkit.spark.load.load_tickets``
 on the Parquet folder (the generic mapping, every check, written back as Parquet) and the operations tables
-(``ticket_facts`` with messages, ``segment_counts`` by team, ``segment_rates``). Reported: wall seconds, the
+(``ticket_facts`` with messages, ``segment_counts`` by team, ``segment_rates``); with ``--cluster`` the tickets
+carry the texts of :func:`benchmarks.duplicates_scale.generate` (paraphrased problems among one-off questions,
+generated per file of 500,000) and :func:`toolkit.spark.summaries.cluster_duplicates` clusters the loaded tickets
+(``tfidf``) and writes the per-ticket CSV, as ``duplicates --engine spark`` does. Reported: wall seconds, the
 Python driver's peak RSS, the Spark JVM's peak RSS (in local mode it is driver and executors in one), and the
 ratio of the largest size to the smallest. Results go in benchmarks/RESULTS.md ("Spark").
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import resource
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 TEAMS = np.array(["Billing", "Technical", "Onboarding", "Enterprise", "Returns", "Payments"])
 STATUSES = np.array(["solved", "closed", "open", "pending", "solved", "closed"])
@@ -31,8 +39,9 @@ ROLES = np.array(["customer", "agent", "agent", "customer", "system"])
 PER_FILE = 500_000
 
 
-def write_synthetic(folder: Path, n: int, seed: int = 0) -> tuple[Path, Path]:
-    """Canonical tickets (n rows) and messages (5 per ticket) as Parquet folders of PER_FILE-row files."""
+def write_synthetic(folder: Path, n: int, seed: int = 0, texts: bool = False) -> tuple[Path, Path]:
+    """Canonical tickets (n rows) and messages (5 per ticket) as Parquet folders of PER_FILE-row files; with
+    ``texts``, subjects and descriptions from the duplicate-clustering generator (one seed per file)."""
     rng = np.random.default_rng(seed)
     tickets, messages = folder / "tickets", folder / "messages"
     tickets.mkdir()
@@ -59,6 +68,13 @@ def write_synthetic(folder: Path, n: int, seed: int = 0) -> tuple[Path, Path]:
             "satisfaction": np.where(rng.random(size) < 0.2, np.where(rng.random(size) < 0.8, "good", "bad"), None),
             "subject": np.char.add("Issue ", (ids % 997).astype(str)),
         })
+        if texts:
+            from benchmarks.duplicates_scale import generate
+
+            made, _truth = generate(size, seed=seed + part)
+            table = table.set_column(table.schema.get_field_index("subject"), "subject",
+                                     pa.array(made["subject"].astype(str).to_numpy()))
+            table = table.append_column("description", pa.array(made["description"].astype(str).to_numpy()))
         pq.write_table(table, tickets / f"part-{part:04d}.parquet")
         m = size * 5
         message_ids = np.repeat(ids, 5)
@@ -83,7 +99,7 @@ def jvm_peak_mib(spark) -> float:
     return float("nan")
 
 
-def run(n: int, spark) -> dict:
+def run(n: int, spark, cluster: bool = False) -> dict:
     import multiprocessing
 
     from toolkit.spark.load import load_tickets, write_table
@@ -92,7 +108,7 @@ def run(n: int, spark) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="spark-scale-"))
     try:
         # written by a child process, so the driver's peak memory is the engine's, not the generator's
-        child = multiprocessing.get_context("spawn").Process(target=write_synthetic, args=(folder, n))
+        child = multiprocessing.get_context("spawn").Process(target=write_synthetic, args=(folder, n, 0, cluster))
         child.start()
         child.join()
         tickets_path, messages_path = folder / "tickets", folder / "messages"
@@ -107,9 +123,19 @@ def run(n: int, spark) -> dict:
         rates = segment_rates(segment_counts(ticket_facts(canonical, messages), by="team"))
         ops_s = time.perf_counter() - t0
         assert int(rates["tickets"].sum()) == n
+        cluster_s, clusters = float("nan"), None
+        if cluster:
+            from toolkit.spark.summaries import cluster_duplicates
+
+            t0 = time.perf_counter()
+            found = cluster_duplicates(canonical, representation="tfidf", seed=0)
+            found.write_assignments(folder / "clusters.csv")
+            cluster_s, clusters = time.perf_counter() - t0, len(found.clusters_)
+            print(f"{n:,} tickets, clustering steps (s):", ", ".join(
+                f"{k.removesuffix('_seconds')} {v:.1f}" for k, v in found.timings_.items()), flush=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return {"tickets": n, "load_s": load_s, "operations_s": ops_s,
+    return {"tickets": n, "load_s": load_s, "operations_s": ops_s, "cluster_s": cluster_s, "clusters": clusters,
             "driver_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "jvm_peak_mib": jvm_peak_mib(spark)}
 
@@ -119,21 +145,22 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="4g")
+    parser.add_argument("--cluster", action="store_true", help="also cluster the tickets (texts generated)")
     args = parser.parse_args()
     from toolkit.spark.session import get_session
 
     spark = get_session(args.master, {"spark.driver.memory": args.driver_memory})
-    rows = [run(n, spark) for n in args.tickets]
-    print("| tickets | load s | operations s | Python driver peak MiB | Spark JVM peak MiB |")
-    print("| ---: | ---: | ---: | ---: | ---: |")
+    rows = [run(n, spark, args.cluster) for n in args.tickets]
+    print("| tickets | load s | operations s | clustering s | clusters | Python driver peak MiB | Spark JVM peak MiB |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r['tickets']:,} | {r['load_s']:.1f} | {r['operations_s']:.1f} | {r['driver_peak_mib']:.0f} | "
+        print(f"| {r['tickets']:,} | {r['load_s']:.1f} | {r['operations_s']:.1f} | {r['cluster_s']:.1f} | "
+              f"{r['clusters'] if r['clusters'] is not None else ''} | {r['driver_peak_mib']:.0f} | "
               f"{r['jvm_peak_mib']:.0f} |")
     if len(rows) > 1:
         small, big = rows[0], rows[-1]
-        total = lambda r: r["load_s"] + r["operations_s"]
-        print(f"\nratio {big['tickets'] // small['tickets']}x tickets: load + operations time x"
-              f"{total(big) / total(small):.2f}")
+        total = lambda r: r["load_s"] + r["operations_s"] + (r["cluster_s"] if args.cluster else 0)
+        print(f"\nratio {big['tickets'] // small['tickets']}x tickets: time x{total(big) / total(small):.2f}")
 
 
 if __name__ == "__main__":

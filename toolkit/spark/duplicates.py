@@ -167,7 +167,7 @@ def searched_tickets(tickets, *, representation: str, seed: int, k: int, cell_si
                         column="ticket_id" if missing else "subject, description",
                         fix="pass canonical tickets (toolkit.spark.load.load_tickets)")
     began = time.perf_counter()
-    numbered = number_rows(tickets)
+    numbered = number_rows(tickets).localCheckpoint()  # numbered once: every later pass reads these rows
     n = numbered.count()
     if representation == "auto":
         representation = default_representation(n)
