@@ -29,6 +29,23 @@ from tqdm.auto import tqdm
 
 DENSE_COLUMN_SHARE = 0.9  # a sparse matrix's column set in at least this share of rows is part of a dense block
 BLOCK_CELLS = 64_000_000  # similarity entries computed at once (256 MB of float32)
+_BLAS = None  # threadpoolctl's view of the loaded BLAS libraries, found on first use
+
+
+def one_blas_thread():
+    """A context in which BLAS runs on one thread.
+
+    A float32 matrix product's last bits depend on how many threads share it (measured: on 300,000 tickets the
+    cell search on one thread and on two chose another of two nearly equal candidates for 4,451 tickets). Spark
+    runs its Python workers with one BLAS thread per task, so every product that decides a neighbour or a cell
+    runs on one thread in both engines, and they choose alike.
+    """
+    global _BLAS
+    if _BLAS is None:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
 MAX_CELL_FACTOR = 4  # a cell larger than this many times cell_size is searched through a sample
 RESCORE_ENTRIES = 20_000_000  # stored entries of sparse rows gathered at once to rescore chosen pairs
 
@@ -209,15 +226,16 @@ def fit_cells(sample: np.ndarray, n_cells: int, seed: int) -> np.ndarray:
 def nearest_cells(space, centroids: np.ndarray, probes: int) -> np.ndarray:
     """Per cell-space row, its ``probes`` most similar centroids, best first (ties: the lower cell).
 
-    The first is the row's home cell. Rows are compared with the centroids a block at a time; another cut
-    of the rows into blocks (Spark's partitions) gave the same bits per row wherever measured, but BLAS
-    does not promise it.
+    The first is the row's home cell. Rows are compared with the centroids a block at a time on one BLAS thread
+    (:func:`one_blas_thread`); another cut of the rows into blocks (Spark's partitions) gave the same bits per
+    row wherever measured, but BLAS does not promise it.
     """
     probes = min(probes, len(centroids))
     out = np.empty((space.shape[0], probes), dtype=np.int32)
     step = max(1, BLOCK_CELLS // len(centroids))
     for start in range(0, space.shape[0], step):
-        sims = np.asarray(space[start:start + step] @ centroids.T)
+        with one_blas_thread():
+            sims = np.asarray(space[start:start + step] @ centroids.T)
         rows = np.arange(sims.shape[0])
         for p in range(probes):  # a few argmax passes beat a partition of the whole row
             best = sims.argmax(axis=1)
@@ -315,12 +333,15 @@ def hybrid_parts(matrix, dense_columns: np.ndarray):
 
 
 def similarity_block(queries, rows, dense_columns: np.ndarray | None) -> np.ndarray:
-    """Similarities of every query with every row, a dense array; hybrid rows come as :func:`hybrid_parts`."""
-    if dense_columns is None:
-        block = queries @ rows.T
-        return block.toarray() if sp.issparse(block) else np.asarray(block)
-    (qs, qd), (rs, rd) = queries, rows
-    return (qs @ rs.T).toarray() + qd @ rd.T
+    """Similarities of every query with every row, a dense array; hybrid rows come as :func:`hybrid_parts`.
+
+    The products run on one BLAS thread (:func:`one_blas_thread`), so every engine gets the same bits."""
+    with one_blas_thread():
+        if dense_columns is None:
+            block = queries @ rows.T
+            return block.toarray() if sp.issparse(block) else np.asarray(block)
+        (qs, qd), (rs, rd) = queries, rows
+        return (qs @ rs.T).toarray() + qd @ rd.T
 
 
 def unit_rows(block: np.ndarray) -> np.ndarray:
