@@ -116,15 +116,15 @@ def find_duplicates(tickets, *, representation: str = "auto", threshold: float |
     """
     started = time.perf_counter()
     timings: dict = {}
-    with searched_tickets(tickets, representation=representation, seed=seed, k=k, cell_size=cell_size,
-                          probes=probes, exact_limit=exact_limit, timings=timings) as found:
-        finder = DuplicateFinder(representation=found.model, threshold=threshold, min_cluster_size=min_cluster_size,
-                                 k=k, seed=seed, progress=False, cleaner=found.cleaner)
-        labels = spark_labels(found.edges, found.n, finder.grouping_for(found.model))
+    with searched_tickets(tickets, representation=representation, threshold=threshold,
+                          min_cluster_size=min_cluster_size, seed=seed, k=k, cell_size=cell_size, probes=probes,
+                          exact_limit=exact_limit, timings=timings) as found:
+        labels = spark_labels(found.edges, found.n, found.grouping)
         found.lap("components")
         graph = graph_arrays(found.edges, found.n, k)
         frame, texts, matrix = driver_parts(found.numbered, found.vectors, found.width)
         found.lap("collect")
+    finder = found.finder
     finder.fit_graph(frame, texts, matrix, graph, found.model, messages=messages, labels=labels)
     # grouping_seconds (Leiden, fragments, naming, ranking, evidence) includes labelling_seconds, as in fit
     finder.timings_ = {**timings, **finder.timings_, "total_seconds": time.perf_counter() - started}
@@ -133,7 +133,8 @@ def find_duplicates(tickets, *, representation: str = "auto", threshold: float |
 
 @dataclass
 class SearchedTickets:
-    """Tickets numbered by ``_row``, their cached vectors and k-NN edges, and what made them."""
+    """Tickets numbered by ``_row``, their cached vectors and k-NN edges, what made them, and the unfitted finder
+    and grouping their graph is grouped with."""
 
     numbered: object
     n: int
@@ -144,6 +145,8 @@ class SearchedTickets:
     edges: object
     timings: dict
     started: float
+    finder: DuplicateFinder | None = None
+    grouping: object = None
 
     def lap(self, step: str) -> None:
         """Record the seconds since the last step as ``timings[step + "_seconds"]``."""
@@ -151,8 +154,8 @@ class SearchedTickets:
 
 
 @contextmanager
-def searched_tickets(tickets, *, representation: str, seed: int, k: int, cell_size: int, probes: int,
-                     exact_limit: int, timings: dict):
+def searched_tickets(tickets, *, representation: str, threshold: float | None, min_cluster_size: int, seed: int,
+                     k: int, cell_size: int, probes: int, exact_limit: int, timings: dict):
     """The steps both Spark paths share: check the tickets, number them, fit the term model on the pandas
     sample, vectorise and search on the executors (timed as ``fit``, ``vectorise``, ``neighbours``). Yields a
     :class:`SearchedTickets`; the cached vectors and edges are released after the block."""
@@ -175,6 +178,9 @@ def searched_tickets(tickets, *, representation: str, seed: int, k: int, cell_si
     found = SearchedTickets(numbered, n, cleaner, None, None, None, None, timings, began)
     found.model, found.width = fit_terms(numbered, cleaner, make_representation(representation, seed=seed,
                                                                                 progress=False), seed, n)
+    found.finder = DuplicateFinder(representation=found.model, threshold=threshold, min_cluster_size=min_cluster_size,
+                                   k=k, seed=seed, progress=False, cleaner=cleaner)
+    found.grouping = found.finder.grouping_for(found.model)
     found.lap("fit")
     found.vectors = ticket_vectors(numbered, cleaner, found.model, found.width).cache()
     try:

@@ -44,12 +44,11 @@ from toolkit.duplicates.bug_keys import (
     ticket_bug_keys,
     written_projects,
 )
-from toolkit.duplicates.grouping import GraphGrouping, fragment_anchors, leading_keys, onsets, unit_centroids
+from toolkit.duplicates.grouping import fragment_anchors, leading_keys, onsets, unit_centroids
 from toolkit.duplicates.labelling import TermWeights, background_rows
-from toolkit.duplicates.model import KEPT_COLUMNS, DuplicateFinder
+from toolkit.duplicates.model import KEPT_COLUMNS
 from toolkit.duplicates.ranking import BASELINE_DAYS, EVIDENCE_COLUMNS, GOOD_RATINGS, RECENT_DAYS, EvidenceTotals
 from toolkit.duplicates.summaries import CLUSTER_COLUMNS, KEY_MIN_SHARE, summarise_clusters
-from toolkit.errors import ConfigError
 from toolkit.files import write_csv_parts
 from toolkit.spark.duplicates import (
     EXACT_LIMIT,
@@ -110,14 +109,10 @@ def cluster_duplicates(tickets, *, representation: str = "auto", threshold: floa
     check_projects(bug_key_projects)
     started = time.perf_counter()
     timings: dict = {}
-    with searched_tickets(tickets, representation=representation, seed=seed, k=k, cell_size=cell_size,
-                          probes=probes, exact_limit=exact_limit, timings=timings) as found:
-        finder = DuplicateFinder(representation=found.model, threshold=threshold, min_cluster_size=min_cluster_size,
-                                 k=k, seed=seed, progress=False, cleaner=found.cleaner)
-        grouping = finder.grouping_for(found.model)
-        if not isinstance(grouping, GraphGrouping):
-            raise ConfigError("cluster_duplicates groups with the default grouping only", key="grouping",
-                              fix="use toolkit.spark.duplicates.find_duplicates for another grouping")
+    with searched_tickets(tickets, representation=representation, threshold=threshold,
+                          min_cluster_size=min_cluster_size, seed=seed, k=k, cell_size=cell_size, probes=probes,
+                          exact_limit=exact_limit, timings=timings) as found:
+        grouping = found.grouping  # the default GraphGrouping: the finder is made without another
         labelled = cluster_labels(found.edges, threshold=grouping.threshold,
                                   min_neighbours=int(grouping.min_neighbours), resolution=grouping.resolution,
                                   min_cluster_size=int(grouping.min_cluster_size), merge_share=grouping.merge_share,
@@ -128,7 +123,7 @@ def cluster_duplicates(tickets, *, representation: str = "auto", threshold: floa
         rows = per_ticket(found.numbered, found.vectors, keys, labelled).cache()
         try:
             totals = evidence_totals(found.numbered)
-            numbers = final_numbers(rows, found.width, min_similarity=finder.threshold_,
+            numbers = final_numbers(rows, found.width, min_similarity=found.finder.threshold_,
                                     dated="created_at" in totals.present)
             final = relabelled(rows, numbers).cache()
             found.lap("fragments")
