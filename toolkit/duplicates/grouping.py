@@ -336,8 +336,10 @@ def fragment_anchors(counts: pd.DataFrame, centroids, min_similarity: float, ons
 
 def unit_centroids(labels: np.ndarray, vectors) -> np.ndarray:
     """Unit-length mean vector of every cluster, row ``c`` for cluster ``c``."""
+    labels = np.asarray(labels)
     mask = np.flatnonzero(labels >= 0)
-    member = sp.csr_matrix((np.ones(len(mask)), (labels[mask], mask)), shape=(int(labels.max()) + 1, len(labels)))
+    n_clusters = int(labels[mask].max()) + 1 if len(mask) else 0
+    member = sp.csr_matrix((np.ones(len(mask)), (labels[mask], mask)), shape=(n_clusters, len(labels)))
     sums = member @ vectors
     sums = sums.toarray() if sp.issparse(sums) else np.asarray(sums)
     norms = np.linalg.norm(sums, axis=1, keepdims=True)

@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 
 from toolkit.duplicates.bug_keys import check_projects, ticket_bug_keys
 from toolkit.duplicates.cleaning import TicketCleaner
-from toolkit.duplicates.grouping import MIN_NEIGHBOURS, GraphGrouping, merge_fragments
+from toolkit.duplicates.grouping import MIN_NEIGHBOURS, GraphGrouping, merge_fragments, unit_centroids
 from toolkit.duplicates.labelling import TermWeights, cluster_counts
 from toolkit.duplicates.neighbours import NearestNeighbours
 from toolkit.duplicates.representation import make_representation
@@ -434,11 +434,7 @@ class DuplicateFinder(BaseEstimator):
     def cluster_centroids(self) -> np.ndarray:
         """Unit-length centroid of every cluster, row ``c`` for cluster id ``c``."""
         if getattr(self, "_centroids", None) is None:
-            n_clusters = int(self.labels_.max()) + 1 if (self.labels_ >= 0).any() else 0
-            mask = np.flatnonzero(self.labels_ >= 0)
-            member = sp.csr_matrix((np.ones(len(mask)), (self.labels_[mask], mask)),
-                                   shape=(n_clusters, len(self.labels_)))
-            self._centroids = _unit(_dense(member @ self.vectors_))
+            self._centroids = unit_centroids(self.labels_, self.vectors_)
         return self._centroids
 
     def neighbours_of_cluster(self, cluster_id: int, k: int = 5) -> pd.DataFrame:

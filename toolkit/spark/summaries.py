@@ -120,7 +120,7 @@ def cluster_duplicates(tickets, *, representation: str = "auto", threshold: floa
         found.lap("components")
         keys = ticket_keys(found.numbered, messages, bug_key_projects).localCheckpoint()
         found.lap("keys")
-        rows = per_ticket(found.numbered, found.vectors, keys, labelled).cache()
+        rows = per_ticket(found.numbered, found.vectors, keys, labelled, found.width).cache()
         try:
             totals = evidence_totals(found.numbered)
             numbers = final_numbers(rows, found.width, min_similarity=found.finder.threshold_,
@@ -189,13 +189,13 @@ def _with_extra(pdf: pd.DataFrame) -> pd.DataFrame:
     return pdf
 
 
-def per_ticket(numbered, vectors, keys, labelled):
+def per_ticket(numbered, vectors, keys, labelled, width: int | None):
     """Every ticket with its evidence columns, cleaned text, vector, bug keys and label (-1 = unclustered)."""
     from pyspark.sql import functions as F
 
     cols = [c for c in KEPT_COLUMNS if c in numbered.columns]
     return (numbered.select("_row", *cols)
-            .join(vectors.select("_row", "text", *[c for c in vectors.columns if c in ("vector", "columns")]), "_row")
+            .join(vectors.select("_row", "text", *vector_names(width)), "_row")
             .join(keys, "_row", "left").join(labelled, "_row", "left")
             .withColumn("keys", F.coalesce("keys", F.array().cast("array<string>")))
             .fillna(-1, subset=["label"]))
