@@ -154,12 +154,12 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
                         fix="open it in Excel and save as .xlsx or CSV (UTF-8)")
     if data[:4] == b"PAR1":
         return _read_parquet(data, file=file)
-    text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding, repair=True)
+    text_encoding, decoded, notes = decode_text(data, file=file, encoding=encoding, repair=True)
     try:
         raw = _read_text(decoded, file=file, suffix=suffix, delimiter=delimiter, select=select)
     except UnicodeDecodeError:
         # Only the start was checked (a full check costs seconds on big files); invalid UTF-8 further in.
-        text_encoding, decoded, notes = _decode(data, file=file, encoding=encoding, full=True, repair=True)
+        text_encoding, decoded, notes = decode_text(data, file=file, encoding=encoding, full=True, repair=True)
         raw = _read_text(decoded, file=file, suffix=suffix, delimiter=delimiter, select=select)
     raw.encoding = text_encoding
     raw.notes = notes + raw.notes
@@ -182,7 +182,7 @@ def _read_text(data: bytes, *, file: str, suffix: str, delimiter: str | None, se
 
 # --- encodings ---------------------------------------------------------------------------------------------------
 
-def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False,
+def decode_text(data: bytes, *, file: str, encoding: str | None, full: bool = False,
             repair: bool = False) -> tuple[str, bytes, list[str]]:
     """Return (encoding name, UTF-8 bytes without BOM, notes).
 
@@ -227,7 +227,7 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False,
         if not repair or nuls > len(data) // 20 or _binaryish(stripped[:SAMPLE_BYTES]):
             raise DataError("this looks like a binary file, not a text export (it contains NUL bytes)", file=file,
                             fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
-        name, text, notes = _decode(stripped, file=file, encoding=None, full=full, repair=True)
+        name, text, notes = decode_text(stripped, file=file, encoding=None, full=full, repair=True)
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         return name, text, [f"{nuls} NUL byte{'s' if nuls > 1 else ''} (\\0, never text) removed, the first on line "
                             f"{line}", *notes]
@@ -235,7 +235,7 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False,
         return "utf-8", data, []
     from charset_normalizer import from_bytes
 
-    mixed = _utf8_lines_and_others(data) if repair else None
+    mixed = mixed_encoding_lines(data) if repair else None
     if mixed is not None:
         decoded, others = mixed
         legacy = from_bytes(b"".join(others)[:SAMPLE_BYTES],
@@ -266,7 +266,7 @@ def _decode(data: bytes, *, file: str, encoding: str | None, full: bool = False,
     return name, text.encode("utf-8"), notes
 
 
-def _utf8_lines_and_others(data: bytes) -> tuple[list[str | None], list[bytes]] | None:
+def mixed_encoding_lines(data: bytes) -> tuple[list[str | None], list[bytes]] | None:
     """Split a file that mixes encodings line by line: each line decoded if it is UTF-8 (None if not), and the
     lines that are not; None when no line holds a UTF-8 character beyond ASCII (a file in one legacy encoding).
 
@@ -773,7 +773,7 @@ a subject that starts with the word ('Total outage in EU')."""
 SUMMARY_REASON = "summary row at the end of the export (a total, not a record)"
 
 
-def _summary_rows(frame: pd.DataFrame, blank: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def summary_rows(frame: pd.DataFrame, blank: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Footer rows at the end (below the last record, blank rows aside): fewer values than a record and the first
     one a total, sum, average or count. Returns the mask and each such row's first value."""
     mask = np.zeros(len(frame), dtype=bool)
@@ -820,7 +820,7 @@ def _drop_unusable(raw: RawTable, header: list[str], rejected: list[pd.DataFrame
             if mask.any():
                 rejected.append(pd.DataFrame({"row": raw.row_numbers[mask], "column": "", "value": "",
                                               "reason": reason}))
-        summary, said = _summary_rows(frame, all_blank)
+        summary, said = summary_rows(frame, all_blank)
         if summary.any():
             rejected.append(pd.DataFrame({"row": raw.row_numbers[summary], "column": "", "value": said,
                                           "reason": SUMMARY_REASON}))

@@ -28,19 +28,19 @@ from toolkit.io.read import (
     SAMPLE_BYTES,
     SUMMARY_REASON,
     TRAILING_NOTE,
-    _decode,
-    _summary_rows,
-    _utf8_lines_and_others,
     backslash_escaped,
     broken_quote_reason,
+    decode_text,
     ends_in_empty_field,
     excel_text_note,
     lines_above_note,
     lines_before_header,
+    mixed_encoding_lines,
     quotes_well_formed,
     ragged_reason,
     repeated_names_note,
     sniff_delimiter,
+    summary_rows,
     unique_names,
     visible_names,
 )
@@ -109,7 +109,7 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
         raise DataError("the Spark engine reads CSV exports from local or mounted paths", file=file,
                         fix="copy the export to a mounted path (e.g. /dbfs/...), or land it as Parquet")
     head = _head(location, compressed, file)
-    encoding, decoded, notes = _decode(head, file=file, encoding=None)  # the pandas reader's rules and messages
+    encoding, decoded, notes = decode_text(head, file=file, encoding=None)  # the pandas reader's rules and messages
     charset = _spark_charset(spark, encoding, head, file)
     text = decoded.decode("utf-8", errors="replace")
     if "\r" in text and "\n" not in text:
@@ -220,7 +220,7 @@ def _footer(marked, names: list[str], last_row: int) -> dict[int, str]:
             .select("_row", "_read_reason", *[F.col(f"`{n}`") for n in names]).orderBy("_row").toPandas())
     if tail.empty:
         return {}
-    mask, said = _summary_rows(tail[names].replace("", None), tail["_read_reason"].notna().to_numpy())
+    mask, said = summary_rows(tail[names].replace("", None), tail["_read_reason"].notna().to_numpy())
     return dict(zip(tail["_row"][mask].astype(int).tolist(), said, strict=True))
 
 
@@ -267,7 +267,7 @@ def _spark_charset(spark, encoding: str, head: bytes, file: str) -> str:
     charset = java_charset(encoding)
     if charset in SPARK_CHARSETS:
         return charset
-    if _utf8_lines_and_others(head) is not None:
+    if mixed_encoding_lines(head) is not None:
         raise DataError(f"the file mixes UTF-8 lines and lines in another encoding ({encoding}); the Spark reader "
                         "reads a file in one encoding", file=file,
                         fix="load it with the pandas engine (it reads each line in its own encoding), or save it "
