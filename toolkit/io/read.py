@@ -183,7 +183,7 @@ def _read_text(data: bytes, *, file: str, suffix: str, delimiter: str | None, se
 # --- encodings ---------------------------------------------------------------------------------------------------
 
 def decode_text(data: bytes, *, file: str, encoding: str | None, full: bool = False,
-            repair: bool = False) -> tuple[str, bytes, list[str]]:
+                repair: bool = False) -> tuple[str, bytes, list[str]]:
     """Return (encoding name, UTF-8 bytes without BOM, notes).
 
     With ``repair`` (the pandas reader, which parses the bytes returned), a few NUL bytes are removed and a file
