@@ -48,6 +48,9 @@ ERRORS = [
     ("json_broken.json", "tickets", {}, ": the file is not valid JSON or JSON lines (Expecting property name"),
 ]
 
+ID_PLACEHOLDER = ("required id is blank or a placeholder for 'no value' (e.g. 'N/A', 'null', '-'), so the row names "
+                  "no record; export the data again with its ids")
+
 REPORTS = [
     # file, loader, kwargs, (read, kept), [(row, column, value, reason), ...], note expected (substring) or None
     ("bad_dates.csv", "tickets", {}, (4, 1), [
@@ -62,6 +65,9 @@ REPORTS = [
      'quotes inside values are written \\" (a backslash before the quote): read as quotes'),
     ("placeholders.csv", "tickets", {}, (3, 2), [(4, "created_at", "N/A", "value is not a date")],
      "`solved_at`: 2 placeholders for 'no value' read as empty ('#N/A', 'N/A')"),
+    ("placeholder_ids.csv", "tickets", {}, (6, 2), [
+        (3, "ticket_id", "N/A", ID_PLACEHOLDER), (4, "ticket_id", "-", ID_PLACEHOLDER),
+        (5, "ticket_id", "null", ID_PLACEHOLDER), (6, "ticket_id", "  ", ID_PLACEHOLDER)], None),
     ("zone_names.csv", "tickets", {}, (6, 6), [],
      "`created_at`: 3 times written with a zone name (CEST, CET, PDT) read at that zone's offset from UTC"),
     ("excel_text_ids.csv", "tickets", {}, (2, 2), [],

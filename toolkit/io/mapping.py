@@ -633,8 +633,12 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
             notes.append(f"`{target}` is the opposite of `{label}`")
         return values
     if kind == "id" and not pd.api.types.is_numeric_dtype(column.dtype):
-        rounded = has & column.astype("str").str.strip().str.fullmatch(EXCEL_SCIENTIFIC, na=False)
+        written = column.astype("str").str.strip()
+        rounded = has & written.str.fullmatch(EXCEL_SCIENTIFIC, na=False)
         rej.add(rounded.to_numpy(), label, column, SCIENTIFIC_ID_REASON)
+        if not blanks_placeholders(spec, target, kind):  # a required id: 'N/A' or 'null' names no ticket
+            rej.add((column.notna() & (~has | written.str.lower().isin(parse.PLACEHOLDERS))).to_numpy(), label,
+                    column, PLACEHOLDER_ID_REASON)
     if kind in ("id", "category") and pd.api.types.is_float_dtype(column.dtype):
         whole = column.dropna()
         if (whole == np.round(whole)).all():
@@ -660,6 +664,8 @@ the languages our clients' tools export in (Dutch, German, French, Spanish)."""
 
 EXCEL_SCIENTIFIC = r"[0-9](?:[.,][0-9]+)?E\+[0-9]{2}"
 """How Excel shows a long number it saved as text (``1.23457E+11``): an id written so has lost its last digits."""
+PLACEHOLDER_ID_REASON = ("required id is blank or a placeholder for 'no value' (e.g. 'N/A', 'null', '-'), so the "
+                         "row names no record; export the data again with its ids")
 SCIENTIFIC_ID_REASON = ("id written in scientific notation, as Excel shows long numbers (its last digits are lost); "
                         "export again without opening the file in Excel, or format the column as text")
 

@@ -352,6 +352,10 @@ def _convert(column, text_has, dtype, kind, target, opts, spec: Spec, stats, *, 
     if kind == "id" and _is_text(dtype):
         rules.append(Rule(has & text.rlike(f"^(?:{pandas_mapping.EXCEL_SCIENTIFIC})$"), label, _shown(column),
                           f.lit(pandas_mapping.SCIENTIFIC_ID_REASON)))
+        if not pandas_mapping.blanks_placeholders(spec, target, kind):
+            written = f.lower(f.trim(column))
+            rules.append(Rule(column.isNotNull() & (~has | written.isin(list(pandas_parse.PLACEHOLDERS))), label,
+                              _shown(column), f.lit(pandas_mapping.PLACEHOLDER_ID_REASON)))
     if kind in ("id", "category") and dtype in ("double", "float"):
         whole = column == f.round(column)
         return f.when(has & whole, column.cast("long").cast("string")).when(has, column.cast("string"))
