@@ -68,6 +68,8 @@ REPORTS = [
     ("placeholder_ids.csv", "tickets", {}, (6, 2), [
         (3, "ticket_id", "N/A", ID_PLACEHOLDER), (4, "ticket_id", "-", ID_PLACEHOLDER),
         (5, "ticket_id", "null", ID_PLACEHOLDER), (6, "ticket_id", "  ", ID_PLACEHOLDER)], None),
+    ("iso_durations.csv", "tickets", {}, (3, 2), [(4, "first_reply_minutes", "P1M", "value is not a number")],
+     "`first_reply_minutes`: 2 durations written with units read (e.g. 'PT1H30M' = 90 minutes)"),
     ("zone_names.csv", "tickets", {}, (6, 6), [],
      "`created_at`: 3 times written with a zone name (CEST, CET, PDT) read at that zone's offset from UTC"),
     ("excel_text_ids.csv", "tickets", {}, (2, 2), [],

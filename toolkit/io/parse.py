@@ -44,6 +44,27 @@ WITH_UNITS = "(?i)^ *" + _DURATION_PART + "(?: *,? *" + _DURATION_PART + ")* *$"
 """A duration written with its units, e.g. '1h 30m', '5 min', '1 day, 2 hours' (Python, RE2 and Java syntax)."""
 
 
+_ISO_NUMBER = "([0-9]+(?:[.][0-9]+)?)"
+ISO_DURATION = (f"(?i)^ *P(?:{_ISO_NUMBER}W)?(?:{_ISO_NUMBER}D)?"
+                f"(?:T(?:{_ISO_NUMBER}H)?(?:{_ISO_NUMBER}M)?(?:{_ISO_NUMBER}S)?)? *$")
+"""An ISO 8601 duration as APIs write it ('PT1H30M', 'P1DT2H', 'PT45S'); groups 1-5 are the weeks, days, hours,
+minutes and seconds (:data:`ISO_MINUTES`). Years and months are no fixed length and do not match. A match
+without a digit ('P', 'PT') is no duration (Python and Java syntax)."""
+ISO_MINUTES = (10080.0, 1440.0, 60.0, 1.0, 1 / 60)
+"""Minutes per unit of :data:`ISO_DURATION`'s groups 1-5."""
+
+
+def iso_minutes(text: pd.Series) -> pd.Series:
+    """Minutes of the :data:`ISO_DURATION` values in ``text`` (NaN elsewhere).
+
+    >>> iso_minutes(pd.Series(["PT1H30M", "P1DT2H", "pt45s", "P", "P1M", "90"])).tolist()
+    [90.0, 1560.0, 0.75, nan, nan, nan]
+    """
+    parts = text.astype("str").str.extract(ISO_DURATION).astype("float64")
+    total = sum(parts[i].fillna(0) * factor for i, factor in enumerate(ISO_MINUTES))
+    return total.where(parts.notna().any(axis=1))
+
+
 def unit_part(unit: str) -> str:
     """The pattern whose group 1 is the number written before ``unit`` in a :data:`WITH_UNITS` duration."""
     return "(?i)([0-9]+(?:[.][0-9]+)?) ?(?:" + DURATION_WORDS[unit] + ")(?:[^a-z]|$)"
@@ -617,14 +638,14 @@ def _fast_float(text: pd.Series) -> pd.Series | None:
 
 
 def parse_durations(raw: pd.Series, unit: str = "minutes") -> tuple[pd.Series, pd.Series, list[str]]:
-    """Durations in minutes from numbers in ``unit`` (seconds/minutes/hours/days), ``[-]H:MM[:SS]`` text or text
-    with its units (:data:`WITH_UNITS`).
+    """Durations in minutes from numbers in ``unit`` (seconds/minutes/hours/days), ``[-]H:MM[:SS]`` text, text
+    with its units (:data:`WITH_UNITS`) or ISO 8601 durations (:data:`ISO_DURATION`, counted with the latter).
 
     ``HH:MM:SS`` text is read as hours:minutes:seconds and '1h 30m' by its own units, whatever the unit. Returns
     (minutes, reasons, notes) as :func:`parse_numbers`.
 
-    >>> parse_durations(pd.Series(["90", "1:30:00", "1h 30m", "2 days", "1 day, 2 hours", "5 apples"]))[0].tolist()
-    [90.0, 90.0, 90.0, 2880.0, 1560.0, nan]
+    >>> parse_durations(pd.Series(["90", "1:30:00", "1h 30m", "2 days", "1 day, 2 hours", "PT1H", "5"]))[0].tolist()
+    [90.0, 90.0, 90.0, 2880.0, 1560.0, 60.0, 5.0]
     """
     factor = DURATION_UNITS[unit]
     if pd.api.types.is_timedelta64_dtype(raw.dtype):
@@ -643,10 +664,12 @@ def parse_durations(raw: pd.Series, unit: str = "minutes") -> tuple[pd.Series, p
             reasons[parts.index[ok]] = None
             notes.append(f"{int(ok.sum())} durations written as H:MM:SS read")
     text = raw[reasons.notna()].astype("str")  # '1 day, 2 hours' has a comma, but is no decimal comma
-    worded = text[text.str.contains(WITH_UNITS, na=False)]
+    iso = iso_minutes(text)
+    worded = text[text.str.contains(WITH_UNITS, na=False) | iso.notna()]
     if len(worded):
         total = sum(worded.str.extract(unit_part(part))[0].astype("float64").fillna(0) * DURATION_UNITS[part]
                     for part in DURATION_WORDS)
+        total = iso[worded.index].fillna(total)
         minutes[worded.index] = total
         reasons[worded.index] = None
         notes.append(with_units_note(len(worded), worded.iloc[0], total.iloc[0]))

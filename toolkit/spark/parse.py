@@ -114,7 +114,7 @@ def parse_numbers(text, has, stats: dict, name: str, stage=_same):
 
 def parse_durations(text, has, stats: dict, name: str, unit: str, stage=_same):
     """(minutes, reason, changed, ambiguous, decimal_comma, hms, worded) as :func:`toolkit.io.parse.parse_durations`
-    (``worded``: written with units, '1h 30m')."""
+    (``worded``: written with units, '1h 30m', or in ISO 8601, 'PT1H30M')."""
     f = _f()
     value, reason, changed, ambiguous, decimal_comma = parse_numbers(text, has, stats, name, stage)
     minutes = value * f.lit(pandas_parse.DURATION_UNITS[unit])
@@ -123,9 +123,15 @@ def parse_durations(text, has, stats: dict, name: str, unit: str, stage=_same):
     sign = f.when(f.regexp_extract(text, _HMS, 1) == "-", f.lit(-1.0)).otherwise(f.lit(1.0))
     part = lambda i: f.nullif(f.regexp_extract(text, _HMS, i), f.lit("")).cast("double")
     from_hms = (part(2) * 60 + part(3) + f.coalesce(part(4), f.lit(0.0)) / 60) * sign
-    worded = stage(f.coalesce(reason.isNotNull() & ~hms & text.rlike(pandas_parse.WITH_UNITS), f.lit(False)), "worded")
-    from_words = sum(f.coalesce(f.nullif(f.regexp_extract(text, pandas_parse.unit_part(u), 1), f.lit("")).cast(
-        "double"), f.lit(0.0)) * f.lit(factor) for u, factor in pandas_parse.DURATION_UNITS.items())
+    iso_part = lambda i: f.nullif(f.regexp_extract(text, pandas_parse.ISO_DURATION, i), f.lit("")).cast("double")
+    iso = stage(f.coalesce(text.rlike(pandas_parse.ISO_DURATION) & text.rlike("[0-9]"), f.lit(False)), "iso")
+    from_iso = sum(f.coalesce(iso_part(i + 1), f.lit(0.0)) * f.lit(factor)
+                   for i, factor in enumerate(pandas_parse.ISO_MINUTES))
+    worded = stage(f.coalesce(reason.isNotNull() & ~hms & (text.rlike(pandas_parse.WITH_UNITS) | iso), f.lit(False)),
+                   "worded")
+    from_words = f.when(iso, from_iso).otherwise(sum(
+        f.coalesce(f.nullif(f.regexp_extract(text, pandas_parse.unit_part(u), 1), f.lit("")).cast("double"),
+                   f.lit(0.0)) * f.lit(factor) for u, factor in pandas_parse.DURATION_UNITS.items()))
     return (stage(f.when(hms, from_hms).when(worded, from_words).otherwise(minutes), "minutes"),
             stage(f.when(~hms & ~worded, reason), "reason"), changed, ambiguous, decimal_comma, hms, worded)
 
