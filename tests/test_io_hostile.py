@@ -36,10 +36,12 @@ def _created(frame):
 
 def test_iso_dates_are_never_read_day_first(tmp_path):
     path = _csv(tmp_path, ["1,2026-04-01,open,email", "2,2026-04-01T10:00:00Z,open,email",
-                           "3,2026-04-02 09:30,open,email", "4,2026/04/03,open,email"])
+                           "3,2026-04-02 09:30,open,email", "4,2026/04/03,open,email",
+                           "5,20260405,open,email", "6,20260406T101500Z,open,email", "7,20260407T0930,open,email"])
     frame, report = tio.load_tickets(path, dayfirst=True)
     assert _created(frame) == ["2026-04-01 00:00:00+00:00", "2026-04-01 10:00:00+00:00",
-                               "2026-04-02 09:30:00+00:00", "2026-04-03 00:00:00+00:00"]
+                               "2026-04-02 09:30:00+00:00", "2026-04-03 00:00:00+00:00",
+                               "2026-04-05 00:00:00+00:00", "2026-04-06 10:15:00+00:00", "2026-04-07 09:30:00+00:00"]
     assert report.rows_rejected == 0 and report.notes == []
 
 

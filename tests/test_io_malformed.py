@@ -70,6 +70,9 @@ REPORTS = [
         (5, "ticket_id", "null", ID_PLACEHOLDER), (6, "ticket_id", "  ", ID_PLACEHOLDER)], None),
     ("iso_durations.csv", "tickets", {}, (3, 2), [(4, "first_reply_minutes", "P1M", "value is not a number")],
      "`first_reply_minutes`: 2 durations written with units read (e.g. 'PT1H30M' = 90 minutes)"),
+    ("basic_iso_dates.csv", "tickets", {}, (4, 3), [(5, "created_at", "20261399", "value is not a date")],
+     "`created_at`: 2 dates such as '02.03.26 10:00' could be day or month first; read day first, as dates written "
+     "with full stops are"),
     ("zone_names.csv", "tickets", {}, (6, 6), [],
      "`created_at`: 3 times written with a zone name (CEST, CET, PDT) read at that zone's offset from UTC"),
     ("excel_text_ids.csv", "tickets", {}, (2, 2), [],

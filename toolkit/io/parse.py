@@ -209,8 +209,9 @@ def localize(naive: pd.Series, tz: str) -> tuple[pd.Series, int, int]:
     return local.dt.tz_convert("UTC").astype(DATETIME_DTYPE), int(missing.sum()) - skipped, skipped
 
 
-# Dates written year first (ISO 8601, or 2026/04/01) are never read day- or month-first.
-_ISO = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[T ]|$)"
+# Dates written year first (ISO 8601, its basic form 20260401 or 20260401T093000Z, or 2026/04/01) are never read
+# day- or month-first.
+_ISO = r"^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[T ]|$)|[0-9]{8}(?:T[0-9]{2}|$))"
 _ISO_12H = (r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})[T ]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}(?:\.[0-9]+)?))? *([AaPp])\.? *"
             r"[Mm]\.?$")
 _YMD = r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})(.*)$"

@@ -522,6 +522,10 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
         else:
             normal = f.when(named, f.concat(f.regexp_replace(text, pandas_parse.ZONE_AT_END, ""), zone_offset)
                             ).otherwise(text)
+            # ISO 8601's basic form, '20260302T100000Z', in the extended form the parsers read
+            basic = r"^([0-9]{4})([0-9]{2})([0-9]{2})T([0-9]{2})([0-9]{2})"
+            normal = f.regexp_replace(normal, basic + r"([0-9]{2}(?:\.[0-9]+)?)", "$1-$2-$3T$4:$5:$6")
+            normal = f.regexp_replace(normal, basic, "$1-$2-$3T$4:$5")
             normal = f.regexp_replace(normal, r"([+-][0-9][0-9])([0-9][0-9])$", "$1:$2")
             # Spark reads an offset only after seconds: '10:00+01:00' is '10:00:00+01:00'
             normal = stage(f.regexp_replace(normal, r"([T ][0-9]{1,2}:[0-9]{2})([+-][0-9][0-9]:[0-9][0-9]|[Zz])$",
