@@ -127,6 +127,12 @@ def test_one_number_convention_per_column(tmp_path):
                          '3,2026-01-01,open,email,"1,234,567.25"'], header=head, name="en.csv")
     frame, report = tio.load_tickets(en)
     assert frame["first_reply_minutes"].tolist() == [1234.0, 1.5, 1234567.25]
+    swiss = _csv(tmp_path, ["1,2026-01-01,open,email,1'234.50", "2,2026-01-01,open,email,12'345",
+                            "3,2026-01-01,open,email,1\u2019234", "4,2026-01-01,open,email,12'34"], header=head,
+                 name="ch.csv")
+    frame, report = tio.load_tickets(swiss)  # an apostrophe groups digits only between groups of three
+    assert frame["first_reply_minutes"].tolist() == [1234.5, 12345.0, 1234.0]
+    assert _rejected(report) == [(5, "first_reply_minutes", "12'34", "value is not a number")]
 
 
 def test_numbers_proving_the_other_convention_are_rejected(tmp_path):

@@ -73,6 +73,8 @@ REPORTS = [
     ("basic_iso_dates.csv", "tickets", {}, (4, 3), [(5, "created_at", "20261399", "value is not a date")],
      "`created_at`: 2 dates such as '02.03.26 10:00' could be day or month first; read day first, as dates written "
      "with full stops are"),
+    ("grouped_numbers.csv", "tickets", {}, (4, 3), [(5, "first_reply_minutes", "12'34", "value is not a number")],
+     None),
     ("zone_names.csv", "tickets", {}, (6, 6), [],
      "`created_at`: 3 times written with a zone name (CEST, CET, PDT) read at that zone's offset from UTC"),
     ("excel_text_ids.csv", "tickets", {}, (2, 2), [],

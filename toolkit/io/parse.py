@@ -560,8 +560,14 @@ def score_labels(raw: pd.Series) -> tuple[pd.Series, list[str]]:
                  f"(e.g. {text[first]!r} = {parts.loc[first, 0]})"]
 
 
+DIGIT_GROUP_MARK = r"(?<=[0-9])[ '\u2019](?=[0-9]{3}(?:[^0-9]|$))"
+"""A space or an apostrophe that only groups digits ('1 234 567,5'; Swiss '1'234.50'), removed before reading a
+number (Python and Java syntax)."""
+
+
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, list[str]]:
-    """Numbers with thousands separators (``1,234.5``, ``1.234,5``, ``1 234``) or a decimal comma, per column.
+    """Numbers with thousands separators (``1,234.5``, ``1.234,5``, ``1 234``, ``1'234``) or a decimal comma, per
+    column.
 
     The convention (decimal point or decimal comma) is decided once for the column from the
     values that prove one (``12,5`` or ``1.234,5`` a comma; ``12.5`` or ``1,234.5`` a point), so
@@ -583,7 +589,7 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, list[str]]:
     retry = has & values.isna()
     if retry.any():
         t = text[has].str.replace("\u00a0", " ").str.replace("\u202f", " ").str.replace(
-            r"(?<=[0-9]) (?=[0-9]{3}(?:[^0-9]|$))", "", regex=True)  # 1 234 567,5: spaces only group digits
+            DIGIT_GROUP_MARK, "", regex=True)
         comma = t.str.fullmatch(COMMA_DECIMAL)
         point = t.str.fullmatch(POINT_DECIMAL)
         n_comma, n_point = int(comma.sum()), int(point.sum())

@@ -52,10 +52,11 @@ def present(column, dtype: str = "string"):
 # --- numbers -----------------------------------------------------------------------------------------------------
 
 def _grouping_cleaned(text):
-    """Text with non-breaking spaces made plain and spaces that only group digits removed (``1 234 567,5``)."""
+    """Text with non-breaking spaces made plain and the spaces and apostrophes that only group digits removed
+    (:data:`toolkit.io.parse.DIGIT_GROUP_MARK`)."""
     f = _f()
     t = f.regexp_replace(f.regexp_replace(text, "\u00a0", " "), "\u202f", " ")
-    return f.regexp_replace(t, r"(?<=[0-9]) (?=[0-9]{3}(?:[^0-9]|$))", "")
+    return f.regexp_replace(t, pandas_parse.DIGIT_GROUP_MARK, "")
 
 
 def number_stats(text, has, name: str) -> list:
