@@ -69,3 +69,44 @@ def test_cluster_csvs_neutralise_spreadsheet_formulas(tmp_path):
     assert result.exit_code == 0, result.output
     lines = (tmp_path / "c.csv").read_text().splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == [f"'=T{i}+1" for i in range(len(TEXTS))]
+
+
+def _run(tickets, out, *extra):
+    return CliRunner().invoke(cli, ["duplicates", str(tickets), "--out", str(out), "--representation", "tfidf",
+                                    *map(str, extra)])
+
+
+def test_previous_run_keeps_the_ids_of_the_clusters_that_share_its_tickets(tmp_path):
+    tickets = tmp_path / "tickets.csv"
+    write_tickets(tickets)
+    assert _run(tickets, tmp_path / "first.csv").exit_code == 0
+    first = pd.read_csv(tmp_path / "first.csv", dtype={"ticket_id": "str"})
+    export, sms = first["cluster_id"].iloc[0], first["cluster_id"].iloc[3]
+    earlier = first.assign(cluster_id=first["cluster_id"].map({export: 7, sms: 12, -1: -1}))
+    earlier.to_csv(tmp_path / "earlier.csv", index=False)
+    result = _run(tickets, tmp_path / "again.csv", "--previous", tmp_path / "earlier.csv")
+    assert result.exit_code == 0, result.output
+    again = pd.read_csv(tmp_path / "again.csv", dtype={"ticket_id": "str"})
+    assert again["cluster_id"].tolist() == [7, 7, 7, 12, 12, 12, -1]
+    # both clusters overlap one earlier cluster: the first (lower id on a tie) keeps it, the other is new
+    first.assign(cluster_id=[4, 4, 4, 4, 4, 4, -1]).to_csv(tmp_path / "merged.csv", index=False)
+    assert _run(tickets, tmp_path / "split.csv", "--previous", tmp_path / "merged.csv").exit_code == 0
+    split = pd.read_csv(tmp_path / "split.csv", dtype={"ticket_id": "str"})["cluster_id"].tolist()
+    assert sorted(split[:6]) == [4, 4, 4, 5, 5, 5] and split[0] == split[1] == split[2] and split[6] == -1
+
+
+def test_a_previous_file_that_is_not_an_earlier_out_csv_is_one_clear_error(tmp_path):
+    tickets = tmp_path / "tickets.csv"
+    write_tickets(tickets)
+    fix = "Fix: pass the --out CSV of an earlier `duplicates` run as it was written"
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"ticket": ["T0"], "cluster": [1]}).to_csv(bad, index=False)
+    assert str(_run(tickets, tmp_path / "c.csv", "--previous", bad).exception) == (
+        f"file {bad}, column `ticket_id`: is missing; found `ticket`, `cluster`. {fix}")
+    pd.DataFrame({"ticket_id": ["T0", "T1", "T2"], "cluster_id": ["1", "one", "2.5"]}).to_csv(bad, index=False)
+    assert str(_run(tickets, tmp_path / "c.csv", "--previous", bad).exception) == (
+        f"file {bad}, column `cluster_id`: cluster_id is not a whole number (rows 3 ('one'), 4 ('2.5')). {fix}")
+    pd.DataFrame({"ticket_id": ["T0", "T1", "T0"], "cluster_id": [1, 1, 2]}).to_csv(bad, index=False)
+    assert str(_run(tickets, tmp_path / "c.csv", "--previous", bad).exception) == (
+        f"file {bad}, column `ticket_id`: ticket ids are listed more than once (row 4 ('T0')). {fix}")
+    assert not (tmp_path / "c.csv").exists()

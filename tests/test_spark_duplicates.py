@@ -162,6 +162,31 @@ def test_duplicates_command_on_spark_writes_the_pandas_clusters(spark, subset, t
     pd.testing.assert_frame_equal(outs["spark"][1], outs["pandas"][1])
 
 
+def test_previous_ids_are_followed_on_spark_as_with_pandas(spark, subset, tmp_path):
+    """--previous on both engines: an earlier run whose clusters 0+1, 2+3, ... were one cluster each (ids 10, 13,
+    ...): the larger of each pair keeps the earlier id, the other gets a new id above the earlier ones."""
+    path = tmp_path / "tickets.csv"
+    subset.head(1000)[["ticket_id", "created_at", "status", "channel", "subject", "description"]].to_csv(
+        path, index=False)
+
+    def run(out, *extra):
+        result = CliRunner().invoke(cli, ["duplicates", str(path), "--out", str(out), "--representation", "tfidf",
+                                          *map(str, extra)])
+        assert result.exit_code == 0, result.output
+        return pd.read_csv(out, dtype={"ticket_id": "str"})
+
+    first = run(tmp_path / "first.csv")
+    labels = first["cluster_id"]
+    assert labels.max() >= 5
+    first.assign(cluster_id=np.where(labels >= 0, labels // 2 * 3 + 10, -1)).to_csv(tmp_path / "earlier.csv",
+                                                                                   index=False)
+    top = int(labels.max()) // 2 * 3 + 10
+    expected = labels.map(lambda c: -1 if c < 0 else c // 2 * 3 + 10 if c % 2 == 0 else top + 1 + c // 2)
+    for engine, *extra in (("pandas",), ("spark",), ("spark", "--save-model", tmp_path / "model.joblib")):
+        again = run(tmp_path / f"{engine}.csv", "--previous", tmp_path / "earlier.csv", "--engine", engine, *extra)
+        assert again["cluster_id"].tolist() == expected.tolist(), (engine, extra)
+
+
 def test_cell_search_gives_the_pandas_cell_search_graph_and_clusters(spark, subset, monkeypatch):
     """Above the exact limit both engines search cells; forced here on 3,000 tickets in cells of ~50: 60 cells,
     the largest a crowd of 240 searched through a sample of 200 (``MAX_CELL_FACTOR`` x 50). Spark runs the

@@ -46,8 +46,11 @@ def summary_table(clusters: pd.DataFrame) -> pd.DataFrame:
                    "see docs/spark.md).")
 @click.option("--save-model", type=click.Path(dir_okay=False), default=None,
               help="Also save the fitted model (reload with DuplicateFinder.load).")
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The --out CSV of an earlier run: a cluster that shares tickets with an earlier cluster keeps "
+                   "its id (the one it shares most with); new clusters get ids above the earlier ones.")
 def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_size, representation, tz, seed,
-               engine, save_model) -> None:
+               engine, save_model, previous) -> None:
     """Group TICKETS (a helpdesk export or canonical tickets file) into duplicate-issue clusters."""
     from toolkit.duplicates.model import DuplicateFinder
     from toolkit.io import load_messages, load_tickets
@@ -55,9 +58,10 @@ def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_s
     conversation = load_messages(messages, tz=tz)[0] if messages else None
     if engine == "spark":
         found = _fit_on_spark(tickets, source, tz, conversation, representation, threshold, min_cluster_size, seed,
-                              finder=bool(save_model))
+                              finder=bool(save_model), previous=previous)
         _write(found, out, summary, save_model)
         return
+    earlier = previous_frame(previous) if previous else None
     frame, _report = load_tickets(tickets, source=source, tz=tz)
     text_fix = "export the tickets with their subject and description, or pass --messages with the conversations"
     texts = [frame[c] for c in ("subject", "description") if c in frame.columns]
@@ -66,7 +70,8 @@ def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_s
                         "to group", file=tickets, fix=text_fix)
     try:
         finder = DuplicateFinder(representation=representation, threshold=threshold,
-                                 min_cluster_size=min_cluster_size, seed=seed).fit(frame, messages=conversation)
+                                 min_cluster_size=min_cluster_size, seed=seed).fit(frame, messages=conversation,
+                                                                                   previous=earlier)
     except ValueError as exc:
         if "empty vocabulary" not in str(exc):
             raise
@@ -75,20 +80,71 @@ def duplicates(tickets, source, messages, out, summary, threshold, min_cluster_s
     _write(finder, out, summary, save_model)
 
 
+PREVIOUS_COLUMNS = ("ticket_id", "cluster_id")
+PREVIOUS_FIX = "pass the --out CSV of an earlier `duplicates` run as it was written"
+FORMULA_QUOTE = r"^'(?=[=+\-@\t\r])"
+PREVIOUS_CHUNK = 500_000
+"""Rows of a --previous file checked at a time."""
+
+
+def read_previous(path, chunk: int = PREVIOUS_CHUNK):
+    """An earlier run's --out CSV, ``chunk`` rows at a time, as ``ticket_id`` (text) and ``cluster_id`` (integer):
+    a missing column or a cluster id that is not a whole number stops with the file, column, rows and fix."""
+    header = pd.read_csv(path, nrows=0, dtype="str").columns
+    missing = [c for c in PREVIOUS_COLUMNS if c not in header]
+    if missing:
+        raise DataError(f"is missing; found {', '.join(f'`{c}`' for c in header[:6])}",
+                        file=path, column=missing[0], fix=PREVIOUS_FIX)
+    for part in pd.read_csv(path, usecols=list(PREVIOUS_COLUMNS), dtype="str", keep_default_na=False,
+                            chunksize=chunk):
+        bad = ~part["cluster_id"].str.strip().str.fullmatch(r"-?[0-9]+")
+        if bad.any():
+            raise DataError("cluster_id is not a whole number", file=path, column="cluster_id",
+                            rows=(part.index[bad] + 2).tolist(), values=part["cluster_id"][bad].tolist(),
+                            fix=PREVIOUS_FIX)
+        # write_csv put a quote before an id a spreadsheet would read as a formula ('=12'): read it as written
+        part["ticket_id"] = part["ticket_id"].str.replace(FORMULA_QUOTE, "", regex=True)
+        yield part.astype({"cluster_id": "int64"})
+
+
+def previous_frame(path) -> pd.DataFrame:
+    """The whole of an earlier run's --out CSV (:func:`read_previous`), each ticket id listed once."""
+    frame = pd.concat(list(read_previous(path)), ignore_index=True)
+    twice = frame["ticket_id"][frame["ticket_id"].duplicated()]
+    if len(twice):
+        raise DataError("ticket ids are listed more than once", file=path, column="ticket_id",
+                        rows=(twice.index + 2).tolist(), values=twice.tolist(), fix=PREVIOUS_FIX)
+    return frame
+
+
 def _fit_on_spark(tickets, source, tz, conversation, representation, threshold, min_cluster_size, seed, *,
-                  finder: bool):
+                  finder: bool, previous=None):
     """``duplicates --engine spark``: tickets loaded by Spark and clustered there with only per-cluster rows on the
     driver (:mod:`toolkit.spark.summaries`); a whole finder on the driver (:mod:`toolkit.spark.duplicates`) when
-    it is to be saved."""
+    it is to be saved. ``previous`` (an earlier --out CSV) is checked a part at a time and read by Spark."""
     from toolkit.spark import load as spark_load
     from toolkit.spark.duplicates import find_duplicates
     from toolkit.spark.summaries import cluster_duplicates
 
     frame, _report = spark_load.load_tickets(tickets, source=source, tz=tz)
+    earlier = None
+    if previous:
+        from pyspark.sql import functions as F
+
+        for _part in read_previous(previous):  # every part checked, none kept
+            pass
+        earlier = (frame.sparkSession.read.options(header=True, escape='"').csv(str(previous))
+                   .select(F.regexp_replace("ticket_id", FORMULA_QUOTE, "").alias("ticket_id"),
+                           F.trim("cluster_id").cast("long").alias("cluster_id")))
+        twice = earlier.groupBy("ticket_id").count().filter(F.col("count") > 1).select("ticket_id").limit(5)
+        examples = [r["ticket_id"] for r in twice.collect()]
+        if examples:
+            raise DataError(f"ticket ids are listed more than once (e.g. {', '.join(map(repr, examples))})",
+                            file=previous, column="ticket_id", fix=PREVIOUS_FIX)
     fit = find_duplicates if finder else cluster_duplicates
     try:
         return fit(frame, representation=representation, threshold=threshold, min_cluster_size=min_cluster_size,
-                   seed=seed, messages=conversation)
+                   seed=seed, messages=conversation, previous=earlier)
     except ValueError as exc:
         if "empty vocabulary" not in str(exc):
             raise

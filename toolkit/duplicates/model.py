@@ -118,7 +118,7 @@ class DuplicateFinder(BaseEstimator):
     def _finish(self, previous, started: float, labels: np.ndarray | None = None) -> None:
         """Group the cached graph (unless its ``labels`` are given), name and rank the clusters (the steps after
         the neighbour search)."""
-        self._cluster(self._make_grouping(), previous=_previous_assignments(previous), labels=labels)
+        self._cluster(self._make_grouping(), previous=previous_assignments(previous), labels=labels)
         self._step("label", 5)
         if self._bar is not None:
             self._bar.close()
@@ -287,7 +287,7 @@ class DuplicateFinder(BaseEstimator):
         self._check_fitted()
         grouping = self._make_grouping(self.grouping_, threshold=threshold, min_cluster_size=min_cluster_size,
                                        resolution=resolution)
-        self._cluster(grouping, previous=_previous_assignments(self))
+        self._cluster(grouping, previous=previous_assignments(self))
         return self
 
     def subset(self, ticket_ids, **params) -> DuplicateFinder:
@@ -570,7 +570,9 @@ def _as_tickets(tickets, start: int = 0) -> pd.DataFrame:
                          "description": texts})
 
 
-def _previous_assignments(previous) -> pd.Series | None:
+def previous_assignments(previous) -> pd.Series | None:
+    """An earlier clustering as a Series of cluster ids by ticket id: from a fitted finder, its ``assignments_``
+    (or the ``duplicates`` command's CSV read as a frame with ``ticket_id`` and ``cluster_id``), or such a Series."""
     if previous is None:
         return None
     if isinstance(previous, DuplicateFinder):
@@ -584,28 +586,43 @@ def _previous_assignments(previous) -> pd.Series | None:
 
 
 def _match_ids(labels: np.ndarray, ticket_ids: pd.Series, previous: pd.Series) -> np.ndarray:
-    """Renumber clusters so each takes the id of the previous cluster it overlaps most (greedy, largest first)."""
+    """Renumber clusters so each takes the id of the previous cluster it overlaps most (:func:`followed_ids`)."""
     old = previous.reindex(ticket_ids.to_numpy()).fillna(-1).astype("int64").to_numpy()
     pairs = pd.DataFrame({"new": labels, "old": old})
     pairs = pairs[(pairs["new"] >= 0) & (pairs["old"] >= 0)]
     counts = pairs.groupby(["new", "old"]).size().rename("n").reset_index()
+    valid = labels >= 0
+    mapping = followed_ids(counts, np.unique(labels[valid]), int(previous.max()) if len(previous) else -1)
+    lookup = np.full(int(labels.max()) + 1 if valid.any() else 0, -1, dtype=np.int64)
+    for new, old_id in mapping.items():
+        lookup[new] = old_id
+    out = np.full(len(labels), -1, dtype=np.int64)
+    out[valid] = lookup[labels[valid]]
+    return out
+
+
+def followed_ids(counts: pd.DataFrame, clusters, previous_max: int) -> dict[int, int]:
+    """New cluster id -> id that follows the previous clustering, from the tickets each new and old cluster share.
+
+    ``counts`` has one row per (``new``, ``old``) cluster pair sharing ``n`` tickets. Greedily, largest overlap
+    first (ties by the lower ids), each new cluster takes the id of the old cluster it shares most with, each old
+    id used once; the other ``clusters`` get ids above ``previous_max``, in their order.
+
+    >>> counts = pd.DataFrame({"new": [0, 0, 1], "old": [7, 3, 7], "n": [5, 2, 4]})
+    >>> followed_ids(counts, [0, 1, 2], previous_max=9)
+    {0: 7, 1: 10, 2: 11}
+    """
     counts = counts.sort_values(["n", "new", "old"], ascending=[False, True, True], kind="stable")
     mapping: dict[int, int] = {}
     used: set[int] = set()
     for new, old_id in zip(counts["new"].to_numpy(), counts["old"].to_numpy(), strict=True):
-        if new in mapping or old_id in used:
+        if int(new) in mapping or int(old_id) in used:
             continue
         mapping[int(new)] = int(old_id)
         used.add(int(old_id))
-    next_id = int(max(previous.max() if len(previous) else -1, -1)) + 1
-    out = np.full(len(labels), -1, dtype=np.int64)
-    for new in np.unique(labels[labels >= 0]):
+    next_id = max(previous_max, -1) + 1
+    for new in clusters:
         if int(new) not in mapping:
             mapping[int(new)] = next_id
             next_id += 1
-    valid = labels >= 0
-    lookup = np.full(int(labels.max()) + 1 if valid.any() else 0, -1, dtype=np.int64)
-    for new, old_id in mapping.items():
-        lookup[new] = old_id
-    out[valid] = lookup[labels[valid]]
-    return out
+    return mapping

@@ -97,14 +97,16 @@ DRIVER_COLUMNS = (*KEPT_COLUMNS, "description", "tags", "extra")
 
 def find_duplicates(tickets, *, representation: str = "auto", threshold: float | None = None,
                     min_cluster_size: int = 3, k: int = 15, cell_size: int = 500, probes: int = 2, seed: int = 0,
-                    messages: pd.DataFrame | None = None, exact_limit: int = EXACT_LIMIT) -> DuplicateFinder:
+                    messages: pd.DataFrame | None = None, exact_limit: int = EXACT_LIMIT,
+                    previous=None) -> DuplicateFinder:
     """Cluster a Spark DataFrame of canonical tickets; a fitted :class:`DuplicateFinder` as the pandas engine's.
 
     The driver ends up holding every ticket's evidence columns, text, vector and edges, as a finder does (it
     answers ``similar``, ``assign`` and ``regroup``); :func:`toolkit.spark.summaries.cluster_duplicates` gives the
     same clusters with only per-cluster rows on the driver.
 
-    Parameters as :class:`DuplicateFinder`; ``representation`` is one of :data:`SPARK_REPRESENTATIONS` or
+    Parameters as :class:`DuplicateFinder` (``previous`` may also be a Spark table with ``ticket_id`` and
+    ``cluster_id``); ``representation`` is one of :data:`SPARK_REPRESENTATIONS` or
     ``"auto"`` (as in pandas: ``hybrid`` where the ``semantic`` extra is installed and there are at most
     100,000 tickets, else ``tfidf``). ``cell_size`` and ``probes`` as
     :class:`~toolkit.duplicates.neighbours.NearestNeighbours`; up to ``exact_limit`` tickets the search is one
@@ -125,10 +127,19 @@ def find_duplicates(tickets, *, representation: str = "auto", threshold: float |
         frame, texts, matrix = driver_parts(found.numbered, found.vectors, found.width)
         found.lap("collect")
     finder = found.finder
-    finder.fit_graph(frame, texts, matrix, graph, found.model, messages=messages, labels=labels)
+    finder.fit_graph(frame, texts, matrix, graph, found.model, messages=messages, labels=labels,
+                     previous=_on_driver(previous))
     # grouping_seconds (Leiden, fragments, naming, ranking, evidence) includes labelling_seconds, as in fit
     finder.timings_ = {**timings, **finder.timings_, "total_seconds": time.perf_counter() - started}
     return finder
+
+
+def _on_driver(previous):
+    """An earlier clustering given as a Spark table, as the pandas frame :meth:`DuplicateFinder.fit` takes (the
+    finder holds every ticket on the driver anyway)."""
+    if previous is None or isinstance(previous, pd.DataFrame | pd.Series | DuplicateFinder):
+        return previous
+    return previous.select("ticket_id", "cluster_id").toPandas().astype({"ticket_id": "str", "cluster_id": "int64"})
 
 
 @dataclass

@@ -46,7 +46,7 @@ from toolkit.duplicates.bug_keys import (
 )
 from toolkit.duplicates.grouping import fragment_anchors, leading_keys, onsets, unit_centroids
 from toolkit.duplicates.labelling import TermWeights, background_rows
-from toolkit.duplicates.model import KEPT_COLUMNS
+from toolkit.duplicates.model import KEPT_COLUMNS, followed_ids, previous_assignments
 from toolkit.duplicates.ranking import BASELINE_DAYS, EVIDENCE_COLUMNS, GOOD_RATINGS, RECENT_DAYS, EvidenceTotals
 from toolkit.duplicates.summaries import CLUSTER_COLUMNS, KEY_MIN_SHARE, summarise_clusters
 from toolkit.files import write_csv_parts
@@ -99,11 +99,13 @@ class SparkClusters:
 def cluster_duplicates(tickets, *, representation: str = "auto", threshold: float | None = None,
                        min_cluster_size: int = 3, k: int = 15, cell_size: int = 500, probes: int = 2, seed: int = 0,
                        messages: pd.DataFrame | None = None, exact_limit: int = EXACT_LIMIT,
-                       bug_key_projects=None) -> SparkClusters:
+                       bug_key_projects=None, previous=None) -> SparkClusters:
     """Cluster a Spark DataFrame of canonical tickets as the pandas engine does, with per-cluster rows only on the
     driver (the module docstring says what it holds). Parameters as
-    :func:`toolkit.spark.duplicates.find_duplicates`; ``timings_`` adds ``components``, ``keys``, ``fragments``
-    and ``summaries`` after its ``fit``, ``vectorise`` and ``neighbours``."""
+    :func:`toolkit.spark.duplicates.find_duplicates`; ``previous`` (an earlier clustering: a Spark table with
+    ``ticket_id`` and ``cluster_id``, or what :meth:`DuplicateFinder.fit` takes) keeps cluster ids where clusters
+    overlap (:func:`followed_numbers`). ``timings_`` adds ``components``, ``keys``, ``fragments`` and ``summaries``
+    after its ``fit``, ``vectorise`` and ``neighbours``."""
     from pyspark.sql import functions as F
 
     check_projects(bug_key_projects)
@@ -125,6 +127,8 @@ def cluster_duplicates(tickets, *, representation: str = "auto", threshold: floa
             totals = evidence_totals(found.numbered)
             numbers = final_numbers(rows, found.width, min_similarity=found.finder.threshold_,
                                     dated="created_at" in totals.present)
+            if previous is not None:
+                numbers = followed_numbers(rows, numbers, previous)
             final = relabelled(rows, numbers).cache()
             found.lap("fragments")
             term_weights = fit_term_weights(found.vectors, found.n, seed)
@@ -257,6 +261,30 @@ def keyed_clusters(clustered, labels: list[int], width: int | None, dated: bool)
         dense[np.asarray(row.at, dtype=np.int64)] = np.asarray(row.value, dtype=np.float64)
         centroids[int(row.label)] = dense
     return onset, centroids
+
+
+def followed_numbers(rows, numbers: pd.DataFrame, previous) -> pd.DataFrame:
+    """``numbers`` with each final cluster number replaced by the id it follows in ``previous``
+    (:func:`~toolkit.duplicates.model.followed_ids`, as the pandas engine numbers them): the tickets each new and
+    old cluster share are counted by Spark, one row per pair of clusters."""
+    from pyspark.sql import functions as F
+
+    if numbers.empty:
+        return numbers
+    spark = rows.sparkSession
+    if isinstance(previous, pd.DataFrame | pd.Series) or hasattr(previous, "assignments_"):
+        ids = previous_assignments(previous)
+        previous = spark.createDataFrame(pd.DataFrame({"ticket_id": ids.index.astype("str"),
+                                                       "cluster_id": ids.to_numpy().astype("int64")}))
+    old = previous.select(F.col("ticket_id").cast("string"), F.col("cluster_id").cast("long").alias("old"))
+    previous_max = old.agg(F.max("old")).first()[0]
+    counts = (rows.filter(F.col("label") >= 0).select("ticket_id", "label")
+              .join(F.broadcast(spark.createDataFrame(numbers)), "label")
+              .join(old.filter(F.col("old") >= 0), "ticket_id")
+              .groupBy(F.col("final").alias("new"), "old").agg(F.count("*").alias("n")).toPandas())
+    mapping = followed_ids(counts, sorted(numbers["final"].unique()),
+                           -1 if previous_max is None else int(previous_max))
+    return numbers.assign(final=numbers["final"].map(mapping).astype("int64"))
 
 
 def relabelled(rows, numbers: pd.DataFrame):
