@@ -34,6 +34,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, ClusterMixin
 
+from toolkit.duplicates.neighbours import unit_rows
 from toolkit.errors import ConfigError
 
 MIN_NEIGHBOURS = 2  # the ticket and two close others: the smallest group that is a pattern, not a coincidence
@@ -340,7 +341,4 @@ def unit_centroids(labels: np.ndarray, vectors) -> np.ndarray:
     mask = np.flatnonzero(labels >= 0)
     n_clusters = int(labels[mask].max()) + 1 if len(mask) else 0
     member = sp.csr_matrix((np.ones(len(mask)), (labels[mask], mask)), shape=(n_clusters, len(labels)))
-    sums = member @ vectors
-    sums = sums.toarray() if sp.issparse(sums) else np.asarray(sums)
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return sums / np.where(norms == 0, 1, norms)
+    return unit_rows(member @ vectors)

@@ -23,7 +23,7 @@ from toolkit.duplicates.bug_keys import check_projects, ticket_bug_keys
 from toolkit.duplicates.cleaning import TicketCleaner
 from toolkit.duplicates.grouping import MIN_NEIGHBOURS, GraphGrouping, merge_fragments, unit_centroids
 from toolkit.duplicates.labelling import TermWeights, cluster_counts
-from toolkit.duplicates.neighbours import NearestNeighbours
+from toolkit.duplicates.neighbours import NearestNeighbours, unit_rows
 from toolkit.duplicates.representation import make_representation
 from toolkit.duplicates.search import TicketIndex
 from toolkit.duplicates.summaries import KEY_MIN_SHARE, summarise_clusters
@@ -483,8 +483,8 @@ class DuplicateFinder(BaseEstimator):
         if len(rows) == 0 or len(keys) == 0:
             return pd.DataFrame({"cluster": pd.Series(dtype="str"), "similarity": pd.Series(dtype="float64")})
         member = sp.csr_matrix((np.ones(len(pos)), (codes, pos)), shape=(len(keys), len(self.labels_)))
-        centroids = _unit(_dense(member @ self.vectors_))
-        target = _unit(_dense(self.vectors_[rows].sum(axis=0)).reshape(1, -1))[0]
+        centroids = unit_rows(member @ self.vectors_)
+        target = unit_rows(self.vectors_[rows].sum(axis=0).reshape(1, -1))[0]
         sims = centroids @ target
         order = np.lexsort((np.arange(len(sims)), -sims))[:k]
         return pd.DataFrame({"cluster": pd.array(np.asarray(keys, dtype=object)[order].astype(str), dtype="str"),
@@ -538,15 +538,6 @@ class DuplicateFinder(BaseEstimator):
         if cluster_id not in set(self.clusters_["cluster_id"].tolist()):
             raise ConfigError(f"there is no cluster {cluster_id!r}", key="cluster_id",
                               fix="pass a cluster_id from clusters_")
-
-
-def _dense(matrix) -> np.ndarray:
-    return matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix)
-
-
-def _unit(matrix: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1, norms)
 
 
 def _as_tickets(tickets, start: int = 0) -> pd.DataFrame:

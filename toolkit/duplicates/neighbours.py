@@ -344,8 +344,9 @@ def similarity_block(queries, rows, dense_columns: np.ndarray | None) -> np.ndar
         return (qs @ rs.T).toarray() + qd @ rd.T
 
 
-def unit_rows(block: np.ndarray) -> np.ndarray:
-    """The rows scaled to unit length (zero rows stay zero)."""
+def unit_rows(block) -> np.ndarray:
+    """The rows (of an array or a sparse matrix) as an array scaled to unit length (zero rows stay zero)."""
+    block = block.toarray() if sp.issparse(block) else np.asarray(block)
     norms = np.linalg.norm(block, axis=1, keepdims=True)
     return block / np.where(norms == 0, 1, norms)
 
