@@ -583,6 +583,14 @@ def test_ids_stored_as_numbers_too_large_to_be_exact_are_rejected_not_made_up(tm
                                   "it exactly (its last digits are lost); export the ids as text")]
 
 
+def test_header_names_match_whatever_separates_their_words(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("TICKET-ID;Created-At;status;CHANNEL\n1;2026-03-02;open;email\n", encoding="utf-8")
+    tickets, report = tio.load_tickets(path)
+    assert report.source == "generic" and tickets[["ticket_id", "channel"]].values.tolist() == [["1", "email"]]
+    assert str(tickets["created_at"].iloc[0]) == "2026-03-02 00:00:00+00:00"
+
+
 def test_zero_width_characters_in_header_names_are_removed_and_said(tmp_path):
     path = tmp_path / "zendesk.csv"
     path.write_text("\ufeff\u200bId,Requester,Created at,Via,Satisfaction Score,Status\u200b,Subject\n"

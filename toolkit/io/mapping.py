@@ -146,13 +146,13 @@ def _check_hooks(hooks: dict, file: str | None) -> None:
 
 
 def norm(name: str) -> str:
-    """Header names compared ignoring case, surrounding spaces, repeated spaces and underscores for spaces
-    (``Ticket ID`` is ``ticket_id``).
+    """Header names compared ignoring case, surrounding spaces, repeated spaces, and underscores or hyphens for
+    spaces (``Ticket ID`` is ``ticket_id`` is ``TICKET-ID``).
 
-    >>> norm("  Ticket   ID") == norm("ticket_id") == "ticket id"
+    >>> norm("  Ticket   ID") == norm("ticket_id") == norm("TICKET-ID") == "ticket id"
     True
     """
-    return re.sub(r"[\s_]+", " ", str(name).strip().lower()).strip()
+    return re.sub(r"[\s_-]+", " ", str(name).strip().lower()).strip()
 
 
 def norm_value(value) -> str:
