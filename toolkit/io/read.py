@@ -476,6 +476,10 @@ def unique_names(names: list[str]) -> list[str]:
     return out
 
 
+SEP_LINE = r"sep=(.)"
+SEP_LINE_NOTE = "first line 'sep=…' (an Excel hint) skipped"
+
+
 def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> RawTable:
     notes: list[str] = []
     if b"\r" in data and b"\n" not in data:
@@ -484,11 +488,11 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
     head_text = data[:HEAD_BYTES].decode("utf-8", errors="replace")
     lines = head_text.splitlines()[:50]
     skip = 0
-    if lines and re.fullmatch(r"sep=(.)", lines[0].strip()):
+    if lines and re.fullmatch(SEP_LINE, lines[0].strip()):
         delimiter = delimiter or lines[0].strip()[4]
         skip = 1
         lines = lines[1:]
-        notes.append("first line 'sep=…' (an Excel hint) skipped")
+        notes.append(SEP_LINE_NOTE)
     lead = lines_before_header(lines, delimiter)
     if lead:
         notes.append(lines_above_note(lines[:lead]))

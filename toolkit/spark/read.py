@@ -26,6 +26,8 @@ from toolkit.io.read import (
     BACKSLASH_NOTE,
     EXCEL_TEXT,
     SAMPLE_BYTES,
+    SEP_LINE,
+    SEP_LINE_NOTE,
     SUMMARY_REASON,
     TRAILING_NOTE,
     backslash_escaped,
@@ -117,19 +119,20 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
                         "split", file=file, fix="load it with the pandas engine, or save it with Windows or Unix "
                                                 "line ends")
     lines = text.splitlines()[:50]
-    if lines and lines[0].strip().startswith("sep="):
-        raise DataError("the file starts with an Excel 'sep=' line, which the Spark reader cannot skip", file=file,
-                        fix="delete the first line, or load it with the pandas engine")
-    above = lines_before_header(lines)
-    if any(line for line in lines[:above]):  # Spark's reader skips empty lines, not a title
-        raise DataError(f"the file has {above} line{'s' if above > 1 else ''} (a title) above its header, which the "
-                        "Spark reader cannot skip", file=file,
-                        fix="load it with the pandas engine (it skips them), or delete those lines")
+    skip, hint = 0, None
+    if lines and re.fullmatch(SEP_LINE, lines[0].strip()):
+        hint, skip, lines = lines[0].strip()[4], 1, lines[1:]
+        notes.append(SEP_LINE_NOTE)
+    above = lines_before_header(lines, hint)
     if above:
         notes.append(lines_above_note(lines[:above]))
-        text = text.split("\n", above)[-1]
+        skip += above
         lines = lines[above:]
-    delimiter = sniff_delimiter(lines)
+    # Spark skips blank lines and takes the first other line for the header: with an Excel hint or a title above
+    # the header, that line is dropped and the rest of them and the header are read as records, dropped below
+    dropped = sum(1 for line in text.splitlines()[:skip] if line.strip())
+    text = text.split("\n", skip)[-1] if skip else text
+    delimiter = hint or sniff_delimiter(lines)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
     header, named = visible_names(header)
     notes += named
@@ -156,7 +159,10 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
              .option("multiLine", True).option("sep", delimiter).option("quote", '"').option("escape", escape)
              .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
              .option("encoding", charset).csv(file))
-    raw = _numbered(frame, file=file, fmt="csv" if delimiter != "\t" else "tsv", first_row=2 + above)
+    raw = _numbered(frame, file=file, fmt="csv" if delimiter != "\t" else "tsv", first_row=2 + skip - dropped)
+    if dropped:
+        raw.frame = raw.frame.where(F.col("_row") >= 2 + skip)
+        raw.rows_read -= dropped
     raw.encoding, raw.delimiter, raw.notes = encoding, delimiter, notes
     _check_quotes(raw.frame, names, delimiter, file)
     # flat expressions over the columns (one function of n arguments), not chains n deep: exports of thousands of
@@ -170,7 +176,7 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     reason = (F.when(blank, F.lit("row is blank")).when(ragged, F.lit(RAGGED))
               .when(repeated, F.lit("repeated header row (files joined together?)")))
     marked = raw.frame.withColumn("_read_reason", reason)
-    footer = _footer(marked, names, last_row=2 + above + raw.rows_read - 1)
+    footer = _footer(marked, names, last_row=2 + skip + raw.rows_read - 1)
     if footer:
         said = F.create_map(*[F.lit(x) for row, value in footer.items() for x in (row, value)])
         marked = marked.withColumns({
