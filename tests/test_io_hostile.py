@@ -583,6 +583,16 @@ def test_ids_stored_as_numbers_too_large_to_be_exact_are_rejected_not_made_up(tm
                                   "it exactly (its last digits are lost); export the ids as text")]
 
 
+def test_offsets_written_after_utc_and_other_programs_dates_are_read_at_their_offset(tmp_path):
+    path = _csv(tmp_path, ["1,2026-03-02 10:00 UTC+1,open,email", "2,2026-03-02 10:00 GMT-05:30,open,email",
+                           "3,Tue Mar 03 2026 10:00:00 GMT+0100 (Central European Standard Time),open,email",
+                           "4,Wed Mar  4 09:00:00 UTC 2026,open,email", "5,2026-03-05 09:00:00 +0000 UTC,open,email"])
+    frame, report = tio.load_tickets(path, tz="Europe/Amsterdam")
+    assert _created(frame) == ["2026-03-02 09:00:00+00:00", "2026-03-02 15:30:00+00:00", "2026-03-03 09:00:00+00:00",
+                               "2026-03-04 09:00:00+00:00", "2026-03-05 09:00:00+00:00"]
+    assert report.rows_rejected == 0
+
+
 def test_header_names_match_whatever_separates_their_words(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("TICKET-ID;Created-At;status;CHANNEL\n1;2026-03-02;open;email\n", encoding="utf-8")

@@ -75,6 +75,8 @@ REPORTS = [
      "with full stops are"),
     ("grouped_numbers.csv", "tickets", {}, (4, 3), [(5, "first_reply_minutes", "12'34", "value is not a number")],
      None),
+    ("written_zones.csv", "tickets", {}, (7, 7), [],
+     "`created_at`: 1 times written with a zone name (CET) read at that zone's offset from UTC"),
     ("zone_names.csv", "tickets", {}, (6, 6), [],
      "`created_at`: 3 times written with a zone name (CEST, CET, PDT) read at that zone's offset from UTC"),
     ("excel_text_ids.csv", "tickets", {}, (2, 2), [],

@@ -209,6 +209,34 @@ def localize(naive: pd.Series, tz: str) -> tuple[pd.Series, int, int]:
     return local.dt.tz_convert("UTC").astype(DATETIME_DTYPE), int(missing.sum()) - skipped, skipped
 
 
+_TIME = "([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)"
+_AFTER_UTC = "(?i) ?(?:UTC|GMT) ?([+-])"
+_ZONE_LABEL = "(?: [(][^)]*[)])?$"
+DATE_REWRITES = (
+    (_AFTER_UTC + "([0-9]{2}):?([0-9]{2})" + _ZONE_LABEL, "$1$2:$3"),  # '10:00 GMT+01:00', 'GMT+0100 (CET)'
+    (_AFTER_UTC + "([0-9]{2})" + _ZONE_LABEL, "$1$2:00"),  # 'UTC+10'
+    (_AFTER_UTC + "([0-9])" + _ZONE_LABEL, "$10$2:00"),  # 'UTC+1'
+    ("^[A-Za-z]{3},? ([A-Za-z]{3}) ([0-9]{1,2}) ([0-9]{4}) " + _TIME, "$2 $1 $3 $4"),  # JavaScript 'Tue Mar 04 2025'
+    ("^[A-Za-z]{3} ([A-Za-z]{3}) +([0-9]{1,2}) " + _TIME + " ([A-Za-z]{2,5}) ([0-9]{4})$", "$2 $1 $5 $3 $4"),  # date(1)
+    (" ?([+-][0-9]{2}):?([0-9]{2}) [A-Za-z]{2,5}$", "$1:$2"),  # Go's '2026-03-02 09:00:00 +0000 UTC'
+)
+"""Date spellings rewritten before reading, the same in both engines (pattern, replacement in Java's ``$n``
+syntax): an offset written after UTC or GMT, or before a zone name, as a plain offset; and the orders of
+JavaScript's and the ``date`` command's dates as '4 Mar 2025 10:00:00'. Python and Java regex syntax."""
+
+
+def written_dates(text: pd.Series) -> pd.Series:
+    """``text`` with :data:`DATE_REWRITES` applied.
+
+    >>> written_dates(pd.Series(["2026-03-02 10:00 UTC+1", "Tue Mar 04 2025 10:00:00 GMT+0100 (CET)",
+    ...                          "Mon Mar  2 09:00:00 UTC 2026", "2026-03-02 09:00:00 +0000 UTC"])).tolist()
+    ['2026-03-02 10:00+01:00', '04 Mar 2025 10:00:00+01:00', '2 Mar 2026 09:00:00 UTC', '2026-03-02 09:00:00+00:00']
+    """
+    for pattern, replacement in DATE_REWRITES:
+        text = text.str.replace(pattern, re.sub(r"\$([0-9])", r"\\g<\1>", replacement), regex=True)
+    return text
+
+
 # Dates written year first (ISO 8601, its basic form 20260401 or 20260401T093000Z, or 2026/04/01) are never read
 # day- or month-first.
 _ISO = r"^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[T ]|$)|[0-9]{8}(?:T[0-9]{2}|$))"
@@ -254,7 +282,7 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
         numbers = raw.astype("float64")
         text = None
     else:
-        text = raw.astype("str").str.strip().where(has)
+        text = written_dates(raw.astype("str").str.strip()).where(has)
         numbers = pd.to_numeric(text.where(text.str.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?", na=False)), errors="coerce")
     todo = has.copy()
     if numbers.notna().any():

@@ -468,6 +468,7 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
         if naive:
             value, gap, amb = parse.localize(value, tz, stage)
     else:
+        text = stage(parse.written_dates(text), "written")
         number = stage(f.when(text.rlike(parse._PLAIN_NUMBER), text.try_cast("double")), "number")
         epoch = opts.get("epoch")
         order, order_note, contradiction = parse.day_month_order(stats, target, dayfirst) if _is_text(dtype) else \

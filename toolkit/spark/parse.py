@@ -245,15 +245,25 @@ SPELLED_DATES = (
     "d MMM yyyy h:mm a", "d MMM yyyy H:mm:ss", "d MMM yyyy H:mm", "d MMM yyyy", "d MMMM yyyy h:mm a",
     "d MMMM yyyy H:mm:ss", "d MMMM yyyy H:mm", "d MMMM yyyy", "d-MMM-yyyy H:mm:ss", "d-MMM-yyyy", "d-MMM-yy",
     "MMM d, yyyy h:mm a", "MMM d, yyyy H:mm:ss", "MMM d, yyyy H:mm", "MMM d, yyyy", "MMMM d, yyyy 'at' h:mm a",
-    "MMMM d, yyyy h:mm a", "MMMM d, yyyy H:mm", "MMMM d, yyyy",
+    "MMMM d, yyyy h:mm a", "MMMM d, yyyy H:mm", "MMMM d, yyyy", "d MMMM yyyy 'at' H:mm", "d MMM yyyy 'at' H:mm",
+    "d MMMM yyyy 'at' h:mm a",
 )
 """Dates with the month spelled out ('2 Mar 2026 9:00 AM', 'March 2, 2026 at 9:00 AM'), which the pandas reader
 reads one by one: the spellings helpdesk exports and spreadsheets write (English names; a leading day name such as
 'Mon, ' is dropped first, since Spark parses no day names)."""
 
 
-SPELLED_WITH_OFFSET = ("d MMM yyyy H:mm:ss Z", "d MMM yyyy H:mm Z", "d MMM yyyy H:mm:ss XXX", "d MMM yyyy H:mm XXX")
+SPELLED_WITH_OFFSET = ("d MMM yyyy H:mm:ss Z", "d MMM yyyy H:mm Z", "d MMM yyyy H:mm:ss XXX", "d MMM yyyy H:mm XXX",
+                       "d MMM yyyy H:mm:ssXXX", "d MMM yyyy H:mmXXX")
 """Spelled-out dates with a UTC offset, as e-mail headers write them ('Thu, 01 Jan 2026 10:00:00 +0100')."""
+
+
+def written_dates(text):
+    """``text`` with :data:`toolkit.io.parse.DATE_REWRITES` applied, as :func:`toolkit.io.parse.written_dates`."""
+    f = _f()
+    for pattern, replacement in pandas_parse.DATE_REWRITES:
+        text = f.regexp_replace(text, pattern, replacement)
+    return text
 
 
 def english_months(text):
