@@ -204,6 +204,18 @@ def test_an_excel_hint_and_a_title_above_the_header_are_skipped_as_pandas_skips_
     assert got["ticket_id"].tolist() == ["1", "3"]
 
 
+def test_lines_ending_in_a_carriage_return_alone_load_as_with_pandas(spark, tmp_path):
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b'ticket_id,created_at,status,channel,description\r1,2026-03-02,open,email,"two\rlines"\r'
+                     b"2,2026-03-03,open,web,plain\r3,soon,open,web,x\r")
+    expected, expected_report = pandas_load(path, tmp_path)
+    got, report = spark_load(spark, path, tmp_path)
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["description"].tolist() == ["two\nlines", "plain"]
+    assert report.notes[0] == "lines end in a carriage return alone (old Mac style); read as line breaks"
+
+
 TITLED_MAPPING = {"ticket_id": "Id", "created_at": "Created at", "status": "Status", "channel": "Via"}
 
 

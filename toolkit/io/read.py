@@ -476,6 +476,7 @@ def unique_names(names: list[str]) -> list[str]:
     return out
 
 
+CR_ONLY_NOTE = "lines end in a carriage return alone (old Mac style); read as line breaks"
 SEP_LINE = r"sep=(.)"
 SEP_LINE_NOTE = "first line 'sep=…' (an Excel hint) skipped"
 
@@ -484,7 +485,7 @@ def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> 
     notes: list[str] = []
     if b"\r" in data and b"\n" not in data:
         data = data.replace(b"\r", b"\n")
-        notes.append("lines end in a carriage return alone (old Mac style); read as line breaks")
+        notes.append(CR_ONLY_NOTE)
     head_text = data[:HEAD_BYTES].decode("utf-8", errors="replace")
     lines = head_text.splitlines()[:50]
     skip = 0

@@ -24,6 +24,7 @@ from pathlib import Path
 from toolkit.errors import DataError
 from toolkit.io.read import (
     BACKSLASH_NOTE,
+    CR_ONLY_NOTE,
     EXCEL_TEXT,
     SAMPLE_BYTES,
     SEP_LINE,
@@ -114,10 +115,10 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     encoding, decoded, notes = decode_text(head, file=file, encoding=None)  # the pandas reader's rules and messages
     charset = _spark_charset(spark, encoding, head, file)
     text = decoded.decode("utf-8", errors="replace")
-    if "\r" in text and "\n" not in text:
-        raise DataError("the lines end in a carriage return alone (old Mac style), which the Spark reader cannot "
-                        "split", file=file, fix="load it with the pandas engine, or save it with Windows or Unix "
-                                                "line ends")
+    cr_only = "\r" in text and "\n" not in text  # Spark's reader splits such lines; the head is read as pandas reads it
+    if cr_only:
+        text, decoded = text.replace("\r", "\n"), decoded.replace(b"\r", b"\n")
+        notes.append(CR_ONLY_NOTE)
     lines = text.splitlines()[:50]
     skip, hint = 0, None
     if lines and re.fullmatch(SEP_LINE, lines[0].strip()):
@@ -195,7 +196,8 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     kept = marked.where(F.col("_read_reason").isNull()).drop("_read_reason", "_read_value", CORRUPT)
     # empty fields are missing values, as in the pandas reader (quoted or not)
     # and a line break inside a quoted field is "\n", as the pandas reader gives it, whatever the file's line ends
-    raw.frame = kept.withColumns({n: F.when(F.col(f"`{n}`") != "", F.replace(F.col(f"`{n}`"), F.lit("\r\n"),
+    breaks = "\r" if cr_only else "\r\n"
+    raw.frame = kept.withColumns({n: F.when(F.col(f"`{n}`") != "", F.replace(F.col(f"`{n}`"), F.lit(breaks),
                                                                               F.lit("\n"))) for n in names})
     if '="' in text:  # as the pandas reader, which looks for it in the whole file
         _unwrap_excel_text(raw, names)
