@@ -120,6 +120,7 @@ def test_mapping_with_a_code_step_says_to_use_pandas(spark):
     "malformed/placeholders.csv",  # 'N/A', '-', '#N/A' for no value
     "malformed/basic_iso_dates.csv",  # '20260302T120000Z', '20260304' among day-first dates: never swapped
     "malformed/grouped_numbers.csv",  # "1'234.50" (Swiss), '1\u202f234': digits grouped, read as numbers
+    "intercom_conversations.csv",  # HTML in the first message, read as text; '3,600' seconds converted to minutes
     "malformed/written_zones.csv",  # 'UTC+1', 'GMT+0100 (...)', 'Wed Mar 04 09:00:00 UTC 2026', '+0000 UTC'
     "malformed/iso_durations.csv",  # 'PT1H30M', 'P1DT2H' read; 'P1M' (a month) rejected
     "malformed/placeholder_ids.csv",  # a required id written 'N/A', '-', 'null' or blank: rejected, never an id

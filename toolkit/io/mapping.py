@@ -651,7 +651,7 @@ def _convert(column: pd.Series, kind: str, target: str, opts: dict, spec: Spec, 
                             "(its last digits are lost); export the ids as text")
             return text
     if kind == "text" and opts.get("html"):
-        return _strip_html(column)
+        return strip_html(column)
     if column.dtype != object and not pd.api.types.is_string_dtype(column.dtype):
         return column.astype("str").where(column.notna())
     return column
@@ -705,7 +705,9 @@ def _translate(column, has, target, spec, rej, label, notes, kind):
     return result, has & ~to_empty
 
 
-def _strip_html(column: pd.Series) -> pd.Series:
+def strip_html(column: pd.Series) -> pd.Series:
+    """Text without its HTML tags and entities (``parse: {target: {html: true}}``); line-breaking tags are line
+    breaks."""
     import html
 
     text = column.astype("str")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from toolkit.errors import ConfigError
 from toolkit.io import mapping as pandas_mapping
 from toolkit.io import parse as pandas_parse
@@ -128,10 +130,6 @@ def apply_spec(raw, spec: Spec, *, tz: str, dayfirst: bool = False, extra=()) ->
             found = [c for x in found for c in header if c == x or re.fullmatch(re.escape(x) + r" \(\d+\)", c)]
         if found:
             found_of[target] = found
-        opts = spec.parse.get(target) or {}
-        if opts.get("html"):
-            raise ConfigError("the Spark engine does not strip HTML from text", file=spec.file, key=f"parse.{target}",
-                              fix="load this export with the pandas engine (leave out --engine spark)")
     # Pass 1: column-level decisions (decimal convention, day/month order), one aggregate.
     merged = {t: stage(_coalesce([col(c) for c in cols], [dtypes[safe[c]] for c in cols]), "vendor")
               if len(cols) > 1 else col(cols[0]) for t, cols in found_of.items() if kind_of[t] != "list"}
@@ -326,9 +324,11 @@ def _convert(column, text_has, dtype, kind, target, opts, spec: Spec, stats, *, 
             hms = worded = f.lit(False)
         rules.append(Rule(reason.isNotNull(), label, _shown(column), reason))
         proof = stats.get(f"{target}__comma" if comma else f"{target}__point", 0)
+        # the note's example is the number as written, before a conversion to minutes, as pandas gives it
+        written = value / f.lit(pandas_parse.DURATION_UNITS[unit]) if unit else value
         notes.append(Note([f.count_if(changed).alias(f"{target}__changed"),
                            f.count_if(ambiguous).alias(f"{target}__ambiguous"),
-                           f.min_by(f.struct(text.alias("text"), value.alias("value")),
+                           f.min_by(f.struct(text.alias("text"), written.alias("value")),
                                     f.when(changed, f.col("_row"))).alias(f"{target}__first"),
                            f.count_if(hms).alias(f"{target}__hms"), f.count_if(worded).alias(f"{target}__worded"),
                            f.min_by(f.struct(text.alias("text"), value.alias("value")),
@@ -361,7 +361,20 @@ def _convert(column, text_has, dtype, kind, target, opts, spec: Spec, stats, *, 
         return f.when(has & whole, column.cast("long").cast("string")).when(has, column.cast("string"))
     if not _is_text(dtype):
         return f.when(column.isNotNull(), column.cast("string"))
+    if kind == "text" and opts.get("html"):
+        return _html_stripped()(column)
     return column
+
+
+def _html_stripped():
+    """A pandas UDF running the pandas loader's :func:`toolkit.io.mapping.strip_html`."""
+    from pyspark.sql.functions import pandas_udf
+
+    @pandas_udf("string")
+    def stripped(column: pd.Series) -> pd.Series:
+        return pandas_mapping.strip_html(column)
+
+    return stripped
 
 
 def normal_words(column):
