@@ -14,9 +14,11 @@ from toolkit.duplicates.grouping import (
 )
 from toolkit.duplicates.labelling import cluster_counts, cluster_name, subject_lines, subject_name, subject_names
 from toolkit.duplicates.neighbours import (
+    CENTROID_SAMPLE,
     NearestNeighbours,
     _top_k,
     cell_space,
+    centroid_rows,
     merge_probes,
     searched_members,
 )
@@ -383,3 +385,14 @@ def test_cluster_summary_takes_any_cluster_keys():
     out = cluster_summary(tickets, pd.DataFrame({"ticket_id": tickets["ticket_id"], "cluster_id": keys}))
     assert out.set_index("cluster_id")["tickets"].to_dict() == {"merged": 10, "B": 8}
     assert out.set_index("cluster_id").loc["merged", "bug_keys"] == ["APP-77"]
+
+
+def test_cell_centroids_are_fitted_on_30_rows_a_cell_up_to_a_bounded_sample():
+    assert len(centroid_rows(1_000, 20, seed=0)) == 600
+    assert len(centroid_rows(500, 20, seed=0)) == 500  # fewer rows than 30 a cell: all of them
+    assert len(centroid_rows(2_000_000, 4_000, seed=0)) == 120_000  # 30 a cell
+    assert len(centroid_rows(10_000_000, 20_000, seed=0)) == CENTROID_SAMPLE == 256_000  # 12.8 a cell
+    assert len(centroid_rows(50_000_000, 100_000, seed=0)) == 400_000  # never fewer than 4 a cell
+    rows = centroid_rows(10_000_000, 20_000, seed=0)
+    assert np.all(np.diff(rows) > 0) and rows[-1] < 10_000_000
+    assert np.array_equal(rows, centroid_rows(10_000_000, 20_000, seed=0))

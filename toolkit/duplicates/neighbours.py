@@ -205,14 +205,21 @@ def cell_count(n: int, cell_size: int) -> int:
     return int(np.ceil(n / cell_size))
 
 
+CENTROID_SAMPLE = 256_000
+"""Rows the cell centroids are fitted on at most (30 per cell up to 8,533 cells, about 4.3M tickets), unless that
+leaves fewer than 4 per cell: the sample a driver holds stops growing with the tickets."""
+
+
 def centroid_rows(n: int, n_cells: int, seed: int) -> np.ndarray:
-    """Rows (sorted) the cell centroids are fitted on: 30 per cell, a seeded draw, or all rows if fewer.
+    """Rows (sorted) the cell centroids are fitted on: 30 per cell up to :data:`CENTROID_SAMPLE` rows (at least 4
+    per cell), a seeded draw, or all rows if fewer.
 
     The draw needs only ``n``, so an engine that keeps its rows elsewhere (Spark) fetches just these.
     """
-    if n <= 30 * n_cells:
+    size = min(30 * n_cells, max(CENTROID_SAMPLE, 4 * n_cells))
+    if n <= size:
         return np.arange(n)
-    return np.sort(np.random.default_rng(seed).choice(n, 30 * n_cells, replace=False))
+    return np.sort(np.random.default_rng(seed).choice(n, size, replace=False))
 
 
 def fit_cells(sample: np.ndarray, n_cells: int, seed: int) -> np.ndarray:

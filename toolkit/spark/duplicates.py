@@ -18,8 +18,8 @@ The scheme, and why it gives the pandas engine's clusters:
 3. **The pandas neighbour search, cell by cell.** Up to :data:`EXACT_LIMIT` tickets (the pandas exact limit)
    one group runs the pandas exact search. Above, the pandas cell search of
    :class:`~toolkit.duplicates.neighbours.NearestNeighbours` runs step by step with its own functions: the
-   driver fetches the rows the pandas search fits its centroids on (30 per cell, drawn from the row numbers
-   alone) and fits the same k-means; executors place each ticket in its ``probes`` nearest cells (hybrid rows by
+   driver fetches the rows the pandas search fits its centroids on (30 per cell up to 256,000, drawn from the row
+   numbers alone) and fits the same k-means; executors place each ticket in its ``probes`` nearest cells (hybrid rows by
    their sentence-model block, found by column counts over all rows); each cell's group compares its queries
    with its members (a crowd above ``MAX_CELL_FACTOR * cell_size`` through the same sample) in the same blocks,
    so the float32 products, the top ``k`` per cell and the exact rescoring (rounded to 1e-6) are the pandas

@@ -17,8 +17,8 @@ the driver what a cluster table needs, never a row per ticket:
    (:func:`~toolkit.duplicates.labelling.background_rows`, at most 20,000); then groups of clusters run
    :func:`~toolkit.duplicates.summaries.summarise_clusters` on their tickets, and their rows are sorted by impact.
 
-So the driver holds the fitting samples (the term models' 20,000 texts, 30 vectors per cell), the (cluster, key)
-counts, the keyed clusters' centroids and the cluster table. The assignments stay a Spark table
+So the driver holds the fitting samples (the term models' 20,000 texts, 30 vectors per cell up to 256,000), the
+(cluster, key) counts, the keyed clusters' centroids and the cluster table. The assignments stay a Spark table
 (:attr:`SparkClusters.assignments`) that :meth:`SparkClusters.write_assignments` streams to a CSV in ticket order.
 
 Where the numbers can differ from the pandas engine's: the mean agent replies over all tickets (the effort
