@@ -217,6 +217,17 @@ def test_lines_ending_in_a_carriage_return_alone_load_as_with_pandas(spark, tmp_
     assert report.notes[0] == "lines end in a carriage return alone (old Mac style); read as line breaks"
 
 
+def test_a_parquet_file_under_a_csv_name_is_read_by_its_content_as_pandas_reads_it(spark, tmp_path):
+    path = tmp_path / "tickets.csv"
+    pd.DataFrame({"ticket_id": ["1", "N/A", "3"], "created_at": ["2026-03-02", "2026-03-03", "soon"],
+                  "status": "open", "channel": "email"}).to_parquet(path)
+    expected, expected_report = pandas_load(path, tmp_path)
+    got, report = spark_load(spark, path, tmp_path)
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert report.format == "parquet" and got["ticket_id"].tolist() == ["1"]
+
+
 TITLED_MAPPING = {"ticket_id": "Id", "created_at": "Created at", "status": "Status", "channel": "Via"}
 
 

@@ -112,6 +112,8 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
         raise DataError("the Spark engine reads CSV exports from local or mounted paths", file=file,
                         fix="copy the export to a mounted path (e.g. /dbfs/...), or land it as Parquet")
     head = _head(location, compressed, file)
+    if head[:4] == b"PAR1" and not compressed:  # a Parquet file under another name, read by its content as pandas does
+        return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1, by_file=True)
     encoding, decoded, notes = decode_text(head, file=file, encoding=None)  # the pandas reader's rules and messages
     charset = _spark_charset(spark, encoding, head, file)
     text = decoded.decode("utf-8", errors="replace")
