@@ -94,7 +94,7 @@ def test_clusters_with_per_cluster_rows_on_the_driver_are_the_pandas_clusters(bo
     expected = pandas_finder.clusters_
     assert len(expected) >= 40 and expected["bug_keys"].map(len).sum() > 0 and expected["kind"].nunique() == 2
     # the summaries ran in groups of ~100 clustered tickets; the rows are the pandas rows in the pandas order
-    pd.testing.assert_frame_equal(found.clusters_, expected, check_dtype=False, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(found.clusters_, expected, check_exact=False, rtol=1e-12)
     assert found.clusters_.attrs == expected.attrs
 
 

@@ -13,6 +13,7 @@ guessed. Errors from the capabilities (:class:`~toolkit.errors.DataError`,
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -524,12 +525,17 @@ def upstream_problems(engagement: Engagement, *, top: int = 10, seed: int = 0) -
 
 
 def _find_duplicates(tickets: pd.DataFrame, representation: str, seed: int, *, engine: str):
-    """A fitted DuplicateFinder; on Spark, vectors and neighbour search run there (:mod:`toolkit.spark.duplicates`)."""
+    """The tickets' clusters (``clusters_``) and each ticket's cluster (``assignments_``): a fitted DuplicateFinder;
+    on Spark the same clusters from :func:`toolkit.spark.summaries.cluster_duplicates`, which leaves the vectors and
+    the neighbour graph on the executors (the report needs neither)."""
     if engine == "spark":
-        from toolkit.spark.duplicates import find_duplicates
         from toolkit.spark.load import to_spark
+        from toolkit.spark.summaries import cluster_duplicates
 
-        return find_duplicates(to_spark(tickets), representation=representation, seed=seed)
+        found = cluster_duplicates(to_spark(tickets), representation=representation, seed=seed)
+        # a row per ticket of the period, whose tickets the driver holds already
+        rows = found.assignments.orderBy("_row").select("ticket_id", "cluster_id").toPandas()
+        return SimpleNamespace(clusters_=found.clusters_, assignments_=rows.astype({"cluster_id": "int64"}))
     from toolkit.duplicates import DuplicateFinder
 
     return DuplicateFinder(representation=representation, seed=seed).fit(tickets)

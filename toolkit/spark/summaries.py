@@ -50,6 +50,7 @@ from toolkit.duplicates.model import KEPT_COLUMNS, followed_ids, previous_assign
 from toolkit.duplicates.ranking import BASELINE_DAYS, EVIDENCE_COLUMNS, GOOD_RATINGS, RECENT_DAYS, EvidenceTotals
 from toolkit.duplicates.summaries import CLUSTER_COLUMNS, KEY_MIN_SHARE, summarise_clusters
 from toolkit.files import write_csv_parts
+from toolkit.schema import DATETIME_DTYPE
 from toolkit.spark.duplicates import (
     EXACT_LIMIT,
     rows_by_number,
@@ -362,7 +363,7 @@ def cluster_table(rows, term_weights: TermWeights, totals: EvidenceTotals, width
         pdf = pdf.sort_values("_row", ignore_index=True)
         frame = pdf[ticket_columns].copy()
         if "created_at" in frame.columns:
-            frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+            frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True).astype(DATETIME_DTYPE)  # as loaded
         keys = pd.Series([sorted(k) for k in pdf["keys"]], dtype=object)
         table, _ = summarise_clusters(frame, pdf["text"].astype("str"), vector_matrix(pdf, width), keys,
                                       pdf["label"].to_numpy(), weights, seed=seed, totals=whole,
