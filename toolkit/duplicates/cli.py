@@ -127,20 +127,7 @@ def _fit_on_spark(tickets, source, tz, conversation, representation, threshold, 
     from toolkit.spark.summaries import cluster_duplicates
 
     frame, _report = spark_load.load_tickets(tickets, source=source, tz=tz)
-    earlier = None
-    if previous:
-        from pyspark.sql import functions as F
-
-        for _part in read_previous(previous):  # every part checked, none kept
-            pass
-        earlier = (frame.sparkSession.read.options(header=True, escape='"').csv(str(previous))
-                   .select(F.regexp_replace("ticket_id", FORMULA_QUOTE, "").alias("ticket_id"),
-                           F.trim("cluster_id").cast("long").alias("cluster_id")))
-        twice = earlier.groupBy("ticket_id").count().filter(F.col("count") > 1).select("ticket_id").limit(5)
-        examples = [r["ticket_id"] for r in twice.collect()]
-        if examples:
-            raise DataError(f"ticket ids are listed more than once (e.g. {', '.join(map(repr, examples))})",
-                            file=previous, column="ticket_id", fix=PREVIOUS_FIX)
+    earlier = _previous_on_spark(frame.sparkSession, previous) if previous else None
     fit = find_duplicates if finder else cluster_duplicates
     try:
         return fit(frame, representation=representation, threshold=threshold, min_cluster_size=min_cluster_size,
@@ -150,6 +137,24 @@ def _fit_on_spark(tickets, source, tz, conversation, representation, threshold, 
             raise
         raise DataError("the tickets' text holds no words to compare (only stop words, numbers or symbols)",
                         file=tickets, fix="export the tickets with their subject and description") from None
+
+
+def _previous_on_spark(spark, path):
+    """An earlier run's --out CSV as a Spark table (``ticket_id``, ``cluster_id``), checked a part at a time on the
+    driver (:func:`read_previous`, nothing kept) and for ids listed twice by Spark."""
+    from pyspark.sql import functions as F
+
+    for _part in read_previous(path):
+        pass
+    earlier = (spark.read.options(header=True, escape='"').csv(str(path))
+               .select(F.regexp_replace("ticket_id", FORMULA_QUOTE, "").alias("ticket_id"),
+                       F.trim("cluster_id").cast("long").alias("cluster_id")))
+    twice = earlier.groupBy("ticket_id").count().filter(F.col("count") > 1).select("ticket_id").limit(5)
+    examples = [r["ticket_id"] for r in twice.collect()]
+    if examples:
+        raise DataError(f"ticket ids are listed more than once (e.g. {', '.join(map(repr, examples))})",
+                        file=path, column="ticket_id", fix=PREVIOUS_FIX)
+    return earlier
 
 
 def _write(finder, out, summary, save_model) -> None:
