@@ -145,11 +145,16 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="4g")
+    parser.add_argument("--partitions", type=int, default=None,
+                        help="spark.sql.shuffle.partitions (default: the toolkit's local setting, 8)")
     parser.add_argument("--cluster", action="store_true", help="also cluster the tickets (texts generated)")
     args = parser.parse_args()
     from toolkit.spark.session import get_session
 
-    spark = get_session(args.master, {"spark.driver.memory": args.driver_memory})
+    settings = {"spark.driver.memory": args.driver_memory}
+    if args.partitions:
+        settings["spark.sql.shuffle.partitions"] = str(args.partitions)
+    spark = get_session(args.master, settings)
     rows = [run(n, spark, args.cluster) for n in args.tickets]
     print("| tickets | load s | operations s | clustering s | clusters | Python driver peak MiB | Spark JVM peak MiB |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
