@@ -107,6 +107,12 @@ def read_previous(path, chunk: int = PREVIOUS_CHUNK):
         yield part.astype({"cluster_id": "int64"})
 
 
+def check_previous(path) -> None:
+    """Check an earlier run's --out CSV a part at a time (:func:`read_previous`) without keeping it."""
+    for _part in read_previous(path):
+        pass
+
+
 def previous_frame(path) -> pd.DataFrame:
     """The whole of an earlier run's --out CSV (:func:`read_previous`), each ticket id listed once."""
     frame = pd.concat(list(read_previous(path)), ignore_index=True)
@@ -141,11 +147,10 @@ def _fit_on_spark(tickets, source, tz, conversation, representation, threshold, 
 
 def _previous_on_spark(spark, path):
     """An earlier run's --out CSV as a Spark table (``ticket_id``, ``cluster_id``), checked a part at a time on the
-    driver (:func:`read_previous`, nothing kept) and for ids listed twice by Spark."""
+    driver (:func:`check_previous`) and for ids listed twice by Spark."""
     from pyspark.sql import functions as F
 
-    for _part in read_previous(path):
-        pass
+    check_previous(path)
     earlier = (spark.read.options(header=True, escape='"').csv(str(path))
                .select(F.regexp_replace("ticket_id", FORMULA_QUOTE, "").alias("ticket_id"),
                        F.trim("cluster_id").cast("long").alias("cluster_id")))

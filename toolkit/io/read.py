@@ -481,26 +481,35 @@ SEP_LINE = r"sep=(.)"
 SEP_LINE_NOTE = "first line 'sep=…' (an Excel hint) skipped"
 
 
+def header_layout(lines: list[str], delimiter: str | None = None) -> tuple[int, str, list[str]]:
+    """Where a CSV's header is, from the first ``lines`` of its text: the lines above it (an Excel ``sep=`` hint,
+    blank lines, a title), the delimiter (``delimiter``, else the hint's, else sniffed from the rows) and the load
+    report's notes on what is skipped. Both engines' readers start here.
+
+    >>> header_layout(["sep=;", "id;created", "1;2026-01-01"])
+    (1, ';', ["first line 'sep=…' (an Excel hint) skipped"])
+    >>> header_layout(["Tickets, January 2026", "id,created,status", "1,2026-01-01,open"])[:2]
+    (1, ',')
+    """
+    notes, skip = [], 0
+    if lines and re.fullmatch(SEP_LINE, lines[0].strip()):
+        delimiter = delimiter or lines[0].strip()[4]
+        skip, lines = 1, lines[1:]
+        notes.append(SEP_LINE_NOTE)
+    lead = lines_before_header(lines, delimiter)
+    if lead:
+        notes.append(lines_above_note(lines[:lead]))
+    return skip + lead, delimiter or sniff_delimiter(lines[lead:]), notes
+
+
 def _read_csv(data: bytes, *, file: str, delimiter: str | None, select=None) -> RawTable:
     notes: list[str] = []
     if b"\r" in data and b"\n" not in data:
         data = data.replace(b"\r", b"\n")
         notes.append(CR_ONLY_NOTE)
     head_text = data[:HEAD_BYTES].decode("utf-8", errors="replace")
-    lines = head_text.splitlines()[:50]
-    skip = 0
-    if lines and re.fullmatch(SEP_LINE, lines[0].strip()):
-        delimiter = delimiter or lines[0].strip()[4]
-        skip = 1
-        lines = lines[1:]
-        notes.append(SEP_LINE_NOTE)
-    lead = lines_before_header(lines, delimiter)
-    if lead:
-        notes.append(lines_above_note(lines[:lead]))
-        skip += lead
-        lines = lines[lead:]
-    if delimiter is None:
-        delimiter = sniff_delimiter(lines)
+    skip, delimiter, above = header_layout(head_text.splitlines()[:50], delimiter)
+    notes += above
     try:
         header = next(csv.reader(io.StringIO(head_text.split("\n", skip)[-1] if skip else head_text),
                                  delimiter=delimiter))

@@ -27,8 +27,6 @@ from toolkit.io.read import (
     CR_ONLY_NOTE,
     EXCEL_TEXT,
     SAMPLE_BYTES,
-    SEP_LINE,
-    SEP_LINE_NOTE,
     SUMMARY_REASON,
     TRAILING_NOTE,
     backslash_escaped,
@@ -36,13 +34,11 @@ from toolkit.io.read import (
     decode_text,
     ends_in_empty_field,
     excel_text_note,
-    lines_above_note,
-    lines_before_header,
+    header_layout,
     mixed_encoding_lines,
     quotes_well_formed,
     ragged_reason,
     repeated_names_note,
-    sniff_delimiter,
     summary_rows,
     unique_names,
     visible_names,
@@ -121,21 +117,12 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     if cr_only:
         text, decoded = text.replace("\r", "\n"), decoded.replace(b"\r", b"\n")
         notes.append(CR_ONLY_NOTE)
-    lines = text.splitlines()[:50]
-    skip, hint = 0, None
-    if lines and re.fullmatch(SEP_LINE, lines[0].strip()):
-        hint, skip, lines = lines[0].strip()[4], 1, lines[1:]
-        notes.append(SEP_LINE_NOTE)
-    above = lines_before_header(lines, hint)
-    if above:
-        notes.append(lines_above_note(lines[:above]))
-        skip += above
-        lines = lines[above:]
+    skip, delimiter, above = header_layout(text.splitlines()[:50])
+    notes += above
     # Spark skips blank lines and takes the first other line for the header: with an Excel hint or a title above
     # the header, that line is dropped and the rest of them and the header are read as records, dropped below
     dropped = sum(1 for line in text.splitlines()[:skip] if line.strip())
     text = text.split("\n", skip)[-1] if skip else text
-    delimiter = hint or sniff_delimiter(lines)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
     header, named = visible_names(header)
     notes += named
