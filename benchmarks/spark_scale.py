@@ -116,6 +116,7 @@ def run(n: int, spark, cluster: bool = False) -> dict:
         tickets, report = load_tickets(tickets_path, spark=spark)
         write_table(tickets, folder / "canonical.parquet", report=report)
         load_s = time.perf_counter() - t0
+        print(f"{n:,} tickets loaded in {load_s:.1f} s", flush=True)
         assert report.rows_kept == n, report.rejected.head()
         t0 = time.perf_counter()
         canonical = spark.read.parquet(str(folder / "canonical.parquet"))
@@ -128,7 +129,9 @@ def run(n: int, spark, cluster: bool = False) -> dict:
             from toolkit.spark.summaries import cluster_duplicates
 
             t0 = time.perf_counter()
-            found = cluster_duplicates(canonical, representation="tfidf", seed=0)
+            # the loaded tickets, in the file's order, as `duplicates --engine spark` clusters them: the folder read
+            # back has no fixed order (Spark hands out its files largest first, cut by its settings)
+            found = cluster_duplicates(tickets, representation="tfidf", seed=0)
             found.write_assignments(folder / "clusters.csv")
             cluster_s, clusters = time.perf_counter() - t0, len(found.clusters_)
             print(f"{n:,} tickets, clustering steps (s):", ", ".join(

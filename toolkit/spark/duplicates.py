@@ -37,9 +37,10 @@ edge list, and per ticket its evidence columns, cleaned text and vector (128 flo
 sparse for hybrid), which naming, ranking and evidence read. That is O(n) like the pandas engine's output,
 without the vectorising and neighbour search that dominate the pandas engine's time.
 
-Where the engines can still differ: a ticket's cells come from a product with the centroids taken per partition
-here, over all rows at once in pandas, which BLAS gives to the same bits on the machines measured (a build that
-did not could place a ticket almost equidistant from two centroids differently).
+Where the engines can still differ: a ticket's home cells come from its products with the centroids, taken per
+partition here and over all rows at once in pandas, in float64 (:func:`~toolkit.duplicates.neighbours.nearest_cells`),
+so only a ticket within about 1e-16 of two centroids could be placed differently. Both engines' clusters depend
+on the tickets' order (:func:`number_rows`).
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ def find_duplicates(tickets, *, representation: str = "auto", threshold: float |
     answers ``similar``, ``assign`` and ``regroup``); :func:`toolkit.spark.summaries.cluster_duplicates` gives the
     same clusters with only per-cluster rows on the driver.
 
+    ``tickets`` as :func:`toolkit.spark.load.load_tickets` returns them, in the file's order: the clusters depend
+    on the tickets' order (:func:`number_rows`), and a table read straight with ``spark.read`` has none.
     Parameters as :class:`DuplicateFinder` (``previous`` may also be a Spark table with ``ticket_id`` and
     ``cluster_id``); ``representation`` is one of :data:`SPARK_REPRESENTATIONS` or
     ``"auto"`` (as in pandas: ``hybrid`` where the ``semantic`` extra is installed and there are at most
@@ -209,7 +212,13 @@ def searched_tickets(tickets, *, representation: str, threshold: float | None, m
 
 
 def number_rows(tickets, name: str = "_row"):
-    """The tickets with ``name``: 0, 1, ... in their order (zipWithIndex: no single-partition window)."""
+    """The tickets with ``name``: 0, 1, ... in their order (zipWithIndex: no single-partition window).
+
+    The clusters depend on this order, as the pandas engine's depend on its rows' order (the term model's and
+    the cells' samples are drawn by row number). A table as :func:`toolkit.spark.load.load_tickets` returns it is
+    in the file's order (a Parquet folder's files in name order); a folder or table read straight with
+    ``spark.read`` has no fixed order (Spark hands out the largest files first and cuts them by its settings).
+    """
     from pyspark.sql import types as T
 
     schema = T.StructType([*tickets.schema.fields, T.StructField(name, T.LongType(), False)])
