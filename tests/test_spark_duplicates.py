@@ -187,12 +187,14 @@ def test_previous_ids_are_followed_on_spark_as_with_pandas(spark, subset, tmp_pa
         assert again["cluster_id"].tolist() == expected.tolist(), (engine, extra)
 
 
-def test_cell_search_gives_the_pandas_cell_search_graph_and_clusters(spark, subset, monkeypatch):
+def test_cell_search_gives_the_pandas_cell_search_graph_and_clusters_whatever_the_partitions(spark, subset,
+                                                                                             monkeypatch):
     """Above the exact limit both engines search cells; forced here on 3,000 tickets in cells of ~50: 60 cells,
     the largest a crowd of 240 searched through a sample of 200 (``MAX_CELL_FACTOR`` x 50). Spark runs the
     pandas cell search's own steps, so its graph is the pandas graph bit for bit, and so are the clusters.
     The term model is fitted on a sample as above 20,000 tickets (forced to 1,000 of the 3,000): both engines
-    fit it on the same rows."""
+    fit it on the same rows. The tickets in one input partition and 5 shuffle partitions (not the tests' 2)
+    give the same clusters: rows are cut into other blocks for every product and group."""
     from toolkit.duplicates.neighbours import NearestNeighbours
     from toolkit.duplicates.representation import TfidfRepresentation
     from toolkit.spark import duplicates
@@ -213,6 +215,16 @@ def test_cell_search_gives_the_pandas_cell_search_graph_and_clusters(spark, subs
     assert not (cells.graph_[0] == np.arange(SUBSET)[:, None]).any()  # a ticket is never its own neighbour
     assert cells.labels_.tolist() == pandas_finder.labels_.tolist()
     pd.testing.assert_frame_equal(cells.clusters_, pandas_finder.clusters_)
+    before = spark.conf.get("spark.sql.shuffle.partitions")
+    assert before != "5"
+    spark.conf.set("spark.sql.shuffle.partitions", "5")
+    try:
+        other = find_duplicates(spark.createDataFrame(tickets).coalesce(1), representation="tfidf", seed=0,
+                                exact_limit=0, cell_size=50, probes=2)
+    finally:
+        spark.conf.set("spark.sql.shuffle.partitions", before)
+    np.testing.assert_array_equal(other.graph_[1], pandas_finder.graph_[1])
+    assert other.labels_.tolist() == pandas_finder.labels_.tolist()
 
 
 def test_fit_graph_with_the_pandas_graph_gives_the_pandas_clusters(subset):
