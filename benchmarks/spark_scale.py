@@ -10,9 +10,10 @@ on the Parquet folder (the generic mapping, every check, written back as Parquet
 (``ticket_facts`` with messages, ``segment_counts`` by team, ``segment_rates``); with ``--cluster`` the tickets
 carry the texts of :func:`benchmarks.duplicates_scale.generate` (paraphrased problems among one-off questions,
 generated per file of 500,000) and :func:`toolkit.spark.summaries.cluster_duplicates` clusters the loaded tickets
-(``tfidf``) and writes the per-ticket CSV, as ``duplicates --engine spark`` does. Reported: wall seconds, the
-Python driver's peak RSS, the Spark JVM's peak RSS (in local mode it is driver and executors in one), and the
-ratio of the largest size to the smallest. Results go in benchmarks/RESULTS.md ("Spark").
+(``tfidf``) and writes the per-ticket CSV, as ``duplicates --engine spark`` does. Reported: wall seconds (the load
+and operations also as they finish), the Python driver's peak RSS, the Spark JVM's peak RSS (in local mode it is
+driver and executors in one), and the ratio of the largest size to the smallest. Results go in
+benchmarks/RESULTS.md ("Spark").
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def run(n: int, spark, cluster: bool = False) -> dict:
         rates = segment_rates(segment_counts(ticket_facts(canonical, messages), by="team"))
         ops_s = time.perf_counter() - t0
         assert int(rates["tickets"].sum()) == n
+        print(f"{n:,} tickets: operations in {ops_s:.1f} s", flush=True)
         cluster_s, clusters = float("nan"), None
         if cluster:
             from toolkit.spark.summaries import cluster_duplicates
