@@ -228,6 +228,34 @@ def test_a_parquet_file_under_a_csv_name_is_read_by_its_content_as_pandas_reads_
     assert report.format == "parquet" and got["ticket_id"].tolist() == ["1"]
 
 
+BYTES_PANDAS_REPAIRS = {
+    # a database's string terminators inside fields: removed, counted, the first line named
+    "nul_bytes": b"1,2026-03-02,open,email,Printer\x00\x00 jams\n2,2026-03-03,open,web,Login\x00\n3,soon,open,web,x\n",
+    # rows added in Excel to a UTF-8 export: each line read in its own encoding
+    "two_encodings": b"1,2026-03-02,open,email,Caf\xc3\xa9\n2,2026-03-03,open,web,R\xe9sum\xe9\n3,soon,open,web,x\n",
+    # plain ASCII for its first megabyte, then a cp1252 line: judged on the bytes around it, as pandas judges
+    "cp1252_after_a_megabyte": b"".join(b"%d,2026-03-02,open,email,Printer number %d jams again\n" % (i, i)
+                                        for i in range(1, 25_001)) + b"25001,2026-03-02,open,web,Caf\xe9 cr\xe8me\n",
+}
+
+
+@pytest.mark.parametrize("name", list(BYTES_PANDAS_REPAIRS))
+def test_bytes_the_pandas_reader_repairs_load_the_same_on_spark(spark, tmp_path, name):
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(b"ticket_id,created_at,status,channel,subject\n" + BYTES_PANDAS_REPAIRS[name])
+    expected, expected_report = pandas_load(path, tmp_path)
+    got, report = spark_load(spark, path, tmp_path)
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert report.notes[0] == {
+        "nul_bytes": "3 NUL bytes (\\0, never text) removed, the first on line 2",
+        "two_encodings": "encoding UTF-8, but 1 line in cp1252 (the file mixes two encodings; each line read in "
+                         "its own, e.g. line 3: '2,2026-03-03,open,web,Résumé')",
+        "cp1252_after_a_megabyte": "encoding cp1252 detected (not UTF-8); text converted to UTF-8"}[name]
+    assert got["subject"].iat[-1] == {"nul_bytes": "Login", "two_encodings": "Résumé",
+                                      "cp1252_after_a_megabyte": "Café crème"}[name]
+
+
 TITLED_MAPPING = {"ticket_id": "Id", "created_at": "Created at", "status": "Status", "channel": "Via"}
 
 

@@ -224,46 +224,84 @@ def decode_text(data: bytes, *, file: str, encoding: str | None, full: bool = Fa
         # besides, make a binary file.
         stripped = data.replace(b"\x00", b"")
         nuls = len(data) - len(stripped)
-        if not repair or nuls > len(data) // 20 or _binaryish(stripped[:SAMPLE_BYTES]):
-            raise DataError("this looks like a binary file, not a text export (it contains NUL bytes)", file=file,
-                            fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
+        if not repair:
+            raise nul_error(file)
+        check_nuls(nuls, len(data), stripped[:SAMPLE_BYTES], file)
         name, text, notes = decode_text(stripped, file=file, encoding=None, full=full, repair=True)
-        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        return name, text, [f"{nuls} NUL byte{'s' if nuls > 1 else ''} (\\0, never text) removed, the first on line "
-                            f"{line}", *notes]
+        return name, text, [nul_note(nuls, data.count(b"\n", 0, data.index(b"\x00")) + 1), *notes]
     if _valid_utf8(data if full else sample, final=full or len(data) <= SAMPLE_BYTES):
         return "utf-8", data, []
-    from charset_normalizer import from_bytes
 
     mixed = mixed_encoding_lines(data) if repair else None
     if mixed is not None:
         decoded, others = mixed
-        legacy = from_bytes(b"".join(others)[:SAMPLE_BYTES],
-                            cp_isolation=["cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850"]).best()
-        name = legacy.encoding if legacy is not None else "cp1252"
+        name = legacy_encoding(b"".join(others)[:SAMPLE_BYTES])
         converted = iter([line.decode(name, errors="replace") for line in others])
         text = "".join(line if line is not None else next(converted) for line in decoded)
-        first = decoded.index(None)
-        example = others[0].decode(name, errors="replace").strip()[:60]
-        return "utf-8", text.encode("utf-8"), [
-            f"encoding UTF-8, but {len(others)} line{'s' if len(others) > 1 else ''} in {name} (the file mixes "
-            f"two encodings; each line read in its own, e.g. line {first + 1}: {example!r})"]
+        return "utf-8", text.encode("utf-8"), [mixed_note(len(others), name, decoded.index(None) + 1, others[0])]
 
     # Look where UTF-8 fails as well as at the start, so a lone 'é' deep in the file is seen.
     bad = _first_invalid_utf8(data)
-    probe = sample + data[max(0, bad - 2048): bad + 2048]
-    best = from_bytes(probe, cp_isolation=["cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850"]).best()
+    name = detected_encoding(sample + data[max(0, bad - 2048): bad + 2048], sample, file)
+    text = data.decode(name, errors="replace")
+    return name, text.encode("utf-8"), detected_notes(name, text.count("\ufffd"))
+
+
+LEGACY_CODECS = ["cp1252", "latin_1", "iso8859_15", "mac_roman", "cp850"]
+"""Single-byte encodings looked for first when a file is not UTF-8 (Windows, Latin-1, old Mac, DOS exports)."""
+
+
+def nul_error(file: str) -> DataError:
+    return DataError("this looks like a binary file, not a text export (it contains NUL bytes)", file=file,
+                     fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
+
+
+def check_nuls(nuls: int, size: int, stripped_head: bytes, file: str) -> None:
+    """A few NUL bytes in text (a database's string terminators) are no data; many (over one byte in 20), or other
+    control bytes besides in the first megabyte without them, make a binary file."""
+    if nuls > size // 20 or _binaryish(stripped_head):
+        raise nul_error(file)
+
+
+def nul_note(nuls: int, line: int) -> str:
+    return f"{nuls} NUL byte{'s' if nuls > 1 else ''} (\\0, never text) removed, the first on line {line}"
+
+
+def legacy_encoding(lines: bytes) -> str:
+    """The single-byte encoding of the lines of a mixed file that are not UTF-8 (cp1252 when unsure)."""
+    from charset_normalizer import from_bytes
+
+    legacy = from_bytes(lines, cp_isolation=LEGACY_CODECS).best()
+    return legacy.encoding if legacy is not None else "cp1252"
+
+
+def mixed_note(count: int, name: str, first: int, first_line: bytes) -> str:
+    """The note on a file mixing UTF-8 lines and ``count`` lines in ``name``, the first of them line ``first``."""
+    example = first_line.decode(name, errors="replace").strip()[:60]
+    return (f"encoding UTF-8, but {count} line{'s' if count > 1 else ''} in {name} (the file mixes two encodings; "
+            f"each line read in its own, e.g. line {first}: {example!r})")
+
+
+def detected_encoding(probe: bytes, head: bytes, file: str) -> str:
+    """The encoding of a file that is not UTF-8, judged on ``probe`` (its start and the bytes around the first
+    invalid UTF-8); a binary ``head`` (the first megabyte) or bytes no encoding explains stop with an error."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(probe, cp_isolation=LEGACY_CODECS).best()
     if best is None:
         best = from_bytes(probe).best()
-    if best is None or _binaryish(data[:SAMPLE_BYTES]):
+    if best is None or _binaryish(head):
         raise DataError("this looks like a binary file, not a text export", file=file,
                         fix="export the data as CSV, Excel (.xlsx), JSON or Parquet")
-    name = best.encoding
-    text = data.decode(name, errors="replace")
+    return best.encoding
+
+
+def detected_notes(name: str, replaced: int) -> list[str]:
+    """The notes on a file read in the detected encoding ``name``, ``replaced`` characters of it undecodable."""
     notes = [f"encoding {name} detected (not UTF-8); text converted to UTF-8"]
-    if "\ufffd" in text:
-        notes.append(f"{text.count(chr(0xFFFD))} characters could not be decoded and were replaced by '\ufffd'")
-    return name, text.encode("utf-8"), notes
+    if replaced:
+        notes.append(f"{replaced} characters could not be decoded and were replaced by '\ufffd'")
+    return notes
 
 
 def mixed_encoding_lines(data: bytes) -> tuple[list[str | None], list[bytes]] | None:
@@ -287,6 +325,11 @@ def mixed_encoding_lines(data: bytes) -> tuple[list[str | None], list[bytes]] | 
     if not any(text is not None and not text.isascii() for text in decoded):
         return None
     return decoded, others
+
+
+def utf16_text(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is UTF-16 (a byte-order mark, or every other byte NUL)."""
+    return head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or _utf16_without_bom(head[:SAMPLE_BYTES]) is not None
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:

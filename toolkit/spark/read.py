@@ -35,14 +35,15 @@ from toolkit.io.read import (
     ends_in_empty_field,
     excel_text_note,
     header_layout,
-    mixed_encoding_lines,
     quotes_well_formed,
     ragged_reason,
     repeated_names_note,
     summary_rows,
     unique_names,
+    utf16_text,
     visible_names,
 )
+from toolkit.spark.repair import copy_folder, repaired_copy, scan
 
 CORRUPT = "_malformed_record"
 RAGGED = "row has other fields than the header"
@@ -51,12 +52,9 @@ MAX_COLUMNS = 1_000
 while they are planned (a 5,005-column export did), where pandas reads them."""
 SUMMARY_TAIL = 10
 """Rows at the end of a file looked at for summary rows (the pandas reader looks at five records, blank rows aside)."""
-SPARK_CHARSETS = {"UTF-8", "UTF-16", "UTF-16LE", "UTF-16BE", "ISO-8859-1"}
-"""Charsets Spark 4 reads without ``spark.sql.legacy.javaCharsets``."""
 _JAVA_CHARSETS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16LE",
-                  "utf-16-be": "UTF-16BE", "cp1252": "windows-1252", "iso8859-1": "ISO-8859-1",
-                  "iso8859-15": "ISO-8859-15", "mac-roman": "x-MacRoman", "mac-greek": "x-MacGreek",
-                  "cp850": "IBM850"}
+                  "utf-16-be": "UTF-16BE"}
+"""The charsets Spark reads an export in: UTF-8 or UTF-16; other encodings are read from a UTF-8 copy."""
 _PARTITION_BITS = 33  # monotonically_increasing_id(): partition index in the upper bits, row within it below
 
 
@@ -110,8 +108,17 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     head = _head(location, compressed, file)
     if head[:4] == b"PAR1" and not compressed:  # a Parquet file under another name, read by its content as pandas does
         return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1, by_file=True)
-    encoding, decoded, notes = decode_text(head, file=file, encoding=None)  # the pandas reader's rules and messages
-    charset = _spark_charset(spark, encoding, head, file)
+    repaired: list[str] = []
+    encoding = None
+    if not utf16_text(head):
+        seen = scan(location, compressed)
+        if seen.needs_copy():  # NUL bytes, lines in two encodings, a legacy encoding: read as pandas decodes them
+            location, encoding, repaired = repaired_copy(location, compressed, file, seen,
+                                                         copy_folder(spark, location))
+            compressed, head = False, _head(location, False, file)
+    detected, decoded, notes = decode_text(head, file=file, encoding=None)  # the pandas reader's rules and messages
+    charset = java_charset(detected)
+    encoding, notes = encoding or detected, repaired + notes
     text = decoded.decode("utf-8", errors="replace")
     cr_only = "\r" in text and "\n" not in text  # Spark's reader splits such lines; the head is read as pandas reads it
     if cr_only:
@@ -148,7 +155,7 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     frame = (spark.read.schema(schema).option("header", True).option("enforceSchema", True)
              .option("multiLine", True).option("sep", delimiter).option("quote", '"').option("escape", escape)
              .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
-             .option("encoding", charset).csv(file))
+             .option("encoding", charset).csv(str(location)))
     raw = _numbered(frame, file=file, fmt="csv" if delimiter != "\t" else "tsv", first_row=2 + skip - dropped)
     if dropped:
         raw.frame = raw.frame.where(F.col("_row") >= 2 + skip)
@@ -258,28 +265,9 @@ def _head(location: Path, compressed: bool, file: str) -> bytes:
     return head
 
 
-def _spark_charset(spark, encoding: str, head: bytes, file: str) -> str:
-    """The Java charset Spark reads the file in; a file mixing UTF-8 and legacy lines (which the pandas reader
-    decodes line by line) or in an encoding Java lacks stops with a fix."""
-    charset = java_charset(encoding)
-    if charset in SPARK_CHARSETS:
-        return charset
-    if mixed_encoding_lines(head) is not None:
-        raise DataError(f"the file mixes UTF-8 lines and lines in another encoding ({encoding}); the Spark reader "
-                        "reads a file in one encoding", file=file,
-                        fix="load it with the pandas engine (it reads each line in its own encoding), or save it "
-                            "as UTF-8")
-    if not spark.sparkContext._jvm.java.nio.charset.Charset.isSupported(charset):
-        raise DataError(f"the file's encoding ({encoding}) is not one the Spark reader has", file=file,
-                        fix="load it with the pandas engine, or save it as UTF-8")
-    spark.conf.set("spark.sql.legacy.javaCharsets", "true")  # Spark 4 reads windows-1252 & co only when asked to
-    return charset
-
-
 def java_charset(encoding: str) -> str:
-    """The Java name of a Python codec the pandas reader detected (``cp1252`` -> ``windows-1252``)."""
-    name = codecs.lookup(encoding).name
-    return _JAVA_CHARSETS.get(name, name)
+    """The Java name of a UTF-8 or UTF-16 codec the pandas reader detected (``utf-16-le`` -> ``UTF-16LE``)."""
+    return _JAVA_CHARSETS[codecs.lookup(encoding).name]
 
 
 def _check_quotes(frame, names: list[str], delimiter: str, file: str) -> None:

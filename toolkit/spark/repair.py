@@ -1,0 +1,204 @@
+"""A UTF-8 copy of a CSV export whose bytes the pandas reader repairs, for Spark to read.
+
+The pandas reader decodes the whole file in memory (:func:`toolkit.io.read.decode_text`): it removes a few NUL
+bytes, reads a file that mixes UTF-8 and legacy lines one line at a time, and judges a legacy encoding on the
+file's start and on the bytes around its first invalid UTF-8, wherever that is. Spark's CSV reader reads one
+charset and keeps NUL bytes, so such a file is streamed once on the driver to learn what the pandas reader would
+decide (:func:`scan`), and, where it would change the bytes, streamed again into a UTF-8 copy with the same text
+and the same notes (:func:`repaired_copy`). Memory stays at one block of :data:`BLOCK_BYTES`; a file that is UTF-8
+without NUL bytes (the usual export) costs one read and no copy.
+"""
+
+from __future__ import annotations
+
+import atexit
+import codecs
+import gzip
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.io.read import (
+    SAMPLE_BYTES,
+    check_nuls,
+    detected_encoding,
+    detected_notes,
+    legacy_encoding,
+    mixed_note,
+    nul_note,
+)
+
+BLOCK_BYTES = 16 << 20
+PROBE_BYTES = 2048
+"""Bytes either side of the first invalid UTF-8 that the encoding is judged on, as the pandas reader does."""
+
+
+@dataclass
+class Scan:
+    """What one pass over a file tells about its bytes (after a UTF-8 BOM, if any), as the pandas reader judges
+    them on the whole file."""
+
+    bom: bool = False
+    size: int = 0  # bytes after the BOM, NUL bytes included
+    nuls: int = 0
+    first_nul_line: int = 0
+    head: bytes = b""  # the first SAMPLE_BYTES of the text without NUL bytes
+    line_feeds: int = 0  # before the current block
+    lines: int = 0  # before the current block, as bytes.splitlines counts them
+    first_invalid: int = -1  # offset of the first invalid UTF-8 byte in the text without NUL bytes
+    probe: bytes = b""  # the bytes around it
+    probe_missing: int = 0  # bytes of the probe still to come in the next block
+    utf8_beyond_ascii: bool = False  # a whole line of UTF-8 with a character beyond ASCII
+    other_lines: int = 0  # lines that are not UTF-8
+    first_other_line: int = 0
+    first_other: bytes = b""
+    others_head: bytes = b""  # the first SAMPLE_BYTES of those lines, joined
+
+    @property
+    def valid(self) -> bool:
+        return self.first_invalid < 0
+
+    def needs_copy(self) -> bool:
+        """Whether the pandas reader reads other text than Spark reading the file as UTF-8 (a valid UTF-8 file
+        with a BOM is taken as it is, NUL bytes and all, as the pandas reader takes it)."""
+        return not self.valid or (self.nuls > 0 and not self.bom)
+
+
+def blocks(location: Path, compressed: bool):
+    """The file's bytes in blocks that end after a line feed (the last one wherever the file ends)."""
+    with (gzip.open if compressed else open)(location, "rb") as fh:
+        rest = b""
+        while block := fh.read(BLOCK_BYTES):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            rest = block[cut:]
+            if cut:
+                yield block[:cut]
+        if rest:
+            yield rest
+
+
+def scan(location: Path, compressed: bool) -> Scan:
+    """One pass over the file: NUL bytes, UTF-8 validity line by line, the samples the pandas reader judges on."""
+    seen = Scan()
+    tail = b""  # the last PROBE_BYTES of text before the current block
+    offset = 0  # bytes of text (without NUL bytes) before the current block
+    for number, block in enumerate(blocks(location, compressed)):
+        if number == 0 and block[:3] == codecs.BOM_UTF8:
+            seen.bom, block = True, block[3:]
+        seen.size += len(block)
+        nuls = block.count(b"\x00")
+        if nuls:
+            if not seen.nuls:
+                seen.first_nul_line = seen.line_feeds + block.count(b"\n", 0, block.index(b"\x00")) + 1
+            seen.nuls += nuls
+            block = block.replace(b"\x00", b"")
+        if seen.probe_missing:
+            seen.probe += block[:seen.probe_missing]
+            seen.probe_missing = max(0, seen.probe_missing - len(block))
+        if len(seen.head) < SAMPLE_BYTES:
+            seen.head += block[:SAMPLE_BYTES - len(seen.head)]
+        try:
+            block.decode("utf-8")
+            seen.utf8_beyond_ascii = seen.utf8_beyond_ascii or not block.isascii()
+        except UnicodeDecodeError as error:
+            if seen.valid:
+                seen.first_invalid = offset + error.start
+                at = len(tail) + error.start
+                around = tail + block
+                seen.probe = around[max(0, at - PROBE_BYTES): at + PROBE_BYTES]
+                seen.probe_missing = max(0, at + PROBE_BYTES - len(around))
+            _scan_lines(seen, block)
+        seen.line_feeds += block.count(b"\n")
+        seen.lines += _line_count(block)
+        offset += len(block)
+        tail = (tail + block)[-PROBE_BYTES:]
+    return seen
+
+
+def _line_count(block: bytes) -> int:
+    """Lines in ``block`` as ``bytes.splitlines`` counts them (LF, CR LF and a lone CR end a line)."""
+    ends = block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+    return ends + (bool(block) and not block.endswith((b"\n", b"\r")))
+
+
+def _scan_lines(seen: Scan, block: bytes) -> None:
+    """Which lines of ``block`` are UTF-8 (for a file that mixes encodings), as the pandas reader splits them."""
+    for index, line in enumerate(block.splitlines(keepends=True)):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            if not seen.other_lines:
+                seen.first_other_line, seen.first_other = seen.lines + index + 1, line
+            seen.other_lines += 1
+            if len(seen.others_head) < SAMPLE_BYTES:
+                seen.others_head += line
+        else:
+            seen.utf8_beyond_ascii = seen.utf8_beyond_ascii or not line.isascii()
+
+
+def repaired_copy(location: Path, compressed: bool, file: str, seen: Scan, folder: Path) -> tuple[Path, str, list[str]]:
+    """Write the text the pandas reader reads from the file as UTF-8 into ``folder``: (the copy, the encoding the
+    pandas reader reports, its notes). Raises its error for a binary file."""
+    notes = []
+    if seen.nuls:
+        check_nuls(seen.nuls, seen.size, seen.head, file)
+        notes.append(nul_note(seen.nuls, seen.first_nul_line))
+    if seen.valid:
+        encoding, convert = "utf-8", None
+    elif seen.utf8_beyond_ascii:  # a file mixing UTF-8 lines and lines in one legacy encoding
+        legacy = legacy_encoding(seen.others_head[:SAMPLE_BYTES])
+        encoding, convert = "utf-8", legacy
+        notes.append(mixed_note(seen.other_lines, legacy, seen.first_other_line, seen.first_other))
+    else:
+        encoding = convert = detected_encoding(seen.head + seen.probe, seen.head, file)
+    copy = folder / (Path(file).name.removesuffix(".gz") if compressed else Path(file).name)
+    replaced = 0
+    decoder = codecs.getincrementaldecoder(convert)(errors="replace") if convert and encoding != "utf-8" else None
+    with open(copy, "wb") as out:
+        for number, block in enumerate(blocks(location, compressed)):
+            if number == 0 and seen.bom:
+                block = block[3:]
+            block = block.replace(b"\x00", b"")
+            if decoder is not None:
+                text = decoder.decode(block)
+                replaced += text.count("\ufffd")
+                block = text.encode("utf-8")
+            elif convert:
+                block = _mixed_to_utf8(block, convert)
+            out.write(block)
+        if decoder is not None:
+            text = decoder.decode(b"", final=True)
+            replaced += text.count("\ufffd")
+            out.write(text.encode("utf-8"))
+    if decoder is not None:
+        notes += detected_notes(encoding, replaced)
+    return copy, encoding, notes
+
+
+def _mixed_to_utf8(block: bytes, legacy: str) -> bytes:
+    try:
+        block.decode("utf-8")
+        return block
+    except UnicodeDecodeError:
+        pass
+    lines = []
+    for line in block.splitlines(keepends=True):
+        try:
+            line.decode("utf-8")
+            lines.append(line)
+        except UnicodeDecodeError:
+            lines.append(line.decode(legacy, errors="replace").encode("utf-8"))
+    return b"".join(lines)
+
+
+def copy_folder(spark, location: Path) -> Path:
+    """Where repaired copies go: the driver's temporary folder in local mode; on a cluster a hidden folder beside
+    the export, on the mount the executors read it from. Removed when the Python process ends."""
+    if spark.sparkContext.master.startswith("local"):
+        folder = Path(tempfile.mkdtemp(prefix="support-toolkit-utf8-"))
+    else:
+        folder = Path(tempfile.mkdtemp(prefix=".support-toolkit-utf8-", dir=location.parent))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
