@@ -236,6 +236,8 @@ BYTES_PANDAS_REPAIRS = {
     # plain ASCII for its first megabyte, then a cp1252 line: judged on the bytes around it, as pandas judges
     "cp1252_after_a_megabyte": b"".join(b"%d,2026-03-02,open,email,Printer number %d jams again\n" % (i, i)
                                         for i in range(1, 25_001)) + b"25001,2026-03-02,open,web,Caf\xe9 cr\xe8me\n",
+    # a carriage return alone among line feeds ends a line, except inside quotes, where it is text
+    "lone_carriage_return": b'1,2026-03-02,open,email,Printer\r2,2026-03-03,open,web,"Lo\rgin"\n3,soon,open,web,x\n',
 }
 
 
@@ -247,13 +249,32 @@ def test_bytes_the_pandas_reader_repairs_load_the_same_on_spark(spark, tmp_path,
     got, report = spark_load(spark, path, tmp_path)
     assert_same_report(expected_report, report)
     pd.testing.assert_frame_equal(got, expected)
-    assert report.notes[0] == {
-        "nul_bytes": "3 NUL bytes (\\0, never text) removed, the first on line 2",
-        "two_encodings": "encoding UTF-8, but 1 line in cp1252 (the file mixes two encodings; each line read in "
-                         "its own, e.g. line 3: '2,2026-03-03,open,web,Résumé')",
-        "cp1252_after_a_megabyte": "encoding cp1252 detected (not UTF-8); text converted to UTF-8"}[name]
+    assert report.notes[:1] == {
+        "nul_bytes": ["3 NUL bytes (\\0, never text) removed, the first on line 2"],
+        "two_encodings": ["encoding UTF-8, but 1 line in cp1252 (the file mixes two encodings; each line read in "
+                          "its own, e.g. line 3: '2,2026-03-03,open,web,Résumé')"],
+        "cp1252_after_a_megabyte": ["encoding cp1252 detected (not UTF-8); text converted to UTF-8"],
+        "lone_carriage_return": []}[name]
     assert got["subject"].iat[-1] == {"nul_bytes": "Login", "two_encodings": "Résumé",
-                                      "cp1252_after_a_megabyte": "Café crème"}[name]
+                                      "cp1252_after_a_megabyte": "Café crème", "lone_carriage_return": "Lo\rgin"}[name]
+
+
+def test_group_names_above_the_header_and_a_header_spelled_otherwise_below_it_load_as_with_pandas(spark, tmp_path):
+    # a report's two header rows (group names above the column names); below them a row of the column names as
+    # people write them, which is no repeated header (its first two names differ) but a row with bad values
+    path = tmp_path / "two_header_rows.csv"
+    path.write_text("Ticket,,,Customer,\nticket_id,created_at,status,channel,subject\n"
+                    "Ticket ID,Created,Status,Channel,Subject\n1,2026-03-02,open,email,Printer\n"
+                    "2,2026-03-03,open,web,Login\n", encoding="utf-8")
+    expected, expected_report = pandas_load(path, tmp_path)
+    got, report = spark_load(spark, path, tmp_path)
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert report.notes[0] == ("two header rows: the column names are on row 2, below a row of group names (Ticket, "
+                               "Customer), which was skipped")
+    assert report.rejected[["row", "column", "value", "reason"]].values.tolist() == [
+        [3, "created_at", "Created", "value is not a date"]]
+    assert got["ticket_id"].tolist() == ["1", "2"]
 
 
 TITLED_MAPPING = {"ticket_id": "Id", "created_at": "Created at", "status": "Status", "channel": "Via"}

@@ -18,7 +18,7 @@ FILES = {
                               b"3,2026-03-04,open,web,na\xc3\xafve\r\n4,2026-03-05,open,web,cr\xe8me",
     "both": HEADER + b"1,2026-03-02,open,email,Caf\xc3\xa9\n2,2026-03-03,open,web,R\xe9sum\xe9\x00\n",
     "cp1252 throughout": HEADER + b"1,2026-03-02,open,email,R\xe9sum\xe9\n2,2026-03-03,open,web,cr\xe8me\n",
-    "cp1252 late, lines ending CR": HEADER + b"".join(b"%d,2026-03-02,open,email,Printer %d\r" % (i, i)
+    "cp1252 late, lines ending CR LF": HEADER + b"".join(b"%d,2026-03-02,open,email,Printer %d\r\n" % (i, i)
                                                       for i in range(300)) + b"9,2026-03-02,open,web,\xe9t\xe9\n",
     "a BOM and cp1252": b"\xef\xbb\xbf" + HEADER + b"1,2026-03-02,open,email,R\xe9sum\xe9\n",
 }
@@ -62,6 +62,21 @@ def test_utf8_exports_are_read_as_they_are(tmp_path, data):
     # the usual export, and a UTF-8 file with a BOM, which the pandas reader takes as it is, NUL bytes and all
     path = tmp_path / "export.csv"
     path.write_bytes(data)
+    assert not repair.scan(path, compressed=False).needs_copy()
+
+
+@pytest.mark.parametrize("block", [9, repair.BLOCK_BYTES])
+def test_a_carriage_return_alone_ends_a_line_outside_quotes_only(tmp_path, monkeypatch, block):
+    monkeypatch.setattr(repair, "BLOCK_BYTES", block)
+    path = tmp_path / "export.csv"
+    path.write_bytes(b'id,text\n1,"a\rb\r\nc"\r2,d\n3,"e""\r"\n4,f\r5,g\n')
+    seen = repair.scan(path, compressed=False)
+    assert seen.needs_copy() and seen.valid and not seen.nuls
+    copy, encoding, notes = repair.repaired_copy(path, False, "export.csv", seen, mkdir(tmp_path))
+    assert (copy.read_bytes(), encoding, notes) == (b'id,text\n1,"a\rb\r\nc"\n2,d\n3,"e""\r"\n4,f\n5,g\n', "utf-8", [])
+    path.write_bytes(b'id,text\r1,a\r2,"b\r"\r')  # carriage returns alone throughout: Spark reads such lines
+    assert not repair.scan(path, compressed=False).needs_copy()
+    path.write_bytes(b'id,text\n1,"a\rb"\n')  # in quotes only: text to both readers
     assert not repair.scan(path, compressed=False).needs_copy()
 
 

@@ -36,7 +36,7 @@ from toolkit.io.mapping import (
     sources,
     user_spec,
 )
-from toolkit.io.read import read_raw, unique_names
+from toolkit.io.read import REPEATED_NAMES, read_raw, unique_names
 from toolkit.io.report import REJECTED_COLUMNS, LoadReport
 from toolkit.schema import SCALES, SURVEYS, conform, empty, get_table
 from toolkit.validation import check_tz
@@ -286,7 +286,15 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
     return out, report
 
 
-def _fits(columns, table: str, source, mapping, file: str, given: dict) -> bool:
+def two_header_note(groups: list[str], row: int) -> str:
+    """The note on a header of column names on ``row`` below a row of ``groups`` (names made unique)."""
+    said = ", ".join(dict.fromkeys(re.sub(r" \([0-9]+\)$", "", str(c)) for c in groups
+                                   if not str(c).startswith("(unnamed)")))
+    return (f"two header rows: the column names are on row {row}, below a row of group names ({said[:80]}), which "
+            "was skipped")
+
+
+def header_fits(columns, table: str, source, mapping, file: str, given: dict) -> bool:
     """Whether a header reads as ``table``: a mapping is found and none of its required columns is missing."""
     try:
         spec, _ = choose_spec(list(columns), table, source, mapping, file, given)
@@ -299,14 +307,14 @@ def _fits(columns, table: str, source, mapping, file: str, given: dict) -> bool:
 def _sheet_holding(raw, path, table: str, source, mapping, file: str, given: dict):
     """The workbook's first sheet whose header reads as ``table`` (a summary or chart sheet often comes first);
     ``raw`` (the first sheet with data) if it does, or if no sheet does."""
-    if _fits(raw.frame.columns, table, source, mapping, file, given):
+    if header_fits(raw.frame.columns, table, source, mapping, file, given):
         return raw
     for name in raw.sheets[1:]:
         try:
             other = read_raw(path, sheet=name)
         except DataError:
             continue  # an empty sheet
-        if _fits(other.frame.columns, table, source, mapping, file, given):
+        if header_fits(other.frame.columns, table, source, mapping, file, given):
             said = f"sheet {name!r}: the first sheet with data, {raw.sheets[0]!r}, does not hold a {table} table"
             other.notes = [said if note == f"sheet {name!r}" else note for note in other.notes]
             return other
@@ -317,18 +325,16 @@ def _header_below_groups(raw, table: str, source, mapping, file: str, given: dic
     """``raw`` with its first row as the header when the header is a row of group names above the column names
     ('Ticket, Ticket, Dates' above 'Id, Subject, Created at'), as reports with two header rows have; else ``raw``."""
     if raw.format not in ("csv", "tsv", "xlsx") or not len(raw.frame) or \
-            _fits(raw.frame.columns, table, source, mapping, file, given):
+            header_fits(raw.frame.columns, table, source, mapping, file, given):
         return raw  # JSON and Parquet name their fields in each record
     first = ["" if pd.isna(v) else str(v).strip() for v in raw.frame.iloc[0]]
     names = unique_names(first)
-    if not _fits(names, table, source, mapping, file, given):
+    if not header_fits(names, table, source, mapping, file, given):
         return raw
-    groups = ", ".join(dict.fromkeys(re.sub(r" \([0-9]+\)$", "", str(c)) for c in raw.frame.columns
-                                     if not str(c).startswith("(unnamed)")))
+    note = two_header_note(list(raw.frame.columns), raw.row_numbers[0])
     raw.frame = raw.frame.iloc[1:].set_axis(names, axis=1).reset_index(drop=True)
-    raw.notes = [n for n in raw.notes if not n.startswith("repeated column names numbered")]  # the groups' repeats
-    raw.notes.append(f"two header rows: the column names are on row {raw.row_numbers[0]}, below a row of group names "
-                     f"({groups[:80]}), which was skipped")
+    raw.notes = [n for n in raw.notes if not n.startswith(REPEATED_NAMES)]  # the group names' repeats
+    raw.notes.append(note)
     raw.row_numbers = raw.row_numbers[1:]
     raw.rows_read -= 1
     return raw

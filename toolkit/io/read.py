@@ -43,6 +43,7 @@ MAX_FIELD_BYTES = 16 * 1024 * 1024
 """A single field larger than this is taken as a broken file (an unclosed quote), not data."""
 
 SAMPLE_BYTES = 1 << 20
+REPEATED_NAMES = "repeated column names numbered"
 _RECORD_KEYS = ("tickets", "ticket_metrics", "satisfaction_ratings", "comments", "ticket_comments", "conversations",
                 "conversation_parts", "incidents", "issues", "results", "records", "result", "data", "items",
                 "responses", "invitations", "messages")
@@ -473,7 +474,7 @@ def repeated_names_note(header: list[str]) -> list[str]:
     """The load report's note on header names that repeat (whatever their case), which :func:`unique_names` numbers."""
     lower = [h.lower() for h in header if h]
     repeated = sorted({h for h in header if h and lower.count(h.lower()) > 1})
-    return [f"repeated column names numbered: {', '.join(repeated)}"] if repeated else []
+    return [f"{REPEATED_NAMES}: {', '.join(repeated)}"] if repeated else []
 
 
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")

@@ -15,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import ConfigError, DataError
-from toolkit.io.load import REPORT_FILE, choose_spec
+from toolkit.io.load import REPORT_FILE, choose_spec, header_fits, two_header_note
 from toolkit.io.mapping import missing_column_error
+from toolkit.io.read import REPEATED_NAMES, unique_names
 from toolkit.io.report import REJECTED_COLUMNS, LoadReport
 from toolkit.schema import get_table
 from toolkit.spark.mapping import Rule, SparkMapped, apply_spec, check_supported, first_reason, normal_words
@@ -81,7 +82,7 @@ def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst
 
     file = str(path)
     extra = [extra] if isinstance(extra, str) else list(extra)
-    raw = read_export(spark, path)
+    raw = _header_below_groups(spark, read_export(spark, path), path, table, source, mapping)
     header = [c for c in raw.frame.columns if c != "_row"]
     spec, detected = choose_spec(header, table, source, mapping, file, {})
     check_supported(spec)
@@ -124,6 +125,29 @@ def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst
         raise AssertionError(f"load report does not balance: {report.rows_read} read, {report.rows_kept} kept, "
                              f"{report.rows_rejected} rejected")
     return kept, report
+
+
+def _header_below_groups(spark, raw, path, table: str, source, mapping):
+    """``raw`` read again with the line below its header as the header when its first row names the columns below
+    a row of group names, as the pandas loader takes it (:func:`toolkit.io.load._header_below_groups`)."""
+
+    header = [c for c in raw.frame.columns if c != "_row"]
+    file = str(path)
+    if raw.format not in ("csv", "tsv") or not raw.rows_read or header_fits(header, table, source, mapping, file, {}):
+        return raw
+    first = raw.frame.orderBy("_row").limit(1).collect()
+    if not first:
+        return raw
+    row = first[0]
+    names = unique_names(["" if row[c] is None else str(row[c]).strip() for c in header])
+    if not header_fits(names, table, source, mapping, file, {}):
+        return raw
+    below = read_export(spark, path, below_groups=True)
+    if [c for c in below.frame.columns if c != "_row"] != names:  # a blank line or a quoted break between the two
+        return raw
+    below.notes = [n for n in below.notes if not n.startswith(REPEATED_NAMES)]  # as pandas, which names them once
+    below.notes.append(two_header_note(header, row["_row"]))
+    return below
 
 
 def _resolve_duplicates(frame, key_col: str, rule: dict, vendor: dict):

@@ -76,9 +76,10 @@ class SparkRaw:
     notes: list[str] = field(default_factory=list)
 
 
-def read_export(spark, path: str | os.PathLike) -> SparkRaw:
+def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -> SparkRaw:
     """Read ``path``: a ``.csv``/``.tsv``/``.txt`` file (or gzipped), a Parquet file or folder, a Delta table's
-    folder (where the session has Delta Lake), or a Spark table."""
+    folder (where the session has Delta Lake), or a Spark table. ``below_groups``: the CSV's header is the line
+    below the one it would be, under a row of group names."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
@@ -125,6 +126,7 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
         text, decoded = text.replace("\r", "\n"), decoded.replace(b"\r", b"\n")
         notes.append(CR_ONLY_NOTE)
     skip, delimiter, above = header_layout(text.splitlines()[:50])
+    skip += below_groups
     notes += above
     # Spark skips blank lines and takes the first other line for the header: with an Excel hint or a title above
     # the header, that line is dropped and the rest of them and the header are read as records, dropped below
@@ -168,7 +170,10 @@ def read_export(spark, path: str | os.PathLike) -> SparkRaw:
     named = [(n, h.lower()) for n, h in zip(names, header, strict=False) if h]
     matches = F.size(F.filter(F.array(*[F.coalesce(F.lower(F.trim(F.col(f"`{n}`"))) == h, F.lit(False))
                                         for n, h in named]), lambda same: same))
-    repeated = matches >= max(2, len(named) // 2)
+    # as the pandas reader: a row repeats the header where one of the first two names and half of all of them do
+    first_two = [F.coalesce(F.lower(F.trim(F.col(f"`{n}`"))) == h, F.lit(False)) for n, h in named[:2]]
+    repeated = (first_two[0] if len(first_two) == 1 else first_two[0] | first_two[1]) & (
+        matches >= max(2, len(named) // 2)) if first_two else F.lit(False)
     ragged = F.col(CORRUPT).isNotNull()
     reason = (F.when(blank, F.lit("row is blank")).when(ragged, F.lit(RAGGED))
               .when(repeated, F.lit("repeated header row (files joined together?)")))

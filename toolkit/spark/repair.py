@@ -4,8 +4,9 @@ The pandas reader decodes the whole file in memory (:func:`toolkit.io.read.decod
 bytes, reads a file that mixes UTF-8 and legacy lines one line at a time, and judges a legacy encoding on the
 file's start and on the bytes around its first invalid UTF-8, wherever that is. Spark's CSV reader reads one
 charset and keeps NUL bytes, so such a file is streamed once on the driver to learn what the pandas reader would
-decide (:func:`scan`), and, where it would change the bytes, streamed again into a UTF-8 copy with the same text
-and the same notes (:func:`repaired_copy`). Memory stays at one block of :data:`BLOCK_BYTES`; a file that is UTF-8
+decide (:func:`scan`), and, where it would change the bytes or end lines where Spark does not (a carriage return
+alone among line feeds), streamed again into a UTF-8 copy with the same text and the same notes
+(:func:`repaired_copy`). Memory stays at one block of :data:`BLOCK_BYTES`; a file that is UTF-8
 without NUL bytes (the usual export) costs one read and no copy.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import atexit
 import codecs
 import gzip
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from toolkit.io.read import (
 )
 
 BLOCK_BYTES = 16 << 20
+LONE_CR = re.compile(rb"\r(?!\n)")
 PROBE_BYTES = 2048
 """Bytes either side of the first invalid UTF-8 that the encoding is judged on, as the pandas reader does."""
 
@@ -54,6 +57,8 @@ class Scan:
     first_other_line: int = 0
     first_other: bytes = b""
     others_head: bytes = b""  # the first SAMPLE_BYTES of those lines, joined
+    in_quotes: bool = False  # at the end of the current block
+    lone_cr: bool = False  # a carriage return without a line feed outside quotes, among lines ending in one
 
     @property
     def valid(self) -> bool:
@@ -61,8 +66,10 @@ class Scan:
 
     def needs_copy(self) -> bool:
         """Whether the pandas reader reads other text than Spark reading the file as UTF-8 (a valid UTF-8 file
-        with a BOM is taken as it is, NUL bytes and all, as the pandas reader takes it)."""
-        return not self.valid or (self.nuls > 0 and not self.bom)
+        with a BOM is taken as it is, NUL bytes and all, as the pandas reader takes it). Spark takes a lone
+        carriage return among line feeds for text; the pandas reader ends a line there unless it is in quotes.
+        (A file of carriage returns alone Spark reads as lines.)"""
+        return not self.valid or (self.nuls > 0 and not self.bom) or (self.lone_cr and self.line_feeds > 0)
 
 
 def blocks(location: Path, compressed: bool):
@@ -110,11 +117,35 @@ def scan(location: Path, compressed: bool) -> Scan:
                 seen.probe = around[max(0, at - PROBE_BYTES): at + PROBE_BYTES]
                 seen.probe_missing = max(0, at + PROBE_BYTES - len(around))
             _scan_lines(seen, block)
+        seen.lone_cr = seen.lone_cr or (LONE_CR.search(block) is not None
+                                         and _ends_lines_alone(block, seen.in_quotes))
+        seen.in_quotes ^= block.count(b'"') % 2 == 1
         seen.line_feeds += block.count(b"\n")
         seen.lines += _line_count(block)
         offset += len(block)
         tail = (tail + block)[-PROBE_BYTES:]
     return seen
+
+
+def _outside_quotes(block: bytes, in_quotes: bool) -> list[bool]:
+    """For each piece of ``block.split(b'"')``, whether it is outside quotes (a doubled quote closes and opens)."""
+    return [(index % 2 == 0) != in_quotes for index in range(block.count(b'"') + 1)]
+
+
+def _ends_lines_alone(block: bytes, in_quotes: bool) -> bool:
+    pieces = block.split(b'"')
+    return any(out and LONE_CR.search(piece) for piece, out in zip(pieces, _outside_quotes(block, in_quotes),
+                                                                      strict=True))
+
+
+def _lone_cr_to_lf(block: bytes, in_quotes: bool) -> bytes:
+    """``block`` with each carriage return alone outside quotes made a line feed, as the pandas reader ends a line
+    there; one inside quotes is text."""
+    if LONE_CR.search(block) is None:
+        return block
+    pieces = block.split(b'"')
+    return b'"'.join(LONE_CR.sub(b"\n", piece) if out else piece
+                     for piece, out in zip(pieces, _outside_quotes(block, in_quotes), strict=True))
 
 
 def _line_count(block: bytes) -> int:
@@ -155,6 +186,7 @@ def repaired_copy(location: Path, compressed: bool, file: str, seen: Scan, folde
         encoding = convert = detected_encoding(seen.head + seen.probe, seen.head, file)
     copy = folder / (Path(file).name.removesuffix(".gz") if compressed else Path(file).name)
     replaced = 0
+    lone_cr, in_quotes = seen.lone_cr and seen.line_feeds > 0, False
     decoder = codecs.getincrementaldecoder(convert)(errors="replace") if convert and encoding != "utf-8" else None
     with open(copy, "wb") as out:
         for number, block in enumerate(blocks(location, compressed)):
@@ -167,6 +199,8 @@ def repaired_copy(location: Path, compressed: bool, file: str, seen: Scan, folde
                 block = text.encode("utf-8")
             elif convert:
                 block = _mixed_to_utf8(block, convert)
+            if lone_cr:  # quotes and line ends are the same bytes in UTF-8 and in the legacy encodings
+                block, in_quotes = _lone_cr_to_lf(block, in_quotes), in_quotes ^ (block.count(b'"') % 2 == 1)
             out.write(block)
         if decoder is not None:
             text = decoder.decode(b"", final=True)
