@@ -238,6 +238,9 @@ BYTES_PANDAS_REPAIRS = {
                                         for i in range(1, 25_001)) + b"25001,2026-03-02,open,web,Caf\xe9 cr\xe8me\n",
     # a carriage return alone among line feeds ends a line, except inside quotes, where it is text
     "lone_carriage_return": b'1,2026-03-02,open,email,Printer\r2,2026-03-03,open,web,"Lo\rgin"\n3,soon,open,web,x\n',
+    # a file cut off inside a quoted field: that last record is set aside, never read to the end of the file
+    "cut_off_in_quotes": b'1,2026-03-02,open,email,"Printer ""HP"""\n2,2026-03-03,open,web,Login\n'
+                         b'3,2026-03-04,open,web,"Export fails when the report has more than eighty characters in it',
 }
 
 
@@ -254,9 +257,13 @@ def test_bytes_the_pandas_reader_repairs_load_the_same_on_spark(spark, tmp_path,
         "two_encodings": ["encoding UTF-8, but 1 line in cp1252 (the file mixes two encodings; each line read in "
                           "its own, e.g. line 3: '2,2026-03-03,open,web,Résumé')"],
         "cp1252_after_a_megabyte": ["encoding cp1252 detected (not UTF-8); text converted to UTF-8"],
-        "lone_carriage_return": []}[name]
+        "lone_carriage_return": [], "cut_off_in_quotes": []}[name]
     assert got["subject"].iat[-1] == {"nul_bytes": "Login", "two_encodings": "Résumé",
-                                      "cp1252_after_a_megabyte": "Café crème", "lone_carriage_return": "Lo\rgin"}[name]
+                                      "cp1252_after_a_megabyte": "Café crème", "lone_carriage_return": "Lo\rgin",
+                                      "cut_off_in_quotes": "Login"}[name]
+    if name == "cut_off_in_quotes":
+        assert report.rejected[["row", "value"]].values.tolist() == [
+            [4, '3,2026-03-04,open,web,"Export fails when the report has more than eighty charact']]
 
 
 def test_group_names_above_the_header_and_a_header_spelled_otherwise_below_it_load_as_with_pandas(spark, tmp_path):

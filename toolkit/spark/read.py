@@ -111,12 +111,10 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
         return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1, by_file=True)
     repaired: list[str] = []
     encoding = None
-    if not utf16_text(head):
-        seen = scan(location, compressed)
-        if seen.needs_copy():  # NUL bytes, lines in two encodings, a legacy encoding: read as pandas decodes them
-            location, encoding, repaired = repaired_copy(location, compressed, file, seen,
-                                                         copy_folder(spark, location))
-            compressed, head = False, _head(location, False, file)
+    seen = None if utf16_text(head) else scan(location, compressed)
+    if seen is not None and seen.needs_copy():  # NUL bytes, two encodings, a legacy one, a lone CR: as pandas reads
+        location, encoding, repaired = repaired_copy(location, compressed, file, seen, copy_folder(spark, location))
+        compressed, head = False, _head(location, False, file)
     detected, decoded, notes = decode_text(head, file=file, encoding=None)  # the pandas reader's rules and messages
     charset = java_charset(detected)
     encoding, notes = encoding or detected, repaired + notes
@@ -177,14 +175,21 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
     ragged = F.col(CORRUPT).isNotNull()
     reason = (F.when(blank, F.lit("row is blank")).when(ragged, F.lit(RAGGED))
               .when(repeated, F.lit("repeated header row (files joined together?)")))
+    last_row = 2 + skip + raw.rows_read - 1
+    left_open = seen.line_left_open() if seen is not None and escape == '"' else None
+    if left_open is not None:  # the last record opens a quote the file never closes: set aside, as pandas does
+        reason = F.when(F.col("_row") == last_row, F.lit(broken_quote_reason("unexpected end of data"))).otherwise(
+            reason)
     marked = raw.frame.withColumn("_read_reason", reason)
-    footer = _footer(marked, names, last_row=2 + skip + raw.rows_read - 1)
+    footer = _footer(marked, names, last_row=last_row)
+    values = {**footer, **({last_row: left_open.decode(_line_codec(encoding), errors="replace")[:80]}
+                           if left_open is not None else {})}
     if footer:
-        said = F.create_map(*[F.lit(x) for row, value in footer.items() for x in (row, value)])
-        marked = marked.withColumns({
-            "_read_reason": F.when(F.col("_row").isin(list(footer)), F.lit(SUMMARY_REASON)).otherwise(
-                F.col("_read_reason")),
-            "_read_value": F.element_at(said, F.col("_row"))})
+        marked = marked.withColumn("_read_reason", F.when(F.col("_row").isin(list(footer)), F.lit(SUMMARY_REASON))
+                                   .otherwise(F.col("_read_reason")))
+    if values:
+        said = F.create_map(*[F.lit(x) for row, value in values.items() for x in (row, value)])
+        marked = marked.withColumn("_read_value", F.element_at(said, F.col("_row")))
     else:
         marked = marked.withColumn("_read_value", F.lit(None).cast("string"))
     set_aside = marked.where(F.col("_read_reason").isNotNull())
@@ -231,6 +236,11 @@ def _footer(marked, names: list[str], last_row: int) -> dict[int, str]:
         return {}
     mask, said = summary_rows(tail[names].replace("", None), tail["_read_reason"].notna().to_numpy())
     return dict(zip(tail["_row"][mask].astype(int).tolist(), said, strict=True))
+
+
+def _line_codec(encoding: str) -> str:
+    """The codec a line of the file as written is in: the detected legacy encoding, else UTF-8."""
+    return "utf-8" if codecs.lookup(encoding).name.startswith("utf-") else encoding
 
 
 def _malformed(delimiter: str, width: int):

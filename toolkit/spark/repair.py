@@ -59,10 +59,18 @@ class Scan:
     others_head: bytes = b""  # the first SAMPLE_BYTES of those lines, joined
     in_quotes: bool = False  # at the end of the current block
     lone_cr: bool = False  # a carriage return without a line feed outside quotes, among lines ending in one
+    quote_line: bytes = b""  # the line holding the last quote
+    after_quote: bool = False  # a line with text below it
 
     @property
     def valid(self) -> bool:
         return self.first_invalid < 0
+
+    def line_left_open(self) -> bytes | None:
+        """The file's last line when a quote opened there is never closed (a file cut off in a quoted field): the
+        pandas reader sets that record aside; Spark would read it to the end of the file. Judged with quotes
+        doubled to escape them."""
+        return self.quote_line.rstrip(b"\r\n") if self.in_quotes and not self.after_quote else None
 
     def needs_copy(self) -> bool:
         """Whether the pandas reader reads other text than Spark reading the file as UTF-8 (a valid UTF-8 file
@@ -120,6 +128,13 @@ def scan(location: Path, compressed: bool) -> Scan:
         seen.lone_cr = seen.lone_cr or (LONE_CR.search(block) is not None
                                          and _ends_lines_alone(block, seen.in_quotes))
         seen.in_quotes ^= block.count(b'"') % 2 == 1
+        last = block.rfind(b'"')
+        if last >= 0:
+            end = block.find(b"\n", last) + 1 or len(block)
+            seen.quote_line = block[block.rfind(b"\n", 0, last) + 1:end]
+            seen.after_quote = bool(block[end:].strip())
+        elif block.strip():
+            seen.after_quote = True
         seen.line_feeds += block.count(b"\n")
         seen.lines += _line_count(block)
         offset += len(block)
