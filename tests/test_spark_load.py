@@ -284,6 +284,53 @@ def test_group_names_above_the_header_and_a_header_spelled_otherwise_below_it_lo
     assert got["ticket_id"].tolist() == ["1", "2"]
 
 
+def test_excel_workbooks_load_the_same_on_spark(spark, tmp_path):
+    # read by the pandas reader on the driver: the sheet that holds the tickets, group names above the header,
+    # Excel serial dates and H:MM:SS durations, a row rejected by the Spark checks
+    import openpyxl
+
+    header = ["ticket_id", "created_at", "solved_at", "status", "channel"]
+    rows = [[1, 46084.4, "2026-03-03", "solved", "email"], [2, "soon", None, "open", "web"]]
+    book = openpyxl.Workbook()
+    book.active.title = "Summary"
+    book.active.append(["Total tickets", 2])
+    sheet = book.create_sheet("Tickets")
+    for row in (header, *rows):
+        sheet.append(row)
+    book.save(tmp_path / "report.xlsx")
+    book = openpyxl.Workbook()
+    for row in (["Ticket", None, "Dates", None, "Meta"], header, *rows):
+        book.active.append(row)
+    book.save(tmp_path / "grouped.xlsx")
+    loaded = {}
+    for path in (tmp_path / "report.xlsx", tmp_path / "grouped.xlsx", FIXTURES / "freshdesk_tickets.xlsx"):
+        expected, expected_report = pandas_load(path, tmp_path)
+        got, report = spark_load(spark, path, tmp_path)
+        assert_same_report(expected_report, report)
+        pd.testing.assert_frame_equal(got, expected)
+        loaded[path.stem] = got, report
+    got, report = loaded["report"]
+    assert got["ticket_id"].tolist() == ["1"] and report.rejected[["row", "column"]].values.tolist() == [
+        [3, "created_at"]]
+    assert report.notes[0] == "sheet 'Tickets': the first sheet with data, 'Summary', does not hold a tickets table"
+    got, report = loaded["grouped"]
+    assert got["created_at"].dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2026-03-03 09:36"]
+    assert report.notes[0] == ("two header rows: the column names are on row 2, below a row of group names (Ticket, "
+                               "Dates, Meta), which was skipped")
+
+
+@pytest.mark.parametrize("name", ["corrupt.xlsx", "xlsx_empty_sheet.xlsx", "old_excel.xls"])
+def test_unreadable_workbooks_get_the_pandas_readers_message_on_spark(spark, name):
+    from toolkit.spark.load import load_tickets as load_on_spark
+
+    path = FIXTURES / "malformed" / name
+    with pytest.raises(DataError) as expected:
+        load_tickets(path)
+    with pytest.raises(DataError) as got:
+        load_on_spark(path, spark=spark)
+    assert str(got.value) == str(expected.value)
+
+
 TITLED_MAPPING = {"ticket_id": "Id", "created_at": "Created at", "status": "Status", "channel": "Via"}
 
 

@@ -36,7 +36,7 @@ from toolkit.io.mapping import (
     sources,
     user_spec,
 )
-from toolkit.io.read import REPEATED_NAMES, read_raw, unique_names
+from toolkit.io.read import REPEATED_NAMES, RawTable, read_raw, unique_names
 from toolkit.io.report import REJECTED_COLUMNS, LoadReport
 from toolkit.schema import SCALES, SURVEYS, conform, empty, get_table
 from toolkit.validation import check_tz
@@ -225,10 +225,8 @@ def _load(path, table: str, *, source, mapping, tz, extra=(), metrics=None, dayf
         picked["spec"] = (spec, detected)
         return needed_columns(spec, names, extra)
 
-    raw = read_raw(path, sheet=sheet, encoding=encoding, delimiter=delimiter, select=select)
-    if sheet is None and len(raw.sheets) > 1:
-        raw = _sheet_holding(raw, path, table, source, mapping, file, given)
-    raw = _header_below_groups(raw, table, source, mapping, file, given)
+    raw = read_table_raw(path, table, source, mapping, file, given, sheet=sheet, encoding=encoding,
+                         delimiter=delimiter, select=select)
     spec, detected = picked.get("spec") or choose_spec(list(raw.frame.columns), table, source, mapping, file,
                                                         given)
     _apply_options(spec, given, raw.frame, file)
@@ -292,6 +290,16 @@ def two_header_note(groups: list[str], row: int) -> str:
                                    if not str(c).startswith("(unnamed)")))
     return (f"two header rows: the column names are on row {row}, below a row of group names ({said[:80]}), which "
             "was skipped")
+
+
+def read_table_raw(path, table: str, source, mapping, file: str, given: dict, *, sheet=None, encoding=None,
+                   delimiter=None, select=None) -> RawTable:
+    """The file as read for ``table``: the workbook's sheet that holds it, a header below a row of group names
+    taken as the header."""
+    raw = read_raw(path, sheet=sheet, encoding=encoding, delimiter=delimiter, select=select)
+    if sheet is None and len(raw.sheets) > 1:
+        raw = _sheet_holding(raw, path, table, source, mapping, file, given)
+    return _header_below_groups(raw, table, source, mapping, file, given)
 
 
 def header_fits(columns, table: str, source, mapping, file: str, given: dict) -> bool:

@@ -15,13 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import ConfigError, DataError
-from toolkit.io.load import REPORT_FILE, choose_spec, header_fits, two_header_note
+from toolkit.io.load import REPORT_FILE, choose_spec, header_fits, read_table_raw, two_header_note
 from toolkit.io.mapping import missing_column_error
 from toolkit.io.read import REPEATED_NAMES, unique_names
 from toolkit.io.report import REJECTED_COLUMNS, LoadReport
 from toolkit.schema import get_table
 from toolkit.spark.mapping import Rule, SparkMapped, apply_spec, check_supported, first_reason, normal_words
-from toolkit.spark.read import read_export
+from toolkit.spark.read import from_pandas_raw, read_export, read_on_driver
 from toolkit.spark.session import get_session
 from toolkit.validation import check_tz
 
@@ -82,7 +82,10 @@ def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst
 
     file = str(path)
     extra = [extra] if isinstance(extra, str) else list(extra)
-    raw = _header_below_groups(spark, read_export(spark, path), path, table, source, mapping)
+    if read_on_driver(path):
+        raw = from_pandas_raw(spark, read_table_raw(path, table, source, mapping, file, {}))
+    else:
+        raw = _header_below_groups(spark, read_export(spark, path), path, table, source, mapping)
     header = [c for c in raw.frame.columns if c != "_row"]
     spec, detected = choose_spec(header, table, source, mapping, file, {})
     check_supported(spec)

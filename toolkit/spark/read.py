@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from toolkit.errors import DataError
 from toolkit.io.read import (
     BACKSLASH_NOTE,
@@ -29,6 +31,7 @@ from toolkit.io.read import (
     SAMPLE_BYTES,
     SUMMARY_REASON,
     TRAILING_NOTE,
+    RawTable,
     backslash_escaped,
     broken_quote_reason,
     decode_text,
@@ -76,6 +79,30 @@ class SparkRaw:
     notes: list[str] = field(default_factory=list)
 
 
+DRIVER_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+"""Excel workbooks, which the pandas reader reads on the driver and hands to Spark (:func:`from_pandas_raw`): a
+sheet holds at most 1,048,576 rows, and a workbook is one zip file that a single reader unpacks anyway. (JSON
+exports are not: their nested and typed values would need the pandas mapping's own reading of them.)"""
+
+
+def read_on_driver(path) -> bool:
+    """Whether ``path`` is an Excel workbook by its name (an old ``.xls`` gets the pandas reader's message)."""
+    return str(path).lower().endswith(DRIVER_SUFFIXES) and Path(path).is_file()
+
+
+def from_pandas_raw(spark, raw: RawTable) -> SparkRaw:
+    """A table the pandas reader read (values, row numbers, rows set aside, notes) as a Spark frame with ``_row``,
+    so the Spark mapping and checks run on exactly what the pandas engine maps."""
+    frame = raw.frame.copy()
+    frame["_row"] = np.asarray(raw.row_numbers, dtype=np.int64)
+    rejected = raw.rejected.astype({"row": "int64"}).astype({c: str for c in ("column", "value", "reason")})
+    return SparkRaw(file=raw.file, frame=spark.createDataFrame(frame),
+                    rejected=spark.createDataFrame(rejected[["row", "column", "value", "reason"]],
+                                                   "row long, column string, value string, reason string"),
+                    format=raw.format, rows_read=raw.rows_read, encoding=raw.encoding, delimiter=raw.delimiter,
+                    notes=list(raw.notes))
+
+
 def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -> SparkRaw:
     """Read ``path``: a ``.csv``/``.tsv``/``.txt`` file (or gzipped), a Parquet file or folder, a Delta table's
     folder (where the session has Delta Lake), or a Spark table. ``below_groups``: the CSV's header is the line
@@ -99,7 +126,7 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
             return _numbered(_read_delta(spark, file), file=file, fmt="delta", first_row=1)
         return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1, by_file=True)
     if not any(suffix.endswith(s) for s in (".csv", ".tsv", ".txt")):
-        raise DataError("the Spark engine reads CSV/TSV exports, Parquet and Spark tables, not "
+        raise DataError("the Spark engine reads CSV/TSV exports, Excel workbooks, Parquet and Spark tables, not "
                         f"{suffix or 'this file'}",
                         file=file, fix="load it with the pandas engine (leave out --engine spark), or save it as "
                                        "CSV or Parquet first")
