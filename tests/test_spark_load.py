@@ -236,8 +236,11 @@ BYTES_PANDAS_REPAIRS = {
     # plain ASCII for its first megabyte, then a cp1252 line: judged on the bytes around it, as pandas judges
     "cp1252_after_a_megabyte": b"".join(b"%d,2026-03-02,open,email,Printer number %d jams again\n" % (i, i)
                                         for i in range(1, 25_001)) + b"25001,2026-03-02,open,web,Caf\xe9 cr\xe8me\n",
-    # a carriage return alone among line feeds ends a line, except inside quotes, where it is text
-    "lone_carriage_return": b'1,2026-03-02,open,email,Printer\r2,2026-03-03,open,web,"Lo\rgin"\n3,soon,open,web,x\n',
+    # a carriage return alone, or a CR LF, among line feeds ends a line, except inside quotes, where it is text
+    "two_kinds_of_line_end": b'1,2026-03-02,open,email,Printer\r2,2026-03-03,open,web,"Lo\rgin"\r\n'
+                             b'3,soon,open,web,x\r\n4,2026-03-05,open,web,"a\r\nb"\n',
+    # a file edited on Windows below a header written elsewhere
+    "cr_lf_below_a_line_feed": b"1,2026-03-02,open,email,a\r\n2,2026-03-03,open,web,b\r\n",
     # a file cut off inside a quoted field: that last record is set aside, never read to the end of the file
     "cut_off_in_quotes": b'1,2026-03-02,open,email,"Printer ""HP"""\n2,2026-03-03,open,web,Login\n'
                          b'3,2026-03-04,open,web,"Export fails when the report has more than eighty characters in it',
@@ -257,10 +260,10 @@ def test_bytes_the_pandas_reader_repairs_load_the_same_on_spark(spark, tmp_path,
         "two_encodings": ["encoding UTF-8, but 1 line in cp1252 (the file mixes two encodings; each line read in "
                           "its own, e.g. line 3: '2,2026-03-03,open,web,Résumé')"],
         "cp1252_after_a_megabyte": ["encoding cp1252 detected (not UTF-8); text converted to UTF-8"],
-        "lone_carriage_return": [], "cut_off_in_quotes": []}[name]
+        "two_kinds_of_line_end": [], "cr_lf_below_a_line_feed": [], "cut_off_in_quotes": []}[name]
     assert got["subject"].iat[-1] == {"nul_bytes": "Login", "two_encodings": "Résumé",
-                                      "cp1252_after_a_megabyte": "Café crème", "lone_carriage_return": "Lo\rgin",
-                                      "cut_off_in_quotes": "Login"}[name]
+                                      "cp1252_after_a_megabyte": "Café crème", "two_kinds_of_line_end": "a\nb",
+                                      "cr_lf_below_a_line_feed": "b", "cut_off_in_quotes": "Login"}[name]
     if name == "cut_off_in_quotes":
         assert report.rejected[["row", "value"]].values.tolist() == [
             [4, '3,2026-03-04,open,web,"Export fails when the report has more than eighty charact']]

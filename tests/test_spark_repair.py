@@ -15,11 +15,12 @@ HEADER = b"ticket_id,created_at,status,channel,subject\n"
 FILES = {
     "NUL bytes": HEADER + b"1,2026-03-02,open,email,Printer\x00\x00 jams\n2,2026-03-03,open,web,Login\x00\n",
     "UTF-8 and cp1252 lines": HEADER + b"1,2026-03-02,open,email,Caf\xc3\xa9\n2,2026-03-03,open,web,R\xe9sum\xe9\n"
-                              b"3,2026-03-04,open,web,na\xc3\xafve\r\n4,2026-03-05,open,web,cr\xe8me",
+                              b"3,2026-03-04,open,web,na\xc3\xafve\n4,2026-03-05,open,web,cr\xe8me",
     "both": HEADER + b"1,2026-03-02,open,email,Caf\xc3\xa9\n2,2026-03-03,open,web,R\xe9sum\xe9\x00\n",
     "cp1252 throughout": HEADER + b"1,2026-03-02,open,email,R\xe9sum\xe9\n2,2026-03-03,open,web,cr\xe8me\n",
-    "cp1252 late, lines ending CR LF": HEADER + b"".join(b"%d,2026-03-02,open,email,Printer %d\r\n" % (i, i)
-                                                      for i in range(300)) + b"9,2026-03-02,open,web,\xe9t\xe9\n",
+    "cp1252 late, lines ending CR LF": (HEADER + b"".join(b"%d,2026-03-02,open,email,Printer %d\n" % (i, i)
+                                                         for i in range(300)) + b"9,2026-03-02,open,web,\xe9t\xe9\n"
+                                        ).replace(b"\n", b"\r\n"),
     "a BOM and cp1252": b"\xef\xbb\xbf" + HEADER + b"1,2026-03-02,open,email,R\xe9sum\xe9\n",
 }
 
@@ -66,18 +67,21 @@ def test_utf8_exports_are_read_as_they_are(tmp_path, data):
 
 
 @pytest.mark.parametrize("block", [9, repair.BLOCK_BYTES])
-def test_a_carriage_return_alone_ends_a_line_outside_quotes_only(tmp_path, monkeypatch, block):
+def test_lines_ending_in_two_kinds_of_line_end_end_in_line_feeds_outside_quotes(tmp_path, monkeypatch, block):
+    # the pandas reader ends a line at each kind; Spark takes the first line's kind for all
     monkeypatch.setattr(repair, "BLOCK_BYTES", block)
     path = tmp_path / "export.csv"
-    path.write_bytes(b'id,text\n1,"a\rb\r\nc"\r2,d\n3,"e""\r"\n4,f\r5,g\n')
+    path.write_bytes(b'id,text\r\n1,"a\rb\r\nc\nd"\r2,d\n3,"e""\r"\r\n4,f\r5,g\n')
     seen = repair.scan(path, compressed=False)
-    assert seen.needs_copy() and seen.valid and not seen.nuls
+    assert seen.needs_copy() and seen.valid and not seen.nuls and seen.line_ends == {"CR LF", "CR", "LF"}
     copy, encoding, notes = repair.repaired_copy(path, False, "export.csv", seen, mkdir(tmp_path))
-    assert (copy.read_bytes(), encoding, notes) == (b'id,text\n1,"a\rb\r\nc"\n2,d\n3,"e""\r"\n4,f\n5,g\n', "utf-8", [])
-    path.write_bytes(b'id,text\r1,a\r2,"b\r"\r')  # carriage returns alone throughout: Spark reads such lines
-    assert not repair.scan(path, compressed=False).needs_copy()
-    path.write_bytes(b'id,text\n1,"a\rb"\n')  # in quotes only: text to both readers
-    assert not repair.scan(path, compressed=False).needs_copy()
+    assert (copy.read_bytes(), encoding, notes) == (b'id,text\n1,"a\rb\r\nc\nd"\n2,d\n3,"e""\r"\n4,f\n5,g\n',
+                                                    "utf-8", [])
+    for one_kind in (b'id,text\r1,a\r2,"b\n"\r',  # carriage returns alone: Spark reads such lines
+                     b'id,text\r\n1,"a\nb"\r\n',  # CR LF with line feeds in quotes (Excel's line breaks in a cell)
+                     b'id,text\n1,"a\rb\r\nc"\n'):  # two kinds in quotes only: text to both readers
+        path.write_bytes(one_kind)
+        assert not repair.scan(path, compressed=False).needs_copy()
 
 
 def test_a_file_of_nul_bytes_is_refused_as_the_pandas_reader_refuses_it(tmp_path):

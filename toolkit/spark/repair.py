@@ -4,10 +4,10 @@ The pandas reader decodes the whole file in memory (:func:`toolkit.io.read.decod
 bytes, reads a file that mixes UTF-8 and legacy lines one line at a time, and judges a legacy encoding on the
 file's start and on the bytes around its first invalid UTF-8, wherever that is. Spark's CSV reader reads one
 charset and keeps NUL bytes, so such a file is streamed once on the driver to learn what the pandas reader would
-decide (:func:`scan`), and, where it would change the bytes or end lines where Spark does not (a carriage return
-alone among line feeds), streamed again into a UTF-8 copy with the same text and the same notes
-(:func:`repaired_copy`). Memory stays at one block of :data:`BLOCK_BYTES`; a file that is UTF-8
-without NUL bytes (the usual export) costs one read and no copy.
+decide (:func:`scan`), and, where it would change the bytes or end lines where Spark does not (two kinds of line
+end, such as a carriage return alone among line feeds), streamed again into a UTF-8 copy with the same text, line
+ends and notes (:func:`repaired_copy`). Memory stays at one block of :data:`BLOCK_BYTES`; a file that is UTF-8
+without NUL bytes with one kind of line end (the usual export) costs one read and no copy.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import gzip
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.io.read import (
@@ -32,7 +32,7 @@ from toolkit.io.read import (
 )
 
 BLOCK_BYTES = 16 << 20
-LONE_CR = re.compile(rb"\r(?!\n)")
+LINE_END = re.compile(rb"\r\n?")
 PROBE_BYTES = 2048
 """Bytes either side of the first invalid UTF-8 that the encoding is judged on, as the pandas reader does."""
 
@@ -58,7 +58,7 @@ class Scan:
     first_other: bytes = b""
     others_head: bytes = b""  # the first SAMPLE_BYTES of those lines, joined
     in_quotes: bool = False  # at the end of the current block
-    lone_cr: bool = False  # a carriage return without a line feed outside quotes, among lines ending in one
+    line_ends: set = field(default_factory=set)  # LF, CR LF, CR: the kinds that end lines outside quotes
     quote_line: bytes = b""  # the line holding the last quote
     after_quote: bool = False  # a line with text below it
 
@@ -77,7 +77,13 @@ class Scan:
         with a BOM is taken as it is, NUL bytes and all, as the pandas reader takes it). Spark takes a lone
         carriage return among line feeds for text; the pandas reader ends a line there unless it is in quotes.
         (A file of carriage returns alone Spark reads as lines.)"""
-        return not self.valid or (self.nuls > 0 and not self.bom) or (self.lone_cr and self.line_feeds > 0)
+        return not self.valid or (self.nuls > 0 and not self.bom) or self.mixed_line_ends
+
+    @property
+    def mixed_line_ends(self) -> bool:
+        """Lines outside quotes end in two kinds of line end (files joined or edited on two systems): Spark takes
+        the first line's kind for all of them, the pandas reader ends a line at each."""
+        return len(self.line_ends) > 1
 
 
 def blocks(location: Path, compressed: bool):
@@ -125,8 +131,7 @@ def scan(location: Path, compressed: bool) -> Scan:
                 seen.probe = around[max(0, at - PROBE_BYTES): at + PROBE_BYTES]
                 seen.probe_missing = max(0, at + PROBE_BYTES - len(around))
             _scan_lines(seen, block)
-        seen.lone_cr = seen.lone_cr or (LONE_CR.search(block) is not None
-                                         and _ends_lines_alone(block, seen.in_quotes))
+        seen.line_ends |= _line_ends(block, seen.in_quotes)
         seen.in_quotes ^= block.count(b'"') % 2 == 1
         last = block.rfind(b'"')
         if last >= 0:
@@ -142,25 +147,27 @@ def scan(location: Path, compressed: bool) -> Scan:
     return seen
 
 
-def _outside_quotes(block: bytes, in_quotes: bool) -> list[bool]:
-    """For each piece of ``block.split(b'"')``, whether it is outside quotes (a doubled quote closes and opens)."""
-    return [(index % 2 == 0) != in_quotes for index in range(block.count(b'"') + 1)]
+def _kinds(text: bytes) -> set:
+    crlf = text.count(b"\r\n")
+    counts = {"CR LF": crlf, "LF": text.count(b"\n") - crlf, "CR": text.count(b"\r") - crlf}
+    return {kind for kind, count in counts.items() if count}
 
 
-def _ends_lines_alone(block: bytes, in_quotes: bool) -> bool:
+def _line_ends(block: bytes, in_quotes: bool) -> set:
+    """The kinds of line end in ``block`` outside quotes (a line break inside a quoted field is text)."""
+    return _kinds(block if not in_quotes and b'"' not in block else _outside(block, in_quotes))
+
+
+def _outside(block: bytes, in_quotes: bool) -> bytes:
+    """The parts of ``block`` outside quotes (every other piece between quotes: a doubled quote closes and opens)."""
+    return b'"'.join(block.split(b'"')[int(in_quotes)::2])
+
+
+def _line_feeds_outside_quotes(block: bytes, in_quotes: bool) -> bytes:
+    """``block`` with every line end outside quotes a line feed, as the pandas reader ends lines at each kind."""
     pieces = block.split(b'"')
-    return any(out and LONE_CR.search(piece) for piece, out in zip(pieces, _outside_quotes(block, in_quotes),
-                                                                      strict=True))
-
-
-def _lone_cr_to_lf(block: bytes, in_quotes: bool) -> bytes:
-    """``block`` with each carriage return alone outside quotes made a line feed, as the pandas reader ends a line
-    there; one inside quotes is text."""
-    if LONE_CR.search(block) is None:
-        return block
-    pieces = block.split(b'"')
-    return b'"'.join(LONE_CR.sub(b"\n", piece) if out else piece
-                     for piece, out in zip(pieces, _outside_quotes(block, in_quotes), strict=True))
+    pieces[int(in_quotes)::2] = [LINE_END.sub(b"\n", piece) for piece in pieces[int(in_quotes)::2]]
+    return b'"'.join(pieces)
 
 
 def _line_count(block: bytes) -> int:
@@ -201,7 +208,7 @@ def repaired_copy(location: Path, compressed: bool, file: str, seen: Scan, folde
         encoding = convert = detected_encoding(seen.head + seen.probe, seen.head, file)
     copy = folder / (Path(file).name.removesuffix(".gz") if compressed else Path(file).name)
     replaced = 0
-    lone_cr, in_quotes = seen.lone_cr and seen.line_feeds > 0, False
+    in_quotes = False
     decoder = codecs.getincrementaldecoder(convert)(errors="replace") if convert and encoding != "utf-8" else None
     with open(copy, "wb") as out:
         for number, block in enumerate(blocks(location, compressed)):
@@ -214,8 +221,9 @@ def repaired_copy(location: Path, compressed: bool, file: str, seen: Scan, folde
                 block = text.encode("utf-8")
             elif convert:
                 block = _mixed_to_utf8(block, convert)
-            if lone_cr:  # quotes and line ends are the same bytes in UTF-8 and in the legacy encodings
-                block, in_quotes = _lone_cr_to_lf(block, in_quotes), in_quotes ^ (block.count(b'"') % 2 == 1)
+            if seen.mixed_line_ends:  # quotes and line ends are the same bytes in UTF-8 and the legacy encodings
+                flips = block.count(b'"') % 2 == 1
+                block, in_quotes = _line_feeds_outside_quotes(block, in_quotes), in_quotes ^ flips
             out.write(block)
         if decoder is not None:
             text = decoder.decode(b"", final=True)
