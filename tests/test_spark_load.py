@@ -337,8 +337,21 @@ def test_unreadable_workbooks_get_the_pandas_readers_message_on_spark(spark, nam
 TITLED_MAPPING = {"ticket_id": "Id", "created_at": "Created at", "status": "Status", "channel": "Via"}
 
 
-def test_what_the_spark_reader_cannot_repair_stops_with_a_fix(spark, tmp_path):
+def test_what_the_spark_reader_cannot_repair_stops_with_a_fix(spark, tmp_path, monkeypatch):
+    import toolkit.spark.read
     from toolkit.spark.load import load_tickets as load_on_spark
+
+    # a stray quote in a file too large to read record by record on the driver
+    monkeypatch.setattr(toolkit.spark.read, "MAX_EXACT_BYTES", 100)
+    stray = tmp_path / "stray_quote.csv"
+    stray.write_text('ticket_id,subject,created_at,channel,status\n1,"Printer broken,2026-01-05,mail,open\n'
+                     '2,Login fails,2026-01-06,web,open\n3,Export slow,2026-01-07,mail,"open"\n')
+    with pytest.raises(DataError) as error:
+        load_on_spark(stray, spark=spark)
+    assert str(error.value) == (
+        f'file {stray}: a quote (") is never closed where its field ends, so the records below it would be read '
+        "as one field (row 2). Fix: load it with the pandas engine (it sets that record aside and reads on), or fix "
+        "the quote in that row")
 
     wide = tmp_path / "wide.csv"
     wide.write_text(",".join(f"c{i}" for i in range(1001)) + "\n" + ",".join("x" * 1001) + "\n")
@@ -346,16 +359,25 @@ def test_what_the_spark_reader_cannot_repair_stops_with_a_fix(spark, tmp_path):
         load_on_spark(wide, spark=spark)
     assert str(error.value) == (f"file {wide}: the export has 1,001 columns; the Spark reader reads at most 1,000. "
                                 "Fix: export only the columns the analysis needs, or load it with the pandas engine")
-    header = "Id,Subject,Created at,Requester,Status\n"
+
+
+def test_a_stray_quote_costs_one_record_as_with_pandas(spark, tmp_path):
+    # Spark alone would read the records below the stray quote into its field; the file is read record by record
+    # on the driver and that record set aside with the pandas reason, the rest read by Spark with their row numbers
+    mapping = {"ticket_id": "Id", "created_at": "Created at", "status": "Status", "channel": "Via"}
     stray = tmp_path / "stray_quote.csv"
-    stray.write_text(header + '1,"Printer broken,2026-01-05,ann,open\n2,Login fails,2026-01-06,bo,open\n'
-                     '3,Export slow,2026-01-07,cy,"open"\n')
-    with pytest.raises(DataError) as error:
-        load_on_spark(stray, spark=spark, source="generic", mapping={"ticket_id": "Id", "created_at": "Created at"})
-    assert str(error.value) == (
-        f'file {stray}: a quote (") is never closed where its field ends, so the records below it would be read '
-        "as one field (row 2). Fix: load it with the pandas engine (it sets that record aside and "
-        "reads on), or fix the quote in that row")
+    stray.write_text('Id,Subject,Created at,Via,Status\n1,"Printer broken,2026-01-05,mail,open\n'
+                     '2,Login fails,2026-01-06,web,open\n3,"Export\nslow",2026-01-07,mail,"open"\n4,x,soon,web,open\n')
+    expected, expected_report = pandas_load(stray, tmp_path, source="generic", mapping=mapping)
+    got, report = spark_load(spark, stray, tmp_path, source="generic", mapping=mapping)
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["ticket_id"].tolist() == ["2", "3"]
+    assert report.rejected[["row", "value"]].values.tolist() == [[2, '1,"Printer broken,2026-01-05,mail,open'],
+                                                                  [5, "soon"]]
+    assert report.rejected["reason"].iat[0] == (
+        'broken quoting: a quote (") opened in this record is not closed where its field ends (\',\' expected after '
+        "'\"'); the record is set aside and the next line read as the next record")
 
 
 def test_generic_messages_load_the_same_on_spark(spark, tmp_path):

@@ -764,13 +764,10 @@ class _TooBroken(Exception):
         self.line = line
 
 
-def _read_csv_exactly(data: bytes, *, file: str, delimiter: str, names: list[str], skip: int):
-    """The slow, exact path: every record with its row number; ragged rows and broken quotes rejected, not guessed."""
+def exact_records(text: str, *, file: str, delimiter: str, width: int, skip: int):
+    """Yield ``(row, first line index, fields or None, error)`` per data record of ``text``, as the exact path
+    numbers them (the header is row 1; the lines above it count; empty lines are no records)."""
     csv.field_size_limit(MAX_FIELD_BYTES)
-    text = data.decode("utf-8")
-    lines_text = None
-    width = len(names)
-    good, good_rows, bad_rows, bad_values, bad_reasons = [], [], [], [], []
     record = 0
     header_left = 1 + skip
     try:
@@ -782,26 +779,41 @@ def _read_csv_exactly(data: bytes, *, file: str, delimiter: str, names: list[str
             if fields is not None and not fields:
                 continue  # an empty line is not a record (pyarrow skips it too)
             record += 1
-            if fields is None:
-                if lines_text is None:
-                    lines_text = io.StringIO(text, newline="").readlines()
-                bad_rows.append(record)
-                bad_values.append(lines_text[first].rstrip("\r\n")[:80])
-                bad_reasons.append(broken_quote_reason(error))
-            elif len(fields) == width:
-                good.append(fields)
-                good_rows.append(record)
-            elif len(fields) < width and not any(f.strip() for f in fields):
-                good.append(fields + [""] * (width - len(fields)))
-                good_rows.append(record)
-            else:
-                bad_rows.append(record)
-                bad_values.append(delimiter.join(fields)[:80])
-                bad_reasons.append(ragged_reason(len(fields), width))
+            yield record, first, fields, error
     except _TooBroken as exc:
         raise DataError(f"more than {MAX_BROKEN_QUOTES} records have broken quoting (the last at line "
                         f"{exc.line + 1})", file=file, fix="check that this is a CSV file and the delimiter is "
                         f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))}; export the file again") from None
+
+
+def broken_line_value(line: str) -> str:
+    """The load report's value for a record with broken quoting: its first line as written."""
+    return line.rstrip("\r\n")[:80]
+
+
+def _read_csv_exactly(data: bytes, *, file: str, delimiter: str, names: list[str], skip: int):
+    """The slow, exact path: every record with its row number; ragged rows and broken quotes rejected, not guessed."""
+    text = data.decode("utf-8")
+    lines_text = None
+    width = len(names)
+    good, good_rows, bad_rows, bad_values, bad_reasons = [], [], [], [], []
+    for record, first, fields, error in exact_records(text, file=file, delimiter=delimiter, width=width, skip=skip):
+        if fields is None:
+            if lines_text is None:
+                lines_text = io.StringIO(text, newline="").readlines()
+            bad_rows.append(record)
+            bad_values.append(broken_line_value(lines_text[first]))
+            bad_reasons.append(broken_quote_reason(error))
+        elif len(fields) == width:
+            good.append(fields)
+            good_rows.append(record)
+        elif len(fields) < width and not any(f.strip() for f in fields):
+            good.append(fields + [""] * (width - len(fields)))
+            good_rows.append(record)
+        else:
+            bad_rows.append(record)
+            bad_values.append(delimiter.join(fields)[:80])
+            bad_reasons.append(ragged_reason(len(fields), width))
     frame = pd.DataFrame(good, columns=names, dtype="str") if good else pd.DataFrame(
         {n: pd.Series(dtype="str") for n in names})
     frame = frame.replace("", np.nan) if len(frame) else frame

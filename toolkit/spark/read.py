@@ -33,6 +33,7 @@ from toolkit.io.read import (
     TRAILING_NOTE,
     RawTable,
     backslash_escaped,
+    broken_line_value,
     broken_quote_reason,
     decode_text,
     ends_in_empty_field,
@@ -46,7 +47,7 @@ from toolkit.io.read import (
     utf16_text,
     visible_names,
 )
-from toolkit.spark.repair import copy_folder, repaired_copy, scan
+from toolkit.spark.repair import MAX_EXACT_BYTES, copy_folder, repaired_copy, scan, without_broken_records
 
 CORRUPT = "_malformed_record"
 RAGGED = "row has other fields than the header"
@@ -179,16 +180,31 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
     if backslash_escaped(decoded, delimiter, len(names)) and not quotes_well_formed(decoded, delimiter, len(names)):
         escape = "\\"  # judged on the head as pandas judges the whole file
         notes.append(BACKSLASH_NOTE)
-    frame = (spark.read.schema(schema).option("header", True).option("enforceSchema", True)
-             .option("multiLine", True).option("sep", delimiter).option("quote", '"').option("escape", escape)
-             .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
-             .option("encoding", charset).csv(str(location)))
-    raw = _numbered(frame, file=file, fmt="csv" if delimiter != "\t" else "tsv", first_row=2 + skip - dropped)
-    if dropped:
-        raw.frame = raw.frame.where(F.col("_row") >= 2 + skip)
-        raw.rows_read -= dropped
-    raw.encoding, raw.delimiter, raw.notes = encoding, delimiter, notes
-    _check_quotes(raw.frame, names, delimiter, file)
+
+    def records(location: Path, charset: str) -> SparkRaw:
+        frame = (spark.read.schema(schema).option("header", True).option("enforceSchema", True)
+                 .option("multiLine", True).option("sep", delimiter).option("quote", '"').option("escape", escape)
+                 .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT)
+                 .option("encoding", charset).csv(str(location)))
+        raw = _numbered(frame, file=file, fmt="csv" if delimiter != "\t" else "tsv", first_row=2 + skip - dropped)
+        if dropped:
+            raw.frame = raw.frame.where(F.col("_row") >= 2 + skip)
+            raw.rows_read -= dropped
+        raw.encoding, raw.delimiter, raw.notes = encoding, delimiter, notes
+        return raw
+
+    raw = records(location, charset)
+    broken: dict[int, tuple[str, str]] = {}
+    swallowed = _swallowed_row(raw.frame, names, delimiter)
+    if swallowed is not None:  # a stray quote: read record by record as the pandas reader does, on the driver
+        if escape != '"' or location.stat().st_size > MAX_EXACT_BYTES:
+            raise DataError('a quote (") is never closed where its field ends, so the records below it would be '
+                            "read as one field", file=file, rows=[swallowed],
+                            fix="load it with the pandas engine (it sets that record aside and reads on), or fix "
+                                "the quote in that row")
+        location, broken = without_broken_records(location, compressed, detected, file=file, delimiter=delimiter,
+                                                  width=len(names), skip=skip, folder=copy_folder(spark, location))
+        raw = records(location, "UTF-8")
     # flat expressions over the columns (one function of n arguments), not chains n deep: exports of thousands of
     # columns would overflow the planner's stack
     blank = F.trim(F.concat_ws("", *[F.col(f"`{name}`") for name in names])) == ""
@@ -203,14 +219,16 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
     reason = (F.when(blank, F.lit("row is blank")).when(ragged, F.lit(RAGGED))
               .when(repeated, F.lit("repeated header row (files joined together?)")))
     last_row = 2 + skip + raw.rows_read - 1
-    left_open = seen.line_left_open() if seen is not None and escape == '"' else None
+    left_open = seen.line_left_open() if seen is not None and escape == '"' and not broken else None
     if left_open is not None:  # the last record opens a quote the file never closes: set aside, as pandas does
-        reason = F.when(F.col("_row") == last_row, F.lit(broken_quote_reason("unexpected end of data"))).otherwise(
-            reason)
+        broken[last_row] = (broken_line_value(left_open.decode(_line_codec(encoding), errors="replace")),
+                            broken_quote_reason("unexpected end of data"))
+    if broken:
+        said = F.create_map(*[F.lit(x) for row, (_, why) in broken.items() for x in (row, why)])
+        reason = F.coalesce(F.element_at(said, F.col("_row")), reason)
     marked = raw.frame.withColumn("_read_reason", reason)
     footer = _footer(marked, names, last_row=last_row)
-    values = {**footer, **({last_row: left_open.decode(_line_codec(encoding), errors="replace")[:80]}
-                           if left_open is not None else {})}
+    values = {**footer, **{row: value for row, (value, _) in broken.items()}}
     if footer:
         marked = marked.withColumn("_read_reason", F.when(F.col("_row").isin(list(footer)), F.lit(SUMMARY_REASON))
                                    .otherwise(F.col("_read_reason")))
@@ -312,14 +330,16 @@ def java_charset(encoding: str) -> str:
     return _JAVA_CHARSETS[codecs.lookup(encoding).name]
 
 
-def _check_quotes(frame, names: list[str], delimiter: str, file: str) -> None:
-    """Stop where a quote was never closed: Spark then reads the records below it into one field, where the pandas
-    reader sets the record aside and reads on. Such a field has a line with a whole record's delimiters."""
+def _swallowed_row(frame, names: list[str], delimiter: str) -> int | None:
+    """The first row whose quote was never closed where its field ends: Spark reads the records below it into that
+    field, where the pandas reader sets the record aside and reads on. Such a field has a line with a whole record's
+    delimiters."""
     from pyspark.sql import functions as F
 
     width = len(names)
     if width <= 2:
-        return
+        return None
+
     def holds_a_record(name):
         later = F.slice(F.split(F.col(f"`{name}`"), "\n"), 2, 1 << 30)
         return F.coalesce(F.exists(later, lambda line: F.size(F.split(line, re.escape(delimiter))) - 1 >= width - 1),
@@ -327,12 +347,7 @@ def _check_quotes(frame, names: list[str], delimiter: str, file: str) -> None:
 
     swallowed = F.exists(F.array(*[holds_a_record(name) for name in names]), lambda found: found)
     first = frame.where(swallowed).select("_row").orderBy("_row").limit(1).collect()
-    if first:
-        row = first[0]["_row"]
-        raise DataError('a quote (") is never closed where its field ends, so the records below it would be read '
-                        "as one field", file=file, rows=[row],
-                        fix="load it with the pandas engine (it sets that record aside and reads on), or fix the "
-                            "quote in that row")
+    return first[0]["_row"] if first else None
 
 
 def _is_table(spark, name: str) -> bool:

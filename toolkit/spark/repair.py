@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import codecs
 import gzip
+import io
 import re
 import shutil
 import tempfile
@@ -23,9 +24,12 @@ from pathlib import Path
 
 from toolkit.io.read import (
     SAMPLE_BYTES,
+    broken_line_value,
+    broken_quote_reason,
     check_nuls,
     detected_encoding,
     detected_notes,
+    exact_records,
     legacy_encoding,
     mixed_note,
     nul_note,
@@ -33,6 +37,9 @@ from toolkit.io.read import (
 
 BLOCK_BYTES = 16 << 20
 LINE_END = re.compile(rb"\r\n?")
+MAX_EXACT_BYTES = 1 << 30
+"""Largest CSV with broken quoting read record by record on the driver (:func:`without_broken_records`); a larger
+one stops with a fix."""
 PROBE_BYTES = 2048
 """Bytes either side of the first invalid UTF-8 that the encoding is judged on, as the pandas reader does."""
 
@@ -259,3 +266,27 @@ def copy_folder(spark, location: Path) -> Path:
         folder = Path(tempfile.mkdtemp(prefix=".support-toolkit-utf8-", dir=location.parent))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
+
+
+def without_broken_records(location: Path, compressed: bool, encoding: str, *, file: str, delimiter: str, width: int,
+                           skip: int, folder: Path) -> tuple[Path, dict[int, tuple[str, str]]]:
+    """A UTF-8 copy of a CSV with broken quoting (a stray quote that Spark would read the records below into) in
+    which each record the pandas reader sets aside is an empty record on its first line, so every other record is
+    read as the pandas reader reads it and keeps its row number; and those rows' value and reason.
+
+    Reads the file on the driver, as the pandas reader's exact path does (at most :data:`MAX_EXACT_BYTES`)."""
+    with (gzip.open if compressed else open)(location, "rb") as fh:
+        text = fh.read().decode(encoding)
+    if "\r" in text and "\n" not in text:  # lines ending in a carriage return alone, as the pandas reader reads them
+        text = text.replace("\r", "\n")
+    lines = io.StringIO(text, newline="").readlines()
+    broken = {}
+    for row, first, fields, error in exact_records(text, file=file, delimiter=delimiter, width=width, skip=skip):
+        if fields is None:
+            line = lines[first]
+            broken[row] = (broken_line_value(line), broken_quote_reason(error))
+            lines[first] = delimiter * (width - 1) + line[len(line.rstrip("\r\n")):]
+    copy = folder / f"records-{Path(file).name.removesuffix('.gz')}"
+    with open(copy, "w", encoding="utf-8", newline="") as out:
+        out.writelines(lines)
+    return copy, broken
