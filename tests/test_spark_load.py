@@ -269,6 +269,19 @@ def test_bytes_the_pandas_reader_repairs_load_the_same_on_spark(spark, tmp_path,
             [4, '3,2026-03-04,open,web,"Export fails when the report has more than eighty charact']]
 
 
+def test_a_utf16_export_cut_off_in_half_a_character_loads_as_with_pandas(spark, tmp_path):
+    path = tmp_path / "excel_unicode.txt"
+    path.write_bytes("ticket_id\tcreated_at\tstatus\tchannel\tsubject\n1\t2026-03-02\topen\temail\tCafé\n"
+                     "2\t2026-03-03\topen\tweb\tLogin\n".encode("utf-16")[:-1])
+    expected, expected_report = pandas_load(path, tmp_path)
+    got, report = spark_load(spark, path, tmp_path)
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["subject"].tolist() == ["Café", "Login"]
+    assert report.notes[:2] == ["encoding UTF-16 (Excel 'Unicode text')",
+                                "the file ends in half a character (cut off?); that last byte was dropped"]
+
+
 def test_group_names_above_the_header_and_a_header_spelled_otherwise_below_it_load_as_with_pandas(spark, tmp_path):
     # a report's two header rows (group names above the column names); below them a row of the column names as
     # people write them, which is no repeated header (its first two names differ) but a row with bad values

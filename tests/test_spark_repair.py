@@ -27,7 +27,7 @@ FILES = {
 
 def mkdir(tmp_path):
     folder = tmp_path / "copies"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     return folder
 
 
@@ -95,3 +95,18 @@ def test_a_file_of_nul_bytes_is_refused_as_the_pandas_reader_refuses_it(tmp_path
     assert str(error.value) == str(expected.value) == (
         "file export.csv: this looks like a binary file, not a text export (it contains NUL bytes). Fix: export "
         "the data as CSV, Excel (.xlsx), JSON or Parquet")
+
+
+@pytest.mark.parametrize("block", [7, repair.BLOCK_BYTES])
+def test_utf16_is_copied_as_the_pandas_reader_decodes_it(tmp_path, monkeypatch, block):
+    monkeypatch.setattr(repair, "BLOCK_BYTES", block)
+    text = "ticket_id,subject\n1,Café\n2,\U0001F600 smile\n"
+    path = tmp_path / "export.csv"
+    for data, codec in ((text.encode("utf-16"), "utf-16"), (text.encode("utf-16")[:-1], "utf-16"),
+                        (text.encode("utf-16-le"), "utf-16-le")):
+        path.write_bytes(data)
+        copy, notes = repair.utf16_copy(path, False, codec, ["encoding"], mkdir(tmp_path / codec / str(len(data))))
+        expected = decode_text(data, file="export.csv", encoding=None, full=True, repair=True)
+        assert (codec, copy.read_bytes()) == expected[:2] and notes[1:] == expected[2][1:]
+    path.write_bytes(text.encode("utf-16-le")[:-1])  # no byte-order mark and cut off: not UTF-16 to pandas either
+    assert repair.utf16_copy(path, False, "utf-16-le", [], mkdir(tmp_path / "odd")) is None

@@ -204,20 +204,15 @@ def decode_text(data: bytes, *, file: str, encoding: str | None, full: bool = Fa
         data = data[3:]
         if _valid_utf8(data if full else data[:SAMPLE_BYTES], final=full):
             return "utf-8-sig", data, []
-    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        notes = ["encoding UTF-16 (Excel 'Unicode text')"]
-        if len(data) % 2:  # half a character at the end: the file was cut off
-            data = data[:-1]
-            notes.append("the file ends in half a character (cut off?); that last byte was dropped")
-        try:
-            return "utf-16", data.decode("utf-16").encode("utf-8"), notes
-        except UnicodeDecodeError:
-            pass
     sample = data[:SAMPLE_BYTES]
-    wide = _utf16_without_bom(sample)
+    wide = utf16_codec(sample)
     if wide is not None:
+        name, notes = wide
+        if name == "utf-16" and len(data) % 2:  # half a character at the end: the file was cut off
+            data = data[:-1]
+            notes.append(HALF_CHARACTER_NOTE)
         try:
-            return wide, data.decode(wide).encode("utf-8"), [f"encoding {wide.upper()} without a byte-order mark"]
+            return name, data.decode(name).encode("utf-8"), notes
         except UnicodeDecodeError:
             pass
     if b"\x00" in (data if repair else sample):
@@ -328,9 +323,16 @@ def mixed_encoding_lines(data: bytes) -> tuple[list[str | None], list[bytes]] | 
     return decoded, others
 
 
-def utf16_text(head: bytes) -> bool:
-    """Whether a file starting with ``head`` is UTF-16 (a byte-order mark, or every other byte NUL)."""
-    return head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or _utf16_without_bom(head[:SAMPLE_BYTES]) is not None
+HALF_CHARACTER_NOTE = "the file ends in half a character (cut off?); that last byte was dropped"
+
+
+def utf16_codec(head: bytes) -> tuple[str, list[str]] | None:
+    """The UTF-16 codec of a file starting with ``head`` (a byte-order mark, or every other byte NUL) and the note
+    saying so; None for other files."""
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16", ["encoding UTF-16 (Excel 'Unicode text')"]
+    wide = _utf16_without_bom(head[:SAMPLE_BYTES])
+    return (wide, [f"encoding {wide.upper()} without a byte-order mark"]) if wide is not None else None
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:

@@ -44,10 +44,17 @@ from toolkit.io.read import (
     repeated_names_note,
     summary_rows,
     unique_names,
-    utf16_text,
+    utf16_codec,
     visible_names,
 )
-from toolkit.spark.repair import MAX_EXACT_BYTES, copy_folder, repaired_copy, scan, without_broken_records
+from toolkit.spark.repair import (
+    MAX_EXACT_BYTES,
+    copy_folder,
+    repaired_copy,
+    scan,
+    utf16_copy,
+    without_broken_records,
+)
 
 CORRUPT = "_malformed_record"
 RAGGED = "row has other fields than the header"
@@ -139,9 +146,16 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
         return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1, by_file=True)
     repaired: list[str] = []
     encoding = None
-    seen = None if utf16_text(head) else scan(location, compressed)
-    if seen is not None and seen.needs_copy():  # NUL bytes, two encodings, a legacy one, a lone CR: as pandas reads
-        location, encoding, repaired = repaired_copy(location, compressed, file, seen, copy_folder(spark, location))
+    wide = utf16_codec(head)
+    decoded_copy = utf16_copy(location, compressed, *wide, copy_folder(spark, location)) if wide else None
+    if decoded_copy is not None:  # UTF-16 read as UTF-8, decoded as pandas decodes it
+        (location, repaired), encoding = decoded_copy, wide[0]
+        compressed, head = False, _head(location, False, file)
+    seen = None if wide and decoded_copy is None else scan(location, compressed)
+    if seen is not None and seen.needs_copy():  # NUL bytes, two encodings, a legacy one, two line ends: as pandas
+        location, legacy, notes_on_bytes = repaired_copy(location, compressed, file, seen,
+                                                         copy_folder(spark, location))
+        encoding, repaired = encoding or legacy, repaired + notes_on_bytes
         compressed, head = False, _head(location, False, file)
     detected, decoded, notes = decode_text(head, file=file, encoding=None)  # the pandas reader's rules and messages
     charset = java_charset(detected)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolkit.io.read import (
+    HALF_CHARACTER_NOTE,
     SAMPLE_BYTES,
     broken_line_value,
     broken_quote_reason,
@@ -290,3 +291,24 @@ def without_broken_records(location: Path, compressed: bool, encoding: str, *, f
     with open(copy, "w", encoding="utf-8", newline="") as out:
         out.writelines(lines)
     return copy, broken
+
+
+def utf16_copy(location: Path, compressed: bool, codec: str, notes: list[str],
+               folder: Path) -> tuple[Path, list[str]] | None:
+    """A UTF-8 copy of a UTF-16 export, decoded as the pandas reader decodes it (half a character at the end of a
+    file with a byte-order mark is dropped and said), and its notes; None where the bytes are not UTF-16 after all
+    (the pandas reader then tries other encodings, and so does the caller)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    copy = folder / f"utf8-{location.name.removesuffix('.gz')}"
+    size = 0
+    try:
+        with (gzip.open if compressed else open)(location, "rb") as fh, open(copy, "wb") as out:
+            while chunk := fh.read(BLOCK_BYTES):
+                size += len(chunk)
+                out.write(decoder.decode(chunk).encode("utf-8"))
+            if codec == "utf-16" and size % 2:  # the decoder holds the odd byte back: dropped
+                return copy, [*notes, HALF_CHARACTER_NOTE]
+            out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+    return copy, notes
