@@ -264,7 +264,7 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
     breaks = "\r" if cr_only else "\r\n"
     raw.frame = kept.withColumns({n: F.when(F.col(f"`{n}`") != "", F.replace(F.col(f"`{n}`"), F.lit(breaks),
                                                                               F.lit("\n"))) for n in names})
-    if '="' in text:  # as the pandas reader, which looks for it in the whole file
+    if '="' in text or (seen is not None and seen.excel_text):  # as the pandas reader: anywhere in the file
         _unwrap_excel_text(raw, names)
     return raw
 

@@ -67,6 +67,7 @@ class Scan:
     others_head: bytes = b""  # the first SAMPLE_BYTES of those lines, joined
     in_quotes: bool = False  # at the end of the current block
     line_ends: set = field(default_factory=set)  # LF, CR LF, CR: the kinds that end lines outside quotes
+    excel_text: bool = False  # a value written as an Excel text formula ('="00123"') somewhere
     quote_line: bytes = b""  # the line holding the last quote
     after_quote: bool = False  # a line with text below it
 
@@ -140,6 +141,7 @@ def scan(location: Path, compressed: bool) -> Scan:
                 seen.probe_missing = max(0, at + PROBE_BYTES - len(around))
             _scan_lines(seen, block)
         seen.line_ends |= _line_ends(block, seen.in_quotes)
+        seen.excel_text = seen.excel_text or b'="' in block
         seen.in_quotes ^= block.count(b'"') % 2 == 1
         last = block.rfind(b'"')
         if last >= 0:
