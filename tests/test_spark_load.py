@@ -168,7 +168,7 @@ def test_a_generic_export_written_by_hand_loads_the_same_on_spark(spark, tmp_pat
 
 
 @pytest.mark.parametrize("name", ["damaged.csv.gz", "empty.csv", "whitespace_only.csv", "binary_garbage.csv",
-                                  "control_characters.csv"])
+                                  "control_characters.csv", "corrupt.xlsx", "xlsx_empty_sheet.xlsx", "old_excel.xls"])
 def test_unreadable_files_get_the_pandas_readers_message_on_spark(spark, name):
     from toolkit.spark.load import load_tickets as load_on_spark
 
@@ -227,6 +227,8 @@ def test_a_parquet_file_under_a_csv_name_is_read_by_its_content_as_pandas_reads_
     pd.testing.assert_frame_equal(got, expected)
     assert report.format == "parquet" and got["ticket_id"].tolist() == ["1"]
 
+
+TITLED_MAPPING = {"ticket_id": "Id", "created_at": "Created at", "status": "Status", "channel": "Via"}
 
 BYTES_PANDAS_REPAIRS = {
     # a database's string terminators inside fields: removed, counted, the first line named
@@ -333,21 +335,6 @@ def test_excel_workbooks_load_the_same_on_spark(spark, tmp_path):
     assert got["created_at"].dt.strftime("%Y-%m-%d %H:%M").tolist() == ["2026-03-03 09:36"]
     assert report.notes[0] == ("two header rows: the column names are on row 2, below a row of group names (Ticket, "
                                "Dates, Meta), which was skipped")
-
-
-@pytest.mark.parametrize("name", ["corrupt.xlsx", "xlsx_empty_sheet.xlsx", "old_excel.xls"])
-def test_unreadable_workbooks_get_the_pandas_readers_message_on_spark(spark, name):
-    from toolkit.spark.load import load_tickets as load_on_spark
-
-    path = FIXTURES / "malformed" / name
-    with pytest.raises(DataError) as expected:
-        load_tickets(path)
-    with pytest.raises(DataError) as got:
-        load_on_spark(path, spark=spark)
-    assert str(got.value) == str(expected.value)
-
-
-TITLED_MAPPING = {"ticket_id": "Id", "created_at": "Created at", "status": "Status", "channel": "Via"}
 
 
 def test_what_the_spark_reader_cannot_repair_stops_with_a_fix(spark, tmp_path, monkeypatch):
