@@ -246,6 +246,8 @@ BYTES_PANDAS_REPAIRS = {
     # a file cut off inside a quoted field: that last record is set aside, never read to the end of the file
     "cut_off_in_quotes": b'1,2026-03-02,open,email,"Printer ""HP"""\n2,2026-03-03,open,web,Login\n'
                          b'3,2026-03-04,open,web,"Export fails when the report has more than eighty characters in it',
+    # a quote never closed, with lines below it that are no whole records: those lines are read as records
+    "quote_never_closed": b'1,2026-03-02,open,email,"Printer\nsecond line\n2,2026-03-03,open,web,Login\n',
 }
 
 
@@ -262,10 +264,12 @@ def test_bytes_the_pandas_reader_repairs_load_the_same_on_spark(spark, tmp_path,
         "two_encodings": ["encoding UTF-8, but 1 line in cp1252 (the file mixes two encodings; each line read in "
                           "its own, e.g. line 3: '2,2026-03-03,open,web,Résumé')"],
         "cp1252_after_a_megabyte": ["encoding cp1252 detected (not UTF-8); text converted to UTF-8"],
-        "two_kinds_of_line_end": [], "cr_lf_below_a_line_feed": [], "cut_off_in_quotes": []}[name]
+        "two_kinds_of_line_end": [], "cr_lf_below_a_line_feed": [], "cut_off_in_quotes": [],
+        "quote_never_closed": []}[name]
     assert got["subject"].iat[-1] == {"nul_bytes": "Login", "two_encodings": "Résumé",
                                       "cp1252_after_a_megabyte": "Café crème", "two_kinds_of_line_end": "a\nb",
-                                      "cr_lf_below_a_line_feed": "b", "cut_off_in_quotes": "Login"}[name]
+                                      "cr_lf_below_a_line_feed": "b", "cut_off_in_quotes": "Login",
+                                      "quote_never_closed": "Login"}[name]
     if name == "cut_off_in_quotes":
         assert report.rejected[["row", "value"]].values.tolist() == [
             [4, '3,2026-03-04,open,web,"Export fails when the report has more than eighty charact']]

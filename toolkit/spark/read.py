@@ -33,7 +33,6 @@ from toolkit.io.read import (
     TRAILING_NOTE,
     RawTable,
     backslash_escaped,
-    broken_line_value,
     broken_quote_reason,
     decode_text,
     ends_in_empty_field,
@@ -210,10 +209,11 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
     raw = records(location, charset)
     broken: dict[int, tuple[str, str]] = {}
     swallowed = _swallowed_row(raw.frame, names, delimiter)
-    if swallowed is not None:  # a stray quote: read record by record as the pandas reader does, on the driver
+    ends_in_quotes = seen is not None and seen.in_quotes and escape == '"'  # a quote the file never closes
+    if swallowed is not None or ends_in_quotes:  # read record by record as the pandas reader does, on the driver
         if escape != '"' or location.stat().st_size > MAX_EXACT_BYTES:
             raise DataError('a quote (") is never closed where its field ends, so the records below it would be '
-                            "read as one field", file=file, rows=[swallowed],
+                            "read as one field", file=file, rows=[swallowed] if swallowed is not None else None,
                             fix="load it with the pandas engine (it sets that record aside and reads on), or fix "
                                 "the quote in that row")
         location, broken = without_broken_records(location, compressed, detected, file=file, delimiter=delimiter,
@@ -233,10 +233,6 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
     reason = (F.when(blank, F.lit("row is blank")).when(ragged, F.lit(RAGGED))
               .when(repeated, F.lit("repeated header row (files joined together?)")))
     last_row = 2 + skip + raw.rows_read - 1
-    left_open = seen.line_left_open() if seen is not None and escape == '"' and not broken else None
-    if left_open is not None:  # the last record opens a quote the file never closes: set aside, as pandas does
-        broken[last_row] = (broken_line_value(left_open.decode(_line_codec(encoding), errors="replace")),
-                            broken_quote_reason("unexpected end of data"))
     if broken:
         said = F.create_map(*[F.lit(x) for row, (_, why) in broken.items() for x in (row, why)])
         reason = F.coalesce(F.element_at(said, F.col("_row")), reason)
@@ -295,11 +291,6 @@ def _footer(marked, names: list[str], last_row: int) -> dict[int, str]:
         return {}
     mask, said = summary_rows(tail[names].replace("", None), tail["_read_reason"].notna().to_numpy())
     return dict(zip(tail["_row"][mask].astype(int).tolist(), said, strict=True))
-
-
-def _line_codec(encoding: str) -> str:
-    """The codec a line of the file as written is in: the detected legacy encoding, else UTF-8."""
-    return "utf-8" if codecs.lookup(encoding).name.startswith("utf-") else encoding
 
 
 def _malformed(delimiter: str, width: int):

@@ -65,27 +65,17 @@ class Scan:
     first_other_line: int = 0
     first_other: bytes = b""
     others_head: bytes = b""  # the first SAMPLE_BYTES of those lines, joined
-    in_quotes: bool = False  # at the end of the current block
+    in_quotes: bool = False  # at the end of the current block; after the scan, a quote the file never closes
     line_ends: set = field(default_factory=set)  # LF, CR LF, CR: the kinds that end lines outside quotes
     excel_text: bool = False  # a value written as an Excel text formula ('="00123"') somewhere
-    quote_line: bytes = b""  # the line holding the last quote
-    after_quote: bool = False  # a line with text below it
 
     @property
     def valid(self) -> bool:
         return self.first_invalid < 0
 
-    def line_left_open(self) -> bytes | None:
-        """The file's last line when a quote opened there is never closed (a file cut off in a quoted field): the
-        pandas reader sets that record aside; Spark would read it to the end of the file. Judged with quotes
-        doubled to escape them."""
-        return self.quote_line.rstrip(b"\r\n") if self.in_quotes and not self.after_quote else None
-
     def needs_copy(self) -> bool:
-        """Whether the pandas reader reads other text than Spark reading the file as UTF-8 (a valid UTF-8 file
-        with a BOM is taken as it is, NUL bytes and all, as the pandas reader takes it). Spark takes a lone
-        carriage return among line feeds for text; the pandas reader ends a line there unless it is in quotes.
-        (A file of carriage returns alone Spark reads as lines.)"""
+        """Whether the pandas reader reads other text or other lines than Spark reading the file as UTF-8 (a
+        valid UTF-8 file with a BOM is taken as it is, NUL bytes and all, as the pandas reader takes it)."""
         return not self.valid or (self.nuls > 0 and not self.bom) or self.mixed_line_ends
 
     @property
@@ -143,13 +133,6 @@ def scan(location: Path, compressed: bool) -> Scan:
         seen.line_ends |= _line_ends(block, seen.in_quotes)
         seen.excel_text = seen.excel_text or b'="' in block
         seen.in_quotes ^= block.count(b'"') % 2 == 1
-        last = block.rfind(b'"')
-        if last >= 0:
-            end = block.find(b"\n", last) + 1 or len(block)
-            seen.quote_line = block[block.rfind(b"\n", 0, last) + 1:end]
-            seen.after_quote = bool(block[end:].strip())
-        elif block.strip():
-            seen.after_quote = True
         seen.line_feeds += block.count(b"\n")
         seen.lines += _line_count(block)
         offset += len(block)
