@@ -3,6 +3,7 @@ notes as :func:`toolkit.io.read.decode_text` gives for the whole file, whatever 
 
 from __future__ import annotations
 
+import errno
 import gzip
 
 import pytest
@@ -110,3 +111,25 @@ def test_utf16_is_copied_as_the_pandas_reader_decodes_it(tmp_path, monkeypatch, 
         assert (codec, copy.read_bytes()) == expected[:2] and notes[1:] == expected[2][1:]
     path.write_bytes(text.encode("utf-16-le")[:-1])  # no byte-order mark and cut off: not UTF-16 to pandas either
     assert repair.utf16_copy(path, False, "utf-16-le", [], mkdir(tmp_path / "odd")) is None
+
+
+def test_a_cluster_export_in_a_folder_that_cannot_take_the_copy_stops_with_a_fix(tmp_path, monkeypatch):
+    class Cluster:  # a session whose executors are elsewhere: the copy must sit beside the export
+        class sparkContext:
+            master = "spark://head:7077"
+
+    folder = tmp_path / "mount"
+    folder.mkdir()
+    copies = repair.copy_folder(Cluster(), folder / "export.csv", "export.csv")
+    assert copies.parent == folder and copies.name.startswith(".support-toolkit-utf8-")
+
+    def read_only(**kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(repair.tempfile, "mkdtemp", read_only)  # a read-only mount (root may write anywhere here)
+    with pytest.raises(DataError) as error:
+        repair.copy_folder(Cluster(), folder / "export.csv", "export.csv")
+    assert str(error.value) == (
+        "file export.csv: the export needs a repaired UTF-8 copy for Spark to read, and its folder cannot take one "
+        "(Read-only file system). Fix: copy the export to a folder on the cluster's mount that you can write to, or "
+        "load it with the pandas engine")

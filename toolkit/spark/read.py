@@ -146,14 +146,14 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
     repaired: list[str] = []
     encoding = None
     wide = utf16_codec(head)
-    decoded_copy = utf16_copy(location, compressed, *wide, copy_folder(spark, location)) if wide else None
+    decoded_copy = utf16_copy(location, compressed, *wide, copy_folder(spark, location, file)) if wide else None
     if decoded_copy is not None:  # UTF-16 read as UTF-8, decoded as pandas decodes it
         (location, repaired), encoding = decoded_copy, wide[0]
         compressed, head = False, _head(location, False, file)
     seen = None if wide and decoded_copy is None else scan(location, compressed)
     if seen is not None and seen.needs_copy():  # NUL bytes, two encodings, a legacy one, two line ends: as pandas
         location, legacy, notes_on_bytes = repaired_copy(location, compressed, file, seen,
-                                                         copy_folder(spark, location))
+                                                         copy_folder(spark, location, file))
         encoding, repaired = encoding or legacy, repaired + notes_on_bytes
         compressed, head = False, _head(location, False, file)
     detected, decoded, notes = decode_text(head, file=file, encoding=None)  # the pandas reader's rules and messages
@@ -216,8 +216,9 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
                             "read as one field", file=file, rows=[swallowed] if swallowed is not None else None,
                             fix="load it with the pandas engine (it sets that record aside and reads on), or fix "
                                 "the quote in that row")
+        folder = copy_folder(spark, location, file)
         location, broken = without_broken_records(location, compressed, detected, file=file, delimiter=delimiter,
-                                                  width=len(names), skip=skip, folder=copy_folder(spark, location))
+                                                  width=len(names), skip=skip, folder=folder)
         raw = records(location, "UTF-8")
     # flat expressions over the columns (one function of n arguments), not chains n deep: exports of thousands of
     # columns would overflow the planner's stack

@@ -22,6 +22,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.errors import DataError
 from toolkit.io.read import (
     HALF_CHARACTER_NOTE,
     SAMPLE_BYTES,
@@ -243,13 +244,19 @@ def _mixed_to_utf8(block: bytes, legacy: str) -> bytes:
     return b"".join(lines)
 
 
-def copy_folder(spark, location: Path) -> Path:
+def copy_folder(spark, location: Path, file: str) -> Path:
     """Where repaired copies go: the driver's temporary folder in local mode; on a cluster a hidden folder beside
     the export, on the mount the executors read it from. Removed when the Python process ends."""
     if spark.sparkContext.master.startswith("local"):
         folder = Path(tempfile.mkdtemp(prefix="support-toolkit-utf8-"))
     else:
-        folder = Path(tempfile.mkdtemp(prefix=".support-toolkit-utf8-", dir=location.parent))
+        try:
+            folder = Path(tempfile.mkdtemp(prefix=".support-toolkit-utf8-", dir=location.parent))
+        except OSError as error:
+            raise DataError(f"the export needs a repaired UTF-8 copy for Spark to read, and its folder cannot take "
+                            f"one ({error.strerror})", file=file,
+                            fix="copy the export to a folder on the cluster's mount that you can write to, or load "
+                                "it with the pandas engine") from None
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
 
