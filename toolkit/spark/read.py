@@ -224,12 +224,10 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
     # columns would overflow the planner's stack
     blank = F.trim(F.concat_ws("", *[F.col(f"`{name}`") for name in names])) == ""
     named = [(n, h.lower()) for n, h in zip(names, header, strict=False) if h]
-    matches = F.size(F.filter(F.array(*[F.coalesce(F.lower(F.trim(F.col(f"`{n}`"))) == h, F.lit(False))
-                                        for n, h in named]), lambda same: same))
+    same = [F.coalesce(F.lower(F.trim(F.col(f"`{n}`"))) == h, F.lit(False)) for n, h in named]
+    matches = F.size(F.filter(F.array(*same), lambda hit: hit))
     # as the pandas reader: a row repeats the header where one of the first two names and half of all of them do
-    first_two = [F.coalesce(F.lower(F.trim(F.col(f"`{n}`"))) == h, F.lit(False)) for n, h in named[:2]]
-    repeated = (first_two[0] if len(first_two) == 1 else first_two[0] | first_two[1]) & (
-        matches >= max(2, len(named) // 2)) if first_two else F.lit(False)
+    repeated = (F.greatest(*same[:2], F.lit(False)) & (matches >= max(2, len(named) // 2))) if same else F.lit(False)
     ragged = F.col(CORRUPT).isNotNull()
     reason = (F.when(blank, F.lit("row is blank")).when(ragged, F.lit(RAGGED))
               .when(repeated, F.lit("repeated header row (files joined together?)")))

@@ -192,18 +192,18 @@ def repaired_copy(location: Path, compressed: bool, file: str, seen: Scan, folde
     if seen.nuls:
         check_nuls(seen.nuls, seen.size, seen.head, file)
         notes.append(nul_note(seen.nuls, seen.first_nul_line))
+    encoding, line_codec, decoder = "utf-8", None, None
     if seen.valid:
-        encoding, convert = "utf-8", None
-    elif seen.utf8_beyond_ascii:  # a file mixing UTF-8 lines and lines in one legacy encoding
-        legacy = legacy_encoding(seen.others_head[:SAMPLE_BYTES])
-        encoding, convert = "utf-8", legacy
-        notes.append(mixed_note(seen.other_lines, legacy, seen.first_other_line, seen.first_other))
-    else:
-        encoding = convert = detected_encoding(seen.head + seen.probe, seen.head, file)
+        pass
+    elif seen.utf8_beyond_ascii:  # UTF-8 lines and lines in one legacy encoding: each line read in its own
+        line_codec = legacy_encoding(seen.others_head[:SAMPLE_BYTES])
+        notes.append(mixed_note(seen.other_lines, line_codec, seen.first_other_line, seen.first_other))
+    else:  # one legacy encoding throughout
+        encoding = detected_encoding(seen.head + seen.probe, seen.head, file)
+        decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     copy = folder / (Path(file).name.removesuffix(".gz") if compressed else Path(file).name)
     replaced = 0
     in_quotes = False
-    decoder = codecs.getincrementaldecoder(convert)(errors="replace") if convert and encoding != "utf-8" else None
     with open(copy, "wb") as out:
         for number, block in enumerate(blocks(location, compressed)):
             if number == 0 and seen.bom:
@@ -213,8 +213,8 @@ def repaired_copy(location: Path, compressed: bool, file: str, seen: Scan, folde
                 text = decoder.decode(block)
                 replaced += text.count("\ufffd")
                 block = text.encode("utf-8")
-            elif convert:
-                block = _mixed_to_utf8(block, convert)
+            elif line_codec is not None:
+                block = _mixed_to_utf8(block, line_codec)
             if seen.mixed_line_ends:  # quotes and line ends are the same bytes in UTF-8 and the legacy encodings
                 flips = block.count(b'"') % 2 == 1
                 block, in_quotes = _line_feeds_outside_quotes(block, in_quotes), in_quotes ^ flips
@@ -223,8 +223,7 @@ def repaired_copy(location: Path, compressed: bool, file: str, seen: Scan, folde
             text = decoder.decode(b"", final=True)
             replaced += text.count("\ufffd")
             out.write(text.encode("utf-8"))
-    if decoder is not None:
-        notes += detected_notes(encoding, replaced)
+            notes += detected_notes(encoding, replaced)
     return copy, encoding, notes
 
 
