@@ -5,14 +5,18 @@
 
 Each file is a small ticket export with one thing wrong the way exports go wrong: NUL bytes, lines in two
 encodings, a legacy encoding first seen past the first megabyte, two kinds of line end, a stray quote, a file cut
-off inside a quoted field, group names above the header, UTF-16 cut in half a character. Results in
-benchmarks/RESULTS.md ("Spark").
+off inside a quoted field, group names above the header, UTF-16 cut in half a character; or a file whose name
+does not say what it holds (JSON, a workbook, a zip archive, gzip, a web page under a .csv name), which the pandas
+reader reads by its content. Results in benchmarks/RESULTS.md ("Spark").
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import io
+import json
+import zipfile
 from pathlib import Path
 
 HEADER = b"ticket_id,created_at,status,channel,subject\n"
@@ -80,7 +84,57 @@ def exports() -> dict[str, bytes]:
         "utf16_cut_in_half_a_character.csv": utf16(HEADER + rows(2, text="Café".encode()))[:-1],
         "utf16_cut_after_1mb.csv": utf16(HEADER + many(40000))[:-1],
         "utf16le_without_bom.csv": utf16(HEADER + rows(3, text="Café".encode()), "utf-16-le"),
+        **misnamed(),
     }
+
+
+def misnamed() -> dict[str, bytes]:
+    """Exports whose name says one format and whose bytes another, and JSON exports with nested and typed values."""
+    csv = HEADER + rows(3)
+    records = [{"ticket_id": 1, "created_at": "2026-03-02T09:00:00Z", "status": "open", "channel": "email",
+                "subject": "Printer jams", "tags": ["printer", "hw"], "custom": {"plan": "pro", "seats": 12}},
+               {"ticket_id": 2, "created_at": 1772442000, "status": "solved", "channel": "web", "subject": "Login",
+                "tags": [], "custom": {"plan": None}},
+               {"ticket_id": "3", "created_at": "2026-03-04", "status": "open", "channel": "web", "subject": None}]
+    document = json.dumps(records).encode()
+    lines = b"\n".join(json.dumps(r).encode() for r in records) + b"\n"
+    return {
+        "json_array.json": document,
+        "json_lines.jsonl": lines,
+        "json_under_a_csv_name.csv": document,
+        "json_lines_under_a_txt_name.txt": lines,
+        "json_gzipped.json.gz": gzip.compress(document, mtime=0),
+        "json_with_a_bom_and_a_broken_line.jsonl": b"\xef\xbb\xbf" + lines + b'{"ticket_id": 4, "status"\n',
+        "gzip_under_a_csv_name.csv": gzip.compress(csv, mtime=0),
+        "plain_under_a_gz_name.csv.gz": csv,
+        "zip_archive.zip": zipped("tickets.csv", csv),
+        "zip_under_a_csv_name.csv": zipped("tickets.csv", csv),
+        "zip_of_json.zip": zipped("tickets.json", document),
+        "workbook_under_a_csv_name.csv": workbook(csv),
+        "web_page_under_a_csv_name.csv": b"<!DOCTYPE html><html><body><table><tr><td>ticket_id</td></tr></table>",
+        "xml_spreadsheet_under_an_xls_name.xls": b'<?xml version="1.0"?>\n<Workbook xmlns='
+                                                 b'"urn:schemas-microsoft-com:office:spreadsheet"></Workbook>',
+        "csv_without_a_suffix": csv,
+        "csv_under_a_parquet_name.parquet": csv,
+    }
+
+
+def zipped(name: str, data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 3, 2, 0, 0, 0)), data)
+    return out.getvalue()
+
+
+def workbook(csv: bytes) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for line in csv.decode().splitlines():
+        book.active.append(line.split(","))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def main() -> None:

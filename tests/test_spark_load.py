@@ -346,7 +346,7 @@ def test_what_the_spark_reader_cannot_repair_stops_with_a_fix(spark, tmp_path, m
     from toolkit.spark.load import load_tickets as load_on_spark
 
     # a stray quote in a file too large to read record by record on the driver
-    monkeypatch.setattr(toolkit.spark.read, "MAX_EXACT_BYTES", 100)
+    monkeypatch.setattr(toolkit.spark.read, "MAX_DRIVER_BYTES", 100)
     stray = tmp_path / "stray_quote.csv"
     stray.write_text('ticket_id,subject,created_at,channel,status\n1,"Printer broken,2026-01-05,mail,open\n'
                      '2,Login fails,2026-01-06,web,open\n3,Export slow,2026-01-07,mail,"open"\n')
@@ -382,6 +382,112 @@ def test_a_stray_quote_costs_one_record_as_with_pandas(spark, tmp_path):
     assert report.rejected["reason"].iat[0] == (
         'broken quoting: a quote (") opened in this record is not closed where its field ends (\',\' expected after '
         "'\"'); the record is set aside and the next line read as the next record")
+
+
+JSON_TICKETS = [{"ticket_id": 1, "created_at": "2026-03-02T09:00:00Z", "status": "open", "channel": "email",
+                 "subject": "Printer jams", "tags": ["printer", "hw"], "custom": {"plan": "pro", "seats": 12}},
+                {"ticket_id": 2, "created_at": 1772442000, "status": "solved", "channel": "web", "subject": "Login",
+                 "tags": [], "custom": {"plan": None}}]
+CSV_TICKETS = b"ticket_id,created_at,status,channel,subject\n1,2026-03-02,open,email,Printer jams\n2,2026-03-03,open,web,x\n"
+
+
+def misnamed_exports() -> dict[str, bytes]:
+    """Files whose name does not say what they hold; the pandas reader reads them by their content."""
+    import gzip
+    import io
+    import json
+    import zipfile
+
+    import openpyxl
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("tickets.csv", CSV_TICKETS)
+    book, workbook = openpyxl.Workbook(), io.BytesIO()
+    for line in CSV_TICKETS.decode().splitlines():
+        book.active.append(line.split(","))
+    book.save(workbook)
+    lines = b"\xef\xbb\xbf" + b"\n".join(json.dumps(r).encode() for r in JSON_TICKETS) + b'\n{"ticket_id": 3, "st\n'
+    return {"tickets.json": json.dumps(JSON_TICKETS).encode(), "json_lines.txt": lines,
+            "json_under_a_csv_name.csv": json.dumps(JSON_TICKETS).encode(),
+            "gzip_under_a_csv_name.csv": gzip.compress(CSV_TICKETS), "plain_under_a_gz_name.csv.gz": CSV_TICKETS,
+            "zip_under_a_csv_name.csv": archive.getvalue(), "workbook_under_a_csv_name.csv": workbook.getvalue(),
+            "csv_without_a_suffix": CSV_TICKETS, "csv_under_a_parquet_name.parquet": CSV_TICKETS}
+
+
+@pytest.mark.parametrize("name", list(misnamed_exports()))
+def test_files_are_read_by_their_content_whatever_their_name_as_with_pandas(spark, tmp_path, name):
+    # JSON and zip archives are loaded by the pandas engine on the driver; gzip and CSV by Spark, under a name it
+    # reads them by; a workbook by the pandas reader, mapped on Spark
+    path = tmp_path / name
+    path.write_bytes(misnamed_exports()[name])
+    expected, expected_report = pandas_load(path, tmp_path, extra=["custom.*"])
+    got, report = spark_load(spark, path, tmp_path, extra=["custom.*"])
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["ticket_id"].tolist() == ["1", "2"]
+
+
+def test_a_json_export_keeps_its_nested_and_typed_values_on_spark(spark, tmp_path):
+    from toolkit.spark.read import driver_reader
+
+    path = tmp_path / "json_lines.txt"
+    path.write_bytes(misnamed_exports()["json_lines.txt"])
+    assert driver_reader(path) == "whole"
+    got, report = spark_load(spark, path, tmp_path, extra=["custom.*"])
+    assert got["tags"].map(list).tolist() == [["printer", "hw"], []]
+    assert got["extra"].tolist() == [{"custom.plan": "pro", "custom.seats": 12.0},
+                                     {"custom.plan": None, "custom.seats": None}]
+    assert got["created_at"].astype(str).tolist() == ["2026-03-02 09:00:00+00:00", "2026-03-02 09:00:00+00:00"]
+    assert (report.format, report.rows_read, report.rows_kept) == ("jsonl", 3, 2)
+    assert report.rejected[["row", "value", "reason"]].values.tolist() == [
+        [3, '{"ticket_id": 3, "st', "line is not valid JSON"]]
+
+
+def test_which_files_the_driver_reads_is_judged_by_their_content(tmp_path):
+    from toolkit.spark.read import driver_reader
+
+    expected = {"tickets.json": "whole", "json_lines.txt": "whole", "json_under_a_csv_name.csv": "whole",
+                "gzip_under_a_csv_name.csv": None, "plain_under_a_gz_name.csv.gz": None,
+                "zip_under_a_csv_name.csv": "whole", "workbook_under_a_csv_name.csv": "workbook",
+                "csv_without_a_suffix": None, "csv_under_a_parquet_name.parquet": None}
+    for name, data in misnamed_exports().items():
+        (tmp_path / name).write_bytes(data)
+    assert {name: driver_reader(tmp_path / name) for name in expected} == expected
+    (tmp_path / "page.csv").write_bytes(b"<!DOCTYPE html><html><table><tr><td>ticket_id</td></tr></table>")
+    (tmp_path / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
+    assert (driver_reader(tmp_path / "page.csv"), driver_reader(tmp_path / "old.xls")) == ("whole", "workbook")
+    assert driver_reader(tmp_path) is None and driver_reader("lake.zendesk_tickets") is None
+
+
+@pytest.mark.parametrize("name", ["zendesk_ticket_comments.jsonl", "intercom_conversation_parts.jsonl"])
+def test_json_messages_whose_mapping_runs_code_load_the_same_on_spark(spark, tmp_path, name):
+    from toolkit.io import load_messages
+    from toolkit.spark.load import load_messages as load_on_spark
+    from toolkit.spark.load import write_table as write_from_spark
+
+    expected, expected_report = load_messages(FIXTURES / name)
+    frame, report = load_on_spark(FIXTURES / name, spark=spark)
+    got = read_table(write_from_spark(frame, tmp_path / "messages.parquet", report=report))
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert len(got) == report.rows_kept > 0
+
+
+def test_a_json_export_too_large_for_the_driver_stops_with_a_fix(spark, tmp_path, monkeypatch):
+    import json
+
+    import toolkit.spark.load
+    from toolkit.spark.load import load_tickets as load_on_spark
+
+    monkeypatch.setattr(toolkit.spark.load, "MAX_DRIVER_BYTES", 1 << 20)
+    path = tmp_path / "tickets.json"
+    path.write_text(json.dumps([{**JSON_TICKETS[0], "ticket_id": i} for i in range(6_000)]))  # 1.1 MB
+    with pytest.raises(DataError) as error:
+        load_on_spark(path, spark=spark)
+    assert str(error.value) == (f"file {path}: the file holds 1.1 MB; the Spark engine reads JSON exports and zip "
+                                "archives whole on the driver, up to 1.0 MB. Fix: land the export as Parquet (or as "
+                                "CSV), or load it with the pandas engine")
 
 
 def test_generic_messages_load_the_same_on_spark(spark, tmp_path):

@@ -117,11 +117,12 @@ from the current folder, ...)
     file = str(path)
     p = Path(path)
     data = read_regular_bytes(p)  # a FIFO, device or folder is refused at once, never read
-    return read_bytes(data, file=file, suffix=_suffix(p.name), sheet=sheet, encoding=encoding, delimiter=delimiter,
+    return read_bytes(data, file=file, suffix=suffix_of(p.name), sheet=sheet, encoding=encoding, delimiter=delimiter,
                       select=select)
 
 
-def _suffix(name: str) -> str:
+def suffix_of(name: str) -> str:
+    """A file name's format suffix, lower case, without its dot or a ``.gz`` after it (``A.CSV.gz``: ``csv``)."""
     name = name.lower()
     if name.endswith(".gz"):
         name = name[:-3]
@@ -141,7 +142,7 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
         return read_bytes(data, file=file, suffix=suffix, sheet=sheet, encoding=encoding, delimiter=delimiter,
                           select=select)
     if data[:4] == b"PK\x03\x04":
-        members = _zip_members(data)
+        members = zip_members(data)
         if members is not None:
             return _read_zip(data, members, file=file, sheet=sheet, encoding=encoding, delimiter=delimiter,
                              select=select)
@@ -167,16 +168,29 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
     return raw
 
 
-def _read_text(data: bytes, *, file: str, suffix: str, delimiter: str | None, select=None) -> RawTable:
+JSON_SUFFIXES = ("json", "jsonl", "ndjson")
+
+
+def text_kind(data: bytes, suffix: str) -> str:
+    """How decoded text is read, by its first bytes and the file's suffix: ``markup`` (a web page or an XML file,
+    refused with a fix), ``json`` (JSON or JSON lines) or ``csv``."""
     head = data[:4096].lstrip()
-    markup = head[:200].lower()
-    if markup.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+    if head[:200].lower().startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        return "markup"
+    return "json" if suffix in JSON_SUFFIXES or head[:1] in (b"{", b"[") else "csv"
+
+
+def _read_text(data: bytes, *, file: str, suffix: str, delimiter: str | None, select=None) -> RawTable:
+    kind = text_kind(data, suffix)
+    if kind == "markup":
+        head = data[:4096].lstrip()
+        markup = head[:200].lower()
         what = ("an Excel 2003 XML spreadsheet" if b"urn:schemas-microsoft-com:office:spreadsheet" in head
                 else "an XML file" if markup.startswith(b"<?xml") else "a web page (HTML)")
         why = " (some tools save an HTML table under an .xls name)" if what.endswith("(HTML)") else ""
         raise DataError(f"this is {what}, not a CSV, Excel workbook or JSON export{why}", file=file,
                         fix="open it in Excel and save it as .xlsx or CSV (UTF-8), or export CSV from the tool")
-    if suffix in ("json", "jsonl", "ndjson") or head[:1] in (b"{", b"["):
+    if kind == "json":
         return _read_json(data, file=file)
     return _read_csv(data, file=file, delimiter=delimiter, select=select)
 
@@ -983,11 +997,11 @@ def _read_xlsx(data: bytes, *, file: str, sheet: str | int | None) -> RawTable:
     return raw
 
 
-def _zip_members(data: bytes) -> list[str] | None:
+def zip_members(data: bytes | Path) -> list[str] | None:
     """The files in a zip archive that is not an Excel workbook (an export sent zipped); None for a workbook or a
     damaged archive (the workbook reader then says what is wrong)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as archive:
             names = archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
@@ -1009,10 +1023,10 @@ def _read_zip(data: bytes, members: list[str], *, file: str, sheet, encoding, de
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:  # damaged or encrypted
             raise DataError(f"the zip archive cannot be unpacked ({exc})", file=file,
                             fix="unzip it yourself and pass the file inside") from None
-    if inner[:4] == b"PK\x03\x04" and _zip_members(inner) is not None:  # never unpack without end
+    if inner[:4] == b"PK\x03\x04" and zip_members(inner) is not None:  # never unpack without end
         raise DataError(f"this zip archive holds another zip archive ({members[0]!r})", file=file,
                         fix="unzip both and pass the file inside")
-    raw = read_bytes(inner, file=file, suffix=_suffix(members[0]), sheet=sheet, encoding=encoding,
+    raw = read_bytes(inner, file=file, suffix=suffix_of(members[0]), sheet=sheet, encoding=encoding,
                      delimiter=delimiter, select=select)
     raw.notes.insert(0, f"read {members[0]!r} from the zip archive")
     return raw

@@ -12,16 +12,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from toolkit.errors import ConfigError, DataError
 from toolkit.io.load import REPORT_FILE, choose_spec, header_fits, read_table_raw, two_header_note
+from toolkit.io.load import load_messages as load_messages_on_driver
+from toolkit.io.load import load_tickets as load_tickets_on_driver
 from toolkit.io.mapping import missing_column_error
 from toolkit.io.read import REPEATED_NAMES, unique_names
 from toolkit.io.report import REJECTED_COLUMNS, LoadReport
 from toolkit.schema import get_table
 from toolkit.spark.mapping import Rule, SparkMapped, apply_spec, check_supported, first_reason, normal_words
-from toolkit.spark.read import from_pandas_raw, read_export, read_on_driver
+from toolkit.spark.read import driver_reader, from_pandas_raw, read_export
+from toolkit.spark.repair import MAX_DRIVER_BYTES
 from toolkit.spark.session import get_session
 from toolkit.validation import check_tz
 
@@ -82,7 +86,11 @@ def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst
 
     file = str(path)
     extra = [extra] if isinstance(extra, str) else list(extra)
-    if read_on_driver(path):
+    reader = driver_reader(path)
+    if reader == "whole":
+        return _loaded_on_driver(spark, path, table, source=source, mapping=mapping, tz=tz, extra=extra,
+                                 dayfirst=dayfirst, where=where)
+    if reader == "workbook":
         raw = from_pandas_raw(spark, read_table_raw(path, table, source, mapping, file, {}))
     else:
         raw = _header_below_groups(spark, read_export(spark, path), path, table, source, mapping)
@@ -128,6 +136,24 @@ def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst
         raise AssertionError(f"load report does not balance: {report.rows_read} read, {report.rows_kept} kept, "
                              f"{report.rows_rejected} rejected")
     return kept, report
+
+
+def _loaded_on_driver(spark, path, table: str, *, source, mapping, tz, extra, dayfirst, where):
+    """A JSON export or a zip archive loaded by the pandas engine on the driver (see
+    :func:`toolkit.spark.read.driver_reader`), its canonical rows handed to Spark in the file's order."""
+    size = Path(path).stat().st_size
+    if size > MAX_DRIVER_BYTES:
+        raise DataError(f"the file holds {size / 2**20:,.1f} MB; the Spark engine reads JSON exports and zip archives "
+                        f"whole on the driver, up to {MAX_DRIVER_BYTES / 2**20:,.1f} MB", file=str(path),
+                        fix="land the export as Parquet (or as CSV), or load it with the pandas engine")
+    if table == "tickets":
+        frame, report = load_tickets_on_driver(path, source=source, mapping=mapping, tz=tz, extra=extra,
+                                               dayfirst=dayfirst)
+    else:
+        frame, report = load_messages_on_driver(path, source=source, mapping=mapping, tz=tz, dayfirst=dayfirst)
+    rows = to_spark(frame.assign(_row=np.arange(len(frame), dtype=np.int64)), spark=spark)
+    rows = where(rows) if where is not None else rows
+    return rows.orderBy("_row").select(*get_table(table).names), report
 
 
 def _header_below_groups(spark, raw, path, table: str, source, mapping):

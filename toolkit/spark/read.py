@@ -4,7 +4,8 @@ The pandas reader (:mod:`toolkit.io.read`) repairs what it can in one process. H
 the reading, in parallel; the header, the encoding and the delimiter are read on the driver from the file's
 first megabyte with the pandas reader's rules and messages, so both engines see the same columns, and rows
 with the wrong number of fields, broken quotes, blank and repeated header rows and summary rows at the end are
-set aside with the pandas reasons. What Spark cannot read that way stops with a fix (see docs/spark.md).
+set aside with the pandas reasons. Excel workbooks, JSON exports and zip archives are read on the driver by the
+pandas engine (:func:`driver_reader`); what cannot be read either way stops with a fix (see docs/spark.md).
 Every row gets its number in the file (the header is
 row 1, as in the pandas load report) without a per-row Python step: Spark numbers rows within each
 partition and one small aggregate (rows per partition) turns those into file positions.
@@ -18,12 +19,14 @@ import gzip
 import io
 import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from toolkit.errors import DataError
+from toolkit.files import read_regular_bytes
 from toolkit.io.read import (
     BACKSLASH_NOTE,
     CR_ONLY_NOTE,
@@ -41,13 +44,16 @@ from toolkit.io.read import (
     quotes_well_formed,
     ragged_reason,
     repeated_names_note,
+    suffix_of,
     summary_rows,
+    text_kind,
     unique_names,
     utf16_codec,
     visible_names,
+    zip_members,
 )
 from toolkit.spark.repair import (
-    MAX_EXACT_BYTES,
+    MAX_DRIVER_BYTES,
     copy_folder,
     repaired_copy,
     scan,
@@ -86,15 +92,61 @@ class SparkRaw:
     notes: list[str] = field(default_factory=list)
 
 
-DRIVER_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-"""Excel workbooks, which the pandas reader reads on the driver and hands to Spark (:func:`from_pandas_raw`): a
-sheet holds at most 1,048,576 rows, and a workbook is one zip file that a single reader unpacks anyway. (JSON
-exports are not: their nested and typed values would need the pandas mapping's own reading of them.)"""
+WORKBOOK_SUFFIXES = ("xlsx", "xlsm", "xls")
+GZIP_MAGIC = b"\x1f\x8b"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old binary .xls, or a password-protected workbook
 
 
-def read_on_driver(path) -> bool:
-    """Whether ``path`` is an Excel workbook by its name (an old ``.xls`` gets the pandas reader's message)."""
-    return str(path).lower().endswith(DRIVER_SUFFIXES) and Path(path).is_file()
+def driver_reader(path) -> str | None:
+    """Which files the driver reads with the pandas engine, judged as the pandas reader judges them (by content,
+    whatever the name says), and how; None where Spark reads the file.
+
+    ``workbook``: an Excel workbook (or a binary Office file, which gets the pandas reader's message). The pandas
+    reader reads it, and Spark maps and checks its rows: a sheet holds at most 1,048,576 rows.
+    ``whole``: a JSON export (one JSON document, or JSON lines), a zip archive holding an export, or a web page or
+    XML file under another name. The pandas loader loads it whole on the driver (a JSON document is parsed in one
+    piece anyway, and its nested and typed values are read by the pandas mapping's own rules), or raises its
+    error; files over :data:`MAX_DRIVER_BYTES` stop with a fix.
+    """
+    location, file = Path(path), str(path)
+    if "://" in file or not location.is_file():
+        return None  # a folder, a table name or a URI: Spark reads it (or says why not)
+    suffix = suffix_of(location.name)
+    if suffix in WORKBOOK_SUFFIXES:
+        return "workbook"
+    compressed = _gzipped(location)
+    head = _head(location, compressed, file)
+    if head[:4] == b"PK\x03\x04":  # a workbook, or a zip archive holding an export
+        return "workbook" if not compressed and zip_members(location) is None else "whole"
+    if head[:8] == OLE_MAGIC:
+        return "workbook"
+    if head[:4] == b"PAR1":
+        return None
+    try:
+        _, decoded, _ = decode_text(head, file=file, encoding=None)
+    except DataError:
+        return None  # binary or unreadable: the Spark reader raises the pandas reader's error
+    return None if text_kind(decoded, suffix) == "csv" else "whole"
+
+
+def _named_as_read(spark, location: Path, compressed: bool, file: str) -> Path:
+    """``location`` under a name Spark reads it by (it decompresses a file named ``.gz``, where the pandas reader
+    looks at the first bytes): the file itself, or a link to it in the copy folder."""
+    if location.name.lower().endswith(".gz") == compressed:
+        return location
+    name = location.name + ".gz" if compressed else location.name[:-3]
+    link = copy_folder(spark, location, file) / name
+    try:
+        link.symlink_to(location.resolve())
+    except OSError:  # a file system without links
+        shutil.copyfile(location, link)
+    return link
+
+
+def _gzipped(location: Path) -> bool:
+    """Whether the file is gzip-compressed, by its first bytes (the pandas reader's test, whatever its name says)."""
+    with open(location, "rb") as fh:
+        return fh.read(2) == GZIP_MAGIC
 
 
 def from_pandas_raw(spark, raw: RawTable) -> SparkRaw:
@@ -111,7 +163,7 @@ def from_pandas_raw(spark, raw: RawTable) -> SparkRaw:
 
 
 def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -> SparkRaw:
-    """Read ``path``: a ``.csv``/``.tsv``/``.txt`` file (or gzipped), a Parquet file or folder, a Delta table's
+    """Read ``path``: a CSV/TSV file (gzipped or not, by its content), a Parquet file or folder, a Delta table's
     folder (where the session has Delta Lake), or a Spark table. ``below_groups``: the CSV's header is the line
     below the one it would be, under a row of group names."""
     from pyspark.sql import functions as F
@@ -124,22 +176,18 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
             return _numbered(spark.table(file), file=file, fmt="table", first_row=1)
         raise DataError("no such file, folder or Spark table", file=file,
                         fix="check the path, or give a table name the session's catalog knows (db.table)")
-    suffix = "".join(location.suffixes).lower()
-    compressed = suffix.endswith(".gz")  # Spark decompresses gzip by the extension (one task per file)
-    suffix = suffix.removesuffix(".gz")
-    uri_folder = "://" in file and not any(suffix.endswith(s) for s in (".csv", ".tsv", ".txt"))
-    if location.is_dir() or suffix.endswith(".parquet") or uri_folder:  # s3://.../tickets/: a lake folder
+    uri_folder = "://" in file and suffix_of(location.name) not in ("csv", "tsv", "txt")
+    if location.is_dir() or uri_folder:  # a Parquet or Delta folder, or s3://.../tickets/
         if _is_delta(spark, file):
             return _numbered(_read_delta(spark, file), file=file, fmt="delta", first_row=1)
         return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1, by_file=True)
-    if not any(suffix.endswith(s) for s in (".csv", ".tsv", ".txt")):
-        raise DataError("the Spark engine reads CSV/TSV exports, Excel workbooks, Parquet and Spark tables, not "
-                        f"{suffix or 'this file'}",
-                        file=file, fix="load it with the pandas engine (leave out --engine spark), or save it as "
-                                       "CSV or Parquet first")
     if "://" in file:
         raise DataError("the Spark engine reads CSV exports from local or mounted paths", file=file,
                         fix="copy the export to a mounted path (e.g. /dbfs/...), or land it as Parquet")
+    if not location.is_file():
+        read_regular_bytes(location)  # a FIFO or a device: the pandas reader's error, never a read that blocks
+    # a local file is read by its content, whatever its name says, as the pandas reader reads it
+    compressed = _gzipped(location)
     head = _head(location, compressed, file)
     if head[:4] == b"PAR1" and not compressed:  # a Parquet file under another name, read by its content as pandas does
         return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1, by_file=True)
@@ -206,12 +254,12 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
         raw.encoding, raw.delimiter, raw.notes = encoding, delimiter, notes
         return raw
 
-    raw = records(location, charset)
+    raw = records(_named_as_read(spark, location, compressed, file), charset)
     broken: dict[int, tuple[str, str]] = {}
     swallowed = _swallowed_row(raw.frame, names, delimiter)
     ends_in_quotes = seen is not None and seen.in_quotes and escape == '"'  # a quote the file never closes
     if swallowed is not None or ends_in_quotes:  # read record by record as the pandas reader does, on the driver
-        if escape != '"' or location.stat().st_size > MAX_EXACT_BYTES:
+        if escape != '"' or location.stat().st_size > MAX_DRIVER_BYTES:
             raise DataError('a quote (") is never closed where its field ends, so the records below it would be '
                             "read as one field", file=file, rows=[swallowed] if swallowed is not None else None,
                             fix="load it with the pandas engine (it sets that record aside and reads on), or fix "

@@ -39,8 +39,9 @@ from toolkit.io.read import (
 
 BLOCK_BYTES = 16 << 20
 LINE_END = re.compile(rb"\r\n?")
-MAX_EXACT_BYTES = 1 << 30
-"""Largest CSV with broken quoting read record by record on the driver (:func:`without_broken_records`); a larger
+MAX_DRIVER_BYTES = 1 << 30
+"""Largest file the driver reads whole with the pandas rules (a CSV with broken quoting, read record by record by
+:func:`without_broken_records`; a JSON export or a zip archive, :func:`toolkit.spark.read.driver_reader`); a larger
 one stops with a fix."""
 PROBE_BYTES = 2048
 """Bytes either side of the first invalid UTF-8 that the encoding is judged on, as the pandas reader does."""
@@ -266,7 +267,7 @@ def without_broken_records(location: Path, compressed: bool, encoding: str, *, f
     which each record the pandas reader sets aside is an empty record on its first line, so every other record is
     read as the pandas reader reads it and keeps its row number; and those rows' value and reason.
 
-    Reads the file on the driver, as the pandas reader's exact path does (at most :data:`MAX_EXACT_BYTES`)."""
+    Reads the file on the driver, as the pandas reader's exact path does (at most :data:`MAX_DRIVER_BYTES`)."""
     with (gzip.open if compressed else open)(location, "rb") as fh:
         text = fh.read().decode(encoding)
     if "\r" in text and "\n" not in text:  # lines ending in a carriage return alone, as the pandas reader reads them
