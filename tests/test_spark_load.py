@@ -388,7 +388,8 @@ JSON_TICKETS = [{"ticket_id": 1, "created_at": "2026-03-02T09:00:00Z", "status":
                  "subject": "Printer jams", "tags": ["printer", "hw"], "custom": {"plan": "pro", "seats": 12}},
                 {"ticket_id": 2, "created_at": 1772442000, "status": "solved", "channel": "web", "subject": "Login",
                  "tags": [], "custom": {"plan": None}}]
-CSV_TICKETS = b"ticket_id,created_at,status,channel,subject\n1,2026-03-02,open,email,Printer jams\n2,2026-03-03,open,web,x\n"
+CSV_TICKETS = (b"ticket_id,created_at,status,channel,subject\n1,2026-03-02,open,email,Printer jams\n"
+               b"2,2026-03-03,open,web,x\n")
 
 
 def misnamed_exports() -> dict[str, bytes]:
