@@ -161,10 +161,39 @@ def test_a_generic_export_written_by_hand_loads_the_same_on_spark(spark, tmp_pat
     assert got["status"].tolist() == ["open", "solved", "open", "open"]
     assert got["created_at"].dt.strftime("%m-%d %H:%M").tolist() == ["03-01 08:00", "03-02 09:00", "01-01 09:00",
                                                                      "03-02 00:00"]
-    # pandas counts the dates outside its first non-ISO value's format; Spark counts the spelled-out ones
+    # the dates outside the format of the first non-ISO date, in each group: '02-Mar-2026' ends like an offset
+    assert_same_report(expected_report, report)
     assert [n for n in report.notes if "one by one" in n] == [
-        "`created_at`: 3 dates were written in another format than the rest and were read one by one (e.g. "
-        "'2 Mar 2026 9:00 AM'; month first, as decided for the column)"]
+        "`created_at`: 1 dates were written in another format than the rest and were read one by one (e.g. "
+        "'02-Mar-2026'; month first, as decided for the column)",
+        "`created_at`: 1 dates were written in another format than the rest and were read one by one (e.g. "
+        "'March 2, 2026 at 9:00 AM'; month first, as decided for the column)"]
+
+
+MIXED_DATES = {
+    "with_and_without_a_time": ["03/02/2026 10:00", "03/04/2026", "03/05/2026 11:00"],
+    "spelled_out_first": ['"Mar 2, 2026"', "03/04/2026", "03/05/2026"],
+    "offsets_after_a_space": ["2 Mar 2026 10:00 +0100", "03/04/2026 10:00 +01:00", "2026-03-05 10:00 +01:00"],
+    "zone_names_and_offsets": ["2026-03-02 10:00 CET", "03/04/2026 10:00 +0100", "03/05/2026 10:00 CET"],
+    "dutch_months_and_numbers": ["5 januari 2026", "03/04/2026", "6 februari 2026 10:00"],
+    "jira_outside_its_mapping": ["12/Mar/26 9:41 AM", "2026-03-04T10:00:00Z", "03/14/2026"],
+    "twelve_and_twenty_four_hours": ["3/2/2026 9:00 PM", "3/3/2026 21:00", "3/4/2026 9:00:00 PM"],
+}
+
+
+@pytest.mark.parametrize("name", list(MIXED_DATES))
+def test_a_column_of_mixed_date_spellings_loads_with_the_pandas_notes_on_spark(spark, tmp_path, name):
+    path = tmp_path / f"{name}.csv"
+    path.write_text("ticket_id,created_at,status,channel,subject\n" + "".join(
+        f"{i},{d},open,email,x\n" for i, d in enumerate(MIXED_DATES[name], 1)))
+    expected, expected_report = pandas_load(path, tmp_path)
+    got, report = spark_load(spark, path, tmp_path)
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert len(got) == 3
+    if name == "with_and_without_a_time":
+        assert report.notes[-1] == ("`created_at`: 1 dates were written in another format than the rest and were "
+                                    "read one by one (e.g. '03/04/2026'; month first, as decided for the column)")
 
 
 @pytest.mark.parametrize("name", ["damaged.csv.gz", "empty.csv", "whitespace_only.csv", "binary_garbage.csv",

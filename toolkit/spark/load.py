@@ -317,6 +317,9 @@ def _notes(mapped: SparkMapped, counts: dict) -> list[str]:
     """The mapping's report sentences from the final aggregate's counts (and the few top-value lists they name)."""
     from pyspark.sql import functions as F
 
+    follow = [agg for note in mapped.notes if note.follow for agg in note.follow(counts)]
+    if follow:  # the aggregates the first counts decide, in one more pass over the rows
+        counts = {**counts, **mapped.source.agg(*follow).first().asDict()}
     out = []
     for note in mapped.notes:
         top = {}

@@ -44,6 +44,7 @@ class Note:
     aggs: list
     write: object  # (row of counts, top values) -> list of sentences
     top: list = field(default_factory=list)  # (name, condition, column): the most common values where it holds
+    follow: object = None  # counts -> more aggregates, which the first counts decide (one more pass for all notes)
 
 
 @dataclass
@@ -496,9 +497,9 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
         numbers_first = len(notes)  # the notes on numbers read as dates come first, as in the pandas report
         foreign = stage(f.coalesce(parse.foreign_months(text), f.lit(False)), "foreign")
         # ordinals ('1st January 2026') as dateutil reads them: the day's number
-        words = stage(f.regexp_replace(f.when(foreign | f.coalesce(parse.dotted_month(text), f.lit(False)),
-                                              parse.english_months(text)).otherwise(text),
-                                       r"(?i)\b([0-9]{1,2})(?:st|nd|rd|th)\b", "$1"), "words")
+        translated = stage(f.when(foreign | f.coalesce(parse.dotted_month(text), f.lit(False)),
+                                  parse.english_months(text)).otherwise(text), "translated")  # the pandas text
+        words = stage(f.regexp_replace(translated, r"(?i)\b([0-9]{1,2})(?:st|nd|rd|th)\b", "$1"), "words")
         notes.append(Note([f.count_if(has & foreign).alias(f"{target}__foreign"),
                            f.min_by(f.struct(text.alias("text"), words.alias("words")),
                                     f.when(has & foreign, f.col("_row"))).alias(f"{target}__foreign_eg")],
@@ -541,9 +542,9 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
             normal = f.regexp_replace(normal, basic + r"([0-9]{2}(?:\.[0-9]+)?)", "$1-$2-$3T$4:$5:$6")
             normal = f.regexp_replace(normal, basic, "$1-$2-$3T$4:$5")
             normal = f.regexp_replace(normal, r"([+-][0-9][0-9])([0-9][0-9])$", "$1:$2")
-            # Spark reads an offset only after seconds: '10:00+01:00' is '10:00:00+01:00'
-            normal = stage(f.regexp_replace(normal, r"([T ][0-9]{1,2}:[0-9]{2})([+-][0-9][0-9]:[0-9][0-9]|[Zz])$",
-                                            "$1:00$2"), "normal")
+            # Spark reads an offset only after seconds: '10:00+01:00' is '10:00:00+01:00', '10:00 Z' '10:00:00 Z'
+            normal = stage(f.regexp_replace(normal, r"([T ][0-9]{1,2}:[0-9]{2})( ?)([+-][0-9][0-9]:[0-9][0-9]|[Zz])$",
+                                            "$1:00$2$3"), "normal")
             zoned_words = f.when(named, f.concat(f.regexp_replace(words, pandas_parse.ZONE_AT_END, " "), zone_offset)
                                  ).otherwise(words)
             iso = stage(parse.iso_text(normal, order), "iso")
@@ -555,14 +556,30 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
             spelled = stage(f.when(aware.isNull() & naive_value.isNull() & words.rlike("[A-Za-z]{3}"),
                                    parse.spelled_date(words)), "spelled")
             naive_value = stage(f.coalesce(naive_value, spelled), "naive")
-            notes.append(Note([f.count_if(has & spelled.isNotNull()).alias(f"{target}__spelled"),
-                               f.count_if(has & partial.isNull()).alias(f"{target}__dates"),
-                               f.min_by(text, f.when(has & spelled.isNotNull(), f.col("_row"))).alias(
-                                   f"{target}__spelled_eg")],
+            # the values the pandas parser reads in one pass with the format of the first of them (ISO dates,
+            # plain numbers, partial dates, days against the column's order and words such as 'today' aside)
+            plain_number = f.coalesce(number.isNotNull() & ~text.rlike(r"^[0-9]{8}$"), f.lit(False))
+            formatted = stage(has & partial.isNull() & ~wrong & ~plain_number
+                              & ~f.lower(text).rlike(r"^(?:today|now|tomorrow)(?:[ ,].*)?$")
+                              & ~text.rlike(pandas_parse._ISO) & ~text.rlike(parse._YMD), "formatted")
+            as_pandas = {"aware": f.when(named, f.concat(f.regexp_replace(translated, pandas_parse._NAMED, ""),
+                                                         zone_offset)).otherwise(translated),
+                         "naive": translated}
+            read = aware.isNotNull() | naive_value.isNotNull()  # '02-Mar-2026' ends like an offset, reads naive
+            group = {"aware": formatted & offset, "naive": formatted & ~offset}
+            # a date's shape (digits as 9, letters as a): where every date of a group has the first one's, all
+            # are in its format (or not dates), and the pass that matches them against it is not needed
+            shape = f.regexp_replace(f.regexp_replace(translated, "[0-9]", "9"), "(?U)[^\\W\\d_]", "a")
+            notes.append(Note([agg for g in group for agg in (
+                               f.min_by(as_pandas[g], f.when(group[g], f.col("_row"))).alias(f"{target}__first_{g}"),
+                               f.min(f.when(group[g], shape)).alias(f"{target}__shape_{g}"),
+                               f.max(f.when(group[g], shape)).alias(f"{target}__shapes_{g}"))],
                               lambda r, t, target=target, label=label, order=order: [
-                                  f"`{label}`: " + pandas_parse.one_by_one_note(
-                                      r[f"{target}__spelled"], r[f"{target}__spelled_eg"], order)]
-                              if 0 < r[f"{target}__spelled"] < r[f"{target}__dates"] else []))
+                                  f"`{label}`: " + pandas_parse.one_by_one_note(r[f"{target}__one_{g}"],
+                                                                               r[f"{target}__one_{g}_eg"], order)
+                                  for g in ("aware", "naive") if r.get(f"{target}__one_{g}")],
+                              follow=lambda r, target=target, order=order, texts=as_pandas, read=read,
+                              group=group: _read_one_by_one(r, target, order, texts, read, group)))
         serial = f.lit(False)
         if epoch:
             limit = 1e14 if epoch == "ms" else 1e11
@@ -622,6 +639,43 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
     reason = stage(reason, "reason")
     rules.append(Rule(reason.isNotNull(), label, _shown(column), reason))
     return f.when(reason.isNull(), value)
+
+
+def _read_one_by_one(counts: dict, target: str, dayfirst: bool, texts: dict, read, group: dict) -> list:
+    """Aggregates counting the dates of each group (with an offset, without) the pandas parser reads one by one,
+    and the first of them.
+
+    The pandas parser reads a group's non-ISO dates in one pass with the format it guesses from the first of them
+    (:func:`toolkit.io.parse._to_datetime`); those that do not match that format and are read on retry are the
+    note's. The format is guessed here on the driver from the same first value, and each date is matched against
+    it on the executors by pandas itself, so both engines count the same dates.
+    """
+    from pandas.tseries.api import guess_datetime_format
+
+    f = _f()
+    aggs = []
+    for g in ("aware", "naive"):
+        first = counts.get(f"{target}__first_{g}")
+        if first is None or counts[f"{target}__shape_{g}"] == counts[f"{target}__shapes_{g}"]:
+            continue  # no such dates, or all written alike
+        fmt = guess_datetime_format(first, dayfirst=dayfirst)
+        if fmt is None:  # no format to read in one pass: pandas reads each value on its own, without a note
+            continue
+        other = group[g] & read & ~_in_format(fmt, utc=g == "aware")(texts[g])
+        aggs += [f.count_if(other).alias(f"{target}__one_{g}"),
+                 f.min_by(texts[g], f.when(other, f.col("_row"))).alias(f"{target}__one_{g}_eg")]
+    return aggs
+
+
+def _in_format(fmt: str, *, utc: bool):
+    """A pandas UDF: whether each text reads as a date in the strptime format ``fmt``, as pandas reads it."""
+    from pyspark.sql.functions import pandas_udf
+
+    @pandas_udf("boolean")
+    def in_format(values: pd.Series) -> pd.Series:
+        return pd.to_datetime(values, format=fmt, errors="coerce", utc=utc).notna()
+
+    return in_format
 
 
 def parse_dst_notes(ambiguous: int, skipped: int, tz: str) -> list[str]:

@@ -246,11 +246,13 @@ SPELLED_DATES = (
     "d MMMM yyyy H:mm:ss", "d MMMM yyyy H:mm", "d MMMM yyyy", "d-MMM-yyyy H:mm:ss", "d-MMM-yyyy", "d-MMM-yy",
     "MMM d, yyyy h:mm a", "MMM d, yyyy H:mm:ss", "MMM d, yyyy H:mm", "MMM d, yyyy", "MMMM d, yyyy 'at' h:mm a",
     "MMMM d, yyyy h:mm a", "MMMM d, yyyy H:mm", "MMMM d, yyyy", "d MMMM yyyy 'at' H:mm", "d MMM yyyy 'at' H:mm",
-    "d MMMM yyyy 'at' h:mm a",
+    "d MMMM yyyy 'at' h:mm a", "d/MMM/yy h:mm a", "d/MMM/yy H:mm", "d/MMM/yy", "d/MMM/yyyy h:mm a",
+    "d/MMM/yyyy H:mm", "d/MMM/yyyy",
 )
-"""Dates with the month spelled out ('2 Mar 2026 9:00 AM', 'March 2, 2026 at 9:00 AM'), which the pandas reader
-reads one by one: the spellings helpdesk exports and spreadsheets write (English names; a leading day name such as
-'Mon, ' is dropped first, since Spark parses no day names)."""
+"""Dates with the month spelled out ('2 Mar 2026 9:00 AM', 'March 2, 2026 at 9:00 AM', Jira's '12/Mar/26 9:41 AM'
+outside the Jira mapping), which the pandas reader reads one by one: the spellings helpdesk exports and
+spreadsheets write (English names; a leading day name such as 'Mon, ' is dropped first, since Spark parses no day
+names)."""
 
 
 SPELLED_WITH_OFFSET = ("d MMM yyyy H:mm:ss Z", "d MMM yyyy H:mm Z", "d MMM yyyy H:mm:ss XXX", "d MMM yyyy H:mm XXX",
