@@ -386,12 +386,28 @@ def test_what_the_spark_reader_cannot_repair_stops_with_a_fix(spark, tmp_path, m
         "as one field (row 2). Fix: load it with the pandas engine (it sets that record aside and reads on), or fix "
         "the quote in that row")
 
+
+def test_a_csv_too_wide_to_plan_on_spark_is_loaded_by_the_pandas_engine_on_the_driver(spark, tmp_path, monkeypatch):
+    import toolkit.spark.load
+    from toolkit.spark.load import load_tickets as load_on_spark
+
     wide = tmp_path / "wide.csv"
-    wide.write_text(",".join(f"c{i}" for i in range(1001)) + "\n" + ",".join("x" * 1001) + "\n")
+    custom = [f"custom_{i}" for i in range(1_000)]
+    wide.write_text(",".join(["ticket_id", "created_at", "status", "channel", *custom]) + "\n"
+                    + "".join(f"{t},2026-03-0{t},open,email," + ",".join("x" * 1_000) + "\n" for t in (1, 2)))
+    expected, expected_report = pandas_load(wide, tmp_path, extra=["custom_99*"])
+    got, report = spark_load(spark, wide, tmp_path, extra=["custom_99*"])
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["extra"].map(len).tolist() == [11, 11]  # custom_99, custom_990 ... custom_999
+    monkeypatch.setattr(toolkit.spark.load, "MAX_DRIVER_BYTES", 1 << 20)
+    with wide.open("a") as more:  # 600 more rows of 2 KB
+        more.write("".join(f"{t},2026-03-02,open,email," + ",".join("x" * 1_000) + "\n" for t in range(3, 603)))
     with pytest.raises(DataError) as error:
         load_on_spark(wide, spark=spark)
-    assert str(error.value) == (f"file {wide}: the export has 1,001 columns; the Spark reader reads at most 1,000. "
-                                "Fix: export only the columns the analysis needs, or load it with the pandas engine")
+    assert str(error.value) == (f"file {wide}: the file holds 1.2 MB; the Spark engine reads CSV exports of more "
+                                "than 1,000 columns whole on the driver, up to 1.0 MB. Fix: land the export as "
+                                "Parquet, or load it with the pandas engine")
 
 
 def test_a_stray_quote_costs_one_record_as_with_pandas(spark, tmp_path):
@@ -516,8 +532,8 @@ def test_a_json_export_too_large_for_the_driver_stops_with_a_fix(spark, tmp_path
     with pytest.raises(DataError) as error:
         load_on_spark(path, spark=spark)
     assert str(error.value) == (f"file {path}: the file holds 1.1 MB; the Spark engine reads JSON exports and zip "
-                                "archives whole on the driver, up to 1.0 MB. Fix: land the export as Parquet (or as "
-                                "CSV), or load it with the pandas engine")
+                                "archives whole on the driver, up to 1.0 MB. Fix: land the export as Parquet, or load "
+                                "it with the pandas engine")
 
 
 def test_generic_messages_load_the_same_on_spark(spark, tmp_path):

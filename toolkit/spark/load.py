@@ -24,7 +24,7 @@ from toolkit.io.read import REPEATED_NAMES, unique_names
 from toolkit.io.report import REJECTED_COLUMNS, LoadReport
 from toolkit.schema import get_table
 from toolkit.spark.mapping import Rule, SparkMapped, apply_spec, check_supported, first_reason, normal_words
-from toolkit.spark.read import driver_reader, from_pandas_raw, read_export
+from toolkit.spark.read import MAX_COLUMNS, TooWide, driver_reader, from_pandas_raw, read_export
 from toolkit.spark.repair import MAX_DRIVER_BYTES
 from toolkit.spark.session import get_session
 from toolkit.validation import check_tz
@@ -87,13 +87,17 @@ def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst
     file = str(path)
     extra = [extra] if isinstance(extra, str) else list(extra)
     reader = driver_reader(path)
+    on_driver = {"source": source, "mapping": mapping, "tz": tz, "extra": extra, "dayfirst": dayfirst, "where": where}
     if reader == "whole":
-        return _loaded_on_driver(spark, path, table, source=source, mapping=mapping, tz=tz, extra=extra,
-                                 dayfirst=dayfirst, where=where)
+        return _loaded_on_driver(spark, path, table, "JSON exports and zip archives", **on_driver)
     if reader == "workbook":
         raw = from_pandas_raw(spark, read_table_raw(path, table, source, mapping, file, {}))
     else:
-        raw = _header_below_groups(spark, read_export(spark, path), path, table, source, mapping)
+        try:
+            raw = _header_below_groups(spark, read_export(spark, path), path, table, source, mapping)
+        except TooWide:
+            return _loaded_on_driver(spark, path, table, f"CSV exports of more than {MAX_COLUMNS:,} columns",
+                                     **on_driver)
     header = [c for c in raw.frame.columns if c != "_row"]
     spec, detected = choose_spec(header, table, source, mapping, file, {})
     check_supported(spec)
@@ -138,14 +142,15 @@ def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst
     return kept, report
 
 
-def _loaded_on_driver(spark, path, table: str, *, source, mapping, tz, extra, dayfirst, where):
-    """A JSON export or a zip archive loaded by the pandas engine on the driver (see
-    :func:`toolkit.spark.read.driver_reader`), its canonical rows handed to Spark in the file's order."""
+def _loaded_on_driver(spark, path, table: str, what: str, *, source, mapping, tz, extra, dayfirst, where):
+    """A file Spark does not read (``what``: JSON exports and zip archives, see
+    :func:`toolkit.spark.read.driver_reader`; CSVs too wide to plan) loaded by the pandas engine on the driver, its
+    canonical rows handed to Spark in the file's order."""
     size = Path(path).stat().st_size
     if size > MAX_DRIVER_BYTES:
-        raise DataError(f"the file holds {size / 2**20:,.1f} MB; the Spark engine reads JSON exports and zip archives "
-                        f"whole on the driver, up to {MAX_DRIVER_BYTES / 2**20:,.1f} MB", file=str(path),
-                        fix="land the export as Parquet (or as CSV), or load it with the pandas engine")
+        raise DataError(f"the file holds {size / 2**20:,.1f} MB; the Spark engine reads {what} whole on the driver, "
+                        f"up to {MAX_DRIVER_BYTES / 2**20:,.1f} MB", file=str(path),
+                        fix="land the export as Parquet, or load it with the pandas engine")
     if table == "tickets":
         frame, report = load_tickets_on_driver(path, source=source, mapping=mapping, tz=tz, extra=extra,
                                                dayfirst=dayfirst)

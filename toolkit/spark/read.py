@@ -65,7 +65,11 @@ CORRUPT = "_malformed_record"
 RAGGED = "row has other fields than the header"
 MAX_COLUMNS = 1_000
 """Most columns a CSV may have on Spark: the per-row checks over thousands of columns exhaust the JVM's memory
-while they are planned (a 5,005-column export did), where pandas reads them."""
+while they are planned (a 5,005-column export did); a wider one is loaded by the pandas engine on the driver."""
+
+
+class TooWide(DataError):
+    """A CSV with more columns than :data:`MAX_COLUMNS`, which the loader hands to the pandas engine."""
 SUMMARY_TAIL = 10
 """Rows at the end of a file looked at for summary rows (the pandas reader looks at five records, blank rows aside)."""
 _JAVA_CHARSETS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16LE",
@@ -228,8 +232,8 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
     if not any(header):
         raise DataError("the file has no header row", file=file, fix="export with column names in the first row")
     if len(header) > MAX_COLUMNS:
-        raise DataError(f"the export has {len(header):,} columns; the Spark reader reads at most {MAX_COLUMNS:,}",
-                        file=file, fix="export only the columns the analysis needs, or load it with the pandas engine")
+        raise TooWide(f"the export has {len(header):,} columns; the Spark reader reads at most {MAX_COLUMNS:,}",
+                      file=file, fix="export only the columns the analysis needs, or load it with the pandas engine")
     names = unique_names(header)
     notes += repeated_names_note(header)
     # A record with more or fewer fields than the header is malformed to Spark: with a corrupt-record column it
