@@ -100,14 +100,33 @@ def test_cli_load_with_spark_engine_writes_the_same_rows_and_report(spark, zende
     assert_same_report(read_report(folder / "pandas.parquet"), read_report(out))
 
 
-def test_mapping_with_a_code_step_says_to_use_pandas(spark):
-    from toolkit.spark.load import load_messages
+def test_an_export_whose_mapping_runs_code_is_loaded_by_the_pandas_engine_a_lake_table_stops(spark, tmp_path):
+    import json
 
+    from toolkit.io import load_messages
+    from toolkit.spark.load import load_messages as load_on_spark
+    from toolkit.spark.load import write_table as write_from_spark
+
+    # Zendesk API comments saved as CSV: the authors' roles come from a code step (the first comment's author is
+    # the customer)
+    comments = [json.loads(line)["_airbyte_data"] for line in (FIXTURES / "zendesk_ticket_comments.jsonl").open()]
+    path = tmp_path / "comments.csv"
+    pd.json_normalize(comments).to_csv(path, index=False)
+    expected, expected_report = load_messages(path, source="zendesk_api")
+    frame, report = load_on_spark(path, spark=spark, source="zendesk_api")
+    got = read_table(write_from_spark(frame, tmp_path / "messages.parquet", report=report))
+    assert_same_report(expected_report, report)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["author_role"].tolist() == ["customer", "agent", "agent", "customer"]
+
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    pd.read_csv(path, dtype=str).to_parquet(lake / "part-0.parquet")
     with pytest.raises(ConfigError) as error:
-        load_messages(FIXTURES / "intercom_conversations.csv", spark=spark, source="intercom")
+        load_on_spark(lake, spark=spark, source="zendesk_api")
     assert str(error.value) == (
-        "file intercom.messages.yaml, `hooks.raw`: the intercom mapping runs the step "
-        "'toolkit.io.intercom:explode_conversations', which the Spark engine does not have. "
+        "file zendesk_api.messages.yaml, `hooks.mapped`: the zendesk_api mapping runs the step "
+        "'toolkit.io.zendesk:comment_roles', which the Spark engine does not have. "
         "Fix: load this export with the pandas engine (leave out --engine spark)")
 
 

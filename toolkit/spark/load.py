@@ -100,7 +100,10 @@ def _load_table(spark, path, table: str, *, source, mapping, tz, extra, dayfirst
                                      **on_driver)
     header = [c for c in raw.frame.columns if c != "_row"]
     spec, detected = choose_spec(header, table, source, mapping, file, {})
-    check_supported(spec)
+    if Path(file).is_file() and any(spec.hooks.get(stage) for stage in ("raw", "mapped")):
+        # a mapping that runs code (Intercom's conversation parts) runs in the pandas engine only
+        return _loaded_on_driver(spark, path, table, f"exports whose mapping runs code ({spec.source})", **on_driver)
+    check_supported(spec)  # a lake table under such a mapping: the error says so
     error = missing_column_error(spec, header, file=file)
     if error is not None:
         raise error
