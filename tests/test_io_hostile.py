@@ -948,6 +948,17 @@ def test_month_names_of_other_languages_are_read(written, read):
     assert values.iloc[0] == pd.Timestamp(read, tz="UTC")
 
 
+@pytest.mark.parametrize("written", ["2026-03-02  10:00", "2026-03-02\t10:00", "2026-03-02\n10:00",
+                                     "2026-03-02\r\n10:00", "2026-03-02\u00a010:00", "03/02/2026\u202f 10:00"])
+def test_any_whitespace_between_date_and_time_is_a_space(written):
+    # a double space was rejected while a tab was read; a line break comes from a cell edited in a spreadsheet
+    from toolkit.io.parse import parse_datetimes
+
+    values, reasons, notes = parse_datetimes(pd.Series([written, "2026-03-04 11:00"]))
+    assert reasons.isna().all()
+    assert values.tolist() == [pd.Timestamp("2026-03-02 10:00", tz="UTC"), pd.Timestamp("2026-03-04 11:00", tz="UTC")]
+
+
 @pytest.mark.parametrize(("written", "reason"), [
     ("Jan 5", "value is a date without a year"), ("5 March", "value is a date without a year"),
     ("Tue, 5 Mar 10:00", "value is a date without a year"), ("05/03", "value is a date without a year"),

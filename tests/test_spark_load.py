@@ -197,6 +197,7 @@ MIXED_DATES = {
     "dutch_months_and_numbers": ["5 januari 2026", "03/04/2026", "6 februari 2026 10:00"],
     "jira_outside_its_mapping": ["12/Mar/26 9:41 AM", "2026-03-04T10:00:00Z", "03/14/2026"],
     "twelve_and_twenty_four_hours": ["3/2/2026 9:00 PM", "3/3/2026 21:00", "3/4/2026 9:00:00 PM"],
+    "other_whitespace_before_the_time": ['"03/02/2026\n10:00"', "03/03/2026\u00a010:00", "2026-03-04  10:00"],
 }
 
 

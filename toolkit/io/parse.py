@@ -213,6 +213,8 @@ _TIME = "([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)"
 _AFTER_UTC = "(?i) ?(?:UTC|GMT) ?([+-])"
 _ZONE_LABEL = "(?: [(][^)]*[)])?$"
 DATE_REWRITES = (
+    # a tab, a line break or a non-breaking space between date and time is a space (the same class in Python and Java)
+    (r"[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+", " "),
     (_AFTER_UTC + "([0-9]{2}):?([0-9]{2})" + _ZONE_LABEL, "$1$2:$3"),  # '10:00 GMT+01:00', 'GMT+0100 (CET)'
     (_AFTER_UTC + "([0-9]{2})" + _ZONE_LABEL, "$1$2:00"),  # 'UTC+10'
     (_AFTER_UTC + "([0-9])" + _ZONE_LABEL, "$10$2:00"),  # 'UTC+1'

@@ -167,8 +167,10 @@ def split_list(column, split: str | None):
 # --- dates -------------------------------------------------------------------------------------------------------
 
 def date_stats(text, has, name: str) -> list:
-    """Aggregates that decide a date column's day/month order, as :func:`toolkit.io.parse._day_month_order`."""
+    """Aggregates that decide a date column's day/month order, as :func:`toolkit.io.parse._day_month_order`
+    (on the text as :func:`written_dates` writes it, as pandas decides on it)."""
     f = _f()
+    text = written_dates(text)
     found = has & ~text.rlike(_PLAIN_NUMBER) & text.rlike(_DMY)
     first = f.regexp_extract(text, _DMY, 1).cast("int")
     second = f.regexp_extract(text, _DMY, 2).cast("int")
