@@ -259,7 +259,8 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
                     epoch: str | None = None) -> tuple[pd.Series, pd.Series, list[str]]:
     """Parse timestamps to UTC: ISO 8601, offsets, ``date_format``, dd/mm or mm/dd dates, Excel serials, Unix epochs.
 
-    Naive values are wall-clock time in ``tz``. ``epoch`` ('s' or 'ms') reads numbers as Unix time.
+    Naive values are wall-clock time in ``tz``. ``epoch`` ('s' or 'ms') reads numbers as Unix time. Any
+    whitespace between date and time (a tab, a line break, a non-breaking space) reads as one space.
     Year-first dates (``2026-04-01``, ``2026-04-01T10:00:00Z``, ``2026/04/01``) are always read
     year-month-day. For dates like ``03/04/2026`` the order is decided once for the whole column
     from all its values: day first if some first number is above 12, month first if some second
