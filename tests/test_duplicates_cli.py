@@ -1,5 +1,7 @@
 """`support-toolkit duplicates`: a ticket file in, per-ticket clusters and a cluster summary out."""
 
+from pathlib import Path
+
 import pandas as pd
 from click.testing import CliRunner
 
@@ -57,6 +59,15 @@ def test_all_ticket_texts_empty_is_one_clear_error(tmp_path):
                                      "there is no text to group. Fix: export the tickets with their subject and "
                                      "description, or pass --messages with the conversations")
     assert not (tmp_path / "c.csv").exists()
+
+
+def test_a_tickets_path_that_is_not_there_or_a_folder_gets_the_readers_message(tmp_path):
+    # the argument is not checked by the command line (on Spark it may name a Parquet folder or a table)
+    for given, problem, fix in ((tmp_path / "nope.csv", "file not found",
+                                 f"check the path (relative paths start from the current folder, {Path.cwd()})"),
+                                (tmp_path, "this is a folder, not a file", "pass the file inside it")):
+        result = CliRunner().invoke(cli, ["duplicates", str(given), "--out", str(tmp_path / "c.csv")])
+        assert str(result.exception) == f"file {given}: {problem}. Fix: {fix}"
 
 
 def test_cluster_csvs_neutralise_spreadsheet_formulas(tmp_path):

@@ -100,6 +100,31 @@ def test_cli_load_with_spark_engine_writes_the_same_rows_and_report(spark, zende
     assert_same_report(read_report(folder / "pandas.parquet"), read_report(out))
 
 
+def test_cli_load_with_spark_engine_reads_a_parquet_folder_and_says_what_else_a_folder_holds(spark, zendesk, tmp_path,
+                                                                                          capsys):
+    # the loader's own output (a folder of Parquet parts), as a lake holds tables; a folder of CSV exports is not one
+    from toolkit.cli import main
+
+    (expected, _), _, folder = zendesk
+    out = tmp_path / "again.parquet"
+    main(["load", "tickets", str(folder / "spark.parquet"), "--engine", "spark", "--out", str(out)])
+    assert f"wrote 4 rows to {out}" in capsys.readouterr().out
+    pd.testing.assert_frame_equal(read_table(out), expected)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "january.csv").write_text("ticket_id,created_at,status,channel\n1,2026-01-02,open,email\n")
+    with pytest.raises(SystemExit) as stopped:
+        main(["load", "tickets", str(exports), "--engine", "spark", "--out", str(tmp_path / "x.parquet")])
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.strip() == (
+        f"error: file {exports}: the folder holds a file that is not Parquet (january.csv). Fix: pass a folder of "
+        "Parquet files (a lake table's folder), or load each export file on its own")
+    with pytest.raises(SystemExit):
+        main(["load", "tickets", str(exports), "--out", str(tmp_path / "x.parquet")])
+    assert capsys.readouterr().err.strip() == f"error: file {exports}: this is a folder, not a file. Fix: pass the " \
+                                              "file inside it"
+
+
 def test_an_export_whose_mapping_runs_code_is_loaded_by_the_pandas_engine_a_lake_table_stops(spark, tmp_path):
     import json
 

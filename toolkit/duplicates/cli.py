@@ -23,7 +23,7 @@ def summary_table(clusters: pd.DataFrame) -> pd.DataFrame:
 
 
 @click.command()
-@click.argument("tickets", type=click.Path(exists=True, dir_okay=False))
+@click.argument("tickets", type=click.Path())  # with --engine spark also a Parquet folder or a Spark table name
 @click.option("--source", default=None, help="Helpdesk of the export (zendesk, freshdesk, ...); default: detected.")
 @click.option("--messages", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Messages export, to find bug keys quoted anywhere in the conversations.")

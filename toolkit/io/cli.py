@@ -12,7 +12,7 @@ KINDS = {"tickets": "load_tickets", "messages": "load_messages", "survey": "load
 
 @click.command()
 @click.argument("kind", type=click.Choice(list(KINDS)))
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())  # with --engine spark also a Parquet folder or a Spark table name
 @click.option("--source", help="The exporting tool (zendesk, freshdesk, servicenow, ...); default: detected.")
 @click.option("--mapping", type=click.Path(dir_okay=False), help="YAML mapping {canonical column: your column}.")
 @click.option("--tz", default="UTC", show_default=True, help="Time zone of dates written without an offset.")

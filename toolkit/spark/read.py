@@ -184,6 +184,8 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
     if location.is_dir() or uri_folder:  # a Parquet or Delta folder, or s3://.../tickets/
         if _is_delta(spark, file):
             return _numbered(_read_delta(spark, file), file=file, fmt="delta", first_row=1)
+        if location.is_dir():
+            _check_parquet_folder(location, file)
         return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1, by_file=True)
     if "://" in file:
         raise DataError("the Spark engine reads CSV exports from local or mounted paths", file=file,
@@ -414,6 +416,19 @@ def _is_table(spark, name: str) -> bool:
         return spark.catalog.tableExists(name)
     except AnalysisException:  # ParseException: not a valid table name
         return False
+
+
+def _check_parquet_folder(location: Path, file: str) -> None:
+    """A DataError naming the first file of a local folder that is not Parquet (a folder of CSV exports, say),
+    which Spark would meet as an unreadable Parquet footer. Files Spark skips (``_SUCCESS``, ``.crc``) are skipped."""
+    for part in sorted(location.rglob("*")):
+        if not part.is_file() or part.name.startswith(("_", ".")):
+            continue
+        with open(part, "rb") as fh:
+            if fh.read(4) != b"PAR1":
+                raise DataError(f"the folder holds a file that is not Parquet ({part.relative_to(location)})",
+                                file=file, fix="pass a folder of Parquet files (a lake table's folder), or load each "
+                                               "export file on its own")
 
 
 def _is_delta(spark, folder: str) -> bool:
