@@ -249,6 +249,8 @@ _YMD = r"^([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})(.*)$"
 _DMY = r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})(?:[^0-9]|$)"
 # A time of day without a date ("10:00", "9:30:15 PM"): dateutil would put it on today's date.
 TIME_ONLY = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)? ?(?:[AaPp]\.?[Mm]\.?)?"
+RELATIVE_DAYS = r"(?:today|now|tomorrow)(?:[ ,].*)?"
+"""'today' or 'now' (lower case): the day the file was exported, which the file does not say; not a date."""
 FUTURE_DAYS = 366
 """A date more than this many days after the load is a typo (a wrong year), and its row is rejected."""
 EARLIEST = pd.Timestamp("1970-01-01", tz="UTC")
@@ -324,7 +326,7 @@ def parse_datetimes(raw: pd.Series, *, tz: str = "UTC", date_format: str | None 
             todo_text = todo_text[~time_only]
         # 'today' or 'now' means the day the file was exported, which the file does not say; numpy would read it
         # as the moment it is loaded. Not a date, as 'yesterday' is not.
-        relative = todo_text.str.lower().str.fullmatch(r"(?:today|now|tomorrow)(?:[ ,].*)?", na=False)
+        relative = todo_text.str.lower().str.fullmatch(RELATIVE_DAYS, na=False)
         todo_text = todo_text[~relative]
         written = todo_text[~todo_text.str.contains(_ISO, na=False)]  # ISO: no month names, never partial
         if len(written):

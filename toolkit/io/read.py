@@ -74,6 +74,13 @@ class RawTable:
     sheets: list[str] = field(default_factory=list)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+ZIP_MAGIC = b"PK\x03\x04"  # a zip archive, or an .xlsx workbook (a zip of XML)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old binary .xls, or a password-protected workbook
+PARQUET_MAGIC = b"PAR1"
+"""The first bytes the reader tells a file's format by, whatever its name says (the Spark reader too)."""
+
+
 def read_raw(path: str | os.PathLike, *, sheet: str | int | None = None, encoding: str | None = None,
              delimiter: str | None = None, select=None) -> RawTable:
     """Read ``path`` into a :class:`RawTable`, detecting format, encoding and delimiter.
@@ -134,27 +141,27 @@ def read_bytes(data: bytes, *, file: str, suffix: str = "", sheet: str | int | N
     """Like :func:`read_raw` for bytes already in memory (``file`` is used in messages)."""
     if len(data) == 0 or (len(data) <= SAMPLE_BYTES and not data.strip()):
         raise DataError("the file is empty", file=file, fix="export the data again; the file has no content")
-    if data[:2] == b"\x1f\x8b":
+    if data[:2] == GZIP_MAGIC:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError, zlib.error) as exc:
             raise DataError(f"the gzip file is damaged ({exc})", file=file, fix="compress or export it again") from None
         return read_bytes(data, file=file, suffix=suffix, sheet=sheet, encoding=encoding, delimiter=delimiter,
                           select=select)
-    if data[:4] == b"PK\x03\x04":
+    if data[:4] == ZIP_MAGIC:
         members = zip_members(data)
         if members is not None:
             return _read_zip(data, members, file=file, sheet=sheet, encoding=encoding, delimiter=delimiter,
                              select=select)
         return _read_xlsx(data, file=file, sheet=sheet)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if data[:8] == OLE_MAGIC:
         if "EncryptedPackage".encode("utf-16-le") in data:  # Office keeps a password-protected .xlsx in this container
             raise DataError("this Excel workbook is protected with a password", file=file,
                             fix="open it in Excel, remove the password (File > Info > Protect Workbook) and save it "
                                 "again as .xlsx, or export CSV")
         raise DataError("this is an old binary Excel (.xls) file", file=file,
                         fix="open it in Excel and save as .xlsx or CSV (UTF-8)")
-    if data[:4] == b"PAR1":
+    if data[:4] == PARQUET_MAGIC:
         return _read_parquet(data, file=file)
     text_encoding, decoded, notes = decode_text(data, file=file, encoding=encoding, repair=True)
     try:
@@ -1023,7 +1030,7 @@ def _read_zip(data: bytes, members: list[str], *, file: str, sheet, encoding, de
         except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:  # damaged or encrypted
             raise DataError(f"the zip archive cannot be unpacked ({exc})", file=file,
                             fix="unzip it yourself and pass the file inside") from None
-    if inner[:4] == b"PK\x03\x04" and zip_members(inner) is not None:  # never unpack without end
+    if inner[:4] == ZIP_MAGIC and zip_members(inner) is not None:  # never unpack without end
         raise DataError(f"this zip archive holds another zip archive ({members[0]!r})", file=file,
                         fix="unzip both and pass the file inside")
     raw = read_bytes(inner, file=file, suffix=suffix_of(members[0]), sheet=sheet, encoding=encoding,

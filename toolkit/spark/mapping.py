@@ -484,6 +484,7 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
     else:
         text = stage(parse.written_dates(text), "written")
         number = stage(f.when(text.rlike(parse._PLAIN_NUMBER), text.try_cast("double")), "number")
+        compact = text.rlike(r"^[0-9]{8}$")  # '20260302': ISO 8601's basic form, a date and not a number
         epoch = opts.get("epoch")
         order, order_note, contradiction = parse.day_month_order(stats, target, dayfirst) if _is_text(dtype) else \
             (dayfirst, None, None)
@@ -558,9 +559,9 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
             naive_value = stage(f.coalesce(naive_value, spelled), "naive")
             # the values the pandas parser reads in one pass with the format of the first of them (ISO dates,
             # plain numbers, partial dates, days against the column's order and words such as 'today' aside)
-            plain_number = f.coalesce(number.isNotNull() & ~text.rlike(r"^[0-9]{8}$"), f.lit(False))
+            plain_number = f.coalesce(number.isNotNull() & ~compact, f.lit(False))
             formatted = stage(has & partial.isNull() & ~wrong & ~plain_number
-                              & ~f.lower(text).rlike(r"^(?:today|now|tomorrow)(?:[ ,].*)?$")
+                              & ~f.lower(text).rlike(f"^{pandas_parse.RELATIVE_DAYS}$")
                               & ~text.rlike(pandas_parse._ISO) & ~text.rlike(parse._YMD), "formatted")
             as_pandas = {"aware": f.when(named, f.concat(f.regexp_replace(translated, pandas_parse._NAMED, ""),
                                                          zone_offset)).otherwise(translated),
@@ -602,7 +603,7 @@ def _datetimes(column, text, has, dtype, target, opts, stats, *, tz, dayfirst, r
             micros = (number * f.lit(1_000_000 // pandas_parse.UNIX_SCALE["ms"])).cast("long")
             from_number = (f.when(unix["s"], f.timestamp_micros((number * 1_000_000).cast("long")))
                            .when(unix["ms"], f.timestamp_micros(micros)))
-            not_date = number.isNotNull() & ~serial & ~unix["s"] & ~unix["ms"] & ~text.rlike(r"^[0-9]{8}$")
+            not_date = number.isNotNull() & ~serial & ~unix["s"] & ~unix["ms"] & ~compact
             unix_notes = []
             for unit in pandas_parse.UNIX_DIGITS:
                 unix_notes.append(Note([f.count_if(has & unix[unit]).alias(f"{target}__unix_{unit}"),

@@ -31,9 +31,13 @@ from toolkit.io.read import (
     BACKSLASH_NOTE,
     CR_ONLY_NOTE,
     EXCEL_TEXT,
+    GZIP_MAGIC,
+    OLE_MAGIC,
+    PARQUET_MAGIC,
     SAMPLE_BYTES,
     SUMMARY_REASON,
     TRAILING_NOTE,
+    ZIP_MAGIC,
     RawTable,
     backslash_escaped,
     broken_quote_reason,
@@ -97,8 +101,6 @@ class SparkRaw:
 
 
 WORKBOOK_SUFFIXES = ("xlsx", "xlsm", "xls")
-GZIP_MAGIC = b"\x1f\x8b"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old binary .xls, or a password-protected workbook
 
 
 def driver_reader(path) -> str | None:
@@ -120,11 +122,11 @@ def driver_reader(path) -> str | None:
         return "workbook"
     compressed = _gzipped(location)
     head = _head(location, compressed, file)
-    if head[:4] == b"PK\x03\x04":  # a workbook, or a zip archive holding an export
+    if head[:4] == ZIP_MAGIC:  # a workbook, or a zip archive holding an export
         return "workbook" if not compressed and zip_members(location) is None else "whole"
     if head[:8] == OLE_MAGIC:
         return "workbook"
-    if head[:4] == b"PAR1":
+    if head[:4] == PARQUET_MAGIC:
         return None
     try:
         _, decoded, _ = decode_text(head, file=file, encoding=None)
@@ -195,7 +197,7 @@ def read_export(spark, path: str | os.PathLike, *, below_groups: bool = False) -
     # a local file is read by its content, whatever its name says, as the pandas reader reads it
     compressed = _gzipped(location)
     head = _head(location, compressed, file)
-    if head[:4] == b"PAR1" and not compressed:  # a Parquet file under another name, read by its content as pandas does
+    if head[:4] == PARQUET_MAGIC and not compressed:  # Parquet under another name, read by content as pandas
         return _numbered(spark.read.parquet(file), file=file, fmt="parquet", first_row=1, by_file=True)
     repaired: list[str] = []
     encoding = None
@@ -425,7 +427,7 @@ def _check_parquet_folder(location: Path, file: str) -> None:
         if not part.is_file() or part.name.startswith(("_", ".")):
             continue
         with open(part, "rb") as fh:
-            if fh.read(4) != b"PAR1":
+            if fh.read(4) != PARQUET_MAGIC:
                 raise DataError(f"the folder holds a file that is not Parquet ({part.relative_to(location)})",
                                 file=file, fix="pass a folder of Parquet files (a lake table's folder), or load each "
                                                "export file on its own")
