@@ -194,15 +194,13 @@ def repaired_copy(location: Path, compressed: bool, file: str, seen: Scan, folde
         check_nuls(seen.nuls, seen.size, seen.head, file)
         notes.append(nul_note(seen.nuls, seen.first_nul_line))
     encoding, line_codec, decoder = "utf-8", None, None
-    if seen.valid:
-        pass
-    elif seen.utf8_beyond_ascii:  # UTF-8 lines and lines in one legacy encoding: each line read in its own
+    if not seen.valid and seen.utf8_beyond_ascii:  # UTF-8 lines and lines in one legacy encoding: each in its own
         line_codec = legacy_encoding(seen.others_head[:SAMPLE_BYTES])
         notes.append(mixed_note(seen.other_lines, line_codec, seen.first_other_line, seen.first_other))
-    else:  # one legacy encoding throughout
+    elif not seen.valid:  # one legacy encoding throughout
         encoding = detected_encoding(seen.head + seen.probe, seen.head, file)
         decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    copy = folder / (Path(file).name.removesuffix(".gz") if compressed else Path(file).name)
+    copy = folder / Path(file).name.removesuffix(".gz")  # a plain copy, named as Spark reads it
     replaced = 0
     in_quotes = False
     with open(copy, "wb") as out:
