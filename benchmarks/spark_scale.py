@@ -19,10 +19,12 @@ benchmarks/RESULTS.md ("Spark").
 from __future__ import annotations
 
 import argparse
+import logging
 import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -100,6 +102,22 @@ def jvm_peak_mib(spark) -> float:
     return float("nan")
 
 
+def watch_stages(spark, every: float) -> None:
+    """Print Spark's running stages (id, call site, tasks done of all) every ``every`` seconds, from a daemon
+    thread: on a run of an hour it tells where the time goes while it goes."""
+    tracker = spark.sparkContext.statusTracker()
+
+    def report() -> None:
+        while True:
+            time.sleep(every)
+            stages = [tracker.getStageInfo(i) for i in tracker.getActiveStageIds()]
+            running = "; ".join(f"stage {s.stageId} {s.name}: {s.numCompletedTasks}/{s.numTasks} tasks"
+                                for s in stages if s is not None)
+            print(time.strftime("%H:%M:%S"), running or "no stage running", flush=True)
+
+    threading.Thread(target=report, daemon=True).start()
+
+
 def run(n: int, spark, cluster: bool = False) -> dict:
     import multiprocessing
 
@@ -153,13 +171,19 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=None,
                         help="spark.sql.shuffle.partitions (default: the toolkit's local setting, 8)")
     parser.add_argument("--cluster", action="store_true", help="also cluster the tickets (texts generated)")
+    parser.add_argument("--watch", type=float, default=0, metavar="SECONDS",
+                        help="print the running Spark stages every SECONDS (0: never)")
     args = parser.parse_args()
+    logging.basicConfig(format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("toolkit").setLevel(logging.INFO)  # each clustering step as it ends
     from toolkit.spark.session import get_session
 
     settings = {"spark.driver.memory": args.driver_memory}
     if args.partitions:
         settings["spark.sql.shuffle.partitions"] = str(args.partitions)
     spark = get_session(args.master, settings)
+    if args.watch:
+        watch_stages(spark, args.watch)
     rows = [run(n, spark, args.cluster) for n in args.tickets]
     print("| tickets | load s | operations s | clustering s | clusters | Python driver peak MiB | Spark JVM peak MiB |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -1,5 +1,7 @@
 """The Spark engine's duplicate clustering agrees with the pandas engine (toolkit.spark.duplicates)."""
 
+import logging
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -380,3 +382,18 @@ def test_tickets_that_form_no_cluster_give_the_pandas_empty_table_and_notes(spar
     assert "trend and growth not computed: the tickets have no created_at" in found.clusters_.attrs["notes"]
     written = pd.read_csv(found.write_assignments(tmp_path / "c.csv"), keep_default_na=False)
     assert written.to_dict("list") == {"ticket_id": list(range(6)), "cluster_id": [-1] * 6, "cluster_name": [""] * 6}
+
+
+def test_each_clustering_step_is_logged_as_it_ends(spark, caplog):
+    from toolkit.spark.summaries import cluster_duplicates
+
+    subjects = ["invoice pdf is blank", "blank invoice pdf", "the invoice pdf is blank again",
+                "password reset link expired", "password reset link has expired", "expired password reset link"]
+    tickets = spark.createDataFrame(pd.DataFrame({"ticket_id": [str(i) for i in range(6)], "subject": subjects}))
+    with caplog.at_level(logging.INFO, logger="toolkit.spark"):
+        cluster_duplicates(tickets, representation="tfidf", seed=0)
+    steps = [m.removeprefix("clustering 6 tickets on Spark: ").split(" took ")[0]
+             for m in caplog.messages if m.startswith("clustering")]
+    assert steps == ["fit", "vectorise", "neighbours", "components", "keys", "fragments", "summaries"]
+    grouping = [m.split(" took ")[0].split(" in ")[0] for m in caplog.messages if not m.startswith("clustering")]
+    assert grouping == ["grouping: links found", "connected components: round 1", "grouping: communities found"]

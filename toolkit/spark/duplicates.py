@@ -46,6 +46,7 @@ on the tickets' order (:func:`number_rows`).
 from __future__ import annotations
 
 import copy
+import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -84,6 +85,9 @@ from toolkit.duplicates.representation import (
 )
 from toolkit.errors import ConfigError, DataError
 from toolkit.spark.grouping import cluster_labels
+
+log = logging.getLogger(__name__)
+"""Each step's seconds as it ends (INFO): a long run on a cluster shows where it is."""
 
 FIT_SAMPLE = 20_000
 """Most texts the term model is fitted on (the representation's own ``fit_sample``)."""
@@ -164,7 +168,9 @@ class SearchedTickets:
 
     def lap(self, step: str) -> None:
         """Record the seconds since the last step as ``timings[step + "_seconds"]``."""
-        self.timings[f"{step}_seconds"] = time.perf_counter() - self.started - sum(self.timings.values())
+        seconds = time.perf_counter() - self.started - sum(self.timings.values())
+        self.timings[f"{step}_seconds"] = seconds
+        log.info("clustering %s tickets on Spark: %s took %.1f s", f"{self.n:,}", step, seconds)
 
 
 @contextmanager

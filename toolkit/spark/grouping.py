@@ -26,11 +26,18 @@ pandas labels.
 
 from __future__ import annotations
 
+import itertools
+import logging
+import time
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from toolkit.duplicates.grouping import effective_resolution_for, group_component
+
+log = logging.getLogger(__name__)
+"""Each round of the components and each grouping step as it ends (INFO), for long runs."""
 
 LINKS = "lo long, hi long, weight double"
 GROUPED = "_row long, component long, community long"
@@ -66,9 +73,12 @@ def connected_components(links):
     from pyspark.sql import functions as F
 
     edges = links.select(F.col("hi").alias("child"), F.col("lo").alias("parent")).distinct().localCheckpoint()
-    while True:
+    for round_number in itertools.count(1):
+        began = time.perf_counter()
         edges = _small_star(_large_star(edges)).localCheckpoint()
-        if _is_star_forest(edges):
+        stars = _is_star_forest(edges)
+        log.info("connected components: round %d took %.1f s", round_number, time.perf_counter() - began)
+        if stars:
             break
     roots = edges.select(F.col("parent").alias("node")).distinct().withColumn("component", F.col("node"))
     return edges.select(F.col("child").alias("node"), F.col("parent").alias("component")).unionAll(roots)
@@ -138,10 +148,14 @@ def cluster_labels(edges, *, threshold: float, min_neighbours: int, resolution: 
     :class:`~toolkit.duplicates.grouping.GraphGrouping` gives the same k-NN graph; a ticket not listed is -1."""
     from pyspark.sql import functions as F
 
+    began = time.perf_counter()
     links = graph_links(edges, threshold, min_neighbours).localCheckpoint()
+    log.info("grouping: links found in %.1f s", time.perf_counter() - began)
     components = connected_components(links).localCheckpoint()
+    began = time.perf_counter()
     rows = grouped_rows(links, components, resolution=resolution, min_cluster_size=min_cluster_size,
                         merge_share=merge_share, seed=seed).localCheckpoint()
+    log.info("grouping: communities found in %.1f s", time.perf_counter() - began)
     communities = (rows.groupBy("component", "community")
                    .agg(F.count("*").alias("size"), F.min("_row").alias("first"))
                    .filter(F.col("size") >= int(min_cluster_size)).toPandas())
