@@ -397,3 +397,23 @@ def test_each_clustering_step_is_logged_as_it_ends(spark, caplog):
     assert steps == ["fit", "vectorise", "neighbours", "components", "keys", "fragments", "summaries"]
     grouping = [m.split(" took ")[0].split(" in ")[0] for m in caplog.messages if not m.startswith("clustering")]
     assert grouping == ["grouping: links found", "connected components: round 1", "grouping: communities found"]
+
+
+def test_rows_are_numbered_in_their_order_across_partitions_in_the_jvm(spark):
+    from pyspark import StorageLevel
+
+    from toolkit.spark.duplicates import number_rows
+
+    # 7 rows in 9 partitions: some partitions are empty, the numbers still run 0..6 in the rows' order
+    frame = spark.createDataFrame(spark.sparkContext.parallelize([(c,) for c in "abcdefg"], 9), "letter string")
+    numbered, n = number_rows(frame, "_place")
+    assert n == 7
+    assert numbered.orderBy("_place").toPandas().to_dict("list") == {"letter": list("abcdefg"),
+                                                                    "_place": list(range(7))}
+    assert frame.storageLevel == StorageLevel.NONE  # persisted only while numbered
+    cached = frame.cache()
+    number_rows(cached)
+    assert cached.storageLevel != StorageLevel.NONE  # a table the caller cached stays cached
+    cached.unpersist()
+    empty, none = number_rows(frame.limit(0))
+    assert none == 0 and empty.count() == 0 and empty.columns == ["letter", "_row"]
