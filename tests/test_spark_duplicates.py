@@ -229,6 +229,33 @@ def test_cell_search_gives_the_pandas_cell_search_graph_and_clusters_whatever_th
     assert other.labels_.tolist() == pandas_finder.labels_.tolist()
 
 
+def test_cells_found_through_groups_of_centroids_are_the_pandas_cells_on_spark(spark, subset, monkeypatch):
+    """Above ``EXACT_CELLS`` a ticket meets only the centroids of its nearest groups of centroids; forced here (60
+    cells of ~50 tickets, 8 groups, 3 probed): the Spark workers take the driver's settings and find the pandas
+    graph bit for bit."""
+    from toolkit.duplicates import neighbours
+    from toolkit.duplicates.neighbours import NearestNeighbours
+    from toolkit.duplicates.representation import TfidfRepresentation
+    from toolkit.spark import duplicates
+    from toolkit.spark.duplicates import find_duplicates
+
+    monkeypatch.setattr(neighbours, "EXACT_CELLS", 10)
+    monkeypatch.setattr(neighbours, "GROUP_PROBES", 3)
+    monkeypatch.setattr(duplicates, "FIT_SAMPLE", 1_000)
+    tickets = subset[["ticket_id", "created_at", "subject", "description"]]
+    search = NearestNeighbours(k=15, exact_limit=0, cell_size=50, probes=2, seed=0, progress=False)
+    sampled = TfidfRepresentation(fit_sample=1_000, seed=0, progress=False)
+    pandas_finder = DuplicateFinder(representation=sampled, seed=0, progress=False, neighbours=search).fit(tickets)
+    centroids, grouped_homes = pandas_finder.neighbours_.centroids_, pandas_finder.neighbours_.cells_[:, 0]
+    assert (len(centroids), len(neighbours.centroid_groups(centroids)[0])) == (60, 8)
+    exact_homes = neighbours.nearest_cells(pandas_finder.vectors_, centroids, 2, exact_cells=4_096)[:, 0]
+    assert 0 < (grouped_homes != exact_homes).sum() < SUBSET // 10  # some tickets placed in a near cell
+    cells = find_duplicates(spark.createDataFrame(tickets), representation="tfidf", seed=0, exact_limit=0,
+                            cell_size=50, probes=2)
+    np.testing.assert_array_equal(cells.graph_[0], pandas_finder.graph_[0])
+    np.testing.assert_array_equal(cells.graph_[1], pandas_finder.graph_[1])
+
+
 def test_fit_graph_with_the_pandas_graph_gives_the_pandas_clusters(subset):
     tickets = subset.head(500)
     fitted = DuplicateFinder(representation="tfidf", seed=0, progress=False).fit(tickets)

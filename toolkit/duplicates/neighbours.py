@@ -230,16 +230,32 @@ def fit_cells(sample: np.ndarray, n_cells: int, seed: int) -> np.ndarray:
     return kmeans.cluster_centers_.astype(np.float32)
 
 
-def nearest_cells(space, centroids: np.ndarray, probes: int) -> np.ndarray:
+EXACT_CELLS = 4_096
+"""Up to this many cells (about 2M tickets at 500 a cell) every row is compared with every centroid. That costs
+``n * n / cell_size`` products, quadratic in n: at 10M tickets, 20,000 centroids per ticket took 23 minutes of the
+Spark engine's neighbour step on two cores. Above it, a row is compared with the centroids of its
+:data:`GROUP_PROBES` nearest groups of centroids (:func:`centroid_groups`), about ``GROUP_PROBES * sqrt(cells)``."""
+GROUP_PROBES = 8
+"""Groups of centroids whose members a row is compared with, above :data:`EXACT_CELLS` cells."""
+GROUP_PASSES = 5
+"""Lloyd passes that make the groups of centroids."""
+
+
+def nearest_cells(space, centroids: np.ndarray, probes: int, *, exact_cells: int | None = None,
+                  group_probes: int | None = None) -> np.ndarray:
     """Per cell-space row, its ``probes`` most similar centroids, best first (ties: the lower cell).
 
     The first is the row's home cell. Rows are compared with the centroids a block at a time on one BLAS thread
     (:func:`one_blas_thread`), in float64: a float32 product's last bits depend on how the rows are cut into blocks
     (measured: 3,000 rows times 2,000 centroids in blocks of 100 rows against one block, 328,578 of the 6,000,000
     products differ), and Spark cuts them by partition, so a near-tie would pick another home cell when the
-    partitions change; float64 leaves only ties within about 1e-16.
+    partitions change; float64 leaves only ties within about 1e-16. Above ``exact_cells`` centroids
+    (:data:`EXACT_CELLS`), only those of the row's ``group_probes`` (:data:`GROUP_PROBES`) nearest groups are
+    compared (:func:`grouped_nearest_cells`); an engine that runs this elsewhere (Spark) passes the driver's values.
     """
     probes = min(probes, len(centroids))
+    if len(centroids) > (EXACT_CELLS if exact_cells is None else exact_cells):
+        return grouped_nearest_cells(space, centroids, probes, GROUP_PROBES if group_probes is None else group_probes)
     out = np.empty((space.shape[0], probes), dtype=np.int32)
     step = max(1, BLOCK_CELLS // len(centroids))
     wide = np.asarray(centroids, dtype=np.float64).T
@@ -252,6 +268,71 @@ def nearest_cells(space, centroids: np.ndarray, probes: int) -> np.ndarray:
             out[start:start + step, p] = best
             sims[rows, best] = -np.inf
     return out
+
+
+def centroid_groups(centroids: np.ndarray, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """About ``sqrt(len(centroids))`` groups of the centroids: the groups' centres (float64) and each centroid's
+    group, by similarity as rows meet centroids. Lloyd passes from centroids drawn with ``seed``, in numpy on one
+    BLAS thread and summed in centroid order, so every engine and every Spark partition makes the same groups."""
+    points = np.asarray(centroids, dtype=np.float64)
+    count = int(np.ceil(np.sqrt(len(points))))
+    centres = points[np.sort(np.random.default_rng(seed).choice(len(points), count, replace=False))]
+    for _ in range(GROUP_PASSES):
+        with one_blas_thread():
+            group = np.asarray(points @ centres.T).argmax(axis=1)
+        order = np.argsort(group, kind="stable")  # members summed in centroid order: the same bits everywhere
+        filled, firsts, sizes = np.unique(group[order], return_index=True, return_counts=True)
+        centres[filled] = np.add.reduceat(points[order], firsts, axis=0) / sizes[:, None]  # emptied: kept
+    with one_blas_thread():
+        group = np.asarray(points @ centres.T).argmax(axis=1)
+    kept = np.unique(group)  # groups left empty are dropped: every group has a member
+    return centres[kept], np.searchsorted(kept, group)
+
+
+def grouped_nearest_cells(space, centroids: np.ndarray, probes: int, group_probes: int) -> np.ndarray:
+    """:func:`nearest_cells` among the centroids of each row's ``group_probes`` nearest groups
+    (:func:`centroid_groups`): the same float64 products and tie rule, about ``group_probes * sqrt(cells)`` of them
+    per row instead of one per cell. A row whose best centroid lies outside those groups gets the best inside."""
+    centres, group = centroid_groups(centroids)
+    wide = np.asarray(centroids, dtype=np.float64)
+    members = [np.flatnonzero(group == g) for g in range(len(centres))]  # cell numbers, ascending
+    reach = min(max(group_probes, probes), len(centres))  # groups are never empty: at least `probes` cells
+    out = np.empty((space.shape[0], probes), dtype=np.int32)
+    step = max(1, BLOCK_CELLS // (reach * max(len(m) for m in members)))
+    for start in range(0, space.shape[0], step):
+        block = space[start:start + step].astype(np.float64)
+        with one_blas_thread():
+            near = np.argpartition(-np.asarray(block @ centres.T), reach - 1, axis=1)[:, :reach]
+        best_sim = np.full((block.shape[0], probes), -np.inf)
+        best_cell = np.full((block.shape[0], probes), np.iinfo(np.int32).max, dtype=np.int64)
+        pairs = near.ravel()  # (row, group) pairs, gathered by group
+        order = np.argsort(pairs, kind="stable")
+        groups, firsts = np.unique(pairs[order], return_index=True)
+        for g, rows in zip(groups, np.split(order // reach, firsts[1:]), strict=True):
+            cells = members[g]
+            with one_blas_thread():
+                sims = np.asarray(block[rows] @ wide[cells].T)
+            top_sim, top_cell = _best_columns(sims, cells, probes)
+            both_sim = np.concatenate([best_sim[rows], top_sim], axis=1)
+            both_cell = np.concatenate([best_cell[rows], top_cell], axis=1)
+            pick = np.lexsort((both_cell, -both_sim), axis=1)[:, :probes]  # best first, ties: the lower cell
+            best_sim[rows] = np.take_along_axis(both_sim, pick, axis=1)
+            best_cell[rows] = np.take_along_axis(both_cell, pick, axis=1)
+        out[start:start + step] = best_cell
+    return out
+
+
+def _best_columns(sims: np.ndarray, cells: np.ndarray, probes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``sims`` (columns: ``cells``, ascending), the ``probes`` best similarities and their cells, best
+    first (ties: the lower cell; -inf and no cell where a row has fewer columns). Overwrites ``sims``."""
+    rows = np.arange(sims.shape[0])
+    top_sim = np.full((sims.shape[0], probes), -np.inf)
+    top_cell = np.full((sims.shape[0], probes), np.iinfo(np.int32).max, dtype=np.int64)
+    for p in range(min(probes, sims.shape[1])):
+        best = sims.argmax(axis=1)
+        top_sim[:, p], top_cell[:, p] = sims[rows, best], cells[best]
+        sims[rows, best] = -np.inf
+    return top_sim, top_cell
 
 
 def searched_members(count: int, cell: int, cell_size: int, seed: int) -> np.ndarray:

@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from toolkit.duplicates import neighbours
 from toolkit.duplicates.cleaning import TicketCleaner
 from toolkit.duplicates.grouping import GraphGrouping
 from toolkit.duplicates.local_models import sentence_onnx_path
@@ -546,13 +547,14 @@ def cell_edges(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: in
     centroids = fit_cells(cell_space(sample, mask), n_cells, seed)
     shared = vectors.sparkSession.sparkContext.broadcast((centroids, mask))
     names = vector_names(width)
+    reach = {"exact_cells": neighbours.EXACT_CELLS, "group_probes": neighbours.GROUP_PROBES}  # the driver's
 
     def assign(parts):
         cents, dense = shared.value
         for pdf in parts:
             if pdf.empty:
                 continue
-            cells = nearest_cells(cell_space(vector_matrix(pdf, width), dense), cents, probes)
+            cells = nearest_cells(cell_space(vector_matrix(pdf, width), dense), cents, probes, **reach)
             slots = cells.shape[1]
             yield pd.DataFrame({"cell": cells.ravel().astype(np.int64), "slot": np.tile(np.arange(slots), len(pdf)),
                                 "_row": np.repeat(pdf["_row"].to_numpy(), slots),
