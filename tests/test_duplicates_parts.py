@@ -16,8 +16,10 @@ from toolkit.duplicates.labelling import cluster_counts, cluster_name, subject_l
 from toolkit.duplicates.neighbours import (
     CENTROID_SAMPLE,
     EXACT_CELLS,
+    GROUP_PROBES,
     NearestNeighbours,
     _top_k,
+    cell_groups,
     cell_space,
     centroid_groups,
     centroid_rows,
@@ -402,40 +404,46 @@ def test_cell_centroids_are_fitted_on_30_rows_a_cell_up_to_a_bounded_sample():
     assert np.array_equal(rows, centroid_rows(10_000_000, 20_000, seed=0))
 
 
-def _unit(rows: np.ndarray) -> np.ndarray:
-    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
-
-
 def test_centroid_groups_are_about_the_square_root_of_the_cells_never_empty_and_the_same_every_time():
-    centroids = _unit(np.random.default_rng(0).normal(size=(400, 16)))
-    centres, group = centroid_groups(centroids)
-    assert len(centres) <= 20 == int(np.ceil(np.sqrt(400))) and len(centres) >= 15
-    assert np.array_equal(np.unique(group), np.arange(len(centres)))  # every group has a member
-    again, same = centroid_groups(centroids.copy())
-    assert np.array_equal(again, centres) and np.array_equal(same, group)
+    centroids = unit(np.random.default_rng(0).normal(size=(400, 16)))
+    groups = centroid_groups(centroids, 8)
+    assert len(groups.centres) <= 20 == int(np.ceil(np.sqrt(400))) and len(groups.centres) >= 15
+    assert np.array_equal(np.unique(groups.group), np.arange(len(groups.centres)))  # every group has a member
+    assert np.array_equal(np.concatenate(groups.members), np.argsort(groups.group, kind="stable"))
+    assert all(np.all(groups.group[cells] == g) for g, cells in enumerate(groups.members))
+    again = centroid_groups(centroids.copy(), 8)
+    assert np.array_equal(again.centres, groups.centres) and np.array_equal(again.group, groups.group)
+
+
+def test_cells_are_found_among_every_centroid_up_to_exact_cells_and_through_groups_above():
+    assert cell_groups(np.eye(EXACT_CELLS, 8, dtype=np.float32)) is None
+    groups = cell_groups(np.eye(EXACT_CELLS + 1, 8, dtype=np.float32))
+    assert groups.probes == GROUP_PROBES == 8 and len(groups.centres) <= 65
 
 
 def test_grouped_cells_are_the_exact_cells_when_every_group_is_probed_ties_to_the_lower_cell():
     rng = np.random.default_rng(1)
-    centroids = _unit(rng.normal(size=(300, 16)))
+    centroids = unit(rng.normal(size=(300, 16)))
     centroids[7] = centroids[3]  # a tie: rows nearest these two take cell 3 first, then 7
-    rows = _unit(np.vstack([centroids[3] + 0.01 * rng.normal(size=(5, 16)), rng.normal(size=(995, 16))]))
+    rows = unit(np.vstack([centroids[3] + 0.01 * rng.normal(size=(5, 16)), rng.normal(size=(995, 16))]))
     exact = nearest_cells(rows, centroids, 3)
     assert (exact[:5, :2] == [3, 7]).all()
-    np.testing.assert_array_equal(grouped_nearest_cells(rows, centroids, 3, group_probes=18), exact)
-    np.testing.assert_array_equal(nearest_cells(rows, centroids, 3, exact_cells=100, group_probes=18), exact)
+    every = centroid_groups(centroids, 18)  # 18 groups, all probed
+    assert len(every.centres) == 18
+    np.testing.assert_array_equal(grouped_nearest_cells(rows, centroids, 3, every), exact)
+    np.testing.assert_array_equal(nearest_cells(rows, centroids, 3, every), exact)
 
 
 def test_grouped_cells_do_not_depend_on_how_rows_are_cut_and_stay_near_the_exact_cells():
     rng = np.random.default_rng(2)
-    topics = _unit(rng.normal(size=(600, 32)))
-    rows = _unit(topics[rng.integers(0, 600, 6_000)] + 0.05 * rng.normal(size=(6_000, 32)))
+    topics = unit(rng.normal(size=(600, 32)))
+    rows = unit(topics[rng.integers(0, 600, 6_000)] + 0.05 * rng.normal(size=(6_000, 32)))
     centroids = rows[rng.choice(6_000, 500, replace=False)]
-    grouped = nearest_cells(rows, centroids, 2, exact_cells=100, group_probes=4)  # 23 groups, 4 probed
-    cut = np.vstack([nearest_cells(part, centroids, 2, exact_cells=100, group_probes=4)
-                     for part in np.array_split(rows, 7)])
+    groups = centroid_groups(centroids, 4)  # 23 groups, 4 probed
+    grouped = nearest_cells(rows, centroids, 2, groups)
+    cut = np.vstack([nearest_cells(part, centroids, 2, groups) for part in np.array_split(rows, 7)])
     np.testing.assert_array_equal(cut, grouped)
     exact = nearest_cells(rows, centroids, 2)
-    assert EXACT_CELLS == 4_096 and not np.array_equal(grouped, exact)  # 500 cells: exact unless told otherwise
+    assert cell_groups(centroids) is None and not np.array_equal(grouped, exact)  # 500 cells: exact
     # 0.861 on these random topics with 4 of 23 groups probed; 0.982 on generated tickets' LSA vectors with 8 of 71
     assert np.mean(grouped[:, 0] == exact[:, 0]) > 0.85

@@ -247,8 +247,8 @@ def test_cells_found_through_groups_of_centroids_are_the_pandas_cells_on_spark(s
     sampled = TfidfRepresentation(fit_sample=1_000, seed=0, progress=False)
     pandas_finder = DuplicateFinder(representation=sampled, seed=0, progress=False, neighbours=search).fit(tickets)
     centroids, grouped_homes = pandas_finder.neighbours_.centroids_, pandas_finder.neighbours_.cells_[:, 0]
-    assert (len(centroids), len(neighbours.centroid_groups(centroids)[0])) == (60, 8)
-    exact_homes = neighbours.nearest_cells(pandas_finder.vectors_, centroids, 2, exact_cells=4_096)[:, 0]
+    assert (len(centroids), len(pandas_finder.neighbours_.groups_.centres)) == (60, 8)
+    exact_homes = neighbours.nearest_cells(pandas_finder.vectors_, centroids, 2)[:, 0]
     assert 0 < (grouped_homes != exact_homes).sum() < SUBSET // 10  # some tickets placed in a near cell
     cells = find_duplicates(spark.createDataFrame(tickets), representation="tfidf", seed=0, exact_limit=0,
                             cell_size=50, probes=2)

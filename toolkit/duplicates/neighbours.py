@@ -21,6 +21,8 @@ meaning; similarities inside the probed cells are the exact hybrid ones.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
@@ -112,12 +114,13 @@ class NearestNeighbours(BaseEstimator):
         n = vectors.shape[0]
         n_cells = cell_count(n, self.cell_size)
         self.centroids_ = fit_cells(vectors[centroid_rows(n, n_cells, self.seed)], n_cells, self.seed)
+        self.groups_ = cell_groups(self.centroids_)
         self.cells_ = self._nearest_cells(self.vectors_, self.probes)
         self.order_ = np.argsort(self.cells_[:, 0], kind="stable")
         self.bounds_ = np.searchsorted(self.cells_[self.order_, 0], np.arange(n_cells + 1))
 
     def _nearest_cells(self, vectors, probes: int) -> np.ndarray:
-        return nearest_cells(self._cell_space(vectors), self.centroids_, probes)
+        return nearest_cells(self._cell_space(vectors), self.centroids_, probes, self.groups_)
 
     def kneighbors(self) -> tuple[np.ndarray, np.ndarray]:
         """Neighbours of every fitted row (itself excluded): indices (-1 when fewer exist) and similarities."""
@@ -241,21 +244,45 @@ GROUP_PASSES = 5
 """Lloyd passes that make the groups of centroids."""
 
 
-def nearest_cells(space, centroids: np.ndarray, probes: int, *, exact_cells: int | None = None,
-                  group_probes: int | None = None) -> np.ndarray:
+@dataclass(frozen=True)
+class CentroidGroups:
+    """The centroids in groups (:func:`centroid_groups`): a row meets the centroids of its ``probes`` nearest
+    groups only. Made once per set of centroids (the Spark engine broadcasts the driver's), not per block of rows."""
+
+    centres: np.ndarray
+    """Each group's centre (float64)."""
+    group: np.ndarray
+    """Each centroid's group."""
+    probes: int
+    """Groups whose members a row is compared with."""
+
+    @property
+    def members(self) -> list[np.ndarray]:
+        """Each group's cells, ascending."""
+        order = np.argsort(self.group, kind="stable")
+        return np.split(order, np.flatnonzero(np.diff(self.group[order])) + 1)
+
+
+def cell_groups(centroids: np.ndarray) -> CentroidGroups | None:
+    """How rows find their cells among ``centroids``: ``None`` up to :data:`EXACT_CELLS` (each row meets every
+    centroid), else the centroids' groups, :data:`GROUP_PROBES` of them probed per row."""
+    return None if len(centroids) <= EXACT_CELLS else centroid_groups(centroids, GROUP_PROBES)
+
+
+def nearest_cells(space, centroids: np.ndarray, probes: int, groups: CentroidGroups | None = None) -> np.ndarray:
     """Per cell-space row, its ``probes`` most similar centroids, best first (ties: the lower cell).
 
     The first is the row's home cell. Rows are compared with the centroids a block at a time on one BLAS thread
     (:func:`one_blas_thread`), in float64: a float32 product's last bits depend on how the rows are cut into blocks
     (measured: 3,000 rows times 2,000 centroids in blocks of 100 rows against one block, 328,578 of the 6,000,000
     products differ), and Spark cuts them by partition, so a near-tie would pick another home cell when the
-    partitions change; float64 leaves only ties within about 1e-16. Above ``exact_cells`` centroids
-    (:data:`EXACT_CELLS`), only those of the row's ``group_probes`` (:data:`GROUP_PROBES`) nearest groups are
-    compared (:func:`grouped_nearest_cells`); an engine that runs this elsewhere (Spark) passes the driver's values.
+    partitions change; float64 leaves only ties within about 1e-16. With ``groups`` (:func:`cell_groups`: above
+    :data:`EXACT_CELLS` centroids), only the centroids of the row's nearest groups are compared
+    (:func:`grouped_nearest_cells`).
     """
     probes = min(probes, len(centroids))
-    if len(centroids) > (EXACT_CELLS if exact_cells is None else exact_cells):
-        return grouped_nearest_cells(space, centroids, probes, GROUP_PROBES if group_probes is None else group_probes)
+    if groups is not None:
+        return grouped_nearest_cells(space, centroids, probes, groups)
     out = np.empty((space.shape[0], probes), dtype=np.int32)
     step = max(1, BLOCK_CELLS // len(centroids))
     wide = np.asarray(centroids, dtype=np.float64).T
@@ -270,10 +297,10 @@ def nearest_cells(space, centroids: np.ndarray, probes: int, *, exact_cells: int
     return out
 
 
-def centroid_groups(centroids: np.ndarray, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """About ``sqrt(len(centroids))`` groups of the centroids: the groups' centres (float64) and each centroid's
-    group, by similarity as rows meet centroids. Lloyd passes from centroids drawn with ``seed``, in numpy on one
-    BLAS thread and summed in centroid order, so every engine and every Spark partition makes the same groups."""
+def centroid_groups(centroids: np.ndarray, probes: int, seed: int = 0) -> CentroidGroups:
+    """About ``sqrt(len(centroids))`` groups of the centroids, by similarity as rows meet centroids, ``probes`` of
+    them met per row. Lloyd passes from centroids drawn with ``seed``, in numpy on one BLAS thread and summed in
+    centroid order, so every engine makes the same groups. Groups left empty are dropped."""
     points = np.asarray(centroids, dtype=np.float64)
     count = int(np.ceil(np.sqrt(len(points))))
     centres = points[np.sort(np.random.default_rng(seed).choice(len(points), count, replace=False))]
@@ -285,30 +312,29 @@ def centroid_groups(centroids: np.ndarray, seed: int = 0) -> tuple[np.ndarray, n
         centres[filled] = np.add.reduceat(points[order], firsts, axis=0) / sizes[:, None]  # emptied: kept
     with one_blas_thread():
         group = np.asarray(points @ centres.T).argmax(axis=1)
-    kept = np.unique(group)  # groups left empty are dropped: every group has a member
-    return centres[kept], np.searchsorted(kept, group)
+    kept = np.unique(group)
+    return CentroidGroups(centres[kept], np.searchsorted(kept, group), probes)
 
 
-def grouped_nearest_cells(space, centroids: np.ndarray, probes: int, group_probes: int) -> np.ndarray:
-    """:func:`nearest_cells` among the centroids of each row's ``group_probes`` nearest groups
-    (:func:`centroid_groups`): the same float64 products and tie rule, about ``group_probes * sqrt(cells)`` of them
-    per row instead of one per cell. A row whose best centroid lies outside those groups gets the best inside."""
-    centres, group = centroid_groups(centroids)
+def grouped_nearest_cells(space, centroids: np.ndarray, probes: int, groups: CentroidGroups) -> np.ndarray:
+    """:func:`nearest_cells` among the centroids of each row's ``groups.probes`` nearest groups: the same float64
+    products and tie rule, about ``groups.probes * sqrt(cells)`` of them per row instead of one per cell. A row
+    whose best centroid lies outside those groups gets the best inside."""
     wide = np.asarray(centroids, dtype=np.float64)
-    members = [np.flatnonzero(group == g) for g in range(len(centres))]  # cell numbers, ascending
-    reach = min(max(group_probes, probes), len(centres))  # groups are never empty: at least `probes` cells
+    members = groups.members
+    reach = min(max(groups.probes, probes), len(members))  # groups are never empty: at least `probes` cells
     out = np.empty((space.shape[0], probes), dtype=np.int32)
     step = max(1, BLOCK_CELLS // (reach * max(len(m) for m in members)))
     for start in range(0, space.shape[0], step):
         block = space[start:start + step].astype(np.float64)
         with one_blas_thread():
-            near = np.argpartition(-np.asarray(block @ centres.T), reach - 1, axis=1)[:, :reach]
+            near = np.argpartition(-np.asarray(block @ groups.centres.T), reach - 1, axis=1)[:, :reach]
         best_sim = np.full((block.shape[0], probes), -np.inf)
         best_cell = np.full((block.shape[0], probes), np.iinfo(np.int32).max, dtype=np.int64)
         pairs = near.ravel()  # (row, group) pairs, gathered by group
         order = np.argsort(pairs, kind="stable")
-        groups, firsts = np.unique(pairs[order], return_index=True)
-        for g, rows in zip(groups, np.split(order // reach, firsts[1:]), strict=True):
+        found, firsts = np.unique(pairs[order], return_index=True)
+        for g, rows in zip(found, np.split(order // reach, firsts[1:]), strict=True):
             cells = members[g]
             with one_blas_thread():
                 sims = np.asarray(block[rows] @ wide[cells].T)

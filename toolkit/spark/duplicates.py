@@ -56,7 +56,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from toolkit.duplicates import neighbours
 from toolkit.duplicates.cleaning import TicketCleaner
 from toolkit.duplicates.grouping import GraphGrouping
 from toolkit.duplicates.local_models import sentence_onnx_path
@@ -65,6 +64,7 @@ from toolkit.duplicates.neighbours import (
     NearestNeighbours,
     best_first,
     cell_count,
+    cell_groups,
     cell_space,
     cell_top_k,
     centroid_rows,
@@ -429,7 +429,7 @@ def sentence_vectors(texts, settings: SentenceEmbeddingRepresentation, shipped: 
     distinct = texts.groupBy("text").agg(F.min("_row").alias("first"), F.first("tokens").alias("tokens"))
     ranked, _ = number_rows(distinct.orderBy("first"), "_unique")
     ranked = ranked.withColumn("_chunk", F.expr(f"_unique div {CHUNK}"))
-    placed = number_rows(ranked.orderBy("_chunk", "tokens", "_unique"), "_place")[0]
+    placed, _ = number_rows(ranked.orderBy("_chunk", "tokens", "_unique"), "_place")
     batched = placed.withColumn("_batch", F.expr(f"(_place - _chunk * {CHUNK}) div {size}"))
 
     def embed(pdf: pd.DataFrame) -> pd.DataFrame:
@@ -545,16 +545,16 @@ def cell_edges(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: in
     picked = rows_by_number(vectors.select("_row", *vector_names(width)), centroid_rows(n, n_cells, seed))
     sample = vector_matrix(picked, width)
     centroids = fit_cells(cell_space(sample, mask), n_cells, seed)
-    shared = vectors.sparkSession.sparkContext.broadcast((centroids, mask))
+    # the groups of centroids are made once, here, and reach the workers with the centroids
+    shared = vectors.sparkSession.sparkContext.broadcast((centroids, cell_groups(centroids), mask))
     names = vector_names(width)
-    reach = {"exact_cells": neighbours.EXACT_CELLS, "group_probes": neighbours.GROUP_PROBES}  # the driver's
 
     def assign(parts):
-        cents, dense = shared.value
+        cents, groups, dense = shared.value
         for pdf in parts:
             if pdf.empty:
                 continue
-            cells = nearest_cells(cell_space(vector_matrix(pdf, width), dense), cents, probes, **reach)
+            cells = nearest_cells(cell_space(vector_matrix(pdf, width), dense), cents, probes, groups)
             slots = cells.shape[1]
             yield pd.DataFrame({"cell": cells.ravel().astype(np.int64), "slot": np.tile(np.arange(slots), len(pdf)),
                                 "_row": np.repeat(pdf["_row"].to_numpy(), slots),
@@ -564,7 +564,7 @@ def cell_edges(vectors, n: int, *, k: int, cell_size: int, probes: int, seed: in
                            T.StructField("_row", T.LongType()), *_vector_fields(width)])
 
     def search(pdf: pd.DataFrame) -> pd.DataFrame:
-        _, dense = shared.value
+        dense = shared.value[2]
         pdf = pdf.sort_values("_row")
         home = pdf[pdf["slot"] == 0]
         if home.empty:
