@@ -26,6 +26,7 @@ from toolkit.duplicates.neighbours import (
     grouped_nearest_cells,
     merge_probes,
     nearest_cells,
+    pair_similarities,
     searched_members,
 )
 from toolkit.duplicates.ranking import cluster_evidence, cluster_summary, evidence_totals, weekly_counts
@@ -87,6 +88,18 @@ def test_probe_merge_keeps_the_best_candidates_earlier_probe_first_on_ties():
     found, _ = merge_probes(np.array([[7, -1, -1, -1]]), np.array([[0.9, -np.inf, -np.inf, -np.inf]],
                                                                   dtype=np.float32), 2)
     assert found.tolist() == [[7, -1]]
+
+
+def test_pair_similarities_are_float64_dot_products_rounded_to_a_millionth_whatever_the_slices(monkeypatch):
+    queries = np.array([[0.6, 0.8, 0.0], [1 / 3, 2 / 3, 2 / 3]], dtype=np.float32)
+    vectors = np.array([[0.0, 0.6, 0.8], [0.8, 0.6, 0.0], [1.0, 0.0, 0.0]], dtype=np.float32)
+    query_rows, rows = np.array([0, 0, 1, 1, 1]), np.array([0, 1, 0, 1, 2])
+    expected = [0.48, 0.96, 0.933333, 0.666667, 0.333333]
+    assert pair_similarities(queries, query_rows, vectors, rows).tolist() == expected
+    monkeypatch.setattr("toolkit.duplicates.neighbours.RESCORE_VALUES", 3)  # one pair per slice
+    assert pair_similarities(queries, query_rows, vectors, rows).tolist() == expected
+    sparse = pair_similarities(sp.csr_matrix(queries), query_rows, sp.csr_matrix(vectors), rows)
+    assert sparse.tolist() == pytest.approx(expected, abs=1e-6)  # sparse products sum in the rows' float32
 
 
 def test_hybrid_cells_are_made_in_the_sentence_model_block():
