@@ -35,8 +35,9 @@ import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from text_clustering import embedding_afresh  # this folder is on sys.path when the script runs
+
 from toolkit.duplicates.cleaning import TicketCleaner
-from toolkit.duplicates.representation import make_representation
 
 BLOCK = 256
 
@@ -110,7 +111,7 @@ def main(argv=None) -> dict:
             parts = corpus["text"].str.split("\n", n=1, expand=True).reindex(columns=[0, 1]).fillna("")
             tickets = pd.DataFrame({"subject": parts[0], "description": parts[1]})
         texts = TicketCleaner().transform(tickets)
-        representation = make_representation(args.representation, seed=args.seed, progress=False).fit(texts)
+        representation = embedding_afresh(args.representation, args.seed).fit(texts)
         vectors = representation.transform(texts)
     scores = []
     for start in range(0, len(own), BLOCK):
