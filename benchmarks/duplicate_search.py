@@ -35,8 +35,7 @@ import scipy.sparse as sp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from text_clustering import embedding_afresh  # this folder is on sys.path when the script runs
-
+from benchmarks.text_clustering import embedding_afresh
 from toolkit.duplicates.cleaning import TicketCleaner
 
 BLOCK = 256

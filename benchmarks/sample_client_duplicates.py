@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.text_clustering import bcubed
+from benchmarks.text_clustering import bcubed, embedding_afresh
 from toolkit import samples
 from toolkit.duplicates import DuplicateFinder
 
@@ -34,7 +34,7 @@ def main(argv=None) -> dict:
 
     tables, truth = samples.load_sample(), samples.load_ground_truth()
     wall, cpu = time.perf_counter(), time.process_time()
-    finder = DuplicateFinder(representation=args.representation, progress=False).fit(
+    finder = DuplicateFinder(representation=embedding_afresh(args.representation), progress=False).fit(
         tables["tickets"], messages=tables["messages"])
     seconds, cpu_seconds = time.perf_counter() - wall, time.process_time() - cpu
 
