@@ -6,7 +6,7 @@ second on two cores, after seconds of importing torch. Two forms derived from it
 
 * :func:`sentence_onnx_path`: the whole transformer, mean pooling and normalisation included,
   exported to ONNX and its weights quantised to int8 per output channel (onnxruntime dynamic
-  quantisation). onnxruntime runs it at about 1,100 texts a second on two cores with vectors at
+  quantisation). onnxruntime runs it at 1,100-2,800 short texts a second on two cores (by CPU), vectors at
   cosine 0.99 to float32, and needs neither torch nor transformers at run time.
 * :func:`load_static_model`: a static token table distilled with model2vec (about 30,000 texts a
   second, lower quality; see :class:`~toolkit.duplicates.representation.StaticEmbeddingRepresentation`).

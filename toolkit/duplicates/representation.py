@@ -20,9 +20,9 @@ by name with :func:`make_representation`:
     it embeds about 30,000 texts per second; the distilled table is cached on disk.
 ``semantic`` (extra ``semantic``)
     The full all-MiniLM-L6-v2 transformer, exported once to ONNX with int8 weights
-    and run offline with onnxruntime: best quality, about 1,100 short texts (300-350
-    whole tickets) a second on two cores, so 100,000 tickets take about five
-    minutes; at a million, use ``tfidf`` or ``semantic-static``.
+    and run offline with onnxruntime: best quality. Two cores embed 1,100-2,800 short
+    questions (300-1,000 whole tickets) a second, depending on the CPU (benchmarks/RESULTS.md),
+    so 100,000 tickets take two to five minutes; at a million, use ``tfidf`` or ``semantic-static``.
 
 ``hybrid`` (extra ``semantic``; the default where it is installed, see :func:`default_representation`)
     Lexical and semantic evidence fused: the sparse word TF-IDF block (exact identifiers:
@@ -259,7 +259,7 @@ class SentenceEmbeddingRepresentation(BaseEstimator, TransformerMixin):
 
     Parameters
     ----------
-    quantize : int8 weights (default): about 1,100 short texts a second on two cores, vectors at
+    quantize : int8 weights (default): 1,100-2,800 short texts a second on two cores (by CPU), vectors at
         cosine 0.99 to float32; False runs the float32 export, about 400 a second.
     batch_size : texts per forward pass.
     workers : sessions run in parallel; None: one per CPU this process may use.
