@@ -29,7 +29,11 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from toolkit.duplicates import DuplicateFinder
-from toolkit.duplicates.representation import make_representation
+from toolkit.duplicates.representation import (
+    HybridRepresentation,
+    SentenceEmbeddingRepresentation,
+    make_representation,
+)
 
 
 def bcubed(clusters: np.ndarray, labels: pd.Series) -> tuple[float, float, float]:
@@ -58,9 +62,10 @@ def embedding_afresh(name: str, seed: int = 0):
     """The representation ``name``, made to embed every text itself: the sentence model's vectors kept on disk
     by an earlier run of the same texts would otherwise be read back, and the timing would not be the model's."""
     representation = make_representation(name, seed=seed, progress=False)
-    for part in (representation, getattr(representation, "semantic", None)):
-        if hasattr(part, "keep_vectors"):
-            part.keep_vectors = False
+    if isinstance(representation, HybridRepresentation):  # its sentence model is made when it is fitted
+        representation.semantic = SentenceEmbeddingRepresentation(progress=False, keep_vectors=False)
+    elif isinstance(representation, SentenceEmbeddingRepresentation):
+        representation.keep_vectors = False
     return representation
 
 
